@@ -1,0 +1,5 @@
+"""Entry point for `python -m scheduler`."""
+
+from scheduler.cli import main
+
+main()

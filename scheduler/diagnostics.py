@@ -1,0 +1,62 @@
+"""Diagnostics: what sched found wrong, where, and what to do about it.
+
+Every stage reports problems as `Diagnostic` values; formatting lives in `scheduler.report`.
+This module imports nothing from the package so that every other module may use it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.IntEnum):
+    """How serious a finding is; ordered so that `>=` compares with `--fail-on`."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A region of a file, 1-based lines and columns; `end_*` are inclusive of the last line."""
+
+    file: str
+    line: int = 1
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding: a stable code, a severity, a one-line message, a place and a hint."""
+
+    code: str
+    severity: Severity
+    message: str
+    span: Span
+    hint: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.span.file, self.span.line, self.span.column, self.code)
+
+
+def worst(diagnostics: list[Diagnostic]) -> Severity | None:
+    """The highest severity among `diagnostics`, or None when there are none."""
+    return max((d.severity for d in diagnostics), default=None)

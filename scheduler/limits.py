@@ -1,0 +1,54 @@
+"""AWS limits that sched checks or works within, each with the page that documents it.
+
+This is the only module that holds these numbers.
+"""
+
+from __future__ import annotations
+
+# https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
+LAMBDA_MAX_TIMEOUT_SECONDS = 900
+LAMBDA_MIN_TIMEOUT_SECONDS = 1
+
+# https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+LAMBDA_MIN_MEMORY_MB = 128
+LAMBDA_MAX_MEMORY_MB = 10240
+
+# https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (FunctionName)
+LAMBDA_FUNCTION_NAME_MAX = 64
+
+# https://docs.aws.amazon.com/lambda/latest/api/API_AddPermission.html (StatementId)
+LAMBDA_STATEMENT_ID_MAX = 100
+
+# https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html (4 KB in total)
+LAMBDA_ENVIRONMENT_MAX_BYTES = 4096
+
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (Name)
+EVENTBRIDGE_RULE_NAME_MAX = 64
+
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Target.html (Input)
+EVENTBRIDGE_TARGET_INPUT_MAX = 8192
+
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
+EVENTBRIDGE_RULES_PER_BUS = 300
+EVENTBRIDGE_TARGETS_PER_RULE = 5
+
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
+EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185
+EVENTBRIDGE_MAX_EVENT_AGE_SECONDS = 86400
+
+# https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html (Name)
+SCHEDULER_SCHEDULE_NAME_MAX = 64
+# https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateScheduleGroup.html (Name)
+SCHEDULER_GROUP_NAME_MAX = 64
+
+# https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (RoleName)
+IAM_ROLE_NAME_MAX = 64
+
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+# (cron year field range; the finest granularity is one minute)
+CRON_YEAR_MIN = 1970
+CRON_YEAR_MAX = 2199
+MIN_SCHEDULE_INTERVAL_SECONDS = 60
+
+# Resource names: letters, digits and `.-_` for rules/schedules; functions also allow these.
+NAME_PATTERN = r"^[A-Za-z0-9._-]+$"
