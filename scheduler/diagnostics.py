@@ -31,7 +31,7 @@ class Severity(enum.IntEnum):
 
 @dataclass(frozen=True, order=True)
 class Span:
-    """A region of a file, 1-based lines and columns; `end_*` are inclusive of the last line."""
+    """A region of a file: 1-based lines and columns; `end_column` is one past the end."""
 
     file: str
     line: int = 1

@@ -24,7 +24,10 @@ def _to_duration(value: object) -> timedelta:
         return value
     if isinstance(value, bool) or not isinstance(value, str):
         raise ValueError("a duration is text with a unit, like 90s, 5m, 1h30m or PT5M")
-    return parse_duration(value)
+    try:
+        return parse_duration(value)
+    except OverflowError:  # pydantic reports only ValueError; anything else escapes validation
+        raise ValueError(f"{value!r} is longer than any duration sched can handle") from None
 
 
 Duration = Annotated[
@@ -202,7 +205,8 @@ class Catalogue:
 def default_timeout(expected_runtime: timedelta, max_runtime: timedelta) -> timedelta:
     """Twice the expected runtime, at least a minute, at most the policy's max runtime."""
     cap = min(max_runtime, timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS))
-    return max(timedelta(minutes=1), min(expected_runtime * 2, cap))
+    doubled = cap if expected_runtime >= cap else min(expected_runtime * 2, cap)  # no overflow
+    return max(timedelta(minutes=1), doubled)
 
 
 def _fargate(spec: FargateSpec | None) -> Fargate | None:

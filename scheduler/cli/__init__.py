@@ -9,9 +9,23 @@ from __future__ import annotations
 import click
 
 from scheduler import __version__
+from scheduler.cli import check
+from scheduler.cli.common import SchedGroup
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=SchedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="sched")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
     """Turn jobs.yaml into EventBridge schedules running Lambda functions, and report their runs."""
+    ctx.obj = {"debug": debug}
+
+
+for command in check.COMMANDS:
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli.main(prog_name="sched")

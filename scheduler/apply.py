@@ -1,0 +1,152 @@
+"""Execute a Plan through a ResourceWriter: phase by phase, concurrently within a phase.
+
+The first failure stops new work (changes already running finish), the rest is skipped. A
+Ctrl-C does the same and returns with `interrupted` set rather than raising, so the caller can
+report what was done. Re-running plan + apply afterwards finishes the job: plan is a diff.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import assert_never
+
+from scheduler.plan import Action, Change, Plan
+from scheduler.ports import ResourceWriter
+from scheduler.resources import ResourceKey
+
+
+class Progress(StrEnum):
+    """What `on_progress` is told about a change."""
+
+    STARTED = "started"
+    DONE = "done"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+ProgressCallback = Callable[[Change, str], None]
+
+
+@dataclass(frozen=True)
+class Failure:
+    change: Change
+    error: BaseException
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    """Every pending change of the plan in exactly one list, each list in plan order."""
+
+    done: tuple[Change, ...] = ()
+    failed: tuple[Failure, ...] = ()
+    skipped: tuple[Change, ...] = ()
+    interrupted: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.skipped and not self.interrupted
+
+
+def execute(change: Change, writer: ResourceWriter) -> None:
+    """Make one change with the writer's calls."""
+    match change.action:
+        case Action.CREATE:
+            assert change.after is not None
+            writer.create(change.after)
+        case Action.UPDATE:
+            assert change.before is not None and change.after is not None
+            writer.update(change.before, change.after)
+        case Action.REPLACE:
+            assert change.before is not None and change.after is not None
+            writer.delete(change.before)
+            writer.create(change.after)
+        case Action.DELETE:
+            assert change.before is not None
+            writer.delete(change.before)
+        case Action.UNCHANGED:
+            pass
+        case _:
+            assert_never(change.action)
+
+
+def apply_plan(
+    plan: Plan,
+    writer: ResourceWriter,
+    *,
+    on_progress: ProgressCallback | None = None,
+    concurrency: int = 8,
+) -> ApplyResult:
+    """Apply `plan`'s pending changes; `on_progress` is called on the calling thread only."""
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    run = _Run(writer, on_progress or _ignore, concurrency)
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="sched-apply") as pool:
+        for phase in plan.phases():
+            if run.stopped:
+                break
+            run.phase(pool, phase)
+    order = {change.key: i for i, change in enumerate(plan.pending)}
+    skipped = [c for c in plan.pending if c.key not in run.started]
+    for change in skipped:
+        run.notify(change, Progress.SKIPPED)
+    return ApplyResult(
+        done=tuple(sorted(run.done, key=lambda c: order[c.key])),
+        failed=tuple(sorted(run.failed, key=lambda f: order[f.change.key])),
+        skipped=tuple(skipped),
+        interrupted=run.interrupted,
+    )
+
+
+def _ignore(change: Change, status: str) -> None:
+    return None
+
+
+class _Run:
+    """The bookkeeping of one apply, touched only by the calling thread."""
+
+    def __init__(self, writer: ResourceWriter, notify: ProgressCallback, concurrency: int) -> None:
+        self.writer = writer
+        self.notify = notify
+        self.concurrency = concurrency
+        self.started: set[ResourceKey] = set()
+        self.done: list[Change] = []
+        self.failed: list[Failure] = []
+        self.stopped = False
+        self.interrupted = False
+
+    def phase(self, pool: ThreadPoolExecutor, changes: tuple[Change, ...]) -> None:
+        waiting = deque(changes)
+        running: dict[Future[None], Change] = {}
+        try:
+            while waiting or running:
+                while waiting and not self.stopped and len(running) < self.concurrency:
+                    change = waiting.popleft()
+                    self.started.add(change.key)
+                    self.notify(change, Progress.STARTED)
+                    running[pool.submit(execute, change, self.writer)] = change
+                if not running:
+                    return
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    self.finish(running.pop(future), future)
+        except KeyboardInterrupt:
+            self.stopped = self.interrupted = True
+            # What is already running finishes (a second Ctrl-C here is not caught), so the
+            # result says exactly what was changed.
+            for future, change in running.items():
+                wait([future])
+                self.finish(change, future)
+
+    def finish(self, change: Change, future: Future[None]) -> None:
+        error = future.exception()
+        if error is None:
+            self.done.append(change)
+            self.notify(change, Progress.DONE)
+        else:
+            self.failed.append(Failure(change, error))
+            self.stopped = True
+            self.notify(change, Progress.FAILED)

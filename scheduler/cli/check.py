@@ -1,0 +1,155 @@
+"""Offline commands: `validate`, `rules`, `schema` and `next`. None of them imports boto3."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, use_colour
+from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.errors import UsageError
+
+CATALOGUE = click.argument(
+    "catalogue", default="jobs.yaml", type=click.Path(dir_okay=True, path_type=Path)
+)
+
+
+def _default_format() -> str:
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def render_diagnostics(diagnostics: list[Diagnostic], fmt: str, file: str) -> str:
+    from scheduler.report import diagnostics as report
+    from scheduler.rules import all_docs
+
+    match fmt:
+        case "json":
+            return report.to_json(diagnostics)
+        case "github":
+            return report.to_github(diagnostics)
+        case "sarif":
+            titles = {code: doc.title for code, doc in all_docs().items()}
+            return report.to_sarif(diagnostics, titles)
+        case _:
+            body = report.to_text(diagnostics, colour=use_colour())
+            summary = report.summary_line(diagnostics, file)
+            return f"{body}\n{summary}" if body else summary
+
+
+@click.command()
+@CATALOGUE
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default=_default_format,
+    help="Output format (github is chosen automatically under GitHub Actions).",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+def validate(catalogue: Path, fmt: str, fail_on: str) -> None:
+    """Check CATALOGUE (default jobs.yaml) offline: schema, schedules, limits, handlers."""
+    from scheduler.validate import validate as run
+
+    _, found = run(catalogue, now=datetime.now(UTC))
+    click.echo(render_diagnostics(found, fmt, str(catalogue)))
+    threshold = Severity.parse(fail_on)
+    failing = any(d.severity >= threshold for d in found)
+    raise SystemExit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+@click.command()
+@click.argument("code", required=False)
+def rules(code: str | None) -> None:
+    """List every diagnostic code, or explain CODE with a failing and a passing example."""
+    from scheduler.rules import all_docs
+
+    docs = all_docs()
+    if code is None:
+        for doc in docs.values():
+            click.echo(f"{doc.code}  {doc.severity.label:<8} {doc.title}")
+        return
+    found = docs.get(code.upper())
+    if found is None:
+        raise UsageError(f"no rule {code}", "run `sched rules` to list every code")
+    doc = found
+    indent = "\n    "
+    click.echo(f"{doc.code} ({doc.severity.label}): {doc.title}\n\n{doc.explanation}")
+    if doc.failing:
+        click.echo(f"\nFails:{indent}{doc.failing.replace(chr(10), indent)}")
+    if doc.passing:
+        click.echo(f"\nPasses:{indent}{doc.passing.replace(chr(10), indent)}")
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of the catalogue, for editors and CI."""
+    from scheduler.catalogue.model import CatalogueSpec
+
+    document = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "sched catalogue (jobs.yaml)",
+        **CatalogueSpec.model_json_schema(),
+    }
+    click.echo(json.dumps(document, indent=2))
+
+
+@click.command(name="next")
+@click.argument("queries", nargs=-1)
+@click.option(
+    "--catalogue",
+    "-c",
+    default="jobs.yaml",
+    type=click.Path(path_type=Path),
+    help="Catalogue whose job names may be given.",
+)
+@click.option("--from", "start", help="ISO time to start from (default: now).")
+@click.option("--count", "-n", default=5, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--tz", help="Show times in this IANA zone instead of the job's.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def next_(
+    queries: tuple[str, ...],
+    catalogue: Path,
+    start: str | None,
+    count: int,
+    tz: str | None,
+    fmt: str,
+) -> None:
+    """When do JOBs or EXPRESSIONs fire next? e.g. sched next 'cron(0 2 ? * MON *)'."""
+    from scheduler.catalogue.loader import load
+    from scheduler.report import upcoming as report
+    from scheduler.upcoming import upcoming
+
+    after = _parse_instant(start) if start else datetime.now(UTC)
+    loaded = load(catalogue) if catalogue.is_file() else None
+    known = loaded.catalogue if loaded else None
+    if not queries and known is None:
+        raise UsageError(
+            f"no expression given and no catalogue at {catalogue}",
+            "pass an expression, e.g. sched next 'rate(1 hour)', or --catalogue PATH",
+        )
+    items = upcoming(queries, known, after=after, count=count, tz=tz)
+    click.echo(report.to_json(items) if fmt == "json" else report.to_text(items))
+    raise SystemExit(EXIT_USAGE if any(i.error for i in items) else EXIT_OK)
+
+
+def _parse_instant(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"--from {text!r} is not an ISO time", "write it like 2026-11-30T02:00:00Z"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+COMMANDS = (validate, rules, schema, next_)

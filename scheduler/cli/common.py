@@ -1,0 +1,62 @@
+"""Exit codes, error printing and output helpers shared by every command.
+
+Exit codes (the one table):
+    0 ok · 1 findings at or above --fail-on · 2 usage or bad input · 3 AWS or apply failure
+    4 `plan --detailed-exitcode` found changes · 130 interrupted (Ctrl-C)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from typing import Any
+
+import click
+
+from scheduler.errors import UserError
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_AWS = 3
+EXIT_CHANGES = 4
+EXIT_INTERRUPTED = 130
+
+
+def use_colour() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def error_line(message: str, hint: str = "") -> None:
+    click.echo(f"error: {message}", err=True)
+    if hint:
+        click.echo(f"  hint: {hint}", err=True)
+
+
+class SchedGroup(click.Group):
+    """A group that turns every failure into one clear line and the exit code it deserves."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = "--debug" in sys.argv[1:] or bool((ctx.obj or {}).get("debug"))
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except UserError as error:
+            if debug:
+                traceback.print_exc()
+            error_line(error.message, error.hint)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            error_line("interrupted")
+            ctx.exit(EXIT_INTERRUPTED)
+        except Exception as error:
+            if debug:
+                traceback.print_exc()
+            error_line(
+                f"unexpected {type(error).__name__}: {error}",
+                "this is a bug in sched; run again with --debug and report the traceback",
+            )
+            ctx.exit(EXIT_AWS)

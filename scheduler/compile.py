@@ -1,0 +1,392 @@
+"""Catalogue → DesiredState: every AWS resource the catalogue's jobs need, named, tagged, wired.
+
+Pure and deterministic: the same catalogue, account, region and packages give the same state.
+It assumes the catalogue validated; what it still cannot compile raises `CompileError`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any, assert_never
+
+from scheduler import limits, naming
+from scheduler.catalogue.model import Backend, Catalogue, Compute, Job
+from scheduler.errors import CatalogueInvalid
+from scheduler.package import RUNTIME_MODULE, PackageRef
+from scheduler.resources import (
+    DesiredState,
+    EcsParameters,
+    Function,
+    InputTransformer,
+    Permission,
+    Resource,
+    ResourceState,
+    RetryPolicy,
+    Role,
+    Rule,
+    Schedule,
+    ScheduleGroup,
+    Target,
+    Toggle,
+    as_dict,
+    canonical_json,
+    pairs,
+)
+from scheduler.schedule import ScheduleError, parse
+
+LAMBDA_HANDLER = f"{RUNTIME_MODULE}.handler"
+LOG_FORMAT = "JSON"
+TARGET_ID = "sched"
+EVENTS_PRINCIPAL = "events.amazonaws.com"
+LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
+SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"
+ECS_TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
+LAMBDA_BASIC_EXECUTION_POLICY = "service-role/AWSLambdaBasicExecutionRole"
+
+ENV_JOB = "SCHED_JOB"
+ENV_CATALOGUE = "SCHED_CATALOGUE"
+ENV_HANDLER = "SCHED_HANDLER"
+ENV_EXPECTED_RUNTIME_MS = "SCHED_EXPECTED_RUNTIME_MS"
+ENV_INPUT = "SCHED_INPUT"
+ENV_SCHEDULED_TIME = "SCHED_SCHEDULED_TIME"
+ENV_EVENT_ID = "SCHED_EVENT_ID"
+
+# A rule target's constant Input would replace the event, losing its scheduled time, so rule
+# targets get an input transformer. Unquoted placeholders are filled as JSON values (strings
+# quoted by EventBridge): https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
+EVENT_PATHS = pairs({"time": "$.time", "id": "$.id"})
+# Scheduler substitutes these keywords as plain text, so they sit inside JSON strings:
+# https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html
+SCHEDULER_TIME = "<aws.scheduler.scheduled-time>"
+SCHEDULER_EXECUTION_ID = "<aws.scheduler.execution-id>"
+SCHEDULER_ATTEMPT = "<aws.scheduler.attempt-number>"
+
+
+class CompileError(CatalogueInvalid):
+    """The catalogue cannot be turned into resources (validation should have said why)."""
+
+
+def compile_catalogue(
+    catalogue: Catalogue, *, account: str, region: str, packages: Mapping[str, PackageRef]
+) -> DesiredState:
+    """The resources `catalogue` needs in `account`/`region`; `packages` maps job → built zip."""
+    build = _Build(catalogue.name, account, region)
+    resources: list[Resource] = []
+    for job in sorted(catalogue.jobs, key=lambda j: j.name):
+        match job.compute:
+            case Compute.LAMBDA:
+                resources.extend(build.lambda_job(job, packages.get(job.name)))
+            case Compute.FARGATE:
+                resources.extend(build.fargate_job(job))
+            case _:
+                assert_never(job.compute)
+    resources.extend(build.shared_resources())
+    return ResourceState.of(resources)
+
+
+def desired_state_to_json(state: DesiredState) -> str:
+    """`sched compile --format json`: every resource in apply order, keys sorted."""
+    return json.dumps({"resources": [as_dict(r) for r in state]}, indent=2, sort_keys=True)
+
+
+@dataclass
+class _Build:
+    """What compiling one catalogue accumulates across jobs for its shared resources."""
+
+    catalogue: str
+    account: str
+    region: str
+    needs_execution_role: bool = False
+    scheduler_targets: set[str] = field(default_factory=set)
+    scheduler_dead_letters: set[str] = field(default_factory=set)
+    ecs_clusters: set[str] = field(default_factory=set)
+    ecs_task_definitions: set[str] = field(default_factory=set)
+
+    def lambda_job(self, job: Job, package: PackageRef | None) -> Iterator[Resource]:
+        if job.function is not None:
+            target_arn = job.function
+        elif job.handler is not None:
+            function = self.function(job, package)
+            target_arn = naming.function_arn(self.region, self.account, function.name)
+            yield function
+        else:
+            raise CompileError(f'job "{job.name}" has neither handler nor function')
+        match job.backend:
+            case Backend.RULES:
+                rule = self.rule(job)
+                yield rule
+                yield Target(
+                    rule=rule.name,
+                    id=TARGET_ID,
+                    arn=target_arn,
+                    input_transformer=_rule_input(job),
+                    retry_policy=_retry_policy(job),
+                    dead_letter_arn=job.dead_letter_queue,
+                )
+                yield Permission(
+                    function=job.function or naming.function_name(self.catalogue, job.name),
+                    statement_id=naming.statement_id(self.catalogue, job.name),
+                    principal=EVENTS_PRINCIPAL,
+                    source_arn=naming.rule_arn(self.region, self.account, rule.name),
+                )
+            case Backend.SCHEDULER:
+                self.scheduler_targets.add(target_arn)
+                if job.dead_letter_queue:
+                    self.scheduler_dead_letters.add(job.dead_letter_queue)
+                yield self.schedule(job, target_arn)
+            case _:
+                assert_never(job.backend)
+
+    def function(self, job: Job, package: PackageRef | None) -> Function:
+        assert job.handler_file is not None and job.handler_function is not None
+        if package is None:
+            raise CompileError(
+                f'job "{job.name}" has no built package', "build the job's package before compiling"
+            )
+        if job.role is None:
+            self.needs_execution_role = True
+        module = PurePosixPath(job.handler_file).stem
+        expected_ms = round(job.expected_runtime.total_seconds() * 1000)
+        environment = {
+            **dict(job.environment),
+            ENV_JOB: job.name,
+            ENV_CATALOGUE: self.catalogue,
+            ENV_HANDLER: f"{module}.{job.handler_function}",
+            ENV_EXPECTED_RUNTIME_MS: str(expected_ms),
+        }
+        return Function(
+            name=naming.function_name(self.catalogue, job.name),
+            runtime=job.runtime,
+            handler=LAMBDA_HANDLER,
+            role_arn=job.role or self.role_arn(naming.execution_role_name(self.catalogue)),
+            memory_mb=job.memory,
+            timeout_seconds=_whole_seconds(job.timeout.total_seconds()),
+            code_sha256=package.sha256,
+            environment=pairs(environment),
+            description=job.description,
+            log_format=LOG_FORMAT,
+            tags=self.job_tags(job),
+            code_path=package.path,
+        )
+
+    def rule(self, job: Job) -> Rule:
+        expression = _aws_expression(job)
+        if expression.startswith("at("):
+            raise CompileError(
+                f'job "{job.name}": EventBridge rules cannot run a one-time at(...) schedule',
+                "use backend: scheduler for one-time jobs",
+            )
+        return Rule(
+            name=naming.rule_name(self.catalogue, job.name),
+            schedule_expression=expression,
+            state=_toggle(job),
+            description=job.description,
+            tags=self.job_tags(job),
+        )
+
+    def schedule(self, job: Job, target_arn: str) -> Schedule:
+        return Schedule(
+            group=naming.schedule_group_name(self.catalogue),
+            name=naming.schedule_name(self.catalogue, job.name),
+            expression=_aws_expression(job),
+            timezone=job.timezone,
+            target_arn=target_arn,
+            role_arn=self.role_arn(naming.scheduler_role_name(self.catalogue)),
+            input=_scheduler_input(job),
+            retry_policy=_retry_policy(job),
+            state=_toggle(job),
+            dead_letter_arn=job.dead_letter_queue,
+            description=job.description,
+        )
+
+    def fargate_job(self, job: Job) -> Iterator[Resource]:
+        if job.fargate is None:
+            raise CompileError(
+                f'job "{job.name}" runs on Fargate but has no fargate settings',
+                "add fargate: {cluster: ..., task_definition: ..., subnets: [...]}",
+            )
+        if job.backend is not Backend.RULES:
+            raise CompileError(
+                f'job "{job.name}": sched runs Fargate jobs with EventBridge rules only',
+                "set backend: rules on the job (its schedule is then in UTC)",
+            )
+        spec = job.fargate
+        cluster = naming.ecs_cluster_arn(self.region, self.account, spec.cluster)
+        task_definition = naming.ecs_task_definition_arn(
+            self.region, self.account, spec.task_definition
+        )
+        self.ecs_clusters.add(cluster)
+        self.ecs_task_definitions.update(_task_definition_resources(task_definition))
+        rule = self.rule(job)
+        yield rule
+        yield Target(
+            rule=rule.name,
+            id=TARGET_ID,
+            arn=cluster,
+            input_transformer=_container_input(job, spec.container) if spec.container else None,
+            retry_policy=_retry_policy(job),
+            dead_letter_arn=job.dead_letter_queue,
+            role_arn=self.role_arn(naming.ecs_role_name(self.catalogue)),
+            ecs=EcsParameters(
+                task_definition_arn=task_definition,
+                subnets=tuple(sorted(spec.subnets)),
+                security_groups=tuple(sorted(spec.security_groups)),
+                assign_public_ip=spec.assign_public_ip,
+            ),
+        )
+
+    def shared_resources(self) -> Iterator[Resource]:
+        tags = pairs(naming.ownership_tags(self.catalogue))
+        if self.needs_execution_role:
+            yield Role(
+                name=naming.execution_role_name(self.catalogue),
+                trust_policy=_trust_policy(LAMBDA_PRINCIPAL),
+                description=f"Lambda execution role of sched catalogue {self.catalogue}",
+                managed_policy_arns=(
+                    naming.managed_policy_arn(self.region, LAMBDA_BASIC_EXECUTION_POLICY),
+                ),
+                tags=tags,
+            )
+        if self.scheduler_targets:
+            statements = [_allow("InvokeJobs", "lambda:InvokeFunction", self.scheduler_targets)]
+            if self.scheduler_dead_letters:
+                statements.append(
+                    _allow("DeadLetters", "sqs:SendMessage", self.scheduler_dead_letters)
+                )
+            # Scheduler's documented trust policy pins the account (confused deputy):
+            # https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role
+            yield Role(
+                name=naming.scheduler_role_name(self.catalogue),
+                trust_policy=_trust_policy(SCHEDULER_PRINCIPAL, source_account=self.account),
+                description=f"EventBridge Scheduler role of sched catalogue {self.catalogue}",
+                inline_policy=_policy(statements),
+                tags=tags,
+            )
+            yield ScheduleGroup(name=naming.schedule_group_name(self.catalogue), tags=tags)
+        if self.ecs_task_definitions:
+            run_task = _allow("RunTasks", "ecs:RunTask", self.ecs_task_definitions)
+            run_task["Condition"] = {"ArnEquals": {"ecs:cluster": sorted(self.ecs_clusters)}}
+            # The task's own roles are named in its task definition, which sched does not read;
+            # this is the condition AWS's AmazonEC2ContainerServiceEventsRole policy uses.
+            pass_role = _allow("PassTaskRoles", "iam:PassRole", {"*"})
+            pass_role["Condition"] = {"StringLike": {"iam:PassedToService": ECS_TASKS_PRINCIPAL}}
+            yield Role(
+                name=naming.ecs_role_name(self.catalogue),
+                trust_policy=_trust_policy(EVENTS_PRINCIPAL),
+                description=f"EventBridge role running Fargate tasks of catalogue {self.catalogue}",
+                inline_policy=_policy([run_task, pass_role]),
+                tags=tags,
+            )
+
+    def job_tags(self, job: Job) -> tuple[tuple[str, str], ...]:
+        return pairs({**dict(job.tags), **naming.ownership_tags(self.catalogue, job.name)})
+
+    def role_arn(self, name: str) -> str:
+        return naming.role_arn(self.region, self.account, name)
+
+
+def _aws_expression(job: Job) -> str:
+    try:
+        return parse(job.schedule).aws_expression
+    except ScheduleError as error:
+        raise CompileError(
+            f'job "{job.name}": schedule "{job.schedule}" cannot be compiled: {error}',
+            "run `sched validate` for the details",
+        ) from error
+
+
+def _toggle(job: Job) -> Toggle:
+    return Toggle.ENABLED if job.enabled else Toggle.DISABLED
+
+
+def _whole_seconds(seconds: float) -> int:
+    whole = int(seconds)
+    return whole if whole == seconds else whole + 1
+
+
+def _retry_policy(job: Job) -> RetryPolicy:
+    age = job.max_event_age
+    return RetryPolicy(
+        maximum_retry_attempts=job.retries,
+        maximum_event_age_seconds=(
+            _whole_seconds(age.total_seconds())
+            if age is not None
+            else limits.EVENTBRIDGE_MAX_EVENT_AGE_SECONDS
+        ),
+    )
+
+
+def _template_literal(value: object) -> str:
+    """JSON for a constant inside an input template. `<` and `>` cannot be escaped in templates
+    and would read as placeholders, so they become JSON unicode escapes (they only occur in
+    strings)."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e")
+
+
+def _checked_template(job: Job, template: str) -> InputTransformer:
+    if len(template) > limits.EVENTBRIDGE_TARGET_INPUT_MAX:
+        raise CompileError(
+            f'job "{job.name}": its input makes a rule input of {len(template)} characters; '
+            f"EventBridge allows {limits.EVENTBRIDGE_TARGET_INPUT_MAX}",
+            "pass a smaller input, e.g. an S3 key the handler reads",
+        )
+    return InputTransformer(paths=EVENT_PATHS, template=template)
+
+
+def _rule_input(job: Job) -> InputTransformer:
+    sched = f'{{"job":{_template_literal(job.name)},"scheduled_time":<time>,"event_id":<id>}}'
+    return _checked_template(
+        job, f'{{"sched":{sched},"input":{_template_literal(job.input or {})}}}'
+    )
+
+
+def _container_input(job: Job, container: str) -> InputTransformer:
+    """ECS targets take their input as task overrides: the job input travels as environment."""
+    environment = [
+        f'{{"name":"{ENV_JOB}","value":{_template_literal(job.name)}}}',
+        f'{{"name":"{ENV_SCHEDULED_TIME}","value":<time>}}',
+        f'{{"name":"{ENV_EVENT_ID}","value":<id>}}',
+        f'{{"name":"{ENV_INPUT}","value":{_template_literal(canonical_json(job.input or {}))}}}',
+    ]
+    name = _template_literal(container)
+    override = f'{{"name":{name},"environment":[{",".join(environment)}]}}'
+    return _checked_template(job, f'{{"containerOverrides":[{override}]}}')
+
+
+def _scheduler_input(job: Job) -> str:
+    sched = {
+        "job": job.name,
+        "scheduled_time": SCHEDULER_TIME,
+        "execution_id": SCHEDULER_EXECUTION_ID,
+        "attempt": SCHEDULER_ATTEMPT,
+    }
+    return canonical_json({"sched": sched, "input": job.input or {}})
+
+
+def _task_definition_resources(arn: str) -> tuple[str, ...]:
+    """IAM resources for RunTask: an ARN without a revision means any revision of the family."""
+    family = arn.rsplit("task-definition/", 1)[-1]
+    return (arn,) if ":" in family else (arn, f"{arn}:*")
+
+
+def _allow(sid: str, action: str, resources: set[str]) -> dict[str, Any]:
+    return {"Sid": sid, "Effect": "Allow", "Action": action, "Resource": sorted(resources)}
+
+
+def _policy(statements: list[dict[str, Any]]) -> str:
+    return canonical_json({"Version": "2012-10-17", "Statement": statements})
+
+
+def _trust_policy(service: str, *, source_account: str | None = None) -> str:
+    statement: dict[str, Any] = {
+        "Effect": "Allow",
+        "Principal": {"Service": service},
+        "Action": "sts:AssumeRole",
+    }
+    if source_account is not None:
+        statement["Condition"] = {"StringEquals": {"aws:SourceAccount": source_account}}
+    return _policy([statement])

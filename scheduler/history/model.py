@@ -1,0 +1,131 @@
+"""The data of run history: log events in, `Run` and `JobStatus` out.
+
+All datetimes are timezone-aware UTC; durations are `timedelta`. `late` is a flag on a run, not
+a status, so that a late run that failed is still `failed` (and a late success still `succeeded`).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class LogEvent:
+    """One CloudWatch Logs event as the logs adapter returns it."""
+
+    timestamp_ms: int
+    message: str
+    log_stream: str
+
+
+class RunStatus(enum.StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+    RUNNING = "running"
+    MISSED = "missed"
+    # Started, never finished, and too old to still be running (its end was not logged).
+    UNKNOWN = "unknown"
+
+
+class Trigger(enum.StrEnum):
+    """What started a run, as the runtime wrapper logged it."""
+
+    RULE = "rule"
+    SCHEDULER = "scheduler"
+    MANUAL = "manual"
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One invocation attempt of a job (or one expected fire with no run: status `missed`).
+
+    `request_id` is "" for a missed run. `trigger` is None when the wrapper's line is absent
+    (platform records only). `delay` is start - scheduled_time when both are known.
+    """
+
+    job: str
+    request_id: str
+    status: RunStatus
+    scheduled_time: datetime | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    duration: timedelta | None = None
+    billed_duration: timedelta | None = None
+    init_duration: timedelta | None = None
+    memory_size_mb: int | None = None
+    max_memory_used_mb: int | None = None
+    error_type: str | None = None
+    error_message: str | None = None
+    attempt: int | None = None
+    trigger: Trigger | None = None
+    late: bool = False
+    delay: timedelta | None = None
+    log_stream: str | None = None
+
+    @property
+    def anchor(self) -> datetime | None:
+        """When the run belongs on a timeline: its scheduled time, else its start, else its end."""
+        return self.scheduled_time or self.start or self.end
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def timeline_key(run: Run) -> tuple[datetime, str, int]:
+    """Orders runs oldest first: by anchor time, then request id, then attempt."""
+    return (run.anchor or _EPOCH, run.request_id, run.attempt or 0)
+
+
+class Attention(enum.IntEnum):
+    """How urgently a job needs a look; sorts most urgent first."""
+
+    FAILING = 0  # the latest concluded run failed or timed out
+    MISSING = 1  # the latest expected run did not happen
+    AT_RISK = 2  # overran, close to the limit, or earlier failures/misses in the window
+    HEALTHY = 3
+    NO_RUNS = 4  # nothing ran and nothing was expected in the window
+
+    @property
+    def label(self) -> str:
+        return self.name.lower().replace("_", "-")
+
+
+@dataclass(frozen=True, slots=True)
+class JobStatus:
+    """How one job has been doing over a window of runs."""
+
+    job: str
+    runs: int
+    last_run: Run | None
+    last_success: datetime | None
+    succeeded: int
+    failed: int
+    timed_out: int
+    missed: int
+    running: int
+    unknown: int
+    late: int
+    overran: int
+    success_rate: float | None
+    p50_duration: timedelta | None
+    p95_duration: timedelta | None
+    max_duration: timedelta | None
+    expected_runtime: timedelta | None
+    limit: timedelta
+    headroom_expected: timedelta | None
+    headroom_limit: timedelta | None
+    attention: Attention
+    reasons: tuple[str, ...]
+
+    @property
+    def last_status(self) -> RunStatus | None:
+        return self.last_run.status if self.last_run else None
+
+    @property
+    def attention_key(self) -> tuple[int, int, int, str]:
+        """Sort key: attention level, then more problems first, then the job name."""
+        problems = self.failed + self.timed_out + self.missed
+        return (self.attention.value, -problems, -self.overran, self.job)

@@ -1,0 +1,155 @@
+"""Deterministic AWS names, ARNs and ownership tags for a catalogue's resources.
+
+Every name is `<catalogue>-<job>` (or a per-catalogue name), limited to the characters and length
+AWS accepts: past the limit it is truncated and a short stable hash of the full name is appended.
+`owns` is the one test of whether sched may change or delete something it finds in AWS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+
+from scheduler import limits
+
+MANAGED_BY_KEY = "managed-by"
+MANAGED_BY_VALUE = "sched"
+CATALOGUE_TAG = "sched:catalogue"
+JOB_TAG = "sched:job"
+
+HASH_LENGTH = 8
+_INVALID = re.compile(r"[^A-Za-z0-9_.-]")
+# The shortest limit any sched name is kept within: every name keeps at least this many of its
+# leading characters, so every name of a catalogue starts with `owned_prefix(catalogue)`.
+_SHORTEST_LIMIT = min(
+    limits.EVENTBRIDGE_RULE_NAME_MAX,
+    limits.LAMBDA_FUNCTION_NAME_MAX,
+    limits.SCHEDULER_SCHEDULE_NAME_MAX,
+    limits.SCHEDULER_GROUP_NAME_MAX,
+    limits.IAM_ROLE_NAME_MAX,
+    limits.LAMBDA_STATEMENT_ID_MAX,
+)
+_KEPT = _SHORTEST_LIMIT - HASH_LENGTH - 1
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:HASH_LENGTH]
+
+
+def bounded(name: str, limit: int) -> str:
+    """`name` if AWS accepts it as is; else its valid characters cut to fit, plus `-<hash>`.
+
+    The hash is of the original name, so two names that differ only past the cut, or only in
+    replaced characters, stay distinct.
+    """
+    clean = _INVALID.sub("-", name)
+    if clean == name and len(name) <= limit:
+        return name
+    return f"{clean[: limit - HASH_LENGTH - 1]}-{short_hash(name)}"
+
+
+def _job_name(catalogue: str, job: str, limit: int) -> str:
+    return bounded(f"{catalogue}-{job}", limit)
+
+
+def function_name(catalogue: str, job: str) -> str:
+    return _job_name(catalogue, job, limits.LAMBDA_FUNCTION_NAME_MAX)
+
+
+def rule_name(catalogue: str, job: str) -> str:
+    return _job_name(catalogue, job, limits.EVENTBRIDGE_RULE_NAME_MAX)
+
+
+def schedule_name(catalogue: str, job: str) -> str:
+    return _job_name(catalogue, job, limits.SCHEDULER_SCHEDULE_NAME_MAX)
+
+
+def statement_id(catalogue: str, job: str) -> str:
+    return _job_name(catalogue, job, limits.LAMBDA_STATEMENT_ID_MAX)
+
+
+def schedule_group_name(catalogue: str) -> str:
+    """Scheduler schedules cannot be tagged, so each catalogue owns one tagged group."""
+    return bounded(catalogue, limits.SCHEDULER_GROUP_NAME_MAX)
+
+
+def execution_role_name(catalogue: str) -> str:
+    """The Lambda execution role shared by the catalogue's jobs that set no `role`."""
+    return bounded(f"{catalogue}-sched-exec", limits.IAM_ROLE_NAME_MAX)
+
+
+def scheduler_role_name(catalogue: str) -> str:
+    """The role EventBridge Scheduler assumes to invoke the catalogue's functions."""
+    return bounded(f"{catalogue}-sched-scheduler", limits.IAM_ROLE_NAME_MAX)
+
+
+def ecs_role_name(catalogue: str) -> str:
+    """The role EventBridge rules assume to start the catalogue's Fargate tasks."""
+    return bounded(f"{catalogue}-sched-ecs", limits.IAM_ROLE_NAME_MAX)
+
+
+def owned_prefix(catalogue: str) -> str:
+    """What every per-job and per-catalogue name of `catalogue` starts with."""
+    return _INVALID.sub("-", f"{catalogue}-")[:_KEPT]
+
+
+def has_owned_name(name: str, catalogue: str) -> bool:
+    return name == schedule_group_name(catalogue) or name.startswith(owned_prefix(catalogue))
+
+
+def owns(name: str, tags: Mapping[str, str], catalogue: str) -> bool:
+    """True only when `name` has the catalogue's prefix AND it carries both ownership tags.
+
+    Lambda permissions and rule targets cannot be tagged: they belong to the catalogue when their
+    statement id has its prefix (`has_owned_name`) or their rule is owned.
+    """
+    return (
+        tags.get(MANAGED_BY_KEY) == MANAGED_BY_VALUE
+        and tags.get(CATALOGUE_TAG) == catalogue
+        and has_owned_name(name, catalogue)
+    )
+
+
+def ownership_tags(catalogue: str, job: str | None = None) -> dict[str, str]:
+    tags = {MANAGED_BY_KEY: MANAGED_BY_VALUE, CATALOGUE_TAG: catalogue}
+    if job is not None:
+        tags[JOB_TAG] = job
+    return tags
+
+
+def partition(region: str) -> str:
+    """The ARN partition of a region (China and GovCloud have their own)."""
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def function_arn(region: str, account: str, name: str) -> str:
+    return f"arn:{partition(region)}:lambda:{region}:{account}:function:{name}"
+
+
+def rule_arn(region: str, account: str, name: str) -> str:
+    return f"arn:{partition(region)}:events:{region}:{account}:rule/{name}"
+
+
+def role_arn(region: str, account: str, name: str) -> str:
+    return f"arn:{partition(region)}:iam::{account}:role/{name}"
+
+
+def ecs_cluster_arn(region: str, account: str, cluster: str) -> str:
+    if cluster.startswith("arn:"):
+        return cluster
+    return f"arn:{partition(region)}:ecs:{region}:{account}:cluster/{cluster}"
+
+
+def ecs_task_definition_arn(region: str, account: str, task_definition: str) -> str:
+    if task_definition.startswith("arn:"):
+        return task_definition
+    return f"arn:{partition(region)}:ecs:{region}:{account}:task-definition/{task_definition}"
+
+
+def managed_policy_arn(region: str, path_and_name: str) -> str:
+    return f"arn:{partition(region)}:iam::aws:policy/{path_and_name}"

@@ -1,0 +1,187 @@
+"""Deterministic deployment zips of a job's code plus the runtime wrapper, and their hash.
+
+The zip holds the folder of the job's handler file at its root, `sched_runtime.py`, and the
+folder's `requirements.txt` installed for Lambda's platform (cached by the file's hash). Entries
+are sorted, timestamps and permissions fixed, and nothing is compressed, so the same code gives
+the same bytes, and the same `CodeSha256`, on every machine.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from scheduler.catalogue.model import Job
+from scheduler.errors import UserError
+
+RUNTIME_MODULE = "sched_runtime"
+RUNTIME_SOURCE = Path(__file__).with_name("runtime.py")
+RUNTIME_ARCNAME = f"{RUNTIME_MODULE}.py"
+LAMBDA_PLATFORM = "manylinux2014_x86_64"
+REQUIREMENTS = "requirements.txt"
+
+_FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+_FILE_MODE = 0o100644 << 16  # a regular file, rw-r--r--
+_SKIPPED_DIRS = frozenset({"__pycache__"})
+_SKIPPED_NAMES = frozenset({".DS_Store"})
+_SKIPPED_SUFFIXES = (".pyc", ".pyo")
+
+PipInstall = Callable[[Path, Path, str], None]
+"""Install `requirements` into `target` for Python `version` (e.g. "3.12")."""
+
+
+class PackageError(UserError):
+    """The job's code cannot be packaged."""
+
+
+@dataclass(frozen=True)
+class PackageRef:
+    """A built zip: `sha256` is base64, as Lambda reports `CodeSha256`; `size` in bytes."""
+
+    job: str
+    path: Path
+    sha256: str
+    size: int
+
+
+def pip_install(requirements: Path, target: Path, python_version: str) -> None:
+    """Install wheels for Lambda's platform (never source builds, which would be for this one)."""
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--no-compile",
+        "--disable-pip-version-check",
+        "-r",
+        str(requirements),
+        "--target",
+        str(target),
+        "--platform",
+        LAMBDA_PLATFORM,
+        "--implementation",
+        "cp",
+        "--only-binary=:all:",
+        "--python-version",
+        python_version,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["(no output)"]
+        raise PackageError(
+            f"pip could not install {requirements}: {last[0]}",
+            f"check the file; every requirement needs a {LAMBDA_PLATFORM} wheel for "
+            f"Python {python_version}",
+        )
+
+
+def python_version(runtime: str) -> str:
+    """`python3.12` → `3.12`."""
+    prefix = "python"
+    version = runtime.removeprefix(prefix)
+    if not runtime.startswith(prefix) or not version.replace(".", "").isdigit():
+        raise PackageError(
+            f'runtime "{runtime}" is not a Python runtime',
+            "sched packages Python handlers; use a runtime like python3.12",
+        )
+    return version
+
+
+def build_package(
+    job: Job,
+    catalogue_dir: Path,
+    runtime_source: Path,
+    build_dir: Path,
+    *,
+    pip: PipInstall = pip_install,
+) -> PackageRef:
+    """Zip the job's handler folder, the runtime wrapper and its requirements under `build_dir`."""
+    if job.handler_file is None:
+        raise PackageError(f'job "{job.name}" has no handler to package')
+    source = (catalogue_dir / job.handler_file).parent
+    if not source.is_dir():
+        raise PackageError(
+            f'job "{job.name}": handler folder {source} does not exist',
+            "handler is a path relative to the catalogue file",
+        )
+    entries = dict(_files(source))
+    if RUNTIME_ARCNAME in entries:
+        raise PackageError(
+            f'job "{job.name}": {source / RUNTIME_ARCNAME} clashes with sched\'s runtime wrapper',
+            f"rename the file; sched adds its own {RUNTIME_ARCNAME} to the package",
+        )
+    entries[RUNTIME_ARCNAME] = runtime_source
+    requirements = source / REQUIREMENTS
+    if requirements.is_file():
+        deps = _dependencies(requirements, python_version(job.runtime), build_dir, pip)
+        for arcname, path in _files(deps):
+            entries.setdefault(arcname, path)  # the job's own files win over a dependency's
+    build_dir.mkdir(parents=True, exist_ok=True)
+    path = build_dir / f"{job.name}.zip"
+    data = zip_bytes(entries)
+    _write_atomically(path, data)
+    digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
+    return PackageRef(job=job.name, path=path, sha256=digest, size=len(data))
+
+
+def zip_bytes(entries: dict[str, Path]) -> bytes:
+    """A zip of `arcname → file`, identical for identical contents whatever the file metadata."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for arcname in sorted(entries):
+            info = zipfile.ZipInfo(arcname, date_time=_FIXED_TIME)
+            info.external_attr = _FILE_MODE
+            info.create_system = 3  # Unix, so the mode above is honoured everywhere
+            info.compress_type = zipfile.ZIP_STORED
+            archive.writestr(info, entries[arcname].read_bytes())
+    return buffer.getvalue()
+
+
+def _files(root: Path) -> Iterator[tuple[str, Path]]:
+    """Regular files under `root` as (posix path relative to root, path), skipping caches."""
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS)
+        for name in sorted(filenames):
+            if name in _SKIPPED_NAMES or name.endswith(_SKIPPED_SUFFIXES):
+                continue
+            path = Path(directory) / name
+            if path.is_file():
+                yield path.relative_to(root).as_posix(), path
+
+
+def _dependencies(requirements: Path, version: str, build_dir: Path, pip: PipInstall) -> Path:
+    """The installed requirements, reused while the file, Python version and platform match."""
+    key = hashlib.sha256(
+        b"\0".join([requirements.read_bytes(), version.encode(), LAMBDA_PLATFORM.encode()])
+    ).hexdigest()[:16]
+    target = build_dir / "deps" / key
+    if target.is_dir():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=target.parent))
+    try:
+        pip(requirements, scratch, version)
+        scratch.rename(target)  # only a complete install becomes the cache entry
+    except OSError:
+        if not target.is_dir():  # not another build finishing first: a real failure
+            raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return target
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    scratch = path.with_name(f".{path.name}.tmp")
+    scratch.write_bytes(data)
+    scratch.replace(path)

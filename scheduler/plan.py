@@ -1,0 +1,196 @@
+"""DesiredState × DeployedState → Plan: what to create, update, replace or delete, and why.
+
+Pure. Changes come in a fixed order: creates, updates and replaces by kind (roles → functions →
+permissions → rules and schedule groups → schedules and targets), then deletes in the reverse
+order. Only what is in the deployed state (which holds only what the catalogue owns) is deleted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, fields, is_dataclass
+from enum import Enum, StrEnum
+from typing import Any
+
+from scheduler.resources import (
+    MAPPING,
+    DeployedState,
+    DesiredState,
+    Resource,
+    ResourceKey,
+    ResourceKind,
+    key_of,
+)
+
+# Kinds applied together; each phase starts when the one before has finished.
+PHASES: tuple[frozenset[ResourceKind], ...] = (
+    frozenset({ResourceKind.ROLE}),
+    frozenset({ResourceKind.FUNCTION}),
+    frozenset({ResourceKind.PERMISSION}),
+    frozenset({ResourceKind.RULE, ResourceKind.SCHEDULE_GROUP}),
+    frozenset({ResourceKind.SCHEDULE, ResourceKind.TARGET}),
+)
+
+
+def phase_of(kind: ResourceKind) -> int:
+    return next(i for i, kinds in enumerate(PHASES) if kind in kinds)
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    REPLACE = "replace"  # no API changes it in place: delete, then create
+    DELETE = "delete"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field that differs; nested fields and map keys are dotted (`tags.team`)."""
+
+    field: str
+    old: object
+    new: object
+
+    def __str__(self) -> str:
+        return f"{self.field}: {render(self.old)} → {render(self.new)}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """What happens to one resource. `before` is the deployed one, `after` the desired one."""
+
+    action: Action
+    before: Resource | None
+    after: Resource | None
+    fields: tuple[FieldChange, ...] = ()
+
+    def __post_init__(self) -> None:
+        resource = self.after or self.before
+        assert resource is not None, "a change needs a resource"
+        if self.before is not None and self.after is not None:
+            assert key_of(self.before) == key_of(self.after), "a change keeps its resource key"
+
+    @property
+    def resource(self) -> Resource:
+        resource = self.after or self.before
+        assert resource is not None
+        return resource
+
+    @property
+    def key(self) -> ResourceKey:
+        return key_of(self.resource)
+
+    @property
+    def kind(self) -> ResourceKind:
+        return self.resource.kind
+
+    @property
+    def name(self) -> str:
+        return self.resource.key_name
+
+    @property
+    def phase(self) -> int:
+        """The apply phase: creates and updates go forward, deletes after them in reverse."""
+        phase = phase_of(self.kind)
+        return len(PHASES) + (len(PHASES) - 1 - phase) if self.action is Action.DELETE else phase
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.kind} {self.name}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every resource of desired ∪ deployed once, in apply order (unchanged ones included)."""
+
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def pending(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.action is not Action.UNCHANGED)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.pending)
+
+    def count(self, action: Action) -> int:
+        return sum(1 for c in self.changes if c.action is action)
+
+    def phases(self) -> tuple[tuple[Change, ...], ...]:
+        """Pending changes grouped by apply phase, phases in order, empty ones left out."""
+        grouped: dict[int, list[Change]] = {}
+        for change in self.pending:
+            grouped.setdefault(change.phase, []).append(change)
+        return tuple(tuple(grouped[p]) for p in sorted(grouped))
+
+
+def make_plan(desired: DesiredState, deployed: DeployedState) -> Plan:
+    """The changes that turn `deployed` into `desired`."""
+    forward: list[Change] = []
+    for resource in desired:
+        current = deployed.get(key_of(resource))
+        forward.append(_compare(current, resource))
+    deletes = [
+        Change(Action.DELETE, before=r, after=None) for r in deployed if key_of(r) not in desired
+    ]
+    forward.sort(key=lambda c: (c.phase, c.kind.order, c.name))
+    deletes.sort(key=lambda c: (c.phase, -c.kind.order, c.name))
+    return Plan(tuple(forward + deletes))
+
+
+def _compare(current: Resource | None, wanted: Resource) -> Change:
+    if current is None:
+        return Change(Action.CREATE, before=None, after=wanted)
+    changes = tuple(diff(current, wanted))
+    if not changes:
+        return Change(Action.UNCHANGED, before=current, after=wanted)
+    replace = any(c.field.split(".", 1)[0] in wanted.replace_on for c in changes)
+    return Change(Action.REPLACE if replace else Action.UPDATE, current, wanted, changes)
+
+
+def diff(old: Any, new: Any) -> Iterator[FieldChange]:
+    """Field-level differences of two resources (or nested values) of the same type."""
+    yield from _diff_fields("", old, new)
+
+
+def _diff_fields(prefix: str, old: Any, new: Any) -> Iterator[FieldChange]:
+    for f in fields(new):
+        if not f.compare:
+            continue
+        path = f"{prefix}{f.name}"
+        before, after = getattr(old, f.name), getattr(new, f.name)
+        if before == after:
+            continue
+        if f.metadata.get(MAPPING):
+            old_map, new_map = dict(before), dict(after)
+            for key in sorted(old_map.keys() | new_map.keys()):
+                if old_map.get(key) != new_map.get(key):
+                    yield FieldChange(f"{path}.{key}", old_map.get(key), new_map.get(key))
+        elif _is_record(before) and type(before) is type(after):
+            yield from _diff_fields(f"{path}.", before, after)
+        else:
+            yield FieldChange(path, before, after)
+
+
+def _is_record(value: object) -> bool:
+    return is_dataclass(value) and not isinstance(value, type)
+
+
+def render(value: object) -> str:
+    """A value as a person reads it in a plan: `(none)`, `true`, `[a, b]`, `{k=v}`."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, str):
+        return value if value else '""'
+    if isinstance(value, tuple):
+        if all(isinstance(v, tuple) and len(v) == 2 for v in value) and value:
+            return "{" + ", ".join(f"{k}={render(v)}" for k, v in value) + "}"
+        return "[" + ", ".join(render(v) for v in value) + "]"
+    if is_dataclass(value) and not isinstance(value, type):
+        parts = (f"{f.name}={render(getattr(value, f.name))}" for f in fields(value) if f.compare)
+        return "{" + ", ".join(parts) + "}"
+    return str(value)

@@ -1,0 +1,1 @@
+"""Formatters: diagnostics (text/json/github/sarif), plans, history and status, as strings."""

@@ -1,0 +1,116 @@
+"""Render a Plan (and an apply's outcome) for people and for machines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from scheduler.apply import ApplyResult
+from scheduler.plan import Action, Change, Plan
+from scheduler.resources import as_dict
+
+_SYMBOL = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.REPLACE: "-/+",
+    Action.DELETE: "-",
+    Action.UNCHANGED: " ",
+}
+_COLOUR = {
+    Action.CREATE: "\x1b[32m",
+    Action.UPDATE: "\x1b[33m",
+    Action.REPLACE: "\x1b[35m",
+    Action.DELETE: "\x1b[31m",
+    Action.UNCHANGED: "",
+}
+_RESET = "\x1b[0m"
+
+
+def change_line(change: Change, *, colour: bool = False) -> str:
+    symbol = _SYMBOL[change.action]
+    text = f"{symbol:>3} {change.kind.value:<15} {change.name}"
+    return f"{_COLOUR[change.action]}{text}{_RESET}" if colour and change.action else text
+
+
+def counts_line(plan: Plan) -> str:
+    parts = [
+        f"{plan.count(Action.CREATE)} to create",
+        f"{plan.count(Action.UPDATE)} to update",
+        f"{plan.count(Action.REPLACE)} to replace",
+        f"{plan.count(Action.DELETE)} to delete",
+        f"{plan.count(Action.UNCHANGED)} unchanged",
+    ]
+    return "Plan: " + ", ".join(parts) + "."
+
+
+def to_text(plan: Plan, *, header: str, colour: bool = False) -> str:
+    if not plan.has_changes:
+        total = len(plan.changes)
+        return f"{header}\n\nNo changes: {total} resource{'s' * (total != 1)} up to date."
+    lines = [header, ""]
+    for change in plan.pending:
+        lines.append(change_line(change, colour=colour))
+        lines.extend(f"        {field}" for field in change.fields)
+    lines += ["", counts_line(plan)]
+    return "\n".join(lines)
+
+
+def to_json(plan: Plan) -> str:
+    def entry(change: Change) -> dict[str, object]:
+        return {
+            "action": change.action.value,
+            "kind": change.kind.value,
+            "name": change.name,
+            "fields": [
+                {"field": f.field, "old": _plain(f.old), "new": _plain(f.new)}
+                for f in change.fields
+            ],
+            "resource": as_dict(change.resource),
+        }
+
+    summary = {action.value: plan.count(action) for action in Action}
+    document = {
+        "has_changes": plan.has_changes,
+        "summary": summary,
+        "changes": [entry(c) for c in plan.changes],
+    }
+    return json.dumps(document, indent=2, default=str)
+
+
+def _plain(value: object) -> object:
+    from scheduler.plan import render
+
+    return value if isinstance(value, str | int | float | bool) or value is None else render(value)
+
+
+def progress_line(change: Change, status: str) -> str:
+    return f"{status:>8}  {change}"
+
+
+def result_summary(result: ApplyResult, *, seconds: float) -> str:
+    """What was done, what failed (and why) and what was skipped: the user's next step."""
+    lines = []
+    if result.ok:
+        lines.append(f"Apply complete: {len(result.done)} change(s) in {seconds:.1f}s.")
+        return "\n".join(lines)
+    head = "Apply interrupted" if result.interrupted else "Apply failed"
+    lines.append(
+        f"{head}: {len(result.done)} done, {len(result.failed)} failed, "
+        f"{len(result.skipped)} skipped ({seconds:.1f}s)."
+    )
+    for failure in result.failed:
+        lines.append(f"  failed   {failure.change}: {_reason(failure.error)}")
+        hint = getattr(failure.error, "hint", "")
+        if hint:
+            lines.append(f"           hint: {hint}")
+    lines.extend(f"  skipped  {change}" for change in result.skipped)
+    lines.append("Nothing else was touched. Run the same command again to finish.")
+    return "\n".join(lines)
+
+
+def _reason(error: BaseException) -> str:
+    return getattr(error, "message", None) or f"{type(error).__name__}: {error}"
+
+
+def deletions(plan: Plan) -> Sequence[Change]:
+    return [c for c in plan.pending if c.action in (Action.DELETE, Action.REPLACE)]

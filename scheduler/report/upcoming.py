@@ -1,0 +1,62 @@
+"""Render `sched next` results as text (local and UTC side by side) or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from scheduler.upcoming import Upcoming
+
+
+def to_text(items: Sequence[Upcoming]) -> str:
+    blocks = []
+    for item in items:
+        title = f"{item.job}: {item.expression}" if item.job else item.expression
+        if item.error:
+            hint = f"\n  hint: {item.hint}" if item.hint else ""
+            blocks.append(f"{title}\n  error {item.error_code} {item.error}{hint}")
+            continue
+        lines = [title]
+        if item.aws_expression and item.aws_expression != item.expression:
+            lines.append(f"  as AWS: {item.aws_expression}")
+        zone_note = "" if item.timezone == "UTC" else f" ({item.timezone})"
+        lines.append(f"  {item.description}{zone_note}")
+        if not item.fire_times:
+            lines.append("  never fires again")
+        zone = ZoneInfo(item.timezone)
+        for when in item.fire_times:
+            local = when.astimezone(zone)
+            utc = when.strftime("%Y-%m-%d %H:%M UTC")
+            if item.timezone in ("UTC", "Etc/UTC"):
+                lines.append(f"  {local:%a %Y-%m-%d %H:%M} UTC")
+            else:
+                lines.append(f"  {local:%a %Y-%m-%d %H:%M %Z}   ({utc})")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def to_json(items: Sequence[Upcoming]) -> str:
+    out = []
+    for item in items:
+        entry: dict[str, object] = {
+            "query": item.query,
+            "job": item.job,
+            "expression": item.expression,
+            "timezone": item.timezone,
+        }
+        if item.error:
+            entry["error"] = {"code": item.error_code, "message": item.error, "hint": item.hint}
+        else:
+            zone = ZoneInfo(item.timezone)
+            entry["aws_expression"] = item.aws_expression
+            entry["description"] = item.description
+            entry["fire_times"] = [
+                {
+                    "utc": t.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "local": t.astimezone(zone).isoformat(),
+                }
+                for t in item.fire_times
+            ]
+        out.append(entry)
+    return json.dumps({"schedules": out}, indent=2)

@@ -1,0 +1,339 @@
+"""The AWS resources sched manages, as plain frozen values, and the state that collects them.
+
+Compile produces them (desired state), the AWS adapters read them back (deployed state) and
+plan compares the two field by field, so a field means the same on both sides: JSON documents
+are canonical (`canonical_json`), tags and environments are sorted pairs, order never matters.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Any, ClassVar
+
+Pairs = tuple[tuple[str, str], ...]
+
+# Field metadata: MAPPING marks sorted key/value pairs (diffed key by key, shown as an object);
+# JSON marks a canonical JSON document (shown parsed in `as_dict`).
+MAPPING = "mapping"
+JSON = "json"
+
+
+def pairs(mapping: Mapping[str, str] | Iterable[tuple[str, str]]) -> Pairs:
+    """Sorted key/value pairs: the one form tags and environments take in a resource."""
+    items = mapping.items() if isinstance(mapping, Mapping) else mapping
+    return tuple(sorted((str(k), str(v)) for k, v in items))
+
+
+def canonical_json(document: object) -> str:
+    """One text per JSON value: sorted keys, no spaces. Accepts a JSON string or a value."""
+    value = json.loads(document) if isinstance(document, str) else document
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class ResourceKind(StrEnum):
+    """Resource kinds, declared in the order apply creates them."""
+
+    ROLE = "role"
+    FUNCTION = "function"
+    PERMISSION = "permission"
+    RULE = "rule"
+    SCHEDULE_GROUP = "schedule-group"
+    SCHEDULE = "schedule"
+    TARGET = "target"
+
+    @property
+    def order(self) -> int:
+        return list(ResourceKind).index(self)
+
+
+class Toggle(StrEnum):
+    """The state of a rule or schedule, spelled as both APIs spell it."""
+
+    ENABLED = "ENABLED"
+    DISABLED = "DISABLED"
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Retries of a rule target or a schedule. Both fields are always set so that what AWS reads
+    back equals what was written (AWS fills in defaults for missing ones)."""
+
+    maximum_retry_attempts: int
+    maximum_event_age_seconds: int
+
+
+@dataclass(frozen=True)
+class InputTransformer:
+    """What a rule target receives: `template` with `<name>` filled from the event's `paths`."""
+
+    paths: Pairs = field(default=(), metadata={MAPPING: True})
+    template: str = ""
+
+
+@dataclass(frozen=True)
+class EcsParameters:
+    """How a rule target starts an ECS task on Fargate (awsvpc networking)."""
+
+    task_definition_arn: str
+    subnets: tuple[str, ...]
+    security_groups: tuple[str, ...] = ()
+    assign_public_ip: bool = False
+    task_count: int = 1
+    launch_type: str = "FARGATE"
+
+
+@dataclass(frozen=True)
+class Role:
+    """An IAM role: its trust policy, at most one inline policy (named `sched`) and managed
+    policies attached by ARN."""
+
+    kind: ClassVar[ResourceKind] = ResourceKind.ROLE
+    replace_on: ClassVar[frozenset[str]] = frozenset()
+    INLINE_POLICY_NAME: ClassVar[str] = "sched"
+
+    name: str
+    trust_policy: str = field(metadata={JSON: True})
+    description: str = ""
+    inline_policy: str | None = field(default=None, metadata={JSON: True})
+    managed_policy_arns: tuple[str, ...] = ()
+    tags: Pairs = field(default=(), metadata={MAPPING: True})
+
+    @property
+    def key_name(self) -> str:
+        return self.name
+
+    @property
+    def trust_services(self) -> tuple[str, ...]:
+        """The services the trust policy lets assume the role, for display."""
+        services: list[str] = []
+        for statement in json.loads(self.trust_policy).get("Statement", []):
+            service = statement.get("Principal", {}).get("Service", [])
+            services.extend([service] if isinstance(service, str) else service)
+        return tuple(sorted(services))
+
+
+@dataclass(frozen=True)
+class Function:
+    """A Lambda function sched deploys. `code_sha256` is the base64 SHA-256 of the zip, as
+    Lambda reports `CodeSha256`; `code_path` (local, never compared) is where the zip is."""
+
+    kind: ClassVar[ResourceKind] = ResourceKind.FUNCTION
+    replace_on: ClassVar[frozenset[str]] = frozenset()
+
+    name: str
+    runtime: str
+    handler: str
+    role_arn: str
+    memory_mb: int
+    timeout_seconds: int
+    code_sha256: str
+    environment: Pairs = field(default=(), metadata={MAPPING: True})
+    description: str = ""
+    log_format: str = "JSON"
+    tags: Pairs = field(default=(), metadata={MAPPING: True})
+    code_path: Path | None = field(default=None, compare=False)
+
+    @property
+    def key_name(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A statement in a function's resource policy letting a service invoke it. `function` is a
+    name for functions sched deploys and an ARN for existing ones (`function:` jobs). There is no
+    API to change a statement, so any change replaces it."""
+
+    kind: ClassVar[ResourceKind] = ResourceKind.PERMISSION
+    replace_on: ClassVar[frozenset[str]] = frozenset({"principal", "source_arn", "action"})
+
+    function: str
+    statement_id: str
+    principal: str
+    source_arn: str
+    action: str = "lambda:InvokeFunction"
+
+    @property
+    def key_name(self) -> str:
+        return f"{self.function}/{self.statement_id}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An EventBridge rule on the default bus, fired by a schedule expression (UTC)."""
+
+    kind: ClassVar[ResourceKind] = ResourceKind.RULE
+    replace_on: ClassVar[frozenset[str]] = frozenset()
+
+    name: str
+    schedule_expression: str
+    state: Toggle = Toggle.ENABLED
+    description: str = ""
+    tags: Pairs = field(default=(), metadata={MAPPING: True})
+
+    @property
+    def key_name(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Target:
+    """The one target of a rule: a function (with an input transformer) or an ECS cluster
+    (with `ecs` parameters and the role EventBridge assumes to run the task)."""
+
+    kind: ClassVar[ResourceKind] = ResourceKind.TARGET
+    replace_on: ClassVar[frozenset[str]] = frozenset()
+
+    rule: str
+    id: str
+    arn: str
+    input_transformer: InputTransformer | None = None
+    retry_policy: RetryPolicy | None = None
+    dead_letter_arn: str | None = None
+    role_arn: str | None = None
+    ecs: EcsParameters | None = None
+
+    @property
+    def key_name(self) -> str:
+        return f"{self.rule}/{self.id}"
+
+
+@dataclass(frozen=True)
+class ScheduleGroup:
+    """The tagged group that holds a catalogue's schedules (schedules cannot be tagged)."""
+
+    kind: ClassVar[ResourceKind] = ResourceKind.SCHEDULE_GROUP
+    replace_on: ClassVar[frozenset[str]] = frozenset()
+
+    name: str
+    tags: Pairs = field(default=(), metadata={MAPPING: True})
+
+    @property
+    def key_name(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """An EventBridge Scheduler schedule invoking `target_arn` as `role_arn`, in `timezone`.
+    `flexible_window_minutes` None means the flexible time window is OFF."""
+
+    kind: ClassVar[ResourceKind] = ResourceKind.SCHEDULE
+    replace_on: ClassVar[frozenset[str]] = frozenset()
+
+    group: str
+    name: str
+    expression: str
+    timezone: str
+    target_arn: str
+    role_arn: str
+    input: str = field(metadata={JSON: True})
+    retry_policy: RetryPolicy
+    state: Toggle = Toggle.ENABLED
+    dead_letter_arn: str | None = None
+    description: str = ""
+    flexible_window_minutes: int | None = None
+
+    @property
+    def key_name(self) -> str:
+        return f"{self.group}/{self.name}"
+
+
+Resource = Role | Function | Permission | Rule | Target | ScheduleGroup | Schedule
+ResourceKey = tuple[ResourceKind, str]
+
+
+def key_of(resource: Resource) -> ResourceKey:
+    return (resource.kind, resource.key_name)
+
+
+def sort_key(resource: Resource) -> tuple[int, str]:
+    return (resource.kind.order, resource.key_name)
+
+
+@dataclass(frozen=True)
+class ResourceState:
+    """A set of resources keyed by (kind, name), kept in apply order (kind, then name).
+
+    The same type serves as desired state (compiled) and deployed state (read from AWS).
+    """
+
+    resources: tuple[Resource, ...] = ()
+    _index: dict[ResourceKey, Resource] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
+
+    def __post_init__(self) -> None:
+        ordered = tuple(sorted(self.resources, key=sort_key))
+        index: dict[ResourceKey, Resource] = {}
+        for resource in ordered:
+            key = key_of(resource)
+            if key in index:
+                raise ValueError(f"two resources share the key {key[0]} {key[1]}")
+            index[key] = resource
+        object.__setattr__(self, "resources", ordered)
+        object.__setattr__(self, "_index", index)
+
+    @classmethod
+    def of(cls, resources: Iterable[Resource]) -> ResourceState:
+        return cls(tuple(resources))
+
+    def get(self, key: ResourceKey) -> Resource | None:
+        return self._index.get(key)
+
+    def keys(self) -> tuple[ResourceKey, ...]:
+        return tuple(self._index)
+
+    def of_kind(self, kind: ResourceKind) -> tuple[Resource, ...]:
+        return tuple(r for r in self.resources if r.kind is kind)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._index
+
+    def __iter__(self) -> Iterator[Resource]:
+        return iter(self.resources)
+
+    def __len__(self) -> int:
+        return len(self.resources)
+
+
+DesiredState = ResourceState
+DeployedState = ResourceState
+
+
+def as_dict(resource: Resource) -> dict[str, Any]:
+    """A resource as plain JSON-ready data: `kind` first, then the compared fields."""
+    out: dict[str, Any] = {"kind": resource.kind.value}
+    out.update(_fields_as_dict(resource))
+    return out
+
+
+def _fields_as_dict(value: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for f in fields(value):
+        if not f.compare:
+            continue
+        item = getattr(value, f.name)
+        if f.metadata.get(MAPPING):
+            out[f.name] = dict(item)
+        elif f.metadata.get(JSON) and isinstance(item, str):
+            out[f.name] = json.loads(item)
+        else:
+            out[f.name] = _plain(item)
+    return out
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value) and not isinstance(value, type):
+        return _fields_as_dict(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    return value

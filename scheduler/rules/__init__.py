@@ -1,0 +1,157 @@
+"""The explicit registry of validation rules and the documentation of every diagnostic code."""
+
+from __future__ import annotations
+
+from scheduler.diagnostics import Severity
+from scheduler.rules.base import Context, Rule, RuleDoc
+from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameTooLong
+from scheduler.rules.runtime_rules import (
+    EnvironmentTooLarge,
+    InputTooLarge,
+    MemoryOutOfRange,
+    PolicyOverLimit,
+    RuntimeCloseToTimeout,
+    RuntimeOverLimit,
+    TimeoutBelowRuntime,
+    TimeoutOverLimit,
+)
+from scheduler.rules.schedule_rules import (
+    SUB_MINUTE,
+    UNIX_DAY_OR,
+    AtNeedsScheduler,
+    DstAffected,
+    NeverFires,
+    OverlappingRuns,
+    ScheduleSyntax,
+    TimezoneNeedsScheduler,
+    UnknownTimezone,
+)
+from scheduler.rules.secret_rules import PlainTextSecret
+from scheduler.rules.target_rules import (
+    FargateSettings,
+    HandlerFileMissing,
+    HandlerFunctionMissing,
+    HandlerSyntaxError,
+    MalformedArn,
+    TargetChoice,
+)
+
+RULES: tuple[Rule, ...] = (
+    ScheduleSyntax(),
+    NeverFires(),
+    UnknownTimezone(),
+    TimezoneNeedsScheduler(),
+    DstAffected(),
+    OverlappingRuns(),
+    AtNeedsScheduler(),
+    RuntimeOverLimit(),
+    TimeoutOverLimit(),
+    TimeoutBelowRuntime(),
+    RuntimeCloseToTimeout(),
+    MemoryOutOfRange(),
+    InputTooLarge(),
+    PolicyOverLimit(),
+    EnvironmentTooLarge(),
+    InvalidName(),
+    NameTooLong(),
+    ClashingJobNames(),
+    HandlerFileMissing(),
+    HandlerFunctionMissing(),
+    TargetChoice(),
+    MalformedArn(),
+    FargateSettings(),
+    HandlerSyntaxError(),
+    PlainTextSecret(),
+)
+
+_E, _W = Severity.ERROR, Severity.WARNING
+
+# Codes reported while reading the file (scheduler.catalogue.loader) or by sched itself.
+LOADER_DOCS: tuple[RuleDoc, ...] = (
+    RuleDoc(
+        "SCH001",
+        _E,
+        "catalogue file cannot be read",
+        "The file is missing, a directory, unreadable, too large, binary or not UTF-8.",
+        "sched validate jobs.yml  # no such file",
+        "sched validate jobs.yaml",
+    ),
+    RuleDoc(
+        "SCH002",
+        _E,
+        "YAML syntax error",
+        "The file is not valid YAML. Indent with spaces: YAML forbids tabs for indentation.",
+        "jobs:\n\tlog-backup:",
+        "jobs:\n  log-backup:",
+    ),
+    RuleDoc(
+        "SCH003",
+        _E,
+        "duplicate key",
+        "A key appears twice in one mapping; YAML would silently keep the last one.",
+        "log-backup:\n  schedule: rate(1 day)\n  schedule: rate(2 days)",
+        "log-backup:\n  schedule: rate(2 days)",
+    ),
+    RuleDoc(
+        "SCH004",
+        _E,
+        "catalogue is not a mapping",
+        "The file must be one YAML document whose top level is a mapping with `catalogue` and "
+        "`jobs`, and `jobs` is a mapping of job names.",
+        "- log-backup",
+        "catalogue: acme-ops\njobs:\n  log-backup: {...}",
+    ),
+    RuleDoc(
+        "SCH005",
+        _E,
+        "unknown key",
+        "Keys are checked so that a typo cannot pass silently.",
+        "shedule: rate(1 day)",
+        "schedule: rate(1 day)",
+    ),
+    RuleDoc(
+        "SCH006",
+        _E,
+        "wrong type or invalid value",
+        "A value has the wrong type (a number as text, a list for a mapping) or is not allowed.",
+        'memory: "256"',
+        "memory: 256",
+    ),
+    RuleDoc(
+        "SCH007",
+        _E,
+        "required key missing",
+        "Every job needs schedule and expected_runtime; the catalogue needs a name.",
+        "log-backup:\n  handler: jobs/log_backup/handler.py:main",
+        "log-backup:\n  schedule: cron(0 2 ? * MON *)\n  expected_runtime: 5m\n"
+        "  handler: jobs/log_backup/handler.py:main",
+    ),
+    RuleDoc(
+        "SCH008",
+        _E,
+        "too many YAML aliases",
+        "Anchors and aliases expand past a safe size (a 'billion laughs' file).",
+        "a: &a [x, x]\nb: &b [*a, *a]\n# ... doubling many times",
+        "defaults: &d {memory: 256}",
+    ),
+    SUB_MINUTE,
+    UNIX_DAY_OR,
+    RuleDoc(
+        "SCH901",
+        _E,
+        "internal error in a rule",
+        "A validation rule crashed. This is a bug in sched; the other rules still ran. "
+        "Please report it with the catalogue that triggers it (run with --debug).",
+        "",
+        "",
+    ),
+)
+
+
+def all_docs() -> dict[str, RuleDoc]:
+    """Every code sched can report, sorted by code."""
+    docs = [*LOADER_DOCS, *(rule.doc for rule in RULES)]
+    return {doc.code: doc for doc in sorted(docs, key=lambda d: d.code)}
+
+
+__all__ = ["RULES", "Context", "Rule", "RuleDoc", "all_docs"]

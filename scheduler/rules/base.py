@@ -1,0 +1,74 @@
+"""What a validation rule is: its documentation (code, severity, examples) and its check.
+
+Each rule is one small class with a `doc` and a `check(context)` that yields diagnostics.
+Codes reported by the loader and the schedule parser are documented here too (`RuleDoc`
+without a check) so that `sched rules` lists every code sched can emit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from scheduler.catalogue.loader import SourceMap
+from scheduler.catalogue.model import Catalogue, Job
+from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.schedule import Schedule, ScheduleError, parse
+
+
+@dataclass(frozen=True)
+class RuleDoc:
+    """How a code is explained by `sched rules CODE`."""
+
+    code: str
+    severity: Severity
+    title: str
+    explanation: str
+    failing: str
+    passing: str
+
+
+@dataclass
+class Context:
+    """Everything a rule may look at; schedules are parsed once and shared."""
+
+    catalogue: Catalogue
+    source_map: SourceMap
+    now: datetime
+    check_files: bool = True
+    _schedules: dict[str, Schedule | ScheduleError] = field(default_factory=dict)
+
+    def schedule(self, job: Job) -> Schedule | ScheduleError:
+        """The parsed schedule of `job`, or the error that parsing it raised."""
+        cached = self._schedules.get(job.name)
+        if cached is None:
+            try:
+                cached = parse(job.schedule)
+            except ScheduleError as error:
+                cached = error
+            self._schedules[job.name] = cached
+        return cached
+
+    def span(self, job: Job, *keys: str | int) -> Span:
+        return self.source_map.span(("jobs", job.name, *keys))
+
+    def key_span(self, job: Job, *keys: str | int) -> Span:
+        return self.source_map.key_span(("jobs", job.name, *keys))
+
+    @cached_property
+    def file(self) -> str:
+        return self.source_map.file
+
+
+class Rule:
+    """Base of every checking rule: subclasses set `doc` and implement `check`."""
+
+    doc: RuleDoc
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        raise NotImplementedError
+
+    def report(self, span: Span, message: str, hint: str = "") -> Diagnostic:
+        return Diagnostic(self.doc.code, self.doc.severity, message, span, hint)

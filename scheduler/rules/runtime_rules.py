@@ -1,0 +1,217 @@
+"""Rules about how long and how big a run is: Lambda's 15-minute limit, timeouts, memory, input."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import timedelta
+
+from scheduler import limits
+from scheduler.catalogue.durations import format_duration as fmt
+from scheduler.catalogue.model import Compute, Job
+from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.rules.base import Context, Rule, RuleDoc
+
+LAMBDA_LIMIT = timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS)
+
+
+def _lambda_jobs(context: Context) -> Iterator[Job]:
+    return (job for job in context.catalogue.jobs if job.compute is Compute.LAMBDA)
+
+
+def _timed_jobs(context: Context) -> Iterator[Job]:
+    """Jobs whose timeout means something: Lambda's, or one the job sets itself."""
+    return (
+        job
+        for job in context.catalogue.jobs
+        if job.compute is Compute.LAMBDA or job.timeout_is_explicit
+    )
+
+
+def _timeout_span(job: Job) -> tuple[str, ...]:
+    return ("jobs", job.name, "timeout") if job.timeout_is_explicit else ("jobs", job.name)
+
+
+class RuntimeOverLimit(Rule):
+    doc = RuleDoc(
+        "SCH201",
+        Severity.ERROR,
+        "expected runtime too long for Lambda",
+        "Lambda stops every invocation after 15 minutes (or the catalogue's policy.max_runtime "
+        "if lower). A job that needs longer must run on Fargate or EC2, or be split.",
+        "expected_runtime: 45m",
+        "expected_runtime: 45m\ncompute: fargate",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        cap = min(context.catalogue.policy.max_runtime, LAMBDA_LIMIT)
+        for job in _lambda_jobs(context):
+            if job.expected_runtime > cap:
+                limit = (
+                    "Lambda stops at 15m" if cap == LAMBDA_LIMIT else f"policy allows {fmt(cap)}"
+                )
+                yield self.report(
+                    context.span(job, "expected_runtime"),
+                    f'job "{job.name}" expects {fmt(job.expected_runtime)}; {limit}',
+                    "run it on Fargate (compute: fargate) or EC2, or split the work",
+                )
+
+
+class TimeoutOverLimit(Rule):
+    doc = RuleDoc(
+        "SCH202",
+        Severity.ERROR,
+        "timeout over Lambda's 900 seconds",
+        "A Lambda function's timeout is at most 900 seconds (15 minutes).",
+        "timeout: 20m",
+        "timeout: 15m",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in _lambda_jobs(context):
+            if job.timeout > LAMBDA_LIMIT:
+                yield self.report(
+                    context.source_map.span(_timeout_span(job)),
+                    f'job "{job.name}" sets timeout {fmt(job.timeout)}; Lambda allows at most 15m',
+                    "lower the timeout to 15m or less, or move the job to Fargate "
+                    "(compute: fargate)",
+                )
+
+
+class TimeoutBelowRuntime(Rule):
+    doc = RuleDoc(
+        "SCH203",
+        Severity.ERROR,
+        "timeout shorter than the expected runtime",
+        "Every run would be stopped before it is expected to finish.",
+        "expected_runtime: 10m\ntimeout: 5m",
+        "expected_runtime: 10m\ntimeout: 14m",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        # A derived timeout is only ever short when the runtime is over the limit: SCH201's case.
+        for job in context.catalogue.jobs:
+            if job.timeout_is_explicit and job.timeout < job.expected_runtime:
+                yield self.report(
+                    context.span(job, "timeout"),
+                    f'job "{job.name}" times out after {fmt(job.timeout)} but expects to run '
+                    f"for {fmt(job.expected_runtime)}",
+                    "raise the timeout above the expected runtime, with some headroom",
+                )
+
+
+class RuntimeCloseToTimeout(Rule):
+    doc = RuleDoc(
+        "SCH204",
+        Severity.WARNING,
+        "expected runtime close to the timeout",
+        "Runs that take a little longer than usual will time out. The threshold is "
+        "policy.timeout_warning_ratio of the timeout (80% by default).",
+        "expected_runtime: 9m\ntimeout: 10m",
+        "expected_runtime: 6m\ntimeout: 10m",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        ratio = context.catalogue.policy.timeout_warning_ratio
+        for job in _timed_jobs(context):
+            if job.expected_runtime <= job.timeout and job.expected_runtime > job.timeout * ratio:
+                share = job.expected_runtime / job.timeout
+                yield self.report(
+                    context.span(job, "expected_runtime"),
+                    f'job "{job.name}" expects {fmt(job.expected_runtime)}, {share:.0%} of its '
+                    f"{fmt(job.timeout)} timeout",
+                    "raise the timeout, or make the job faster, to keep some headroom",
+                )
+
+
+class MemoryOutOfRange(Rule):
+    doc = RuleDoc(
+        "SCH205",
+        Severity.ERROR,
+        "memory outside Lambda's range",
+        "Lambda memory is between 128 MB and 10,240 MB.",
+        "memory: 64",
+        "memory: 256",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        low, high = limits.LAMBDA_MIN_MEMORY_MB, limits.LAMBDA_MAX_MEMORY_MB
+        for job in _lambda_jobs(context):
+            if not low <= job.memory <= high:
+                path: tuple[str, ...] = ("jobs", job.name, "memory")
+                if not context.source_map.has(path):
+                    path = ("defaults", "memory")
+                yield self.report(
+                    context.source_map.span(path),
+                    f'job "{job.name}" asks for {job.memory} MB; Lambda allows {low}-{high} MB',
+                    f"set memory between {low} and {high}",
+                )
+
+
+class InputTooLarge(Rule):
+    doc = RuleDoc(
+        "SCH206",
+        Severity.ERROR,
+        "input too large for an EventBridge target",
+        "A target's input is at most 8,192 characters of JSON (sched's envelope included).",
+        "input: {blob: <10,000 characters>}",
+        "input: {bucket: app-logs}",
+    )
+
+    # Room kept for the envelope sched wraps around the input (job name, scheduled time, ids).
+    ENVELOPE = 200
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        budget = limits.EVENTBRIDGE_TARGET_INPUT_MAX - self.ENVELOPE
+        for job in context.catalogue.jobs:
+            if job.input is None:
+                continue
+            size = len(json.dumps(job.input, separators=(",", ":")))
+            if size > budget:
+                yield self.report(
+                    context.span(job, "input"),
+                    f'job "{job.name}" input is {size} characters of JSON; at most {budget} fit',
+                    "store large data in S3 or SSM Parameter Store and pass its key",
+                )
+
+
+class PolicyOverLimit(Rule):
+    doc = RuleDoc(
+        "SCH207",
+        Severity.ERROR,
+        "policy.max_runtime above Lambda's limit",
+        "The policy may lower Lambda's 15-minute limit to keep headroom, never raise it.",
+        "policy: {max_runtime: 1h}",
+        "policy: {max_runtime: 12m}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        if context.catalogue.policy.max_runtime > LAMBDA_LIMIT:
+            yield self.report(
+                context.source_map.span(("policy", "max_runtime")),
+                f"policy.max_runtime is {fmt(context.catalogue.policy.max_runtime)}; "
+                "Lambda stops at 15m",
+                "set max_runtime to 15m or less; route long jobs with compute: fargate",
+            )
+
+
+class EnvironmentTooLarge(Rule):
+    doc = RuleDoc(
+        "SCH208",
+        Severity.ERROR,
+        "environment over Lambda's 4 KB",
+        "All of a function's environment variables together are at most 4 KB.",
+        "environment: {BLOB: <5,000 characters>}",
+        "environment: {LOG_LEVEL: info}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in _lambda_jobs(context):
+            size = sum(len(k) + len(v) for k, v in job.environment)
+            if size > limits.LAMBDA_ENVIRONMENT_MAX_BYTES:
+                yield self.report(
+                    context.span(job, "environment"),
+                    f'job "{job.name}" environment is {size} bytes; Lambda allows '
+                    f"{limits.LAMBDA_ENVIRONMENT_MAX_BYTES}",
+                    "move large values to SSM Parameter Store or S3",
+                )

@@ -1,0 +1,237 @@
+"""Rules about when a job fires: syntax, never firing, time zones, DST and overlapping runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+from scheduler.catalogue.durations import format_duration
+from scheduler.catalogue.model import Backend, Job
+from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.rules.base import Context, Rule, RuleDoc
+from scheduler.schedule import Schedule, ScheduleError, is_known_timezone
+
+
+def _error_span(value: Span, source: str, error: ScheduleError) -> Span:
+    """Point inside the schedule string when the parser knows where the bad part is."""
+    if error.offset is None or value.end_column is None or value.end_line != value.line:
+        return value
+    quoted = value.end_column - value.column == len(source) + 2
+    start = value.column + (1 if quoted else 0) + error.offset
+    return Span(value.file, value.line, start, value.line, start + max(error.length or 1, 1))
+
+
+def _schedule(context: Context, job: Job) -> Schedule | None:
+    parsed = context.schedule(job)
+    return parsed if isinstance(parsed, Schedule) else None
+
+
+class ScheduleSyntax(Rule):
+    doc = RuleDoc(
+        "SCH101",
+        Severity.ERROR,
+        "invalid schedule expression",
+        "The schedule must be AWS cron(...), rate(...), at(...), a 5-field Unix cron or a preset "
+        "such as @daily. AWS cron has 6 fields, exactly one of day-of-month and day-of-week is "
+        "'?', and weekdays are 1-7 = SUN-SAT.",
+        'schedule: "cron(0 2 * * MON *)"',
+        'schedule: "cron(0 2 ? * MON *)"',
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            parsed = context.schedule(job)
+            if isinstance(parsed, ScheduleError):
+                span = _error_span(context.span(job, "schedule"), job.schedule, parsed)
+                yield Diagnostic(
+                    parsed.code,
+                    Severity.ERROR,
+                    f'job "{job.name}": {parsed.message}',
+                    span,
+                    parsed.hint,
+                )
+
+
+SUB_MINUTE = RuleDoc(
+    "SCH103",
+    Severity.ERROR,
+    "schedule finer than one minute",
+    "EventBridge fires at most once a minute: there is no seconds field and no rate in seconds.",
+    'schedule: "rate(30 seconds)"',
+    'schedule: "rate(1 minute)"',
+)
+
+UNIX_DAY_OR = RuleDoc(
+    "SCH104",
+    Severity.ERROR,
+    "Unix cron restricts both day-of-month and day-of-week",
+    "Unix cron runs when EITHER field matches; AWS cron cannot say that in one expression, "
+    "and sched does not guess. Split it into two jobs or drop one of the two fields.",
+    'schedule: "0 2 1 * MON"',
+    'schedule: "0 2 1 * *"',
+)
+
+
+class NeverFires(Rule):
+    doc = RuleDoc(
+        "SCH102",
+        Severity.ERROR,
+        "schedule never fires",
+        "The expression is valid but matches no future time: a day a month never has "
+        "(30 February), a year in the past, or an at() time already gone.",
+        'schedule: "cron(0 0 30 2 ? *)"',
+        'schedule: "cron(0 0 28 2 ? *)"',
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            schedule = _schedule(context, job)
+            if schedule is None or not is_known_timezone(job.timezone):
+                continue
+            if schedule.next_fire_times(context.now, 1, tz=job.timezone):
+                continue
+            yield self.report(
+                context.span(job, "schedule"),
+                f'job "{job.name}": {schedule.source} never fires after '
+                f"{context.now:%Y-%m-%d %H:%M} UTC",
+                "check the day, month and year fields; a job that never runs should be removed",
+            )
+
+
+class UnknownTimezone(Rule):
+    doc = RuleDoc(
+        "SCH105",
+        Severity.ERROR,
+        "unknown time zone",
+        "Time zones are IANA names such as Europe/Paris or America/New_York.",
+        "timezone: CEST",
+        "timezone: Europe/Paris",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if not is_known_timezone(job.timezone):
+                yield self.report(
+                    context.span(job, "timezone")
+                    if context.source_map.has(("jobs", job.name, "timezone"))
+                    else context.source_map.span(("defaults", "timezone")),
+                    f'job "{job.name}": unknown time zone "{job.timezone}"',
+                    "use an IANA name such as Europe/Paris, America/New_York or UTC",
+                )
+
+
+class TimezoneNeedsScheduler(Rule):
+    doc = RuleDoc(
+        "SCH106",
+        Severity.ERROR,
+        "time zone on the rules backend",
+        "EventBridge rules always run in UTC. EventBridge Scheduler accepts a time zone.",
+        "timezone: Europe/Paris\nbackend: rules",
+        "timezone: Europe/Paris\nbackend: scheduler",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.backend is Backend.RULES and job.timezone not in ("UTC", "Etc/UTC"):
+                where = ("jobs", job.name, "timezone")
+                span = (
+                    context.source_map.span(where)
+                    if context.source_map.has(where)
+                    else context.source_map.span(("defaults", "timezone"))
+                )
+                yield self.report(
+                    span,
+                    f'job "{job.name}" sets timezone {job.timezone} but EventBridge rules '
+                    "run in UTC",
+                    "set backend: scheduler (EventBridge Scheduler honours time zones), "
+                    "or write the schedule in UTC",
+                )
+
+
+class AtNeedsScheduler(Rule):
+    doc = RuleDoc(
+        "SCH109",
+        Severity.ERROR,
+        "one-time at() schedule on the rules backend",
+        "EventBridge rules take only cron() and rate(); one-time at() schedules exist only in "
+        "EventBridge Scheduler.",
+        'schedule: "at(2027-01-01T09:00:00)"\nbackend: rules',
+        'schedule: "at(2027-01-01T09:00:00)"\nbackend: scheduler',
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            schedule = _schedule(context, job)
+            if schedule and schedule.kind == "at" and job.backend is Backend.RULES:
+                yield self.report(
+                    context.span(job, "schedule"),
+                    f'job "{job.name}": at() schedules need EventBridge Scheduler',
+                    "set backend: scheduler on this job",
+                )
+
+
+class DstAffected(Rule):
+    doc = RuleDoc(
+        "SCH107",
+        Severity.WARNING,
+        "fire time falls in a daylight-saving change",
+        "In a zone with daylight saving, a local time that does not exist (clocks go forward) "
+        "is skipped by EventBridge Scheduler, and a repeated one (clocks go back) runs once.",
+        'schedule: "cron(30 2 * * ? *)"\ntimezone: Europe/London',
+        'schedule: "cron(30 3 * * ? *)"\ntimezone: Europe/London',
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            schedule = _schedule(context, job)
+            if schedule is None or schedule.kind != "cron" or job.backend is not Backend.SCHEDULER:
+                continue
+            if not is_known_timezone(job.timezone) or job.timezone in ("UTC", "Etc/UTC"):
+                continue
+            events = schedule.dst_transitions(
+                context.now, context.now + timedelta(days=366), job.timezone
+            )
+            skipped = [e for e in events if e.kind == "skipped"]
+            if skipped:
+                first = skipped[0].local_time
+                yield self.report(
+                    context.span(job, "schedule"),
+                    f'job "{job.name}" fires at {first:%H:%M} {job.timezone}, which does not '
+                    f"exist on {first:%Y-%m-%d}: that run is skipped",
+                    "move the job out of the 01:00-03:00 window, or schedule it in UTC",
+                )
+            elif events:
+                first = events[0].local_time
+                yield self.report(
+                    context.span(job, "schedule"),
+                    f'job "{job.name}" fires at {first:%H:%M} {job.timezone}, which happens '
+                    f"twice on {first:%Y-%m-%d}: it runs once",
+                    "this is usually fine; move the job if it must run twice or at a fixed "
+                    "interval",
+                )
+
+
+class OverlappingRuns(Rule):
+    doc = RuleDoc(
+        "SCH108",
+        Severity.WARNING,
+        "runs may overlap",
+        "The schedule fires again before a run is expected to finish, so two runs of the job "
+        "can be active at once.",
+        'schedule: "rate(5 minutes)"\nexpected_runtime: 10m',
+        'schedule: "rate(15 minutes)"\nexpected_runtime: 10m',
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            schedule = _schedule(context, job)
+            if schedule is None or not is_known_timezone(job.timezone):
+                continue
+            gap = schedule.min_interval(tz=job.timezone)
+            if gap is not None and gap < job.expected_runtime:
+                yield self.report(
+                    context.span(job, "schedule"),
+                    f'job "{job.name}" can fire every {format_duration(gap)} but expects to '
+                    f"run for {format_duration(job.expected_runtime)}: runs will overlap",
+                    "fire less often, make the job faster, or make it safe to run concurrently",
+                )

@@ -1,0 +1,244 @@
+"""Rules about what a job runs: handler files (read, never imported), ARNs, Fargate settings."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from scheduler.catalogue.model import Compute, Job
+from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.rules.base import Context, Rule, RuleDoc
+
+_ARN = re.compile(r"^arn:aws[a-zA-Z-]*:(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):\d{12}:.+$")
+_FUNCTION_ARN = re.compile(
+    r"^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[$A-Za-z0-9_-]+)?$"
+)
+
+
+def _handler_parts(job: Job) -> tuple[str, str] | None:
+    """`path/file.py:function` split in two; None when it is not written that way."""
+    if job.handler is None:
+        return None
+    path, _, function = job.handler.partition(":")
+    if not path.endswith(".py") or not function.isidentifier():
+        return None
+    return path, function
+
+
+class HandlerFileMissing(Rule):
+    doc = RuleDoc(
+        "SCH304",
+        Severity.ERROR,
+        "handler file missing or malformed",
+        "`handler` is path/to/file.py:function, relative to the catalogue, inside it.",
+        "handler: jobs/log_backup/handlr.py:main",
+        "handler: jobs/log_backup/handler.py:main",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        base = context.catalogue.base_dir.resolve()
+        for job in context.catalogue.jobs:
+            if job.handler is None:
+                continue
+            parts = _handler_parts(job)
+            span = context.span(job, "handler")
+            if parts is None:
+                yield self.report(
+                    span,
+                    f'job "{job.name}": handler "{job.handler}" is not path/to/file.py:function',
+                    "write it like jobs/log_backup/handler.py:main",
+                )
+                continue
+            if not context.check_files:
+                continue
+            file = (base / parts[0]).resolve()
+            if not file.is_relative_to(base):
+                yield self.report(
+                    span,
+                    f'job "{job.name}": handler "{parts[0]}" is outside the catalogue folder',
+                    "keep job code under jobs/ next to the catalogue",
+                )
+            elif not file.is_file():
+                yield self.report(
+                    span,
+                    f'job "{job.name}": handler file {parts[0]} does not exist',
+                    _nearby_hint(base, parts[0]),
+                )
+
+
+def _nearby_hint(base: Path, relative: str) -> str:
+    folder = (base / relative).parent
+    if folder.is_dir():
+        found = sorted(p.name for p in folder.glob("*.py"))
+        if found:
+            return f"{folder.relative_to(base)}/ has: {', '.join(found[:5])}"
+    return "create the file, or fix the path (it is relative to the catalogue file)"
+
+
+def _read_module(context: Context, job: Job) -> tuple[ast.Module | SyntaxError, str] | None:
+    parts = _handler_parts(job)
+    if parts is None or not context.check_files:
+        return None
+    file = context.catalogue.base_dir / parts[0]
+    if not file.is_file():
+        return None
+    try:
+        return ast.parse(file.read_bytes(), filename=parts[0]), parts[1]
+    except SyntaxError as error:
+        return error, parts[1]
+    except (OSError, ValueError):
+        return None
+
+
+class HandlerFunctionMissing(Rule):
+    doc = RuleDoc(
+        "SCH305",
+        Severity.ERROR,
+        "handler function not defined",
+        "The handler file is read (never imported) and must define the named function at its "
+        "top level.",
+        "handler: jobs/log_backup/handler.py:run  # the file defines main()",
+        "handler: jobs/log_backup/handler.py:main",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            read = _read_module(context, job)
+            if read is None or isinstance(read[0], SyntaxError):
+                continue
+            module, function = read[0], read[1]
+            defined = {
+                node.name
+                for node in module.body
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+            } | {
+                target.id
+                for node in module.body
+                if isinstance(node, ast.Assign)
+                for target in node.targets
+                if isinstance(target, ast.Name)
+            }
+            if function not in defined:
+                functions = sorted(n.name for n in module.body if isinstance(n, ast.FunctionDef))
+                yield self.report(
+                    context.span(job, "handler"),
+                    f'job "{job.name}": {job.handler_file} defines no function "{function}"',
+                    f"it defines: {', '.join(functions)}" if functions else "define it",
+                )
+
+
+class HandlerSyntaxError(Rule):
+    doc = RuleDoc(
+        "SCH309",
+        Severity.ERROR,
+        "handler file does not parse",
+        "The handler file has a Python syntax error; the function would fail on every run.",
+        "def main(event, context)\n    ...",
+        "def main(event, context):\n    ...",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            read = _read_module(context, job)
+            if read is None or not isinstance(read[0], SyntaxError):
+                continue
+            error = read[0]
+            yield self.report(
+                context.span(job, "handler"),
+                f'job "{job.name}": {job.handler_file} line {error.lineno}: {error.msg}',
+                "fix the syntax error (python -m py_compile shows it too)",
+            )
+
+
+class TargetChoice(Rule):
+    doc = RuleDoc(
+        "SCH306",
+        Severity.ERROR,
+        "job runs neither or both of handler and function",
+        "A Lambda job names either its code (handler) or an existing function (function), "
+        "exactly one of the two. A Fargate job needs neither.",
+        "nightly-export:\n  schedule: rate(1 day)\n  expected_runtime: 5m",
+        "nightly-export:\n  schedule: rate(1 day)\n  expected_runtime: 5m\n"
+        "  handler: jobs/export/handler.py:main",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.compute is not Compute.LAMBDA:
+                continue
+            if job.handler is None and job.function is None:
+                yield self.report(
+                    context.key_span(job),
+                    f'job "{job.name}" has neither handler nor function',
+                    "add handler: jobs/<job>/handler.py:main, or function: <Lambda ARN>",
+                )
+            elif job.handler is not None and job.function is not None:
+                yield self.report(
+                    context.span(job, "function"),
+                    f'job "{job.name}" has both handler and function',
+                    "keep handler to deploy the code, or function to target an existing Lambda",
+                )
+
+
+class MalformedArn(Rule):
+    doc = RuleDoc(
+        "SCH307",
+        Severity.ERROR,
+        "malformed ARN",
+        "function, role and dead_letter_queue take full ARNs of the right service.",
+        "function: my-function",
+        "function: arn:aws:lambda:eu-west-1:123456789012:function:my-function",
+    )
+
+    FIELDS = (("function", "lambda"), ("role", "iam"), ("dead_letter_queue", "sqs"))
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            for field, service in self.FIELDS:
+                value = getattr(job, field)
+                if value is None:
+                    continue
+                match = _ARN.match(value)
+                ok = match is not None and match.group("service") == service
+                if field == "function":
+                    ok = _FUNCTION_ARN.match(value) is not None
+                if not ok:
+                    path: tuple[str, ...] = ("jobs", job.name, field)
+                    if not context.source_map.has(path):
+                        path = ("defaults", field)
+                    yield self.report(
+                        context.source_map.span(path),
+                        f'job "{job.name}": {field} "{value}" is not a {service} ARN',
+                        f"write the full ARN, e.g. {_example(service)}",
+                    )
+
+
+def _example(service: str) -> str:
+    return {
+        "lambda": "arn:aws:lambda:eu-west-1:123456789012:function:my-function",
+        "iam": "arn:aws:iam::123456789012:role/my-role",
+        "sqs": "arn:aws:sqs:eu-west-1:123456789012:my-dlq",
+    }[service]
+
+
+class FargateSettings(Rule):
+    doc = RuleDoc(
+        "SCH308",
+        Severity.ERROR,
+        "Fargate job without Fargate settings",
+        "A compute: fargate job runs as an ECS task and needs fargate: {cluster, "
+        "task_definition, subnets}, on the job or in defaults.",
+        "compute: fargate",
+        "compute: fargate\nfargate: {cluster: jobs, task_definition: reindex, subnets: [subnet-1]}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.compute is Compute.FARGATE and job.fargate is None:
+                yield self.report(
+                    context.span(job, "compute"),
+                    f'job "{job.name}" runs on Fargate but has no fargate settings',
+                    "add fargate: {cluster: ..., task_definition: ..., subnets: [...]}",
+                )

@@ -1,0 +1,71 @@
+"""`sched next`: when do these jobs or expressions fire? Pure: inputs in, data out."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from scheduler.catalogue.model import Catalogue
+from scheduler.schedule import ScheduleError, is_known_timezone, parse
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    """Fire times for one job or expression, or the error that stops it."""
+
+    query: str
+    job: str | None
+    expression: str
+    timezone: str
+    aws_expression: str | None = None
+    description: str | None = None
+    fire_times: tuple[datetime, ...] = ()
+    error_code: str | None = None
+    error: str | None = None
+    hint: str | None = None
+
+
+def upcoming(
+    queries: Sequence[str],
+    catalogue: Catalogue | None,
+    *,
+    after: datetime,
+    count: int,
+    tz: str | None,
+) -> list[Upcoming]:
+    """Resolve each query (a job name first, else an expression) to its next `count` fires."""
+    if not queries and catalogue is not None:
+        queries = [job.name for job in catalogue.jobs]
+    out = []
+    for query in queries:
+        job = catalogue.job(query) if catalogue else None
+        expression = job.schedule if job else query
+        zone = tz or (job.timezone if job else "UTC")
+        out.append(_one(query, job.name if job else None, expression, zone, after, count))
+    return out
+
+
+def _one(
+    query: str, job: str | None, expression: str, zone: str, after: datetime, count: int
+) -> Upcoming:
+    if not is_known_timezone(zone):
+        return Upcoming(
+            query, job, expression, zone, error_code="SCH105",
+            error=f'unknown time zone "{zone}"', hint="use an IANA name such as Europe/Paris",
+        )  # fmt: skip
+    try:
+        schedule = parse(expression)
+    except ScheduleError as e:
+        return Upcoming(
+            query, job, expression, zone, error_code=e.code, error=e.message, hint=e.hint
+        )
+    return Upcoming(
+        query,
+        job,
+        expression,
+        zone,
+        aws_expression=schedule.aws_expression,
+        description=schedule.describe(),
+        fire_times=tuple(schedule.next_fire_times(after, count, tz=zone)),
+    )

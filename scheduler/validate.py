@@ -1,0 +1,45 @@
+"""Run every rule over a loaded catalogue; a rule that crashes becomes SCH901, never a crash."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from scheduler.catalogue.loader import LoadResult, load
+from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.rules import RULES, Context, Rule
+
+
+def run_rules(
+    loaded: LoadResult,
+    *,
+    now: datetime,
+    check_files: bool = True,
+    rules: Sequence[Rule] = RULES,
+) -> list[Diagnostic]:
+    if loaded.catalogue is None:
+        return []
+    context = Context(loaded.catalogue, loaded.source_map, now, check_files=check_files)
+    found: list[Diagnostic] = []
+    for rule in rules:
+        try:
+            found.extend(rule.check(context))
+        except Exception as error:  # a bug in one rule must not hide the others' findings
+            found.append(
+                Diagnostic(
+                    "SCH901",
+                    Severity.ERROR,
+                    f"rule {rule.doc.code} crashed: {type(error).__name__}: {error}",
+                    Span(loaded.source_map.file),
+                    "this is a bug in sched; please report it (run with --debug for details)",
+                )
+            )
+    return found
+
+
+def validate(path: str | Path, *, now: datetime) -> tuple[LoadResult, list[Diagnostic]]:
+    """Load and check a catalogue: every diagnostic, sorted by position."""
+    loaded = load(path)
+    found = [*loaded.diagnostics, *run_rules(loaded, now=now)]
+    return loaded, sorted(set(found), key=Diagnostic.sort_key)

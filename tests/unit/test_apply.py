@@ -1,0 +1,258 @@
+"""Apply against an in-memory cloud: call order, phases, stop at first failure, convergence."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import replace
+
+import pytest
+from fakes import ACCOUNT, REGION, FakeCloud, execution_role, job_resources
+
+from scheduler.apply import ApplyResult, Progress, apply_plan
+from scheduler.plan import Action, Change, make_plan
+from scheduler.ports import AccessDenied, ReadScope
+from scheduler.resources import (
+    DesiredState,
+    Function,
+    Permission,
+    ResourceKind,
+    ResourceState,
+)
+
+SCOPE = ReadScope("acme", ACCOUNT, REGION)
+DESIRED = ResourceState.of([execution_role(), *job_resources("a"), *job_resources("b")])
+FUNCTION_B = (ResourceKind.FUNCTION, "acme-b")
+
+
+def _apply(cloud: FakeCloud, desired: DesiredState, concurrency: int = 1) -> ApplyResult:
+    return apply_plan(make_plan(desired, cloud.read(SCOPE)), cloud, concurrency=concurrency)
+
+
+def _names(changes: Iterable[Change]) -> list[str]:
+    return [str(c) for c in changes]
+
+
+def test_create_all_calls_the_writer_in_dependency_order() -> None:
+    cloud = FakeCloud()
+    seen: list[tuple[str, str]] = []
+    result = apply_plan(
+        make_plan(DESIRED, cloud.read(SCOPE)),
+        cloud,
+        on_progress=lambda change, status: seen.append((str(change), status)),
+        concurrency=1,
+    )
+    assert cloud.calls == [
+        ("create", (ResourceKind.ROLE, "acme-sched-exec")),
+        ("create", (ResourceKind.FUNCTION, "acme-a")),
+        ("create", (ResourceKind.FUNCTION, "acme-b")),
+        ("create", (ResourceKind.PERMISSION, "acme-a/acme-a")),
+        ("create", (ResourceKind.PERMISSION, "acme-b/acme-b")),
+        ("create", (ResourceKind.RULE, "acme-a")),
+        ("create", (ResourceKind.RULE, "acme-b")),
+        ("create", (ResourceKind.TARGET, "acme-a/sched")),
+        ("create", (ResourceKind.TARGET, "acme-b/sched")),
+    ]
+    assert result.ok
+    assert len(result.done) == 9 and result.failed == () and result.skipped == ()
+    assert seen[:4] == [
+        ("create role acme-sched-exec", "started"),
+        ("create role acme-sched-exec", "done"),
+        ("create function acme-a", "started"),
+        ("create function acme-a", "done"),
+    ]
+    assert make_plan(DESIRED, cloud.read(SCOPE)).pending == ()
+
+
+def test_deletes_and_updates_use_the_matching_calls() -> None:
+    cloud = FakeCloud([execution_role(), *job_resources("a"), *job_resources("old")])
+    desired = ResourceState.of([execution_role(), *job_resources("a", "rate(1 hour)")])
+    result = _apply(cloud, desired)
+    assert cloud.calls == [
+        ("update", (ResourceKind.RULE, "acme-a")),
+        ("delete", (ResourceKind.TARGET, "acme-old/sched")),
+        ("delete", (ResourceKind.RULE, "acme-old")),
+        ("delete", (ResourceKind.PERMISSION, "acme-old/acme-old")),
+        ("delete", (ResourceKind.FUNCTION, "acme-old")),
+    ]
+    assert result.ok
+    assert ResourceState.of(cloud.resources.values()) == desired
+
+
+def test_a_replace_deletes_then_creates() -> None:
+    function, permission, rule, target = job_resources("a")
+    assert isinstance(permission, Permission)
+    others = [execution_role(), function, rule, target]
+    cloud = FakeCloud([*others, replace(permission, principal="sns.amazonaws.com")])
+    result = _apply(cloud, ResourceState.of([*others, permission]))
+    assert cloud.calls == [
+        ("delete", (ResourceKind.PERMISSION, "acme-a/acme-a")),
+        ("create", (ResourceKind.PERMISSION, "acme-a/acme-a")),
+    ]
+    assert [c.action for c in result.done] == [Action.REPLACE]
+
+
+def test_a_failure_stops_new_work_and_reports_done_failed_skipped() -> None:
+    error = AccessDenied("lambda:CreateFunction", "not allowed")
+    cloud = FakeCloud(fail={("create", FUNCTION_B): error})
+    seen: list[tuple[str, str]] = []
+    result = apply_plan(
+        make_plan(DESIRED, cloud.read(SCOPE)),
+        cloud,
+        on_progress=lambda change, status: seen.append((str(change), status)),
+        concurrency=1,
+    )
+    assert _names(result.done) == ["create role acme-sched-exec", "create function acme-a"]
+    assert [(str(f.change), f.error) for f in result.failed] == [("create function acme-b", error)]
+    assert _names(result.skipped) == [
+        "create permission acme-a/acme-a",
+        "create permission acme-b/acme-b",
+        "create rule acme-a",
+        "create rule acme-b",
+        "create target acme-a/sched",
+        "create target acme-b/sched",
+    ]
+    assert not result.ok and not result.interrupted
+    assert len(cloud.calls) == 3
+    assert seen[-7:] == [
+        ("create function acme-b", Progress.FAILED),
+        *((name, Progress.SKIPPED) for name in _names(result.skipped)),
+    ]
+
+
+def test_changes_already_running_in_the_phase_finish_after_a_failure() -> None:
+    error = AccessDenied("lambda:CreateFunction", "not allowed")
+    desired = ResourceState.of([execution_role(), *job_resources("a"), *job_resources("b")])
+    desired = ResourceState.of([*desired, *job_resources("c")])
+    cloud = FakeCloud(fail={("create", FUNCTION_B): error})
+    result = _apply(cloud, desired, concurrency=8)
+    assert _names(result.done) == [
+        "create role acme-sched-exec",
+        "create function acme-a",
+        "create function acme-c",
+    ]
+    assert [str(f.change) for f in result.failed] == ["create function acme-b"]
+    assert [c.kind for c in result.skipped] == [ResourceKind.PERMISSION] * 3 + [
+        ResourceKind.RULE
+    ] * 3 + [ResourceKind.TARGET] * 3
+
+
+def test_re_running_after_a_failure_converges() -> None:
+    cloud = FakeCloud(fail={("create", FUNCTION_B): AccessDenied("lambda:CreateFunction", "no")})
+    first = _apply(cloud, DESIRED)
+    assert len(first.failed) == 1
+    second_plan = make_plan(DESIRED, cloud.read(SCOPE))
+    assert _names(second_plan.pending) == [
+        "create function acme-b",
+        "create permission acme-a/acme-a",
+        "create permission acme-b/acme-b",
+        "create rule acme-a",
+        "create rule acme-b",
+        "create target acme-a/sched",
+        "create target acme-b/sched",
+    ]
+    second = apply_plan(second_plan, cloud)
+    assert second.ok and len(second.done) == 7
+    assert make_plan(DESIRED, cloud.read(SCOPE)).pending == ()
+
+
+def test_changes_within_a_phase_run_concurrently_up_to_the_limit() -> None:
+    names = [f"j{i}" for i in range(4)]
+    desired = ResourceState.of(
+        [execution_role()] + [r for n in names for r in job_resources(n) if isinstance(r, Function)]
+    )
+    barrier = threading.Barrier(2, timeout=10)
+    lock = threading.Lock()
+    active = 0
+    peak = 0
+
+    def gate(operation: str, resource: object) -> None:
+        nonlocal active, peak
+        if not isinstance(resource, Function):
+            return
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        barrier.wait()  # returns only once two calls are running at the same time
+        with lock:
+            active -= 1
+
+    cloud = FakeCloud(before_call=gate)
+    result = _apply(cloud, desired, concurrency=2)
+    assert result.ok and len(result.done) == 5
+    assert peak == 2
+
+
+def test_phases_run_one_after_another() -> None:
+    events: list[str] = []
+    lock = threading.Lock()
+
+    def gate(operation: str, resource: object) -> None:
+        with lock:
+            events.append(type(resource).__name__)
+
+    cloud = FakeCloud(before_call=gate)
+    result = _apply(cloud, DESIRED, concurrency=8)
+    assert result.ok
+    assert events == [
+        "Role",
+        "Function",
+        "Function",
+        "Permission",
+        "Permission",
+        "Rule",
+        "Rule",
+        "Target",
+        "Target",
+    ]
+
+
+def test_ctrl_c_stops_new_work_and_returns_what_happened() -> None:
+    cloud = FakeCloud()
+    pressed: list[str] = []
+
+    def interrupt(change: Change, status: str) -> None:
+        # Ctrl-C lands on the calling thread, as this callback does: once, after a function.
+        if status == Progress.DONE and change.kind is ResourceKind.FUNCTION and not pressed:
+            pressed.append(str(change))
+            raise KeyboardInterrupt
+
+    result = apply_plan(make_plan(DESIRED, cloud.read(SCOPE)), cloud, on_progress=interrupt)
+    assert result.interrupted and not result.ok
+    assert _names(result.done) == [
+        "create role acme-sched-exec",
+        "create function acme-a",
+        "create function acme-b",
+    ]
+    assert result.failed == ()
+    assert len(result.skipped) == 6
+    assert make_plan(DESIRED, cloud.read(SCOPE)).count(Action.CREATE) == 6
+
+
+def test_what_the_catalogue_does_not_own_is_never_deleted() -> None:
+    stranger = job_resources("x", catalogue="other")[0]
+    assert isinstance(stranger, Function)
+    untagged = Function(
+        name="acme-manual",
+        runtime="python3.12",
+        handler="h.main",
+        role_arn="arn:aws:iam::123456789012:role/manual",
+        memory_mb=128,
+        timeout_seconds=3,
+        code_sha256="x",
+    )
+    cloud = FakeCloud([stranger, untagged, *job_resources("gone")], external={stranger.role_arn})
+    result = _apply(cloud, ResourceState.of([]))
+    assert result.ok
+    assert set(cloud.resources.values()) == {stranger, untagged}
+
+
+def test_an_empty_plan_does_nothing() -> None:
+    cloud = FakeCloud()
+    assert apply_plan(make_plan(ResourceState.of([]), ResourceState.of([])), cloud) == ApplyResult()
+    assert cloud.calls == []
+
+
+def test_concurrency_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="at least 1"):
+        apply_plan(make_plan(DESIRED, ResourceState.of([])), FakeCloud(), concurrency=0)

@@ -1,0 +1,190 @@
+"""Packages are byte-for-byte reproducible, hold exactly the job folder plus the runtime wrapper,
+and install requirements once per requirements file (pip injected, never the network)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from scheduler.catalogue.model import Job
+from scheduler.package import PackageError, PipInstall, build_package, python_version
+
+JOB = Job(
+    name="log-backup",
+    schedule="rate(1 day)",
+    expected_runtime=timedelta(minutes=5),
+    timeout=timedelta(minutes=10),
+    timeout_is_explicit=True,
+    handler="jobs/log_backup/handler.py:main",
+    runtime="python3.12",
+)
+
+
+@pytest.fixture
+def catalogue(tmp_path: Path) -> Path:
+    root = tmp_path / "catalogue"
+    folder = root / "jobs" / "log_backup"
+    (folder / "lib").mkdir(parents=True)
+    (folder / "__pycache__").mkdir()
+    (folder / "handler.py").write_text("def main(event, ctx):\n    return 1\n")
+    (folder / "lib" / "util.py").write_text("X = 1\n")
+    (folder / "lib" / "util.pyc").write_bytes(b"\0compiled")
+    (folder / "__pycache__" / "handler.cpython-312.pyc").write_bytes(b"\0compiled")
+    (folder / ".DS_Store").write_bytes(b"finder")
+    (root / "jobs" / "other.py").write_text("not in the package\n")
+    return root
+
+
+@pytest.fixture
+def runtime(tmp_path: Path) -> Path:
+    path = tmp_path / "runtime.py"
+    path.write_text("def handler(event, context):\n    pass\n")
+    return path
+
+
+def _no_pip(requirements: Path, target: Path, python: str) -> None:
+    raise AssertionError("pip must not run for a job without requirements.txt")
+
+
+def _build(
+    catalogue: Path, runtime: Path, build: Path, pip: PipInstall = _no_pip
+) -> tuple[bytes, str]:
+    ref = build_package(JOB, catalogue, runtime, build, pip=pip)
+    data = ref.path.read_bytes()
+    assert ref.size == len(data)
+    assert ref.sha256 == base64.b64encode(hashlib.sha256(data).digest()).decode()
+    assert ref.job == "log-backup"
+    assert ref.path == build / "log-backup.zip"
+    return data, ref.sha256
+
+
+def test_the_zip_holds_the_handler_folder_and_the_runtime_sorted_with_fixed_metadata(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    data, _ = _build(catalogue, runtime, tmp_path / "build")
+    with zipfile.ZipFile(tmp_path / "build" / "log-backup.zip") as archive:
+        infos = archive.infolist()
+        assert [i.filename for i in infos] == ["handler.py", "lib/util.py", "sched_runtime.py"]
+        assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+        assert {i.external_attr >> 16 for i in infos} == {0o100644}
+        assert archive.read("sched_runtime.py") == runtime.read_bytes()
+        assert archive.read("lib/util.py") == b"X = 1\n"
+    assert data.startswith(b"PK")
+
+
+def test_same_code_gives_the_same_bytes(catalogue: Path, runtime: Path, tmp_path: Path) -> None:
+    first, first_hash = _build(catalogue, runtime, tmp_path / "a")
+    second, second_hash = _build(catalogue, runtime, tmp_path / "b")
+    assert first == second
+    assert first_hash == second_hash
+
+
+def test_modification_times_do_not_change_the_hash(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    _, before = _build(catalogue, runtime, tmp_path / "build")
+    for path in [*catalogue.rglob("*.py"), runtime]:
+        os.utime(path, (1_700_000_000, 1_700_000_000))
+    (catalogue / "jobs" / "log_backup" / "handler.py").chmod(0o755)
+    _, after = _build(catalogue, runtime, tmp_path / "build")
+    assert after == before
+
+
+def test_a_code_change_changes_the_hash(catalogue: Path, runtime: Path, tmp_path: Path) -> None:
+    _, before = _build(catalogue, runtime, tmp_path / "build")
+    (catalogue / "jobs" / "log_backup" / "handler.py").write_text("def main(e, c):\n    return 2\n")
+    _, after_code = _build(catalogue, runtime, tmp_path / "build")
+    runtime.write_text("# new wrapper\n")
+    _, after_runtime = _build(catalogue, runtime, tmp_path / "build")
+    assert len({before, after_code, after_runtime}) == 3
+
+
+class FakePip:
+    """Records calls and writes a fake installed distribution into the target."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.calls: list[tuple[str, str]] = []
+        self.fail = fail
+
+    def __call__(self, requirements: Path, target: Path, python: str) -> None:
+        self.calls.append((requirements.read_text(), python))
+        (target / "dep").mkdir()
+        (target / "dep" / "__init__.py").write_text("VERSION = 1\n")
+        (target / "dep" / "__pycache__").mkdir()
+        (target / "dep" / "__pycache__" / "x.pyc").write_bytes(b"\0")
+        (target / "handler.py").write_text("a dependency's file must not win\n")
+        if self.fail:
+            raise PackageError("pip failed")
+
+
+def test_requirements_are_installed_once_per_requirements_file(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    requirements = catalogue / "jobs" / "log_backup" / "requirements.txt"
+    requirements.write_text("dep==1\n")
+    pip = FakePip()
+    first, _ = _build(catalogue, runtime, tmp_path / "build", pip=pip)
+    second, _ = _build(catalogue, runtime, tmp_path / "build", pip=pip)
+    assert pip.calls == [("dep==1\n", "3.12")]
+    assert first == second
+    with zipfile.ZipFile(tmp_path / "build" / "log-backup.zip") as archive:
+        assert archive.namelist() == [
+            "dep/__init__.py",
+            "handler.py",
+            "lib/util.py",
+            "requirements.txt",
+            "sched_runtime.py",
+        ]
+        assert archive.read("handler.py").startswith(b"def main")
+    requirements.write_text("dep==2\n")
+    _build(catalogue, runtime, tmp_path / "build", pip=pip)
+    assert pip.calls == [("dep==1\n", "3.12"), ("dep==2\n", "3.12")]
+
+
+def test_a_failed_install_leaves_no_cache_entry(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    (catalogue / "jobs" / "log_backup" / "requirements.txt").write_text("dep==1\n")
+    with pytest.raises(PackageError, match="pip failed"):
+        _build(catalogue, runtime, tmp_path / "build", pip=FakePip(fail=True))
+    assert list((tmp_path / "build" / "deps").iterdir()) == []
+    pip = FakePip()
+    _build(catalogue, runtime, tmp_path / "build", pip=pip)
+    assert len(pip.calls) == 1
+
+
+def test_a_file_named_like_the_runtime_wrapper_is_refused(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    (catalogue / "jobs" / "log_backup" / "sched_runtime.py").write_text("")
+    with pytest.raises(PackageError, match="clashes with sched's runtime wrapper"):
+        _build(catalogue, runtime, tmp_path / "build")
+
+
+def test_a_job_without_handler_cannot_be_packaged(runtime: Path, tmp_path: Path) -> None:
+    job = Job(
+        name="legacy",
+        schedule="rate(1 day)",
+        expected_runtime=timedelta(minutes=1),
+        timeout=timedelta(minutes=2),
+        timeout_is_explicit=False,
+        function="arn:aws:lambda:eu-west-1:123456789012:function:legacy",
+    )
+    with pytest.raises(PackageError, match='job "legacy" has no handler'):
+        build_package(job, tmp_path, runtime, tmp_path / "build")
+
+
+@pytest.mark.parametrize(("runtime", "version"), [("python3.12", "3.12"), ("python3.9", "3.9")])
+def test_python_version(runtime: str, version: str) -> None:
+    assert python_version(runtime) == version
+
+
+def test_a_non_python_runtime_has_no_python_version() -> None:
+    with pytest.raises(PackageError, match=r'runtime "nodejs20\.x" is not a Python runtime'):
+        python_version("nodejs20.x")
