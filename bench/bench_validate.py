@@ -51,6 +51,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in (100, 1_000, 5_000, 10_000):
             path = write(Path(tmp) / f"c{n}" / "jobs.yaml", n)
+            done = subprocess.run(
+                [*SCHED, "validate", str(path)], capture_output=True, text=True, check=False
+            )
+            assert done.returncode == 0, done.stdout[-500:]
             wall = _median_wall([*SCHED, "validate", str(path)], 5, ROOT)
             print(f"{n:>6} | {wall * 1000:>8.0f} ms | {wall / n * 1e6:.0f} µs")
 

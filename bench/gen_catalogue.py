@@ -10,7 +10,7 @@ SCHEDULES = [
     "rate(1 hour)",
     '"30 1 * * *"',
     "cron(0/15 * * * ? *)",
-    "@daily",
+    '"@daily"',
     "cron(0 9 ? * 2#1 *)",
     "rate(5 minutes)",
     "cron(0 8 L * ? *)",

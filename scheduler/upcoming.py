@@ -17,7 +17,8 @@ class Upcoming:
     query: str
     job: str | None
     expression: str
-    timezone: str
+    timezone: str  # the zone the schedule is evaluated in
+    shown_in: str  # the zone times are shown in (besides UTC)
     aws_expression: str | None = None
     description: str | None = None
     fire_times: tuple[datetime, ...] = ()
@@ -34,37 +35,51 @@ def upcoming(
     count: int,
     tz: str | None,
 ) -> list[Upcoming]:
-    """Resolve each query (a job name first, else an expression) to its next `count` fires."""
+    """Resolve each query (a job name first, else an expression) to its next `count` fires.
+
+    A job's schedule is evaluated in the job's zone (that is what it means); a raw expression
+    in `tz` (default UTC). Times are shown in `tz` when given, else in the evaluation zone.
+    """
     if not queries and catalogue is not None:
         queries = [job.name for job in catalogue.jobs]
     out = []
     for query in queries:
         job = catalogue.job(query) if catalogue else None
         expression = job.schedule if job else query
-        zone = tz or (job.timezone if job else "UTC")
-        out.append(_one(query, job.name if job else None, expression, zone, after, count))
+        zone = job.timezone if job else (tz or "UTC")
+        out.append(
+            _one(query, job.name if job else None, expression, zone, tz or zone, after, count)
+        )
     return out
 
 
 def _one(
-    query: str, job: str | None, expression: str, zone: str, after: datetime, count: int
+    query: str,
+    job: str | None,
+    expression: str,
+    zone: str,
+    shown_in: str,
+    after: datetime,
+    count: int,
 ) -> Upcoming:
-    if not is_known_timezone(zone):
-        return Upcoming(
-            query, job, expression, zone, error_code="SCH105",
-            error=f'unknown time zone "{zone}"', hint="use an IANA name such as Europe/Paris",
-        )  # fmt: skip
+    for name in {zone, shown_in}:
+        if not is_known_timezone(name):
+            return Upcoming(
+                query, job, expression, zone, shown_in, error_code="SCH105",
+                error=f'unknown time zone "{name}"', hint="use an IANA name such as Europe/Paris",
+            )  # fmt: skip
     try:
         schedule = parse(expression)
     except ScheduleError as e:
         return Upcoming(
-            query, job, expression, zone, error_code=e.code, error=e.message, hint=e.hint
+            query, job, expression, zone, shown_in, error_code=e.code, error=e.message, hint=e.hint
         )
     return Upcoming(
         query,
         job,
         expression,
         zone,
+        shown_in,
         aws_expression=schedule.aws_expression,
         description=schedule.describe(),
         fire_times=tuple(schedule.next_fire_times(after, count, tz=zone)),

@@ -24,11 +24,11 @@ def to_text(items: Sequence[Upcoming]) -> str:
         lines.append(f"  {item.description}{zone_note}")
         if not item.fire_times:
             lines.append("  never fires again")
-        zone = ZoneInfo(item.timezone)
+        zone = ZoneInfo(item.shown_in)
         for when in item.fire_times:
             local = when.astimezone(zone)
             utc = when.strftime("%Y-%m-%d %H:%M UTC")
-            if item.timezone in ("UTC", "Etc/UTC"):
+            if item.shown_in in ("UTC", "Etc/UTC"):
                 lines.append(f"  {local:%a %Y-%m-%d %H:%M} UTC")
             else:
                 lines.append(f"  {local:%a %Y-%m-%d %H:%M %Z}   ({utc})")
@@ -48,7 +48,8 @@ def to_json(items: Sequence[Upcoming]) -> str:
         if item.error:
             entry["error"] = {"code": item.error_code, "message": item.error, "hint": item.hint}
         else:
-            zone = ZoneInfo(item.timezone)
+            zone = ZoneInfo(item.shown_in)
+            entry["shown_in"] = item.shown_in
             entry["aws_expression"] = item.aws_expression
             entry["description"] = item.description
             entry["fire_times"] = [

@@ -7,15 +7,18 @@ without a check) so that `sched rules` lists every code sched can emit.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import Any, TypeVar
 
 from scheduler.catalogue.loader import SourceMap
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.schedule import Schedule, ScheduleError, parse
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,14 @@ class Context:
     now: datetime
     check_files: bool = True
     _schedules: dict[str, Schedule | ScheduleError] = field(default_factory=dict)
+    _memo: dict[Hashable, Any] = field(default_factory=dict)
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """Compute once per validation run (many jobs often share one handler file)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        result: T = self._memo[key]
+        return result
 
     def schedule(self, job: Job) -> Schedule | ScheduleError:
         """The parsed schedule of `job`, or the error that parsing it raised."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 from scheduler.catalogue.model import Compute, Job
@@ -53,19 +54,51 @@ class HandlerFileMissing(Rule):
                 continue
             if not context.check_files:
                 continue
-            file = (base / parts[0]).resolve()
-            if not file.is_relative_to(base):
+            inside, exists = context.memo(("locate", parts[0]), partial(_locate, base, parts[0]))
+            if not inside:
                 yield self.report(
                     span,
                     f'job "{job.name}": handler "{parts[0]}" is outside the catalogue folder',
                     "keep job code under jobs/ next to the catalogue",
                 )
-            elif not file.is_file():
+            elif not exists:
                 yield self.report(
                     span,
                     f'job "{job.name}": handler file {parts[0]} does not exist',
                     _nearby_hint(base, parts[0]),
                 )
+
+
+def _locate(base: Path, relative: str) -> tuple[bool, bool]:
+    """(inside the catalogue folder, is a file)."""
+    file = (base / relative).resolve()
+    return file.is_relative_to(base), file.is_file()
+
+
+def _parse(file: Path, display: str) -> ast.Module | SyntaxError | None:
+    try:
+        return ast.parse(file.read_bytes(), filename=display)
+    except SyntaxError as error:
+        return error
+    except (OSError, ValueError):
+        return None
+
+
+def _top_level(module: ast.Module) -> frozenset[str]:
+    """Names a module defines at its top level: functions, and names bound by assignment."""
+    functions = {
+        node.name
+        for node in module.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    assigned = {
+        target.id
+        for node in module.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    return frozenset(functions | assigned)
 
 
 def _nearby_hint(base: Path, relative: str) -> str:
@@ -81,15 +114,12 @@ def _read_module(context: Context, job: Job) -> tuple[ast.Module | SyntaxError, 
     parts = _handler_parts(job)
     if parts is None or not context.check_files:
         return None
-    file = context.catalogue.base_dir / parts[0]
-    if not file.is_file():
+    base = context.catalogue.base_dir.resolve()
+    inside, exists = context.memo(("locate", parts[0]), partial(_locate, base, parts[0]))
+    if not (inside and exists):
         return None
-    try:
-        return ast.parse(file.read_bytes(), filename=parts[0]), parts[1]
-    except SyntaxError as error:
-        return error, parts[1]
-    except (OSError, ValueError):
-        return None
+    module = context.memo(("parse", parts[0]), partial(_parse, base / parts[0], parts[0]))
+    return None if module is None else (module, parts[1])
 
 
 class HandlerFunctionMissing(Rule):
@@ -109,17 +139,7 @@ class HandlerFunctionMissing(Rule):
             if read is None or isinstance(read[0], SyntaxError):
                 continue
             module, function = read[0], read[1]
-            defined = {
-                node.name
-                for node in module.body
-                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
-            } | {
-                target.id
-                for node in module.body
-                if isinstance(node, ast.Assign)
-                for target in node.targets
-                if isinstance(target, ast.Name)
-            }
+            defined = context.memo(("defined", job.handler_file), partial(_top_level, module))
             if function not in defined:
                 functions = sorted(n.name for n in module.body if isinstance(n, ast.FunctionDef))
                 yield self.report(
