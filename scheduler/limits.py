@@ -52,3 +52,20 @@ MIN_SCHEDULE_INTERVAL_SECONDS = 60
 
 # Resource names: letters, digits and `.-_` for rules/schedules; functions also allow these.
 NAME_PATTERN = r"^[A-Za-z0-9._-]+$"
+
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html (roles per account)
+IAM_ROLES_PER_ACCOUNT = 1000
+
+# https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html (code storage; a zip
+# uploaded in the request itself, rather than from S3)
+LAMBDA_CODE_STORAGE_GB = 75
+LAMBDA_DIRECT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+
+# https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html
+SCHEDULER_GROUPS_PER_ACCOUNT = 500
+
+# https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
+LOGS_BATCH_MAX_EVENTS = 10_000
+LOGS_BATCH_MAX_BYTES = 1_048_576
+LOGS_EVENT_OVERHEAD_BYTES = 26
+LOGS_BATCH_MAX_SPAN_MS = 24 * 60 * 60 * 1000

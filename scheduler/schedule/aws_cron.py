@@ -1,10 +1,8 @@
 """AWS cron: the six fields inside `cron(...)`, checked as EventBridge checks them.
 
-Follows https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html
-(the same grammar EventBridge Scheduler takes). Where the page is silent sched takes the
-strict reading and says how to rewrite: ranges never wrap (`22-2` is refused with `22-23,0-2`
-as the fix), day-of-week takes no `/` steps (the page lists `, - * ? L #` only), and `L`,
-`LW`, `nW`, `nL`, `n#k` must each be the whole day field.
+Per https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html; where it
+is silent, the strict reading with a rewrite in the hint: ranges never wrap (`22-2`: write
+`22-23,0-2`), day-of-week takes no `/` (it lists `, - * ? L #`), L/LW/nW/nL/n#k stand alone.
 """
 
 from __future__ import annotations

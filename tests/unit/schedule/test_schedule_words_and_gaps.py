@@ -107,6 +107,12 @@ DAY = timedelta(days=1)
         ("cron(0 0 1 1 ? 2027,2031)", "UTC", 4 * 365 * DAY + DAY),
         ("cron(0/5 8-17 ? * MON-FRI *)", "America/New_York", timedelta(minutes=5)),
         ("cron(0 1 * * ? *)", "Australia/Lord_Howe", DAY - timedelta(minutes=30)),
+        # Only on the last Sunday of March, the day London springs forward at 01:00 GMT:
+        ("cron(0 0,2 ? 3 1L *)", "UTC", 2 * HOUR),
+        ("cron(0 0,2 ? 3 1L *)", "Europe/London", HOUR),  # 00:00 GMT to 02:00 BST
+        ("cron(0 3,4 ? 3 1L *)", "Europe/London", HOUR),  # both after the change
+        # 01:30 never exists that day, so 03:30 BST runs once a year: 364 days at the least
+        ("cron(30 1,3 ? 3 1L *)", "Europe/London", 364 * DAY),
     ],
 )
 def test_min_interval(expression: str, tz: str, gap: timedelta) -> None:
