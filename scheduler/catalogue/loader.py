@@ -357,7 +357,8 @@ class _Checker:
                 "start with `catalogue: <name>` and a `jobs:` mapping",
             )
             return None, frozenset()
-        spec = self.top_level({k: v for k, v in data.items() if k != "jobs"})
+        # `x-` keys at the top level are free for YAML anchors shared by jobs (as in Compose).
+        spec = self.top_level({k: v for k, v in data.items() if k != "jobs" and not _extension(k)})
         checked = self.jobs(data.get("jobs"))
         if checked is None:
             return None, frozenset()
@@ -590,3 +591,7 @@ def _yaml_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _extension(key: object) -> bool:
+    return isinstance(key, str) and key.startswith("x-")

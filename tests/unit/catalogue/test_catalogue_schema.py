@@ -297,3 +297,27 @@ def test_huge_expected_runtime_does_not_overflow_the_default_timeout() -> None:
     assert found(result) == []
     assert result.catalogue is not None
     assert result.catalogue.jobs[0].timeout == timedelta(minutes=15)
+
+
+def test_top_level_x_keys_hold_shared_anchors_and_are_not_unknown_keys() -> None:
+    from scheduler.catalogue.loader import load_text
+
+    text = (
+        "catalogue: acme\n"
+        "x-backup: &backup\n"
+        "  expected_runtime: 5m\n"
+        "  handler: jobs/b/handler.py:main\n"
+        "jobs:\n"
+        "  a:\n"
+        "    <<: *backup\n"
+        "    schedule: rate(1 day)\n"
+    )
+    result = load_text(text, "jobs.yaml")
+    assert result.diagnostics == ()
+    assert result.catalogue is not None
+    [job] = result.catalogue.jobs
+    assert (job.name, job.handler, job.expected_runtime.seconds) == (
+        "a",
+        "jobs/b/handler.py:main",
+        300,
+    )
