@@ -1,0 +1,113 @@
+"""Benchmark run history: `sched history` and `sched status` over 30 days of logs of 100 jobs
+(10,000 runs, 40,000 log events in Lambda's JSON log format, 2,000 fires missed), read from an
+in-memory log source.
+
+Run by hand:  python bench/bench_history.py      Budget (issue: run history): well under 2 s.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from scheduler.catalogue.model import Catalogue, Job
+from scheduler.history import LogEvent
+from scheduler.ops.events import event_time
+from scheduler.ops.history import history_for
+from scheduler.ops.lambda_logs import Invocation, invocation_events, log_stream_name
+from scheduler.ops.status import status_for
+from scheduler.schedule import parse
+
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+DAYS = 30
+JOBS = 100
+
+
+class MemoryLogs:
+    """A LogSource over prepared events, filtered by time like CloudWatch."""
+
+    def __init__(self, groups: dict[str, list[LogEvent]]) -> None:
+        self.groups = groups
+
+    def events(self, log_group: str, start_ms: int, end_ms: int) -> Iterator[LogEvent]:
+        return (e for e in self.groups.get(log_group, []) if start_ms <= e.timestamp_ms < end_ms)
+
+
+def catalogue() -> Catalogue:
+    jobs = tuple(
+        Job(
+            name=f"job-{i:03d}",
+            schedule=f"cron({i % 60} 0/7 * * ? *)",  # 00, 07, 14 and 21 h: 120 fires in 30 days
+            expected_runtime=timedelta(minutes=2),
+            timeout=timedelta(minutes=5),
+            timeout_is_explicit=True,
+            handler=f"jobs/job_{i:03d}/handler.py:main",
+        )
+        for i in range(JOBS)
+    )
+    return Catalogue(name="bench", path=Path("jobs.yaml"), jobs=jobs)
+
+
+def _wrapper_line(job: str, fire: datetime, request_id: str, start_ms: int, ms: float) -> str:
+    status = "failed" if request_id.endswith("7") else "succeeded"
+    error = '"RuntimeError"' if status == "failed" else "null"
+    start = datetime.fromtimestamp(start_ms / 1000, UTC)
+    end = start + timedelta(milliseconds=ms)
+    return (
+        f'{{"sched": "run", "v": 1, "job": "{job}", "catalogue": "bench", "trigger": "rule", '
+        f'"trigger_id": "ev", "scheduled_time": "{event_time(fire)}", "attempt": null, '
+        f'"request_id": "{request_id}", "start": "{start:%Y-%m-%dT%H:%M:%S.%f}Z", '
+        f'"end": "{end:%Y-%m-%dT%H:%M:%S.%f}Z", "duration_ms": {ms}, "status": "{status}", '
+        f'"error_type": {error}, "error_message": null, "expected_runtime_ms": 120000, '
+        '"overran": false}'
+    )
+
+
+def logs(cat: Catalogue) -> tuple[MemoryLogs, int]:
+    groups: dict[str, list[LogEvent]] = {}
+    runs = 0
+    for job in cat.jobs:
+        events: list[LogEvent] = []
+        since = NOW - timedelta(days=DAYS)
+        fires = list(parse(job.schedule).fire_times(since, NOW - timedelta(hours=1)))
+        for k, fire in enumerate(fires):
+            if k % 6 == 5:
+                continue  # a missed fire
+            request_id = f"{job.name}-{k:04d}"
+            start_ms = int(fire.timestamp() * 1000) + 350
+            ms = 30_000.0 + (k % 17) * 1_000
+            call = Invocation(request_id, start_ms, start_ms + int(ms), "success", ms, 256, 80)
+            line = _wrapper_line(job.name, fire, request_id, start_ms, ms)
+            stream = log_stream_name(request_id, fire)
+            events += invocation_events(call, [line], stream)
+            runs += 1
+        groups[f"/aws/lambda/bench-{job.name}"] = events
+    return MemoryLogs(groups), runs
+
+
+def main() -> None:
+    cat = catalogue()
+    source, runs = logs(cat)
+    events = sum(len(v) for v in source.groups.values())
+    since = NOW - timedelta(days=DAYS)
+    history_times, status_times = [], []
+    found = rows = 0
+    for _ in range(5):
+        started = time.perf_counter()
+        history = history_for(cat, source, now=NOW, since=since)
+        history_times.append(time.perf_counter() - started)
+        found = len(history.runs)
+        started = time.perf_counter()
+        rows = len(status_for(cat, source, now=NOW, window=timedelta(days=DAYS)))
+        status_times.append(time.perf_counter() - started)
+    print(f"{JOBS} jobs, {runs:,} runs, {events:,} log events over {DAYS} days")
+    median = statistics.median(history_times)
+    print(f"history: {found:,} rows (missed included), median {median:.3f} s")
+    print(f"status:  {rows} rows, median {statistics.median(status_times):.3f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,107 @@
+"""The boto3 adapters of the ports, and `connect`, which builds them for real AWS or local mode.
+
+Real AWS goes through boto3's normal chain (profile, region, environment, `AWS_ENDPOINT_URL`
+for emulators) with one session and shared clients; local mode through the moto-backed session
+of `scheduler.local`. Either way the adapters are the same code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+from botocore.exceptions import BotoCoreError, NoRegionError
+
+from scheduler.aws.calls import CallCounter
+from scheduler.aws.clients import Clients, client_config
+from scheduler.aws.errors import connection_failure, translated
+from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource
+from scheduler.aws.reader import AwsStateReader
+from scheduler.aws.writer import AwsResourceWriter
+from scheduler.history.source import Invoker, LogSink, LogSource
+from scheduler.ports import ResourceWriter, StateReader
+
+__all__ = ["AwsContext", "CallCounter", "connect", "reset_local"]
+
+# The identity check fails fast: an unreachable endpoint is an answer, not a blip to retry.
+_IDENTITY_CONFIG = {"retries": {"mode": "standard", "max_attempts": 2}, "connect_timeout": 5}
+
+
+@dataclass(frozen=True)
+class AwsContext:
+    """Everything that talks to one AWS account and region (or to the local one)."""
+
+    account: str
+    region: str
+    local: bool
+    reader: StateReader
+    writer: ResourceWriter
+    logs: LogSource
+    sink: LogSink
+    invoker: Invoker
+    calls: CallCounter
+
+
+@contextlib.contextmanager
+def connect(
+    *, profile: str | None = None, region: str | None = None, local_dir: Path | None = None
+) -> Iterator[AwsContext]:
+    """The adapters for real AWS, or for the local AWS kept in `local_dir` when it is given
+    (then `profile` plays no part and `region` defaults to us-east-1). Failing to reach AWS
+    raises `AwsFailure` with a hint."""
+    if local_dir is not None:
+        from scheduler import local
+
+        with local.running(local_dir, region=region or local.LOCAL_REGION) as env:
+            yield _context(env.session, env.account, local=True)
+        return
+    session = _real_session(profile, region)
+    yield _context(session, _account(session), local=False)
+
+
+def reset_local(local_dir: Path) -> None:
+    """Wipe the local AWS state kept in `local_dir`."""
+    from scheduler import local
+
+    local.reset(local_dir)
+
+
+def _context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
+    calls = CallCounter()
+    session.events.register("before-call.*.*", calls)
+    clients = Clients(session, client_config(ignore_configured_endpoint_urls=local))
+    region = str(session.region_name)
+    return AwsContext(
+        account=account,
+        region=region,
+        local=local,
+        reader=AwsStateReader(clients),
+        writer=AwsResourceWriter(clients, region=region, account=account),
+        logs=AwsLogSource(clients),
+        sink=AwsLogSink(clients),
+        invoker=AwsInvoker(clients),
+        calls=calls,
+    )
+
+
+def _real_session(profile: str | None, region: str | None) -> boto3.Session:
+    try:
+        session = boto3.Session(profile_name=profile, region_name=region)
+    except BotoCoreError as error:  # ProfileNotFound
+        raise connection_failure(error) from error
+    if not session.region_name:
+        raise connection_failure(NoRegionError())
+    return session
+
+
+def _account(session: boto3.Session) -> str:
+    """The account of the credentials in use, which also proves they work."""
+    try:
+        sts = session.client("sts", config=client_config(**_IDENTITY_CONFIG))
+    except BotoCoreError as error:
+        raise connection_failure(error, "sts:GetCallerIdentity") from error
+    with translated("sts"):
+        return sts.get_caller_identity()["Account"]

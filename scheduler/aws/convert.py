@@ -1,0 +1,296 @@
+"""AWS API shapes ⇄ resources, both ways, pure: what the reader builds from responses and what
+the writer sends. A resource read back from what the writer sent equals the one it was sent for
+(canonical JSON, sorted pairs, "" for absent descriptions), so that apply → read → plan is empty.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from scheduler import limits
+from scheduler.compile import LOG_FORMAT
+from scheduler.resources import (
+    EcsParameters,
+    Function,
+    InputTransformer,
+    Pairs,
+    Permission,
+    RetryPolicy,
+    Role,
+    Rule,
+    Schedule,
+    Target,
+    Toggle,
+    canonical_json,
+    pairs,
+)
+
+if TYPE_CHECKING:
+    from mypy_boto3_events.type_defs import TagTypeDef as EventsTag
+    from mypy_boto3_events.type_defs import TargetTypeDef as RuleTargetDef
+    from mypy_boto3_iam.type_defs import TagTypeDef as IamTag
+    from mypy_boto3_scheduler.type_defs import FlexibleTimeWindowTypeDef
+    from mypy_boto3_scheduler.type_defs import TagTypeDef as SchedulerTag
+    from mypy_boto3_scheduler.type_defs import TargetTypeDef as ScheduleTargetDef
+
+Response = Mapping[str, Any]
+
+# Scheduler's defaults when a schedule's target sets no retry policy:
+# https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
+_DEFAULT_RETRY = RetryPolicy(
+    maximum_retry_attempts=limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS,
+    maximum_event_age_seconds=limits.EVENTBRIDGE_MAX_EVENT_AGE_SECONDS,
+)
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+def tags_from_list(tags: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """`[{"Key": k, "Value": v}]` (IAM, EventBridge, Scheduler, tagging API) → a dict."""
+    return {str(t["Key"]): str(t.get("Value", "")) for t in tags}
+
+
+def role_from_aws(
+    role: Response, *, tags: Mapping[str, str], inline_policy: object | None, managed: list[str]
+) -> Role:
+    """A role from ListRoles/GetRole, its tags, its `sched` policy document and attachments."""
+    return Role(
+        name=role["RoleName"],
+        trust_policy=canonical_json(role["AssumeRolePolicyDocument"]),
+        description=role.get("Description") or "",
+        inline_policy=None if inline_policy is None else canonical_json(inline_policy),
+        managed_policy_arns=tuple(sorted(managed)),
+        tags=pairs(tags),
+    )
+
+
+def function_from_aws(config: Response, tags: Mapping[str, str]) -> Function:
+    """A function from its configuration (ListFunctions / GetFunctionConfiguration)."""
+    logging = config.get("LoggingConfig")
+    return Function(
+        name=config["FunctionName"],
+        runtime=config.get("Runtime") or "",
+        handler=config.get("Handler") or "",
+        role_arn=config["Role"],
+        memory_mb=int(config.get("MemorySize") or 0),
+        timeout_seconds=int(config.get("Timeout") or 0),
+        code_sha256=config.get("CodeSha256") or "",
+        environment=pairs((config.get("Environment") or {}).get("Variables") or {}),
+        description=config.get("Description") or "",
+        # Lambda always reports LoggingConfig (Text by default); an endpoint that leaves it out
+        # (moto 5) cannot store a log format, so it reads as the one sched sets, not as a change.
+        log_format=logging.get("LogFormat", "Text") if logging else LOG_FORMAT,
+        tags=pairs(tags),
+    )
+
+
+def permissions_from_policy(
+    policy: str | Response, function: str, owned_prefix: str
+) -> list[Permission]:
+    """The statements of a function's resource policy whose id has `owned_prefix`.
+
+    `function` is how the permission names its function (name, or ARN for existing functions).
+    """
+    document = json.loads(policy) if isinstance(policy, str) else policy
+    found: list[Permission] = []
+    for statement in document.get("Statement", []):
+        sid = str(statement.get("Sid", ""))
+        if not sid.startswith(owned_prefix):
+            continue
+        found.append(
+            Permission(
+                function=function,
+                statement_id=sid,
+                principal=_principal(statement.get("Principal")),
+                source_arn=_source_arn(statement.get("Condition") or {}),
+                action=_first(statement.get("Action", "")),
+            )
+        )
+    return found
+
+
+def _principal(principal: object) -> str:
+    if isinstance(principal, Mapping):
+        for key in ("Service", "AWS"):
+            if key in principal:
+                return _first(principal[key])
+        return ""
+    return str(principal or "")
+
+
+def _source_arn(condition: Mapping[str, Any]) -> str:
+    for operator in ("ArnLike", "ArnEquals", "StringEquals", "StringLike"):
+        values = condition.get(operator) or {}
+        for key, value in values.items():
+            if key.lower() == "aws:sourcearn":
+                return _first(value)
+    return ""
+
+
+def _first(value: object) -> str:
+    if isinstance(value, list):
+        return str(value[0]) if value else ""
+    return str(value)
+
+
+def rule_from_aws(rule: Response, tags: Mapping[str, str]) -> Rule:
+    """A rule from ListRules / DescribeRule and its tags."""
+    return Rule(
+        name=rule["Name"],
+        schedule_expression=rule.get("ScheduleExpression") or "",
+        state=Toggle.DISABLED if rule.get("State") == "DISABLED" else Toggle.ENABLED,
+        description=rule.get("Description") or "",
+        tags=pairs(tags),
+    )
+
+
+def target_from_aws(rule: str, target: Response) -> Target:
+    """One entry of ListTargetsByRule."""
+    transformer = target.get("InputTransformer")
+    retry = target.get("RetryPolicy")
+    dead_letter = target.get("DeadLetterConfig") or {}
+    ecs = target.get("EcsParameters")
+    return Target(
+        rule=rule,
+        id=target["Id"],
+        arn=target["Arn"],
+        input_transformer=(
+            InputTransformer(
+                paths=pairs(transformer.get("InputPathsMap") or {}),
+                template=transformer.get("InputTemplate") or "",
+            )
+            if transformer
+            else None
+        ),
+        retry_policy=_retry_from_aws(retry) if retry is not None else None,
+        dead_letter_arn=dead_letter.get("Arn"),
+        role_arn=target.get("RoleArn"),
+        ecs=_ecs_from_aws(ecs) if ecs else None,
+    )
+
+
+def _retry_from_aws(retry: Response) -> RetryPolicy:
+    return RetryPolicy(
+        maximum_retry_attempts=int(
+            retry.get("MaximumRetryAttempts", _DEFAULT_RETRY.maximum_retry_attempts)
+        ),
+        maximum_event_age_seconds=int(
+            retry.get("MaximumEventAgeInSeconds", _DEFAULT_RETRY.maximum_event_age_seconds)
+        ),
+    )
+
+
+def _ecs_from_aws(ecs: Response) -> EcsParameters:
+    network = (ecs.get("NetworkConfiguration") or {}).get("awsvpcConfiguration") or {}
+    return EcsParameters(
+        task_definition_arn=ecs["TaskDefinitionArn"],
+        subnets=tuple(sorted(network.get("Subnets") or ())),
+        security_groups=tuple(sorted(network.get("SecurityGroups") or ())),
+        assign_public_ip=network.get("AssignPublicIp") == "ENABLED",
+        task_count=int(ecs.get("TaskCount") or 1),
+        launch_type=ecs.get("LaunchType") or "",
+    )
+
+
+def schedule_from_aws(schedule: Response) -> Schedule:
+    """A schedule from GetSchedule."""
+    target = schedule["Target"]
+    window = schedule.get("FlexibleTimeWindow") or {}
+    retry = target.get("RetryPolicy")
+    return Schedule(
+        group=schedule.get("GroupName") or "default",
+        name=schedule["Name"],
+        expression=schedule["ScheduleExpression"],
+        # Scheduler evaluates an expression without a zone in UTC.
+        timezone=schedule.get("ScheduleExpressionTimezone") or "UTC",
+        target_arn=target["Arn"],
+        role_arn=target["RoleArn"],
+        # With no Input, Scheduler passes Lambda an empty object.
+        input=canonical_json(target.get("Input") or "{}"),
+        retry_policy=_retry_from_aws(retry) if retry is not None else _DEFAULT_RETRY,
+        state=Toggle.DISABLED if schedule.get("State") == "DISABLED" else Toggle.ENABLED,
+        dead_letter_arn=(target.get("DeadLetterConfig") or {}).get("Arn"),
+        description=schedule.get("Description") or "",
+        flexible_window_minutes=(
+            int(window["MaximumWindowInMinutes"]) if window.get("Mode") == "FLEXIBLE" else None
+        ),
+    )
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+
+def iam_tags(tags: Pairs) -> list[IamTag]:
+    return [{"Key": k, "Value": v} for k, v in tags]
+
+
+def events_tags(tags: Pairs) -> list[EventsTag]:
+    return [{"Key": k, "Value": v} for k, v in tags]
+
+
+def scheduler_tags(tags: Pairs) -> list[SchedulerTag]:
+    return [{"Key": k, "Value": v} for k, v in tags]
+
+
+def tag_changes(before: Pairs, after: Pairs) -> tuple[dict[str, str], list[str]]:
+    """What to tag (new or changed values) and which keys to untag to go from before to after."""
+    old, new = dict(before), dict(after)
+    to_set = {k: v for k, v in new.items() if old.get(k) != v}
+    to_remove = sorted(k for k in old if k not in new)
+    return to_set, to_remove
+
+
+def rule_target_to_aws(target: Target) -> RuleTargetDef:
+    out: RuleTargetDef = {"Id": target.id, "Arn": target.arn}
+    if target.input_transformer is not None:
+        out["InputTransformer"] = {
+            "InputPathsMap": dict(target.input_transformer.paths),
+            "InputTemplate": target.input_transformer.template,
+        }
+    if target.retry_policy is not None:
+        out["RetryPolicy"] = {
+            "MaximumRetryAttempts": target.retry_policy.maximum_retry_attempts,
+            "MaximumEventAgeInSeconds": target.retry_policy.maximum_event_age_seconds,
+        }
+    if target.dead_letter_arn:
+        out["DeadLetterConfig"] = {"Arn": target.dead_letter_arn}
+    if target.role_arn:
+        out["RoleArn"] = target.role_arn
+    if target.ecs is not None:
+        out["EcsParameters"] = {
+            "TaskDefinitionArn": target.ecs.task_definition_arn,
+            "TaskCount": target.ecs.task_count,
+            "LaunchType": "FARGATE" if target.ecs.launch_type == "FARGATE" else "EC2",
+            "NetworkConfiguration": {
+                "awsvpcConfiguration": {
+                    "Subnets": list(target.ecs.subnets),
+                    "SecurityGroups": list(target.ecs.security_groups),
+                    "AssignPublicIp": "ENABLED" if target.ecs.assign_public_ip else "DISABLED",
+                }
+            },
+        }
+    return out
+
+
+def schedule_target_to_aws(schedule: Schedule) -> ScheduleTargetDef:
+    out: ScheduleTargetDef = {
+        "Arn": schedule.target_arn,
+        "RoleArn": schedule.role_arn,
+        "Input": schedule.input,
+        "RetryPolicy": {
+            "MaximumRetryAttempts": schedule.retry_policy.maximum_retry_attempts,
+            "MaximumEventAgeInSeconds": schedule.retry_policy.maximum_event_age_seconds,
+        },
+    }
+    if schedule.dead_letter_arn:
+        out["DeadLetterConfig"] = {"Arn": schedule.dead_letter_arn}
+    return out
+
+
+def flexible_window_to_aws(schedule: Schedule) -> FlexibleTimeWindowTypeDef:
+    if schedule.flexible_window_minutes is None:
+        return {"Mode": "OFF"}
+    return {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": schedule.flexible_window_minutes}

@@ -1,0 +1,134 @@
+"""CloudWatch Logs and Lambda for run history: read a log group's events (LogSource), write
+events the way Lambda would (LogSink, for local runs), invoke a function asynchronously (Invoker).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+
+from scheduler import limits
+from scheduler.aws.clients import Clients
+from scheduler.aws.errors import translated
+from scheduler.history.model import LogEvent
+from scheduler.ports import Conflict, InvalidRequest, NotFound
+
+LOG_FILTER_PAGE = 10_000
+
+
+class AwsLogSource:
+    """`LogSource` over FilterLogEvents. AWS returns events sorted by timestamp
+    (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html),
+    moto stream by stream, so the events are sorted here (stably: AWS's order of equal times)."""
+
+    def __init__(self, clients: Clients) -> None:
+        self.c = clients
+
+    def events(self, log_group: str, start_ms: int, end_ms: int) -> Iterator[LogEvent]:
+        if end_ms <= start_ms:
+            return iter(())
+        found: list[LogEvent] = []
+        try:
+            with translated("logs", log_group):
+                pages = self.c.logs.get_paginator("filter_log_events").paginate(
+                    logGroupName=log_group,
+                    startTime=start_ms,
+                    endTime=end_ms - 1,  # FilterLogEvents includes its end time
+                    PaginationConfig={"PageSize": LOG_FILTER_PAGE},
+                )
+                for page in pages:
+                    found.extend(
+                        LogEvent(
+                            timestamp_ms=int(event.get("timestamp", 0)),
+                            message=event.get("message", ""),
+                            log_stream=event.get("logStreamName", ""),
+                        )
+                        for event in page.get("events", [])
+                    )
+        except NotFound:  # no log group: the function never ran
+            return iter(())
+        found.sort(key=lambda e: e.timestamp_ms)
+        return iter(found)
+
+
+class AwsLogSink:
+    """`LogSink` over PutLogEvents: events sorted, in batches within the API's limits."""
+
+    def __init__(self, clients: Clients) -> None:
+        self.c = clients
+        self._lock = threading.Lock()
+        self._ready: set[tuple[str, str]] = set()
+
+    def write(self, log_group: str, log_stream: str, events: Sequence[LogEvent]) -> None:
+        if not events:
+            return
+        self._ensure(log_group, log_stream)
+        ordered = sorted(events, key=lambda e: e.timestamp_ms)
+        for batch in batches(ordered):
+            with translated("logs", f"{log_group}/{log_stream}"):
+                response = self.c.logs.put_log_events(
+                    logGroupName=log_group,
+                    logStreamName=log_stream,
+                    logEvents=[{"timestamp": e.timestamp_ms, "message": e.message} for e in batch],
+                )
+            rejected = response.get("rejectedLogEventsInfo")
+            if rejected:
+                raise InvalidRequest(
+                    "logs:PutLogEvents",
+                    f"CloudWatch Logs rejected events of {log_group}/{log_stream}: {rejected}",
+                    "events must be less than 14 days old (or within the group's retention) "
+                    "and no more than 2 hours in the future",
+                    code="RejectedLogEvents",
+                    resource=f"{log_group}/{log_stream}",
+                )
+
+    def _ensure(self, log_group: str, log_stream: str) -> None:
+        with self._lock:
+            if (log_group, log_stream) in self._ready:
+                return
+        try:
+            with translated("logs", log_group):
+                self.c.logs.create_log_group(logGroupName=log_group)
+        except Conflict:  # ResourceAlreadyExistsException
+            pass
+        try:
+            with translated("logs", f"{log_group}/{log_stream}"):
+                self.c.logs.create_log_stream(logGroupName=log_group, logStreamName=log_stream)
+        except Conflict:
+            pass
+        with self._lock:
+            self._ready.add((log_group, log_stream))
+
+
+def batches(events: Sequence[LogEvent]) -> Iterator[list[LogEvent]]:
+    """Runs of events within PutLogEvents' limits on count, bytes and time span."""
+    batch: list[LogEvent] = []
+    size = 0
+    for event in events:
+        event_size = len(event.message.encode()) + limits.LOGS_EVENT_OVERHEAD_BYTES
+        if batch and (
+            len(batch) >= limits.LOGS_BATCH_MAX_EVENTS
+            or size + event_size > limits.LOGS_BATCH_MAX_BYTES
+            or event.timestamp_ms - batch[0].timestamp_ms >= limits.LOGS_BATCH_MAX_SPAN_MS
+        ):
+            yield batch
+            batch, size = [], 0
+        batch.append(event)
+        size += event_size
+    if batch:
+        yield batch
+
+
+class AwsInvoker:
+    """`Invoker` over Lambda Invoke with InvocationType=Event (queued, returns at once)."""
+
+    def __init__(self, clients: Clients) -> None:
+        self.c = clients
+
+    def invoke_async(self, function_name: str, payload: str) -> str | None:
+        with translated("lambda", function_name):
+            response = self.c.lambda_.invoke(
+                FunctionName=function_name, InvocationType="Event", Payload=payload.encode()
+            )
+        request_id = response.get("ResponseMetadata", {}).get("RequestId")
+        return str(request_id) if request_id else None

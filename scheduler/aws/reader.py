@@ -1,0 +1,332 @@
+"""The StateReader: reads what one catalogue owns in AWS and nothing else (see `ports`).
+
+Listings first, all at once (ListRoles, ListFunctions, ListRules by name prefix, the owned
+schedule groups, and one tag search), then per owned resource only what no listing returns:
+targets, resource policies, schedules. A candidate is owned only when its name has the
+catalogue's prefix AND it carries both ownership tags; anything else is never read further.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import TypeVar
+
+from scheduler import naming
+from scheduler.aws.clients import Clients
+from scheduler.aws.convert import (
+    Response,
+    function_from_aws,
+    permissions_from_policy,
+    role_from_aws,
+    rule_from_aws,
+    schedule_from_aws,
+    tags_from_list,
+    target_from_aws,
+)
+from scheduler.aws.errors import translated
+from scheduler.ports import AccessDenied, NotFound, ReadScope
+from scheduler.resources import (
+    DeployedState,
+    Function,
+    Permission,
+    Resource,
+    ResourceState,
+    Role,
+    Rule,
+    Schedule,
+    ScheduleGroup,
+    Target,
+    pairs,
+)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+WORKERS = 16
+_TAGGED_TYPES = ["lambda:function", "events:rule"]
+_DELETING = "DELETING"
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A listed resource with an owned name; `tags` None until they are known."""
+
+    name: str
+    arn: str
+    item: Response
+    tags: Mapping[str, str] | None
+
+
+class AwsStateReader:
+    """`StateReader` over boto3 clients; independent calls run on `workers` threads."""
+
+    def __init__(self, clients: Clients, *, workers: int = WORKERS) -> None:
+        self.clients = clients
+        self.workers = workers
+
+    def read(self, scope: ReadScope) -> DeployedState:
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="sched-read") as pool:
+            return _Read(self.clients, scope, pool).run()
+
+
+class _Read:
+    """One read: the scope, the clients and the pool the per-resource calls fan out on.
+
+    Only the calling thread and the two branch threads submit to `pool`; pool tasks never
+    submit, so no task waits on a task queued behind it.
+    """
+
+    def __init__(self, clients: Clients, scope: ReadScope, pool: ThreadPoolExecutor) -> None:
+        self.c = clients
+        self.scope = scope
+        self.catalogue = scope.catalogue
+        self.prefix = naming.owned_prefix(scope.catalogue)
+        self.pool = pool
+
+    def run(self) -> DeployedState:
+        with ThreadPoolExecutor(2, thread_name_prefix="sched-read-branch") as branches:
+            roles = branches.submit(self.roles)
+            schedules = branches.submit(self.scheduler)
+            index = self.pool.submit(self.tag_index)
+            listed_functions = self.pool.submit(self.list_functions)
+            listed_rules = self.pool.submit(self.list_rules)
+            functions, rules = self.owned_functions_and_rules(
+                index.result(), listed_functions.result(), listed_rules.result()
+            )
+            targets = self.map(self.targets_of, rules)
+            policies = self.permissions(functions, [t for ts in targets for t in ts])
+            resources: list[Resource] = [*functions, *rules, *policies]
+            resources.extend(t for ts in targets for t in ts)
+            resources.extend(roles.result())
+            resources.extend(schedules.result())
+        return ResourceState.of(resources)
+
+    def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        futures: list[Future[R]] = [self.pool.submit(fn, item) for item in items]
+        return [f.result() for f in futures]
+
+    def owns(self, name: str, tags: Mapping[str, str]) -> bool:
+        return naming.owns(name, tags, self.catalogue)
+
+    # ---- tags ---------------------------------------------------------------------------
+
+    def tag_index(self) -> dict[str, dict[str, str]]:
+        """ARN → tags of the functions and rules carrying both ownership tags, in one search.
+
+        Optional: without tag:GetResources permission (or where the search does not cover a
+        resource type) each candidate's tags are read from its own service instead.
+        """
+        filters = [
+            {"Key": naming.MANAGED_BY_KEY, "Values": [naming.MANAGED_BY_VALUE]},
+            {"Key": naming.CATALOGUE_TAG, "Values": [self.catalogue]},
+        ]
+        index: dict[str, dict[str, str]] = {}
+        try:
+            with translated("tag"):
+                pages = self.c.tagging.get_paginator("get_resources").paginate(
+                    TagFilters=filters, ResourceTypeFilters=_TAGGED_TYPES, ResourcesPerPage=100
+                )
+                for page in pages:
+                    for mapping in page.get("ResourceTagMappingList", []):
+                        index[mapping["ResourceARN"]] = tags_from_list(mapping.get("Tags", []))
+        except AccessDenied:
+            return {}
+        return index
+
+    def with_tags(
+        self, candidates: list[_Candidate], read: Callable[[_Candidate], Mapping[str, str]]
+    ) -> list[_Candidate]:
+        missing = [c for c in candidates if c.tags is None]
+        fetched = dict(zip((c.arn for c in missing), self.map(read, missing), strict=True))
+        return [
+            c if c.tags is not None else _Candidate(c.name, c.arn, c.item, fetched[c.arn])
+            for c in candidates
+        ]
+
+    # ---- functions, rules, targets, permissions -----------------------------------------
+
+    def list_functions(self) -> list[Response]:
+        with translated("lambda"):
+            return [
+                config
+                for page in self.c.lambda_.get_paginator("list_functions").paginate()
+                for config in page.get("Functions", [])
+                if naming.has_owned_name(config["FunctionName"], self.catalogue)
+            ]
+
+    def list_rules(self) -> list[Response]:
+        with translated("events"):
+            return [
+                rule
+                for page in self.c.events.get_paginator("list_rules").paginate(
+                    NamePrefix=self.prefix
+                )
+                for rule in page.get("Rules", [])
+                if not rule.get("ManagedBy") and naming.has_owned_name(rule["Name"], self.catalogue)
+            ]
+
+    def owned_functions_and_rules(
+        self,
+        index: Mapping[str, dict[str, str]],
+        configs: list[Response],
+        rules: list[Response],
+    ) -> tuple[list[Function], list[Rule]]:
+        functions = [
+            _Candidate(c["FunctionName"], c["FunctionArn"], c, index.get(c["FunctionArn"]))
+            for c in configs
+        ]
+        rule_items = [_Candidate(r["Name"], r["Arn"], r, index.get(r["Arn"])) for r in rules]
+        tagged = self.with_tags([*functions, *rule_items], self.service_tags)
+        owned = [c for c in tagged if c.tags is not None and self.owns(c.name, c.tags)]
+        return (
+            [function_from_aws(c.item, c.tags or {}) for c in owned if ":lambda:" in c.arn],
+            [rule_from_aws(c.item, c.tags or {}) for c in owned if ":events:" in c.arn],
+        )
+
+    def service_tags(self, candidate: _Candidate) -> Mapping[str, str]:
+        if ":lambda:" in candidate.arn:
+            with translated("lambda", candidate.name):
+                return self.c.lambda_.list_tags(Resource=candidate.arn).get("Tags", {})
+        with translated("events", candidate.name):
+            response = self.c.events.list_tags_for_resource(ResourceARN=candidate.arn)
+        return tags_from_list(response.get("Tags", []))
+
+    def targets_of(self, rule: Rule) -> list[Target]:
+        try:
+            with translated("events", rule.name):
+                pages = self.c.events.get_paginator("list_targets_by_rule").paginate(Rule=rule.name)
+                return [target_from_aws(rule.name, t) for page in pages for t in page["Targets"]]
+        except NotFound:  # deleted since it was listed
+            return []
+
+    def permissions(self, functions: list[Function], targets: list[Target]) -> list[Permission]:
+        """Owned statements on owned functions, on the scope's existing functions and on the
+        functions owned rules target; a permission names its function as compile does."""
+        owned = {f.name for f in functions}
+        names = set(owned) | set(self.scope.external_functions)
+        for target in targets:
+            name = _function_name(target.arn)
+            if name is None:
+                continue
+            ours = target.arn == naming.function_arn(self.scope.region, self.scope.account, name)
+            names.add(name if ours and name in owned else target.arn)
+        found = self.map(self.policy_of, sorted(names))
+        return [p for ps in found for p in ps]
+
+    def policy_of(self, function: str) -> list[Permission]:
+        try:
+            with translated("lambda", function):
+                policy = self.c.lambda_.get_policy(FunctionName=function)["Policy"]
+        except NotFound:  # no policy yet, or the function is gone
+            return []
+        return permissions_from_policy(policy, function, self.prefix)
+
+    # ---- roles --------------------------------------------------------------------------
+
+    def roles(self) -> list[Role]:
+        with translated("iam"):
+            candidates = [
+                role
+                for page in self.c.iam.get_paginator("list_roles").paginate(
+                    PaginationConfig={"PageSize": 1000}
+                )
+                for role in page["Roles"]
+                if naming.has_owned_name(role["RoleName"], self.catalogue)
+            ]
+        tags = self.map(self.role_tags, [r["RoleName"] for r in candidates])
+        owned = [
+            (role, tag)
+            for role, tag in zip(candidates, tags, strict=True)
+            if self.owns(role["RoleName"], tag)
+        ]
+        policies = self.map(self.role_policy, [r["RoleName"] for r, _ in owned])
+        attached = self.map(self.attached_policies, [r["RoleName"] for r, _ in owned])
+        return [
+            role_from_aws(role, tags=tag, inline_policy=policy, managed=managed)
+            for (role, tag), policy, managed in zip(owned, policies, attached, strict=True)
+        ]
+
+    def role_tags(self, name: str) -> dict[str, str]:
+        with translated("iam", name):
+            pages = self.c.iam.get_paginator("list_role_tags").paginate(RoleName=name)
+            return tags_from_list(t for page in pages for t in page["Tags"])
+
+    def role_policy(self, name: str) -> object | None:
+        try:
+            with translated("iam", name):
+                return self.c.iam.get_role_policy(
+                    RoleName=name, PolicyName=Role.INLINE_POLICY_NAME
+                )["PolicyDocument"]
+        except NotFound:
+            return None
+
+    def attached_policies(self, name: str) -> list[str]:
+        with translated("iam", name):
+            pages = self.c.iam.get_paginator("list_attached_role_policies").paginate(RoleName=name)
+            return [
+                p["PolicyArn"]
+                for page in pages
+                for p in page["AttachedPolicies"]
+                if "PolicyArn" in p
+            ]
+
+    # ---- EventBridge Scheduler ----------------------------------------------------------
+
+    def scheduler(self) -> list[Resource]:
+        """The owned schedule groups and every schedule in them."""
+        group_name = naming.schedule_group_name(self.catalogue)
+        name_prefix = _common_prefix(group_name, self.prefix)
+        with translated("scheduler"):
+            paginator = self.c.scheduler.get_paginator("list_schedule_groups")
+            pages = (
+                paginator.paginate(NamePrefix=name_prefix) if name_prefix else paginator.paginate()
+            )
+            groups = [
+                g
+                for page in pages
+                for g in page["ScheduleGroups"]
+                if g.get("State") != _DELETING and naming.has_owned_name(g["Name"], self.catalogue)
+            ]
+        tags = self.map(self.group_tags, [g["Arn"] for g in groups])
+        owned = [
+            ScheduleGroup(name=g["Name"], tags=pairs(t))
+            for g, t in zip(groups, tags, strict=True)
+            if self.owns(g["Name"], t)
+        ]
+        listed = self.map(self.schedules_in, [g.name for g in owned])
+        schedules = self.map(self.schedule, [s for names in listed for s in names])
+        return [*owned, *(s for s in schedules if s is not None)]
+
+    def group_tags(self, arn: str) -> dict[str, str]:
+        with translated("scheduler", arn):
+            return tags_from_list(self.c.scheduler.list_tags_for_resource(ResourceArn=arn)["Tags"])
+
+    def schedules_in(self, group: str) -> list[tuple[str, str]]:
+        with translated("scheduler", group):
+            pages = self.c.scheduler.get_paginator("list_schedules").paginate(GroupName=group)
+            return [(group, s["Name"]) for page in pages for s in page["Schedules"]]
+
+    def schedule(self, key: tuple[str, str]) -> Schedule | None:
+        group, name = key
+        try:
+            with translated("scheduler", f"{group}/{name}"):
+                return schedule_from_aws(self.c.scheduler.get_schedule(GroupName=group, Name=name))
+        except NotFound:  # deleted since it was listed
+            return None
+
+
+def _function_name(arn: str) -> str | None:
+    """The function name in a Lambda function ARN (qualified or not); None for other ARNs."""
+    parts = arn.split(":")
+    if len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function":
+        return parts[6]
+    return None
+
+
+def _common_prefix(a: str, b: str) -> str:
+    size = 0
+    while size < min(len(a), len(b)) and a[size] == b[size]:
+        size += 1
+    return a[:size]

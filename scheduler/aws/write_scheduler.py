@@ -1,0 +1,113 @@
+"""Creates, updates and deletes EventBridge Scheduler schedule groups (tagged) and schedules.
+
+UpdateSchedule replaces a schedule's whole definition, so an update sends every field.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from scheduler import naming
+from scheduler.aws.clients import Clients
+from scheduler.aws.convert import (
+    flexible_window_to_aws,
+    schedule_target_to_aws,
+    scheduler_tags,
+    tag_changes,
+)
+from scheduler.aws.errors import translated
+from scheduler.aws.retry import Sleep, retrying, role_not_ready
+from scheduler.ports import NotFound
+from scheduler.resources import Schedule, ScheduleGroup
+
+if TYPE_CHECKING:
+    from mypy_boto3_scheduler.literals import ScheduleStateType
+
+
+class ScheduleGroupWriter:
+    def __init__(self, clients: Clients, *, region: str, account: str) -> None:
+        self.c = clients
+        self.region = region
+        self.account = account
+
+    def create(self, group: ScheduleGroup) -> None:
+        with translated("scheduler", group.name):
+            self.c.scheduler.create_schedule_group(Name=group.name, Tags=scheduler_tags(group.tags))
+
+    def update(self, before: ScheduleGroup, after: ScheduleGroup) -> None:
+        arn = _group_arn(self.region, self.account, after.name)
+        to_set, to_remove = tag_changes(before.tags, after.tags)
+        with translated("scheduler", after.name):
+            if to_set:
+                self.c.scheduler.tag_resource(
+                    ResourceArn=arn, Tags=scheduler_tags(tuple(sorted(to_set.items())))
+                )
+            if to_remove:
+                self.c.scheduler.untag_resource(ResourceArn=arn, TagKeys=to_remove)
+
+    def delete(self, group: ScheduleGroup) -> None:
+        # Deleting a group deletes the schedules left in it (asynchronously).
+        try:
+            with translated("scheduler", group.name):
+                self.c.scheduler.delete_schedule_group(Name=group.name)
+        except NotFound:
+            return
+
+
+class ScheduleWriter:
+    def __init__(self, clients: Clients, *, sleep: Sleep) -> None:
+        self.c = clients
+        self.sleep = sleep
+
+    def create(self, schedule: Schedule) -> None:
+        retrying(
+            lambda: self.c.scheduler.create_schedule(
+                Name=schedule.name,
+                GroupName=schedule.group,
+                ScheduleExpression=schedule.expression,
+                ScheduleExpressionTimezone=schedule.timezone,
+                Description=schedule.description,
+                State=_state(schedule),
+                FlexibleTimeWindow=flexible_window_to_aws(schedule),
+                Target=schedule_target_to_aws(schedule),
+            ),
+            role_not_ready,
+            self.sleep,
+            service="scheduler",
+            resource=schedule.key_name,
+        )
+
+    def update(self, before: Schedule, after: Schedule) -> None:
+        retrying(
+            lambda: self.c.scheduler.update_schedule(
+                Name=after.name,
+                GroupName=after.group,
+                ScheduleExpression=after.expression,
+                ScheduleExpressionTimezone=after.timezone,
+                Description=after.description,
+                State=_state(after),
+                FlexibleTimeWindow=flexible_window_to_aws(after),
+                Target=schedule_target_to_aws(after),
+            ),
+            role_not_ready,
+            self.sleep,
+            service="scheduler",
+            resource=after.key_name,
+        )
+
+    def delete(self, schedule: Schedule) -> None:
+        try:
+            with translated("scheduler", schedule.key_name):
+                self.c.scheduler.delete_schedule(Name=schedule.name, GroupName=schedule.group)
+        except NotFound:
+            return
+
+
+def _group_arn(region: str, account: str, name: str) -> str:
+    partition = naming.partition(region)
+    return f"arn:{partition}:scheduler:{region}:{account}:schedule-group/{name}"
+
+
+def _state(schedule: Schedule) -> ScheduleStateType:
+    state: ScheduleStateType = schedule.state.value
+    return state

@@ -1,0 +1,106 @@
+"""The ResourceWriter: sends each create/update/delete to the writer of its resource kind.
+
+Thread-safe: the writers share boto3 clients (thread-safe) and keep no other state.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import assert_never
+
+from scheduler.aws.clients import Clients
+from scheduler.aws.retry import Sleep
+from scheduler.aws.write_events import RuleWriter, TargetWriter
+from scheduler.aws.write_iam import RoleWriter
+from scheduler.aws.write_lambda import FunctionWriter, PermissionWriter
+from scheduler.aws.write_scheduler import ScheduleGroupWriter, ScheduleWriter
+from scheduler.resources import (
+    Function,
+    Permission,
+    Resource,
+    Role,
+    Rule,
+    Schedule,
+    ScheduleGroup,
+    Target,
+)
+
+
+class AwsResourceWriter:
+    """`ResourceWriter` over boto3 clients. `sleep` paces the retries of changes AWS is not
+    ready for yet (IAM propagation); tests pass one that does not wait."""
+
+    def __init__(
+        self, clients: Clients, *, region: str, account: str, sleep: Sleep = time.sleep
+    ) -> None:
+        self.roles = RoleWriter(clients)
+        self.functions = FunctionWriter(clients, region=region, account=account, sleep=sleep)
+        self.permissions = PermissionWriter(clients, sleep=sleep)
+        self.rules = RuleWriter(clients, region=region, account=account)
+        self.targets = TargetWriter(clients)
+        self.groups = ScheduleGroupWriter(clients, region=region, account=account)
+        self.schedules = ScheduleWriter(clients, sleep=sleep)
+
+    def create(self, resource: Resource) -> None:
+        match resource:
+            case Role():
+                self.roles.create(resource)
+            case Function():
+                self.functions.create(resource)
+            case Permission():
+                self.permissions.create(resource)
+            case Rule():
+                self.rules.create(resource)
+            case Target():
+                self.targets.create(resource)
+            case ScheduleGroup():
+                self.groups.create(resource)
+            case Schedule():
+                self.schedules.create(resource)
+            case _:
+                assert_never(resource)
+
+    def update(self, before: Resource, after: Resource) -> None:
+        match after:
+            case Role():
+                assert isinstance(before, Role)
+                self.roles.update(before, after)
+            case Function():
+                assert isinstance(before, Function)
+                self.functions.update(before, after)
+            case Permission():
+                assert isinstance(before, Permission)
+                self.permissions.update(before, after)
+            case Rule():
+                assert isinstance(before, Rule)
+                self.rules.update(before, after)
+            case Target():
+                assert isinstance(before, Target)
+                self.targets.update(before, after)
+            case ScheduleGroup():
+                assert isinstance(before, ScheduleGroup)
+                self.groups.update(before, after)
+            case Schedule():
+                assert isinstance(before, Schedule)
+                self.schedules.update(before, after)
+            case _:
+                assert_never(after)
+
+    def delete(self, resource: Resource) -> None:
+        match resource:
+            case Role():
+                self.roles.delete(resource)
+            case Function():
+                self.functions.delete(resource)
+            case Permission():
+                self.permissions.delete(resource)
+            case Rule():
+                self.rules.delete(resource)
+            case Target():
+                self.targets.delete(resource)
+            case ScheduleGroup():
+                self.groups.delete(resource)
+            case Schedule():
+                self.schedules.delete(resource)
+            case _:
+                assert_never(resource)

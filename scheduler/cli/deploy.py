@@ -1,0 +1,219 @@
+"""Commands that deploy: `compile`, `plan`, `apply`, `destroy` and `local reset`."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from scheduler.cli.common import (
+    EXIT_AWS,
+    EXIT_CHANGES,
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    use_colour,
+)
+from scheduler.errors import UsageError
+
+if TYPE_CHECKING:
+    from scheduler.app import Checked, Connection, Planned
+    from scheduler.aws import AwsContext
+
+CATALOGUE = click.argument(
+    "catalogue", default="jobs.yaml", type=click.Path(dir_okay=True, path_type=Path)
+)
+
+
+def aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--local / --profile / --region, shared by every command that talks to AWS."""
+    command = click.option(
+        "--region", envvar="AWS_REGION", help="AWS region (default: the profile's)."
+    )(command)
+    command = click.option("--profile", envvar="AWS_PROFILE", help="AWS profile to use.")(command)
+    return click.option(
+        "--local",
+        is_flag=True,
+        help="Use the embedded local AWS (moto), kept under .sched/local/ (or SCHED_LOCAL=1).",
+    )(command)
+
+
+def connection(local: bool, profile: str | None, region: str | None) -> Connection:
+    from scheduler.app import Connection
+
+    return Connection.from_options(local, profile, region)
+
+
+def checked_catalogue(path: Path) -> Checked:
+    """Validate before anything reaches AWS; errors are printed, then the command stops."""
+    from scheduler.app import CatalogueHasErrors, check
+    from scheduler.report.diagnostics import to_text
+
+    try:
+        checked = check(path, now=datetime.now(UTC))
+    except CatalogueHasErrors as failed:
+        click.echo(to_text(failed.diagnostics, colour=use_colour()), err=True)
+        raise
+    if checked.diagnostics:
+        click.echo(to_text(checked.diagnostics, colour=use_colour()), err=True)
+    return checked
+
+
+def where(aws: AwsContext) -> str:
+    if aws.local:
+        return f"local AWS (moto; account {aws.account}, {aws.region})"
+    return f"AWS account {aws.account} in {aws.region}"
+
+
+def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
+    from scheduler.report import plan as report
+
+    if fmt == "json":
+        click.echo(report.to_json(planned.plan))
+        return
+    header = f"Catalogue {planned.catalogue.name} → {where(aws)}"
+    click.echo(report.to_text(planned.plan, header=header, colour=use_colour()))
+
+
+@click.command(name="compile")
+@CATALOGUE
+@click.option("--account", default="123456789012", show_default=True, help="Account for ARNs.")
+@click.option("--region", default="us-east-1", show_default=True, help="Region for ARNs.")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
+def compile_(catalogue: Path, account: str, region: str, fmt: str) -> None:
+    """Print the AWS resources CATALOGUE compiles to (offline; packages the job code)."""
+    from scheduler.app import desired_state
+    from scheduler.compile import desired_state_to_json
+
+    checked = checked_catalogue(catalogue)
+    state = desired_state(checked.catalogue, account=account, region=region)
+    click.echo(desired_state_to_json(state))
+
+
+@click.command()
+@CATALOGUE
+@aws_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 4 when there are changes (drift in CI)."
+)
+def plan(
+    catalogue: Path,
+    local: bool,
+    profile: str | None,
+    region: str | None,
+    fmt: str,
+    detailed_exitcode: bool,
+) -> None:
+    """Show what `apply` would change in AWS for CATALOGUE (default jobs.yaml)."""
+    from scheduler import app
+
+    checked = checked_catalogue(catalogue)
+    with app.connect(connection(local, profile, region), catalogue) as aws:
+        planned = app.plan(checked.catalogue, aws)
+    show_plan(planned, aws, fmt)
+    if detailed_exitcode and planned.plan.has_changes:
+        raise SystemExit(EXIT_CHANGES)
+
+
+def _confirm_deletions(planned: Planned, yes: bool, what: str) -> None:
+    from scheduler.report.plan import deletions
+
+    doomed = deletions(planned.plan)
+    if not doomed or yes:
+        return
+    question = f"{what} deletes {len(doomed)} resource(s) that sched created. Go ahead?"
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"{what} deletes {len(doomed)} resource(s); refusing without --yes in a "
+            "non-interactive run",
+            "review the plan, then run again with --yes",
+        )
+    if not click.confirm(question, default=False):
+        raise SystemExit(EXIT_FINDINGS)
+
+
+def _execute(planned: Planned, aws: AwsContext) -> int:
+    from scheduler.apply import apply_plan
+    from scheduler.report import plan as report
+
+    started = time.monotonic()
+
+    def on_progress(change: Any, status: str) -> None:
+        if status != "started":
+            click.echo(report.progress_line(change, status))
+
+    click.echo("")
+    result = apply_plan(planned.plan, aws.writer, on_progress=on_progress)
+    click.echo("")
+    summary = report.result_summary(result, seconds=time.monotonic() - started)
+    click.echo(summary, err=not result.ok)
+    if result.interrupted:
+        return EXIT_INTERRUPTED
+    return EXIT_OK if result.ok else EXIT_AWS
+
+
+@click.command()
+@CATALOGUE
+@aws_options
+@click.option("--yes", "-y", is_flag=True, help="Do not ask before deleting (for CI).")
+def apply(catalogue: Path, local: bool, profile: str | None, region: str | None, yes: bool) -> None:
+    """Validate, plan and apply CATALOGUE: create, update and prune what it owns."""
+    from scheduler import app
+
+    checked = checked_catalogue(catalogue)
+    click.echo(f"{catalogue}: valid ({len(checked.catalogue.jobs)} jobs)\n")
+    with app.connect(connection(local, profile, region), catalogue) as aws:
+        planned = app.plan(checked.catalogue, aws)
+        show_plan(planned, aws, "text")
+        if not planned.plan.has_changes:
+            return
+        _confirm_deletions(planned, yes, "This plan")
+        code = _execute(planned, aws)
+    raise SystemExit(code)
+
+
+@click.command()
+@CATALOGUE
+@aws_options
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (for CI).")
+def destroy(
+    catalogue: Path, local: bool, profile: str | None, region: str | None, yes: bool
+) -> None:
+    """Delete everything CATALOGUE owns in AWS (only resources sched created)."""
+    from scheduler import app
+
+    checked = checked_catalogue(catalogue)
+    with app.connect(connection(local, profile, region), catalogue) as aws:
+        planned = app.plan_destroy(checked.catalogue, aws)
+        show_plan(planned, aws, "text")
+        if not planned.plan.has_changes:
+            return
+        _confirm_deletions(planned, yes, "Destroy")
+        code = _execute(planned, aws)
+    raise SystemExit(code)
+
+
+@click.group()
+def local() -> None:
+    """Manage the embedded local AWS (moto) kept under .sched/local/."""
+
+
+@local.command()
+@CATALOGUE
+def reset(catalogue: Path) -> None:
+    """Wipe the local AWS state of CATALOGUE's folder."""
+    from scheduler import app
+    from scheduler.aws import reset_local
+
+    target = app.local_dir(catalogue)
+    reset_local(target)
+    click.echo(f"local AWS state wiped ({target})")
+
+
+COMMANDS = (compile_, plan, apply, destroy, local)

@@ -1,0 +1,255 @@
+"""Commands for operations: `history`, `status`, `run`, `trigger` and `local tick`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, use_colour
+from scheduler.cli.deploy import aws_options, checked_catalogue, connection, local
+from scheduler.errors import UsageError
+
+if TYPE_CHECKING:
+    from scheduler.catalogue.model import Catalogue, Job
+    from scheduler.ops.local_runs import RunOutcome
+
+CATALOGUE_OPTION = click.option(
+    "--catalogue",
+    "-c",
+    "catalogue",
+    default="jobs.yaml",
+    show_default=True,
+    type=click.Path(path_type=Path),
+    help="The catalogue file.",
+)
+
+
+def _duration(text: str, option: str) -> timedelta:
+    from scheduler.catalogue.durations import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise UsageError(f"{option} {error}", "write it like 7d, 12h or 30m") from None
+
+
+def _instant(text: str, option: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"{option} {text!r} is not an ISO time", "write it like 2026-11-30T02:00:00Z"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@click.command()
+@click.argument("jobs", nargs=-1)
+@CATALOGUE_OPTION
+@aws_options
+@click.option("--since", default="7d", show_default=True, help="How far back: 7d, 12h, 30m.")
+@click.option("--until", "until_text", help="End of the window, ISO time (default: now).")
+@click.option("--status", "statuses", help="Only these, comma-separated: failed,missed,late,...")
+@click.option("--grace", default="5m", show_default=True, help="How late a run may start.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text")
+def history(
+    jobs: tuple[str, ...],
+    catalogue: Path,
+    local: bool,
+    profile: str | None,
+    region: str | None,
+    since: str,
+    until_text: str | None,
+    statuses: str | None,
+    grace: str,
+    fmt: str,
+) -> None:
+    """Each run of JOBS (default: all) in a window: status, duration, errors, missed fires."""
+    from scheduler import app
+    from scheduler.ops.history import history_for
+    from scheduler.report import history as report
+
+    checked = checked_catalogue(catalogue)
+    now = datetime.now(UTC)
+    until = _instant(until_text, "--until") if until_text else None
+    wanted = [s.strip() for s in statuses.split(",") if s.strip()] if statuses else None
+    with app.connect(connection(local, profile, region), catalogue) as aws:
+        found = history_for(
+            checked.catalogue,
+            aws.logs,
+            now=now,
+            since=(until or now) - _duration(since, "--since"),
+            until=until,
+            jobs=jobs or None,
+            statuses=wanted,
+            grace=_duration(grace, "--grace"),
+        )
+    match fmt:
+        case "json":
+            click.echo(report.to_json(found))
+        case "csv":
+            click.echo(report.to_csv(found), nl=False)
+        case _:
+            click.echo(report.to_text(found, colour=use_colour()))
+
+
+@click.command()
+@CATALOGUE_OPTION
+@aws_options
+@click.option("--window", default="7d", show_default=True, help="How far back to look.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def status(
+    catalogue: Path,
+    local: bool,
+    profile: str | None,
+    region: str | None,
+    window: str,
+    fmt: str,
+) -> None:
+    """Every job at a glance, failing and missing ones first. Exit 1 when any needs attention."""
+    from scheduler import app
+    from scheduler.ops.status import needs_attention, status_for
+    from scheduler.report import status as report
+
+    checked = checked_catalogue(catalogue)
+    with app.connect(connection(local, profile, region), catalogue) as aws:
+        rows = status_for(
+            checked.catalogue,
+            aws.logs,
+            now=datetime.now(UTC),
+            window=_duration(window, "--window"),
+        )
+    click.echo(report.to_json(rows) if fmt == "json" else report.to_text(rows, colour=use_colour()))
+    raise SystemExit(EXIT_FINDINGS if needs_attention(rows) else EXIT_OK)
+
+
+def _find(catalogue: Catalogue, name: str) -> Job:
+    found = catalogue.job(name)
+    if found is None:
+        names = ", ".join(j.name for j in catalogue.jobs)
+        raise UsageError(f'no job "{name}" in {catalogue.path}', f"its jobs: {names}")
+    return found
+
+
+def _outcome_line(outcome: RunOutcome, job: Job) -> str:
+    """`log-backup: succeeded in 1.2s (0% of expected 5m, 0.1% of Lambda's 15m)` + error."""
+    from scheduler.catalogue.durations import format_duration as fmt
+    from scheduler.limits import LAMBDA_MAX_TIMEOUT_SECONDS
+
+    expected = outcome.duration / job.expected_runtime
+    limit = outcome.duration / timedelta(seconds=LAMBDA_MAX_TIMEOUT_SECONDS)
+    line = (
+        f"{job.name}: {outcome.status.value} in {fmt(outcome.duration)} "
+        f"({expected:.0%} of expected {fmt(job.expected_runtime)}, {limit:.1%} of Lambda's 15m)"
+    )
+    if outcome.error_type or outcome.error_message:
+        line += f"\n  error: {outcome.error_type or 'Error'}: {outcome.error_message or ''}"
+    return line
+
+
+@click.command()
+@click.argument("job")
+@CATALOGUE_OPTION
+@aws_options
+@click.option("--scheduled-time", help="The fire time the run stands for (default: now).")
+def run(
+    job: str,
+    catalogue: Path,
+    local: bool,
+    profile: str | None,
+    region: str | None,
+    scheduled_time: str | None,
+) -> None:
+    """Run JOB's handler here, through sched's wrapper, as its schedule would.
+
+    The job's AWS calls use your credentials (or, with --local, the embedded local AWS, where
+    its log lines are written too so that `sched history --local` shows the run).
+    """
+    from scheduler import app
+    from scheduler.ops.local_runs import run_locally
+
+    checked = checked_catalogue(catalogue)
+    target = _find(checked.catalogue, job)
+    when = _instant(scheduled_time, "--scheduled-time") if scheduled_time else None
+    conn = connection(local, profile, region)
+    if conn.local:
+        with app.connect(conn, catalogue) as aws:
+            outcome = run_locally(
+                checked.catalogue, target, now=datetime.now(UTC), scheduled_time=when, sink=aws.sink
+            )
+    else:
+        outcome = run_locally(checked.catalogue, target, now=datetime.now(UTC), scheduled_time=when)
+    click.echo(_outcome_line(outcome, target))
+    raise SystemExit(EXIT_OK if outcome.ok else EXIT_FINDINGS)
+
+
+@click.command()
+@click.argument("job")
+@CATALOGUE_OPTION
+@aws_options
+def trigger(
+    job: str, catalogue: Path, local: bool, profile: str | None, region: str | None
+) -> None:
+    """Start JOB's deployed function now, asynchronously, as its schedule would.
+
+    With --local the handler runs here, in the embedded local AWS, and its logs are written
+    there as Lambda would write them.
+    """
+    from scheduler import app
+    from scheduler.ops.local_runs import run_locally
+    from scheduler.ops.trigger import trigger as start
+
+    checked = checked_catalogue(catalogue)
+    target = _find(checked.catalogue, job)
+    with app.connect(connection(local, profile, region), catalogue) as aws:
+        if aws.local:
+            outcome = run_locally(checked.catalogue, target, now=datetime.now(UTC), sink=aws.sink)
+            click.echo(_outcome_line(outcome, target))
+            raise SystemExit(EXIT_OK if outcome.ok else EXIT_FINDINGS)
+        sent = start(checked.catalogue, target, aws.invoker, now=datetime.now(UTC))
+    request = f" (request {sent.request_id})" if sent.request_id else ""
+    click.echo(f"{job}: invoked {sent.function} asynchronously{request}")
+    click.echo(f"  follow it with: sched history {job} --since 1h")
+
+
+@local.command()
+@CATALOGUE_OPTION
+@click.option("--until", "until_text", help="Run fires up to this ISO time (default: now).")
+def tick(catalogue: Path, until_text: str | None) -> None:
+    """Run, in time order, every local job whose fire time came since the last tick.
+
+    The first tick looks back one day. Each run is logged to the local AWS as Lambda would.
+    """
+    from scheduler import app
+    from scheduler.ops import local_runs
+
+    checked = checked_catalogue(catalogue)
+    now = datetime.now(UTC)
+    until = _instant(until_text, "--until") if until_text else now
+    marker = app.local_dir(catalogue) / "last_tick.json"
+    since = local_runs.read_last_tick(marker) or now - timedelta(days=1)
+    if until <= since:
+        click.echo(f"nothing due: the last tick ran fires up to {since:%Y-%m-%d %H:%M} UTC")
+        return
+    with app.connect(connection(True, None, None), catalogue) as aws:
+        outcomes = local_runs.tick(
+            checked.catalogue,
+            aws.sink,
+            since=since,
+            until=until,
+            now_fn=lambda: datetime.now(UTC),
+        )
+        local_runs.write_last_tick(marker, until)
+    for outcome in outcomes:
+        scheduled = f"{outcome.scheduled_time:%Y-%m-%d %H:%M}" if outcome.scheduled_time else "-"
+        job = checked.catalogue.job(outcome.job)
+        assert job is not None
+        click.echo(f"[{scheduled} UTC] {_outcome_line(outcome, job)}")
+    failed = sum(1 for o in outcomes if not o.ok)
+    click.echo(f"{len(outcomes)} run(s), {failed} failed; see them with: sched status --local")
+
+
+COMMANDS = (history, status, run, trigger)

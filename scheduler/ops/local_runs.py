@@ -1,0 +1,383 @@
+"""Run jobs in this process for local mode and `sched run`: the job's handler goes through the
+same runtime wrapper as in Lambda, with a Lambda-like context, and the log events a Lambda with
+the JSON log format would write go to the job's log group, where history reads them back.
+
+`due_fires` and `tick` play the schedules forward for `sched local tick`; the caller keeps the
+last tick time with `read_last_tick` / `write_last_tick`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import os
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from scheduler import compile as compiled
+from scheduler import naming
+from scheduler.catalogue.model import Catalogue, Compute, Job
+from scheduler.history import LogEvent, RunStatus
+from scheduler.history.source import LogSink, log_group_of
+from scheduler.ops.errors import CannotRun, LocalStateError, TooManyRuns
+from scheduler.ops.events import scheduled_event
+from scheduler.ops.handler_import import handler_root, resolver
+from scheduler.ops.lambda_logs import Invocation, invocation_events, log_stream_name
+from scheduler.runtime import execute, parse_time
+from scheduler.schedule import ScheduleError, parse
+
+MAX_TICK_RUNS = 1000
+# moto's default account and region: the ARN a local run's context reports.
+LOCAL_ACCOUNT = "123456789012"
+LOCAL_REGION = "us-east-1"
+
+Clock = Callable[[], float]
+"""Monotonic seconds (time.perf_counter): how long a run took, never what time it is."""
+MemoryProbe = Callable[[], int]
+"""Peak memory of this process in MB, reported as the run's Max Memory Used."""
+
+_PLATFORM_STATUS = {"succeeded": "success", "failed": "failure", "timed_out": "timeout"}
+
+
+def peak_memory_mb() -> int:
+    """This process's peak resident memory (Lambda reports the sandbox's); 0 where unknown."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # Linux reports kilobytes, macOS bytes.
+    return int(peak / (1024 * 1024 if sys.platform == "darwin" else 1024))
+
+
+@dataclass(frozen=True)
+class LocalContext:
+    """The attributes and method of Lambda's Python context object that handlers use."""
+
+    function_name: str
+    invoked_function_arn: str
+    memory_limit_in_mb: str
+    aws_request_id: str
+    log_group_name: str
+    log_stream_name: str
+    deadline: float
+    clock: Clock
+    function_version: str = "$LATEST"
+    identity: Any = None
+    client_context: Any = None
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.deadline - self.clock()) * 1000))
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """One local run: what the wrapper recorded, and the log events written for it."""
+
+    job: str
+    request_id: str
+    status: RunStatus
+    scheduled_time: datetime | None
+    start: datetime
+    end: datetime
+    duration: timedelta
+    error_type: str | None
+    error_message: str | None
+    record: dict[str, Any]
+    result: Any
+    log_group: str
+    log_stream: str
+    events: tuple[LogEvent, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.status is RunStatus.SUCCEEDED
+
+
+def _handler_file(catalogue: Catalogue, job: Job) -> Path:
+    if job.compute is Compute.FARGATE:
+        raise CannotRun(
+            f'job "{job.name}" runs on Fargate: sched runs Lambda handlers only',
+            "start its ECS task with `aws ecs run-task`",
+        )
+    if job.handler_file is None:
+        raise CannotRun(
+            f'job "{job.name}" uses the existing function {job.function}: its code is not here',
+            "run it in AWS with `sched run --remote`, or give the job a handler",
+        )
+    path = catalogue.base_dir / job.handler_file
+    if not path.is_file():
+        raise CannotRun(
+            f'job "{job.name}": handler file {job.handler_file} does not exist',
+            f"create it, or fix `handler:` (relative to {catalogue.base_dir})",
+        )
+    return path
+
+
+def _environment(
+    catalogue: Catalogue, job: Job, module: str, group: str, stream: str
+) -> dict[str, str]:
+    function = naming.function_name(catalogue.name, job.name)
+    return {
+        **dict(job.environment),
+        compiled.ENV_JOB: job.name,
+        compiled.ENV_CATALOGUE: catalogue.name,
+        compiled.ENV_HANDLER: f"{module}.{job.handler_function}",
+        compiled.ENV_EXPECTED_RUNTIME_MS: str(_ms(job.expected_runtime)),
+        "AWS_LAMBDA_FUNCTION_NAME": function,
+        "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(job.memory),
+        "AWS_LAMBDA_LOG_GROUP_NAME": group,
+        "AWS_LAMBDA_LOG_STREAM_NAME": stream,
+    }
+
+
+def _ms(value: timedelta) -> int:
+    return round(value.total_seconds() * 1000)
+
+
+def run_locally(
+    catalogue: Catalogue,
+    job: Job,
+    *,
+    now: datetime,
+    scheduled_time: datetime | None = None,
+    sink: LogSink | None = None,
+    request_id: str | None = None,
+    enforce_timeout: bool = True,
+    clock: Clock = time.perf_counter,
+    memory_probe: MemoryProbe = peak_memory_mb,
+) -> RunOutcome:
+    """Run `job` once, starting at `now`, as its schedule would for `scheduled_time` (default
+    `now`); with `sink`, write the log events a Lambda would. Never raises for the job's own
+    failure; raises `CannotRun` when the job has no handler here.
+
+    With `enforce_timeout` the run stops being waited for at the job's timeout (the thread may
+    go on, Python cannot stop it) and, as in Lambda, the wrapper's line is not logged.
+    """
+    path = _handler_file(catalogue, job)
+    module, function_attr = path.stem, job.handler_function or "main"
+    rid = request_id or str(uuid.uuid4())
+    function = naming.function_name(catalogue.name, job.name)
+    group, stream = log_group_of(function), log_stream_name(rid, now)
+    event = scheduled_event(job, scheduled_time=scheduled_time or now, trigger_id=f"local-{rid}")
+    timeout_s = job.timeout.total_seconds()
+    origin, base = clock(), now.timestamp()
+    readings: list[float] = []
+
+    def wall() -> float:
+        readings.append(base + (clock() - origin))
+        return readings[-1]
+
+    context = LocalContext(
+        function_name=function,
+        invoked_function_arn=naming.function_arn(LOCAL_REGION, LOCAL_ACCOUNT, function),
+        memory_limit_in_mb=str(job.memory),
+        aws_request_id=rid,
+        log_group_name=group,
+        log_stream_name=stream,
+        deadline=origin + timeout_s,
+        clock=clock,
+    )
+    lines: list[str] = []
+    with handler_root(path.parent, module, _environment(catalogue, job, module, group, stream)):
+        record, result, error = execute(
+            lambda: resolver(module, function_attr),
+            event,
+            job=job.name,
+            catalogue=catalogue.name,
+            expected_runtime_ms=_ms(job.expected_runtime),
+            request_id=rid,
+            clock=wall,
+            emit=lines.append,
+            lambda_context=context,
+            timeout_s=timeout_s if enforce_timeout else None,
+        )
+    call = _invocation(
+        job, request_id=rid, record=record, error=error, readings=readings, memory=memory_probe
+    )
+    timed_out = record["status"] == "timed_out"
+    events = tuple(invocation_events(call, [] if timed_out else lines, stream))
+    if sink is not None:
+        sink.write(group, stream, events)
+    if isinstance(error, KeyboardInterrupt):
+        raise error
+    status = RunStatus(record["status"])
+    return RunOutcome(
+        job=job.name,
+        request_id=rid,
+        status=status,
+        scheduled_time=parse_time(record["scheduled_time"]),
+        start=_time(call.start_ms),
+        end=_time(call.end_ms),
+        duration=timedelta(milliseconds=call.duration_ms),
+        error_type=record["error_type"],
+        error_message=record["error_message"],
+        record=record,
+        result=result,
+        log_group=group,
+        log_stream=stream,
+        events=events,
+    )
+
+
+def _time(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def _platform_duration(job: Job, record: dict[str, Any]) -> timedelta:
+    # Lambda stops a timed-out invocation at exactly its timeout.
+    if record["status"] == "timed_out":
+        return job.timeout
+    return timedelta(milliseconds=float(record["duration_ms"]))
+
+
+def _invocation(
+    job: Job,
+    *,
+    request_id: str,
+    record: dict[str, Any],
+    error: BaseException | None,
+    readings: list[float],
+    memory: MemoryProbe,
+) -> Invocation:
+    """What Lambda's platform saw of this run."""
+    timed_out = record["status"] == "timed_out"
+    start_ms = int(readings[0] * 1000)
+    duration = _platform_duration(job, record)
+    failed = record["status"] == "failed" and error is not None
+    return Invocation(
+        request_id=request_id,
+        start_ms=start_ms,
+        end_ms=start_ms + _ms(duration) if timed_out else int(readings[-1] * 1000),
+        status=_PLATFORM_STATUS[record["status"]],
+        duration_ms=duration.total_seconds() * 1000,
+        memory_size_mb=job.memory,
+        max_memory_used_mb=max(1, min(job.memory, memory())),
+        error_type=record["error_type"] if failed else None,
+        error_message=str(error) if failed else None,
+        stack_trace=tuple(traceback.format_tb(error.__traceback__)) if failed and error else (),
+    )
+
+
+def _local_jobs(catalogue: Catalogue) -> Iterator[Job]:
+    """Jobs a local tick runs: enabled, on Lambda, with their code in the catalogue."""
+    for job in catalogue.jobs:
+        if job.enabled and job.compute is Compute.LAMBDA and job.handler is not None:
+            yield job
+
+
+def _fires(job: Job, since: datetime, until: datetime) -> Iterator[tuple[datetime, str, Job]]:
+    try:
+        schedule = parse(job.schedule)
+    except ScheduleError:
+        return  # `sched validate` reports it; a tick runs what it can
+    # Local mode has no deployment time: rate() counts from the epoch (on the hour, ...).
+    for fire in schedule.fire_times(since, until, tz=job.timezone):
+        yield fire, job.name, job
+
+
+def due_fires(
+    catalogue: Catalogue, *, since: datetime, until: datetime, limit: int = MAX_TICK_RUNS
+) -> list[tuple[datetime, Job]]:
+    """Every enabled local job's fire times in (since, until], in time order (then job name).
+
+    Raises `TooManyRuns` when there are more than `limit`.
+    """
+    merged = heapq.merge(
+        *(_fires(job, since, until) for job in _local_jobs(catalogue)),
+        key=lambda item: (item[0], item[1]),
+    )
+    due = [(fire, job) for fire, _, job in islice(merged, limit + 1)]
+    if len(due) > limit:
+        raise TooManyRuns(
+            f"more than {limit:,} runs are due between {_utc(since)} and {_utc(until)}",
+            "tick a shorter span (an earlier --until), or move the last tick time forward",
+        )
+    return due
+
+
+def _utc(when: datetime) -> str:
+    return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def tick(
+    catalogue: Catalogue,
+    sink: LogSink,
+    *,
+    since: datetime,
+    until: datetime,
+    now_fn: Callable[[], datetime],
+    limit: int = MAX_TICK_RUNS,
+    clock: Clock = time.perf_counter,
+    memory_probe: MemoryProbe = peak_memory_mb,
+    request_ids: Callable[[], str] | None = None,
+) -> list[RunOutcome]:
+    """Run every fire due in (since, until] in time order and write their logs to `sink`.
+
+    Each run's event carries its fire time as the scheduled time, but the run starts at
+    `now_fn()`: CloudWatch Logs (and moto) refuse events over 14 days old or 2 hours ahead, so
+    runs are never stamped at a past or simulated fire time. A run caught up late reads as late.
+    """
+    outcomes = []
+    for fire, job in due_fires(catalogue, since=since, until=until, limit=limit):
+        outcomes.append(
+            run_locally(
+                catalogue,
+                job,
+                now=now_fn(),
+                scheduled_time=fire,
+                sink=sink,
+                request_id=request_ids() if request_ids else None,
+                clock=clock,
+                memory_probe=memory_probe,
+            )
+        )
+    return outcomes
+
+
+_LAST_TICK = "last_tick"
+
+
+def read_last_tick(path: Path) -> datetime | None:
+    """The time the last local tick ran up to; None before the first tick."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    value = parse_time(data.get(_LAST_TICK)) if isinstance(data, dict) else None
+    if value is None:
+        raise LocalStateError(
+            f"{path} does not hold a last tick time",
+            f'delete it to start ticking from now, or write {{"{_LAST_TICK}": "<ISO time>"}}',
+        )
+    return value
+
+
+def write_last_tick(path: Path, when: datetime) -> None:
+    """Record `when` atomically: a reader sees the old time or the new one, never half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({_LAST_TICK: f"{when.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}"}) + "\n"
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

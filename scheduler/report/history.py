@@ -1,0 +1,203 @@
+"""Render `sched history` as a text table (job, scheduled time in the job's zone, start, status,
+duration against the expected runtime, error), JSON or CSV. Also `human_duration`, the compact
+duration (`4m12s`) every ops table uses.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scheduler.history import Run, RunStatus, run_to_json
+from scheduler.ops.history import History
+
+WIDTH = 100
+MAX_JOB_WIDTH = 24
+MIN_ERROR_WIDTH = 20
+HEADERS = ("JOB", "SCHEDULED", "STARTED", "STATUS", "DURATION", "ERROR")
+_RESET = "\x1b[0m"
+_COLOURS = {
+    RunStatus.SUCCEEDED: "\x1b[32m",
+    RunStatus.FAILED: "\x1b[31m",
+    RunStatus.TIMED_OUT: "\x1b[31m",
+    RunStatus.MISSED: "\x1b[33m",
+    RunStatus.RUNNING: "\x1b[36m",
+    RunStatus.UNKNOWN: "\x1b[2m",
+}
+
+
+def human_duration(value: timedelta) -> str:
+    """`412ms`, `1.4s`, `42s`, `4m12s`, `5m`, `1h05m`, `2d03h`; negative with a leading `-`."""
+    if value < timedelta(0):
+        return f"-{human_duration(-value)}"
+    seconds = value.total_seconds()
+    if seconds < 1:
+        return f"{round(seconds * 1000)}ms" if seconds else "0s"
+    if seconds < 10 and round(seconds, 1) < 10:
+        return f"{seconds:.1f}s".replace(".0s", "s")
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        return _pair(*divmod(whole, 60), "m", "s")
+    if whole < 86400:
+        return _pair(whole // 3600, whole % 3600 // 60, "h", "m")
+    return _pair(whole // 86400, whole % 86400 // 3600, "d", "h")
+
+
+def _pair(major: int, minor: int, big: str, small: str) -> str:
+    return f"{major}{big}{minor:02d}{small}" if minor else f"{major}{big}"
+
+
+def clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
+
+
+def _status(run: Run) -> str:
+    label = run.status.value.replace("_", " ")
+    return f"{label}, late" if run.late else label
+
+
+def _error(run: Run) -> str:
+    text = ": ".join(part for part in (run.error_type, run.error_message) if part)
+    return text.splitlines()[0] if text else ""
+
+
+class _Cells:
+    """Turns runs into the table's cells, in each job's zone."""
+
+    def __init__(self, history: History) -> None:
+        self.zones = {name: ZoneInfo(tz) for name, tz in history.timezones.items()}
+        self.expected = {jh.job.name: jh.job.expected_runtime for jh in history.jobs}
+        self.date = "%Y-%m-%d" if history.since.year != history.until.year else "%m-%d"
+
+    def local(self, run: Run, when: datetime) -> datetime:
+        zone = self.zones.get(run.job)
+        return when.astimezone(zone) if zone else when
+
+    def scheduled(self, run: Run) -> str:
+        if run.scheduled_time is None:
+            return "manual" if run.trigger and run.trigger.value == "manual" else "-"
+        local = self.local(run, run.scheduled_time)
+        return f"{local:{self.date} %H:%M} {local:%Z}"
+
+    def started(self, run: Run) -> str:
+        if run.start is None:
+            return "-"
+        start = self.local(run, run.start)
+        same_day = run.scheduled_time and self.local(run, run.scheduled_time).date() == start.date()
+        return f"{start:%H:%M:%S}" if same_day else f"{start:{self.date} %H:%M:%S}"
+
+    def duration(self, run: Run) -> str:
+        if run.duration is None:
+            return "-"
+        expected = self.expected.get(run.job)
+        if expected is None:
+            return human_duration(run.duration)
+        over = " !" if run.duration > expected else ""
+        return f"{human_duration(run.duration)} / {human_duration(expected)}{over}"
+
+    def row(self, run: Run) -> tuple[str, ...]:
+        return (
+            clip(run.job, MAX_JOB_WIDTH),
+            self.scheduled(run),
+            self.started(run),
+            _status(run),
+            self.duration(run),
+            _error(run),
+        )
+
+
+def _utc(when: datetime) -> str:
+    return f"{when:%Y-%m-%d %H:%M} UTC"
+
+
+def _summary(runs: Sequence[Run]) -> str:
+    counts = [(s, sum(r.status is s for r in runs)) for s in RunStatus]
+    parts = [f"{n} {s.value.replace('_', ' ')}" for s, n in counts if n]
+    late = sum(r.late for r in runs)
+    if late:
+        parts.append(f"{late} late")
+    noun = "run" if len(runs) == 1 else "runs"
+    return f"{len(runs)} {noun}: " + ", ".join(parts)
+
+
+def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> str:
+    """One line per run, oldest first, columns padded to fit `width` (the error is clipped)."""
+    runs = history.runs
+    lines: list[str] = []
+    if not runs:
+        lines.append(f"no runs from {_utc(history.since)} to {_utc(history.until)}")
+    else:
+        cells = _Cells(history)
+        rows = [cells.row(run) for run in runs]
+        sizes = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS[:-1])]
+        error_width = max(MIN_ERROR_WIDTH, width - sum(sizes) - 2 * len(sizes))
+        lines.append(_line(HEADERS, sizes, error_width))
+        for run, row in zip(runs, rows, strict=True):
+            paint = _COLOURS[run.status] if colour else None
+            lines.append(_line(row, sizes, error_width, paint=paint))
+        lines.append("")
+        lines.append(_summary(runs))
+    for job, note in history.notes:
+        lines += textwrap.wrap(f"note: {job}: {note}", width, subsequent_indent="  ")
+    return "\n".join(lines)
+
+
+def _line(
+    cells: Sequence[str], sizes: Sequence[int], error_width: int, *, paint: str | None = None
+) -> str:
+    padded = [cell.ljust(size) for cell, size in zip(cells, sizes, strict=False)]
+    if paint:
+        padded[3] = f"{paint}{padded[3]}{_RESET}"
+    return "  ".join([*padded, clip(cells[-1], error_width)]).rstrip()
+
+
+def _run(run: Run, timezones: dict[str, str]) -> dict[str, Any]:
+    return {**run_to_json(run), "timezone": timezones.get(run.job, "UTC")}
+
+
+def _iso(when: datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_json(history: History) -> str:
+    zones = history.timezones
+    document = {
+        "since": _iso(history.since),
+        "until": _iso(history.until),
+        "runs": [_run(run, zones) for run in history.runs],
+        "notes": [
+            {"job": jh.job.name, "tracked": jh.tracked, "note": jh.note}
+            for jh in history.jobs
+            if jh.note
+        ],
+    }
+    return json.dumps(document, indent=2)
+
+
+def _csv_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def to_csv(history: History) -> str:
+    """One row per run with the JSON fields as columns (empty when unknown)."""
+    zones = history.timezones
+    rows = [_run(run, zones) for run in history.runs]
+    fields = list(_run(Run(job="", request_id="", status=RunStatus.MISSED), {}))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_value(v) for k, v in row.items()})
+    return out.getvalue()

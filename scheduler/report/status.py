@@ -1,0 +1,202 @@
+"""Render `sched status` as a text table, most urgent jobs first (`✗` failing, `!` missing,
+`~` at risk, `✓` ok), each with its next run and schedule in words; or as JSON for dashboards.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any, assert_never
+from zoneinfo import ZoneInfo
+
+from scheduler.history import Attention, JobStatus, RunStatus, status_to_json
+from scheduler.history.summary import LAMBDA_LIMIT
+from scheduler.ops.status import StatusRow, needs_attention
+from scheduler.report.history import MAX_JOB_WIDTH, clip, human_duration
+
+HEADERS = ("JOB", "STATE", "LAST RUN", "SUCCESS", "P50", "P95", "EXPECTED", "HEADROOM")
+_RIGHT = frozenset({"SUCCESS", "P50", "P95", "EXPECTED", "HEADROOM"})
+_MARKS = {
+    Attention.FAILING: "✗",
+    Attention.MISSING: "!",
+    Attention.AT_RISK: "~",
+    Attention.HEALTHY: "✓",
+    Attention.NO_RUNS: "·",
+}
+_COLOURS = {
+    Attention.FAILING: "\x1b[31m",
+    Attention.MISSING: "\x1b[33m",
+    Attention.AT_RISK: "\x1b[33m",
+    Attention.HEALTHY: "\x1b[32m",
+    Attention.NO_RUNS: "\x1b[2m",
+}
+_DIM, _RESET = "\x1b[2m", "\x1b[0m"
+_LAST = {
+    RunStatus.SUCCEEDED: "ok",
+    RunStatus.FAILED: "failed",
+    RunStatus.TIMED_OUT: "timed out",
+    RunStatus.RUNNING: "running",
+    RunStatus.MISSED: "missed",
+    RunStatus.UNKNOWN: "unknown",
+}
+
+
+def _concluded(status: JobStatus) -> int:
+    return status.succeeded + status.failed + status.timed_out + status.missed
+
+
+def state(row: StatusRow) -> str:
+    """`failed 2/4`, `missed 1/7`, `at risk`, `ok`, `no runs`, `disabled`, `not tracked`."""
+    status = row.status
+    if status is None:
+        return "not tracked"
+    match status.attention:
+        case Attention.FAILING:
+            return f"failed {status.failed + status.timed_out}/{_concluded(status)}"
+        case Attention.MISSING:
+            return f"missed {status.missed}/{_concluded(status)}"
+        case Attention.AT_RISK:
+            return "at risk"
+        case Attention.HEALTHY:
+            return "ok"
+        case Attention.NO_RUNS:
+            return "no runs" if row.enabled else "disabled"
+        case _:
+            assert_never(status.attention)
+
+
+def _duration(value: timedelta | None) -> str:
+    return human_duration(value) if value is not None else "-"
+
+
+def _last(row: StatusRow) -> str:
+    run = row.status.last_run if row.status else None
+    when = run.anchor if run else None
+    if run is None or when is None:
+        return "-"
+    local = when.astimezone(ZoneInfo(row.timezone))
+    return f"{local:%m-%d %H:%M} {_LAST[run.status]}"
+
+
+def _cells(row: StatusRow) -> tuple[str, ...]:
+    status = row.status
+    if status is None:
+        return (clip(row.job, MAX_JOB_WIDTH), state(row), "-", "-", "-", "-", "-", "-")
+    rate = status.success_rate
+    return (
+        clip(row.job, MAX_JOB_WIDTH),
+        state(row),
+        _last(row),
+        f"{rate:.0%}" if rate is not None else "-",
+        _duration(status.p50_duration),
+        _duration(status.p95_duration),
+        _duration(status.expected_runtime),
+        _duration(status.headroom_limit),
+    )
+
+
+def next_run_text(row: StatusRow) -> str:
+    """`next Tue 2026-11-24 01:30 CET (00:30 UTC)`, or why there is no next run."""
+    if row.next_run is None:
+        if not row.enabled:
+            return "disabled"
+        if row.schedule.startswith("rate("):
+            return "next run unknown (a rate counts from its deployment)"
+        return "never fires again" if row.description else "next run unknown"
+    zone = ZoneInfo(row.timezone)
+    local = row.next_run.astimezone(zone)
+    text = f"next {local:%a %Y-%m-%d %H:%M %Z}"
+    if local.utcoffset() != timedelta(0) or row.timezone not in ("UTC", "Etc/UTC"):
+        utc = row.next_run.astimezone(UTC)
+        same_day = utc.date() == local.date()
+        text += f" ({utc:%H:%M} UTC)" if same_day else f" ({utc:%m-%d %H:%M} UTC)"
+    return text
+
+
+def _details(row: StatusRow) -> list[str]:
+    words = row.description or row.schedule
+    lines = [f"{next_run_text(row)} · {words}"]
+    status = row.status
+    if status is not None and status.attention in (
+        Attention.FAILING,
+        Attention.MISSING,
+        Attention.AT_RISK,
+    ):
+        lines.append("; ".join(status.reasons))
+    if row.note and row.enabled:  # a disabled job's note only repeats its state
+        lines.append(f"note: {row.note}")
+    return lines
+
+
+def _mark(row: StatusRow) -> tuple[str, str]:
+    if row.status is None:
+        return "-", _DIM
+    return _MARKS[row.status.attention], _COLOURS[row.status.attention]
+
+
+def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = 100) -> str:
+    """Rows in the order given (status_for sorts them), each with an indented detail block."""
+    if not rows:
+        return "no jobs in the catalogue"
+    cells = [_cells(row) for row in rows]
+    sizes = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(HEADERS)]
+    lines = [_join("  ", _pad(HEADERS, sizes))]
+    for row, row_cells in zip(rows, cells, strict=True):
+        mark, paint = _mark(row)
+        padded = _pad(row_cells, sizes)
+        if colour:
+            mark, padded[1] = f"{paint}{mark}{_RESET}", f"{paint}{padded[1]}{_RESET}"
+        lines.append(_join(f"{mark} ", padded))
+        for detail in _details(row):
+            lines += textwrap.wrap(detail, width, initial_indent="    ", subsequent_indent="      ")
+    limit = next((row.status.limit for row in rows if row.status), LAMBDA_LIMIT)
+    lines.append("")
+    lines.append(f"HEADROOM: what the slowest run left of Lambda's {human_duration(limit)} limit")
+    return "\n".join(lines)
+
+
+def _pad(cells: Sequence[str], sizes: Sequence[int]) -> list[str]:
+    return [
+        cell.rjust(size) if header in _RIGHT else cell.ljust(size)
+        for cell, size, header in zip(cells, sizes, HEADERS, strict=True)
+    ]
+
+
+def _join(lead: str, padded: Sequence[str]) -> str:
+    return (lead + "  ".join(padded)).rstrip()
+
+
+def _time(when: datetime | None, tz: str) -> dict[str, str] | None:
+    if when is None:
+        return None
+    return {
+        "utc": when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "local": when.astimezone(ZoneInfo(tz)).isoformat(),
+    }
+
+
+def _row_json(row: StatusRow) -> dict[str, Any]:
+    return {
+        "job": row.job,
+        "attention": row.status.attention.label if row.status else "not-tracked",
+        "state": state(row),
+        "tracked": row.tracked,
+        "enabled": row.enabled,
+        "schedule": row.schedule,
+        "description": row.description,
+        "timezone": row.timezone,
+        "next_run": _time(row.next_run, row.timezone),
+        "timeout_ms": round(row.timeout.total_seconds() * 1000),
+        "note": row.note,
+        "status": status_to_json(row.status) if row.status else None,
+    }
+
+
+def to_json(rows: Sequence[StatusRow]) -> str:
+    document = {
+        "needs_attention": needs_attention(rows),
+        "jobs": [_row_json(row) for row in rows],
+    }
+    return json.dumps(document, indent=2)

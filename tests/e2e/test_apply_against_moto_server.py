@@ -1,0 +1,146 @@
+"""End to end: the real `sched` process applies the example to a moto server on 127.0.0.1,
+boto3 reads back what it created, and a second plan reports no changes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+
+ROOT = Path(__file__).parent.parent.parent
+REGION = "us-east-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    port = _free_port()
+    # Real accounts have AWS managed policies (AWSLambdaBasicExecutionRole); moto loads them
+    # only when asked.
+    env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError("moto server did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("project")
+    shutil.copy(ROOT / "jobs.yaml", folder / "jobs.yaml")
+    shutil.copytree(ROOT / "jobs", folder / "jobs")
+    return folder
+
+
+def _env(endpoint: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SCHED_"))}
+    env.update(
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_DEFAULT_REGION=REGION,
+        NO_COLOR="1",
+    )
+    return env
+
+
+def sched(project: Path, endpoint: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "scheduler", *args],
+        cwd=project,
+        env=_env(endpoint),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def client(endpoint: str, service: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def test_apply_creates_the_example_then_plan_is_empty(endpoint: str, project: Path) -> None:
+    applied = sched(project, endpoint, "apply", "jobs.yaml", "--yes")
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    assert "Apply complete" in applied.stdout
+
+    events = client(endpoint, "events")
+    rules = {r["Name"]: r for r in events.list_rules(NamePrefix="acme-ops-")["Rules"]}
+    assert set(rules) == {
+        "acme-ops-log-backup",
+        "acme-ops-tmp-cleanup",
+        "acme-ops-role-canary",
+        "acme-ops-search-reindex",
+    }
+    assert rules["acme-ops-log-backup"]["ScheduleExpression"] == "cron(0 2 ? * MON *)"
+    assert rules["acme-ops-search-reindex"]["ScheduleExpression"] == "cron(0 3 ? * SUN *)"
+
+    policy = client(endpoint, "lambda").get_policy(FunctionName="acme-ops-log-backup")
+    assert rules["acme-ops-log-backup"]["Arn"] in policy["Policy"]
+
+    schedules = client(endpoint, "scheduler").list_schedules(GroupName="acme-ops")
+    assert {s["Name"] for s in schedules["Schedules"]} == {
+        "acme-ops-monthly-report",
+        "acme-ops-nightly-export",
+    }
+
+    planned = sched(project, endpoint, "plan", "jobs.yaml", "--detailed-exitcode")
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+    assert "No changes" in planned.stdout
+
+
+def test_an_unmanaged_rule_with_the_same_prefix_survives_a_prune(
+    endpoint: str, project: Path
+) -> None:
+    events = client(endpoint, "events")
+    events.put_rule(Name="acme-ops-handmade", ScheduleExpression="rate(1 day)")
+    text = (project / "jobs.yaml").read_text()
+    start = text.index("  tmp-cleanup:")
+    end = text.index("  role-canary:")
+    (project / "jobs.yaml").write_text(text[:start] + text[end:])
+
+    applied = sched(project, endpoint, "apply", "jobs.yaml", "--yes")
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    names = {r["Name"] for r in events.list_rules(NamePrefix="acme-ops-")["Rules"]}
+    assert "acme-ops-tmp-cleanup" not in names
+    assert "acme-ops-handmade" in names

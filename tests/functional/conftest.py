@@ -1,0 +1,43 @@
+"""Functional tests run the boto3 adapters against moto, in this process: never real AWS."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import boto3
+import pytest
+from aws_support import ACCOUNT, LEGACY, REGION
+from moto import mock_aws
+
+from scheduler.aws import AwsContext, connect
+from scheduler.local import provide_managed_policies
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No profile, endpoint or instance metadata of the machine running the tests plays a part."""
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+
+
+@pytest.fixture
+def aws() -> Iterator[AwsContext]:
+    """The real-AWS code path (boto3's chain) answered by moto, with an existing function
+    `legacy-thing` for `function:` jobs."""
+    with mock_aws():
+        provide_managed_policies(ACCOUNT)
+        session = boto3.Session(region_name=REGION)
+        role = session.client("iam").create_role(
+            RoleName="legacy-role", AssumeRolePolicyDocument="{}"
+        )
+        session.client("lambda").create_function(
+            FunctionName=LEGACY,
+            Runtime="python3.12",
+            Role=role["Role"]["Arn"],
+            Handler="h.main",
+            Code={"ZipFile": b"PK\x05\x06" + b"\0" * 18},
+        )
+        with connect(region=REGION) as context:
+            yield context

@@ -1,0 +1,63 @@
+"""A no-change read of ten jobs costs at most three calls a job plus listings, and the counter
+tallies every call by IAM action."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_support import compile_for, load_catalogue, read_back, write_catalogue
+
+from scheduler.apply import apply_plan
+from scheduler.aws import AwsContext
+from scheduler.plan import make_plan
+
+JOBS = 10
+
+
+def _catalogue(jobs: int) -> str:
+    lines = ["catalogue: acme", "jobs:"]
+    for i in range(jobs):
+        lines += [
+            f"  job-{i}:",
+            f"    schedule: rate({i + 2} hours)",
+            "    expected_runtime: 1m",
+            "    handler: jobs/backup/handler.py:main",
+            f"    backend: {'rules' if i % 2 == 0 else 'scheduler'}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_no_change_read_of_ten_jobs(aws: AwsContext, tmp_path: Path) -> None:
+    catalogue = load_catalogue(write_catalogue(tmp_path, _catalogue(JOBS)))
+    desired = compile_for(catalogue, aws, tmp_path / "build")
+    assert apply_plan(make_plan(desired, read_back(aws, "acme", desired)), aws.writer).ok
+    aws.calls.reset()
+
+    deployed = read_back(aws, "acme", desired)
+
+    assert make_plan(desired, deployed).pending == ()
+    listings = {
+        "events:ListRules": 1,
+        "iam:ListRoles": 1,
+        "lambda:ListFunctions": 1,
+        "scheduler:ListScheduleGroups": 1,
+        "scheduler:ListSchedules": 1,
+        "tag:GetResources": 1,
+    }
+    per_catalogue = {  # two roles (execution, scheduler) and the schedule group
+        "iam:ListRoleTags": 2,
+        "iam:GetRolePolicy": 2,
+        "iam:ListAttachedRolePolicies": 2,
+        "scheduler:ListTagsForResource": 1,
+    }
+    per_job = {
+        # moto's tag search leaves rules out, so their tags are read one by one (AWS's does not)
+        "events:ListTagsForResource": 5,
+        "events:ListTargetsByRule": 5,
+        "lambda:GetPolicy": 10,
+        "scheduler:GetSchedule": 5,
+    }
+    assert aws.calls.counts() == dict(sorted({**listings, **per_catalogue, **per_job}.items()))
+    assert sum(per_job.values()) <= 3 * JOBS
+    assert aws.calls.total == 38
+    assert aws.calls.mutations() == 0

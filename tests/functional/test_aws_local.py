@@ -1,0 +1,206 @@
+"""Local mode: moto in process, its state kept in a directory between separate connections and
+separate processes, written atomically, never reaching the network."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from aws_support import (
+    CATALOGUE,
+    compile_for,
+    load_catalogue,
+    read_back,
+    without_job,
+    write_catalogue,
+)
+
+from scheduler import local
+from scheduler.apply import apply_plan
+from scheduler.aws import connect, reset_local
+from scheduler.plan import make_plan
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+# Without the `function:` job: its existing function exists only in the moto fixture.
+LOCAL_CATALOGUE = without_job(CATALOGUE, "legacy")
+
+SCRIPT = """\
+import sys
+from pathlib import Path
+
+sys.path.insert(0, sys.argv[4])
+from aws_support import compile_for, load_catalogue, read_back
+
+from scheduler.apply import apply_plan
+from scheduler.aws import connect
+from scheduler.plan import make_plan
+
+command, state, path = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+with connect(local_dir=state) as aws:
+    desired = compile_for(load_catalogue(path), aws, path.parent / "build")
+    plan = make_plan(desired, read_back(aws, "acme", desired))
+    if command == "apply":
+        assert apply_plan(plan, aws.writer).ok
+    print(len(plan.pending), aws.account, aws.region, aws.local)
+"""
+
+
+def _apply_locally(state: Path, catalogue: Path) -> int:
+    with connect(local_dir=state) as aws:
+        desired = compile_for(load_catalogue(catalogue), aws, catalogue.parent / "build")
+        plan = make_plan(desired, read_back(aws, "acme", desired))
+        assert apply_plan(plan, aws.writer).ok
+        return len(plan.pending)
+
+
+def _pending(state: Path, catalogue: Path) -> int:
+    with connect(local_dir=state) as aws:
+        desired = compile_for(load_catalogue(catalogue), aws, catalogue.parent / "build")
+        return len(make_plan(desired, read_back(aws, "acme", desired)).pending)
+
+
+def test_the_state_persists_between_connections(tmp_path: Path) -> None:
+    catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
+    state = tmp_path / ".sched" / "local"
+
+    assert _apply_locally(state, catalogue) == 14
+    assert _pending(state, catalogue) == 0
+
+
+def test_apply_then_plan_in_separate_processes_shows_no_changes(tmp_path: Path) -> None:
+    catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
+    script = tmp_path / "run.py"
+    script.write_text(SCRIPT)
+    state = tmp_path / ".sched" / "local"
+
+    def run(command: str) -> str:
+        done = subprocess.run(
+            [sys.executable, str(script), command, str(state), str(catalogue), str(HERE)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert run("apply") == "14 123456789012 us-east-1 True"
+    assert run("plan") == "0 123456789012 us-east-1 True"
+
+
+def test_reading_only_leaves_the_state_file_alone(tmp_path: Path) -> None:
+    catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
+    state = tmp_path / "local"
+    _apply_locally(state, catalogue)
+    before = os.stat(state / local.STATE_FILE)
+
+    _pending(state, catalogue)
+
+    after = os.stat(state / local.STATE_FILE)
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+
+
+def test_reset_forgets_everything(tmp_path: Path) -> None:
+    catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
+    state = tmp_path / "local"
+    _apply_locally(state, catalogue)
+
+    reset_local(state)
+
+    assert sorted(os.listdir(state)) == [local.LOCK_FILE]
+    assert _pending(state, catalogue) == 14
+
+
+def test_a_request_moto_does_not_answer_is_refused(tmp_path: Path) -> None:
+    with local.running(tmp_path / "local") as env:
+        client = env.session.client("s3", endpoint_url="http://127.0.0.1:9")
+        with pytest.raises(local.NetworkBlocked) as raised:
+            client.list_buckets()
+
+    assert "http://127.0.0.1:9/" in raised.value.message
+
+
+def test_the_users_profile_and_endpoint_play_no_part(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AWS_PROFILE", "no-such-profile")
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
+
+    assert _apply_locally(tmp_path / "local", catalogue) == 14
+    assert os.environ["AWS_PROFILE"] == "no-such-profile"
+    assert os.environ["AWS_ENDPOINT_URL"] == "http://127.0.0.1:9"
+
+
+def test_the_invoker_queues_an_event(tmp_path: Path) -> None:
+    catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
+    state = tmp_path / "local"
+    _apply_locally(state, catalogue)
+
+    with connect(local_dir=state) as aws:
+        request_id = aws.invoker.invoke_async("acme-backup", json.dumps({"input": {}}))
+
+    assert isinstance(request_id, str) and len(request_id) > 10
+
+
+def test_a_damaged_state_says_how_to_start_again(tmp_path: Path) -> None:
+    state = tmp_path / "local"
+    state.mkdir()
+    (state / local.STATE_FILE).write_bytes(b"not a pickle")
+
+    with pytest.raises(local.LocalStateError) as raised, connect(local_dir=state):
+        pass
+
+    assert raised.value.message.startswith(f"the local AWS state {state / local.STATE_FILE}")
+    assert "sched local reset" in raised.value.hint
+
+
+def test_a_state_others_can_write_is_not_loaded(tmp_path: Path) -> None:
+    catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
+    state = tmp_path / "local"
+    _apply_locally(state, catalogue)
+    (state / local.STATE_FILE).chmod(0o666)
+
+    with pytest.raises(local.LocalStateError) as raised, connect(local_dir=state):
+        pass
+
+    assert raised.value.message.startswith("refusing to load")
+
+
+def test_a_failed_save_keeps_the_previous_state(tmp_path: Path) -> None:
+    catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
+    state = tmp_path / "local"
+    _apply_locally(state, catalogue)
+    saved = (state / local.STATE_FILE).read_bytes()
+
+    with pytest.raises(TypeError), local.running(state) as env:
+        from moto.logs.models import logs_backends
+
+        env.session.client("logs").create_log_group(logGroupName="g")
+        # Something that cannot be pickled, as an interrupted save would leave things.
+        logs_backends[env.account][env.region].groups["g"].unpicklable = (x for x in ())
+
+    assert (state / local.STATE_FILE).read_bytes() == saved
+    assert sorted(os.listdir(state)) == sorted([local.LOCK_FILE, local.STATE_FILE])
+
+
+def test_each_request_is_answered_once(tmp_path: Path) -> None:
+    with local.running(tmp_path / "local") as env:
+        logs = env.session.client("logs")
+        logs.create_log_group(logGroupName="g")
+        logs.create_log_stream(logGroupName="g", logStreamName="s")
+        logs.put_log_events(
+            logGroupName="g",
+            logStreamName="s",
+            logEvents=[{"timestamp": int(time.time() * 1000), "message": "m"}],
+        )
+        events = logs.get_log_events(logGroupName="g", logStreamName="s")["events"]
+
+    assert [e["message"] for e in events] == ["m"]

@@ -1,0 +1,344 @@
+"""The writer's contract against moto: create of an existing resource conflicts, delete of a
+missing one succeeds, updates converge to exactly the desired resource, a role IAM has not yet
+propagated is retried."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import boto3
+import pytest
+from aws_support import ACCOUNT, REGION
+from botocore.stub import Stubber
+from moto import mock_aws
+
+from scheduler import naming
+from scheduler.aws.clients import Clients, client_config
+from scheduler.aws.reader import AwsStateReader
+from scheduler.aws.writer import AwsResourceWriter
+from scheduler.local import provide_managed_policies
+from scheduler.ports import Conflict, InvalidRequest, ReadScope
+from scheduler.resources import (
+    DeployedState,
+    Function,
+    InputTransformer,
+    Permission,
+    Resource,
+    RetryPolicy,
+    Role,
+    Rule,
+    Schedule,
+    ScheduleGroup,
+    Target,
+    canonical_json,
+    key_of,
+    pairs,
+)
+
+TAGS = pairs({"managed-by": "sched", "sched:catalogue": "acme"})
+TRUST = canonical_json(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+)
+BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+ROLE = Role(name="acme-sched-exec", trust_policy=TRUST, managed_policy_arns=(BASIC,), tags=TAGS)
+ROLE_ARN = naming.role_arn(REGION, ACCOUNT, ROLE.name)
+FUNCTION_ARN = naming.function_arn(REGION, ACCOUNT, "acme-job")
+
+
+class Sleeps:
+    """Records the pauses asked for instead of waiting; runs `on_first` at the first one."""
+
+    def __init__(self, on_first: object = None) -> None:
+        self.pauses: list[float] = []
+        self.on_first = on_first
+
+    def __call__(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        if len(self.pauses) == 1 and callable(self.on_first):
+            self.on_first()
+
+
+@pytest.fixture
+def clients() -> Iterator[Clients]:
+    with mock_aws():
+        provide_managed_policies(ACCOUNT)
+        yield Clients(boto3.Session(region_name=REGION), client_config())
+
+
+@pytest.fixture
+def sleeps() -> Sleeps:
+    return Sleeps()
+
+
+@pytest.fixture
+def writer(clients: Clients, sleeps: Sleeps) -> AwsResourceWriter:
+    return AwsResourceWriter(clients, region=REGION, account=ACCOUNT, sleep=sleeps)
+
+
+def _zip(tmp_path: Path, body: str) -> tuple[Path, str]:
+    path = tmp_path / f"{hashlib.sha256(body.encode()).hexdigest()[:8]}.zip"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", body)
+    path.write_bytes(buffer.getvalue())
+    return path, base64.b64encode(hashlib.sha256(buffer.getvalue()).digest()).decode()
+
+
+def _function(tmp_path: Path, body: str = "def main(e, c): return 1\n") -> Function:
+    path, digest = _zip(tmp_path, body)
+    return Function(
+        name="acme-job",
+        runtime="python3.12",
+        handler="sched_runtime.handler",
+        role_arn=ROLE_ARN,
+        memory_mb=256,
+        timeout_seconds=60,
+        code_sha256=digest,
+        environment=pairs({"SCHED_JOB": "job"}),
+        description="a job",
+        tags=pairs({**dict(TAGS), "sched:job": "job"}),
+        code_path=path,
+    )
+
+
+def _read(clients: Clients) -> DeployedState:
+    return AwsStateReader(clients).read(ReadScope("acme", ACCOUNT, REGION))
+
+
+def _deployed(clients: Clients, resource: Resource) -> Resource | None:
+    return _read(clients).get(key_of(resource))
+
+
+def test_creating_an_existing_resource_conflicts(writer: AwsResourceWriter, tmp_path: Path) -> None:
+    function = _function(tmp_path)
+    permission = PERMISSION
+    group = ScheduleGroup(name="acme", tags=TAGS)
+    schedule = Schedule(
+        group="acme",
+        name="acme-job",
+        expression="rate(1 hour)",
+        timezone="UTC",
+        target_arn=FUNCTION_ARN,
+        role_arn=ROLE_ARN,
+        input="{}",
+        retry_policy=RetryPolicy(2, 86400),
+    )
+    rule = Rule(name="acme-job", schedule_expression="rate(1 hour)", tags=TAGS)
+    for resource in (ROLE, function, permission, rule, group, schedule):
+        writer.create(resource)
+
+    # (moto accepts a second statement with the same id; AWS's answer is tested below.)
+    for resource in (ROLE, function, rule, schedule):
+        with pytest.raises(Conflict):
+            writer.create(resource)
+
+
+PERMISSION = Permission(
+    function="acme-job",
+    statement_id="acme-job",
+    principal="events.amazonaws.com",
+    source_arn=naming.rule_arn(REGION, ACCOUNT, "acme-job"),
+)
+
+
+def test_an_existing_statement_conflicts_at_once(
+    writer: AwsResourceWriter, clients: Clients, sleeps: Sleeps
+) -> None:
+    with Stubber(clients.lambda_) as stub:
+        stub.add_client_error(
+            "add_permission",
+            "ResourceConflictException",
+            "The statement id (acme-job) provided already exists.",
+            409,
+        )
+        with pytest.raises(Conflict):
+            writer.create(PERMISSION)
+
+    assert sleeps.pauses == []
+
+
+def test_a_function_busy_with_an_update_is_retried(
+    writer: AwsResourceWriter, clients: Clients, sleeps: Sleeps
+) -> None:
+    with Stubber(clients.lambda_) as stub:
+        stub.add_client_error(
+            "add_permission",
+            "ResourceConflictException",
+            "The operation cannot be performed at this time. An update is in progress for "
+            f"resource: {FUNCTION_ARN}",
+            409,
+        )
+        stub.add_response("add_permission", {"Statement": "{}"})
+        writer.create(PERMISSION)
+
+    assert sleeps.pauses == [1.0]
+
+
+def test_deleting_what_is_gone_succeeds(writer: AwsResourceWriter, tmp_path: Path) -> None:
+    gone: list[Resource] = [
+        ROLE,
+        _function(tmp_path),
+        Permission("acme-job", "acme-job", "events.amazonaws.com", "arn:aws:events:x"),
+        Rule(name="acme-job", schedule_expression="rate(1 hour)"),
+        Target(rule="acme-job", id="sched", arn=FUNCTION_ARN),
+        Schedule(
+            group="default",
+            name="acme-job",
+            expression="rate(1 hour)",
+            timezone="UTC",
+            target_arn=FUNCTION_ARN,
+            role_arn=ROLE_ARN,
+            input="{}",
+            retry_policy=RetryPolicy(2, 86400),
+        ),
+    ]
+    # (A schedule group is left out: moto raises KeyError for a missing one, where AWS says
+    # ResourceNotFoundException, which the writer treats as done.)
+    for resource in gone:
+        writer.delete(resource)
+
+
+def test_a_role_iam_has_not_propagated_is_retried(clients: Clients, tmp_path: Path) -> None:
+    role_writer = AwsResourceWriter(clients, region=REGION, account=ACCOUNT)
+    sleeps = Sleeps(on_first=lambda: role_writer.create(ROLE))
+    writer = AwsResourceWriter(clients, region=REGION, account=ACCOUNT, sleep=sleeps)
+    function = _function(tmp_path)
+
+    writer.create(function)
+
+    assert sleeps.pauses == [1.0]
+    assert _deployed(clients, function) == function
+
+
+def test_a_role_that_never_appears_fails_after_the_retries(
+    writer: AwsResourceWriter, sleeps: Sleeps, tmp_path: Path
+) -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        writer.create(_function(tmp_path))
+
+    assert sleeps.pauses == [1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0]
+    assert raised.value.action == "lambda:CreateFunction"
+    assert "cannot be assumed" in raised.value.message
+
+
+def test_a_function_update_converges(
+    writer: AwsResourceWriter, clients: Clients, tmp_path: Path
+) -> None:
+    writer.create(ROLE)
+    before = _function(tmp_path)
+    writer.create(before)
+    code_path, digest = _zip(tmp_path, "def main(e, c): return 2\n")
+    after = replace(
+        before,
+        code_sha256=digest,
+        code_path=code_path,
+        memory_mb=512,
+        environment=pairs({"SCHED_JOB": "job", "LEVEL": "debug"}),
+        tags=pairs({**dict(TAGS), "team": "data"}),
+    )
+
+    writer.update(before, after)
+
+    assert _deployed(clients, after) == after
+
+
+def test_a_package_changed_since_the_plan_is_not_uploaded(
+    writer: AwsResourceWriter, tmp_path: Path
+) -> None:
+    function = _function(tmp_path)
+    assert function.code_path is not None
+    function.code_path.write_bytes(b"something else")
+
+    with pytest.raises(InvalidRequest) as raised:
+        writer.create(function)
+
+    assert raised.value.message.endswith("changed since the plan was made")
+
+
+def test_a_role_update_converges(writer: AwsResourceWriter, clients: Clients) -> None:
+    writer.create(ROLE)
+    after = replace(
+        ROLE,
+        description="now described",
+        inline_policy=canonical_json(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+            }
+        ),
+        managed_policy_arns=(),
+        tags=pairs({**dict(TAGS), "team": "data"}),
+    )
+
+    writer.update(ROLE, after)
+
+    assert _deployed(clients, after) == after
+    writer.update(after, ROLE)
+    assert _deployed(clients, ROLE) == ROLE
+
+
+def test_a_rule_and_target_update_converge(writer: AwsResourceWriter, clients: Clients) -> None:
+    rule = Rule(name="acme-job", schedule_expression="rate(1 hour)", tags=TAGS)
+    target = Target(
+        rule="acme-job",
+        id="sched",
+        arn=FUNCTION_ARN,
+        input_transformer=InputTransformer(pairs({"time": "$.time"}), '{"t":<time>}'),
+        retry_policy=RetryPolicy(2, 3600),
+        dead_letter_arn=f"arn:aws:sqs:{REGION}:{ACCOUNT}:dlq",
+    )
+    writer.create(rule)
+    writer.create(target)
+    new_rule = replace(
+        rule,
+        schedule_expression="rate(2 hours)",
+        tags=pairs({"managed-by": "sched", "sched:catalogue": "acme", "x": "y"}),
+    )
+    new_target = replace(target, dead_letter_arn=None, retry_policy=RetryPolicy(0, 60))
+
+    writer.update(rule, new_rule)
+    writer.update(target, new_target)
+
+    deployed = _read(clients)
+    assert deployed.get(key_of(new_rule)) == new_rule
+    assert deployed.get(key_of(new_target)) == new_target
+
+
+def test_deleting_a_rule_that_still_has_targets_removes_them(
+    writer: AwsResourceWriter, clients: Clients
+) -> None:
+    rule = Rule(name="acme-job", schedule_expression="rate(1 hour)", tags=TAGS)
+    writer.create(rule)
+    writer.create(Target(rule="acme-job", id="sched", arn=FUNCTION_ARN))
+
+    writer.delete(rule)
+
+    assert boto3.client("events").list_rules(NamePrefix="acme-")["Rules"] == []
+    assert len(_read(clients)) == 0
+
+
+def test_a_schedule_group_update_changes_its_tags(
+    writer: AwsResourceWriter, clients: Clients
+) -> None:
+    group = ScheduleGroup(name="acme", tags=pairs({**dict(TAGS), "team": "a"}))
+    writer.create(group)
+    after = ScheduleGroup(name="acme", tags=pairs({**dict(TAGS), "owner": "b"}))
+
+    writer.update(group, after)
+
+    assert _deployed(clients, after) == after

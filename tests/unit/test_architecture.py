@@ -1,0 +1,69 @@
+"""The import rules of DESIGN.md, checked by parsing every module's imports."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).parent.parent.parent / "scheduler"
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(PACKAGE.parent).as_posix()
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_relative)
+def test_only_the_aws_adapters_and_local_mode_import_boto3_botocore_or_moto(path: Path) -> None:
+    where = _relative(path)
+    if where.startswith("scheduler/aws/") or where == "scheduler/local.py":
+        return
+    assert _imports(path).isdisjoint({"boto3", "botocore", "moto"})
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_relative)
+def test_only_the_cli_imports_click(path: Path) -> None:
+    if _relative(path).startswith("scheduler/cli/"):
+        return
+    assert "click" not in _imports(path)
+
+
+def test_the_runtime_wrapper_uses_the_standard_library_only() -> None:
+    allowed = set(sys.stdlib_module_names) | {"__future__"}
+    assert _imports(PACKAGE / "runtime.py") <= allowed
+
+
+def test_sched_validate_does_not_import_boto3() -> None:
+    probe = (
+        "import runpy, sys\n"
+        "sys.argv = ['sched', 'validate', 'jobs.yaml']\n"
+        "try:\n"
+        "    runpy.run_module('scheduler', run_name='__main__')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "aws = ('boto3', 'botocore', 'moto')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in aws))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=PACKAGE.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
