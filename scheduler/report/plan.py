@@ -4,10 +4,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import assert_never
 
 from scheduler.apply import ApplyResult
 from scheduler.plan import Action, Change, Plan
-from scheduler.resources import as_dict
+from scheduler.resources import (
+    Function,
+    Permission,
+    Resource,
+    Role,
+    Rule,
+    Schedule,
+    ScheduleGroup,
+    Target,
+    Toggle,
+    as_dict,
+)
 
 _SYMBOL = {
     Action.CREATE: "+",
@@ -26,9 +38,41 @@ _COLOUR = {
 _RESET = "\x1b[0m"
 
 
-def change_line(change: Change, *, colour: bool = False) -> str:
+def _arn_tail(arn: str) -> str:
+    return arn.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+
+
+def summary(resource: Resource) -> str:
+    """The few facts a reviewer wants on a plan line."""
+    match resource:
+        case Role():
+            return "assumed by " + ", ".join(resource.trust_services)
+        case Function():
+            return (
+                f"{resource.runtime}, {resource.memory_mb} MB, timeout {resource.timeout_seconds}s"
+            )
+        case Permission():
+            return f"{resource.principal} may invoke it"
+        case Rule():
+            off = " (disabled)" if resource.state is Toggle.DISABLED else ""
+            return f"{resource.schedule_expression}{off}"
+        case ScheduleGroup():
+            return "holds the catalogue's schedules"
+        case Schedule():
+            off = " (disabled)" if resource.state is Toggle.DISABLED else ""
+            return f"{resource.expression} in {resource.timezone}{off}"
+        case Target():
+            what = "ECS task" if resource.ecs else "function"
+            arn = resource.ecs.task_definition_arn if resource.ecs else resource.arn
+            return f"→ {what} {_arn_tail(arn)}"
+        case _:
+            assert_never(resource)
+
+
+def change_line(change: Change, *, colour: bool = False, width: int = 40) -> str:
     symbol = _SYMBOL[change.action]
-    text = f"{symbol:>3} {change.kind.value:<15} {change.name}"
+    text = f"{symbol:>3} {change.kind.value:<15} {change.name:<{width}}  {summary(change.resource)}"
+    text = text.rstrip()
     return f"{_COLOUR[change.action]}{text}{_RESET}" if colour and change.action else text
 
 
@@ -48,8 +92,9 @@ def to_text(plan: Plan, *, header: str, colour: bool = False) -> str:
         total = len(plan.changes)
         return f"{header}\n\nNo changes: {total} resource{'s' * (total != 1)} up to date."
     lines = [header, ""]
+    width = min(48, max(len(c.name) for c in plan.pending))
     for change in plan.pending:
-        lines.append(change_line(change, colour=colour))
+        lines.append(change_line(change, colour=colour, width=width))
         lines.extend(f"        {field}" for field in change.fields)
     lines += ["", counts_line(plan)]
     return "\n".join(lines)
