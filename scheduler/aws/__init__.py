@@ -17,11 +17,12 @@ from botocore.exceptions import BotoCoreError, NoRegionError
 
 from scheduler.aws.calls import CallCounter
 from scheduler.aws.clients import Clients, client_config
+from scheduler.aws.deployments import AwsDeploymentSource
 from scheduler.aws.errors import connection_failure, translated
 from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.writer import AwsResourceWriter
-from scheduler.history.source import Invoker, LogSink, LogSource
+from scheduler.history.source import DeploymentSource, Invoker, LogSink, LogSource
 from scheduler.ports import ResourceWriter, StateReader
 
 __all__ = ["AwsContext", "CallCounter", "connect", "reset_local"]
@@ -42,6 +43,7 @@ class AwsContext:
     logs: LogSource
     sink: LogSink
     invoker: Invoker
+    deployments: DeploymentSource
     calls: CallCounter
 
 
@@ -83,6 +85,7 @@ def _context(session: boto3.Session, account: str, *, local: bool) -> AwsContext
         logs=AwsLogSource(clients),
         sink=AwsLogSink(clients),
         invoker=AwsInvoker(clients),
+        deployments=AwsDeploymentSource(clients),
         calls=calls,
     )
 

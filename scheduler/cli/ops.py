@@ -69,6 +69,7 @@ def history(
 ) -> None:
     """Each run of JOBS (default: all) in a window: status, duration, errors, missed fires."""
     from scheduler import app
+    from scheduler.ops.deployments import deployment_times
     from scheduler.ops.history import history_for
     from scheduler.report import history as report
 
@@ -86,6 +87,7 @@ def history(
             jobs=jobs or None,
             statuses=wanted,
             grace=_duration(grace, "--grace"),
+            deployed=deployment_times(checked.catalogue, aws.deployments),
         )
     match fmt:
         case "json":
@@ -111,6 +113,7 @@ def status(
 ) -> None:
     """Every job at a glance, failing and missing ones first. Exit 1 when any needs attention."""
     from scheduler import app
+    from scheduler.ops.deployments import deployment_times
     from scheduler.ops.status import needs_attention, status_for
     from scheduler.report import status as report
 
@@ -121,6 +124,7 @@ def status(
             aws.logs,
             now=datetime.now(UTC),
             window=_duration(window, "--window"),
+            deployed=deployment_times(checked.catalogue, aws.deployments),
         )
     click.echo(report.to_json(rows) if fmt == "json" else report.to_text(rows, colour=use_colour()))
     raise SystemExit(EXIT_FINDINGS if needs_attention(rows) else EXIT_OK)

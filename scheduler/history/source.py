@@ -1,11 +1,13 @@
-"""Ports that run history and operations need: read log events, write them (local mode), and
-invoke a deployed function as its schedule would. `scheduler/aws/` implements them with boto3;
-unit tests use in-memory fakes. Nothing here imports boto3.
+"""Ports that run history and operations need: read log events, write them (local mode), invoke
+a deployed function as its schedule would, and tell when functions were last deployed.
+`scheduler/aws/` implements them with boto3; unit tests use in-memory fakes. Nothing here imports
+boto3.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 from typing import Protocol
 
 from scheduler.history.model import LogEvent
@@ -35,3 +37,11 @@ class Invoker(Protocol):
     returns the request id AWS assigned, when it tells one."""
 
     def invoke_async(self, function_name: str, payload: str) -> str | None: ...
+
+
+class DeploymentSource(Protocol):
+    """When each of `function_names` (bare names, not ARNs) was last deployed: created, or its
+    code or configuration changed (Lambda's `LastModified`), as an aware UTC datetime. A function
+    that does not exist is absent from the result."""
+
+    def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]: ...

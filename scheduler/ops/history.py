@@ -1,21 +1,23 @@
 """`sched history`: each job's runs in a window, read from its log group and matched against the
-fire times its schedule predicted (missed and late runs included).
+fire times its schedule predicted (missed and late runs included). A job sched deployed after the
+window began expects no fire from before its deployment (the caller passes deployment times).
 
 Log groups are read concurrently (it is I/O); everything after the read is pure. `now` is passed in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import UsageError
 from scheduler.history import Run, RunStatus, expected_vs_observed, reconstruct_runs, timeline_key
 from scheduler.history.expected import EARLY_TOLERANCE
 from scheduler.history.source import LogSource
+from scheduler.ops.deployments import deployed_function
 from scheduler.ops.errors import UnknownJob
 from scheduler.ops.fires import expected_fires, logged_fires
 from scheduler.ops.targets import log_group_for, untracked_reason
@@ -131,6 +133,23 @@ def _schedule(job: Job) -> tuple[Schedule | None, str | None]:
         return None, f"schedule {job.schedule!r} cannot be read ({error}): no runs expected"
 
 
+def _deployed_within(
+    catalogue: Catalogue, job: Job, deployed: datetime | None, since: datetime
+) -> datetime | None:
+    """The job's deployment time when sched deployed it after `since`, else None."""
+    if deployed is None or deployed <= since or deployed_function(catalogue, job) is None:
+        return None
+    return deployed
+
+
+def _deployment_note(deployed: datetime) -> str:
+    return f"deployed {deployed.astimezone(UTC):%Y-%m-%d %H:%M} UTC; earlier fires are not expected"
+
+
+def _joined(*notes: str | None) -> str | None:
+    return "; ".join(n for n in notes if n) or None
+
+
 def _job_history(
     catalogue: Catalogue,
     job: Job,
@@ -141,6 +160,7 @@ def _job_history(
     until: datetime,
     grace: timedelta,
     late_after: timedelta,
+    deployed: datetime | None,
 ) -> JobHistory:
     schedule, problem = _schedule(job)
     reason = untracked_reason(job)
@@ -150,18 +170,33 @@ def _job_history(
     # A fire at `until` may start up to `grace` late and run for its whole timeout.
     end = min(now, until + grace + job.timeout + LOG_DELIVERY)
     observed = _read(source, group, job, start=since - _lookback(schedule), end=end, now=now)
-    fires: tuple[datetime, ...] = ()
-    logged: tuple[datetime, ...] = ()
-    note = problem
-    if schedule is not None:
-        expected = expected_fires(job, schedule, observed, since=since, until=until)
-        fires, note = expected.fires, expected.note
-        logged = tuple(logged_fires(observed))
-    matched = expected_vs_observed(
-        observed, fires, job=job.name, now=now, grace=grace, late_after=late_after
-    )
-    in_window = tuple(r for r in matched if r.anchor is not None and since < r.anchor <= until)
-    return JobHistory(job, in_window, True, note, schedule, logged)
+
+    def match(fires: Iterable[datetime]) -> list[Run]:
+        return expected_vs_observed(
+            observed, fires, job=job.name, now=now, grace=grace, late_after=late_after
+        )
+
+    if schedule is None:
+        matched = match(())
+        return JobHistory(job, _within(matched, since, until), True, problem, schedule)
+    recent = _deployed_within(catalogue, job, deployed, since)
+    expected = expected_fires(job, schedule, observed, since=recent or since, until=until)
+    matched = match(expected.fires)
+    note = expected.note
+    if recent is not None:
+        # Say so only when a fire left out would have read as missed: then it explains something.
+        whole = expected_fires(job, schedule, observed, since=since, until=until).fires
+        dropped = set(whole) - set(expected.fires)
+        if dropped and any(
+            r.status is RunStatus.MISSED and r.anchor in dropped for r in match(whole)
+        ):
+            note = _joined(note, _deployment_note(recent))
+    logged = tuple(logged_fires(observed))
+    return JobHistory(job, _within(matched, since, until), True, note, schedule, logged)
+
+
+def _within(runs: Iterable[Run], since: datetime, until: datetime) -> tuple[Run, ...]:
+    return tuple(r for r in runs if r.anchor is not None and since < r.anchor <= until)
 
 
 def job_histories(
@@ -175,10 +210,17 @@ def job_histories(
     grace: timedelta = DEFAULT_GRACE,
     late_after: timedelta = DEFAULT_LATE_AFTER,
     workers: int = DEFAULT_WORKERS,
+    deployed: Mapping[str, datetime] | None = None,
 ) -> list[JobHistory]:
-    """Each selected job's history in (since, until], in catalogue order (unfiltered)."""
+    """Each selected job's history in (since, until], in catalogue order (unfiltered).
+
+    `deployed` maps job names to when sched last deployed them (`ops.deployments`); a job's
+    expected fires start at the later of `since` and that time. Jobs on an existing function
+    (`function:`) and jobs not in it expect every fire in the window.
+    """
     end = now if until is None else until
     selected = select_jobs(catalogue, jobs)
+    deployments = deployed or {}
 
     def one(job: Job) -> JobHistory:
         return _job_history(
@@ -190,6 +232,7 @@ def job_histories(
             until=end,
             grace=grace,
             late_after=late_after,
+            deployed=deployments.get(job.name),
         )
 
     if len(selected) <= 1 or workers <= 1:
@@ -210,11 +253,13 @@ def history_for(
     grace: timedelta = DEFAULT_GRACE,
     late_after: timedelta = DEFAULT_LATE_AFTER,
     workers: int = DEFAULT_WORKERS,
+    deployed: Mapping[str, datetime] | None = None,
 ) -> History:
     """Runs of the catalogue's jobs (or `jobs`) anchored in (since, until], `until` default `now`.
 
     `statuses` keeps runs whose status is one of them (`late` keeps late runs); see
     `STATUS_FILTERS` and `parse_status_filter`. Fargate jobs come back untracked, with a note.
+    `deployed` (job name → last deployment) is as in `job_histories`.
     """
     end = now if until is None else until
     histories = job_histories(
@@ -227,6 +272,7 @@ def history_for(
         grace=grace,
         late_after=late_after,
         workers=workers,
+        deployed=deployed,
     )
     if statuses is not None:
         chosen = parse_status_filter(statuses)

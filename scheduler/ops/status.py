@@ -5,7 +5,7 @@ needs attention. Rows come back most urgent first; `needs_attention` decides the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -92,8 +92,13 @@ def status_for(
     grace: timedelta = DEFAULT_GRACE,
     late_after: timedelta = DEFAULT_LATE_AFTER,
     workers: int = DEFAULT_WORKERS,
+    deployed: Mapping[str, datetime] | None = None,
 ) -> list[StatusRow]:
-    """Every job's status over (now - window, now], failing and missing jobs first."""
+    """Every job's status over (now - window, now], failing and missing jobs first.
+
+    `deployed` (job name → last deployment) is as in `ops.history.job_histories`: a job deployed
+    within the window expects no fire from before its deployment.
+    """
     histories = job_histories(
         catalogue,
         source,
@@ -103,6 +108,7 @@ def status_for(
         grace=grace,
         late_after=late_after,
         workers=workers,
+        deployed=deployed,
     )
     return sorted((_row(h, now) for h in histories), key=lambda row: row.sort_key)
 

@@ -1,11 +1,13 @@
 """In-memory fakes of the ops ports: `FakeLogs` is both a LogSource and a LogSink (what one
-writes the other reads back), `FakeInvoker` records asynchronous invocations."""
+writes the other reads back), `FakeInvoker` records asynchronous invocations, `FakeDeployments`
+answers when functions were last deployed."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from scheduler.history import LogEvent
 
@@ -44,3 +46,16 @@ class FakeInvoker:
     def invoke_async(self, function_name: str, payload: str) -> str | None:
         self.calls.append((function_name, payload))
         return f"request-{len(self.calls)}"
+
+
+@dataclass
+class FakeDeployments:
+    """A DeploymentSource over `functions` (name → last deployment); a function not in it does
+    not exist. Records the names each call asked for."""
+
+    functions: dict[str, datetime] = field(default_factory=dict)
+    calls: list[tuple[str, ...]] = field(default_factory=list)
+
+    def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]:
+        self.calls.append(tuple(function_names))
+        return {n: self.functions[n] for n in function_names if n in self.functions}

@@ -259,3 +259,26 @@ def test_status_json_for_dashboards() -> None:
     assert (status["p50_duration_ms"], status["p95_duration_ms"]) == (114005, 126005)
     assert status["headroom_limit_ms"] == 772995
     assert document["jobs"][5]["status"] is None
+
+
+def test_right_after_a_deployment_status_and_history_explain_why_nothing_is_missed() -> None:
+    daily = job("daily", "cron(0 2 * * ? *)")
+    monthly = job("monthly", "cron(0 8 1 * ? *)")
+    cat = catalogue(daily, monthly)
+    deployed = {"daily": at("2026-11-25T07:59:00"), "monthly": at("2026-11-25T07:59:00")}
+    rows = status_for(cat, FakeLogs(), now=NOW, deployed=deployed)
+    assert status_report.to_text(rows) == (
+        "  JOB      STATE    LAST RUN  SUCCESS  P50  P95  EXPECTED  HEADROOM\n"
+        "· daily    no runs  -               -    -    -        5m         -\n"
+        "    next Thu 2026-11-26 02:00 UTC · at 02:00 every day\n"
+        "    note: deployed 2026-11-25 07:59 UTC; earlier fires are not expected\n"
+        "· monthly  no runs  -               -    -    -        5m         -\n"
+        "    next Tue 2026-12-01 08:00 UTC · at 08:00 on day 1 of the month\n"
+        "\n"
+        "HEADROOM: what the slowest run left of Lambda's 15m limit"
+    )
+    history = history_for(cat, FakeLogs(), now=NOW, since=SINCE, deployed=deployed)
+    assert history_report.to_text(history) == (
+        "no runs from 2026-11-22 00:00 UTC to 2026-11-25 08:00 UTC\n"
+        "note: daily: deployed 2026-11-25 07:59 UTC; earlier fires are not expected"
+    )

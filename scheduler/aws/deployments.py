@@ -1,0 +1,48 @@
+"""Lambda for run history: when functions were last deployed (`DeploymentSource`), read from
+ListFunctions pages in one paged listing for all of them, never one call per function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from scheduler.aws.clients import Clients
+from scheduler.aws.errors import translated
+
+
+class AwsDeploymentSource:
+    """`DeploymentSource` over ListFunctions; stops paging once every wanted function is found."""
+
+    def __init__(self, clients: Clients) -> None:
+        self.c = clients
+
+    def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]:
+        wanted = set(function_names)
+        found: dict[str, datetime] = {}
+        if not wanted:
+            return found
+        with translated("lambda"):
+            for page in self.c.lambda_.get_paginator("list_functions").paginate():
+                for config in page.get("Functions", []):
+                    name = config.get("FunctionName", "")
+                    when = parse_last_modified(config.get("LastModified", ""))
+                    if name in wanted and when is not None:
+                        found[name] = when
+                if len(found) == len(wanted):
+                    break
+        return found
+
+
+def parse_last_modified(text: str) -> datetime | None:
+    """`2026-11-25T09:12:33.123+0000` → aware UTC; None when it cannot be read.
+
+    Lambda writes `YYYY-MM-DDThh:mm:ss.sTZD`
+    (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html); moto writes
+    nanoseconds and `Z`. A time without a zone is UTC.
+    """
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
