@@ -50,8 +50,10 @@ CRON_YEAR_MIN = 1970
 CRON_YEAR_MAX = 2199
 MIN_SCHEDULE_INTERVAL_SECONDS = 60
 
-# Resource names: letters, digits and `.-_` for rules/schedules; functions also allow these.
-NAME_PATTERN = r"^[A-Za-z0-9._-]+$"
+# Catalogue and job names become parts of every resource name, so they keep to the characters
+# all of them accept: Lambda function names and statement ids allow no `.`, unlike rule names.
+# https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (FunctionName pattern)
+NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html (roles per account)
 IAM_ROLES_PER_ACCOUNT = 1000

@@ -19,7 +19,8 @@ CATALOGUE_TAG = "sched:catalogue"
 JOB_TAG = "sched:job"
 
 HASH_LENGTH = 8
-_INVALID = re.compile(r"[^A-Za-z0-9_.-]")
+# Only what every resource name accepts (see limits.NAME_PATTERN); `.` would break Lambda names.
+_INVALID = re.compile(r"[^A-Za-z0-9_-]")
 # The shortest limit any sched name is kept within: every name keeps at least this many of its
 # leading characters, so every name of a catalogue starts with `owned_prefix(catalogue)`.
 _SHORTEST_LIMIT = min(

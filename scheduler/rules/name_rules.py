@@ -17,14 +17,14 @@ class InvalidName(Rule):
         "SCH301",
         Severity.ERROR,
         "name with characters AWS does not accept",
-        "The catalogue and job names become parts of rule, function and role names, which allow "
-        "only letters, digits, '.', '-' and '_'.",
+        "The catalogue and job names become parts of rule, function and role names; Lambda "
+        "function names allow only letters, digits, '-' and '_'.",
         "jobs:\n  log backup: {...}",
         "jobs:\n  log-backup: {...}",
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
-        hint = "use only letters, digits, '.', '-' and '_'"
+        hint = "use only letters, digits, '-' and '_'"
         name = context.catalogue.name
         if not _VALID.match(name):
             yield self.report(

@@ -75,3 +75,13 @@ def test_a_crashing_rule_becomes_sch901_and_the_others_still_run() -> None:
     assert codes[0] == "SCH901"
     assert "rule SCH999 crashed: ZeroDivisionError: boom" in found[0].message
     assert "SCH203" in codes
+
+
+def test_a_dot_in_a_job_name_is_sch301_because_lambda_names_refuse_it(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.yaml"
+    path.write_text(
+        "catalogue: fx\njobs:\n  log.backup:\n    schedule: rate(1 hour)\n"
+        "    expected_runtime: 1m\n    function: arn:aws:lambda:eu-west-1:123456789012:function:f\n"
+    )
+    found = [(d.code, d.span.line, d.span.column) for d in _found(path)]
+    assert found == [("SCH301", 3, 3)]
