@@ -25,9 +25,12 @@ def _to_duration(value: object) -> timedelta:
     if isinstance(value, bool) or not isinstance(value, str):
         raise ValueError("a duration is text with a unit, like 90s, 5m, 1h30m or PT5M")
     try:
-        return parse_duration(value)
+        duration = parse_duration(value)
     except OverflowError:  # pydantic reports only ValueError; anything else escapes validation
         raise ValueError(f"{value!r} is longer than any duration sched can handle") from None
+    if duration <= timedelta(0):
+        raise ValueError(f"{value!r} is no time at all; a duration must be longer than 0s")
+    return duration
 
 
 Duration = Annotated[
@@ -228,12 +231,16 @@ def resolve_policy(spec: PolicySpec) -> Policy:
 
 def resolve_job(name: str, spec: JobSpec, defaults: DefaultsSpec, policy: Policy) -> Job:
     """Apply `defaults:` to one job. Tags and environment merge, the job's keys winning."""
-    timeout = spec.timeout or defaults.timeout
+    timeout = spec.timeout if spec.timeout is not None else defaults.timeout
     return Job(
         name=name,
         schedule=spec.schedule.strip(),
         expected_runtime=spec.expected_runtime,
-        timeout=timeout or default_timeout(spec.expected_runtime, policy.max_runtime),
+        timeout=(
+            timeout
+            if timeout is not None
+            else default_timeout(spec.expected_runtime, policy.max_runtime)
+        ),
         timeout_is_explicit=timeout is not None,
         description=spec.description,
         handler=spec.handler,

@@ -7,6 +7,7 @@ from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameTooLong
 from scheduler.rules.runtime_rules import (
     EnvironmentTooLarge,
+    InputNotJson,
     InputTooLarge,
     MemoryOutOfRange,
     PolicyOverLimit,
@@ -30,6 +31,7 @@ from scheduler.rules.secret_rules import PlainTextSecret
 from scheduler.rules.target_rules import (
     FargateSettings,
     HandlerFileMissing,
+    HandlerFolderHoldsCatalogue,
     HandlerFunctionMissing,
     HandlerSyntaxError,
     MalformedArn,
@@ -50,6 +52,7 @@ RULES: tuple[Rule, ...] = (
     RuntimeCloseToTimeout(),
     MemoryOutOfRange(),
     InputTooLarge(),
+    InputNotJson(),
     PolicyOverLimit(),
     EnvironmentTooLarge(),
     InvalidName(),
@@ -61,6 +64,7 @@ RULES: tuple[Rule, ...] = (
     MalformedArn(),
     FargateSettings(),
     HandlerSyntaxError(),
+    HandlerFolderHoldsCatalogue(),
     PlainTextSecret(),
 )
 

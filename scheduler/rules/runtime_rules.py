@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -57,19 +58,30 @@ class RuntimeOverLimit(Rule):
                 )
 
 
+LAMBDA_MIN_TIMEOUT = timedelta(seconds=limits.LAMBDA_MIN_TIMEOUT_SECONDS)
+
+
 class TimeoutOverLimit(Rule):
     doc = RuleDoc(
         "SCH202",
         Severity.ERROR,
-        "timeout over Lambda's 900 seconds",
-        "A Lambda function's timeout is at most 900 seconds (15 minutes).",
+        "timeout outside Lambda's range",
+        f"A Lambda function's timeout is {limits.LAMBDA_MIN_TIMEOUT_SECONDS} to "
+        f"{limits.LAMBDA_MAX_TIMEOUT_SECONDS} seconds (15 minutes), in whole seconds.",
         "timeout: 20m",
         "timeout: 15m",
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
         for job in _lambda_jobs(context):
-            if job.timeout > LAMBDA_LIMIT:
+            if job.timeout < LAMBDA_MIN_TIMEOUT:
+                yield self.report(
+                    context.source_map.span(_timeout_span(job)),
+                    f'job "{job.name}" sets timeout {fmt(job.timeout)}; Lambda needs at least '
+                    f"{limits.LAMBDA_MIN_TIMEOUT_SECONDS}s",
+                    "give the job a timeout of a few seconds at least",
+                )
+            elif job.timeout > LAMBDA_LIMIT:
                 yield self.report(
                     context.source_map.span(_timeout_span(job)),
                     f'job "{job.name}" sets timeout {fmt(job.timeout)}; Lambda allows at most 15m',
@@ -172,6 +184,38 @@ class InputTooLarge(Rule):
                     context.span(job, "input"),
                     f'job "{job.name}" input is {size} characters of JSON; at most {budget} fit',
                     "store large data in S3 or SSM Parameter Store and pass its key",
+                )
+
+
+def _not_json(value: object) -> str | None:
+    """What in `value` JSON cannot carry: NaN or infinite numbers (YAML's .nan, .inf)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return next((bad for item in value.values() if (bad := _not_json(item))), None)
+    if isinstance(value, list):
+        return next((bad for item in value if (bad := _not_json(item))), None)
+    return None
+
+
+class InputNotJson(Rule):
+    doc = RuleDoc(
+        "SCH209",
+        Severity.ERROR,
+        "input that JSON cannot carry",
+        "A job's input is sent as JSON, which has no NaN or infinite numbers (YAML's .nan, .inf).",
+        "input: {threshold: .inf}",
+        "input: {threshold: 1000000}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            bad = _not_json(job.input)
+            if bad is not None:
+                yield self.report(
+                    context.span(job, "input"),
+                    f'job "{job.name}" input holds {bad}, which JSON cannot represent',
+                    'use a finite number, or a string such as "inf" that the handler reads',
                 )
 
 

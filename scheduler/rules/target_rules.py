@@ -172,6 +172,34 @@ class HandlerSyntaxError(Rule):
             )
 
 
+class HandlerFolderHoldsCatalogue(Rule):
+    doc = RuleDoc(
+        "SCH311",
+        Severity.ERROR,
+        "handler folder holds the catalogue",
+        "sched packages the whole folder of a job's handler file into its Lambda function. When "
+        "that folder also holds the catalogue, the package would carry the catalogue, every other "
+        "job's code and whatever else sits there. Give each job a folder of its own under jobs/.",
+        "handler: handler.py:main   # next to jobs.yaml",
+        "handler: jobs/log_backup/handler.py:main",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        catalogue_file = context.catalogue.path.resolve()
+        for job in context.catalogue.jobs:
+            parts = _handler_parts(job)
+            if parts is None:
+                continue
+            folder = (context.catalogue.base_dir / parts[0]).resolve().parent
+            if catalogue_file.is_relative_to(folder):
+                yield self.report(
+                    context.span(job, "handler"),
+                    f'job "{job.name}": the handler\'s folder {folder.name or folder}/ also holds '
+                    "the catalogue; all of it would be packaged",
+                    f"move the handler into a folder of its own, e.g. jobs/{job.name}/",
+                )
+
+
 class TargetChoice(Rule):
     doc = RuleDoc(
         "SCH306",

@@ -321,3 +321,21 @@ def test_top_level_x_keys_hold_shared_anchors_and_are_not_unknown_keys() -> None
         "jobs/b/handler.py:main",
         300,
     )
+
+
+def test_a_zero_duration_is_refused_and_an_explicit_timeout_is_never_replaced() -> None:
+    from scheduler.catalogue.loader import load_text
+
+    text = (
+        "catalogue: acme\ndefaults:\n  timeout: 5m\njobs:\n"
+        "  zero:\n    schedule: rate(1 day)\n    expected_runtime: 1m\n    timeout: 0s\n"
+        "    handler: jobs/b/handler.py:main\n"
+        "  own:\n    schedule: rate(1 day)\n    expected_runtime: 1m\n    timeout: 90s\n"
+        "    handler: jobs/b/handler.py:main\n"
+    )
+    result = load_text(text, "jobs.yaml")
+    assert [(d.code, d.span.line) for d in result.diagnostics] == [("SCH006", 8)]
+    assert "is no time at all" in result.diagnostics[0].message
+    assert result.catalogue is not None
+    [own] = result.catalogue.jobs
+    assert (own.name, own.timeout.seconds, own.timeout_is_explicit) == ("own", 90, True)
