@@ -70,22 +70,22 @@ class Checked:
 class CatalogueHasErrors(CatalogueInvalid):
     """Validation found errors: nothing may reach AWS. Carries the diagnostics to show."""
 
-    def __init__(self, path: Path, diagnostics: list[Diagnostic]) -> None:
+    def __init__(self, path: Path, diagnostics: list[Diagnostic], consequence: str) -> None:
         errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
         super().__init__(
-            f"{path}: {errors} error{'s' * (errors != 1)}; nothing was sent to AWS",
+            f"{path}: {errors} error{'s' * (errors != 1)}; {consequence}",
             f"fix them (sched validate {path} lists them) and run again",
         )
         self.diagnostics = diagnostics
 
 
-def check(path: Path, *, now: datetime) -> Checked:
-    """Validate; raise `CatalogueHasErrors` when anything is an error."""
+def check(path: Path, *, now: datetime, consequence: str = "nothing was sent to AWS") -> Checked:
+    """Validate; raise `CatalogueHasErrors` (saying `consequence`) when anything is an error."""
     from scheduler.validate import validate
 
     loaded, found = validate(path, now=now)
     if loaded.catalogue is None or any(d.severity is Severity.ERROR for d in found):
-        raise CatalogueHasErrors(path, found)
+        raise CatalogueHasErrors(path, found, consequence)
     return Checked(loaded.catalogue, loaded, tuple(found))
 
 

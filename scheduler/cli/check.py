@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, use_colour
+from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parse_instant, use_colour
 from scheduler.diagnostics import Diagnostic, Severity
 from scheduler.errors import UsageError
 
@@ -129,7 +129,7 @@ def next_(
     from scheduler.report import upcoming as report
     from scheduler.upcoming import upcoming
 
-    after = _parse_instant(start) if start else datetime.now(UTC)
+    after = parse_instant(start, "--from") if start else datetime.now(UTC)
     loaded = load(catalogue) if catalogue.is_file() else None
     known = loaded.catalogue if loaded else None
     if not queries and known is None:
@@ -140,16 +140,6 @@ def next_(
     items = upcoming(queries, known, after=after, count=count, tz=tz)
     click.echo(report.to_json(items) if fmt == "json" else report.to_text(items))
     raise SystemExit(EXIT_USAGE if any(i.error for i in items) else EXIT_OK)
-
-
-def _parse_instant(text: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(
-            f"--from {text!r} is not an ISO time", "write it like 2026-11-30T02:00:00Z"
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 COMMANDS = (validate, rules, schema, next_)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from datetime import UTC, datetime
 from typing import Any
 
 import click
 
-from scheduler.errors import UserError
+from scheduler.errors import UsageError, UserError
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -27,6 +28,17 @@ EXIT_INTERRUPTED = 130
 def use_colour() -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def parse_instant(text: str, option: str) -> datetime:
+    """An ISO time from the command line (`Z` allowed; no zone means UTC)."""
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"{option} {text!r} is not an ISO time", "write it like 2026-11-30T02:00:00Z"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def error_line(message: str, hint: str = "") -> None:

@@ -49,13 +49,13 @@ def connection(local: bool, profile: str | None, region: str | None) -> Connecti
     return Connection.from_options(local, profile, region)
 
 
-def checked_catalogue(path: Path) -> Checked:
+def checked_catalogue(path: Path, consequence: str = "nothing was sent to AWS") -> Checked:
     """Validate before anything reaches AWS; errors are printed, then the command stops."""
     from scheduler.app import CatalogueHasErrors, check
     from scheduler.report.diagnostics import to_text
 
     try:
-        checked = check(path, now=datetime.now(UTC))
+        checked = check(path, now=datetime.now(UTC), consequence=consequence)
     except CatalogueHasErrors as failed:
         click.echo(to_text(failed.diagnostics, colour=use_colour()), err=True)
         raise
@@ -90,7 +90,7 @@ def compile_(catalogue: Path, account: str, region: str, fmt: str) -> None:
     from scheduler.app import desired_state
     from scheduler.compile import desired_state_to_json
 
-    checked = checked_catalogue(catalogue)
+    checked = checked_catalogue(catalogue, "nothing was compiled")
     state = desired_state(checked.catalogue, account=account, region=region)
     click.echo(desired_state_to_json(state))
 
@@ -135,6 +135,7 @@ def _confirm_deletions(planned: Planned, yes: bool, what: str) -> None:
             "review the plan, then run again with --yes",
         )
     if not click.confirm(question, default=False):
+        click.echo("Nothing was changed.")
         raise SystemExit(EXIT_FINDINGS)
 
 
@@ -167,7 +168,8 @@ def apply(catalogue: Path, local: bool, profile: str | None, region: str | None,
     from scheduler import app
 
     checked = checked_catalogue(catalogue)
-    click.echo(f"{catalogue}: valid ({len(checked.catalogue.jobs)} jobs)\n")
+    jobs = len(checked.catalogue.jobs)
+    click.echo(f"{catalogue}: valid ({jobs} job{'s' * (jobs != 1)})\n")
     with app.connect(connection(local, profile, region), catalogue) as aws:
         planned = app.plan(checked.catalogue, aws)
         show_plan(planned, aws, "text")

@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, use_colour
+from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, parse_instant, use_colour
 from scheduler.cli.deploy import aws_options, checked_catalogue, connection, local
 from scheduler.errors import UsageError
 
 if TYPE_CHECKING:
     from scheduler.catalogue.model import Catalogue, Job
     from scheduler.ops.local_runs import RunOutcome
+
+READ_ONLY = "fix the catalogue first"
 
 CATALOGUE_OPTION = click.option(
     "--catalogue",
@@ -34,16 +36,6 @@ def _duration(text: str, option: str) -> timedelta:
         return parse_duration(text)
     except ValueError as error:
         raise UsageError(f"{option} {error}", "write it like 7d, 12h or 30m") from None
-
-
-def _instant(text: str, option: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise UsageError(
-            f"{option} {text!r} is not an ISO time", "write it like 2026-11-30T02:00:00Z"
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 @click.command()
@@ -73,9 +65,9 @@ def history(
     from scheduler.ops.history import history_for
     from scheduler.report import history as report
 
-    checked = checked_catalogue(catalogue)
+    checked = checked_catalogue(catalogue, READ_ONLY)
     now = datetime.now(UTC)
-    until = _instant(until_text, "--until") if until_text else None
+    until = parse_instant(until_text, "--until") if until_text else None
     wanted = [s.strip() for s in statuses.split(",") if s.strip()] if statuses else None
     with app.connect(connection(local, profile, region), catalogue) as aws:
         found = history_for(
@@ -117,7 +109,7 @@ def status(
     from scheduler.ops.status import needs_attention, status_for
     from scheduler.report import status as report
 
-    checked = checked_catalogue(catalogue)
+    checked = checked_catalogue(catalogue, READ_ONLY)
     with app.connect(connection(local, profile, region), catalogue) as aws:
         rows = status_for(
             checked.catalogue,
@@ -131,10 +123,9 @@ def status(
 
 
 def _find(catalogue: Catalogue, name: str) -> Job:
-    found = catalogue.job(name)
-    if found is None:
-        names = ", ".join(j.name for j in catalogue.jobs)
-        raise UsageError(f'no job "{name}" in {catalogue.path}', f"its jobs: {names}")
+    from scheduler.ops.history import select_jobs
+
+    [found] = select_jobs(catalogue, [name])
     return found
 
 
@@ -175,9 +166,9 @@ def run(
     from scheduler import app
     from scheduler.ops.local_runs import run_locally
 
-    checked = checked_catalogue(catalogue)
+    checked = checked_catalogue(catalogue, READ_ONLY)
     target = _find(checked.catalogue, job)
-    when = _instant(scheduled_time, "--scheduled-time") if scheduled_time else None
+    when = parse_instant(scheduled_time, "--scheduled-time") if scheduled_time else None
     conn = connection(local, profile, region)
     if conn.local:
         with app.connect(conn, catalogue) as aws:
@@ -206,7 +197,7 @@ def trigger(
     from scheduler.ops.local_runs import run_locally
     from scheduler.ops.trigger import trigger as start
 
-    checked = checked_catalogue(catalogue)
+    checked = checked_catalogue(catalogue, READ_ONLY)
     target = _find(checked.catalogue, job)
     with app.connect(connection(local, profile, region), catalogue) as aws:
         if aws.local:
@@ -230,9 +221,9 @@ def tick(catalogue: Path, until_text: str | None) -> None:
     from scheduler import app
     from scheduler.ops import local_runs
 
-    checked = checked_catalogue(catalogue)
+    checked = checked_catalogue(catalogue, READ_ONLY)
     now = datetime.now(UTC)
-    until = _instant(until_text, "--until") if until_text else now
+    until = parse_instant(until_text, "--until") if until_text else now
     marker = app.local_dir(catalogue) / "last_tick.json"
     since = local_runs.read_last_tick(marker) or now - timedelta(days=1)
     if until <= since:
