@@ -2,7 +2,8 @@
 
 The first failure stops new work (changes already running finish), the rest is skipped. A
 Ctrl-C does the same and returns with `interrupted` set rather than raising, so the caller can
-report what was done. Re-running plan + apply afterwards finishes the job: plan is a diff.
+report what was done; an `Interruptible` writer is told, so running changes stop waiting on AWS.
+Re-running plan + apply afterwards finishes the job: plan is a diff.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import assert_never
+from typing import Protocol, assert_never, runtime_checkable
 
 from scheduler.plan import Action, Change, Plan
 from scheduler.ports import ResourceWriter
@@ -29,6 +30,18 @@ class Progress(StrEnum):
 
 
 ProgressCallback = Callable[[Change, str], None]
+InterruptCallback = Callable[[int], None]
+"""Told, on Ctrl-C, how many changes are still running (apply waits for them to end)."""
+
+
+@runtime_checkable
+class Interruptible(Protocol):
+    """A writer whose changes may wait on AWS (retries, waiters) and can stop waiting: after
+    `interrupt()` they end soon, failing if they had to wait; `resume()` undoes it."""
+
+    def interrupt(self) -> None: ...
+
+    def resume(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -79,11 +92,16 @@ def apply_plan(
     *,
     on_progress: ProgressCallback | None = None,
     concurrency: int = 8,
+    on_interrupt: InterruptCallback | None = None,
 ) -> ApplyResult:
-    """Apply `plan`'s pending changes; `on_progress` is called on the calling thread only."""
+    """Apply `plan`'s pending changes. The callbacks are called on the calling thread only:
+    `on_progress` for each change, `on_interrupt` once on Ctrl-C with the number of changes
+    still running, before waiting for them."""
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
-    run = _Run(writer, on_progress or _ignore, concurrency)
+    if isinstance(writer, Interruptible):
+        writer.resume()
+    run = _Run(writer, on_progress or _ignore, on_interrupt or _ignore_interrupt, concurrency)
     with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="sched-apply") as pool:
         for phase in plan.phases():
             if run.stopped:
@@ -105,12 +123,23 @@ def _ignore(change: Change, status: str) -> None:
     return None
 
 
+def _ignore_interrupt(running: int) -> None:
+    return None
+
+
 class _Run:
     """The bookkeeping of one apply, touched only by the calling thread."""
 
-    def __init__(self, writer: ResourceWriter, notify: ProgressCallback, concurrency: int) -> None:
+    def __init__(
+        self,
+        writer: ResourceWriter,
+        notify: ProgressCallback,
+        on_interrupt: InterruptCallback,
+        concurrency: int,
+    ) -> None:
         self.writer = writer
         self.notify = notify
+        self.on_interrupt = on_interrupt
         self.concurrency = concurrency
         self.started: set[ResourceKey] = set()
         self.done: list[Change] = []
@@ -124,9 +153,11 @@ class _Run:
         try:
             while waiting or running:
                 while waiting and not self.stopped and len(running) < self.concurrency:
-                    change = waiting.popleft()
-                    self.started.add(change.key)
+                    change = waiting[0]
+                    # Told first: a Ctrl-C inside the callback leaves the change skipped.
                     self.notify(change, Progress.STARTED)
+                    waiting.popleft()
+                    self.started.add(change.key)
                     running[pool.submit(execute, change, self.writer)] = change
                 if not running:
                     return
@@ -135,8 +166,11 @@ class _Run:
                     self.finish(running.pop(future), future)
         except KeyboardInterrupt:
             self.stopped = self.interrupted = True
-            # What is already running finishes (a second Ctrl-C here is not caught), so the
-            # result says exactly what was changed.
+            if isinstance(self.writer, Interruptible):
+                self.writer.interrupt()
+            self.on_interrupt(len(running))
+            # What is already running ends (a second Ctrl-C here is not caught), so the result
+            # says exactly what was changed; an interrupted writer keeps that wait short.
             for future, change in running.items():
                 wait([future])
                 self.finish(change, future)

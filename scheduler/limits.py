@@ -71,3 +71,11 @@ LOGS_BATCH_MAX_EVENTS = 10_000
 LOGS_BATCH_MAX_BYTES = 1_048_576
 LOGS_EVENT_OVERHEAD_BYTES = 26
 LOGS_BATCH_MAX_SPAN_MS = 24 * 60 * 60 * 1000
+
+# https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html
+# (ResourcesPerPage: at most 100 resources a page)
+TAGGING_RESOURCES_PER_PAGE_MAX = 100
+
+# https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
+# (log events older than 14 days are rejected)
+LOGS_EVENT_MAX_AGE_SECONDS = 14 * 24 * 60 * 60

@@ -16,7 +16,6 @@ import os
 import pickle
 import shutil
 import sys
-import tempfile
 import threading
 import time
 import weakref
@@ -31,6 +30,7 @@ import botocore.session
 
 from scheduler.compile import LAMBDA_BASIC_EXECUTION_POLICY
 from scheduler.errors import AwsFailure
+from scheduler.files import write_atomically
 
 if TYPE_CHECKING:
     from moto.core.config import DefaultConfig
@@ -227,7 +227,7 @@ def save(path: Path) -> None:
     buffer = io.BytesIO()
     pickle.dump(_header(), buffer, protocol=pickle.HIGHEST_PROTOCOL)
     _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entries)
-    _write_atomically(path, buffer.getvalue())
+    write_atomically(path, buffer.getvalue())
 
 
 def restore(path: Path) -> None:
@@ -285,20 +285,6 @@ def _check_owner(path: Path, fd: int) -> None:
             f"refusing to load {path}: it is not owned by you or others can write to it",
             f"delete {path.parent} (local mode starts afresh)",
         )
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, scratch = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(scratch, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(scratch)
-        raise
 
 
 def _rebuild_weak_values(items: dict[Any, Any]) -> weakref.WeakValueDictionary[Any, Any]:

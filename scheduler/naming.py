@@ -102,8 +102,10 @@ def has_owned_name(name: str, catalogue: str) -> bool:
 def owns(name: str, tags: Mapping[str, str], catalogue: str) -> bool:
     """True only when `name` has the catalogue's prefix AND it carries both ownership tags.
 
-    Lambda permissions and rule targets cannot be tagged: they belong to the catalogue when their
-    statement id has its prefix (`has_owned_name`) or their rule is owned.
+    Lambda permissions and rule targets cannot be tagged: a target belongs to the catalogue when
+    its rule is owned; a permission statement when its id has the prefix and its SourceArn is an
+    owned rule (or it sits on an owned function and names no one else's rule). See
+    `scheduler.aws.reader.StatementOwnership`.
     """
     return (
         tags.get(MANAGED_BY_KEY) == MANAGED_BY_VALUE

@@ -1,9 +1,11 @@
 """Deterministic deployment zips of a job's code plus the runtime wrapper, and their hash.
 
-The zip holds the folder of the job's handler file at its root, `sched_runtime.py`, and the
-folder's `requirements.txt` installed for Lambda's platform (cached by the file's hash). Entries
-are sorted, timestamps and permissions fixed, and nothing is compressed, so the same code gives
-the same bytes, and the same `CodeSha256`, on every machine.
+The zip holds the folder of the job's handler file at its root (less what is never code to
+ship: dot-files and dot-folders such as `.sched/`, `.git` and `.env`, virtualenvs, node_modules,
+caches and the build folder), `sched_runtime.py`, and the folder's `requirements.txt` installed
+for Lambda's platform (cached by the file's hash). Entries are sorted, timestamps and permissions
+fixed, and nothing is compressed, so the same code gives the same bytes, and the same
+`CodeSha256`, on every machine.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 from scheduler.catalogue.model import Job
 from scheduler.errors import UserError
+from scheduler.files import write_atomically
 
 RUNTIME_MODULE = "sched_runtime"
 RUNTIME_SOURCE = Path(__file__).with_name("runtime.py")
@@ -35,6 +38,8 @@ _FILE_MODE = 0o100644 << 16  # a regular file, rw-r--r--
 _SKIPPED_DIRS = frozenset({"__pycache__"})
 _SKIPPED_NAMES = frozenset({".DS_Store"})
 _SKIPPED_SUFFIXES = (".pyc", ".pyo")
+# Never part of a job's code, wherever they sit in its folder: environments and their caches.
+_SKIPPED_SOURCE_DIRS = _SKIPPED_DIRS | {".venv", "venv", "node_modules"}
 
 PipInstall = Callable[[Path, Path, str], None]
 """Install `requirements` into `target` for Python `version` (e.g. "3.12")."""
@@ -115,7 +120,7 @@ def build_package(
             f'job "{job.name}": handler folder {source} does not exist',
             "handler is a path relative to the catalogue file",
         )
-    entries = dict(_files(source))
+    entries = dict(_files(source, job_folder=True, skip_dir=build_dir))
     if RUNTIME_ARCNAME in entries:
         raise PackageError(
             f'job "{job.name}": {source / RUNTIME_ARCNAME} clashes with sched\'s runtime wrapper',
@@ -130,7 +135,7 @@ def build_package(
     build_dir.mkdir(parents=True, exist_ok=True)
     path = build_dir / f"{job.name}.zip"
     data = zip_bytes(entries)
-    _write_atomically(path, data)
+    write_atomically(path, data)
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
     return PackageRef(job=job.name, path=path, sha256=digest, size=len(data))
 
@@ -148,12 +153,31 @@ def zip_bytes(entries: dict[str, Path]) -> bytes:
     return buffer.getvalue()
 
 
-def _files(root: Path) -> Iterator[tuple[str, Path]]:
-    """Regular files under `root` as (posix path relative to root, path), skipping caches."""
+def _files(
+    root: Path, *, job_folder: bool = False, skip_dir: Path | None = None
+) -> Iterator[tuple[str, Path]]:
+    """Regular files under `root` as (posix path relative to root, path), skipping caches.
+
+    For a `job_folder` (not installed dependencies, whose dot-files may be needed), also
+    dot-files, dot-folders, virtualenvs and node_modules; `skip_dir` is left out wherever it
+    is (the build folder, which holds the zip being built).
+    """
+    skipped_dirs = _SKIPPED_SOURCE_DIRS if job_folder else _SKIPPED_DIRS
+    skip = skip_dir.resolve() if skip_dir is not None else None
     for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS)
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if d not in skipped_dirs
+            and not (job_folder and d.startswith("."))
+            and (skip is None or (Path(directory) / d).resolve() != skip)
+        )
         for name in sorted(filenames):
-            if name in _SKIPPED_NAMES or name.endswith(_SKIPPED_SUFFIXES):
+            if (
+                name in _SKIPPED_NAMES
+                or name.endswith(_SKIPPED_SUFFIXES)
+                or (job_folder and name.startswith("."))
+            ):
                 continue
             path = Path(directory) / name
             if path.is_file():
@@ -179,9 +203,3 @@ def _dependencies(requirements: Path, version: str, build_dir: Path, pip: PipIns
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return target
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    scratch = path.with_name(f".{path.name}.tmp")
-    scratch.write_bytes(data)
-    scratch.replace(path)

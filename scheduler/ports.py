@@ -50,8 +50,10 @@ class StateReader(Protocol):
 
     - Only owned resources: roles, functions, rules and schedule groups for which
       `naming.owns(name, tags, catalogue)` holds; the schedules in the owned schedule group; the
-      targets of owned rules; permission statements whose id has `naming.owned_prefix` on owned
-      functions, on `scope.external_functions` and on functions that owned rules target.
+      targets of owned rules; permission statements whose id has `naming.owned_prefix` AND whose
+      SourceArn is a rule this catalogue owns by tags, or, on a function the catalogue owns, that
+      name no rule owned by anyone else (another catalogue may share the prefix: `acme` and
+      `acme-ops`). A statement that cannot be proved ours is never read as ours.
     - Values in the form compile writes them: JSON documents through `canonical_json`; tags,
       environments and input paths through `pairs`; subnet, security group and policy ARN lists
       sorted; absent descriptions as ""; `Function.code_path` None.

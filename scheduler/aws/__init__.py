@@ -21,6 +21,7 @@ from scheduler.aws.deployments import AwsDeploymentSource
 from scheduler.aws.errors import connection_failure, translated
 from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource
 from scheduler.aws.reader import AwsStateReader
+from scheduler.aws.retry import DELAYS
 from scheduler.aws.writer import AwsResourceWriter
 from scheduler.history.source import DeploymentSource, Invoker, LogSink, LogSource
 from scheduler.ports import ResourceWriter, StateReader
@@ -81,7 +82,10 @@ def _context(session: boto3.Session, account: str, *, local: bool) -> AwsContext
         region=region,
         local=local,
         reader=AwsStateReader(clients),
-        writer=AwsResourceWriter(clients, region=region, account=account),
+        # moto has no IAM propagation and no update in progress: nothing is worth a retry.
+        writer=AwsResourceWriter(
+            clients, region=region, account=account, delays=() if local else DELAYS
+        ),
         logs=AwsLogSource(clients),
         sink=AwsLogSink(clients),
         invoker=AwsInvoker(clients),

@@ -87,29 +87,22 @@ def function_from_aws(config: Response, tags: Mapping[str, str]) -> Function:
     )
 
 
-def permissions_from_policy(
-    policy: str | Response, function: str, owned_prefix: str
-) -> list[Permission]:
-    """The statements of a function's resource policy whose id has `owned_prefix`.
+def permissions_from_policy(policy: str | Response, function: str) -> list[Permission]:
+    """Every statement of a function's resource policy; which are owned is the reader's call.
 
     `function` is how the permission names its function (name, or ARN for existing functions).
     """
     document = json.loads(policy) if isinstance(policy, str) else policy
-    found: list[Permission] = []
-    for statement in document.get("Statement", []):
-        sid = str(statement.get("Sid", ""))
-        if not sid.startswith(owned_prefix):
-            continue
-        found.append(
-            Permission(
-                function=function,
-                statement_id=sid,
-                principal=_principal(statement.get("Principal")),
-                source_arn=_source_arn(statement.get("Condition") or {}),
-                action=_first(statement.get("Action", "")),
-            )
+    return [
+        Permission(
+            function=function,
+            statement_id=str(statement.get("Sid", "")),
+            principal=_principal(statement.get("Principal")),
+            source_arn=_source_arn(statement.get("Condition") or {}),
+            action=_first(statement.get("Action", "")),
         )
-    return found
+        for statement in document.get("Statement", [])
+    ]
 
 
 def _principal(principal: object) -> str:

@@ -4,6 +4,7 @@ Listings first, all at once (ListRoles, ListFunctions, ListRules by name prefix,
 schedule groups, and one tag search), then per owned resource only what no listing returns:
 targets, resource policies, schedules. A candidate is owned only when its name has the
 catalogue's prefix AND it carries both ownership tags; anything else is never read further.
+Permission statements cannot be tagged: `StatementOwnership` says which ones are the catalogue's.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
 
-from scheduler import naming
+from scheduler import limits, naming
 from scheduler.aws.clients import Clients
 from scheduler.aws.convert import (
     Response,
@@ -47,6 +48,44 @@ R = TypeVar("R")
 WORKERS = 16
 _TAGGED_TYPES = ["lambda:function", "events:rule"]
 _DELETING = "DELETING"
+
+
+@dataclass(frozen=True)
+class StatementOwnership:
+    """Which statements of a resource policy belong to the catalogue, so that plan may change or
+    delete them. A statement id is a name anyone can pick, and one catalogue's prefix may start
+    another's (`acme-` and `acme-ops-`), so the id alone proves nothing on a function the
+    catalogue does not own: there a statement is owned only when it also lets one of the
+    catalogue's own rules (owned by tags) invoke the function. On a function the catalogue owns,
+    the prefix suffices, unless the statement names a rule that exists and is not the
+    catalogue's (another catalogue's, or one made by hand).
+    """
+
+    prefix: str
+    owned_functions: frozenset[str]
+    owned_rules: frozenset[str]
+    other_rules: frozenset[str]
+
+    def owns(self, permission: Permission) -> bool:
+        if not permission.statement_id.startswith(self.prefix):
+            return False
+        if permission.source_arn in self.owned_rules:
+            return True
+        return (
+            permission.function in self.owned_functions
+            and permission.source_arn not in self.other_rules
+        )
+
+
+@dataclass(frozen=True)
+class _Owned:
+    """The owned functions and rules, and the ARNs of the rules with an owned name that the
+    catalogue does not own."""
+
+    functions: list[Function]
+    rules: list[Rule]
+    rule_arns: frozenset[str]
+    other_rule_arns: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -92,12 +131,12 @@ class _Read:
             index = self.pool.submit(self.tag_index)
             listed_functions = self.pool.submit(self.list_functions)
             listed_rules = self.pool.submit(self.list_rules)
-            functions, rules = self.owned_functions_and_rules(
+            owned = self.owned_functions_and_rules(
                 index.result(), listed_functions.result(), listed_rules.result()
             )
-            targets = self.map(self.targets_of, rules)
-            policies = self.permissions(functions, [t for ts in targets for t in ts])
-            resources: list[Resource] = [*functions, *rules, *policies]
+            targets = self.map(self.targets_of, owned.rules)
+            policies = self.permissions(owned, [t for ts in targets for t in ts])
+            resources: list[Resource] = [*owned.functions, *owned.rules, *policies]
             resources.extend(t for ts in targets for t in ts)
             resources.extend(roles.result())
             resources.extend(schedules.result())
@@ -126,7 +165,9 @@ class _Read:
         try:
             with translated("tag"):
                 pages = self.c.tagging.get_paginator("get_resources").paginate(
-                    TagFilters=filters, ResourceTypeFilters=_TAGGED_TYPES, ResourcesPerPage=100
+                    TagFilters=filters,
+                    ResourceTypeFilters=_TAGGED_TYPES,
+                    ResourcesPerPage=limits.TAGGING_RESOURCES_PER_PAGE_MAX,
                 )
                 for page in pages:
                     for mapping in page.get("ResourceTagMappingList", []):
@@ -172,7 +213,7 @@ class _Read:
         index: Mapping[str, dict[str, str]],
         configs: list[Response],
         rules: list[Response],
-    ) -> tuple[list[Function], list[Rule]]:
+    ) -> _Owned:
         functions = [
             _Candidate(c["FunctionName"], c["FunctionArn"], c, index.get(c["FunctionArn"]))
             for c in configs
@@ -180,9 +221,14 @@ class _Read:
         rule_items = [_Candidate(r["Name"], r["Arn"], r, index.get(r["Arn"])) for r in rules]
         tagged = self.with_tags([*functions, *rule_items], self.service_tags)
         owned = [c for c in tagged if c.tags is not None and self.owns(c.name, c.tags)]
-        return (
-            [function_from_aws(c.item, c.tags or {}) for c in owned if ":lambda:" in c.arn],
-            [rule_from_aws(c.item, c.tags or {}) for c in owned if ":events:" in c.arn],
+        owned_arns = {c.arn for c in owned}
+        return _Owned(
+            functions=[function_from_aws(c.item, c.tags or {}) for c in owned if _is_function(c)],
+            rules=[rule_from_aws(c.item, c.tags or {}) for c in owned if not _is_function(c)],
+            rule_arns=frozenset(c.arn for c in owned if not _is_function(c)),
+            other_rule_arns=frozenset(
+                c.arn for c in tagged if not _is_function(c) and c.arn not in owned_arns
+            ),
         )
 
     def service_tags(self, candidate: _Candidate) -> Mapping[str, str]:
@@ -201,19 +247,28 @@ class _Read:
         except NotFound:  # deleted since it was listed
             return []
 
-    def permissions(self, functions: list[Function], targets: list[Target]) -> list[Permission]:
-        """Owned statements on owned functions, on the scope's existing functions and on the
-        functions owned rules target; a permission names its function as compile does."""
-        owned = {f.name for f in functions}
-        names = set(owned) | set(self.scope.external_functions)
+    def permissions(self, owned: _Owned, targets: list[Target]) -> list[Permission]:
+        """Owned statements (`StatementOwnership`) on owned functions, on the scope's existing
+        functions and on the functions owned rules target; a permission names its function as
+        compile does."""
+        functions = frozenset(f.name for f in owned.functions)
+        names = set(functions) | set(self.scope.external_functions)
         for target in targets:
             name = _function_name(target.arn)
             if name is None:
                 continue
             ours = target.arn == naming.function_arn(self.scope.region, self.scope.account, name)
-            names.add(name if ours and name in owned else target.arn)
+            names.add(name if ours and name in functions else target.arn)
+        ownership = StatementOwnership(
+            prefix=self.prefix,
+            owned_functions=functions,
+            owned_rules=owned.rule_arns,
+            other_rules=owned.other_rule_arns,
+        )
         found = self.map(self.policy_of, sorted(names))
-        return [p for ps in found for p in ps]
+        # dict.fromkeys: moto (local mode) keeps a second statement with an id in use, which
+        # AWS refuses; the same statement twice is one permission.
+        return list(dict.fromkeys(p for ps in found for p in ps if ownership.owns(p)))
 
     def policy_of(self, function: str) -> list[Permission]:
         try:
@@ -221,7 +276,7 @@ class _Read:
                 policy = self.c.lambda_.get_policy(FunctionName=function)["Policy"]
         except NotFound:  # no policy yet, or the function is gone
             return []
-        return permissions_from_policy(policy, function, self.prefix)
+        return permissions_from_policy(policy, function)
 
     # ---- roles --------------------------------------------------------------------------
 
@@ -315,6 +370,10 @@ class _Read:
                 return schedule_from_aws(self.c.scheduler.get_schedule(GroupName=group, Name=name))
         except NotFound:  # deleted since it was listed
             return None
+
+
+def _is_function(candidate: _Candidate) -> bool:
+    return ":lambda:" in candidate.arn
 
 
 def _function_name(arn: str) -> str | None:

@@ -1,5 +1,6 @@
 """Creates, updates and deletes Lambda functions (zip upload, JSON logging, tags; waits until the
 function is active or its update done) and the permission statements that let a rule invoke them.
+Waits and retries pause through `Pacing`, so an interrupted apply stops them at once.
 """
 
 from __future__ import annotations
@@ -7,29 +8,48 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from scheduler import limits, naming
 from scheduler.aws.clients import Clients
-from scheduler.aws.convert import tag_changes
+from scheduler.aws.convert import permissions_from_policy, tag_changes
 from scheduler.aws.errors import translated
-from scheduler.aws.retry import Sleep, retrying, role_not_ready, update_in_progress
-from scheduler.ports import AwsError, InvalidRequest, NotFound
+from scheduler.aws.retry import (
+    Interrupted,
+    Pacing,
+    retrying,
+    role_hint,
+    role_not_ready,
+    update_in_progress,
+)
+from scheduler.ports import AwsError, Conflict, InvalidRequest, NotFound
 from scheduler.resources import Function, Permission
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda.literals import LogFormatType, RuntimeType
-    from mypy_boto3_lambda.type_defs import (
-        FunctionConfigurationResponseTypeDef,
-        WaiterConfigTypeDef,
-    )
+    from mypy_boto3_lambda.type_defs import FunctionConfigurationResponseTypeDef
 
 T = TypeVar("T")
 
-# Lambda reports the state of a change; only these need waiting for.
-_PENDING = "Pending"
-_IN_PROGRESS = "InProgress"
-_WAIT: WaiterConfigTypeDef = {"Delay": 1, "MaxAttempts": 300}
+
+@dataclass(frozen=True)
+class _Status:
+    """A field of the function's configuration that says how a change is going: `pending`
+    needs waiting for, `failed` is final and `reason` says why."""
+
+    key: str
+    pending: str
+    reason: str
+    failed: str = "Failed"
+
+
+# https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html
+_STATE = _Status("State", "Pending", "StateReason")
+_UPDATE = _Status("LastUpdateStatus", "InProgress", "LastUpdateStatusReason")
+_WAIT_SECONDS = 1.0
+_WAIT_ATTEMPTS = 300
+_LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
 
 
 def _not_ready(error: AwsError) -> bool:
@@ -37,22 +57,28 @@ def _not_ready(error: AwsError) -> bool:
 
 
 class FunctionWriter:
-    def __init__(self, clients: Clients, *, region: str, account: str, sleep: Sleep) -> None:
+    def __init__(self, clients: Clients, *, region: str, account: str, pacing: Pacing) -> None:
         self.c = clients
         self.region = region
         self.account = account
-        self.sleep = sleep
+        self.pacing = pacing
 
     def _retry(
-        self, name: str, call: Callable[[], T], transient: Callable[[AwsError], bool] = _not_ready
+        self,
+        function: Function,
+        call: Callable[[], T],
+        transient: Callable[[AwsError], bool] = _not_ready,
     ) -> T:
-        return retrying(call, transient, self.sleep, service="lambda", resource=name)
+        try:
+            return retrying(call, transient, self.pacing, service="lambda", resource=function.name)
+        except AwsError as error:
+            raise role_hint(error, function.role_arn, _LAMBDA_PRINCIPAL) from error
 
     def create(self, function: Function) -> None:
         name = function.name
         code = self._code(function, "lambda:CreateFunction")
         response = self._retry(
-            name,
+            function,
             lambda: self.c.lambda_.create_function(
                 FunctionName=name,
                 Runtime=_runtime(function.runtime),
@@ -68,11 +94,8 @@ class FunctionWriter:
                 Publish=False,
             ),
         )
-        if response.get("State") == _PENDING:
-            with translated("lambda", name):
-                self.c.lambda_.get_waiter("function_active").wait(
-                    FunctionName=name, WaiterConfig=_WAIT
-                )
+        if response.get(_STATE.key) == _STATE.pending:
+            self._wait(name, _STATE)
 
     def update(self, before: Function, after: Function) -> None:
         name = after.name
@@ -81,7 +104,7 @@ class FunctionWriter:
             self._wait_updated(
                 name,
                 self._retry(
-                    name,
+                    after,
                     lambda: self.c.lambda_.update_function_code(FunctionName=name, ZipFile=code),
                     update_in_progress,
                 ),
@@ -90,7 +113,7 @@ class FunctionWriter:
             self._wait_updated(
                 name,
                 self._retry(
-                    name,
+                    after,
                     lambda: self.c.lambda_.update_function_configuration(
                         FunctionName=name,
                         Runtime=_runtime(after.runtime),
@@ -116,7 +139,7 @@ class FunctionWriter:
         name = function.name
         try:
             self._retry(
-                name,
+                function,
                 lambda: self.c.lambda_.delete_function(FunctionName=name),
                 update_in_progress,
             )
@@ -124,11 +147,36 @@ class FunctionWriter:
             return
 
     def _wait_updated(self, name: str, response: FunctionConfigurationResponseTypeDef) -> None:
-        if response.get("LastUpdateStatus") == _IN_PROGRESS:
+        if response.get(_UPDATE.key) == _UPDATE.pending:
+            self._wait(name, _UPDATE)
+
+    def _wait(self, name: str, watched: _Status) -> None:
+        """Poll the function's configuration until the change is no longer pending (as
+        botocore's waiters do, but stopping at once when the apply is interrupted)."""
+        action = "lambda:GetFunctionConfiguration"
+        pending = watched.pending
+        for _ in range(_WAIT_ATTEMPTS):
             with translated("lambda", name):
-                self.c.lambda_.get_waiter("function_updated").wait(
-                    FunctionName=name, WaiterConfig=_WAIT
+                config = self.c.lambda_.get_function_configuration(FunctionName=name)
+            status = config.get(watched.key)
+            if status == watched.failed:
+                why = config.get(watched.reason) or "no reason given"
+                raise AwsError(
+                    action,
+                    f"function {name}: {watched.key} {status}: {why}",
+                    "fix what the reason names, then apply again",
+                    resource=name,
                 )
+            if status != pending:
+                return
+            if self.pacing.pause(_WAIT_SECONDS):
+                raise Interrupted(action, f"interrupted while {name} was {status}", resource=name)
+        raise AwsError(
+            action,
+            f"function {name} still {pending} after {_WAIT_ATTEMPTS * _WAIT_SECONDS:.0f}s",
+            "AWS did not reach the expected state; run the command again",
+            resource=name,
+        )
 
     def _code(self, function: Function, action: str) -> bytes:
         """The zip to upload, checked against the hash the plan was made with."""
@@ -160,9 +208,9 @@ class FunctionWriter:
 
 
 class PermissionWriter:
-    def __init__(self, clients: Clients, *, sleep: Sleep) -> None:
+    def __init__(self, clients: Clients, *, pacing: Pacing) -> None:
         self.c = clients
-        self.sleep = sleep
+        self.pacing = pacing
 
     def create(self, permission: Permission) -> None:
         def add() -> object:
@@ -181,13 +229,39 @@ class PermissionWriter:
                 Principal=permission.principal,
             )
 
-        retrying(
-            add,
-            update_in_progress,
-            self.sleep,
-            service="lambda",
-            resource=permission.key_name,
-        )
+        try:
+            retrying(
+                add,
+                update_in_progress,
+                self.pacing,
+                service="lambda",
+                resource=permission.key_name,
+            )
+        except Conflict as error:
+            if "already exist" not in str(error).lower():
+                raise
+            # The reader does not own a statement on a function the catalogue does not own
+            # until the rule it names exists, so an apply that stopped between the two phases
+            # leaves one to create again: exactly the one wanted is done, anything else is not
+            # sched's to replace.
+            if permission in self._statements(permission):
+                return
+            raise Conflict(
+                error.action,
+                error.message.removeprefix(f"{error.action}: "),
+                f"statement {permission.statement_id} of {permission.function} is not one "
+                "this catalogue made; remove it, or rename the job",
+                code=error.code,
+                resource=error.resource,
+            ) from error
+
+    def _statements(self, permission: Permission) -> list[Permission]:
+        try:
+            with translated("lambda", permission.key_name):
+                policy = self.c.lambda_.get_policy(FunctionName=permission.function)["Policy"]
+        except NotFound:
+            return []
+        return permissions_from_policy(policy, permission.function)
 
     def update(self, before: Permission, after: Permission) -> None:
         # No API changes a statement (every field is in `Permission.replace_on`).
@@ -201,7 +275,7 @@ class PermissionWriter:
                     FunctionName=permission.function, StatementId=permission.statement_id
                 ),
                 update_in_progress,
-                self.sleep,
+                self.pacing,
                 service="lambda",
                 resource=permission.key_name,
             )

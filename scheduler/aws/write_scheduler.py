@@ -5,6 +5,7 @@ UpdateSchedule replaces a schedule's whole definition, so an update sends every 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from scheduler import naming
@@ -16,8 +17,8 @@ from scheduler.aws.convert import (
     tag_changes,
 )
 from scheduler.aws.errors import translated
-from scheduler.aws.retry import Sleep, retrying, role_not_ready
-from scheduler.ports import NotFound
+from scheduler.aws.retry import Pacing, retrying, role_hint, role_not_ready
+from scheduler.ports import AwsError, NotFound
 from scheduler.resources import Schedule, ScheduleGroup
 
 if TYPE_CHECKING:
@@ -54,13 +55,26 @@ class ScheduleGroupWriter:
             return
 
 
+# The service that assumes a schedule's role to invoke its target.
+_SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"
+
+
 class ScheduleWriter:
-    def __init__(self, clients: Clients, *, sleep: Sleep) -> None:
+    def __init__(self, clients: Clients, *, pacing: Pacing) -> None:
         self.c = clients
-        self.sleep = sleep
+        self.pacing = pacing
+
+    def _retry(self, schedule: Schedule, call: Callable[[], object]) -> None:
+        try:
+            retrying(
+                call, role_not_ready, self.pacing, service="scheduler", resource=schedule.key_name
+            )
+        except AwsError as error:
+            raise role_hint(error, schedule.role_arn, _SCHEDULER_PRINCIPAL) from error
 
     def create(self, schedule: Schedule) -> None:
-        retrying(
+        self._retry(
+            schedule,
             lambda: self.c.scheduler.create_schedule(
                 Name=schedule.name,
                 GroupName=schedule.group,
@@ -71,14 +85,11 @@ class ScheduleWriter:
                 FlexibleTimeWindow=flexible_window_to_aws(schedule),
                 Target=schedule_target_to_aws(schedule),
             ),
-            role_not_ready,
-            self.sleep,
-            service="scheduler",
-            resource=schedule.key_name,
         )
 
     def update(self, before: Schedule, after: Schedule) -> None:
-        retrying(
+        self._retry(
+            after,
             lambda: self.c.scheduler.update_schedule(
                 Name=after.name,
                 GroupName=after.group,
@@ -89,10 +100,6 @@ class ScheduleWriter:
                 FlexibleTimeWindow=flexible_window_to_aws(after),
                 Target=schedule_target_to_aws(after),
             ),
-            role_not_ready,
-            self.sleep,
-            service="scheduler",
-            resource=after.key_name,
         )
 
     def delete(self, schedule: Schedule) -> None:

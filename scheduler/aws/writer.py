@@ -5,11 +5,10 @@ Thread-safe: the writers share boto3 clients (thread-safe) and keep no other sta
 
 from __future__ import annotations
 
-import time
 from typing import assert_never
 
 from scheduler.aws.clients import Clients
-from scheduler.aws.retry import Sleep
+from scheduler.aws.retry import DELAYS, Pacing, Sleep
 from scheduler.aws.write_events import RuleWriter, TargetWriter
 from scheduler.aws.write_iam import RoleWriter
 from scheduler.aws.write_lambda import FunctionWriter, PermissionWriter
@@ -27,19 +26,39 @@ from scheduler.resources import (
 
 
 class AwsResourceWriter:
-    """`ResourceWriter` over boto3 clients. `sleep` paces the retries of changes AWS is not
-    ready for yet (IAM propagation); tests pass one that does not wait."""
+    """`ResourceWriter` over boto3 clients, and interruptible (see `apply.Interruptible`).
+
+    Changes AWS is not ready for yet (IAM propagation, a function busy updating) are tried again
+    after each of `delays` (none: one attempt, for an endpoint with nothing to wait for, like
+    moto); `sleep` replaces the waiting (tests pass one that does not wait). `interrupt()` cuts
+    every pause short: the changes waiting fail as `Interrupted`.
+    """
 
     def __init__(
-        self, clients: Clients, *, region: str, account: str, sleep: Sleep = time.sleep
+        self,
+        clients: Clients,
+        *,
+        region: str,
+        account: str,
+        sleep: Sleep | None = None,
+        delays: tuple[float, ...] = DELAYS,
     ) -> None:
+        self.pacing = Pacing(delays, sleep)
         self.roles = RoleWriter(clients)
-        self.functions = FunctionWriter(clients, region=region, account=account, sleep=sleep)
-        self.permissions = PermissionWriter(clients, sleep=sleep)
+        self.functions = FunctionWriter(clients, region=region, account=account, pacing=self.pacing)
+        self.permissions = PermissionWriter(clients, pacing=self.pacing)
         self.rules = RuleWriter(clients, region=region, account=account)
         self.targets = TargetWriter(clients)
         self.groups = ScheduleGroupWriter(clients, region=region, account=account)
-        self.schedules = ScheduleWriter(clients, sleep=sleep)
+        self.schedules = ScheduleWriter(clients, pacing=self.pacing)
+
+    def interrupt(self) -> None:
+        """Stop waiting: pauses end now, and the changes in them fail as interrupted."""
+        self.pacing.stop.set()
+
+    def resume(self) -> None:
+        """Wait again as usual (a new apply after an interrupted one)."""
+        self.pacing.stop.clear()
 
     def create(self, resource: Resource) -> None:
         match resource:

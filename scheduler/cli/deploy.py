@@ -150,7 +150,12 @@ def _execute(planned: Planned, aws: AwsContext) -> int:
             click.echo(report.progress_line(change, status))
 
     click.echo("")
-    result = apply_plan(planned.plan, aws.writer, on_progress=on_progress)
+    result = apply_plan(
+        planned.plan,
+        aws.writer,
+        on_progress=on_progress,
+        on_interrupt=lambda running: click.echo(report.interrupted_line(running), err=True),
+    )
     click.echo("")
     summary = report.result_summary(result, seconds=time.monotonic() - started)
     click.echo(summary, err=not result.ok)

@@ -132,6 +132,13 @@ def progress_line(change: Change, status: str) -> str:
     return f"{status:>8}  {change}"
 
 
+def interrupted_line(running: int) -> str:
+    """What apply's `on_interrupt` says: Ctrl-C was seen, and what apply still waits for."""
+    if running == 0:
+        return "interrupted; no change was running"
+    return f"interrupted; waiting for {running} running change(s)"
+
+
 def result_summary(result: ApplyResult, *, seconds: float) -> str:
     """What was done, what failed (and why) and what was skipped: the user's next step."""
     lines = []

@@ -1,5 +1,6 @@
 """End to end: the real `sched` process applies the example to a moto server on 127.0.0.1,
-boto3 reads back what it created, and a second plan reports no changes."""
+boto3 reads back what it created, and a second plan reports no changes. The server is shared;
+each test starts from an empty one and its own copy of the example, so any runs alone."""
 
 from __future__ import annotations
 
@@ -57,9 +58,13 @@ def endpoint() -> Iterator[str]:
         server.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("project")
+@pytest.fixture
+def project(endpoint: str, tmp_path: Path) -> Path:
+    """A copy of the example, against a server emptied of what earlier tests created."""
+    reset = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+    urllib.request.urlopen(reset, timeout=30).close()
+    folder = tmp_path / "project"
+    folder.mkdir()
     shutil.copy(ROOT / "jobs.yaml", folder / "jobs.yaml")
     shutil.copytree(ROOT / "jobs", folder / "jobs")
     return folder
@@ -132,7 +137,10 @@ def test_apply_creates_the_example_then_plan_is_empty(endpoint: str, project: Pa
 def test_an_unmanaged_rule_with_the_same_prefix_survives_a_prune(
     endpoint: str, project: Path
 ) -> None:
+    first = sched(project, endpoint, "apply", "jobs.yaml", "--yes")
+    assert first.returncode == 0, first.stdout + first.stderr
     events = client(endpoint, "events")
+    assert "acme-ops-tmp-cleanup" in {r["Name"] for r in events.list_rules()["Rules"]}
     events.put_rule(Name="acme-ops-handmade", ScheduleExpression="rate(1 day)")
     text = (project / "jobs.yaml").read_text()
     start = text.index("  tmp-cleanup:")

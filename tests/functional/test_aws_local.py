@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,7 @@ from aws_support import (
     write_catalogue,
 )
 
-from scheduler import local
+from scheduler import app, local
 from scheduler.apply import apply_plan
 from scheduler.aws import connect, reset_local
 from scheduler.plan import make_plan
@@ -204,3 +205,58 @@ def test_each_request_is_answered_once(tmp_path: Path) -> None:
         events = logs.get_log_events(logGroupName="g", logStreamName="s")["events"]
 
     assert [e["message"] for e in events] == ["m"]
+
+
+BESIDE = """\
+catalogue: acme
+jobs:
+  tick:
+    schedule: rate(1 hour)
+    expected_runtime: 1m
+    handler: h.py:main
+"""
+
+
+def test_a_handler_beside_the_catalogue_plans_nothing_after_apply(tmp_path: Path) -> None:
+    # The handler's folder is the project's: local state and builds under .sched/, a git
+    # checkout, environments, secrets.
+    (tmp_path / "h.py").write_text("def main(event, context):\n    return 1\n")
+    path = tmp_path / "jobs.yaml"
+    path.write_text(BESIDE)
+    for folder in (".git", ".venv", "venv", "node_modules", "__pycache__", "lib"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "x.py").write_text("X = 1\n")
+    (tmp_path / ".env").write_text("SECRET=1\n")
+    catalogue = load_catalogue(path)
+    connection = app.Connection(local=True)
+
+    with app.connect(connection, path) as aws:
+        planned = app.plan(catalogue, aws)
+        assert apply_plan(planned.plan, aws.writer).ok
+    with app.connect(connection, path) as aws:
+        assert app.plan(catalogue, aws).plan.pending == ()
+
+    with zipfile.ZipFile(app.state_dir(path) / "build" / "tick.zip") as archive:
+        assert archive.namelist() == ["h.py", "jobs.yaml", "lib/x.py", "sched_runtime.py"]
+
+
+def test_a_role_that_does_not_exist_fails_at_once_and_says_what_it_needs(
+    tmp_path: Path,
+) -> None:
+    role = "arn:aws:iam::123456789012:role/missing"
+    (tmp_path / "h.py").write_text("def main(event, context):\n    return 1\n")
+    path = tmp_path / "jobs.yaml"
+    path.write_text(BESIDE + f"    role: {role}\n")
+    catalogue = load_catalogue(path)
+    started = time.monotonic()
+
+    with app.connect(app.Connection(local=True), path) as aws:
+        result = apply_plan(app.plan(catalogue, aws).plan, aws.writer)
+
+    # moto has no IAM propagation to wait for: no retries (they would take 39 s).
+    assert time.monotonic() - started < 10
+    assert [str(f.change) for f in result.failed] == ["create function acme-tick"]
+    error = result.failed[0].error
+    assert getattr(error, "hint", "").startswith(
+        f"role {role} must exist and trust lambda.amazonaws.com"
+    )

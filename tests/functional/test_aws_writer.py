@@ -1,12 +1,15 @@
 """The writer's contract against moto: create of an existing resource conflicts, delete of a
 missing one succeeds, updates converge to exactly the desired resource, a role IAM has not yet
-propagated is retried."""
+propagated is retried, and an interrupt ends every wait at once."""
 
 from __future__ import annotations
 
 import base64
 import hashlib
 import io
+import json
+import threading
+import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -21,9 +24,10 @@ from moto import mock_aws
 from scheduler import naming
 from scheduler.aws.clients import Clients, client_config
 from scheduler.aws.reader import AwsStateReader
+from scheduler.aws.retry import Interrupted
 from scheduler.aws.writer import AwsResourceWriter
 from scheduler.local import provide_managed_policies
-from scheduler.ports import Conflict, InvalidRequest, ReadScope
+from scheduler.ports import AwsError, Conflict, InvalidRequest, ReadScope
 from scheduler.resources import (
     DeployedState,
     Function,
@@ -156,9 +160,32 @@ PERMISSION = Permission(
 )
 
 
+def _policy(*statements: Permission) -> dict[str, str]:
+    return {
+        "Policy": json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": p.statement_id,
+                        "Effect": "Allow",
+                        "Principal": {"Service": p.principal},
+                        "Action": p.action,
+                        "Resource": FUNCTION_ARN,
+                        "Condition": {"ArnLike": {"AWS:SourceArn": p.source_arn}},
+                    }
+                    for p in statements
+                ],
+            }
+        ),
+        "RevisionId": "1",
+    }
+
+
 def test_an_existing_statement_conflicts_at_once(
     writer: AwsResourceWriter, clients: Clients, sleeps: Sleeps
 ) -> None:
+    hand_made = replace(PERMISSION, source_arn=naming.rule_arn(REGION, ACCOUNT, "elsewhere"))
     with Stubber(clients.lambda_) as stub:
         stub.add_client_error(
             "add_permission",
@@ -166,10 +193,37 @@ def test_an_existing_statement_conflicts_at_once(
             "The statement id (acme-job) provided already exists.",
             409,
         )
-        with pytest.raises(Conflict):
+        stub.add_response("get_policy", _policy(hand_made), {"FunctionName": "acme-job"})
+        with pytest.raises(Conflict) as raised:
             writer.create(PERMISSION)
 
     assert sleeps.pauses == []
+    assert raised.value.message == (
+        "lambda:AddPermission: conflict (acme-job/acme-job): "
+        "The statement id (acme-job) provided already exists."
+    )
+    assert raised.value.hint == (
+        "statement acme-job of acme-job is not one this catalogue made; remove it, or rename "
+        "the job"
+    )
+
+
+def test_an_existing_statement_exactly_as_wanted_is_already_done(
+    writer: AwsResourceWriter, clients: Clients
+) -> None:
+    # An apply that stopped after the permission and before its rule leaves such a statement,
+    # which the reader cannot prove owned until the rule exists.
+    other = replace(PERMISSION, statement_id="other")
+    with Stubber(clients.lambda_) as stub:
+        stub.add_client_error(
+            "add_permission",
+            "ResourceConflictException",
+            "The statement id (acme-job) provided already exists.",
+            409,
+        )
+        stub.add_response("get_policy", _policy(other, PERMISSION), {"FunctionName": "acme-job"})
+        writer.create(PERMISSION)
+        stub.assert_no_pending_responses()
 
 
 def test_a_function_busy_with_an_update_is_retried(
@@ -234,6 +288,137 @@ def test_a_role_that_never_appears_fails_after_the_retries(
     assert sleeps.pauses == [1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0]
     assert raised.value.action == "lambda:CreateFunction"
     assert "cannot be assumed" in raised.value.message
+    assert raised.value.hint == (
+        f"role {ROLE_ARN} must exist and trust lambda.amazonaws.com (a trust policy letting "
+        "lambda.amazonaws.com call sts:AssumeRole); create it or fix `role:`, then apply again"
+    )
+
+
+def test_without_delays_a_missing_role_fails_at_the_first_attempt(
+    clients: Clients, sleeps: Sleeps, tmp_path: Path
+) -> None:
+    writer = AwsResourceWriter(clients, region=REGION, account=ACCOUNT, sleep=sleeps, delays=())
+
+    with pytest.raises(InvalidRequest) as raised:
+        writer.create(_function(tmp_path))
+
+    assert sleeps.pauses == []
+    assert raised.value.hint.startswith(f"role {ROLE_ARN} must exist and trust lambda")
+
+
+def test_an_interrupt_during_a_pause_fails_the_change_as_interrupted(
+    clients: Clients, tmp_path: Path
+) -> None:
+    sleeps = Sleeps()
+    writer = AwsResourceWriter(clients, region=REGION, account=ACCOUNT, sleep=sleeps)
+    sleeps.on_first = writer.interrupt
+
+    with pytest.raises(Interrupted) as raised:
+        writer.create(_function(tmp_path))
+
+    assert sleeps.pauses == [1.0]
+    assert raised.value.action == "lambda:CreateFunction"
+    assert raised.value.message.startswith(
+        "lambda:CreateFunction: interrupted while waiting to try again after: rejected (acme-job)"
+    )
+    writer.resume()
+    sleeps.on_first = None
+    sleeps.pauses.clear()
+    with pytest.raises(InvalidRequest):
+        writer.create(_function(tmp_path))
+    assert len(sleeps.pauses) == 7
+
+
+def test_an_interrupt_cuts_a_real_pause_short(clients: Clients, tmp_path: Path) -> None:
+    writer = AwsResourceWriter(clients, region=REGION, account=ACCOUNT)
+    pressed = threading.Timer(0.3, writer.interrupt)
+    started = time.monotonic()
+    pressed.start()
+    try:
+        with pytest.raises(Interrupted):
+            writer.create(_function(tmp_path))
+    finally:
+        pressed.cancel()
+
+    # Uninterrupted, the retries of a role that never appears wait 39 s.
+    assert time.monotonic() - started < 10
+
+
+def _created_pending(stub: Stubber, *states: dict[str, str]) -> None:
+    stub.add_response("create_function", {"FunctionName": "acme-job", "State": "Pending"})
+    for state in states:
+        stub.add_response("get_function_configuration", state, {"FunctionName": "acme-job"})
+
+
+def test_a_pending_function_is_waited_for_until_it_is_active(
+    writer: AwsResourceWriter, clients: Clients, sleeps: Sleeps, tmp_path: Path
+) -> None:
+    with Stubber(clients.lambda_) as stub:
+        _created_pending(stub, {"State": "Pending"}, {"State": "Pending"}, {"State": "Active"})
+        writer.create(_function(tmp_path))
+        stub.assert_no_pending_responses()
+
+    assert sleeps.pauses == [1.0, 1.0]
+
+
+def test_a_function_that_fails_to_become_active_says_why(
+    writer: AwsResourceWriter, clients: Clients, tmp_path: Path
+) -> None:
+    with Stubber(clients.lambda_) as stub:
+        _created_pending(stub, {"State": "Failed", "StateReason": "subnet gone"})
+        with pytest.raises(AwsError) as raised:
+            writer.create(_function(tmp_path))
+
+    assert raised.value.message == (
+        "lambda:GetFunctionConfiguration: function acme-job: State Failed: subnet gone"
+    )
+
+
+def test_an_interrupt_ends_the_wait_for_a_pending_function(
+    clients: Clients, tmp_path: Path
+) -> None:
+    sleeps = Sleeps()
+    writer = AwsResourceWriter(clients, region=REGION, account=ACCOUNT, sleep=sleeps)
+    sleeps.on_first = writer.interrupt
+    with Stubber(clients.lambda_) as stub:
+        _created_pending(stub, {"State": "Pending"})
+        with pytest.raises(Interrupted) as raised:
+            writer.create(_function(tmp_path))
+
+    assert sleeps.pauses == [1.0]
+    assert raised.value.message == (
+        "lambda:GetFunctionConfiguration: interrupted while acme-job was Pending"
+    )
+
+
+def test_a_schedule_whose_role_cannot_be_assumed_says_what_the_role_needs(
+    clients: Clients,
+) -> None:
+    writer = AwsResourceWriter(clients, region=REGION, account=ACCOUNT, delays=())
+    schedule = Schedule(
+        group="acme",
+        name="acme-job",
+        expression="rate(1 hour)",
+        timezone="UTC",
+        target_arn=FUNCTION_ARN,
+        role_arn=ROLE_ARN,
+        input="{}",
+        retry_policy=RetryPolicy(2, 86400),
+    )
+    with Stubber(clients.scheduler) as stub:
+        stub.add_client_error(
+            "create_schedule",
+            "ValidationException",
+            "The execution role you provide must allow AWS EventBridge Scheduler to assume the "
+            "role.",
+            400,
+        )
+        with pytest.raises(InvalidRequest) as raised:
+            writer.create(schedule)
+
+    assert raised.value.hint.startswith(
+        f"role {ROLE_ARN} must exist and trust scheduler.amazonaws.com"
+    )
 
 
 def test_a_function_update_converges(

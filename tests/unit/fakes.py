@@ -3,7 +3,8 @@
 It keeps the writer contract (create of an existing resource conflicts, delete of a missing one
 succeeds), the dependencies AWS enforces (a target needs its rule, a schedule its group, a
 function its role, a rule cannot be deleted while it has targets) and the reader contract (only
-owned resources are read back).
+owned resources are read back). `InterruptibleCloud` is one whose changes can wait, like the AWS
+writer's retries, until apply interrupts it.
 """
 
 from __future__ import annotations
@@ -105,7 +106,18 @@ class FakeCloud:
 
     def read(self, scope: ReadScope) -> DeployedState:
         with self._lock:
-            return ResourceState.of(r for r in self.resources.values() if _owned(r, scope))
+            owned = [r for r in self.resources.values() if _owned(r, scope)]
+        rules = {
+            naming.rule_arn(scope.region, scope.account, r.name)
+            for r in owned
+            if isinstance(r, Rule)
+        }
+        functions = {r.name for r in owned if isinstance(r, Function)}
+        return ResourceState.of(
+            r
+            for r in owned
+            if not isinstance(r, Permission) or r.source_arn in rules or r.function in functions
+        )
 
     # ResourceWriter
 
@@ -168,6 +180,28 @@ class FakeCloud:
             raise InvalidRequest("create", f"{missing} does not exist")
 
 
+class InterruptibleCloud(FakeCloud):
+    """A FakeCloud that apply can interrupt: `stop` is set by `interrupt()`, cleared by
+    `resume()`; `before_call` may wait on it as the AWS writer's retries do."""
+
+    def __init__(
+        self,
+        resources: Iterable[Resource] = (),
+        *,
+        before_call: Callable[[str, Resource], None] | None = None,
+    ) -> None:
+        super().__init__(resources, before_call=before_call)
+        self.stop = threading.Event()
+        self.resumed = 0
+
+    def interrupt(self) -> None:
+        self.stop.set()
+
+    def resume(self) -> None:
+        self.resumed += 1
+        self.stop.clear()
+
+
 def _owned(resource: Resource, scope: ReadScope) -> bool:
     catalogue = scope.catalogue
     match resource:
@@ -178,4 +212,5 @@ def _owned(resource: Resource, scope: ReadScope) -> bool:
         case Target():
             return resource.rule.startswith(naming.owned_prefix(catalogue))
         case Permission():
+            # And on an owned function or naming an owned rule (checked in `read`).
             return resource.statement_id.startswith(naming.owned_prefix(catalogue))

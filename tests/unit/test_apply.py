@@ -7,15 +7,16 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 import pytest
-from fakes import ACCOUNT, REGION, FakeCloud, execution_role, job_resources
+from fakes import ACCOUNT, REGION, FakeCloud, InterruptibleCloud, execution_role, job_resources
 
 from scheduler.apply import ApplyResult, Progress, apply_plan
 from scheduler.plan import Action, Change, make_plan
-from scheduler.ports import AccessDenied, ReadScope
+from scheduler.ports import AccessDenied, AwsError, ReadScope
 from scheduler.resources import (
     DesiredState,
     Function,
     Permission,
+    Resource,
     ResourceKind,
     ResourceState,
 )
@@ -227,6 +228,59 @@ def test_ctrl_c_stops_new_work_and_returns_what_happened() -> None:
     assert result.failed == ()
     assert len(result.skipped) == 6
     assert make_plan(DESIRED, cloud.read(SCOPE)).count(Action.CREATE) == 6
+
+
+def test_ctrl_c_interrupts_the_writer_and_says_how_many_changes_are_still_running() -> None:
+    waiting = threading.Event()
+
+    def retry_pause(operation: str, resource: Resource) -> None:
+        # Function a waits as a retry of the AWS writer does, until interrupted.
+        if isinstance(resource, Function) and resource.name == "acme-a":
+            waiting.set()
+            if cloud.stop.wait(10):
+                raise AwsError("lambda:CreateFunction", "interrupted")
+
+    cloud = InterruptibleCloud(before_call=retry_pause)
+    told: list[int] = []
+
+    def press(change: Change, status: str) -> None:
+        if status == Progress.STARTED and str(change) == "create function acme-b":
+            assert waiting.wait(10)
+            raise KeyboardInterrupt
+
+    result = apply_plan(
+        make_plan(DESIRED, cloud.read(SCOPE)),
+        cloud,
+        on_progress=press,
+        on_interrupt=told.append,
+        concurrency=8,
+    )
+
+    assert told == [1]
+    assert cloud.stop.is_set()
+    assert result.interrupted
+    assert _names(result.done) == ["create role acme-sched-exec"]
+    assert [str(f.change) for f in result.failed] == ["create function acme-a"]
+    assert _names(result.skipped) == [
+        "create function acme-b",
+        "create permission acme-a/acme-a",
+        "create permission acme-b/acme-b",
+        "create rule acme-a",
+        "create rule acme-b",
+        "create target acme-a/sched",
+        "create target acme-b/sched",
+    ]
+    assert ("create", FUNCTION_B) not in cloud.calls
+
+
+def test_an_apply_resumes_a_writer_an_earlier_apply_interrupted() -> None:
+    cloud = InterruptibleCloud()
+    cloud.interrupt()
+
+    result = apply_plan(make_plan(DESIRED, cloud.read(SCOPE)), cloud)
+
+    assert result.ok
+    assert cloud.resumed == 1 and not cloud.stop.is_set()
 
 
 def test_what_the_catalogue_does_not_own_is_never_deleted() -> None:

@@ -105,6 +105,44 @@ def test_a_code_change_changes_the_hash(catalogue: Path, runtime: Path, tmp_path
     assert len({before, after_code, after_runtime}) == 3
 
 
+def test_what_is_not_the_jobs_code_is_left_out_and_the_hash_stays_put(
+    catalogue: Path, runtime: Path
+) -> None:
+    folder = catalogue / "jobs" / "log_backup"
+    _, before = _build(catalogue, runtime, folder / "out")
+    for name in (".sched/local", ".git/objects", ".venv/lib", "venv/bin", "node_modules/x"):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "file.py").write_text("not the job's code\n")
+    (folder / "lib" / ".cache").mkdir()
+    (folder / "lib" / ".cache" / "c.py").write_text("cache\n")
+    (folder / "lib" / "node_modules").mkdir()
+    (folder / "lib" / "node_modules" / "m.js").write_text("module\n")
+    (folder / ".env").write_text("SECRET=1\n")
+    (folder / "lib" / ".hidden.py").write_text("hidden\n")
+
+    _, after = _build(catalogue, runtime, folder / "out")
+
+    # The zip of the first build sits in `out/` now, and would be zipped in the second.
+    assert after == before
+    with zipfile.ZipFile(folder / "out" / "log-backup.zip") as archive:
+        assert archive.namelist() == ["handler.py", "lib/util.py", "sched_runtime.py"]
+
+
+def test_installed_dependencies_keep_their_dot_files(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    (catalogue / "jobs" / "log_backup" / "requirements.txt").write_text("dep==1\n")
+
+    def pip(requirements: Path, target: Path, python: str) -> None:
+        (target / "dep" / ".data").mkdir(parents=True)
+        (target / "dep" / ".data" / "table.json").write_text("{}\n")
+
+    build_package(JOB, catalogue, runtime, tmp_path / "build", pip=pip)
+
+    with zipfile.ZipFile(tmp_path / "build" / "log-backup.zip") as archive:
+        assert "dep/.data/table.json" in archive.namelist()
+
+
 class FakePip:
     """Records calls and writes a fake installed distribution into the target."""
 
