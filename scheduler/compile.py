@@ -15,6 +15,7 @@ from typing import Any, assert_never
 from scheduler import limits, naming
 from scheduler.catalogue.model import Backend, Catalogue, Compute, Job
 from scheduler.errors import CatalogueInvalid
+from scheduler.event_shape import Placeholder, input_template, job_event
 from scheduler.package import RUNTIME_MODULE, PackageRef
 from scheduler.resources import (
     DesiredState,
@@ -57,7 +58,9 @@ ENV_EVENT_ID = "SCHED_EVENT_ID"
 # A rule target's constant Input would replace the event, losing its scheduled time, so rule
 # targets get an input transformer. Unquoted placeholders are filled as JSON values (strings
 # quoted by EventBridge): https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html
-EVENT_PATHS = pairs({"time": "$.time", "id": "$.id"})
+EVENT_TIME = Placeholder("time")
+EVENT_ID = Placeholder("id")
+EVENT_PATHS = pairs({EVENT_TIME.name: "$.time", EVENT_ID.name: "$.id"})
 # Scheduler substitutes these keywords as plain text, so they sit inside JSON strings:
 # https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-context-attributes.html
 SCHEDULER_TIME = "<aws.scheduler.scheduled-time>"
@@ -319,14 +322,6 @@ def _retry_policy(job: Job) -> RetryPolicy:
     )
 
 
-def _template_literal(value: object) -> str:
-    """JSON for a constant inside an input template. `<` and `>` cannot be escaped in templates
-    and would read as placeholders, so they become JSON unicode escapes (they only occur in
-    strings)."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e")
-
-
 def _checked_template(job: Job, template: str) -> InputTransformer:
     if len(template) > limits.EVENTBRIDGE_TARGET_INPUT_MAX:
         raise CompileError(
@@ -338,33 +333,38 @@ def _checked_template(job: Job, template: str) -> InputTransformer:
 
 
 def _rule_input(job: Job) -> InputTransformer:
-    sched = f'{{"job":{_template_literal(job.name)},"scheduled_time":<time>,"event_id":<id>}}'
-    return _checked_template(
-        job, f'{{"sched":{sched},"input":{_template_literal(job.input or {})}}}'
+    event = job_event(
+        Backend.RULES,
+        job=job.name,
+        job_input=job.input,
+        scheduled_time=EVENT_TIME,
+        trigger_id=EVENT_ID,
     )
+    return _checked_template(job, input_template(event))
 
 
 def _container_input(job: Job, container: str) -> InputTransformer:
     """ECS targets take their input as task overrides: the job input travels as environment."""
     environment = [
-        f'{{"name":"{ENV_JOB}","value":{_template_literal(job.name)}}}',
-        f'{{"name":"{ENV_SCHEDULED_TIME}","value":<time>}}',
-        f'{{"name":"{ENV_EVENT_ID}","value":<id>}}',
-        f'{{"name":"{ENV_INPUT}","value":{_template_literal(canonical_json(job.input or {}))}}}',
+        {"name": ENV_JOB, "value": job.name},
+        {"name": ENV_SCHEDULED_TIME, "value": EVENT_TIME},
+        {"name": ENV_EVENT_ID, "value": EVENT_ID},
+        {"name": ENV_INPUT, "value": canonical_json(job.input or {})},
     ]
-    name = _template_literal(container)
-    override = f'{{"name":{name},"environment":[{",".join(environment)}]}}'
-    return _checked_template(job, f'{{"containerOverrides":[{override}]}}')
+    override = {"name": container, "environment": environment}
+    return _checked_template(job, input_template({"containerOverrides": [override]}))
 
 
 def _scheduler_input(job: Job) -> str:
-    sched = {
-        "job": job.name,
-        "scheduled_time": SCHEDULER_TIME,
-        "execution_id": SCHEDULER_EXECUTION_ID,
-        "attempt": SCHEDULER_ATTEMPT,
-    }
-    return canonical_json({"sched": sched, "input": job.input or {}})
+    event = job_event(
+        Backend.SCHEDULER,
+        job=job.name,
+        job_input=job.input,
+        scheduled_time=SCHEDULER_TIME,
+        trigger_id=SCHEDULER_EXECUTION_ID,
+        attempt=SCHEDULER_ATTEMPT,
+    )
+    return canonical_json(event)
 
 
 def _task_definition_resources(arn: str) -> tuple[str, ...]:

@@ -19,8 +19,10 @@ When `duration_ms > expected_runtime_ms`, a second line follows:
 Environment read by `handler`: SCHED_JOB, SCHED_CATALOGUE, SCHED_HANDLER (`module.function`,
 importable from the zip root; `module:function` also works), SCHED_EXPECTED_RUNTIME_MS.
 Events: `{"sched": {...}, "input": {...}}` from a rule's InputTransformer (`event_id`) or from
-EventBridge Scheduler (`execution_id`, `attempt`); anything else is a manual invoke whose whole
-event is the input. Failures are logged, then re-raised so that Lambda records them and retries.
+EventBridge Scheduler (`execution_id`, `attempt`); `"manual": true` in the sched block marks a run
+sched started by hand (`sched run`, `sched trigger`), logged as `manual` with its scheduled time;
+anything else is a manual invoke whose whole event is the input. Failures are logged, then
+re-raised so that Lambda records them and retries.
 """
 
 from __future__ import annotations
@@ -117,8 +119,9 @@ def read_event(event: Any) -> tuple[Any, Invocation]:
         when = meta.get("scheduled_time")
         is_scheduler = "execution_id" in meta
         trigger_id = meta.get("execution_id") if is_scheduler else meta.get("event_id")
+        kind = "scheduler" if is_scheduler else "rule"
         return payload, Invocation(
-            kind="scheduler" if is_scheduler else "rule",
+            kind="manual" if meta.get("manual") is True else kind,
             job=meta.get("job") if isinstance(meta.get("job"), str) else None,
             scheduled_time=parse_time(when),
             scheduled_time_text=when if isinstance(when, str) else None,
@@ -128,9 +131,18 @@ def read_event(event: Any) -> tuple[Any, Invocation]:
     return event, Invocation("manual", None, None, None, None, None)
 
 
+def utc_from_ms(ms: float) -> datetime:
+    """Milliseconds since the epoch (a log event's timestamp) as an aware UTC datetime."""
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
+def iso_ms(when: datetime) -> str:
+    """`2026-11-23T02:00:01.123Z`: UTC, milliseconds (truncated), `Z`."""
+    return when.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def _iso(seconds: float) -> str:
-    stamp = datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds")
-    return stamp.replace("+00:00", "Z")
+    return iso_ms(datetime.fromtimestamp(seconds, UTC))
 
 
 def _scheduled_text(trigger: Invocation) -> str | None:

@@ -14,7 +14,6 @@ from scheduler.errors import UsageError
 
 if TYPE_CHECKING:
     from scheduler.catalogue.model import Catalogue, Job
-    from scheduler.ops.local_runs import RunOutcome
 
 READ_ONLY = "fix the catalogue first"
 
@@ -129,22 +128,6 @@ def _find(catalogue: Catalogue, name: str) -> Job:
     return found
 
 
-def _outcome_line(outcome: RunOutcome, job: Job) -> str:
-    """`log-backup: succeeded in 1.2s (0% of expected 5m, 0.1% of Lambda's 15m)` + error."""
-    from scheduler.catalogue.durations import format_duration as fmt
-    from scheduler.limits import LAMBDA_MAX_TIMEOUT_SECONDS
-
-    expected = outcome.duration / job.expected_runtime
-    limit = outcome.duration / timedelta(seconds=LAMBDA_MAX_TIMEOUT_SECONDS)
-    line = (
-        f"{job.name}: {outcome.status.value} in {fmt(outcome.duration)} "
-        f"({expected:.0%} of expected {fmt(job.expected_runtime)}, {limit:.1%} of Lambda's 15m)"
-    )
-    if outcome.error_type or outcome.error_message:
-        line += f"\n  error: {outcome.error_type or 'Error'}: {outcome.error_message or ''}"
-    return line
-
-
 @click.command()
 @click.argument("job")
 @CATALOGUE_OPTION
@@ -165,6 +148,7 @@ def run(
     """
     from scheduler import app
     from scheduler.ops.local_runs import run_locally
+    from scheduler.report.runs import outcome_line
 
     checked = checked_catalogue(catalogue, READ_ONLY)
     target = _find(checked.catalogue, job)
@@ -177,7 +161,7 @@ def run(
             )
     else:
         outcome = run_locally(checked.catalogue, target, now=datetime.now(UTC), scheduled_time=when)
-    click.echo(_outcome_line(outcome, target))
+    click.echo(outcome_line(outcome, target))
     raise SystemExit(EXIT_OK if outcome.ok else EXIT_FINDINGS)
 
 
@@ -194,15 +178,20 @@ def trigger(
     there as Lambda would write them.
     """
     from scheduler import app
-    from scheduler.ops.local_runs import run_locally
+    from scheduler.ops.deployments import deployment_times
     from scheduler.ops.trigger import trigger as start
+    from scheduler.ops.trigger import trigger_locally
+    from scheduler.report.runs import outcome_line
 
     checked = checked_catalogue(catalogue, READ_ONLY)
     target = _find(checked.catalogue, job)
     with app.connect(connection(local, profile, region), catalogue) as aws:
         if aws.local:
-            outcome = run_locally(checked.catalogue, target, now=datetime.now(UTC), sink=aws.sink)
-            click.echo(_outcome_line(outcome, target))
+            deployed = deployment_times(checked.catalogue, aws.deployments)
+            outcome = trigger_locally(
+                checked.catalogue, target, aws.sink, now=datetime.now(UTC), deployed=deployed.keys()
+            )
+            click.echo(outcome_line(outcome, target))
             raise SystemExit(EXIT_OK if outcome.ok else EXIT_FINDINGS)
         sent = start(checked.catalogue, target, aws.invoker, now=datetime.now(UTC))
     request = f" (request {sent.request_id})" if sent.request_id else ""
@@ -213,13 +202,16 @@ def trigger(
 @local.command()
 @CATALOGUE_OPTION
 @click.option("--until", "until_text", help="Run fires up to this ISO time (default: now).")
-def tick(catalogue: Path, until_text: str | None) -> None:
-    """Run, in time order, every local job whose fire time came since the last tick.
+@click.option("--verbose", "-v", is_flag=True, help="One line per run instead of per job.")
+def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
+    """Run, in time order, every deployed local job whose fire time came since the last tick.
 
     The first tick looks back one day. Each run is logged to the local AWS as Lambda would.
     """
     from scheduler import app
     from scheduler.ops import local_runs
+    from scheduler.ops.deployments import deployment_times
+    from scheduler.report.runs import outcome_line, tick_summary
 
     checked = checked_catalogue(catalogue, READ_ONLY)
     now = datetime.now(UTC)
@@ -230,21 +222,25 @@ def tick(catalogue: Path, until_text: str | None) -> None:
         click.echo(f"nothing due: the last tick ran fires up to {since:%Y-%m-%d %H:%M} UTC")
         return
     with app.connect(connection(True, None, None), catalogue) as aws:
-        outcomes = local_runs.tick(
+        deployed = deployment_times(checked.catalogue, aws.deployments)
+        ticked = local_runs.tick(
             checked.catalogue,
             aws.sink,
             since=since,
             until=until,
             now_fn=lambda: datetime.now(UTC),
+            deployed=deployed.keys(),
         )
         local_runs.write_last_tick(marker, until)
-    for outcome in outcomes:
-        scheduled = f"{outcome.scheduled_time:%Y-%m-%d %H:%M}" if outcome.scheduled_time else "-"
-        job = checked.catalogue.job(outcome.job)
-        assert job is not None
-        click.echo(f"[{scheduled} UTC] {_outcome_line(outcome, job)}")
-    failed = sum(1 for o in outcomes if not o.ok)
-    click.echo(f"{len(outcomes)} run(s), {failed} failed; see them with: sched status --local")
+    if verbose:
+        for outcome in ticked.outcomes:
+            job = checked.catalogue.job(outcome.job)
+            assert job is not None
+            when = f"{outcome.scheduled_time:%Y-%m-%d %H:%M}" if outcome.scheduled_time else "-"
+            click.echo(f"[{when} UTC] {outcome_line(outcome, job)}")
+    click.echo(tick_summary(ticked.outcomes, ticked.skipped))
+    if ticked.outcomes:
+        click.echo("see them with: sched status --local")
 
 
 COMMANDS = (history, status, run, trigger)

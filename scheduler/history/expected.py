@@ -1,7 +1,8 @@
 """Expected versus observed: match runs to the fire times the schedule predicted.
 
 A run with a logged scheduled time matches that fire time; a run known only from platform
-records matches the nearest fire at most `grace` before its start (uncovered fires first).
+records matches the nearest fire at most `grace` before its start (uncovered fires first). A
+manual run (`sched run`, `sched trigger`) matches no fire, whatever scheduled time it carries.
 A fire with no run once `grace` has passed becomes a `missed` run. A first attempt that started
 more than `late_after` after its fire time gets `late=True` (retries start late by design).
 """
@@ -60,12 +61,14 @@ def expected_vs_observed(
     out: list[Run] = []
     unmatched: list[Run] = []
     for run in runs:
-        if run.scheduled_time is not None:
+        if run.trigger is Trigger.MANUAL:
+            out.append(run)
+        elif run.scheduled_time is not None:
             if run.scheduled_time in fire_set:
                 covered.add(run.scheduled_time)
             late, delay = _is_late(run, run.scheduled_time, late_after)
             out.append(replace(run, late=late, delay=delay))
-        elif run.trigger is not Trigger.MANUAL and run.start is not None:
+        elif run.start is not None:
             unmatched.append(run)
         else:
             out.append(run)

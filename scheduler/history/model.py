@@ -95,7 +95,11 @@ class Attention(enum.IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class JobStatus:
-    """How one job has been doing over a window of runs."""
+    """How one job's schedule has been doing over a window of runs.
+
+    Counts, success rate, last run and attention are of the schedule's runs; `manual` counts the
+    runs started by hand, which only the durations (and `overran`) include.
+    """
 
     job: str
     runs: int
@@ -107,6 +111,7 @@ class JobStatus:
     missed: int
     running: int
     unknown: int
+    manual: int
     late: int
     overran: int
     success_rate: float | None

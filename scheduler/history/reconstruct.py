@@ -10,7 +10,7 @@ out-of-memory invocation).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import assert_never
 
 from scheduler import limits
@@ -25,6 +25,7 @@ from scheduler.history.parse import (
     WrapperLine,
     parse_message,
 )
+from scheduler.runtime import utc_from_ms
 
 # A START older than the longest possible invocation (plus a minute for log delivery) whose end
 # was never logged cannot still be running.
@@ -144,7 +145,7 @@ class _Collector:
 
 
 def _time(ms: int | None) -> datetime | None:
-    return datetime.fromtimestamp(ms / 1000, UTC) if ms is not None else None
+    return utc_from_ms(ms) if ms is not None else None
 
 
 def _ms(value: float | None) -> timedelta | None:

@@ -7,16 +7,15 @@ milliseconds and a `Z`; durations are milliseconds (`*_ms`, integers when whole)
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from scheduler.history.model import JobStatus, Run
+from scheduler.runtime import iso_ms
 
 
 def _time(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_ms(value) if value is not None else None
 
 
 def _ms(value: timedelta | None) -> int | float | None:
@@ -68,6 +67,7 @@ def status_to_json(status: JobStatus) -> dict[str, Any]:
         "missed": status.missed,
         "running": status.running,
         "unknown": status.unknown,
+        "manual": status.manual,
         "late": status.late,
         "overran": status.overran,
         "success_rate": status.success_rate,

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration
-from scheduler.history.model import Attention, JobStatus, Run, RunStatus, timeline_key
+from scheduler.history.model import Attention, JobStatus, Run, RunStatus, Trigger, timeline_key
 
 LAMBDA_LIMIT = timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS)
 # A job whose slowest run used this share of the limit is one slow day away from timing out.
@@ -100,19 +100,22 @@ def summarise(
     """How `job` has been doing over `runs` (the output of `expected_vs_observed`).
 
     The success rate is succeeded / concluded (succeeded, failed, timed out, missed); running and
-    unknown runs are left out. p50/p95/max use every run with a known duration. Headroom is
+    unknown runs are left out. Manual runs are not the schedule's: they are counted apart and
+    left out of every other count, the success rate, the last run and the attention. p50/p95/max
+    use every run with a known duration, manual ones too (the same code ran). Headroom is
     expected_runtime - p95 and limit - max (negative when over). A running run counts as overran
     once `now - start` exceeds the expected runtime.
     """
     ordered = sorted(runs, key=timeline_key)
-    counts = Counter(run.status for run in ordered)
-    concluded = [run for run in ordered if run.status in _CONCLUDED]
+    scheduled = [run for run in ordered if run.trigger is not Trigger.MANUAL]
+    counts = Counter(run.status for run in scheduled)
+    concluded = [run for run in scheduled if run.status in _CONCLUDED]
     latest = concluded[-1] if concluded else None
     durations = [run.duration for run in ordered if run.duration is not None]
     p50, p95 = percentile(durations, 50), percentile(durations, 95)
     max_duration = max(durations, default=None)
     overran = sum(_overran(run, expected_runtime, now) for run in ordered)
-    successes = [run for run in ordered if run.status is RunStatus.SUCCEEDED]
+    successes = [run for run in scheduled if run.status is RunStatus.SUCCEEDED]
     reasons = _reasons(
         counts,
         latest,
@@ -123,8 +126,8 @@ def summarise(
     )
     return JobStatus(
         job=job,
-        runs=len(ordered),
-        last_run=ordered[-1] if ordered else None,
+        runs=len(scheduled),
+        last_run=scheduled[-1] if scheduled else None,
         last_success=(successes[-1].start or successes[-1].anchor) if successes else None,
         succeeded=counts[RunStatus.SUCCEEDED],
         failed=counts[RunStatus.FAILED],
@@ -132,7 +135,8 @@ def summarise(
         missed=counts[RunStatus.MISSED],
         running=counts[RunStatus.RUNNING],
         unknown=counts[RunStatus.UNKNOWN],
-        late=sum(run.late for run in ordered),
+        manual=len(ordered) - len(scheduled),
+        late=sum(run.late for run in scheduled),
         overran=overran,
         success_rate=counts[RunStatus.SUCCEEDED] / len(concluded) if concluded else None,
         p50_duration=p50,
@@ -144,6 +148,6 @@ def summarise(
             expected_runtime - p95 if expected_runtime is not None and p95 is not None else None
         ),
         headroom_limit=limit - max_duration if max_duration is not None else None,
-        attention=_attention(latest, reasons, bool(ordered)),
+        attention=_attention(latest, reasons, bool(scheduled)),
         reasons=tuple(reasons),
     )

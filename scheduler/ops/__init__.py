@@ -9,6 +9,7 @@ from __future__ import annotations
 from scheduler.ops.history import STATUS_FILTERS, History, JobHistory, history_for
 from scheduler.ops.local_runs import (
     RunOutcome,
+    Ticked,
     due_fires,
     read_last_tick,
     run_locally,
@@ -16,7 +17,7 @@ from scheduler.ops.local_runs import (
     write_last_tick,
 )
 from scheduler.ops.status import StatusRow, needs_attention, status_for
-from scheduler.ops.trigger import Triggered, trigger
+from scheduler.ops.trigger import Triggered, trigger, trigger_locally
 
 __all__ = [
     "STATUS_FILTERS",
@@ -24,6 +25,7 @@ __all__ = [
     "JobHistory",
     "RunOutcome",
     "StatusRow",
+    "Ticked",
     "Triggered",
     "due_fires",
     "history_for",
@@ -33,5 +35,6 @@ __all__ = [
     "status_for",
     "tick",
     "trigger",
+    "trigger_locally",
     "write_last_tick",
 ]

@@ -1,18 +1,16 @@
 """The event a job's deployed target sends its function, built for a given scheduled time.
 
-It mirrors what compile configures (scheduler/compile.py `_rule_input`, `_scheduler_input`):
-a rule fills `{"sched": {job, scheduled_time, event_id}, "input": ...}` from the EventBridge
-event; Scheduler fills `{"sched": {job, scheduled_time, execution_id, attempt}, "input": ...}`,
-with the attempt number as text. The runtime wrapper reads both (scheduler/runtime.py).
+The shape comes from scheduler/event_shape.py, the builder compile uses for the rule's input
+template and the schedule's input; here it is filled with real values, as EventBridge would.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
-from typing import Any, assert_never
+from typing import Any
 
-from scheduler.catalogue.model import Backend, Job
+from scheduler.catalogue.model import Job
+from scheduler.event_shape import job_event
 
 
 def event_time(when: datetime) -> str:
@@ -20,20 +18,16 @@ def event_time(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def scheduled_event(job: Job, *, scheduled_time: datetime, trigger_id: str) -> dict[str, Any]:
-    """The event `job`'s schedule sends for the fire at `scheduled_time`."""
-    sched: dict[str, Any] = {"job": job.name, "scheduled_time": event_time(scheduled_time)}
-    match job.backend:
-        case Backend.RULES:
-            sched["event_id"] = trigger_id
-        case Backend.SCHEDULER:
-            sched["execution_id"] = trigger_id
-            sched["attempt"] = "1"
-        case _:
-            assert_never(job.backend)
-    return {"sched": sched, "input": job.input or {}}
-
-
-def event_payload(event: dict[str, Any]) -> str:
-    """The event as the JSON text an invocation carries (keys sorted, no spaces)."""
-    return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def scheduled_event(
+    job: Job, *, scheduled_time: datetime, trigger_id: str, manual: bool = False
+) -> dict[str, Any]:
+    """The event `job`'s schedule sends for the fire at `scheduled_time`; with `manual`, marked
+    as a run started by hand (`sched run`, `sched trigger`), which is not a fire."""
+    return job_event(
+        job.backend,
+        job=job.name,
+        job_input=job.input,
+        scheduled_time=event_time(scheduled_time),
+        trigger_id=trigger_id,
+        manual=manual,
+    )

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from scheduler.history import LogEvent
+from scheduler.runtime import iso_ms, utc_from_ms
 
 VERSION = "$LATEST"
 
@@ -42,13 +43,12 @@ def log_stream_name(request_id: str, start: datetime) -> str:
     return f"{start.astimezone(UTC):%Y/%m/%d}/[{VERSION}]{digest}"
 
 
-def iso_ms(ms: int) -> str:
-    stamp = datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="milliseconds")
-    return stamp.replace("+00:00", "Z")
+def _iso(ms: int) -> str:
+    return iso_ms(utc_from_ms(ms))
 
 
 def _platform(kind: str, ms: int, record: Mapping[str, object]) -> str:
-    return json.dumps({"time": iso_ms(ms), "type": f"platform.{kind}", "record": record})
+    return json.dumps({"time": _iso(ms), "type": f"platform.{kind}", "record": record})
 
 
 def _error_line(call: Invocation, ms: int) -> str:
@@ -59,7 +59,7 @@ def _error_line(call: Invocation, ms: int) -> str:
         "stackTrace": list(call.stack_trace),
     }
     body = {
-        "timestamp": iso_ms(ms),
+        "timestamp": _iso(ms),
         "level": "ERROR",
         "message": message,
         "requestId": call.request_id,

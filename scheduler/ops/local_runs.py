@@ -3,20 +3,19 @@ same runtime wrapper as in Lambda, with a Lambda-like context, and the log event
 the JSON log format would write go to the job's log group, where history reads them back.
 
 `due_fires` and `tick` play the schedules forward for `sched local tick`; the caller keeps the
-last tick time with `read_last_tick` / `write_last_tick`.
+last tick time with `read_last_tick` / `write_last_tick`. A direct run is manual (`sched run`,
+`sched trigger --local`); a tick's runs stand for fires of the schedule.
 """
 
 from __future__ import annotations
 
 import heapq
 import json
-import os
 import sys
-import tempfile
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import islice
@@ -24,18 +23,23 @@ from pathlib import Path
 from typing import Any
 
 from scheduler import compile as compiled
-from scheduler import naming
+from scheduler import limits, naming
 from scheduler.catalogue.model import Catalogue, Compute, Job
+from scheduler.files import write_atomically
 from scheduler.history import LogEvent, RunStatus
 from scheduler.history.source import LogSink, log_group_of
 from scheduler.ops.errors import CannotRun, LocalStateError, TooManyRuns
 from scheduler.ops.events import scheduled_event
 from scheduler.ops.handler_import import handler_root, resolver
 from scheduler.ops.lambda_logs import Invocation, invocation_events, log_stream_name
-from scheduler.runtime import execute, parse_time
+from scheduler.runtime import execute, parse_time, utc_from_ms
 from scheduler.schedule import ScheduleError, parse
 
 MAX_TICK_RUNS = 1000
+# CloudWatch Logs refuses events older than this; a tick stamps no run earlier.
+LOG_MAX_AGE = timedelta(seconds=limits.LOGS_EVENT_MAX_AGE_SECONDS)
+# A run's events are written when it ends, up to its timeout after it starts, plus this.
+WRITE_MARGIN = timedelta(minutes=1)
 # moto's default account and region: the ARN a local run's context reports.
 LOCAL_ACCOUNT = "123456789012"
 LOCAL_REGION = "us-east-1"
@@ -156,10 +160,15 @@ def run_locally(
     enforce_timeout: bool = True,
     clock: Clock = time.perf_counter,
     memory_probe: MemoryProbe = peak_memory_mb,
+    manual: bool = True,
 ) -> RunOutcome:
-    """Run `job` once, starting at `now`, as its schedule would for `scheduled_time` (default
-    `now`); with `sink`, write the log events a Lambda would. Never raises for the job's own
-    failure; raises `CannotRun` when the job has no handler here.
+    """Run `job` once, starting at `now` (its start and log times count from it), with the event
+    its schedule sends for `scheduled_time` (default `now`); with `sink`, write the log events a
+    Lambda would. Never raises for the job's own failure; raises `CannotRun` when the job has no
+    handler here.
+
+    A run is `manual` (logged as such, never taken for a fire) unless it stands for a fire of the
+    schedule, as a tick's runs do (`manual=False`).
 
     With `enforce_timeout` the run stops being waited for at the job's timeout (the thread may
     go on, Python cannot stop it) and, as in Lambda, the wrapper's line is not logged.
@@ -169,7 +178,9 @@ def run_locally(
     rid = request_id or str(uuid.uuid4())
     function = naming.function_name(catalogue.name, job.name)
     group, stream = log_group_of(function), log_stream_name(rid, now)
-    event = scheduled_event(job, scheduled_time=scheduled_time or now, trigger_id=f"local-{rid}")
+    event = scheduled_event(
+        job, scheduled_time=scheduled_time or now, trigger_id=f"local-{rid}", manual=manual
+    )
     timeout_s = job.timeout.total_seconds()
     origin, base = clock(), now.timestamp()
     readings: list[float] = []
@@ -217,8 +228,8 @@ def run_locally(
         request_id=rid,
         status=status,
         scheduled_time=parse_time(record["scheduled_time"]),
-        start=_time(call.start_ms),
-        end=_time(call.end_ms),
+        start=utc_from_ms(call.start_ms),
+        end=utc_from_ms(call.end_ms),
         duration=timedelta(milliseconds=call.duration_ms),
         error_type=record["error_type"],
         error_message=record["error_message"],
@@ -228,10 +239,6 @@ def run_locally(
         log_stream=stream,
         events=events,
     )
-
-
-def _time(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, UTC)
 
 
 def _platform_duration(job: Job, record: dict[str, Any]) -> timedelta:
@@ -286,16 +293,11 @@ def _fires(job: Job, since: datetime, until: datetime) -> Iterator[tuple[datetim
         yield fire, job.name, job
 
 
-def due_fires(
-    catalogue: Catalogue, *, since: datetime, until: datetime, limit: int = MAX_TICK_RUNS
+def _due(
+    jobs: Iterable[Job], *, since: datetime, until: datetime, limit: int
 ) -> list[tuple[datetime, Job]]:
-    """Every enabled local job's fire times in (since, until], in time order (then job name).
-
-    Raises `TooManyRuns` when there are more than `limit`.
-    """
     merged = heapq.merge(
-        *(_fires(job, since, until) for job in _local_jobs(catalogue)),
-        key=lambda item: (item[0], item[1]),
+        *(_fires(job, since, until) for job in jobs), key=lambda item: (item[0], item[1])
     )
     due = [(fire, job) for fire, _, job in islice(merged, limit + 1)]
     if len(due) > limit:
@@ -306,8 +308,42 @@ def due_fires(
     return due
 
 
+def due_fires(
+    catalogue: Catalogue, *, since: datetime, until: datetime, limit: int = MAX_TICK_RUNS
+) -> list[tuple[datetime, Job]]:
+    """Every enabled local job's fire times in (since, until], in time order (then job name).
+
+    Raises `TooManyRuns` when there are more than `limit`.
+    """
+    return _due(_local_jobs(catalogue), since=since, until=until, limit=limit)
+
+
 def _utc(when: datetime) -> str:
     return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def _run_start(fire: datetime, now: datetime, timeout: timedelta) -> datetime:
+    """A tick's run of `fire` starts at the fire when that is past and its events, written when
+    the run ends (up to `timeout` later), are still young enough for CloudWatch Logs; else now."""
+    oldest = now - LOG_MAX_AGE + timeout + WRITE_MARGIN
+    return fire if oldest < fire <= now else now
+
+
+@dataclass(frozen=True)
+class Ticked:
+    """What one tick did: its runs in time order, and the jobs it skipped (due, not deployed).
+
+    Iterating it (and `len`) goes over the runs, as the list `tick` used to return did.
+    """
+
+    outcomes: tuple[RunOutcome, ...]
+    skipped: tuple[str, ...] = ()
+
+    def __iter__(self) -> Iterator[RunOutcome]:
+        return iter(self.outcomes)
+
+    def __len__(self) -> int:
+        return len(self.outcomes)
 
 
 def tick(
@@ -317,32 +353,46 @@ def tick(
     since: datetime,
     until: datetime,
     now_fn: Callable[[], datetime],
+    deployed: Collection[str] | None = None,
     limit: int = MAX_TICK_RUNS,
     clock: Clock = time.perf_counter,
     memory_probe: MemoryProbe = peak_memory_mb,
     request_ids: Callable[[], str] | None = None,
-) -> list[RunOutcome]:
-    """Run every fire due in (since, until] in time order and write their logs to `sink`.
+) -> Ticked:
+    """Run every fire due in (since, until] in time order, as fires of the schedule, and write
+    their logs to `sink`.
 
-    Each run's event carries its fire time as the scheduled time, but the run starts at
-    `now_fn()`: CloudWatch Logs (and moto) refuse events over 14 days old or 2 hours ahead, so
-    runs are never stamped at a past or simulated fire time. A run caught up late reads as late.
+    `deployed` names the jobs whose function is deployed in the local AWS (the keys of
+    `ops.deployments.deployment_times`); a due job not in it is skipped, not run (None: run
+    every job). Each run starts at its fire time when that has passed, so a run caught up late
+    reads as on time; a fire still ahead of `now_fn()` (a tick to a later --until), or one too old
+    for CloudWatch Logs (`LOG_MAX_AGE` less the job's timeout), runs and is stamped at `now_fn()`.
     """
+    jobs = list(_local_jobs(catalogue))
+    runnable = [job for job in jobs if deployed is None or job.name in deployed]
+    skipped = tuple(
+        job.name
+        for job in jobs
+        if deployed is not None
+        and job.name not in deployed
+        and next(_fires(job, since, until), None) is not None
+    )
     outcomes = []
-    for fire, job in due_fires(catalogue, since=since, until=until, limit=limit):
+    for fire, job in _due(runnable, since=since, until=until, limit=limit):
         outcomes.append(
             run_locally(
                 catalogue,
                 job,
-                now=now_fn(),
+                now=_run_start(fire, now_fn(), job.timeout),
                 scheduled_time=fire,
                 sink=sink,
                 request_id=request_ids() if request_ids else None,
                 clock=clock,
                 memory_probe=memory_probe,
+                manual=False,
             )
         )
-    return outcomes
+    return Ticked(tuple(outcomes), skipped)
 
 
 _LAST_TICK = "last_tick"
@@ -371,13 +421,4 @@ def write_last_tick(path: Path, when: datetime) -> None:
     """Record `when` atomically: a reader sees the old time or the new one, never half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps({_LAST_TICK: f"{when.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}"}) + "\n"
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"))

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scheduler.history import Run, RunStatus, run_to_json
+from scheduler.history import Run, RunStatus, Trigger, run_to_json
 from scheduler.ops.history import History
 
 WIDTH = 100
@@ -82,8 +82,11 @@ class _Cells:
         return when.astimezone(zone) if zone else when
 
     def scheduled(self, run: Run) -> str:
+        # A manual run stands for no fire, whatever scheduled time its event carried.
+        if run.trigger is Trigger.MANUAL:
+            return "manual"
         if run.scheduled_time is None:
-            return "manual" if run.trigger and run.trigger.value == "manual" else "-"
+            return "-"
         local = self.local(run, run.scheduled_time)
         return f"{local:{self.date} %H:%M} {local:%Z}"
 
@@ -91,7 +94,11 @@ class _Cells:
         if run.start is None:
             return "-"
         start = self.local(run, run.start)
-        same_day = run.scheduled_time and self.local(run, run.scheduled_time).date() == start.date()
+        same_day = (
+            run.trigger is not Trigger.MANUAL
+            and run.scheduled_time is not None
+            and self.local(run, run.scheduled_time).date() == start.date()
+        )
         return f"{start:%H:%M:%S}" if same_day else f"{start:{self.date} %H:%M:%S}"
 
     def duration(self, run: Run) -> str:

@@ -78,6 +78,67 @@ def test_event_from_eventbridge_scheduler() -> None:
 
 
 @pytest.mark.parametrize(
+    ("event", "trigger_id", "attempt"),
+    [
+        ({**RULE_EVENT, "sched": {**RULE_EVENT["sched"], "manual": True}}, "ev-1", None),
+        (
+            {**SCHEDULER_EVENT, "sched": {**SCHEDULER_EVENT["sched"], "manual": True}},
+            "exec-9",
+            2,
+        ),
+    ],
+)
+def test_an_envelope_marked_manual_is_a_manual_run_that_keeps_its_scheduled_time(
+    event: dict[str, Any], trigger_id: str, attempt: int | None
+) -> None:
+    payload, invocation = read_event(event)
+    assert payload == event["input"]
+    assert invocation == Invocation(
+        kind="manual",
+        job=event["sched"]["job"],
+        scheduled_time=runtime.parse_time(event["sched"]["scheduled_time"]),
+        scheduled_time_text=event["sched"]["scheduled_time"],
+        trigger_id=trigger_id,
+        attempt=attempt,
+    )
+
+
+@pytest.mark.parametrize("flag", [False, "true", 1, None])
+def test_only_manual_true_marks_a_manual_run(flag: object) -> None:
+    event = {**RULE_EVENT, "sched": {**RULE_EVENT["sched"], "manual": flag}}
+    assert read_event(event)[1].kind == "rule"
+
+
+def test_a_manual_run_logs_trigger_manual_with_its_scheduled_time() -> None:
+    lines: list[str] = []
+    event = {**RULE_EVENT, "sched": {**RULE_EVENT["sched"], "manual": True}}
+    record = run_job(
+        lambda payload, ctx: ctx.trigger,
+        event,
+        job="log-backup",
+        catalogue="acme-ops",
+        expected_runtime_ms=None,
+        request_id="req-1",
+        clock=clock(START, START + 1),
+        emit=lines.append,
+    )
+    assert (record["trigger"], record["trigger_id"], record["scheduled_time"]) == (
+        "manual",
+        "ev-1",
+        "2026-11-23T02:00:00Z",
+    )
+    assert json.loads(lines[0]) == record
+
+
+def test_time_helpers_are_utc_with_milliseconds() -> None:
+    when = runtime.utc_from_ms(1795399200123)
+    assert when == datetime(2026, 11, 23, 2, 0, 0, 123000, tzinfo=UTC)
+    assert runtime.iso_ms(when) == "2026-11-23T02:00:00.123Z"
+    paris = datetime.fromisoformat("2026-11-23T03:00:00.123999+01:00")
+    assert runtime.iso_ms(paris) == "2026-11-23T02:00:00.123Z"  # truncated, not rounded
+
+
+@pytest.mark.parametrize(
     "event",
     [
         {"source_bucket": "x"},

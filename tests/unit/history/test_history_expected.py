@@ -107,6 +107,15 @@ def test_manual_runs_never_cover_a_fire() -> None:
     assert out == [_missed(WEEKLY[0]), manual]
 
 
+def test_a_manual_run_with_a_scheduled_time_covers_no_fire_and_is_never_late() -> None:
+    # `sched trigger` sends the schedule's event for "now", marked manual.
+    manual = _run(
+        "m", WEEKLY[0] + timedelta(minutes=30), scheduled=WEEKLY[0], trigger=Trigger.MANUAL
+    )
+    out = _match([manual], WEEKLY[:1], now=at("2026-11-03T00:00:00"))
+    assert out == [_missed(WEEKLY[0]), manual]
+
+
 def test_retries_start_late_by_design_and_are_not_flagged() -> None:
     first = _run("s1", at("2026-11-23T02:00:02"), scheduled=WEEKLY[3], attempt=1)
     retry = _run("s2", at("2026-11-23T02:31:00"), scheduled=WEEKLY[3], attempt=2)

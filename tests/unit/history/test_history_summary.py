@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 from history_support import at
 
-from scheduler.history import Attention, JobStatus, Run, RunStatus, percentile, summarise
+from scheduler.history import (
+    Attention,
+    JobStatus,
+    Run,
+    RunStatus,
+    Trigger,
+    percentile,
+    summarise,
+)
 
 M = timedelta(minutes=1)
 NOW = at("2026-11-30T02:03:00")
@@ -75,6 +84,7 @@ def test_summary_of_a_mixed_window_is_exact() -> None:
         missed=1,
         running=1,
         unknown=0,
+        manual=0,
         late=1,
         overran=1,
         success_rate=0.5,
@@ -178,3 +188,41 @@ def test_attention_key_orders_failing_then_missing_then_at_risk_then_healthy() -
     ]
     ordered = [s.job for s in sorted(statuses, key=lambda s: s.attention_key)]
     assert ordered == ["failing-twice", "failing-once", "missing", "overran", "healthy", "idle"]
+
+
+def _manual(
+    when: datetime, status: RunStatus, minutes: float, error_type: str | None = None
+) -> Run:
+    run = _run(when, status, minutes, error_type=error_type)
+    return replace(run, request_id=f"m-{when:%m%d}", trigger=Trigger.MANUAL)
+
+
+def test_manual_runs_are_counted_apart_and_only_their_durations_count() -> None:
+    scheduled = [_run(WEEK[2], RunStatus.SUCCEEDED, 2), _run(WEEK[3], RunStatus.SUCCEEDED, 4)]
+    manual = [
+        _manual(at("2026-11-24T09:11:00"), RunStatus.FAILED, 3, error_type="KeyError"),
+        _manual(at("2026-11-25T10:00:00"), RunStatus.SUCCEEDED, 7),
+    ]
+    status = summarise("log-backup", [*scheduled, *manual], expected_runtime=5 * M, now=NOW)
+    assert (status.runs, status.manual, status.succeeded, status.failed) == (2, 2, 2, 0)
+    assert (status.success_rate, status.last_run, status.last_success) == (
+        1.0,
+        scheduled[1],
+        WEEK[3],
+    )
+    # Durations 2, 3, 4, 7 minutes: the same code ran, whoever started it.
+    assert (status.p50_duration, status.p95_duration, status.overran) == (3 * M, 7 * M, 1)
+    assert (status.attention, status.reasons) == (
+        Attention.AT_RISK,
+        ("1 ran longer than the expected 5m",),
+    )
+
+
+def test_a_job_with_only_manual_runs_has_no_runs_of_its_schedule() -> None:
+    status = summarise("j", [_manual(WEEK[0], RunStatus.FAILED, 1)], expected_runtime=None, now=NOW)
+    assert (status.attention, status.runs, status.manual, status.success_rate) == (
+        Attention.NO_RUNS,
+        0,
+        1,
+        None,
+    )

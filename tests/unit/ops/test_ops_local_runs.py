@@ -130,7 +130,7 @@ def test_a_successful_run_returns_the_handlers_result_and_the_wrappers_record(
         "v": 1,
         "job": "ok",
         "catalogue": "acme-ops",
-        "trigger": "rule",
+        "trigger": "manual",
         "trigger_id": "local-req-1",
         "scheduled_time": "2026-11-25T02:00:00Z",
         "attempt": None,
@@ -210,7 +210,7 @@ def test_history_reads_a_successful_local_run_back_as_the_same_run(jobs_dir: Pat
             memory_size_mb=512,
             max_memory_used_mb=71,
             attempt=1,
-            trigger=Trigger.RULE,
+            trigger=Trigger.MANUAL,
             delay=timedelta(0),
             log_stream=STREAM,
         )
@@ -314,6 +314,7 @@ def test_the_event_of_a_scheduler_job_carries_its_execution_id_and_attempt(
         0.0,
         1.0,
         scheduled_time=at("2026-11-25T00:30:00"),
+        manual=False,
     )
     record = outcome.record
     assert (record["trigger"], record["trigger_id"], record["attempt"]) == (
@@ -346,3 +347,23 @@ def test_jobs_without_local_code_cannot_run(jobs_dir: Path, the_job: Job, messag
     with pytest.raises(CannotRun) as caught:
         run_locally(catalogue(the_job, base=jobs_dir), the_job, now=NOW)
     assert caught.value.message == message
+
+
+def test_a_run_for_a_fire_is_logged_as_the_schedules_and_a_direct_run_as_manual(
+    jobs_dir: Path,
+) -> None:
+    second = job("second", "cron(0 2 * * ? *)")
+    cat = catalogue(second, base=jobs_dir)
+    fired = run(cat, second, 0.0, 0.0, 1.0, manual=False)
+    by_hand = run(cat, second, 0.0, 0.0, 1.0)
+    assert [(o.record["trigger"], o.record["scheduled_time"]) for o in (fired, by_hand)] == [
+        ("rule", "2026-11-25T02:00:00Z"),
+        ("manual", "2026-11-25T02:00:00Z"),
+    ]
+    later = NOW + timedelta(hours=1)
+    assert [r.trigger for r in reconstruct_runs(fired.events, "second", now=later)] == [
+        Trigger.RULE
+    ]
+    assert [r.trigger for r in reconstruct_runs(by_hand.events, "second", now=later)] == [
+        Trigger.MANUAL
+    ]

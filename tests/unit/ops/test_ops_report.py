@@ -1,4 +1,5 @@
-"""The history and status formatters: exact text (100 columns), JSON and CSV."""
+"""The history and status formatters (exact text in 100 columns, JSON and CSV), and the lines of
+local runs and ticks."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from ops_fakes import FakeLogs
 from ops_scenario import NOW, WINDOW, scenario_catalogue, scenario_logs
 from ops_support import at, catalogue, group, job, run_events
 
+from scheduler.history import RunStatus
 from scheduler.ops.history import History, history_for
+from scheduler.ops.local_runs import RunOutcome
 from scheduler.ops.status import status_for
 from scheduler.report import history as history_report
 from scheduler.report import status as status_report
 from scheduler.report.history import human_duration
+from scheduler.report.runs import outcome_line, tick_summary
 
 SINCE = at("2026-11-22T00:00:00")
 
@@ -282,3 +286,81 @@ def test_right_after_a_deployment_status_and_history_explain_why_nothing_is_miss
         "no runs from 2026-11-22 00:00 UTC to 2026-11-25 08:00 UTC\n"
         "note: daily: deployed 2026-11-25 07:59 UTC; earlier fires are not expected"
     )
+
+
+def outcome(
+    name: str,
+    status: RunStatus = RunStatus.SUCCEEDED,
+    seconds: float = 1.2,
+    error: tuple[str | None, str | None] = (None, None),
+) -> RunOutcome:
+    start = at("2026-11-25T02:00:00")
+    return RunOutcome(
+        job=name,
+        request_id=f"{name}-1",
+        status=status,
+        scheduled_time=start,
+        start=start,
+        end=start + timedelta(seconds=seconds),
+        duration=timedelta(seconds=seconds),
+        error_type=error[0],
+        error_message=error[1],
+        record={},
+        result=None,
+        log_group=group(name),
+        log_stream="s",
+        events=(),
+    )
+
+
+def test_outcome_line_of_a_success_is_one_line_against_expected_and_lambdas_limit() -> None:
+    backup = job("log-backup", "cron(0 2 ? * MON *)")
+    assert outcome_line(outcome("log-backup"), backup) == (
+        "log-backup: succeeded in 1.2s (0% of expected 5m, 0.1% of Lambda's 15m)"
+    )
+    assert outcome_line(outcome("log-backup", seconds=450), backup) == (
+        "log-backup: succeeded in 7m30s (150% of expected 5m, 50.0% of Lambda's 15m)"
+    )
+
+
+def test_outcome_line_of_a_failure_adds_the_error() -> None:
+    backup = job("log-backup", "cron(0 2 ? * MON *)", expected_runtime=timedelta(seconds=90))
+    failed = outcome("log-backup", RunStatus.FAILED, 3, ("ValueError", "bucket app-logs not found"))
+    assert outcome_line(failed, backup) == (
+        "log-backup: failed in 3s (3% of expected 1m30s, 0.3% of Lambda's 15m)\n"
+        "  error: ValueError: bucket app-logs not found"
+    )
+    timed_out = outcome(
+        "log-backup",
+        RunStatus.TIMED_OUT,
+        600,
+        ("TimeoutError", "Task timed out after 600.00 seconds"),
+    )
+    assert outcome_line(timed_out, backup).splitlines() == [
+        "log-backup: timed out in 10m (667% of expected 1m30s, 66.7% of Lambda's 15m)",
+        "  error: TimeoutError: Task timed out after 600.00 seconds",
+    ]
+    bare = outcome("log-backup", RunStatus.FAILED, 3, ("KeyError", None))
+    assert outcome_line(bare, backup).splitlines()[1] == "  error: KeyError"
+
+
+def test_tick_summary_has_a_line_per_job_then_skipped_jobs_then_the_total() -> None:
+    runs = [
+        *(outcome("tmp-cleanup", RunStatus.FAILED, error=("NoSuchBucket", "x")) for _ in range(24)),
+        *(outcome("role-canary") for _ in range(96)),
+        outcome("once"),
+        outcome("mixed"),
+        outcome("mixed", RunStatus.FAILED, error=("KeyError", "a")),
+        outcome("mixed", RunStatus.FAILED, error=("ValueError", "b")),
+        outcome("mixed", RunStatus.FAILED, error=("ValueError", "c")),
+        outcome("mixed", RunStatus.TIMED_OUT, error=("TimeoutError", "t")),
+    ]
+    assert tick_summary(runs, ["reindex"]) == (
+        "mixed: 5 runs, 1 succeeded, 3 failed (ValueError, KeyError), 1 timed out\n"
+        "once: 1 run, succeeded\n"
+        "role-canary: 96 runs, all succeeded\n"
+        "tmp-cleanup: 24 runs, 24 failed (NoSuchBucket)\n"
+        "reindex: skipped, not deployed to the local AWS\n"
+        "126 runs, 28 failed; 1 job skipped"
+    )
+    assert tick_summary([outcome("once")]) == "once: 1 run, succeeded\n1 run, 0 failed"

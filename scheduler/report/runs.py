@@ -1,0 +1,76 @@
+"""Render local runs (`sched run`, `sched trigger --local`, `sched local tick`): one run's outcome
+against its expected runtime and Lambda's limit, and what a tick did, job by job.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import timedelta
+
+from scheduler import limits
+from scheduler.catalogue.model import Job
+from scheduler.history import RunStatus
+from scheduler.ops.local_runs import RunOutcome
+from scheduler.report.history import human_duration
+
+LAMBDA_LIMIT = timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS)
+
+
+def _status(status: RunStatus) -> str:
+    return status.value.replace("_", " ")
+
+
+def outcome_line(outcome: RunOutcome, job: Job) -> str:
+    """`log-backup: succeeded in 1.2s (0% of expected 5m, 0.1% of Lambda's 15m)`; a run that did
+    not succeed gets a second line, `  error: ValueError: bucket app-logs not found`."""
+    expected = outcome.duration / job.expected_runtime
+    limit = outcome.duration / LAMBDA_LIMIT
+    line = (
+        f"{job.name}: {_status(outcome.status)} in {human_duration(outcome.duration)} "
+        f"({expected:.0%} of expected {human_duration(job.expected_runtime)}, "
+        f"{limit:.1%} of Lambda's {human_duration(LAMBDA_LIMIT)})"
+    )
+    if outcome.ok:
+        return line
+    error = ": ".join(
+        part for part in (outcome.error_type or "Error", outcome.error_message) if part
+    )
+    return f"{line}\n  error: {error}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _job_line(job: str, outcomes: Sequence[RunOutcome]) -> str:
+    runs = _plural(len(outcomes), "run")
+    counts = Counter(o.status for o in outcomes)
+    if counts[RunStatus.SUCCEEDED] == len(outcomes):
+        return f"{job}: {runs}, {'succeeded' if len(outcomes) == 1 else 'all succeeded'}"
+    parts = [f"{counts[RunStatus.SUCCEEDED]} succeeded"] if counts[RunStatus.SUCCEEDED] else []
+    for status in (RunStatus.FAILED, RunStatus.TIMED_OUT):
+        if counts[status]:
+            errors = Counter(o.error_type or "Error" for o in outcomes if o.status is status)
+            kinds = ", ".join(kind for kind, _ in errors.most_common())
+            detail = f" ({kinds})" if status is RunStatus.FAILED else ""
+            parts.append(f"{counts[status]} {_status(status)}{detail}")
+    return f"{job}: {runs}, {', '.join(parts)}"
+
+
+def tick_summary(outcomes: Iterable[RunOutcome], skipped: Iterable[str] = ()) -> str:
+    """One line per job that ran (by name: `tmp-cleanup: 24 runs, 24 failed (NoSuchBucket)`,
+    `role-canary: 96 runs, all succeeded`), one per job skipped as not deployed, then a total
+    (`120 runs, 24 failed; 1 job skipped`). Error types are listed most frequent first."""
+    runs = list(outcomes)
+    by_job: dict[str, list[RunOutcome]] = {}
+    for outcome in runs:
+        by_job.setdefault(outcome.job, []).append(outcome)
+    lines = [_job_line(job, by_job[job]) for job in sorted(by_job)]
+    passed = sorted(skipped)
+    lines += [f"{job}: skipped, not deployed to the local AWS" for job in passed]
+    failed = sum(not o.ok for o in runs)
+    total = f"{_plural(len(runs), 'run')}, {failed} failed"
+    if passed:
+        total += f"; {_plural(len(passed), 'job')} skipped"
+    return "\n".join([*lines, total])
