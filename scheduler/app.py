@@ -111,22 +111,14 @@ class Planned:
     plan: Plan
 
 
-def plan(catalogue: Catalogue, aws: AwsContext) -> Planned:
-    """Compile, read what this catalogue owns in AWS, and diff the two."""
+def plan(catalogue: Catalogue, aws: AwsContext, *, destroy: bool = False) -> Planned:
+    """Compile, read what this catalogue owns in AWS, and diff the two. With `destroy` the
+    desired state is empty: the plan deletes everything the catalogue owns."""
     from scheduler.ports import ReadScope
 
-    desired = desired_state(catalogue, account=aws.account, region=aws.region)
-    scope = ReadScope.for_desired(catalogue.name, desired, account=aws.account, region=aws.region)
+    compiled = desired_state(catalogue, account=aws.account, region=aws.region)
+    # Even to destroy, the compiled state says which existing functions hold our statements.
+    scope = ReadScope.for_desired(catalogue.name, compiled, account=aws.account, region=aws.region)
     deployed = aws.reader.read(scope)
+    desired = ResourceState() if destroy else compiled
     return Planned(catalogue, desired, deployed, make_plan(desired, deployed))
-
-
-def plan_destroy(catalogue: Catalogue, aws: AwsContext) -> Planned:
-    """A plan that deletes everything the catalogue owns (desired state empty)."""
-    from scheduler.ports import ReadScope
-
-    desired = desired_state(catalogue, account=aws.account, region=aws.region)
-    scope = ReadScope.for_desired(catalogue.name, desired, account=aws.account, region=aws.region)
-    deployed = aws.reader.read(scope)
-    empty = ResourceState()
-    return Planned(catalogue, empty, deployed, make_plan(empty, deployed))

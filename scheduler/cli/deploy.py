@@ -164,6 +164,15 @@ def _execute(planned: Planned, aws: AwsContext) -> int:
     return EXIT_OK if result.ok else EXIT_AWS
 
 
+def _carry_out(planned: Planned, aws: AwsContext, *, yes: bool, what: str) -> int:
+    """Show the plan, confirm its deletions, apply it: the exit code."""
+    show_plan(planned, aws, "text")
+    if not planned.plan.has_changes:
+        return EXIT_OK
+    _confirm_deletions(planned, yes, what)
+    return _execute(planned, aws)
+
+
 @click.command()
 @CATALOGUE
 @aws_options
@@ -176,12 +185,7 @@ def apply(catalogue: Path, local: bool, profile: str | None, region: str | None,
     jobs = len(checked.catalogue.jobs)
     click.echo(f"{catalogue}: valid ({jobs} job{'s' * (jobs != 1)})\n")
     with app.connect(connection(local, profile, region), catalogue) as aws:
-        planned = app.plan(checked.catalogue, aws)
-        show_plan(planned, aws, "text")
-        if not planned.plan.has_changes:
-            return
-        _confirm_deletions(planned, yes, "This plan")
-        code = _execute(planned, aws)
+        code = _carry_out(app.plan(checked.catalogue, aws), aws, yes=yes, what="This plan")
     raise SystemExit(code)
 
 
@@ -197,12 +201,8 @@ def destroy(
 
     checked = checked_catalogue(catalogue)
     with app.connect(connection(local, profile, region), catalogue) as aws:
-        planned = app.plan_destroy(checked.catalogue, aws)
-        show_plan(planned, aws, "text")
-        if not planned.plan.has_changes:
-            return
-        _confirm_deletions(planned, yes, "Destroy")
-        code = _execute(planned, aws)
+        planned = app.plan(checked.catalogue, aws, destroy=True)
+        code = _carry_out(planned, aws, yes=yes, what="Destroy")
     raise SystemExit(code)
 
 

@@ -65,6 +65,11 @@ class Context:
     def span(self, job: Job, *keys: str | int) -> Span:
         return self.source_map.span(("jobs", job.name, *keys))
 
+    def setting_span(self, job: Job, *keys: str | int) -> Span:
+        """Where a job's setting was written: on the job, else under `defaults:`."""
+        own = ("jobs", job.name, *keys)
+        return self.source_map.span(own if self.source_map.has(own) else ("defaults", *keys))
+
     def key_span(self, job: Job, *keys: str | int) -> Span:
         return self.source_map.key_span(("jobs", job.name, *keys))
 

@@ -150,11 +150,8 @@ class MemoryOutOfRange(Rule):
         low, high = limits.LAMBDA_MIN_MEMORY_MB, limits.LAMBDA_MAX_MEMORY_MB
         for job in _lambda_jobs(context):
             if not low <= job.memory <= high:
-                path: tuple[str, ...] = ("jobs", job.name, "memory")
-                if not context.source_map.has(path):
-                    path = ("defaults", "memory")
                 yield self.report(
-                    context.source_map.span(path),
+                    context.setting_span(job, "memory"),
                     f'job "{job.name}" asks for {job.memory} MB; Lambda allows {low}-{high} MB',
                     f"set memory between {low} and {high}",
                 )

@@ -112,9 +112,7 @@ class UnknownTimezone(Rule):
         for job in context.catalogue.jobs:
             if not is_known_timezone(job.timezone):
                 yield self.report(
-                    context.span(job, "timezone")
-                    if context.source_map.has(("jobs", job.name, "timezone"))
-                    else context.source_map.span(("defaults", "timezone")),
+                    context.setting_span(job, "timezone"),
                     f'job "{job.name}": unknown time zone "{job.timezone}"',
                     "use an IANA name such as Europe/Paris, America/New_York or UTC",
                 )
@@ -133,14 +131,8 @@ class TimezoneNeedsScheduler(Rule):
     def check(self, context: Context) -> Iterator[Diagnostic]:
         for job in context.catalogue.jobs:
             if job.backend is Backend.RULES and job.timezone not in ("UTC", "Etc/UTC"):
-                where = ("jobs", job.name, "timezone")
-                span = (
-                    context.source_map.span(where)
-                    if context.source_map.has(where)
-                    else context.source_map.span(("defaults", "timezone"))
-                )
                 yield self.report(
-                    span,
+                    context.setting_span(job, "timezone"),
                     f'job "{job.name}" sets timezone {job.timezone} but EventBridge rules '
                     "run in UTC",
                     "set backend: scheduler (EventBridge Scheduler honours time zones), "

@@ -59,14 +59,8 @@ class PlainTextSecret(Rule):
             for path, value in found:
                 if not _looks_secret(path, value):
                     continue
-                where = ("jobs", job.name, *path)
-                span = (
-                    context.source_map.span(where)
-                    if context.source_map.has(where)
-                    else context.source_map.span(("defaults", *path))
-                )
                 yield self.report(
-                    span,
+                    context.setting_span(job, *path),
                     f'job "{job.name}": {".".join(map(str, path))} looks like a secret in '
                     "plain text",
                     "store it in Secrets Manager or SSM Parameter Store and pass its name",

@@ -253,11 +253,8 @@ class MalformedArn(Rule):
                 if field == "function":
                     ok = _FUNCTION_ARN.match(value) is not None
                 if not ok:
-                    path: tuple[str, ...] = ("jobs", job.name, field)
-                    if not context.source_map.has(path):
-                        path = ("defaults", field)
                     yield self.report(
-                        context.source_map.span(path),
+                        context.setting_span(job, field),
                         f'job "{job.name}": {field} "{value}" is not a {service} ARN',
                         f"write the full ARN, e.g. {_example(service)}",
                     )
