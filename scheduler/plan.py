@@ -32,8 +32,20 @@ PHASES: tuple[frozenset[ResourceKind], ...] = (
 )
 
 
-def phase_of(kind: ResourceKind) -> int:
-    return next(i for i, kinds in enumerate(PHASES) if kind in kinds)
+# Deletes run after creates and updates, mostly in reverse, except that a permission goes
+# before its rule: ownership of a statement on a function sched did not create is proved by its
+# rule, so a delete interrupted between the two must not leave the statement unprovable.
+DELETE_PHASES: tuple[frozenset[ResourceKind], ...] = (
+    frozenset({ResourceKind.SCHEDULE, ResourceKind.TARGET}),
+    frozenset({ResourceKind.PERMISSION}),
+    frozenset({ResourceKind.RULE, ResourceKind.SCHEDULE_GROUP}),
+    frozenset({ResourceKind.FUNCTION}),
+    frozenset({ResourceKind.ROLE}),
+)
+
+
+def phase_of(kind: ResourceKind, phases: tuple[frozenset[ResourceKind], ...] = PHASES) -> int:
+    return next(i for i, kinds in enumerate(phases) if kind in kinds)
 
 
 class Action(StrEnum):
@@ -91,9 +103,10 @@ class Change:
 
     @property
     def phase(self) -> int:
-        """The apply phase: creates and updates go forward, deletes after them in reverse."""
-        phase = phase_of(self.kind)
-        return len(PHASES) + (len(PHASES) - 1 - phase) if self.action is Action.DELETE else phase
+        """The apply phase: creates and updates go forward, deletes after them (DELETE_PHASES)."""
+        if self.action is Action.DELETE:
+            return len(PHASES) + phase_of(self.kind, DELETE_PHASES)
+        return phase_of(self.kind)
 
     def __str__(self) -> str:
         return f"{self.action} {self.kind} {self.name}"

@@ -132,7 +132,10 @@ def _find(catalogue: Catalogue, name: str) -> Job:
 @click.argument("job")
 @CATALOGUE_OPTION
 @aws_options
-@click.option("--scheduled-time", help="The fire time the run stands for (default: now).")
+@click.option(
+    "--scheduled-time",
+    help="The scheduled time the event carries (default: now); the run stays a manual one.",
+)
 def run(
     job: str,
     catalogue: Path,
@@ -201,12 +204,13 @@ def trigger(
 
 @local.command()
 @CATALOGUE_OPTION
-@click.option("--until", "until_text", help="Run fires up to this ISO time (default: now).")
+@click.option("--until", "until_text", help="Run fires up to this past ISO time (default: now).")
 @click.option("--verbose", "-v", is_flag=True, help="One line per run instead of per job.")
 def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
-    """Run, in time order, every deployed local job whose fire time came since the last tick.
+    """Run, in time order, every fire of the deployed local jobs since the last tick.
 
-    The first tick looks back one day. Each run is logged to the local AWS as Lambda would.
+    The first tick looks back one day, never before a job was deployed (apply). Each run is
+    logged to the local AWS as Lambda would log it.
     """
     from scheduler import app
     from scheduler.ops import local_runs
@@ -216,6 +220,11 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
     checked = checked_catalogue(catalogue, READ_ONLY)
     now = datetime.now(UTC)
     until = parse_instant(until_text, "--until") if until_text else now
+    if until > now:
+        raise UsageError(
+            f"--until {until_text} is in the future; a tick runs the fires whose time has come",
+            "leave --until out to run everything due up to now",
+        )
     marker = app.local_dir(catalogue) / "last_tick.json"
     since = local_runs.read_last_tick(marker) or now - timedelta(days=1)
     if until <= since:
@@ -229,7 +238,7 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
             since=since,
             until=until,
             now_fn=lambda: datetime.now(UTC),
-            deployed=deployed.keys(),
+            deployed=deployed,
         )
         local_runs.write_last_tick(marker, until)
     if verbose:

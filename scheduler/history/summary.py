@@ -100,14 +100,15 @@ def summarise(
     """How `job` has been doing over `runs` (the output of `expected_vs_observed`).
 
     The success rate is succeeded / concluded (succeeded, failed, timed out, missed); running and
-    unknown runs are left out. Manual runs are not the schedule's: they are counted apart and
-    left out of every other count, the success rate, the last run and the attention. p50/p95/max
-    use every run with a known duration, manual ones too (the same code ran). Headroom is
+    unknown runs are left out. Manual runs (`sched run`, `sched trigger`) count like any other:
+    the same code ran, and a failure of it is the job's failure; they never stand for a fire
+    (`expected_vs_observed` keeps them out of the matching), and `manual` says how many there
+    were. p50/p95/max use every run with a known duration. Headroom is
     expected_runtime - p95 and limit - max (negative when over). A running run counts as overran
     once `now - start` exceeds the expected runtime.
     """
     ordered = sorted(runs, key=timeline_key)
-    scheduled = [run for run in ordered if run.trigger is not Trigger.MANUAL]
+    scheduled = ordered
     counts = Counter(run.status for run in scheduled)
     concluded = [run for run in scheduled if run.status in _CONCLUDED]
     latest = concluded[-1] if concluded else None
@@ -135,7 +136,7 @@ def summarise(
         missed=counts[RunStatus.MISSED],
         running=counts[RunStatus.RUNNING],
         unknown=counts[RunStatus.UNKNOWN],
-        manual=len(ordered) - len(scheduled),
+        manual=sum(run.trigger is Trigger.MANUAL for run in ordered),
         late=sum(run.late for run in scheduled),
         overran=overran,
         success_rate=counts[RunStatus.SUCCEEDED] / len(concluded) if concluded else None,

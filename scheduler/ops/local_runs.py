@@ -15,7 +15,7 @@ import sys
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import islice
@@ -294,10 +294,17 @@ def _fires(job: Job, since: datetime, until: datetime) -> Iterator[tuple[datetim
 
 
 def _due(
-    jobs: Iterable[Job], *, since: datetime, until: datetime, limit: int
+    jobs: Iterable[Job],
+    *,
+    since: datetime,
+    until: datetime,
+    limit: int,
+    starts: Mapping[str, datetime] | None = None,
 ) -> list[tuple[datetime, Job]]:
+    """Fires in (since, until], each job's from the later of `since` and its `starts` entry."""
     merged = heapq.merge(
-        *(_fires(job, since, until) for job in jobs), key=lambda item: (item[0], item[1])
+        *(_fires(job, max(since, (starts or {}).get(job.name, since)), until) for job in jobs),
+        key=lambda item: (item[0], item[1]),
     )
     due = [(fire, job) for fire, _, job in islice(merged, limit + 1)]
     if len(due) > limit:
@@ -353,7 +360,7 @@ def tick(
     since: datetime,
     until: datetime,
     now_fn: Callable[[], datetime],
-    deployed: Collection[str] | None = None,
+    deployed: Mapping[str, datetime] | None = None,
     limit: int = MAX_TICK_RUNS,
     clock: Clock = time.perf_counter,
     memory_probe: MemoryProbe = peak_memory_mb,
@@ -362,9 +369,10 @@ def tick(
     """Run every fire due in (since, until] in time order, as fires of the schedule, and write
     their logs to `sink`.
 
-    `deployed` names the jobs whose function is deployed in the local AWS (the keys of
-    `ops.deployments.deployment_times`); a due job not in it is skipped, not run (None: run
-    every job). Each run starts at its fire time when that has passed, so a run caught up late
+    `deployed` maps the jobs whose function is deployed in the local AWS to when
+    (`ops.deployments.deployment_times`); a due job not in it is skipped, not run, and no job
+    runs a fire from before its deployment, as the real scheduler would not (None: run every
+    job, every fire). Each run starts at its fire time when that has passed, so a run caught up late
     reads as on time; a fire still ahead of `now_fn()` (a tick to a later --until), or one too old
     for CloudWatch Logs (`LOG_MAX_AGE` less the job's timeout), runs and is stamped at `now_fn()`.
     """
@@ -378,7 +386,7 @@ def tick(
         and next(_fires(job, since, until), None) is not None
     )
     outcomes = []
-    for fire, job in _due(runnable, since=since, until=until, limit=limit):
+    for fire, job in _due(runnable, since=since, until=until, limit=limit, starts=deployed):
         outcomes.append(
             run_locally(
                 catalogue,

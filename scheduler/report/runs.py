@@ -6,15 +6,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from datetime import timedelta
 
-from scheduler import limits
 from scheduler.catalogue.model import Job
 from scheduler.history import RunStatus
+from scheduler.history.summary import LAMBDA_LIMIT
 from scheduler.ops.local_runs import RunOutcome
 from scheduler.report.history import human_duration
-
-LAMBDA_LIMIT = timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS)
 
 
 def _status(status: RunStatus) -> str:

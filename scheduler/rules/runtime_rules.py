@@ -10,7 +10,7 @@ from datetime import timedelta
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration as fmt
 from scheduler.catalogue.model import Compute, Job
-from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.rules.base import Context, Rule, RuleDoc
 
 LAMBDA_LIMIT = timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS)
@@ -29,8 +29,11 @@ def _timed_jobs(context: Context) -> Iterator[Job]:
     )
 
 
-def _timeout_span(job: Job) -> tuple[str, ...]:
-    return ("jobs", job.name, "timeout") if job.timeout_is_explicit else ("jobs", job.name)
+def _timeout_span(context: Context, job: Job) -> Span:
+    """The timeout where it was written (job or defaults), else the job: it was derived."""
+    if job.timeout_is_explicit:
+        return context.setting_span(job, "timeout")
+    return context.source_map.span(("jobs", job.name))
 
 
 class RuntimeOverLimit(Rule):
@@ -76,14 +79,14 @@ class TimeoutOverLimit(Rule):
         for job in _lambda_jobs(context):
             if job.timeout < LAMBDA_MIN_TIMEOUT:
                 yield self.report(
-                    context.source_map.span(_timeout_span(job)),
+                    _timeout_span(context, job),
                     f'job "{job.name}" sets timeout {fmt(job.timeout)}; Lambda needs at least '
                     f"{limits.LAMBDA_MIN_TIMEOUT_SECONDS}s",
                     "give the job a timeout of a few seconds at least",
                 )
             elif job.timeout > LAMBDA_LIMIT:
                 yield self.report(
-                    context.source_map.span(_timeout_span(job)),
+                    _timeout_span(context, job),
                     f'job "{job.name}" sets timeout {fmt(job.timeout)}; Lambda allows at most 15m',
                     "lower the timeout to 15m or less, or move the job to Fargate "
                     "(compute: fargate)",

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -81,22 +82,32 @@ def test_apply_trigger_then_history_and_status_show_the_runs(catalogue: Path) ->
         "log-backup", "nightly-export", "tmp-cleanup", "role-canary", "monthly-report",
         "search-reindex",
     }  # fmt: skip
-    assert code == 0  # manual runs are listed but do not make a job fail its schedule
+    assert code == 1  # a failed manual run is the job's failure too
+    counts = jobs["tmp-cleanup"]["status"]
+    assert (jobs["tmp-cleanup"]["attention"], counts["failed"], counts["manual"]) == (
+        "failing",
+        1,
+        1,
+    )
 
 
-def test_tick_runs_due_jobs_and_status_then_points_at_the_failing_one(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_tick_skips_what_is_not_deployed_and_refuses_the_future(catalogue: Path) -> None:
     code, out = run("local", "tick", "-c", str(catalogue))
-    assert code == 0, out
-    lines = out.splitlines()
-    assert any(line.startswith("tmp-cleanup: ") and "failed" in line for line in lines)
-    assert any(line.startswith("role-canary: ") and "succeeded" in line for line in lines)
+    assert code == 0
+    assert "role-canary: skipped, not deployed to the local AWS" in out.splitlines()
 
+    ahead = (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    code, out = run("local", "tick", "-c", str(catalogue), "--until", ahead)
+    assert code == 2
+    assert "is in the future" in out
+
+
+def test_a_failed_trigger_puts_its_job_first_in_status(catalogue: Path) -> None:
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    assert run("trigger", "tmp-cleanup", "--local", "-c", str(catalogue))[0] == 1
     code, out = run("status", "--local", "-c", str(catalogue))
     assert code == 1
-    first_job = out.splitlines()[1]
-    assert first_job.startswith("✗ ")
-    assert run("local", "tick", "-c", str(catalogue))[1] == "0 runs, 0 failed\n"
+    assert out.splitlines()[1].startswith("✗ tmp-cleanup ")
 
 
 def test_history_rejects_a_bad_window(catalogue: Path) -> None:

@@ -138,7 +138,9 @@ def test_a_changed_schedule_is_exactly_one_update(aws: AwsContext, tmp_path: Pat
     assert rule["ScheduleExpression"] == "cron(0 3 ? * TUE *)"
 
 
-def test_a_removed_job_is_deleted_in_reverse_order(aws: AwsContext, tmp_path: Path) -> None:
+def test_a_removed_job_is_deleted_its_permission_before_its_rule(
+    aws: AwsContext, tmp_path: Path
+) -> None:
     _deploy(aws, tmp_path)
     text = without_job((tmp_path / "jobs.yaml").read_text(), "backup")
     catalogue = load_catalogue(write_catalogue(tmp_path, text))
@@ -151,8 +153,8 @@ def test_a_removed_job_is_deleted_in_reverse_order(aws: AwsContext, tmp_path: Pa
     assert result.ok
     assert writer.calls == [
         ("delete", "target", "acme-backup/sched"),
-        ("delete", "rule", "acme-backup"),
         ("delete", "permission", "acme-backup/acme-backup"),
+        ("delete", "rule", "acme-backup"),
         ("delete", "function", "acme-backup"),
     ]
     assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()

@@ -133,11 +133,26 @@ def test_a_job_removed_from_one_catalogue_takes_only_its_statement(
 
     assert [str(c) for c in plan.pending] == [
         "delete target acme-copy/sched",
-        "delete rule acme-copy",
         f"delete permission {SHARED}/acme-copy",
+        "delete rule acme-copy",
     ]
     assert apply_plan(plan, aws.writer).ok
     assert _statements("acme-ops-log-backup") == {"acme-ops-log-backup", "acme-x", "acme-ops-copy"}
+
+
+def test_a_destroy_stopped_before_the_permissions_is_finished_by_a_rerun(
+    aws: AwsContext, both: tuple[DesiredState, DesiredState]
+) -> None:
+    _, acme = both
+    # The destroy stopped after the targets phase: statements and rules are still there.
+    doomed = make_plan(ResourceState(), read_back(aws, "acme", acme))
+    targets = [c for c in doomed.pending if c.kind is ResourceKind.TARGET]
+    assert apply_plan(type(doomed)(tuple(targets)), aws.writer).ok
+
+    rerun = make_plan(ResourceState(), read_back(aws, "acme", acme))
+    assert f"delete permission {SHARED}/acme-copy" in [str(c) for c in rerun.pending]
+    assert apply_plan(rerun, aws.writer).ok
+    assert _statements("acme-ops-log-backup") == {"acme-ops-log-backup", "acme-x"}
 
 
 def test_a_statement_left_by_an_interrupted_apply_is_finished_not_duplicated(

@@ -72,8 +72,8 @@ def test_deletes_and_updates_use_the_matching_calls() -> None:
     assert cloud.calls == [
         ("update", (ResourceKind.RULE, "acme-a")),
         ("delete", (ResourceKind.TARGET, "acme-old/sched")),
-        ("delete", (ResourceKind.RULE, "acme-old")),
         ("delete", (ResourceKind.PERMISSION, "acme-old/acme-old")),
+        ("delete", (ResourceKind.RULE, "acme-old")),
         ("delete", (ResourceKind.FUNCTION, "acme-old")),
     ]
     assert result.ok

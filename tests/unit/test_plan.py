@@ -87,7 +87,7 @@ def test_one_schedule_changed_is_one_update_with_the_exact_field() -> None:
     assert plan.count(Action.UNCHANGED) == 8
 
 
-def test_a_removed_job_is_deleted_in_reverse_order_after_the_rest() -> None:
+def test_a_removed_job_is_deleted_after_the_rest_its_permission_before_its_rule() -> None:
     deployed = _state(ROLE, *_job("a-job"), *_job("old-job"))
     desired = _state(ROLE, *_job("a-job", "rate(1 hour)"), *_job("new-job"))
     plan = make_plan(desired, deployed)
@@ -98,8 +98,8 @@ def test_a_removed_job_is_deleted_in_reverse_order_after_the_rest() -> None:
         "create rule acme-new-job",
         "create target acme-new-job/sched",
         "delete target acme-old-job/sched",
-        "delete rule acme-old-job",
         "delete permission acme-old-job/acme-old-job",
+        "delete rule acme-old-job",
         "delete function acme-old-job",
     ]
     deletes = [c for c in plan.changes if c.action is Action.DELETE]
@@ -120,8 +120,8 @@ def test_removing_everything_deletes_roles_last() -> None:
     plan = make_plan(_state(), _state(ROLE, *_job("a-job")))
     assert [str(c) for c in plan.changes] == [
         "delete target acme-a-job/sched",
-        "delete rule acme-a-job",
         "delete permission acme-a-job/acme-a-job",
+        "delete rule acme-a-job",
         "delete function acme-a-job",
         "delete role acme-sched-exec",
     ]

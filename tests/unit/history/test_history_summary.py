@@ -197,32 +197,33 @@ def _manual(
     return replace(run, request_id=f"m-{when:%m%d}", trigger=Trigger.MANUAL)
 
 
-def test_manual_runs_are_counted_apart_and_only_their_durations_count() -> None:
+def test_manual_runs_count_like_scheduled_ones_and_are_tallied() -> None:
     scheduled = [_run(WEEK[2], RunStatus.SUCCEEDED, 2), _run(WEEK[3], RunStatus.SUCCEEDED, 4)]
     manual = [
         _manual(at("2026-11-24T09:11:00"), RunStatus.FAILED, 3, error_type="KeyError"),
         _manual(at("2026-11-25T10:00:00"), RunStatus.SUCCEEDED, 7),
     ]
     status = summarise("log-backup", [*scheduled, *manual], expected_runtime=5 * M, now=NOW)
-    assert (status.runs, status.manual, status.succeeded, status.failed) == (2, 2, 2, 0)
+    assert (status.runs, status.manual, status.succeeded, status.failed) == (4, 2, 3, 1)
     assert (status.success_rate, status.last_run, status.last_success) == (
-        1.0,
-        scheduled[1],
-        WEEK[3],
+        0.75,
+        manual[1],
+        at("2026-11-25T10:00:00"),
     )
     # Durations 2, 3, 4, 7 minutes: the same code ran, whoever started it.
     assert (status.p50_duration, status.p95_duration, status.overran) == (3 * M, 7 * M, 1)
     assert (status.attention, status.reasons) == (
         Attention.AT_RISK,
-        ("1 ran longer than the expected 5m",),
+        ("1 failed", "1 ran longer than the expected 5m"),
     )
 
 
-def test_a_job_with_only_manual_runs_has_no_runs_of_its_schedule() -> None:
+def test_a_failed_manual_run_makes_the_job_fail() -> None:
     status = summarise("j", [_manual(WEEK[0], RunStatus.FAILED, 1)], expected_runtime=None, now=NOW)
     assert (status.attention, status.runs, status.manual, status.success_rate) == (
-        Attention.NO_RUNS,
-        0,
+        Attention.FAILING,
         1,
-        None,
+        1,
+        0.0,
     )
+    assert status.reasons == ("last run failed", "1 failed")

@@ -25,6 +25,7 @@ from scheduler.ops.trigger import Triggered, trigger, trigger_locally
 from scheduler.report import history as history_report
 
 FIRE = at("2026-11-23T02:00:00")
+LONG_AGO = at("2026-01-01T00:00:00")  # deployed well before every fire these tests tick
 TENTH = timedelta(milliseconds=100)
 
 
@@ -268,7 +269,7 @@ def test_a_tick_runs_only_deployed_jobs_and_names_the_due_ones_it_skipped(
         since=at("2026-11-24T00:00:00"),
         until=at("2026-11-24T17:00:00"),
         now_fn=lambda: at("2026-11-24T17:00:00"),
-        deployed={"ok"},
+        deployed={"ok": LONG_AGO},
         request_ids=ids(),
         clock=readings(),
         memory_probe=lambda: 60,
@@ -289,7 +290,7 @@ def test_jobs_not_deployed_do_not_count_towards_the_run_limit() -> None:
         since=at("2026-11-24T00:00:00"),
         until=at("2026-11-25T00:00:00"),
         now_fn=lambda: at("2026-11-25T00:00:00"),
-        deployed=set(),
+        deployed={},
         limit=1,
     )
     assert ticked == Ticked((), ("ping", "daily"))
@@ -357,7 +358,7 @@ def test_a_tick_of_nothing_due_runs_nothing() -> None:
         since=FIRE,
         until=FIRE + timedelta(minutes=1),
         now_fn=lambda: FIRE,
-        deployed={"daily", "paris"},
+        deployed={"daily": LONG_AGO, "paris": LONG_AGO},
     ) == Ticked((), ())
     assert sink.writes == []
 
@@ -412,7 +413,7 @@ def test_a_manual_start_neither_anchors_a_rate_grid_nor_fills_a_fire(tmp_path: P
     (row,) = status_for(cat, logs, now=now)
     assert row.next_run == at("2026-11-25T11:00:00")  # the grid of 08:00 and 09:00, not 09:11
     assert row.status is not None
-    assert (row.status.runs, row.status.missed, row.status.manual) == (3, 1, 1)
+    assert (row.status.runs, row.status.missed, row.status.manual) == (4, 1, 1)
     history = history_for(cat, logs, now=now, since=at("2026-11-25T07:30:00"))
     assert [(r.request_id, r.status, r.trigger) for r in history.runs] == [
         ("r-0800", RunStatus.SUCCEEDED, Trigger.RULE),
@@ -428,3 +429,20 @@ def test_a_manual_start_neither_anchors_a_rate_grid_nor_fills_a_fire(tmp_path: P
     # Its duration is this process's real run time.
     assert lines[3].startswith("hourly  manual           11-25 09:11:00  succeeded  ")
     assert lines[4] == "hourly  11-25 10:00 UTC  -               missed     -"
+
+
+def test_a_tick_runs_no_fire_from_before_the_job_was_deployed(tmp_path: Path) -> None:
+    handlers(tmp_path, hourly="return 'ok'")
+    ticked = tick(
+        catalogue(job("hourly", "cron(0 * * * ? *)"), base=tmp_path),
+        FakeLogs(),
+        since=at("2026-11-25T00:00:00"),
+        until=at("2026-11-25T06:00:00"),
+        now_fn=lambda: at("2026-11-25T06:00:00"),
+        deployed={"hourly": at("2026-11-25T03:30:00")},
+    )
+    assert [o.scheduled_time for o in ticked.outcomes] == [
+        at("2026-11-25T04:00:00"),
+        at("2026-11-25T05:00:00"),
+        at("2026-11-25T06:00:00"),
+    ]
