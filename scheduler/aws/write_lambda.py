@@ -170,7 +170,13 @@ class FunctionWriter:
             if status != pending:
                 return
             if self.pacing.pause(_WAIT_SECONDS):
-                raise Interrupted(action, f"interrupted while {name} was {status}", resource=name)
+                raise Interrupted(
+                    action,
+                    f"interrupted while {name} was {status}",
+                    f"the change reached AWS but {name} is not ready yet; run plan and apply "
+                    "again to finish",
+                    resource=name,
+                )
         raise AwsError(
             action,
             f"function {name} still {pending} after {_WAIT_ATTEMPTS * _WAIT_SECONDS:.0f}s",
