@@ -11,6 +11,7 @@ from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from pathlib import Path
 from typing import Any, TypeVar
 
 from scheduler.catalogue.loader import SourceMap
@@ -76,6 +77,11 @@ class Context:
     @cached_property
     def file(self) -> str:
         return self.source_map.file
+
+    @cached_property
+    def base(self) -> Path:
+        """The catalogue's folder, resolved once: handler paths are relative to it."""
+        return self.catalogue.base_dir.resolve()
 
 
 class Rule:

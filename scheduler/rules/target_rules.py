@@ -39,7 +39,7 @@ class HandlerFileMissing(Rule):
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
-        base = context.catalogue.base_dir.resolve()
+        base = context.base
         for job in context.catalogue.jobs:
             if job.handler is None:
                 continue
@@ -114,7 +114,7 @@ def _read_module(context: Context, job: Job) -> tuple[ast.Module | SyntaxError, 
     parts = _handler_parts(job)
     if parts is None or not context.check_files:
         return None
-    base = context.catalogue.base_dir.resolve()
+    base = context.base
     inside, exists = context.memo(("locate", parts[0]), partial(_locate, base, parts[0]))
     if not (inside and exists):
         return None
@@ -190,7 +190,8 @@ class HandlerFolderHoldsCatalogue(Rule):
             parts = _handler_parts(job)
             if parts is None:
                 continue
-            folder = (context.catalogue.base_dir / parts[0]).resolve().parent
+            handler = context.memo(("resolved", parts[0]), (context.base / parts[0]).resolve)
+            folder = handler.parent
             if catalogue_file.is_relative_to(folder):
                 yield self.report(
                     context.span(job, "handler"),
