@@ -133,8 +133,9 @@ LOADER_DOCS: tuple[RuleDoc, ...] = (
     RuleDoc(
         "SCH008",
         _E,
-        "too many YAML aliases",
-        "Anchors and aliases expand past a safe size (a 'billion laughs' file).",
+        "YAML aliases or nesting past a safe size",
+        "Anchors and aliases expand past a safe size (a 'billion laughs' file), an alias sits "
+        "inside its own anchor, or values nest deeper than 100 levels.",
         "a: &a [x, x]\nb: &b [*a, *a]\n# ... doubling many times",
         "defaults: &d {memory: 256}",
     ),
