@@ -161,6 +161,15 @@ def _day_of_week(text: str, offset: int) -> tuple[DayRule | None, str]:
     if "#" in upper:
         return _nth_weekday(text, offset)
     if upper.endswith("L"):
+        if any(mark in upper for mark in ",-/*"):
+            raise ScheduleError(
+                INVALID,
+                f'day-of-week "{text}" mixes L with other values',
+                "nL (the last weekday n of the month, e.g. 6L) must be the whole day-of-week "
+                "field; L alone means Saturday",
+                offset,
+                len(text),
+            )
         day, spelled = value(text[:-1], offset, DAY_OF_WEEK)
         return LastOfWeekday(_python_weekday(day)), f"{spelled}L"
     if "/" in upper:

@@ -226,3 +226,13 @@ def test_schedule_error_is_a_value_error_with_defaults() -> None:
         None,
         None,
     )
+
+
+def test_l_in_a_day_of_week_list_is_named_as_the_problem() -> None:
+    from scheduler.schedule import ScheduleError, parse
+
+    with pytest.raises(ScheduleError) as caught:
+        parse("cron(0 2 ? * 1,L *)")
+    error = caught.value
+    assert (error.code, error.offset, error.length) == ("SCH101", 13, 3)
+    assert error.message == 'day-of-week "1,L" mixes L with other values'
