@@ -1,9 +1,15 @@
 """The wrapper that runs each job inside Lambda: standard library only, copied into every zip.
 
-Lambda calls `sched_runtime.handler(event, context)`; it unwraps the event, calls the job's
-function as `fn(input, ctx)` and prints ONE JSON line per run when the run ends. `run_job` is the
-same wrapper for in-process runs (local mode, `sched run`): it returns the record, never raises.
+Lambda calls `sched_runtime.handler(event, context)`; it unwraps the event, logs a start line
+(to stderr, which Lambda logs as it does stdout), calls the job's function as `fn(input, ctx)` and
+prints ONE run line to stdout when the run ends. Lambda may kill a run before it ends (timeout,
+out of memory): the start line still says what triggered it. `run_job` is the same wrapper for
+in-process runs (local mode, `sched run`): it returns the record, never raises.
 
+The start line (schema v1; the run line's first nine keys and values, `sched` aside):
+  {"sched": "start", "v": 1, "job": str, "catalogue": str, "trigger": "rule"|"scheduler"|"manual",
+   "trigger_id": str|null, "scheduled_time": str|null, "attempt": int|null,
+   "request_id": str|null}
 The run line (schema v1; keys always present, in this order, `null` when unknown):
   {"sched": "run", "v": 1, "job": str, "catalogue": str, "trigger": "rule"|"scheduler"|"manual",
    "trigger_id": str|null (EventBridge event id or Scheduler execution id),
@@ -30,6 +36,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -48,6 +55,12 @@ Emit = Callable[[str], object]
 
 def _stdout(line: str) -> None:
     print(line, flush=True)
+
+
+def _stderr(line: str) -> None:
+    # Lambda sends stderr to CloudWatch Logs as it does stdout:
+    # https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html
+    print(line, file=sys.stderr, flush=True)
 
 
 @dataclass(frozen=True)
@@ -151,6 +164,22 @@ def _scheduled_text(trigger: Invocation) -> str | None:
     return trigger.scheduled_time_text
 
 
+def _identity(
+    kind: str, job: str, catalogue: str, trigger: Invocation, request_id: str | None
+) -> dict[str, Any]:
+    return {
+        "sched": kind,
+        "v": SCHEMA_VERSION,
+        "job": job,
+        "catalogue": catalogue,
+        "trigger": trigger.kind,
+        "trigger_id": trigger.trigger_id,
+        "scheduled_time": _scheduled_text(trigger),
+        "attempt": trigger.attempt,
+        "request_id": request_id,
+    }
+
+
 def _record(
     *,
     job: str,
@@ -169,15 +198,7 @@ def _record(
     if message is None and error is not None:
         message = str(error) or None
     return {
-        "sched": "run",
-        "v": SCHEMA_VERSION,
-        "job": job,
-        "catalogue": catalogue,
-        "trigger": trigger.kind,
-        "trigger_id": trigger.trigger_id,
-        "scheduled_time": _scheduled_text(trigger),
-        "attempt": trigger.attempt,
-        "request_id": request_id,
+        **_identity("run", job, catalogue, trigger, request_id),
         "start": _iso(start),
         "end": _iso(end),
         "duration_ms": duration_ms,
@@ -232,8 +253,12 @@ def execute(
     emit: Emit = _stdout,
     lambda_context: Any = None,
     timeout_s: float | None = None,
+    emit_start: Emit | None = _stderr,
 ) -> tuple[dict[str, Any], Any, BaseException | None]:
-    """Run the job once and log its line; return (record, result, error). Never raises.
+    """Run the job once and log its lines; return (record, result, error). Never raises.
+
+    The start line goes to `emit_start` (None: not logged) before the job is resolved or called;
+    the run line (and any overran line) to `emit` when it ends.
 
     `resolve` returns the job function; an import error in it is the run's failure.
     With `timeout_s` the function runs in a daemon thread and the wrapper stops waiting after the
@@ -249,6 +274,9 @@ def execute(
         trigger=trigger.kind,
         lambda_context=lambda_context,
     )
+    if emit_start is not None:
+        start_line = _identity("start", ctx.job, catalogue, trigger, request_id)
+        emit_start(json.dumps(start_line, default=str))
     out = _Outcome()
     start = clock()
     timed_out = False
@@ -292,6 +320,7 @@ def run_job(
     emit: Emit = _stdout,
     lambda_context: Any = None,
     timeout_s: float | None = None,
+    emit_start: Emit | None = _stderr,
 ) -> dict[str, Any]:
     """Run `fn` through the wrapper in-process and return the run record (the logged line)."""
     record, _, error = execute(
@@ -305,6 +334,7 @@ def run_job(
         emit=emit,
         lambda_context=lambda_context,
         timeout_s=timeout_s,
+        emit_start=emit_start,
     )
     if isinstance(error, KeyboardInterrupt):
         raise error
@@ -337,6 +367,7 @@ def invoke(
     environ: Mapping[str, str],
     clock: Clock = time.time,
     emit: Emit = _stdout,
+    emit_start: Emit | None = _stderr,
 ) -> Any:
     """`handler` with its environment and clock passed in: runs, logs, re-raises on failure."""
     spec = environ.get("SCHED_HANDLER", "")
@@ -351,6 +382,7 @@ def invoke(
         clock=clock,
         emit=emit,
         lambda_context=context,
+        emit_start=emit_start,
     )
     if error is not None:
         raise error

@@ -1,8 +1,9 @@
 """Expected versus observed: match runs to the fire times the schedule predicted.
 
-A run with a logged scheduled time matches that fire time; a run known only from platform
-records matches the nearest fire at most `grace` before its start (uncovered fires first). A
-manual run (`sched run`, `sched trigger`) matches no fire, whatever scheduled time it carries.
+A run with a logged scheduled time (its run line's, or its start line's when Lambda killed it)
+matches that fire time; a run known only from platform records matches the nearest fire at most
+`grace` before its start (uncovered fires first). A manual run (`sched run`, `sched trigger`)
+matches no fire, whatever scheduled time it carries.
 A fire with no run once `grace` has passed becomes a `missed` run. A first attempt that started
 more than `late_after` after its fire time gets `late=True` (retries start late by design).
 """

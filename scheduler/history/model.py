@@ -42,8 +42,9 @@ class Trigger(enum.StrEnum):
 class Run:
     """One invocation attempt of a job (or one expected fire with no run: status `missed`).
 
-    `request_id` is "" for a missed run. `trigger` is None when the wrapper's line is absent
-    (platform records only). `delay` is start - scheduled_time when both are known.
+    `request_id` is "" for a missed run. `trigger` is None when the wrapper logged neither its
+    start nor its run line (platform records only). `delay` is start - scheduled_time when both
+    are known.
     """
 
     job: str

@@ -1,7 +1,8 @@
 """Parse one CloudWatch Logs message from a Lambda log group into a typed record, or None.
 
 Knows Lambda's platform lines in text and JSON log format, the "Task timed out" line, runtime
-error lines, and the runtime wrapper's JSON line (raw, or wrapped by Lambda's JSON app-log format).
+error lines, and the runtime wrapper's JSON start and run lines (raw, wrapped by Lambda's JSON
+app-log format, or in Python logging's `[INFO]` text form).
 Cheap prefix/substring checks come before any `json.loads`: most lines are skipped unparsed.
 """
 
@@ -82,8 +83,26 @@ class WrapperLine:
     error_message: str | None
 
 
+@dataclass(frozen=True, slots=True)
+class WrapperStart:
+    """The runtime wrapper's `{"sched": "start", ...}` line, logged before the job runs."""
+
+    request_id: str | None
+    job: str | None
+    trigger: str | None
+    scheduled_time: datetime | None
+    attempt: int | None
+
+
 Record = (
-    PlatformStart | PlatformEnd | PlatformReport | RuntimeDone | TimedOut | AppError | WrapperLine
+    PlatformStart
+    | PlatformEnd
+    | PlatformReport
+    | RuntimeDone
+    | TimedOut
+    | AppError
+    | WrapperLine
+    | WrapperStart
 )
 
 # https://docs.aws.amazon.com/lambda/latest/dg/python-logging.html (REPORT line fields); the
@@ -147,8 +166,19 @@ def _text_report(message: str) -> PlatformReport | None:
     )
 
 
-def _wrapper(obj: dict[str, Any], fallback_request_id: str | None) -> WrapperLine | None:
-    if obj.get("sched") != "run":
+def _wrapper(
+    obj: dict[str, Any], fallback_request_id: str | None
+) -> WrapperLine | WrapperStart | None:
+    kind = obj.get("sched")
+    if kind == "start":
+        return WrapperStart(
+            request_id=_str(obj.get("request_id")) or fallback_request_id,
+            job=_str(obj.get("job")),
+            trigger=_str(obj.get("trigger")),
+            scheduled_time=parse_time(obj.get("scheduled_time")),
+            attempt=_whole(obj.get("attempt")),
+        )
+    if kind != "run":
         return None
     return WrapperLine(
         request_id=_str(obj.get("request_id")) or fallback_request_id,

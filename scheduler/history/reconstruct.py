@@ -2,9 +2,9 @@
 
 Records are grouped by request id, then split into attempts: Lambda's own retries of an
 asynchronous invocation reuse the request id, so each new START (or a second record of a kind
-the attempt already has) begins a new attempt. The wrapper's line and the platform records merge;
-platform records alone still make a run (the wrapper cannot log when Lambda kills a timed-out or
-out-of-memory invocation).
+the attempt already has) begins a new attempt. The wrapper's lines and the platform records merge;
+platform records alone still make a run (the wrapper cannot log its run line when Lambda kills a
+timed-out or out-of-memory invocation); its start line then gives the trigger and scheduled time.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from scheduler.history.parse import (
     RuntimeDone,
     TimedOut,
     WrapperLine,
+    WrapperStart,
     parse_message,
 )
 from scheduler.runtime import utc_from_ms
@@ -51,6 +52,8 @@ class _Attempt:
         "report_ms",
         "request_id",
         "runtime_done",
+        "start_line",
+        "start_line_ms",
         "start_ms",
         "timed_out",
         "timed_out_ms",
@@ -69,7 +72,14 @@ class _Attempt:
         self.timed_out: TimedOut | None = None
         self.timed_out_ms: int | None = None
         self.wrapper: WrapperLine | None = None
+        self.start_line: WrapperStart | None = None
+        self.start_line_ms: int | None = None
         self.app_error: AppError | None = None
+
+    @property
+    def origin(self) -> WrapperLine | WrapperStart | None:
+        """The wrapper line that says what started the run: the run line, else the start line."""
+        return self.wrapper or self.start_line
 
     @property
     def finished(self) -> bool:
@@ -140,6 +150,11 @@ class _Collector:
                     attempt = _Attempt("", 0, stream)
                     attempt.wrapper = record
                     self.unnamed.append(attempt)
+            case WrapperStart():
+                request_id = record.request_id or self.open_by_stream.get(stream)
+                if request_id:
+                    attempt = self.slot(request_id, stream, "start_line")
+                    attempt.start_line, attempt.start_line_ms = record, ts
             case _:
                 assert_never(record)
 
@@ -181,7 +196,7 @@ def _run(a: _Attempt, job: str, now: datetime, horizon: timedelta) -> Run:
             w.duration_ms if w else None,
         )
     )
-    start = _time(a.start_ms) or (w.start if w else None)
+    start = _time(a.start_ms) or (w.start if w else None) or _time(a.start_line_ms)
     end: datetime | None = None
     if a.finished or w is not None:
         end = _time(a.end_ms or a.report_ms or a.timed_out_ms) or (w.end if w else None)
@@ -190,7 +205,8 @@ def _run(a: _Attempt, job: str, now: datetime, horizon: timedelta) -> Run:
     if duration is None and start is not None and end is not None:
         duration = end - start
     status = _status(a, start, now, horizon)
-    scheduled = w.scheduled_time if w else None
+    origin = a.origin
+    scheduled = origin.scheduled_time if origin else None
     return Run(
         job=job,
         request_id=a.request_id,
@@ -210,8 +226,8 @@ def _run(a: _Attempt, job: str, now: datetime, horizon: timedelta) -> Run:
         error_message=(w.error_message if w else None)
         or (error.message if error else None)
         or (a.timed_out.message if a.timed_out else None),
-        attempt=(w.attempt if w else None) or a.index + 1,
-        trigger=_TRIGGERS.get(w.trigger or "") if w else None,
+        attempt=(origin.attempt if origin else None) or a.index + 1,
+        trigger=_TRIGGERS.get(origin.trigger or "") if origin else None,
         delay=start - scheduled if start is not None and scheduled is not None else None,
         log_stream=a.log_stream,
     )
@@ -226,7 +242,7 @@ def reconstruct_runs(
 ) -> list[Run]:
     """The runs of `job` found in `events` (one function's log group), oldest first.
 
-    A request whose wrapper line names another job is left out (a shared log group).
+    A request whose wrapper lines name another job is left out (a shared log group).
     A START with no end is `running` while younger than `running_horizon`, else `unknown`.
     """
     collector = _Collector()
@@ -235,7 +251,7 @@ def reconstruct_runs(
     foreign = {
         request_id
         for request_id, attempts in collector.by_id.items()
-        if any(a.wrapper and a.wrapper.job and a.wrapper.job != job for a in attempts)
+        if any(a.origin and a.origin.job and a.origin.job != job for a in attempts)
     }
     attempts = [
         a

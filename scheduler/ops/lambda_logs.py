@@ -1,7 +1,7 @@
 """The log events a Lambda function with the JSON log format writes for one invocation:
-`platform.start`, the function's output lines, the runtime's ERROR line for an unhandled error,
-`platform.runtimeDone` and `platform.report`. Local mode writes them so that history reads a
-local run exactly as it reads one in AWS.
+`platform.start`, the wrapper's start line, the function's output lines, the runtime's ERROR
+line for an unhandled error, `platform.runtimeDone` and `platform.report`. Local mode writes
+them so that history reads a local run exactly as it reads one in AWS.
 https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html
 """
 
@@ -67,12 +67,16 @@ def _error_line(call: Invocation, ms: int) -> str:
     return json.dumps(body)
 
 
-def invocation_events(call: Invocation, output: Sequence[str], log_stream: str) -> list[LogEvent]:
-    """The events of `call`, `output` (the function's printed lines) logged at its end."""
+def invocation_events(
+    call: Invocation, output: Sequence[str], log_stream: str, *, started: Sequence[str] = ()
+) -> list[LogEvent]:
+    """The events of `call`: `started` (lines printed as it began) logged at its start, right
+    after `platform.start`, and `output` (the function's other printed lines) at its end."""
     end = call.end_ms
     duration = round(call.duration_ms, 2)
     start = {"requestId": call.request_id, "version": VERSION}
     lines: list[tuple[int, str]] = [(call.start_ms, _platform("start", call.start_ms, start))]
+    lines += [(call.start_ms, line) for line in started]
     lines += [(end, line) for line in output]
     if call.status == "failure" and call.error_type:
         lines.append((end + 1, _error_line(call, end + 1)))

@@ -171,7 +171,8 @@ def run_locally(
     schedule, as a tick's runs do (`manual=False`).
 
     With `enforce_timeout` the run stops being waited for at the job's timeout (the thread may
-    go on, Python cannot stop it) and, as in Lambda, the wrapper's line is not logged.
+    go on, Python cannot stop it) and, as in Lambda, the wrapper's run line is not logged (its
+    start line is).
     """
     path = _handler_file(catalogue, job)
     module, function_attr = path.stem, job.handler_function or "main"
@@ -199,6 +200,7 @@ def run_locally(
         deadline=origin + timeout_s,
         clock=clock,
     )
+    started: list[str] = []
     lines: list[str] = []
     with handler_root(path.parent, module, _environment(catalogue, job, module, group, stream)):
         record, result, error = execute(
@@ -212,12 +214,13 @@ def run_locally(
             emit=lines.append,
             lambda_context=context,
             timeout_s=timeout_s if enforce_timeout else None,
+            emit_start=started.append,
         )
     call = _invocation(
         job, request_id=rid, record=record, error=error, readings=readings, memory=memory_probe
     )
     timed_out = record["status"] == "timed_out"
-    events = tuple(invocation_events(call, [] if timed_out else lines, stream))
+    events = tuple(invocation_events(call, [] if timed_out else lines, stream, started=started))
     if sink is not None:
         sink.write(group, stream, events)
     if isinstance(error, KeyboardInterrupt):

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from scheduler import runtime
-from scheduler.history.parse import WrapperLine, parse_message
+from scheduler.history.parse import WrapperLine, WrapperStart, parse_message
 from scheduler.runtime import Invocation, JobContext, invoke, load_function, read_event, run_job
 
 RUNTIME = Path(runtime.__file__)
@@ -569,3 +569,76 @@ def test_copied_runtime_reraises_after_logging(tmp_path: Path) -> None:
     record = json.loads(done.stdout.splitlines()[0])
     assert (record["status"], record["error_type"]) == ("failed", "ValueError")
     assert done.stderr.rstrip().endswith("ValueError: bucket app-logs not found")
+
+
+def test_the_start_line_is_logged_before_the_job_runs_with_the_run_lines_identity() -> None:
+    lines: list[str] = []
+    seen: list[int] = []
+    record = run_job(
+        lambda payload, ctx: seen.append(len(lines)),
+        SCHEDULER_EVENT,
+        job="nightly-export",
+        catalogue="acme-ops",
+        expected_runtime_ms=None,
+        request_id="req-4",
+        clock=clock(START, START + 1),
+        emit=lines.append,
+        emit_start=lines.append,
+    )
+    assert seen == [1]
+    start_line = json.loads(lines[0])
+    assert start_line == {
+        "sched": "start",
+        "v": 1,
+        "job": "nightly-export",
+        "catalogue": "acme-ops",
+        "trigger": "scheduler",
+        "trigger_id": "exec-9",
+        "scheduled_time": "2026-11-23T01:30:00Z",
+        "attempt": 2,
+        "request_id": "req-4",
+    }
+    assert list(start_line) == list(record)[:9]
+    assert [json.loads(line)["sched"] for line in lines] == ["start", "run"]
+    assert parse_message(lines[0]) == WrapperStart(
+        request_id="req-4",
+        job="nightly-export",
+        trigger="scheduler",
+        scheduled_time=datetime(2026, 11, 23, 1, 30, tzinfo=UTC),
+        attempt=2,
+    )
+
+
+def test_the_start_line_goes_to_stderr_unless_emit_start_is_none(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    options: dict[str, Any] = {
+        "job": "log-backup",
+        "catalogue": "acme-ops",
+        "expected_runtime_ms": None,
+        "request_id": "req-5",
+        "emit": lambda line: None,
+    }
+    run_job(lambda payload, ctx: None, RULE_EVENT, clock=clock(START, START), **options)
+    (err,) = capsys.readouterr().err.splitlines()
+    assert (json.loads(err)["sched"], json.loads(err)["request_id"]) == ("start", "req-5")
+    run_job(
+        lambda payload, ctx: None,
+        RULE_EVENT,
+        clock=clock(START, START),
+        emit_start=None,
+        **options,
+    )
+    assert capsys.readouterr().err == ""
+
+
+def test_copied_runtime_logs_its_start_line_on_stderr(tmp_path: Path) -> None:
+    done = _lambda_like(tmp_path, "def main(event, ctx):\n    return 1\n", RULE_EVENT)
+    assert done.returncode == 0, done.stderr
+    (err,) = done.stderr.splitlines()
+    assert {k: json.loads(err)[k] for k in ("sched", "job", "request_id", "scheduled_time")} == {
+        "sched": "start",
+        "job": "log-backup",
+        "request_id": "req-sub",
+        "scheduled_time": "2026-11-23T02:00:00Z",
+    }

@@ -18,7 +18,14 @@ from ops_fakes import FakeLogs
 from ops_support import at, catalogue, fargate_job, job, ms, scheduler_job
 
 from scheduler.catalogue.model import Catalogue, Job
-from scheduler.history import LogEvent, Run, RunStatus, Trigger, reconstruct_runs
+from scheduler.history import (
+    LogEvent,
+    Run,
+    RunStatus,
+    Trigger,
+    expected_vs_observed,
+    reconstruct_runs,
+)
 from scheduler.ops.errors import CannotRun
 from scheduler.ops.local_runs import RunOutcome, run_locally
 
@@ -44,6 +51,20 @@ def main(event, context):
         "greeting": greeting(),
     }
 """
+
+
+# The wrapper's start line of a manual run of "ok" as request "req-1".
+START_LINE = {
+    "sched": "start",
+    "v": 1,
+    "job": "ok",
+    "catalogue": "acme-ops",
+    "trigger": "manual",
+    "trigger_id": "local-req-1",
+    "scheduled_time": "2026-11-25T02:00:00Z",
+    "attempt": None,
+    "request_id": "req-1",
+}
 
 
 def write(base: Path, relative: str, source: str) -> None:
@@ -160,6 +181,7 @@ def test_a_run_writes_the_lines_of_a_lambda_with_the_json_log_format(jobs_dir: P
                 "record": {"requestId": "req-1", "version": "$LATEST"},
             },
         ),
+        (0, START_LINE),
         (1500, outcome.record),
         (
             1502,
@@ -191,8 +213,9 @@ def test_a_run_writes_the_lines_of_a_lambda_with_the_json_log_format(jobs_dir: P
             },
         ),
     ]
-    # The wrapper's line is printed as is (print output stays plain text in the JSON format).
-    assert outcome.events[1].message == json.dumps(outcome.record)
+    # The wrapper's lines are printed as is (print output stays plain text in the JSON format).
+    assert outcome.events[1].message == json.dumps(START_LINE)
+    assert outcome.events[2].message == json.dumps(outcome.record)
 
 
 def test_history_reads_a_successful_local_run_back_as_the_same_run(jobs_dir: Path) -> None:
@@ -228,18 +251,19 @@ def test_a_failed_run_logs_the_runtimes_error_line_and_reads_back_failed(jobs_di
     kinds = [(offset, m.get("type") or m.get("level")) for offset, m in messages(outcome.events)]
     assert kinds == [
         (0, "platform.start"),
-        (125, None),  # the wrapper's line
+        (0, None),  # the wrapper's start line
+        (125, None),  # the wrapper's run line
         (126, "ERROR"),
         (127, "platform.runtimeDone"),
         (128, "platform.report"),
     ]
-    error = json.loads(outcome.events[2].message)
+    error = json.loads(outcome.events[3].message)
     assert error["message"]["errorType"] == "ValueError"
     assert error["message"]["errorMessage"] == "bucket app-logs not found"
     assert error["message"]["stackTrace"][-1].endswith(
         "raise ValueError('bucket app-logs not found')\n"
     )
-    assert json.loads(outcome.events[3].message)["record"]["status"] == "failure"
+    assert json.loads(outcome.events[4].message)["record"]["status"] == "failure"
     (back,) = reconstruct_runs(outcome.events, "boom", now=NOW + timedelta(hours=1))
     assert (back.status, back.error_type, back.error_message, back.duration) == (
         RunStatus.FAILED,
@@ -266,20 +290,23 @@ def test_a_run_past_its_timeout_is_timed_out_and_logged_as_lambda_kills_it(
         timedelta(milliseconds=100),
     )
     assert outcome.record["error_message"] == "Task timed out after 0.10 seconds"
-    # Lambda stops the function at its timeout: the wrapper never gets to log its line.
+    # Lambda stops the function at its timeout: the wrapper logs its start line, never its run line.
     assert [
-        (offset, m["type"], m["record"].get("status")) for offset, m in messages(outcome.events)
+        (offset, m.get("type") or m["sched"], m.get("record", {}).get("status"))
+        for offset, m in messages(outcome.events)
     ] == [
         (0, "platform.start", None),
+        (0, "start", None),
         (102, "platform.runtimeDone", "timeout"),
         (103, "platform.report", "timeout"),
     ]
     (back,) = reconstruct_runs(outcome.events, "slow", now=NOW + timedelta(hours=1))
-    assert (back.status, back.start, back.duration, back.scheduled_time) == (
+    assert (back.status, back.start, back.duration, back.scheduled_time, back.trigger) == (
         RunStatus.TIMED_OUT,
         NOW,
         timedelta(milliseconds=100),
-        None,
+        NOW,
+        Trigger.MANUAL,
     )
 
 
@@ -366,4 +393,57 @@ def test_a_run_for_a_fire_is_logged_as_the_schedules_and_a_direct_run_as_manual(
     ]
     assert [r.trigger for r in reconstruct_runs(by_hand.events, "second", now=later)] == [
         Trigger.MANUAL
+    ]
+
+
+TIMED_OUT, MISSED = RunStatus.TIMED_OUT, RunStatus.MISSED
+
+
+@pytest.mark.parametrize(
+    ("manual", "trigger", "timeline"),
+    [
+        (False, Trigger.RULE, [(TIMED_OUT, "req-1", 0), (MISSED, "", 1)]),
+        (True, Trigger.MANUAL, [(MISSED, "", 0), (TIMED_OUT, "req-1", 0), (MISSED, "", 1)]),
+    ],
+)
+def test_a_timed_out_local_run_reads_back_by_its_start_line(
+    jobs_dir: Path, manual: bool, trigger: Trigger, timeline: list[tuple[RunStatus, str, int]]
+) -> None:
+    # A run for the 02:00 fire (or one by hand claiming that time) starts at 02:05, 30 seconds
+    # before another fire, and is killed at its timeout: its start line, not its start time,
+    # says which fire (if any) it stands for.
+    slow = job("slow", "cron(0 2 * * ? *)", timeout=timedelta(milliseconds=100))
+    fires = [NOW, NOW + timedelta(minutes=5, seconds=30)]
+    outcome = run_locally(
+        catalogue(slow, base=jobs_dir),
+        slow,
+        now=NOW + timedelta(minutes=5),
+        scheduled_time=NOW,
+        request_id="req-1",
+        clock=clock(0.0, 0.0, 0.1),
+        memory_probe=lambda: 71,
+        manual=manual,
+    )
+    sched_lines = [m for _, m in messages(outcome.events) if "sched" in m]
+    assert [(m["sched"], m["trigger"], m["scheduled_time"]) for m in sched_lines] == [
+        ("start", trigger.value, "2026-11-25T02:00:00Z")
+    ]
+    later = NOW + timedelta(hours=2)
+    (back,) = reconstruct_runs(outcome.events, "slow", now=later)
+    assert (back.status, back.trigger, back.scheduled_time, back.start) == (
+        RunStatus.TIMED_OUT,
+        trigger,
+        NOW,
+        NOW + timedelta(minutes=5),
+    )
+    matched = expected_vs_observed(
+        [back],
+        fires,
+        job="slow",
+        now=later,
+        grace=timedelta(minutes=30),
+        late_after=timedelta(minutes=10),
+    )
+    assert [(r.status, r.request_id, r.scheduled_time) for r in matched] == [
+        (status, request_id, fires[fire]) for status, request_id, fire in timeline
     ]
