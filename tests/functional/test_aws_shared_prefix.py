@@ -22,7 +22,7 @@ from aws_support import (
 from scheduler import naming
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
-from scheduler.aws.reader import StatementOwnership
+from scheduler.ownership import StatementOwnership
 from scheduler.plan import Action, make_plan
 from scheduler.resources import DesiredState, Permission, ResourceKind, ResourceState
 

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 
 from scheduler import naming
+from scheduler.ownership import StatementOwnership
 from scheduler.ports import Conflict, InvalidRequest, ReadScope
 from scheduler.resources import (
     DeployedState,
@@ -107,16 +108,29 @@ class FakeCloud:
     def read(self, scope: ReadScope) -> DeployedState:
         with self._lock:
             owned = [r for r in self.resources.values() if _owned(r, scope)]
-        rules = {
-            naming.rule_arn(scope.region, scope.account, r.name)
-            for r in owned
-            if isinstance(r, Rule)
-        }
-        functions = {r.name for r in owned if isinstance(r, Function)}
+            others = [
+                r
+                for r in self.resources.values()
+                if isinstance(r, Rule)
+                and r not in owned
+                and naming.has_owned_name(r.name, scope.catalogue)
+            ]
+
+        def arns(rules: Iterable[Resource]) -> frozenset[str]:
+            return frozenset(
+                naming.rule_arn(scope.region, scope.account, r.name)
+                for r in rules
+                if isinstance(r, Rule)
+            )
+
+        ownership = StatementOwnership(
+            prefix=naming.owned_prefix(scope.catalogue),
+            owned_functions=frozenset(r.name for r in owned if isinstance(r, Function)),
+            owned_rules=arns(owned),
+            other_rules=arns(others),
+        )
         return ResourceState.of(
-            r
-            for r in owned
-            if not isinstance(r, Permission) or r.source_arn in rules or r.function in functions
+            r for r in owned if not isinstance(r, Permission) or ownership.owns(r)
         )
 
     # ResourceWriter
