@@ -90,11 +90,13 @@ def history(
 
 
 @click.command()
+@click.argument("catalogue_path", required=False, type=click.Path(path_type=Path))
 @CATALOGUE_OPTION
 @aws_options
 @click.option("--window", default="7d", show_default=True, help="How far back to look.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def status(
+    catalogue_path: Path | None,
     catalogue: Path,
     local: bool,
     profile: str | None,
@@ -102,8 +104,11 @@ def status(
     window: str,
     fmt: str,
 ) -> None:
-    """Every job at a glance, failing and missing ones first. Exit 1 when any needs attention."""
+    """Every job of CATALOGUE (or -c; default jobs.yaml) at a glance, failing and missing ones
+    first. Exit 1 when any needs attention."""
     from scheduler import app
+
+    catalogue = catalogue_path or catalogue
     from scheduler.ops.deployments import deployment_times
     from scheduler.ops.status import needs_attention, status_for
     from scheduler.report import status as report

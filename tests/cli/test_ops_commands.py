@@ -114,3 +114,13 @@ def test_history_rejects_a_bad_window(catalogue: Path) -> None:
     code, out = run("history", "--local", "-c", str(catalogue), "--since", "a week")
     assert code == 2
     assert "error: --since" in out
+
+
+def test_status_takes_the_catalogue_as_an_argument_too(catalogue: Path) -> None:
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    by_option = run("status", "--local", "-c", str(catalogue), "--format", "json")
+    by_argument = run("status", "--local", str(catalogue), "--format", "json")
+    assert by_option[0] == by_argument[0] == 0
+    assert (
+        json.loads(by_option[1])["jobs"][0]["job"] == json.loads(by_argument[1])["jobs"][0]["job"]
+    )
