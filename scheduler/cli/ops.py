@@ -44,7 +44,9 @@ def _duration(text: str, option: str) -> timedelta:
 @click.option("--since", default="7d", show_default=True, help="How far back: 7d, 12h, 30m.")
 @click.option("--until", "until_text", help="End of the window, ISO time (default: now).")
 @click.option("--status", "statuses", help="Only these, comma-separated: failed,missed,late,...")
-@click.option("--grace", default="5m", show_default=True, help="How late a run may start.")
+@click.option(
+    "--grace", default="5m", show_default=True, help="How long after a fire a run counts as missed."
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text")
 def history(
     jobs: tuple[str, ...],
@@ -68,16 +70,18 @@ def history(
     now = datetime.now(UTC)
     until = parse_instant(until_text, "--until") if until_text else None
     wanted = [s.strip() for s in statuses.split(",") if s.strip()] if statuses else None
+    start = (until or now) - _duration(since, "--since")
+    patience = _duration(grace, "--grace")
     with app.connect(connection(local, profile, region), catalogue) as aws:
         found = history_for(
             checked.catalogue,
             aws.logs,
             now=now,
-            since=(until or now) - _duration(since, "--since"),
+            since=start,
             until=until,
             jobs=jobs or None,
             statuses=wanted,
-            grace=_duration(grace, "--grace"),
+            grace=patience,
             deployed=deployment_times(checked.catalogue, aws.deployments),
         )
     match fmt:
@@ -107,19 +111,19 @@ def status(
     """Every job of CATALOGUE (or -c; default jobs.yaml) at a glance, failing and missing ones
     first. Exit 1 when any needs attention."""
     from scheduler import app
-
-    catalogue = catalogue_path or catalogue
     from scheduler.ops.deployments import deployment_times
     from scheduler.ops.status import needs_attention, status_for
     from scheduler.report import status as report
 
+    catalogue = catalogue_path or catalogue
     checked = checked_catalogue(catalogue, READ_ONLY)
+    span = _duration(window, "--window")
     with app.connect(connection(local, profile, region), catalogue) as aws:
         rows = status_for(
             checked.catalogue,
             aws.logs,
             now=datetime.now(UTC),
-            window=_duration(window, "--window"),
+            window=span,
             deployed=deployment_times(checked.catalogue, aws.deployments),
         )
     click.echo(report.to_json(rows) if fmt == "json" else report.to_text(rows, colour=use_colour()))
