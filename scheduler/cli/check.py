@@ -9,13 +9,16 @@ from pathlib import Path
 
 import click
 
-from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, parse_instant, use_colour
+from scheduler.cli.common import (
+    CATALOGUE,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    parse_instant,
+    use_colour,
+)
 from scheduler.diagnostics import Diagnostic, Severity
 from scheduler.errors import UsageError
-
-CATALOGUE = click.argument(
-    "catalogue", default="jobs.yaml", type=click.Path(dir_okay=True, path_type=Path)
-)
 
 
 def _default_format() -> str:

@@ -11,6 +11,7 @@ import os
 import sys
 import traceback
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -23,6 +24,12 @@ EXIT_USAGE = 2
 EXIT_AWS = 3
 EXIT_CHANGES = 4
 EXIT_INTERRUPTED = 130
+
+
+# The catalogue argument of validate, compile, plan, apply and destroy.
+CATALOGUE = click.argument(
+    "catalogue", default="jobs.yaml", type=click.Path(dir_okay=True, path_type=Path)
+)
 
 
 def use_colour() -> bool:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from scheduler.cli.common import (
+    CATALOGUE,
     EXIT_AWS,
     EXIT_CHANGES,
     EXIT_FINDINGS,
@@ -24,10 +25,6 @@ from scheduler.errors import UsageError
 if TYPE_CHECKING:
     from scheduler.app import Checked, Connection, Planned
     from scheduler.aws import AwsContext
-
-CATALOGUE = click.argument(
-    "catalogue", default="jobs.yaml", type=click.Path(dir_okay=True, path_type=Path)
-)
 
 
 def aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
