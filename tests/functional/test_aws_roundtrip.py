@@ -160,7 +160,9 @@ def test_a_removed_job_is_deleted_its_permission_before_its_rule(
     assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
     names = [f["FunctionName"] for f in boto3.client("lambda").list_functions()["Functions"]]
     assert "acme-backup" not in names
-    rules = [r["Name"] for r in boto3.client("events").list_rules(NamePrefix="acme-")["Rules"]]
+    rules = sorted(
+        r["Name"] for r in boto3.client("events").list_rules(NamePrefix="acme-")["Rules"]
+    )
     assert rules == ["acme-legacy", "acme-reindex"]
 
 
