@@ -95,6 +95,7 @@ class AwsError(AwsFailure):
         self, action: str, message: str, hint: str = "", *, code: str = "", resource: str = ""
     ) -> None:
         super().__init__(f"{action}: {message}", hint or self.default_hint)
+        self.detail = message  # without the action, for errors re-raised with another hint
         self.action = action
         self.code = code
         self.resource = resource

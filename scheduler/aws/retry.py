@@ -71,7 +71,7 @@ def role_hint(error: AwsError, role_arn: str, service: str) -> AwsError:
         return error
     return InvalidRequest(
         error.action,
-        error.message.removeprefix(f"{error.action}: "),
+        error.detail,
         f"role {role_arn} must exist and trust {service} (a trust policy letting {service} "
         "call sts:AssumeRole); create it or fix `role:`, then apply again",
         code=error.code,
@@ -100,8 +100,7 @@ def retrying(
             if pacing.pause(delay):
                 raise Interrupted(
                     error.action,
-                    "interrupted while waiting to try again after: "
-                    + error.message.removeprefix(f"{error.action}: "),
+                    "interrupted while waiting to try again after: " + error.detail,
                     code=error.code,
                     resource=resource,
                 ) from error

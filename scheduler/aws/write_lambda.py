@@ -9,7 +9,7 @@ import base64
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from scheduler import limits, naming
 from scheduler.aws.clients import Clients
@@ -80,16 +80,8 @@ class FunctionWriter:
         response = self._retry(
             function,
             lambda: self.c.lambda_.create_function(
-                FunctionName=name,
-                Runtime=_runtime(function.runtime),
-                Role=function.role_arn,
-                Handler=function.handler,
+                **_configuration(function),
                 Code={"ZipFile": code},
-                Description=function.description,
-                Timeout=function.timeout_seconds,
-                MemorySize=function.memory_mb,
-                Environment={"Variables": dict(function.environment)},
-                LoggingConfig={"LogFormat": _log_format(function.log_format)},
                 Tags=dict(function.tags),
                 Publish=False,
             ),
@@ -114,17 +106,7 @@ class FunctionWriter:
                 name,
                 self._retry(
                     after,
-                    lambda: self.c.lambda_.update_function_configuration(
-                        FunctionName=name,
-                        Runtime=_runtime(after.runtime),
-                        Role=after.role_arn,
-                        Handler=after.handler,
-                        Description=after.description,
-                        Timeout=after.timeout_seconds,
-                        MemorySize=after.memory_mb,
-                        Environment={"Variables": dict(after.environment)},
-                        LoggingConfig={"LogFormat": _log_format(after.log_format)},
-                    ),
+                    lambda: self.c.lambda_.update_function_configuration(**_configuration(after)),
                 ),
             )
         to_set, to_remove = tag_changes(before.tags, after.tags)
@@ -254,7 +236,7 @@ class PermissionWriter:
                 return
             raise Conflict(
                 error.action,
-                error.message.removeprefix(f"{error.action}: "),
+                error.detail,
                 f"statement {permission.statement_id} of {permission.function} is not one "
                 "this catalogue made; remove it, or rename the job",
                 code=error.code,
@@ -289,18 +271,20 @@ class PermissionWriter:
             return
 
 
-def _configuration(function: Function) -> tuple[object, ...]:
-    """The fields UpdateFunctionConfiguration sets."""
-    return (
-        function.runtime,
-        function.role_arn,
-        function.handler,
-        function.description,
-        function.timeout_seconds,
-        function.memory_mb,
-        function.environment,
-        function.log_format,
-    )
+def _configuration(function: Function) -> dict[str, Any]:
+    """What CreateFunction and UpdateFunctionConfiguration both set, in the API's words; equal
+    for two functions exactly when no configuration update is needed."""
+    return {
+        "FunctionName": function.name,
+        "Runtime": _runtime(function.runtime),
+        "Role": function.role_arn,
+        "Handler": function.handler,
+        "Description": function.description,
+        "Timeout": function.timeout_seconds,
+        "MemorySize": function.memory_mb,
+        "Environment": {"Variables": dict(function.environment)},
+        "LoggingConfig": {"LogFormat": _log_format(function.log_format)},
+    }
 
 
 def _runtime(runtime: str) -> RuntimeType:

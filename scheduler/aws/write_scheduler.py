@@ -6,7 +6,7 @@ UpdateSchedule replaces a schedule's whole definition, so an update sends every 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from scheduler import naming
 from scheduler.aws.clients import Clients
@@ -75,31 +75,13 @@ class ScheduleWriter:
     def create(self, schedule: Schedule) -> None:
         self._retry(
             schedule,
-            lambda: self.c.scheduler.create_schedule(
-                Name=schedule.name,
-                GroupName=schedule.group,
-                ScheduleExpression=schedule.expression,
-                ScheduleExpressionTimezone=schedule.timezone,
-                Description=schedule.description,
-                State=_state(schedule),
-                FlexibleTimeWindow=flexible_window_to_aws(schedule),
-                Target=schedule_target_to_aws(schedule),
-            ),
+            lambda: self.c.scheduler.create_schedule(**_request(schedule)),
         )
 
     def update(self, before: Schedule, after: Schedule) -> None:
         self._retry(
             after,
-            lambda: self.c.scheduler.update_schedule(
-                Name=after.name,
-                GroupName=after.group,
-                ScheduleExpression=after.expression,
-                ScheduleExpressionTimezone=after.timezone,
-                Description=after.description,
-                State=_state(after),
-                FlexibleTimeWindow=flexible_window_to_aws(after),
-                Target=schedule_target_to_aws(after),
-            ),
+            lambda: self.c.scheduler.update_schedule(**_request(after)),
         )
 
     def delete(self, schedule: Schedule) -> None:
@@ -118,3 +100,17 @@ def _group_arn(region: str, account: str, name: str) -> str:
 def _state(schedule: Schedule) -> ScheduleStateType:
     state: ScheduleStateType = schedule.state.value
     return state
+
+
+def _request(schedule: Schedule) -> dict[str, Any]:
+    """CreateSchedule and UpdateSchedule take the same, whole description of a schedule."""
+    return {
+        "Name": schedule.name,
+        "GroupName": schedule.group,
+        "ScheduleExpression": schedule.expression,
+        "ScheduleExpressionTimezone": schedule.timezone,
+        "Description": schedule.description,
+        "State": _state(schedule),
+        "FlexibleTimeWindow": flexible_window_to_aws(schedule),
+        "Target": schedule_target_to_aws(schedule),
+    }
