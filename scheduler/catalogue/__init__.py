@@ -1,1 +1,1 @@
-"""The catalogue: what `jobs.yaml` may say (model), and how it is read with positions (loader)."""
+"""The catalogue: what `jobs.yaml` may say (schema), what it resolves to (model), and its loader."""

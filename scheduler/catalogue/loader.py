@@ -25,13 +25,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 from yaml.nodes import Node
 
-from scheduler.catalogue.model import (
-    Catalogue,
-    CatalogueSpec,
-    JobSpec,
-    resolve_job,
-    resolve_policy,
-)
+from scheduler.catalogue.model import Catalogue
+from scheduler.catalogue.schema import CatalogueSpec, JobSpec, resolve_job, resolve_policy
 from scheduler.catalogue.source_map import DataPath, SourceMap, build
 from scheduler.diagnostics import Diagnostic, Severity, Span
 

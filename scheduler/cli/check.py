@@ -96,7 +96,7 @@ def rules(code: str | None) -> None:
 @click.command()
 def schema() -> None:
     """Print the JSON Schema of the catalogue, for editors and CI."""
-    from scheduler.catalogue.model import CatalogueSpec
+    from scheduler.catalogue.schema import CatalogueSpec
 
     document = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
