@@ -11,6 +11,7 @@ from catalogue_support import VALID_JOB, billion_laughs, found, loaded
 
 from scheduler.catalogue import loader
 from scheduler.catalogue.loader import LoadResult
+from scheduler.catalogue.yaml_tree import ComposerFactory
 
 # --- SCH002 -----------------------------------------------------------------------------------
 
@@ -362,7 +363,7 @@ _CASES = [
 ]
 
 
-def _load_with(composer: loader.ComposerFactory, text: str) -> LoadResult:
+def _load_with(composer: ComposerFactory, text: str) -> LoadResult:
     return loader._load(text, "jobs.yaml", Path("jobs.yaml"), composer)
 
 

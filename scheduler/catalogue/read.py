@@ -1,0 +1,125 @@
+"""Reading a catalogue file into text, or one SCH001 diagnostic saying why it cannot be.
+
+Owns the size cap (checked before reading and again on the bytes), directories, missing and
+unreadable files, UTF-16/32, binary (NUL) and non-UTF-8 bytes, and control characters, each
+reported at its exact line and column. Never raises on bad input.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import stat
+from pathlib import Path
+
+from scheduler.diagnostics import Diagnostic, Severity, Span
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+"""Larger files are refused before parsing: a catalogue of 10,000 jobs is about 2 MB."""
+
+
+def read(path: str | Path) -> bytes | Diagnostic:
+    """The bytes of the file at `path` (at most one past the cap), or why they cannot be read."""
+    file = os.fspath(path)
+    where = Path(path)
+    try:
+        info = where.stat()
+        if stat.S_ISDIR(info.st_mode):
+            return _unreadable(
+                file,
+                f"{file} is a directory, not a catalogue file",
+                f"point at the YAML file itself, e.g. {where / 'jobs.yaml'}",
+            )
+        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
+            return _too_large(file, info.st_size)
+        with where.open("rb") as stream:
+            return stream.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return _unreadable(
+            file, f"{file} does not exist", "check the path and the current directory"
+        )
+    except PermissionError:
+        return _unreadable(
+            file, f"{file} cannot be read: permission denied", "check the file's permissions"
+        )
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return _unreadable(file, f"{file} cannot be read: {reason}", "check the path")
+
+
+_NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def decode(data: str | bytes, file: str) -> str | Diagnostic:
+    """The text of a catalogue given as bytes or text, or why it is not a catalogue's text."""
+    if len(data) > MAX_FILE_BYTES:
+        return _too_large(file, len(data))
+    if isinstance(data, bytes):
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return _file_error(
+                file, f"{file} is UTF-16 or UTF-32 encoded", "save it as UTF-8", Span(file)
+            )
+        nul = data.find(b"\x00")
+        if nul >= 0:
+            return _file_error(
+                file,
+                f"{file} looks like a binary file: NUL byte at {_byte_place(data, nul)}",
+                "point at the YAML catalogue; sched reads UTF-8 text only",
+                _byte_span(file, data, nul),
+            )
+        data = data.removeprefix(codecs.BOM_UTF8)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            return _file_error(
+                file,
+                f"{file} is not UTF-8: byte 0x{data[error.start]:02x} at "
+                f"{_byte_place(data, error.start)}",
+                "save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)",
+                _byte_span(file, data, error.start),
+            )
+    else:
+        text = data.removeprefix("\ufeff")
+    bad = _NON_PRINTABLE.search(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad.start()) + 1
+        column = bad.start() - text.rfind("\n", 0, bad.start())
+        kind = "a NUL character" if bad.group() == "\x00" else "a control character"
+        return _file_error(
+            file,
+            f"{file} contains {kind} (U+{ord(bad.group()):04X}) at line {line}, column {column}",
+            "remove it; a catalogue is UTF-8 text without control characters",
+            Span(file, line, column, line, column + 1),
+        )
+    return text
+
+
+def _byte_span(file: str, data: bytes, offset: int) -> Span:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", errors="replace")) + 1
+    return Span(file, line, column, line, column + 1)
+
+
+def _byte_place(data: bytes, offset: int) -> str:
+    span = _byte_span("", data, offset)
+    return f"line {span.line}, column {span.column} (byte offset {offset})"
+
+
+def _too_large(file: str, size: int) -> Diagnostic:
+    return _file_error(
+        file,
+        f"{file} is {size / 1024 / 1024:.1f} MB; catalogues are limited to "
+        f"{MAX_FILE_BYTES // 1024 // 1024} MB",
+        "check that this is the catalogue; split very large catalogues into several",
+        Span(file),
+    )
+
+
+def _unreadable(file: str, message: str, hint: str) -> Diagnostic:
+    return _file_error(file, message, hint, Span(file))
+
+
+def _file_error(file: str, message: str, hint: str, span: Span) -> Diagnostic:
+    return Diagnostic("SCH001", Severity.ERROR, message, span, hint)
