@@ -20,7 +20,8 @@ from pathlib import Path
 
 from gen_catalogue import SCHEDULES
 
-from scheduler import app
+from scheduler.app import check as app_check
+from scheduler.app import deploy as app_deploy
 from scheduler.apply import ApplyResult, apply_plan
 from scheduler.aws import AwsContext
 from scheduler.catalogue.model import Catalogue
@@ -130,7 +131,7 @@ def rules_jobs(jobs: int) -> int:
 
 
 def load(path: Path) -> Catalogue:
-    return app.check(path, now=NOW).catalogue
+    return app_check.check(path, now=NOW).catalogue
 
 
 @dataclass(frozen=True)
@@ -144,17 +145,17 @@ class Timed:
         return sum(self.calls.values())
 
 
-def timed_plan(catalogue: Catalogue, aws: AwsContext) -> tuple[app.Planned, Timed]:
+def timed_plan(catalogue: Catalogue, aws: AwsContext) -> tuple[app_deploy.Planned, Timed]:
     """`sched plan`: package + compile + read + diff, with its wall time and API calls."""
     aws.calls.reset()
     cpu, start = time.process_time(), time.perf_counter()
-    planned = app.plan(catalogue, aws)
+    planned = app_deploy.plan(catalogue, aws)
     elapsed = time.perf_counter() - start
     return planned, Timed(elapsed, aws.calls.counts(), time.process_time() - cpu)
 
 
 def timed_apply(
-    planned: app.Planned, aws: AwsContext, concurrency: int
+    planned: app_deploy.Planned, aws: AwsContext, concurrency: int
 ) -> tuple[ApplyResult, Timed]:
     aws.calls.reset()
     cpu, start = time.process_time(), time.perf_counter()

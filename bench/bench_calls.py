@@ -33,6 +33,7 @@ from aws_bench import (
 )
 
 from scheduler import aws
+from scheduler.app.connect import connect_local
 
 # Operations made once per listing page, whatever the number of jobs.
 PAGED = {
@@ -100,9 +101,7 @@ def _server_mode(jobs: int) -> Iterator[aws.AwsContext]:
 def measure(mode: str, jobs: int) -> Measured:
     with tempfile.TemporaryDirectory(prefix="sched-bench-") as tmp:
         catalogue = load(write_catalogue(Path(tmp) / "project", jobs))
-        connection = (
-            aws.connect(local_dir=Path(tmp) / "local") if mode == "local" else _server_mode(jobs)
-        )
+        connection = connect_local(Path(tmp) / "local") if mode == "local" else _server_mode(jobs)
         with connection as ctx:
             first, _ = timed_plan(catalogue, ctx)
             result, _ = timed_apply(first, ctx, concurrency=8)

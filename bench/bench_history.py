@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from scheduler.catalogue.model import Catalogue, Job
-from scheduler.history import LogEvent
-from scheduler.ops.events import event_time
-from scheduler.ops.history import history_for
-from scheduler.ops.lambda_logs import Invocation, invocation_events, log_stream_name
-from scheduler.ops.status import status_for
+from scheduler.history.read import history_for
+from scheduler.history.status import status_for
+from scheduler.local.lambda_logs import Invocation, invocation_events, log_stream_name
+from scheduler.ports import LogEvent
+from scheduler.runtime.contract import event_time
 from scheduler.schedule import parse
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)

@@ -14,8 +14,8 @@ from typing import Any, assert_never
 
 from scheduler import limits, naming
 from scheduler.catalogue.model import Backend, Catalogue, Compute, Job
-from scheduler.errors import CatalogueInvalid
-from scheduler.event_shape import Placeholder, input_template, job_event
+from scheduler.errors import CompileError
+from scheduler.input_template import Placeholder, input_template
 from scheduler.package import RUNTIME_MODULE, PackageRef
 from scheduler.resources import (
     DesiredState,
@@ -36,6 +36,16 @@ from scheduler.resources import (
     canonical_json,
     pairs,
 )
+from scheduler.runtime.contract import (
+    ENV_CATALOGUE,
+    ENV_EVENT_ID,
+    ENV_EXPECTED_RUNTIME_MS,
+    ENV_HANDLER,
+    ENV_INPUT,
+    ENV_JOB,
+    ENV_SCHEDULED_TIME,
+    job_event,
+)
 from scheduler.schedule import ScheduleError, parse
 
 LAMBDA_HANDLER = f"{RUNTIME_MODULE}.handler"
@@ -46,14 +56,6 @@ LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
 SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"
 ECS_TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
 LAMBDA_BASIC_EXECUTION_POLICY = "service-role/AWSLambdaBasicExecutionRole"
-
-ENV_JOB = "SCHED_JOB"
-ENV_CATALOGUE = "SCHED_CATALOGUE"
-ENV_HANDLER = "SCHED_HANDLER"
-ENV_EXPECTED_RUNTIME_MS = "SCHED_EXPECTED_RUNTIME_MS"
-ENV_INPUT = "SCHED_INPUT"
-ENV_SCHEDULED_TIME = "SCHED_SCHEDULED_TIME"
-ENV_EVENT_ID = "SCHED_EVENT_ID"
 
 # A rule target's constant Input would replace the event, losing its scheduled time, so rule
 # targets get an input transformer. Unquoted placeholders are filled as JSON values (strings
@@ -66,10 +68,6 @@ EVENT_PATHS = pairs({EVENT_TIME.name: "$.time", EVENT_ID.name: "$.id"})
 SCHEDULER_TIME = "<aws.scheduler.scheduled-time>"
 SCHEDULER_EXECUTION_ID = "<aws.scheduler.execution-id>"
 SCHEDULER_ATTEMPT = "<aws.scheduler.attempt-number>"
-
-
-class CompileError(CatalogueInvalid):
-    """The catalogue cannot be turned into resources (validation should have said why)."""
 
 
 def compile_catalogue(

@@ -1,10 +1,20 @@
-"""Errors a user can act on: one line saying what happened, one saying what to do.
+"""Every error a user can act on, one class per meaning: one line saying what happened, a hint
+saying what to do, and the exit code the CLI maps it to (`exit_code`).
 
-Anything raised as `UserError` is printed without a traceback (unless --debug) and mapped to
-the exit code its `exit_code` names.
+Anything raised as `UserError` is printed without a traceback (unless --debug). The families:
+usage (2), an invalid catalogue (1), AWS or the local AWS failing (3). `ScheduleError`, a
+schedule that cannot be read, stays in `scheduler/schedule/`: it is a value error that validation
+turns into diagnostics, never shown as such.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from scheduler.diagnostics import Diagnostic
 
 
 class UserError(Exception):
@@ -18,13 +28,119 @@ class UserError(Exception):
         self.hint = hint
 
 
+# ---- usage and bad input (exit 2) -------------------------------------------------------------
+
+
 class UsageError(UserError):
+    """An option or argument the command cannot use."""
+
     exit_code = 2
 
 
+class UnknownJob(UsageError):
+    """A job named on the command line is not in the catalogue."""
+
+
+class TooManyRuns(UsageError):
+    """One local tick would run more jobs than it is allowed to."""
+
+
+class CannotRun(UserError):
+    """The job cannot be run or triggered this way (no handler, Fargate, missing file)."""
+
+
+class PackageError(UserError):
+    """The job's code cannot be packaged."""
+
+
+class TickStateInvalid(UserError):
+    """The file holding the last local tick time does not hold one."""
+
+
+# ---- the catalogue (exit 1) -------------------------------------------------------------------
+
+
 class CatalogueInvalid(UserError):
+    """The catalogue says something sched cannot deploy."""
+
     exit_code = 1
 
 
+class CatalogueHasErrors(CatalogueInvalid):
+    """Validation found errors: nothing may reach AWS. Carries the diagnostics to show."""
+
+    def __init__(
+        self, path: Path, diagnostics: Sequence[Diagnostic], consequence: str, *, errors: int
+    ) -> None:
+        super().__init__(
+            f"{path}: {errors} error{'s' * (errors != 1)}; {consequence}",
+            f"fix them (sched validate {path} lists them) and run again",
+        )
+        self.diagnostics = list(diagnostics)
+
+
+class CompileError(CatalogueInvalid):
+    """The catalogue cannot be turned into resources (validation should have said why)."""
+
+
+# ---- AWS and the local AWS (exit 3) -----------------------------------------------------------
+
+
 class AwsFailure(UserError):
+    """AWS, or the local AWS, could not do what was asked."""
+
     exit_code = 3
+
+
+class LocalStateError(AwsFailure):
+    """The local AWS's saved state cannot be used."""
+
+
+class NetworkBlocked(AwsFailure):
+    """Local mode refused a request moto does not answer (it would have left the machine)."""
+
+
+class AwsError(AwsFailure):
+    """An AWS call failed: `action` is the API (`lambda:CreateFunction`), `code` AWS's error
+    code, `resource` what it was about; the message says what happened, the hint what to do."""
+
+    default_hint = ""
+
+    def __init__(
+        self, action: str, message: str, hint: str = "", *, code: str = "", resource: str = ""
+    ) -> None:
+        super().__init__(f"{action}: {message}", hint or self.default_hint)
+        self.detail = message  # without the action, for errors re-raised with another hint
+        self.action = action
+        self.code = code
+        self.resource = resource
+
+
+class ThrottledError(AwsError):
+    default_hint = "AWS is throttling requests and retries ran out; try again in a minute"
+
+
+class AccessDenied(AwsError):
+    default_hint = "the AWS identity in use needs this permission; check the profile and its policy"
+
+
+class QuotaExceeded(AwsError):
+    default_hint = "raise the quota in Service Quotas, or remove resources you no longer need"
+
+
+class NotFound(AwsError):
+    default_hint = "it was removed outside sched; run plan again to see the current state"
+
+
+class Conflict(AwsError):
+    default_hint = "it exists already or is being changed; run plan again"
+
+
+class InvalidRequest(AwsError):
+    default_hint = "AWS rejected a value; run `sched validate` and check the job's settings"
+
+
+class Interrupted(AwsError):
+    """A change given up on because the apply was interrupted (Ctrl-C) while it waited."""
+
+    default_hint = "the change was not made; run plan and apply again to finish"

@@ -156,3 +156,17 @@ def ecs_task_definition_arn(region: str, account: str, task_definition: str) -> 
 
 def managed_policy_arn(region: str, path_and_name: str) -> str:
     return f"arn:{partition(region)}:iam::aws:policy/{path_and_name}"
+
+
+def function_name_in_arn(arn: str) -> str | None:
+    """The function name in a Lambda function ARN (qualified or not); None for other ARNs."""
+    # arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]
+    parts = arn.split(":")
+    if len(parts) >= 7 and parts[0] == "arn" and parts[2] == "lambda" and parts[5] == "function":
+        return parts[6]
+    return None
+
+
+def log_group_name(function: str) -> str:
+    """The log group Lambda writes a function's logs to by default, for a name or an ARN."""
+    return f"/aws/lambda/{function_name_in_arn(function) or function}"

@@ -2,10 +2,10 @@
 
 The zip holds the folder of the job's handler file at its root (less what is never code to
 ship: dot-files and dot-folders such as `.sched/`, `.git` and `.env`, virtualenvs, node_modules,
-caches and the build folder), `sched_runtime.py`, and the folder's `requirements.txt` installed
-for Lambda's platform (cached by the file's hash). Entries are sorted, timestamps and permissions
-fixed, and nothing is compressed, so the same code gives the same bytes, and the same
-`CodeSha256`, on every machine.
+caches and the build folder), the runtime package `scheduler/runtime/` as `sched_runtime/`,
+and the folder's `requirements.txt` installed for Lambda's platform (cached by the file's hash).
+Entries are sorted, timestamps and permissions fixed, and nothing is compressed, so the same
+code gives the same bytes, and the same `CodeSha256`, on every machine.
 """
 
 from __future__ import annotations
@@ -24,12 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scheduler.catalogue.model import Job
-from scheduler.errors import UserError
+from scheduler.errors import PackageError
 from scheduler.files import write_atomically
 
 RUNTIME_MODULE = "sched_runtime"
-RUNTIME_SOURCE = Path(__file__).with_name("runtime.py")
-RUNTIME_ARCNAME = f"{RUNTIME_MODULE}.py"
+RUNTIME_SOURCE = Path(__file__).with_name("runtime")
+# A job file or folder with these names would shadow (or be shadowed by) the runtime package.
+_RUNTIME_NAMES = frozenset({RUNTIME_MODULE, f"{RUNTIME_MODULE}.py"})
 LAMBDA_PLATFORM = "manylinux2014_x86_64"
 REQUIREMENTS = "requirements.txt"
 
@@ -43,10 +44,6 @@ _SKIPPED_SOURCE_DIRS = _SKIPPED_DIRS | {".venv", "venv", "node_modules"}
 
 PipInstall = Callable[[Path, Path, str], None]
 """Install `requirements` into `target` for Python `version` (e.g. "3.12")."""
-
-
-class PackageError(UserError):
-    """The job's code cannot be packaged."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +108,8 @@ def build_package(
     *,
     pip: PipInstall = pip_install,
 ) -> PackageRef:
-    """Zip the job's handler folder, the runtime wrapper and its requirements under `build_dir`."""
+    """Zip the job's handler folder, the runtime package (the folder `runtime_source`, shipped as
+    `sched_runtime/`) and its requirements under `build_dir`."""
     if job.handler_file is None:
         raise PackageError(f'job "{job.name}" has no handler to package')
     source = (catalogue_dir / job.handler_file).parent
@@ -121,12 +119,13 @@ def build_package(
             "handler is a path relative to the catalogue file",
         )
     entries = dict(_files(source, job_folder=True, skip_dir=build_dir))
-    if RUNTIME_ARCNAME in entries:
+    clash = next((a for a in entries if a.split("/")[0] in _RUNTIME_NAMES), None)
+    if clash is not None:
         raise PackageError(
-            f'job "{job.name}": {source / RUNTIME_ARCNAME} clashes with sched\'s runtime wrapper',
-            f"rename the file; sched adds its own {RUNTIME_ARCNAME} to the package",
+            f'job "{job.name}": {source / clash} clashes with sched\'s runtime wrapper',
+            f"rename it; sched adds its own {RUNTIME_MODULE} package to the zip",
         )
-    entries[RUNTIME_ARCNAME] = runtime_source
+    entries.update((f"{RUNTIME_MODULE}/{a}", p) for a, p in _files(runtime_source))
     requirements = source / REQUIREMENTS
     if requirements.is_file():
         deps = _dependencies(requirements, python_version(job.runtime), build_dir, pip)

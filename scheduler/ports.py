@@ -1,14 +1,17 @@
-"""Ports: what reading deployed state and applying a plan need from AWS, and the typed errors
-the adapters raise. `scheduler/aws/` implements them with boto3 (and, pointed at moto, local
-mode); unit tests use in-memory fakes. Nothing here imports boto3.
+"""Ports: every Protocol the stages need from AWS: reading deployed state and applying a plan
+(deploy wing), reading and writing log events, invoking a function and telling when functions
+were deployed (run wing). `scheduler/aws/` implements them with boto3 (and, pointed at moto,
+local mode); unit tests use in-memory fakes. Nothing here imports boto3. The errors the adapters
+raise are in `scheduler/errors.py` (the `AwsError` family).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol
 
-from scheduler.errors import AwsFailure
 from scheduler.resources import (
     DeployedState,
     DesiredState,
@@ -85,41 +88,42 @@ class ResourceWriter(Protocol):
     def delete(self, resource: Resource) -> None: ...
 
 
-class AwsError(AwsFailure):
-    """An AWS call failed: `action` is the API (`lambda:CreateFunction`), `code` AWS's error
-    code, `resource` what it was about; the message says what happened, the hint what to do."""
-
-    default_hint = ""
-
-    def __init__(
-        self, action: str, message: str, hint: str = "", *, code: str = "", resource: str = ""
-    ) -> None:
-        super().__init__(f"{action}: {message}", hint or self.default_hint)
-        self.detail = message  # without the action, for errors re-raised with another hint
-        self.action = action
-        self.code = code
-        self.resource = resource
+# ---- run wing -------------------------------------------------------------------------------
 
 
-class ThrottledError(AwsError):
-    default_hint = "AWS is throttling requests and retries ran out; try again in a minute"
+@dataclass(frozen=True, slots=True)
+class LogEvent:
+    """One CloudWatch Logs event as the logs adapter returns it."""
+
+    timestamp_ms: int
+    message: str
+    log_stream: str
 
 
-class AccessDenied(AwsError):
-    default_hint = "the AWS identity in use needs this permission; check the profile and its policy"
+class LogSource(Protocol):
+    """Reads one log group's events between two instants (epoch milliseconds, end exclusive),
+    oldest first, paging as needed. A missing log group yields nothing (the job never ran)."""
+
+    def events(self, log_group: str, start_ms: int, end_ms: int) -> Iterator[LogEvent]: ...
 
 
-class QuotaExceeded(AwsError):
-    default_hint = "raise the quota in Service Quotas, or remove resources you no longer need"
+class LogSink(Protocol):
+    """Writes events to a log stream, creating the group and stream when needed (local mode
+    writes the lines a real Lambda would)."""
+
+    def write(self, log_group: str, log_stream: str, events: Sequence[LogEvent]) -> None: ...
 
 
-class NotFound(AwsError):
-    default_hint = "it was removed outside sched; run plan again to see the current state"
+class Invoker(Protocol):
+    """Invokes a deployed function asynchronously (InvocationType=Event) with `payload` JSON;
+    returns the request id AWS assigned, when it tells one."""
+
+    def invoke_async(self, function_name: str, payload: str) -> str | None: ...
 
 
-class Conflict(AwsError):
-    default_hint = "it exists already or is being changed; run plan again"
+class DeploymentSource(Protocol):
+    """When each of `function_names` (bare names, not ARNs) was last deployed: created, or its
+    code or configuration changed (Lambda's `LastModified`), as an aware UTC datetime. A function
+    that does not exist is absent from the result."""
 
-
-class InvalidRequest(AwsError):
-    default_hint = "AWS rejected a value; run `sched validate` and check the job's settings"
+    def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]: ...

@@ -1,8 +1,9 @@
-"""The boto3 adapters of the ports, and `connect`, which builds them for real AWS or local mode.
+"""The boto3 adapters of the ports: `connect` builds them for real AWS, `context` for any boto3
+session (local mode passes the moto-backed session of `scheduler.local.embedded`). Either way
+the adapters are the same code.
 
 Real AWS goes through boto3's normal chain (profile, region, environment, `AWS_ENDPOINT_URL`
-for emulators) with one session and shared clients; local mode through the moto-backed session
-of `scheduler.local`. Either way the adapters are the same code.
+for emulators) with one session and shared clients.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import boto3
 from botocore.exceptions import BotoCoreError, NoRegionError
@@ -23,10 +23,16 @@ from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import DELAYS
 from scheduler.aws.writer import AwsResourceWriter
-from scheduler.history.source import DeploymentSource, Invoker, LogSink, LogSource
-from scheduler.ports import ResourceWriter, StateReader
+from scheduler.ports import (
+    DeploymentSource,
+    Invoker,
+    LogSink,
+    LogSource,
+    ResourceWriter,
+    StateReader,
+)
 
-__all__ = ["AwsContext", "CallCounter", "connect", "reset_local"]
+__all__ = ["AwsContext", "CallCounter", "connect", "context"]
 
 # The identity check fails fast: an unreachable endpoint is an answer, not a blip to retry.
 _IDENTITY_CONFIG = {"retries": {"mode": "standard", "max_attempts": 2}, "connect_timeout": 5}
@@ -49,30 +55,15 @@ class AwsContext:
 
 
 @contextlib.contextmanager
-def connect(
-    *, profile: str | None = None, region: str | None = None, local_dir: Path | None = None
-) -> Iterator[AwsContext]:
-    """The adapters for real AWS, or for the local AWS kept in `local_dir` when it is given
-    (then `profile` plays no part and `region` defaults to us-east-1). Failing to reach AWS
-    raises `AwsFailure` with a hint."""
-    if local_dir is not None:
-        from scheduler import local
-
-        with local.running(local_dir, region=region or local.LOCAL_REGION) as env:
-            yield _context(env.session, env.account, local=True)
-        return
+def connect(*, profile: str | None = None, region: str | None = None) -> Iterator[AwsContext]:
+    """The adapters for real AWS through boto3's chain. Failing to reach AWS raises
+    `AwsFailure` with a hint."""
     session = _real_session(profile, region)
-    yield _context(session, _account(session), local=False)
+    yield context(session, _account(session), local=False)
 
 
-def reset_local(local_dir: Path) -> None:
-    """Wipe the local AWS state kept in `local_dir`."""
-    from scheduler import local
-
-    local.reset(local_dir)
-
-
-def _context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
+def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
+    """The adapters over `session`; `local` when it is answered by the embedded local AWS."""
     calls = CallCounter()
     session.events.register("before-call.*.*", calls)
     clients = Clients(session, client_config(ignore_configured_endpoint_urls=local))

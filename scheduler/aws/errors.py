@@ -25,10 +25,10 @@ from botocore.exceptions import (
 )
 
 from scheduler import limits
-from scheduler.errors import AwsFailure
-from scheduler.ports import (
+from scheduler.errors import (
     AccessDenied,
     AwsError,
+    AwsFailure,
     Conflict,
     InvalidRequest,
     NotFound,

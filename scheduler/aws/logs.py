@@ -10,8 +10,8 @@ from collections.abc import Iterator, Sequence
 from scheduler import limits
 from scheduler.aws.clients import Clients
 from scheduler.aws.errors import translated
-from scheduler.history.model import LogEvent
-from scheduler.ports import Conflict, InvalidRequest, NotFound
+from scheduler.errors import Conflict, InvalidRequest, NotFound
+from scheduler.ports import LogEvent
 
 LOG_FILTER_PAGE = 10_000
 

@@ -4,7 +4,7 @@ Listings first, all at once (ListRoles, ListFunctions, ListRules by name prefix,
 schedule groups, and one tag search), then per owned resource only what no listing returns:
 targets, resource policies, schedules. A candidate is owned only when its name has the
 catalogue's prefix AND it carries both ownership tags; anything else is never read further.
-Permission statements cannot be tagged: `StatementOwnership` says which ones are the catalogue's.
+The ownership rule itself is `scheduler.state` (the test fake applies the same one).
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from scheduler.aws.convert import (
     target_from_aws,
 )
 from scheduler.aws.errors import translated
-from scheduler.ownership import StatementOwnership
-from scheduler.ports import AccessDenied, NotFound, ReadScope
+from scheduler.errors import AccessDenied, NotFound
+from scheduler.ports import ReadScope
 from scheduler.resources import (
     DeployedState,
     Function,
@@ -42,6 +42,7 @@ from scheduler.resources import (
     Target,
     pairs,
 )
+from scheduler.state import StatementOwnership
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -228,7 +229,7 @@ class _Read:
         functions = frozenset(f.name for f in owned.functions)
         names = set(functions) | set(self.scope.external_functions)
         for target in targets:
-            name = _function_name(target.arn)
+            name = naming.function_name_in_arn(target.arn)
             if name is None:
                 continue
             ours = target.arn == naming.function_arn(self.scope.region, self.scope.account, name)
@@ -348,14 +349,6 @@ class _Read:
 
 def _is_function(candidate: _Candidate) -> bool:
     return ":lambda:" in candidate.arn
-
-
-def _function_name(arn: str) -> str | None:
-    """The function name in a Lambda function ARN (qualified or not); None for other ARNs."""
-    parts = arn.split(":")
-    if len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function":
-        return parts[6]
-    return None
 
 
 def _common_prefix(a: str, b: str) -> str:

@@ -12,19 +12,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from scheduler.aws.errors import translated
-from scheduler.ports import AwsError, Conflict, InvalidRequest
+from scheduler.errors import AwsError, Conflict, Interrupted, InvalidRequest
 
 T = TypeVar("T")
 Sleep = Callable[[float], None]
 
 # About 40 seconds in all: IAM usually propagates in under ten.
 DELAYS = (1.0, 2.0, 4.0, 8.0, 8.0, 8.0, 8.0)
-
-
-class Interrupted(AwsError):
-    """A change given up on because the apply was interrupted (Ctrl-C) while it waited."""
-
-    default_hint = "the change was not made; run plan and apply again to finish"
 
 
 class Pacing:

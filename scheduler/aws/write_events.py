@@ -14,7 +14,7 @@ from scheduler import naming
 from scheduler.aws.clients import Clients
 from scheduler.aws.convert import events_tags, rule_target_to_aws, tag_changes
 from scheduler.aws.errors import from_client_error, translated
-from scheduler.ports import Conflict, InvalidRequest, NotFound
+from scheduler.errors import Conflict, InvalidRequest, NotFound
 from scheduler.resources import Rule, Target
 
 if TYPE_CHECKING:

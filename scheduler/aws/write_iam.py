@@ -7,7 +7,7 @@ from __future__ import annotations
 from scheduler.aws.clients import Clients
 from scheduler.aws.convert import iam_tags, tag_changes
 from scheduler.aws.errors import translated
-from scheduler.ports import NotFound
+from scheduler.errors import NotFound
 from scheduler.resources import Role
 
 

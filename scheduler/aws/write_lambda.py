@@ -16,14 +16,13 @@ from scheduler.aws.clients import Clients
 from scheduler.aws.convert import permissions_from_policy, tag_changes
 from scheduler.aws.errors import translated
 from scheduler.aws.retry import (
-    Interrupted,
     Pacing,
     retrying,
     role_hint,
     role_not_ready,
     update_in_progress,
 )
-from scheduler.ports import AwsError, Conflict, InvalidRequest, NotFound
+from scheduler.errors import AwsError, Conflict, Interrupted, InvalidRequest, NotFound
 from scheduler.resources import Function, Permission
 
 if TYPE_CHECKING:

@@ -18,7 +18,7 @@ from scheduler.aws.convert import (
 )
 from scheduler.aws.errors import translated
 from scheduler.aws.retry import Pacing, retrying, role_hint, role_not_ready
-from scheduler.ports import AwsError, NotFound
+from scheduler.errors import AwsError, NotFound
 from scheduler.resources import Schedule, ScheduleGroup
 
 if TYPE_CHECKING:

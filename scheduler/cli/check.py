@@ -26,8 +26,8 @@ def _default_format() -> str:
 
 
 def render_diagnostics(diagnostics: list[Diagnostic], fmt: str, file: str) -> str:
+    from scheduler.app.check import rule_docs
     from scheduler.report import diagnostics as report
-    from scheduler.rules import all_docs
 
     match fmt:
         case "json":
@@ -35,7 +35,7 @@ def render_diagnostics(diagnostics: list[Diagnostic], fmt: str, file: str) -> st
         case "github":
             return report.to_github(diagnostics)
         case "sarif":
-            titles = {code: doc.title for code, doc in all_docs().items()}
+            titles = {code: doc.title for code, doc in rule_docs().items()}
             return report.to_sarif(diagnostics, titles)
         case _:
             body = report.to_text(diagnostics, colour=use_colour())
@@ -61,9 +61,9 @@ def render_diagnostics(diagnostics: list[Diagnostic], fmt: str, file: str) -> st
 )
 def validate(catalogue: Path, fmt: str, fail_on: str) -> None:
     """Check CATALOGUE (default jobs.yaml) offline: schema, schedules, limits, handlers."""
-    from scheduler.validate import validate as run
+    from scheduler.app.check import validate as run
 
-    _, found = run(catalogue, now=datetime.now(UTC))
+    found = run(catalogue, now=datetime.now(UTC))
     click.echo(render_diagnostics(found, fmt, str(catalogue)))
     threshold = Severity.parse(fail_on)
     failing = any(d.severity >= threshold for d in found)
@@ -74,9 +74,9 @@ def validate(catalogue: Path, fmt: str, fail_on: str) -> None:
 @click.argument("code", required=False)
 def rules(code: str | None) -> None:
     """List every diagnostic code, or explain CODE with a failing and a passing example."""
-    from scheduler.rules import all_docs
+    from scheduler.app.check import rule_docs
 
-    docs = all_docs()
+    docs = rule_docs()
     if code is None:
         for doc in docs.values():
             click.echo(f"{doc.code}  {doc.severity.label:<8} {doc.title}")
@@ -96,14 +96,9 @@ def rules(code: str | None) -> None:
 @click.command()
 def schema() -> None:
     """Print the JSON Schema of the catalogue, for editors and CI."""
-    from scheduler.catalogue.schema import CatalogueSpec
+    from scheduler.app.check import catalogue_schema
 
-    document = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "sched catalogue (jobs.yaml)",
-        **CatalogueSpec.model_json_schema(),
-    }
-    click.echo(json.dumps(document, indent=2))
+    click.echo(json.dumps(catalogue_schema(), indent=2))
 
 
 @click.command(name="next")
@@ -128,19 +123,16 @@ def next_(
     fmt: str,
 ) -> None:
     """When do JOBs or EXPRESSIONs fire next? e.g. sched next 'cron(0 2 ? * MON *)'."""
-    from scheduler.catalogue.loader import load
+    from scheduler.app.check import upcoming
     from scheduler.report import upcoming as report
-    from scheduler.upcoming import upcoming
 
     after = parse_instant(start, "--from") if start else datetime.now(UTC)
-    loaded = load(catalogue) if catalogue.is_file() else None
-    known = loaded.catalogue if loaded else None
-    if not queries and known is None:
+    items = upcoming(queries, catalogue, after=after, count=count, tz=tz)
+    if items is None:
         raise UsageError(
             f"no expression given and no catalogue at {catalogue}",
             "pass an expression, e.g. sched next 'rate(1 hour)', or --catalogue PATH",
         )
-    items = upcoming(queries, known, after=after, count=count, tz=tz)
     click.echo(report.to_json(items) if fmt == "json" else report.to_text(items))
     raise SystemExit(EXIT_USAGE if any(i.error for i in items) else EXIT_OK)
 

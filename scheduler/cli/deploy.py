@@ -23,7 +23,9 @@ from scheduler.cli.common import (
 from scheduler.errors import UsageError
 
 if TYPE_CHECKING:
-    from scheduler.app import Checked, Connection, Planned
+    from scheduler.app.check import Checked
+    from scheduler.app.connect import Connection
+    from scheduler.app.deploy import Planned
     from scheduler.aws import AwsContext
 
 
@@ -41,14 +43,15 @@ def aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def connection(local: bool, profile: str | None, region: str | None) -> Connection:
-    from scheduler.app import Connection
+    from scheduler.app.connect import Connection
 
     return Connection.from_options(local, profile, region)
 
 
 def checked_catalogue(path: Path, consequence: str = "nothing was sent to AWS") -> Checked:
     """Validate before anything reaches AWS; errors are printed, then the command stops."""
-    from scheduler.app import CatalogueHasErrors, check
+    from scheduler.app.check import check
+    from scheduler.errors import CatalogueHasErrors
     from scheduler.report.diagnostics import to_text
 
     try:
@@ -84,7 +87,7 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
 def compile_(catalogue: Path, account: str, region: str, fmt: str) -> None:
     """Print the AWS resources CATALOGUE compiles to (offline; packages the job code)."""
-    from scheduler.app import desired_state
+    from scheduler.app.deploy import desired_state
     from scheduler.compile import desired_state_to_json
 
     checked = checked_catalogue(catalogue, "nothing was compiled")
@@ -108,11 +111,11 @@ def plan(
     detailed_exitcode: bool,
 ) -> None:
     """Show what `apply` would change in AWS for CATALOGUE (default jobs.yaml)."""
-    from scheduler import app
+    from scheduler.app import connect, deploy
 
     checked = checked_catalogue(catalogue)
-    with app.connect(connection(local, profile, region), catalogue) as aws:
-        planned = app.plan(checked.catalogue, aws)
+    with connect.connect(connection(local, profile, region), catalogue) as aws:
+        planned = deploy.plan(checked.catalogue, aws)
     show_plan(planned, aws, fmt)
     if detailed_exitcode and planned.plan.has_changes:
         raise SystemExit(EXIT_CHANGES)
@@ -137,7 +140,7 @@ def _confirm_deletions(planned: Planned, yes: bool, what: str) -> None:
 
 
 def _execute(planned: Planned, aws: AwsContext) -> int:
-    from scheduler.apply import apply_plan
+    from scheduler.app import deploy
     from scheduler.report import plan as report
 
     started = time.monotonic()
@@ -147,9 +150,9 @@ def _execute(planned: Planned, aws: AwsContext) -> int:
             click.echo(report.progress_line(change, status))
 
     click.echo("")
-    result = apply_plan(
-        planned.plan,
-        aws.writer,
+    result = deploy.apply(
+        planned,
+        aws,
         on_progress=on_progress,
         on_interrupt=lambda running: click.echo(report.interrupted_line(running), err=True),
     )
@@ -176,13 +179,13 @@ def _carry_out(planned: Planned, aws: AwsContext, *, yes: bool, what: str) -> in
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before deleting (for CI).")
 def apply(catalogue: Path, local: bool, profile: str | None, region: str | None, yes: bool) -> None:
     """Validate, plan and apply CATALOGUE: create, update and prune what it owns."""
-    from scheduler import app
+    from scheduler.app import connect, deploy
 
     checked = checked_catalogue(catalogue)
     jobs = len(checked.catalogue.jobs)
     click.echo(f"{catalogue}: valid ({jobs} job{'s' * (jobs != 1)})\n")
-    with app.connect(connection(local, profile, region), catalogue) as aws:
-        code = _carry_out(app.plan(checked.catalogue, aws), aws, yes=yes, what="This plan")
+    with connect.connect(connection(local, profile, region), catalogue) as aws:
+        code = _carry_out(deploy.plan(checked.catalogue, aws), aws, yes=yes, what="This plan")
     raise SystemExit(code)
 
 
@@ -194,11 +197,11 @@ def destroy(
     catalogue: Path, local: bool, profile: str | None, region: str | None, yes: bool
 ) -> None:
     """Delete everything CATALOGUE owns in AWS (only resources sched created)."""
-    from scheduler import app
+    from scheduler.app import connect, deploy
 
     checked = checked_catalogue(catalogue)
-    with app.connect(connection(local, profile, region), catalogue) as aws:
-        planned = app.plan(checked.catalogue, aws, destroy=True)
+    with connect.connect(connection(local, profile, region), catalogue) as aws:
+        planned = deploy.plan(checked.catalogue, aws, destroy=True)
         code = _carry_out(planned, aws, yes=yes, what="Destroy")
     raise SystemExit(code)
 
@@ -212,11 +215,9 @@ def local() -> None:
 @CATALOGUE
 def reset(catalogue: Path) -> None:
     """Wipe the local AWS state of CATALOGUE's folder."""
-    from scheduler import app
-    from scheduler.aws import reset_local
+    from scheduler.app.connect import reset_local
 
-    target = app.local_dir(catalogue)
-    reset_local(target)
+    target = reset_local(catalogue)
     click.echo(f"local AWS state wiped ({target})")
 
 

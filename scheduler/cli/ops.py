@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, parse_instant, use_colour
 from scheduler.cli.deploy import aws_options, checked_catalogue, connection, local
 from scheduler.errors import UsageError
-
-if TYPE_CHECKING:
-    from scheduler.catalogue.model import Catalogue, Job
 
 READ_ONLY = "fix the catalogue first"
 
@@ -61,9 +57,7 @@ def history(
     fmt: str,
 ) -> None:
     """Each run of JOBS (default: all) in a window: status, duration, errors, missed fires."""
-    from scheduler import app
-    from scheduler.ops.deployments import deployment_times
-    from scheduler.ops.history import history_for
+    from scheduler.app import operate
     from scheduler.report import history as report
 
     checked = checked_catalogue(catalogue, READ_ONLY)
@@ -72,18 +66,16 @@ def history(
     wanted = [s.strip() for s in statuses.split(",") if s.strip()] if statuses else None
     start = (until or now) - _duration(since, "--since")
     patience = _duration(grace, "--grace")
-    with app.connect(connection(local, profile, region), catalogue) as aws:
-        found = history_for(
-            checked.catalogue,
-            aws.logs,
-            now=now,
-            since=start,
-            until=until,
-            jobs=jobs or None,
-            statuses=wanted,
-            grace=patience,
-            deployed=deployment_times(checked.catalogue, aws.deployments),
-        )
+    found = operate.history(
+        checked.catalogue,
+        connection(local, profile, region),
+        now=now,
+        since=start,
+        until=until,
+        jobs=jobs or None,
+        statuses=wanted,
+        grace=patience,
+    )
     match fmt:
         case "json":
             click.echo(report.to_json(found))
@@ -110,31 +102,18 @@ def status(
 ) -> None:
     """Every job of CATALOGUE (or -c; default jobs.yaml) at a glance, failing and missing ones
     first. Exit 1 when any needs attention."""
-    from scheduler import app
-    from scheduler.ops.deployments import deployment_times
-    from scheduler.ops.status import needs_attention, status_for
+    from scheduler.app import operate
+    from scheduler.history.status import needs_attention
     from scheduler.report import status as report
 
     catalogue = catalogue_path or catalogue
     checked = checked_catalogue(catalogue, READ_ONLY)
     span = _duration(window, "--window")
-    with app.connect(connection(local, profile, region), catalogue) as aws:
-        rows = status_for(
-            checked.catalogue,
-            aws.logs,
-            now=datetime.now(UTC),
-            window=span,
-            deployed=deployment_times(checked.catalogue, aws.deployments),
-        )
+    rows = operate.status(
+        checked.catalogue, connection(local, profile, region), now=datetime.now(UTC), window=span
+    )
     click.echo(report.to_json(rows) if fmt == "json" else report.to_text(rows, colour=use_colour()))
     raise SystemExit(EXIT_FINDINGS if needs_attention(rows) else EXIT_OK)
-
-
-def _find(catalogue: Catalogue, name: str) -> Job:
-    from scheduler.ops.history import select_jobs
-
-    [found] = select_jobs(catalogue, [name])
-    return found
 
 
 @click.command()
@@ -158,21 +137,19 @@ def run(
     The job's AWS calls use your credentials (or, with --local, the embedded local AWS, where
     its log lines are written too so that `sched history --local` shows the run).
     """
-    from scheduler import app
-    from scheduler.ops.local_runs import run_locally
+    from scheduler.app import operate
     from scheduler.report.runs import outcome_line
 
     checked = checked_catalogue(catalogue, READ_ONLY)
-    target = _find(checked.catalogue, job)
+    target = operate.find_job(checked.catalogue, job)
     when = parse_instant(scheduled_time, "--scheduled-time") if scheduled_time else None
-    conn = connection(local, profile, region)
-    if conn.local:
-        with app.connect(conn, catalogue) as aws:
-            outcome = run_locally(
-                checked.catalogue, target, now=datetime.now(UTC), scheduled_time=when, sink=aws.sink
-            )
-    else:
-        outcome = run_locally(checked.catalogue, target, now=datetime.now(UTC), scheduled_time=when)
+    outcome = operate.run(
+        checked.catalogue,
+        target,
+        connection(local, profile, region),
+        now=datetime.now(UTC),
+        scheduled_time=when,
+    )
     click.echo(outcome_line(outcome, target))
     raise SystemExit(EXIT_OK if outcome.ok else EXIT_FINDINGS)
 
@@ -189,23 +166,17 @@ def trigger(
     With --local the handler runs here, in the embedded local AWS, and its logs are written
     there as Lambda would write them.
     """
-    from scheduler import app
-    from scheduler.ops.deployments import deployment_times
-    from scheduler.ops.trigger import trigger as start
-    from scheduler.ops.trigger import trigger_locally
+    from scheduler.app import operate
     from scheduler.report.runs import outcome_line
 
     checked = checked_catalogue(catalogue, READ_ONLY)
-    target = _find(checked.catalogue, job)
-    with app.connect(connection(local, profile, region), catalogue) as aws:
-        if aws.local:
-            deployed = deployment_times(checked.catalogue, aws.deployments)
-            outcome = trigger_locally(
-                checked.catalogue, target, aws.sink, now=datetime.now(UTC), deployed=deployed.keys()
-            )
-            click.echo(outcome_line(outcome, target))
-            raise SystemExit(EXIT_OK if outcome.ok else EXIT_FINDINGS)
-        sent = start(checked.catalogue, target, aws.invoker, now=datetime.now(UTC))
+    target = operate.find_job(checked.catalogue, job)
+    sent = operate.trigger(
+        checked.catalogue, target, connection(local, profile, region), now=datetime.now(UTC)
+    )
+    if not isinstance(sent, operate.Triggered):
+        click.echo(outcome_line(sent, target))
+        raise SystemExit(EXIT_OK if sent.ok else EXIT_FINDINGS)
     request = f" (request {sent.request_id})" if sent.request_id else ""
     click.echo(f"{job}: invoked {sent.function} asynchronously{request}")
     click.echo(f"  follow it with: sched history {job} --since 1h")
@@ -221,35 +192,18 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
     The first tick looks back one day, never before a job was deployed (apply). Each run is
     logged to the local AWS as Lambda would log it.
     """
-    from scheduler import app
-    from scheduler.ops import local_runs
-    from scheduler.ops.deployments import deployment_times
+    from scheduler.app import operate
     from scheduler.report.runs import outcome_line, tick_summary
 
     checked = checked_catalogue(catalogue, READ_ONLY)
-    now = datetime.now(UTC)
-    until = parse_instant(until_text, "--until") if until_text else now
-    if until > now:
-        raise UsageError(
-            f"--until {until_text} is in the future; a tick runs the fires whose time has come",
-            "leave --until out to run everything due up to now",
-        )
-    marker = app.local_dir(catalogue) / "last_tick.json"
-    since = local_runs.read_last_tick(marker) or now - timedelta(days=1)
-    if until <= since:
-        click.echo(f"nothing due: the last tick ran fires up to {since:%Y-%m-%d %H:%M} UTC")
+    until = parse_instant(until_text, "--until") if until_text else None
+    done = operate.tick(
+        checked.catalogue, now=datetime.now(UTC), until=until, until_text=until_text
+    )
+    ticked = done.ticked
+    if ticked is None:
+        click.echo(f"nothing due: the last tick ran fires up to {done.since:%Y-%m-%d %H:%M} UTC")
         return
-    with app.connect(connection(True, None, None), catalogue) as aws:
-        deployed = deployment_times(checked.catalogue, aws.deployments)
-        ticked = local_runs.tick(
-            checked.catalogue,
-            aws.sink,
-            since=since,
-            until=until,
-            now_fn=lambda: datetime.now(UTC),
-            deployed=deployed,
-        )
-        local_runs.write_last_tick(marker, until)
     if verbose:
         for outcome in ticked.outcomes:
             job = checked.catalogue.job(outcome.job)

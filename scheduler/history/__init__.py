@@ -1,14 +1,16 @@
-"""Run history: runs rebuilt from Lambda's CloudWatch Logs, matched against the schedule, and
-summarised per job. Pure: the logs adapter fetches `LogEvent`s, the caller passes `now`.
+"""Run history, the run wing's pure core: log events → runs (parse, reconstruct) → the fires the
+schedule expected (expected) → matched, missed and late (match) → per-job summaries (summary,
+status) → JSON (serialize). `read` ties them together for a catalogue, reading through the
+`LogSource` port; `targets` says which log group holds a job's runs. Standard library only, so a
+deployed function can ship it as-is; the caller passes `now`.
 """
 
 from __future__ import annotations
 
-from scheduler.history.expected import expected_vs_observed
+from scheduler.history.match import expected_vs_observed
 from scheduler.history.model import (
     Attention,
     JobStatus,
-    LogEvent,
     Run,
     RunStatus,
     Trigger,
@@ -21,7 +23,6 @@ from scheduler.history.summary import percentile, summarise
 __all__ = [
     "Attention",
     "JobStatus",
-    "LogEvent",
     "Run",
     "RunStatus",
     "Trigger",

@@ -1,88 +1,95 @@
-"""Expected versus observed: match runs to the fire times the schedule predicted.
+"""The fire times a job was expected to have in a window, as far as sched can know them.
 
-A run with a logged scheduled time (its run line's, or its start line's when Lambda killed it)
-matches that fire time; a run known only from platform records matches the nearest fire at most
-`grace` before its start (uncovered fires first). A manual run (`sched run`, `sched trigger`)
-matches no fire, whatever scheduled time it carries.
-A fire with no run once `grace` has passed becomes a `missed` run. A first attempt that started
-more than `late_after` after its fire time gets `late=True` (retries start late by design).
+cron() and at() fire on the wall clock of the job's zone, so their fires are exact. rate() counts
+from when the rule or schedule was created, which no log records; guessing an anchor (the epoch,
+the window start) would invent misses. So a rate() job's expected fires come from its own logged
+runs: from each logged scheduled time onwards on the rate's grid, and none before the first one.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from scheduler.history.model import Run, RunStatus, Trigger, timeline_key
-
-# Log timestamps and the scheduler's clock can disagree by a little; a run that appears to start
-# up to this long before a fire time still belongs to it.
-EARLY_TOLERANCE = timedelta(seconds=60)
-
-
-def _is_late(run: Run, fire: datetime, late_after: timedelta) -> tuple[bool, timedelta | None]:
-    if run.start is None:
-        return False, run.delay
-    delay = run.start - fire
-    first_attempt = run.attempt is None or run.attempt <= 1
-    return (first_attempt and delay > late_after), delay
+from scheduler.catalogue.model import Job
+from scheduler.history.match import EARLY_TOLERANCE
+from scheduler.history.model import Run, Trigger
+from scheduler.schedule import Schedule
 
 
-def _nearest(
-    fires: list[datetime], covered: set[datetime], start: datetime, grace: timedelta
-) -> datetime | None:
-    lo = bisect_left(fires, start - grace)
-    hi = bisect_right(fires, start + EARLY_TOLERANCE)
-    candidates = fires[lo:hi]
-    if not candidates:
-        return None
-    fresh = [f for f in candidates if f not in covered] or candidates
-    return min(fresh, key=lambda f: (abs(start - f), f))
+@dataclass(frozen=True)
+class Expected:
+    """Fire times in (since, until], and a note when they are incomplete."""
+
+    fires: tuple[datetime, ...]
+    note: str | None = None
 
 
-def expected_vs_observed(
-    runs: Iterable[Run],
-    expected_fire_times: Iterable[datetime],
-    *,
-    job: str,
-    now: datetime,
-    grace: timedelta,
-    late_after: timedelta,
-) -> list[Run]:
-    """All runs (late flags set, fire times inferred where matched by start) plus missed fires.
+def logged_fires(runs: Iterable[Run]) -> list[datetime]:
+    """Scheduled times the wrapper logged for runs the schedule started, oldest first."""
+    scheduled = (Trigger.RULE, Trigger.SCHEDULER)
+    return sorted(
+        {r.scheduled_time for r in runs if r.scheduled_time is not None and r.trigger in scheduled}
+    )
 
-    Manual runs never match a fire. Fires later than `now - grace` with no run are left out: they
-    are not due yet. The result is ordered by scheduled time (else start), oldest first.
+
+def rate_grid(logged: Sequence[datetime], interval: timedelta, until: datetime) -> list[datetime]:
+    """Each logged fire, then the rate's grid from it until the next logged fire (or `until`).
+
+    Between two logged fires a grid time is expected only if a whole interval still fits before
+    the next one, so a redeployment that moved the grid does not read as a miss.
     """
-    fires = sorted(set(expected_fire_times))
-    fire_set = set(fires)
-    covered: set[datetime] = set()
-    out: list[Run] = []
-    unmatched: list[Run] = []
-    for run in runs:
-        if run.trigger is Trigger.MANUAL:
-            out.append(run)
-        elif run.scheduled_time is not None:
-            if run.scheduled_time in fire_set:
-                covered.add(run.scheduled_time)
-            late, delay = _is_late(run, run.scheduled_time, late_after)
-            out.append(replace(run, late=late, delay=delay))
-        elif run.start is not None:
-            unmatched.append(run)
-        else:
-            out.append(run)
-    for run in sorted(unmatched, key=lambda r: (r.start, r.request_id)):
-        assert run.start is not None
-        fire = _nearest(fires, covered, run.start, grace)
-        if fire is None:
-            out.append(run)
-            continue
-        covered.add(fire)
-        late, delay = _is_late(run, fire, late_after)
-        out.append(replace(run, scheduled_time=fire, late=late, delay=delay))
-    for fire in fires:
-        if fire not in covered and fire + grace <= now:
-            out.append(Run(job=job, request_id="", status=RunStatus.MISSED, scheduled_time=fire))
-    return sorted(out, key=timeline_key)
+    tolerance = min(EARLY_TOLERANCE, interval / 2)
+    fires: list[datetime] = []
+    for i, anchor in enumerate(logged):
+        fires.append(anchor)
+        following = logged[i + 1] if i + 1 < len(logged) else None
+        fire = anchor + interval
+        while fire <= until:
+            if following is not None and (
+                fire > following - interval + tolerance or fire >= following - tolerance
+            ):
+                break
+            fires.append(fire)
+            fire += interval
+    return fires
+
+
+def next_rate_fire(logged: Sequence[datetime], interval: timedelta, now: datetime) -> datetime:
+    """The next grid time after `now`, counted from the latest logged fire."""
+    latest = logged[-1]
+    steps = max(0, (now - latest) // interval) + 1
+    return latest + steps * interval
+
+
+def expected_fires(
+    job: Job,
+    schedule: Schedule,
+    runs: Iterable[Run],
+    *,
+    since: datetime,
+    until: datetime,
+) -> Expected:
+    """What `job` should have run in (since, until]: nothing when disabled; see module doc."""
+    if not job.enabled:
+        return Expected((), "disabled: no runs expected")
+    if schedule.kind != "rate":
+        return Expected(tuple(schedule.fire_times(since, until, tz=job.timezone)))
+    interval = schedule.min_interval()
+    assert interval is not None  # a rate always has one
+    logged = logged_fires(runs)
+    if not logged:
+        return Expected(
+            (),
+            f"{schedule.aws_expression} counts from its deployment, which the logs do not show;"
+            " no logged run to count from, so no run is reported missed",
+        )
+    fires = tuple(f for f in rate_grid(logged, interval, until) if since < f <= until)
+    note = None
+    if logged[0] > since + interval:
+        note = (
+            f"{schedule.aws_expression} counts from its deployment, which the logs do not show;"
+            f" misses are counted from the first logged run ({logged[0]:%Y-%m-%d %H:%M} UTC)"
+        )
+    return Expected(fires, note)

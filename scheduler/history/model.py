@@ -1,4 +1,4 @@
-"""The data of run history: log events in, `Run` and `JobStatus` out.
+"""The data of run history: `Run` and `JobStatus` (log events come in as `ports.LogEvent`).
 
 All datetimes are timezone-aware UTC; durations are `timedelta`. `late` is a flag on a run, not
 a status, so that a late run that failed is still `failed` (and a late success still `succeeded`).
@@ -9,15 +9,9 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-
-@dataclass(frozen=True, slots=True)
-class LogEvent:
-    """One CloudWatch Logs event as the logs adapter returns it."""
-
-    timestamp_ms: int
-    message: str
-    log_stream: str
+from scheduler.ports import LogEvent
 
 
 class RunStatus(enum.StrEnum):
@@ -135,3 +129,28 @@ class JobStatus:
         """Sort key: attention level, then more problems first, then the job name."""
         problems = self.failed + self.timed_out + self.missed
         return (self.attention.value, -problems, -self.overran, self.job)
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    """One run sched started in this process (local mode, `sched run`): what the wrapper
+    recorded (`record` is its run line), and the log events written for it."""
+
+    job: str
+    request_id: str
+    status: RunStatus
+    scheduled_time: datetime | None
+    start: datetime
+    end: datetime
+    duration: timedelta
+    error_type: str | None
+    error_message: str | None
+    record: dict[str, Any]
+    result: Any
+    log_group: str
+    log_stream: str
+    events: tuple[LogEvent, ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.status is RunStatus.SUCCEEDED

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from scheduler.runtime import parse_time
+from scheduler.runtime.contract import LINE_PREFIX, LINE_RUN, LINE_START, parse_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ class AppError:
 
 @dataclass(frozen=True, slots=True)
 class WrapperLine:
-    """The runtime wrapper's `{"sched": "run", ...}` line (see scheduler/runtime.py)."""
+    """The runtime wrapper's `{"sched": "run", ...}` line (see scheduler/runtime/contract.py)."""
 
     request_id: str | None
     job: str | None
@@ -112,7 +112,7 @@ _REPORT_FIELD = re.compile(
     r"|Status|Error Type): (\S+)"
 )
 _TIMED_OUT = " Task timed out after "
-_WRAPPER_PREFIX = '{"sched"'
+_WRAPPER_PREFIX = LINE_PREFIX
 
 
 def _str(value: object) -> str | None:
@@ -170,7 +170,7 @@ def _wrapper(
     obj: dict[str, Any], fallback_request_id: str | None
 ) -> WrapperLine | WrapperStart | None:
     kind = obj.get("sched")
-    if kind == "start":
+    if kind == LINE_START:
         return WrapperStart(
             request_id=_str(obj.get("request_id")) or fallback_request_id,
             job=_str(obj.get("job")),
@@ -178,7 +178,7 @@ def _wrapper(
             scheduled_time=parse_time(obj.get("scheduled_time")),
             attempt=_whole(obj.get("attempt")),
         )
-    if kind != "run":
+    if kind != LINE_RUN:
         return None
     return WrapperLine(
         request_id=_str(obj.get("request_id")) or fallback_request_id,

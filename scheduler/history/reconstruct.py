@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import assert_never
 
 from scheduler import limits
-from scheduler.history.model import LogEvent, Run, RunStatus, Trigger, timeline_key
+from scheduler.history.model import Run, RunStatus, Trigger, timeline_key
 from scheduler.history.parse import (
     AppError,
     PlatformEnd,
@@ -26,7 +26,8 @@ from scheduler.history.parse import (
     WrapperStart,
     parse_message,
 )
-from scheduler.runtime import utc_from_ms
+from scheduler.ports import LogEvent
+from scheduler.runtime.contract import utc_from_ms
 
 # A START older than the longest possible invocation (plus a minute for log delivery) whose end
 # was never logged cannot still be running.

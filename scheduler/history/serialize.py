@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from scheduler.history.model import JobStatus, Run
-from scheduler.runtime import iso_ms
+from scheduler.runtime.contract import iso_ms
 
 
 def _time(value: datetime | None) -> str | None:

@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.history import Run, RunStatus, Trigger, run_to_json
-from scheduler.ops.history import History
+from scheduler.history.read import History
 
 WIDTH = 100
 MAX_JOB_WIDTH = 24

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 
 from scheduler.catalogue.model import Job
 from scheduler.history import RunStatus
+from scheduler.history.model import RunOutcome
 from scheduler.history.summary import LAMBDA_LIMIT
-from scheduler.ops.local_runs import RunOutcome
 from scheduler.report.history import human_duration
 
 

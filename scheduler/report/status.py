@@ -12,8 +12,8 @@ from typing import Any, assert_never
 from zoneinfo import ZoneInfo
 
 from scheduler.history import Attention, JobStatus, RunStatus, status_to_json
+from scheduler.history.status import StatusRow, needs_attention
 from scheduler.history.summary import LAMBDA_LIMIT
-from scheduler.ops.status import StatusRow, needs_attention
 from scheduler.report.history import MAX_JOB_WIDTH, clip, human_duration
 
 HEADERS = ("JOB", "STATE", "LAST RUN", "SUCCESS", "P50", "P95", "EXPECTED", "HEADROOM")

@@ -10,7 +10,7 @@ from aws_support import ACCOUNT, LEGACY, REGION
 from moto import mock_aws
 
 from scheduler.aws import AwsContext, connect
-from scheduler.local import provide_managed_policies
+from scheduler.local.embedded import provide_managed_policies
 
 
 @pytest.fixture(autouse=True)

@@ -23,13 +23,14 @@ from aws_support import (
 from botocore.stub import Stubber
 from moto import mock_aws
 
+from scheduler.app.connect import connect_local
 from scheduler.apply import apply_plan
-from scheduler.aws import AwsContext, connect
+from scheduler.aws import AwsContext
 from scheduler.aws.clients import Clients, client_config
 from scheduler.aws.deployments import AwsDeploymentSource, parse_last_modified
-from scheduler.ops.deployments import deployment_times
+from scheduler.errors import AccessDenied
+from scheduler.history.targets import deployment_times
 from scheduler.plan import make_plan
-from scheduler.ports import AccessDenied
 
 
 def _last_modified(name: str) -> datetime:
@@ -73,13 +74,13 @@ def test_local_mode_keeps_deployment_times_between_connections(tmp_path: Path) -
     state = tmp_path / ".sched" / "local"
     catalogue = load_catalogue(path)
     start = datetime.now(UTC).replace(microsecond=0)
-    with connect(local_dir=state) as aws:
+    with connect_local(state) as aws:
         desired = compile_for(catalogue, aws, tmp_path / "build")
         assert apply_plan(make_plan(desired, read_back(aws, "acme", desired)), aws.writer).ok
 
-    with connect(local_dir=state) as aws:
+    with connect_local(state) as aws:
         first = deployment_times(catalogue, aws.deployments)
-    with connect(local_dir=state) as aws:
+    with connect_local(state) as aws:
         again = deployment_times(catalogue, aws.deployments)
 
     assert sorted(first) == ["backup", "export", "paused"]  # reindex runs on Fargate

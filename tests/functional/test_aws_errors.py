@@ -21,17 +21,17 @@ from scheduler.aws.clients import Clients, client_config
 from scheduler.aws.errors import from_client_error
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.writer import AwsResourceWriter
-from scheduler.errors import AwsFailure
-from scheduler.ports import (
+from scheduler.errors import (
     AccessDenied,
     AwsError,
+    AwsFailure,
     Conflict,
     InvalidRequest,
     NotFound,
     QuotaExceeded,
-    ReadScope,
     ThrottledError,
 )
+from scheduler.ports import ReadScope
 from scheduler.resources import Rule
 
 ROOT = Path(__file__).resolve().parents[2]

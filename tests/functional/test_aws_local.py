@@ -21,9 +21,12 @@ from aws_support import (
     write_catalogue,
 )
 
-from scheduler import app, local
+from scheduler.app import connect as app_connect
+from scheduler.app import deploy as app_deploy
+from scheduler.app.connect import connect_local
 from scheduler.apply import apply_plan
-from scheduler.aws import connect, reset_local
+from scheduler.local import embedded as local
+from scheduler.local.embedded import reset as reset_local
 from scheduler.plan import make_plan
 
 HERE = Path(__file__).resolve().parent
@@ -38,12 +41,12 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[4])
 from aws_support import compile_for, load_catalogue, read_back
 
+from scheduler.app.connect import connect_local
 from scheduler.apply import apply_plan
-from scheduler.aws import connect
 from scheduler.plan import make_plan
 
 command, state, path = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
-with connect(local_dir=state) as aws:
+with connect_local(state) as aws:
     desired = compile_for(load_catalogue(path), aws, path.parent / "build")
     plan = make_plan(desired, read_back(aws, "acme", desired))
     if command == "apply":
@@ -53,7 +56,7 @@ with connect(local_dir=state) as aws:
 
 
 def _apply_locally(state: Path, catalogue: Path) -> int:
-    with connect(local_dir=state) as aws:
+    with connect_local(state) as aws:
         desired = compile_for(load_catalogue(catalogue), aws, catalogue.parent / "build")
         plan = make_plan(desired, read_back(aws, "acme", desired))
         assert apply_plan(plan, aws.writer).ok
@@ -61,7 +64,7 @@ def _apply_locally(state: Path, catalogue: Path) -> int:
 
 
 def _pending(state: Path, catalogue: Path) -> int:
-    with connect(local_dir=state) as aws:
+    with connect_local(state) as aws:
         desired = compile_for(load_catalogue(catalogue), aws, catalogue.parent / "build")
         return len(make_plan(desired, read_back(aws, "acme", desired)).pending)
 
@@ -145,7 +148,7 @@ def test_the_invoker_queues_an_event(tmp_path: Path) -> None:
     state = tmp_path / "local"
     _apply_locally(state, catalogue)
 
-    with connect(local_dir=state) as aws:
+    with connect_local(state) as aws:
         request_id = aws.invoker.invoke_async("acme-backup", json.dumps({"input": {}}))
 
     assert isinstance(request_id, str) and len(request_id) > 10
@@ -156,7 +159,7 @@ def test_a_damaged_state_says_how_to_start_again(tmp_path: Path) -> None:
     state.mkdir()
     (state / local.STATE_FILE).write_bytes(b"not a pickle")
 
-    with pytest.raises(local.LocalStateError) as raised, connect(local_dir=state):
+    with pytest.raises(local.LocalStateError) as raised, connect_local(state):
         pass
 
     assert raised.value.message.startswith(f"the local AWS state {state / local.STATE_FILE}")
@@ -169,7 +172,7 @@ def test_a_state_others_can_write_is_not_loaded(tmp_path: Path) -> None:
     _apply_locally(state, catalogue)
     (state / local.STATE_FILE).chmod(0o666)
 
-    with pytest.raises(local.LocalStateError) as raised, connect(local_dir=state):
+    with pytest.raises(local.LocalStateError) as raised, connect_local(state):
         pass
 
     assert raised.value.message.startswith("refusing to load")
@@ -228,16 +231,23 @@ def test_a_handler_beside_the_catalogue_plans_nothing_after_apply(tmp_path: Path
         (tmp_path / folder / "x.py").write_text("X = 1\n")
     (tmp_path / ".env").write_text("SECRET=1\n")
     catalogue = load_catalogue(path)
-    connection = app.Connection(local=True)
+    connection = app_connect.Connection(local=True)
 
-    with app.connect(connection, path) as aws:
-        planned = app.plan(catalogue, aws)
+    with app_connect.connect(connection, path) as aws:
+        planned = app_deploy.plan(catalogue, aws)
         assert apply_plan(planned.plan, aws.writer).ok
-    with app.connect(connection, path) as aws:
-        assert app.plan(catalogue, aws).plan.pending == ()
+    with app_connect.connect(connection, path) as aws:
+        assert app_deploy.plan(catalogue, aws).plan.pending == ()
 
-    with zipfile.ZipFile(app.state_dir(path) / "build" / "tick.zip") as archive:
-        assert archive.namelist() == ["h.py", "jobs.yaml", "lib/x.py", "sched_runtime.py"]
+    with zipfile.ZipFile(app_connect.state_dir(path) / "build" / "tick.zip") as archive:
+        assert archive.namelist() == [
+            "h.py",
+            "jobs.yaml",
+            "lib/x.py",
+            "sched_runtime/__init__.py",
+            "sched_runtime/contract.py",
+            "sched_runtime/wrapper.py",
+        ]
 
 
 def test_a_role_that_does_not_exist_fails_at_once_and_says_what_it_needs(
@@ -250,8 +260,8 @@ def test_a_role_that_does_not_exist_fails_at_once_and_says_what_it_needs(
     catalogue = load_catalogue(path)
     started = time.monotonic()
 
-    with app.connect(app.Connection(local=True), path) as aws:
-        result = apply_plan(app.plan(catalogue, aws).plan, aws.writer)
+    with app_connect.connect(app_connect.Connection(local=True), path) as aws:
+        result = apply_plan(app_deploy.plan(catalogue, aws).plan, aws.writer)
 
     # moto has no IAM propagation to wait for: no retries (they would take 39 s).
     assert time.monotonic() - started < 10

@@ -10,8 +10,8 @@ import pytest
 
 from scheduler.aws import AwsContext
 from scheduler.aws.logs import batches
-from scheduler.history.model import LogEvent
-from scheduler.ports import InvalidRequest
+from scheduler.errors import InvalidRequest
+from scheduler.ports import LogEvent
 
 GROUP = "/aws/lambda/acme-backup"
 

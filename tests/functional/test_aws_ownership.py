@@ -12,8 +12,8 @@ from aws_support import ACCOUNT, REGION, compile_for, load_catalogue, read_back,
 
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
+from scheduler.errors import Conflict
 from scheduler.plan import make_plan
-from scheduler.ports import Conflict
 from scheduler.resources import ResourceState, Rule
 
 TRUST = json.dumps(

@@ -22,9 +22,9 @@ from aws_support import (
 from scheduler import naming
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
-from scheduler.ownership import StatementOwnership
 from scheduler.plan import Action, make_plan
 from scheduler.resources import DesiredState, Permission, ResourceKind, ResourceState
+from scheduler.state import StatementOwnership
 
 SHARED = naming.function_arn(REGION, ACCOUNT, "acme-ops-log-backup")
 HAND_MADE_RULE = naming.rule_arn(REGION, ACCOUNT, "acme-x")

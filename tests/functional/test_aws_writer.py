@@ -26,8 +26,9 @@ from scheduler.aws.clients import Clients, client_config
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import Interrupted
 from scheduler.aws.writer import AwsResourceWriter
-from scheduler.local import provide_managed_policies
-from scheduler.ports import AwsError, Conflict, InvalidRequest, ReadScope
+from scheduler.errors import AwsError, Conflict, InvalidRequest
+from scheduler.local.embedded import provide_managed_policies
+from scheduler.ports import ReadScope
 from scheduler.resources import (
     DeployedState,
     Function,

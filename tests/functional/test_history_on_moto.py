@@ -7,16 +7,16 @@ import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from scheduler import app
+from scheduler.app import deploy as app_deploy
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
 from scheduler.catalogue.loader import load
 from scheduler.catalogue.model import Catalogue
 from scheduler.history import RunStatus
-from scheduler.ops.deployments import deployment_times
-from scheduler.ops.history import history_for
-from scheduler.ops.local_runs import run_locally
-from scheduler.ops.status import needs_attention, status_for
+from scheduler.history.read import history_for
+from scheduler.history.status import needs_attention, status_for
+from scheduler.history.targets import deployment_times
+from scheduler.local.invoke import run_locally
 from scheduler.schedule import parse
 
 ROOT = Path(__file__).parent.parent.parent
@@ -27,7 +27,7 @@ def _deploy(tmp_path: Path, aws: AwsContext) -> Catalogue:
     shutil.copytree(ROOT / "jobs", tmp_path / "jobs")
     catalogue = load(tmp_path / "jobs.yaml").catalogue
     assert catalogue is not None
-    assert apply_plan(app.plan(catalogue, aws).plan, aws.writer).ok
+    assert apply_plan(app_deploy.plan(catalogue, aws).plan, aws.writer).ok
     return catalogue
 
 

@@ -10,8 +10,9 @@ import pytest
 from fakes import ACCOUNT, REGION, FakeCloud, InterruptibleCloud, execution_role, job_resources
 
 from scheduler.apply import ApplyResult, Progress, apply_plan
+from scheduler.errors import AccessDenied, AwsError
 from scheduler.plan import Action, Change, make_plan
-from scheduler.ports import AccessDenied, AwsError, ReadScope
+from scheduler.ports import ReadScope
 from scheduler.resources import (
     DesiredState,
     Function,

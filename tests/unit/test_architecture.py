@@ -1,51 +1,244 @@
-"""The import rules of DESIGN.md, checked by parsing every module's imports."""
+"""The import rules of DESIGN.md §2, generated from one table and checked by parsing every
+module's imports. A broken rule fails with the module and the import named.
+
+Only imports that run count: those under `if TYPE_CHECKING:` are annotations, not dependencies.
+"""
 
 from __future__ import annotations
 
 import ast
 import subprocess
 import sys
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).parent.parent.parent / "scheduler"
 MODULES = sorted(PACKAGE.rglob("*.py"))
+STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
+LEAVES = ("diagnostics", "errors", "limits", "naming", "files", "resources")
 
 
-def _imports(path: Path) -> set[str]:
+@dataclass(frozen=True)
+class Import:
+    module: str  # dotted, absolute (`scheduler.history.model`, `boto3.session`)
+    line: int
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _package_of(path: Path) -> list[str]:
+    return list(path.parent.relative_to(PACKAGE.parent).parts)
+
+
+@cache
+def imports(path: Path) -> tuple[Import, ...]:
+    """Every import `path` runs, made absolute."""
     tree = ast.parse(path.read_text(), filename=str(path))
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
-    return found
+    found: list[Import] = []
+
+    def visit(nodes: list[ast.stmt]) -> None:
+        for node in nodes:
+            if isinstance(node, ast.If) and _is_type_checking(node.test):
+                visit(node.orelse)
+                continue
+            if isinstance(node, ast.Import):
+                found.extend(Import(a.name, node.lineno) for a in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    package = _package_of(path)
+                    package = package[: len(package) - node.level + 1]
+                    base = ".".join([*package, *([base] if base else [])])
+                # `from scheduler import limits` imports the module scheduler.limits
+                found.extend(Import(f"{base}.{a.name}", node.lineno) for a in node.names)
+            for child in ast.iter_child_nodes(node):
+                if isinstance(child, ast.stmt):
+                    visit([child])
+
+    visit(tree.body)
+    return tuple(found)
 
 
-def _relative(path: Path) -> str:
+def name_of(path: Path) -> str:
     return path.relative_to(PACKAGE.parent).as_posix()
 
 
-@pytest.mark.parametrize("path", MODULES, ids=_relative)
-def test_only_the_aws_adapters_and_local_mode_import_boto3_botocore_or_moto(path: Path) -> None:
-    where = _relative(path)
-    if where.startswith("scheduler/aws/") or where == "scheduler/local.py":
-        return
-    assert _imports(path).isdisjoint({"boto3", "botocore", "moto"})
+def _in(module: str, *prefixes: str) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in prefixes)
 
 
-@pytest.mark.parametrize("path", MODULES, ids=_relative)
-def test_only_the_cli_imports_click(path: Path) -> None:
-    if _relative(path).startswith("scheduler/cli/"):
-        return
-    assert "click" not in _imports(path)
+def _top(module: str) -> str:
+    return module.split(".", maxsplit=1)[0]
 
 
-def test_the_runtime_wrapper_uses_the_standard_library_only() -> None:
-    allowed = set(sys.stdlib_module_names) | {"__future__"}
-    assert _imports(PACKAGE / "runtime.py") <= allowed
+@dataclass(frozen=True)
+class Rule:
+    """Modules under `where` (paths relative to the repository) may not import `forbidden`,
+    unless what they import is under `allowed`; `exempt` takes paths out of `where`.
+    `forbidden` names packages (`boto3`), modules of sched (`scheduler.cli`), or THIRD_PARTY:
+    anything neither stdlib nor sched."""
+
+    name: str
+    where: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    exempt: tuple[str, ...] = ()
+    allowed: tuple[str, ...] = ()
+
+
+THIRD_PARTY = "<third party>"
+ALL = ("scheduler",)
+
+# The one table (DESIGN.md §2).
+RULES = (
+    Rule(
+        "leaves import nothing of the package but limits.py, where AWS limits live",
+        tuple(f"scheduler/{leaf}.py" for leaf in LEAVES),
+        ("scheduler",),
+        allowed=("scheduler.limits",),
+    ),
+    Rule(
+        "runtime/ is standard library only and imports nothing else of sched",
+        ("scheduler/runtime",),
+        (THIRD_PARTY, "scheduler"),
+        allowed=("scheduler.runtime",),
+    ),
+    Rule(
+        "schedule/ and history/ import no third-party package",
+        ("scheduler/schedule", "scheduler/history"),
+        (THIRD_PARTY,),
+    ),
+    Rule(
+        "only aws/ and local/ import boto3 or botocore",
+        ALL,
+        ("boto3", "botocore"),
+        exempt=("scheduler/aws", "scheduler/local"),
+    ),
+    Rule("only local/ imports moto", ALL, ("moto",), exempt=("scheduler/local",)),
+    Rule("only cli/ imports click", ALL, ("click",), exempt=("scheduler/cli",)),
+    Rule(
+        "report/ never imports aws/ or local/",
+        ("scheduler/report",),
+        ("scheduler.aws", "scheduler.local"),
+    ),
+    Rule(
+        "nothing imports cli/ but the entry points",
+        ALL,
+        ("scheduler.cli",),
+        exempt=("scheduler/cli", "scheduler/__main__.py"),
+    ),
+    Rule(
+        "only cli/ imports app/",
+        ALL,
+        ("scheduler.app",),
+        exempt=("scheduler/cli", "scheduler/app"),
+    ),
+    Rule(
+        "the deploy and run wings reach AWS only through the ports",
+        (
+            "scheduler/history",
+            "scheduler/plan.py",
+            "scheduler/compile.py",
+            "scheduler/apply.py",
+            "scheduler/validate.py",
+        ),
+        ("scheduler.aws", "scheduler.local", "scheduler.app"),
+    ),
+)
+
+
+def _applies(rule: Rule, where: str) -> bool:
+    inside = any(where == w or where.startswith(w.rstrip("/") + "/") for w in rule.where)
+    exempt = any(where == e or where.startswith(e.rstrip("/") + "/") for e in rule.exempt)
+    return inside and not exempt
+
+
+def _breaks(rule: Rule, imported: str) -> bool:
+    if _in(imported, *rule.allowed):
+        return False
+    for forbidden in rule.forbidden:
+        if forbidden == THIRD_PARTY:
+            if _top(imported) not in STDLIB and _top(imported) != "scheduler":
+                return True
+        elif _in(imported, forbidden):
+            return True
+    return False
+
+
+CASES = [
+    pytest.param(rule, path, id=f"{name_of(path)}: {rule.name}")
+    for rule in RULES
+    for path in MODULES
+    if _applies(rule, name_of(path))
+]
+
+
+@pytest.mark.parametrize(("rule", "path"), CASES)
+def test_import_rule(rule: Rule, path: Path) -> None:
+    broken = [
+        f"{name_of(path)}:{i.line} imports {i.module}"
+        for i in imports(path)
+        if _breaks(rule, i.module)
+    ]
+    assert not broken, f"{rule.name}: " + "; ".join(broken)
+
+
+def _closure(path: Path) -> dict[Path, str]:
+    """Every sched module `path` imports, directly or not → the chain of files bringing it in."""
+    seen: dict[Path, str] = {}
+    todo = [(path, name_of(path))]
+    while todo:
+        current, chain = todo.pop()
+        for i in imports(current):
+            target = _module_path(i.module) if _in(i.module, "scheduler") else None
+            if target is None or target in seen or target == path:
+                continue
+            seen[target] = f"{chain} → {name_of(target)}"
+            todo.append((target, seen[target]))
+    return seen
+
+
+def _module_path(module: str) -> Path | None:
+    base = PACKAGE.parent.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    parent = module.rpartition(".")[0]  # `from scheduler.x import name`: name is no module
+    return _module_path(parent) if parent and parent != module else None
+
+
+SHIPPABLE = [
+    p
+    for p in MODULES
+    if name_of(p).startswith(("scheduler/history/", "scheduler/schedule/", "scheduler/runtime/"))
+]
+
+
+@pytest.mark.parametrize("path", SHIPPABLE, ids=name_of)
+def test_what_a_function_ships_needs_no_third_party_package_even_indirectly(path: Path) -> None:
+    """history/, schedule/ and runtime/ are shipped into functions: nothing they import, at any
+    depth, may import a third-party package."""
+    broken = sorted(
+        {
+            f"{chain} imports {_top(i.module)} (line {i.line})"
+            for module, chain in _closure(path).items()
+            for i in imports(module)
+            if _top(i.module) not in STDLIB and _top(i.module) != "scheduler"
+        }
+    )
+    assert not broken, "; ".join(broken)
+
+
+def test_the_table_covers_every_package_it_names() -> None:
+    for rule in RULES:
+        for where in rule.where:
+            assert (PACKAGE.parent / where).exists(), f"{rule.name}: {where} does not exist"
 
 
 def test_sched_validate_does_not_import_boto3() -> None:

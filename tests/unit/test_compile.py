@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from scheduler import runtime
 from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Job
 from scheduler.compile import CompileError, compile_catalogue, desired_state_to_json
 from scheduler.package import PackageRef
@@ -31,6 +30,7 @@ from scheduler.resources import (
     Toggle,
     canonical_json,
 )
+from scheduler.runtime import contract as runtime
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"

@@ -43,9 +43,11 @@ def catalogue(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def runtime(tmp_path: Path) -> Path:
-    path = tmp_path / "runtime.py"
-    path.write_text("def handler(event, context):\n    pass\n")
-    return path
+    """A runtime package folder, as `scheduler/runtime/` is."""
+    folder = tmp_path / "runtime"
+    folder.mkdir()
+    (folder / "__init__.py").write_text("def handler(event, context):\n    pass\n")
+    return folder
 
 
 def _no_pip(requirements: Path, target: Path, python: str) -> None:
@@ -70,10 +72,14 @@ def test_the_zip_holds_the_handler_folder_and_the_runtime_sorted_with_fixed_meta
     data, _ = _build(catalogue, runtime, tmp_path / "build")
     with zipfile.ZipFile(tmp_path / "build" / "log-backup.zip") as archive:
         infos = archive.infolist()
-        assert [i.filename for i in infos] == ["handler.py", "lib/util.py", "sched_runtime.py"]
+        assert [i.filename for i in infos] == [
+            "handler.py",
+            "lib/util.py",
+            "sched_runtime/__init__.py",
+        ]
         assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
         assert {i.external_attr >> 16 for i in infos} == {0o100644}
-        assert archive.read("sched_runtime.py") == runtime.read_bytes()
+        assert archive.read("sched_runtime/__init__.py") == (runtime / "__init__.py").read_bytes()
         assert archive.read("lib/util.py") == b"X = 1\n"
     assert data.startswith(b"PK")
 
@@ -89,7 +95,7 @@ def test_modification_times_do_not_change_the_hash(
     catalogue: Path, runtime: Path, tmp_path: Path
 ) -> None:
     _, before = _build(catalogue, runtime, tmp_path / "build")
-    for path in [*catalogue.rglob("*.py"), runtime]:
+    for path in [*catalogue.rglob("*.py"), runtime / "__init__.py"]:
         os.utime(path, (1_700_000_000, 1_700_000_000))
     (catalogue / "jobs" / "log_backup" / "handler.py").chmod(0o755)
     _, after = _build(catalogue, runtime, tmp_path / "build")
@@ -100,7 +106,7 @@ def test_a_code_change_changes_the_hash(catalogue: Path, runtime: Path, tmp_path
     _, before = _build(catalogue, runtime, tmp_path / "build")
     (catalogue / "jobs" / "log_backup" / "handler.py").write_text("def main(e, c):\n    return 2\n")
     _, after_code = _build(catalogue, runtime, tmp_path / "build")
-    runtime.write_text("# new wrapper\n")
+    (runtime / "__init__.py").write_text("# new wrapper\n")
     _, after_runtime = _build(catalogue, runtime, tmp_path / "build")
     assert len({before, after_code, after_runtime}) == 3
 
@@ -125,7 +131,7 @@ def test_what_is_not_the_jobs_code_is_left_out_and_the_hash_stays_put(
     # The zip of the first build sits in `out/` now, and would be zipped in the second.
     assert after == before
     with zipfile.ZipFile(folder / "out" / "log-backup.zip") as archive:
-        assert archive.namelist() == ["handler.py", "lib/util.py", "sched_runtime.py"]
+        assert archive.namelist() == ["handler.py", "lib/util.py", "sched_runtime/__init__.py"]
 
 
 def test_installed_dependencies_keep_their_dot_files(
@@ -177,7 +183,7 @@ def test_requirements_are_installed_once_per_requirements_file(
             "handler.py",
             "lib/util.py",
             "requirements.txt",
-            "sched_runtime.py",
+            "sched_runtime/__init__.py",
         ]
         assert archive.read("handler.py").startswith(b"def main")
     requirements.write_text("dep==2\n")
@@ -197,10 +203,13 @@ def test_a_failed_install_leaves_no_cache_entry(
     assert len(pip.calls) == 1
 
 
+@pytest.mark.parametrize("name", ["sched_runtime.py", "sched_runtime/__init__.py"])
 def test_a_file_named_like_the_runtime_wrapper_is_refused(
-    catalogue: Path, runtime: Path, tmp_path: Path
+    catalogue: Path, runtime: Path, tmp_path: Path, name: str
 ) -> None:
-    (catalogue / "jobs" / "log_backup" / "sched_runtime.py").write_text("")
+    clash = catalogue / "jobs" / "log_backup" / name
+    clash.parent.mkdir(exist_ok=True)
+    clash.write_text("")
     with pytest.raises(PackageError, match="clashes with sched's runtime wrapper"):
         _build(catalogue, runtime, tmp_path / "build")
 

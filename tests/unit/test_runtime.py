@@ -17,11 +17,12 @@ from typing import Any
 
 import pytest
 
-from scheduler import runtime
 from scheduler.history.parse import WrapperLine, WrapperStart, parse_message
-from scheduler.runtime import Invocation, JobContext, invoke, load_function, read_event, run_job
+from scheduler.runtime import contract as runtime
+from scheduler.runtime.contract import Invocation, read_event
+from scheduler.runtime.wrapper import JobContext, invoke, load_function, run_job
 
-RUNTIME = Path(runtime.__file__)
+RUNTIME = Path(runtime.__file__).parent
 START = 1795399200.5  # 2026-11-23T02:00:00.500Z
 RULE_EVENT = {
     "sched": {"job": "log-backup", "scheduled_time": "2026-11-23T02:00:00Z", "event_id": "ev-1"},
@@ -480,12 +481,13 @@ def test_the_wrapper_line_is_what_history_parses() -> None:
     )
 
 
-def test_runtime_imports_only_the_standard_library() -> None:
-    tree = ast.parse(RUNTIME.read_text())
+@pytest.mark.parametrize("module", sorted(RUNTIME.glob("*.py")), ids=lambda p: p.name)
+def test_runtime_imports_only_the_standard_library_and_itself(module: Path) -> None:
+    tree = ast.parse(module.read_text())
     imported = {
         (node.module or "").split(".")[0]
         for node in ast.walk(tree)
-        if isinstance(node, ast.ImportFrom)
+        if isinstance(node, ast.ImportFrom) and node.level == 0
     } | {
         alias.name.split(".")[0]
         for node in ast.walk(tree)
@@ -514,7 +516,9 @@ def _lambda_like(
     tmp_path: Path, handler_body: str, event: object
 ) -> subprocess.CompletedProcess[str]:
     """Run the copied sched_runtime.handler in a fresh interpreter, as Lambda would."""
-    shutil.copy(RUNTIME, tmp_path / "sched_runtime.py")
+    shutil.copytree(
+        RUNTIME, tmp_path / "sched_runtime", ignore=shutil.ignore_patterns("__pycache__")
+    )
     (tmp_path / "handler.py").write_text(textwrap.dedent(handler_body))
     (tmp_path / "event.json").write_text(json.dumps(event))
     env = {

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-from scheduler.history import LogEvent
+from scheduler.ports import LogEvent
 
 LOGS = Path(__file__).parents[2] / "fixtures" / "logs"
 

@@ -10,7 +10,8 @@ from datetime import timedelta
 
 from history_support import at
 
-from scheduler.history import LogEvent, RunStatus, reconstruct_runs
+from scheduler.history import RunStatus, reconstruct_runs
+from scheduler.ports import LogEvent
 
 BASE = at("2026-11-01T00:00:00")
 

@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from history_support import at, load_log_fixture
 
-from scheduler.history import LogEvent, Run, RunStatus, Trigger, reconstruct_runs
+from scheduler.history import Run, RunStatus, Trigger, reconstruct_runs
+from scheduler.ports import LogEvent
 
 NOW = at("2026-11-24T02:05:00")
 STREAM = "2026/11/23/[$LATEST]3893xmpl7fac4485b47bb75b671a283c"

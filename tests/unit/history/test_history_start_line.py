@@ -11,7 +11,6 @@ import pytest
 from history_support import at, load_log_fixture
 
 from scheduler.history import (
-    LogEvent,
     Run,
     RunStatus,
     Trigger,
@@ -19,6 +18,7 @@ from scheduler.history import (
     reconstruct_runs,
 )
 from scheduler.history.parse import WrapperStart, parse_message
+from scheduler.ports import LogEvent
 
 NOW = at("2026-11-25T02:05:00")
 DAILY = [at(f"2026-11-{day:02d}T02:00:00") for day in (23, 24)]

@@ -1,0 +1,80 @@
+"""The offline commands' work, and the gate before AWS: validate a catalogue, explain the rules,
+publish the schema, compute upcoming fire times. Nothing here imports boto3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.errors import CatalogueHasErrors
+
+if TYPE_CHECKING:
+    from scheduler.catalogue.loader import LoadResult
+    from scheduler.catalogue.model import Catalogue
+    from scheduler.rules import RuleDoc
+    from scheduler.upcoming import Upcoming
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A catalogue that passed validation (warnings allowed), with what validation said."""
+
+    catalogue: Catalogue
+    loaded: LoadResult
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def validate(path: Path, *, now: datetime) -> list[Diagnostic]:
+    """Every diagnostic for the catalogue at `path`, sorted by position."""
+    from scheduler.validate import validate as run
+
+    return run(path, now=now)[1]
+
+
+def check(path: Path, *, now: datetime, consequence: str = "nothing was sent to AWS") -> Checked:
+    """Validate; raise `CatalogueHasErrors` (saying `consequence`) when anything is an error."""
+    from scheduler.validate import validate as run
+
+    loaded, found = run(path, now=now)
+    errors = sum(1 for d in found if d.severity is Severity.ERROR)
+    if loaded.catalogue is None or errors:
+        raise CatalogueHasErrors(path, found, consequence, errors=errors)
+    return Checked(loaded.catalogue, loaded, tuple(found))
+
+
+def rule_docs() -> dict[str, RuleDoc]:
+    """Every diagnostic code's documentation, by code."""
+    from scheduler.rules import all_docs
+
+    return all_docs()
+
+
+def catalogue_schema() -> dict[str, Any]:
+    """The JSON Schema of `jobs.yaml`."""
+    from scheduler.catalogue.schema import CatalogueSpec
+
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "sched catalogue (jobs.yaml)",
+        **CatalogueSpec.model_json_schema(),
+    }
+
+
+def upcoming(
+    queries: Sequence[str], catalogue: Path, *, after: datetime, count: int, tz: str | None
+) -> list[Upcoming] | None:
+    """Next fire times of each query (a job of the catalogue, if it loads, or an expression);
+    None when there is no query and no catalogue to take the jobs from."""
+    from scheduler.catalogue.loader import load
+    from scheduler.upcoming import upcoming as compute
+
+    loaded = load(catalogue) if catalogue.is_file() else None
+    known = loaded.catalogue if loaded else None
+    if not queries and known is None:
+        return None
+    return compute(queries, known, after=after, count=count, tz=tz)

@@ -1,0 +1,65 @@
+"""The deploy wing composed: package every job's code, compile the catalogue, read what it owns
+in AWS, plan the difference, and apply a plan through the writer. Returns data; never prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from scheduler.app.connect import state_dir
+from scheduler.catalogue.model import Catalogue, Compute
+from scheduler.plan import Plan, make_plan
+from scheduler.resources import DesiredState, ResourceState
+
+if TYPE_CHECKING:
+    from scheduler.apply import ApplyResult, InterruptCallback, ProgressCallback
+    from scheduler.aws import AwsContext
+
+
+def desired_state(catalogue: Catalogue, *, account: str, region: str) -> DesiredState:
+    """Package every Lambda job's code (deterministic zips) and compile the catalogue."""
+    from scheduler.compile import compile_catalogue
+    from scheduler.package import RUNTIME_SOURCE, build_package
+
+    build_dir = state_dir(catalogue.path) / "build"
+    packages = {
+        job.name: build_package(job, catalogue.base_dir, RUNTIME_SOURCE, build_dir)
+        for job in catalogue.jobs
+        if job.compute is Compute.LAMBDA and job.handler is not None
+    }
+    return compile_catalogue(catalogue, account=account, region=region, packages=packages)
+
+
+@dataclass(frozen=True)
+class Planned:
+    catalogue: Catalogue
+    desired: DesiredState
+    deployed: ResourceState
+    plan: Plan
+
+
+def plan(catalogue: Catalogue, aws: AwsContext, *, destroy: bool = False) -> Planned:
+    """Compile, read what this catalogue owns in AWS, and diff the two. With `destroy` the
+    desired state is empty: the plan deletes everything the catalogue owns."""
+    from scheduler.ports import ReadScope
+
+    compiled = desired_state(catalogue, account=aws.account, region=aws.region)
+    # Even to destroy, the compiled state says which existing functions hold our statements.
+    scope = ReadScope.for_desired(catalogue.name, compiled, account=aws.account, region=aws.region)
+    deployed = aws.reader.read(scope)
+    desired = ResourceState() if destroy else compiled
+    return Planned(catalogue, desired, deployed, make_plan(desired, deployed))
+
+
+def apply(
+    planned: Planned,
+    aws: AwsContext,
+    *,
+    on_progress: ProgressCallback,
+    on_interrupt: InterruptCallback,
+) -> ApplyResult:
+    """Carry out the plan through the AWS writer; see `scheduler.apply.apply_plan`."""
+    from scheduler.apply import apply_plan
+
+    return apply_plan(planned.plan, aws.writer, on_progress=on_progress, on_interrupt=on_interrupt)

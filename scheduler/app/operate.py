@@ -1,0 +1,203 @@
+"""The run wing composed: history and status read through the log ports, `sched run` and
+`sched trigger` start a job, and the local tick plays the schedules forward. Arguments are
+checked before anything connects; the caller passes `now`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scheduler.app.connect import Connection, connect, local_dir
+from scheduler.catalogue.model import Catalogue, Job
+from scheduler.errors import CannotRun, UsageError
+from scheduler.history.read import History, history_for, parse_status_filter, select_jobs
+from scheduler.history.status import DEFAULT_WINDOW, StatusRow, status_for
+from scheduler.history.targets import deployment_times, function_name_of
+from scheduler.ports import Invoker
+from scheduler.resources import canonical_json
+from scheduler.runtime.contract import event_time, job_event
+
+if TYPE_CHECKING:
+    from scheduler.history.model import RunOutcome
+    from scheduler.local.tick import Ticked
+
+LAST_TICK_FILE = "last_tick.json"
+# The first tick looks back this far (never before a job was deployed).
+FIRST_TICK_LOOKBACK = timedelta(days=1)
+
+
+def last_tick_path(catalogue_path: Path) -> Path:
+    """Where the local tick keeps the time it last ran fires up to."""
+    return local_dir(catalogue_path) / LAST_TICK_FILE
+
+
+def find_job(catalogue: Catalogue, name: str) -> Job:
+    """The job called `name`; `UnknownJob` (with the catalogue's job names) when none is."""
+    [found] = select_jobs(catalogue, [name])
+    return found
+
+
+def history(
+    catalogue: Catalogue,
+    connection: Connection,
+    *,
+    now: datetime,
+    since: datetime,
+    until: datetime | None,
+    jobs: Collection[str] | None,
+    statuses: Collection[str] | None,
+    grace: timedelta,
+) -> History:
+    """Each selected job's runs in (since, until], read from AWS (or the local AWS)."""
+    if statuses is not None:
+        parse_status_filter(statuses)  # a bad --status is a usage error before any AWS call
+    if jobs:
+        select_jobs(catalogue, jobs)
+    with connect(connection, catalogue.path) as aws:
+        return history_for(
+            catalogue,
+            aws.logs,
+            now=now,
+            since=since,
+            until=until,
+            jobs=jobs or None,
+            statuses=statuses,
+            grace=grace,
+            deployed=deployment_times(catalogue, aws.deployments),
+        )
+
+
+def status(
+    catalogue: Catalogue,
+    connection: Connection,
+    *,
+    now: datetime,
+    window: timedelta = DEFAULT_WINDOW,
+) -> list[StatusRow]:
+    """Every job's status over (now - window, now], most urgent first."""
+    with connect(connection, catalogue.path) as aws:
+        return status_for(
+            catalogue,
+            aws.logs,
+            now=now,
+            window=window,
+            deployed=deployment_times(catalogue, aws.deployments),
+        )
+
+
+def run(
+    catalogue: Catalogue,
+    job: Job,
+    connection: Connection,
+    *,
+    now: datetime,
+    scheduled_time: datetime | None = None,
+) -> RunOutcome:
+    """`sched run`: the job's handler here, through the wrapper; locally its log lines go to
+    the local AWS, where history reads them."""
+    from scheduler.local.invoke import run_locally
+
+    if not connection.local:
+        return run_locally(catalogue, job, now=now, scheduled_time=scheduled_time)
+    with connect(connection, catalogue.path) as aws:
+        return run_locally(catalogue, job, now=now, scheduled_time=scheduled_time, sink=aws.sink)
+
+
+@dataclass(frozen=True)
+class Triggered:
+    """An asynchronous invocation sent: its function, payload and AWS request id (if told)."""
+
+    job: str
+    function: str
+    payload: str
+    request_id: str | None
+
+
+def invoke_async(
+    catalogue: Catalogue,
+    job: Job,
+    invoker: Invoker,
+    *,
+    now: datetime,
+    trigger_id: str | None = None,
+) -> Triggered:
+    """Invoke `job`'s function asynchronously with the event its schedule would send at `now`,
+    marked manual: the wrapper logs the run as `manual`, and history never takes it for a fire.
+    The event id is `sched-run-<uuid>` unless `trigger_id` is given.
+    """
+    function = function_name_of(catalogue, job)
+    if function is None:
+        raise CannotRun(
+            f'job "{job.name}" runs on Fargate: sched triggers Lambda functions only',
+            "start its ECS task with `aws ecs run-task`",
+        )
+    event = job_event(
+        job.backend,
+        job=job.name,
+        job_input=job.input,
+        scheduled_time=event_time(now),
+        trigger_id=trigger_id or f"sched-run-{uuid.uuid4()}",
+        manual=True,
+    )
+    payload = canonical_json(event)
+    request_id = invoker.invoke_async(function, payload)
+    return Triggered(job=job.name, function=function, payload=payload, request_id=request_id)
+
+
+def trigger(
+    catalogue: Catalogue, job: Job, connection: Connection, *, now: datetime
+) -> Triggered | RunOutcome:
+    """`sched trigger`: start the deployed function now, as its schedule would. In AWS an
+    asynchronous invoke (`Triggered`); in the local AWS a run here (`RunOutcome`)."""
+    from scheduler.local.invoke import trigger_locally
+
+    with connect(connection, catalogue.path) as aws:
+        if not aws.local:
+            return invoke_async(catalogue, job, aws.invoker, now=now)
+        deployed = deployment_times(catalogue, aws.deployments)
+        return trigger_locally(catalogue, job, aws.sink, now=now, deployed=deployed.keys())
+
+
+@dataclass(frozen=True)
+class TickResult:
+    """One `sched local tick`: the span it covered, and what ran (None: nothing was due)."""
+
+    since: datetime
+    until: datetime
+    ticked: Ticked | None
+
+
+def tick(
+    catalogue: Catalogue, *, now: datetime, until: datetime | None, until_text: str | None = None
+) -> TickResult:
+    """Run, in time order, every fire of the deployed local jobs since the last tick (the first
+    looks back a day), then remember `until` (default `now`) as the last tick."""
+    from scheduler.local import tick as local_tick
+
+    end = until or now
+    if end > now:
+        raise UsageError(
+            f"--until {until_text or end.isoformat()} is in the future; a tick runs the fires"
+            " whose time has come",
+            "leave --until out to run everything due up to now",
+        )
+    marker = last_tick_path(catalogue.path)
+    since = local_tick.read_last_tick(marker) or now - FIRST_TICK_LOOKBACK
+    if end <= since:
+        return TickResult(since, end, None)
+    with connect(Connection(local=True), catalogue.path) as aws:
+        ticked = local_tick.tick(
+            catalogue,
+            aws.sink,
+            since=since,
+            until=end,
+            now_fn=lambda: datetime.now(UTC),
+            deployed=deployment_times(catalogue, aws.deployments),
+        )
+        local_tick.write_last_tick(marker, end)
+    return TickResult(since, end, ticked)

@@ -1,0 +1,281 @@
+"""`sched history`: each job's runs in a window, read from its log group and matched against the
+fire times its schedule predicted (missed and late runs included). A job sched deployed after the
+window began expects no fire from before its deployment (the caller passes deployment times).
+
+Log groups are read concurrently (it is I/O); everything after the read is pure. `now` is passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+
+from scheduler.catalogue.model import Catalogue, Job
+from scheduler.errors import UnknownJob, UsageError
+from scheduler.history.expected import expected_fires, logged_fires
+from scheduler.history.match import EARLY_TOLERANCE, expected_vs_observed
+from scheduler.history.model import Run, RunStatus, timeline_key
+from scheduler.history.reconstruct import reconstruct_runs
+from scheduler.history.targets import deployed_function, log_group_for, untracked_reason
+from scheduler.ports import LogSource
+from scheduler.schedule import Schedule, ScheduleError, parse
+
+DEFAULT_GRACE = timedelta(minutes=5)
+# EventBridge delivers a scheduled event within seconds of its time; a first attempt that starts
+# over a minute after it was held up (throttling, a cold start stuck behind others, an outage).
+DEFAULT_LATE_AFTER = timedelta(minutes=1)
+DEFAULT_WORKERS = 8
+# A run that belongs to the window may log its START a little before its fire time.
+EARLY_READ = 2 * EARLY_TOLERANCE
+# How long after its last possible start a run can still log its end (Lambda's delivery lag).
+LOG_DELIVERY = timedelta(minutes=1)
+# A rate() job is read one interval before the window (to find the run that anchors its grid),
+# but never more than this.
+MAX_RATE_LOOKBACK = timedelta(days=1)
+
+# `--status` values: every run status, and `late` (a flag on a run, not a status).
+LATE = "late"
+STATUS_FILTERS = (*(s.value for s in RunStatus), LATE)
+
+
+@dataclass(frozen=True)
+class JobHistory:
+    """One job over the window: its runs (missed fires included), or why there are none."""
+
+    job: Job
+    runs: tuple[Run, ...]
+    tracked: bool
+    note: str | None
+    schedule: Schedule | None
+    logged_fires: tuple[datetime, ...] = ()
+
+
+@dataclass(frozen=True)
+class History:
+    """The window read, and each job's runs in it (after the status filter)."""
+
+    since: datetime
+    until: datetime
+    now: datetime
+    jobs: tuple[JobHistory, ...]
+
+    @property
+    def runs(self) -> list[Run]:
+        """Every job's runs together, oldest first."""
+        return sorted((run for jh in self.jobs for run in jh.runs), key=timeline_key)
+
+    @property
+    def timezones(self) -> dict[str, str]:
+        return {jh.job.name: jh.job.timezone for jh in self.jobs}
+
+    @property
+    def notes(self) -> list[tuple[str, str]]:
+        return [(jh.job.name, jh.note) for jh in self.jobs if jh.note]
+
+
+def parse_status_filter(names: Iterable[str]) -> frozenset[str]:
+    """`--status failed,missed` → the names, checked; an unknown name is a usage error."""
+    chosen = frozenset(n.strip().lower().replace(" ", "_") for n in names if n.strip())
+    unknown = sorted(chosen - set(STATUS_FILTERS))
+    if unknown:
+        raise UsageError(
+            f"unknown run status {', '.join(unknown)}",
+            f"choose from {', '.join(STATUS_FILTERS)}",
+        )
+    return chosen
+
+
+def _matches(run: Run, statuses: frozenset[str]) -> bool:
+    return run.status.value in statuses or (LATE in statuses and run.late)
+
+
+def select_jobs(catalogue: Catalogue, names: Collection[str] | None) -> list[Job]:
+    """The catalogue's jobs, or the named ones in catalogue order; unknown names are an error."""
+    if names is None:
+        return list(catalogue.jobs)
+    known = {job.name for job in catalogue.jobs}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise UnknownJob(
+            f"no job named {', '.join(repr(n) for n in unknown)} in catalogue {catalogue.name!r}",
+            f"jobs: {', '.join(sorted(known)) or '(none)'}",
+        )
+    return [job for job in catalogue.jobs if job.name in names]
+
+
+def _to_ms(when: datetime) -> int:
+    return int(when.timestamp() * 1000)
+
+
+def _lookback(schedule: Schedule | None) -> timedelta:
+    if schedule is None or schedule.kind != "rate":
+        return EARLY_READ
+    interval = schedule.min_interval() or timedelta(0)
+    return EARLY_READ + min(interval, MAX_RATE_LOOKBACK)
+
+
+def _read(
+    source: LogSource, group: str, job: Job, *, start: datetime, end: datetime, now: datetime
+) -> list[Run]:
+    if end <= start:
+        return []
+    events = source.events(group, _to_ms(start), _to_ms(end) + 1)
+    return reconstruct_runs(events, job.name, now=now)
+
+
+def _schedule(job: Job) -> tuple[Schedule | None, str | None]:
+    try:
+        return parse(job.schedule), None
+    except ScheduleError as error:
+        return None, f"schedule {job.schedule!r} cannot be read ({error}): no runs expected"
+
+
+def _deployed_within(
+    catalogue: Catalogue, job: Job, deployed: datetime | None, since: datetime
+) -> datetime | None:
+    """The job's deployment time when sched deployed it after `since`, else None."""
+    if deployed is None or deployed <= since or deployed_function(catalogue, job) is None:
+        return None
+    return deployed
+
+
+def _deployment_note(deployed: datetime) -> str:
+    return f"deployed {deployed.astimezone(UTC):%Y-%m-%d %H:%M} UTC; earlier fires are not expected"
+
+
+def _joined(*notes: str | None) -> str | None:
+    return "; ".join(n for n in notes if n) or None
+
+
+def _job_history(
+    catalogue: Catalogue,
+    job: Job,
+    source: LogSource,
+    *,
+    now: datetime,
+    since: datetime,
+    until: datetime,
+    grace: timedelta,
+    late_after: timedelta,
+    deployed: datetime | None,
+) -> JobHistory:
+    schedule, problem = _schedule(job)
+    reason = untracked_reason(job)
+    group = log_group_for(catalogue, job)
+    if reason is not None or group is None:
+        return JobHistory(job, (), False, reason, schedule)
+    # A fire at `until` may start up to `grace` late and run for its whole timeout.
+    end = min(now, until + grace + job.timeout + LOG_DELIVERY)
+    observed = _read(source, group, job, start=since - _lookback(schedule), end=end, now=now)
+
+    def match(fires: Iterable[datetime]) -> list[Run]:
+        return expected_vs_observed(
+            observed, fires, job=job.name, now=now, grace=grace, late_after=late_after
+        )
+
+    if schedule is None:
+        matched = match(())
+        return JobHistory(job, _within(matched, since, until), True, problem, schedule)
+    recent = _deployed_within(catalogue, job, deployed, since)
+    expected = expected_fires(job, schedule, observed, since=recent or since, until=until)
+    matched = match(expected.fires)
+    note = expected.note
+    if recent is not None:
+        # Say so only when a fire left out would have read as missed: then it explains something.
+        whole = expected_fires(job, schedule, observed, since=since, until=until).fires
+        dropped = set(whole) - set(expected.fires)
+        if dropped and any(
+            r.status is RunStatus.MISSED and r.anchor in dropped for r in match(whole)
+        ):
+            note = _joined(note, _deployment_note(recent))
+    logged = tuple(logged_fires(observed))
+    return JobHistory(job, _within(matched, since, until), True, note, schedule, logged)
+
+
+def _within(runs: Iterable[Run], since: datetime, until: datetime) -> tuple[Run, ...]:
+    return tuple(r for r in runs if r.anchor is not None and since < r.anchor <= until)
+
+
+def job_histories(
+    catalogue: Catalogue,
+    source: LogSource,
+    *,
+    now: datetime,
+    since: datetime,
+    until: datetime | None = None,
+    jobs: Collection[str] | None = None,
+    grace: timedelta = DEFAULT_GRACE,
+    late_after: timedelta = DEFAULT_LATE_AFTER,
+    workers: int = DEFAULT_WORKERS,
+    deployed: Mapping[str, datetime] | None = None,
+) -> list[JobHistory]:
+    """Each selected job's history in (since, until], in catalogue order (unfiltered).
+
+    `deployed` maps job names to when sched last deployed them (`targets.deployment_times`); a job's
+    expected fires start at the later of `since` and that time. Jobs on an existing function
+    (`function:`) and jobs not in it expect every fire in the window.
+    """
+    end = now if until is None else until
+    selected = select_jobs(catalogue, jobs)
+    deployments = deployed or {}
+
+    def one(job: Job) -> JobHistory:
+        return _job_history(
+            catalogue,
+            job,
+            source,
+            now=now,
+            since=since,
+            until=end,
+            grace=grace,
+            late_after=late_after,
+            deployed=deployments.get(job.name),
+        )
+
+    if len(selected) <= 1 or workers <= 1:
+        return [one(job) for job in selected]
+    with ThreadPoolExecutor(max_workers=min(workers, len(selected))) as pool:
+        return list(pool.map(one, selected))
+
+
+def history_for(
+    catalogue: Catalogue,
+    source: LogSource,
+    *,
+    now: datetime,
+    since: datetime,
+    until: datetime | None = None,
+    jobs: Collection[str] | None = None,
+    statuses: Collection[str] | None = None,
+    grace: timedelta = DEFAULT_GRACE,
+    late_after: timedelta = DEFAULT_LATE_AFTER,
+    workers: int = DEFAULT_WORKERS,
+    deployed: Mapping[str, datetime] | None = None,
+) -> History:
+    """Runs of the catalogue's jobs (or `jobs`) anchored in (since, until], `until` default `now`.
+
+    `statuses` keeps runs whose status is one of them (`late` keeps late runs); see
+    `STATUS_FILTERS` and `parse_status_filter`. Fargate jobs come back untracked, with a note.
+    `deployed` (job name → last deployment) is as in `job_histories`.
+    """
+    end = now if until is None else until
+    histories = job_histories(
+        catalogue,
+        source,
+        now=now,
+        since=since,
+        until=end,
+        jobs=jobs,
+        grace=grace,
+        late_after=late_after,
+        workers=workers,
+        deployed=deployed,
+    )
+    if statuses is not None:
+        chosen = parse_status_filter(statuses)
+        histories = [
+            replace(jh, runs=tuple(r for r in jh.runs if _matches(r, chosen))) for jh in histories
+        ]
+    return History(since=since, until=end, now=now, jobs=tuple(histories))

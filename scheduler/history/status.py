@@ -1,0 +1,119 @@
+"""`sched status`: one row per job over a recent window: its schedule in words, next run, last
+run, success rate, durations against the expected runtime and Lambda's limit, and whether it
+needs attention. Rows come back most urgent first; `needs_attention` decides the exit code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from scheduler.catalogue.model import Catalogue
+from scheduler.history.expected import next_rate_fire
+from scheduler.history.model import Attention, JobStatus
+from scheduler.history.read import (
+    DEFAULT_GRACE,
+    DEFAULT_LATE_AFTER,
+    DEFAULT_WORKERS,
+    JobHistory,
+    job_histories,
+)
+from scheduler.history.summary import summarise
+from scheduler.ports import LogSource
+
+DEFAULT_WINDOW = timedelta(days=7)
+URGENT = frozenset({Attention.FAILING, Attention.MISSING})
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One job's line in `sched status`. `status` is None when its runs are not tracked."""
+
+    job: str
+    schedule: str
+    description: str | None
+    timezone: str
+    enabled: bool
+    tracked: bool
+    note: str | None
+    next_run: datetime | None
+    timeout: timedelta
+    status: JobStatus | None
+
+    @property
+    def attention(self) -> Attention | None:
+        return self.status.attention if self.status else None
+
+    @property
+    def sort_key(self) -> tuple[int, int, int, str]:
+        if self.status is None:
+            return (len(Attention), 0, 0, self.job)
+        return self.status.attention_key
+
+
+def _next_run(history: JobHistory, now: datetime) -> datetime | None:
+    schedule, job = history.schedule, history.job
+    if schedule is None or not job.enabled:
+        return None
+    if schedule.kind != "rate":
+        fires = schedule.next_fire_times(now, 1, tz=job.timezone)
+        return fires[0] if fires else None
+    interval = schedule.min_interval()
+    if interval is None or not history.logged_fires:
+        return None  # its grid is anchored at a deployment time no log shows
+    return next_rate_fire(history.logged_fires, interval, now)
+
+
+def _row(history: JobHistory, now: datetime) -> StatusRow:
+    job = history.job
+    status = None
+    if history.tracked:
+        status = summarise(job.name, history.runs, expected_runtime=job.expected_runtime, now=now)
+    return StatusRow(
+        job=job.name,
+        schedule=job.schedule,
+        description=history.schedule.describe() if history.schedule else None,
+        timezone=job.timezone,
+        enabled=job.enabled,
+        tracked=history.tracked,
+        note=history.note,
+        next_run=_next_run(history, now),
+        timeout=job.timeout,
+        status=status,
+    )
+
+
+def status_for(
+    catalogue: Catalogue,
+    source: LogSource,
+    *,
+    now: datetime,
+    window: timedelta = DEFAULT_WINDOW,
+    grace: timedelta = DEFAULT_GRACE,
+    late_after: timedelta = DEFAULT_LATE_AFTER,
+    workers: int = DEFAULT_WORKERS,
+    deployed: Mapping[str, datetime] | None = None,
+) -> list[StatusRow]:
+    """Every job's status over (now - window, now], failing and missing jobs first.
+
+    `deployed` (job name → last deployment) is as in `history.read.job_histories`: a job deployed
+    within the window expects no fire from before its deployment.
+    """
+    histories = job_histories(
+        catalogue,
+        source,
+        now=now,
+        since=now - window,
+        until=now,
+        grace=grace,
+        late_after=late_after,
+        workers=workers,
+        deployed=deployed,
+    )
+    return sorted((_row(h, now) for h in histories), key=lambda row: row.sort_key)
+
+
+def needs_attention(rows: Iterable[StatusRow]) -> bool:
+    """True when a job's latest run failed, timed out or did not happen (exit code 1)."""
+    return any(row.attention in URGENT for row in rows)

@@ -1,0 +1,10 @@
+"""Everything `--local`: the embedded AWS (moto in this process, its state kept on disk), a job's
+handler run in this process as Lambda would run it (same wrapper, same log lines), and the local
+tick that plays the schedules forward. The only package that imports moto.
+
+  embedded.py        moto started, its state restored and saved, nothing sent to the network
+  invoke.py          one run of a job's handler here: context, environment, log events written
+  handler_import.py  importing a handler from its folder as the zip would, and undoing it
+  lambda_logs.py     the log events Lambda writes for an invocation (JSON log format)
+  tick.py            the fires due since the last tick, run in time order
+"""

@@ -1,0 +1,339 @@
+"""The embedded local AWS of `--local`: moto running in this process, its state kept on disk.
+
+`running(directory)` starts moto, restores the state the previous command left in
+`directory/state.pickle`, and hands out a boto3 session whose every request is answered by moto
+(a request moto would not answer is refused, never sent). On exit it saves the state (written to
+a temporary file, then renamed, so an interrupted save leaves the old state whole) and stops
+moto. A lock file serialises sched processes sharing the directory. Only local mode imports moto.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import os
+import pickle
+import shutil
+import sys
+import threading
+import time
+import weakref
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import boto3
+import botocore.session
+
+from scheduler.compile import LAMBDA_BASIC_EXECUTION_POLICY
+from scheduler.errors import LocalStateError, NetworkBlocked
+from scheduler.files import write_atomically
+
+if TYPE_CHECKING:
+    from moto.core.config import DefaultConfig
+
+LOCAL_ACCOUNT = "123456789012"
+LOCAL_REGION = "us-east-1"
+STATE_FILE = "state.pickle"
+LOCK_FILE = "lock"
+FORMAT = 1
+LOCK_WAIT_SECONDS = 30.0
+
+# The moto backends local mode keeps (import path, attribute); a backend whose module was never
+# imported holds nothing and is skipped. Lambda runs without Docker ("simple" backend).
+BACKENDS = {
+    "iam": ("moto.iam.models", "iam_backends"),
+    "lambda": ("moto.awslambda.models", "lambda_backends"),
+    "lambda_simple": ("moto.awslambda_simple.models", "lambda_simple_backends"),
+    "events": ("moto.events.models", "events_backends"),
+    "scheduler": ("moto.scheduler.models", "scheduler_backends"),
+    "logs": ("moto.logs.models", "logs_backends"),
+    "s3": ("moto.s3.models", "s3_backends"),
+    "sqs": ("moto.sqs.models", "sqs_backends"),
+}
+# The AWS managed policies compile attaches to roles.
+MANAGED_POLICIES = (LAMBDA_BASIC_EXECUTION_POLICY,)
+MOTO_CONFIG: DefaultConfig = {
+    "lambda": {"use_docker": False},
+    "core": {"mock_credentials": True, "reset_boto3_session": True},
+}
+# What the process environment must not say while local mode runs: a profile or endpoint of
+# the user's would send in-process handlers' boto3 clients elsewhere than moto, and
+# MOTO_ACCOUNT_ID would move the state out of LOCAL_ACCOUNT.
+_CLEARED_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "MOTO_ACCOUNT_ID")
+_CLEARED_ENV_PREFIX = "AWS_ENDPOINT_URL_"
+
+Entries = dict[str, list[tuple[str, str, Any]]]
+
+# moto backends are not thread-safe; sched's own calls take turns.
+_MOTO_LOCK = threading.Lock()
+
+
+@dataclass(frozen=True)
+class LocalAws:
+    """A running local AWS: a session answered by moto, its account and region."""
+
+    session: boto3.Session
+    account: str
+    region: str
+    directory: Path
+
+
+@contextlib.contextmanager
+def running(directory: Path, *, region: str = LOCAL_REGION) -> Iterator[LocalAws]:
+    """Start moto with the state saved in `directory`; save it back and stop moto on exit."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with _locked(directory), _environment(region):
+        from moto import mock_aws
+
+        mock = mock_aws(config=MOTO_CONFIG)
+        mock.start()
+        changes = _ChangeTracker()
+        try:
+            restore(directory / STATE_FILE)
+            provide_managed_policies(LOCAL_ACCOUNT)
+            yield LocalAws(_session(region, changes), LOCAL_ACCOUNT, region, directory)
+        finally:
+            try:
+                if changes.seen:
+                    save(directory / STATE_FILE)
+            finally:
+                mock.stop()
+
+
+def reset(directory: Path) -> None:
+    """Forget everything local mode created under `directory`."""
+    if not directory.exists():
+        return
+    with _locked(directory):
+        for name in os.listdir(directory):
+            if name == LOCK_FILE:
+                continue
+            path = directory / name
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+
+
+def provide_managed_policies(account: str) -> None:
+    """Give moto the AWS managed policies sched attaches. moto loads none by default, and loading
+    all of them costs half a second and 4 MB of state per partition."""
+    import json
+
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+    from moto.iam.models import AWSManagedPolicy, iam_backends
+
+    backend = iam_backends[account]["global"]
+    known = json.loads(aws_managed_policies_data)
+    for path_and_name in MANAGED_POLICIES:
+        name = path_and_name.rsplit("/", 1)[-1]
+        policy = AWSManagedPolicy.from_data(name, account, backend.region_name, known[name])
+        backend.managed_policies.setdefault(policy.arn, policy)
+
+
+# ---- the session ----------------------------------------------------------------------------
+
+
+class _ChangeTracker:
+    """Notes whether any call may have changed the state (anything but a read)."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def __call__(self, model: Any = None, **_: Any) -> None:
+        if model is not None and not model.name.startswith(("Get", "List", "Describe", "Filter")):
+            self.seen = True
+
+
+def _session(region: str, changes: _ChangeTracker) -> boto3.Session:
+    # A botocore session that ignores AWS_PROFILE: the user's profiles play no part here.
+    core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
+    session = boto3.Session(
+        botocore_session=core,
+        aws_access_key_id="sched-local",
+        aws_secret_access_key="sched-local",
+        region_name=region,
+    )
+    # botocore calls every before-send handler: moto's own (registered for every session while
+    # moto is imported) would answer each request a second time, so it is swapped for ours.
+    from moto.core.models import botocore_stubber
+
+    session.events.unregister("before-send", botocore_stubber)  # type: ignore[arg-type]
+    session.events.register_first("before-send", _answer_with_moto)
+    session.events.register("before-call.*.*", changes)
+    return session
+
+
+def _answer_with_moto(request: Any, event_name: str = "", **_: Any) -> Any:
+    """Answer every request of a local session from moto, one at a time; refuse the rest."""
+    from moto.core.models import botocore_stubber
+
+    with _MOTO_LOCK:
+        response = botocore_stubber(event_name, request)
+    if response is None:
+        raise NetworkBlocked(
+            f"local mode refused a request to {request.url}: the embedded AWS does not answer it",
+            "this is a bug in sched; run the command without --local, or report it",
+        )
+    return response
+
+
+@contextlib.contextmanager
+def _environment(region: str) -> Iterator[None]:
+    """The process environment local mode runs in; restored afterwards."""
+    saved = dict(os.environ)
+    for name in list(os.environ):
+        if name in _CLEARED_ENV or name.startswith(_CLEARED_ENV_PREFIX):
+            del os.environ[name]
+    os.environ["AWS_DEFAULT_REGION"] = region
+    os.environ["AWS_REGION"] = region
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+# ---- the state file -------------------------------------------------------------------------
+
+
+def save(path: Path) -> None:
+    """Write moto's state of the kept services to `path`, atomically."""
+    entries: Entries = {}
+    for key, (module_name, attribute) in BACKENDS.items():
+        module = sys.modules.get(module_name)
+        if module is None:
+            continue
+        backends = getattr(module, attribute)
+        found = [
+            (account, region, backend)
+            for account, per_region in backends.items()
+            for region, backend in per_region.items()
+        ]
+        if found:
+            entries[key] = found
+    buffer = io.BytesIO()
+    pickle.dump(_header(), buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entries)
+    write_atomically(path, buffer.getvalue())
+
+
+def restore(path: Path) -> None:
+    """Load the state `save` wrote into the running moto (nothing when there is none)."""
+    try:
+        stream = path.open("rb")
+    except FileNotFoundError:
+        return
+    with stream:
+        _check_owner(path, stream.fileno())
+        try:
+            header = pickle.load(stream)
+        except Exception as error:
+            raise _unreadable(path, f"it is damaged ({error})") from error
+        if not isinstance(header, dict) or header.get("format") != FORMAT:
+            raise _unreadable(path, "it was written by another version of sched")
+        try:
+            entries: Entries = pickle.load(stream)
+        except Exception as error:
+            written = header.get("moto", "?")
+            raise _unreadable(
+                path, f"it was written with moto {written} (this is {_moto_version()}): {error}"
+            ) from error
+    for key, found in entries.items():
+        module_name, attribute = BACKENDS[key]
+        backends = getattr(importlib.import_module(module_name), attribute)
+        for account, region, backend in found:
+            backends[account][region] = backend
+
+
+def _header() -> dict[str, object]:
+    return {"format": FORMAT, "moto": _moto_version(), "python": sys.version_info[:2]}
+
+
+def _moto_version() -> str:
+    import moto
+
+    return str(moto.__version__)
+
+
+def _unreadable(path: Path, why: str) -> LocalStateError:
+    return LocalStateError(
+        f"the local AWS state {path} cannot be read: {why}",
+        f"run `sched local reset` (or delete {path.parent}) to start again from an empty local AWS",
+    )
+
+
+def _check_owner(path: Path, fd: int) -> None:
+    """The state is a pickle, which can run code when loaded: only load the user's own file."""
+    if not hasattr(os, "getuid"):
+        return
+    info = os.fstat(fd)
+    if info.st_uid != os.getuid() or info.st_mode & 0o022:
+        raise LocalStateError(
+            f"refusing to load {path}: it is not owned by you or others can write to it",
+            f"delete {path.parent} (local mode starts afresh)",
+        )
+
+
+def _rebuild_weak_values(items: dict[Any, Any]) -> weakref.WeakValueDictionary[Any, Any]:
+    mapping: weakref.WeakValueDictionary[Any, Any] = weakref.WeakValueDictionary()
+    mapping.update(items)
+    return mapping
+
+
+def _rebuild_defaultdict(factory: type, items: dict[Any, Any]) -> defaultdict[Any, Any]:
+    return defaultdict(factory, items)
+
+
+_LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles what moto's models hold that plain pickle refuses: locks (made anew), weak
+    value dictionaries (kept as their items) and defaultdicts with lambda factories."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, _LOCK_TYPES):
+            return (threading.RLock if "RLock" in type(obj).__name__ else threading.Lock), ()
+        if isinstance(obj, weakref.WeakValueDictionary):
+            return _rebuild_weak_values, (dict(obj),)
+        factory = getattr(obj, "default_factory", None)
+        if type(obj) is defaultdict and getattr(factory, "__name__", "") == "<lambda>":
+            # moto's factories build empty containers (`lambda: {}`): keep their type.
+            return _rebuild_defaultdict, (type(factory()), dict(obj))  # type: ignore[misc]
+        return NotImplemented
+
+
+# ---- the lock -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """Hold `directory/lock` exclusively; wait up to LOCK_WAIT_SECONDS for another process."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock between processes
+        yield
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    with open(directory / LOCK_FILE, "a+b") as handle:
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise LocalStateError(
+                        f"the local AWS in {directory} is in use by another sched process",
+                        "wait for it to finish, then run the command again",
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
