@@ -292,3 +292,38 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
             },
         ],
     }
+
+
+MISSING_ARN = "arn:aws:lambda:us-east-1:123456789012:function:missing"
+
+
+def test_a_failed_apply_exits_3_and_says_what_failed_and_what_to_do(hello: Path) -> None:
+    # A `function:` job naming a function that does not exist: its permission cannot be added.
+    hello.write_text(
+        HELLO
+        + "  legacy:\n    schedule: rate(1 hour)\n    expected_runtime: 1m\n"
+        + f"    function: {MISSING_ARN}\n"
+    )
+    code, out, err = run_split("apply", "--local", str(hello))
+    assert code == 3, out + err
+    # Both permissions start together (one phase), so the other one is done, and the rest of
+    # the plan is skipped; the summary lists them in plan order whatever order they ended in.
+    assert re.sub(r"\(\d+\.\ds\)", "(…s)", err).splitlines() == [
+        "Apply failed: 3 done, 1 failed, 4 skipped (…s).",
+        f"  failed   create permission {MISSING_ARN}/demo-legacy: lambda:AddPermission: not found "
+        f"({MISSING_ARN}/demo-legacy): Function not found: {MISSING_ARN}",
+        "           hint: it was removed outside sched; run plan again to see the current state",
+        "  skipped  create rule demo-hello",
+        "  skipped  create rule demo-legacy",
+        "  skipped  create target demo-hello/sched",
+        "  skipped  create target demo-legacy/sched",
+        "Nothing else was touched. Run the same command again to finish.",
+    ]
+    assert sorted(
+        line for line in out.splitlines() if line.startswith(("    done", "  failed"))
+    ) == [
+        "    done  create function demo-hello",
+        "    done  create permission demo-hello/demo-hello",
+        "    done  create role demo-sched-exec",
+        f"  failed  create permission {MISSING_ARN}/demo-legacy",
+    ]
