@@ -1,11 +1,13 @@
 """The ResourceWriter: sends each create/update/delete to the writer of its resource kind.
 
-Thread-safe: the writers share boto3 clients (thread-safe) and keep no other state.
+One routing (`AwsResourceWriter._route`) pairs a resource with its kind's writer, so a new kind
+is one `case`. Thread-safe: the writers share boto3 clients (thread-safe) and keep no other state.
 """
 
 from __future__ import annotations
 
-from typing import assert_never
+from dataclasses import dataclass
+from typing import Generic, Protocol, TypeVar, assert_never
 
 from scheduler.aws.clients import Clients
 from scheduler.aws.retry import DELAYS, Pacing, Sleep
@@ -23,6 +25,48 @@ from scheduler.resources import (
     ScheduleGroup,
     Target,
 )
+
+R = TypeVar("R", bound=Resource)
+R_contra = TypeVar("R_contra", bound=Resource, contravariant=True)
+
+
+class KindWriter(Protocol[R_contra]):
+    """What each per-service writer (`aws/write_*.py`) does for its one kind of resource."""
+
+    def create(self, resource: R_contra) -> None: ...
+
+    def update(self, before: R_contra, after: R_contra) -> None: ...
+
+    def delete(self, resource: R_contra) -> None: ...
+
+
+class _Change(Protocol):
+    """A resource together with the writer of its kind: what `_route` returns."""
+
+    def create(self) -> None: ...
+
+    def update(self, before: Resource) -> None: ...
+
+    def delete(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Routed(Generic[R]):
+    """One resource and its kind's writer; built per call, so nothing is shared between threads."""
+
+    writer: KindWriter[R]
+    resource: R
+
+    def create(self) -> None:
+        self.writer.create(self.resource)
+
+    def update(self, before: Resource) -> None:
+        # Plan pairs a deployed and a desired resource by (kind, name): both are of one kind.
+        assert isinstance(before, type(self.resource))
+        self.writer.update(before, self.resource)
+
+    def delete(self) -> None:
+        self.writer.delete(self.resource)
 
 
 class AwsResourceWriter:
@@ -61,65 +105,30 @@ class AwsResourceWriter:
         self.pacing.stop.clear()
 
     def create(self, resource: Resource) -> None:
-        match resource:
-            case Role():
-                self.roles.create(resource)
-            case Function():
-                self.functions.create(resource)
-            case Permission():
-                self.permissions.create(resource)
-            case Rule():
-                self.rules.create(resource)
-            case Target():
-                self.targets.create(resource)
-            case ScheduleGroup():
-                self.groups.create(resource)
-            case Schedule():
-                self.schedules.create(resource)
-            case _:
-                assert_never(resource)
+        self._route(resource).create()
 
     def update(self, before: Resource, after: Resource) -> None:
-        match after:
-            case Role():
-                assert isinstance(before, Role)
-                self.roles.update(before, after)
-            case Function():
-                assert isinstance(before, Function)
-                self.functions.update(before, after)
-            case Permission():
-                assert isinstance(before, Permission)
-                self.permissions.update(before, after)
-            case Rule():
-                assert isinstance(before, Rule)
-                self.rules.update(before, after)
-            case Target():
-                assert isinstance(before, Target)
-                self.targets.update(before, after)
-            case ScheduleGroup():
-                assert isinstance(before, ScheduleGroup)
-                self.groups.update(before, after)
-            case Schedule():
-                assert isinstance(before, Schedule)
-                self.schedules.update(before, after)
-            case _:
-                assert_never(after)
+        self._route(after).update(before)
 
     def delete(self, resource: Resource) -> None:
+        self._route(resource).delete()
+
+    def _route(self, resource: Resource) -> _Change:
+        """The resource with the writer of its kind (mypy checks that the two agree)."""
         match resource:
             case Role():
-                self.roles.delete(resource)
+                return _Routed(self.roles, resource)
             case Function():
-                self.functions.delete(resource)
+                return _Routed(self.functions, resource)
             case Permission():
-                self.permissions.delete(resource)
+                return _Routed(self.permissions, resource)
             case Rule():
-                self.rules.delete(resource)
+                return _Routed(self.rules, resource)
             case Target():
-                self.targets.delete(resource)
+                return _Routed(self.targets, resource)
             case ScheduleGroup():
-                self.groups.delete(resource)
+                return _Routed(self.groups, resource)
             case Schedule():
-                self.schedules.delete(resource)
+                return _Routed(self.schedules, resource)
             case _:
                 assert_never(resource)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -109,3 +111,219 @@ def test_compile_prints_the_desired_state_as_json(catalogue: Path) -> None:
     assert {r["name"]: r["schedule_expression"] for r in rules}["acme-ops-log-backup"] == (
         "cron(0 2 ? * MON *)"
     )
+
+
+def run_split(*args: str) -> tuple[int, str, str]:
+    """Like `run`, with what went to stdout and to stderr apart."""
+    result = CliRunner().invoke(cli, list(args), env={"NO_COLOR": "1", "SCHED_LOCAL": ""})
+    return result.exit_code, result.stdout, result.stderr
+
+
+HELLO = """\
+catalogue: demo
+jobs:
+  hello:
+    description: Say hello every day
+    schedule: rate(1 day)
+    expected_runtime: 10s
+    handler: jobs/hello/handler.py:main
+    input: {name: world}
+"""
+
+
+@pytest.fixture
+def hello(tmp_path: Path) -> Path:
+    """A catalogue of one Lambda job on the rules backend."""
+    (tmp_path / "jobs" / "hello").mkdir(parents=True)
+    (tmp_path / "jobs" / "hello" / "handler.py").write_text(
+        "def main(event, context):\n    return 'hello'\n"
+    )
+    (tmp_path / "jobs.yaml").write_text(HELLO)
+    return tmp_path / "jobs.yaml"
+
+
+OWNED = {"managed-by": "sched", "sched:catalogue": "demo"}
+HELLO_ROLE = {
+    "kind": "role",
+    "name": "demo-sched-exec",
+    "trust_policy": {
+        "Statement": [
+            {
+                "Action": "sts:AssumeRole",
+                "Effect": "Allow",
+                "Principal": {"Service": "lambda.amazonaws.com"},
+            }
+        ],
+        "Version": "2012-10-17",
+    },
+    "description": "Lambda execution role of sched catalogue demo",
+    "inline_policy": None,
+    "managed_policy_arns": ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
+    "tags": OWNED,
+}
+HELLO_FUNCTION = {
+    "kind": "function",
+    "name": "demo-hello",
+    "runtime": "python3.12",
+    "handler": "sched_runtime.handler",
+    "role_arn": "arn:aws:iam::123456789012:role/demo-sched-exec",
+    "memory_mb": 256,
+    "timeout_seconds": 60,
+    "environment": {
+        "SCHED_CATALOGUE": "demo",
+        "SCHED_EXPECTED_RUNTIME_MS": "10000",
+        "SCHED_HANDLER": "handler.main",
+        "SCHED_JOB": "hello",
+    },
+    "description": "Say hello every day",
+    "log_format": "JSON",
+    "tags": {**OWNED, "sched:job": "hello"},
+}
+HELLO_PERMISSION = {
+    "kind": "permission",
+    "function": "demo-hello",
+    "statement_id": "demo-hello",
+    "principal": "events.amazonaws.com",
+    "source_arn": "arn:aws:events:us-east-1:123456789012:rule/demo-hello",
+    "action": "lambda:InvokeFunction",
+}
+HELLO_RULE = {
+    "kind": "rule",
+    "name": "demo-hello",
+    "schedule_expression": "rate(1 day)",
+    "state": "ENABLED",
+    "description": "Say hello every day",
+    "tags": {**OWNED, "sched:job": "hello"},
+}
+HELLO_TARGET = {
+    "kind": "target",
+    "rule": "demo-hello",
+    "id": "sched",
+    "arn": "arn:aws:lambda:us-east-1:123456789012:function:demo-hello",
+    "input_transformer": {
+        "paths": {"id": "$.id", "time": "$.time"},
+        "template": '{"sched":{"job":"hello","scheduled_time":<time>,"event_id":<id>},'
+        '"input":{"name":"world"}}',
+    },
+    "retry_policy": {"maximum_retry_attempts": 2, "maximum_event_age_seconds": 86400},
+    "dead_letter_arn": None,
+    "role_arn": None,
+    "ecs": None,
+}
+# (kind, name, resource) in plan order.
+HELLO_RESOURCES = [
+    ("role", "demo-sched-exec", HELLO_ROLE),
+    ("function", "demo-hello", HELLO_FUNCTION),
+    ("permission", "demo-hello/demo-hello", HELLO_PERMISSION),
+    ("rule", "demo-hello", HELLO_RULE),
+    ("target", "demo-hello/sched", HELLO_TARGET),
+]
+# Lambda's CodeSha256: the base64 SHA-256 of the zip, which holds sched's runtime as well.
+CODE_SHA256 = re.compile(r"[A-Za-z0-9+/]{43}=")
+
+
+def _plan_json(catalogue: Path) -> dict[str, Any]:
+    """`plan --format json`, parsed, with the function's code hash checked by shape and taken
+    out (it changes whenever the shipped runtime does)."""
+    code, out, err = run_split("plan", "--local", "--format", "json", str(catalogue))
+    assert (code, err) == (0, ""), err
+    document: dict[str, Any] = json.loads(out)
+    for change in document["changes"]:
+        if change["kind"] == "function":
+            assert CODE_SHA256.fullmatch(change["resource"].pop("code_sha256"))
+    return document
+
+
+def test_plan_json_of_a_new_catalogue_lists_every_create_with_its_resource(hello: Path) -> None:
+    assert _plan_json(hello) == {
+        "has_changes": True,
+        "summary": {"create": 5, "update": 0, "replace": 0, "delete": 0, "unchanged": 0},
+        "changes": [
+            {"action": "create", "kind": kind, "name": name, "fields": [], "resource": resource}
+            for kind, name, resource in HELLO_RESOURCES
+        ],
+    }
+
+
+def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello: Path) -> None:
+    assert run("apply", "--local", str(hello))[0] == 0
+    hello.write_text(HELLO.replace("rate(1 day)", "rate(2 days)"))
+    rule = {**HELLO_RULE, "schedule_expression": "rate(2 days)"}
+    assert _plan_json(hello) == {
+        "has_changes": True,
+        "summary": {"create": 0, "update": 1, "replace": 0, "delete": 0, "unchanged": 4},
+        "changes": [
+            {
+                "action": "unchanged",
+                "kind": "role",
+                "name": "demo-sched-exec",
+                "fields": [],
+                "resource": HELLO_ROLE,
+            },
+            {
+                "action": "unchanged",
+                "kind": "function",
+                "name": "demo-hello",
+                "fields": [],
+                "resource": HELLO_FUNCTION,
+            },
+            {
+                "action": "unchanged",
+                "kind": "permission",
+                "name": "demo-hello/demo-hello",
+                "fields": [],
+                "resource": HELLO_PERMISSION,
+            },
+            {
+                "action": "update",
+                "kind": "rule",
+                "name": "demo-hello",
+                "fields": [
+                    {"field": "schedule_expression", "old": "rate(1 day)", "new": "rate(2 days)"}
+                ],
+                "resource": rule,
+            },
+            {
+                "action": "unchanged",
+                "kind": "target",
+                "name": "demo-hello/sched",
+                "fields": [],
+                "resource": HELLO_TARGET,
+            },
+        ],
+    }
+
+
+MISSING_ARN = "arn:aws:lambda:us-east-1:123456789012:function:missing"
+
+
+def test_a_failed_apply_exits_3_and_says_what_failed_and_what_to_do(hello: Path) -> None:
+    # A `function:` job naming a function that does not exist: its permission cannot be added.
+    hello.write_text(
+        HELLO
+        + "  legacy:\n    schedule: rate(1 hour)\n    expected_runtime: 1m\n"
+        + f"    function: {MISSING_ARN}\n"
+    )
+    code, out, err = run_split("apply", "--local", str(hello))
+    assert code == 3, out + err
+    # Both permissions start together (one phase), so the other one is done, and the rest of
+    # the plan is skipped; the summary lists them in plan order whatever order they ended in.
+    assert re.sub(r"\(\d+\.\ds\)", "(…s)", err).splitlines() == [
+        "Apply failed: 3 done, 1 failed, 4 skipped (…s).",
+        f"  failed   create permission {MISSING_ARN}/demo-legacy: lambda:AddPermission: not found "
+        f"({MISSING_ARN}/demo-legacy): Function not found: {MISSING_ARN}",
+        "           hint: it was removed outside sched; run plan again to see the current state",
+        "  skipped  create rule demo-hello",
+        "  skipped  create rule demo-legacy",
+        "  skipped  create target demo-hello/sched",
+        "  skipped  create target demo-legacy/sched",
+        "Nothing else was touched. Run the same command again to finish.",
+    ]
+    assert sorted(
+        line for line in out.splitlines() if line.startswith(("    done", "  failed"))
+    ) == [
+        "    done  create function demo-hello",
+        "    done  create permission demo-hello/demo-hello",
+        "    done  create role demo-sched-exec",
+        f"  failed  create permission {MISSING_ARN}/demo-legacy",
+    ]
