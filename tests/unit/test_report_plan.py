@@ -6,8 +6,9 @@ from __future__ import annotations
 from fakes import ACCOUNT, REGION, FakeCloud, execution_role, job_resources
 
 from scheduler.apply import ApplyResult, apply_plan
+from scheduler.errors import AccessDenied
 from scheduler.plan import make_plan
-from scheduler.ports import AccessDenied, ReadScope
+from scheduler.ports import ReadScope
 from scheduler.report.plan import result_summary
 from scheduler.resources import ResourceKind, ResourceState
 
