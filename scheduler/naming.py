@@ -105,7 +105,7 @@ def owns(name: str, tags: Mapping[str, str], catalogue: str) -> bool:
     Lambda permissions and rule targets cannot be tagged: a target belongs to the catalogue when
     its rule is owned; a permission statement when its id has the prefix and its SourceArn is an
     owned rule (or it sits on an owned function and names no one else's rule). See
-    `scheduler.ownership.StatementOwnership`.
+    `scheduler.state`.
     """
     return (
         tags.get(MANAGED_BY_KEY) == MANAGED_BY_VALUE

@@ -1,4 +1,4 @@
-"""Deterministic deployment zips of a job's code plus the runtime wrapper, and their hash.
+"""Deterministic deployment zips of a job's code plus the runtime package, and their hash.
 
 The zip holds the folder of the job's handler file at its root (less what is never code to
 ship: dot-files and dot-folders such as `.sched/`, `.git` and `.env`, virtualenvs, node_modules,
@@ -122,7 +122,7 @@ def build_package(
     clash = next((a for a in entries if a.split("/")[0] in _RUNTIME_NAMES), None)
     if clash is not None:
         raise PackageError(
-            f'job "{job.name}": {source / clash} clashes with sched\'s runtime wrapper',
+            f'job "{job.name}": {source / clash} clashes with sched\'s runtime package',
             f"rename it; sched adds its own {RUNTIME_MODULE} package to the zip",
         )
     entries.update((f"{RUNTIME_MODULE}/{a}", p) for a, p in _files(runtime_source))

@@ -1,6 +1,8 @@
 """Ownership, as one pure rule: which of the resources listed in an account a catalogue owns,
-and so may change or delete. The AWS reader applies it as it lists (it never reads further what
-it does not own); the in-memory fake of the ports applies `owned_state` to everything it holds.
+and so may change or delete. The AWS reader applies its pieces as it lists (`owns_tagged` on
+every taggable candidate, `StatementOwnership` on every policy statement, and it lists targets
+and schedules only of owned rules and groups), never reading further what it does not own; the
+in-memory fake of the ports applies the whole of it, `owned_state`, to everything it holds.
 
 - roles, functions, rules and schedule groups: the catalogue's name prefix AND both ownership
   tags (`naming.owns`);
@@ -11,7 +13,7 @@ it does not own); the in-memory fake of the ports applies `owned_state` to every
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from scheduler import naming
@@ -57,9 +59,9 @@ class StatementOwnership:
         )
 
 
-def owns_tagged(resource: Role | Function | Rule | ScheduleGroup, catalogue: str) -> bool:
+def owns_tagged(name: str, tags: Mapping[str, str], catalogue: str) -> bool:
     """A taggable resource is the catalogue's when its name and both tags say so."""
-    return naming.owns(resource.name, dict(resource.tags), catalogue)
+    return naming.owns(name, tags, catalogue)
 
 
 def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
@@ -69,7 +71,8 @@ def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
     tagged = [
         r
         for r in resources
-        if isinstance(r, Role | Function | Rule | ScheduleGroup) and owns_tagged(r, catalogue)
+        if isinstance(r, Role | Function | Rule | ScheduleGroup)
+        and owns_tagged(r.name, dict(r.tags), catalogue)
     ]
     owned_rules = {r.name for r in tagged if isinstance(r, Rule)}
     owned_groups = {r.name for r in tagged if isinstance(r, ScheduleGroup)}

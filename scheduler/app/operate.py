@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from scheduler.app.connect import Connection, connect, local_dir
 from scheduler.catalogue.model import Catalogue, Job
-from scheduler.errors import CannotRun, UsageError
+from scheduler.errors import CannotRun
 from scheduler.history.read import History, history_for, parse_status_filter, select_jobs
 from scheduler.history.status import DEFAULT_WINDOW, StatusRow, status_for
 from scheduler.history.targets import deployment_times, function_name_of
@@ -172,20 +172,14 @@ class TickResult:
     ticked: Ticked | None
 
 
-def tick(
-    catalogue: Catalogue, *, now: datetime, until: datetime | None, until_text: str | None = None
-) -> TickResult:
+def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> TickResult:
     """Run, in time order, every fire of the deployed local jobs since the last tick (the first
-    looks back a day), then remember `until` (default `now`) as the last tick."""
+    looks back a day), then remember `until` (default `now`, never later) as the last tick."""
     from scheduler.local import tick as local_tick
 
     end = until or now
     if end > now:
-        raise UsageError(
-            f"--until {until_text or end.isoformat()} is in the future; a tick runs the fires"
-            " whose time has come",
-            "leave --until out to run everything due up to now",
-        )
+        raise ValueError("a tick runs only the fires whose time has come")
     marker = last_tick_path(catalogue.path)
     since = local_tick.read_last_tick(marker) or now - FIRST_TICK_LOOKBACK
     if end <= since:

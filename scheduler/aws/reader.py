@@ -4,7 +4,7 @@ Listings first, all at once (ListRoles, ListFunctions, ListRules by name prefix,
 schedule groups, and one tag search), then per owned resource only what no listing returns:
 targets, resource policies, schedules. A candidate is owned only when its name has the
 catalogue's prefix AND it carries both ownership tags; anything else is never read further.
-The ownership rule itself is `scheduler.state` (the test fake applies the same one).
+The ownership rule itself is `scheduler.state`, which the test fake applies whole.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from scheduler.resources import (
     Target,
     pairs,
 )
-from scheduler.state import StatementOwnership
+from scheduler.state import StatementOwnership, owns_tagged
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -122,7 +122,7 @@ class _Read:
         return [f.result() for f in futures]
 
     def owns(self, name: str, tags: Mapping[str, str]) -> bool:
-        return naming.owns(name, tags, self.catalogue)
+        return owns_tagged(name, tags, self.catalogue)
 
     # ---- tags ---------------------------------------------------------------------------
 

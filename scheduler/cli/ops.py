@@ -196,10 +196,14 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
     from scheduler.report.runs import outcome_line, tick_summary
 
     checked = checked_catalogue(catalogue, READ_ONLY)
+    now = datetime.now(UTC)
     until = parse_instant(until_text, "--until") if until_text else None
-    done = operate.tick(
-        checked.catalogue, now=datetime.now(UTC), until=until, until_text=until_text
-    )
+    if until is not None and until > now:
+        raise UsageError(
+            f"--until {until_text} is in the future; a tick runs the fires whose time has come",
+            "leave --until out to run everything due up to now",
+        )
+    done = operate.tick(checked.catalogue, now=now, until=until)
     ticked = done.ticked
     if ticked is None:
         click.echo(f"nothing due: the last tick ran fires up to {done.since:%Y-%m-%d %H:%M} UTC")

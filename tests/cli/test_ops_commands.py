@@ -52,6 +52,22 @@ def test_run_of_an_unknown_job_is_a_usage_error(catalogue: Path) -> None:
     assert "error: no job named 'nope' in catalogue 'acme-ops'" in out
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--status", "bogus"), "error: unknown run status bogus"),
+        (("nope",), "error: no job named 'nope' in catalogue 'acme-ops'"),
+    ],
+)
+def test_history_refuses_bad_arguments_before_it_connects(
+    catalogue: Path, args: tuple[str, ...], message: str
+) -> None:
+    code, out = run("history", "--local", "-c", str(catalogue), *args)
+    assert code == 2
+    assert message in out
+    assert not (catalogue.parent / ".sched" / "local").exists()
+
+
 def test_trigger_refuses_a_job_that_was_never_applied(catalogue: Path) -> None:
     code, out = run("trigger", "role-canary", "--local", "-c", str(catalogue))
     assert code != 0

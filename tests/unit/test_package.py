@@ -1,4 +1,4 @@
-"""Packages are byte-for-byte reproducible, hold exactly the job folder plus the runtime wrapper,
+"""Packages are byte-for-byte reproducible, hold exactly the job folder plus the runtime package,
 and install requirements once per requirements file (pip injected, never the network)."""
 
 from __future__ import annotations
@@ -210,7 +210,7 @@ def test_a_file_named_like_the_runtime_wrapper_is_refused(
     clash = catalogue / "jobs" / "log_backup" / name
     clash.parent.mkdir(exist_ok=True)
     clash.write_text("")
-    with pytest.raises(PackageError, match="clashes with sched's runtime wrapper"):
+    with pytest.raises(PackageError, match="clashes with sched's runtime package"):
         _build(catalogue, runtime, tmp_path / "build")
 
 
