@@ -92,7 +92,7 @@ class PolicySpec(_Strict):
     """Rules the team sets for itself."""
 
     max_runtime: Duration = Field(
-        timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS),
+        limits.LAMBDA_MAX_TIMEOUT,
         description="longest expected_runtime allowed on Lambda (at most 15m)",
     )
     timeout_warning_ratio: float = Field(
@@ -184,7 +184,7 @@ class Job:
 
 @dataclass(frozen=True)
 class Policy:
-    max_runtime: timedelta = timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS)
+    max_runtime: timedelta = limits.LAMBDA_MAX_TIMEOUT
     timeout_warning_ratio: float = 0.8
 
 
@@ -207,7 +207,7 @@ class Catalogue:
 
 def default_timeout(expected_runtime: timedelta, max_runtime: timedelta) -> timedelta:
     """Twice the expected runtime, at least a minute, at most the policy's max runtime."""
-    cap = min(max_runtime, timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS))
+    cap = min(max_runtime, limits.LAMBDA_MAX_TIMEOUT)
     doubled = cap if expected_runtime >= cap else min(expected_runtime * 2, cap)  # no overflow
     return max(timedelta(minutes=1), doubled)
 

@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, assert_never
 from zoneinfo import ZoneInfo
 
+from scheduler import limits
 from scheduler.history import Attention, JobStatus, RunStatus, status_to_json
-from scheduler.history.summary import LAMBDA_LIMIT
 from scheduler.ops.status import StatusRow, needs_attention
 from scheduler.report.history import MAX_JOB_WIDTH, clip, human_duration
 
@@ -151,7 +151,7 @@ def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = 100
         lines.append(_join(f"{mark} ", padded))
         for detail in _details(row):
             lines += textwrap.wrap(detail, width, initial_indent="    ", subsequent_indent="      ")
-    limit = next((row.status.limit for row in rows if row.status), LAMBDA_LIMIT)
+    limit = next((row.status.limit for row in rows if row.status), limits.LAMBDA_MAX_TIMEOUT)
     lines.append("")
     lines.append(f"HEADROOM: what the slowest run left of Lambda's {human_duration(limit)} limit")
     return "\n".join(lines)

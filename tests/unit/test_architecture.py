@@ -67,3 +67,8 @@ def test_sched_validate_does_not_import_boto3() -> None:
         check=True,
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_limits_is_a_leaf_of_the_standard_library() -> None:
+    allowed = set(sys.stdlib_module_names) | {"__future__"}
+    assert _imports(PACKAGE / "limits.py") <= allowed
