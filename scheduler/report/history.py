@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import textwrap
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,19 +15,29 @@ from zoneinfo import ZoneInfo
 
 from scheduler.history import Run, RunStatus, Trigger, run_to_json
 from scheduler.ops.history import History
+from scheduler.report.style import (
+    CYAN,
+    DIM,
+    GAP,
+    GREEN,
+    MAX_JOB_WIDTH,
+    RED,
+    WIDTH,
+    YELLOW,
+    clip,
+    paint,
+    wrap,
+)
 
-WIDTH = 100
-MAX_JOB_WIDTH = 24
 MIN_ERROR_WIDTH = 20
 HEADERS = ("JOB", "SCHEDULED", "STARTED", "STATUS", "DURATION", "ERROR")
-_RESET = "\x1b[0m"
 _COLOURS = {
-    RunStatus.SUCCEEDED: "\x1b[32m",
-    RunStatus.FAILED: "\x1b[31m",
-    RunStatus.TIMED_OUT: "\x1b[31m",
-    RunStatus.MISSED: "\x1b[33m",
-    RunStatus.RUNNING: "\x1b[36m",
-    RunStatus.UNKNOWN: "\x1b[2m",
+    RunStatus.SUCCEEDED: GREEN,
+    RunStatus.FAILED: RED,
+    RunStatus.TIMED_OUT: RED,
+    RunStatus.MISSED: YELLOW,
+    RunStatus.RUNNING: CYAN,
+    RunStatus.UNKNOWN: DIM,
 }
 
 
@@ -53,10 +62,6 @@ def human_duration(value: timedelta) -> str:
 
 def _pair(major: int, minor: int, big: str, small: str) -> str:
     return f"{major}{big}{minor:02d}{small}" if minor else f"{major}{big}"
-
-
-def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
 def _status(run: Run) -> str:
@@ -145,25 +150,28 @@ def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> st
         cells = _Cells(history)
         rows = [cells.row(run) for run in runs]
         sizes = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS[:-1])]
-        error_width = max(MIN_ERROR_WIDTH, width - sum(sizes) - 2 * len(sizes))
+        error_width = max(MIN_ERROR_WIDTH, width - sum(sizes) - len(GAP) * len(sizes))
         lines.append(_line(HEADERS, sizes, error_width))
         for run, row in zip(runs, rows, strict=True):
-            paint = _COLOURS[run.status] if colour else None
-            lines.append(_line(row, sizes, error_width, paint=paint))
+            lines.append(_line(row, sizes, error_width, tint=_COLOURS[run.status], colour=colour))
         lines.append("")
         lines.append(_summary(runs))
     for job, note in history.notes:
-        lines += textwrap.wrap(f"note: {job}: {note}", width, subsequent_indent="  ")
+        lines += wrap(f"note: {job}: {note}", width, hang="  ")
     return "\n".join(lines)
 
 
 def _line(
-    cells: Sequence[str], sizes: Sequence[int], error_width: int, *, paint: str | None = None
+    cells: Sequence[str],
+    sizes: Sequence[int],
+    error_width: int,
+    *,
+    tint: str = "",
+    colour: bool = False,
 ) -> str:
     padded = [cell.ljust(size) for cell, size in zip(cells, sizes, strict=False)]
-    if paint:
-        padded[3] = f"{paint}{padded[3]}{_RESET}"
-    return "  ".join([*padded, clip(cells[-1], error_width)]).rstrip()
+    padded[3] = paint(padded[3], tint, colour)
+    return GAP.join([*padded, clip(cells[-1], error_width)]).rstrip()
 
 
 def _run(run: Run, timezones: dict[str, str]) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from typing import assert_never
 
 from scheduler.apply import ApplyResult
 from scheduler.plan import Action, Change, Plan
+from scheduler.report.style import GREEN, MAGENTA, RED, YELLOW, paint
 from scheduler.resources import (
     Function,
     Permission,
@@ -29,13 +30,12 @@ _SYMBOL = {
     Action.UNCHANGED: " ",
 }
 _COLOUR = {
-    Action.CREATE: "\x1b[32m",
-    Action.UPDATE: "\x1b[33m",
-    Action.REPLACE: "\x1b[35m",
-    Action.DELETE: "\x1b[31m",
+    Action.CREATE: GREEN,
+    Action.UPDATE: YELLOW,
+    Action.REPLACE: MAGENTA,
+    Action.DELETE: RED,
     Action.UNCHANGED: "",
 }
-_RESET = "\x1b[0m"
 
 
 def _arn_tail(arn: str) -> str:
@@ -73,7 +73,7 @@ def change_line(change: Change, *, colour: bool = False, width: int = 40) -> str
     symbol = _SYMBOL[change.action]
     text = f"{symbol:>3} {change.kind.value:<15} {change.name:<{width}}  {summary(change.resource)}"
     text = text.rstrip()
-    return f"{_COLOUR[change.action]}{text}{_RESET}" if colour and change.action else text
+    return paint(text, _COLOUR[change.action], colour)
 
 
 def counts_line(plan: Plan) -> str:

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, assert_never
@@ -14,7 +13,19 @@ from zoneinfo import ZoneInfo
 from scheduler import limits
 from scheduler.history import Attention, JobStatus, RunStatus, status_to_json
 from scheduler.ops.status import StatusRow, needs_attention
-from scheduler.report.history import MAX_JOB_WIDTH, clip, human_duration
+from scheduler.report.history import human_duration
+from scheduler.report.style import (
+    DIM,
+    GAP,
+    GREEN,
+    MAX_JOB_WIDTH,
+    RED,
+    WIDTH,
+    YELLOW,
+    clip,
+    paint,
+    wrap,
+)
 
 HEADERS = ("JOB", "STATE", "LAST RUN", "SUCCESS", "P50", "P95", "EXPECTED", "HEADROOM")
 _RIGHT = frozenset({"SUCCESS", "P50", "P95", "EXPECTED", "HEADROOM"})
@@ -26,13 +37,12 @@ _MARKS = {
     Attention.NO_RUNS: "·",
 }
 _COLOURS = {
-    Attention.FAILING: "\x1b[31m",
-    Attention.MISSING: "\x1b[33m",
-    Attention.AT_RISK: "\x1b[33m",
-    Attention.HEALTHY: "\x1b[32m",
-    Attention.NO_RUNS: "\x1b[2m",
+    Attention.FAILING: RED,
+    Attention.MISSING: YELLOW,
+    Attention.AT_RISK: YELLOW,
+    Attention.HEALTHY: GREEN,
+    Attention.NO_RUNS: DIM,
 }
-_DIM, _RESET = "\x1b[2m", "\x1b[0m"
 _LAST = {
     RunStatus.SUCCEEDED: "ok",
     RunStatus.FAILED: "failed",
@@ -132,11 +142,11 @@ def _details(row: StatusRow) -> list[str]:
 
 def _mark(row: StatusRow) -> tuple[str, str]:
     if row.status is None:
-        return "-", _DIM
+        return "-", DIM
     return _MARKS[row.status.attention], _COLOURS[row.status.attention]
 
 
-def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = 100) -> str:
+def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = WIDTH) -> str:
     """Rows in the order given (status_for sorts them), each with an indented detail block."""
     if not rows:
         return "no jobs in the catalogue"
@@ -144,13 +154,12 @@ def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = 100
     sizes = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(HEADERS)]
     lines = [_join("  ", _pad(HEADERS, sizes))]
     for row, row_cells in zip(rows, cells, strict=True):
-        mark, paint = _mark(row)
+        mark, tint = _mark(row)
         padded = _pad(row_cells, sizes)
-        if colour:
-            mark, padded[1] = f"{paint}{mark}{_RESET}", f"{paint}{padded[1]}{_RESET}"
-        lines.append(_join(f"{mark} ", padded))
+        padded[1] = paint(padded[1], tint, colour)
+        lines.append(_join(f"{paint(mark, tint, colour)} ", padded))
         for detail in _details(row):
-            lines += textwrap.wrap(detail, width, initial_indent="    ", subsequent_indent="      ")
+            lines += wrap(detail, width, indent="    ", hang="      ")
     limit = next((row.status.limit for row in rows if row.status), limits.LAMBDA_MAX_TIMEOUT)
     lines.append("")
     lines.append(f"HEADROOM: what the slowest run left of Lambda's {human_duration(limit)} limit")
@@ -165,7 +174,7 @@ def _pad(cells: Sequence[str], sizes: Sequence[int]) -> list[str]:
 
 
 def _join(lead: str, padded: Sequence[str]) -> str:
-    return (lead + "  ".join(padded)).rstrip()
+    return (lead + GAP.join(padded)).rstrip()
 
 
 def _time(when: datetime | None, tz: str) -> dict[str, str] | None:
