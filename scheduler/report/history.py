@@ -42,7 +42,12 @@ _COLOURS = {
 
 
 def human_duration(value: timedelta) -> str:
-    """`412ms`, `1.4s`, `42s`, `4m12s`, `5m`, `1h05m`, `2d03h`; negative with a leading `-`."""
+    """`412ms`, `1.4s`, `42s`, `4m12s`, `5m`, `1h05m`, `2d03h`; negative with a leading `-`.
+
+    For people reading measured durations in a table: at most two units, the second one padded
+    (`1h05m`), so columns stay short and comparable. Not for settings: it rounds (3661 s is
+    `1h01m`) and `ms` is no catalogue unit; `catalogue.durations.format_duration` writes those.
+    """
     if value < timedelta(0):
         return f"-{human_duration(-value)}"
     seconds = value.total_seconds()
