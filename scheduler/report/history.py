@@ -25,12 +25,16 @@ from scheduler.report.style import (
     WIDTH,
     YELLOW,
     clip,
+    columns_that_fit,
     paint,
     wrap,
 )
 
 MIN_ERROR_WIDTH = 20
 HEADERS = ("JOB", "SCHEDULED", "STARTED", "STATUS", "DURATION", "ERROR")
+_STATUS = HEADERS.index("STATUS")
+# Left out when the table is too wide: the start is the scheduled time plus a delay.
+_DROPPABLE = (HEADERS.index("STARTED"),)
 _COLOURS = {
     RunStatus.SUCCEEDED: GREEN,
     RunStatus.FAILED: RED,
@@ -146,7 +150,8 @@ def _summary(runs: Sequence[Run]) -> str:
 
 
 def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> str:
-    """One line per run, oldest first, columns padded to fit `width` (the error is clipped)."""
+    """One line per run, oldest first, columns padded to fit `width`: the error gets what is
+    left (clipped), and STARTED is left out when that is less than MIN_ERROR_WIDTH."""
     runs = history.runs
     lines: list[str] = []
     if not runs:
@@ -155,10 +160,16 @@ def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> st
         cells = _Cells(history)
         rows = [cells.row(run) for run in runs]
         sizes = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS[:-1])]
-        error_width = max(MIN_ERROR_WIDTH, width - sum(sizes) - len(GAP) * len(sizes))
-        lines.append(_line(HEADERS, sizes, error_width))
+        longest_error = max(len(HEADERS[-1]), *(len(r[-1]) for r in rows))
+        shown = columns_that_fit(
+            sizes, width, droppable=_DROPPABLE, rest=min(MIN_ERROR_WIDTH, longest_error)
+        )
+        room = width - sum(sizes[i] for i in shown) - len(GAP) * len(shown)
+        error_width = room if room > 0 else MIN_ERROR_WIDTH
+        lines.append(_line(HEADERS, sizes, shown, error_width))
         for run, row in zip(runs, rows, strict=True):
-            lines.append(_line(row, sizes, error_width, tint=_COLOURS[run.status], colour=colour))
+            tint = _COLOURS[run.status]
+            lines.append(_line(row, sizes, shown, error_width, tint=tint, colour=colour))
         lines.append("")
         lines.append(_summary(runs))
     for job, note in history.notes:
@@ -169,13 +180,13 @@ def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> st
 def _line(
     cells: Sequence[str],
     sizes: Sequence[int],
+    shown: Sequence[int],
     error_width: int,
     *,
     tint: str = "",
     colour: bool = False,
 ) -> str:
-    padded = [cell.ljust(size) for cell, size in zip(cells, sizes, strict=False)]
-    padded[3] = paint(padded[3], tint, colour)
+    padded = [paint(cells[i].ljust(sizes[i]), tint, colour and i == _STATUS) for i in shown]
     return GAP.join([*padded, clip(cells[-1], error_width)]).rstrip()
 
 

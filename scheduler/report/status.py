@@ -23,12 +23,18 @@ from scheduler.report.style import (
     WIDTH,
     YELLOW,
     clip,
+    columns_that_fit,
     paint,
     wrap,
 )
 
 HEADERS = ("JOB", "STATE", "LAST RUN", "SUCCESS", "P50", "P95", "EXPECTED", "HEADROOM")
 _RIGHT = frozenset({"SUCCESS", "P50", "P95", "EXPECTED", "HEADROOM"})
+# Left out in this order when the table is too wide: the median says least once P95 is there,
+# STATE already counts the failures, and EXPECTED is in the catalogue.
+_DROPPABLE = tuple(HEADERS.index(h) for h in ("P50", "SUCCESS", "EXPECTED", "P95"))
+_STATE = HEADERS.index("STATE")
+_LEAD = len("✓ ")
 _MARKS = {
     Attention.FAILING: "✗",
     Attention.MISSING: "!",
@@ -147,30 +153,43 @@ def _mark(row: StatusRow) -> tuple[str, str]:
 
 
 def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = WIDTH) -> str:
-    """Rows in the order given (status_for sorts them), each with an indented detail block."""
+    """Rows in the order given (status_for sorts them), each with an indented detail block,
+    within `width`: the table leaves out P50, SUCCESS, EXPECTED and P95, in that order, until it
+    fits, and the details wrap."""
     if not rows:
         return "no jobs in the catalogue"
     cells = [_cells(row) for row in rows]
     sizes = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(HEADERS)]
-    lines = [_join("  ", _pad(HEADERS, sizes))]
+    shown = columns_that_fit(sizes, width, droppable=_DROPPABLE, lead=_LEAD)
+    lines = [_join(" " * _LEAD, _pad(HEADERS, sizes, shown))]
     for row, row_cells in zip(rows, cells, strict=True):
         mark, tint = _mark(row)
-        padded = _pad(row_cells, sizes)
-        padded[1] = paint(padded[1], tint, colour)
+        padded = _pad(row_cells, sizes, shown, tint=tint, colour=colour)
         lines.append(_join(f"{paint(mark, tint, colour)} ", padded))
         for detail in _details(row):
             lines += wrap(detail, width, indent="    ", hang="      ")
     limit = next((row.status.limit for row in rows if row.status), limits.LAMBDA_MAX_TIMEOUT)
     lines.append("")
-    lines.append(f"HEADROOM: what the slowest run left of Lambda's {human_duration(limit)} limit")
+    lines += wrap(
+        f"HEADROOM: what the slowest run left of Lambda's {human_duration(limit)} limit", width
+    )
     return "\n".join(lines)
 
 
-def _pad(cells: Sequence[str], sizes: Sequence[int]) -> list[str]:
-    return [
-        cell.rjust(size) if header in _RIGHT else cell.ljust(size)
-        for cell, size, header in zip(cells, sizes, HEADERS, strict=True)
+def _pad(
+    cells: Sequence[str],
+    sizes: Sequence[int],
+    shown: Sequence[int],
+    *,
+    tint: str = "",
+    colour: bool = False,
+) -> list[str]:
+    """The `shown` cells padded to their column; STATE painted in `tint`."""
+    padded = [
+        cells[i].rjust(sizes[i]) if HEADERS[i] in _RIGHT else cells[i].ljust(sizes[i])
+        for i in shown
     ]
+    return [paint(p, tint, colour and i == _STATE) for i, p in zip(shown, padded, strict=True)]
 
 
 def _join(lead: str, padded: Sequence[str]) -> str:

@@ -8,6 +8,7 @@ the terminal, and uses this module for both; nothing here prints.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
@@ -40,3 +41,28 @@ def wrap(text: str, width: int, *, indent: str = "", hang: str = "") -> list[str
     """`text` as lines of at most `width` characters: the first after `indent`, the rest after
     `hang`. Words longer than a line are broken."""
     return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=hang)
+
+
+def table_width(sizes: Sequence[int], *, lead: int = 0, rest: int = 0) -> int:
+    """How wide a line of columns `sizes` is: `lead` characters, the columns `GAP` apart, then,
+    when `rest` is not 0, one more gap and a free last column of `rest` characters."""
+    return lead + sum(sizes) + len(GAP) * (len(sizes) - 1) + (len(GAP) + rest if rest else 0)
+
+
+def columns_that_fit(
+    sizes: Sequence[int],
+    width: int,
+    *,
+    droppable: Sequence[int] = (),
+    lead: int = 0,
+    rest: int = 0,
+) -> list[int]:
+    """The indices of the columns a table shows within `width` (see `table_width`): all of
+    them when they fit, else all but the `droppable` ones, left out in that order until the
+    line fits or none is left to drop."""
+    shown = list(range(len(sizes)))
+    for index in droppable:
+        if table_width([sizes[i] for i in shown], lead=lead, rest=rest) <= width:
+            break
+        shown.remove(index)
+    return shown
