@@ -5,9 +5,13 @@ This is the only module that holds these numbers.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 # https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
 LAMBDA_MAX_TIMEOUT_SECONDS = 900
+LAMBDA_MAX_TIMEOUT = timedelta(seconds=LAMBDA_MAX_TIMEOUT_SECONDS)
 LAMBDA_MIN_TIMEOUT_SECONDS = 1
+LAMBDA_MIN_TIMEOUT = timedelta(seconds=LAMBDA_MIN_TIMEOUT_SECONDS)
 
 # https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
 LAMBDA_MIN_MEMORY_MB = 128

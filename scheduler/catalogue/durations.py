@@ -25,7 +25,13 @@ def parse_duration(text: str) -> timedelta:
 
 
 def format_duration(value: timedelta) -> str:
-    """The shortest compact form: 300 s → `5m`, 5400 s → `1h30m`, 1.5 s → `1.5s`."""
+    """The shortest compact form: 300 s → `5m`, 5400 s → `1h30m`, 1.5 s → `1.5s`.
+
+    The catalogue's own spelling, exact to the second (3661 s → `1h1m1s`), so that a whole
+    number of seconds reads back through `parse_duration`: diagnostics and the catalogue's JSON
+    quote settings with it. Measured durations in reports use `report.history.human_duration`
+    instead, which shows milliseconds and rounds to two units; the two differ on purpose.
+    """
     total = value.total_seconds()
     if total < 60 and total != int(total):
         return f"{total:.1f}s"

@@ -75,7 +75,7 @@ class Job:
 
 @dataclass(frozen=True)
 class Policy:
-    max_runtime: timedelta = timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS)
+    max_runtime: timedelta = limits.LAMBDA_MAX_TIMEOUT
     timeout_warning_ratio: float = 0.8
 
 
@@ -98,6 +98,6 @@ class Catalogue:
 
 def default_timeout(expected_runtime: timedelta, max_runtime: timedelta) -> timedelta:
     """Twice the expected runtime, at least a minute, at most the policy's max runtime."""
-    cap = min(max_runtime, timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS))
+    cap = min(max_runtime, limits.LAMBDA_MAX_TIMEOUT)
     doubled = cap if expected_runtime >= cap else min(expected_runtime * 2, cap)  # no overflow
     return max(timedelta(minutes=1), doubled)

@@ -87,7 +87,7 @@ class PolicySpec(_Strict):
     """Rules the team sets for itself."""
 
     max_runtime: Duration = Field(
-        timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS),
+        limits.LAMBDA_MAX_TIMEOUT,
         description="longest expected_runtime allowed on Lambda (at most 15m)",
     )
     timeout_warning_ratio: float = Field(

@@ -31,7 +31,7 @@ from scheduler.runtime.contract import utc_from_ms
 
 # A START older than the longest possible invocation (plus a minute for log delivery) whose end
 # was never logged cannot still be running.
-DEFAULT_RUNNING_HORIZON = timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS + 60)
+DEFAULT_RUNNING_HORIZON = limits.LAMBDA_MAX_TIMEOUT + timedelta(minutes=1)
 
 _WRAPPER_STATUS = {
     "succeeded": RunStatus.SUCCEEDED,

@@ -15,7 +15,6 @@ from scheduler import limits
 from scheduler.catalogue.durations import format_duration
 from scheduler.history.model import Attention, JobStatus, Run, RunStatus, Trigger, timeline_key
 
-LAMBDA_LIMIT = timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS)
 # A job whose slowest run used this share of the limit is one slow day away from timing out.
 CLOSE_TO_LIMIT = 0.8
 
@@ -94,7 +93,7 @@ def summarise(
     runs: Iterable[Run],
     *,
     expected_runtime: timedelta | None,
-    limit: timedelta = LAMBDA_LIMIT,
+    limit: timedelta = limits.LAMBDA_MAX_TIMEOUT,
     now: datetime,
 ) -> JobStatus:
     """How `job` has been doing over `runs` (the output of `expected_vs_observed`).

@@ -11,9 +11,9 @@ from typing import Any
 
 from scheduler import __version__
 from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.report.style import BOLD, CYAN, DIM, RED, YELLOW, paint
 
-_COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
-_BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
+_COLOURS = {Severity.ERROR: RED, Severity.WARNING: YELLOW, Severity.INFO: CYAN}
 
 
 def summary_line(diagnostics: Sequence[Diagnostic], file: str) -> str:
@@ -32,13 +32,10 @@ def to_text(diagnostics: Sequence[Diagnostic], *, colour: bool = False) -> str:
     """`file:line:col: severity CODE message` then an indented hint, as compilers print."""
     lines = []
     for d in diagnostics:
-        severity = d.severity.label
-        if colour:
-            severity = f"{_COLOURS[d.severity]}{_BOLD}{severity}{_RESET}"
+        severity = paint(d.severity.label, _COLOURS[d.severity] + BOLD, colour)
         lines.append(f"{d.span}: {severity} {d.code} {d.message}")
         if d.hint:
-            hint = f"  hint: {d.hint}"
-            lines.append(f"{_DIM}{hint}{_RESET}" if colour else hint)
+            lines.append(paint(f"  hint: {d.hint}", DIM, colour))
     return "\n".join(lines)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import textwrap
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,24 +15,43 @@ from zoneinfo import ZoneInfo
 
 from scheduler.history import Run, RunStatus, Trigger, run_to_json
 from scheduler.history.read import History
+from scheduler.report.style import (
+    CYAN,
+    DIM,
+    GAP,
+    GREEN,
+    MAX_JOB_WIDTH,
+    RED,
+    WIDTH,
+    YELLOW,
+    clip,
+    columns_that_fit,
+    paint,
+    wrap,
+)
 
-WIDTH = 100
-MAX_JOB_WIDTH = 24
 MIN_ERROR_WIDTH = 20
 HEADERS = ("JOB", "SCHEDULED", "STARTED", "STATUS", "DURATION", "ERROR")
-_RESET = "\x1b[0m"
+_STATUS = HEADERS.index("STATUS")
+# Left out when the table is too wide: the start is the scheduled time plus a delay.
+_DROPPABLE = (HEADERS.index("STARTED"),)
 _COLOURS = {
-    RunStatus.SUCCEEDED: "\x1b[32m",
-    RunStatus.FAILED: "\x1b[31m",
-    RunStatus.TIMED_OUT: "\x1b[31m",
-    RunStatus.MISSED: "\x1b[33m",
-    RunStatus.RUNNING: "\x1b[36m",
-    RunStatus.UNKNOWN: "\x1b[2m",
+    RunStatus.SUCCEEDED: GREEN,
+    RunStatus.FAILED: RED,
+    RunStatus.TIMED_OUT: RED,
+    RunStatus.MISSED: YELLOW,
+    RunStatus.RUNNING: CYAN,
+    RunStatus.UNKNOWN: DIM,
 }
 
 
 def human_duration(value: timedelta) -> str:
-    """`412ms`, `1.4s`, `42s`, `4m12s`, `5m`, `1h05m`, `2d03h`; negative with a leading `-`."""
+    """`412ms`, `1.4s`, `42s`, `4m12s`, `5m`, `1h05m`, `2d03h`; negative with a leading `-`.
+
+    For people reading measured durations in a table: at most two units, the second one padded
+    (`1h05m`), so columns stay short and comparable. Not for settings: it rounds (3661 s is
+    `1h01m`) and `ms` is no catalogue unit; `catalogue.durations.format_duration` writes those.
+    """
     if value < timedelta(0):
         return f"-{human_duration(-value)}"
     seconds = value.total_seconds()
@@ -53,10 +71,6 @@ def human_duration(value: timedelta) -> str:
 
 def _pair(major: int, minor: int, big: str, small: str) -> str:
     return f"{major}{big}{minor:02d}{small}" if minor else f"{major}{big}"
-
-
-def clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
 def _status(run: Run) -> str:
@@ -136,7 +150,8 @@ def _summary(runs: Sequence[Run]) -> str:
 
 
 def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> str:
-    """One line per run, oldest first, columns padded to fit `width` (the error is clipped)."""
+    """One line per run, oldest first, columns padded to fit `width`: the error gets what is
+    left (clipped), and STARTED is left out when that is less than MIN_ERROR_WIDTH."""
     runs = history.runs
     lines: list[str] = []
     if not runs:
@@ -145,25 +160,34 @@ def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> st
         cells = _Cells(history)
         rows = [cells.row(run) for run in runs]
         sizes = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS[:-1])]
-        error_width = max(MIN_ERROR_WIDTH, width - sum(sizes) - 2 * len(sizes))
-        lines.append(_line(HEADERS, sizes, error_width))
+        longest_error = max(len(HEADERS[-1]), *(len(r[-1]) for r in rows))
+        shown = columns_that_fit(
+            sizes, width, droppable=_DROPPABLE, rest=min(MIN_ERROR_WIDTH, longest_error)
+        )
+        room = width - sum(sizes[i] for i in shown) - len(GAP) * len(shown)
+        error_width = room if room > 0 else MIN_ERROR_WIDTH
+        lines.append(_line(HEADERS, sizes, shown, error_width))
         for run, row in zip(runs, rows, strict=True):
-            paint = _COLOURS[run.status] if colour else None
-            lines.append(_line(row, sizes, error_width, paint=paint))
+            tint = _COLOURS[run.status]
+            lines.append(_line(row, sizes, shown, error_width, tint=tint, colour=colour))
         lines.append("")
         lines.append(_summary(runs))
     for job, note in history.notes:
-        lines += textwrap.wrap(f"note: {job}: {note}", width, subsequent_indent="  ")
+        lines += wrap(f"note: {job}: {note}", width, hang="  ")
     return "\n".join(lines)
 
 
 def _line(
-    cells: Sequence[str], sizes: Sequence[int], error_width: int, *, paint: str | None = None
+    cells: Sequence[str],
+    sizes: Sequence[int],
+    shown: Sequence[int],
+    error_width: int,
+    *,
+    tint: str = "",
+    colour: bool = False,
 ) -> str:
-    padded = [cell.ljust(size) for cell, size in zip(cells, sizes, strict=False)]
-    if paint:
-        padded[3] = f"{paint}{padded[3]}{_RESET}"
-    return "  ".join([*padded, clip(cells[-1], error_width)]).rstrip()
+    padded = [paint(cells[i].ljust(sizes[i]), tint, colour and i == _STATUS) for i in shown]
+    return GAP.join([*padded, clip(cells[-1], error_width)]).rstrip()
 
 
 def _run(run: Run, timezones: dict[str, str]) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from typing import assert_never
 
 from scheduler.apply import ApplyResult
-from scheduler.plan import Action, Change, Plan
+from scheduler.plan import Action, Change, FieldChange, Plan
+from scheduler.report.style import GAP, GREEN, MAGENTA, RED, WIDTH, YELLOW, clip, paint, wrap
 from scheduler.resources import (
     Function,
     Permission,
@@ -29,13 +30,18 @@ _SYMBOL = {
     Action.UNCHANGED: " ",
 }
 _COLOUR = {
-    Action.CREATE: "\x1b[32m",
-    Action.UPDATE: "\x1b[33m",
-    Action.REPLACE: "\x1b[35m",
-    Action.DELETE: "\x1b[31m",
+    Action.CREATE: GREEN,
+    Action.UPDATE: YELLOW,
+    Action.REPLACE: MAGENTA,
+    Action.DELETE: RED,
     Action.UNCHANGED: "",
 }
-_RESET = "\x1b[0m"
+# A change line is `  + function        <name, padded to a column>  <summary>`.
+_PREFIX = len(f"{'-/+':>3} {'schedule-group':<15} ")
+MAX_NAME_WIDTH = 48
+# The narrowest the name column gets before summaries move under long names.
+MIN_NAME_WIDTH = 24
+_FIELD_INDENT = " " * 8
 
 
 def _arn_tail(arn: str) -> str:
@@ -69,11 +75,48 @@ def summary(resource: Resource) -> str:
             assert_never(resource)
 
 
-def change_line(change: Change, *, colour: bool = False, width: int = 40) -> str:
-    symbol = _SYMBOL[change.action]
-    text = f"{symbol:>3} {change.kind.value:<15} {change.name:<{width}}  {summary(change.resource)}"
-    text = text.rstrip()
-    return f"{_COLOUR[change.action]}{text}{_RESET}" if colour and change.action else text
+def _head(change: Change, column: int = 0) -> str:
+    return f"{_SYMBOL[change.action]:>3} {change.kind.value:<15} {change.name:<{column}}"
+
+
+def _one_line(change: Change, facts: str, column: int) -> str:
+    return f"{_head(change, column)}{GAP}{facts}".rstrip()
+
+
+def _name_column(changes: Sequence[Change], facts: Sequence[str], width: int) -> int:
+    """The longest name (at most MAX_NAME_WIDTH) when every line fits in `width`; else the
+    widest column, down to MIN_NAME_WIDTH, beside which the summary of every name that fits
+    the column fits too (the longer names get their summary on a line of its own)."""
+    natural = min(MAX_NAME_WIDTH, max(len(c.name) for c in changes))
+    pairs = list(zip(changes, facts, strict=True))
+    if all(len(_one_line(c, f, natural)) <= width for c, f in pairs):
+        return natural
+    for column in range(natural, MIN_NAME_WIDTH - 1, -1):
+        start = _PREFIX + column + len(GAP)
+        if all(start + len(f) <= width for c, f in pairs if len(c.name) <= column):
+            return column
+    return min(natural, MIN_NAME_WIDTH)
+
+
+def _change_lines(change: Change, facts: str, *, column: int, width: int) -> list[str]:
+    """The change and its summary (`facts`) on one line when it fits in `width`; else the
+    summary is clipped where the name fits its column, or goes under a longer name, as far to
+    the right as it fits."""
+    line = _one_line(change, facts, column)
+    if len(line) <= width:
+        return [line]
+    start = _PREFIX + column + len(GAP)
+    if len(change.name) <= column:
+        return [_one_line(change, clip(facts, width - start), column)]
+    indent = max(_PREFIX, min(start, width - len(facts)))
+    return [_head(change), " " * indent + clip(facts, width - indent)]
+
+
+def _field_lines(field: FieldChange, width: int) -> list[str]:
+    line = f"{_FIELD_INDENT}{field}"
+    if len(line) <= width:
+        return [line]
+    return wrap(str(field), width, indent=_FIELD_INDENT, hang=_FIELD_INDENT + "  ")
 
 
 def counts_line(plan: Plan) -> str:
@@ -87,16 +130,24 @@ def counts_line(plan: Plan) -> str:
     return "Plan: " + ", ".join(parts) + "."
 
 
-def to_text(plan: Plan, *, header: str, colour: bool = False) -> str:
+def to_text(plan: Plan, *, header: str, colour: bool = False, width: int = WIDTH) -> str:
+    """The header, one line per pending change (two when a long name leaves its summary no
+    room) with its changed fields below, then the counts; lines kept within `width`."""
     if not plan.has_changes:
         total = len(plan.changes)
         return f"{header}\n\nNo changes: {total} resource{'s' * (total != 1)} up to date."
-    lines = [header, ""]
-    width = min(48, max(len(c.name) for c in plan.pending))
-    for change in plan.pending:
-        lines.append(change_line(change, colour=colour, width=width))
-        lines.extend(f"        {field}" for field in change.fields)
-    lines += ["", counts_line(plan)]
+    lines = [*wrap(header, width), ""]
+    facts = [summary(change.resource) for change in plan.pending]
+    column = _name_column(plan.pending, facts, width)
+    for change, text in zip(plan.pending, facts, strict=True):
+        tint = _COLOUR[change.action]
+        lines += (
+            paint(line, tint, colour)
+            for line in _change_lines(change, text, column=column, width=width)
+        )
+        for field in change.fields:
+            lines += _field_lines(field, width)
+    lines += ["", *wrap(counts_line(plan), width)]
     return "\n".join(lines)
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from scheduler import limits
 from scheduler.catalogue.model import Job
 from scheduler.history import RunStatus
 from scheduler.history.model import RunOutcome
-from scheduler.history.summary import LAMBDA_LIMIT
 from scheduler.report.history import human_duration
 
 
@@ -22,11 +22,11 @@ def outcome_line(outcome: RunOutcome, job: Job) -> str:
     """`log-backup: succeeded in 1.2s (0% of expected 5m, 0.1% of Lambda's 15m)`; a run that did
     not succeed gets a second line, `  error: ValueError: bucket app-logs not found`."""
     expected = outcome.duration / job.expected_runtime
-    limit = outcome.duration / LAMBDA_LIMIT
+    limit = outcome.duration / limits.LAMBDA_MAX_TIMEOUT
     line = (
         f"{job.name}: {_status(outcome.status)} in {human_duration(outcome.duration)} "
         f"({expected:.0%} of expected {human_duration(job.expected_runtime)}, "
-        f"{limit:.1%} of Lambda's {human_duration(LAMBDA_LIMIT)})"
+        f"{limit:.1%} of Lambda's {human_duration(limits.LAMBDA_MAX_TIMEOUT)})"
     )
     if outcome.ok:
         return line

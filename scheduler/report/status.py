@@ -5,19 +5,36 @@
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, assert_never
 from zoneinfo import ZoneInfo
 
+from scheduler import limits
 from scheduler.history import Attention, JobStatus, RunStatus, status_to_json
 from scheduler.history.status import StatusRow, needs_attention
-from scheduler.history.summary import LAMBDA_LIMIT
-from scheduler.report.history import MAX_JOB_WIDTH, clip, human_duration
+from scheduler.report.history import human_duration
+from scheduler.report.style import (
+    DIM,
+    GAP,
+    GREEN,
+    MAX_JOB_WIDTH,
+    RED,
+    WIDTH,
+    YELLOW,
+    clip,
+    columns_that_fit,
+    paint,
+    wrap,
+)
 
 HEADERS = ("JOB", "STATE", "LAST RUN", "SUCCESS", "P50", "P95", "EXPECTED", "HEADROOM")
 _RIGHT = frozenset({"SUCCESS", "P50", "P95", "EXPECTED", "HEADROOM"})
+# Left out in this order when the table is too wide: the median says least once P95 is there,
+# STATE already counts the failures, and EXPECTED is in the catalogue.
+_DROPPABLE = tuple(HEADERS.index(h) for h in ("P50", "SUCCESS", "EXPECTED", "P95"))
+_STATE = HEADERS.index("STATE")
+_LEAD = len("✓ ")
 _MARKS = {
     Attention.FAILING: "✗",
     Attention.MISSING: "!",
@@ -26,13 +43,12 @@ _MARKS = {
     Attention.NO_RUNS: "·",
 }
 _COLOURS = {
-    Attention.FAILING: "\x1b[31m",
-    Attention.MISSING: "\x1b[33m",
-    Attention.AT_RISK: "\x1b[33m",
-    Attention.HEALTHY: "\x1b[32m",
-    Attention.NO_RUNS: "\x1b[2m",
+    Attention.FAILING: RED,
+    Attention.MISSING: YELLOW,
+    Attention.AT_RISK: YELLOW,
+    Attention.HEALTHY: GREEN,
+    Attention.NO_RUNS: DIM,
 }
-_DIM, _RESET = "\x1b[2m", "\x1b[0m"
 _LAST = {
     RunStatus.SUCCEEDED: "ok",
     RunStatus.FAILED: "failed",
@@ -132,40 +148,52 @@ def _details(row: StatusRow) -> list[str]:
 
 def _mark(row: StatusRow) -> tuple[str, str]:
     if row.status is None:
-        return "-", _DIM
+        return "-", DIM
     return _MARKS[row.status.attention], _COLOURS[row.status.attention]
 
 
-def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = 100) -> str:
-    """Rows in the order given (status_for sorts them), each with an indented detail block."""
+def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = WIDTH) -> str:
+    """Rows in the order given (status_for sorts them), each with an indented detail block,
+    within `width`: the table leaves out P50, SUCCESS, EXPECTED and P95, in that order, until it
+    fits, and the details wrap."""
     if not rows:
         return "no jobs in the catalogue"
     cells = [_cells(row) for row in rows]
     sizes = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(HEADERS)]
-    lines = [_join("  ", _pad(HEADERS, sizes))]
+    shown = columns_that_fit(sizes, width, droppable=_DROPPABLE, lead=_LEAD)
+    lines = [_join(" " * _LEAD, _pad(HEADERS, sizes, shown))]
     for row, row_cells in zip(rows, cells, strict=True):
-        mark, paint = _mark(row)
-        padded = _pad(row_cells, sizes)
-        if colour:
-            mark, padded[1] = f"{paint}{mark}{_RESET}", f"{paint}{padded[1]}{_RESET}"
-        lines.append(_join(f"{mark} ", padded))
+        mark, tint = _mark(row)
+        padded = _pad(row_cells, sizes, shown, tint=tint, colour=colour)
+        lines.append(_join(f"{paint(mark, tint, colour)} ", padded))
         for detail in _details(row):
-            lines += textwrap.wrap(detail, width, initial_indent="    ", subsequent_indent="      ")
-    limit = next((row.status.limit for row in rows if row.status), LAMBDA_LIMIT)
+            lines += wrap(detail, width, indent="    ", hang="      ")
+    limit = next((row.status.limit for row in rows if row.status), limits.LAMBDA_MAX_TIMEOUT)
     lines.append("")
-    lines.append(f"HEADROOM: what the slowest run left of Lambda's {human_duration(limit)} limit")
+    lines += wrap(
+        f"HEADROOM: what the slowest run left of Lambda's {human_duration(limit)} limit", width
+    )
     return "\n".join(lines)
 
 
-def _pad(cells: Sequence[str], sizes: Sequence[int]) -> list[str]:
-    return [
-        cell.rjust(size) if header in _RIGHT else cell.ljust(size)
-        for cell, size, header in zip(cells, sizes, HEADERS, strict=True)
+def _pad(
+    cells: Sequence[str],
+    sizes: Sequence[int],
+    shown: Sequence[int],
+    *,
+    tint: str = "",
+    colour: bool = False,
+) -> list[str]:
+    """The `shown` cells padded to their column; STATE painted in `tint`."""
+    padded = [
+        cells[i].rjust(sizes[i]) if HEADERS[i] in _RIGHT else cells[i].ljust(sizes[i])
+        for i in shown
     ]
+    return [paint(p, tint, colour and i == _STATE) for i, p in zip(shown, padded, strict=True)]
 
 
 def _join(lead: str, padded: Sequence[str]) -> str:
-    return (lead + "  ".join(padded)).rstrip()
+    return (lead + GAP.join(padded)).rstrip()
 
 
 def _time(when: datetime | None, tz: str) -> dict[str, str] | None:

@@ -5,15 +5,12 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
-from datetime import timedelta
 
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration as fmt
 from scheduler.catalogue.model import Compute, Job
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.rules.base import Context, Rule, RuleDoc
-
-LAMBDA_LIMIT = timedelta(seconds=limits.LAMBDA_MAX_TIMEOUT_SECONDS)
 
 
 def _lambda_jobs(context: Context) -> Iterator[Job]:
@@ -48,20 +45,19 @@ class RuntimeOverLimit(Rule):
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
-        cap = min(context.catalogue.policy.max_runtime, LAMBDA_LIMIT)
+        cap = min(context.catalogue.policy.max_runtime, limits.LAMBDA_MAX_TIMEOUT)
         for job in _lambda_jobs(context):
             if job.expected_runtime > cap:
                 limit = (
-                    "Lambda stops at 15m" if cap == LAMBDA_LIMIT else f"policy allows {fmt(cap)}"
+                    "Lambda stops at 15m"
+                    if cap == limits.LAMBDA_MAX_TIMEOUT
+                    else f"policy allows {fmt(cap)}"
                 )
                 yield self.report(
                     context.span(job, "expected_runtime"),
                     f'job "{job.name}" expects {fmt(job.expected_runtime)}; {limit}',
                     "run it on Fargate (compute: fargate) or EC2, or split the work",
                 )
-
-
-LAMBDA_MIN_TIMEOUT = timedelta(seconds=limits.LAMBDA_MIN_TIMEOUT_SECONDS)
 
 
 class TimeoutOverLimit(Rule):
@@ -77,14 +73,14 @@ class TimeoutOverLimit(Rule):
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
         for job in _lambda_jobs(context):
-            if job.timeout < LAMBDA_MIN_TIMEOUT:
+            if job.timeout < limits.LAMBDA_MIN_TIMEOUT:
                 yield self.report(
                     _timeout_span(context, job),
                     f'job "{job.name}" sets timeout {fmt(job.timeout)}; Lambda needs at least '
                     f"{limits.LAMBDA_MIN_TIMEOUT_SECONDS}s",
                     "give the job a timeout of a few seconds at least",
                 )
-            elif job.timeout > LAMBDA_LIMIT:
+            elif job.timeout > limits.LAMBDA_MAX_TIMEOUT:
                 yield self.report(
                     _timeout_span(context, job),
                     f'job "{job.name}" sets timeout {fmt(job.timeout)}; Lambda allows at most 15m',
@@ -230,7 +226,7 @@ class PolicyOverLimit(Rule):
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
-        if context.catalogue.policy.max_runtime > LAMBDA_LIMIT:
+        if context.catalogue.policy.max_runtime > limits.LAMBDA_MAX_TIMEOUT:
             yield self.report(
                 context.source_map.span(("policy", "max_runtime")),
                 f"policy.max_runtime is {fmt(context.catalogue.policy.max_runtime)}; "

@@ -260,3 +260,39 @@ def test_sched_validate_does_not_import_boto3() -> None:
         check=True,
     )
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+REPORT = sorted((PACKAGE / "report").glob("*.py"))
+NOT_FOR_REPORT = ("click", "boto3", "botocore", "moto", "scheduler.aws", "scheduler.local")
+
+
+@pytest.mark.parametrize("path", REPORT, ids=name_of)
+def test_report_returns_strings_and_never_prints(path: Path) -> None:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    printing = [
+        node.lineno
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Name) and node.id == "print")
+        or (isinstance(node, ast.Attribute) and node.attr in ("stdout", "stderr"))
+    ]
+    assert printing == []
+
+
+def test_importing_every_report_module_loads_neither_click_nor_aws_nor_local_mode() -> None:
+    names = [f"scheduler.report.{path.stem}" for path in REPORT if path.stem != "__init__"]
+    probe = (
+        "import importlib, sys\n"
+        f"for name in {names!r}:\n"
+        "    importlib.import_module(name)\n"
+        f"outside = {NOT_FOR_REPORT!r}\n"
+        "print(sorted(m for m in sys.modules\n"
+        "    if any(m == n or m.startswith(n + '.') for n in outside)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=PACKAGE.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"

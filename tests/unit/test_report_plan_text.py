@@ -1,0 +1,114 @@
+"""A plan as text within a width: one line per change when it fits, the summary under a name too
+long for the column otherwise, and changed fields wrapped."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from fakes import execution_role, job_resources
+
+from scheduler.plan import Plan, make_plan
+from scheduler.report import plan as report
+from scheduler.resources import Function, Resource, ResourceState
+
+HEADER = "Catalogue acme-ops → AWS account 123456789012 in eu-west-1"
+
+
+def _plan() -> Plan:
+    def resources(job: str, expression: str) -> list[Resource]:
+        return job_resources(job, expression, catalogue="acme-ops")
+
+    old = [
+        replace(r, environment=(*r.environment, ("SCHED_OLD", "a value long enough to wrap")))
+        if isinstance(r, Function)
+        else r
+        for r in resources("log-backup", "rate(1 day)")
+    ]
+    desired = ResourceState.of(
+        [
+            execution_role("acme-ops"),
+            *resources("log-backup", "cron(0 2 ? * MON *)"),
+            *resources("nightly-export", "cron(30 1 * * ? *)"),
+        ]
+    )
+    return make_plan(desired, ResourceState.of([execution_role("acme-ops"), *old]))
+
+
+AT_80 = f"""\
+{HEADER}
+
+  ~ function        acme-ops-log-backup          python3.12, 256 MB, timeout 60s
+        environment.SCHED_OLD: a value long enough to wrap → (none)
+  + function        acme-ops-nightly-export      python3.12, 256 MB, timeout 60s
+  + permission      acme-ops-nightly-export/acme-ops-nightly-export
+                                              events.amazonaws.com may invoke it
+  ~ rule            acme-ops-log-backup          cron(0 2 ? * MON *)
+        schedule_expression: rate(1 day) → cron(0 2 ? * MON *)
+  + rule            acme-ops-nightly-export      cron(30 1 * * ? *)
+  + target          acme-ops-nightly-export/sched
+                                              → function acme-ops-nightly-export
+
+Plan: 4 to create, 2 to update, 0 to replace, 0 to delete, 3 unchanged."""
+
+AT_120 = "\n".join(
+    [
+        HEADER,
+        "",
+        "  ~ function        acme-ops-log-backup                              "
+        "python3.12, 256 MB, timeout 60s",
+        "        environment.SCHED_OLD: a value long enough to wrap → (none)",
+        "  + function        acme-ops-nightly-export                          "
+        "python3.12, 256 MB, timeout 60s",
+        "  + permission      acme-ops-nightly-export/acme-ops-nightly-export  "
+        "events.amazonaws.com may invoke it",
+        "  ~ rule            acme-ops-log-backup                              cron(0 2 ? * MON *)",
+        "        schedule_expression: rate(1 day) → cron(0 2 ? * MON *)",
+        "  + rule            acme-ops-nightly-export                          cron(30 1 * * ? *)",
+        "  + target          acme-ops-nightly-export/sched                    "
+        "→ function acme-ops-nightly-export",
+        "",
+        "Plan: 4 to create, 2 to update, 0 to replace, 0 to delete, 3 unchanged.",
+    ]
+)
+
+
+def _widest(text: str) -> int:
+    return max(len(line) for line in text.splitlines())
+
+
+def test_at_80_columns_long_names_put_their_summary_on_the_next_line() -> None:
+    text = report.to_text(_plan(), header=HEADER, width=80)
+    assert text == AT_80
+    assert _widest(text) == 80
+
+
+def test_at_120_columns_every_change_is_one_line_with_names_in_one_column() -> None:
+    text = report.to_text(_plan(), header=HEADER, width=120)
+    assert text == AT_120
+    assert _widest(text) == 103
+
+
+def test_fields_and_counts_wrap_summaries_clip_and_names_stay_whole_at_60_columns() -> None:
+    lines = report.to_text(_plan(), header=HEADER, width=60).splitlines()
+    assert lines[2:8] == [
+        "  ~ function        acme-ops-log-backup       python3.12, 2…",
+        "        environment.SCHED_OLD: a value long enough to wrap →",
+        "          (none)",
+        "  + function        acme-ops-nightly-export   python3.12, 2…",
+        "  + permission      acme-ops-nightly-export/acme-ops-nightly-export",
+        "                          events.amazonaws.com may invoke it",
+    ]
+    assert lines[-2:] == [
+        "Plan: 4 to create, 2 to update, 0 to replace, 0 to delete, 3",
+        "unchanged.",
+    ]
+    assert [len(line) for line in lines if len(line) > 60] == [67]  # the name, never clipped
+
+
+def test_colour_paints_each_line_of_a_change() -> None:
+    lines = report.to_text(_plan(), header=HEADER, colour=True, width=80).splitlines()
+    assert lines[5:7] == [
+        "\x1b[32m  + permission      acme-ops-nightly-export/acme-ops-nightly-export\x1b[0m",
+        "\x1b[32m                                              events.amazonaws.com may invoke it"
+        "\x1b[0m",
+    ]
