@@ -8,15 +8,17 @@ Exit codes (the one table):
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import click
 
 from scheduler.errors import UsageError, UserError
+from scheduler.report.style import WIDTH
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -35,6 +37,15 @@ CATALOGUE = click.argument(
 def use_colour() -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def terminal_width(stream: TextIO | None = None) -> int:
+    """The terminal's width when `stream` (stdout) is one; else the fixed WIDTH (100), so that
+    pipes, CI logs and tests get the same text whatever the terminal around them."""
+    out = sys.stdout if stream is None else stream
+    if not out.isatty():
+        return WIDTH
+    return shutil.get_terminal_size((WIDTH, 24)).columns
 
 
 def parse_instant(text: str, option: str) -> datetime:

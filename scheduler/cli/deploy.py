@@ -18,6 +18,7 @@ from scheduler.cli.common import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    terminal_width,
     use_colour,
 )
 from scheduler.errors import UsageError
@@ -77,7 +78,9 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
         click.echo(report.to_json(planned.plan))
         return
     header = f"Catalogue {planned.catalogue.name} → {where(aws)}"
-    click.echo(report.to_text(planned.plan, header=header, colour=use_colour()))
+    click.echo(
+        report.to_text(planned.plan, header=header, colour=use_colour(), width=terminal_width())
+    )
 
 
 @click.command(name="compile")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, parse_instant, use_colour
+from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, parse_instant, terminal_width, use_colour
 from scheduler.cli.deploy import aws_options, checked_catalogue, connection, local
 from scheduler.errors import UsageError
 
@@ -82,7 +82,7 @@ def history(
         case "csv":
             click.echo(report.to_csv(found), nl=False)
         case _:
-            click.echo(report.to_text(found, colour=use_colour()))
+            click.echo(report.to_text(found, colour=use_colour(), width=terminal_width()))
 
 
 @click.command()
@@ -112,7 +112,11 @@ def status(
     rows = operate.status(
         checked.catalogue, connection(local, profile, region), now=datetime.now(UTC), window=span
     )
-    click.echo(report.to_json(rows) if fmt == "json" else report.to_text(rows, colour=use_colour()))
+    click.echo(
+        report.to_json(rows)
+        if fmt == "json"
+        else report.to_text(rows, colour=use_colour(), width=terminal_width())
+    )
     raise SystemExit(EXIT_FINDINGS if needs_attention(rows) else EXIT_OK)
 
 
