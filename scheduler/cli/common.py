@@ -3,6 +3,8 @@
 Exit codes (the one table):
     0 ok · 1 findings at or above --fail-on · 2 usage or bad input · 3 AWS or apply failure
     4 `plan --detailed-exitcode` found changes · 130 interrupted (Ctrl-C)
+    141 stdout closed before the output ended (`sched rules | head -1`), as for a program that
+        SIGPIPE stops (128 + 13), like git and ls
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ EXIT_USAGE = 2
 EXIT_AWS = 3
 EXIT_CHANGES = 4
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
 
 
 # The catalogue argument of validate, compile, plan, apply and destroy.
@@ -65,6 +68,18 @@ def error_line(message: str, hint: str = "") -> None:
         click.echo(f"  hint: {hint}", err=True)
 
 
+def _stdout_closed() -> None:
+    """Point stdout at /dev/null: Python flushes it at exit, and that flush would fail again on
+    the closed pipe (https://docs.python.org/3/library/signal.html#note-on-sigpipe)."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):  # not a file (a test runner's capture)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
 class SchedGroup(click.Group):
     """A group that turns every failure into one clear line and the exit code it deserves."""
 
@@ -74,6 +89,11 @@ class SchedGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
+        except BrokenPipeError:
+            # Whoever read the output has gone (`| head`): not a failure of sched, so nothing is
+            # said. botocore wraps the errors of its own sockets, so this is stdout.
+            _stdout_closed()
+            ctx.exit(EXIT_BROKEN_PIPE)
         except UserError as error:
             if debug:
                 traceback.print_exc()
