@@ -241,6 +241,18 @@ def test_the_table_covers_every_package_it_names() -> None:
             assert (PACKAGE.parent / where).exists(), f"{rule.name}: {where} does not exist"
 
 
+def _last_line_printed_by(probe: str) -> str:
+    """Run `probe` in a fresh interpreter at the repository root; the last line it printed."""
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=PACKAGE.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.strip().splitlines()[-1]
+
+
 def test_sched_validate_does_not_import_boto3() -> None:
     probe = (
         "import runpy, sys\n"
@@ -252,14 +264,7 @@ def test_sched_validate_does_not_import_boto3() -> None:
         "aws = ('boto3', 'botocore', 'moto')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in aws))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=PACKAGE.parent,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert _last_line_printed_by(probe) == "[]"
 
 
 REPORT = sorted((PACKAGE / "report").glob("*.py"))
@@ -288,11 +293,4 @@ def test_importing_every_report_module_loads_neither_click_nor_aws_nor_local_mod
         "print(sorted(m for m in sys.modules\n"
         "    if any(m == n or m.startswith(n + '.') for n in outside)))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        cwd=PACKAGE.parent,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert _last_line_printed_by(probe) == "[]"
