@@ -10,6 +10,7 @@ moto. A lock file serialises sched processes sharing the directory. Only local m
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib
 import io
 import os
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import botocore.session
 
+from scheduler.aws.clients import new_session
 from scheduler.compile import LAMBDA_BASIC_EXECUTION_POLICY
 from scheduler.errors import LocalStateError, NetworkBlocked
 from scheduler.files import write_atomically
@@ -122,17 +124,25 @@ def reset(directory: Path) -> None:
 def provide_managed_policies(account: str) -> None:
     """Give moto the AWS managed policies sched attaches. moto loads none by default, and loading
     all of them costs half a second and 4 MB of state per partition."""
-    import json
-
-    from moto.iam.aws_managed_policies import aws_managed_policies_data
     from moto.iam.models import AWSManagedPolicy, iam_backends
 
     backend = iam_backends[account]["global"]
-    known = json.loads(aws_managed_policies_data)
-    for path_and_name in MANAGED_POLICIES:
-        name = path_and_name.rsplit("/", 1)[-1]
-        policy = AWSManagedPolicy.from_data(name, account, backend.region_name, known[name])
+    for name, data in _managed_policy_data().items():
+        policy = AWSManagedPolicy.from_data(name, account, backend.region_name, data)
         backend.managed_policies.setdefault(policy.arn, policy)
+
+
+@functools.cache
+def _managed_policy_data() -> dict[str, Any]:
+    """The documents of MANAGED_POLICIES from moto's copy of all of AWS's (4.6 MB of JSON, which
+    takes a third of a second to parse: once per process, not once per connection)."""
+    import json
+
+    from moto.iam.aws_managed_policies import aws_managed_policies_data
+
+    known = json.loads(aws_managed_policies_data)
+    names = (path_and_name.rsplit("/", 1)[-1] for path_and_name in MANAGED_POLICIES)
+    return {name: known[name] for name in names}
 
 
 # ---- the session ----------------------------------------------------------------------------
@@ -152,8 +162,8 @@ class _ChangeTracker:
 def _session(region: str, changes: _ChangeTracker) -> boto3.Session:
     # A botocore session that ignores AWS_PROFILE: the user's profiles play no part here.
     core = botocore.session.Session(session_vars={"profile": (None, None, None, None)})
-    session = boto3.Session(
-        botocore_session=core,
+    session = new_session(
+        core,
         aws_access_key_id="sched-local",
         aws_secret_access_key="sched-local",
         region_name=region,
