@@ -16,7 +16,7 @@ import boto3
 from botocore.exceptions import BotoCoreError, NoRegionError
 
 from scheduler.aws.calls import CallCounter
-from scheduler.aws.clients import Clients, client_config
+from scheduler.aws.clients import Clients, client_config, new_session
 from scheduler.aws.deployments import AwsDeploymentSource
 from scheduler.aws.errors import connection_failure, translated
 from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource
@@ -87,7 +87,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
 
 def _real_session(profile: str | None, region: str | None) -> boto3.Session:
     try:
-        session = boto3.Session(profile_name=profile, region_name=region)
+        session = new_session(profile_name=profile, region_name=region)
     except BotoCoreError as error:  # ProfileNotFound
         raise connection_failure(error) from error
     if not session.region_name:

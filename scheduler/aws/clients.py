@@ -1,17 +1,23 @@
-"""The boto3 clients of one session, each created on first use and then shared by all threads.
+"""boto3 sessions, and the clients of one session, each created on first use and then shared by
+all threads.
 
 boto3 clients are thread-safe, sessions are not: creation happens under a lock, calls do not.
 Every client gets the same config: adaptive retries (client-side rate limiting on throttles)
-and a connection pool large enough for the reader's and apply's worker threads.
+and a connection pool large enough for the reader's and apply's worker threads. Every session
+made by `new_session` shares one botocore data loader, so each service model (the IAM one alone
+is a megabyte of JSON) is parsed once per process, not once per session.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 from typing import TYPE_CHECKING, Any
 
 import boto3
+import botocore.session
 from botocore.config import Config
+from botocore.loaders import Loader, create_loader
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -24,6 +30,26 @@ if TYPE_CHECKING:
 
 MAX_ATTEMPTS = 10
 POOL_SIZE = 32
+
+
+@functools.cache
+def _shared_loader(data_path: str | None) -> Loader:
+    return create_loader(data_path)
+
+
+def new_session(core: botocore.session.Session | None = None, **options: Any) -> boto3.Session:
+    """`boto3.Session(**options)` over `core` (default: a new botocore session), with the data
+    loader shared by every session of the process."""
+    core = core or botocore.session.Session()
+    if options.get("profile_name") is not None:
+        # As boto3 does, so that reading the config below reports an unknown profile here.
+        core.set_config_variable("profile", options["profile_name"])
+    loader = _shared_loader(core.get_config_variable("data_path"))
+    core.register_component("data_loader", loader)
+    session = boto3.Session(botocore_session=core, **options)
+    # boto3 appends its own data folder to the loader's search path on every new Session.
+    loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+    return session
 
 
 def client_config(**overrides: Any) -> Config:

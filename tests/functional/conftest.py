@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-import boto3
 import pytest
 from aws_support import ACCOUNT, LEGACY, REGION
 from moto import mock_aws
 
 from scheduler.aws import AwsContext, connect
+from scheduler.aws.clients import new_session
 from scheduler.local.embedded import provide_managed_policies
 
 
@@ -28,7 +28,7 @@ def aws() -> Iterator[AwsContext]:
     `legacy-thing` for `function:` jobs."""
     with mock_aws():
         provide_managed_policies(ACCOUNT)
-        session = boto3.Session(region_name=REGION)
+        session = new_session(region_name=REGION)
         role = session.client("iam").create_role(
             RoleName="legacy-role", AssumeRolePolicyDocument="{}"
         )

@@ -26,7 +26,7 @@ from moto import mock_aws
 from scheduler.app.connect import connect_local
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
-from scheduler.aws.clients import Clients, client_config
+from scheduler.aws.clients import Clients, client_config, new_session
 from scheduler.aws.deployments import AwsDeploymentSource, parse_last_modified
 from scheduler.errors import AccessDenied
 from scheduler.history.targets import deployment_times
@@ -91,7 +91,7 @@ def test_local_mode_keeps_deployment_times_between_connections(tmp_path: Path) -
 @pytest.fixture
 def clients() -> Iterator[Clients]:
     with mock_aws():
-        yield Clients(boto3.Session(region_name=REGION), client_config())
+        yield Clients(new_session(region_name=REGION), client_config())
 
 
 def _page(*names: str, marker: str | None = None) -> dict[str, object]:

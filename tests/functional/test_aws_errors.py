@@ -9,7 +9,6 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 from aws_support import REGION
 from botocore.exceptions import ClientError
@@ -17,7 +16,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from scheduler.aws import connect
-from scheduler.aws.clients import Clients, client_config
+from scheduler.aws.clients import Clients, client_config, new_session
 from scheduler.aws.errors import from_client_error
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.writer import AwsResourceWriter
@@ -96,7 +95,7 @@ def test_expired_credentials_say_how_to_refresh() -> None:
 @pytest.fixture
 def clients() -> Iterator[Clients]:
     with mock_aws():
-        yield Clients(boto3.Session(region_name=REGION), client_config())
+        yield Clients(new_session(region_name=REGION), client_config())
 
 
 def test_a_throttled_listing_fails_the_read_with_its_action(clients: Clients) -> None:

@@ -22,7 +22,7 @@ from botocore.stub import Stubber
 from moto import mock_aws
 
 from scheduler import naming
-from scheduler.aws.clients import Clients, client_config
+from scheduler.aws.clients import Clients, client_config, new_session
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import Interrupted
 from scheduler.aws.writer import AwsResourceWriter
@@ -82,7 +82,7 @@ class Sleeps:
 def clients() -> Iterator[Clients]:
     with mock_aws():
         provide_managed_policies(ACCOUNT)
-        yield Clients(boto3.Session(region_name=REGION), client_config())
+        yield Clients(new_session(region_name=REGION), client_config())
 
 
 @pytest.fixture
