@@ -53,8 +53,10 @@ class Diagnostic:
     span: Span
     hint: str = ""
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.span.file, self.span.line, self.span.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Position, then code, then message: two findings at one place with one code (a name
+        clash reported for each of its jobs) come out in the same order on every run."""
+        return (self.span.file, self.span.line, self.span.column, self.code, self.message)
 
 
 def worst(diagnostics: list[Diagnostic]) -> Severity | None:

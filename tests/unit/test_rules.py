@@ -88,3 +88,15 @@ def test_a_dot_in_a_job_name_is_sch301_because_lambda_names_refuse_it(tmp_path: 
     )
     found = [(d.code, d.span.line, d.span.column) for d in _found(path)]
     assert found == [("SCH301", 3, 3)]
+
+
+def test_findings_at_one_place_with_one_code_come_out_in_the_same_order_every_run() -> None:
+    """Two jobs sharing one missing handler file: both SCH304 findings sit at the same line and
+    column; they are ordered by message, not by the order a set iterates them in."""
+    path = Path(__file__).parent.parent / "fixtures" / "catalogue" / "SCH008.pass.yaml"
+    _, found = validate(path, now=datetime(2026, 11, 25, tzinfo=UTC))
+    tied = [(d.span.line, d.message) for d in found if d.code == "SCH304" and d.span.line == 7]
+    assert tied == [
+        (7, 'job "audit": handler file jobs/log_backup/handler.py does not exist'),
+        (7, 'job "log-backup": handler file jobs/log_backup/handler.py does not exist'),
+    ]
