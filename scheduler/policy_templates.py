@@ -7,8 +7,9 @@ in the partition, region, account and the template's parameters. Pure and stdlib
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -24,6 +25,15 @@ class Template:
     parameters: tuple[str, ...]
     description: str
     documentation: str
+
+
+class TemplateError(ValueError):
+    """A policy template that cannot be expanded: the message says what, `hint` what to do."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
 
 
 @dataclass(frozen=True)
@@ -262,16 +272,120 @@ _STATEMENTS: Mapping[str, tuple[_Statement, ...]] = {t.name: s for t, s in _DEFI
 _VARIABLE = re.compile(r"\$\{([^}]+)\}")
 
 
+def _close(name: str, candidates: list[str], key: Callable[[str], str], cutoff: float) -> list[str]:
+    """The candidates nearest `name` by `key`, best first, at most three."""
+    keyed = {key(c): c for c in candidates}
+    return [keyed[m] for m in difflib.get_close_matches(key(name), keyed, n=3, cutoff=cutoff)]
+
+
+def _stem(name: str) -> str:
+    # Every name ends in "Policy": left in, it makes any two names look alike.
+    return name.casefold().removesuffix("policy")
+
+
+def closest(name: str) -> list[str]:
+    """The template names nearest `name`, best first, ignoring case (at most three; none if none
+    is near)."""
+    return _close(name, list(TEMPLATES), _stem, 0.7)
+
+
+def _quoted(names: list[str], last: str = "and") -> str:
+    """`"A"`, `"A" and "B"`, `"A", "B" and "C"` (or `or`)."""
+    quoted = [f'"{n}"' for n in names]
+    return quoted[0] if len(quoted) == 1 else f"{', '.join(quoted[:-1])} {last} {quoted[-1]}"
+
+
+_NOT_A_FUNCTION = (
+    "write the {} itself, as a string: sched does not evaluate CloudFormation functions such as Ref"
+)
+
+
+def _wrong_value(name: str, value: object) -> tuple[str, str]:
+    """What a parameter's value is, as the catalogue's YAML showed it, and what to write."""
+    match value:
+        case str() | None:
+            return ("an empty string" if value == "" else "null"), f"give {name} a value"
+        case bool() | int() | float():
+            shown = str(value).lower() if isinstance(value, bool) else str(value)
+            kind = "a boolean" if isinstance(value, bool) else "a number"
+            return f"{shown} ({kind})", f'put it in quotes: {name}: "{shown}"'
+        case Mapping():
+            return "a mapping", _NOT_A_FUNCTION.format(name)
+        case list() | tuple():
+            return "a list", _NOT_A_FUNCTION.format(name)
+        case _:
+            return f"a {type(value).__name__}", _NOT_A_FUNCTION.format(name)
+
+
+def _takes(template: Template) -> str:
+    if not template.parameters:
+        return f"{template.name} takes no parameters: write `{template.name}: {{}}`"
+    example = ", ".join(f"{p}: ..." for p in template.parameters)
+    return (
+        f"{template.name} takes {', '.join(template.parameters)}: "
+        f"write `{template.name}: {{{example}}}`"
+    )
+
+
+def _values(template: Template, parameters: Mapping[str, object]) -> dict[str, str]:
+    """The parameters as strings, or TemplateError: unknown names first (a misspelt name is also
+    a missing one, and the misspelling is what to report), then missing ones, then values."""
+    unknown = sorted(str(p) for p in parameters if p not in template.parameters)
+    if unknown:
+        plural = "s" * (len(unknown) > 1)
+        close = (
+            _close(unknown[0], list(template.parameters), str.casefold, 0.6)
+            if len(unknown) == 1
+            else []
+        )
+        suggestion = f'did you mean "{close[0]}"? ' if close else ""
+        raise TemplateError(
+            f'policy template "{template.name}" has no parameter{plural} {_quoted(unknown)}',
+            suggestion + _takes(template),
+        )
+    missing = [p for p in template.parameters if p not in parameters]
+    if missing:
+        plural = "s" * (len(missing) > 1)
+        raise TemplateError(
+            f'policy template "{template.name}" is missing parameter{plural} {_quoted(missing)}',
+            _takes(template),
+        )
+    values: dict[str, str] = {}
+    for name in template.parameters:
+        value = parameters[name]
+        if not isinstance(value, str) or not value:
+            shown, hint = _wrong_value(name, value)
+            raise TemplateError(
+                f'parameter "{name}" of policy template "{template.name}" must be a non-empty '
+                f"string, not {shown}",
+                hint,
+            )
+        values[name] = value
+    return values
+
+
 def expand(
     name: str, parameters: Mapping[str, object], *, partition: str, region: str, account: str
 ) -> list[dict[str, object]]:
     """IAM statements ({"Effect", "Action", "Resource"}) with ${AWS::Partition}, ${AWS::Region},
     ${AWS::AccountId} and each parameter substituted. Action is a sorted list, Resource a list in
     SAM's order, so equal inputs give equal (and canonically serialised) statements.
+
+    Raises TemplateError: unknown template (hint: the closest names), unknown parameter, missing
+    parameter (which, and the ones the template takes), a parameter that is not a non-empty string.
     """
-    template = TEMPLATES[name]
+    template = TEMPLATES.get(name)
+    if template is None:
+        close = closest(name)
+        raise TemplateError(
+            f'unknown policy template "{name}"',
+            f"did you mean {_quoted(close, 'or')}?"
+            if close
+            else f"sched expands these SAM policy templates: {', '.join(TEMPLATES)} "
+            f"({DOCUMENTATION}); grant anything else as an IAM statement or a managed policy ARN",
+        )
     values = {
-        **{p: str(parameters[p]) for p in template.parameters},
+        **_values(template, parameters),
         "AWS::Partition": partition,
         "AWS::Region": region,
         "AWS::AccountId": account,

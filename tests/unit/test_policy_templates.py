@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from scheduler.policy_templates import TEMPLATES, Template, expand
+from scheduler.policy_templates import TEMPLATES, Template, TemplateError, closest, expand
 
 AWS = {"partition": "aws", "region": "eu-west-1", "account": "123456789012"}
 DOCS = (
@@ -265,4 +265,113 @@ def test_expansions_are_fresh_and_canonical_json() -> None:
     assert json.dumps(second, sort_keys=True) == (
         '[{"Action": ["sqs:SendMessage*"], "Effect": "Allow", '
         '"Resource": ["arn:aws:sqs:eu-west-1:123456789012:exports"]}]'
+    )
+
+
+def _error(name: str, parameters: dict[str, object]) -> tuple[str, str]:
+    with pytest.raises(TemplateError) as raised:
+        expand(name, parameters, **AWS)
+    assert isinstance(raised.value, ValueError)
+    return str(raised.value), raised.value.hint
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("S3ReedPolicy", ["S3ReadPolicy"]),
+        ("s3readpolicy", ["S3ReadPolicy"]),
+        ("S3Read", ["S3ReadPolicy"]),
+        ("DynamoDBReedPolicy", ["DynamoDBReadPolicy", "DynamoDBCrudPolicy", "DynamoDBWritePolicy"]),
+        ("KMSDecrypt", ["KMSDecryptPolicy", "KMSEncryptPolicy"]),
+        ("SecretsManagerGetSecretValuePolicy", ["AWSSecretsManagerGetSecretValuePolicy"]),
+        ("S3FullAccessPolicy", []),
+        ("VPCAccessPolicy", []),
+    ],
+)
+def test_closest_template_names_best_first(name: str, expected: list[str]) -> None:
+    assert closest(name) == expected
+
+
+def test_an_unknown_template_suggests_the_closest() -> None:
+    assert _error("S3ReedPolicy", {"BucketName": "logs"}) == (
+        'unknown policy template "S3ReedPolicy"',
+        'did you mean "S3ReadPolicy"?',
+    )
+    assert _error("KMSDecrypt", {"KeyId": KEY}) == (
+        'unknown policy template "KMSDecrypt"',
+        'did you mean "KMSDecryptPolicy" or "KMSEncryptPolicy"?',
+    )
+
+
+def test_an_unknown_template_with_nothing_close_lists_the_known_ones() -> None:
+    assert _error("VPCAccessPolicy", {}) == (
+        'unknown policy template "VPCAccessPolicy"',
+        "sched expands these SAM policy templates: AWSSecretsManagerGetSecretValuePolicy, "
+        "CloudWatchPutMetricPolicy, DynamoDBCrudPolicy, DynamoDBReadPolicy, DynamoDBWritePolicy, "
+        "EventBridgePutEventsPolicy, KMSDecryptPolicy, KMSEncryptPolicy, LambdaInvokePolicy, "
+        "S3CrudPolicy, S3ReadPolicy, S3WritePolicy, SESCrudPolicy, SNSPublishMessagePolicy, "
+        "SQSPollerPolicy, SQSSendMessagePolicy, SSMParameterReadPolicy, "
+        "SSMParameterWithSlashPrefixReadPolicy, StepFunctionsExecutionPolicy "
+        f"({DOCS}); grant anything else as an IAM statement or a managed policy ARN",
+    )
+
+
+def test_a_missing_parameter_is_named_with_the_ones_the_template_takes() -> None:
+    assert _error("S3ReadPolicy", {}) == (
+        'policy template "S3ReadPolicy" is missing parameter "BucketName"',
+        "S3ReadPolicy takes BucketName: write `S3ReadPolicy: {BucketName: ...}`",
+    )
+
+
+def test_an_unknown_parameter_suggests_the_closest_one() -> None:
+    assert _error("S3ReadPolicy", {"Bucket": "logs"}) == (
+        'policy template "S3ReadPolicy" has no parameter "Bucket"',
+        'did you mean "BucketName"? S3ReadPolicy takes BucketName: '
+        "write `S3ReadPolicy: {BucketName: ...}`",
+    )
+    assert _error("DynamoDBReadPolicy", {"tablename": "orders"}) == (
+        'policy template "DynamoDBReadPolicy" has no parameter "tablename"',
+        'did you mean "TableName"? DynamoDBReadPolicy takes TableName: '
+        "write `DynamoDBReadPolicy: {TableName: ...}`",
+    )
+
+
+def test_unknown_parameters_are_all_named() -> None:
+    assert _error("S3ReadPolicy", {"BucketName": "logs", "Region": "x", "Prefix": "a/"}) == (
+        'policy template "S3ReadPolicy" has no parameters "Prefix" and "Region"',
+        "S3ReadPolicy takes BucketName: write `S3ReadPolicy: {BucketName: ...}`",
+    )
+
+
+def test_a_template_without_parameters_takes_none() -> None:
+    assert _error("CloudWatchPutMetricPolicy", {"Namespace": "acme"}) == (
+        'policy template "CloudWatchPutMetricPolicy" has no parameter "Namespace"',
+        "CloudWatchPutMetricPolicy takes no parameters: write `CloudWatchPutMetricPolicy: {}`",
+    )
+
+
+REF_HINT = (
+    "write the BucketName itself, as a string: sched does not evaluate CloudFormation functions "
+    "such as Ref"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown", "hint"),
+    [
+        ("", "an empty string", "give BucketName a value"),
+        (None, "null", "give BucketName a value"),
+        (2024, "2024 (a number)", 'put it in quotes: BucketName: "2024"'),
+        (1.5, "1.5 (a number)", 'put it in quotes: BucketName: "1.5"'),
+        (True, "true (a boolean)", 'put it in quotes: BucketName: "true"'),
+        ({"Ref": "LogsBucket"}, "a mapping", REF_HINT),
+        (["logs", "more-logs"], "a list", REF_HINT),
+        ({"logs"}, "a set", REF_HINT),
+    ],
+)
+def test_a_parameter_must_be_a_non_empty_string(value: object, shown: str, hint: str) -> None:
+    assert _error("S3ReadPolicy", {"BucketName": value}) == (
+        f'parameter "BucketName" of policy template "S3ReadPolicy" must be a non-empty string, '
+        f"not {shown}",
+        hint,
     )
