@@ -17,6 +17,7 @@ from scheduler.catalogue.model import Backend, Catalogue, Compute, Job
 from scheduler.errors import CompileError
 from scheduler.input_template import Placeholder, input_template
 from scheduler.package import RUNTIME_MODULE, PackageRef
+from scheduler.permissions import job_policy
 from scheduler.resources import (
     DesiredState,
     EcsParameters,
@@ -55,7 +56,6 @@ EVENTS_PRINCIPAL = "events.amazonaws.com"
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
 SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"
 ECS_TASKS_PRINCIPAL = "ecs-tasks.amazonaws.com"
-LAMBDA_BASIC_EXECUTION_POLICY = "service-role/AWSLambdaBasicExecutionRole"
 
 # A rule target's constant Input would replace the event, losing its scheduled time, so rule
 # targets get an input transformer. Unquoted placeholders are filled as JSON values (strings
@@ -100,7 +100,6 @@ class _Build:
     catalogue: str
     account: str
     region: str
-    needs_execution_role: bool = False
     scheduler_targets: set[str] = field(default_factory=set)
     scheduler_dead_letters: set[str] = field(default_factory=set)
     ecs_clusters: set[str] = field(default_factory=set)
@@ -110,6 +109,8 @@ class _Build:
         if job.function is not None:
             target_arn = job.function
         elif job.handler is not None:
+            if job.role is None:
+                yield self.job_role(job)
             function = self.function(job, package)
             target_arn = naming.function_arn(self.region, self.account, function.name)
             yield function
@@ -147,8 +148,6 @@ class _Build:
             raise CompileError(
                 f'job "{job.name}" has no built package', "build the job's package before compiling"
             )
-        if job.role is None:
-            self.needs_execution_role = True
         module = PurePosixPath(job.handler_file).stem
         expected_ms = round(job.expected_runtime.total_seconds() * 1000)
         environment = {
@@ -162,7 +161,7 @@ class _Build:
             name=naming.function_name(self.catalogue, job.name),
             runtime=job.runtime,
             handler=LAMBDA_HANDLER,
-            role_arn=job.role or self.role_arn(naming.execution_role_name(self.catalogue)),
+            role_arn=job.role or self.role_arn(naming.job_role_name(self.catalogue, job.name)),
             memory_mb=job.memory,
             timeout_seconds=_whole_seconds(job.timeout.total_seconds()),
             code_sha256=package.sha256,
@@ -171,6 +170,18 @@ class _Build:
             log_format=LOG_FORMAT,
             tags=self.job_tags(job),
             code_path=package.path,
+        )
+
+    def job_role(self, job: Job) -> Role:
+        """The job's own execution role: its logs, and what its `permissions:` grant."""
+        policy = job_policy(job, catalogue=self.catalogue, region=self.region, account=self.account)
+        return Role(
+            name=naming.job_role_name(self.catalogue, job.name),
+            trust_policy=_trust_policy(LAMBDA_PRINCIPAL),
+            description=f"Execution role of job {job.name} of sched catalogue {self.catalogue}",
+            inline_policy=canonical_json(policy.document),
+            managed_policy_arns=policy.managed_policy_arns,
+            tags=self.job_tags(job),
         )
 
     def rule(self, job: Job) -> Rule:
@@ -241,16 +252,6 @@ class _Build:
 
     def shared_resources(self) -> Iterator[Resource]:
         tags = pairs(naming.ownership_tags(self.catalogue))
-        if self.needs_execution_role:
-            yield Role(
-                name=naming.execution_role_name(self.catalogue),
-                trust_policy=_trust_policy(LAMBDA_PRINCIPAL),
-                description=f"Lambda execution role of sched catalogue {self.catalogue}",
-                managed_policy_arns=(
-                    naming.managed_policy_arn(self.region, LAMBDA_BASIC_EXECUTION_POLICY),
-                ),
-                tags=tags,
-            )
         if self.scheduler_targets:
             statements = [_allow("InvokeJobs", "lambda:InvokeFunction", self.scheduler_targets)]
             if self.scheduler_dead_letters:

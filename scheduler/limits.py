@@ -47,6 +47,11 @@ SCHEDULER_GROUP_NAME_MAX = 64
 
 # https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (RoleName)
 IAM_ROLE_NAME_MAX = 64
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: the inline
+# policies of one role together (whitespace not counted), and managed policies per role
+# (the default quota; it can be raised to 20).
+IAM_ROLE_INLINE_POLICY_MAX_CHARS = 10_240
+IAM_MANAGED_POLICIES_PER_ROLE = 10
 
 # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
 # (cron year field range; the finest granularity is one minute)

@@ -75,9 +75,10 @@ def schedule_group_name(catalogue: str) -> str:
     return bounded(catalogue, limits.SCHEDULER_GROUP_NAME_MAX)
 
 
-def execution_role_name(catalogue: str) -> str:
-    """The Lambda execution role shared by the catalogue's jobs that set no `role`."""
-    return bounded(f"{catalogue}-sched-exec", limits.IAM_ROLE_NAME_MAX)
+def job_role_name(catalogue: str, job: str) -> str:
+    """The execution role of one Lambda job that sets no `role`: it holds only that job's
+    permissions."""
+    return _job_name(catalogue, job, limits.IAM_ROLE_NAME_MAX)
 
 
 def scheduler_role_name(catalogue: str) -> str:

@@ -279,8 +279,9 @@ def _close(name: str, candidates: list[str], key: Callable[[str], str], cutoff: 
 
 
 def _stem(name: str) -> str:
-    # Every name ends in "Policy": left in, it makes any two names look alike.
-    return name.casefold().removesuffix("policy")
+    # Every name ends in "Policy": left in, it makes any two names look alike (and a misspelt
+    # ending, "Policys", would then hide the name it ends).
+    return re.sub(r"polic(y|ys|ies)?$", "", name.casefold())
 
 
 def closest(name: str) -> list[str]:

@@ -10,12 +10,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.errors import CatalogueHasErrors
 
 if TYPE_CHECKING:
     from scheduler.catalogue.loader import LoadResult
-    from scheduler.catalogue.model import Catalogue
+    from scheduler.catalogue.model import Catalogue, Job
+    from scheduler.permissions import Origin, RolePolicy
     from scheduler.rules import RuleDoc
     from scheduler.upcoming import Upcoming
 
@@ -78,3 +79,41 @@ def upcoming(
     if not queries and known is None:
         return None
     return compute(queries, known, after=after, count=count, tz=tz)
+
+
+@dataclass(frozen=True)
+class JobPermissions:
+    """One job's own role as compile makes it, with where each statement was written."""
+
+    job: Job
+    role: str
+    policy: RolePolicy
+    sources: dict[Origin, Span]
+
+
+def permissions(checked: Checked, job_name: str, *, account: str, region: str) -> JobPermissions:
+    """What the role of `job_name` may do. A job that sets `role:` or runs no code of the
+    catalogue's has no role of sched's (`CannotRun` says which)."""
+    from scheduler import naming
+    from scheduler.app.operate import find_job
+    from scheduler.catalogue.model import Compute
+    from scheduler.errors import CannotRun
+    from scheduler.permissions import job_policy
+
+    job = find_job(checked.catalogue, job_name)
+    if job.compute is Compute.FARGATE:
+        raise CannotRun(
+            f'job "{job.name}" runs on Fargate: sched makes no role for it',
+            "its task's permissions are those of the task role its task definition names",
+        )
+    if job.function is not None or job.role is not None:
+        owner = f"the role {job.role}" if job.role else f"the existing function {job.function}"
+        raise CannotRun(
+            f'job "{job.name}" runs with {owner}: sched makes no role for it',
+            "leave out role: (and use handler:) to have sched manage the job's permissions",
+        )
+    policy = job_policy(job, catalogue=checked.catalogue.name, region=region, account=account)
+    source_map = checked.loaded.source_map
+    sources = {g.origin: source_map.span(g.origin) for g in job.permissions}
+    role = naming.job_role_name(checked.catalogue.name, job.name)
+    return JobPermissions(job, role, policy, sources)

@@ -36,6 +36,17 @@ class Fargate:
 
 
 @dataclass(frozen=True)
+class Grant:
+    """One `permissions:` entry as written: an AWS SAM policy template (`{S3ReadPolicy:
+    {BucketName: b}}`), an IAM statement (`{Effect, Action, Resource[, Condition]}`) or a managed
+    policy ARN. `origin` is where it stands in the file, e.g. ("jobs", "log-backup",
+    "permissions", 0) or ("defaults", "permissions", 1); `scheduler.permissions` reads it."""
+
+    entry: Any
+    origin: tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
 class Job:
     """A job with every default applied: what compile and the rules work from."""
 
@@ -59,6 +70,7 @@ class Job:
     timezone: str = "UTC"
     enabled: bool = True
     role: str | None = None
+    permissions: tuple[Grant, ...] = ()
     runtime: str = "python3.12"
     fargate: Fargate | None = None
 

@@ -18,6 +18,7 @@ from scheduler.catalogue.model import (
     Backend,
     Compute,
     Fargate,
+    Grant,
     Job,
     Policy,
     default_timeout,
@@ -77,6 +78,9 @@ class DefaultsSpec(_Strict):
     retries: int = Field(2, ge=0, le=limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS)
     timeout: Duration | None = None
     role: str | None = None
+    permissions: list[str | dict[str, Any]] = Field(
+        default_factory=list, description="what every job's own role may do (jobs add to it)"
+    )
     dead_letter_queue: str | None = None
     tags: dict[str, str] = Field(default_factory=dict)
     environment: dict[str, str] = Field(default_factory=dict)
@@ -116,6 +120,13 @@ class JobSpec(_Strict):
     timezone: str | None = None
     enabled: bool = True
     role: str | None = Field(None, description="ARN of an existing execution role")
+    permissions: list[str | dict[str, Any]] = Field(
+        default_factory=list,
+        description=(
+            "what the job's own role may do, added to the defaults': SAM policy templates"
+            " ({S3ReadPolicy: {BucketName: b}}), IAM statements or managed policy ARNs"
+        ),
+    )
     runtime: str | None = None
     fargate: FargateSpec | None = None
 
@@ -174,6 +185,10 @@ def resolve_job(name: str, spec: JobSpec, defaults: DefaultsSpec, policy: Policy
         timezone=spec.timezone or defaults.timezone,
         enabled=spec.enabled,
         role=spec.role or defaults.role,
+        permissions=(
+            *(Grant(e, ("defaults", "permissions", i)) for i, e in enumerate(defaults.permissions)),
+            *(Grant(e, ("jobs", name, "permissions", i)) for i, e in enumerate(spec.permissions)),
+        ),
         runtime=spec.runtime or defaults.runtime,
         fargate=_fargate(spec.fargate or defaults.fargate),
     )

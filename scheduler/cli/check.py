@@ -137,4 +137,23 @@ def next_(
     raise SystemExit(EXIT_USAGE if any(i.error for i in items) else EXIT_OK)
 
 
-COMMANDS = (validate, rules, schema, next_)
+@click.command()
+@click.argument("job")
+@CATALOGUE
+@click.option("--account", default="123456789012", show_default=True, help="Account for ARNs.")
+@click.option("--region", default="us-east-1", show_default=True, help="Region for ARNs.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format."
+)
+def permissions(job: str, catalogue: Path, account: str, region: str, fmt: str) -> None:
+    """What JOB's own role may do (offline), each statement with the line it came from."""
+    from scheduler.app.check import permissions as compute
+    from scheduler.cli.deploy import checked_catalogue
+    from scheduler.report import permissions as report
+
+    checked = checked_catalogue(catalogue, "no role was computed")
+    found = compute(checked, job, account=account, region=region)
+    click.echo(report.to_json(found) if fmt == "json" else report.to_text(found))
+
+
+COMMANDS = (validate, rules, schema, next_, permissions)

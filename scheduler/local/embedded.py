@@ -10,7 +10,6 @@ moto. A lock file serialises sched processes sharing the directory. Only local m
 from __future__ import annotations
 
 import contextlib
-import functools
 import importlib
 import io
 import os
@@ -30,7 +29,6 @@ import boto3
 import botocore.session
 
 from scheduler.aws.clients import new_session
-from scheduler.compile import LAMBDA_BASIC_EXECUTION_POLICY
 from scheduler.errors import LocalStateError, NetworkBlocked
 from scheduler.files import write_atomically
 
@@ -56,8 +54,6 @@ BACKENDS = {
     "s3": ("moto.s3.models", "s3_backends"),
     "sqs": ("moto.sqs.models", "sqs_backends"),
 }
-# The AWS managed policies compile attaches to roles.
-MANAGED_POLICIES = (LAMBDA_BASIC_EXECUTION_POLICY,)
 MOTO_CONFIG: DefaultConfig = {
     "lambda": {"use_docker": False},
     "core": {"mock_credentials": True, "reset_boto3_session": True},
@@ -96,7 +92,6 @@ def running(directory: Path, *, region: str = LOCAL_REGION) -> Iterator[LocalAws
         changes = _ChangeTracker()
         try:
             restore(directory / STATE_FILE)
-            provide_managed_policies(LOCAL_ACCOUNT)
             yield LocalAws(_session(region, changes), LOCAL_ACCOUNT, region, directory)
         finally:
             try:
@@ -119,30 +114,6 @@ def reset(directory: Path) -> None:
                 shutil.rmtree(path)
             else:
                 path.unlink()
-
-
-def provide_managed_policies(account: str) -> None:
-    """Give moto the AWS managed policies sched attaches. moto loads none by default, and loading
-    all of them costs half a second and 4 MB of state per partition."""
-    from moto.iam.models import AWSManagedPolicy, iam_backends
-
-    backend = iam_backends[account]["global"]
-    for name, data in _managed_policy_data().items():
-        policy = AWSManagedPolicy.from_data(name, account, backend.region_name, data)
-        backend.managed_policies.setdefault(policy.arn, policy)
-
-
-@functools.cache
-def _managed_policy_data() -> dict[str, Any]:
-    """The documents of MANAGED_POLICIES from moto's copy of all of AWS's (4.6 MB of JSON, which
-    takes a third of a second to parse: once per process, not once per connection)."""
-    import json
-
-    from moto.iam.aws_managed_policies import aws_managed_policies_data
-
-    known = json.loads(aws_managed_policies_data)
-    names = (path_and_name.rsplit("/", 1)[-1] for path_and_name in MANAGED_POLICIES)
-    return {name: known[name] for name in names}
 
 
 # ---- the session ----------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from scheduler.diagnostics import Severity
 from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameTooLong
+from scheduler.rules.permission_rules import PERMISSION_RULES
 from scheduler.rules.runtime_rules import (
     EnvironmentTooLarge,
     InputNotJson,
@@ -66,6 +67,7 @@ RULES: tuple[Rule, ...] = (
     HandlerSyntaxError(),
     HandlerFolderHoldsCatalogue(),
     PlainTextSecret(),
+    *PERMISSION_RULES,
 )
 
 _E, _W = Severity.ERROR, Severity.WARNING

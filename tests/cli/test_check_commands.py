@@ -162,3 +162,35 @@ def test_next_rejects_a_bad_from(bad: str) -> None:
     code, out = run("next", "rate(1 hour)", "--from", bad)
     assert code == 2
     assert "is not an ISO time" in out
+
+
+def test_permissions_shows_each_statement_under_the_line_it_came_from() -> None:
+    code, out = run("permissions", "tmp-cleanup", str(ROOT / "jobs.yaml"), "--region", "eu-west-1")
+    group = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/acme-ops-tmp-cleanup"
+    line = next(
+        n
+        for n, text in enumerate((ROOT / "jobs.yaml").read_text().splitlines(), 1)
+        if "S3CrudPolicy: {BucketName: acme-scratch}" in text
+    )
+    assert (code, out.splitlines()) == (
+        0,
+        [
+            "tmp-cleanup: role acme-ops-tmp-cleanup",
+            "  sched: write the job's own logs",
+            "    Allow logs:CreateLogGroup",
+            f"      on {group}",
+            "    Allow logs:CreateLogStream, logs:PutLogEvents",
+            f"      on {group}:*",
+            f"  {ROOT / 'jobs.yaml'}:{line}:9: S3CrudPolicy {{BucketName: acme-scratch}}",
+            "    Allow s3:DeleteObject, s3:GetBucketLocation, s3:GetLifecycleConfiguration, "
+            "s3:GetObject, s3:GetObjectVersion, s3:ListBucket, s3:PutLifecycleConfiguration, "
+            "s3:PutObject, s3:PutObjectAcl",
+            "      on arn:aws:s3:::acme-scratch, arn:aws:s3:::acme-scratch/*",
+        ],
+    )
+
+
+def test_permissions_of_a_job_without_a_role_of_its_own_says_why() -> None:
+    code, out = run("permissions", "search-reindex", str(ROOT / "jobs.yaml"))
+    assert code == 2
+    assert 'error: job "search-reindex" runs on Fargate: sched makes no role for it' in out

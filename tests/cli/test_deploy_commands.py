@@ -39,13 +39,13 @@ def test_apply_then_plan_shows_no_changes(catalogue: Path) -> None:
         and line.endswith("cron(0 2 ? * MON *)")
         for line in lines
     )
-    assert "Plan: 22 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged." in lines
-    assert lines[-1].startswith("Apply complete: 22 change(s) in ")
+    assert "Plan: 26 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged." in lines
+    assert lines[-1].startswith("Apply complete: 26 change(s) in ")
 
     code, out = run("plan", "--local", "--detailed-exitcode", str(catalogue))
-    assert (code, out.splitlines()[-1]) == (0, "No changes: 22 resources up to date.")
+    assert (code, out.splitlines()[-1]) == (0, "No changes: 26 resources up to date.")
     code, out = run("apply", "--local", str(catalogue))
-    assert (code, out.splitlines()[-1]) == (0, "No changes: 22 resources up to date.")
+    assert (code, out.splitlines()[-1]) == (0, "No changes: 26 resources up to date.")
 
 
 def test_a_changed_schedule_is_one_update_and_exit_4_with_detailed_exitcode(
@@ -59,7 +59,7 @@ def test_a_changed_schedule_is_one_update_and_exit_4_with_detailed_exitcode(
     lines = out.splitlines()
     assert "  ~ rule            acme-ops-tmp-cleanup  rate(2 hours)" in lines
     assert "        schedule_expression: rate(1 hour) → rate(2 hours)" in lines
-    assert lines[-1] == "Plan: 0 to create, 1 to update, 0 to replace, 0 to delete, 21 unchanged."
+    assert lines[-1] == "Plan: 0 to create, 1 to update, 0 to replace, 0 to delete, 25 unchanged."
 
 
 def test_pruning_needs_yes_when_not_interactive(catalogue: Path) -> None:
@@ -70,7 +70,7 @@ def test_pruning_needs_yes_when_not_interactive(catalogue: Path) -> None:
 
     code, out = run("apply", "--local", str(catalogue))
     assert code == 2
-    assert "error: This plan deletes 4 resource(s); refusing without --yes" in out
+    assert "error: This plan deletes 5 resource(s); refusing without --yes" in out
     assert run("plan", "--local", "--detailed-exitcode", str(catalogue))[0] == 4
 
     code, out = run("apply", "--local", "--yes", str(catalogue))
@@ -98,7 +98,7 @@ def test_destroy_removes_everything_the_catalogue_owns(catalogue: Path) -> None:
     assert "refusing without --yes" in out
     code, out = run("destroy", "--local", "--yes", str(catalogue))
     assert code == 0, out
-    assert "Plan: 0 to create, 0 to update, 0 to replace, 22 to delete, 0 unchanged." in out
+    assert "Plan: 0 to create, 0 to update, 0 to replace, 26 to delete, 0 unchanged." in out
     code, out = run("destroy", "--local", "--yes", str(catalogue))
     assert (code, out.splitlines()[-1]) == (0, "No changes: 0 resources up to date.")
 
@@ -145,7 +145,7 @@ def hello(tmp_path: Path) -> Path:
 OWNED = {"managed-by": "sched", "sched:catalogue": "demo"}
 HELLO_ROLE = {
     "kind": "role",
-    "name": "demo-sched-exec",
+    "name": "demo-hello",
     "trust_policy": {
         "Statement": [
             {
@@ -156,17 +156,37 @@ HELLO_ROLE = {
         ],
         "Version": "2012-10-17",
     },
-    "description": "Lambda execution role of sched catalogue demo",
-    "inline_policy": None,
-    "managed_policy_arns": ["arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"],
-    "tags": OWNED,
+    "description": "Execution role of job hello of sched catalogue demo",
+    "inline_policy": {
+        "Statement": [
+            {
+                "Action": ["logs:CreateLogGroup"],
+                "Effect": "Allow",
+                "Resource": [
+                    "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/demo-hello"
+                ],
+                "Sid": "CreateOwnLogGroup",
+            },
+            {
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Effect": "Allow",
+                "Resource": [
+                    "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/demo-hello:*"
+                ],
+                "Sid": "WriteOwnLogs",
+            },
+        ],
+        "Version": "2012-10-17",
+    },
+    "managed_policy_arns": [],
+    "tags": {**OWNED, "sched:job": "hello"},
 }
 HELLO_FUNCTION = {
     "kind": "function",
     "name": "demo-hello",
     "runtime": "python3.12",
     "handler": "sched_runtime.handler",
-    "role_arn": "arn:aws:iam::123456789012:role/demo-sched-exec",
+    "role_arn": "arn:aws:iam::123456789012:role/demo-hello",
     "memory_mb": 256,
     "timeout_seconds": 60,
     "environment": {
@@ -212,7 +232,7 @@ HELLO_TARGET = {
 }
 # (kind, name, resource) in plan order.
 HELLO_RESOURCES = [
-    ("role", "demo-sched-exec", HELLO_ROLE),
+    ("role", "demo-hello", HELLO_ROLE),
     ("function", "demo-hello", HELLO_FUNCTION),
     ("permission", "demo-hello/demo-hello", HELLO_PERMISSION),
     ("rule", "demo-hello", HELLO_RULE),
@@ -256,7 +276,7 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
             {
                 "action": "unchanged",
                 "kind": "role",
-                "name": "demo-sched-exec",
+                "name": "demo-hello",
                 "fields": [],
                 "resource": HELLO_ROLE,
             },
@@ -324,6 +344,6 @@ def test_a_failed_apply_exits_3_and_says_what_failed_and_what_to_do(hello: Path)
     ) == [
         "    done  create function demo-hello",
         "    done  create permission demo-hello/demo-hello",
-        "    done  create role demo-sched-exec",
+        "    done  create role demo-hello",
         f"  failed  create permission {MISSING_ARN}/demo-legacy",
     ]

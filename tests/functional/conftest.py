@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from aws_support import ACCOUNT, LEGACY, REGION
+from aws_support import LEGACY, REGION
 from moto import mock_aws
 
 from scheduler.aws import AwsContext, connect
 from scheduler.aws.clients import new_session
-from scheduler.local.embedded import provide_managed_policies
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +26,6 @@ def aws() -> Iterator[AwsContext]:
     """The real-AWS code path (boto3's chain) answered by moto, with an existing function
     `legacy-thing` for `function:` jobs."""
     with mock_aws():
-        provide_managed_policies(ACCOUNT)
         session = new_session(region_name=REGION)
         role = session.client("iam").create_role(
             RoleName="legacy-role", AssumeRolePolicyDocument="{}"

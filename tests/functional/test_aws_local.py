@@ -73,7 +73,7 @@ def test_the_state_persists_between_connections(tmp_path: Path) -> None:
     catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
     state = tmp_path / ".sched" / "local"
 
-    assert _apply_locally(state, catalogue) == 14
+    assert _apply_locally(state, catalogue) == 16
     assert _pending(state, catalogue) == 0
 
 
@@ -95,7 +95,7 @@ def test_apply_then_plan_in_separate_processes_shows_no_changes(tmp_path: Path) 
         assert done.returncode == 0, done.stderr
         return done.stdout.strip()
 
-    assert run("apply") == "14 123456789012 us-east-1 True"
+    assert run("apply") == "16 123456789012 us-east-1 True"
     assert run("plan") == "0 123456789012 us-east-1 True"
 
 
@@ -119,7 +119,7 @@ def test_reset_forgets_everything(tmp_path: Path) -> None:
     reset_local(state)
 
     assert sorted(os.listdir(state)) == [local.LOCK_FILE]
-    assert _pending(state, catalogue) == 14
+    assert _pending(state, catalogue) == 16
 
 
 def test_a_request_moto_does_not_answer_is_refused(tmp_path: Path) -> None:
@@ -138,7 +138,7 @@ def test_the_users_profile_and_endpoint_play_no_part(
     monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
     catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
 
-    assert _apply_locally(tmp_path / "local", catalogue) == 14
+    assert _apply_locally(tmp_path / "local", catalogue) == 16
     assert os.environ["AWS_PROFILE"] == "no-such-profile"
     assert os.environ["AWS_ENDPOINT_URL"] == "http://127.0.0.1:9"
 

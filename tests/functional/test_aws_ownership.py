@@ -88,13 +88,15 @@ def test_look_alikes_are_never_read(aws: AwsContext, tmp_path: Path) -> None:
     calls = aws.calls.counts()
     # Targets are listed for the catalogue's three rules only, policies read for its three
     # functions and the existing one; a look-alike's tags are read to learn it is not owned
-    # (the function's: the tag search does not find it), and nothing else about it.
+    # (the function's: the tag search does not find it), and nothing else about it. Roles: the
+    # three code jobs' own, the Scheduler and ECS roles, and the look-alike acme-manual, whose
+    # tags are read and nothing else.
     assert calls["events:ListTargetsByRule"] == 3
     assert calls["lambda:GetPolicy"] == 4
     assert calls["lambda:ListTags"] == 1
-    assert calls["iam:ListRoleTags"] == 4
-    assert calls["iam:GetRolePolicy"] == 3
-    assert calls["iam:ListAttachedRolePolicies"] == 3
+    assert calls["iam:ListRoleTags"] == 6
+    assert calls["iam:GetRolePolicy"] == 5
+    assert calls["iam:ListAttachedRolePolicies"] == 5
 
 
 def test_pruning_everything_leaves_look_alikes(aws: AwsContext, tmp_path: Path) -> None:

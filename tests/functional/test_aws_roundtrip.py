@@ -18,6 +18,7 @@ from aws_support import (
     write_catalogue,
 )
 
+from scheduler import naming
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
 from scheduler.plan import Action, FieldChange, make_plan
@@ -156,6 +157,7 @@ def test_a_removed_job_is_deleted_its_permission_before_its_rule(
         ("delete", "permission", "acme-backup/acme-backup"),
         ("delete", "rule", "acme-backup"),
         ("delete", "function", "acme-backup"),
+        ("delete", "role", "acme-backup"),
     ]
     assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
     names = [f["FunctionName"] for f in boto3.client("lambda").list_functions()["Functions"]]
@@ -180,3 +182,23 @@ def test_destroying_everything_leaves_nothing_owned(aws: AwsContext, tmp_path: P
     # The existing function survives; only sched's statement left its policy.
     legacy = boto3.client("lambda").get_function(FunctionName="legacy-thing")
     assert legacy["Configuration"]["FunctionName"] == "legacy-thing"
+
+
+def test_the_shared_execution_role_of_earlier_versions_is_pruned_in_one_apply(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    """Before jobs had roles of their own, every catalogue had one `<catalogue>-sched-exec`."""
+    iam = boto3.client("iam")
+    tags = [{"Key": k, "Value": v} for k, v in naming.ownership_tags("acme").items()]
+    iam.create_role(RoleName="acme-sched-exec", AssumeRolePolicyDocument="{}", Tags=tags)
+    catalogue = load_catalogue(write_catalogue(tmp_path))
+    desired = compile_for(catalogue, aws, tmp_path / "build")
+    plan = make_plan(desired, read_back(aws, "acme", desired))
+    pending = plan.pending
+    deletes = [(c.kind.value, c.resource.key_name) for c in pending if c.action is Action.DELETE]
+    assert deletes == [("role", "acme-sched-exec")]
+    assert apply_plan(plan, aws.writer).ok
+    assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
+    names = {r["RoleName"] for r in iam.list_roles()["Roles"]}
+    assert "acme-sched-exec" not in names
+    assert {"acme-backup", "acme-export", "acme-paused"} <= names

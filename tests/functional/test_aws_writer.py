@@ -27,7 +27,6 @@ from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import Interrupted
 from scheduler.aws.writer import AwsResourceWriter
 from scheduler.errors import AwsError, Conflict, InvalidRequest
-from scheduler.local.embedded import provide_managed_policies
 from scheduler.ports import ReadScope
 from scheduler.resources import (
     DeployedState,
@@ -59,7 +58,8 @@ TRUST = canonical_json(
         ],
     }
 )
-BASIC = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+# A customer managed policy the fixture creates: moto, like an emulator, has none of AWS's.
+BASIC = f"arn:aws:iam::{ACCOUNT}:policy/acme-logs"
 ROLE = Role(name="acme-sched-exec", trust_policy=TRUST, managed_policy_arns=(BASIC,), tags=TAGS)
 ROLE_ARN = naming.role_arn(REGION, ACCOUNT, ROLE.name)
 FUNCTION_ARN = naming.function_arn(REGION, ACCOUNT, "acme-job")
@@ -81,8 +81,13 @@ class Sleeps:
 @pytest.fixture
 def clients() -> Iterator[Clients]:
     with mock_aws():
-        provide_managed_policies(ACCOUNT)
-        yield Clients(new_session(region_name=REGION), client_config())
+        session = new_session(region_name=REGION)
+        document = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+                    "Action": "logs:PutLogEvents", "Resource": "*"}]}  # fmt: skip
+        session.client("iam").create_policy(
+            PolicyName="acme-logs", PolicyDocument=json.dumps(document)
+        )
+        yield Clients(session, client_config())
 
 
 @pytest.fixture

@@ -38,9 +38,10 @@ REGION = "eu-west-1"
 
 
 def execution_role(catalogue: str = "acme") -> Role:
-    """The shared execution role, as compile would make it (policy shortened)."""
+    """An execution role the jobs share (sched made one per catalogue before jobs got their own;
+    plan and apply treat either the same)."""
     return Role(
-        name=naming.execution_role_name(catalogue),
+        name=f"{catalogue}-sched-exec",
         trust_policy='{"Statement":[]}',
         managed_policy_arns=("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",),
         tags=tuple(sorted(naming.ownership_tags(catalogue).items())),
@@ -53,7 +54,7 @@ def job_resources(
     """A rules-backend Lambda job's function, permission, rule and target."""
     name = naming.function_name(catalogue, job)
     tags = tuple(sorted(naming.ownership_tags(catalogue, job).items()))
-    role = naming.role_arn(REGION, ACCOUNT, naming.execution_role_name(catalogue))
+    role = naming.role_arn(REGION, ACCOUNT, f"{catalogue}-sched-exec")
     return [
         Function(
             name=name,

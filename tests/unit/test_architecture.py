@@ -18,7 +18,7 @@ import pytest
 PACKAGE = Path(__file__).parent.parent.parent / "scheduler"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
-LEAVES = ("diagnostics", "errors", "limits", "naming", "files", "resources")
+LEAVES = ("diagnostics", "errors", "limits", "naming", "files", "resources", "policy_templates")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Job
+from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Grant, Job
 from scheduler.compile import CompileError, compile_catalogue, desired_state_to_json
 from scheduler.package import PackageRef
 from scheduler.ports import ReadScope
@@ -66,6 +66,20 @@ CATALOGUE = Catalogue(
             input={"bucket": "logs", "note": "<b>"},
             environment=(("LOG_LEVEL", "info"), ("SCHED_JOB", "not-this")),
             tags=(("managed-by", "me"), ("team", "platform")),
+            permissions=(
+                Grant(
+                    {
+                        "Effect": "Allow",
+                        "Action": "s3:GetObject",
+                        "Resource": "arn:aws:s3:::logs/*",
+                    },
+                    ("jobs", "log-backup", "permissions", 0),
+                ),
+                Grant(
+                    "arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+                    ("jobs", "log-backup", "permissions", 1),
+                ),
+            ),
         ),
         _job(
             "nightly-export",
@@ -148,7 +162,55 @@ def _trust(service: str, condition: dict[str, object] | None = None) -> str:
 TASK_DEFINITION = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/search-reindex"
 CLUSTER = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/acme-batch"
 
+
+def _log_statements(function: str) -> list[dict[str, object]]:
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{function}"
+    return [
+        {
+            "Sid": "CreateOwnLogGroup",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogGroup"],
+            "Resource": [group],
+        },
+        {
+            "Sid": "WriteOwnLogs",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [f"{group}:*"],
+        },
+    ]
+
+
 EXPECTED: list[Resource] = [
+    Role(
+        name="acme-ops-log-backup",
+        trust_policy=_trust("lambda.amazonaws.com"),
+        description="Execution role of job log-backup of sched catalogue acme-ops",
+        inline_policy=canonical_json(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    *_log_statements("acme-ops-log-backup"),
+                    {
+                        "Effect": "Allow",
+                        "Action": ["s3:GetObject"],
+                        "Resource": ["arn:aws:s3:::logs/*"],
+                    },
+                ],
+            }
+        ),
+        managed_policy_arns=("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",),
+        tags=_tags("log-backup", team="platform"),
+    ),
+    Role(
+        name="acme-ops-nightly-export",
+        trust_policy=_trust("lambda.amazonaws.com"),
+        description="Execution role of job nightly-export of sched catalogue acme-ops",
+        inline_policy=canonical_json(
+            {"Version": "2012-10-17", "Statement": _log_statements("acme-ops-nightly-export")}
+        ),
+        tags=_tags("nightly-export"),
+    ),
     Role(
         name="acme-ops-sched-ecs",
         trust_policy=_trust("events.amazonaws.com"),
@@ -176,13 +238,6 @@ EXPECTED: list[Resource] = [
                 ],
             }
         ),
-        tags=_tags(),
-    ),
-    Role(
-        name="acme-ops-sched-exec",
-        trust_policy=_trust("lambda.amazonaws.com"),
-        description="Lambda execution role of sched catalogue acme-ops",
-        managed_policy_arns=("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",),
         tags=_tags(),
     ),
     Role(
@@ -216,7 +271,7 @@ EXPECTED: list[Resource] = [
         name="acme-ops-log-backup",
         runtime="python3.12",
         handler="sched_runtime.handler",
-        role_arn=_role_arn("acme-ops-sched-exec"),
+        role_arn=_role_arn("acme-ops-log-backup"),
         memory_mb=256,
         timeout_seconds=600,
         code_sha256="log-backup-sha=",
@@ -235,7 +290,7 @@ EXPECTED: list[Resource] = [
         name="acme-ops-nightly-export",
         runtime="python3.12",
         handler="sched_runtime.handler",
-        role_arn=_role_arn("acme-ops-sched-exec"),
+        role_arn=_role_arn("acme-ops-nightly-export"),
         memory_mb=512,
         timeout_seconds=91,
         code_sha256="nightly-export-sha=",
@@ -452,10 +507,11 @@ def test_json_output_is_stable_and_readable() -> None:
 
 def test_json_output_shows_policies_as_json() -> None:
     data = json.loads(desired_state_to_json(_compile()))
-    exec_role = next(r for r in data["resources"] if r.get("name") == "acme-ops-sched-exec")
+    exec_role = next(r for r in data["resources"] if r.get("name") == "acme-ops-log-backup")
     assert exec_role["trust_policy"]["Statement"][0]["Principal"] == {
         "Service": "lambda.amazonaws.com"
     }
+    assert exec_role["inline_policy"]["Statement"][2]["Action"] == ["s3:GetObject"]
     assert "code_path" not in next(r for r in data["resources"] if r["kind"] == "function")
 
 
@@ -467,8 +523,9 @@ def test_the_read_scope_names_the_existing_functions_sched_grants_access_to() ->
 def test_roles_name_the_services_they_trust() -> None:
     roles = [r for r in _compile() if isinstance(r, Role)]
     assert [(r.name, r.trust_services) for r in roles] == [
+        ("acme-ops-log-backup", ("lambda.amazonaws.com",)),
+        ("acme-ops-nightly-export", ("lambda.amazonaws.com",)),
         ("acme-ops-sched-ecs", ("events.amazonaws.com",)),
-        ("acme-ops-sched-exec", ("lambda.amazonaws.com",)),
         ("acme-ops-sched-scheduler", ("scheduler.amazonaws.com",)),
     ]
 

@@ -21,10 +21,10 @@ def test_short_names_are_catalogue_dash_job() -> None:
     assert naming.rule_name("acme-ops", "log-backup") == "acme-ops-log-backup"
     assert naming.schedule_name("acme-ops", "log-backup") == "acme-ops-log-backup"
     assert naming.statement_id("acme-ops", "log-backup") == "acme-ops-log-backup"
+    assert naming.job_role_name("acme-ops", "log-backup") == "acme-ops-log-backup"
 
 
 def test_per_catalogue_names() -> None:
-    assert naming.execution_role_name("acme-ops") == "acme-ops-sched-exec"
     assert naming.scheduler_role_name("acme-ops") == "acme-ops-sched-scheduler"
     assert naming.ecs_role_name("acme-ops") == "acme-ops-sched-ecs"
     assert naming.schedule_group_name("acme-ops") == "acme-ops"
@@ -69,7 +69,7 @@ def test_a_long_catalogue_keeps_the_owned_prefix_in_every_name() -> None:
     names = [
         naming.function_name(catalogue, "job"),
         naming.statement_id(catalogue, "job"),
-        naming.execution_role_name(catalogue),
+        naming.job_role_name(catalogue, "job"),
         naming.schedule_group_name(catalogue),
     ]
     assert all(len(n) <= 64 for n in names[:1] + names[2:])

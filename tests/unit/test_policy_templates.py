@@ -375,3 +375,8 @@ def test_a_parameter_must_be_a_non_empty_string(value: object, shown: str, hint:
         f"not {shown}",
         hint,
     )
+
+
+def test_a_misspelt_ending_still_finds_the_template() -> None:
+    assert closest("S3ReadPolicys")[0] == "S3ReadPolicy"
+    assert closest("DynamoDBCrudPolicies")[0] == "DynamoDBCrudPolicy"

@@ -1,0 +1,316 @@
+"""What a Lambda job's own execution role may do: its `permissions:` entries (the defaults', then
+the job's) read as IAM, and the statement every job gets to write its own logs.
+
+An entry is one of three things, as users of AWS SAM and the Serverless Framework write them:
+  - a SAM policy template and its parameters, `{S3ReadPolicy: {BucketName: acme-app-logs}}`,
+    expanded by `scheduler.policy_templates` with the catalogue's account and region;
+  - an IAM statement, `{Effect: Allow, Action: [...], Resource: [...], Condition: {...}}`;
+  - a managed policy ARN, `arn:aws:iam::aws:policy/ReadOnlyAccess`.
+`interpret` reads one entry or says exactly what is wrong with it (rules report that at the
+entry's line); `job_policy` builds the role's statements, each with the entry it came from.
+Pure: no AWS call, standard library only.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from scheduler import naming
+from scheduler.catalogue.model import Grant, Job
+from scheduler.policy_templates import TEMPLATES, TemplateError, closest, expand
+
+Origin = tuple[str | int, ...]
+Statement = dict[str, Any]
+
+STATEMENT_KEYS = ("Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition")
+_ACTION = re.compile(r"^(\*|[a-z0-9-]+:[A-Za-z0-9*?]+)$")
+_POLICY_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):iam::(aws|\d{12}):policy/(?P<path>.+)$")
+_ARN = re.compile(r"^arn:(?P<partition>[^:]*):(?P<service>[^:]*):[^:]*:[^:]*:.+$")
+# Action names that only read: anything else on `Resource: "*"` is worth a warning.
+_READ_VERBS = (
+    "Get",
+    "List",
+    "Describe",
+    "Head",
+    "Scan",
+    "Query",
+    "Lookup",
+    "BatchGet",
+    "Search",
+    "Select",
+    "Filter",
+    "Check",
+    "Test",
+    "Validate",
+    "View",
+    "Simulate",
+    "Decrypt",
+    "Receive",
+)
+
+
+class Problem(enum.StrEnum):
+    """What kind of thing is wrong with an entry (each is its own diagnostic code)."""
+
+    TEMPLATE = "template"  # no such policy template
+    PARAMETERS = "parameters"  # a template's parameters missing, unknown or not text
+    STATEMENT = "statement"  # neither a template, nor an ARN, nor a well-formed statement
+    ARN = "arn"  # not a managed policy ARN
+
+
+class GrantProblem(ValueError):
+    """An entry that means nothing in IAM: `message` says what, `hint` what to write, `at` where
+    inside the entry (keys below it, empty for the entry itself)."""
+
+    def __init__(self, kind: Problem, message: str, hint: str, at: Origin = ()) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+        self.hint = hint
+        self.at = at
+
+
+@dataclass(frozen=True)
+class TemplateUse:
+    name: str
+    parameters: Mapping[str, object]
+
+
+@dataclass(frozen=True)
+class RawStatement:
+    statement: Statement
+
+
+@dataclass(frozen=True)
+class ManagedPolicy:
+    arn: str
+
+
+Meaning = TemplateUse | RawStatement | ManagedPolicy
+
+
+def _strings(value: object, key: str) -> list[str]:
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not items or not all(isinstance(v, str) and v for v in items):
+        raise GrantProblem(
+            Problem.STATEMENT,
+            f"{key} must be a text or a list of texts, not {_kind(value)}",
+            f'write {key}: "..." or {key}: ["...", "..."]',
+            (key,),
+        )
+    return list(items)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, list):
+        return "an empty list" if not value else "a list holding something other than text"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing"
+    return type(value).__name__
+
+
+def _statement(entry: Mapping[str, Any]) -> RawStatement:
+    unknown = sorted(str(k) for k in entry if k not in STATEMENT_KEYS)
+    if unknown:
+        raise GrantProblem(
+            Problem.STATEMENT,
+            f"an IAM statement has no key {unknown[0]!r}",
+            f"a statement takes {', '.join(STATEMENT_KEYS)}",
+            (unknown[0],),
+        )
+    if entry.get("Effect") not in ("Allow", "Deny"):
+        where: Origin = ("Effect",) if "Effect" in entry else ()
+        raise GrantProblem(
+            Problem.STATEMENT,
+            "an IAM statement needs Effect: Allow or Effect: Deny",
+            "add Effect: Allow",
+            where,
+        )
+    actions = [k for k in ("Action", "NotAction") if k in entry]
+    resources = [k for k in ("Resource", "NotResource") if k in entry]
+    if len(actions) != 1 or len(resources) != 1:
+        missing = "Action" if len(actions) != 1 else "Resource"
+        raise GrantProblem(
+            Problem.STATEMENT,
+            f"an IAM statement needs exactly one of {missing} or Not{missing}",
+            f'add {missing}: ["..."]',
+        )
+    statement: Statement = {"Effect": entry["Effect"]}
+    for action_key in actions:
+        names = _strings(entry[action_key], action_key)
+        bad = next((a for a in names if not _ACTION.match(a)), None)
+        if bad is not None:
+            raise GrantProblem(
+                Problem.STATEMENT,
+                f"{bad!r} is not an IAM action",
+                "write service:Action, e.g. s3:GetObject",
+                (action_key,),
+            )
+        statement[action_key] = sorted(set(names))
+    for resource_key in resources:
+        statement[resource_key] = _strings(entry[resource_key], resource_key)
+    if "Condition" in entry:
+        if not isinstance(entry["Condition"], dict) or not entry["Condition"]:
+            raise GrantProblem(
+                Problem.STATEMENT,
+                "Condition must be a mapping of operators to keys and values",
+                'write Condition: {StringEquals: {"aws:ResourceTag/team": platform}}',
+                ("Condition",),
+            )
+        statement["Condition"] = entry["Condition"]
+    if "Sid" in entry:
+        if not isinstance(entry["Sid"], str) or not re.fullmatch(r"[A-Za-z0-9]+", entry["Sid"]):
+            raise GrantProblem(
+                Problem.STATEMENT,
+                "Sid must be letters and digits only",
+                "remove it, or write Sid: ReadLogs",
+                ("Sid",),
+            )
+        statement["Sid"] = entry["Sid"]
+    return RawStatement(statement)
+
+
+def interpret(entry: object) -> Meaning:
+    """What one `permissions:` entry means; raises `GrantProblem` when it means nothing."""
+    if isinstance(entry, str):
+        if not _POLICY_ARN.match(entry):
+            raise GrantProblem(
+                Problem.ARN,
+                f"{entry!r} is not a managed policy ARN",
+                "write arn:aws:iam::aws:policy/NAME (AWS's) or arn:aws:iam::ACCOUNT:policy/NAME,"
+                " a template like {S3ReadPolicy: {BucketName: ...}}, or a statement",
+            )
+        return ManagedPolicy(entry)
+    if not isinstance(entry, dict) or not entry:
+        raise GrantProblem(
+            Problem.STATEMENT,
+            f"a permissions entry cannot be {_kind(entry)}",
+            "write a template like {S3ReadPolicy: {BucketName: ...}}, an IAM statement"
+            " {Effect: Allow, Action: [...], Resource: [...]}, or a managed policy ARN",
+        )
+    if any(key in STATEMENT_KEYS for key in entry):
+        return _statement(entry)
+    if len(entry) != 1:
+        names = ", ".join(sorted(str(k) for k in entry))
+        raise GrantProblem(
+            Problem.STATEMENT,
+            f"a permissions entry names one policy template, not several ({names})",
+            "write each template as its own entry of the list",
+        )
+    [(name, parameters)] = entry.items()
+    if str(name) not in TEMPLATES:
+        near = closest(str(name))
+        raise GrantProblem(
+            Problem.TEMPLATE,
+            f"there is no policy template {name!r}",
+            f"did you mean {near[0]}?" if near else "run `sched rules SCH401` for the list",
+            (name,),
+        )
+    if parameters is None:
+        parameters = {}
+    if not isinstance(parameters, dict):
+        raise GrantProblem(
+            Problem.PARAMETERS,
+            f"the parameters of {name} must be a mapping, not {_kind(parameters)}",
+            _parameters_hint(str(name)),
+            (name,),
+        )
+    try:  # a dry run with placeholder ARN parts: parameter problems show here, not at compile
+        expand(str(name), parameters, partition="aws", region="us-east-1", account="123456789012")
+    except TemplateError as error:
+        raise GrantProblem(Problem.PARAMETERS, str(error), error.hint, (name,)) from None
+    return TemplateUse(str(name), parameters)
+
+
+def _parameters_hint(name: str) -> str:
+    params = TEMPLATES[name].parameters
+    if not params:
+        return f"write {name}: {{}}"
+    return f"write {name}: {{{', '.join(f'{p}: ...' for p in params)}}}"
+
+
+@dataclass(frozen=True)
+class SourcedStatement:
+    """One statement of a role's policy and the entry it came from (None: sched's own)."""
+
+    statement: Statement
+    origin: Origin | None
+
+
+@dataclass(frozen=True)
+class RolePolicy:
+    """A Lambda job's own role: its inline statements and the managed policies it attaches."""
+
+    statements: tuple[SourcedStatement, ...]
+    managed_policies: tuple[tuple[str, Origin], ...]
+
+    @property
+    def document(self) -> dict[str, Any]:
+        return {"Version": "2012-10-17", "Statement": [s.statement for s in self.statements]}
+
+    @property
+    def managed_policy_arns(self) -> tuple[str, ...]:
+        return tuple(sorted({arn for arn, _ in self.managed_policies}))
+
+
+def log_statements(*, partition: str, region: str, account: str, function: str) -> list[Statement]:
+    """Writing to the function's own log group, and nothing else of CloudWatch Logs: what AWS's
+    AWSLambdaBasicExecutionRole grants, scoped to one group."""
+    group = f"arn:{partition}:logs:{region}:{account}:log-group:{naming.log_group_name(function)}"
+    return [
+        {"Sid": "CreateOwnLogGroup", "Effect": "Allow", "Action": ["logs:CreateLogGroup"],
+         "Resource": [group]},
+        {"Sid": "WriteOwnLogs", "Effect": "Allow",
+         "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": [f"{group}:*"]},
+    ]  # fmt: skip
+
+
+def job_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePolicy:
+    """The own role of `job`: its log statements, then each entry's statements in the order
+    written (the defaults' first). The catalogue must have validated: a bad entry raises
+    `GrantProblem`."""
+    partition = naming.partition(region)
+    function = naming.function_name(catalogue, job.name)
+    own = log_statements(partition=partition, region=region, account=account, function=function)
+    statements = [SourcedStatement(s, None) for s in own]
+    managed: list[tuple[str, Origin]] = []
+    for grant in job.permissions:
+        match interpret(grant.entry):
+            case ManagedPolicy(arn):
+                managed.append((arn, grant.origin))
+            case RawStatement(statement):
+                statements.append(SourcedStatement(statement, grant.origin))
+            case TemplateUse(name, parameters):
+                for statement in expand(
+                    name, parameters, partition=partition, region=region, account=account
+                ):
+                    statements.append(SourcedStatement(statement, grant.origin))
+    return RolePolicy(tuple(statements), tuple(managed))
+
+
+def meanings(job: Job) -> Iterator[tuple[Grant, Meaning | GrantProblem]]:
+    """Each of the job's entries with what it means, or what is wrong with it."""
+    for grant in job.permissions:
+        try:
+            yield grant, interpret(grant.entry)
+        except GrantProblem as problem:
+            yield grant, problem
+
+
+def is_write(action: str) -> bool:
+    """True unless the action's name says it only reads (`s3:GetObject`, `s3:List*`); `*` and
+    `service:*` write."""
+    stem = action.partition(":")[2].rstrip("*")
+    return not stem or not stem.startswith(_READ_VERBS)
+
+
+def arn_partition(text: str) -> str | None:
+    """The partition of an ARN, or None when `text` is not one (`*`, a pattern)."""
+    match = _ARN.match(text)
+    return match["partition"] if match else None

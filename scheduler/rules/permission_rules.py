@@ -1,0 +1,300 @@
+"""Rules about what a job's own role may do: each `permissions:` entry must mean something in IAM
+(a known SAM policy template with its parameters, a well-formed statement, a managed policy ARN),
+and what it grants is worth a second look when it is broad (`Resource: "*"` writes,
+`*FullAccess` policies) or too big for IAM's quotas on one role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scheduler import limits
+from scheduler.catalogue.model import Compute, Grant, Job
+from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.permissions import (
+    GrantProblem,
+    ManagedPolicy,
+    Meaning,
+    Problem,
+    RawStatement,
+    arn_partition,
+    is_write,
+    job_policy,
+    meanings,
+)
+from scheduler.resources import canonical_json
+from scheduler.rules.base import Context, Rule, RuleDoc
+
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f")
+# Placeholders for validating offline: the account and region only change ARN text lengths.
+_ACCOUNT, _REGION = "123456789012", "us-east-1"
+
+
+def _own_role_jobs(context: Context) -> Iterator[Job]:
+    """Lambda jobs that get a role of their own: their code is sched's, and `role:` is unset."""
+    for job in context.catalogue.jobs:
+        if job.compute is Compute.LAMBDA and job.handler is not None and job.role is None:
+            yield job
+
+
+def _grants(context: Context) -> Iterator[tuple[Grant, Meaning | GrantProblem]]:
+    """Every entry once, with its meaning: defaults' entries are shared by many jobs."""
+    seen: set[tuple[str | int, ...]] = set()
+    for job in context.catalogue.jobs:
+        for grant, meaning in meanings(job):
+            if grant.origin not in seen:
+                seen.add(grant.origin)
+                yield grant, meaning
+
+
+def _span(context: Context, grant: Grant, *below: str | int) -> Span:
+    """The entry, or the key below it that is wrong (`span` falls back to the nearest parent)."""
+    return context.source_map.span((*grant.origin, *below))
+
+
+class _ProblemRule(Rule):
+    kind: Problem
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for grant, meaning in _grants(context):
+            if isinstance(meaning, GrantProblem) and meaning.kind is self.kind:
+                yield self.report(
+                    self.where(context, grant, meaning), meaning.message, meaning.hint
+                )
+
+    def where(self, context: Context, grant: Grant, problem: GrantProblem) -> Span:
+        return _span(context, grant, *problem.at)
+
+
+class UnknownTemplate(_ProblemRule):
+    kind = Problem.TEMPLATE
+
+    def where(self, context: Context, grant: Grant, problem: GrantProblem) -> Span:
+        return context.source_map.key_span((*grant.origin, *problem.at))  # the name
+
+    doc = RuleDoc(
+        "SCH401",
+        Severity.ERROR,
+        "unknown policy template",
+        "A `permissions:` entry names an AWS SAM policy template sched does not know. Templates "
+        "are written as SAM users write them, with their parameters: S3ReadPolicy, "
+        "S3WritePolicy, S3CrudPolicy, DynamoDBReadPolicy, DynamoDBCrudPolicy, "
+        "SQSSendMessagePolicy, SNSPublishMessagePolicy, SSMParameterReadPolicy, "
+        "AWSSecretsManagerGetSecretValuePolicy, KMSDecryptPolicy, LambdaInvokePolicy, "
+        "StepFunctionsExecutionPolicy, CloudWatchPutMetricPolicy, SESCrudPolicy and more.",
+        "permissions:\n  - S3ReadPolicys: {BucketName: acme-app-logs}",
+        "permissions:\n  - S3ReadPolicy: {BucketName: acme-app-logs}",
+    )
+
+
+class TemplateParameters(_ProblemRule):
+    kind = Problem.PARAMETERS
+    doc = RuleDoc(
+        "SCH402",
+        Severity.ERROR,
+        "policy template parameter missing, unknown or not text",
+        "Each policy template takes exactly its own parameters (S3ReadPolicy takes BucketName), "
+        "each a non-empty text: the name of the bucket, table, queue or key it grants access to.",
+        "permissions:\n  - S3ReadPolicy: {Bucket: acme-app-logs}",
+        "permissions:\n  - S3ReadPolicy: {BucketName: acme-app-logs}",
+    )
+
+
+class MalformedStatement(_ProblemRule):
+    kind = Problem.STATEMENT
+    doc = RuleDoc(
+        "SCH403",
+        Severity.ERROR,
+        "permissions entry that is no statement, template or ARN",
+        "An entry is a policy template, a managed policy ARN, or an IAM statement with Effect "
+        "(Allow or Deny), Action (service:Action, or a list of them), Resource and, optionally, "
+        "Condition and Sid.",
+        "permissions:\n  - Action: s3:GetObject\n    Resource: arn:aws:s3:::acme-app-logs/*",
+        "permissions:\n  - Effect: Allow\n    Action: s3:GetObject\n"
+        "    Resource: arn:aws:s3:::acme-app-logs/*",
+    )
+
+
+class InvalidArn(Rule):
+    doc = RuleDoc(
+        "SCH404",
+        Severity.ERROR,
+        "invalid ARN in permissions",
+        "A managed policy is named by its ARN (arn:aws:iam::aws:policy/NAME for AWS's own, "
+        "arn:aws:iam::ACCOUNT:policy/NAME for yours), and a statement's resources are ARNs of "
+        "one known partition (aws, aws-cn, aws-us-gov, ...), the same for the whole catalogue: "
+        "one catalogue deploys to one partition.",
+        "permissions:\n  - arn:aws:iam:policy/ReadOnlyAccess",
+        "permissions:\n  - arn:aws:iam::aws:policy/ReadOnlyAccess",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        first: tuple[str, Grant] | None = None
+        for grant, meaning in _grants(context):
+            if isinstance(meaning, GrantProblem):
+                if meaning.kind is Problem.ARN:
+                    yield self.report(_span(context, grant), meaning.message, meaning.hint)
+                continue
+            for key, arn in _arns(meaning):
+                partition = arn_partition(arn)
+                if arn.startswith("arn:") and partition is None:
+                    yield self.report(
+                        _span(context, grant, key),
+                        f"{arn!r} is not an ARN",
+                        "an ARN is arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE (region and "
+                        "account may be empty, as in arn:aws:s3:::bucket)",
+                    )
+                elif partition is not None and partition not in PARTITIONS:
+                    yield self.report(
+                        _span(context, grant, key),
+                        f"{arn!r} names the partition {partition!r}, which does not exist",
+                        f"use one of {', '.join(PARTITIONS)}",
+                    )
+                elif partition is not None and first is None:
+                    first = (partition, grant)
+                elif partition is not None and first is not None and partition != first[0]:
+                    yield self.report(
+                        _span(context, grant, key),
+                        f"{arn!r} is in partition {partition}; the catalogue's other ARNs are in"
+                        f" {first[0]}",
+                        "one catalogue deploys to one partition: fix the ARN's partition",
+                    )
+
+
+def _arns(meaning: Meaning) -> Iterator[tuple[str, str]]:
+    match meaning:
+        case ManagedPolicy(arn):
+            yield "", arn
+        case RawStatement(statement):
+            for key in ("Resource", "NotResource"):
+                for value in statement.get(key, ()):
+                    yield key, value
+        case _:
+            return
+
+
+class WriteOnEverything(Rule):
+    doc = RuleDoc(
+        "SCH405",
+        Severity.WARNING,
+        'write action on Resource: "*"',
+        "A statement lets the job change every resource of a service in the account. A job "
+        "needs its own bucket, table or queue: name them, so that a bug or a leaked credential "
+        "cannot reach the others.",
+        'permissions:\n  - Effect: Allow\n    Action: s3:PutObject\n    Resource: "*"',
+        "permissions:\n  - S3WritePolicy: {BucketName: acme-app-logs-backup}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for grant, meaning in _grants(context):
+            if not isinstance(meaning, RawStatement) or meaning.statement["Effect"] != "Allow":
+                continue
+            statement = meaning.statement
+            writes = [a for a in statement.get("Action", ()) if is_write(a)]
+            if writes and "*" in statement.get("Resource", ()):
+                yield self.report(
+                    _span(context, grant, "Resource"),
+                    f"{', '.join(writes)} on every resource in the account",
+                    "name the resources (ARNs), or use a policy template for the one bucket,"
+                    " table or queue the job writes to",
+                )
+
+
+class FullAccessPolicy(Rule):
+    doc = RuleDoc(
+        "SCH406",
+        Severity.WARNING,
+        "broad AWS managed policy",
+        "AWS's *FullAccess and AdministratorAccess policies allow everything in a service (or "
+        "the account). A scheduled job needs a few actions on a few resources.",
+        "permissions:\n  - arn:aws:iam::aws:policy/AmazonS3FullAccess",
+        "permissions:\n  - S3CrudPolicy: {BucketName: acme-app-logs}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for grant, meaning in _grants(context):
+            if not isinstance(meaning, ManagedPolicy):
+                continue
+            name = meaning.arn.rsplit("/", 1)[-1]
+            aws_managed = ":iam::aws:policy/" in meaning.arn
+            if aws_managed and (name.endswith("FullAccess") or name == "AdministratorAccess"):
+                yield self.report(
+                    _span(context, grant),
+                    f"{name} allows every action of its service",
+                    "grant what the job uses: a policy template (S3CrudPolicy, "
+                    "DynamoDBCrudPolicy, ...) or a statement naming its resources",
+                )
+
+
+class RolePolicyTooLarge(Rule):
+    doc = RuleDoc(
+        "SCH407",
+        Severity.ERROR,
+        "job role over IAM's size quotas",
+        "A job's own role holds its permissions as one inline policy, which IAM limits to "
+        f"{limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS:,} characters, and at most "
+        f"{limits.IAM_MANAGED_POLICIES_PER_ROLE} managed policies by default.",
+        "permissions: [... 200 statements ...]",
+        "permissions: [a few templates naming the job's resources]",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in _own_role_jobs(context):
+            if any(isinstance(m, GrantProblem) for _, m in meanings(job)):
+                continue  # SCH401-SCH403 say what is wrong first
+            policy = job_policy(job, catalogue=context.catalogue.name, region=_REGION,
+                                account=_ACCOUNT)  # fmt: skip
+            size = len(canonical_json(policy.document))
+            span = context.setting_span(job, "permissions")
+            if size > limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS:
+                yield self.report(
+                    span,
+                    f'job "{job.name}": its role\'s policy is about {size:,} characters; IAM '
+                    f"allows {limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS:,}",
+                    "merge statements (several actions or resources in one), or use a managed "
+                    "policy of your own for the common part",
+                )
+            arns = policy.managed_policy_arns
+            if len(arns) > limits.IAM_MANAGED_POLICIES_PER_ROLE:
+                yield self.report(
+                    span,
+                    f'job "{job.name}": {len(arns)} managed policies; IAM attaches at most '
+                    f"{limits.IAM_MANAGED_POLICIES_PER_ROLE} to a role by default",
+                    "combine them into fewer policies, or ask for a higher quota "
+                    "(IAM: Managed policies per role)",
+                )
+
+
+class EmptyPermissions(Rule):
+    doc = RuleDoc(
+        "SCH408",
+        Severity.WARNING,
+        "empty permissions list",
+        "`permissions: []` grants nothing, which is what leaving the key out does; it is often "
+        "a list whose entries were lost in an edit.",
+        "permissions: []",
+        "permissions:\n  - S3ReadPolicy: {BucketName: acme-app-logs}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        places: list[tuple[str, ...]] = [("defaults", "permissions")]
+        places += [("jobs", job.name, "permissions") for job in context.catalogue.jobs]
+        for path in places:
+            if context.source_map.has(path) and not context.source_map.has((*path, 0)):
+                yield self.report(
+                    context.source_map.span(path),
+                    "permissions is an empty list: it grants nothing",
+                    "add the entries the job needs, or remove the key",
+                )
+
+
+PERMISSION_RULES = (
+    UnknownTemplate(),
+    TemplateParameters(),
+    MalformedStatement(),
+    InvalidArn(),
+    WriteOnEverything(),
+    FullAccessPolicy(),
+    RolePolicyTooLarge(),
+    EmptyPermissions(),
+)

@@ -1,0 +1,109 @@
+"""`permissions:` entries read as IAM: what each form means, what is wrong with a bad one (and
+where inside it), and a job's whole role policy with the entry each statement came from."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from scheduler.catalogue.model import Grant, Job
+from scheduler.permissions import (
+    GrantProblem,
+    ManagedPolicy,
+    Problem,
+    RawStatement,
+    TemplateUse,
+    interpret,
+    is_write,
+    job_policy,
+)
+
+JOB = ("jobs", "backup", "permissions")
+
+
+def test_a_template_a_statement_and_an_arn_are_read_as_such() -> None:
+    assert interpret({"S3ReadPolicy": {"BucketName": "logs"}}) == TemplateUse(
+        "S3ReadPolicy", {"BucketName": "logs"}
+    )
+    assert interpret({"CloudWatchPutMetricPolicy": None}) == TemplateUse(
+        "CloudWatchPutMetricPolicy", {}
+    )
+    written = {"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*"}
+    listed = {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": ["arn:aws:s3:::b/*"]}
+    assert interpret(written) == RawStatement(listed)
+    arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+    assert interpret(arn) == ManagedPolicy(arn)
+
+
+@pytest.mark.parametrize(
+    ("entry", "kind", "message", "at"),
+    [
+        ({"S3ReadPolicys": {"BucketName": "b"}}, Problem.TEMPLATE,
+         "there is no policy template 'S3ReadPolicys'", ("S3ReadPolicys",)),
+        ({"S3ReadPolicy": "b"}, Problem.PARAMETERS,
+         "the parameters of S3ReadPolicy must be a mapping, not str", ("S3ReadPolicy",)),
+        ({"S3ReadPolicy": {}, "S3WritePolicy": {}}, Problem.STATEMENT,
+         "a permissions entry names one policy template, not several (S3ReadPolicy,"
+         " S3WritePolicy)", ()),
+        ({"Action": "s3:GetObject", "Resource": "*"}, Problem.STATEMENT,
+         "an IAM statement needs Effect: Allow or Effect: Deny", ()),
+        ({"Effect": "Allow", "Action": "s3:GetObject"}, Problem.STATEMENT,
+         "an IAM statement needs exactly one of Resource or NotResource", ()),
+        ({"Effect": "Allow", "Action": [], "Resource": "*"}, Problem.STATEMENT,
+         "Action must be a text or a list of texts, not an empty list", ("Action",)),
+        ({"Effect": "Allow", "Action": "GetObject", "Resource": "*"}, Problem.STATEMENT,
+         "'GetObject' is not an IAM action", ("Action",)),
+        ({"Effect": "Allow", "Actions": "s3:GetObject", "Resource": "*"}, Problem.STATEMENT,
+         "an IAM statement has no key 'Actions'", ("Actions",)),
+        ("arn:aws:iam:policy/X", Problem.ARN,
+         "'arn:aws:iam:policy/X' is not a managed policy ARN", ()),
+        (42, Problem.STATEMENT, "a permissions entry cannot be int", ()),
+    ],
+)  # fmt: skip
+def test_a_bad_entry_says_what_is_wrong_and_where(
+    entry: object, kind: Problem, message: str, at: tuple[str, ...]
+) -> None:
+    with pytest.raises(GrantProblem) as raised:
+        interpret(entry)
+    assert (raised.value.kind, raised.value.message, raised.value.at) == (kind, message, at)
+
+
+@pytest.mark.parametrize(
+    ("action", "writes"),
+    [("s3:GetObject", False), ("s3:List*", False), ("kms:Decrypt", False),
+     ("s3:PutObject", True), ("s3:*", True), ("*", True), ("dynamodb:DeleteItem", True)],
+)  # fmt: skip
+def test_write_actions_are_told_from_reads(action: str, writes: bool) -> None:
+    assert is_write(action) is writes
+
+
+def test_a_job_policy_holds_its_logs_then_each_entry_in_order_with_its_origin() -> None:
+    job = Job(
+        name="backup",
+        schedule="rate(1 day)",
+        expected_runtime=timedelta(minutes=1),
+        timeout=timedelta(minutes=2),
+        timeout_is_explicit=False,
+        handler="jobs/backup/handler.py:main",
+        permissions=(
+            Grant({"SQSSendMessagePolicy": {"QueueName": "done"}}, ("defaults", "permissions", 0)),
+            Grant("arn:aws:iam::aws:policy/ReadOnlyAccess", (*JOB, 0)),
+            Grant({"Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}, (*JOB, 1)),
+        ),
+    )
+    policy = job_policy(job, catalogue="acme", region="cn-north-1", account="111122223333")
+    group = "arn:aws-cn:logs:cn-north-1:111122223333:log-group:/aws/lambda/acme-backup"
+    assert [(s.origin, s.statement) for s in policy.statements] == [
+        (None, {"Sid": "CreateOwnLogGroup", "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup"], "Resource": [group]}),
+        (None, {"Sid": "WriteOwnLogs", "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": [f"{group}:*"]}),
+        (("defaults", "permissions", 0), {
+            "Effect": "Allow",
+            "Action": ["sqs:SendMessage*"],  # SAM's SQSSendMessagePolicy
+            "Resource": ["arn:aws-cn:sqs:cn-north-1:111122223333:done"]}),
+        ((*JOB, 1), {"Effect": "Deny", "Action": ["s3:DeleteObject"], "Resource": ["*"]}),
+    ]  # fmt: skip
+    assert policy.managed_policies == (("arn:aws:iam::aws:policy/ReadOnlyAccess", (*JOB, 0)),)
