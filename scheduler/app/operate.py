@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,7 +24,9 @@ from scheduler.resources import canonical_json
 from scheduler.runtime.contract import event_time, job_event
 
 if TYPE_CHECKING:
+    from scheduler.aws import AwsContext
     from scheduler.history.model import RunOutcome
+    from scheduler.local.enforce import Access, AccessFor
     from scheduler.local.tick import Ticked
 
 LAST_TICK_FILE = "last_tick.json"
@@ -105,7 +108,14 @@ def run(
     if not connection.local:
         return run_locally(catalogue, job, now=now, scheduled_time=scheduled_time)
     with connect(connection, catalogue.path) as aws:
-        return run_locally(catalogue, job, now=now, scheduled_time=scheduled_time, sink=aws.sink)
+        return run_locally(
+            catalogue,
+            job,
+            now=now,
+            scheduled_time=scheduled_time,
+            sink=aws.sink,
+            access_for=_own_permissions(catalogue, aws),
+        )
 
 
 @dataclass(frozen=True)
@@ -160,7 +170,24 @@ def trigger(
         if not aws.local:
             return invoke_async(catalogue, job, aws.invoker, now=now)
         deployed = deployment_times(catalogue, aws.deployments)
-        return trigger_locally(catalogue, job, aws.sink, now=now, deployed=deployed.keys())
+        return trigger_locally(
+            catalogue,
+            job,
+            aws.sink,
+            now=now,
+            deployed=deployed.keys(),
+            access_for=_own_permissions(catalogue, aws),
+        )
+
+
+def _own_permissions(catalogue: Catalogue, aws: AwsContext) -> AccessFor:
+    """Each local run of a job with a role of sched's gets exactly that role's permissions."""
+    from scheduler.local.enforce import own_permissions
+
+    def access_for(job: Job) -> AbstractContextManager[Access]:
+        return own_permissions(aws.session, catalogue, job, account=aws.account, region=aws.region)
+
+    return access_for
 
 
 @dataclass(frozen=True)
@@ -192,6 +219,7 @@ def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> Tick
             until=end,
             now_fn=lambda: datetime.now(UTC),
             deployed=deployment_times(catalogue, aws.deployments),
+            access_for=_own_permissions(catalogue, aws),
         )
         local_tick.write_last_tick(marker, end)
     return TickResult(since, end, ticked)

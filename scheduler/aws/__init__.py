@@ -52,6 +52,7 @@ class AwsContext:
     invoker: Invoker
     deployments: DeploymentSource
     calls: CallCounter
+    session: boto3.Session
 
 
 @contextlib.contextmanager
@@ -82,6 +83,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         invoker=AwsInvoker(clients),
         deployments=AwsDeploymentSource(clients),
         calls=calls,
+        session=session,
     )
 
 

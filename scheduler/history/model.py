@@ -150,6 +150,7 @@ class RunOutcome:
     log_group: str
     log_stream: str
     events: tuple[LogEvent, ...]
+    hint: str | None = None  # what to do about a failure, when sched knows (a refused call)
 
     @property
     def ok(self) -> bool:

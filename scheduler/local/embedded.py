@@ -101,6 +101,23 @@ def running(directory: Path, *, region: str = LOCAL_REGION) -> Iterator[LocalAws
                 mock.stop()
 
 
+@contextlib.contextmanager
+def enforcing_iam() -> Iterator[None]:
+    """While open, moto checks every request against the IAM policies of the caller's access
+    key, as AWS does (moto's access control, `INITIAL_NO_AUTH_ACTION_COUNT`); sched's own calls
+    are made outside it."""
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    saved = settings.INITIAL_NO_AUTH_ACTION_COUNT
+    settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
+    ActionAuthenticatorMixin.request_count = 0
+    try:
+        yield
+    finally:
+        settings.INITIAL_NO_AUTH_ACTION_COUNT = saved
+
+
 def reset(directory: Path) -> None:
     """Forget everything local mode created under `directory`."""
     if not directory.exists():

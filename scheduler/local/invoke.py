@@ -7,6 +7,7 @@ and `sched run`. A direct run is manual (`sched run`, `sched trigger --local`); 
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 import traceback
@@ -18,10 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from scheduler import naming
+from scheduler.access import suggested_entry
 from scheduler.catalogue.model import Catalogue, Compute, Job
 from scheduler.errors import CannotRun
 from scheduler.history.model import RunOutcome, RunStatus
 from scheduler.history.targets import deployed_function
+from scheduler.local.enforce import Access, AccessFor, has_own_role
 from scheduler.local.handler_import import handler_root, resolver
 from scheduler.local.lambda_logs import Invocation, invocation_events, log_stream_name
 from scheduler.ports import LogSink
@@ -136,6 +139,7 @@ def run_locally(
     clock: Clock = time.perf_counter,
     memory_probe: MemoryProbe = peak_memory_mb,
     manual: bool = True,
+    access_for: AccessFor | None = None,
 ) -> RunOutcome:
     """Run `job` once, starting at `now` (its start and log times count from it), with the event
     its schedule sends for `scheduled_time` (default `now`); with `sink`, write the log events a
@@ -182,7 +186,16 @@ def run_locally(
     )
     started: list[str] = []
     lines: list[str] = []
-    with handler_root(path.parent, module, _environment(catalogue, job, module, group, stream)):
+    with contextlib.ExitStack() as stack:
+        environment = _environment(catalogue, job, module, group, stream)
+        access = None
+        if access_for is not None and has_own_role(job):
+            # The job's own permissions, enforced: a run that works here works on AWS.
+            access = stack.enter_context(access_for(job))
+            environment.update(access.environment)
+        stack.enter_context(handler_root(path.parent, module, environment))
+        if access is not None:
+            stack.enter_context(access.enforced())
         executed = execute(
             lambda: resolver(module, function_attr),
             event,
@@ -222,6 +235,18 @@ def run_locally(
         log_group=group,
         log_stream=stream,
         events=events,
+        hint=_permission_hint(catalogue, job, access) if record.status == FAILED else None,
+    )
+
+
+def _permission_hint(catalogue: Catalogue, job: Job, access: Access | None) -> str | None:
+    """What to add to the job's `permissions:` for the first call its role refused."""
+    if access is None or not access.refusals:
+        return None
+    refusal = access.refusals[0]
+    return (
+        f"its role does not allow {' and '.join(refusal.actions)}; add to job"
+        f' "{job.name}" in {catalogue.path.name}, under permissions: {suggested_entry(refusal)}'
     )
 
 
@@ -268,6 +293,7 @@ def trigger_locally(
     now: datetime,
     deployed: Collection[str],
     request_id: str | None = None,
+    access_for: AccessFor | None = None,
 ) -> RunOutcome:
     """`sched trigger --local`: run `job` here as a manual start of its function in the local
     AWS, its logs written to `sink`. `deployed` names the jobs whose function is deployed there
@@ -281,4 +307,12 @@ def trigger_locally(
             f'job "{job.name}" is not deployed to the local AWS: it has no function to trigger',
             "deploy it with `sched apply --local`, or run its handler with `sched run --local`",
         )
-    return run_locally(catalogue, job, now=now, sink=sink, request_id=request_id, manual=True)
+    return run_locally(
+        catalogue,
+        job,
+        now=now,
+        sink=sink,
+        request_id=request_id,
+        manual=True,
+        access_for=access_for,
+    )

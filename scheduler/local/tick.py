@@ -19,6 +19,7 @@ from scheduler.catalogue.model import Catalogue, Compute, Job
 from scheduler.errors import TickStateInvalid, TooManyRuns
 from scheduler.files import write_atomically
 from scheduler.history.model import RunOutcome
+from scheduler.local.enforce import AccessFor
 from scheduler.local.invoke import Clock, MemoryProbe, peak_memory_mb, run_locally
 from scheduler.ports import LogSink
 from scheduler.runtime.contract import parse_time
@@ -120,6 +121,7 @@ def tick(
     clock: Clock = time.perf_counter,
     memory_probe: MemoryProbe = peak_memory_mb,
     request_ids: Callable[[], str] | None = None,
+    access_for: AccessFor | None = None,
 ) -> Ticked:
     """Run every fire due in (since, until] in time order, as fires of the schedule, and write
     their logs to `sink`.
@@ -153,6 +155,7 @@ def tick(
                 clock=clock,
                 memory_probe=memory_probe,
                 manual=False,
+                access_for=access_for,
             )
         )
     return Ticked(tuple(outcomes), skipped)

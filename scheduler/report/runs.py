@@ -33,7 +33,8 @@ def outcome_line(outcome: RunOutcome, job: Job) -> str:
     error = ": ".join(
         part for part in (outcome.error_type or "Error", outcome.error_message) if part
     )
-    return f"{line}\n  error: {error}"
+    hint = f"\n  hint: {outcome.hint}" if outcome.hint else ""
+    return f"{line}\n  error: {error}{hint}"
 
 
 def _plural(count: int, noun: str) -> str:

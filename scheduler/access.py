@@ -1,0 +1,86 @@
+"""From an AWS call that was refused to the `permissions:` entry that would allow it.
+
+An SDK call names a service and an operation (`s3`, `CopyObject`); IAM names actions
+(`s3:PutObject`), and the two differ in places. `iam_actions` maps one to the other,
+`suggested_entry` writes the entry a user would add, as a SAM policy template naming the
+bucket, table, queue or topic the call was about when sched knows one, else as a statement.
+Pure; standard library only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# SDK operations whose IAM action has another name:
+# https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
+_RENAMED = {
+    ("s3", "ListObjectsV2"): ("s3:ListBucket",),
+    ("s3", "ListObjects"): ("s3:ListBucket",),
+    ("s3", "ListObjectVersions"): ("s3:ListBucketVersions",),
+    ("s3", "HeadObject"): ("s3:GetObject",),
+    ("s3", "HeadBucket"): ("s3:ListBucket",),
+    ("s3", "CopyObject"): ("s3:GetObject", "s3:PutObject"),
+    ("s3", "DeleteObjects"): ("s3:DeleteObject",),
+    ("s3", "UploadPart"): ("s3:PutObject",),
+    ("s3", "CreateMultipartUpload"): ("s3:PutObject",),
+    ("s3", "CompleteMultipartUpload"): ("s3:PutObject",),
+}
+_READS = ("Get", "List", "Head", "Describe", "Query", "Scan", "BatchGet")
+# service → (template for reads, template for writes, its parameter, the call's parameter)
+_TEMPLATES = {
+    "s3": ("S3ReadPolicy", "S3CrudPolicy", "BucketName", "Bucket"),
+    "dynamodb": ("DynamoDBReadPolicy", "DynamoDBCrudPolicy", "TableName", "TableName"),
+    "sqs": ("SQSPollerPolicy", "SQSSendMessagePolicy", "QueueName", "QueueUrl"),
+    "sns": (None, "SNSPublishMessagePolicy", "TopicName", "TopicArn"),
+    "ssm": ("SSMParameterReadPolicy", None, "ParameterName", "Name"),
+    "secretsmanager": ("AWSSecretsManagerGetSecretValuePolicy", None, "SecretArn", "SecretId"),
+}
+_WRITE_ONLY = {("s3", "PutObject"): "S3WritePolicy", ("s3", "CopyObject"): "S3WritePolicy"}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An SDK call AWS refused for want of permission: `service` is the client's name (`s3`),
+    `operation` the API's (`PutObject`), `params` what the call was given."""
+
+    service: str
+    operation: str
+    params: Mapping[str, object]
+
+    @property
+    def actions(self) -> tuple[str, ...]:
+        return iam_actions(self.service, self.operation)
+
+
+def iam_actions(service: str, operation: str) -> tuple[str, ...]:
+    """The IAM actions an SDK operation needs (`s3`, `ListObjectsV2` → `s3:ListBucket`)."""
+    return _RENAMED.get((service, operation), (f"{service}:{operation}",))
+
+
+def _resource_name(service: str, value: object) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    if service == "sqs":  # a queue URL ends with the queue's name
+        return value.rstrip("/").rsplit("/", 1)[-1]
+    if service == "sns":  # a topic ARN ends with the topic's name
+        return value.rsplit(":", 1)[-1]
+    return value.removeprefix("/") if service == "ssm" else value
+
+
+def suggested_entry(refusal: Refusal) -> str:
+    """The `permissions:` entry, as YAML on one line, that allows what was refused."""
+    service, operation = refusal.service, refusal.operation
+    known = _TEMPLATES.get(service)
+    if known is not None:
+        read_template, write_template, parameter, call_parameter = known
+        reads = operation.startswith(_READS)
+        template = _WRITE_ONLY.get((service, operation)) or (
+            read_template if reads else write_template
+        )
+        name = _resource_name(service, refusal.params.get(call_parameter))
+        if template is not None and name is not None:
+            return f"- {template}: {{{parameter}: {name}}}"
+    actions = refusal.actions
+    shown = actions[0] if len(actions) == 1 else f"[{', '.join(actions)}]"
+    return f'- {{Effect: Allow, Action: {shown}, Resource: "<the ARN it needs>"}}'
