@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scheduler.diagnostics import Severity
 from scheduler.rules.base import Context, Rule, RuleDoc
+from scheduler.rules.lambda_runtime_rules import HandlerNeedsPython, UnknownRuntime
 from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameTooLong
 from scheduler.rules.runtime_rules import (
     EnvironmentTooLarge,
@@ -55,6 +56,8 @@ RULES: tuple[Rule, ...] = (
     InputNotJson(),
     PolicyOverLimit(),
     EnvironmentTooLarge(),
+    UnknownRuntime(),
+    HandlerNeedsPython(),
     InvalidName(),
     NameTooLong(),
     ClashingJobNames(),
