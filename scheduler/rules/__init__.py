@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from scheduler.diagnostics import Severity
 from scheduler.rules.base import Context, Rule, RuleDoc
-from scheduler.rules.lambda_runtime_rules import HandlerNeedsPython, UnknownRuntime
+from scheduler.rules.lambda_runtime_rules import (
+    BlockedRuntime,
+    DeprecatedRuntime,
+    HandlerNeedsPython,
+    RuntimeDeprecatedSoon,
+    UnknownRuntime,
+)
 from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameTooLong
 from scheduler.rules.runtime_rules import (
     EnvironmentTooLarge,
@@ -58,6 +64,9 @@ RULES: tuple[Rule, ...] = (
     EnvironmentTooLarge(),
     UnknownRuntime(),
     HandlerNeedsPython(),
+    BlockedRuntime(),
+    DeprecatedRuntime(),
+    RuntimeDeprecatedSoon(),
     InvalidName(),
     NameTooLong(),
     ClashingJobNames(),

@@ -1,5 +1,5 @@
 """Rules about the Lambda runtime a job names (`python3.12`, `nodejs22.x`): that Lambda knows it,
-and that a handler sched packages runs on Python.
+that a handler sched packages runs on Python, and how close AWS is to retiring it.
 
 The runtime table and its dates live in `limits.LAMBDA_RUNTIMES`; `now` comes from the Context.
 """
@@ -9,13 +9,18 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from enum import Enum, auto
+from typing import ClassVar, assert_never
 
 from scheduler import limits
 from scheduler.catalogue.model import Compute, Job
 from scheduler.diagnostics import Diagnostic, Severity
 from scheduler.limits import LambdaRuntime, RuntimeLanguage
 from scheduler.rules.base import Context, Rule, RuleDoc
+
+SOON = timedelta(days=180)
+"""How far ahead a coming deprecation is reported (AWS's own emails give 60 days' notice)."""
 
 
 def _today(now: datetime) -> date:
@@ -66,6 +71,18 @@ def _checked(context: Context) -> Iterator[Job]:
             continue
         if job.handler is not None or context.source_map.has(("jobs", job.name, "runtime")):
             yield job
+
+
+def _known(context: Context) -> Iterator[tuple[Job, LambdaRuntime]]:
+    """Checked jobs on a runtime Lambda knows, leaving out handlers on another language (a
+    handler that must move to Python anyway gets SCH211, not also a deprecation)."""
+    for job in _checked(context):
+        runtime = limits.LAMBDA_RUNTIMES.get(job.runtime)
+        if runtime is None:
+            continue
+        if job.handler is not None and runtime.language is not RuntimeLanguage.PYTHON:
+            continue
+        yield job, runtime
 
 
 class UnknownRuntime(Rule):
@@ -125,3 +142,95 @@ class HandlerNeedsPython(Rule):
                     f"{_newest_hint(job, runtime, _today(context.now))}; code in another "
                     "language runs from an existing function (function: <ARN>)",
                 )
+
+
+class Stage(Enum):
+    """How far AWS is in retiring a runtime, as of one day."""
+
+    SOON = auto()  # deprecated within SOON
+    DEPRECATED = auto()  # deprecated; Lambda still creates functions on it
+    BLOCKED = auto()  # Lambda refuses to create functions on it
+
+
+def stage(runtime: LambdaRuntime, today: date) -> Stage | None:
+    """The retirement stage of `runtime` on `today`; None while it is supported for a while."""
+    if runtime.block_create is not None and today >= runtime.block_create:
+        return Stage.BLOCKED
+    if runtime.deprecated is None or today + SOON < runtime.deprecated:
+        return None
+    return Stage.DEPRECATED if today >= runtime.deprecated else Stage.SOON
+
+
+def _retirement(job: Job, runtime: LambdaRuntime, today: date, at: Stage) -> str:
+    uses = f'job "{job.name}" uses {job.runtime}'
+    deprecated, created, updated = runtime.deprecated, runtime.block_create, runtime.block_update
+    match at:
+        case Stage.SOON:
+            assert deprecated is not None  # stage() is SOON only for a dated runtime
+            days = (deprecated - today).days
+            return f"{uses}, which AWS deprecates on {deprecated} (in {days} days)"
+        case Stage.DEPRECATED:
+            until = f"; Lambda blocks new functions on it from {created}" if created else ""
+            return f"{uses}, deprecated since {deprecated}{until}"
+        case Stage.BLOCKED:
+            since = f", deprecated since {deprecated}" if deprecated else ""
+            also = f" and updates since {updated}" if updated and today >= updated else ""
+            return f"{uses}{since}; Lambda blocks new functions on it since {created}{also}"
+        case _:
+            assert_never(at)
+
+
+class _RetirementRule(Rule):
+    """One code a stage: a severity belongs to a code, and the stages differ in severity."""
+
+    stage: ClassVar[Stage]
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        today = _today(context.now)
+        for job, runtime in _known(context):
+            if stage(runtime, today) is self.stage:
+                yield self.report(
+                    context.setting_span(job, "runtime"),
+                    _retirement(job, runtime, today, self.stage),
+                    _newest_hint(job, runtime, today),
+                )
+
+
+class BlockedRuntime(_RetirementRule):
+    stage = Stage.BLOCKED
+    doc = RuleDoc(
+        "SCH212",
+        Severity.ERROR,
+        "deprecated runtime that Lambda no longer creates functions on",
+        "AWS deprecated this runtime and now refuses to create functions on it (and later to "
+        "update them), so deploying the job fails. See "
+        "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html",
+        "runtime: python3.7",
+        "runtime: python3.12",
+    )
+
+
+class DeprecatedRuntime(_RetirementRule):
+    stage = Stage.DEPRECATED
+    doc = RuleDoc(
+        "SCH213",
+        Severity.WARNING,
+        "deprecated runtime",
+        "AWS no longer patches this runtime. Lambda still creates functions on it until the "
+        "date in the message; after that deploying the job fails (SCH212).",
+        "runtime: python3.10",
+        "runtime: python3.12",
+    )
+
+
+class RuntimeDeprecatedSoon(_RetirementRule):
+    stage = Stage.SOON
+    doc = RuleDoc(
+        "SCH214",
+        Severity.WARNING,
+        "runtime deprecated within 180 days",
+        "AWS stops patching this runtime on the date in the message, and some weeks later "
+        "blocks creating and then updating functions on it. Plan the move now.",
+        "runtime: python3.11  # AWS deprecates it on 2027-06-30",
+        "runtime: python3.14",
+    )
