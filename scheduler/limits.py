@@ -5,7 +5,9 @@ This is the only module that holds these numbers.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
 
 # https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html
 LAMBDA_MAX_TIMEOUT_SECONDS = 900
@@ -88,3 +90,121 @@ TAGGING_RESOURCES_PER_PAGE_MAX = 100
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
 # (log events older than 14 days are rejected)
 LOGS_EVENT_MAX_AGE_SECONDS = 14 * 24 * 60 * 60
+
+
+class RuntimeLanguage(StrEnum):
+    PYTHON = "Python"
+    NODEJS = "Node.js"
+    JAVA = "Java"
+    DOTNET = ".NET"
+    RUBY = "Ruby"
+    GO = "Go"
+    OS_ONLY = "OS-only"
+
+
+@dataclass(frozen=True)
+class LambdaRuntime:
+    """One runtime identifier and the dates on which AWS retires it (None: not scheduled)."""
+
+    identifier: str
+    language: RuntimeLanguage
+    deprecated: date | None
+    block_create: date | None = None
+    block_update: date | None = None
+    preview: bool = False
+
+
+def _runtime(
+    identifier: str,
+    language: RuntimeLanguage,
+    deprecated: str | None,
+    block_create: str | None = None,
+    block_update: str | None = None,
+    *,
+    preview: bool = False,
+) -> LambdaRuntime:
+    day = date.fromisoformat
+    return LambdaRuntime(
+        identifier,
+        language,
+        day(deprecated) if deprecated else None,
+        day(block_create) if block_create else None,
+        day(block_update) if block_update else None,
+        preview,
+    )
+
+
+_PY, _JS, _JAVA = RuntimeLanguage.PYTHON, RuntimeLanguage.NODEJS, RuntimeLanguage.JAVA
+_NET, _RB, _GO, _OS = (
+    RuntimeLanguage.DOTNET,
+    RuntimeLanguage.RUBY,
+    RuntimeLanguage.GO,
+    RuntimeLanguage.OS_ONLY,
+)
+
+# https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html: every runtime identifier
+# Lambda accepts or once accepted, with its deprecation date and the dates from which Lambda
+# blocks creating, then updating, functions on it, as the page gave them in late 2026. AWS moves
+# these dates (in 2026 it pushed most blocks of retired runtimes to 2027-02-01 and 2027-03-03),
+# so read the page again whenever you touch this table; the language pages (lambda-python.html,
+# lambda-nodejs.html...) repeat the supported rows. python3.15 and nodejs26.x are public
+# previews: the Lambda API accepts them (its Runtime enum), the page has no dates for them yet.
+# dotnet9 is container-only (there is no zip runtime for it), so it is not here.
+LAMBDA_RUNTIMES: dict[str, LambdaRuntime] = {
+    runtime.identifier: runtime
+    for runtime in (
+        _runtime("python3.15", _PY, None, preview=True),
+        _runtime("python3.14", _PY, "2029-06-30", "2029-07-31", "2029-08-31"),
+        _runtime("python3.13", _PY, "2029-06-30", "2029-07-31", "2029-08-31"),
+        _runtime("python3.12", _PY, "2028-10-31", "2028-11-30", "2029-01-10"),
+        _runtime("python3.11", _PY, "2027-06-30", "2027-07-31", "2027-08-31"),
+        _runtime("python3.10", _PY, "2026-10-31", "2027-02-01", "2027-03-03"),
+        _runtime("python3.9", _PY, "2025-12-15", "2027-02-01", "2027-03-03"),
+        _runtime("python3.8", _PY, "2024-10-14", "2027-02-01", "2027-03-03"),
+        _runtime("python3.7", _PY, "2023-12-04", "2024-01-09", "2027-03-03"),
+        _runtime("python3.6", _PY, "2022-07-18", "2022-07-18", "2022-08-29"),
+        _runtime("python2.7", _PY, "2021-07-15", "2021-07-15", "2022-05-30"),
+        _runtime("nodejs26.x", _JS, None, preview=True),
+        _runtime("nodejs24.x", _JS, "2028-04-30", "2028-06-01", "2028-07-01"),
+        _runtime("nodejs22.x", _JS, "2027-04-30", "2027-06-01", "2027-07-01"),
+        _runtime("nodejs20.x", _JS, "2026-04-30", "2027-02-01", "2027-03-03"),
+        _runtime("nodejs18.x", _JS, "2025-09-01", "2027-02-01", "2027-03-03"),
+        _runtime("nodejs16.x", _JS, "2024-06-12", "2027-02-01", "2027-03-03"),
+        _runtime("nodejs14.x", _JS, "2023-12-04", "2024-01-09", "2027-03-03"),
+        _runtime("nodejs12.x", _JS, "2023-03-31", "2023-03-31", "2023-04-30"),
+        _runtime("nodejs10.x", _JS, "2021-07-30", "2021-07-30", "2022-02-14"),
+        _runtime("nodejs8.10", _JS, "2020-03-06", "2020-02-04", "2020-03-06"),
+        _runtime("nodejs6.10", _JS, "2019-08-12", "2019-07-12", "2019-08-12"),
+        _runtime("nodejs4.3", _JS, "2020-03-05", "2020-02-03", "2020-03-05"),
+        _runtime("nodejs4.3-edge", _JS, "2020-03-05", "2019-03-31", "2019-04-30"),
+        _runtime("nodejs", _JS, "2016-08-30", "2016-09-30", "2016-10-31"),
+        _runtime("java25", _JAVA, "2029-06-30", "2029-07-31", "2029-08-31"),
+        _runtime("java21", _JAVA, "2029-06-30", "2029-07-31", "2029-08-31"),
+        # The Amazon Linux 2023 builds of older Java releases (July 2026): the page gives their
+        # deprecation and update-block dates; the create-block date was not in the copy read.
+        _runtime("java17.al2023", _JAVA, "2029-06-30", None, "2029-08-31"),
+        _runtime("java11.al2023", _JAVA, "2029-06-30", None, "2029-08-31"),
+        _runtime("java8.al2023", _JAVA, "2029-06-30", None, "2029-08-31"),
+        _runtime("java17", _JAVA, "2027-06-30", "2027-07-31", "2027-08-31"),
+        _runtime("java11", _JAVA, "2027-06-30", "2027-07-31", "2027-08-31"),
+        _runtime("java8.al2", _JAVA, "2027-06-30", "2027-07-31", "2027-08-31"),
+        _runtime("java8", _JAVA, "2024-01-08", "2024-02-08", "2027-03-03"),
+        _runtime("dotnet10", _NET, "2028-11-14", "2028-12-14", "2029-01-15"),
+        _runtime("dotnet8", _NET, "2026-11-10", "2027-02-01", "2027-03-03"),
+        _runtime("dotnet6", _NET, "2024-12-20", "2027-02-01", "2027-03-03"),
+        _runtime("dotnetcore3.1", _NET, "2023-04-03", "2023-04-03", "2023-05-03"),
+        _runtime("dotnetcore2.1", _NET, "2022-01-05", "2022-01-05", "2022-04-13"),
+        _runtime("dotnetcore2.0", _NET, "2019-05-30", "2019-04-30", "2019-05-30"),
+        _runtime("dotnetcore1.0", _NET, "2019-06-27", "2019-06-30", "2019-07-30"),
+        _runtime("ruby4.0", _RB, "2029-03-31", "2029-04-30", "2029-05-31"),
+        _runtime("ruby3.4", _RB, "2028-03-31", "2028-04-30", "2028-05-31"),
+        _runtime("ruby3.3", _RB, "2027-03-31", "2027-04-30", "2027-05-31"),
+        _runtime("ruby3.2", _RB, "2026-03-31", "2027-02-01", "2027-03-03"),
+        _runtime("ruby2.7", _RB, "2023-12-07", "2024-01-09", "2027-03-03"),
+        _runtime("ruby2.5", _RB, "2021-07-30", "2021-07-30", "2022-03-31"),
+        _runtime("go1.x", _GO, "2024-01-08", "2024-02-08", "2027-03-03"),
+        _runtime("provided.al2023", _OS, "2029-06-30", "2029-07-31", "2029-08-31"),
+        _runtime("provided.al2", _OS, "2026-07-31", "2027-02-01", "2027-03-03"),
+        _runtime("provided", _OS, "2024-01-08", "2024-02-08", "2027-03-03"),
+    )
+}

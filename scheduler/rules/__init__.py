@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from scheduler.diagnostics import Severity
 from scheduler.rules.base import Context, Rule, RuleDoc
+from scheduler.rules.lambda_runtime_rules import (
+    BlockedRuntime,
+    DeprecatedRuntime,
+    HandlerNeedsPython,
+    RuntimeDeprecatedSoon,
+    UnknownRuntime,
+)
 from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameTooLong
 from scheduler.rules.permission_rules import PERMISSION_RULES
 from scheduler.rules.runtime_rules import (
@@ -56,6 +63,11 @@ RULES: tuple[Rule, ...] = (
     InputNotJson(),
     PolicyOverLimit(),
     EnvironmentTooLarge(),
+    UnknownRuntime(),
+    HandlerNeedsPython(),
+    BlockedRuntime(),
+    DeprecatedRuntime(),
+    RuntimeDeprecatedSoon(),
     InvalidName(),
     NameTooLong(),
     ClashingJobNames(),
