@@ -90,9 +90,7 @@ def own_permissions(
     name = naming.bounded(f"{catalogue.name}-{job.name}-{uuid.uuid4().hex[:8]}", 64)
     iam.create_user(UserName=name, Path=STAND_IN_PATH)
     try:
-        iam.put_user_policy(
-            UserName=name, PolicyName="sched", PolicyDocument=json.dumps(document)
-        )
+        iam.put_user_policy(UserName=name, PolicyName="sched", PolicyDocument=json.dumps(document))
         for arn in policy.managed_policy_arns:
             try:
                 iam.attach_user_policy(UserName=name, PolicyArn=arn)
