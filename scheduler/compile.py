@@ -169,6 +169,13 @@ class _Build:
             description=job.description,
             log_format=LOG_FORMAT,
             tags=self.job_tags(job),
+            retry_attempts=job.retries,
+            max_event_age_seconds=(
+                _whole_seconds(job.max_event_age.total_seconds())
+                if job.max_event_age is not None
+                else limits.LAMBDA_MAX_EVENT_AGE_SECONDS
+            ),
+            on_failure=job.dead_letter_queue,
             code_path=package.path,
         )
 
@@ -310,9 +317,9 @@ def _whole_seconds(seconds: float) -> int:
 
 
 def _retry_policy(job: Job) -> RetryPolicy:
-    age = job.max_event_age
+    age = job.delivery_max_event_age
     return RetryPolicy(
-        maximum_retry_attempts=job.retries,
+        maximum_retry_attempts=job.delivery_retries,
         maximum_event_age_seconds=(
             _whole_seconds(age.total_seconds())
             if age is not None

@@ -40,6 +40,12 @@ EVENTBRIDGE_TARGETS_PER_RULE = 5
 
 # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
 EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185
+# https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html: how often
+# Lambda re-runs a failed asynchronous invocation, and how long it keeps an event; without an
+# event invoke config a function gets the maxima.
+LAMBDA_MAX_RETRY_ATTEMPTS = 2
+LAMBDA_MIN_EVENT_AGE_SECONDS = 60
+LAMBDA_MAX_EVENT_AGE_SECONDS = 21600
 EVENTBRIDGE_MAX_EVENT_AGE_SECONDS = 86400
 
 # https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html (Name)

@@ -278,6 +278,18 @@ def job_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePo
     partition = naming.partition(region)
     function = naming.function_name(catalogue, job.name)
     own = log_statements(partition=partition, region=region, account=account, function=function)
+    if job.dead_letter_queue is not None:
+        # Lambda sends a run that failed for good to its on-failure destination with the
+        # function's own role: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
+        action = "sns:Publish" if ":sns:" in job.dead_letter_queue else "sqs:SendMessage"
+        own.append(
+            {
+                "Sid": "SendFailedRuns",
+                "Effect": "Allow",
+                "Action": [action],
+                "Resource": [job.dead_letter_queue],
+            }
+        )
     statements = [SourcedStatement(s, None) for s in own]
     managed: list[tuple[str, Origin]] = []
     for grant in job.permissions:

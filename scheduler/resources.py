@@ -14,6 +14,8 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
+from scheduler import limits
+
 Pairs = tuple[tuple[str, str], ...]
 
 # Field metadata: MAPPING marks sorted key/value pairs (diffed key by key, shown as an object);
@@ -135,6 +137,11 @@ class Function:
     description: str = ""
     log_format: str = "JSON"
     tags: Pairs = field(default=(), metadata={MAPPING: True})
+    # Its event invoke config: Lambda's own re-runs of a failed run, and where a run that still
+    # failed goes (an SQS queue, SNS topic, function or bus ARN). The defaults are Lambda's.
+    retry_attempts: int = limits.LAMBDA_MAX_RETRY_ATTEMPTS
+    max_event_age_seconds: int = limits.LAMBDA_MAX_EVENT_AGE_SECONDS
+    on_failure: str | None = None
     code_path: Path | None = field(default=None, compare=False)
 
     @property

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from scheduler import limits
@@ -84,6 +85,20 @@ def function_from_aws(config: Response, tags: Mapping[str, str]) -> Function:
         # (moto 5) cannot store a log format, so it reads as the one sched sets, not as a change.
         log_format=logging.get("LogFormat", "Text") if logging else LOG_FORMAT,
         tags=pairs(tags),
+    )
+
+
+def invoke_config_from_aws(function: Function, config: Response) -> Function:
+    """`function` with what GetFunctionEventInvokeConfig says (a key left out is Lambda's
+    default)."""
+    on_failure = ((config.get("DestinationConfig") or {}).get("OnFailure") or {}).get("Destination")
+    return replace(
+        function,
+        retry_attempts=int(config.get("MaximumRetryAttempts", limits.LAMBDA_MAX_RETRY_ATTEMPTS)),
+        max_event_age_seconds=int(
+            config.get("MaximumEventAgeInSeconds", limits.LAMBDA_MAX_EVENT_AGE_SECONDS)
+        ),
+        on_failure=on_failure or None,
     )
 
 

@@ -19,6 +19,7 @@ from scheduler.aws.clients import Clients
 from scheduler.aws.convert import (
     Response,
     function_from_aws,
+    invoke_config_from_aws,
     permissions_from_policy,
     role_from_aws,
     rule_from_aws,
@@ -111,7 +112,8 @@ class _Read:
             )
             targets = self.map(self.targets_of, owned.rules)
             policies = self.permissions(owned, [t for ts in targets for t in ts])
-            resources: list[Resource] = [*owned.functions, *owned.rules, *policies]
+            functions = self.map(self.with_invoke_config, owned.functions)
+            resources: list[Resource] = [*functions, *owned.rules, *policies]
             resources.extend(t for ts in targets for t in ts)
             resources.extend(roles.result())
             resources.extend(schedules.result())
@@ -205,6 +207,15 @@ class _Read:
                 c.arn for c in tagged if not _is_function(c) and c.arn not in owned_arns
             ),
         )
+
+    def with_invoke_config(self, function: Function) -> Function:
+        """The function with its event invoke config (Lambda's defaults when it has none)."""
+        try:
+            with translated("lambda", function.name):
+                config = self.c.lambda_.get_function_event_invoke_config(FunctionName=function.name)
+        except NotFound:
+            return function
+        return invoke_config_from_aws(function, config)
 
     def service_tags(self, candidate: _Candidate) -> Mapping[str, str]:
         if ":lambda:" in candidate.arn:

@@ -87,6 +87,8 @@ class FunctionWriter:
         )
         if response.get(_STATE.key) == _STATE.pending:
             self._wait(name, _STATE)
+        if _invoke_config(function) != _invoke_config(_LAMBDA_DEFAULTS):
+            self._put_invoke_config(function)
 
     def update(self, before: Function, after: Function) -> None:
         name = after.name
@@ -108,6 +110,8 @@ class FunctionWriter:
                     lambda: self.c.lambda_.update_function_configuration(**_configuration(after)),
                 ),
             )
+        if _invoke_config(before) != _invoke_config(after):
+            self._put_invoke_config(after)
         to_set, to_remove = tag_changes(before.tags, after.tags)
         arn = naming.function_arn(self.region, self.account, name)
         with translated("lambda", name):
@@ -126,6 +130,16 @@ class FunctionWriter:
             )
         except NotFound:  # already gone
             return
+
+    def _put_invoke_config(self, function: Function) -> None:
+        """Lambda's re-runs of a failed asynchronous run, and its on-failure destination."""
+        self._retry(
+            function,
+            lambda: self.c.lambda_.put_function_event_invoke_config(
+                FunctionName=function.name, **_invoke_config(function)
+            ),
+            update_in_progress,
+        )
 
     def _wait_updated(self, name: str, response: FunctionConfigurationResponseTypeDef) -> None:
         if response.get(_UPDATE.key) == _UPDATE.pending:
@@ -284,6 +298,23 @@ def _configuration(function: Function) -> dict[str, Any]:
         "Environment": {"Variables": dict(function.environment)},
         "LoggingConfig": {"LogFormat": _log_format(function.log_format)},
     }
+
+
+def _invoke_config(function: Function) -> dict[str, Any]:
+    """What PutFunctionEventInvokeConfig sets (the whole config: a put replaces it)."""
+    config: dict[str, Any] = {
+        "MaximumRetryAttempts": function.retry_attempts,
+        "MaximumEventAgeInSeconds": function.max_event_age_seconds,
+    }
+    if function.on_failure is not None:
+        config["DestinationConfig"] = {"OnFailure": {"Destination": function.on_failure}}
+    return config
+
+
+# A function without an event invoke config behaves as one with Lambda's defaults.
+_LAMBDA_DEFAULTS = Function(
+    name="", runtime="", handler="", role_arn="", memory_mb=0, timeout_seconds=0, code_sha256=""
+)
 
 
 def _runtime(runtime: str) -> RuntimeType:

@@ -61,8 +61,10 @@ class Job:
     input: dict[str, Any] | None = None
     environment: tuple[tuple[str, str], ...] = ()
     memory: int = 256
-    retries: int = 2
-    max_event_age: timedelta | None = None
+    retries: int = 2  # Lambda's re-runs of a failed run (0-2)
+    max_event_age: timedelta | None = None  # how long Lambda keeps a run's event for re-runs
+    delivery_retries: int = 2  # the rule's or schedule's retries of a failed delivery
+    delivery_max_event_age: timedelta | None = None
     dead_letter_queue: str | None = None
     tags: tuple[tuple[str, str], ...] = ()
     compute: Compute = Compute.LAMBDA

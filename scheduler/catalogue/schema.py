@@ -75,7 +75,15 @@ class DefaultsSpec(_Strict):
     runtime: str = "python3.12"
     memory: int = 256
     timezone: str = "UTC"
-    retries: int = Field(2, ge=0, le=limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS)
+    retries: int = Field(
+        2, ge=0, le=limits.LAMBDA_MAX_RETRY_ATTEMPTS, description="Lambda's re-runs of a failed run"
+    )
+    delivery_retries: int = Field(
+        2,
+        ge=0,
+        le=limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS,
+        description="the rule's or schedule's retries of a delivery Lambda refused",
+    )
     timeout: Duration | None = None
     role: str | None = None
     permissions: list[str | dict[str, Any]] = Field(
@@ -111,8 +119,24 @@ class JobSpec(_Strict):
     input: dict[str, Any] | None = None
     environment: dict[str, str] = Field(default_factory=dict)
     memory: int | None = None
-    retries: int | None = Field(None, ge=0, le=limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS)
-    max_event_age: Duration | None = None
+    retries: int | None = Field(
+        None,
+        ge=0,
+        le=limits.LAMBDA_MAX_RETRY_ATTEMPTS,
+        description="how often Lambda re-runs a failed run (0-2)",
+    )
+    max_event_age: Duration | None = Field(
+        None, description="how long Lambda keeps trying a run's event (60s to 6h)"
+    )
+    delivery_retries: int | None = Field(
+        None,
+        ge=0,
+        le=limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS,
+        description="the rule's or schedule's retries of a delivery Lambda refused",
+    )
+    delivery_max_event_age: Duration | None = Field(
+        None, description="how long the rule or schedule keeps trying to deliver (to 24h)"
+    )
     dead_letter_queue: str | None = Field(None, description="SQS queue ARN for failed events")
     tags: dict[str, str] = Field(default_factory=dict)
     compute: ComputeName | None = None
@@ -178,6 +202,12 @@ def resolve_job(name: str, spec: JobSpec, defaults: DefaultsSpec, policy: Policy
         memory=spec.memory if spec.memory is not None else defaults.memory,
         retries=spec.retries if spec.retries is not None else defaults.retries,
         max_event_age=spec.max_event_age,
+        delivery_retries=(
+            spec.delivery_retries
+            if spec.delivery_retries is not None
+            else defaults.delivery_retries
+        ),
+        delivery_max_event_age=spec.delivery_max_event_age,
         dead_letter_queue=spec.dead_letter_queue or defaults.dead_letter_queue,
         tags=tuple(sorted({**defaults.tags, **spec.tags}.items())),
         compute=spec.compute or defaults.compute,

@@ -198,6 +198,9 @@ HELLO_FUNCTION = {
     "description": "Say hello every day",
     "log_format": "JSON",
     "tags": {**OWNED, "sched:job": "hello"},
+    "retry_attempts": 2,
+    "max_event_age_seconds": 21600,
+    "on_failure": None,
 }
 HELLO_PERMISSION = {
     "kind": "permission",

@@ -43,7 +43,9 @@ jobs:
     memory: 512
     handler: jobs/export/handler.py:main
     input: {{table: orders}}
-    max_event_age: 2h
+    retries: 1
+    max_event_age: 1h
+    delivery_max_event_age: 2h
     dead_letter_queue: {DLQ}
   paused:
     schedule: rate(6 hours)
@@ -56,7 +58,7 @@ jobs:
     expected_runtime: 1m
     function: {LEGACY_ARN}
     enabled: false
-    retries: 0
+    delivery_retries: 0
   reindex:
     schedule: "0 3 * * 0"
     expected_runtime: 45m

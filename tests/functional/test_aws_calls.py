@@ -60,13 +60,14 @@ def test_a_no_change_read_of_ten_jobs(aws: AwsContext, tmp_path: Path) -> None:
         "events:ListTagsForResource": 5,
         "events:ListTargetsByRule": 5,
         "lambda:GetPolicy": 10,
+        "lambda:GetFunctionEventInvokeConfig": 10,
         "scheduler:GetSchedule": 5,
     }
     expected = {**listings, **per_job}
     for name in per_catalogue.keys() | per_job_role.keys():
         expected[name] = per_catalogue.get(name, 0) + per_job_role.get(name, 0)
     assert aws.calls.counts() == dict(sorted(expected.items()))
-    assert sum(per_job.values()) <= 3 * JOBS
+    assert sum(per_job.values()) <= 4 * JOBS
     assert sum(per_job_role.values()) == 3 * JOBS
-    assert aws.calls.total == 65
+    assert aws.calls.total == 75
     assert aws.calls.mutations() == 0

@@ -71,6 +71,14 @@ def test_read_back_keeps_every_field_compile_sets(aws: AwsContext, tmp_path: Pat
     )
     assert export.retry_policy == RetryPolicy(2, 7200)
     assert export.dead_letter_arn == DLQ
+    # Lambda's own re-runs of a failed run, and where a run that failed for good goes
+    export_function = deployed.get((ResourceKind.FUNCTION, "acme-export"))
+    assert isinstance(export_function, Function)
+    assert (
+        export_function.retry_attempts,
+        export_function.max_event_age_seconds,
+        export_function.on_failure,
+    ) == (1, 3600, DLQ)
     paused = deployed.get((ResourceKind.SCHEDULE, "acme/acme-paused"))
     assert isinstance(paused, Schedule) and paused.state is Toggle.DISABLED
     reindex = deployed.get((ResourceKind.TARGET, "acme-reindex/sched"))

@@ -91,8 +91,10 @@ CATALOGUE = Catalogue(
             timeout=timedelta(seconds=90.5),
             handler="jobs/nightly_export/export.py:run",
             input={"table": "orders"},
-            retries=3,
-            max_event_age=timedelta(hours=1),
+            retries=1,
+            max_event_age=timedelta(minutes=30),
+            delivery_retries=3,
+            delivery_max_event_age=timedelta(hours=1),
             dead_letter_queue=DLQ,
         ),
         _job("legacy-report", "rate(1 day)", function=LEGACY_ARN, enabled=False),
@@ -207,7 +209,18 @@ EXPECTED: list[Resource] = [
         trust_policy=_trust("lambda.amazonaws.com"),
         description="Execution role of job nightly-export of sched catalogue acme-ops",
         inline_policy=canonical_json(
-            {"Version": "2012-10-17", "Statement": _log_statements("acme-ops-nightly-export")}
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    *_log_statements("acme-ops-nightly-export"),
+                    {
+                        "Sid": "SendFailedRuns",
+                        "Effect": "Allow",
+                        "Action": ["sqs:SendMessage"],
+                        "Resource": [DLQ],
+                    },
+                ],
+            }
         ),
         tags=_tags("nightly-export"),
     ),
@@ -301,6 +314,9 @@ EXPECTED: list[Resource] = [
             ("SCHED_JOB", "nightly-export"),
         ),
         tags=_tags("nightly-export"),
+        retry_attempts=1,
+        max_event_age_seconds=1800,
+        on_failure=DLQ,
         code_path=Path("/build/nightly-export.zip"),
     ),
     Function(

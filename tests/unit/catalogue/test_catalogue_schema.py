@@ -106,7 +106,8 @@ def test_number_in_quotes_points_at_the_value() -> None:
         ("tags: {team: 5}", 18, "tags.team must be text, got 5"),
         ("backend: lambda", 14, 'backend must be "rules" or "scheduler", got "lambda"'),
         ("retries: -1", 14, "retries must be at least 0, got -1"),
-        ("retries: 186", 14, "retries must be at most 185, got 186"),
+        ("retries: 3", 14, "retries must be at most 2, got 3"),
+        ("delivery_retries: 186", 23, "delivery_retries must be at most 185, got 186"),
         ("memory: 1.5", 13, "memory must be an integer, got 1.5"),
         (
             "timeout: 300",
