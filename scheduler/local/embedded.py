@@ -10,6 +10,7 @@ moto. A lock file serialises sched processes sharing the directory. Only local m
 from __future__ import annotations
 
 import contextlib
+import copy
 import functools
 import importlib
 import io
@@ -21,7 +22,7 @@ import threading
 import time
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,10 @@ BACKENDS = {
     "logs": ("moto.logs.models", "logs_backends"),
     "s3": ("moto.s3.models", "s3_backends"),
     "sqs": ("moto.sqs.models", "sqs_backends"),
+    # What the local data (local-data.yaml) creates, beside S3.
+    "dynamodb": ("moto.dynamodb.models", "dynamodb_backends"),
+    "ssm": ("moto.ssm.models", "ssm_backends"),
+    "secretsmanager": ("moto.secretsmanager.models", "secretsmanager_backends"),
 }
 # The AWS managed policies compile attaches to roles.
 MANAGED_POLICIES = (LAMBDA_BASIC_EXECUTION_POLICY,)
@@ -295,8 +300,28 @@ def _rebuild_weak_values(items: dict[Any, Any]) -> weakref.WeakValueDictionary[A
     return mapping
 
 
-def _rebuild_defaultdict(factory: type, items: dict[Any, Any]) -> defaultdict[Any, Any]:
+def _rebuild_defaultdict(
+    factory: Callable[[], Any], items: dict[Any, Any]
+) -> defaultdict[Any, Any]:
     return defaultdict(factory, items)
+
+
+def _copier(empty: object) -> Callable[[], Any]:
+    """A picklable factory building copies of `empty`."""
+    return functools.partial(copy.deepcopy, empty)
+
+
+def _rebuild_defaultdict_subclass(
+    cls: type[defaultdict[Any, Any]],
+    factory: Callable[[], Any] | None,
+    items: dict[Any, Any],
+    attributes: dict[str, Any],
+) -> defaultdict[Any, Any]:
+    mapping = cls.__new__(cls)
+    defaultdict.__init__(mapping, factory)
+    mapping.__dict__.update(attributes)
+    dict.update(mapping, items)
+    return mapping
 
 
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
@@ -304,7 +329,9 @@ _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
 
 class _Pickler(pickle.Pickler):
     """Pickles what moto's models hold that plain pickle refuses: locks (made anew), weak
-    value dictionaries (kept as their items) and defaultdicts with lambda factories."""
+    value dictionaries (kept as their items), defaultdicts with lambda factories, and
+    subclasses of defaultdict whose `__init__` takes other arguments (SSM's ParameterDict):
+    defaultdict's own pickling calls `cls(factory)` and drops their attributes."""
 
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, _LOCK_TYPES):
@@ -313,8 +340,19 @@ class _Pickler(pickle.Pickler):
             return _rebuild_weak_values, (dict(obj),)
         factory = getattr(obj, "default_factory", None)
         if type(obj) is defaultdict and getattr(factory, "__name__", "") == "<lambda>":
-            # moto's factories build empty containers (`lambda: {}`): keep their type.
-            return _rebuild_defaultdict, (type(factory()), dict(obj))  # type: ignore[misc]
+            # moto's factories build empty containers (`lambda: {}`): their type stands in for
+            # them, or, for a nested one (`lambda: defaultdict(dict)`, SSM's tags), a copy of
+            # the container they build.
+            empty = factory()  # type: ignore[misc]
+            made = type(empty) if type(empty) in (dict, list, set) else _copier(empty)
+            return _rebuild_defaultdict, (made, dict(obj))
+        if isinstance(obj, defaultdict) and type(obj) is not defaultdict:
+            return _rebuild_defaultdict_subclass, (
+                type(obj),
+                factory,
+                dict(obj),
+                getattr(obj, "__dict__", {}),
+            )
         return NotImplemented
 
 
