@@ -1,10 +1,11 @@
 """The embedded local AWS of `--local`: moto running in this process, its state kept on disk.
 
 `running(directory)` starts moto, restores the state the previous command left in
-`directory/state.pickle`, and hands out a boto3 session whose every request is answered by moto
-(a request moto would not answer is refused, never sent). On exit it saves the state (written to
-a temporary file, then renamed, so an interrupted save leaves the old state whole) and stops
-moto. A lock file serialises sched processes sharing the directory. Only local mode imports moto.
+`directory/state.pickle` (or, when there is none, seeds a new local AWS: the local data), and
+hands out a boto3 session whose every request is answered by moto (a request moto would not
+answer is refused, never sent). On exit it saves the state (written to a temporary file, then
+renamed, so an interrupted save leaves the old state whole) and stops moto. A lock file
+serialises sched processes sharing the directory. Only local mode imports moto.
 """
 
 from __future__ import annotations
@@ -89,9 +90,17 @@ class LocalAws:
     directory: Path
 
 
+Seed = Callable[[boto3.Session], object]
+"""What a new local AWS starts with, created through the session it is given."""
+
+
 @contextlib.contextmanager
-def running(directory: Path, *, region: str = LOCAL_REGION) -> Iterator[LocalAws]:
-    """Start moto with the state saved in `directory`; save it back and stop moto on exit."""
+def running(
+    directory: Path, *, region: str = LOCAL_REGION, seed: Seed | None = None
+) -> Iterator[LocalAws]:
+    """Start moto with the state saved in `directory`; save it back and stop moto on exit.
+    When there is no saved state, `seed` first fills the new local AWS; if it fails, nothing
+    is saved, so the next start seeds again."""
     directory.mkdir(parents=True, exist_ok=True)
     with _locked(directory), _environment(region):
         from moto import mock_aws
@@ -100,9 +109,16 @@ def running(directory: Path, *, region: str = LOCAL_REGION) -> Iterator[LocalAws
         mock.start()
         changes = _ChangeTracker()
         try:
-            restore(directory / STATE_FILE)
+            restored = restore(directory / STATE_FILE)
             provide_managed_policies(LOCAL_ACCOUNT)
-            yield LocalAws(_session(region, changes), LOCAL_ACCOUNT, region, directory)
+            session = _session(region, changes)
+            if not restored and seed is not None:
+                try:
+                    seed(session)
+                except BaseException:
+                    changes.seen = False  # a half-seeded local AWS is never saved
+                    raise
+            yield LocalAws(session, LOCAL_ACCOUNT, region, directory)
         finally:
             try:
                 if changes.seen:
@@ -237,12 +253,12 @@ def save(path: Path) -> None:
     write_atomically(path, buffer.getvalue())
 
 
-def restore(path: Path) -> None:
-    """Load the state `save` wrote into the running moto (nothing when there is none)."""
+def restore(path: Path) -> bool:
+    """Load the state `save` wrote into the running moto; False when there is none."""
     try:
         stream = path.open("rb")
     except FileNotFoundError:
-        return
+        return False
     with stream:
         _check_owner(path, stream.fileno())
         try:
@@ -263,6 +279,7 @@ def restore(path: Path) -> None:
         backends = getattr(importlib.import_module(module_name), attribute)
         for account, region, backend in found:
             backends[account][region] = backend
+    return True
 
 
 def _header() -> dict[str, object]:
