@@ -25,6 +25,7 @@ from scheduler.local.data_file import (
 )
 
 FILE = "local-data.yaml"
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def parse(text: str, folder: Path = Path("/nonexistent")) -> LocalData:
@@ -131,6 +132,13 @@ def test_no_file_is_no_data(tmp_path: Path) -> None:
 def test_the_file_sits_beside_the_catalogue() -> None:
     assert data_file_beside(Path("jobs.yaml")) == Path("local-data.yaml")
     assert data_file_beside(Path("ops/jobs.yaml")) == Path("ops/local-data.yaml")
+
+
+def test_the_shipped_example_is_valid() -> None:
+    data = read_local_data(ROOT / "local-data.yaml")
+
+    assert data is not None
+    assert data.summary() == "4 buckets (4 objects), 1 table (3 items)"
 
 
 BUCKET_RULES = (
