@@ -27,6 +27,10 @@ class UserError(Exception):
         self.message = message
         self.hint = hint
 
+    def lines(self) -> tuple[tuple[str, str], ...]:
+        """What to print: one (message, hint) per line; several when the error has many parts."""
+        return ((self.message, self.hint),)
+
 
 # ---- usage and bad input (exit 2) -------------------------------------------------------------
 
@@ -55,6 +59,27 @@ class PackageError(UserError):
 
 class TickStateInvalid(UserError):
     """The file holding the last local tick time does not hold one."""
+
+
+class LocalDataInvalid(UsageError):
+    """The local data file (`local-data.yaml`) cannot be loaded into the local AWS. Carries every
+    problem found, each a (message, hint) whose message starts with `file:line:column:`; the
+    last line says that the local AWS was not created."""
+
+    def __init__(self, file: str, problems: Sequence[tuple[str, str]]) -> None:
+        message, hint = problems[0]
+        super().__init__(message, hint)
+        self.file = file
+        self.problems = tuple(problems)
+
+    def lines(self) -> tuple[tuple[str, str], ...]:
+        count = len(self.problems)
+        summary = (
+            f"{self.file}: {count} problem{'s' * (count != 1)}; the local AWS starts from this "
+            "file, so it was not created",
+            "fix the file and run the command again",
+        )
+        return (*self.problems, summary)
 
 
 # ---- the catalogue (exit 1) -------------------------------------------------------------------

@@ -214,3 +214,33 @@ LAMBDA_RUNTIMES: dict[str, LambdaRuntime] = {
         _runtime("provided", _OS, "2024-01-08", "2024-02-08", "2027-03-03"),
     )
 }
+
+# The data local mode starts from (local-data.yaml): what AWS accepts as names and values.
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+S3_BUCKET_NAME_MIN = 3
+S3_BUCKET_NAME_MAX = 63
+S3_BUCKET_NAME_CHARACTERS = r"^[a-z0-9.-]+$"
+S3_BUCKET_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+S3_BUCKET_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html (UTF-8 bytes)
+S3_OBJECT_KEY_MAX_BYTES = 1024
+
+# https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
+DYNAMODB_TABLE_NAME_MIN = 3
+DYNAMODB_TABLE_NAME_MAX = 255
+DYNAMODB_TABLE_NAME_CHARACTERS = r"^[A-Za-z0-9_.-]+$"
+DYNAMODB_KEY_TYPES = ("S", "N", "B")
+DYNAMODB_KEY_ATTRIBUTES_MAX = 2  # a partition key and an optional sort key
+
+# https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html
+# (parameter name constraints; the value limit of the standard tier)
+SSM_PARAMETER_NAME_MAX = 1011
+SSM_PARAMETER_NAME_CHARACTERS = r"^[A-Za-z0-9_./-]+$"
+SSM_PARAMETER_RESERVED_PREFIXES = ("aws", "ssm")
+SSM_PARAMETER_HIERARCHY_MAX = 15
+SSM_PARAMETER_VALUE_MAX = 4096
+
+# https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html
+SECRET_NAME_MAX = 512
+SECRET_NAME_CHARACTERS = r"^[A-Za-z0-9/_+=.@-]+$"
+SECRET_VALUE_MAX_BYTES = 65536

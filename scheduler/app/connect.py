@@ -1,10 +1,12 @@
-"""Where AWS is: the embedded local one (moto, state under `.sched/local/` beside the catalogue)
-or a real account through boto3's chain. `connect` yields the adapters of `scheduler.aws` for
-either; boto3 and moto are imported only when a command connects.
+"""Where AWS is: the embedded local one (moto, state under `.sched/local/` beside the catalogue,
+created with the data of `local-data.yaml` beside it) or a real account through boto3's chain.
+`connect` yields the adapters of `scheduler.aws` for either; boto3 and moto are imported only
+when a command connects.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,6 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from scheduler.aws import AwsContext
+    from scheduler.local.data_file import LocalData
 
 STATE_DIR = ".sched"
 
@@ -40,6 +43,13 @@ def local_dir(catalogue_path: Path) -> Path:
     return state_dir(catalogue_path) / "local"
 
 
+def local_data_file(catalogue_path: Path) -> Path:
+    """The file declaring the data a new local AWS starts with (it need not exist)."""
+    from scheduler.local.data_file import data_file_beside
+
+    return data_file_beside(catalogue_path)
+
+
 @contextmanager
 def connect(connection: Connection, catalogue_path: Path) -> Iterator[AwsContext]:
     """The adapters for real AWS, or for the local AWS of the catalogue's folder (then the
@@ -48,7 +58,11 @@ def connect(connection: Connection, catalogue_path: Path) -> Iterator[AwsContext
     from scheduler import aws
 
     if connection.local:
-        with connect_local(local_dir(catalogue_path), region=connection.region) as ctx:
+        with connect_local(
+            local_dir(catalogue_path),
+            region=connection.region,
+            data_file=local_data_file(catalogue_path),
+        ) as ctx:
             yield ctx
         return
     with aws.connect(profile=connection.profile, region=connection.region) as ctx:
@@ -56,20 +70,41 @@ def connect(connection: Connection, catalogue_path: Path) -> Iterator[AwsContext
 
 
 @contextmanager
-def connect_local(directory: Path, *, region: str | None = None) -> Iterator[AwsContext]:
+def connect_local(
+    directory: Path, *, region: str | None = None, data_file: Path | None = None
+) -> Iterator[AwsContext]:
     """The adapters for the local AWS whose state is kept in `directory` (default region
-    us-east-1)."""
+    us-east-1). When there is no state yet, the new local AWS is first loaded with the data
+    `data_file` declares (if it exists); a bad file raises `LocalDataInvalid`."""
     from scheduler import aws
-    from scheduler.local import embedded
+    from scheduler.local import data, embedded
 
-    with embedded.running(directory, region=region or embedded.LOCAL_REGION) as env:
+    seed = None if data_file is None else functools.partial(data.load_file, path=data_file)
+    with embedded.running(directory, region=region or embedded.LOCAL_REGION, seed=seed) as env:
         yield aws.context(env.session, env.account, local=True)
 
 
-def reset_local(catalogue_path: Path) -> Path:
-    """Wipe the local AWS state of the catalogue's folder; the folder it was kept in."""
-    from scheduler.local import embedded
+@dataclass(frozen=True)
+class LocalReset:
+    """What `sched local reset` did: the folder wiped, and the data the new local AWS was
+    loaded with (None when there is no local data file)."""
 
-    target = local_dir(catalogue_path)
+    directory: Path
+    data_file: Path
+    loaded: LocalData | None
+
+
+def reset_local(catalogue_path: Path) -> LocalReset:
+    """Wipe the local AWS state of the catalogue's folder and create it anew with the local
+    data. The data file is checked first: when it is bad, nothing is wiped."""
+    from scheduler.local import data, embedded
+    from scheduler.local.data_file import read_local_data
+
+    target, data_file = local_dir(catalogue_path), local_data_file(catalogue_path)
+    loaded = read_local_data(data_file)
     embedded.reset(target)
-    return target
+    if loaded is not None:
+        seed = functools.partial(data.load, data=loaded)
+        with embedded.running(target, seed=seed):
+            pass
+    return LocalReset(target, data_file, loaded)

@@ -97,7 +97,8 @@ class SchedGroup(click.Group):
         except UserError as error:
             if debug:
                 traceback.print_exc()
-            error_line(error.message, error.hint)
+            for message, hint in error.lines():
+                error_line(message, hint)
             ctx.exit(error.exit_code)
         except KeyboardInterrupt:
             error_line("interrupted")

@@ -217,11 +217,13 @@ def local() -> None:
 @local.command()
 @CATALOGUE
 def reset(catalogue: Path) -> None:
-    """Wipe the local AWS state of CATALOGUE's folder."""
+    """Wipe the local AWS state of CATALOGUE's folder; start again from local-data.yaml."""
     from scheduler.app.connect import reset_local
 
-    target = reset_local(catalogue)
-    click.echo(f"local AWS state wiped ({target})")
+    done = reset_local(catalogue)
+    click.echo(f"local AWS state wiped ({done.directory})")
+    if done.loaded is not None:
+        click.echo(f"local AWS created from {done.data_file}: {done.loaded.summary()}")
 
 
 COMMANDS = (compile_, plan, apply, destroy, local)

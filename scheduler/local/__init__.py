@@ -1,10 +1,13 @@
 """Everything `--local`: the embedded AWS (moto in this process, its state kept on disk), a job's
-handler run in this process as Lambda would run it (same wrapper, same log lines), and the local
-tick that plays the schedules forward. The only package that imports moto.
+handler run in this process as Lambda would run it (same wrapper, same log lines), the local
+tick that plays the schedules forward, and the data a new local AWS starts with. The only
+package that imports moto.
 
   embedded.py        moto started, its state restored and saved, nothing sent to the network
   invoke.py          one run of a job's handler here: context, environment, log events written
   handler_import.py  importing a handler from its folder as the zip would, and undoing it
   lambda_logs.py     the log events Lambda writes for an invocation (JSON log format)
   tick.py            the fires due since the last tick, run in time order
+  data_file.py       local-data.yaml read and checked (no boto3): what a new local AWS holds
+  data.py            that data created in a new local AWS, through a boto3 session on moto
 """

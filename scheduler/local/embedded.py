@@ -1,15 +1,18 @@
 """The embedded local AWS of `--local`: moto running in this process, its state kept on disk.
 
 `running(directory)` starts moto, restores the state the previous command left in
-`directory/state.pickle`, and hands out a boto3 session whose every request is answered by moto
-(a request moto would not answer is refused, never sent). On exit it saves the state (written to
-a temporary file, then renamed, so an interrupted save leaves the old state whole) and stops
-moto. A lock file serialises sched processes sharing the directory. Only local mode imports moto.
+`directory/state.pickle` (or, when there is none, seeds a new local AWS: the local data), and
+hands out a boto3 session whose every request is answered by moto (a request moto would not
+answer is refused, never sent). On exit it saves the state (written to a temporary file, then
+renamed, so an interrupted save leaves the old state whole) and stops moto. A lock file
+serialises sched processes sharing the directory. Only local mode imports moto.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import functools
 import importlib
 import io
 import os
@@ -20,7 +23,7 @@ import threading
 import time
 import weakref
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -53,6 +56,10 @@ BACKENDS = {
     "logs": ("moto.logs.models", "logs_backends"),
     "s3": ("moto.s3.models", "s3_backends"),
     "sqs": ("moto.sqs.models", "sqs_backends"),
+    # What the local data (local-data.yaml) creates, beside S3.
+    "dynamodb": ("moto.dynamodb.models", "dynamodb_backends"),
+    "ssm": ("moto.ssm.models", "ssm_backends"),
+    "secretsmanager": ("moto.secretsmanager.models", "secretsmanager_backends"),
 }
 MOTO_CONFIG: DefaultConfig = {
     "lambda": {"use_docker": False},
@@ -80,9 +87,17 @@ class LocalAws:
     directory: Path
 
 
+Seed = Callable[[boto3.Session], object]
+"""What a new local AWS starts with, created through the session it is given."""
+
+
 @contextlib.contextmanager
-def running(directory: Path, *, region: str = LOCAL_REGION) -> Iterator[LocalAws]:
-    """Start moto with the state saved in `directory`; save it back and stop moto on exit."""
+def running(
+    directory: Path, *, region: str = LOCAL_REGION, seed: Seed | None = None
+) -> Iterator[LocalAws]:
+    """Start moto with the state saved in `directory`; save it back and stop moto on exit.
+    When there is no saved state, `seed` first fills the new local AWS; if it fails, nothing
+    is saved, so the next start seeds again."""
     directory.mkdir(parents=True, exist_ok=True)
     with _locked(directory), _environment(region):
         from moto import mock_aws
@@ -91,8 +106,15 @@ def running(directory: Path, *, region: str = LOCAL_REGION) -> Iterator[LocalAws
         mock.start()
         changes = _ChangeTracker()
         try:
-            restore(directory / STATE_FILE)
-            yield LocalAws(_session(region, changes), LOCAL_ACCOUNT, region, directory)
+            restored = restore(directory / STATE_FILE)
+            session = _session(region, changes)
+            if not restored and seed is not None:
+                try:
+                    seed(session)
+                except BaseException:
+                    changes.seen = False  # a half-seeded local AWS is never saved
+                    raise
+            yield LocalAws(session, LOCAL_ACCOUNT, region, directory)
         finally:
             try:
                 if changes.seen:
@@ -220,12 +242,12 @@ def save(path: Path) -> None:
     write_atomically(path, buffer.getvalue())
 
 
-def restore(path: Path) -> None:
-    """Load the state `save` wrote into the running moto (nothing when there is none)."""
+def restore(path: Path) -> bool:
+    """Load the state `save` wrote into the running moto; False when there is none."""
     try:
         stream = path.open("rb")
     except FileNotFoundError:
-        return
+        return False
     with stream:
         _check_owner(path, stream.fileno())
         try:
@@ -246,6 +268,7 @@ def restore(path: Path) -> None:
         backends = getattr(importlib.import_module(module_name), attribute)
         for account, region, backend in found:
             backends[account][region] = backend
+    return True
 
 
 def _header() -> dict[str, object]:
@@ -283,8 +306,28 @@ def _rebuild_weak_values(items: dict[Any, Any]) -> weakref.WeakValueDictionary[A
     return mapping
 
 
-def _rebuild_defaultdict(factory: type, items: dict[Any, Any]) -> defaultdict[Any, Any]:
+def _rebuild_defaultdict(
+    factory: Callable[[], Any], items: dict[Any, Any]
+) -> defaultdict[Any, Any]:
     return defaultdict(factory, items)
+
+
+def _copier(empty: object) -> Callable[[], Any]:
+    """A picklable factory building copies of `empty`."""
+    return functools.partial(copy.deepcopy, empty)
+
+
+def _rebuild_defaultdict_subclass(
+    cls: type[defaultdict[Any, Any]],
+    factory: Callable[[], Any] | None,
+    items: dict[Any, Any],
+    attributes: dict[str, Any],
+) -> defaultdict[Any, Any]:
+    mapping = cls.__new__(cls)
+    defaultdict.__init__(mapping, factory)
+    mapping.__dict__.update(attributes)
+    dict.update(mapping, items)
+    return mapping
 
 
 _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
@@ -292,7 +335,9 @@ _LOCK_TYPES = (type(threading.Lock()), type(threading.RLock()))
 
 class _Pickler(pickle.Pickler):
     """Pickles what moto's models hold that plain pickle refuses: locks (made anew), weak
-    value dictionaries (kept as their items) and defaultdicts with lambda factories."""
+    value dictionaries (kept as their items), defaultdicts with lambda factories, and
+    subclasses of defaultdict whose `__init__` takes other arguments (SSM's ParameterDict):
+    defaultdict's own pickling calls `cls(factory)` and drops their attributes."""
 
     def reducer_override(self, obj: Any) -> Any:
         if isinstance(obj, _LOCK_TYPES):
@@ -301,8 +346,19 @@ class _Pickler(pickle.Pickler):
             return _rebuild_weak_values, (dict(obj),)
         factory = getattr(obj, "default_factory", None)
         if type(obj) is defaultdict and getattr(factory, "__name__", "") == "<lambda>":
-            # moto's factories build empty containers (`lambda: {}`): keep their type.
-            return _rebuild_defaultdict, (type(factory()), dict(obj))  # type: ignore[misc]
+            # moto's factories build empty containers (`lambda: {}`): their type stands in for
+            # them, or, for a nested one (`lambda: defaultdict(dict)`, SSM's tags), a copy of
+            # the container they build.
+            empty = factory()  # type: ignore[misc]
+            made = type(empty) if type(empty) in (dict, list, set) else _copier(empty)
+            return _rebuild_defaultdict, (made, dict(obj))
+        if isinstance(obj, defaultdict) and type(obj) is not defaultdict:
+            return _rebuild_defaultdict_subclass, (
+                type(obj),
+                factory,
+                dict(obj),
+                getattr(obj, "__dict__", {}),
+            )
         return NotImplemented
 
 

@@ -270,3 +270,30 @@ def test_a_role_that_does_not_exist_fails_at_once_and_says_what_it_needs(
     assert getattr(error, "hint", "").startswith(
         f"role {role} must exist and trust lambda.amazonaws.com"
     )
+
+
+def test_tables_parameters_and_secrets_persist_between_connections(tmp_path: Path) -> None:
+    state = tmp_path / "local"
+    with local.running(state) as env:
+        env.session.client("dynamodb").create_table(
+            TableName="orders",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        env.session.client("dynamodb").put_item(TableName="orders", Item={"id": {"S": "1"}})
+        env.session.client("ssm").put_parameter(Name="/a/b", Value="v", Type="SecureString")
+        env.session.client("secretsmanager").create_secret(Name="a/b", SecretString="s")
+
+    with local.running(state) as env:
+        items = env.session.client("dynamodb").scan(TableName="orders")["Items"]
+        ssm = env.session.client("ssm")
+        parameter = ssm.get_parameter(Name="/a/b", WithDecryption=True)["Parameter"]
+        # SSM's tags live in nested defaultdicts: they must still work after a restore.
+        by_path = ssm.get_parameters_by_path(Path="/a")["Parameters"]
+        secret = env.session.client("secretsmanager").get_secret_value(SecretId="a/b")
+
+    assert items == [{"id": {"S": "1"}}]
+    assert (parameter["Type"], parameter["Value"]) == ("SecureString", "v")
+    assert [p["Name"] for p in by_path] == ["/a/b"]
+    assert secret["SecretString"] == "s"

@@ -121,6 +121,11 @@ RULES = (
         exempt=("scheduler/aws", "scheduler/local"),
     ),
     Rule("only local/ imports moto", ALL, ("moto",), exempt=("scheduler/local",)),
+    Rule(
+        "the local data file is read and checked without boto3 or moto",
+        ("scheduler/local/data_file.py",),
+        ("boto3", "botocore", "moto"),
+    ),
     Rule("only cli/ imports click", ALL, ("click",), exempt=("scheduler/cli",)),
     Rule(
         "report/ never imports aws/ or local/",

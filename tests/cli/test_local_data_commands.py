@@ -1,0 +1,84 @@
+"""The example on the embedded local AWS with its local data: every Lambda job succeeds on a
+fresh copy, `sched local reset` says what it loaded, and a bad local-data.yaml stops a command
+with every problem at its line (exit 2) before anything reaches the local AWS."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from scheduler.cli import cli
+
+ROOT = Path(__file__).parent.parent.parent
+
+
+@pytest.fixture
+def catalogue(tmp_path: Path) -> Path:
+    for name in ("jobs.yaml", "local-data.yaml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    for name in ("jobs", "local-data"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    return tmp_path / "jobs.yaml"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), env={"NO_COLOR": "1", "SCHED_LOCAL": ""})
+    return result.exit_code, result.output
+
+
+def test_every_example_lambda_job_succeeds_on_a_fresh_copy(catalogue: Path) -> None:
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    for job in ("log-backup", "nightly-export", "tmp-cleanup", "role-canary", "monthly-report"):
+        code, out = run("run", job, "--local", "-c", str(catalogue))
+        assert code == 0, out
+        assert f"{job}: succeeded in " in out
+
+    code, out = run("status", "--local", "-c", str(catalogue))
+    assert code == 0, out
+
+
+def test_the_fargate_job_is_no_handler_to_run_here(catalogue: Path) -> None:
+    code, out = run("run", "search-reindex", "--local", "-c", str(catalogue))
+
+    assert code == 2
+    assert out == (
+        'error: job "search-reindex" runs on Fargate: sched runs Lambda handlers only\n'
+        "  hint: start its ECS task with `aws ecs run-task`\n"
+    )
+
+
+def test_reset_says_what_the_new_local_aws_holds(catalogue: Path) -> None:
+    code, out = run("local", "reset", str(catalogue))
+
+    assert code == 0
+    assert out == (
+        f"local AWS state wiped ({catalogue.parent / '.sched' / 'local'})\n"
+        f"local AWS created from {catalogue.parent / 'local-data.yaml'}: "
+        "4 buckets (4 objects), 1 table (3 items)\n"
+    )
+
+
+def test_a_bad_local_data_file_stops_the_command_with_exit_2(catalogue: Path) -> None:
+    data = catalogue.parent / "local-data.yaml"
+    data.write_text(
+        "buckets:\n  Acme_Scratch: {}\ntables:\n  orders:\n    items: [{order_id: '1'}]\n"
+    )
+
+    code, out = run("apply", "--local", str(catalogue))
+
+    assert code == 2
+    assert out.splitlines()[-6:] == [
+        f'error: {data}:2:3: bucket "Acme_Scratch" is not a name S3 accepts: it contains "A", '
+        '"S", "_"',
+        "  hint: bucket names are 3-63 lowercase letters, digits, dots and hyphens, starting and "
+        'ending with a letter or digit: e.g. "acme-scratch"',
+        f'error: {data}:4:3: table "orders" has no key',
+        "  hint: write key: {id: S}: the partition key, then an optional sort key, each with its "
+        "type: S (text), N (number) or B (binary)",
+        f"error: {data}: 2 problems; the local AWS starts from this file, so it was not created",
+        "  hint: fix the file and run the command again",
+    ]
+    assert not (catalogue.parent / ".sched" / "local" / "state.pickle").exists()
