@@ -32,9 +32,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def endpoint() -> Iterator[str]:
     port = _free_port()
-    # Real accounts have AWS managed policies (AWSLambdaBasicExecutionRole); moto loads them
-    # only when asked.
-    env = {**os.environ, "MOTO_IAM_LOAD_MANAGED_POLICIES": "true"}
+    # Started plainly, as a user would: without AWS's managed policies (sched needs none).
+    env = dict(os.environ)
+    env.pop("MOTO_IAM_LOAD_MANAGED_POLICIES", None)
     server = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         env=env,
@@ -128,6 +128,24 @@ def test_apply_creates_the_example_then_plan_is_empty(endpoint: str, project: Pa
         "acme-ops-monthly-report",
         "acme-ops-nightly-export",
     }
+
+    # Each job's own role reaches its own log group and the buckets its permissions: name.
+    iam = client(endpoint, "iam")
+    document = iam.get_role_policy(RoleName="acme-ops-log-backup", PolicyName="sched")
+    statements = document["PolicyDocument"]["Statement"]
+    group = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/acme-ops-log-backup"
+    assert sorted({r for s in statements for r in s["Resource"]}) == sorted(
+        [
+            "arn:aws:s3:::acme-app-logs",
+            "arn:aws:s3:::acme-app-logs-backup",
+            "arn:aws:s3:::acme-app-logs-backup/*",
+            "arn:aws:s3:::acme-app-logs/*",
+            group,
+            f"{group}:*",
+        ]
+    )
+    functions = client(endpoint, "lambda").get_function(FunctionName="acme-ops-log-backup")
+    assert functions["Configuration"]["Role"].endswith(":role/acme-ops-log-backup")
 
     planned = sched(project, endpoint, "plan", "jobs.yaml", "--detailed-exitcode")
     assert planned.returncode == 0, planned.stdout + planned.stderr
