@@ -6,11 +6,15 @@ and what it grants is worth a second look when it is broad (`Resource: "*"` writ
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
+from functools import partial
 
 from scheduler import limits
+from scheduler.access import Refusal, iam_actions, suggested_entry
 from scheduler.catalogue.model import Compute, Grant, Job
 from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.handler_calls import action_allowed, handler_calls, unique_calls
 from scheduler.permissions import (
     GrantProblem,
     ManagedPolicy,
@@ -24,6 +28,7 @@ from scheduler.permissions import (
 )
 from scheduler.resources import canonical_json
 from scheduler.rules.base import Context, Rule, RuleDoc
+from scheduler.rules.target_rules import read_handler_module
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f")
 # Placeholders for validating offline: the account and region only change ARN text lengths.
@@ -288,6 +293,60 @@ class EmptyPermissions(Rule):
                 )
 
 
+# Calls that need no permission: any identity may ask who it is.
+_NEEDS_NO_PERMISSION = frozenset({("sts", "GetCallerIdentity")})
+
+
+class CallNotAllowed(Rule):
+    doc = RuleDoc(
+        "SCH409",
+        Severity.WARNING,
+        "handler calls AWS with an action its role does not allow",
+        "sched reads the handler's source (never importing it) for boto3 calls and checks each "
+        "one's IAM actions against the job's role: its logs and its permissions: entries. A call "
+        "no entry allows fails with AccessDenied on AWS (and in a local run). It is a warning: "
+        "static analysis sees calls as written, and compares actions, not resources.",
+        "handler: jobs/backup/handler.py:main   # calls s3.put_object(...)\npermissions:\n"
+        "  - S3ReadPolicy: {BucketName: logs}",
+        "handler: jobs/backup/handler.py:main   # calls s3.put_object(...)\npermissions:\n"
+        "  - S3ReadPolicy: {BucketName: logs}\n  - S3WritePolicy: {BucketName: backups}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in _own_role_jobs(context):
+            read = read_handler_module(context, job)
+            if read is None or not isinstance(read[0], ast.Module):
+                continue  # no file here, or SCH306 reports its syntax error
+            if any(isinstance(m, GrantProblem) for _, m in meanings(job)):
+                continue  # SCH401-SCH403 first
+            policy = job_policy(job, catalogue=context.catalogue.name, region=_REGION,
+                                account=_ACCOUNT)  # fmt: skip
+            statements = [s.statement for s in policy.statements]
+            module = read[0]
+            job_input = job.input or {}
+            calls = context.memo(
+                ("handler calls", job.handler_file, canonical_json(job_input)),
+                partial(handler_calls, module, job_input),
+            )
+            for call in unique_calls(calls):
+                if (call.service, call.operation) in _NEEDS_NO_PERMISSION:
+                    continue
+                actions = iam_actions(call.service, call.operation)
+                missing = [a for a in actions if not action_allowed(a, statements)]
+                if not missing:
+                    continue
+                refusal = Refusal(call.service, call.operation, call.params)
+                yield self.report(
+                    context.setting_span(job, "permissions")
+                    if context.source_map.has(("jobs", job.name, "permissions"))
+                    else context.span(job, "handler"),
+                    f'job "{job.name}": {job.handler_file}:{call.line} calls '
+                    f"{call.service}.{call.operation}, which needs {', '.join(missing)}; no "
+                    "permissions: entry allows it",
+                    f"add under the job's permissions: {suggested_entry(refusal)}",
+                )
+
+
 PERMISSION_RULES = (
     UnknownTemplate(),
     TemplateParameters(),
@@ -297,4 +356,5 @@ PERMISSION_RULES = (
     FullAccessPolicy(),
     RolePolicyTooLarge(),
     EmptyPermissions(),
+    CallNotAllowed(),
 )

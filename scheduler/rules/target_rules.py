@@ -110,7 +110,7 @@ def _nearby_hint(base: Path, relative: str) -> str:
     return "create the file, or fix the path (it is relative to the catalogue file)"
 
 
-def _read_module(context: Context, job: Job) -> tuple[ast.Module | SyntaxError, str] | None:
+def read_handler_module(context: Context, job: Job) -> tuple[ast.Module | SyntaxError, str] | None:
     parts = _handler_parts(job)
     if parts is None or not context.check_files:
         return None
@@ -135,7 +135,7 @@ class HandlerFunctionMissing(Rule):
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
         for job in context.catalogue.jobs:
-            read = _read_module(context, job)
+            read = read_handler_module(context, job)
             if read is None or isinstance(read[0], SyntaxError):
                 continue
             module, function = read[0], read[1]
@@ -161,7 +161,7 @@ class HandlerSyntaxError(Rule):
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
         for job in context.catalogue.jobs:
-            read = _read_module(context, job)
+            read = read_handler_module(context, job)
             if read is None or not isinstance(read[0], SyntaxError):
                 continue
             error = read[0]

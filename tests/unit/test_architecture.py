@@ -18,7 +18,17 @@ import pytest
 PACKAGE = Path(__file__).parent.parent.parent / "scheduler"
 MODULES = sorted(PACKAGE.rglob("*.py"))
 STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
-LEAVES = ("diagnostics", "errors", "limits", "naming", "files", "resources", "policy_templates")
+LEAVES = (
+    "diagnostics",
+    "errors",
+    "limits",
+    "naming",
+    "files",
+    "resources",
+    "policy_templates",
+    "access",
+    "handler_calls",
+)
 
 
 @dataclass(frozen=True)
