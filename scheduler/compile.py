@@ -45,6 +45,7 @@ from scheduler.runtime.contract import (
     ENV_INPUT,
     ENV_JOB,
     ENV_SCHEDULED_TIME,
+    ENV_SECRETS,
     job_event,
 )
 from scheduler.schedule import ScheduleError, parse
@@ -157,6 +158,8 @@ class _Build:
             ENV_HANDLER: f"{module}.{job.handler_function}",
             ENV_EXPECTED_RUNTIME_MS: str(expected_ms),
         }
+        if job.secrets:  # the references only: the wrapper reads the values at run time
+            environment[ENV_SECRETS] = canonical_json(dict(job.secrets))
         return Function(
             name=naming.function_name(self.catalogue, job.name),
             runtime=job.runtime,

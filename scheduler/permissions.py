@@ -22,6 +22,7 @@ from typing import Any
 from scheduler import naming
 from scheduler.catalogue.model import Grant, Job
 from scheduler.policy_templates import TEMPLATES, TemplateError, closest, expand
+from scheduler.runtime.contract import SecretRef
 
 Origin = tuple[str | int, ...]
 Statement = dict[str, Any]
@@ -271,6 +272,33 @@ def log_statements(*, partition: str, region: str, account: str, function: str) 
     ]  # fmt: skip
 
 
+def secret_statements(job: Job, *, partition: str, region: str, account: str) -> list[Statement]:
+    """Reading the job's `secrets:`, and nothing else of SSM or Secrets Manager."""
+    parameters, secrets = set(), set()
+    for _, text in job.secrets:
+        ref = SecretRef.parse(text)
+        if ref.scheme == "ssm":
+            parameters.add(
+                f"arn:{partition}:ssm:{region}:{account}:parameter/{ref.name.lstrip('/')}"
+            )
+        elif ref.name.startswith("arn:"):
+            secrets.add(ref.name)
+        else:  # Secrets Manager appends six random characters to a secret's ARN
+            secrets.add(
+                f"arn:{partition}:secretsmanager:{region}:{account}:secret:{ref.name}-??????"
+            )
+    statements: list[Statement] = []
+    if parameters:
+        statements.append(_allow("ReadSecretParameters", "ssm:GetParameter", parameters))
+    if secrets:
+        statements.append(_allow("ReadSecrets", "secretsmanager:GetSecretValue", secrets))
+    return statements
+
+
+def _allow(sid: str, action: str, resources: set[str]) -> Statement:
+    return {"Sid": sid, "Effect": "Allow", "Action": [action], "Resource": sorted(resources)}
+
+
 def job_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePolicy:
     """The own role of `job`: its log statements, then each entry's statements in the order
     written (the defaults' first). The catalogue must have validated: a bad entry raises
@@ -290,6 +318,7 @@ def job_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePo
                 "Resource": [job.dead_letter_queue],
             }
         )
+    own.extend(secret_statements(job, partition=partition, region=region, account=account))
     statements = [SourcedStatement(s, None) for s in own]
     managed: list[tuple[str, Origin]] = []
     for grant in job.permissions:

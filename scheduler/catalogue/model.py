@@ -73,6 +73,9 @@ class Job:
     enabled: bool = True
     role: str | None = None
     permissions: tuple[Grant, ...] = ()
+    # Environment variable → reference (`ssm:/path`, `secretsmanager:name#key`): only the
+    # reference is deployed; the runtime wrapper reads the value before the handler runs.
+    secrets: tuple[tuple[str, str], ...] = ()
     runtime: str = "python3.12"
     fargate: Fargate | None = None
 

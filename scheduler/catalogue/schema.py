@@ -144,6 +144,13 @@ class JobSpec(_Strict):
     timezone: str | None = None
     enabled: bool = True
     role: str | None = Field(None, description="ARN of an existing execution role")
+    secrets: dict[str, str] = Field(
+        default_factory=dict,
+        description=(
+            "environment variables the wrapper fills in before the handler runs, from"
+            " ssm:/parameter/name or secretsmanager:secret-name[#json-key]"
+        ),
+    )
     permissions: list[str | dict[str, Any]] = Field(
         default_factory=list,
         description=(
@@ -215,6 +222,7 @@ def resolve_job(name: str, spec: JobSpec, defaults: DefaultsSpec, policy: Policy
         timezone=spec.timezone or defaults.timezone,
         enabled=spec.enabled,
         role=spec.role or defaults.role,
+        secrets=tuple(sorted(spec.secrets.items())),
         permissions=(
             *(Grant(e, ("defaults", "permissions", i)) for i, e in enumerate(defaults.permissions)),
             *(Grant(e, ("jobs", name, "permissions", i)) for i, e in enumerate(spec.permissions)),

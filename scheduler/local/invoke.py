@@ -8,6 +8,8 @@ and `sched run`. A direct run is manual (`sched run`, `sched trigger --local`); 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
 import sys
 import time
 import traceback
@@ -33,6 +35,7 @@ from scheduler.runtime.contract import (
     ENV_EXPECTED_RUNTIME_MS,
     ENV_HANDLER,
     ENV_JOB,
+    ENV_SECRETS,
     FAILED,
     TIMED_OUT,
     RunRecord,
@@ -40,7 +43,7 @@ from scheduler.runtime.contract import (
     job_event,
     utc_from_ms,
 )
-from scheduler.runtime.wrapper import execute
+from scheduler.runtime.wrapper import JobFunction, execute, load_secrets
 
 # moto's default account and region: the ARN a local run's context reports.
 LOCAL_ACCOUNT = "123456789012"
@@ -115,6 +118,7 @@ def _environment(
         ENV_CATALOGUE: catalogue.name,
         ENV_HANDLER: f"{module}.{job.handler_function}",
         ENV_EXPECTED_RUNTIME_MS: str(_ms(job.expected_runtime)),
+        **({ENV_SECRETS: json.dumps(dict(job.secrets))} if job.secrets else {}),
         "AWS_LAMBDA_FUNCTION_NAME": function,
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(job.memory),
@@ -197,7 +201,7 @@ def run_locally(
         if access is not None:
             stack.enter_context(access.enforced())
         executed = execute(
-            lambda: resolver(module, function_attr),
+            lambda: _with_secrets(lambda: resolver(module, function_attr)),
             event,
             job=job.name,
             catalogue=catalogue.name,
@@ -237,6 +241,13 @@ def run_locally(
         events=events,
         hint=_permission_hint(catalogue, job, access) if record.status == FAILED else None,
     )
+
+
+def _with_secrets(resolve: Callable[[], JobFunction]) -> JobFunction:
+    """As in Lambda: the job's secrets are read into the environment before its module is
+    imported (each local run reads them afresh)."""
+    load_secrets(os.environ, cache={})
+    return resolve()
 
 
 def _permission_hint(catalogue: Catalogue, job: Job, access: Access | None) -> str | None:

@@ -35,7 +35,7 @@ from scheduler.rules.schedule_rules import (
     TimezoneNeedsScheduler,
     UnknownTimezone,
 )
-from scheduler.rules.secret_rules import PlainTextSecret
+from scheduler.rules.secret_rules import PlainTextSecret, SecretReference
 from scheduler.rules.target_rules import (
     FargateSettings,
     HandlerFileMissing,
@@ -79,6 +79,7 @@ RULES: tuple[Rule, ...] = (
     HandlerSyntaxError(),
     HandlerFolderHoldsCatalogue(),
     PlainTextSecret(),
+    SecretReference(),
     *PERMISSION_RULES,
 )
 

@@ -21,6 +21,7 @@ from scheduler.permissions import (
     Meaning,
     Problem,
     RawStatement,
+    RolePolicy,
     arn_partition,
     is_write,
     job_policy,
@@ -50,6 +51,17 @@ def _grants(context: Context) -> Iterator[tuple[Grant, Meaning | GrantProblem]]:
             if grant.origin not in seen:
                 seen.add(grant.origin)
                 yield grant, meaning
+
+
+def _checkable_policy(context: Context, job: Job) -> RolePolicy | None:
+    """The job's role policy with placeholder account and region, or None while an entry or a
+    secret reference is wrong (SCH401-SCH403 and SCH410 say what first)."""
+    if any(isinstance(m, GrantProblem) for _, m in meanings(job)):
+        return None
+    try:
+        return job_policy(job, catalogue=context.catalogue.name, region=_REGION, account=_ACCOUNT)
+    except ValueError:
+        return None
 
 
 def _span(context: Context, grant: Grant, *below: str | int) -> Span:
@@ -245,10 +257,9 @@ class RolePolicyTooLarge(Rule):
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
         for job in _own_role_jobs(context):
-            if any(isinstance(m, GrantProblem) for _, m in meanings(job)):
-                continue  # SCH401-SCH403 say what is wrong first
-            policy = job_policy(job, catalogue=context.catalogue.name, region=_REGION,
-                                account=_ACCOUNT)  # fmt: skip
+            policy = _checkable_policy(context, job)
+            if policy is None:
+                continue
             size = len(canonical_json(policy.document))
             span = context.setting_span(job, "permissions")
             if size > limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS:
@@ -317,10 +328,9 @@ class CallNotAllowed(Rule):
             read = read_handler_module(context, job)
             if read is None or not isinstance(read[0], ast.Module):
                 continue  # no file here, or SCH306 reports its syntax error
-            if any(isinstance(m, GrantProblem) for _, m in meanings(job)):
-                continue  # SCH401-SCH403 first
-            policy = job_policy(job, catalogue=context.catalogue.name, region=_REGION,
-                                account=_ACCOUNT)  # fmt: skip
+            policy = _checkable_policy(context, job)
+            if policy is None:
+                continue
             statements = [s.statement for s in policy.statements]
             module = read[0]
             job_input = job.input or {}

@@ -8,6 +8,7 @@ from typing import Any
 
 from scheduler.diagnostics import Diagnostic, Severity
 from scheduler.rules.base import Context, Rule, RuleDoc
+from scheduler.runtime.contract import SecretRef
 
 _SECRET_KEY = re.compile(
     r"(pass(word|wd)?|secret|token|api[_-]?key|private[_-]?key|credential|auth)", re.IGNORECASE
@@ -63,5 +64,57 @@ class PlainTextSecret(Rule):
                     context.setting_span(job, *path),
                     f'job "{job.name}": {".".join(map(str, path))} looks like a secret in '
                     "plain text",
-                    "store it in Secrets Manager or SSM Parameter Store and pass its name",
+                    f"store it in SSM Parameter Store or Secrets Manager and name it instead: "
+                    f"secrets: {{{_env_name(path)}: ssm:/{context.catalogue.name}/{job.name}/"
+                    f"{_env_name(path).lower()}}}",
                 )
+
+
+def _env_name(path: tuple[str | int, ...]) -> str:
+    name = re.sub(r"[^A-Za-z0-9_]", "_", str(path[-1])).upper()
+    return name if name and not name[0].isdigit() else f"SECRET_{name}"
+
+
+class SecretReference(Rule):
+    doc = RuleDoc(
+        "SCH410",
+        Severity.ERROR,
+        "secret reference that cannot be read",
+        "`secrets:` maps an environment variable to where its value is kept: ssm:/parameter/name "
+        "(SSM Parameter Store, decrypted) or secretsmanager:secret-name, with #key for one key of "
+        "a JSON secret. The wrapper reads them before the handler runs; the job's role is "
+        "allowed to read exactly these. A name must be an environment variable name not also "
+        "set under environment:.",
+        "secrets: {DB_URL: /acme/db-url}",
+        "secrets: {DB_URL: ssm:/acme/db-url, SFTP_PASSWORD: secretsmanager:acme/sftp#password}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            environment = dict(job.environment)
+            for name, text in job.secrets:
+                span = context.span(job, "secrets", name)
+                try:
+                    SecretRef.parse(text)
+                except ValueError as error:
+                    yield self.report(
+                        span,
+                        f'job "{job.name}": secret {name}: {error}',
+                        f"e.g. {name}: ssm:/{context.catalogue.name}/{job.name}/{name.lower()}",
+                    )
+                    continue
+                if not _ENV_NAME.match(name):
+                    yield self.report(
+                        context.key_span(job, "secrets", name),
+                        f'job "{job.name}": secret {name!r} is not an environment variable name',
+                        "use letters, digits and _, not starting with a digit",
+                    )
+                elif name in environment:
+                    yield self.report(
+                        context.key_span(job, "secrets", name),
+                        f'job "{job.name}": {name} is both a secret and set under environment:',
+                        "keep one: the secret would replace the value at run time",
+                    )
+
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

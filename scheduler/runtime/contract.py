@@ -45,6 +45,10 @@ ENV_EXPECTED_RUNTIME_MS = "SCHED_EXPECTED_RUNTIME_MS"
 ENV_INPUT = "SCHED_INPUT"
 ENV_SCHEDULED_TIME = "SCHED_SCHEDULED_TIME"
 ENV_EVENT_ID = "SCHED_EVENT_ID"
+# JSON {"NAME": "ssm:/path" | "secretsmanager:name#key"}: secrets the wrapper reads into the
+# environment before the handler runs. Only the references are deployed, never the values.
+ENV_SECRETS = "SCHED_SECRETS"
+SECRET_SCHEMES = ("ssm", "secretsmanager")
 
 # The `sched` key of each line the wrapper logs, and the prefix every such line starts with.
 LINE_START = "start"
@@ -68,6 +72,35 @@ BACKEND_SCHEDULER = "scheduler"
 
 FIRST_ATTEMPT = "1"
 _EVENT_KEYS = {"sched", "input"}
+
+
+@dataclass(frozen=True)
+class SecretRef:
+    """`ssm:/acme/db-url` or `secretsmanager:acme/sftp#password` (a JSON secret's key)."""
+
+    scheme: str
+    name: str
+    json_key: str | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> SecretRef:
+        """Raises ValueError saying what is wrong with `text`."""
+        scheme, sep, rest = text.partition(":")
+        if not sep or scheme not in SECRET_SCHEMES:
+            raise ValueError(
+                f"{text!r} is not a secret reference: write ssm:/parameter/name or"
+                " secretsmanager:secret-name (#key for a key of a JSON secret)"
+            )
+        name, hash_sign, key = rest.partition("#")
+        if scheme == "ssm" and hash_sign:
+            raise ValueError(f"{text!r}: an SSM parameter has no keys; leave out #{key}")
+        if not name.strip() or (hash_sign and not key):
+            raise ValueError(f"{text!r} names no {'key' if name else 'parameter or secret'}")
+        return cls(scheme, name, key or None)
+
+    def __str__(self) -> str:
+        key = f"#{self.json_key}" if self.json_key else ""
+        return f"{self.scheme}:{self.name}{key}"
 
 
 def parse_time(text: object) -> datetime | None:

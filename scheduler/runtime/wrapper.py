@@ -11,11 +11,12 @@ line still says what triggered it. `execute` is the same wrapper for in-process 
 from __future__ import annotations
 
 import importlib
+import json
 import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -25,10 +26,12 @@ from .contract import (
     ENV_EXPECTED_RUNTIME_MS,
     ENV_HANDLER,
     ENV_JOB,
+    ENV_SECRETS,
     FAILED,
     SUCCEEDED,
     TIMED_OUT,
     RunRecord,
+    SecretRef,
     read_event,
     start_line,
 )
@@ -200,6 +203,52 @@ def run_job(
     return executed.record.line()
 
 
+class SecretUnavailable(Exception):
+    """A secret the job names could not be read: the run fails before the handler runs."""
+
+
+# Values read in this container, by reference: a warm Lambda reuses them (as it keeps imports).
+_secret_values: dict[str, str] = {}
+
+
+def _read_secret(ref: SecretRef) -> str:
+    # boto3 is part of Lambda's Python runtime; the wrapper imports nothing else outside the
+    # standard library, and only when a job has secrets.
+    boto3 = importlib.import_module("boto3")
+    if ref.scheme == "ssm":
+        parameter = boto3.client("ssm").get_parameter(Name=ref.name, WithDecryption=True)
+        return str(parameter["Parameter"]["Value"])
+    value = str(boto3.client("secretsmanager").get_secret_value(SecretId=ref.name)["SecretString"])
+    if ref.json_key is None:
+        return value
+    document = json.loads(value)
+    if not isinstance(document, dict) or ref.json_key not in document:
+        raise KeyError(f"the secret holds no key {ref.json_key!r}")
+    return str(document[ref.json_key])
+
+
+def load_secrets(
+    environ: MutableMapping[str, str], cache: MutableMapping[str, str] | None = None
+) -> None:
+    """Put each secret of the job (ENV_SECRETS) into `environ` under its name; raise
+    `SecretUnavailable` naming the first that cannot be read, and why."""
+    text = environ.get(ENV_SECRETS)
+    if not text:
+        return
+    values = _secret_values if cache is None else cache
+    for name, reference in sorted(json.loads(text).items()):
+        if reference not in values:
+            try:
+                values[reference] = _read_secret(SecretRef.parse(reference))
+            except Exception as error:  # any failure to read it is the run's failure
+                code = getattr(error, "response", {}).get("Error", {}).get("Code")
+                why = f"{code}: {error}" if code else f"{type(error).__name__}: {error}"
+                raise SecretUnavailable(
+                    f"secret {name} ({reference}) cannot be read: {why}"
+                ) from None
+        environ[name] = values[reference]
+
+
 def load_function(spec: str) -> JobFunction:
     """Import `module.function` (or `module:function`) and return the function."""
     module_name, sep, attr = spec.partition(":") if ":" in spec else spec.rpartition(".")
@@ -223,7 +272,7 @@ def invoke(
     event: Any,
     context: Any,
     *,
-    environ: Mapping[str, str],
+    environ: MutableMapping[str, str],
     clock: Clock = time.time,
     emit: Emit = _stdout,
     emit_start: Emit | None = _stderr,
@@ -231,8 +280,13 @@ def invoke(
     """`handler` with its environment and clock passed in: runs, logs, re-raises on failure."""
     spec = environ.get(ENV_HANDLER, "")
     expected = environ.get(ENV_EXPECTED_RUNTIME_MS, "")
+
+    def resolve() -> JobFunction:
+        load_secrets(environ)  # before the handler's module is imported: it may read them
+        return _cached(spec)
+
     executed = execute(
-        lambda: _cached(spec),
+        resolve,
         event,
         job=environ.get(ENV_JOB, ""),
         catalogue=environ.get(ENV_CATALOGUE, ""),

@@ -18,6 +18,7 @@ from scheduler.permissions import (
     is_write,
     job_policy,
 )
+from scheduler.runtime.contract import SecretRef
 
 JOB = ("jobs", "backup", "permissions")
 
@@ -107,3 +108,62 @@ def test_a_job_policy_holds_its_logs_then_each_entry_in_order_with_its_origin() 
         ((*JOB, 1), {"Effect": "Deny", "Action": ["s3:DeleteObject"], "Resource": ["*"]}),
     ]  # fmt: skip
     assert policy.managed_policies == (("arn:aws:iam::aws:policy/ReadOnlyAccess", (*JOB, 0)),)
+
+
+def test_secrets_are_readable_by_the_role_and_nothing_else_of_their_services() -> None:
+    job = Job(
+        name="export",
+        schedule="rate(1 day)",
+        expected_runtime=timedelta(minutes=1),
+        timeout=timedelta(minutes=2),
+        timeout_is_explicit=False,
+        handler="jobs/export/handler.py:main",
+        secrets=(
+            ("DB_URL", "ssm:/acme/db-url"),
+            ("KEY", "secretsmanager:arn:aws:secretsmanager:eu-west-1:1:secret:k-AbCdEf"),
+            ("TOKEN", "secretsmanager:acme/export#token"),
+        ),
+    )
+    policy = job_policy(job, catalogue="acme", region="eu-west-1", account="111122223333")
+    assert [s.statement for s in policy.statements[2:]] == [
+        {
+            "Sid": "ReadSecretParameters",
+            "Effect": "Allow",
+            "Action": ["ssm:GetParameter"],
+            "Resource": ["arn:aws:ssm:eu-west-1:111122223333:parameter/acme/db-url"],
+        },
+        {
+            "Sid": "ReadSecrets",
+            "Effect": "Allow",
+            "Action": ["secretsmanager:GetSecretValue"],
+            "Resource": [  # sorted
+                "arn:aws:secretsmanager:eu-west-1:111122223333:secret:acme/export-??????",
+                "arn:aws:secretsmanager:eu-west-1:1:secret:k-AbCdEf",
+            ],
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("/acme/db", "is not a secret reference"),
+        ("vault:acme/db", "is not a secret reference"),
+        ("ssm:/acme/db#key", "an SSM parameter has no keys"),
+        ("secretsmanager:", "names no parameter or secret"),
+        ("secretsmanager:acme#", "names no key"),
+    ],
+)
+def test_a_secret_reference_says_what_is_wrong(text: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        SecretRef.parse(text)
+
+
+def test_a_secret_reference_reads_back_as_written() -> None:
+    ref = SecretRef.parse("secretsmanager:acme/sftp#password")
+    assert (ref.scheme, ref.name, ref.json_key, str(ref)) == (
+        "secretsmanager",
+        "acme/sftp",
+        "password",
+        "secretsmanager:acme/sftp#password",
+    )
