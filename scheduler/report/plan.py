@@ -112,7 +112,63 @@ def _change_lines(change: Change, facts: str, *, column: int, width: int) -> lis
     return [_head(change), " " * indent + clip(facts, width - indent)]
 
 
+def _statements(value: object) -> list[dict[str, object]] | None:
+    """The statements of an IAM policy document given as JSON text (None: not a policy)."""
+    if value is None:
+        return []
+    if not isinstance(value, str) or not value.startswith("{"):
+        return None
+    try:
+        document = json.loads(value)
+    except ValueError:
+        return None
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    if not isinstance(statements, list) or not all(isinstance(s, dict) for s in statements):
+        return None
+    return statements
+
+
+def _listed(value: object) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _statement_text(statement: dict[str, object]) -> str:
+    action_key = "NotAction" if "NotAction" in statement else "Action"
+    resource_key = "NotResource" if "NotResource" in statement else "Resource"
+    text = f"{statement.get('Effect')} {'not ' * (action_key == 'NotAction')}"
+    text += _listed(statement.get(action_key, ""))
+    if resource_key in statement:
+        text += f" on {'all but ' * (resource_key == 'NotResource')}"
+        text += _listed(statement[resource_key])
+    if "Principal" in statement:
+        text += f" for {json.dumps(statement['Principal'], sort_keys=True)}"
+    if "Condition" in statement:
+        text += f" when {json.dumps(statement['Condition'], sort_keys=True)}"
+    return text
+
+
+def _policy_lines(field: FieldChange, width: int) -> list[str] | None:
+    """A policy change as the statements it adds and removes, one per line (a 2,000-character
+    JSON line is not reviewable); None when the field is no policy document."""
+    before, after = _statements(field.old), _statements(field.new)
+    if before is None or after is None:
+        return None
+    removed = [s for s in before if s not in after]
+    added = [s for s in after if s not in before]
+    head = f"{_FIELD_INDENT}{field.field}: {len(added)} statement(s) added, {len(removed)} removed"
+    lines = [head]
+    indent = _FIELD_INDENT + "  "
+    for sign, statement in [*(("-", s) for s in removed), *(("+", s) for s in added)]:
+        lines += wrap(
+            f"{sign} {_statement_text(statement)}", width, indent=indent, hang=indent + "  "
+        )
+    return lines
+
+
 def _field_lines(field: FieldChange, width: int) -> list[str]:
+    policy = _policy_lines(field, width)
+    if policy is not None:
+        return policy
     line = f"{_FIELD_INDENT}{field}"
     if len(line) <= width:
         return [line]

@@ -9,7 +9,7 @@ from fakes import execution_role, job_resources
 
 from scheduler.plan import Plan, make_plan
 from scheduler.report import plan as report
-from scheduler.resources import Function, Resource, ResourceState
+from scheduler.resources import Function, Resource, ResourceState, Role, canonical_json
 
 HEADER = "Catalogue acme-ops → AWS account 123456789012 in eu-west-1"
 
@@ -111,4 +111,28 @@ def test_colour_paints_each_line_of_a_change() -> None:
         "\x1b[32m  + permission      acme-ops-nightly-export/acme-ops-nightly-export\x1b[0m",
         "\x1b[32m                                              events.amazonaws.com may invoke it"
         "\x1b[0m",
+    ]
+
+
+def test_a_policy_change_shows_the_statements_it_adds_and_removes() -> None:
+    def role(*statements: dict[str, object]) -> Role:
+        document = {"Version": "2012-10-17", "Statement": list(statements)}
+        return replace(execution_role("acme-ops"), inline_policy=canonical_json(document))
+
+    logs = {"Effect": "Allow", "Action": ["logs:PutLogEvents"], "Resource": ["*"]}
+    read = {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::logs/*"]}
+    write = {
+        "Effect": "Allow",
+        "Action": ["s3:PutObject"],
+        "Resource": ["arn:aws:s3:::backups/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "true"}},
+    }
+    plan = make_plan(ResourceState.of([role(logs, write)]), ResourceState.of([role(logs, read)]))
+    assert report.to_text(plan, header=HEADER).splitlines()[2:7] == [
+        "  ~ role            acme-ops-sched-exec  assumed by",  # the fake's trust names no one
+        "        inline_policy: 1 statement(s) added, 1 removed",
+        "          - Allow s3:GetObject on arn:aws:s3:::logs/*",
+        "          + Allow s3:PutObject on arn:aws:s3:::backups/* when "
+        '{"Bool": {"aws:SecureTransport":',
+        '            "true"}}',  # wrapped at the width, hanging under the statement
     ]
