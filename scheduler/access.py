@@ -9,7 +9,8 @@ Pure; standard library only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 # SDK operations whose IAM action has another name:
@@ -84,3 +85,34 @@ def suggested_entry(refusal: Refusal) -> str:
     actions = refusal.actions
     shown = actions[0] if len(actions) == 1 else f"[{', '.join(actions)}]"
     return f'- {{Effect: Allow, Action: {shown}, Resource: "<the ARN it needs>"}}'
+
+
+# How AWS words a refusal in an error message (most services; S3 often says only "Access
+# Denied"): "... is not authorized to perform: s3:PutObject on resource: "arn:aws:s3:::b/k" ..."
+_DENIAL = re.compile(
+    r"not authorized to perform: (?P<action>[\w-]+:[\w*]+)"
+    r"(?: on resource: \"?(?P<resource>arn:[^\"\s]+?)\"?(?=[\s,.;]|$))?"
+)
+_CALL_PARAMETER_OF_ARN: dict[str, tuple[str, Callable[[str], str]]] = {
+    # service → (the call's parameter, how to read it from the resource's ARN)
+    "s3": ("Bucket", lambda arn: arn.split(":::", 1)[-1].split("/", 1)[0]),
+    "dynamodb": ("TableName", lambda arn: arn.split(":table/", 1)[-1].split("/", 1)[0]),
+    "sqs": ("QueueUrl", lambda arn: arn.rsplit(":", 1)[-1]),
+    "sns": ("TopicArn", lambda arn: arn),
+    "ssm": ("Name", lambda arn: "/" + arn.split(":parameter/", 1)[-1]),
+    "secretsmanager": ("SecretId", lambda arn: arn),
+}
+
+
+def refusal_in(message: str | None) -> Refusal | None:
+    """The refusal an AWS error message reports, when it names the action."""
+    found = _DENIAL.search(message or "")
+    if found is None:
+        return None
+    service, _, operation = found["action"].partition(":")
+    params: dict[str, object] = {}
+    resource = found["resource"]
+    if resource and service in _CALL_PARAMETER_OF_ARN:
+        parameter, read = _CALL_PARAMETER_OF_ARN[service]
+        params[parameter] = read(resource)
+    return Refusal(service, operation, params)

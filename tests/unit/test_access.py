@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.access import Refusal, iam_actions, suggested_entry
+from scheduler.access import Refusal, iam_actions, refusal_in, suggested_entry
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,22 @@ def test_the_suggested_entry_names_the_resource_the_call_was_about(
     refusal: Refusal, entry: str
 ) -> None:
     assert suggested_entry(refusal) == entry
+
+
+def test_a_refusal_is_read_from_awss_error_message() -> None:
+    message = (
+        "User: arn:aws:sts::123456789012:assumed-role/acme-ops-log-backup/acme-ops-log-backup is"
+        " not authorized to perform: s3:PutObject on resource: "
+        '"arn:aws:s3:::acme-app-logs-backup/2026-11-30/app/web.log" because no identity-based'
+        " policy allows the s3:PutObject action"
+    )
+    refusal = refusal_in(message)
+    assert refusal == Refusal("s3", "PutObject", {"Bucket": "acme-app-logs-backup"})
+    assert suggested_entry(refusal) == "- S3WritePolicy: {BucketName: acme-app-logs-backup}"
+    table = refusal_in(
+        "User: x is not authorized to perform: dynamodb:Scan on resource:"
+        " arn:aws:dynamodb:eu-west-1:1:table/orders because no identity-based policy allows it"
+    )
+    assert table == Refusal("dynamodb", "Scan", {"TableName": "orders"})
+    assert refusal_in("Access Denied") is None
+    assert refusal_in(None) is None

@@ -227,3 +227,21 @@ def test_a_failed_manual_run_makes_the_job_fail() -> None:
         0.0,
     )
     assert status.reasons == ("last run failed", "1 failed")
+
+
+def test_a_run_refused_by_iam_names_the_entry_that_would_allow_it() -> None:
+    message = (
+        "User: arn:aws:sts::123456789012:assumed-role/acme-ops-log-backup/x is not authorized to"
+        ' perform: s3:PutObject on resource: "arn:aws:s3:::acme-app-logs-backup/k" because no'
+        " identity-based policy allows the s3:PutObject action"
+    )
+    run = replace(
+        _run(WEEK[0], RunStatus.FAILED, 1, error_type="AccessDenied"), error_message=message
+    )
+    status = summarise("j", [run], expected_runtime=None, now=NOW)
+    assert status.reasons == (
+        "last run failed: AccessDenied",
+        "its role does not allow s3:PutObject; add to its permissions:"
+        " - S3WritePolicy: {BucketName: acme-app-logs-backup}",
+        "1 failed",
+    )
