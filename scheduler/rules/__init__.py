@@ -15,6 +15,7 @@ from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameTooLon
 from scheduler.rules.permission_rules import PERMISSION_RULES
 from scheduler.rules.runtime_rules import (
     EnvironmentTooLarge,
+    EventAgeOutOfRange,
     InputNotJson,
     InputTooLarge,
     MemoryOutOfRange,
@@ -63,6 +64,7 @@ RULES: tuple[Rule, ...] = (
     InputNotJson(),
     PolicyOverLimit(),
     EnvironmentTooLarge(),
+    EventAgeOutOfRange(),
     UnknownRuntime(),
     HandlerNeedsPython(),
     BlockedRuntime(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
+from datetime import timedelta
 
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration as fmt
@@ -254,4 +255,35 @@ class EnvironmentTooLarge(Rule):
                     f'job "{job.name}" environment is {size} bytes; Lambda allows '
                     f"{limits.LAMBDA_ENVIRONMENT_MAX_BYTES}",
                     "move large values to SSM Parameter Store or S3",
+                )
+
+
+class EventAgeOutOfRange(Rule):
+    doc = RuleDoc(
+        "SCH215",
+        Severity.ERROR,
+        "event age outside what AWS allows",
+        "max_event_age is how long Lambda keeps re-running a failed run's event (60s to 6h); "
+        "delivery_max_event_age how long the rule or schedule keeps trying to deliver it (60s "
+        "to 24h). AWS refuses anything else when the job is applied.",
+        "max_event_age: 12h",
+        "max_event_age: 6h\ndelivery_max_event_age: 12h",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        lambda_range = (limits.LAMBDA_MIN_EVENT_AGE_SECONDS, limits.LAMBDA_MAX_EVENT_AGE_SECONDS)
+        delivery_range = (60, limits.EVENTBRIDGE_MAX_EVENT_AGE_SECONDS)
+        for job in context.catalogue.jobs:
+            for key, value, (low, high) in (
+                ("max_event_age", job.max_event_age, lambda_range),
+                ("delivery_max_event_age", job.delivery_max_event_age, delivery_range),
+            ):
+                if value is None or low <= value.total_seconds() <= high:
+                    continue
+                low_text, high_text = fmt(timedelta(seconds=low)), fmt(timedelta(seconds=high))
+                yield self.report(
+                    context.setting_span(job, key),
+                    f'job "{job.name}": {key} is {fmt(value)};'
+                    f" AWS allows {low_text} to {high_text}",
+                    f"set {key} between {low_text} and {high_text}",
                 )
