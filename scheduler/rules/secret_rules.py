@@ -22,6 +22,9 @@ _SECRET_VALUE = re.compile(
 _REFERENCE = re.compile(r"^(arn:aws|ssm:|secretsmanager:|/|\$\{|\{\{resolve:)", re.IGNORECASE)
 
 
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
 def _walk(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
     if isinstance(value, dict):
         for key, item in value.items():
@@ -115,6 +118,3 @@ class SecretReference(Rule):
                         f'job "{job.name}": {name} is both a secret and set under environment:',
                         "keep one: the secret would replace the value at run time",
                     )
-
-
-_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
