@@ -7,7 +7,26 @@ This module imports nothing from the package so that every other module may use 
 from __future__ import annotations
 
 import enum
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+
+ECHO_LIMIT = 60
+"""Messages quote at most this many characters of a user's value: they reach CI logs and
+annotations, and a value may be 100,000 characters long or hold what was never meant to show."""
+
+
+def _double_quoted(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def echo(text: str, quote: Callable[[str], str] = _double_quoted) -> str:
+    """`text` quoted for a message (JSON-style by default, `repr` for single quotes), cut to
+    `ECHO_LIMIT` characters with an ellipsis and its full length: `"abc…" (100,000 characters)`.
+    Every message that quotes a value from the catalogue or the command line goes through this."""
+    if len(text) <= ECHO_LIMIT:
+        return quote(text)
+    return f"{quote(text[: ECHO_LIMIT - 1] + '…')} ({len(text):,} characters)"
 
 
 class Severity(enum.IntEnum):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from scheduler.diagnostics import echo
+
 _COMPACT = re.compile(r"^(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
 _ISO = re.compile(
     r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+(?:\.\d+)?)S)?)?$"
@@ -19,7 +21,9 @@ def parse_duration(text: str) -> timedelta:
     if match is None or not any(match.groupdict().values()):
         match = _ISO.match(raw.upper())
         if match is None or raw.upper() in ("P", "PT") or raw.upper().endswith("T"):
-            raise ValueError(f"{text!r} is not a duration; write it like 90s, 5m, 1h30m or PT5M")
+            raise ValueError(
+                f"{echo(text, repr)} is not a duration; write it like 90s, 5m, 1h30m or PT5M"
+            )
     parts = {k: float(v) if v else 0.0 for k, v in match.groupdict().items()}
     return timedelta(days=parts["d"], hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
 

@@ -1,8 +1,9 @@
 """Reading a catalogue file into text, or one SCH001 diagnostic saying why it cannot be.
 
-Owns the size cap (checked before reading and again on the bytes), directories, missing and
-unreadable files, UTF-16/32, binary (NUL) and non-UTF-8 bytes, and control characters, each
-reported at its exact line and column. Never raises on bad input.
+Owns the size cap (checked before reading and again on the bytes), links out of the catalogue's
+folder, anything but a regular file (refused before it is opened), missing and unreadable files,
+UTF-16/32, binary (NUL) and non-UTF-8 bytes, and control characters, each reported at its exact
+line and column. Never raises on bad input.
 """
 
 from __future__ import annotations
@@ -20,21 +21,35 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 def read(path: str | Path) -> bytes | Diagnostic:
-    """The bytes of the file at `path` (at most one past the cap), or why they cannot be read."""
+    """The bytes of the file at `path` (at most one past the cap), or why they cannot be read.
+
+    Only a regular file is opened, never a pipe, socket or device (opening a FIFO blocks until a
+    writer comes), and a link out of the catalogue's own folder is refused unread: diagnostics
+    reach CI logs, and `jobs.yaml -> ../.env` would otherwise quote the secrets it holds.
+    """
     file = os.fspath(path)
     where = Path(path)
     try:
-        info = where.stat()
+        outside = _link_outside(file)
+        if outside is not None:
+            target, folder = outside
+            return _unreadable(
+                file,
+                f"{file} is a symbolic link to {target}, outside its folder {folder}",
+                "put the catalogue itself in the repository, not a link to a file elsewhere",
+            )
+        info = os.stat(file)
         if stat.S_ISDIR(info.st_mode):
             return _unreadable(
                 file,
                 f"{file} is a directory, not a catalogue file",
                 f"point at the YAML file itself, e.g. {where / 'jobs.yaml'}",
             )
-        if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
+        if not stat.S_ISREG(info.st_mode):
+            return _not_a_file(file, info.st_mode)
+        if info.st_size > MAX_FILE_BYTES:
             return _too_large(file, info.st_size)
-        with where.open("rb") as stream:
-            return stream.read(MAX_FILE_BYTES + 1)
+        return _read_regular(file, info)
     except FileNotFoundError:
         return _unreadable(
             file, f"{file} does not exist", "check the path and the current directory"
@@ -46,6 +61,45 @@ def read(path: str | Path) -> bytes | Diagnostic:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return _unreadable(file, f"{file} cannot be read: {reason}", "check the path")
+
+
+def _link_outside(file: str) -> tuple[str, str] | None:
+    """Where the link `file` ends and its folder, when it ends outside that folder."""
+    if not os.path.islink(file):
+        return None
+    folder = os.path.realpath(os.path.dirname(file) or os.curdir)
+    target = os.path.realpath(file)
+    if os.path.commonpath([folder, target]) == folder:
+        return None
+    return target, folder
+
+
+def _read_regular(file: str, checked: os.stat_result) -> bytes | Diagnostic:
+    # O_NONBLOCK: should the path be swapped for a FIFO after the stat, opening it returns at
+    # once instead of waiting for a writer; fstat then shows it is no longer the file checked.
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
+    with os.fdopen(os.open(file, flags), "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return _not_a_file(file, info.st_mode)
+        if (info.st_dev, info.st_ino) != (checked.st_dev, checked.st_ino):
+            return _unreadable(file, f"{file} changed while it was being opened", "run sched again")
+        return stream.read(MAX_FILE_BYTES + 1)
+
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def _not_a_file(file: str, mode: int) -> Diagnostic:
+    kind = next((name for test, name in _KINDS if test(mode)), None)
+    message = f"{file} is {kind}, not a file" if kind else f"{file} is not a regular file"
+    return _unreadable(file, message, "point at the YAML catalogue file itself")
 
 
 _NON_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -23,6 +23,7 @@ from scheduler.catalogue.model import (
     Policy,
     default_timeout,
 )
+from scheduler.diagnostics import echo
 
 
 def _to_duration(value: object) -> timedelta:
@@ -33,9 +34,13 @@ def _to_duration(value: object) -> timedelta:
     try:
         duration = parse_duration(value)
     except OverflowError:  # pydantic reports only ValueError; anything else escapes validation
-        raise ValueError(f"{value!r} is longer than any duration sched can handle") from None
+        raise ValueError(
+            f"{echo(value, repr)} is longer than any duration sched can handle"
+        ) from None
     if duration <= timedelta(0):
-        raise ValueError(f"{value!r} is no time at all; a duration must be longer than 0s")
+        raise ValueError(
+            f"{echo(value, repr)} is no time at all; a duration must be longer than 0s"
+        )
     return duration
 
 

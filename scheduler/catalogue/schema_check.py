@@ -8,7 +8,6 @@ each at its exact span. Each job is validated on its own so that one bad job hid
 from __future__ import annotations
 
 import difflib
-import json
 from pathlib import Path
 from typing import Any, get_args
 
@@ -18,7 +17,7 @@ from pydantic_core import ErrorDetails
 from scheduler.catalogue.model import Catalogue
 from scheduler.catalogue.schema import CatalogueSpec, JobSpec, resolve_job, resolve_policy
 from scheduler.catalogue.source_map import DataPath, SourceMap
-from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.diagnostics import ECHO_LIMIT, Diagnostic, Severity, Span, echo
 
 
 class Checker:
@@ -97,7 +96,7 @@ class Checker:
                     "SCH006",
                     f"job name must be text, got {_show(name)}",
                     self.map.key_span(("jobs", name)),
-                    f'put the name in quotes: "{_yaml_text(name)}":',
+                    f"put the name in quotes: {echo(_yaml_text(name))}:",
                 )
                 continue
             try:
@@ -119,7 +118,7 @@ class Checker:
             close = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
             self.report(
                 "SCH005",
-                f'unknown key "{key}" in {_place(job, owner)}',
+                f"unknown key {echo(str(key))} in {_place(job, owner)}",
                 self.map.key_span((*base, *loc)),
                 f'did you mean "{close[0]}"?' if close else f"valid keys: {', '.join(valid)}",
             )
@@ -232,14 +231,18 @@ def _without(data: dict[Any, Any], loc: tuple[int | str, ...]) -> dict[Any, Any]
 
 def _place(job: str | None, owner: tuple[int | str, ...]) -> str:
     if job is not None:
-        return f'job "{job}"' + (f" ({_dotted(owner)})" if owner else "")
+        return f"job {echo(job)}" + (f" ({_dotted(owner)})" if owner else "")
     return _dotted(owner) if owner else "the top level"
 
 
 def _dotted(loc: tuple[int | str, ...]) -> str:
     out = ""
     for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            shown = str(part) if len(str(part)) <= ECHO_LIMIT else echo(str(part))
+            out += f".{shown}" if out else shown
     return out
 
 
@@ -260,10 +263,10 @@ def _show(value: object) -> str:
         case None | bool():
             return _yaml_text(value)
         case str():
-            shown = json.dumps(value, ensure_ascii=False)
-            return shown if len(shown) <= 40 else shown[:36] + '..."'
+            return echo(value)
         case int() | float():
-            return repr(value)
+            shown = repr(value)
+            return shown if len(shown) <= ECHO_LIMIT else echo(shown, str)
         case dict():
             return "a mapping"
         case list():

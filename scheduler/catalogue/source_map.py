@@ -15,7 +15,7 @@ from yaml.constructor import SafeConstructor
 from yaml.error import Mark
 from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
-from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.diagnostics import Diagnostic, Severity, Span, echo
 
 DataPath = tuple[str | int, ...]
 """Where a value sits in the loaded data: mapping keys and sequence indexes from the top."""
@@ -256,7 +256,7 @@ class _Builder:
             self.report(
                 "SCH006",
                 node,
-                f'"{node.value}" is not a valid !!{node.tag.removeprefix(_TAG)}',
+                f"{echo(str(node.value))} is not a valid !!{node.tag.removeprefix(_TAG)}",
                 "remove the explicit tag (!!...) or fix the value",
             )
             return node.value
@@ -370,7 +370,7 @@ _INVALID_KEY = object()
 
 
 def _show_key(key: object) -> str:
-    return f'"{key}"' if isinstance(key, str) else repr(key)
+    return echo(key) if isinstance(key, str) else echo(repr(key), str)
 
 
 def build(root: Node | None, text: str, file: str) -> Tree:

@@ -59,6 +59,23 @@ def test_github_format_is_chosen_under_github_actions() -> None:
     )
 
 
+def test_a_link_to_a_secret_is_refused_without_its_contents_in_the_annotation(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / ".env").write_text("DATABASE_URL=postgres://app:hunter2@db/prod\n")
+    (tmp_path / "repo").mkdir()
+    path = tmp_path / "repo" / "jobs.yaml"
+    path.symlink_to("../.env")
+    code, out = run("validate", str(path), env={"GITHUB_ACTIONS": "true"})
+    assert code == 1
+    assert out == (
+        f"::error file={str(path).replace(':', '%3A')},line=1,col=1,title=SCH001::"
+        f"{path} is a symbolic link to {tmp_path / '.env'}, outside its folder {tmp_path / 'repo'}"
+        "%0Ahint: put the catalogue itself in the repository, not a link to a file elsewhere\n"
+    )
+    assert "hunter2" not in out
+
+
 def test_github_annotation_fields_are_escaped() -> None:
     from scheduler.diagnostics import Diagnostic, Severity, Span
     from scheduler.report.diagnostics import to_github

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import signal
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -146,3 +150,137 @@ def test_load_text_anchors_the_catalogue_at_base_dir(tmp_path: Path) -> None:
     assert result.catalogue.path == tmp_path / "jobs.yaml"
     assert result.catalogue.base_dir == tmp_path
     assert result.source_map.file == "ops/jobs.yaml"
+
+
+# --- links and files that are not regular files ------------------------------------------------
+
+SECRET = "DATABASE_URL=postgres://app:hunter2@db.internal/prod\n"
+
+
+@contextmanager
+def _no_hang(seconds: float = 5) -> Iterator[None]:
+    """Fails the test, rather than hanging the suite, if loading blocks (e.g. opens a FIFO)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise AssertionError(f"loading blocked for more than {seconds}s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_link_out_of_its_folder_is_refused_without_echoing_the_target(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(SECRET)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    path = repo / "jobs.yaml"
+    path.symlink_to("../.env")
+    result = load(path)
+    assert found(result) == [("SCH001", 1, 1)]
+    diagnostic = result.diagnostics[0]
+    assert diagnostic.message == (
+        f"{path} is a symbolic link to {tmp_path / '.env'}, outside its folder {repo}"
+    )
+    assert (
+        diagnostic.hint
+        == "put the catalogue itself in the repository, not a link to a file elsewhere"
+    )
+    assert "hunter2" not in diagnostic.message + diagnostic.hint
+    assert result.catalogue is None
+
+
+def test_link_to_an_absolute_path_outside_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.yaml"
+    path.symlink_to("/etc/passwd")
+    result = load(path)
+    assert found(result) == [("SCH001", 1, 1)]
+    assert result.diagnostics[0].message == (
+        f"{path} is a symbolic link to /etc/passwd, outside its folder {tmp_path}"
+    )
+
+
+def test_dangling_link_out_of_its_folder_is_refused_as_a_link(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.yaml"
+    path.symlink_to(tmp_path.parent / "gone.yaml")
+    result = load(path)
+    assert found(result) == [("SCH001", 1, 1)]
+    assert result.diagnostics[0].message == (
+        f"{path} is a symbolic link to {tmp_path.parent / 'gone.yaml'}, "
+        f"outside its folder {tmp_path}"
+    )
+
+
+def test_chain_of_links_is_judged_by_where_it_ends(tmp_path: Path) -> None:
+    (tmp_path / "secret").write_text(SECRET)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "hop.yaml").symlink_to(tmp_path / "secret")
+    (repo / "jobs.yaml").symlink_to("hop.yaml")
+    result = load(repo / "jobs.yaml")
+    assert found(result) == [("SCH001", 1, 1)]
+    assert result.diagnostics[0].message == (
+        f"{repo / 'jobs.yaml'} is a symbolic link to {tmp_path / 'secret'}, "
+        f"outside its folder {repo}"
+    )
+
+
+def test_link_within_its_folder_is_read(tmp_path: Path) -> None:
+    (tmp_path / "ops").mkdir()
+    (tmp_path / "ops" / "catalogue.yaml").write_text(GOOD)
+    (tmp_path / "jobs.yaml").symlink_to("ops/catalogue.yaml")
+    result = load(tmp_path / "jobs.yaml")
+    assert found(result) == []
+    assert result.catalogue is not None
+
+
+def test_relative_link_given_as_a_bare_name_is_judged_against_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text(SECRET)
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "jobs.yaml").symlink_to("../.env")
+    monkeypatch.chdir(tmp_path / "repo")
+    result = load("jobs.yaml")
+    assert found(result) == [("SCH001", 1, 1)]
+    assert result.diagnostics[0].message == (
+        f"jobs.yaml is a symbolic link to {tmp_path / '.env'}, outside its folder "
+        f"{tmp_path / 'repo'}"
+    )
+
+
+def test_named_pipe_is_refused_without_opening_it(tmp_path: Path) -> None:
+    path = tmp_path / "jobs.yaml"
+    os.mkfifo(path)
+    with _no_hang():
+        result = load(path)  # would block for ever if the pipe were opened for reading
+    assert found(result) == [("SCH001", 1, 1)]
+    assert result.diagnostics[0].message == f"{path} is a named pipe, not a file"
+    assert result.diagnostics[0].hint == "point at the YAML catalogue file itself"
+
+
+def test_link_to_a_named_pipe_in_its_folder_is_refused(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "jobs.yaml").symlink_to("pipe")
+    with _no_hang():
+        result = load(tmp_path / "jobs.yaml")
+    assert found(result) == [("SCH001", 1, 1)]
+    assert result.diagnostics[0].message == f"{tmp_path / 'jobs.yaml'} is a named pipe, not a file"
+
+
+def test_character_device_is_refused() -> None:
+    result = load("/dev/null")
+    assert found(result) == [("SCH001", 1, 1)]
+    assert result.diagnostics[0].message == "/dev/null is a character device, not a file"
+
+
+def test_socket_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # a socket's path must be short
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind("jobs.yaml")
+        result = load("jobs.yaml")
+    assert found(result) == [("SCH001", 1, 1)]
+    assert result.diagnostics[0].message == "jobs.yaml is a socket, not a file"
