@@ -18,6 +18,7 @@ import io
 import os
 import pickle
 import shutil
+import stat
 import sys
 import threading
 import time
@@ -244,25 +245,23 @@ def save(path: Path) -> None:
 
 def restore(path: Path) -> bool:
     """Load the state `save` wrote into the running moto; False when there is none."""
-    try:
-        stream = path.open("rb")
-    except FileNotFoundError:
+    data = _read_state(path)
+    if data is None:
         return False
-    with stream:
-        _check_owner(path, stream.fileno())
-        try:
-            header = pickle.load(stream)
-        except Exception as error:
-            raise _unreadable(path, f"it is damaged ({error})") from error
-        if not isinstance(header, dict) or header.get("format") != FORMAT:
-            raise _unreadable(path, "it was written by another version of sched")
-        try:
-            entries: Entries = pickle.load(stream)
-        except Exception as error:
-            written = header.get("moto", "?")
-            raise _unreadable(
-                path, f"it was written with moto {written} (this is {_moto_version()}): {error}"
-            ) from error
+    stream = io.BytesIO(data)
+    try:
+        header = pickle.load(stream)
+    except Exception as error:
+        raise _unreadable(path, f"it is damaged ({error})") from error
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise _unreadable(path, "it was written by another version of sched")
+    try:
+        entries: Entries = pickle.load(stream)
+    except Exception as error:
+        written = header.get("moto", "?")
+        raise _unreadable(
+            path, f"it was written with moto {written} (this is {_moto_version()}): {error}"
+        ) from error
     for key, found in entries.items():
         module_name, attribute = BACKENDS[key]
         backends = getattr(importlib.import_module(module_name), attribute)
@@ -288,16 +287,47 @@ def _unreadable(path: Path, why: str) -> LocalStateError:
     )
 
 
-def _check_owner(path: Path, fd: int) -> None:
+def _check_owner(path: Path, info: os.stat_result) -> None:
     """The state is a pickle, which can run code when loaded: only load the user's own file."""
     if not hasattr(os, "getuid"):
         return
-    info = os.fstat(fd)
     if info.st_uid != os.getuid() or info.st_mode & 0o022:
         raise LocalStateError(
             f"refusing to load {path}: it is not owned by you or others can write to it",
             f"delete {path.parent} (local mode starts afresh)",
         )
+
+
+# Opening never follows a link nor waits (a FIFO's open blocks until a writer comes).
+_OPEN_FLAGS = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def _read_state(path: Path) -> bytes | None:
+    """The bytes of the state file at `path`; None when there is none. Anything but a regular
+    file is refused unopened, a file that is not the user's alone unread."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(info.st_mode):
+        raise _unreadable(path, "it is a symbolic link")
+    if not stat.S_ISREG(info.st_mode):
+        raise _unreadable(path, "it is not a regular file")
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as error:
+        raise _unreadable(path, f"it cannot be opened ({error.strerror})") from error
+    with os.fdopen(fd, "rb") as stream:
+        opened = os.fstat(fd)
+        if (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
+            raise _unreadable(path, "it was replaced while being opened")
+        _check_owner(path, opened)
+        return stream.read()
 
 
 def _rebuild_weak_values(items: dict[Any, Any]) -> weakref.WeakValueDictionary[Any, Any]:

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -297,3 +298,71 @@ def test_tables_parameters_and_secrets_persist_between_connections(tmp_path: Pat
     assert (parameter["Type"], parameter["Value"]) == ("SecureString", "v")
     assert [p["Name"] for p in by_path] == ["/a/b"]
     assert secret["SecretString"] == "s"
+
+
+# ---- the state file: a regular file of the user's, nothing else ------------------------------
+
+
+def _saved_state(directory: Path) -> Path:
+    with local.running(directory) as env:
+        env.session.client("s3").create_bucket(Bucket="kept")
+    return directory / local.STATE_FILE
+
+
+def _refused_within(path: Path, seconds: float = 10.0) -> local.LocalStateError:
+    """`restore(path)` run in a thread: it must refuse, and quickly (a FIFO must not block)."""
+    outcome: list[BaseException | bool] = []
+
+    def attempt() -> None:
+        try:
+            outcome.append(local.restore(path))
+        except BaseException as error:  # handed to the test thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert outcome, f"restore({path}) still running after {seconds}s"
+    assert isinstance(outcome[0], local.LocalStateError), outcome[0]
+    return outcome[0]
+
+
+def test_a_state_written_by_this_user_round_trips(tmp_path: Path) -> None:
+    state = _saved_state(tmp_path / "local")
+
+    with local.running(state.parent) as env:
+        buckets = env.session.client("s3").list_buckets()["Buckets"]
+
+    assert [b["Name"] for b in buckets] == ["kept"]
+
+
+def test_a_fifo_as_the_state_is_refused_without_blocking(tmp_path: Path) -> None:
+    state = tmp_path / "local"
+    state.mkdir()
+    os.mkfifo(state / local.STATE_FILE)
+
+    refusal = _refused_within(state / local.STATE_FILE)
+
+    assert refusal.message == (
+        f"the local AWS state {state / local.STATE_FILE} cannot be read: it is not a regular file"
+    )
+
+
+def test_a_directory_as_the_state_is_refused(tmp_path: Path) -> None:
+    state = tmp_path / "local"
+    (state / local.STATE_FILE).mkdir(parents=True)
+
+    refusal = _refused_within(state / local.STATE_FILE)
+
+    assert refusal.message.endswith("cannot be read: it is not a regular file")
+
+
+def test_a_symlink_as_the_state_is_refused(tmp_path: Path) -> None:
+    real = _saved_state(tmp_path / "real")
+    state = tmp_path / "local"
+    state.mkdir()
+    (state / local.STATE_FILE).symlink_to(real)
+
+    refusal = _refused_within(state / local.STATE_FILE)
+
+    assert refusal.message.endswith("cannot be read: it is a symbolic link")
