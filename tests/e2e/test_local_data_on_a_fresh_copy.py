@@ -27,6 +27,8 @@ def _fresh_copy(folder: Path) -> Path:
 
 def sched(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SCHED_"))}
+    # The test run's key (tests/conftest.py), which the test's own `embedded.running` uses too.
+    env[embedded.KEY_FILE_ENV] = os.environ[embedded.KEY_FILE_ENV]
     return subprocess.run(
         [sys.executable, "-m", "scheduler", *args],
         cwd=project,

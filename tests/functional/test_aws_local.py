@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -297,3 +299,183 @@ def test_tables_parameters_and_secrets_persist_between_connections(tmp_path: Pat
     assert (parameter["Type"], parameter["Value"]) == ("SecureString", "v")
     assert [p["Name"] for p in by_path] == ["/a/b"]
     assert secret["SecretString"] == "s"
+
+
+# ---- the state file is trusted only when this user's sched wrote it --------------------------
+
+
+class _Planted:
+    """What a crafted state would hold: loading it creates `marker`."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (open, (str(self.marker), "w"))
+
+
+def _saved_state(directory: Path) -> Path:
+    with local.running(directory) as env:
+        env.session.client("s3").create_bucket(Bucket="kept")
+    return directory / local.STATE_FILE
+
+
+def _refusal(path: Path) -> local.LocalStateError:
+    with pytest.raises(local.LocalStateError) as raised:
+        local.restore(path)
+    return raised.value
+
+
+def _refused_within(path: Path, seconds: float = 10.0) -> local.LocalStateError:
+    """`restore(path)` run in a thread: it must refuse, and quickly (a FIFO must not block)."""
+    outcome: list[BaseException | bool] = []
+
+    def attempt() -> None:
+        try:
+            outcome.append(local.restore(path))
+        except BaseException as error:  # handed to the test thread
+            outcome.append(error)
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(seconds)
+    assert outcome, f"restore({path}) still running after {seconds}s"
+    assert isinstance(outcome[0], local.LocalStateError), outcome[0]
+    return outcome[0]
+
+
+def test_a_state_written_by_this_user_round_trips(tmp_path: Path) -> None:
+    state = _saved_state(tmp_path / "local")
+
+    with local.running(state.parent) as env:
+        buckets = env.session.client("s3").list_buckets()["Buckets"]
+
+    assert [b["Name"] for b in buckets] == ["kept"]
+
+
+def test_a_crafted_state_is_refused_and_never_unpickled(tmp_path: Path) -> None:
+    state = tmp_path / "local"
+    state.mkdir()
+    marker = tmp_path / "ran"
+    payload = pickle.dumps({"format": local.FORMAT}) + pickle.dumps(_Planted(marker))
+    for crafted in (payload, b"\0" * 32 + payload, payload + b"\0" * 32):
+        (state / local.STATE_FILE).write_bytes(crafted)
+
+        with pytest.raises(local.LocalStateError) as raised, connect_local(state):
+            pass
+
+        assert raised.value.message == (
+            f"the local AWS state {state / local.STATE_FILE} cannot be read: "
+            "it was not written by your sched (it comes from another user or machine, "
+            "or it was altered)"
+        )
+        assert "sched local reset" in raised.value.hint
+        assert not marker.exists()
+
+
+def test_any_flipped_bit_is_refused(tmp_path: Path) -> None:
+    state = _saved_state(tmp_path / "local")
+    good = state.read_bytes()
+    size = len(good)
+    offsets = sorted(
+        {
+            0,
+            1,
+            5,
+            16,
+            31,
+            32,
+            33,
+            64,
+            size // 3,
+            size // 2,
+            size - 33,
+            size - 32,
+            size - 31,
+            size - 2,
+            size - 1,
+        }
+    )
+    for offset in offsets:
+        for bit in (0, 3, 7):
+            flipped = bytearray(good)
+            flipped[offset] ^= 1 << bit
+            state.write_bytes(bytes(flipped))
+
+            assert "it was not written by your sched" in _refusal(state).message, (offset, bit)
+
+    state.write_bytes(good)
+    assert local.restore(state) is True
+
+
+def test_a_state_from_another_key_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = _saved_state(tmp_path / "local")
+    monkeypatch.setenv("SCHED_LOCAL_STATE_KEY_FILE", str(tmp_path / "other" / "key"))
+    _saved_state(tmp_path / "elsewhere")  # the other user's key now exists
+
+    assert "it was not written by your sched" in _refusal(state).message
+
+
+def test_a_state_with_no_key_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As a state saved before states were signed, or a key that was deleted.
+    state = _saved_state(tmp_path / "local")
+    monkeypatch.setenv("SCHED_LOCAL_STATE_KEY_FILE", str(tmp_path / "none" / "key"))
+
+    refusal = _refusal(state)
+
+    assert "it was not written by your sched" in refusal.message
+    assert "sched local reset" in refusal.hint
+
+
+def test_the_key_is_private_to_the_user(tmp_path: Path) -> None:
+    _saved_state(tmp_path / "local")
+    key = Path(os.environ["SCHED_LOCAL_STATE_KEY_FILE"])
+
+    assert key.stat().st_mode & 0o777 == 0o600
+    assert len(key.read_bytes()) >= 32
+
+
+def test_the_key_defaults_to_the_users_state_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SCHED_LOCAL_STATE_KEY_FILE")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
+    assert local.key_file() == tmp_path / "xdg" / "sched" / "local-state.key"
+
+    monkeypatch.delenv("XDG_STATE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert local.key_file() == tmp_path / "home" / ".local" / "state" / "sched" / "local-state.key"
+
+
+def test_a_fifo_as_the_state_is_refused_without_blocking(tmp_path: Path) -> None:
+    state = tmp_path / "local"
+    state.mkdir()
+    os.mkfifo(state / local.STATE_FILE)
+
+    refusal = _refused_within(state / local.STATE_FILE)
+
+    assert refusal.message == (
+        f"the local AWS state {state / local.STATE_FILE} cannot be read: it is not a regular file"
+    )
+
+
+def test_a_directory_as_the_state_is_refused(tmp_path: Path) -> None:
+    state = tmp_path / "local"
+    (state / local.STATE_FILE).mkdir(parents=True)
+
+    refusal = _refused_within(state / local.STATE_FILE)
+
+    assert refusal.message.endswith("cannot be read: it is not a regular file")
+
+
+def test_a_symlink_as_the_state_is_refused(tmp_path: Path) -> None:
+    real = _saved_state(tmp_path / "real")
+    state = tmp_path / "local"
+    state.mkdir()
+    (state / local.STATE_FILE).symlink_to(real)
+
+    refusal = _refused_within(state / local.STATE_FILE)
+
+    assert refusal.message.endswith("cannot be read: it is a symbolic link")
