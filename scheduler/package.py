@@ -2,7 +2,8 @@
 
 The zip holds the folder of the job's handler file at its root (less what is never code to
 ship: dot-files and dot-folders such as `.sched/`, `.git` and `.env`, virtualenvs, node_modules,
-caches and the build folder), the runtime package `scheduler/runtime/` as `sched_runtime/`,
+caches and the build folder; links are followed only while they stay inside the catalogue
+folder), the runtime package `scheduler/runtime/` as `sched_runtime/`,
 and the folder's `requirements.txt` installed for Lambda's platform (cached by the file's hash).
 Entries are sorted, timestamps and permissions fixed, and nothing is compressed, so the same
 code gives the same bytes, and the same `CodeSha256`, on every machine.
@@ -118,7 +119,13 @@ def build_package(
             f'job "{job.name}": handler folder {source} does not exist',
             "handler is a path relative to the catalogue file",
         )
-    entries = dict(_files(source, job_folder=True, skip_dir=build_dir))
+    try:
+        files = list(
+            _files(source, job_folder=True, skip_dir=build_dir, within=catalogue_dir.resolve())
+        )
+    except PackageError as refused:
+        raise PackageError(f'job "{job.name}": {refused.message}', refused.hint) from None
+    entries = dict(files)
     clash = next((a for a in entries if a.split("/")[0] in _RUNTIME_NAMES), None)
     if clash is not None:
         raise PackageError(
@@ -153,24 +160,39 @@ def zip_bytes(entries: dict[str, Path]) -> bytes:
 
 
 def _files(
-    root: Path, *, job_folder: bool = False, skip_dir: Path | None = None
+    root: Path,
+    *,
+    job_folder: bool = False,
+    skip_dir: Path | None = None,
+    within: Path | None = None,
 ) -> Iterator[tuple[str, Path]]:
     """Regular files under `root` as (posix path relative to root, path), skipping caches.
 
     For a `job_folder` (not installed dependencies, whose dot-files may be needed), also
     dot-files, dot-folders, virtualenvs and node_modules; `skip_dir` is left out wherever it
-    is (the build folder, which holds the zip being built).
+    is (the build folder, which holds the zip being built). With `within` (the resolved
+    catalogue folder), links are followed, each folder walked once, and a link to anywhere
+    outside `within` is a PackageError: it would ship a file from outside the repository.
     """
     skipped_dirs = _SKIPPED_SOURCE_DIRS if job_folder else _SKIPPED_DIRS
     skip = skip_dir.resolve() if skip_dir is not None else None
-    for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if d not in skipped_dirs
-            and not (job_folder and d.startswith("."))
-            and (skip is None or (Path(directory) / d).resolve() != skip)
-        )
+    if within is not None:
+        _check_link(root, within)
+    walked: set[Path] = set()
+    for directory, dirnames, filenames in os.walk(root, followlinks=within is not None):
+        if within is not None:
+            walked.add(Path(directory).resolve())
+        kept = []
+        for d in sorted(dirnames):
+            path = Path(directory) / d
+            if d in skipped_dirs or (job_folder and d.startswith(".")):
+                continue
+            if within is not None:
+                _check_link(path, within)
+            resolved = path.resolve()
+            if resolved != skip and resolved not in walked:
+                kept.append(d)
+        dirnames[:] = kept
         for name in sorted(filenames):
             if (
                 name in _SKIPPED_NAMES
@@ -179,8 +201,23 @@ def _files(
             ):
                 continue
             path = Path(directory) / name
+            if within is not None:
+                _check_link(path, within)
             if path.is_file():
                 yield path.relative_to(root).as_posix(), path
+
+
+def _check_link(path: Path, within: Path) -> None:
+    """Refuse a link that resolves outside `within`; links inside it are followed."""
+    if not path.is_symlink():
+        return
+    target = path.resolve()
+    if not target.is_relative_to(within):
+        raise PackageError(
+            f"{path} links to {target}, outside the catalogue folder {within}",
+            "copy what it points at into the job's folder, or remove the link; sched packages "
+            "only files under the catalogue folder",
+        )
 
 
 def _dependencies(requirements: Path, version: str, build_dir: Path, pip: PipInstall) -> Path:

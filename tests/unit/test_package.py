@@ -235,3 +235,62 @@ def test_python_version(runtime: str, version: str) -> None:
 def test_a_non_python_runtime_has_no_python_version() -> None:
     with pytest.raises(PackageError, match=r'runtime "nodejs20\.x" is not a Python runtime'):
         python_version("nodejs20.x")
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_a_link_out_of_the_catalogue_folder_is_refused(
+    catalogue: Path, runtime: Path, tmp_path: Path, kind: str
+) -> None:
+    outside = tmp_path / "home"
+    (outside / ".ssh").mkdir(parents=True)
+    (outside / ".ssh" / "config").write_text("Host *\n")
+    target = outside / ".ssh" if kind == "folder" else outside / ".ssh" / "config"
+    link = catalogue / "jobs" / "log_backup" / "lib" / "shared"
+    link.symlink_to(target)
+    message = f'job "log-backup": {link} links to {target.resolve()}, outside the catalogue folder'
+    with pytest.raises(PackageError) as raised:
+        _build(catalogue, runtime, tmp_path / "build")
+    assert raised.value.message == f"{message} {catalogue.resolve()}"
+    assert raised.value.hint.startswith("copy what it points at into the job's folder")
+    assert not (tmp_path / "build" / "log-backup.zip").exists()
+
+
+def test_a_link_that_escapes_through_a_relative_path_is_refused(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "secret.txt").write_text("s3cr3t\n")
+    (catalogue / "jobs" / "log_backup" / "notes.txt").symlink_to("../../../secret.txt")
+    with pytest.raises(PackageError, match=r"notes\.txt links to .*secret\.txt, outside"):
+        _build(catalogue, runtime, tmp_path / "build")
+
+
+def test_a_handler_folder_that_is_itself_a_link_out_is_refused(
+    runtime: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "handler.py").write_text("def main(e, c):\n    pass\n")
+    (tmp_path / "catalogue" / "jobs").mkdir(parents=True)
+    (tmp_path / "catalogue" / "jobs" / "log_backup").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(PackageError, match=r"log_backup links to .*elsewhere, outside"):
+        _build(tmp_path / "catalogue", runtime, tmp_path / "build")
+
+
+def test_links_inside_the_catalogue_folder_are_followed(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    (catalogue / "shared").mkdir()
+    (catalogue / "shared" / "common.py").write_text("COMMON = 1\n")
+    folder = catalogue / "jobs" / "log_backup"
+    (folder / "common.py").symlink_to(catalogue / "shared" / "common.py")
+    (folder / "shared").symlink_to("../../shared")
+    (folder / "lib" / "loop").symlink_to("..")  # a cycle is walked once, not forever
+    _build(catalogue, runtime, tmp_path / "build")
+    with zipfile.ZipFile(tmp_path / "build" / "log-backup.zip") as archive:
+        assert archive.namelist() == [
+            "common.py",
+            "handler.py",
+            "lib/util.py",
+            "sched_runtime/__init__.py",
+            "shared/common.py",
+        ]
+        assert archive.read("shared/common.py") == b"COMMON = 1\n"
