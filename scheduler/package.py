@@ -2,9 +2,9 @@
 
 The zip holds the folder of the job's handler file at its root (less what is never code to
 ship: dot-files and dot-folders such as `.sched/`, `.git` and `.env`, virtualenvs, node_modules,
-caches and the build folder; links are followed only while they stay inside the catalogue
-folder), the runtime package `scheduler/runtime/` as `sched_runtime/`,
-and the folder's `requirements.txt` installed for Lambda's platform (cached by the file's hash).
+caches, the build folder, and credential-looking files, which are reported), the runtime package
+`scheduler/runtime/` as `sched_runtime/`, and the folder's `requirements.txt` installed for
+Lambda's platform (cached by the file's hash). Links are followed only inside the catalogue folder.
 Entries are sorted, timestamps and permissions fixed, and nothing is compressed, so the same
 code gives the same bytes, and the same `CodeSha256`, on every machine.
 """
@@ -43,6 +43,23 @@ _SKIPPED_SUFFIXES = (".pyc", ".pyo")
 # Never part of a job's code, wherever they sit in its folder: environments and their caches.
 _SKIPPED_SOURCE_DIRS = _SKIPPED_DIRS | {".venv", "venv", "node_modules"}
 
+# What looks like a credential (private keys, key stores, cloud credentials, Terraform state)
+# is never shipped from a job's folder, and is reported (SCH312) so that it can be moved out.
+# Installed dependencies are not screened: certifi, for one, ships `cacert.pem`.
+_CREDENTIAL_NAMES = frozenset(
+    {
+        "credentials",
+        "id_rsa",
+        "id_dsa",
+        "id_ecdsa",
+        "id_ed25519",
+        "secrets.json",
+        "terraform.tfstate",
+        "terraform.tfstate.backup",
+    }
+)
+_CREDENTIAL_SUFFIXES = (".pem", ".key", ".p12", ".pfx")
+
 PipInstall = Callable[[Path, Path, str], None]
 """Install `requirements` into `target` for Python `version` (e.g. "3.12")."""
 
@@ -55,6 +72,8 @@ class PackageRef:
     path: Path
     sha256: str
     size: int
+    left_out: tuple[str, ...] = ()
+    """Credential-looking files of the job's folder not shipped, relative to it, sorted."""
 
 
 def pip_install(requirements: Path, target: Path, python_version: str) -> None:
@@ -120,12 +139,9 @@ def build_package(
             "handler is a path relative to the catalogue file",
         )
     try:
-        files = list(
-            _files(source, job_folder=True, skip_dir=build_dir, within=catalogue_dir.resolve())
-        )
+        entries, left_out = job_files(source, catalogue_dir, skip_dir=build_dir)
     except PackageError as refused:
         raise PackageError(f'job "{job.name}": {refused.message}', refused.hint) from None
-    entries = dict(files)
     clash = next((a for a in entries if a.split("/")[0] in _RUNTIME_NAMES), None)
     if clash is not None:
         raise PackageError(
@@ -143,7 +159,34 @@ def build_package(
     data = zip_bytes(entries)
     write_atomically(path, data)
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
-    return PackageRef(job=job.name, path=path, sha256=digest, size=len(data))
+    return PackageRef(job.name, path, digest, len(data), left_out)
+
+
+def looks_like_credential(name: str) -> bool:
+    """A file name (not a path) that private keys, key stores or credentials go by."""
+    lower = name.lower()
+    return lower in _CREDENTIAL_NAMES or lower.endswith(_CREDENTIAL_SUFFIXES)
+
+
+def job_files(
+    source: Path, catalogue_dir: Path, *, skip_dir: Path | None = None
+) -> tuple[dict[str, Path], tuple[str, ...]]:
+    """The files of a job's folder `source` to ship (arcname → path), and the credential-looking
+    ones left out (arcnames, sorted). PackageError for a link out of `catalogue_dir`."""
+    files = _files(source, job_folder=True, skip_dir=skip_dir, within=catalogue_dir.resolve())
+    entries: dict[str, Path] = {}
+    left_out: list[str] = []
+    for arcname, path in files:
+        if looks_like_credential(path.name):
+            left_out.append(arcname)
+        else:
+            entries[arcname] = path
+    return entries, tuple(sorted(left_out))
+
+
+def left_out_files(source: Path, catalogue_dir: Path) -> tuple[str, ...]:
+    """What `build_package` would leave out of the job folder `source` as credential-looking."""
+    return job_files(source, catalogue_dir)[1]
 
 
 def zip_bytes(entries: dict[str, Path]) -> bytes:

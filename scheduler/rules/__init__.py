@@ -37,6 +37,7 @@ from scheduler.rules.schedule_rules import (
 )
 from scheduler.rules.secret_rules import PlainTextSecret, SecretReference
 from scheduler.rules.target_rules import (
+    CredentialFilesLeftOut,
     FargateSettings,
     HandlerFileMissing,
     HandlerFolderHoldsCatalogue,
@@ -78,6 +79,7 @@ RULES: tuple[Rule, ...] = (
     FargateSettings(),
     HandlerSyntaxError(),
     HandlerFolderHoldsCatalogue(),
+    CredentialFilesLeftOut(),
     PlainTextSecret(),
     SecretReference(),
     *PERMISSION_RULES,

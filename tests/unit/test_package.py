@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from scheduler.catalogue.model import Job
-from scheduler.package import PackageError, PipInstall, build_package, python_version
+from scheduler.package import (
+    PackageError,
+    PipInstall,
+    build_package,
+    left_out_files,
+    python_version,
+)
 
 JOB = Job(
     name="log-backup",
@@ -294,3 +300,81 @@ def test_links_inside_the_catalogue_folder_are_followed(
             "shared/common.py",
         ]
         assert archive.read("shared/common.py") == b"COMMON = 1\n"
+
+
+CREDENTIAL_NAMES = [
+    "credentials",
+    "id_rsa",
+    "id_ed25519",
+    "id_ecdsa",
+    "server.pem",
+    "tls.key",
+    "client.p12",
+    "client.pfx",
+    "secrets.json",
+    "terraform.tfstate",
+    "terraform.tfstate.backup",
+    "ID_RSA",
+    "Server.PEM",
+]
+
+
+@pytest.mark.parametrize("name", CREDENTIAL_NAMES)
+def test_a_credential_looking_file_is_left_out_and_reported(
+    catalogue: Path, runtime: Path, tmp_path: Path, name: str
+) -> None:
+    folder = catalogue / "jobs" / "log_backup"
+    (folder / "lib" / name).write_text("not for Lambda\n")
+    ref = build_package(JOB, catalogue, runtime, tmp_path / "build", pip=_no_pip)
+    assert ref.left_out == (f"lib/{name}",)
+    with zipfile.ZipFile(ref.path) as archive:
+        assert archive.namelist() == ["handler.py", "lib/util.py", "sched_runtime/__init__.py"]
+    assert left_out_files(folder, catalogue) == (f"lib/{name}",)
+
+
+def test_credential_dot_files_are_never_shipped(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    """Dot-files are never code to ship; they are left out silently, as always."""
+    folder = catalogue / "jobs" / "log_backup"
+    for name in (".env", ".npmrc", ".pypirc", ".netrc"):
+        (folder / name).write_text("token=1\n")
+    ref = build_package(JOB, catalogue, runtime, tmp_path / "build", pip=_no_pip)
+    assert ref.left_out == ()
+    with zipfile.ZipFile(ref.path) as archive:
+        assert archive.namelist() == ["handler.py", "lib/util.py", "sched_runtime/__init__.py"]
+
+
+def test_left_out_files_are_sorted_and_the_hash_ignores_them(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    folder = catalogue / "jobs" / "log_backup"
+    _, before = _build(catalogue, runtime, tmp_path / "build")
+    (folder / "secrets.json").write_text("{}\n")
+    (folder / "lib" / "id_rsa").write_text("key\n")
+    ref = build_package(JOB, catalogue, runtime, tmp_path / "build", pip=_no_pip)
+    assert (ref.left_out, ref.sha256) == (("lib/id_rsa", "secrets.json"), before)
+
+
+def test_a_public_key_is_not_left_out(catalogue: Path, runtime: Path, tmp_path: Path) -> None:
+    (catalogue / "jobs" / "log_backup" / "id_rsa.pub").write_text("ssh-rsa AAAA\n")
+    ref = build_package(JOB, catalogue, runtime, tmp_path / "build", pip=_no_pip)
+    assert ref.left_out == ()
+    with zipfile.ZipFile(ref.path) as archive:
+        assert "id_rsa.pub" in archive.namelist()
+
+
+def test_an_installed_dependency_keeps_its_pem_files(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    """certifi ships cacert.pem: only the job's own folder is screened."""
+    (catalogue / "jobs" / "log_backup" / "requirements.txt").write_text("certifi\n")
+
+    def pip(requirements: Path, target: Path, python: str) -> None:
+        (target / "certifi").mkdir()
+        (target / "certifi" / "cacert.pem").write_text("CA\n")
+
+    ref = build_package(JOB, catalogue, runtime, tmp_path / "build", pip=pip)
+    assert ref.left_out == ()
+    with zipfile.ZipFile(ref.path) as archive:
+        assert "certifi/cacert.pem" in archive.namelist()
