@@ -189,6 +189,12 @@ def left_out_files(source: Path, catalogue_dir: Path) -> tuple[str, ...]:
     return job_files(source, catalogue_dir)[1]
 
 
+def archive_names(path: Path) -> list[str]:
+    """The names in a built zip, read back from it, in its (sorted) order."""
+    with zipfile.ZipFile(path) as archive:
+        return archive.namelist()
+
+
 def zip_bytes(entries: dict[str, Path]) -> bytes:
     """A zip of `arcname → file`, identical for identical contents whatever the file metadata."""
     buffer = io.BytesIO()
