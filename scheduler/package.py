@@ -260,7 +260,10 @@ def _check_link(path: Path, within: Path) -> None:
     """Refuse a link that resolves outside `within`; links inside it are followed."""
     if not path.is_symlink():
         return
-    target = path.resolve()
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a link loop (RuntimeError before 3.13): nothing to ship
+        return
     if not target.is_relative_to(within):
         raise PackageError(
             f"{path} links to {target}, outside the catalogue folder {within}",
