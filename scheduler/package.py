@@ -220,17 +220,16 @@ def _files(
     For a `job_folder` (not installed dependencies, whose dot-files may be needed), also
     dot-files, dot-folders, virtualenvs and node_modules; `skip_dir` is left out wherever it
     is (the build folder, which holds the zip being built). With `within` (the resolved
-    catalogue folder), links are followed, each folder walked once, and a link to anywhere
+    catalogue folder), links are followed (never round a loop), and a link to anywhere
     outside `within` is a PackageError: it would ship a file from outside the repository.
     """
     skipped_dirs = _SKIPPED_SOURCE_DIRS if job_folder else _SKIPPED_DIRS
     skip = skip_dir.resolve() if skip_dir is not None else None
     if within is not None:
         _check_link(root, within)
-    walked: set[Path] = set()
+    # The folders (resolved) on the way down to each folder walked: a link back to one is a loop.
+    above: dict[str, frozenset[Path]] = {str(root): frozenset({root.resolve()})}
     for directory, dirnames, filenames in os.walk(root, followlinks=within is not None):
-        if within is not None:
-            walked.add(Path(directory).resolve())
         kept = []
         for d in sorted(dirnames):
             path = Path(directory) / d
@@ -239,8 +238,9 @@ def _files(
             if within is not None:
                 _check_link(path, within)
             resolved = path.resolve()
-            if resolved != skip and resolved not in walked:
+            if resolved != skip and resolved not in above[directory]:
                 kept.append(d)
+                above[str(path)] = above[directory] | {resolved}
         dirnames[:] = kept
         for name in sorted(filenames):
             if (

@@ -289,11 +289,14 @@ def test_links_inside_the_catalogue_folder_are_followed(
     folder = catalogue / "jobs" / "log_backup"
     (folder / "common.py").symlink_to(catalogue / "shared" / "common.py")
     (folder / "shared").symlink_to("../../shared")
-    (folder / "lib" / "loop").symlink_to("..")  # a cycle is walked once, not forever
+    (folder / "lib" / "loop").symlink_to("..")  # a loop is walked once, not forever
     (folder / "lib" / "self").symlink_to("self")  # a link that never resolves is no file
+    (folder / "alias").symlink_to("lib")  # a link to a sibling folder: both ship
+    (catalogue / "shared" / "back").symlink_to("../jobs/log_backup")  # a loop through a link
     _build(catalogue, runtime, tmp_path / "build")
     with zipfile.ZipFile(tmp_path / "build" / "log-backup.zip") as archive:
         assert archive.namelist() == [
+            "alias/util.py",
             "common.py",
             "handler.py",
             "lib/util.py",
