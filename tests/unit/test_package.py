@@ -382,3 +382,21 @@ def test_an_installed_dependency_keeps_its_pem_files(
     assert ref.left_out == ()
     with zipfile.ZipFile(ref.path) as archive:
         assert "certifi/cacert.pem" in archive.namelist()
+
+
+def test_a_link_to_a_folder_deeper_in_the_job_does_not_hide_that_folder(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    folder = catalogue / "jobs" / "log_backup"
+    (folder / "lib" / "deep").mkdir()
+    (folder / "lib" / "deep" / "x.py").write_text("X = 1\n")
+    (folder / "a_link").symlink_to("lib/deep")  # walked before lib/ itself
+    _build(catalogue, runtime, tmp_path / "build")
+    with zipfile.ZipFile(tmp_path / "build" / "log-backup.zip") as archive:
+        assert archive.namelist() == [
+            "a_link/x.py",
+            "handler.py",
+            "lib/deep/x.py",
+            "lib/util.py",
+            "sched_runtime/__init__.py",
+        ]
