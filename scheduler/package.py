@@ -2,8 +2,9 @@
 
 The zip holds the folder of the job's handler file at its root (less what is never code to
 ship: dot-files and dot-folders such as `.sched/`, `.git` and `.env`, virtualenvs, node_modules,
-caches and the build folder), the runtime package `scheduler/runtime/` as `sched_runtime/`,
-and the folder's `requirements.txt` installed for Lambda's platform (cached by the file's hash).
+caches, the build folder, and credential-looking files, which are reported), the runtime package
+`scheduler/runtime/` as `sched_runtime/`, and the folder's `requirements.txt` installed for
+Lambda's platform (cached by the file's hash). Links are followed only inside the catalogue folder.
 Entries are sorted, timestamps and permissions fixed, and nothing is compressed, so the same
 code gives the same bytes, and the same `CodeSha256`, on every machine.
 """
@@ -42,6 +43,23 @@ _SKIPPED_SUFFIXES = (".pyc", ".pyo")
 # Never part of a job's code, wherever they sit in its folder: environments and their caches.
 _SKIPPED_SOURCE_DIRS = _SKIPPED_DIRS | {".venv", "venv", "node_modules"}
 
+# What looks like a credential (private keys, key stores, cloud credentials, Terraform state)
+# is never shipped from a job's folder, and is reported (SCH312) so that it can be moved out.
+# Installed dependencies are not screened: certifi, for one, ships `cacert.pem`.
+_CREDENTIAL_NAMES = frozenset(
+    {
+        "credentials",
+        "id_rsa",
+        "id_dsa",
+        "id_ecdsa",
+        "id_ed25519",
+        "secrets.json",
+        "terraform.tfstate",
+        "terraform.tfstate.backup",
+    }
+)
+_CREDENTIAL_SUFFIXES = (".pem", ".key", ".p12", ".pfx")
+
 PipInstall = Callable[[Path, Path, str], None]
 """Install `requirements` into `target` for Python `version` (e.g. "3.12")."""
 
@@ -54,6 +72,8 @@ class PackageRef:
     path: Path
     sha256: str
     size: int
+    left_out: tuple[str, ...] = ()
+    """Credential-looking files of the job's folder not shipped, relative to it, sorted."""
 
 
 def pip_install(requirements: Path, target: Path, python_version: str) -> None:
@@ -118,7 +138,10 @@ def build_package(
             f'job "{job.name}": handler folder {source} does not exist',
             "handler is a path relative to the catalogue file",
         )
-    entries = dict(_files(source, job_folder=True, skip_dir=build_dir))
+    try:
+        entries, left_out = job_files(source, catalogue_dir, skip_dir=build_dir)
+    except PackageError as refused:
+        raise PackageError(f'job "{job.name}": {refused.message}', refused.hint) from None
     clash = next((a for a in entries if a.split("/")[0] in _RUNTIME_NAMES), None)
     if clash is not None:
         raise PackageError(
@@ -136,7 +159,40 @@ def build_package(
     data = zip_bytes(entries)
     write_atomically(path, data)
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
-    return PackageRef(job=job.name, path=path, sha256=digest, size=len(data))
+    return PackageRef(job.name, path, digest, len(data), left_out)
+
+
+def looks_like_credential(name: str) -> bool:
+    """A file name (not a path) that private keys, key stores or credentials go by."""
+    lower = name.lower()
+    return lower in _CREDENTIAL_NAMES or lower.endswith(_CREDENTIAL_SUFFIXES)
+
+
+def job_files(
+    source: Path, catalogue_dir: Path, *, skip_dir: Path | None = None
+) -> tuple[dict[str, Path], tuple[str, ...]]:
+    """The files of a job's folder `source` to ship (arcname → path), and the credential-looking
+    ones left out (arcnames, sorted). PackageError for a link out of `catalogue_dir`."""
+    files = _files(source, job_folder=True, skip_dir=skip_dir, within=catalogue_dir.resolve())
+    entries: dict[str, Path] = {}
+    left_out: list[str] = []
+    for arcname, path in files:
+        if looks_like_credential(path.name):
+            left_out.append(arcname)
+        else:
+            entries[arcname] = path
+    return entries, tuple(sorted(left_out))
+
+
+def left_out_files(source: Path, catalogue_dir: Path) -> tuple[str, ...]:
+    """What `build_package` would leave out of the job folder `source` as credential-looking."""
+    return job_files(source, catalogue_dir)[1]
+
+
+def archive_names(path: Path) -> list[str]:
+    """The names in a built zip, read back from it, in its (sorted) order."""
+    with zipfile.ZipFile(path) as archive:
+        return archive.namelist()
 
 
 def zip_bytes(entries: dict[str, Path]) -> bytes:
@@ -153,24 +209,39 @@ def zip_bytes(entries: dict[str, Path]) -> bytes:
 
 
 def _files(
-    root: Path, *, job_folder: bool = False, skip_dir: Path | None = None
+    root: Path,
+    *,
+    job_folder: bool = False,
+    skip_dir: Path | None = None,
+    within: Path | None = None,
 ) -> Iterator[tuple[str, Path]]:
     """Regular files under `root` as (posix path relative to root, path), skipping caches.
 
     For a `job_folder` (not installed dependencies, whose dot-files may be needed), also
     dot-files, dot-folders, virtualenvs and node_modules; `skip_dir` is left out wherever it
-    is (the build folder, which holds the zip being built).
+    is (the build folder, which holds the zip being built). With `within` (the resolved
+    catalogue folder), links are followed (never round a loop), and a link to anywhere
+    outside `within` is a PackageError: it would ship a file from outside the repository.
     """
     skipped_dirs = _SKIPPED_SOURCE_DIRS if job_folder else _SKIPPED_DIRS
     skip = skip_dir.resolve() if skip_dir is not None else None
-    for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if d not in skipped_dirs
-            and not (job_folder and d.startswith("."))
-            and (skip is None or (Path(directory) / d).resolve() != skip)
-        )
+    if within is not None:
+        _check_link(root, within)
+    # The folders (resolved) on the way down to each folder walked: a link back to one is a loop.
+    above: dict[str, frozenset[Path]] = {str(root): frozenset({root.resolve()})}
+    for directory, dirnames, filenames in os.walk(root, followlinks=within is not None):
+        kept = []
+        for d in sorted(dirnames):
+            path = Path(directory) / d
+            if d in skipped_dirs or (job_folder and d.startswith(".")):
+                continue
+            if within is not None:
+                _check_link(path, within)
+            resolved = path.resolve()
+            if resolved != skip and resolved not in above[directory]:
+                kept.append(d)
+                above[str(path)] = above[directory] | {resolved}
+        dirnames[:] = kept
         for name in sorted(filenames):
             if (
                 name in _SKIPPED_NAMES
@@ -179,8 +250,26 @@ def _files(
             ):
                 continue
             path = Path(directory) / name
+            if within is not None:
+                _check_link(path, within)
             if path.is_file():
                 yield path.relative_to(root).as_posix(), path
+
+
+def _check_link(path: Path, within: Path) -> None:
+    """Refuse a link that resolves outside `within`; links inside it are followed."""
+    if not path.is_symlink():
+        return
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError):  # a link loop (RuntimeError before 3.13): nothing to ship
+        return
+    if not target.is_relative_to(within):
+        raise PackageError(
+            f"{path} links to {target}, outside the catalogue folder {within}",
+            "copy what it points at into the job's folder, or remove the link; sched packages "
+            "only files under the catalogue folder",
+        )
 
 
 def _dependencies(requirements: Path, version: str, build_dir: Path, pip: PipInstall) -> Path:

@@ -15,19 +15,26 @@ from scheduler.resources import DesiredState, ResourceState
 if TYPE_CHECKING:
     from scheduler.apply import ApplyResult, InterruptCallback, ProgressCallback
     from scheduler.aws import AwsContext
+    from scheduler.package import PackageRef
+
+
+def build_packages(catalogue: Catalogue) -> dict[str, PackageRef]:
+    """Package every Lambda job's code (deterministic zips), by job name."""
+    from scheduler.package import RUNTIME_SOURCE, build_package
+
+    build_dir = state_dir(catalogue.path) / "build"
+    return {
+        job.name: build_package(job, catalogue.base_dir, RUNTIME_SOURCE, build_dir)
+        for job in catalogue.jobs
+        if job.compute is Compute.LAMBDA and job.handler is not None
+    }
 
 
 def desired_state(catalogue: Catalogue, *, account: str, region: str) -> DesiredState:
     """Package every Lambda job's code (deterministic zips) and compile the catalogue."""
     from scheduler.compile import compile_catalogue
-    from scheduler.package import RUNTIME_SOURCE, build_package
 
-    build_dir = state_dir(catalogue.path) / "build"
-    packages = {
-        job.name: build_package(job, catalogue.base_dir, RUNTIME_SOURCE, build_dir)
-        for job in catalogue.jobs
-        if job.compute is Compute.LAMBDA and job.handler is not None
-    }
+    packages = build_packages(catalogue)
     return compile_catalogue(catalogue, account=account, region=region, packages=packages)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from scheduler.app.connect import Connection
     from scheduler.app.deploy import Planned
     from scheduler.aws import AwsContext
+    from scheduler.package import PackageRef
 
 
 def aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -88,14 +89,35 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
 @click.option("--account", default="123456789012", show_default=True, help="Account for ARNs.")
 @click.option("--region", default="us-east-1", show_default=True, help="Region for ARNs.")
 @click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
-def compile_(catalogue: Path, account: str, region: str, fmt: str) -> None:
+@click.option(
+    "--list-packages",
+    is_flag=True,
+    help="Instead, list the files in each job's zip and the credential-looking ones left out.",
+)
+def compile_(catalogue: Path, account: str, region: str, fmt: str, list_packages: bool) -> None:
     """Print the AWS resources CATALOGUE compiles to (offline; packages the job code)."""
-    from scheduler.app.deploy import desired_state
+    from scheduler.app.deploy import build_packages, desired_state
     from scheduler.compile import desired_state_to_json
 
     checked = checked_catalogue(catalogue, "nothing was compiled")
+    if list_packages:
+        _list_packages(build_packages(checked.catalogue))
+        return
     state = desired_state(checked.catalogue, account=account, region=region)
     click.echo(desired_state_to_json(state))
+
+
+def _list_packages(packages: Mapping[str, PackageRef]) -> None:
+    """Per job, the names read back from its built zip, then what packaging left out."""
+    from scheduler.package import archive_names
+
+    for job, ref in packages.items():
+        names = archive_names(ref.path)
+        click.echo(f"{job}: {len(names)} file{'s' * (len(names) != 1)}")
+        for name in names:
+            click.echo(f"  {name}")
+        if ref.left_out:
+            click.echo(f"  left out: {', '.join(ref.left_out)}")
 
 
 @click.command()

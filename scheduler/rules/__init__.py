@@ -38,6 +38,7 @@ from scheduler.rules.schedule_rules import (
 )
 from scheduler.rules.secret_rules import PlainTextSecret, SecretReference
 from scheduler.rules.target_rules import (
+    CredentialFilesLeftOut,
     FargateSettings,
     HandlerFileMissing,
     HandlerFolderHoldsCatalogue,
@@ -80,6 +81,7 @@ RULES: tuple[Rule, ...] = (
     FargateSettings(),
     HandlerSyntaxError(),
     HandlerFolderHoldsCatalogue(),
+    CredentialFilesLeftOut(),
     PlainTextSecret(),
     SecretReference(),
     *PERMISSION_RULES,

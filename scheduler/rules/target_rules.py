@@ -10,6 +10,8 @@ from pathlib import Path
 
 from scheduler.catalogue.model import Compute, Job
 from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.errors import PackageError
+from scheduler.package import left_out_files
 from scheduler.rules.base import Context, Rule, RuleDoc
 
 _ARN = re.compile(r"^arn:aws[a-zA-Z-]*:(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):\d{12}:.+$")
@@ -198,6 +200,50 @@ class HandlerFolderHoldsCatalogue(Rule):
                     f'job "{job.name}": the handler\'s folder {folder.name or folder}/ also holds '
                     "the catalogue; all of it would be packaged",
                     f"move the handler into a folder of its own, e.g. jobs/{job.name}/",
+                )
+
+
+def _left_out(folder: Path, base: Path) -> tuple[str, ...]:
+    """What packaging leaves out of `folder`; a link out of the catalogue fails at packaging."""
+    if not folder.is_dir():
+        return ()
+    try:
+        return left_out_files(folder, base)
+    except PackageError:
+        return ()
+
+
+class CredentialFilesLeftOut(Rule):
+    doc = RuleDoc(
+        "SCH312",
+        Severity.WARNING,
+        "credential-looking files in the handler folder",
+        "sched never ships files that look like credentials from a job's folder: private keys "
+        "(id_rsa, id_ed25519, id_ecdsa, id_dsa), *.pem, *.key, *.p12, *.pfx, credentials, "
+        "secrets.json and Terraform state. They are left out of the package, so code that reads "
+        "them fails in Lambda. Keep them out of the folder; pass secrets with secrets:. A file "
+        "that must ship can be renamed.",
+        "jobs/log_backup/\n  handler.py\n  id_rsa",
+        "jobs/log_backup/\n  handler.py",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        if not context.check_files:
+            return
+        for job in context.catalogue.jobs:
+            parts = _handler_parts(job)
+            if parts is None or job.compute is not Compute.LAMBDA:
+                continue
+            folder = Path(parts[0]).parent
+            left_out = context.memo(
+                ("left out", folder), partial(_left_out, context.base / folder, context.base)
+            )
+            if left_out:
+                yield self.report(
+                    context.span(job, "handler"),
+                    f'job "{job.name}": credential-looking files in the handler\'s folder are '
+                    f"left out of its package: {', '.join(left_out)}",
+                    f"move them out of {folder.as_posix()}/ (a file that must ship can be renamed)",
                 )
 
 

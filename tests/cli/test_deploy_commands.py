@@ -350,3 +350,30 @@ def test_a_failed_apply_exits_3_and_says_what_failed_and_what_to_do(hello: Path)
         "    done  create role demo-hello",
         f"  failed  create permission {MISSING_ARN}/demo-legacy",
     ]
+
+
+def test_compile_list_packages_prints_each_zips_files_and_what_it_left_out(hello: Path) -> None:
+    from scheduler.package import RUNTIME_SOURCE
+
+    folder = hello.parent / "jobs" / "hello"
+    (folder / "secrets.json").write_text("{}\n")
+    (folder / "id_rsa").write_text("not a key\n")
+    runtime = sorted(f"sched_runtime/{p.name}" for p in RUNTIME_SOURCE.glob("*.py"))
+
+    code, out, err = run_split("compile", "--list-packages", str(hello))
+
+    assert code == 0, err
+    assert out.splitlines() == [
+        f"hello: {1 + len(runtime)} files",
+        "  handler.py",
+        *(f"  {name}" for name in runtime),
+        "  left out: id_rsa, secrets.json",
+    ]
+    assert 'warning SCH312 job "hello": credential-looking files' in err
+
+
+def test_compile_list_packages_of_a_clean_job_has_no_left_out_line(hello: Path) -> None:
+    code, out, err = run_split("compile", "--list-packages", str(hello))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "hello: 4 files"
+    assert out.splitlines()[-1] == "  sched_runtime/wrapper.py"

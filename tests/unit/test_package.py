@@ -13,7 +13,13 @@ from pathlib import Path
 import pytest
 
 from scheduler.catalogue.model import Job
-from scheduler.package import PackageError, PipInstall, build_package, python_version
+from scheduler.package import (
+    PackageError,
+    PipInstall,
+    build_package,
+    left_out_files,
+    python_version,
+)
 
 JOB = Job(
     name="log-backup",
@@ -235,3 +241,162 @@ def test_python_version(runtime: str, version: str) -> None:
 def test_a_non_python_runtime_has_no_python_version() -> None:
     with pytest.raises(PackageError, match=r'runtime "nodejs20\.x" is not a Python runtime'):
         python_version("nodejs20.x")
+
+
+@pytest.mark.parametrize("kind", ["file", "folder"])
+def test_a_link_out_of_the_catalogue_folder_is_refused(
+    catalogue: Path, runtime: Path, tmp_path: Path, kind: str
+) -> None:
+    outside = tmp_path / "home"
+    (outside / ".ssh").mkdir(parents=True)
+    (outside / ".ssh" / "config").write_text("Host *\n")
+    target = outside / ".ssh" if kind == "folder" else outside / ".ssh" / "config"
+    link = catalogue / "jobs" / "log_backup" / "lib" / "shared"
+    link.symlink_to(target)
+    message = f'job "log-backup": {link} links to {target.resolve()}, outside the catalogue folder'
+    with pytest.raises(PackageError) as raised:
+        _build(catalogue, runtime, tmp_path / "build")
+    assert raised.value.message == f"{message} {catalogue.resolve()}"
+    assert raised.value.hint.startswith("copy what it points at into the job's folder")
+    assert not (tmp_path / "build" / "log-backup.zip").exists()
+
+
+def test_a_link_that_escapes_through_a_relative_path_is_refused(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "secret.txt").write_text("s3cr3t\n")
+    (catalogue / "jobs" / "log_backup" / "notes.txt").symlink_to("../../../secret.txt")
+    with pytest.raises(PackageError, match=r"notes\.txt links to .*secret\.txt, outside"):
+        _build(catalogue, runtime, tmp_path / "build")
+
+
+def test_a_handler_folder_that_is_itself_a_link_out_is_refused(
+    runtime: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "handler.py").write_text("def main(e, c):\n    pass\n")
+    (tmp_path / "catalogue" / "jobs").mkdir(parents=True)
+    (tmp_path / "catalogue" / "jobs" / "log_backup").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(PackageError, match=r"log_backup links to .*elsewhere, outside"):
+        _build(tmp_path / "catalogue", runtime, tmp_path / "build")
+
+
+def test_links_inside_the_catalogue_folder_are_followed(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    (catalogue / "shared").mkdir()
+    (catalogue / "shared" / "common.py").write_text("COMMON = 1\n")
+    folder = catalogue / "jobs" / "log_backup"
+    (folder / "common.py").symlink_to(catalogue / "shared" / "common.py")
+    (folder / "shared").symlink_to("../../shared")
+    (folder / "lib" / "loop").symlink_to("..")  # a loop is walked once, not forever
+    (folder / "lib" / "self").symlink_to("self")  # a link that never resolves is no file
+    (folder / "alias").symlink_to("lib")  # a link to a sibling folder: both ship
+    (catalogue / "shared" / "back").symlink_to("../jobs/log_backup")  # a loop through a link
+    _build(catalogue, runtime, tmp_path / "build")
+    with zipfile.ZipFile(tmp_path / "build" / "log-backup.zip") as archive:
+        assert archive.namelist() == [
+            "alias/util.py",
+            "common.py",
+            "handler.py",
+            "lib/util.py",
+            "sched_runtime/__init__.py",
+            "shared/common.py",
+        ]
+        assert archive.read("shared/common.py") == b"COMMON = 1\n"
+
+
+CREDENTIAL_NAMES = [
+    "credentials",
+    "id_rsa",
+    "id_ed25519",
+    "id_ecdsa",
+    "server.pem",
+    "tls.key",
+    "client.p12",
+    "client.pfx",
+    "secrets.json",
+    "terraform.tfstate",
+    "terraform.tfstate.backup",
+    "ID_RSA",
+    "Server.PEM",
+]
+
+
+@pytest.mark.parametrize("name", CREDENTIAL_NAMES)
+def test_a_credential_looking_file_is_left_out_and_reported(
+    catalogue: Path, runtime: Path, tmp_path: Path, name: str
+) -> None:
+    folder = catalogue / "jobs" / "log_backup"
+    (folder / "lib" / name).write_text("not for Lambda\n")
+    ref = build_package(JOB, catalogue, runtime, tmp_path / "build", pip=_no_pip)
+    assert ref.left_out == (f"lib/{name}",)
+    with zipfile.ZipFile(ref.path) as archive:
+        assert archive.namelist() == ["handler.py", "lib/util.py", "sched_runtime/__init__.py"]
+    assert left_out_files(folder, catalogue) == (f"lib/{name}",)
+
+
+def test_credential_dot_files_are_never_shipped(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    """Dot-files are never code to ship; they are left out silently, as always."""
+    folder = catalogue / "jobs" / "log_backup"
+    for name in (".env", ".npmrc", ".pypirc", ".netrc"):
+        (folder / name).write_text("token=1\n")
+    ref = build_package(JOB, catalogue, runtime, tmp_path / "build", pip=_no_pip)
+    assert ref.left_out == ()
+    with zipfile.ZipFile(ref.path) as archive:
+        assert archive.namelist() == ["handler.py", "lib/util.py", "sched_runtime/__init__.py"]
+
+
+def test_left_out_files_are_sorted_and_the_hash_ignores_them(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    folder = catalogue / "jobs" / "log_backup"
+    _, before = _build(catalogue, runtime, tmp_path / "build")
+    (folder / "secrets.json").write_text("{}\n")
+    (folder / "lib" / "id_rsa").write_text("key\n")
+    ref = build_package(JOB, catalogue, runtime, tmp_path / "build", pip=_no_pip)
+    assert (ref.left_out, ref.sha256) == (("lib/id_rsa", "secrets.json"), before)
+
+
+def test_a_public_key_is_not_left_out(catalogue: Path, runtime: Path, tmp_path: Path) -> None:
+    (catalogue / "jobs" / "log_backup" / "id_rsa.pub").write_text("ssh-rsa AAAA\n")
+    ref = build_package(JOB, catalogue, runtime, tmp_path / "build", pip=_no_pip)
+    assert ref.left_out == ()
+    with zipfile.ZipFile(ref.path) as archive:
+        assert "id_rsa.pub" in archive.namelist()
+
+
+def test_an_installed_dependency_keeps_its_pem_files(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    """certifi ships cacert.pem: only the job's own folder is screened."""
+    (catalogue / "jobs" / "log_backup" / "requirements.txt").write_text("certifi\n")
+
+    def pip(requirements: Path, target: Path, python: str) -> None:
+        (target / "certifi").mkdir()
+        (target / "certifi" / "cacert.pem").write_text("CA\n")
+
+    ref = build_package(JOB, catalogue, runtime, tmp_path / "build", pip=pip)
+    assert ref.left_out == ()
+    with zipfile.ZipFile(ref.path) as archive:
+        assert "certifi/cacert.pem" in archive.namelist()
+
+
+def test_a_link_to_a_folder_deeper_in_the_job_does_not_hide_that_folder(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    folder = catalogue / "jobs" / "log_backup"
+    (folder / "lib" / "deep").mkdir()
+    (folder / "lib" / "deep" / "x.py").write_text("X = 1\n")
+    (folder / "a_link").symlink_to("lib/deep")  # walked before lib/ itself
+    _build(catalogue, runtime, tmp_path / "build")
+    with zipfile.ZipFile(tmp_path / "build" / "log-backup.zip") as archive:
+        assert archive.namelist() == [
+            "a_link/x.py",
+            "handler.py",
+            "lib/deep/x.py",
+            "lib/util.py",
+            "sched_runtime/__init__.py",
+        ]

@@ -100,3 +100,14 @@ def test_findings_at_one_place_with_one_code_come_out_in_the_same_order_every_ru
         (7, 'job "audit": handler file jobs/log_backup/handler.py does not exist'),
         (7, 'job "log-backup": handler file jobs/log_backup/handler.py does not exist'),
     ]
+
+
+def test_sch312_names_the_credential_looking_files_and_says_to_move_them() -> None:
+    found = [d for d in _found(RULE_FIXTURES / "SCH312.fail.yaml") if d.code == "SCH312"]
+    assert [(d.message, d.hint) for d in found] == [
+        (
+            'job "backup": credential-looking files in the handler\'s folder are left out of '
+            "its package: conf/client.key, secrets.json",
+            "move them out of jobs/creds/ (a file that must ship can be renamed)",
+        )
+    ]
