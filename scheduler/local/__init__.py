@@ -4,6 +4,8 @@ tick that plays the schedules forward, and the data a new local AWS starts with.
 package that imports moto.
 
   embedded.py        moto started, its state restored and saved, nothing sent to the network
+  state_file.py      that state on disk: pickled, signed with the user's key, checked first
+  enforce.py         a run with exactly the job's own permissions (an IAM stand-in for its role)
   invoke.py          one run of a job's handler here: context, environment, log events written
   handler_import.py  importing a handler from its folder as the zip would, and undoing it
   lambda_logs.py     the log events Lambda writes for an invocation (JSON log format)

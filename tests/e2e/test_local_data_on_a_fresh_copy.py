@@ -11,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from scheduler.local import embedded
+from scheduler.local import embedded, state_file
 
 ROOT = Path(__file__).parent.parent.parent
 
@@ -28,7 +28,7 @@ def _fresh_copy(folder: Path) -> Path:
 def sched(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SCHED_"))}
     # The test run's key (tests/conftest.py), which the test's own `embedded.running` uses too.
-    env[embedded.KEY_FILE_ENV] = os.environ[embedded.KEY_FILE_ENV]
+    env[state_file.KEY_FILE_ENV] = os.environ[state_file.KEY_FILE_ENV]
     return subprocess.run(
         [sys.executable, "-m", "scheduler", *args],
         cwd=project,

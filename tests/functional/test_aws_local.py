@@ -28,6 +28,7 @@ from scheduler.app import deploy as app_deploy
 from scheduler.app.connect import connect_local
 from scheduler.apply import apply_plan
 from scheduler.local import embedded as local
+from scheduler.local import state_file
 from scheduler.local.embedded import reset as reset_local
 from scheduler.plan import make_plan
 
@@ -105,11 +106,11 @@ def test_reading_only_leaves_the_state_file_alone(tmp_path: Path) -> None:
     catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
     state = tmp_path / "local"
     _apply_locally(state, catalogue)
-    before = os.stat(state / local.STATE_FILE)
+    before = os.stat(state / state_file.STATE_FILE)
 
     _pending(state, catalogue)
 
-    after = os.stat(state / local.STATE_FILE)
+    after = os.stat(state / state_file.STATE_FILE)
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
 
 
@@ -159,12 +160,12 @@ def test_the_invoker_queues_an_event(tmp_path: Path) -> None:
 def test_a_damaged_state_says_how_to_start_again(tmp_path: Path) -> None:
     state = tmp_path / "local"
     state.mkdir()
-    (state / local.STATE_FILE).write_bytes(b"not a pickle")
+    (state / state_file.STATE_FILE).write_bytes(b"not a pickle")
 
     with pytest.raises(local.LocalStateError) as raised, connect_local(state):
         pass
 
-    assert raised.value.message.startswith(f"the local AWS state {state / local.STATE_FILE}")
+    assert raised.value.message.startswith(f"the local AWS state {state / state_file.STATE_FILE}")
     assert "sched local reset" in raised.value.hint
 
 
@@ -172,7 +173,7 @@ def test_a_state_others_can_write_is_not_loaded(tmp_path: Path) -> None:
     catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
     state = tmp_path / "local"
     _apply_locally(state, catalogue)
-    (state / local.STATE_FILE).chmod(0o666)
+    (state / state_file.STATE_FILE).chmod(0o666)
 
     with pytest.raises(local.LocalStateError) as raised, connect_local(state):
         pass
@@ -184,7 +185,7 @@ def test_a_failed_save_keeps_the_previous_state(tmp_path: Path) -> None:
     catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
     state = tmp_path / "local"
     _apply_locally(state, catalogue)
-    saved = (state / local.STATE_FILE).read_bytes()
+    saved = (state / state_file.STATE_FILE).read_bytes()
 
     with pytest.raises(TypeError), local.running(state) as env:
         from moto.logs.models import logs_backends
@@ -193,8 +194,8 @@ def test_a_failed_save_keeps_the_previous_state(tmp_path: Path) -> None:
         # Something that cannot be pickled, as an interrupted save would leave things.
         logs_backends[env.account][env.region].groups["g"].unpicklable = (x for x in ())
 
-    assert (state / local.STATE_FILE).read_bytes() == saved
-    assert sorted(os.listdir(state)) == sorted([local.LOCK_FILE, local.STATE_FILE])
+    assert (state / state_file.STATE_FILE).read_bytes() == saved
+    assert sorted(os.listdir(state)) == sorted([local.LOCK_FILE, state_file.STATE_FILE])
 
 
 def test_each_request_is_answered_once(tmp_path: Path) -> None:
@@ -317,12 +318,12 @@ class _Planted:
 def _saved_state(directory: Path) -> Path:
     with local.running(directory) as env:
         env.session.client("s3").create_bucket(Bucket="kept")
-    return directory / local.STATE_FILE
+    return directory / state_file.STATE_FILE
 
 
 def _refusal(path: Path) -> local.LocalStateError:
     with pytest.raises(local.LocalStateError) as raised:
-        local.restore(path)
+        state_file.restore(path)
     return raised.value
 
 
@@ -332,7 +333,7 @@ def _refused_within(path: Path, seconds: float = 10.0) -> local.LocalStateError:
 
     def attempt() -> None:
         try:
-            outcome.append(local.restore(path))
+            outcome.append(state_file.restore(path))
         except BaseException as error:  # handed to the test thread
             outcome.append(error)
 
@@ -357,15 +358,15 @@ def test_a_crafted_state_is_refused_and_never_unpickled(tmp_path: Path) -> None:
     state = tmp_path / "local"
     state.mkdir()
     marker = tmp_path / "ran"
-    payload = pickle.dumps({"format": local.FORMAT}) + pickle.dumps(_Planted(marker))
+    payload = pickle.dumps({"format": state_file.FORMAT}) + pickle.dumps(_Planted(marker))
     for crafted in (payload, b"\0" * 32 + payload, payload + b"\0" * 32):
-        (state / local.STATE_FILE).write_bytes(crafted)
+        (state / state_file.STATE_FILE).write_bytes(crafted)
 
         with pytest.raises(local.LocalStateError) as raised, connect_local(state):
             pass
 
         assert raised.value.message == (
-            f"the local AWS state {state / local.STATE_FILE} cannot be read: "
+            f"the local AWS state {state / state_file.STATE_FILE} cannot be read: "
             "it was not written by your sched (it comes from another user or machine, "
             "or it was altered)"
         )
@@ -405,7 +406,7 @@ def test_any_flipped_bit_is_refused(tmp_path: Path) -> None:
             assert "it was not written by your sched" in _refusal(state).message, (offset, bit)
 
     state.write_bytes(good)
-    assert local.restore(state) is True
+    assert state_file.restore(state) is True
 
 
 def test_a_state_from_another_key_is_refused(
@@ -442,30 +443,34 @@ def test_the_key_defaults_to_the_users_state_folder(
 ) -> None:
     monkeypatch.delenv("SCHED_LOCAL_STATE_KEY_FILE")
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "xdg"))
-    assert local.key_file() == tmp_path / "xdg" / "sched" / "local-state.key"
+    assert state_file.key_file() == tmp_path / "xdg" / "sched" / "local-state.key"
 
     monkeypatch.delenv("XDG_STATE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert local.key_file() == tmp_path / "home" / ".local" / "state" / "sched" / "local-state.key"
+    assert (
+        state_file.key_file()
+        == tmp_path / "home" / ".local" / "state" / "sched" / "local-state.key"
+    )
 
 
 def test_a_fifo_as_the_state_is_refused_without_blocking(tmp_path: Path) -> None:
     state = tmp_path / "local"
     state.mkdir()
-    os.mkfifo(state / local.STATE_FILE)
+    os.mkfifo(state / state_file.STATE_FILE)
 
-    refusal = _refused_within(state / local.STATE_FILE)
+    refusal = _refused_within(state / state_file.STATE_FILE)
 
     assert refusal.message == (
-        f"the local AWS state {state / local.STATE_FILE} cannot be read: it is not a regular file"
+        f"the local AWS state {state / state_file.STATE_FILE} cannot be read: "
+        "it is not a regular file"
     )
 
 
 def test_a_directory_as_the_state_is_refused(tmp_path: Path) -> None:
     state = tmp_path / "local"
-    (state / local.STATE_FILE).mkdir(parents=True)
+    (state / state_file.STATE_FILE).mkdir(parents=True)
 
-    refusal = _refused_within(state / local.STATE_FILE)
+    refusal = _refused_within(state / state_file.STATE_FILE)
 
     assert refusal.message.endswith("cannot be read: it is not a regular file")
 
@@ -474,8 +479,8 @@ def test_a_symlink_as_the_state_is_refused(tmp_path: Path) -> None:
     real = _saved_state(tmp_path / "real")
     state = tmp_path / "local"
     state.mkdir()
-    (state / local.STATE_FILE).symlink_to(real)
+    (state / state_file.STATE_FILE).symlink_to(real)
 
-    refusal = _refused_within(state / local.STATE_FILE)
+    refusal = _refused_within(state / state_file.STATE_FILE)
 
     assert refusal.message.endswith("cannot be read: it is a symbolic link")

@@ -15,7 +15,7 @@ import pytest
 
 from scheduler.app import connect as app_connect
 from scheduler.errors import LocalDataInvalid
-from scheduler.local import data, embedded
+from scheduler.local import data, embedded, state_file
 from scheduler.local.data_file import parse_local_data
 
 DATA = """\
@@ -121,7 +121,7 @@ def test_a_new_local_aws_starts_with_the_data(catalogue: Path) -> None:
         assert _contents(env.session) == EXPECTED
 
     # Saved: the next start restores it, DynamoDB, SSM and Secrets Manager included.
-    state = app_connect.local_dir(catalogue) / embedded.STATE_FILE
+    state = app_connect.local_dir(catalogue) / state_file.STATE_FILE
     assert state.is_file()
     with _running(catalogue) as env:
         assert _contents(env.session) == EXPECTED
@@ -197,7 +197,7 @@ def test_a_bad_file_creates_nothing_and_is_loaded_once_fixed(catalogue: Path) ->
     assert [m for m, _ in raised.value.problems] == [
         f'{data_file}:5:3: bucket "Acme_Backup" is not a name S3 accepts: it contains "A", "B", "_"'
     ]
-    assert not (app_connect.local_dir(catalogue) / embedded.STATE_FILE).exists()
+    assert not (app_connect.local_dir(catalogue) / state_file.STATE_FILE).exists()
 
     data_file.write_text(DATA)
     with _running(catalogue) as env:
@@ -237,7 +237,7 @@ def test_what_the_local_aws_refuses_is_reported_at_its_line_and_nothing_is_saved
         "Table already exists: orders"
     )
     assert hint == "fix it in the file"
-    assert not (directory / embedded.STATE_FILE).exists()
+    assert not (directory / state_file.STATE_FILE).exists()
 
 
 def test_buckets_outside_us_east_1_are_created_in_their_region(catalogue: Path) -> None:
