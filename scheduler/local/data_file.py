@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Literal, TypeVar, assert_never
 
 from scheduler import limits
-from scheduler.catalogue.read import MAX_FILE_BYTES, decode
+from scheduler.catalogue.read import MAX_FILE_BYTES, decode, read
 from scheduler.catalogue.source_map import DataPath, SourceMap, build
 from scheduler.catalogue.yaml_tree import COMPOSER, compose
 from scheduler.diagnostics import Diagnostic, Span
@@ -132,18 +132,20 @@ def data_file_beside(catalogue_path: Path) -> Path:
 
 
 def read_local_data(path: Path) -> LocalData | None:
-    """The data declared in the file at `path`; None when there is no such file."""
+    """The data declared in the file at `path`; None when there is no such file. It is read as
+    the catalogue is (`catalogue.read`): a link out of its folder is refused unread (the local
+    data can hold local secrets, and messages reach CI logs), and a pipe or device is never
+    opened."""
     file = os.fspath(path)
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
+    if not os.path.lexists(file):
         return None
-    except IsADirectoryError:
-        raise _invalid(file, f"{file} is a directory", "local data is one YAML file") from None
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise _invalid(file, f"{file} cannot be read: {reason}", "check the file") from None
+    if os.path.isdir(file):
+        raise _invalid(file, f"{file} is a directory", "local data is one YAML file")
+    if os.path.isfile(file) and not os.path.islink(file) and os.path.getsize(file) > MAX_FILE_BYTES:
+        raise _too_large(file, os.path.getsize(file))
+    data = read(path)
+    if isinstance(data, Diagnostic):
+        raise LocalDataInvalid(file, [_from_diagnostic(data)])
     return parse_local_data(data, file, path.parent / LOCAL_DATA_FOLDER)
 
 
@@ -151,13 +153,7 @@ def parse_local_data(data: str | bytes, file: str, folder: Path) -> LocalData:
     """Check the text of a local data file named `file`; `{file: PATH}` objects are read from
     `folder`. Raises `LocalDataInvalid` with every problem found."""
     if len(data) > MAX_FILE_BYTES:
-        raise _invalid(
-            file,
-            f"{file} is {len(data) / 1024 / 1024:.1f} MB; a local data file is limited to "
-            f"{MAX_FILE_BYTES // 1024 // 1024} MB",
-            f"put large objects in files under {LOCAL_DATA_FOLDER}/ and name them with "
-            "{file: PATH}",
-        )
+        raise _too_large(file, len(data))
     text = decode(data, file)
     if isinstance(text, Diagnostic):
         raise LocalDataInvalid(file, [_from_diagnostic(text)])
@@ -174,6 +170,15 @@ def parse_local_data(data: str | bytes, file: str, folder: Path) -> LocalData:
     if problems:
         raise LocalDataInvalid(file, problems)
     return result
+
+
+def _too_large(file: str, size: int) -> LocalDataInvalid:
+    return _invalid(
+        file,
+        f"{file} is {size / 1024 / 1024:.1f} MB; a local data file is limited to "
+        f"{MAX_FILE_BYTES // 1024 // 1024} MB",
+        f"put large objects in files under {LOCAL_DATA_FOLDER}/ and name them with {{file: PATH}}",
+    )
 
 
 def _from_diagnostic(diagnostic: Diagnostic) -> tuple[str, str]:

@@ -3,7 +3,9 @@ exact (message, hint) the CLI prints, at its line and column."""
 
 from __future__ import annotations
 
+import os
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -556,3 +558,33 @@ def test_the_cli_prints_every_problem_then_what_it_means() -> None:
         "fix the file and run the command again",
     )
     assert len(raised.value.lines()) == 3
+
+
+def test_a_link_out_of_the_folder_is_refused_unread(tmp_path: Path) -> None:
+    (tmp_path / "secret.env").write_text("DB_URL: postgres://admin:hunter2@db\n")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "local-data.yaml").symlink_to(tmp_path / "secret.env")
+    with pytest.raises(LocalDataInvalid) as raised:
+        read_local_data(project / "local-data.yaml")
+    assert "hunter2" not in str(raised.value.message)
+    assert "is a symbolic link to" in raised.value.message
+
+
+def test_a_named_pipe_is_refused_without_being_opened(tmp_path: Path) -> None:
+    path = tmp_path / "local-data.yaml"
+    os.mkfifo(path)
+    done: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            read_local_data(path)
+        except LocalDataInvalid as error:
+            done.append(error)
+
+    worker = threading.Thread(target=read, daemon=True)
+    worker.start()
+    worker.join(5)  # opening a FIFO for reading blocks until a writer comes
+    assert not worker.is_alive(), "reading the FIFO blocked"
+    assert len(done) == 1
+    assert "is a named pipe, not a file" in str(done[0])
