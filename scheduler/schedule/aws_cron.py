@@ -1,8 +1,9 @@
 """AWS cron: the six fields inside `cron(...)`, checked as EventBridge checks them.
 
 Per https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html; where it
-is silent, the strict reading with a rewrite in the hint: ranges never wrap (`22-2`: write
-`22-23,0-2`), day-of-week takes no `/` (it lists `, - * ? L #`), L/LW/nW/nL/n#k stand alone.
+is silent, the strict reading with a rewrite in the hint: day-of-week takes no `/` (it lists
+`, - * ? L #`), L/LW/nW/nL/n#k stand alone. Ranges wrap past the end of a field (`20-2` hours,
+`FRI-MON`), as the guide's own `cron(0/30 20-2 ? * MON-FRI *)` does; years do not.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from scheduler.schedule.days import (
     NthWeekday,
     Weekdays,
 )
-from scheduler.schedule.errors import INVALID, TOO_FREQUENT, ScheduleError
+from scheduler.schedule.errors import FIX, INVALID, TOO_FREQUENT, Fix, ScheduleError
 from scheduler.schedule.fields import (
     DAY_NAMES,
     MONTH_NAMES,
@@ -50,11 +51,12 @@ YEAR = FieldDef(
     CRON_YEAR_MIN,
     CRON_YEAR_MAX,
     f"AWS cron years run {CRON_YEAR_MIN}-{CRON_YEAR_MAX}",
+    reversed_range="swap",
 )
 
 _NEAREST = re.compile(r"([0-9]+)W")
 _NTH = re.compile(r"[1-5]")
-_SHAPE = "cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 10 * * ? *)"
+_SHAPE = "minutes hours day-of-month month day-of-week year, e.g. cron(0 10 * * ? *)"
 
 Token = tuple[str, int]  # text and its offset in the whole expression
 
@@ -88,15 +90,27 @@ def _wrong_count(inner: str, offset: int, fields: list[Token]) -> None:
         raise ScheduleError(
             TOO_FREQUENT,
             f'cron() has 7 fields; the first, "{first}", looks like seconds',
-            f"AWS cron has no seconds field and runs at most once a minute: {_SHAPE}",
+            f"AWS cron has no seconds field and runs at most once a minute: write {FIX}",
             at,
             len(first),
+            Fix(at, fields[1][1] - at, ""),
+            f"AWS cron has no seconds field and runs at most once a minute: {_SHAPE}",
         )
     hint = f"AWS cron has 6 fields: {_SHAPE}"
+    fix = None
     if count == 5:
-        hint = f"add the year field: cron({' '.join(t for t, _ in fields)} *)"
+        hint, fix = (
+            f"AWS cron ends with a year field: write {FIX}",
+            Fix(offset + len(inner), 0, " *"),
+        )
     raise ScheduleError(
-        INVALID, f"cron() has {count} fields; AWS cron has 6", hint, offset, len(inner)
+        INVALID,
+        f"cron() has {count} fields; AWS cron has 6",
+        hint,
+        offset,
+        len(inner),
+        fix,
+        f"AWS cron has 6 fields: {_SHAPE}",
     )
 
 
@@ -174,12 +188,15 @@ def _day_of_week(text: str, offset: int) -> tuple[DayRule | None, str]:
         return LastOfWeekday(_python_weekday(day)), f"{spelled}L"
     if "/" in upper:
         parsed = parse_list(text, offset, DAY_OF_WEEK)
+        days = weekday_list(set(parsed.values))
         raise ScheduleError(
             INVALID,
             'AWS day-of-week does not take "/" steps',
-            f"list the days instead: {weekday_list(set(parsed.values))}",
+            f"list the days instead: {FIX}",
             offset + upper.index("/"),
             len(text) - upper.index("/"),
+            Fix(offset, len(text), days),
+            f"list the days instead: {days}",
         )
     parsed = parse_list(text, offset, DAY_OF_WEEK)
     if parsed.is_full(DAY_OF_WEEK):
@@ -232,17 +249,19 @@ def _one_day_rule(dom: DayRule | None, dow: DayRule | None, fields: list[Token])
             *where,
         )
     if dom is not None and dow is not None:
-        texts = [text for text, _ in fields]
+        unfixed = "AWS cannot restrict both: keep one and write ? in the other"
+        hint, fix = unfixed, None
         if dow_text == "*":
-            texts[4] = "?"
-            hint = f"write ? in day-of-week: cron({' '.join(texts)})"
+            hint, fix = f"write ? in day-of-week: {FIX}", Fix(dow_at, 1, "?")
         elif dom_text == "*":
-            texts[2] = "?"
-            hint = f"write ? in day-of-month: cron({' '.join(texts)})"
-        else:
-            hint = "AWS cannot restrict both: keep one and write ? in the other"
+            hint, fix = f"write ? in day-of-month: {FIX}", Fix(dom_at, 1, "?")
         raise ScheduleError(
-            INVALID, 'one of day-of-month and day-of-week must be "?"', hint, *where
+            INVALID,
+            'one of day-of-month and day-of-week must be "?"',
+            hint,
+            *where,
+            fix,
+            unfixed,
         )
     rule = dom if dom is not None else dow
     assert rule is not None

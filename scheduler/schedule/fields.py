@@ -1,15 +1,18 @@
 """Cron field grammar shared by the AWS and Unix dialects: values, names, lists, ranges, steps.
 
 A field parses to its sorted values and a normalised spelling (names upper-cased, numbers
-without leading zeros). Every error points at the exact value that is wrong.
+without leading zeros). A range whose start is after its end wraps past the field's end where
+the field allows it (AWS, as Quartz does: `22-2/2` hours is 22, 0, 2). Every error points at
+the exact value that is wrong.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-from scheduler.schedule.errors import INVALID, ScheduleError
+from scheduler.schedule.errors import FIX, INVALID, Fix, ScheduleError
 
 MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 DAY_NAMES = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
@@ -28,6 +31,9 @@ class FieldDef:
     names: tuple[str, ...] = ()
     name_base: int = 0  # the value of names[0]
     wrap_high: int = -1  # last value before a reversed range wraps (-1: `high`)
+    # a range whose start is after its end: read across the end of the field ("wrap"),
+    # refused with the field split in two ("split", Unix), or refused as swapped ("swap", years)
+    reversed_range: Literal["wrap", "split", "swap"] = "wrap"
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,7 @@ def parse_list(text: str, offset: int, field: FieldDef) -> FieldValue:
     return FieldValue(tuple(sorted(values)), ",".join(spelled), text.startswith("*"))
 
 
-def _parse_item(item: str, offset: int, field: FieldDef) -> tuple[range, str]:
+def _parse_item(item: str, offset: int, field: FieldDef) -> tuple[list[int], str]:
     if not item:
         raise ScheduleError(
             INVALID,
@@ -75,15 +81,10 @@ def _parse_item(item: str, offset: int, field: FieldDef) -> tuple[range, str]:
         low, low_text = value(first, offset, field)
         high, high_text = value(last, offset + len(first) + 1, field)
         if low > high:
-            wrap_high = field.high if field.wrap_high < 0 else field.wrap_high
-            split = f"{_span(low_text, _spell(wrap_high, base, field))},"
-            split += _span(_spell(field.low, base, field), high_text)
-            raise ScheduleError(
-                INVALID,
-                f'{field.name} range "{base}" runs backwards',
-                f"ranges do not wrap around past the end of the field; write {split}",
-                offset,
-                len(base),
+            if field.reversed_range != "wrap":
+                _backwards(base, offset, field, (low_text, high_text))
+            return _wrapped(low, high, step, field), f"{low_text}-{high_text}" + (
+                f"/{step}" if slash else ""
             )
         spelled = f"{low_text}-{high_text}"
     else:
@@ -91,7 +92,36 @@ def _parse_item(item: str, offset: int, field: FieldDef) -> tuple[range, str]:
         high = field.high if slash else low
     if slash:
         spelled += f"/{step}"
-    return range(low, high + 1, step), spelled
+    return list(range(low, high + 1, step)), spelled
+
+
+def _wrapped(low: int, high: int, step: int, field: FieldDef) -> list[int]:
+    # Quartz reads a reversed range across the end (22-2 hours: 22, 23, 0, 1, 2), the step
+    # counting on through the wrap; EventBridge cron follows it (the guide's "20-2" hours).
+    # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html
+    size = field.high - field.low + 1
+    return [field.low + (i - field.low) % size for i in range(low, high + size + 1, step)]
+
+
+def _backwards(base: str, offset: int, field: FieldDef, texts: tuple[str, str]) -> None:
+    low_text, high_text = texts
+    if field.reversed_range == "swap":
+        fixed = f"{high_text}-{low_text}"
+        reason = f"{field.name} ranges do not wrap around"
+    else:
+        wrap_high = field.high if field.wrap_high < 0 else field.wrap_high
+        fixed = f"{_span(low_text, _spell(wrap_high, base, field))},"
+        fixed += _span(_spell(field.low, base, field), high_text)
+        reason = "Unix cron ranges do not wrap around past the end of the field"
+    raise ScheduleError(
+        INVALID,
+        f'{field.name} range "{base}" runs backwards',
+        f"{reason}; write {FIX}",
+        offset,
+        len(base),
+        Fix(offset, len(base), fixed),
+        f"{reason}; write {fixed}",
+    )
 
 
 def _step(text: str, offset: int, field: FieldDef) -> int:

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from scheduler.schedule.aws_cron import tokens
-from scheduler.schedule.errors import INVALID, TOO_FREQUENT, ScheduleError
-from scheduler.schedule.forms import HEAD, parse_aws
+from scheduler.schedule.errors import FIX, INVALID, TOO_FREQUENT, Fix, ScheduleError
+from scheduler.schedule.forms import HEAD, blank_words, parse_aws
 from scheduler.schedule.model import Dialect, Schedule
 from scheduler.schedule.registry import remember, spec_for
 from scheduler.schedule.unix import preset, unix_to_aws
@@ -24,12 +24,23 @@ _YEAR = re.compile(r"(?:19[7-9][0-9]|2[01][0-9][0-9])\b")
 
 
 def parse(expression: str) -> Schedule:
-    """Parse a schedule expression; raise ScheduleError (code, message, hint, offset)."""
+    """Parse a schedule expression; raise ScheduleError (code, message, hint, offset).
+
+    A hint that suggests a rewrite names it only when the rewrite parses.
+    """
+    try:
+        return _parse(expression)
+    except ScheduleError as error:
+        raise error.settled(expression, _parse) from None
+
+
+def _parse(expression: str) -> Schedule:
     text = expression.strip()
     start = len(expression) - len(expression.lstrip())
     if not text:
         raise ScheduleError(INVALID, "the schedule is empty", _FORMS, 0, 0)
     if HEAD.match(text):
+        _no_space_around(expression, text, start)
         kind, spec, aws = parse_aws(text, start)
         remember(aws, spec)
         return Schedule(expression, kind, "aws", aws)
@@ -42,28 +53,55 @@ def parse(expression: str) -> Schedule:
     return Schedule(expression, "cron", dialect, aws)
 
 
+def _no_space_around(expression: str, text: str, start: int) -> None:
+    # EventBridge takes the expression exactly: PutRule/CreateSchedule refuse "rate(5 minutes) "
+    # as an invalid ScheduleExpression. https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
+    end = start + len(text)
+    if start:
+        where, length = 0, start
+    elif end < len(expression):
+        where, length = end, len(expression) - end
+    else:
+        return
+    raise ScheduleError(
+        INVALID,
+        f"the expression has {blank_words(expression[where : where + length])} "
+        f"{'before' if where == 0 else 'after'} it, which AWS refuses",
+        f"remove it: {FIX}",
+        where,
+        length,
+        Fix(where, length, ""),
+        "remove the space around the expression",
+    )
+
+
 def _bare_fields(text: str, expression: str) -> str:
     fields = tokens(expression, 0)
     count = len(fields)
     if count == 5:
         return unix_to_aws(fields)
     if count == 6 and ("?" in fields[2][0] + fields[4][0] or _YEAR.match(fields[5][0])):
+        wrapped = f"cron({' '.join(t for t, _ in fields)})"
         raise ScheduleError(
             INVALID,
             'AWS cron fields must be wrapped in "cron(...)"',
-            f"write cron({' '.join(t for t, _ in fields)})",
+            f"write {FIX}",
             fields[0][1],
             len(text),
+            Fix(fields[0][1], len(text), wrapped),
+            "write cron, then the six AWS fields in parentheses",
         )
     if count in (6, 7):
         first, at = fields[0]
         rest = " ".join(t for t, _ in fields[1:])
-        fix = f'"{rest}"' if count == 6 else f"cron({rest})"
+        fixed = rest if count == 6 else f"cron({rest})"
         raise ScheduleError(
             TOO_FREQUENT,
             f'{count} fields: the first, "{first}", looks like seconds',
-            f"AWS runs schedules at most once a minute: drop the seconds field, {fix}",
+            f"AWS runs schedules at most once a minute: drop the seconds field, {FIX}",
             at,
             len(first),
+            Fix(at, len(text), fixed),
+            "AWS runs schedules at most once a minute: drop the seconds field",
         )
     raise ScheduleError(INVALID, f'"{text}" is not a schedule', _FORMS, fields[0][1], len(text))

@@ -8,6 +8,7 @@ matches if both are restricted; AWS cannot express that, so it is refused (SCH10
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from scheduler.schedule.aws_cron import DAY_OF_MONTH, HOURS, MINUTES, MONTH, Token
 from scheduler.schedule.errors import DAY_OR, INVALID, ScheduleError
@@ -21,6 +22,11 @@ UNIX_DAY_OF_WEEK = FieldDef(
     DAY_NAMES,
     0,
     wrap_high=6,
+    reversed_range="split",
+)
+# Vixie cron and cronie read no range backwards: a reversed range is refused, with the split.
+_MINUTES, _HOURS, _DAY_OF_MONTH, _MONTH = (
+    replace(field, reversed_range="split") for field in (MINUTES, HOURS, DAY_OF_MONTH, MONTH)
 )
 
 PRESETS = {
@@ -57,12 +63,12 @@ def preset(text: str, offset: int) -> str:
 def unix_to_aws(fields: list[Token]) -> str:
     """Translate five Unix fields (text, offset) to AWS cron text."""
     (minute_t, minute_at), (hour_t, hour_at), dom, (month_t, month_at), dow = fields
-    minutes = parse_list(_plain(minute_t, minute_at, MINUTES), minute_at, MINUTES)
-    hours = parse_list(_plain(hour_t, hour_at, HOURS), hour_at, HOURS)
-    days = parse_list(_plain(*dom, DAY_OF_MONTH), dom[1], DAY_OF_MONTH)
-    months = parse_list(_plain(month_t, month_at, MONTH), month_at, MONTH)
+    minutes = parse_list(_plain(minute_t, minute_at, _MINUTES), minute_at, _MINUTES)
+    hours = parse_list(_plain(hour_t, hour_at, _HOURS), hour_at, _HOURS)
+    days = parse_list(_plain(*dom, _DAY_OF_MONTH), dom[1], _DAY_OF_MONTH)
+    months = parse_list(_plain(month_t, month_at, _MONTH), month_at, _MONTH)
     weekdays = parse_list(_plain(*dow, UNIX_DAY_OF_WEEK), dow[1], UNIX_DAY_OF_WEEK)
-    any_day = _unrestricted(days, DAY_OF_MONTH)
+    any_day = _unrestricted(days, _DAY_OF_MONTH)
     any_weekday = _unrestricted(weekdays, UNIX_DAY_OF_WEEK)
     if not any_day and not any_weekday:
         head = f"{minute_t} {hour_t}"
@@ -94,8 +100,8 @@ def _plain(text: str, offset: int, field: FieldDef) -> str:
         raise ScheduleError(
             INVALID,
             f'{field.name} "{text}" uses AWS-only syntax (L, W, # or ?)',
-            "write the schedule as AWS cron instead: "
-            "cron(minutes hours day-of-month month day-of-week year)",
+            "write the schedule as AWS cron instead, whose six fields take L, W and #, "
+            "e.g. cron(0 0 L * ? *) for the last day of the month",
             offset,
             len(text),
         )

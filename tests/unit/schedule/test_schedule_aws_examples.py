@@ -2,6 +2,8 @@
 
 https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cron-expressions.html
 https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rate-expressions.html
+https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html (the Scheduler's
+cron table repeats the rules' table, wrap-around example included, and adds at()).
 The instant used is Friday 2026-01-30 17:50 UTC (the weekend and a month end follow).
 """
 
@@ -48,6 +50,14 @@ FRIDAY = utc(2026, 1, 30, 17, 50)
             "cron(0/5 8-17 ? * MON-FRI *)",
             ["2026-01-30 17:55", "2026-02-02 08:00", "2026-02-02 08:05"],
         ),
+        # "Run every 30 minutes Monday through Friday between 10:00 pm on the starting day to
+        # 2:00 am on the following day": hours 20-2 wrap past midnight, and MON-FRI is the
+        # calendar day of each fire, so Friday runs until 23:30, Saturday 00:00-02:30 does not
+        # run, and Monday runs from 00:00.
+        (
+            "cron(0/30 20-2 ? * MON-FRI *)",
+            ["2026-01-30 20:00", "2026-01-30 20:30", "2026-01-30 21:00"],
+        ),
         # "Run at 9 am (UTC+0) the first Monday of each month"
         (
             "cron(0 9 ? * 2#1 *)",
@@ -88,8 +98,40 @@ def test_every_ten_minutes_on_weekdays_fires_144_times_a_weekday() -> None:
     assert stamps([week[0], week[-1]]) == ["2026-02-02 00:00", "2026-02-06 23:50"]
 
 
+def test_the_wrapping_hours_example_over_a_weekend() -> None:
+    # cron(0/30 20-2 ? * MON-FRI *), the guide's own wrap-around example, from Friday 23:00.
+    fires = parse("cron(0/30 20-2 ? * MON-FRI *)").next_fire_times(utc(2026, 1, 30, 23, 0), 8)
+    assert stamps(fires) == [
+        "2026-01-30 23:30",
+        "2026-02-02 00:00",
+        "2026-02-02 00:30",
+        "2026-02-02 01:00",
+        "2026-02-02 01:30",
+        "2026-02-02 02:00",
+        "2026-02-02 02:30",
+        "2026-02-02 20:00",
+    ]
+
+
+def test_the_wrapping_hours_example_fires_14_times_a_weekday() -> None:
+    schedule = parse("cron(0/30 20-2 ? * MON-FRI *)")
+    week = list(schedule.fire_times(utc(2026, 2, 1), utc(2026, 2, 8)))  # Sunday to Sunday
+    assert len(week) == 5 * 14
+    assert stamps([week[0], week[-1]]) == ["2026-02-02 00:00", "2026-02-06 23:30"]
+
+
+def test_scheduler_one_time_example() -> None:
+    # The Scheduler guide's one-time schedule: at(yyyy-mm-ddThh:mm:ss) in the schedule's zone.
+    schedule = parse("at(2027-11-20T13:00:00)")
+    assert stamps(schedule.next_fire_times(FRIDAY, 3)) == ["2027-11-20 13:00"]
+    assert stamps(schedule.next_fire_times(FRIDAY, 3, tz="America/New_York")) == [
+        "2027-11-20 18:00"
+    ]
+
+
 def test_last_friday_example_with_a_year_range() -> None:
     # "Run at 10:15 am (UTC) on the last Friday of each month during the years 2002 to 2005"
+    # (the CloudWatch Events guide; the EventBridge guide says 2019-2022, tested below)
     schedule = parse("cron(15 10 ? * 6L 2002-2005)")
     assert stamps(schedule.next_fire_times(utc(2002, 1, 1), 3)) == [
         "2002-01-25 10:15",
@@ -111,13 +153,11 @@ def test_slash_starts_at_the_given_minute() -> None:
     [
         ("cron(0 0 * * ? *)", "cron(0 0 * * ? *)"),
         ("cron(0 2 ? * mon *)", "cron(0 2 ? * MON *)"),
-        ("cron( 0  2 ? * MON * )", "cron(0 2 ? * MON *)"),
         ("cron(00 02 ? * 2 *)", "cron(0 2 ? * 2 *)"),
         ("cron(0 0 ? jan-mar fril *)", "cron(0 0 ? JAN-MAR FRIL *)"),
         ("cron(0 0 lw * ? *)", "cron(0 0 LW * ? *)"),
         ("cron(0 0 15w * ? *)", "cron(0 0 15W * ? *)"),
         ("cron(0 0 ? * mon#2 *)", "cron(0 0 ? * MON#2 *)"),
-        ("  rate(5   minutes) ", "rate(5 minutes)"),
         ("rate(05 minutes)", "rate(5 minutes)"),
         ("at(2026-01-01T09:30:00)", "at(2026-01-01T09:30:00)"),
     ],
@@ -137,3 +177,21 @@ def test_aws_expression_is_normalised_and_source_kept(expression: str, expected:
 )
 def test_kind(expression: str, kind: str) -> None:
     assert parse(expression).kind == kind
+
+
+def test_last_friday_example_of_the_eventbridge_guide() -> None:
+    # aws events put-rule --schedule-expression "cron(15 10 ? * 6L 2019-2022)"
+    schedule = parse("cron(15 10 ? * 6L 2019-2022)")
+    assert stamps(schedule.next_fire_times(utc(2022, 10, 1), 5)) == [
+        "2022-10-28 10:15",
+        "2022-11-25 10:15",
+        "2022-12-30 10:15",
+    ]
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["cron(0 12 * * ? *)", "cron(5,35 14 * * ? *)", "cron(15 10 ? * 6L 2019-2022)"],
+)
+def test_the_guides_put_rule_examples_are_kept_as_written(expression: str) -> None:
+    assert parse(expression).aws_expression == expression

@@ -134,7 +134,9 @@ def test_unix_errors(unix: str, code: str, offset: int, length: int, message: st
 def test_unix_reversed_weekday_range_hint_uses_unix_numbers() -> None:
     with pytest.raises(ScheduleError) as caught:
         parse("0 0 * * 5-1")
-    assert caught.value.hint == "ranges do not wrap around past the end of the field; write 5-6,0-1"
+    assert caught.value.hint == (
+        'Unix cron ranges do not wrap around past the end of the field; write "0 0 * * 5-6,0-1"'
+    )
 
 
 def test_july_is_a_month_name_not_aws_syntax() -> None:
