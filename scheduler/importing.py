@@ -1,0 +1,246 @@
+"""A crontab as catalogue entries: one job per line that maps to Lambda, a handler stub each,
+and a finding for every line that does not (with its line number and what to do).
+
+Pure: `read_crontab` does the cron part; this module names the jobs, writes their YAML and
+stubs as text, and turns the crontab's problems into diagnostics. Writing files is `app/`'s.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import PurePath
+
+from scheduler import limits
+from scheduler.catalogue.durations import format_duration, parse_duration
+from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.schedule.crontab import CronLine, read_crontab
+
+# The codes `validate` gives the same problems in a catalogue.
+LAMBDA_TOO_LONG = "SCH201"
+INVALID_VALUE = "SCH006"
+DEFAULT_RUNTIME = timedelta(minutes=5)
+NAME_MAX = 40  # leaves room for the catalogue name within AWS's 64-character names
+
+# Variables that mean something only to cron or to the server's shell: not carried over.
+_CRON_ONLY = frozenset({"MAILTO", "MAILFROM", "SHELL", "PATH", "HOME", "LOGNAME", "USER"})
+_ZONES = frozenset({"CRON_TZ", "TZ"})
+_WRAPPERS = frozenset(
+    {"sudo", "nice", "ionice", "nohup", "env", "exec", "flock", "timeout", "cd", "chronic"}
+)
+_INTERPRETERS = frozenset({"bash", "sh", "python", "python3", "php", "perl", "node", "ruby"})
+_NOT_NAME = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class ImportedJob:
+    """One catalogue entry: its name, YAML lines (relative indentation), and its stub."""
+
+    name: str
+    line: int
+    yaml: tuple[str, ...]  # the job key first, fields indented by one level ("  ")
+    handler_path: str  # relative to the catalogue's folder
+    stub: str
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something the user should know that stops nothing: a variable left behind, the clock."""
+
+    line: int
+    message: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    jobs: tuple[ImportedJob, ...]
+    findings: tuple[Diagnostic, ...]  # the lines not imported
+    notes: tuple[Note, ...]
+
+
+def import_crontab(
+    text: str, source: str, *, system: bool = False, timezone: str | None = None
+) -> ImportResult:
+    """The catalogue entries `text` (a crontab named `source` in messages) turns into."""
+    crontab = read_crontab(text, system=system)
+    findings = [
+        Diagnostic(
+            p.code,
+            Severity.ERROR,
+            f"line {p.line} not imported: {p.message}",
+            Span(source, p.line, p.column, p.line, p.column + p.length),
+            p.hint,
+        )
+        for p in crontab.problems
+    ]
+    notes = _variable_notes(crontab.variables)
+    jobs: list[ImportedJob] = []
+    taken: set[str] = set()
+    for line in crontab.jobs:
+        runtime, problem = _runtime(line, source)
+        if problem is not None:
+            findings.append(problem)
+            continue
+        name = _unique(_name_of(line), taken)
+        taken.add(name)
+        jobs.append(_job(line, name, runtime, source, timezone))
+    if jobs and timezone is None and not any(v[0] in _ZONES for v in crontab.variables):
+        notes.append(
+            Note(
+                jobs[0].line,
+                "cron ran these lines on the server's clock; the imported jobs run in UTC",
+                "if the server was not on UTC, import again with --timezone ZONE "
+                "(e.g. Europe/Paris): the jobs then run on EventBridge Scheduler in that zone",
+            )
+        )
+    return ImportResult(
+        tuple(jobs),
+        tuple(sorted(findings, key=Diagnostic.sort_key)),
+        tuple(sorted(notes, key=lambda note: note.line)),
+    )
+
+
+def _variable_notes(variables: tuple[tuple[str, str, int], ...]) -> list[Note]:
+    notes = []
+    for name, _, number in variables:
+        if name in _CRON_ONLY:
+            what = (
+                "a Lambda job sends no mail: sched status and alerts report failed runs"
+                if name.startswith("MAIL")
+                else "Lambda sets its own; the stub lists what the command relied on"
+            )
+            notes.append(
+                Note(
+                    number,
+                    f"{name} is not carried over: {what}",
+                    "nothing to do unless the command needs it; then set it in environment:",
+                )
+            )
+    return notes
+
+
+def _runtime(line: CronLine, source: str) -> tuple[timedelta, Diagnostic | None]:
+    if line.expected_runtime is None:
+        return DEFAULT_RUNTIME, None
+    span = Span(source, line.line - 1, 1)
+    try:
+        runtime = parse_duration(line.expected_runtime)
+    except ValueError as error:
+        return DEFAULT_RUNTIME, Diagnostic(
+            INVALID_VALUE,
+            Severity.ERROR,
+            f"line {line.line} not imported: its expected_runtime comment: {error}",
+            span,
+            "write it like # sched: expected_runtime 30m",
+        )
+    if runtime > limits.LAMBDA_MAX_TIMEOUT:
+        return runtime, Diagnostic(
+            LAMBDA_TOO_LONG,
+            Severity.ERROR,
+            f"line {line.line} not imported: it runs for {format_duration(runtime)}; Lambda "
+            f"stops at {format_duration(limits.LAMBDA_MAX_TIMEOUT)}",
+            Span(source, line.line, 1, line.line, 1 + len(line.text)),
+            "run it on Fargate (compute: fargate) or EC2, or split the work into shorter jobs",
+        )
+    return runtime, None
+
+
+def _name_of(line: CronLine) -> str:
+    """A job name from the program the line runs: `cd dir && ./bin/backup.sh -x` → backup."""
+    for segment in re.split(r"&&|\|\||;|\|", line.command):
+        words = segment.split()
+        if not words or words[0] == "cd":
+            continue
+        for word in words:
+            if "=" in word or word.startswith("-") or word in _WRAPPERS:
+                continue
+            base = word.rstrip("/").rsplit("/", 1)[-1]
+            base = re.sub(r"\.(sh|py|pl|rb|php|js)$", "", base.lower())
+            name = _NOT_NAME.sub("-", base).strip("-")[:NAME_MAX].strip("-")
+            if name and name not in _INTERPRETERS:
+                return name
+    return f"line-{line.line}"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    if name not in taken:
+        return name
+    counter = 2
+    while f"{name}-{counter}" in taken:
+        counter += 1
+    return f"{name}-{counter}"
+
+
+def _job(
+    line: CronLine, name: str, runtime: timedelta, source: str, timezone: str | None
+) -> ImportedJob:
+    handler = f"jobs/{name}/handler.py"
+    zone = timezone
+    environment: dict[str, str] = {}
+    for variable, value, _ in line.variables:
+        if variable in _ZONES:
+            zone = value
+        elif variable not in _CRON_ONLY:
+            environment[variable] = value
+    who = f" (as {line.user})" if line.user else ""
+    origin = f"{PurePath(source).name} line {line.line}"
+    description = f"From {origin}{who}: {line.command}"
+    yaml = [
+        f"# {origin}: {line.text.strip()}",
+        f"{name}:",
+        f"  description: {_scalar(description)}",
+        f"  schedule: {line.schedule}",
+        f"  expected_runtime: {format_duration(runtime)}"
+        + ("" if line.expected_runtime else "  # a guess: set how long a run takes"),
+        f"  handler: {handler}:main",
+    ]
+    if zone is not None:
+        yaml += ["  backend: scheduler", f"  timezone: {_scalar(zone)}"]
+    if environment:
+        yaml.append("  environment:")
+        yaml += [f"    {key}: {_scalar(value)}" for key, value in environment.items()]
+    return ImportedJob(name, line.line, tuple(yaml), handler, _stub(line, origin))
+
+
+def _scalar(text: str) -> str:
+    """`text` as a YAML scalar: JSON's double-quoted strings are YAML's too."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _stub(line: CronLine, origin: str) -> str:
+    who = f", as {line.user}" if line.user else ""
+    parts = [
+        f"Ported from {origin}: port the command below to Python, then delete",
+        "the raise at the end of main().",
+        "",
+        f"The line ran {line.written}{who}:",
+        "",
+        f"    {line.command}",
+    ]
+    if line.stdin:
+        parts += ["", "with this on its standard input (cron's %):", ""]
+        parts += [f"    {row}" for row in line.stdin.split("\n")]
+    carried = [name for name, _, _ in line.variables if name not in _CRON_ONLY | _ZONES]
+    dropped = [name for name, _, _ in line.variables if name in _CRON_ONLY]
+    if carried:
+        parts += ["", f"Its variables {', '.join(carried)} are in the job's environment:."]
+    if dropped:
+        parts += [f"It also had {', '.join(dropped)}, which Lambda does not use."]
+    parts += [
+        "",
+        "On Lambda there is no server: local files, programs and the crontab's user are not",
+        "there. Read inputs from the event (the job's input:), S3 or a database; put the",
+        "permissions it needs under the job's permissions:; keep a run under 15 minutes.",
+    ]
+    unported = _scalar(f"{origin} is not ported yet")
+    docstring = "\n".join(parts).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return (
+        f'"""{docstring}\n"""\n\n'
+        "from __future__ import annotations\n\n"
+        "from typing import Any\n\n\n"
+        "def main(event: dict[str, Any], context: Any) -> dict[str, Any]:\n"
+        f"    raise NotImplementedError({unported})\n"
+    )
