@@ -82,6 +82,22 @@ class LocalDataInvalid(UsageError):
         return (*self.problems, summary)
 
 
+class ImportWouldOverwrite(UsageError):
+    """`sched import` found jobs or files of the same names: nothing was written."""
+
+    def __init__(self, clashes: Sequence[str]) -> None:
+        super().__init__(clashes[0], "pass --force to replace them, or rename or move yours")
+        self.clashes = tuple(clashes)
+
+    def lines(self) -> tuple[tuple[str, str], ...]:
+        hint = "pass --force to replace them, or rename or move yours; nothing was written"
+        return (*((clash, "") for clash in self.clashes[:-1]), (self.clashes[-1], hint))
+
+
+class ImportCannotEdit(UsageError):
+    """The catalogue could not take the imported jobs without sched rewriting what it holds."""
+
+
 # ---- the catalogue (exit 1) -------------------------------------------------------------------
 
 

@@ -1,0 +1,103 @@
+"""`sched import crontab FILE`: a server's crontab as catalogue entries (offline, no boto3)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, use_colour
+from scheduler.errors import UsageError
+
+
+@click.group(name="import")
+def import_() -> None:
+    """Bring jobs from elsewhere into the catalogue."""
+
+
+@import_.command(name="crontab")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@click.option(
+    "--catalogue",
+    "-c",
+    default="jobs.yaml",
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Catalogue to add the jobs to (with --write); stubs go under jobs/ beside it.",
+)
+@click.option("--write", is_flag=True, help="Add the jobs to the catalogue and write the stubs.")
+@click.option(
+    "--force", is_flag=True, help="With --write, replace jobs and stubs of the same name."
+)
+@click.option(
+    "--system",
+    is_flag=True,
+    help="A system crontab (/etc/crontab, /etc/cron.d): a user column before the command.",
+)
+@click.option(
+    "--timezone",
+    help="The server's IANA zone: the jobs run in it on EventBridge Scheduler (default UTC).",
+)
+def crontab(
+    file: Path, catalogue: Path, write: bool, force: bool, system: bool, timezone: str | None
+) -> None:
+    """Turn the crontab FILE (- for stdin) into catalogue jobs, one per line.
+
+    Each job keeps its command in its description and gets a handler stub under
+    jobs/<name>/ saying what to port. Lines that cannot run on Lambda (@reboot, longer than
+    15 minutes by a "# sched: expected_runtime 30m" comment above them, both day fields
+    restricted) and malformed lines are reported with their line number. Without --write the
+    entries are printed to paste under jobs:; with it they are added to the catalogue, keeping
+    its comments, and nothing that exists is overwritten unless --force. Exit 1 when a line was
+    not imported.
+    """
+    from scheduler.app.importing import crontab as run
+    from scheduler.report import diagnostics as report
+
+    source = "<stdin>" if str(file) == "-" else str(file)
+    text = _read(file)
+    system = system or _is_system_crontab(file)
+    done = run(text, source, catalogue, system=system, timezone=timezone, write=write, force=force)
+    result = done.result
+    if not write and done.entries:
+        click.echo(f"# {len(result.jobs)} job(s) to paste under jobs: in {catalogue}")
+        click.echo(done.entries, nl=False)
+    for path in done.written:
+        click.echo(f"wrote {path}")
+    if result.findings:
+        click.echo(report.to_text(list(result.findings), colour=use_colour()), err=True)
+    for note in result.notes:
+        click.echo(f"{source}:{note.line}: note: {note.message}", err=True)
+        click.echo(f"  hint: {note.hint}", err=True)
+    skipped = len(result.findings)
+    click.echo(
+        f"{source}: {len(result.jobs)} job(s) imported, {skipped} line(s) not imported"
+        + ("" if write or not result.jobs else "; --write adds them to the catalogue"),
+        err=True,
+    )
+    raise SystemExit(EXIT_FINDINGS if skipped else EXIT_OK)
+
+
+def _read(file: Path) -> str:
+    try:
+        data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    except OSError as error:
+        raise UsageError(
+            f"cannot read {file}: {error.strerror or error}", "check the path and permissions"
+        ) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(
+            f"{file} is not UTF-8 text (byte {error.start})",
+            "pass a crontab, as `crontab -l` prints it",
+        ) from None
+
+
+def _is_system_crontab(file: Path) -> bool:
+    resolved = str(file)
+    return resolved == "/etc/crontab" or resolved.startswith("/etc/cron.d/")
+
+
+COMMANDS = (import_,)
