@@ -164,3 +164,28 @@ def test_the_issue_example_suggests_a_valid_fix() -> None:
     with pytest.raises(ScheduleError) as caught:
         parse("cron(0 2 * * *)")
     assert suggestions(caught.value.hint) == ["cron(0 2 * * ? *)"]
+
+
+def test_every_hint_the_schedule_rules_give_suggests_only_valid_expressions() -> None:
+    # The same corpus through `validate`: the hints as the user reads them, from every
+    # schedule rule (SCH101-SCH109), on both backends so that the Scheduler-only ones run too.
+    import json
+    from datetime import UTC, datetime
+
+    from scheduler.catalogue.loader import load_text
+    from scheduler.validate import run_rules
+
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:f"
+    jobs = "".join(
+        f"  j{i}-{backend}:\n    schedule: {json.dumps(expression)}\n    expected_runtime: 1m\n"
+        f"    function: {arn}\n    backend: {backend}\n"
+        for i, expression in enumerate([*BAD, "rate(1 minute)", "cron(30 2 * * ? *)"])
+        for backend in ("rules", "scheduler")
+    )
+    loaded = load_text(f"catalogue: fx\njobs:\n{jobs}", "jobs.yaml")
+    found = run_rules(loaded, now=datetime(2026, 11, 25, tzinfo=UTC), check_files=False)
+    schedule_hints = [d.hint for d in found if d.code.startswith("SCH10")]
+    assert len(schedule_hints) >= len(BAD)
+    for hint in schedule_hints:
+        for suggested in suggestions(hint):
+            parse(suggested)
