@@ -16,6 +16,7 @@ from pathlib import PurePath
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration, parse_duration
 from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.rules.secret_rules import looks_secret
 from scheduler.schedule.crontab import CronLine, read_crontab
 
 # The codes `validate` gives the same problems in a catalogue.
@@ -77,6 +78,17 @@ def import_crontab(
         for p in crontab.problems
     ]
     notes = _variable_notes(crontab.variables)
+    notes += [
+        Note(
+            number,
+            f"{name} looks like a secret: its value is not copied; the jobs read it from the "
+            f"SSM parameter {_parameter(name)} (secrets:)",
+            f"store it there: aws ssm put-parameter --type SecureString --name "
+            f"{_parameter(name)} --value ...",
+        )
+        for name, value, number in crontab.variables
+        if name not in _CRON_ONLY | _ZONES and looks_secret(name, value)
+    ]
     jobs: list[ImportedJob] = []
     taken: set[str] = set()
     for line in crontab.jobs:
@@ -180,10 +192,15 @@ def _job(
     handler = f"jobs/{name}/handler.py"
     zone = timezone
     environment: dict[str, str] = {}
+    secrets: dict[str, str] = {}
     for variable, value, _ in line.variables:
         if variable in _ZONES:
             zone = value
-        elif variable not in _CRON_ONLY:
+        elif variable in _CRON_ONLY:
+            continue
+        elif looks_secret(variable, value):
+            secrets[variable] = f"ssm:{_parameter(variable)}"
+        else:
             environment[variable] = value
     who = f" (as {line.user})" if line.user else ""
     origin = f"{PurePath(source).name} line {line.line}"
@@ -202,7 +219,14 @@ def _job(
     if environment:
         yaml.append("  environment:")
         yaml += [f"    {key}: {_scalar(value)}" for key, value in environment.items()]
+    if secrets:
+        yaml.append("  secrets:")
+        yaml += [f"    {key}: {_scalar(value)}" for key, value in secrets.items()]
     return ImportedJob(name, line.line, tuple(yaml), handler, _stub(line, origin))
+
+
+def _parameter(name: str) -> str:
+    return f"/crontab/{name.lower()}"
 
 
 def _scalar(text: str) -> str:
@@ -226,7 +250,10 @@ def _stub(line: CronLine, origin: str) -> str:
     carried = [name for name, _, _ in line.variables if name not in _CRON_ONLY | _ZONES]
     dropped = [name for name, _, _ in line.variables if name in _CRON_ONLY]
     if carried:
-        parts += ["", f"Its variables {', '.join(carried)} are in the job's environment:."]
+        parts += [
+            "",
+            f"Its variables {', '.join(carried)} are set for it (environment:, secrets:).",
+        ]
     if dropped:
         parts += [f"It also had {', '.join(dropped)}, which Lambda does not use."]
     parts += [

@@ -36,6 +36,11 @@ def _walk(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str |
         yield path, value
 
 
+def looks_secret(name: str, value: str) -> bool:
+    """Whether `value`, set under `name`, looks like a secret written in plain text."""
+    return _looks_secret((name,), value)
+
+
 def _looks_secret(path: tuple[str | int, ...], value: str) -> bool:
     if not value or _REFERENCE.match(value):
         return False

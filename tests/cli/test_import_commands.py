@@ -115,7 +115,7 @@ with this on its standard input (cron's %):
     Hello team,
     the digest is attached.
 
-Its variables APP_ENV are in the job's environment:.
+Its variables APP_ENV are set for it (environment:, secrets:).
 It also had MAILTO, SHELL, which Lambda does not use.
 
 On Lambda there is no server: local files, programs and the crontab's user are not
@@ -236,4 +236,22 @@ def test_an_unreadable_crontab_is_one_line_not_a_traceback(tmp_path: Path) -> No
         2,
         f"error: {binary} is not UTF-8 text (byte 10)\n"
         "  hint: pass a crontab, as `crontab -l` prints it\n",
+    )
+
+
+def test_a_secret_looking_variable_is_not_copied_but_read_from_ssm() -> None:
+    result = run(
+        "import", "crontab", "-", stdin="DB_PASSWORD=hunter2hunter2\n0 1 * * * /bin/dump-db\n"
+    )
+    assert "hunter2" not in result.output
+    assert result.stdout.endswith(
+        "    handler: jobs/dump-db/handler.py:main\n"
+        "    secrets:\n"
+        '      DB_PASSWORD: "ssm:/crontab/db_password"\n'
+    )
+    assert result.stderr.startswith(
+        "<stdin>:1: note: DB_PASSWORD looks like a secret: its value is not copied; the jobs "
+        "read it from the SSM parameter /crontab/db_password (secrets:)\n"
+        "  hint: store it there: aws ssm put-parameter --type SecureString --name "
+        "/crontab/db_password --value ...\n"
     )
