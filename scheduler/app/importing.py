@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from scheduler.catalogue_edit import CannotEdit, Entry, add_jobs, job_names
-from scheduler.errors import ImportCannotEdit, ImportWouldOverwrite
+from scheduler.errors import ImportCannotEdit, ImportWouldOverwrite, UsageError
 from scheduler.files import write_atomically
 from scheduler.importing import ImportResult, import_crontab
+from scheduler.schedule import is_known_timezone
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,11 @@ def crontab(
     force: bool = False,
 ) -> CrontabImport:
     """Translate the crontab `text`; with `write`, add it to `catalogue` and write the stubs."""
+    if timezone is not None and not is_known_timezone(timezone):
+        raise UsageError(
+            f"--timezone {timezone!r} is not an IANA time zone",
+            "give the server's zone as a name such as Europe/Paris or America/New_York",
+        )
     result = import_crontab(text, source, system=system, timezone=timezone)
     entries = [Entry(job.name, job.yaml) for job in result.jobs]
     pasted = "\n\n".join("\n".join("  " + line for line in e.lines) for e in entries)

@@ -73,7 +73,11 @@ def crontab(
     skipped = len(result.findings)
     click.echo(
         f"{source}: {len(result.jobs)} job(s) imported, {skipped} line(s) not imported"
-        + ("" if write or not result.jobs else "; --write adds them to the catalogue"),
+        + (
+            ""
+            if write or not result.jobs
+            else "; --write adds them to the catalogue with their handler stubs"
+        ),
         err=True,
     )
     raise SystemExit(EXIT_FINDINGS if skipped else EXIT_OK)

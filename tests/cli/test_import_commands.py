@@ -77,7 +77,7 @@ def test_the_crontab_becomes_entries_to_paste_and_every_refused_line_is_reported
     assert result.stdout == "# 9 job(s) to paste under jobs: in jobs.yaml\n" + ENTRIES
     assert result.stderr == REPORT + (
         f"{CRONTAB}: 9 job(s) imported, 5 line(s) not imported; "
-        "--write adds them to the catalogue\n"
+        "--write adds them to the catalogue with their handler stubs\n"
     )
 
 
@@ -212,6 +212,16 @@ def test_stdin_and_a_time_zone(tmp_path: Path) -> None:
         "    handler: jobs/export/handler.py:main\n"
         "    backend: scheduler\n"
         '    timezone: "Europe/Paris"\n',
+    )
+
+
+def test_an_unknown_time_zone_is_refused_before_anything() -> None:
+    result = run("import", "crontab", "-", "--timezone", "CEST", stdin="0 1 * * * /bin/x\n")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2,
+        "",
+        "error: --timezone 'CEST' is not an IANA time zone\n"
+        "  hint: give the server's zone as a name such as Europe/Paris or America/New_York\n",
     )
 
 
