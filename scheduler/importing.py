@@ -17,11 +17,13 @@ from scheduler import limits
 from scheduler.catalogue.durations import format_duration, parse_duration
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.rules.secret_rules import looks_secret
+from scheduler.schedule import is_known_timezone
 from scheduler.schedule.crontab import CronLine, read_crontab
 
 # The codes `validate` gives the same problems in a catalogue.
 LAMBDA_TOO_LONG = "SCH201"
 INVALID_VALUE = "SCH006"
+UNKNOWN_ZONE = "SCH105"
 DEFAULT_RUNTIME = timedelta(minutes=5)
 NAME_MAX = 40  # leaves room for the catalogue name within AWS's 64-character names
 
@@ -93,6 +95,7 @@ def import_crontab(
     taken: set[str] = set()
     for line in crontab.jobs:
         runtime, problem = _runtime(line, source)
+        problem = problem or _unknown_zone(line, source)
         if problem is not None:
             findings.append(problem)
             continue
@@ -158,6 +161,20 @@ def _runtime(line: CronLine, source: str) -> tuple[timedelta, Diagnostic | None]
             "run it on Fargate (compute: fargate) or EC2, or split the work into shorter jobs",
         )
     return runtime, None
+
+
+def _unknown_zone(line: CronLine, source: str) -> Diagnostic | None:
+    zones = [(name, value, number) for name, value, number in line.variables if name in _ZONES]
+    if not zones or is_known_timezone(zones[-1][1]):
+        return None
+    name, value, number = zones[-1]
+    return Diagnostic(
+        UNKNOWN_ZONE,
+        Severity.ERROR,
+        f"line {line.line} not imported: {name}={value} (line {number}) is not an IANA time zone",
+        Span(source, number, 1, number, 1 + len(name) + 1 + len(value)),
+        "write the zone as a name such as Europe/Paris or America/New_York",
+    )
 
 
 def _name_of(line: CronLine) -> str:

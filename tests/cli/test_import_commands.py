@@ -225,6 +225,19 @@ def test_an_unknown_time_zone_is_refused_before_anything() -> None:
     )
 
 
+def test_cron_tz_sets_the_zone_of_the_lines_after_it_and_an_unknown_one_is_refused() -> None:
+    text = "0 1 * * * /bin/utc\nCRON_TZ=Europe/Paris\n0 2 * * * /bin/paris\nCRON_TZ=Mars/Base\n"
+    result = run("import", "crontab", "-", stdin=text + "0 3 * * * /bin/mars\n")
+    assert result.exit_code == 1
+    assert '    timezone: "Europe/Paris"\n' in result.stdout
+    assert result.stdout.count("timezone:") == 1
+    assert result.stderr.startswith(
+        "<stdin>:4:1: error SCH105 line 5 not imported: CRON_TZ=Mars/Base (line 4) is not an "
+        "IANA time zone\n"
+        "  hint: write the zone as a name such as Europe/Paris or America/New_York\n"
+    )
+
+
 def test_a_system_crontab_keeps_the_user_in_the_description() -> None:
     result = run("import", "crontab", "--system", "-", stdin="@daily root /usr/sbin/logrotate\n")
     assert '    description: "From <stdin> line 1 (as root): /usr/sbin/logrotate"\n' in (
