@@ -73,6 +73,13 @@ FRIDAY = utc(2026, 1, 30, 17, 50)
         ("rate(5 minutes)", ["2026-01-30 17:55", "2026-01-30 18:00", "2026-01-30 18:05"]),
         ("rate(1 hour)", ["2026-01-30 18:00", "2026-01-30 19:00", "2026-01-30 20:00"]),
         ("rate(1 day)", ["2026-01-31 00:00", "2026-02-01 00:00", "2026-02-02 00:00"]),
+        # the Lambda guide's (services-cloudwatchevents-expressions): "Every seven days",
+        # counted here from the default anchor, 1970-01-01, a Thursday; and "10:15 AM daily"
+        ("rate(7 days)", ["2026-02-05 00:00", "2026-02-12 00:00", "2026-02-19 00:00"]),
+        (
+            "cron(15 10 * * ? *)",
+            ["2026-01-31 10:15", "2026-02-01 10:15", "2026-02-02 10:15"],
+        ),
     ],
 )
 def test_documented_example_fires_exactly(expression: str, expected: list[str]) -> None:
