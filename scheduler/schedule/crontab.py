@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 from scheduler.schedule.aws_cron import Token, tokens
 from scheduler.schedule.errors import DAY_OR, INVALID, ScheduleError
@@ -107,20 +108,16 @@ def _job(
         )
     macro = words[0][0].startswith("@")
     count = 1 if macro else _FIELDS
-    schedule_words = words[:count]
+    schedule_words, rest = words[:count], words[count:]
+    shape = _SHAPE_SYSTEM if system else _SHAPE
+    if len(schedule_words) < count:
+        _refuse(number, words[-1], f"the line has {len(words)} of the 5 schedule fields", shape)
     user: str | None = None
-    rest = words[count:]
-    if system:
-        if not rest:
-            _refuse(number, words[-1], "the line has no user and no command", _SHAPE_SYSTEM)
+    if system and rest:
         user, rest = rest[0][0], rest[1:]
-    if len(schedule_words) < count or not rest:
-        last = words[-1]
-        if len(words) < count:
-            message = f"the line has {len(words)} of the 5 schedule fields and no command"
-        else:
-            message = "the line has a schedule but no command"
-        _refuse(number, last, message, _SHAPE_SYSTEM if system else _SHAPE)
+    if not rest:
+        missing = "no user and no command" if system and user is None else "no command"
+        _refuse(number, words[-1], f"the line has a schedule but {missing}", shape)
     written = raw[schedule_words[0][1] : schedule_words[-1][1] + len(schedule_words[-1][0])]
     schedule = _schedule(schedule_words, number, macro, raw[: len(written) + schedule_words[0][1]])
     command, stdin = _split_command(raw[rest[0][1] :].rstrip())
@@ -133,7 +130,7 @@ _SHAPE_SYSTEM = (
 )
 
 
-def _refuse(number: int, where: Token, message: str, hint: str) -> None:
+def _refuse(number: int, where: Token, message: str, hint: str) -> NoReturn:
     text, at = where
     raise _Refused(LineProblem(number, at + 1, len(text), INVALID, message, hint))
 

@@ -122,7 +122,7 @@ def test_a_system_crontab_has_a_user_column() -> None:
                 7,
                 1,
                 "SCH101",
-                "the line has 4 of the 5 schedule fields and no command",
+                "the line has 4 of the 5 schedule fields",
                 "a job line is five fields (minute hour day month weekday) or a macro, "
                 "then the command",
             ),
@@ -170,9 +170,12 @@ def test_refused_lines(line: str, problem: LineProblem) -> None:
 
 
 def test_a_system_line_without_a_command() -> None:
-    crontab = read_crontab("0 2 * * * root\n", system=True)
+    crontab = read_crontab("0 2 * * * root\n0 3 * * *\n@daily\n0 2 * root\n", system=True)
     assert [(p.line, p.column, p.message) for p in crontab.problems] == [
-        (1, 11, "the line has a schedule but no command")
+        (1, 11, "the line has a schedule but no command"),
+        (2, 9, "the line has a schedule but no user and no command"),
+        (3, 1, "the line has a schedule but no user and no command"),
+        (4, 7, "the line has 4 of the 5 schedule fields"),
     ]
 
 
