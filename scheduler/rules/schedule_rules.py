@@ -33,7 +33,9 @@ class ScheduleSyntax(Rule):
         "invalid schedule expression",
         "The schedule must be AWS cron(...), rate(...), at(...), a 5-field Unix cron or a preset "
         "such as @daily. AWS cron has 6 fields, exactly one of day-of-month and day-of-week is "
-        "'?', and weekdays are 1-7 = SUN-SAT.",
+        "'?', and weekdays are 1-7 = SUN-SAT; a range may wrap past the end of its field "
+        "(hours 20-2), but not a year range. AWS takes the text exactly: one space between "
+        "values, none inside the parentheses or around the expression.",
         'schedule: "cron(0 2 * * MON *)"',
         'schedule: "cron(0 2 ? * MON *)"',
     )
