@@ -9,6 +9,7 @@ the exact value that is wrong.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -61,7 +62,7 @@ def parse_list(text: str, offset: int, field: FieldDef) -> FieldValue:
     return FieldValue(tuple(sorted(values)), ",".join(spelled), text.startswith("*"))
 
 
-def _parse_item(item: str, offset: int, field: FieldDef) -> tuple[list[int], str]:
+def _parse_item(item: str, offset: int, field: FieldDef) -> tuple[Iterable[int], str]:
     if not item:
         raise ScheduleError(
             INVALID,
@@ -92,7 +93,7 @@ def _parse_item(item: str, offset: int, field: FieldDef) -> tuple[list[int], str
         high = field.high if slash else low
     if slash:
         spelled += f"/{step}"
-    return list(range(low, high + 1, step)), spelled
+    return range(low, high + 1, step), spelled
 
 
 def _wrapped(low: int, high: int, step: int, field: FieldDef) -> list[int]:
