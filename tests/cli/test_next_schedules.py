@@ -1,0 +1,34 @@
+"""`sched next` on the expressions issue 10 changed: a wrapping range, and a space AWS refuses."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from scheduler.cli import cli
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), env={"GITHUB_ACTIONS": ""})
+    return result.exit_code, result.output
+
+
+def test_next_reads_a_range_across_midnight_and_skips_the_weekend() -> None:
+    expression = "cron(0/30 20-2 ? * MON-FRI *)"
+    assert run("next", expression, "--from", "2026-01-30T23:00:00Z", "--count", "3") == (
+        0,
+        f"{expression}\n"
+        "  every 30 minutes during hours 0 through 2 and 20 through 23, only on Monday through "
+        "Friday\n"
+        "  Fri 2026-01-30 23:30 UTC\n"
+        "  Mon 2026-02-02 00:00 UTC\n"
+        "  Mon 2026-02-02 00:30 UTC\n",
+    )
+
+
+def test_next_refuses_a_space_aws_refuses_and_gives_the_fix() -> None:
+    assert run("next", "rate( 5 minutes)") == (
+        2,
+        "rate( 5 minutes)\n"
+        '  error SCH101 a space after "rate(": AWS refuses spaces inside the parentheses\n'
+        "  hint: write rate(5 minutes)\n",
+    )
