@@ -257,6 +257,7 @@ def test_status_json_for_dashboards() -> None:
         "next_run": {"utc": "2026-11-26T00:30:00Z", "local": "2026-11-26T01:30:00+01:00"},
         "timeout_ms": 600000,
         "note": None,
+        "skipped": {"malformed": 0, "unbound": 0, "repeated": 0, "unattributed": 0},
     }
     status = export["status"]
     assert (status["runs"], status["succeeded"], status["missed"]) == (28, 27, 1)
