@@ -145,6 +145,7 @@ class _Collector:
         self.malformed = 0
         self.unbound = 0
         self.repeated = 0
+        self.rejected: set[str] = set()
 
     def latest(self, request_id: str, stream: str) -> _Attempt:
         """The latest attempt of `request_id` (a first one if there is none)."""
@@ -185,17 +186,21 @@ class _Collector:
         if self.fires is not None and _implausible(record, self.fires):
             self.malformed += 1
             return None
-        binding = self.binding
-        if binding is not None and ts >= binding.since_ms and record.deploy != binding.deploy:
-            self.unbound += 1
-            return None
         running = self.open_by_stream.get(stream)
-        # Lambda runs one invocation at a time in an execution environment (one log stream):
-        # a line between START and END of one request id is that request's.
-        if running is not None and record.request_id not in (None, running):
+        refused = self._refused(record, running, ts)
+        if refused:
             self.unbound += 1
+            self.rejected.add(record.request_id or running or "")
             return None
         return record.request_id or running or ""
+
+    def _refused(self, record: WrapperLine | WrapperStart, running: str | None, ts: int) -> bool:
+        binding = self.binding
+        if binding is not None and ts >= binding.since_ms and record.deploy != binding.deploy:
+            return True
+        # Lambda runs one invocation at a time in an execution environment (one log stream):
+        # a line between START and END of one request id is that request's.
+        return running is not None and record.request_id not in (None, running)
 
     def run_line(self, record: WrapperLine, stream: str, ts: int) -> None:
         request_id = self.bound(record, stream, ts)
@@ -332,6 +337,19 @@ def _run(a: _Attempt, job: str, now: datetime, horizon: timedelta) -> Run:
     )
 
 
+def _attributable(
+    group: list[_Attempt], *, shared: bool, binding: Binding | None, rejected: bool
+) -> bool:
+    """Whether platform records alone (no sched line believed) make a run of the job: only
+    when they begin with a START, no other job runs on the function, and no sched line of the
+    request was refused. A function bound to a deployment logs the wrapper's start line before
+    any handler runs, so since that deployment a request without one is not the job's."""
+    starts = [a.start_ms for a in group if a.start_ms is not None]
+    if shared or rejected or not starts:
+        return False
+    return binding is None or min(starts) < binding.since_ms
+
+
 def _attempt_of(attempts: list[_Attempt]) -> _Attempt:
     """The attempt that stands for the request: the last, with the origin of the latest that
     logged one when the last did not (Lambda killed it before the wrapper could)."""
@@ -381,8 +399,8 @@ def reconstruct(
     for request_id, group in collector.by_id.items():
         if any(a.origin and a.origin.job and a.origin.job != job for a in group):
             continue  # another job's run, in a log group the two share
-        if all(a.origin is None for a in group) and (
-            shared or all(a.start_ms is None for a in group)
+        if all(a.origin is None for a in group) and not _attributable(
+            group, shared=shared, binding=binding, rejected=request_id in collector.rejected
         ):
             unattributed += collector.lines.get(request_id, 0)
             continue

@@ -17,7 +17,8 @@ from scheduler.history import RunStatus
 from scheduler.history.expected import rate_grid
 from scheduler.history.parse import Malformed, parse_message
 from scheduler.history.read import History, history_for
-from scheduler.ports import LogEvent
+from scheduler.history.targets import bindings
+from scheduler.ports import Deployment, LogEvent
 
 NOW = at("2026-11-25T08:00:00")
 SINCE = at("2026-11-20T00:00:00")
@@ -227,3 +228,59 @@ def test_two_jobs_on_one_function_each_count_the_runs_their_wrapper_lines_name()
     found = history_for(catalogue(first, second), logs, now=NOW, since=SINCE)
     ran = [(r.job, r.request_id) for r in found.runs if r.status is not RunStatus.MISSED]
     assert ran == [("log-backup", RID)]
+
+
+DEPLOYED = at("2026-11-22T12:00:00")
+
+
+def bound_history(*events: LogEvent, deploy: str | None = "v2") -> History:
+    logs = FakeLogs({group("log-backup"): list(events)})
+    found = {"log-backup": Deployment(DEPLOYED, deploy)}
+    return history_for(
+        catalogue(DAILY),
+        logs,
+        now=NOW,
+        since=SINCE,
+        deployed={"log-backup": DEPLOYED},
+        bindings=bindings(found),
+    )
+
+
+def wrapper_run(fire: str, request_id: str, deploy: str | None) -> list[LogEvent]:
+    when = at(fire)
+    line = run_line(
+        scheduled_time=f"{when:%Y-%m-%dT%H:%M:%SZ}",
+        request_id=request_id,
+        start=f"{when:%Y-%m-%dT%H:%M:%S}.400Z",
+        end=f"{when:%Y-%m-%dT%H:%M:%S}.900Z",
+        deploy=deploy,
+    )
+    begin = ms(when) + 400
+    return [
+        LogEvent(begin, f"START RequestId: {request_id} Version: $LATEST", request_id),
+        LogEvent(begin + 1, json.dumps(line), request_id),
+        LogEvent(begin + 500, f"END RequestId: {request_id}", request_id),
+    ]
+
+
+def test_since_a_deployment_only_lines_carrying_its_value_are_believed() -> None:
+    found = bound_history(
+        *wrapper_run("2026-11-22T02:00:00", "before", "v1"),  # an earlier deployment's
+        *wrapper_run("2026-11-23T02:00:00", "ours", "v2"),
+        *wrapper_run("2026-11-24T02:00:00", "forged", None),  # no value: not the wrapper's
+        *wrapper_run("2026-11-25T02:00:00", "stale", "v1"),  # an old value after the deploy
+    )
+    assert [(f"{r.scheduled_time:%m-%d}", r.request_id or r.status.value) for r in found.runs] == [
+        ("11-22", "before"),
+        ("11-23", "ours"),
+        ("11-24", "missed"),
+        ("11-25", "missed"),
+    ]
+    # The refused lines, then their requests' START and END, which no believed line ties to it.
+    assert (found.jobs[0].skipped.unbound, found.jobs[0].skipped.unattributed) == (2, 4)
+
+
+def test_a_function_without_a_deployment_value_is_read_as_before() -> None:
+    found = bound_history(*wrapper_run("2026-11-24T02:00:00", "old-wrapper", None), deploy=None)
+    assert [r.request_id for r in found.runs if r.request_id] == ["old-wrapper"]
+    assert found.jobs[0].skipped.total == 0
