@@ -163,14 +163,20 @@ def _reject_constant(name: str) -> float:
     raise _Invalid(f"{name} is no number a run can have")
 
 
+# One decoder for every line (json.loads with options builds a new one per call).
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def _loads(text: str) -> Any:
     """JSON without NaN/Infinity, which Python's json accepts and no writer of these lines uses."""
-    return json.loads(text, parse_constant=_reject_constant)
+    return _DECODER.decode(text)
 
 
 def _clean(text: str) -> str:
     # A lone surrogate is valid in JSON text but cannot be written out as UTF-8.
-    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+    if text.isascii() or not _SURROGATES.search(text):
+        return text
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def _str(value: object) -> str | None:
@@ -204,6 +210,10 @@ def _num(value: object, *, top: float = _MAX_DURATION_MS) -> float | None:
     """A number in [0, top] (text or JSON), None when absent; anything else does not validate."""
     if value is None:
         return None
+    if type(value) is float and 0 <= value <= top:  # the common case; NaN fails the test
+        return value
+    if type(value) is int and 0 <= value <= top:
+        return float(value)
     if isinstance(value, bool):
         raise _Invalid("a boolean where a number belongs")
     number: float
@@ -244,7 +254,8 @@ def _time(value: object, field: str) -> datetime | None:
         raise _Invalid(f"{field} is not a time")
     try:
         when = datetime.fromisoformat(value)
-        when = (when.replace(tzinfo=UTC) if when.tzinfo is None else when).astimezone(UTC)
+        if when.tzinfo is not UTC:  # `Z` (the wrapper's) reads as UTC already
+            when = (when.replace(tzinfo=UTC) if when.tzinfo is None else when).astimezone(UTC)
     except (ValueError, OverflowError):
         raise _Invalid(f"{field} {value!r} is not a time") from None
     if not _EARLIEST <= when < _LATEST:
@@ -325,8 +336,8 @@ def _platform(obj: dict[str, Any]) -> Record | None:
     record = obj.get("record")
     if not isinstance(record, dict):
         return None
-    request_id = _str(record.get("requestId"))
-    if not request_id:
+    request_id = record.get("requestId")
+    if not request_id or not isinstance(request_id, str):
         return None
     request_id = _checked_id(request_id)
     raw_metrics = record.get("metrics")

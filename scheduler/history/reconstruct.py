@@ -149,10 +149,12 @@ class _Collector:
 
     def latest(self, request_id: str, stream: str) -> _Attempt:
         """The latest attempt of `request_id` (a first one if there is none)."""
-        self.lines[request_id] = self.lines.get(request_id, 0) + 1
-        attempts = self.by_id.setdefault(request_id, [])
-        if not attempts:
-            attempts.append(_Attempt(request_id, 0, stream))
+        attempts = self.by_id.get(request_id)
+        if attempts is None:
+            attempts = self.by_id[request_id] = [_Attempt(request_id, 0, stream)]
+            self.lines[request_id] = 1
+        else:
+            self.lines[request_id] += 1
         return attempts[-1]
 
     def fill(self, request_id: str, stream: str, slot: str) -> _Attempt | None:
