@@ -343,6 +343,8 @@ def test_outcome_line_of_a_failure_adds_the_error() -> None:
     ]
     bare = outcome("log-backup", RunStatus.FAILED, 3, ("KeyError", None))
     assert outcome_line(bare, backup).splitlines()[1] == "  error: KeyError"
+    hostile = outcome("log-backup", RunStatus.FAILED, 3, ("E\x1b[2J", "a\x9b\u202eb\nc"))
+    assert outcome_line(hostile, backup).splitlines()[1] == "  error: E[2J: ab c"
 
 
 def test_tick_summary_has_a_line_per_job_then_skipped_jobs_then_the_total() -> None:
