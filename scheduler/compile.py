@@ -6,9 +6,10 @@ It assumes the catalogue validated; what it still cannot compile raises `Compile
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, assert_never
 
@@ -39,6 +40,7 @@ from scheduler.resources import (
 )
 from scheduler.runtime.contract import (
     ENV_CATALOGUE,
+    ENV_DEPLOY,
     ENV_EVENT_ID,
     ENV_EXPECTED_RUNTIME_MS,
     ENV_HANDLER,
@@ -160,7 +162,7 @@ class _Build:
         }
         if job.secrets:  # the references only: the wrapper reads the values at run time
             environment[ENV_SECRETS] = canonical_json(dict(job.secrets))
-        return Function(
+        function = Function(
             name=naming.function_name(self.catalogue, job.name),
             runtime=job.runtime,
             handler=LAMBDA_HANDLER,
@@ -181,6 +183,8 @@ class _Build:
             on_failure=job.dead_letter_queue,
             code_path=package.path,
         )
+        environment[ENV_DEPLOY] = deploy_value(function)
+        return replace(function, environment=pairs(environment))
 
     def job_role(self, job: Job) -> Role:
         """The job's own execution role: its logs, and what its `permissions:` grant."""
@@ -312,6 +316,32 @@ def _aws_expression(job: Job) -> str:
 
 def _toggle(job: Job) -> Toggle:
     return Toggle.ENABLED if job.enabled else Toggle.DISABLED
+
+
+# What a function runs and how: a change to any of these is a new deployment of it. Tags and the
+# event invoke config are left out: they change nothing the wrapper does.
+_DEPLOYED_FIELDS = (
+    "name",
+    "runtime",
+    "handler",
+    "role_arn",
+    "memory_mb",
+    "timeout_seconds",
+    "code_sha256",
+    "environment",
+    "description",
+    "log_format",
+)
+
+
+def deploy_value(function: Function) -> str:
+    """The function's SCHED_DEPLOY: a digest of its code and configuration (without itself),
+    the same for the same deployment, so a second apply plans nothing. The wrapper writes it
+    into its lines and history believes only lines carrying the deployed one (contract.py)."""
+    fields = as_dict(function)
+    fields["environment"] = {k: v for k, v in fields["environment"].items() if k != ENV_DEPLOY}
+    chosen = {name: fields[name] for name in _DEPLOYED_FIELDS}
+    return hashlib.sha256(canonical_json(chosen).encode()).hexdigest()[:20]
 
 
 def _whole_seconds(seconds: float) -> int:

@@ -121,9 +121,20 @@ class Invoker(Protocol):
     def invoke_async(self, function_name: str, payload: str) -> str | None: ...
 
 
+@dataclass(frozen=True)
+class Deployment:
+    """A function as deployed: when it was last deployed (created, or its code or configuration
+    changed: Lambda's `LastModified`, aware UTC), and the SCHED_DEPLOY value in its environment
+    (None when it has none: deployed by an older sched, or not by sched)."""
+
+    at: datetime
+    deploy: str | None = None
+
+
 class DeploymentSource(Protocol):
-    """When each of `function_names` (bare names, not ARNs) was last deployed: created, or its
-    code or configuration changed (Lambda's `LastModified`), as an aware UTC datetime. A function
-    that does not exist is absent from the result."""
+    """How each of `function_names` (bare names, not ARNs) is deployed (`deployments`), or only
+    when (`deployed_at`). A function that does not exist is absent from the result."""
+
+    def deployments(self, function_names: Sequence[str]) -> dict[str, Deployment]: ...
 
     def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]: ...

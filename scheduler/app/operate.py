@@ -18,7 +18,7 @@ from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import CannotRun
 from scheduler.history.read import History, history_for, parse_status_filter, select_jobs
 from scheduler.history.status import DEFAULT_WINDOW, StatusRow, status_for
-from scheduler.history.targets import deployment_times, function_name_of
+from scheduler.history.targets import bindings, function_name_of, job_deployments
 from scheduler.ports import Invoker
 from scheduler.resources import canonical_json
 from scheduler.runtime.contract import event_time, job_event
@@ -62,6 +62,7 @@ def history(
     if jobs:
         select_jobs(catalogue, jobs)
     with connect(connection, catalogue.path) as aws:
+        found = job_deployments(catalogue, aws.deployments)
         return history_for(
             catalogue,
             aws.logs,
@@ -71,7 +72,8 @@ def history(
             jobs=jobs or None,
             statuses=statuses,
             grace=grace,
-            deployed=deployment_times(catalogue, aws.deployments),
+            deployed={job: d.at for job, d in found.items()},
+            bindings=bindings(found),
         )
 
 
@@ -84,12 +86,14 @@ def status(
 ) -> list[StatusRow]:
     """Every job's status over (now - window, now], most urgent first."""
     with connect(connection, catalogue.path) as aws:
+        found = job_deployments(catalogue, aws.deployments)
         return status_for(
             catalogue,
             aws.logs,
             now=now,
             window=window,
-            deployed=deployment_times(catalogue, aws.deployments),
+            deployed={job: d.at for job, d in found.items()},
+            bindings=bindings(found),
         )
 
 
@@ -108,6 +112,7 @@ def run(
     if not connection.local:
         return run_locally(catalogue, job, now=now, scheduled_time=scheduled_time)
     with connect(connection, catalogue.path) as aws:
+        deployed = job_deployments(catalogue, aws.deployments).get(job.name)
         return run_locally(
             catalogue,
             job,
@@ -115,6 +120,7 @@ def run(
             scheduled_time=scheduled_time,
             sink=aws.sink,
             access_for=_own_permissions(catalogue, aws),
+            deploy=deployed.deploy if deployed else None,
         )
 
 
@@ -169,7 +175,7 @@ def trigger(
     with connect(connection, catalogue.path) as aws:
         if not aws.local:
             return invoke_async(catalogue, job, aws.invoker, now=now)
-        deployed = deployment_times(catalogue, aws.deployments)
+        deployed = job_deployments(catalogue, aws.deployments)
         return trigger_locally(
             catalogue,
             job,
@@ -177,6 +183,7 @@ def trigger(
             now=now,
             deployed=deployed.keys(),
             access_for=_own_permissions(catalogue, aws),
+            deploy=deployed[job.name].deploy if job.name in deployed else None,
         )
 
 
@@ -212,14 +219,16 @@ def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> Tick
     if end <= since:
         return TickResult(since, end, None)
     with connect(Connection(local=True), catalogue.path) as aws:
+        deployed = job_deployments(catalogue, aws.deployments)
         ticked = local_tick.tick(
             catalogue,
             aws.sink,
             since=since,
             until=end,
             now_fn=lambda: datetime.now(UTC),
-            deployed=deployment_times(catalogue, aws.deployments),
+            deployed={job: d.at for job, d in deployed.items()},
             access_for=_own_permissions(catalogue, aws),
+            deploys={job: d.deploy for job, d in deployed.items() if d.deploy},
         )
         local_tick.write_last_tick(marker, end)
     return TickResult(since, end, ticked)

@@ -1,5 +1,6 @@
-"""Lambda for run history: when functions were last deployed (`DeploymentSource`), read from
-ListFunctions pages in one paged listing for all of them, never one call per function.
+"""Lambda for run history: when functions were last deployed and with which SCHED_DEPLOY value
+(`DeploymentSource`), read from ListFunctions pages in one paged listing for all of them, never
+one call per function (ListFunctions returns each function's environment).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from datetime import UTC, datetime
 
 from scheduler.aws.clients import Clients
 from scheduler.aws.errors import translated
+from scheduler.ports import Deployment
+from scheduler.runtime.contract import ENV_DEPLOY
 
 
 class AwsDeploymentSource:
@@ -17,9 +20,9 @@ class AwsDeploymentSource:
     def __init__(self, clients: Clients) -> None:
         self.c = clients
 
-    def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]:
+    def deployments(self, function_names: Sequence[str]) -> dict[str, Deployment]:
         wanted = set(function_names)
-        found: dict[str, datetime] = {}
+        found: dict[str, Deployment] = {}
         if not wanted:
             return found
         with translated("lambda"):
@@ -28,10 +31,15 @@ class AwsDeploymentSource:
                     name = config.get("FunctionName", "")
                     when = parse_last_modified(config.get("LastModified", ""))
                     if name in wanted and when is not None:
-                        found[name] = when
+                        variables = (config.get("Environment") or {}).get("Variables") or {}
+                        deploy = variables.get(ENV_DEPLOY)
+                        found[name] = Deployment(when, deploy if isinstance(deploy, str) else None)
                 if len(found) == len(wanted):
                     break
         return found
+
+    def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]:
+        return {name: d.at for name, d in self.deployments(function_names).items()}
 
 
 def parse_last_modified(text: str) -> datetime | None:

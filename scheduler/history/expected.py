@@ -34,8 +34,16 @@ def logged_fires(runs: Iterable[Run]) -> list[datetime]:
     )
 
 
-def rate_grid(logged: Sequence[datetime], interval: timedelta, until: datetime) -> list[datetime]:
-    """Each logged fire, then the rate's grid from it until the next logged fire (or `until`).
+def rate_grid(
+    logged: Sequence[datetime],
+    interval: timedelta,
+    until: datetime,
+    *,
+    since: datetime | None = None,
+) -> list[datetime]:
+    """Each logged fire, then the rate's grid from it until the next logged fire (or `until`);
+    with `since`, only the times after it (the grid is stepped to it, never walked to it: a
+    logged time is untrusted and may lie years before the window).
 
     Between two logged fires a grid time is expected only if a whole interval still fits before
     the next one, so a redeployment that moved the grid does not read as a miss.
@@ -43,9 +51,12 @@ def rate_grid(logged: Sequence[datetime], interval: timedelta, until: datetime) 
     tolerance = min(EARLY_TOLERANCE, interval / 2)
     fires: list[datetime] = []
     for i, anchor in enumerate(logged):
-        fires.append(anchor)
+        if since is None or anchor > since:
+            fires.append(anchor)
         following = logged[i + 1] if i + 1 < len(logged) else None
         fire = anchor + interval
+        if since is not None and fire <= since:
+            fire += ((since - fire) // interval + 1) * interval
         while fire <= until:
             if following is not None and (
                 fire > following - interval + tolerance or fire >= following - tolerance
@@ -85,7 +96,7 @@ def expected_fires(
             f"{schedule.aws_expression} counts from its deployment, which the logs do not show;"
             " no logged run to count from, so no run is reported missed",
         )
-    fires = tuple(f for f in rate_grid(logged, interval, until) if since < f <= until)
+    fires = tuple(f for f in rate_grid(logged, interval, until, since=since) if since < f <= until)
     note = None
     if logged[0] > since + interval:
         note = (

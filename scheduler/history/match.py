@@ -68,7 +68,9 @@ def expected_vs_observed(
             if run.scheduled_time in fire_set:
                 covered.add(run.scheduled_time)
             late, delay = _is_late(run, run.scheduled_time, late_after)
-            out.append(replace(run, late=late, delay=delay))
+            # dataclasses.replace is slow, and most runs are on time with their delay known.
+            same = late == run.late and delay == run.delay
+            out.append(run if same else replace(run, late=late, delay=delay))
         elif run.start is not None:
             unmatched.append(run)
         else:

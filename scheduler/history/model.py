@@ -66,6 +66,36 @@ class Run:
         return self.scheduled_time or self.start or self.end
 
 
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """Log lines history read and left out, by why. Log lines are untrusted input: any function
+    in the account may write to a job's log group, so a line is skipped (and counted) rather
+    than believed or raised.
+
+    `malformed`: a known shape that does not validate. `unbound`: sched's shape, but not written
+    by the job's deployed wrapper or not by the invocation that logged it. `repeated`: a second
+    record of one kind for one invocation. `unattributed`: Lambda's own records that no sched
+    line ties to this job (a record with no START, or a function more than one job runs on).
+    """
+
+    malformed: int = 0
+    unbound: int = 0
+    repeated: int = 0
+    unattributed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.malformed + self.unbound + self.repeated + self.unattributed
+
+    def __add__(self, other: Skipped) -> Skipped:
+        return Skipped(
+            self.malformed + other.malformed,
+            self.unbound + other.unbound,
+            self.repeated + other.repeated,
+            self.unattributed + other.unattributed,
+        )
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 

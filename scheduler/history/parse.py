@@ -4,17 +4,33 @@ Knows Lambda's platform lines in text and JSON log format, the "Task timed out" 
 error lines, and the runtime wrapper's JSON start and run lines (raw, wrapped by Lambda's JSON
 app-log format, or in Python logging's `[INFO]` text form).
 Cheap prefix/substring checks come before any `json.loads`: most lines are skipped unparsed.
+Total: log lines are untrusted (any function in the account may write to the group), so a line
+of a known shape that does not validate (NaN, a time out of range, a number no run can have) is
+`Malformed`, never an exception.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from scheduler.runtime.contract import LINE_PREFIX, LINE_RUN, LINE_START, parse_time
+from scheduler import limits
+from scheduler.runtime.contract import (
+    FAILED,
+    LINE_PREFIX,
+    LINE_RUN,
+    LINE_START,
+    MAX_ERROR_MESSAGE_CHARS,
+    SUCCEEDED,
+    TIMED_OUT,
+    TRIGGER_MANUAL,
+    TRIGGER_RULE,
+    TRIGGER_SCHEDULER,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +83,17 @@ class AppError:
 
 
 @dataclass(frozen=True, slots=True)
+class Malformed:
+    """A line of a shape sched reads that does not validate; `reason` says what is wrong."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class WrapperLine:
-    """The runtime wrapper's `{"sched": "run", ...}` line (see scheduler/runtime/contract.py)."""
+    """The runtime wrapper's `{"sched": "run", ...}` line (see scheduler/runtime/contract.py).
+
+    `deploy` is the deployment value the wrapper logged (None from a wrapper older than it)."""
 
     request_id: str | None
     job: str | None
@@ -81,6 +106,7 @@ class WrapperLine:
     status: str | None
     error_type: str | None
     error_message: str | None
+    deploy: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +118,7 @@ class WrapperStart:
     trigger: str | None
     scheduled_time: datetime | None
     attempt: int | None
+    deploy: str | None = None
 
 
 Record = (
@@ -113,28 +140,127 @@ _REPORT_FIELD = re.compile(
 )
 _TIMED_OUT = " Task timed out after "
 _WRAPPER_PREFIX = LINE_PREFIX
+_SURROGATES = re.compile("[\ud800-\udfff]")
+# Longest id, job name or status sched writes is far below this; anything longer is not its.
+_MAX_NAME_CHARS = 256
+# No run lasts a day (Lambda stops at 15 minutes; a local run has no such limit, so be generous),
+# and no attempt number of Lambda or EventBridge Scheduler goes past its retry limit.
+_MAX_DURATION_MS = 24 * 60 * 60 * 1000.0
+_MAX_ATTEMPT = limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS + 1
+_MAX_MEMORY_MB = limits.LAMBDA_MAX_MEMORY_MB
+_STATUSES = frozenset({SUCCEEDED, FAILED, TIMED_OUT})
+_TRIGGER_KINDS = frozenset({TRIGGER_RULE, TRIGGER_SCHEDULER, TRIGGER_MANUAL})
+# Times a run can carry: EventBridge's cron years, and no earlier than the epoch.
+_EARLIEST = datetime(limits.CRON_YEAR_MIN, 1, 1, tzinfo=UTC)
+_LATEST = datetime(limits.CRON_YEAR_MAX + 1, 1, 1, tzinfo=UTC)
+
+
+class _Invalid(ValueError):
+    """A field of a known line that does not validate (caught in `parse_message`)."""
+
+
+def _reject_constant(name: str) -> float:
+    raise _Invalid(f"{name} is no number a run can have")
+
+
+# One decoder for every line (json.loads with options builds a new one per call).
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
+def _loads(text: str) -> Any:
+    """JSON without NaN/Infinity, which Python's json accepts and no writer of these lines uses."""
+    return _DECODER.decode(text)
+
+
+def _clean(text: str) -> str:
+    # A lone surrogate is valid in JSON text but cannot be written out as UTF-8.
+    if text.isascii() or not _SURROGATES.search(text):
+        return text
+    return _SURROGATES.sub("\ufffd", text)
 
 
 def _str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+    return _clean(value) if isinstance(value, str) else None
 
 
-def _num(value: object) -> float | None:
-    if isinstance(value, bool):
+def _name(value: object, field: str) -> str | None:
+    """An optional short text field: None, or text of at most _MAX_NAME_CHARS."""
+    if value is None:
         return None
-    if isinstance(value, int | float):
+    if not isinstance(value, str) or len(value) > _MAX_NAME_CHARS:
+        raise _Invalid(f"{field} is not a short text")
+    return _clean(value)
+
+
+def _one_of(value: object, field: str, allowed: frozenset[str]) -> str | None:
+    if value is None:
+        return None
+    if value not in allowed:
+        raise _Invalid(f"{field} is not one of {', '.join(sorted(allowed))}")
+    assert isinstance(value, str)
+    return value
+
+
+def _message(value: object) -> str | None:
+    text = _str(value)
+    return text[:MAX_ERROR_MESSAGE_CHARS] if text is not None else None
+
+
+def _num(value: object, *, top: float = _MAX_DURATION_MS) -> float | None:
+    """A number in [0, top] (text or JSON), None when absent; anything else does not validate."""
+    if value is None:
+        return None
+    if type(value) is float and 0 <= value <= top:  # the common case; NaN fails the test
+        return value
+    if type(value) is int and 0 <= value <= top:
         return float(value)
-    if isinstance(value, str):
+    if isinstance(value, bool):
+        raise _Invalid("a boolean where a number belongs")
+    number: float
+    if isinstance(value, int | float):
         try:
-            return float(value)
+            number = float(value)
+        except OverflowError:
+            raise _Invalid("a number too large") from None
+    elif isinstance(value, str):
+        try:
+            number = float(value)
         except ValueError:
-            return None
-    return None
+            raise _Invalid(f"{value[:20]!r} is not a number") from None
+    else:
+        raise _Invalid("not a number")
+    if not math.isfinite(number) or not 0 <= number <= top:
+        raise _Invalid(f"{number} is out of range")
+    return number
 
 
-def _whole(value: object) -> int | None:
-    number = _num(value)
+def _whole(value: object, *, top: float) -> int | None:
+    number = _num(value, top=top)
     return int(number) if number is not None else None
+
+
+def _attempt(value: object) -> int | None:
+    attempt = _whole(value, top=_MAX_ATTEMPT)
+    if attempt == 0:
+        raise _Invalid("attempt 0")
+    return attempt
+
+
+def _time(value: object, field: str) -> datetime | None:
+    """An ISO-8601 time within the years a run can have; None when absent or null."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or len(value) > 40:
+        raise _Invalid(f"{field} is not a time")
+    try:
+        when = datetime.fromisoformat(value)
+        if when.tzinfo is not UTC:  # `Z` (the wrapper's) reads as UTC already
+            when = (when.replace(tzinfo=UTC) if when.tzinfo is None else when).astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise _Invalid(f"{field} {value!r} is not a time") from None
+    if not _EARLIEST <= when < _LATEST:
+        raise _Invalid(f"{field} {value!r} is out of range")
+    return when
 
 
 def _first_line(text: str) -> str:
@@ -155,43 +281,53 @@ def _text_report(message: str) -> PlatformReport | None:
     fields = dict(_REPORT_FIELD.findall(rest))
     status = fields.get("Status")
     return PlatformReport(
-        request_id=request_id,
+        request_id=_checked_id(request_id),
         duration_ms=_num(fields.get("Duration")),
         billed_duration_ms=_num(fields.get("Billed Duration")),
-        memory_size_mb=_whole(fields.get("Memory Size")),
-        max_memory_used_mb=_whole(fields.get("Max Memory Used")),
+        memory_size_mb=_whole(fields.get("Memory Size"), top=_MAX_MEMORY_MB),
+        max_memory_used_mb=_whole(fields.get("Max Memory Used"), top=_MAX_MEMORY_MB),
         init_duration_ms=_num(fields.get("Init Duration")),
         status=status.lower() if status else None,
-        error_type=fields.get("Error Type"),
+        error_type=_name(fields.get("Error Type"), "Error Type"),
     )
+
+
+def _checked_id(request_id: str) -> str:
+    if len(request_id) > _MAX_NAME_CHARS:
+        raise _Invalid("a request id too long to be Lambda's")
+    return _clean(request_id)
 
 
 def _wrapper(
     obj: dict[str, Any], fallback_request_id: str | None
 ) -> WrapperLine | WrapperStart | None:
     kind = obj.get("sched")
-    if kind == LINE_START:
-        return WrapperStart(
-            request_id=_str(obj.get("request_id")) or fallback_request_id,
-            job=_str(obj.get("job")),
-            trigger=_str(obj.get("trigger")),
-            scheduled_time=parse_time(obj.get("scheduled_time")),
-            attempt=_whole(obj.get("attempt")),
-        )
-    if kind != LINE_RUN:
+    if kind not in (LINE_START, LINE_RUN):
         return None
+    version = obj.get("v")
+    if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        raise _Invalid("v is not a schema version")
+    request_id = _name(obj.get("request_id"), "request_id") or fallback_request_id
+    job = _name(obj.get("job"), "job")
+    trigger = _one_of(obj.get("trigger"), "trigger", _TRIGGER_KINDS)
+    scheduled = _time(obj.get("scheduled_time"), "scheduled_time")
+    attempt = _attempt(obj.get("attempt"))
+    deploy = _name(obj.get("deploy"), "deploy")
+    if kind == LINE_START:
+        return WrapperStart(request_id, job, trigger, scheduled, attempt, deploy)
     return WrapperLine(
-        request_id=_str(obj.get("request_id")) or fallback_request_id,
-        job=_str(obj.get("job")),
-        trigger=_str(obj.get("trigger")),
-        scheduled_time=parse_time(obj.get("scheduled_time")),
-        attempt=_whole(obj.get("attempt")),
-        start=parse_time(obj.get("start")),
-        end=parse_time(obj.get("end")),
+        request_id=request_id,
+        job=job,
+        trigger=trigger,
+        scheduled_time=scheduled,
+        attempt=attempt,
+        start=_time(obj.get("start"), "start"),
+        end=_time(obj.get("end"), "end"),
         duration_ms=_num(obj.get("duration_ms")),
-        status=_str(obj.get("status")),
-        error_type=_str(obj.get("error_type")),
-        error_message=_str(obj.get("error_message")),
+        status=_one_of(obj.get("status"), "status", _STATUSES),
+        error_type=_name(obj.get("error_type"), "error_type"),
+        error_message=_message(obj.get("error_message")),
+        deploy=deploy,
     )
 
 
@@ -200,9 +336,10 @@ def _platform(obj: dict[str, Any]) -> Record | None:
     record = obj.get("record")
     if not isinstance(record, dict):
         return None
-    request_id = _str(record.get("requestId"))
-    if not request_id:
+    request_id = record.get("requestId")
+    if not request_id or not isinstance(request_id, str):
         return None
+    request_id = _checked_id(request_id)
     raw_metrics = record.get("metrics")
     metrics: dict[str, Any] = raw_metrics if isinstance(raw_metrics, dict) else {}
     status = _str(record.get("status"))
@@ -213,7 +350,7 @@ def _platform(obj: dict[str, Any]) -> Record | None:
             return RuntimeDone(
                 request_id=request_id,
                 status=(status or "").lower(),
-                error_type=_str(record.get("errorType")),
+                error_type=_name(record.get("errorType"), "errorType"),
                 duration_ms=_num(metrics.get("durationMs")),
             )
         case "platform.report":
@@ -221,11 +358,11 @@ def _platform(obj: dict[str, Any]) -> Record | None:
                 request_id=request_id,
                 duration_ms=_num(metrics.get("durationMs")),
                 billed_duration_ms=_num(metrics.get("billedDurationMs")),
-                memory_size_mb=_whole(metrics.get("memorySizeMB")),
-                max_memory_used_mb=_whole(metrics.get("maxMemoryUsedMB")),
+                memory_size_mb=_whole(metrics.get("memorySizeMB"), top=_MAX_MEMORY_MB),
+                max_memory_used_mb=_whole(metrics.get("maxMemoryUsedMB"), top=_MAX_MEMORY_MB),
                 init_duration_ms=_num(metrics.get("initDurationMs")),
                 status=status.lower() if status else None,
-                error_type=_str(record.get("errorType")),
+                error_type=_name(record.get("errorType"), "errorType"),
             )
         case _:
             return None
@@ -236,10 +373,7 @@ def _app_json(obj: dict[str, Any]) -> Record | None:
     envelope_id = _str(obj.get("requestId"))
     inner = obj.get("message")
     if isinstance(inner, str) and inner.startswith(_WRAPPER_PREFIX):
-        try:
-            inner = json.loads(inner)
-        except ValueError:
-            return None
+        inner = _loads(inner)
     if not isinstance(inner, dict):
         return None
     if "sched" in inner:
@@ -258,9 +392,11 @@ def _json_line(message: str) -> Record | None:
     if not (wrapper or platform or app):
         return None
     try:
-        obj = json.loads(message)
+        obj = _loads(message)
     except ValueError:
-        return None
+        if app:  # any JSON-looking line that merely mentions sched: not one of the known shapes
+            return None
+        raise
     if not isinstance(obj, dict):
         return None
     if wrapper:
@@ -283,10 +419,7 @@ def _text_tabbed(message: str) -> Record | None:
     # Python `logging` in text format: "[INFO]\t<time>\t<request id>\t<message>".
     parts = message.split("\t", 3)
     if len(parts) == 4 and parts[3].startswith(_WRAPPER_PREFIX):
-        try:
-            obj = json.loads(parts[3])
-        except ValueError:
-            return None
+        obj = _loads(parts[3])
         return _wrapper(obj, parts[2]) if isinstance(obj, dict) else None
     return None
 
@@ -302,8 +435,18 @@ def _runtime_exit(message: str) -> AppError | None:
     return AppError(head.strip(), error_type, lines[0].strip() if lines else None)
 
 
-def parse_message(message: str) -> Record | None:
-    """The record a log message carries, or None for any other line."""
+def parse_message(message: str) -> Record | Malformed | None:
+    """The record a log message carries, `Malformed` for a line of a known shape that does not
+    validate, or None for any other line. Never raises."""
+    try:
+        return _parse(message)
+    except _Invalid as invalid:
+        return Malformed(str(invalid))
+    except (ValueError, OverflowError, RecursionError) as error:  # json's own, or its depth limit
+        return Malformed(f"{type(error).__name__}: {str(error)[:80]}")
+
+
+def _parse(message: str) -> Record | None:
     text = message.strip()
     if not text:
         return None

@@ -7,17 +7,18 @@ Log groups are read concurrently (it is I/O); everything after the read is pure.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import UnknownJob, UsageError
 from scheduler.history.expected import expected_fires, logged_fires
 from scheduler.history.match import EARLY_TOLERANCE, expected_vs_observed
-from scheduler.history.model import Run, RunStatus, timeline_key
-from scheduler.history.reconstruct import reconstruct_runs
+from scheduler.history.model import Run, RunStatus, Skipped, timeline_key
+from scheduler.history.reconstruct import Binding, reconstruct
 from scheduler.history.targets import deployed_function, log_group_for, untracked_reason
 from scheduler.ports import LogSource
 from scheduler.schedule import Schedule, ScheduleError, parse
@@ -50,6 +51,7 @@ class JobHistory:
     note: str | None
     schedule: Schedule | None
     logged_fires: tuple[datetime, ...] = ()
+    skipped: Skipped = field(default_factory=Skipped)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,11 @@ class History:
     @property
     def notes(self) -> list[tuple[str, str]]:
         return [(jh.job.name, jh.note) for jh in self.jobs if jh.note]
+
+    @property
+    def skipped(self) -> Skipped:
+        """The log lines left out, over every job (see `Skipped`)."""
+        return sum((jh.skipped for jh in self.jobs), Skipped())
 
 
 def parse_status_filter(names: Iterable[str]) -> frozenset[str]:
@@ -117,12 +124,23 @@ def _lookback(schedule: Schedule | None) -> timedelta:
 
 
 def _read(
-    source: LogSource, group: str, job: Job, *, start: datetime, end: datetime, now: datetime
-) -> list[Run]:
+    source: LogSource,
+    group: str,
+    job: Job,
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    shared: bool,
+    binding: Binding | None,
+) -> tuple[list[Run], Skipped]:
     if end <= start:
-        return []
+        return [], Skipped()
     events = source.events(group, _to_ms(start), _to_ms(end) + 1)
-    return reconstruct_runs(events, job.name, now=now)
+    found = reconstruct(
+        events, job.name, now=now, shared=shared, binding=binding, window=(start, end)
+    )
+    return found.runs, found.skipped
 
 
 def _schedule(job: Job) -> tuple[Schedule | None, str | None]:
@@ -160,6 +178,8 @@ def _job_history(
     grace: timedelta,
     late_after: timedelta,
     deployed: datetime | None,
+    shared: bool = False,
+    binding: Binding | None = None,
 ) -> JobHistory:
     schedule, problem = _schedule(job)
     reason = untracked_reason(job)
@@ -168,7 +188,16 @@ def _job_history(
         return JobHistory(job, (), False, reason, schedule)
     # A fire at `until` may start up to `grace` late and run for its whole timeout.
     end = min(now, until + grace + job.timeout + LOG_DELIVERY)
-    observed = _read(source, group, job, start=since - _lookback(schedule), end=end, now=now)
+    observed, skipped = _read(
+        source,
+        group,
+        job,
+        start=since - _lookback(schedule),
+        end=end,
+        now=now,
+        shared=shared,
+        binding=binding,
+    )
 
     def match(fires: Iterable[datetime]) -> list[Run]:
         return expected_vs_observed(
@@ -177,7 +206,9 @@ def _job_history(
 
     if schedule is None:
         matched = match(())
-        return JobHistory(job, _within(matched, since, until), True, problem, schedule)
+        return JobHistory(
+            job, _within(matched, since, until), True, problem, schedule, skipped=skipped
+        )
     recent = _deployed_within(catalogue, job, deployed, since)
     expected = expected_fires(job, schedule, observed, since=recent or since, until=until)
     matched = match(expected.fires)
@@ -191,7 +222,7 @@ def _job_history(
         ):
             note = _joined(note, _deployment_note(recent))
     logged = tuple(logged_fires(observed))
-    return JobHistory(job, _within(matched, since, until), True, note, schedule, logged)
+    return JobHistory(job, _within(matched, since, until), True, note, schedule, logged, skipped)
 
 
 def _within(runs: Iterable[Run], since: datetime, until: datetime) -> tuple[Run, ...]:
@@ -210,16 +241,21 @@ def job_histories(
     late_after: timedelta = DEFAULT_LATE_AFTER,
     workers: int = DEFAULT_WORKERS,
     deployed: Mapping[str, datetime] | None = None,
+    bindings: Mapping[str, Binding] | None = None,
 ) -> list[JobHistory]:
     """Each selected job's history in (since, until], in catalogue order (unfiltered).
 
     `deployed` maps job names to when sched last deployed them (`targets.deployment_times`); a job's
     expected fires start at the later of `since` and that time. Jobs on an existing function
-    (`function:`) and jobs not in it expect every fire in the window.
+    (`function:`) and jobs not in it expect every fire in the window. `bindings` maps job names
+    to their deployed function's deployment value (`targets.deployment_bindings`). Jobs that run
+    on one function (one log group) are told apart by sched's lines only.
     """
     end = now if until is None else until
     selected = select_jobs(catalogue, jobs)
     deployments = deployed or {}
+    bindings = bindings or {}
+    groups = Counter(log_group_for(catalogue, job) for job in catalogue.jobs)
 
     def one(job: Job) -> JobHistory:
         return _job_history(
@@ -232,6 +268,8 @@ def job_histories(
             grace=grace,
             late_after=late_after,
             deployed=deployments.get(job.name),
+            shared=groups[log_group_for(catalogue, job)] > 1,
+            binding=bindings.get(job.name),
         )
 
     if len(selected) <= 1 or workers <= 1:
@@ -253,12 +291,13 @@ def history_for(
     late_after: timedelta = DEFAULT_LATE_AFTER,
     workers: int = DEFAULT_WORKERS,
     deployed: Mapping[str, datetime] | None = None,
+    bindings: Mapping[str, Binding] | None = None,
 ) -> History:
     """Runs of the catalogue's jobs (or `jobs`) anchored in (since, until], `until` default `now`.
 
     `statuses` keeps runs whose status is one of them (`late` keeps late runs); see
     `STATUS_FILTERS` and `parse_status_filter`. Fargate jobs come back untracked, with a note.
-    `deployed` (job name → last deployment) is as in `job_histories`.
+    `deployed` (job name → last deployment) and `bindings` are as in `job_histories`.
     """
     end = now if until is None else until
     histories = job_histories(
@@ -272,6 +311,7 @@ def history_for(
         late_after=late_after,
         workers=workers,
         deployed=deployed,
+        bindings=bindings,
     )
     if statuses is not None:
         chosen = parse_status_filter(statuses)

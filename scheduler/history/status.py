@@ -6,12 +6,12 @@ needs attention. Rows come back most urgent first; `needs_attention` decides the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from scheduler.catalogue.model import Catalogue
 from scheduler.history.expected import next_rate_fire
-from scheduler.history.model import Attention, JobStatus
+from scheduler.history.model import Attention, JobStatus, Skipped
 from scheduler.history.read import (
     DEFAULT_GRACE,
     DEFAULT_LATE_AFTER,
@@ -19,6 +19,7 @@ from scheduler.history.read import (
     JobHistory,
     job_histories,
 )
+from scheduler.history.reconstruct import Binding
 from scheduler.history.summary import summarise
 from scheduler.ports import LogSource
 
@@ -40,6 +41,7 @@ class StatusRow:
     next_run: datetime | None
     timeout: timedelta
     status: JobStatus | None
+    skipped: Skipped = field(default_factory=Skipped)
 
     @property
     def attention(self) -> Attention | None:
@@ -81,6 +83,7 @@ def _row(history: JobHistory, now: datetime) -> StatusRow:
         next_run=_next_run(history, now),
         timeout=job.timeout,
         status=status,
+        skipped=history.skipped,
     )
 
 
@@ -94,11 +97,12 @@ def status_for(
     late_after: timedelta = DEFAULT_LATE_AFTER,
     workers: int = DEFAULT_WORKERS,
     deployed: Mapping[str, datetime] | None = None,
+    bindings: Mapping[str, Binding] | None = None,
 ) -> list[StatusRow]:
     """Every job's status over (now - window, now], failing and missing jobs first.
 
     `deployed` (job name → last deployment) is as in `history.read.job_histories`: a job deployed
-    within the window expects no fire from before its deployment.
+    within the window expects no fire from before its deployment; `bindings` are as there too.
     """
     histories = job_histories(
         catalogue,
@@ -110,6 +114,7 @@ def status_for(
         late_after=late_after,
         workers=workers,
         deployed=deployed,
+        bindings=bindings,
     )
     return sorted((_row(h, now) for h in histories), key=lambda row: row.sort_key)
 

@@ -4,17 +4,19 @@ whether sched deployed that function (and when), and which jobs sched cannot tra
 A job with `handler:` runs in the function sched deploys (`<catalogue>-<job>`); a job with
 `function:` runs in that existing function, deployed by someone else with a schedule that may be
 older; a Fargate job has no Lambda logs at all. History and status expect no fire from before a
-job's deployment.
+job's deployment, and believe sched lines logged since only if they carry its SCHED_DEPLOY.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import assert_never
 
 from scheduler import naming
 from scheduler.catalogue.model import Catalogue, Compute, Job
-from scheduler.ports import DeploymentSource
+from scheduler.history.reconstruct import DEFAULT_RUNNING_HORIZON, Binding
+from scheduler.ports import Deployment, DeploymentSource
 
 
 def function_name_of(catalogue: Catalogue, job: Job) -> str | None:
@@ -49,8 +51,9 @@ def untracked_reason(job: Job) -> str | None:
             assert_never(job.compute)
 
 
-def deployment_times(catalogue: Catalogue, source: DeploymentSource) -> dict[str, datetime]:
-    """Job name → when its function was last deployed, for the jobs whose function exists."""
+def job_deployments(catalogue: Catalogue, source: DeploymentSource) -> dict[str, Deployment]:
+    """Job name → how its function is deployed, for the jobs whose function sched deploys and
+    which exists."""
     functions = {
         job.name: name
         for job in catalogue.jobs
@@ -58,5 +61,27 @@ def deployment_times(catalogue: Catalogue, source: DeploymentSource) -> dict[str
     }
     if not functions:
         return {}
-    found = source.deployed_at(sorted(set(functions.values())))
+    found = source.deployments(sorted(set(functions.values())))
     return {job: found[name] for job, name in functions.items() if name in found}
+
+
+def deployment_times(catalogue: Catalogue, source: DeploymentSource) -> dict[str, datetime]:
+    """Job name → when its function was last deployed, for the jobs whose function exists."""
+    return {job: d.at for job, d in job_deployments(catalogue, source).items()}
+
+
+def bindings(deployments: Mapping[str, Deployment]) -> dict[str, Binding]:
+    """Job name → the deployment value its lines must carry, for the functions that have one.
+
+    Lines logged until a run that began before the deployment can have ended (its longest run
+    and log delivery after it) may still come from the previous deployment, so they are not
+    held to it."""
+    return {
+        job: Binding(d.deploy, _ms(d.at + DEFAULT_RUNNING_HORIZON))
+        for job, d in deployments.items()
+        if d.deploy
+    }
+
+
+def _ms(when: datetime) -> int:
+    return int(when.timestamp() * 1000)

@@ -144,6 +144,7 @@ def run_locally(
     memory_probe: MemoryProbe = peak_memory_mb,
     manual: bool = True,
     access_for: AccessFor | None = None,
+    deploy: str | None = None,
 ) -> RunOutcome:
     """Run `job` once, starting at `now` (its start and log times count from it), with the event
     its schedule sends for `scheduled_time` (default `now`); with `sink`, write the log events a
@@ -156,6 +157,9 @@ def run_locally(
     With `enforce_timeout` the run stops being waited for at the job's timeout (the thread may
     go on, Python cannot stop it) and, as in Lambda, the wrapper's run line is not logged (its
     start line is).
+
+    `deploy` is the SCHED_DEPLOY of the job's function in the local AWS: the wrapper writes it
+    into its lines as the deployed function's would, and history believes only such lines.
     """
     path = _handler_file(catalogue, job)
     module, function_attr = path.stem, job.handler_function or "main"
@@ -212,6 +216,7 @@ def run_locally(
             lambda_context=context,
             timeout_s=timeout_s if enforce_timeout else None,
             emit_start=started.append,
+            deploy=deploy,
         )
     record, error = executed.record, executed.error
     call = _invocation(
@@ -305,10 +310,11 @@ def trigger_locally(
     deployed: Collection[str],
     request_id: str | None = None,
     access_for: AccessFor | None = None,
+    deploy: str | None = None,
 ) -> RunOutcome:
     """`sched trigger --local`: run `job` here as a manual start of its function in the local
     AWS, its logs written to `sink`. `deployed` names the jobs whose function is deployed there
-    (the keys of `history.targets.deployment_times`).
+    (the keys of `history.targets.deployment_times`); `deploy` is as in `run_locally`.
 
     Raises `CannotRun` when sched deploys the job's function but it is not deployed (nothing to
     trigger), and as `run_locally` does when the job has no handler here.
@@ -326,4 +332,5 @@ def trigger_locally(
         request_id=request_id,
         manual=True,
         access_for=access_for,
+        deploy=deploy,
     )

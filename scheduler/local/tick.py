@@ -122,6 +122,7 @@ def tick(
     memory_probe: MemoryProbe = peak_memory_mb,
     request_ids: Callable[[], str] | None = None,
     access_for: AccessFor | None = None,
+    deploys: Mapping[str, str] | None = None,
 ) -> Ticked:
     """Run every fire due in (since, until] in time order, as fires of the schedule, and write
     their logs to `sink`.
@@ -132,6 +133,7 @@ def tick(
     job, every fire). Each run starts at its fire time when that has passed, so a run caught up late
     reads as on time; a fire still ahead of `now_fn()` (a tick to a later --until), or one too old
     for CloudWatch Logs (`LOG_MAX_AGE` less the job's timeout), runs and is stamped at `now_fn()`.
+    `deploys` maps jobs to their local function's SCHED_DEPLOY, which their runs' lines carry.
     """
     jobs = list(_local_jobs(catalogue))
     runnable = [job for job in jobs if deployed is None or job.name in deployed]
@@ -156,6 +158,7 @@ def tick(
                 memory_probe=memory_probe,
                 manual=False,
                 access_for=access_for,
+                deploy=(deploys or {}).get(job.name),
             )
         )
     return Ticked(tuple(outcomes), skipped)

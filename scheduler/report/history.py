@@ -1,6 +1,7 @@
 """Render `sched history` as a text table (job, scheduled time in the job's zone, start, status,
-duration against the expected runtime, error), JSON or CSV. Also `human_duration`, the compact
-duration (`4m12s`) every ops table uses.
+duration against the expected runtime, error), JSON or CSV, with a count of the log lines left
+out. Also `human_duration`, the compact duration (`4m12s`) every ops table uses. Log text is
+untrusted: it is shown through `style.safe`, and no CSV cell starts like a formula.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scheduler.history import Run, RunStatus, Trigger, run_to_json
+from scheduler.history.model import Skipped
 from scheduler.history.read import History
 from scheduler.report.style import (
     CYAN,
@@ -27,6 +29,7 @@ from scheduler.report.style import (
     clip,
     columns_that_fit,
     paint,
+    safe,
     wrap,
 )
 
@@ -80,7 +83,37 @@ def _status(run: Run) -> str:
 
 def _error(run: Run) -> str:
     text = ": ".join(part for part in (run.error_type, run.error_message) if part)
-    return text.splitlines()[0] if text else ""
+    return safe(text.splitlines()[0]) if text else ""
+
+
+def _lines(count: int) -> str:
+    return f"{count} log line{'' if count == 1 else 's'}"
+
+
+def skipped_text(skipped: Skipped) -> str | None:
+    """`3 log lines skipped as malformed`, or each reason counted; None when none was."""
+    reasons = [
+        (skipped.malformed, "malformed"),
+        (skipped.unbound, "not written by the job's deployed wrapper"),
+        (skipped.repeated, "repeated for one invocation"),
+        (skipped.unattributed, "Lambda's records that no sched line ties to the job"),
+    ]
+    counted = [(n, why) for n, why in reasons if n]
+    if not counted:
+        return None
+    if len(counted) == 1 and counted[0][1] == "malformed":
+        return f"{_lines(counted[0][0])} skipped as malformed"
+    parts = ", ".join(f"{n} {why}" for n, why in counted)
+    return f"{_lines(skipped.total)} skipped: {parts}"
+
+
+def skipped_json(skipped: Skipped) -> dict[str, int]:
+    return {
+        "malformed": skipped.malformed,
+        "unbound": skipped.unbound,
+        "repeated": skipped.repeated,
+        "unattributed": skipped.unattributed,
+    }
 
 
 class _Cells:
@@ -174,6 +207,9 @@ def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> st
         lines.append(_summary(runs))
     for job, note in history.notes:
         lines += wrap(f"note: {job}: {note}", width, hang="  ")
+    skipped = skipped_text(history.skipped)
+    if skipped is not None:
+        lines += wrap(skipped, width, hang="  ")
     return "\n".join(lines)
 
 
@@ -209,8 +245,14 @@ def to_json(history: History) -> str:
             for jh in history.jobs
             if jh.note
         ],
+        "skipped": skipped_json(history.skipped),
     }
     return json.dumps(document, indent=2)
+
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP, CSV Injection:
+# https://owasp.org/www-community/attacks/CSV_Injection); a leading quote makes it text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _csv_value(value: object) -> object:
@@ -218,6 +260,9 @@ def _csv_value(value: object) -> object:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, str):
+        text = safe(value)
+        return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
     return value
 
 

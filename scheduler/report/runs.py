@@ -12,6 +12,7 @@ from scheduler.catalogue.model import Job
 from scheduler.history import RunStatus
 from scheduler.history.model import RunOutcome
 from scheduler.report.history import human_duration
+from scheduler.report.style import safe
 
 
 def _status(status: RunStatus) -> str:
@@ -34,7 +35,7 @@ def outcome_line(outcome: RunOutcome, job: Job) -> str:
         part for part in (outcome.error_type or "Error", outcome.error_message) if part
     )
     hint = f"\n  hint: {outcome.hint}" if outcome.hint else ""
-    return f"{line}\n  error: {error}{hint}"
+    return f"{line}\n  error: {safe(error)}{hint}"  # the logged error, as history shows it
 
 
 def _plural(count: int, noun: str) -> str:
@@ -50,7 +51,7 @@ def _job_line(job: str, outcomes: Sequence[RunOutcome]) -> str:
     for status in (RunStatus.FAILED, RunStatus.TIMED_OUT):
         if counts[status]:
             errors = Counter(o.error_type or "Error" for o in outcomes if o.status is status)
-            kinds = ", ".join(kind for kind, _ in errors.most_common())
+            kinds = ", ".join(safe(kind) for kind, _ in errors.most_common())
             detail = f" ({kinds})" if status is RunStatus.FAILED else ""
             parts.append(f"{counts[status]} {_status(status)}{detail}")
     return f"{job}: {runs}, {', '.join(parts)}"

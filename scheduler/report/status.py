@@ -12,8 +12,9 @@ from zoneinfo import ZoneInfo
 
 from scheduler import limits
 from scheduler.history import Attention, JobStatus, RunStatus, status_to_json
+from scheduler.history.model import Skipped
 from scheduler.history.status import StatusRow, needs_attention
-from scheduler.report.history import human_duration
+from scheduler.report.history import human_duration, skipped_json, skipped_text
 from scheduler.report.style import (
     DIM,
     GAP,
@@ -25,6 +26,7 @@ from scheduler.report.style import (
     clip,
     columns_that_fit,
     paint,
+    safe,
     wrap,
 )
 
@@ -140,7 +142,7 @@ def _details(row: StatusRow) -> list[str]:
         Attention.MISSING,
         Attention.AT_RISK,
     ):
-        lines.append("; ".join(status.reasons))
+        lines.append(safe("; ".join(status.reasons)))  # they quote logged error types
     if row.note and row.enabled:  # a disabled job's note only repeats its state
         lines.append(f"note: {row.note}")
     return lines
@@ -173,6 +175,9 @@ def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = WID
     lines += wrap(
         f"HEADROOM: what the slowest run left of Lambda's {human_duration(limit)} limit", width
     )
+    skipped = skipped_text(sum((row.skipped for row in rows), Skipped()))
+    if skipped is not None:
+        lines += wrap(skipped, width, hang="  ")
     return "\n".join(lines)
 
 
@@ -219,6 +224,7 @@ def _row_json(row: StatusRow) -> dict[str, Any]:
         "timeout_ms": round(row.timeout.total_seconds() * 1000),
         "note": row.note,
         "status": status_to_json(row.status) if row.status else None,
+        "skipped": skipped_json(row.skipped),
     }
 
 

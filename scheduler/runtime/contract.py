@@ -3,15 +3,16 @@ its logs: the SCHED_* environment, the event a schedule delivers, the wrapper's 
 overran lines, their schema version, and the time formats they use. Written once: compile,
 local mode, `sched trigger` and history all read it. Standard library only; zipped as-is.
 
-The start line (schema v1; the run line's first nine keys and values, `sched` aside):
+The start line (schema v1; the run line's first ten keys and values, `sched` aside):
   {"sched": "start", "v": 1, "job": str, "catalogue": str, "trigger": "rule"|"scheduler"|"manual",
    "trigger_id": str|null, "scheduled_time": str|null, "attempt": int|null,
-   "request_id": str|null}
+   "request_id": str|null, "deploy": str|null}
 The run line (schema v1; keys always present, in this order, `null` when unknown):
   {"sched": "run", "v": 1, "job": str, "catalogue": str, "trigger": "rule"|"scheduler"|"manual",
    "trigger_id": str|null (EventBridge event id or Scheduler execution id),
    "scheduled_time": "2026-11-23T02:00:00Z"|null, "attempt": int|null, "request_id": str|null,
-   "start": "2026-11-23T02:00:01.123Z", "end": "...", "duration_ms": float (3 decimals),
+   "deploy": str|null (the function's SCHED_DEPLOY), "start": "2026-11-23T02:00:01.123Z",
+   "end": "...", "duration_ms": float (3 decimals),
    "status": "succeeded"|"failed"|"timed_out", "error_type": str|null,
    "error_message": str|null (first 2000 characters), "expected_runtime_ms": int|null,
    "overran": bool}
@@ -23,6 +24,13 @@ Events: `{"sched": {...}, "input": {...}}` from a rule's InputTransformer (`even
 EventBridge Scheduler (`execution_id`, `attempt`); `"manual": true` in the sched block marks a run
 sched started by hand (`sched run`, `sched trigger`), logged as `manual` with its scheduled time;
 anything else is a manual invoke whose whole event is the input.
+
+`deploy` binds a line to the deployment that wrote it: compile puts a value derived from the
+function's code and configuration in its environment (SCHED_DEPLOY), and history believes a line
+logged since that deployment only if it carries the value the function has now. It keeps out
+lines other functions write to the log group and lines copied from elsewhere; it cannot keep
+out the job's own handler, which runs in the wrapper's process and can read its environment.
+Lines of wrappers older than it have no `deploy` key, and are read as before.
 """
 
 from __future__ import annotations
@@ -41,6 +49,7 @@ ENV_JOB = "SCHED_JOB"
 ENV_CATALOGUE = "SCHED_CATALOGUE"
 ENV_HANDLER = "SCHED_HANDLER"  # `module.function`, importable from the zip root
 ENV_EXPECTED_RUNTIME_MS = "SCHED_EXPECTED_RUNTIME_MS"
+ENV_DEPLOY = "SCHED_DEPLOY"  # the deployment value the wrapper writes into its lines
 # The container overrides of a Fargate job's task (it has no event).
 ENV_INPUT = "SCHED_INPUT"
 ENV_SCHEDULED_TIME = "SCHED_SCHEDULED_TIME"
@@ -229,6 +238,7 @@ class RunRecord:
     error_type: str | None
     error_message: str | None
     expected_runtime_ms: int | None
+    deploy: str | None = None
 
     @property
     def duration_ms(self) -> float:
@@ -245,7 +255,9 @@ class RunRecord:
     def line(self) -> dict[str, Any]:
         message = self.error_message
         return {
-            **_identity(LINE_RUN, self.job, self.catalogue, self.trigger, self.request_id),
+            **_identity(
+                LINE_RUN, self.job, self.catalogue, self.trigger, self.request_id, self.deploy
+            ),
             "start": iso_ms(datetime.fromtimestamp(self.start, UTC)),
             "end": iso_ms(datetime.fromtimestamp(self.end, UTC)),
             "duration_ms": self.duration_ms,
@@ -272,13 +284,25 @@ class RunRecord:
         return logged
 
 
-def start_line(job: str, catalogue: str, trigger: Invocation, request_id: str | None) -> str:
+def start_line(
+    job: str,
+    catalogue: str,
+    trigger: Invocation,
+    request_id: str | None,
+    deploy: str | None = None,
+) -> str:
     """The start line, logged before the job is imported or called."""
-    return json.dumps(_identity(LINE_START, job, catalogue, trigger, request_id), default=str)
+    line = _identity(LINE_START, job, catalogue, trigger, request_id, deploy)
+    return json.dumps(line, default=str)
 
 
 def _identity(
-    kind: str, job: str, catalogue: str, trigger: Invocation, request_id: str | None
+    kind: str,
+    job: str,
+    catalogue: str,
+    trigger: Invocation,
+    request_id: str | None,
+    deploy: str | None,
 ) -> dict[str, Any]:
     return {
         "sched": kind,
@@ -290,4 +314,5 @@ def _identity(
         "scheduled_time": _scheduled_text(trigger),
         "attempt": trigger.attempt,
         "request_id": request_id,
+        "deploy": deploy,
     }

@@ -23,6 +23,7 @@ from typing import Any
 
 from .contract import (
     ENV_CATALOGUE,
+    ENV_DEPLOY,
     ENV_EXPECTED_RUNTIME_MS,
     ENV_HANDLER,
     ENV_JOB,
@@ -115,6 +116,7 @@ def execute(
     lambda_context: Any = None,
     timeout_s: float | None = None,
     emit_start: Emit | None = _stderr,
+    deploy: str | None = None,
 ) -> Executed:
     """Run the job once and log its lines. Never raises.
 
@@ -124,6 +126,7 @@ def execute(
     `resolve` returns the job function; an import error in it is the run's failure.
     With `timeout_s` the function runs in a daemon thread and the wrapper stops waiting after the
     timeout (status `timed_out`); Python cannot stop the thread, so it may keep running.
+    `deploy` (the function's SCHED_DEPLOY) is written into both lines (see contract.py).
     """
     payload, trigger = read_event(event)
     ctx = JobContext(
@@ -136,7 +139,7 @@ def execute(
         lambda_context=lambda_context,
     )
     if emit_start is not None:
-        emit_start(start_line(ctx.job, catalogue, trigger, request_id))
+        emit_start(start_line(ctx.job, catalogue, trigger, request_id, deploy))
     out = _Outcome()
     start = clock()
     timed_out = False
@@ -164,6 +167,7 @@ def execute(
         error_type=type(error).__name__ if error is not None else None,
         error_message=message,
         expected_runtime_ms=expected_runtime_ms,
+        deploy=deploy,
     )
     for line in record.lines():
         emit(line)
@@ -296,6 +300,7 @@ def invoke(
         emit=emit,
         lambda_context=context,
         emit_start=emit_start,
+        deploy=environ.get(ENV_DEPLOY) or None,
     )
     if executed.error is not None:
         raise executed.error

@@ -247,13 +247,16 @@ CODE_SHA256 = re.compile(r"[A-Za-z0-9+/]{43}=")
 
 def _plan_json(catalogue: Path) -> dict[str, Any]:
     """`plan --format json`, parsed, with the function's code hash checked by shape and taken
-    out (it changes whenever the shipped runtime does)."""
+    out (it changes whenever the shipped runtime does), and SCHED_DEPLOY with it."""
     code, out, err = run_split("plan", "--local", "--format", "json", str(catalogue))
     assert (code, err) == (0, ""), err
     document: dict[str, Any] = json.loads(out)
     for change in document["changes"]:
         if change["kind"] == "function":
             assert CODE_SHA256.fullmatch(change["resource"].pop("code_sha256"))
+            # SCHED_DEPLOY is a digest of the code and configuration: it changes with the code.
+            deploy = change["resource"]["environment"].pop("SCHED_DEPLOY")
+            assert re.fullmatch("[0-9a-f]{20}", deploy)
     return document
 
 

@@ -29,8 +29,11 @@ from scheduler.aws import AwsContext
 from scheduler.aws.clients import Clients, client_config, new_session
 from scheduler.aws.deployments import AwsDeploymentSource, parse_last_modified
 from scheduler.errors import AccessDenied
-from scheduler.history.targets import deployment_times
+from scheduler.history.targets import bindings, deployment_times, job_deployments
 from scheduler.plan import make_plan
+from scheduler.resources import ResourceKind
+
+FUNCTION = ResourceKind.FUNCTION
 
 
 def _last_modified(name: str) -> datetime:
@@ -86,6 +89,24 @@ def test_local_mode_keeps_deployment_times_between_connections(tmp_path: Path) -
     assert sorted(first) == ["backup", "export", "paused"]  # reindex runs on Fargate
     assert all(start <= when <= datetime.now(UTC) for when in first.values())
     assert again == first
+
+
+def test_each_deployed_function_answers_with_the_deployment_value_compile_gave_it(
+    tmp_path: Path,
+) -> None:
+    path = write_catalogue(tmp_path, without_job(CATALOGUE, "legacy"))
+    catalogue = load_catalogue(path)
+    with connect_local(tmp_path / ".sched" / "local") as aws:
+        desired = compile_for(catalogue, aws, tmp_path / "build")
+        assert apply_plan(make_plan(desired, read_back(aws, "acme", desired)), aws.writer).ok
+        compiled = {f.name: dict(f.environment)["SCHED_DEPLOY"] for f in desired.of_kind(FUNCTION)}
+        aws.calls.reset()
+
+        found = job_deployments(catalogue, aws.deployments)
+
+        assert aws.calls.counts() == {"lambda:ListFunctions": 1}
+    assert {f"acme-{job}": d.deploy for job, d in found.items()} == compiled
+    assert set(bindings(found)) == set(found)
 
 
 @pytest.fixture

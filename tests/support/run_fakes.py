@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from scheduler.ports import LogEvent
+from scheduler.ports import Deployment, LogEvent
 
 
 class FakeLogs:
@@ -50,12 +50,21 @@ class FakeInvoker:
 
 @dataclass
 class FakeDeployments:
-    """A DeploymentSource over `functions` (name → last deployment); a function not in it does
-    not exist. Records the names each call asked for."""
+    """A DeploymentSource over `functions` (name → last deployment) and `deploys` (name →
+    SCHED_DEPLOY); a function not in `functions` does not exist. Records the names each call
+    asked for."""
 
     functions: dict[str, datetime] = field(default_factory=dict)
     calls: list[tuple[str, ...]] = field(default_factory=list)
+    deploys: dict[str, str] = field(default_factory=dict)  # name → SCHED_DEPLOY, when it has one
+
+    def deployments(self, function_names: Sequence[str]) -> dict[str, Deployment]:
+        self.calls.append(tuple(function_names))
+        return {
+            n: Deployment(self.functions[n], self.deploys.get(n))
+            for n in function_names
+            if n in self.functions
+        }
 
     def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]:
-        self.calls.append(tuple(function_names))
-        return {n: self.functions[n] for n in function_names if n in self.functions}
+        return {n: d.at for n, d in self.deployments(function_names).items()}

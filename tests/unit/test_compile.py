@@ -11,7 +11,12 @@ from pathlib import Path
 import pytest
 
 from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Grant, Job
-from scheduler.compile import CompileError, compile_catalogue, desired_state_to_json
+from scheduler.compile import (
+    CompileError,
+    compile_catalogue,
+    deploy_value,
+    desired_state_to_json,
+)
 from scheduler.package import PackageRef
 from scheduler.ports import ReadScope
 from scheduler.resources import (
@@ -183,6 +188,12 @@ def _log_statements(function: str) -> list[dict[str, object]]:
     ]
 
 
+def _deployed(function: Function) -> Function:
+    """`function` with the SCHED_DEPLOY compile gives it (its properties are tested below)."""
+    environment = (*function.environment, ("SCHED_DEPLOY", deploy_value(function)))
+    return replace(function, environment=tuple(sorted(environment)))
+
+
 EXPECTED: list[Resource] = [
     Role(
         name="acme-ops-log-backup",
@@ -280,61 +291,67 @@ EXPECTED: list[Resource] = [
         ),
         tags=_tags(),
     ),
-    Function(
-        name="acme-ops-log-backup",
-        runtime="python3.12",
-        handler="sched_runtime.handler",
-        role_arn=_role_arn("acme-ops-log-backup"),
-        memory_mb=256,
-        timeout_seconds=600,
-        code_sha256="log-backup-sha=",
-        environment=(
-            ("LOG_LEVEL", "info"),
-            ("SCHED_CATALOGUE", "acme-ops"),
-            ("SCHED_EXPECTED_RUNTIME_MS", "300000"),
-            ("SCHED_HANDLER", "handler.main"),
-            ("SCHED_JOB", "log-backup"),
-        ),
-        description="Back up logs",
-        tags=_tags("log-backup", team="platform"),
-        code_path=Path("/build/log-backup.zip"),
+    _deployed(
+        Function(
+            name="acme-ops-log-backup",
+            runtime="python3.12",
+            handler="sched_runtime.handler",
+            role_arn=_role_arn("acme-ops-log-backup"),
+            memory_mb=256,
+            timeout_seconds=600,
+            code_sha256="log-backup-sha=",
+            environment=(
+                ("LOG_LEVEL", "info"),
+                ("SCHED_CATALOGUE", "acme-ops"),
+                ("SCHED_EXPECTED_RUNTIME_MS", "300000"),
+                ("SCHED_HANDLER", "handler.main"),
+                ("SCHED_JOB", "log-backup"),
+            ),
+            description="Back up logs",
+            tags=_tags("log-backup", team="platform"),
+            code_path=Path("/build/log-backup.zip"),
+        )
     ),
-    Function(
-        name="acme-ops-nightly-export",
-        runtime="python3.12",
-        handler="sched_runtime.handler",
-        role_arn=_role_arn("acme-ops-nightly-export"),
-        memory_mb=512,
-        timeout_seconds=91,
-        code_sha256="nightly-export-sha=",
-        environment=(
-            ("SCHED_CATALOGUE", "acme-ops"),
-            ("SCHED_EXPECTED_RUNTIME_MS", "180000"),
-            ("SCHED_HANDLER", "export.run"),
-            ("SCHED_JOB", "nightly-export"),
-        ),
-        tags=_tags("nightly-export"),
-        retry_attempts=1,
-        max_event_age_seconds=1800,
-        on_failure=DLQ,
-        code_path=Path("/build/nightly-export.zip"),
+    _deployed(
+        Function(
+            name="acme-ops-nightly-export",
+            runtime="python3.12",
+            handler="sched_runtime.handler",
+            role_arn=_role_arn("acme-ops-nightly-export"),
+            memory_mb=512,
+            timeout_seconds=91,
+            code_sha256="nightly-export-sha=",
+            environment=(
+                ("SCHED_CATALOGUE", "acme-ops"),
+                ("SCHED_EXPECTED_RUNTIME_MS", "180000"),
+                ("SCHED_HANDLER", "export.run"),
+                ("SCHED_JOB", "nightly-export"),
+            ),
+            tags=_tags("nightly-export"),
+            retry_attempts=1,
+            max_event_age_seconds=1800,
+            on_failure=DLQ,
+            code_path=Path("/build/nightly-export.zip"),
+        )
     ),
-    Function(
-        name=LONG_NAME,
-        runtime="python3.12",
-        handler="sched_runtime.handler",
-        role_arn=CUSTOM_ROLE,
-        memory_mb=256,
-        timeout_seconds=120,
-        code_sha256=f"{LONG}-sha=",
-        environment=(
-            ("SCHED_CATALOGUE", "acme-ops"),
-            ("SCHED_EXPECTED_RUNTIME_MS", "60000"),
-            ("SCHED_HANDLER", "handler.main"),
-            ("SCHED_JOB", LONG),
-        ),
-        tags=_tags(LONG),
-        code_path=Path(f"/build/{LONG}.zip"),
+    _deployed(
+        Function(
+            name=LONG_NAME,
+            runtime="python3.12",
+            handler="sched_runtime.handler",
+            role_arn=CUSTOM_ROLE,
+            memory_mb=256,
+            timeout_seconds=120,
+            code_sha256=f"{LONG}-sha=",
+            environment=(
+                ("SCHED_CATALOGUE", "acme-ops"),
+                ("SCHED_EXPECTED_RUNTIME_MS", "60000"),
+                ("SCHED_HANDLER", "handler.main"),
+                ("SCHED_JOB", LONG),
+            ),
+            tags=_tags(LONG),
+            code_path=Path(f"/build/{LONG}.zip"),
+        )
     ),
     Permission(
         function="acme-ops-log-backup",
@@ -449,6 +466,28 @@ def test_the_catalogue_compiles_to_exactly_these_resources_in_apply_order() -> N
     assert [r.code_path for r in state if isinstance(r, Function)] == [
         f.code_path for f in EXPECTED if isinstance(f, Function)
     ]
+
+
+def _backup_function(catalogue: Catalogue = CATALOGUE) -> Function:
+    state = compile_catalogue(catalogue, account=ACCOUNT, region=REGION, packages=PACKAGES)
+    [function] = [r for r in state if isinstance(r, Function) and r.name == "acme-ops-log-backup"]
+    return function
+
+
+def test_each_function_carries_a_deployment_value_of_its_code_and_configuration() -> None:
+    function = _backup_function()
+    deploy = dict(function.environment)["SCHED_DEPLOY"]
+    assert len(deploy) == 20 and int(deploy, 16) >= 0
+    # The same deployment gives the same value (a second apply plans nothing) ...
+    assert dict(_backup_function().environment)["SCHED_DEPLOY"] == deploy
+    # ... new code or configuration a new one, a tag alone none.
+    assert deploy_value(replace(function, code_sha256="other-sha=")) != deploy
+    assert deploy_value(replace(function, memory_mb=1024)) != deploy
+    assert deploy_value(replace(function, tags=())) == deploy
+    other_deploy = tuple(
+        (k, "anything" if k == "SCHED_DEPLOY" else v) for k, v in function.environment
+    )
+    assert deploy_value(replace(function, environment=other_deploy)) == deploy
 
 
 def test_compiling_is_deterministic() -> None:

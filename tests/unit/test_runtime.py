@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -191,6 +192,7 @@ def test_run_job_success_record_line_and_context() -> None:
         "scheduled_time": "2026-11-23T02:00:00Z",
         "attempt": None,
         "request_id": "req-1",
+        "deploy": None,
         "start": "2026-11-23T02:00:00.500Z",
         "end": "2026-11-23T02:01:42.750Z",
         "duration_ms": 102250.0,
@@ -601,8 +603,9 @@ def test_the_start_line_is_logged_before_the_job_runs_with_the_run_lines_identit
         "scheduled_time": "2026-11-23T01:30:00Z",
         "attempt": 2,
         "request_id": "req-4",
+        "deploy": None,
     }
-    assert list(start_line) == list(record)[:9]
+    assert list(start_line) == list(record)[:10]
     assert [json.loads(line)["sched"] for line in lines] == ["start", "run"]
     assert parse_message(lines[0]) == WrapperStart(
         request_id="req-4",
@@ -610,6 +613,30 @@ def test_the_start_line_is_logged_before_the_job_runs_with_the_run_lines_identit
         trigger="scheduler",
         scheduled_time=datetime(2026, 11, 23, 1, 30, tzinfo=UTC),
         attempt=2,
+    )
+
+
+def test_both_lines_carry_the_functions_deployment_value() -> None:
+    lines: list[str] = []
+    invoke(
+        RULE_EVENT,
+        SimpleNamespace(aws_request_id="req-d"),
+        environ={
+            "SCHED_JOB": "log-backup",
+            "SCHED_CATALOGUE": "acme-ops",
+            "SCHED_HANDLER": "builtins.print",
+            "SCHED_DEPLOY": "d3p10y",
+        },
+        clock=clock(START, START + 1),
+        emit=lines.append,
+        emit_start=lines.append,
+    )
+    start, run = (json.loads(line) for line in lines)
+    assert (start["sched"], start["deploy"], run["sched"], run["deploy"]) == (
+        "start",
+        "d3p10y",
+        "run",
+        "d3p10y",
     )
 
 

@@ -9,6 +9,7 @@ from history_support import at, load_log_fixture
 
 from scheduler.history.parse import (
     AppError,
+    Malformed,
     PlatformEnd,
     PlatformReport,
     PlatformStart,
@@ -149,9 +150,12 @@ TEXT_LINES: list[tuple[str, Record | None]] = [
     ('{"report": "usage", "bucket": "b", "objects": {}}', None),
     ('{"sched": "overran", "v": 1, "job": "j", "duration_ms": 2, "expected_runtime_ms": 1}', None),
     ("{not json but starts like it", None),
-    ('{"sched": "run", broken', None),
     ("Resource usage: 2026 entries; Task timed out after nothing", None),
 ]
+
+
+def test_a_wrapper_line_that_is_not_json_is_malformed_not_silently_ignored() -> None:
+    assert isinstance(parse_message('{"sched": "run", broken'), Malformed)
 
 
 @pytest.mark.parametrize(("message", "expected"), TEXT_LINES)

@@ -257,6 +257,7 @@ def test_status_json_for_dashboards() -> None:
         "next_run": {"utc": "2026-11-26T00:30:00Z", "local": "2026-11-26T01:30:00+01:00"},
         "timeout_ms": 600000,
         "note": None,
+        "skipped": {"malformed": 0, "unbound": 0, "repeated": 0, "unattributed": 0},
     }
     status = export["status"]
     assert (status["runs"], status["succeeded"], status["missed"]) == (28, 27, 1)
@@ -342,6 +343,8 @@ def test_outcome_line_of_a_failure_adds_the_error() -> None:
     ]
     bare = outcome("log-backup", RunStatus.FAILED, 3, ("KeyError", None))
     assert outcome_line(bare, backup).splitlines()[1] == "  error: KeyError"
+    hostile = outcome("log-backup", RunStatus.FAILED, 3, ("E\x1b[2J", "a\x9b\u202eb\nc"))
+    assert outcome_line(hostile, backup).splitlines()[1] == "  error: E[2J: ab c"
 
 
 def test_tick_summary_has_a_line_per_job_then_skipped_jobs_then_the_total() -> None:

@@ -65,6 +65,7 @@ START_LINE = {
     "scheduled_time": "2026-11-25T02:00:00Z",
     "attempt": None,
     "request_id": "req-1",
+    "deploy": None,
 }
 
 
@@ -157,6 +158,7 @@ def test_a_successful_run_returns_the_handlers_result_and_the_wrappers_record(
         "scheduled_time": "2026-11-25T02:00:00Z",
         "attempt": None,
         "request_id": "req-1",
+        "deploy": None,
         "start": "2026-11-25T02:00:00.000Z",
         "end": "2026-11-25T02:00:01.500Z",
         "duration_ms": 1500.0,

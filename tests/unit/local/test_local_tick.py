@@ -20,9 +20,11 @@ from scheduler.errors import CannotRun, TickStateInvalid, TooManyRuns
 from scheduler.history import RunStatus, Trigger
 from scheduler.history.read import history_for
 from scheduler.history.status import status_for
+from scheduler.history.targets import bindings
 from scheduler.input_template import Placeholder, input_template
 from scheduler.local.invoke import trigger_locally
 from scheduler.local.tick import Ticked, due_fires, read_last_tick, tick, write_last_tick
+from scheduler.ports import Deployment
 from scheduler.report import history as history_report
 from scheduler.runtime.contract import event_time, job_event
 
@@ -462,3 +464,45 @@ def test_a_tick_runs_no_fire_from_before_the_job_was_deployed(tmp_path: Path) ->
         at("2026-11-25T05:00:00"),
         at("2026-11-25T06:00:00"),
     ]
+
+
+def test_a_ticks_runs_carry_their_functions_deployment_value_and_history_believes_them(
+    tmp_path: Path,
+) -> None:
+    cat = ok_and_boom(tmp_path)
+    sink = FakeLogs()
+    deployed = at("2026-11-23T00:00:00")
+    ticked = tick(
+        cat,
+        sink,
+        since=at("2026-11-24T00:00:00"),
+        until=at("2026-11-24T09:00:00"),
+        now_fn=lambda: at("2026-11-24T09:00:00"),
+        request_ids=ids(),
+        clock=readings(),
+        memory_probe=lambda: 60,
+        deployed={"ok": deployed, "boom": deployed},
+        deploys={"ok": "ok-v7", "boom": "boom-v3"},
+    )
+    assert [(o.job, o.record["deploy"]) for o in ticked] == [("ok", "ok-v7")]
+    found = {"ok": Deployment(deployed, "ok-v7"), "boom": Deployment(deployed, "boom-v3")}
+    history = history_for(
+        cat,
+        sink,
+        now=at("2026-11-24T09:00:00"),
+        since=at("2026-11-24T07:00:00"),
+        bindings=bindings(found),
+    )
+    assert [(r.job, r.status) for r in history.runs] == [("ok", RunStatus.SUCCEEDED)]
+    assert history.skipped.total == 0
+    # The same lines held to another deployment's value are not believed.
+    found["ok"] = Deployment(deployed, "ok-v8")
+    other = history_for(
+        cat,
+        sink,
+        now=at("2026-11-24T09:00:00"),
+        since=at("2026-11-24T07:00:00"),
+        bindings=bindings(found),
+    )
+    assert [r.status for r in other.runs] == [RunStatus.MISSED]
+    assert other.skipped.unbound == 2
