@@ -16,7 +16,7 @@ from pathlib import PurePath
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration, parse_duration
 from scheduler.diagnostics import Diagnostic, Severity, Span
-from scheduler.rules.secret_rules import looks_secret
+from scheduler.rules.secret_rules import looks_secret, secret_name
 from scheduler.schedule import is_known_timezone
 from scheduler.schedule.crontab import CronLine, read_crontab
 
@@ -89,7 +89,7 @@ def import_crontab(
             f"{_parameter(name)} --value ...",
         )
         for name, value, number in crontab.variables
-        if name not in _CRON_ONLY | _ZONES and looks_secret(name, value)
+        if name not in _CRON_ONLY | _ZONES and _is_secret(name, value)
     ]
     jobs: list[ImportedJob] = []
     taken: set[str] = set()
@@ -203,6 +203,12 @@ def _unique(name: str, taken: set[str]) -> str:
     return f"{name}-{counter}"
 
 
+def _is_secret(name: str, value: str) -> bool:
+    # Stricter than SCH310's warning: a value short enough to pass as a word (a 7-letter
+    # password) must still not be copied from a server's crontab into a reviewed file.
+    return bool(value) and (secret_name(name) or looks_secret(name, value))
+
+
 def _job(
     line: CronLine, name: str, runtime: timedelta, source: str, timezone: str | None
 ) -> ImportedJob:
@@ -215,7 +221,7 @@ def _job(
             zone = value
         elif variable in _CRON_ONLY:
             continue
-        elif looks_secret(variable, value):
+        elif _is_secret(variable, value):
             secrets[variable] = f"ssm:{_parameter(variable)}"
         else:
             environment[variable] = value

@@ -41,6 +41,11 @@ def looks_secret(name: str, value: str) -> bool:
     return _looks_secret((name,), value)
 
 
+def secret_name(name: str) -> bool:
+    """Whether a variable called `name` holds a secret, whatever its value looks like."""
+    return bool(_SECRET_KEY.search(name))
+
+
 def _looks_secret(path: tuple[str | int, ...], value: str) -> bool:
     if not value or _REFERENCE.match(value):
         return False

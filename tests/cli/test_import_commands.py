@@ -278,3 +278,10 @@ def test_a_secret_looking_variable_is_not_copied_but_read_from_ssm() -> None:
         "  hint: store it there: aws ssm put-parameter --type SecureString --name "
         "/crontab/db_password --value ...\n"
     )
+
+
+def test_a_short_password_is_not_copied_either() -> None:
+    # SCH310 lets a short value pass as a word; a crontab's PASSWORD is never copied.
+    result = run("import", "crontab", "-", stdin="DB_PASSWORD=hunter2\n0 1 * * * /bin/dump-db\n")
+    assert "hunter2" not in result.output
+    assert '      DB_PASSWORD: "ssm:/crontab/db_password"\n' in result.stdout
