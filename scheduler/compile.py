@@ -89,6 +89,22 @@ def compile_catalogue(
     return ResourceState.of(resources)
 
 
+def function_environment(job: Job, catalogue: str) -> dict[str, str]:
+    """The environment of a handler job's function: the job's own, then sched's SCHED_* names."""
+    module = PurePosixPath(job.handler_file or "").stem
+    expected_ms = round(job.expected_runtime.total_seconds() * 1000)
+    environment = {
+        **dict(job.environment),
+        ENV_JOB: job.name,
+        ENV_CATALOGUE: catalogue,
+        ENV_HANDLER: f"{module}.{job.handler_function}",
+        ENV_EXPECTED_RUNTIME_MS: str(expected_ms),
+    }
+    if job.secrets:  # the references only: the wrapper reads the values at run time
+        environment[ENV_SECRETS] = canonical_json(dict(job.secrets))
+    return environment
+
+
 def desired_state_to_json(state: DesiredState) -> str:
     """`sched compile --format json`: every resource in apply order, keys sorted."""
     return json.dumps({"resources": [as_dict(r) for r in state]}, indent=2, sort_keys=True)
@@ -149,17 +165,7 @@ class _Build:
             raise CompileError(
                 f'job "{job.name}" has no built package', "build the job's package before compiling"
             )
-        module = PurePosixPath(job.handler_file).stem
-        expected_ms = round(job.expected_runtime.total_seconds() * 1000)
-        environment = {
-            **dict(job.environment),
-            ENV_JOB: job.name,
-            ENV_CATALOGUE: self.catalogue,
-            ENV_HANDLER: f"{module}.{job.handler_function}",
-            ENV_EXPECTED_RUNTIME_MS: str(expected_ms),
-        }
-        if job.secrets:  # the references only: the wrapper reads the values at run time
-            environment[ENV_SECRETS] = canonical_json(dict(job.secrets))
+        environment = function_environment(job, self.catalogue)
         return Function(
             name=naming.function_name(self.catalogue, job.name),
             runtime=job.runtime,

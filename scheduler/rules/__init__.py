@@ -11,6 +11,12 @@ from scheduler.rules.lambda_runtime_rules import (
     RuntimeDeprecatedSoon,
     UnknownRuntime,
 )
+from scheduler.rules.limit_rules import (
+    DescriptionTooLong,
+    EnvironmentName,
+    InvalidTag,
+    ReservedTag,
+)
 from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameTooLong
 from scheduler.rules.permission_rules import PERMISSION_RULES
 from scheduler.rules.runtime_rules import (
@@ -66,6 +72,10 @@ RULES: tuple[Rule, ...] = (
     PolicyOverLimit(),
     EnvironmentTooLarge(),
     EventAgeOutOfRange(),
+    DescriptionTooLong(),
+    InvalidTag(),
+    ReservedTag(),
+    EnvironmentName(),
     UnknownRuntime(),
     HandlerNeedsPython(),
     BlockedRuntime(),

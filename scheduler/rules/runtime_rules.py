@@ -10,6 +10,7 @@ from datetime import timedelta
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration as fmt
 from scheduler.catalogue.model import Compute, Job
+from scheduler.compile import function_environment
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.rules.base import Context, Rule, RuleDoc
 
@@ -236,23 +237,43 @@ class PolicyOverLimit(Rule):
             )
 
 
+def environment_size(variables: dict[str, str]) -> int:
+    """The size Lambda holds to its 4 KB: the variables as one compact JSON object, in bytes.
+    Its refusal quotes exactly that ("... exceeded the 4KB limit. String measured: {...}"), see
+    https://github.com/github-aws-runners/terraform-aws-github-runner/issues/3594."""
+    text = json.dumps(variables, separators=(",", ":"), ensure_ascii=False)
+    return len(text.encode())
+
+
 class EnvironmentTooLarge(Rule):
     doc = RuleDoc(
         "SCH208",
         Severity.ERROR,
         "environment over Lambda's 4 KB",
-        "All of a function's environment variables together are at most 4 KB.",
+        "All of a function's environment variables together are at most 4 KB, measured as one "
+        "JSON object, and that includes the SCHED_* names sched adds (the job, the handler, the "
+        "secret references).",
         "environment: {BLOB: <5,000 characters>}",
         "environment: {LOG_LEVEL: info}",
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
         for job in _lambda_jobs(context):
-            size = sum(len(k) + len(v) for k, v in job.environment)
+            if job.handler is not None:
+                variables = function_environment(job, context.catalogue.name)
+            else:
+                variables = dict(job.environment)
+            size = environment_size(variables)
             if size > limits.LAMBDA_ENVIRONMENT_MAX_BYTES:
+                span = (
+                    context.setting_span(job, "environment")
+                    if job.environment
+                    else context.span(job, "secrets")
+                )
                 yield self.report(
-                    context.span(job, "environment"),
-                    f'job "{job.name}" environment is {size} bytes; Lambda allows '
+                    span,
+                    f'job "{job.name}" environment is {size} bytes as Lambda measures it '
+                    f"(sched's SCHED_* names included); Lambda allows "
                     f"{limits.LAMBDA_ENVIRONMENT_MAX_BYTES}",
                     "move large values to SSM Parameter Store or S3",
                 )

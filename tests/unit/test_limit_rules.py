@@ -1,0 +1,96 @@
+"""The limits AWS documents, checked before any write: what each finding says, and the cases the
+fixtures under tests/fixtures/rules/ do not show (sched's own environment, reserved names)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from scheduler.diagnostics import Diagnostic
+from scheduler.rules.limit_rules import SCHED_ENVIRONMENT_PREFIX
+from scheduler.runtime import contract
+from scheduler.validate import validate
+
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
+
+
+def _validate(tmp_path: Path, job: str, *, head: str = "") -> list[Diagnostic]:
+    (tmp_path / "jobs" / "ok").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "jobs" / "ok" / "handler.py").write_text("def main(event, context):\n    pass\n")
+    path = tmp_path / "jobs.yaml"
+    path.write_text(
+        f"catalogue: fx\n{head}jobs:\n  env:\n    schedule: rate(1 hour)\n"
+        f"    expected_runtime: 1m\n    handler: jobs/ok/handler.py:main\n{job}"
+    )
+    return validate(path, now=NOW)[1]
+
+
+def _codes(found: list[Diagnostic], code: str) -> list[str]:
+    return [d.message for d in found if d.code == code]
+
+
+def test_sch208_counts_the_names_sched_adds_to_the_environment(tmp_path: Path) -> None:
+    """4,000 characters of the catalogue's own fit in 4 KB; with SCHED_JOB, SCHED_HANDLER and
+    the rest, as Lambda measures them (the variables as one JSON object), they do not."""
+    found = _validate(tmp_path, f"    environment:\n      BLOB: {'y' * 4000}\n")
+    assert _codes(found, "SCH208") == [
+        'job "env" environment is 4119 bytes as Lambda measures it (sched\'s SCHED_* names '
+        "included); Lambda allows 4096"
+    ]
+
+
+def test_sch208_counts_the_secret_references_sched_deploys(tmp_path: Path) -> None:
+    secrets = "".join(f"      S{i:03}: ssm:/fx/{'p' * 30}/{i}\n" for i in range(100))
+    found = _validate(tmp_path, f"    secrets:\n{secrets}")
+    assert len(_codes(found, "SCH208")) == 1
+
+
+def test_sch208_passes_an_environment_that_fits_with_sched_s_names(tmp_path: Path) -> None:
+    found = _validate(tmp_path, f"    environment:\n      BLOB: {'y' * 3900}\n")
+    assert _codes(found, "SCH208") == []
+
+
+def test_every_name_sched_sets_in_an_environment_has_the_reserved_prefix() -> None:
+    names = [getattr(contract, n) for n in dir(contract) if n.startswith("ENV_")]
+    assert names
+    assert all(name.startswith(SCHED_ENVIRONMENT_PREFIX) for name in names)
+
+
+def test_sch219_names_sched_s_reserved_environment_names(tmp_path: Path) -> None:
+    found = _validate(tmp_path, "    environment:\n      SCHED_JOB: other\n")
+    assert [(d.message, d.hint) for d in found if d.code == "SCH219"] == [
+        (
+            'job "env": environment name "SCHED_JOB" starts with SCHED_, which sched keeps for '
+            "its own names (SCHED_JOB, SCHED_CATALOGUE, SCHED_HANDLER, ...)",
+            "choose a name without the SCHED_ prefix",
+        )
+    ]
+
+
+def test_sch219_reports_a_defaults_name_once_not_once_a_job(tmp_path: Path) -> None:
+    found = _validate(
+        tmp_path,
+        "  other:\n    schedule: rate(1 hour)\n    expected_runtime: 1m\n"
+        "    handler: jobs/ok/handler.py:main\n",
+        head="defaults:\n  environment: {AWS_REGION: eu-west-1}\n",
+    )
+    assert [(d.span.line, d.message) for d in found if d.code == "SCH219"] == [
+        (3, 'defaults: environment name "AWS_REGION" is reserved by Lambda, which sets it itself')
+    ]
+
+
+def test_sch218_names_the_keys_sched_reserves(tmp_path: Path) -> None:
+    found = _validate(tmp_path, "    tags: {managed-by: me, sched:catalogue: other}\n")
+    assert _codes(found, "SCH218") == [
+        'job "env": tag key "managed-by" is reserved by sched (managed-by, sched:*); sched sets '
+        "it on what it creates",
+        'job "env": tag key "sched:catalogue" is reserved by sched (managed-by, sched:*); sched '
+        "sets it on what it creates",
+    ]
+
+
+def test_sch216_uses_the_shortest_limit_of_where_the_description_goes(tmp_path: Path) -> None:
+    found = _validate(tmp_path, f"    description: {'d' * 300}\n")
+    assert _codes(found, "SCH216") == [
+        'job "env": description is 300 characters; a Lambda function\'s allows 256'
+    ]
