@@ -8,13 +8,15 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
+from scheduler import limits
 from scheduler.catalogue.model import Compute, Job
-from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.diagnostics import Diagnostic, Severity, echo
 from scheduler.errors import PackageError
 from scheduler.package import left_out_files
 from scheduler.rules.base import Context, Rule, RuleDoc
 
 _ARN = re.compile(r"^arn:aws[a-zA-Z-]*:(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):\d{12}:.+$")
+_ROLE_ARN = re.compile(limits.LAMBDA_ROLE_ARN_PATTERN)
 _FUNCTION_ARN = re.compile(
     r"^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[$A-Za-z0-9_-]+)?$"
 )
@@ -282,7 +284,8 @@ class MalformedArn(Rule):
         "SCH307",
         Severity.ERROR,
         "malformed ARN",
-        "function, role and dead_letter_queue take full ARNs of the right service.",
+        "function, role and dead_letter_queue take full ARNs of the right service; role names "
+        "one IAM role (arn:aws:iam::<account>:role/<name>), never a wildcard.",
         "function: my-function",
         "function: arn:aws:lambda:eu-west-1:123456789012:function:my-function",
     )
@@ -302,8 +305,17 @@ class MalformedArn(Rule):
                 if not ok:
                     yield self.report(
                         context.setting_span(job, field),
-                        f'job "{job.name}": {field} "{value}" is not a {service} ARN',
+                        f'job "{job.name}": {field} {echo(value)} is not a {service} ARN',
                         f"write the full ARN, e.g. {_example(service)}",
+                    )
+                elif field == "role" and not _ROLE_ARN.match(value):
+                    # CreateFunction refuses it, but only after retrying for about 40 seconds.
+                    what = "a wildcard, not one role" if "*" in value else "not an IAM role ARN"
+                    yield self.report(
+                        context.setting_span(job, field),
+                        f'job "{job.name}": role {echo(value)} is {what}; Lambda needs the ARN '
+                        "of one execution role",
+                        f"name the role itself, e.g. {_example(service)}",
                     )
 
 
