@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from scheduler import naming
 from scheduler.catalogue.model import Job
 from scheduler.errors import PackageError
 from scheduler.files import write_atomically
@@ -34,6 +35,9 @@ RUNTIME_SOURCE = Path(__file__).with_name("runtime")
 _RUNTIME_NAMES = frozenset({RUNTIME_MODULE, f"{RUNTIME_MODULE}.py"})
 LAMBDA_PLATFORM = "manylinux2014_x86_64"
 REQUIREMENTS = "requirements.txt"
+# The zip's file name is the job's, cut and hashed past this: file systems refuse names over 255
+# bytes, and a job name may be longer (its scratch copy adds a few characters too).
+ZIP_NAME_MAX = 64
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _FILE_MODE = 0o100644 << 16  # a regular file, rw-r--r--
@@ -155,7 +159,7 @@ def build_package(
         for arcname, path in _files(deps):
             entries.setdefault(arcname, path)  # the job's own files win over a dependency's
     build_dir.mkdir(parents=True, exist_ok=True)
-    path = build_dir / f"{job.name}.zip"
+    path = build_dir / f"{naming.bounded(job.name, ZIP_NAME_MAX)}.zip"
     data = zip_bytes(entries)
     write_atomically(path, data)
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()

@@ -17,7 +17,7 @@ from scheduler.rules.limit_rules import (
     InvalidTag,
     ReservedTag,
 )
-from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameTooLong
+from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameOverLimit, NameTooLong
 from scheduler.rules.permission_rules import PERMISSION_RULES
 from scheduler.rules.runtime_rules import (
     EnvironmentTooLarge,
@@ -83,6 +83,7 @@ RULES: tuple[Rule, ...] = (
     RuntimeDeprecatedSoon(),
     InvalidName(),
     NameTooLong(),
+    NameOverLimit(),
     ClashingJobNames(),
     HandlerFileMissing(),
     HandlerFunctionMissing(),

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import os
 import zipfile
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -400,3 +401,17 @@ def test_a_link_to_a_folder_deeper_in_the_job_does_not_hide_that_folder(
             "lib/util.py",
             "sched_runtime/__init__.py",
         ]
+
+
+def test_a_job_name_longer_than_a_file_name_is_packaged_under_a_bounded_name(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    """A 1000-character job name crashed with "File name too long": the zip was named after it."""
+    names = ["j" * 999 + "a", "j" * 999 + "b"]
+    refs = [
+        build_package(replace(JOB, name=name), catalogue, runtime, tmp_path / "build", pip=_no_pip)
+        for name in names
+    ]
+    assert [ref.job for ref in refs] == names
+    assert all(len(ref.path.name) <= 100 and ref.path.is_file() for ref in refs)
+    assert refs[0].path != refs[1].path
