@@ -18,6 +18,7 @@ from scheduler.rules.limit_rules import (
     ReservedTag,
 )
 from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameOverLimit, NameTooLong
+from scheduler.rules.package_rules import PackageTooLarge, RuntimeNameClash
 from scheduler.rules.permission_rules import PERMISSION_RULES
 from scheduler.rules.runtime_rules import (
     EnvironmentTooLarge,
@@ -93,6 +94,8 @@ RULES: tuple[Rule, ...] = (
     HandlerSyntaxError(),
     HandlerFolderHoldsCatalogue(),
     CredentialFilesLeftOut(),
+    RuntimeNameClash(),
+    PackageTooLarge(),
     PlainTextSecret(),
     SecretReference(),
     *PERMISSION_RULES,

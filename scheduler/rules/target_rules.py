@@ -22,7 +22,7 @@ _FUNCTION_ARN = re.compile(
 )
 
 
-def _handler_parts(job: Job) -> tuple[str, str] | None:
+def handler_parts(job: Job) -> tuple[str, str] | None:
     """`path/file.py:function` split in two; None when it is not written that way."""
     if job.handler is None:
         return None
@@ -47,7 +47,7 @@ class HandlerFileMissing(Rule):
         for job in context.catalogue.jobs:
             if job.handler is None:
                 continue
-            parts = _handler_parts(job)
+            parts = handler_parts(job)
             span = context.span(job, "handler")
             if parts is None:
                 yield self.report(
@@ -115,7 +115,7 @@ def _nearby_hint(base: Path, relative: str) -> str:
 
 
 def read_handler_module(context: Context, job: Job) -> tuple[ast.Module | SyntaxError, str] | None:
-    parts = _handler_parts(job)
+    parts = handler_parts(job)
     if parts is None or not context.check_files:
         return None
     base = context.base
@@ -191,7 +191,7 @@ class HandlerFolderHoldsCatalogue(Rule):
     def check(self, context: Context) -> Iterator[Diagnostic]:
         catalogue_file = context.catalogue.path.resolve()
         for job in context.catalogue.jobs:
-            parts = _handler_parts(job)
+            parts = handler_parts(job)
             if parts is None:
                 continue
             handler = context.memo(("resolved", parts[0]), (context.base / parts[0]).resolve)
@@ -233,7 +233,7 @@ class CredentialFilesLeftOut(Rule):
         if not context.check_files:
             return
         for job in context.catalogue.jobs:
-            parts = _handler_parts(job)
+            parts = handler_parts(job)
             if parts is None or job.compute is not Compute.LAMBDA:
                 continue
             folder = Path(parts[0]).parent

@@ -3,13 +3,17 @@ fixtures under tests/fixtures/rules/ do not show (sched's own environment, reser
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from scheduler.catalogue.loader import load
 from scheduler.diagnostics import Diagnostic
+from scheduler.package import runtime_files, unzipped_size
 from scheduler.rules.limit_rules import SCHED_ENVIRONMENT_PREFIX
+from scheduler.rules.package_rules import PackageTooLarge
 from scheduler.runtime import contract
-from scheduler.validate import validate
+from scheduler.validate import run_rules, validate
 
 NOW = datetime(2026, 11, 25, tzinfo=UTC)
 
@@ -93,4 +97,39 @@ def test_sch216_uses_the_shortest_limit_of_where_the_description_goes(tmp_path: 
     found = _validate(tmp_path, f"    description: {'d' * 300}\n")
     assert _codes(found, "SCH216") == [
         'job "env": description is 300 characters; a Lambda function\'s allows 256'
+    ]
+
+
+def _package_findings(tmp_path: Path, content: bytes, *, zipped_max: int) -> list[str]:
+    (tmp_path / "jobs" / "ok").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "jobs" / "ok" / "data.bin").write_bytes(content)
+    _validate(tmp_path, "")  # writes the catalogue and the handler
+    rule = PackageTooLarge(zipped_max=zipped_max, unzipped_max=10 * zipped_max)
+    loaded = load(tmp_path / "jobs.yaml")
+    return [d.message for d in run_rules(loaded, now=NOW, rules=[rule])]
+
+
+def test_sch220_zips_a_folder_over_the_zipped_limit_to_know_its_size(tmp_path: Path) -> None:
+    """Incompressible data over the limit is reported with the zip's size..."""
+    runtime = unzipped_size(runtime_files())
+    found = _package_findings(tmp_path, os.urandom(runtime + 20_000), zipped_max=runtime + 10_000)
+    assert len(found) == 1
+    assert found[0].startswith('job "env": jobs/ok/ zips to ')
+    assert found[0].endswith(f"Lambda takes at most {runtime + 10_000:,} bytes uploaded directly")
+
+
+def test_sch220_passes_a_folder_whose_zip_fits_though_its_files_do_not(tmp_path: Path) -> None:
+    """...while the same size of zeros deflates to far less, and fits."""
+    runtime = unzipped_size(runtime_files())
+    found = _package_findings(tmp_path, bytes(runtime + 20_000), zipped_max=runtime + 10_000)
+    assert found == []
+
+
+def test_sch313_reports_a_sched_runtime_folder_too(tmp_path: Path) -> None:
+    (tmp_path / "jobs" / "ok" / "sched_runtime").mkdir(parents=True)
+    (tmp_path / "jobs" / "ok" / "sched_runtime" / "__init__.py").write_text("")
+    found = _validate(tmp_path, "")
+    assert _codes(found, "SCH313") == [
+        'job "env": jobs/ok/sched_runtime has the name of sched\'s runtime package, which every '
+        "zip holds"
     ]

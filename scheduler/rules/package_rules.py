@@ -1,0 +1,128 @@
+"""Rules about what a handler job's package would hold, read from its folder before anything is
+built: a file that would shadow sched's runtime package, and a folder over Lambda's upload
+limits. Packaging checks both again (with the installed requirements), still before any write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+from scheduler import limits
+from scheduler.catalogue.model import Compute, Job
+from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.errors import PackageError
+from scheduler.package import (
+    RUNTIME_MODULE,
+    job_files,
+    runtime_clash,
+    runtime_files,
+    unzipped_size,
+    zipped_size,
+)
+from scheduler.rules.base import Context, Rule, RuleDoc
+from scheduler.rules.target_rules import handler_parts
+
+
+def _folder_files(folder: Path, base: Path) -> dict[str, Path] | None:
+    """What packaging would ship from `folder`; None when it cannot (no folder, a link out)."""
+    if not folder.is_dir():
+        return None
+    try:
+        return job_files(folder, base)[0]
+    except PackageError:
+        return None
+
+
+def _packaged(context: Context) -> Iterator[tuple[Job, Path, dict[str, Path]]]:
+    """Each Lambda handler job with its handler's folder (relative) and the files it ships."""
+    if not context.check_files:
+        return
+    for job in context.catalogue.jobs:
+        parts = handler_parts(job)
+        if parts is None or job.compute is not Compute.LAMBDA or job.function is not None:
+            continue
+        folder = Path(parts[0]).parent
+        files = context.memo(
+            ("job files", folder), partial(_folder_files, context.base / folder, context.base)
+        )
+        if files is not None:
+            yield job, folder, files
+
+
+class RuntimeNameClash(Rule):
+    doc = RuleDoc(
+        "SCH313",
+        Severity.ERROR,
+        "file named like sched's runtime package in the handler folder",
+        f"sched adds its runtime package to every zip as {RUNTIME_MODULE}/, and Lambda starts "
+        f"{RUNTIME_MODULE}.handler. A {RUNTIME_MODULE}.py or {RUNTIME_MODULE}/ in the job's "
+        "folder would shadow it (or be shadowed), so packaging refuses the job.",
+        f"jobs/log_backup/\n  handler.py\n  {RUNTIME_MODULE}.py",
+        "jobs/log_backup/\n  handler.py\n  helpers.py",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job, folder, files in _packaged(context):
+            clash = runtime_clash(files)
+            if clash is not None:
+                yield self.report(
+                    context.span(job, "handler"),
+                    f'job "{job.name}": {folder.as_posix()}/{clash.split("/")[0]} has the name of '
+                    "sched's runtime package, which every zip holds",
+                    "rename it; sched ships its own wrapper under that name",
+                )
+
+
+class PackageTooLarge(Rule):
+    doc = RuleDoc(
+        "SCH220",
+        Severity.ERROR,
+        "handler folder over Lambda's upload limits",
+        f"sched uploads each job's zip directly: Lambda takes at most "
+        f"{limits.LAMBDA_DIRECT_UPLOAD_MAX_BYTES // 2**20} MB zipped and "
+        f"{limits.LAMBDA_UNZIPPED_CODE_MAX_BYTES // 2**20} MB unzipped. The job's folder alone "
+        "is measured here; packaging measures it again with its requirements installed.",
+        "jobs/export/\n  handler.py\n  reference-data.csv   # 300 MB",
+        "jobs/export/\n  handler.py   # the data read from S3 at run time",
+    )
+
+    def __init__(
+        self,
+        *,
+        zipped_max: int = limits.LAMBDA_DIRECT_UPLOAD_MAX_BYTES,
+        unzipped_max: int = limits.LAMBDA_UNZIPPED_CODE_MAX_BYTES,
+    ) -> None:
+        self.zipped_max = zipped_max
+        self.unzipped_max = unzipped_max
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        runtime = context.memo("runtime files", runtime_files)
+        for job, folder, files in _packaged(context):
+            entries = {**files, **runtime}
+            unzipped = context.memo(("unzipped", folder), partial(unzipped_size, entries))
+            hint = (
+                f"keep large data out of {folder.as_posix()}/ (read it from S3 at run time), "
+                "and ship only the code"
+            )
+            if unzipped > self.unzipped_max:
+                yield self.report(
+                    context.span(job, "handler"),
+                    f'job "{job.name}": {folder.as_posix()}/ holds {_mb(unzipped)} of files; '
+                    f"Lambda takes at most {_mb(self.unzipped_max)} unzipped",
+                    hint,
+                )
+            elif unzipped > self.zipped_max:  # only then can the zip be too big: measure it
+                zipped = context.memo(("zipped", folder), partial(zipped_size, entries))
+                if zipped > self.zipped_max:
+                    yield self.report(
+                        context.span(job, "handler"),
+                        f'job "{job.name}": {folder.as_posix()}/ zips to {_mb(zipped)}; Lambda '
+                        f"takes at most {_mb(self.zipped_max)} uploaded directly",
+                        hint,
+                    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / 2**20:.1f} MB" if size >= 2**20 else f"{size:,} bytes"
