@@ -245,6 +245,19 @@ def environment_size(variables: dict[str, str]) -> int:
     return len(text.encode())
 
 
+# sched's own names and their values' punctuation, rounded up (see compile.function_environment).
+_SCHED_ENVIRONMENT_OVERHEAD = 200
+
+
+def _environment_bound(job: Job, catalogue: str) -> int:
+    """An upper bound of `environment_size` of the job's function: a character takes at most 6
+    bytes in JSON (\\u00XX), and one of a secret reference, JSON inside JSON, at most 24."""
+    own = sum(len(k) + len(v) + 6 for k, v in job.environment)
+    names = len(job.name) + len(catalogue) + len(job.handler or "")
+    secrets = sum(len(k) + len(v) + 6 for k, v in job.secrets)
+    return 6 * (own + names) + 24 * secrets + _SCHED_ENVIRONMENT_OVERHEAD
+
+
 class EnvironmentTooLarge(Rule):
     doc = RuleDoc(
         "SCH208",
@@ -258,9 +271,12 @@ class EnvironmentTooLarge(Rule):
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
+        catalogue = context.catalogue.name
         for job in _lambda_jobs(context):
+            if _environment_bound(job, catalogue) <= limits.LAMBDA_ENVIRONMENT_MAX_BYTES:
+                continue  # the common case, without building the environment
             if job.handler is not None:
-                variables = function_environment(job, context.catalogue.name)
+                variables = function_environment(job, catalogue)
             else:
                 variables = dict(job.environment)
             size = environment_size(variables)

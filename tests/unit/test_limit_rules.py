@@ -4,14 +4,17 @@ fixtures under tests/fixtures/rules/ do not show (sched's own environment, reser
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from scheduler.catalogue.loader import load
+from scheduler.catalogue.model import Job
+from scheduler.compile import function_environment
 from scheduler.diagnostics import Diagnostic
 from scheduler.package import runtime_files, unzipped_size
 from scheduler.rules.limit_rules import SCHED_ENVIRONMENT_PREFIX
 from scheduler.rules.package_rules import PackageTooLarge
+from scheduler.rules.runtime_rules import _environment_bound, environment_size
 from scheduler.runtime import contract
 from scheduler.validate import run_rules, validate
 
@@ -133,3 +136,22 @@ def test_sch313_reports_a_sched_runtime_folder_too(tmp_path: Path) -> None:
         'job "env": jobs/ok/sched_runtime has the name of sched\'s runtime package, which every '
         "zip holds"
     ]
+
+
+def test_sch208_s_quick_bound_is_never_below_the_size_lambda_measures() -> None:
+    """SCH208 skips building the environment when a cheap bound fits; the bound must hold for
+    the values JSON makes longest: control characters, quotes, backslashes, astral characters."""
+    odd = '\x01"\\\U0001f600é'
+    job = Job(
+        name="j" * 256,
+        schedule="rate(1 hour)",
+        expected_runtime=timedelta(minutes=900),
+        timeout=timedelta(minutes=15),
+        timeout_is_explicit=True,
+        handler="jobs/a/handler.py:main",
+        environment=(("A" + "B" * 20, odd * 40), ("LOG", "x")),
+        secrets=(("DB", "ssm:/" + odd * 30),),
+    )
+    for catalogue in ("c", "c" * 256):
+        exact = environment_size(function_environment(job, catalogue))
+        assert _environment_bound(job, catalogue) >= exact
