@@ -99,6 +99,10 @@ EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185
 LAMBDA_MAX_RETRY_ATTEMPTS = 2
 LAMBDA_MIN_EVENT_AGE_SECONDS = 60
 LAMBDA_MAX_EVENT_AGE_SECONDS = 21600
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html and
+# https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
+# (MaximumEventAgeInSeconds: 60 to 86400 for a rule's target and a schedule alike)
+EVENTBRIDGE_MIN_EVENT_AGE_SECONDS = 60
 EVENTBRIDGE_MAX_EVENT_AGE_SECONDS = 86400
 
 # https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html (Name)

@@ -309,7 +309,10 @@ class EventAgeOutOfRange(Rule):
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
         lambda_range = (limits.LAMBDA_MIN_EVENT_AGE_SECONDS, limits.LAMBDA_MAX_EVENT_AGE_SECONDS)
-        delivery_range = (60, limits.EVENTBRIDGE_MAX_EVENT_AGE_SECONDS)
+        delivery_range = (
+            limits.EVENTBRIDGE_MIN_EVENT_AGE_SECONDS,
+            limits.EVENTBRIDGE_MAX_EVENT_AGE_SECONDS,
+        )
         for job in context.catalogue.jobs:
             for key, value, (low, high) in (
                 ("max_event_age", job.max_event_age, lambda_range),
