@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import partial
 
 from scheduler import limits, naming
 from scheduler.catalogue.model import Backend, Compute, Job
@@ -24,25 +25,31 @@ SCHED_TAG_PREFIX = "sched:"
 RESERVED_TAG_KEYS = (naming.MANAGED_BY_KEY, f"{SCHED_TAG_PREFIX}*")
 
 _ENV_NAME = re.compile(limits.LAMBDA_ENVIRONMENT_NAME_PATTERN)
+_PLAIN_TAG = re.compile(f"[A-Za-z0-9 {re.escape(limits.TAG_PUNCTUATION)}]*")
 
 
-def _from_defaults(context: Context, job: Job, section: str, key: str) -> bool:
-    return not context.source_map.has(("jobs", job.name, section, key))
-
-
-def _merged_entries(context: Context, section: str) -> Iterator[tuple[Job | None, str, str, Span]]:
+def _merged_entries(context: Context, section: str) -> list[tuple[Job | None, str, str, Span]]:
     """Each entry of a merged mapping (`tags`, `environment`) once, where it was written, as
     (job, key, value, key span): keys of `defaults:` once for the catalogue (job None), a job's
-    own keys once for that job."""
+    own keys once for that job. Computed once per validation."""
+    return context.memo(("merged", section), partial(_merge, context, section))
+
+
+def _merge(context: Context, section: str) -> list[tuple[Job | None, str, str, Span]]:
+    found: list[tuple[Job | None, str, str, Span]] = []
     seen_defaults: set[str] = set()
+    has = context.source_map.has
     for job in context.catalogue.jobs:
         pairs = job.tags if section == "tags" else job.environment
+        own = has(("jobs", job.name, section))
         for key, value in pairs:
-            if not _from_defaults(context, job, section, key):
-                yield job, key, value, context.key_span(job, section, key)
+            if own and has(("jobs", job.name, section, key)):
+                found.append((job, key, value, context.key_span(job, section, key)))
             elif key not in seen_defaults:
                 seen_defaults.add(key)
-                yield None, key, value, context.source_map.key_span(("defaults", section, key))
+                span = context.source_map.key_span(("defaults", section, key))
+                found.append((None, key, value, span))
+    return found
 
 
 def _who(job: Job | None) -> str:
@@ -61,6 +68,13 @@ def _description_limit(job: Job) -> tuple[int, str]:
     return min(targets)
 
 
+_SHORTEST_DESCRIPTION = min(
+    limits.LAMBDA_DESCRIPTION_MAX,
+    limits.SCHEDULER_SCHEDULE_DESCRIPTION_MAX,
+    limits.EVENTBRIDGE_RULE_DESCRIPTION_MAX,
+)
+
+
 class DescriptionTooLong(Rule):
     doc = RuleDoc(
         "SCH216",
@@ -76,6 +90,8 @@ class DescriptionTooLong(Rule):
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
         for job in context.catalogue.jobs:
+            if len(job.description) <= _SHORTEST_DESCRIPTION:
+                continue
             limit, where = _description_limit(job)
             if len(job.description) > limit:
                 yield self.report(
@@ -88,6 +104,8 @@ class DescriptionTooLong(Rule):
 
 def _bad_tag_characters(text: str) -> str:
     """The characters of `text` no tag accepts, in order, each once."""
+    if _PLAIN_TAG.fullmatch(text):  # the common case, without a look at each character
+        return ""
     bad = dict.fromkeys(
         c
         for c in text

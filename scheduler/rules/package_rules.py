@@ -45,11 +45,14 @@ def _packaged_jobs(context: Context) -> list[tuple[Job, str, dict[str, Path]]]:
     if not context.check_files:
         return []
     found = []
+    folders: dict[str, tuple[str, dict[str, Path] | None]] = {}
     for job in context.catalogue.jobs:
         parts = handler_parts(job)
         if parts is None or job.compute is not Compute.LAMBDA or job.function is not None:
             continue
-        folder, files = context.memo(("job files", parts[0]), partial(_files_of, context, parts[0]))
+        if parts[0] not in folders:
+            folders[parts[0]] = _files_of(context, parts[0])
+        folder, files = folders[parts[0]]
         if files is not None:
             found.append((job, folder, files))
     return found
