@@ -12,27 +12,15 @@ from pathlib import Path
 from scheduler import limits
 from scheduler.catalogue.model import Compute, Job
 from scheduler.diagnostics import Diagnostic, Severity
-from scheduler.errors import PackageError
 from scheduler.package import (
     RUNTIME_MODULE,
-    job_files,
     runtime_clash,
     runtime_files,
     unzipped_size,
     zipped_size,
 )
 from scheduler.rules.base import Context, Rule, RuleDoc
-from scheduler.rules.target_rules import handler_parts
-
-
-def _folder_files(folder: Path, base: Path) -> dict[str, Path] | None:
-    """What packaging would ship from `folder`; None when it cannot (no folder, a link out)."""
-    if not folder.is_dir():
-        return None
-    try:
-        return job_files(folder, base)[0]
-    except PackageError:
-        return None
+from scheduler.rules.target_rules import handler_folder, handler_parts
 
 
 def _packaged(context: Context) -> list[tuple[Job, str, dict[str, Path]]]:
@@ -45,22 +33,14 @@ def _packaged_jobs(context: Context) -> list[tuple[Job, str, dict[str, Path]]]:
     if not context.check_files:
         return []
     found = []
-    folders: dict[str, tuple[str, dict[str, Path] | None]] = {}
     for job in context.catalogue.jobs:
         parts = handler_parts(job)
         if parts is None or job.compute is not Compute.LAMBDA or job.function is not None:
             continue
-        if parts[0] not in folders:
-            folders[parts[0]] = _files_of(context, parts[0])
-        folder, files = folders[parts[0]]
-        if files is not None:
-            found.append((job, folder, files))
+        read = handler_folder(context, parts[0])
+        if read is not None:
+            found.append((job, read.folder, read.files))
     return found
-
-
-def _files_of(context: Context, handler_file: str) -> tuple[str, dict[str, Path] | None]:
-    folder = Path(handler_file).parent
-    return folder.as_posix(), _folder_files(context.base / folder, context.base)
 
 
 class RuntimeNameClash(Rule):

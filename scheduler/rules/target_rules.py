@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from scheduler import limits
 from scheduler.catalogue.model import Compute, Job
 from scheduler.diagnostics import Diagnostic, Severity, echo
 from scheduler.errors import PackageError
-from scheduler.package import left_out_files
+from scheduler.package import job_files
 from scheduler.rules.base import Context, Rule, RuleDoc
 
 _ARN = re.compile(r"^arn:aws[a-zA-Z-]*:(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):\d{12}:.+$")
@@ -205,14 +206,34 @@ class HandlerFolderHoldsCatalogue(Rule):
                 )
 
 
-def _left_out(folder: Path, base: Path) -> tuple[str, ...]:
-    """What packaging leaves out of `folder`; a link out of the catalogue fails at packaging."""
-    if not folder.is_dir():
-        return ()
+@dataclass(frozen=True)
+class HandlerFolder:
+    """What packaging would take from a handler's folder: `folder` relative to the catalogue
+    (posix), the files it ships (arcname → path) and the credential-looking ones it leaves out."""
+
+    folder: str
+    files: dict[str, Path]
+    left_out: tuple[str, ...]
+
+
+def handler_folder(context: Context, handler_file: str) -> HandlerFolder | None:
+    """The folder of `handler_file` as packaging reads it, once per validation; None when there
+    is none to read (no folder, or a link out of the catalogue, which packaging refuses)."""
+    return context.memo(
+        ("handler folder", handler_file), partial(_read_folder, context, handler_file)
+    )
+
+
+def _read_folder(context: Context, handler_file: str) -> HandlerFolder | None:
+    folder = Path(handler_file).parent
+    path = context.base / folder
+    if not path.is_dir():
+        return None
     try:
-        return left_out_files(folder, base)
+        files, left_out = job_files(path, context.base)
     except PackageError:
-        return ()
+        return None
+    return HandlerFolder(folder.as_posix(), files, left_out)
 
 
 class CredentialFilesLeftOut(Rule):
@@ -236,16 +257,13 @@ class CredentialFilesLeftOut(Rule):
             parts = handler_parts(job)
             if parts is None or job.compute is not Compute.LAMBDA:
                 continue
-            folder = Path(parts[0]).parent
-            left_out = context.memo(
-                ("left out", folder), partial(_left_out, context.base / folder, context.base)
-            )
-            if left_out:
+            read = handler_folder(context, parts[0])
+            if read is not None and read.left_out:
                 yield self.report(
                     context.span(job, "handler"),
                     f'job "{job.name}": credential-looking files in the handler\'s folder are '
-                    f"left out of its package: {', '.join(left_out)}",
-                    f"move them out of {folder.as_posix()}/ (a file that must ship can be renamed)",
+                    f"left out of its package: {', '.join(read.left_out)}",
+                    f"move them out of {read.folder}/ (a file that must ship can be renamed)",
                 )
 
 
