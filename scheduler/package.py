@@ -6,8 +6,10 @@ caches, the build folder, and credential-looking files, which are reported), the
 `scheduler/runtime/` as `sched_runtime/`, and the folder's `requirements.txt` installed for
 Lambda's platform (cached by the file's hash). Links are followed only inside the catalogue folder.
 Entries are sorted, timestamps and permissions fixed, and deflated at one fixed level, so the
-same code gives the same bytes, and the same `CodeSha256`, build after build. A package over
-Lambda's upload limits (50 MB zipped, 250 MB unzipped) is refused before anything is written.
+same code gives the same bytes, and the same `CodeSha256`, build after build and on every
+machine whose Python links the same deflate (zlib; zlib-ng, as on Fedora 40, deflates to other
+bytes, so a package built there shows as a code update once). A package over Lambda's upload
+limits (50 MB zipped, 250 MB unzipped) is refused before anything is written.
 """
 
 from __future__ import annotations
