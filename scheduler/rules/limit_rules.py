@@ -40,6 +40,8 @@ def _merge(context: Context, section: str) -> list[tuple[Job | None, str, str, S
     seen_defaults: set[str] = set()
     has = context.source_map.has
     for job in context.catalogue.jobs:
+        if section == "environment" and not _deploys_environment(job):
+            continue
         pairs = job.tags if section == "tags" else job.environment
         own = has(("jobs", job.name, section))
         for key, value in pairs:
@@ -52,6 +54,11 @@ def _merge(context: Context, section: str) -> list[tuple[Job | None, str, str, S
     return found
 
 
+def _deploys_environment(job: Job) -> bool:
+    """Only a handler job's function gets the environment (and the secrets) sched deploys."""
+    return job.compute is Compute.LAMBDA and job.handler is not None and job.function is None
+
+
 def _who(job: Job | None) -> str:
     return f'job "{job.name}"' if job is not None else "defaults"
 
@@ -59,7 +66,7 @@ def _who(job: Job | None) -> str:
 def _description_limit(job: Job) -> tuple[int, str]:
     """The shortest description limit among the resources the job's description goes to."""
     targets: list[tuple[int, str]] = []
-    if job.compute is Compute.LAMBDA and job.handler is not None and job.function is None:
+    if _deploys_environment(job):  # a function of sched's own
         targets.append((limits.LAMBDA_DESCRIPTION_MAX, "a Lambda function's"))
     if job.backend is Backend.SCHEDULER and job.compute is Compute.LAMBDA:
         targets.append((limits.SCHEDULER_SCHEDULE_DESCRIPTION_MAX, "a schedule's"))
@@ -238,6 +245,8 @@ class EnvironmentName(Rule):
             if found is not None:
                 yield self.report(span, f"{_who(job)}: environment name {found[0]}", found[1])
         for job in context.catalogue.jobs:
+            if not _deploys_environment(job):
+                continue
             for key, _ in job.secrets:
                 found = self._problem(key, pattern=False)  # SCH410 checks the pattern
                 if found is not None:

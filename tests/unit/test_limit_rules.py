@@ -155,3 +155,14 @@ def test_sch208_s_quick_bound_is_never_below_the_size_lambda_measures() -> None:
     for catalogue in ("c", "c" * 256):
         exact = environment_size(function_environment(job, catalogue))
         assert _environment_bound(job, catalogue) >= exact
+
+
+def test_sch219_leaves_the_environment_of_a_function_job_alone(tmp_path: Path) -> None:
+    """A `function:` job deploys no function, so no environment: nothing for Lambda to refuse."""
+    (tmp_path / "jobs.yaml").write_text(
+        "catalogue: fx\njobs:\n  existing:\n    schedule: rate(1 hour)\n"
+        "    expected_runtime: 1m\n"
+        "    function: arn:aws:lambda:eu-west-1:123456789012:function:existing\n"
+        "    environment: {AWS_REGION: eu-west-1}\n"
+    )
+    assert _codes(validate(tmp_path / "jobs.yaml", now=NOW)[1], "SCH219") == []
