@@ -91,6 +91,22 @@ def compile_catalogue(
     return ResourceState.of(resources)
 
 
+def function_environment(job: Job, catalogue: str) -> dict[str, str]:
+    """The environment of a handler job's function: the job's own, then sched's SCHED_* names."""
+    module = PurePosixPath(job.handler_file or "").stem
+    expected_ms = round(job.expected_runtime.total_seconds() * 1000)
+    environment = {
+        **dict(job.environment),
+        ENV_JOB: job.name,
+        ENV_CATALOGUE: catalogue,
+        ENV_HANDLER: f"{module}.{job.handler_function}",
+        ENV_EXPECTED_RUNTIME_MS: str(expected_ms),
+    }
+    if job.secrets:  # the references only: the wrapper reads the values at run time
+        environment[ENV_SECRETS] = canonical_json(dict(job.secrets))
+    return environment
+
+
 def desired_state_to_json(state: DesiredState) -> str:
     """`sched compile --format json`: every resource in apply order, keys sorted."""
     return json.dumps({"resources": [as_dict(r) for r in state]}, indent=2, sort_keys=True)
@@ -151,17 +167,7 @@ class _Build:
             raise CompileError(
                 f'job "{job.name}" has no built package', "build the job's package before compiling"
             )
-        module = PurePosixPath(job.handler_file).stem
-        expected_ms = round(job.expected_runtime.total_seconds() * 1000)
-        environment = {
-            **dict(job.environment),
-            ENV_JOB: job.name,
-            ENV_CATALOGUE: self.catalogue,
-            ENV_HANDLER: f"{module}.{job.handler_function}",
-            ENV_EXPECTED_RUNTIME_MS: str(expected_ms),
-        }
-        if job.secrets:  # the references only: the wrapper reads the values at run time
-            environment[ENV_SECRETS] = canonical_json(dict(job.secrets))
+        environment = function_environment(job, self.catalogue)
         function = Function(
             name=naming.function_name(self.catalogue, job.name),
             runtime=job.runtime,
@@ -334,6 +340,9 @@ _DEPLOYED_FIELDS = (
 )
 
 
+DEPLOY_VALUE_LENGTH = 20
+
+
 def deploy_value(function: Function) -> str:
     """The function's SCHED_DEPLOY: a digest of its code and configuration (without itself),
     the same for the same deployment, so a second apply plans nothing. The wrapper writes it
@@ -341,7 +350,7 @@ def deploy_value(function: Function) -> str:
     fields = as_dict(function)
     fields["environment"] = {k: v for k, v in fields["environment"].items() if k != ENV_DEPLOY}
     chosen = {name: fields[name] for name in _DEPLOYED_FIELDS}
-    return hashlib.sha256(canonical_json(chosen).encode()).hexdigest()[:20]
+    return hashlib.sha256(canonical_json(chosen).encode()).hexdigest()[:DEPLOY_VALUE_LENGTH]
 
 
 def _whole_seconds(seconds: float) -> int:

@@ -27,6 +27,59 @@ LAMBDA_STATEMENT_ID_MAX = 100
 
 # https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html (4 KB in total)
 LAMBDA_ENVIRONMENT_MAX_BYTES = 4096
+# https://docs.aws.amazon.com/lambda/latest/api/API_Environment.html (Variables key pattern: a
+# letter, then at least one more letter, digit or `_`)
+LAMBDA_ENVIRONMENT_NAME_PATTERN = r"^[a-zA-Z][a-zA-Z0-9_]+$"
+# https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-runtime.html (the keys of
+# the runtime's own variables are reserved: a function's configuration cannot set them)
+LAMBDA_RESERVED_ENVIRONMENT_NAMES = frozenset(
+    {
+        "_HANDLER",
+        "_X_AMZN_TRACE_ID",
+        "AWS_DEFAULT_REGION",
+        "AWS_REGION",
+        "AWS_EXECUTION_ENV",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_INITIALIZATION_TYPE",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "AWS_LAMBDA_LOG_STREAM_NAME",
+        "AWS_ACCESS_KEY",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_LAMBDA_RUNTIME_API",
+        "LAMBDA_TASK_ROOT",
+        "LAMBDA_RUNTIME_DIR",
+        "TZ",
+    }
+)
+
+# https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (Description)
+LAMBDA_DESCRIPTION_MAX = 256
+# https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html (Role pattern)
+LAMBDA_ROLE_ARN_PATTERN = r"^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$"
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (Description)
+EVENTBRIDGE_RULE_DESCRIPTION_MAX = 512
+# https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html (Description)
+SCHEDULER_SCHEDULE_DESCRIPTION_MAX = 512
+# https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html (Description)
+IAM_ROLE_DESCRIPTION_MAX = 1000
+
+# Tags on Lambda functions, EventBridge rules, IAM roles and schedule groups: at most 50 a
+# resource, keys of 1-128 and values of 0-256 characters, made of letters, digits, spaces and
+# the punctuation below (IAM's pattern: [\p{L}\p{Z}\p{N}_.:/=+\-@]), and `aws:` (in any case)
+# reserved for AWS.
+# https://docs.aws.amazon.com/tag-editor/latest/userguide/tagging.html#tag-conventions
+# https://docs.aws.amazon.com/lambda/latest/api/API_TagResource.html
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_Tag.html
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating
+TAGS_PER_RESOURCE_MAX = 50
+TAG_KEY_MAX = 128
+TAG_VALUE_MAX = 256
+TAG_PUNCTUATION = "_.:/=+-@"
+TAG_RESERVED_PREFIX = "aws:"
 
 # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html (Name)
 EVENTBRIDGE_RULE_NAME_MAX = 64
@@ -46,6 +99,10 @@ EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185
 LAMBDA_MAX_RETRY_ATTEMPTS = 2
 LAMBDA_MIN_EVENT_AGE_SECONDS = 60
 LAMBDA_MAX_EVENT_AGE_SECONDS = 21600
+# https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html and
+# https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
+# (MaximumEventAgeInSeconds: 60 to 86400 for a rule's target and a schedule alike)
+EVENTBRIDGE_MIN_EVENT_AGE_SECONDS = 60
 EVENTBRIDGE_MAX_EVENT_AGE_SECONDS = 86400
 
 # https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html (Name)
@@ -79,6 +136,8 @@ IAM_ROLES_PER_ACCOUNT = 1000
 # uploaded in the request itself, rather than from S3)
 LAMBDA_CODE_STORAGE_GB = 75
 LAMBDA_DIRECT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
+# The same page: a function's code unzipped (layers included, and sched uses none).
+LAMBDA_UNZIPPED_CODE_MAX_BYTES = 250 * 1024 * 1024
 
 # https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html
 SCHEDULER_GROUPS_PER_ACCOUNT = 500

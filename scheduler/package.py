@@ -5,8 +5,11 @@ ship: dot-files and dot-folders such as `.sched/`, `.git` and `.env`, virtualenv
 caches, the build folder, and credential-looking files, which are reported), the runtime package
 `scheduler/runtime/` as `sched_runtime/`, and the folder's `requirements.txt` installed for
 Lambda's platform (cached by the file's hash). Links are followed only inside the catalogue folder.
-Entries are sorted, timestamps and permissions fixed, and nothing is compressed, so the same
-code gives the same bytes, and the same `CodeSha256`, on every machine.
+Entries are sorted, timestamps and permissions fixed, and deflated at one fixed level, so the
+same code gives the same bytes, and the same `CodeSha256`, build after build and on every
+machine whose Python links the same deflate (zlib; zlib-ng, as on Fedora 40, deflates to other
+bytes, so a package built there shows as a code update once). A package over Lambda's upload
+limits (50 MB zipped, 250 MB unzipped) is refused before anything is written.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from scheduler import limits, naming
 from scheduler.catalogue.model import Job
 from scheduler.errors import PackageError
 from scheduler.files import write_atomically
@@ -34,8 +38,13 @@ RUNTIME_SOURCE = Path(__file__).with_name("runtime")
 _RUNTIME_NAMES = frozenset({RUNTIME_MODULE, f"{RUNTIME_MODULE}.py"})
 LAMBDA_PLATFORM = "manylinux2014_x86_64"
 REQUIREMENTS = "requirements.txt"
+# The zip's file name is the job's, cut and hashed past this: file systems refuse names over 255
+# bytes, and a job name may be longer (its scratch copy adds a few characters too).
+ZIP_NAME_MAX = 64
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# zlib's own default, written down: the same level gives the same bytes from the same zlib.
+_COMPRESS_LEVEL = 6
 _FILE_MODE = 0o100644 << 16  # a regular file, rw-r--r--
 _SKIPPED_DIRS = frozenset({"__pycache__"})
 _SKIPPED_NAMES = frozenset({".DS_Store"})
@@ -127,9 +136,12 @@ def build_package(
     build_dir: Path,
     *,
     pip: PipInstall = pip_install,
+    zipped_max: int = limits.LAMBDA_DIRECT_UPLOAD_MAX_BYTES,
+    unzipped_max: int = limits.LAMBDA_UNZIPPED_CODE_MAX_BYTES,
 ) -> PackageRef:
     """Zip the job's handler folder, the runtime package (the folder `runtime_source`, shipped as
-    `sched_runtime/`) and its requirements under `build_dir`."""
+    `sched_runtime/`) and its requirements under `build_dir`; PackageError past Lambda's
+    limits (`zipped_max`, `unzipped_max`)."""
     if job.handler_file is None:
         raise PackageError(f'job "{job.name}" has no handler to package')
     source = (catalogue_dir / job.handler_file).parent
@@ -142,21 +154,34 @@ def build_package(
         entries, left_out = job_files(source, catalogue_dir, skip_dir=build_dir)
     except PackageError as refused:
         raise PackageError(f'job "{job.name}": {refused.message}', refused.hint) from None
-    clash = next((a for a in entries if a.split("/")[0] in _RUNTIME_NAMES), None)
+    clash = runtime_clash(entries)
     if clash is not None:
         raise PackageError(
             f'job "{job.name}": {source / clash} clashes with sched\'s runtime package',
             f"rename it; sched adds its own {RUNTIME_MODULE} package to the zip",
         )
-    entries.update((f"{RUNTIME_MODULE}/{a}", p) for a, p in _files(runtime_source))
+    entries.update(runtime_files(runtime_source))
     requirements = source / REQUIREMENTS
     if requirements.is_file():
         deps = _dependencies(requirements, python_version(job.runtime), build_dir, pip)
         for arcname, path in _files(deps):
             entries.setdefault(arcname, path)  # the job's own files win over a dependency's
-    build_dir.mkdir(parents=True, exist_ok=True)
-    path = build_dir / f"{job.name}.zip"
+    unzipped = unzipped_size(entries)
+    if unzipped > unzipped_max:
+        raise PackageError(
+            f'job "{job.name}": its package holds {_size(unzipped)} of files; Lambda takes at '
+            f"most {_size(unzipped_max)} unzipped",
+            _TRIM_HINT,
+        )
     data = zip_bytes(entries)
+    if len(data) > zipped_max:
+        raise PackageError(
+            f'job "{job.name}": its zip is {_size(len(data))}; Lambda takes at most '
+            f"{_size(zipped_max)} uploaded directly",
+            _TRIM_HINT,
+        )
+    build_dir.mkdir(parents=True, exist_ok=True)
+    path = build_dir / f"{naming.bounded(job.name, ZIP_NAME_MAX)}.zip"
     write_atomically(path, data)
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
     return PackageRef(job.name, path, digest, len(data), left_out)
@@ -198,14 +223,68 @@ def archive_names(path: Path) -> list[str]:
 def zip_bytes(entries: dict[str, Path]) -> bytes:
     """A zip of `arcname → file`, identical for identical contents whatever the file metadata."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+    _write_zip(entries, buffer)
+    return buffer.getvalue()
+
+
+def zipped_size(entries: dict[str, Path]) -> int:
+    """About the size of `zip_bytes(entries)` (a few bytes an entry more), without holding it."""
+    counter = _Counter()
+    _write_zip(entries, counter)
+    return counter.size
+
+
+def unzipped_size(entries: dict[str, Path]) -> int:
+    """The bytes of every file of `entries`, as Lambda counts a package unzipped."""
+    return sum(path.stat().st_size for path in entries.values())
+
+
+def runtime_files(runtime_source: Path = RUNTIME_SOURCE) -> dict[str, Path]:
+    """The runtime package's files as they are shipped, under `sched_runtime/`."""
+    return {f"{RUNTIME_MODULE}/{a}": p for a, p in _files(runtime_source)}
+
+
+def runtime_clash(entries: dict[str, Path]) -> str | None:
+    """The first entry of a job's folder that would shadow the runtime package, if any."""
+    return next((a for a in sorted(entries) if a.split("/")[0] in _RUNTIME_NAMES), None)
+
+
+def _write_zip(entries: dict[str, Path], fp: io.RawIOBase | io.BytesIO) -> None:
+    with zipfile.ZipFile(fp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for arcname in sorted(entries):
             info = zipfile.ZipInfo(arcname, date_time=_FIXED_TIME)
             info.external_attr = _FILE_MODE
             info.create_system = 3  # Unix, so the mode above is honoured everywhere
-            info.compress_type = zipfile.ZIP_STORED
-            archive.writestr(info, entries[arcname].read_bytes())
-    return buffer.getvalue()
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, entries[arcname].read_bytes(), compresslevel=_COMPRESS_LEVEL)
+
+
+class _Counter(io.RawIOBase):
+    """A sink that only counts what is written to it (zipfile copes with one it cannot seek)."""
+
+    def __init__(self) -> None:
+        self.size = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:  # type: ignore[override]
+        written = len(data)
+        self.size += written
+        return written
+
+
+_TRIM_HINT = (
+    "trim the job's folder and its requirements.txt (boto3 is already in the Lambda runtime), "
+    "or ship large data through S3"
+)
+
+
+def _size(size: int) -> str:
+    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
 
 
 def _files(

@@ -11,7 +11,14 @@ from scheduler.rules.lambda_runtime_rules import (
     RuntimeDeprecatedSoon,
     UnknownRuntime,
 )
-from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameTooLong
+from scheduler.rules.limit_rules import (
+    DescriptionTooLong,
+    EnvironmentName,
+    InvalidTag,
+    ReservedTag,
+)
+from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameOverLimit, NameTooLong
+from scheduler.rules.package_rules import PackageTooLarge, RuntimeNameClash
 from scheduler.rules.permission_rules import PERMISSION_RULES
 from scheduler.rules.runtime_rules import (
     EnvironmentTooLarge,
@@ -66,6 +73,10 @@ RULES: tuple[Rule, ...] = (
     PolicyOverLimit(),
     EnvironmentTooLarge(),
     EventAgeOutOfRange(),
+    DescriptionTooLong(),
+    InvalidTag(),
+    ReservedTag(),
+    EnvironmentName(),
     UnknownRuntime(),
     HandlerNeedsPython(),
     BlockedRuntime(),
@@ -73,6 +84,7 @@ RULES: tuple[Rule, ...] = (
     RuntimeDeprecatedSoon(),
     InvalidName(),
     NameTooLong(),
+    NameOverLimit(),
     ClashingJobNames(),
     HandlerFileMissing(),
     HandlerFunctionMissing(),
@@ -82,6 +94,8 @@ RULES: tuple[Rule, ...] = (
     HandlerSyntaxError(),
     HandlerFolderHoldsCatalogue(),
     CredentialFilesLeftOut(),
+    RuntimeNameClash(),
+    PackageTooLarge(),
     PlainTextSecret(),
     SecretReference(),
     *PERMISSION_RULES,

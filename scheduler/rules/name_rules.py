@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from scheduler import limits
-from scheduler.diagnostics import Diagnostic, Severity
+from scheduler import limits, naming
+from scheduler.diagnostics import Diagnostic, Severity, echo
 from scheduler.rules.base import Context, Rule, RuleDoc
 
 _VALID = re.compile(limits.NAME_PATTERN)
@@ -60,8 +60,8 @@ class NameTooLong(Rule):
             if len(full) > limit:
                 yield self.report(
                     context.key_span(job),
-                    f'resource name "{full}" is {len(full)} characters; AWS allows {limit}, '
-                    "so sched will shorten it and add a hash",
+                    f"resource name {echo(full)} is longer than the {limit} characters AWS "
+                    "allows, so sched will shorten it and add a hash",
                     f"shorten the job or catalogue name by {len(full) - limit} characters",
                 )
 
@@ -88,3 +88,35 @@ class ClashingJobNames(Rule):
                 )
             else:
                 seen[key] = job.name
+
+
+class NameOverLimit(Rule):
+    doc = RuleDoc(
+        "SCH314",
+        Severity.ERROR,
+        "name longer than AWS accepts anywhere sched puts it",
+        "Resource names are shortened with a hash (SCH302), but the catalogue and job names are "
+        f"also the values of sched's tags {naming.CATALOGUE_TAG} and {naming.JOB_TAG}, which AWS "
+        f"holds to {limits.TAG_VALUE_MAX} characters, and part of each role's description.",
+        f"jobs:\n  <{limits.TAG_VALUE_MAX + 1} characters>: {{...}}",
+        "jobs:\n  nightly-export: {...}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        limit = limits.TAG_VALUE_MAX
+        name = context.catalogue.name
+        if len(name) > limit:
+            yield self.report(
+                context.source_map.span(("catalogue",)),
+                f"catalogue name {echo(name)} is over the {limit} characters AWS allows in "
+                f"the {naming.CATALOGUE_TAG} tag",
+                f"shorten it to {limit} characters or fewer (64 or fewer reads best)",
+            )
+        for job in context.catalogue.jobs:
+            if len(job.name) > limit:
+                yield self.report(
+                    context.key_span(job),
+                    f"job name {echo(job.name)} is over the {limit} characters AWS allows in "
+                    f"the {naming.JOB_TAG} tag",
+                    f"shorten it to {limit} characters or fewer (64 or fewer reads best)",
+                )

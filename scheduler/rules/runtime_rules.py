@@ -10,8 +10,10 @@ from datetime import timedelta
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration as fmt
 from scheduler.catalogue.model import Compute, Job
+from scheduler.compile import DEPLOY_VALUE_LENGTH, function_environment
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.rules.base import Context, Rule, RuleDoc
+from scheduler.runtime.contract import ENV_DEPLOY
 
 
 def _lambda_jobs(context: Context) -> Iterator[Job]:
@@ -236,23 +238,65 @@ class PolicyOverLimit(Rule):
             )
 
 
+def environment_size(variables: dict[str, str]) -> int:
+    """The size Lambda holds to its 4 KB: the variables as one compact JSON object, in bytes.
+    Its refusal quotes exactly that ("... exceeded the 4KB limit. String measured: {...}"), see
+    https://github.com/github-aws-runners/terraform-aws-github-runner/issues/3594."""
+    text = json.dumps(variables, separators=(",", ":"), ensure_ascii=False)
+    return len(text.encode())
+
+
+# sched's own names and their values' punctuation, rounded up (see compile.function_environment).
+_SCHED_ENVIRONMENT_OVERHEAD = 240
+
+
+def deployed_environment(job: Job, catalogue: str) -> dict[str, str]:
+    """The handler job's environment as deployed: compile adds SCHED_DEPLOY, a digest of the
+    rest, last; its length is fixed, so a placeholder measures the same."""
+    return {**function_environment(job, catalogue), ENV_DEPLOY: "0" * DEPLOY_VALUE_LENGTH}
+
+
+def _environment_bound(job: Job, catalogue: str) -> int:
+    """An upper bound of `environment_size` of the job's function: a character takes at most 6
+    bytes in JSON (\\u00XX), and one of a secret reference, JSON inside JSON, at most 24."""
+    own = sum(len(k) + len(v) + 6 for k, v in job.environment)
+    names = len(job.name) + len(catalogue) + len(job.handler or "")
+    secrets = sum(len(k) + len(v) + 6 for k, v in job.secrets)
+    return 6 * (own + names) + 24 * secrets + _SCHED_ENVIRONMENT_OVERHEAD
+
+
 class EnvironmentTooLarge(Rule):
     doc = RuleDoc(
         "SCH208",
         Severity.ERROR,
         "environment over Lambda's 4 KB",
-        "All of a function's environment variables together are at most 4 KB.",
+        "All of a function's environment variables together are at most 4 KB, measured as one "
+        "JSON object, and that includes the SCHED_* names sched adds (the job, the handler, the "
+        "secret references).",
         "environment: {BLOB: <5,000 characters>}",
         "environment: {LOG_LEVEL: info}",
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
+        catalogue = context.catalogue.name
         for job in _lambda_jobs(context):
-            size = sum(len(k) + len(v) for k, v in job.environment)
+            if _environment_bound(job, catalogue) <= limits.LAMBDA_ENVIRONMENT_MAX_BYTES:
+                continue  # the common case, without building the environment
+            if job.handler is not None:
+                variables = deployed_environment(job, catalogue)
+            else:
+                variables = dict(job.environment)
+            size = environment_size(variables)
             if size > limits.LAMBDA_ENVIRONMENT_MAX_BYTES:
+                span = (
+                    context.setting_span(job, "environment")
+                    if job.environment
+                    else context.span(job, "secrets")
+                )
                 yield self.report(
-                    context.span(job, "environment"),
-                    f'job "{job.name}" environment is {size} bytes; Lambda allows '
+                    span,
+                    f'job "{job.name}" environment is {size} bytes as Lambda measures it '
+                    f"(sched's SCHED_* names included); Lambda allows "
                     f"{limits.LAMBDA_ENVIRONMENT_MAX_BYTES}",
                     "move large values to SSM Parameter Store or S3",
                 )
@@ -272,7 +316,10 @@ class EventAgeOutOfRange(Rule):
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
         lambda_range = (limits.LAMBDA_MIN_EVENT_AGE_SECONDS, limits.LAMBDA_MAX_EVENT_AGE_SECONDS)
-        delivery_range = (60, limits.EVENTBRIDGE_MAX_EVENT_AGE_SECONDS)
+        delivery_range = (
+            limits.EVENTBRIDGE_MIN_EVENT_AGE_SECONDS,
+            limits.EVENTBRIDGE_MAX_EVENT_AGE_SECONDS,
+        )
         for job in context.catalogue.jobs:
             for key, value, (low, high) in (
                 ("max_event_age", job.max_event_age, lambda_range),

@@ -5,22 +5,25 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from scheduler import limits
 from scheduler.catalogue.model import Compute, Job
-from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.diagnostics import Diagnostic, Severity, echo
 from scheduler.errors import PackageError
-from scheduler.package import left_out_files
+from scheduler.package import job_files
 from scheduler.rules.base import Context, Rule, RuleDoc
 
 _ARN = re.compile(r"^arn:aws[a-zA-Z-]*:(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):\d{12}:.+$")
+_ROLE_ARN = re.compile(limits.LAMBDA_ROLE_ARN_PATTERN)
 _FUNCTION_ARN = re.compile(
     r"^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[$A-Za-z0-9_-]+)?$"
 )
 
 
-def _handler_parts(job: Job) -> tuple[str, str] | None:
+def handler_parts(job: Job) -> tuple[str, str] | None:
     """`path/file.py:function` split in two; None when it is not written that way."""
     if job.handler is None:
         return None
@@ -45,7 +48,7 @@ class HandlerFileMissing(Rule):
         for job in context.catalogue.jobs:
             if job.handler is None:
                 continue
-            parts = _handler_parts(job)
+            parts = handler_parts(job)
             span = context.span(job, "handler")
             if parts is None:
                 yield self.report(
@@ -113,7 +116,7 @@ def _nearby_hint(base: Path, relative: str) -> str:
 
 
 def read_handler_module(context: Context, job: Job) -> tuple[ast.Module | SyntaxError, str] | None:
-    parts = _handler_parts(job)
+    parts = handler_parts(job)
     if parts is None or not context.check_files:
         return None
     base = context.base
@@ -189,7 +192,7 @@ class HandlerFolderHoldsCatalogue(Rule):
     def check(self, context: Context) -> Iterator[Diagnostic]:
         catalogue_file = context.catalogue.path.resolve()
         for job in context.catalogue.jobs:
-            parts = _handler_parts(job)
+            parts = handler_parts(job)
             if parts is None:
                 continue
             handler = context.memo(("resolved", parts[0]), (context.base / parts[0]).resolve)
@@ -203,14 +206,34 @@ class HandlerFolderHoldsCatalogue(Rule):
                 )
 
 
-def _left_out(folder: Path, base: Path) -> tuple[str, ...]:
-    """What packaging leaves out of `folder`; a link out of the catalogue fails at packaging."""
-    if not folder.is_dir():
-        return ()
+@dataclass(frozen=True)
+class HandlerFolder:
+    """What packaging would take from a handler's folder: `folder` relative to the catalogue
+    (posix), the files it ships (arcname → path) and the credential-looking ones it leaves out."""
+
+    folder: str
+    files: dict[str, Path]
+    left_out: tuple[str, ...]
+
+
+def handler_folder(context: Context, handler_file: str) -> HandlerFolder | None:
+    """The folder of `handler_file` as packaging reads it, once per validation; None when there
+    is none to read (no folder, or a link out of the catalogue, which packaging refuses)."""
+    return context.memo(
+        ("handler folder", handler_file), partial(_read_folder, context, handler_file)
+    )
+
+
+def _read_folder(context: Context, handler_file: str) -> HandlerFolder | None:
+    folder = Path(handler_file).parent
+    path = context.base / folder
+    if not path.is_dir():
+        return None
     try:
-        return left_out_files(folder, base)
+        files, left_out = job_files(path, context.base)
     except PackageError:
-        return ()
+        return None
+    return HandlerFolder(folder.as_posix(), files, left_out)
 
 
 class CredentialFilesLeftOut(Rule):
@@ -231,19 +254,16 @@ class CredentialFilesLeftOut(Rule):
         if not context.check_files:
             return
         for job in context.catalogue.jobs:
-            parts = _handler_parts(job)
+            parts = handler_parts(job)
             if parts is None or job.compute is not Compute.LAMBDA:
                 continue
-            folder = Path(parts[0]).parent
-            left_out = context.memo(
-                ("left out", folder), partial(_left_out, context.base / folder, context.base)
-            )
-            if left_out:
+            read = handler_folder(context, parts[0])
+            if read is not None and read.left_out:
                 yield self.report(
                     context.span(job, "handler"),
                     f'job "{job.name}": credential-looking files in the handler\'s folder are '
-                    f"left out of its package: {', '.join(left_out)}",
-                    f"move them out of {folder.as_posix()}/ (a file that must ship can be renamed)",
+                    f"left out of its package: {', '.join(read.left_out)}",
+                    f"move them out of {read.folder}/ (a file that must ship can be renamed)",
                 )
 
 
@@ -282,7 +302,8 @@ class MalformedArn(Rule):
         "SCH307",
         Severity.ERROR,
         "malformed ARN",
-        "function, role and dead_letter_queue take full ARNs of the right service.",
+        "function, role and dead_letter_queue take full ARNs of the right service; role names "
+        "one IAM role (arn:aws:iam::<account>:role/<name>), never a wildcard.",
         "function: my-function",
         "function: arn:aws:lambda:eu-west-1:123456789012:function:my-function",
     )
@@ -302,8 +323,17 @@ class MalformedArn(Rule):
                 if not ok:
                     yield self.report(
                         context.setting_span(job, field),
-                        f'job "{job.name}": {field} "{value}" is not a {service} ARN',
+                        f'job "{job.name}": {field} {echo(value)} is not a {service} ARN',
                         f"write the full ARN, e.g. {_example(service)}",
+                    )
+                elif field == "role" and not _ROLE_ARN.match(value):
+                    # CreateFunction refuses it, but only after retrying for about 40 seconds.
+                    what = "a wildcard, not one role" if "*" in value else "not an IAM role ARN"
+                    yield self.report(
+                        context.setting_span(job, field),
+                        f'job "{job.name}": role {echo(value)} is {what}; Lambda needs the ARN '
+                        "of one execution role",
+                        f"name the role itself, e.g. {_example(service)}",
                     )
 
 

@@ -7,6 +7,7 @@ import base64
 import hashlib
 import os
 import zipfile
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -400,3 +401,50 @@ def test_a_link_to_a_folder_deeper_in_the_job_does_not_hide_that_folder(
             "lib/util.py",
             "sched_runtime/__init__.py",
         ]
+
+
+def test_a_job_name_longer_than_a_file_name_is_packaged_under_a_bounded_name(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    """A 1000-character job name crashed with "File name too long": the zip was named after it."""
+    names = ["j" * 999 + "a", "j" * 999 + "b"]
+    refs = [
+        build_package(replace(JOB, name=name), catalogue, runtime, tmp_path / "build", pip=_no_pip)
+        for name in names
+    ]
+    assert [ref.job for ref in refs] == names
+    assert all(len(ref.path.name) <= 100 and ref.path.is_file() for ref in refs)
+    assert refs[0].path != refs[1].path
+
+
+def test_entries_are_deflated_and_the_bytes_stay_the_same_build_after_build(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    """Stored entries made every package as big as its files; deflated ones are smaller and,
+    with the level fixed, byte-identical from one build to the next (so plans stay empty)."""
+    (catalogue / "jobs" / "log_backup" / "data.txt").write_text("the same line\n" * 10_000)
+    first, _ = _build(catalogue, runtime, tmp_path / "a")
+    second, _ = _build(catalogue, runtime, tmp_path / "b")
+    assert first == second
+    with zipfile.ZipFile(tmp_path / "a" / "log-backup.zip") as archive:
+        assert {i.compress_type for i in archive.infolist()} == {zipfile.ZIP_DEFLATED}
+        assert archive.read("data.txt") == b"the same line\n" * 10_000
+    assert len(first) < 10_000
+
+
+def test_a_package_over_lambda_s_unzipped_limit_is_refused_before_it_is_zipped(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    (catalogue / "jobs" / "log_backup" / "data.bin").write_bytes(b"\0" * 2000)
+    with pytest.raises(PackageError, match=r'job "log-backup": its package holds 2\.0 KB'):
+        build_package(JOB, catalogue, runtime, tmp_path / "build", pip=_no_pip, unzipped_max=2000)
+    assert not (tmp_path / "build" / "log-backup.zip").exists()
+
+
+def test_a_package_over_lambda_s_direct_upload_limit_is_refused(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    (catalogue / "jobs" / "log_backup" / "data.bin").write_bytes(os.urandom(4000))
+    with pytest.raises(PackageError, match=r'job "log-backup": its zip is 4\.\d KB'):
+        build_package(JOB, catalogue, runtime, tmp_path / "build", pip=_no_pip, zipped_max=4000)
+    assert not (tmp_path / "build" / "log-backup.zip").exists()
