@@ -21,6 +21,7 @@ from typing import Any
 
 from scheduler import naming
 from scheduler.catalogue.model import Grant, Job
+from scheduler.kms_keys import KmsKey, decrypt_statement
 from scheduler.policy_templates import TEMPLATES, TemplateError, closest, expand
 from scheduler.runtime.contract import SecretRef
 
@@ -273,10 +274,13 @@ def log_statements(*, partition: str, region: str, account: str, function: str) 
 
 
 def secret_statements(job: Job, *, partition: str, region: str, account: str) -> list[Statement]:
-    """Reading the job's `secrets:`, and nothing else of SSM or Secrets Manager."""
+    """Reading the job's `secrets:`, and nothing else of SSM or Secrets Manager; decrypting
+    them with `secrets_kms_key` where one is named."""
     parameters, secrets = set(), set()
+    services: set[str] = set()
     for _, text in job.secrets:
         ref = SecretRef.parse(text)
+        services.add(ref.scheme)
         if ref.scheme == "ssm":
             parameters.add(
                 f"arn:{partition}:ssm:{region}:{account}:parameter/{ref.name.lstrip('/')}"
@@ -292,6 +296,13 @@ def secret_statements(job: Job, *, partition: str, region: str, account: str) ->
         statements.append(_allow("ReadSecretParameters", "ssm:GetParameter", parameters))
     if secrets:
         statements.append(_allow("ReadSecrets", "secretsmanager:GetSecretValue", secrets))
+    if job.secrets_kms_key is not None and services:
+        key = KmsKey.parse(job.secrets_kms_key)
+        statements.append(
+            decrypt_statement(
+                key, partition=partition, region=region, account=account, services=services
+            )
+        )
     return statements
 
 

@@ -76,6 +76,7 @@ class Job:
     # Environment variable → reference (`ssm:/path`, `secretsmanager:name#key`): only the
     # reference is deployed; the runtime wrapper reads the value before the handler runs.
     secrets: tuple[tuple[str, str], ...] = ()
+    secrets_kms_key: str | None = None  # the customer managed key they are encrypted with
     runtime: str = "python3.12"
     fargate: Fargate | None = None
 

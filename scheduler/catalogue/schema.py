@@ -98,6 +98,9 @@ class DefaultsSpec(_Strict):
     tags: dict[str, str] = Field(default_factory=dict)
     environment: dict[str, str] = Field(default_factory=dict)
     fargate: FargateSpec | None = None
+    secrets_kms_key: str | None = Field(
+        None, description="the customer managed KMS key every job's secrets are encrypted with"
+    )
 
 
 class PolicySpec(_Strict):
@@ -154,6 +157,14 @@ class JobSpec(_Strict):
         description=(
             "environment variables the wrapper fills in before the handler runs, from"
             " ssm:/parameter/name or secretsmanager:secret-name[#json-key]"
+        ),
+    )
+    secrets_kms_key: str | None = Field(
+        None,
+        description=(
+            "the customer managed KMS key the secrets are encrypted with (key ARN, key id,"
+            " alias/NAME or alias ARN): the role may decrypt with it, through SSM and"
+            " Secrets Manager only"
         ),
     )
     permissions: list[str | dict[str, Any]] = Field(
@@ -228,6 +239,7 @@ def resolve_job(name: str, spec: JobSpec, defaults: DefaultsSpec, policy: Policy
         enabled=spec.enabled,
         role=spec.role or defaults.role,
         secrets=tuple(sorted(spec.secrets.items())),
+        secrets_kms_key=spec.secrets_kms_key or defaults.secrets_kms_key,
         permissions=(
             *(Grant(e, ("defaults", "permissions", i)) for i, e in enumerate(defaults.permissions)),
             *(Grant(e, ("jobs", name, "permissions", i)) for i, e in enumerate(spec.permissions)),

@@ -36,7 +36,7 @@ from scheduler.rules.schedule_rules import (
     TimezoneNeedsScheduler,
     UnknownTimezone,
 )
-from scheduler.rules.secret_rules import PlainTextSecret, SecretReference
+from scheduler.rules.secret_rules import PlainTextSecret, SecretKey, SecretReference
 from scheduler.rules.target_rules import (
     CredentialFilesLeftOut,
     FargateSettings,
@@ -84,6 +84,7 @@ RULES: tuple[Rule, ...] = (
     CredentialFilesLeftOut(),
     PlainTextSecret(),
     SecretReference(),
+    SecretKey(),
     *PERMISSION_RULES,
 )
 
