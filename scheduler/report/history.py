@@ -1,5 +1,6 @@
 """Render `sched history` as a text table (job, scheduled time in the job's zone, start, status,
-duration against the expected runtime, error), JSON or CSV. Also `human_duration`, the compact
+duration against the expected runtime, error; under a run its role refused, the `permissions:`
+entry that would allow it), JSON or CSV. Also `human_duration`, the compact
 duration (`4m12s`) every ops table uses.
 """
 
@@ -13,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from scheduler.access import denial_hint
 from scheduler.history import Run, RunStatus, Trigger, run_to_json
 from scheduler.history.read import History
 from scheduler.report.style import (
@@ -170,6 +172,9 @@ def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> st
         for run, row in zip(runs, rows, strict=True):
             tint = _COLOURS[run.status]
             lines.append(_line(row, sizes, shown, error_width, tint=tint, colour=colour))
+            hint = denial_hint(run.error_message) if run.error_message else None
+            if hint is not None:  # the entry that would have allowed the refused call
+                lines += wrap(f"  hint: {hint}", width, hang="    ")
         lines.append("")
         lines.append(_summary(runs))
     for job, note in history.notes:
