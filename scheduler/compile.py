@@ -24,6 +24,7 @@ from scheduler.resources import (
     Function,
     InputTransformer,
     Permission,
+    QueueStatement,
     Resource,
     ResourceState,
     RetryPolicy,
@@ -135,6 +136,7 @@ class _Build:
                     principal=EVENTS_PRINCIPAL,
                     source_arn=naming.rule_arn(self.region, self.account, rule.name),
                 )
+                yield from self.dead_letter_statement(job, rule)
             case Backend.SCHEDULER:
                 self.scheduler_targets.add(target_arn)
                 if job.dead_letter_queue:
@@ -209,6 +211,17 @@ class _Build:
             tags=self.job_tags(job),
         )
 
+    def dead_letter_statement(self, job: Job, rule: Rule) -> Iterator[QueueStatement]:
+        """A rule target's dead-letter queue takes EventBridge's messages only when the queue's
+        own policy allows them (a schedule's are sent with the Scheduler role instead):
+        https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"""
+        if job.dead_letter_queue is not None and ":sqs:" in job.dead_letter_queue:
+            yield QueueStatement(
+                queue_arn=job.dead_letter_queue,
+                sid=naming.statement_id(self.catalogue, job.name),
+                source_arn=naming.rule_arn(self.region, self.account, rule.name),
+            )
+
     def schedule(self, job: Job, target_arn: str) -> Schedule:
         return Schedule(
             group=naming.schedule_group_name(self.catalogue),
@@ -244,6 +257,7 @@ class _Build:
         self.ecs_task_definitions.update(_task_definition_resources(task_definition))
         rule = self.rule(job)
         yield rule
+        yield from self.dead_letter_statement(job, rule)
         yield Target(
             rule=rule.name,
             id=TARGET_ID,

@@ -15,9 +15,11 @@ from scheduler.aws.write_events import RuleWriter, TargetWriter
 from scheduler.aws.write_iam import RoleWriter
 from scheduler.aws.write_lambda import FunctionWriter, PermissionWriter
 from scheduler.aws.write_scheduler import ScheduleGroupWriter, ScheduleWriter
+from scheduler.aws.write_sqs import QueueStatementWriter
 from scheduler.resources import (
     Function,
     Permission,
+    QueueStatement,
     Resource,
     Role,
     Rule,
@@ -93,6 +95,7 @@ class AwsResourceWriter:
         self.permissions = PermissionWriter(clients, pacing=self.pacing)
         self.rules = RuleWriter(clients, region=region, account=account)
         self.targets = TargetWriter(clients)
+        self.queue_statements = QueueStatementWriter(clients)
         self.groups = ScheduleGroupWriter(clients, region=region, account=account)
         self.schedules = ScheduleWriter(clients, pacing=self.pacing)
 
@@ -124,6 +127,8 @@ class AwsResourceWriter:
                 return _Routed(self.permissions, resource)
             case Rule():
                 return _Routed(self.rules, resource)
+            case QueueStatement():
+                return _Routed(self.queue_statements, resource)
             case Target():
                 return _Routed(self.targets, resource)
             case ScheduleGroup():

@@ -1,0 +1,102 @@
+"""A rule's dead-letter queue is the user's: sched adds its own statement to the queue's policy
+(EventBridge may send the rule's undeliverable events), reads it back as planned, and removes
+only that statement, through the boto3 adapters against moto."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from aws_support import (
+    ACCOUNT,
+    DLQ,
+    REGION,
+    USER_QUEUE_STATEMENT,
+    compile_for,
+    load_catalogue,
+    read_back,
+    write_catalogue,
+)
+
+from scheduler.apply import apply_plan
+from scheduler.aws import AwsContext
+from scheduler.plan import Action, make_plan
+from scheduler.resources import QueueStatement, ResourceKind, ResourceState
+
+RULE_ARN = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/acme-backup"
+SCHED_STATEMENT = {
+    "Sid": "acme-backup",
+    "Effect": "Allow",
+    "Principal": {"Service": "events.amazonaws.com"},
+    "Action": "sqs:SendMessage",
+    "Resource": DLQ,
+    "Condition": {"ArnEquals": {"aws:SourceArn": RULE_ARN}},
+}
+
+
+def _queue_statements(aws: AwsContext) -> list[dict[str, Any]]:
+    sqs = aws.session.client("sqs")
+    url = sqs.get_queue_url(QueueName="acme-dlq")["QueueUrl"]
+    policy = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])
+    text = policy.get("Attributes", {}).get("Policy")
+    statements: list[dict[str, Any]] = json.loads(text)["Statement"] if text else []
+    return statements
+
+
+def _apply_catalogue(aws: AwsContext, root: Path) -> ResourceState:
+    desired = compile_for(load_catalogue(write_catalogue(root)), aws, root / "build")
+    plan = make_plan(desired, read_back(aws, "acme", desired))
+    queue_changes = [c for c in plan.pending if c.kind is ResourceKind.QUEUE_POLICY]
+    assert [(c.action, c.name) for c in queue_changes] == [(Action.CREATE, "acme-dlq/acme-backup")]
+    result = apply_plan(plan, aws.writer)
+    assert result.ok, result.failed
+    return desired
+
+
+def test_apply_adds_sched_statement_beside_the_users_and_plans_nothing_after(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    desired = _apply_catalogue(aws, tmp_path)
+
+    assert _queue_statements(aws) == [USER_QUEUE_STATEMENT, SCHED_STATEMENT]
+    deployed = read_back(aws, "acme", desired)
+    assert deployed.get((ResourceKind.QUEUE_POLICY, "acme-dlq/acme-backup")) == QueueStatement(
+        queue_arn=DLQ, sid="acme-backup", source_arn=RULE_ARN
+    )
+    assert make_plan(desired, deployed).pending == ()
+
+
+def test_destroy_removes_only_sched_statement_from_the_users_queue(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    desired = _apply_catalogue(aws, tmp_path)
+    deployed = read_back(aws, "acme", desired)
+
+    result = apply_plan(make_plan(ResourceState(), deployed), aws.writer)
+
+    assert result.ok, result.failed
+    assert _queue_statements(aws) == [USER_QUEUE_STATEMENT]
+
+
+def test_a_statement_sched_cannot_prove_it_wrote_is_neither_read_nor_overwritten(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    # The user's statement happens to carry sched's Sid, for another rule: not sched's.
+    theirs = {**SCHED_STATEMENT, "Condition": {"ArnEquals": {"aws:SourceArn": "arn:aws:x"}}}
+    sqs = aws.session.client("sqs")
+    url = sqs.get_queue_url(QueueName="acme-dlq")["QueueUrl"]
+    document = {"Version": "2012-10-17", "Statement": [USER_QUEUE_STATEMENT, theirs]}
+    sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(document)})
+    desired = compile_for(load_catalogue(write_catalogue(tmp_path)), aws, tmp_path / "build")
+
+    deployed = read_back(aws, "acme", desired)
+    result = apply_plan(make_plan(desired, deployed), aws.writer)
+
+    assert (ResourceKind.QUEUE_POLICY, "acme-dlq/acme-backup") not in deployed
+    assert [str(f.error) for f in result.failed if f.change.kind is ResourceKind.QUEUE_POLICY] == [
+        "sqs:SetQueueAttributes: the policy of queue acme-dlq has a statement acme-backup"
+        " already, which sched cannot"
+        " prove it wrote"
+    ]
+    assert _queue_statements(aws) == [USER_QUEUE_STATEMENT, theirs]
