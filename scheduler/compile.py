@@ -34,6 +34,7 @@ from scheduler.resources import (
     ScheduleGroup,
     Target,
     Toggle,
+    VpcConfig,
     as_dict,
     canonical_json,
     pairs,
@@ -181,6 +182,11 @@ class _Build:
                 else limits.LAMBDA_MAX_EVENT_AGE_SECONDS
             ),
             on_failure=job.dead_letter_queue,
+            vpc=(
+                VpcConfig(tuple(sorted(job.vpc.subnets)), tuple(sorted(job.vpc.security_groups)))
+                if job.vpc is not None
+                else None
+            ),
             code_path=package.path,
         )
 

@@ -40,6 +40,10 @@ EVENTBRIDGE_TARGETS_PER_RULE = 5
 
 # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
 EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185
+# https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html: a function's VPC settings
+# take at most 16 subnets and 5 security groups.
+LAMBDA_VPC_MAX_SUBNETS = 16
+LAMBDA_VPC_MAX_SECURITY_GROUPS = 5
 # https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html: how often
 # Lambda re-runs a failed asynchronous invocation, and how long it keeps an event; without an
 # event invoke config a function gets the maxima.

@@ -90,6 +90,14 @@ class EcsParameters:
 
 
 @dataclass(frozen=True)
+class VpcConfig:
+    """Where a function runs in a VPC: subnet and security group ids, each sorted."""
+
+    subnet_ids: tuple[str, ...]
+    security_group_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Role:
     """An IAM role: its trust policy, at most one inline policy (named `sched`) and managed
     policies attached by ARN."""
@@ -143,6 +151,7 @@ class Function:
     retry_attempts: int = limits.LAMBDA_MAX_RETRY_ATTEMPTS
     max_event_age_seconds: int = limits.LAMBDA_MAX_EVENT_AGE_SECONDS
     on_failure: str | None = None
+    vpc: VpcConfig | None = None  # None: not in a VPC
     code_path: Path | None = field(default=None, compare=False)
 
     @property

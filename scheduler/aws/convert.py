@@ -25,6 +25,7 @@ from scheduler.resources import (
     Schedule,
     Target,
     Toggle,
+    VpcConfig,
     canonical_json,
     pairs,
 )
@@ -86,7 +87,15 @@ def function_from_aws(config: Response, tags: Mapping[str, str]) -> Function:
         # (moto 5) cannot store a log format, so it reads as the one sched sets, not as a change.
         log_format=logging.get("LogFormat", "Text") if logging else LOG_FORMAT,
         tags=pairs(tags),
+        vpc=_vpc(config.get("VpcConfig")),
     )
+
+
+def _vpc(config: Mapping[str, Any] | None) -> VpcConfig | None:
+    """A function's VPC settings; none, or empty lists (how a function left its VPC), is None."""
+    subnets = sorted((config or {}).get("SubnetIds") or [])
+    groups = sorted((config or {}).get("SecurityGroupIds") or [])
+    return VpcConfig(tuple(subnets), tuple(groups)) if subnets or groups else None
 
 
 def invoke_config_from_aws(function: Function, config: Response) -> Function:

@@ -107,7 +107,9 @@ class FunctionWriter:
                 name,
                 self._retry(
                     after,
-                    lambda: self.c.lambda_.update_function_configuration(**_configuration(after)),
+                    lambda: self.c.lambda_.update_function_configuration(
+                        **_configuration(after, leave_vpc=before.vpc is not None)
+                    ),
                 ),
             )
         if _invoke_config(before) != _invoke_config(after):
@@ -284,10 +286,12 @@ class PermissionWriter:
             return
 
 
-def _configuration(function: Function) -> dict[str, Any]:
+def _configuration(function: Function, *, leave_vpc: bool = False) -> dict[str, Any]:
     """What CreateFunction and UpdateFunctionConfiguration both set, in the API's words; equal
-    for two functions exactly when no configuration update is needed."""
-    return {
+    for two functions exactly when no configuration update is needed. `leave_vpc` sends empty
+    VPC settings, which is how a function leaves its VPC:
+    https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html"""
+    configuration = {
         "FunctionName": function.name,
         "Runtime": _runtime(function.runtime),
         "Role": function.role_arn,
@@ -298,6 +302,14 @@ def _configuration(function: Function) -> dict[str, Any]:
         "Environment": {"Variables": dict(function.environment)},
         "LoggingConfig": {"LogFormat": _log_format(function.log_format)},
     }
+    if function.vpc is not None:
+        configuration["VpcConfig"] = {
+            "SubnetIds": list(function.vpc.subnet_ids),
+            "SecurityGroupIds": list(function.vpc.security_group_ids),
+        }
+    elif leave_vpc:
+        configuration["VpcConfig"] = {"SubnetIds": [], "SecurityGroupIds": []}
+    return configuration
 
 
 def _invoke_config(function: Function) -> dict[str, Any]:

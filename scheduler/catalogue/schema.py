@@ -21,6 +21,7 @@ from scheduler.catalogue.model import (
     Grant,
     Job,
     Policy,
+    Vpc,
     default_timeout,
 )
 from scheduler.diagnostics import echo
@@ -72,6 +73,15 @@ class FargateSpec(_Strict):
     container: str | None = Field(None, description="container that receives the job input")
 
 
+class VpcSpec(_Strict):
+    """The VPC a Lambda job's function runs in, to reach private resources."""
+
+    subnets: list[str] = Field(default_factory=list, description="subnet ids (subnet-...)")
+    security_groups: list[str] = Field(
+        default_factory=list, description="security group ids (sg-...)"
+    )
+
+
 class DefaultsSpec(_Strict):
     """Values every job inherits unless it sets its own."""
 
@@ -101,6 +111,7 @@ class DefaultsSpec(_Strict):
     secrets_kms_key: str | None = Field(
         None, description="the customer managed KMS key every job's secrets are encrypted with"
     )
+    vpc: VpcSpec | None = Field(None, description="the VPC every Lambda job's function runs in")
 
 
 class PolicySpec(_Strict):
@@ -176,6 +187,13 @@ class JobSpec(_Strict):
     )
     runtime: str | None = None
     fargate: FargateSpec | None = None
+    vpc: VpcSpec | None = Field(
+        None,
+        description=(
+            "the VPC the function runs in (subnets, security_groups), to reach private"
+            " resources; its role may then manage the network interfaces Lambda needs"
+        ),
+    )
 
 
 class CatalogueSpec(_Strict):
@@ -198,6 +216,12 @@ def _fargate(spec: FargateSpec | None) -> Fargate | None:
         assign_public_ip=spec.assign_public_ip,
         container=spec.container,
     )
+
+
+def _vpc(spec: VpcSpec | None) -> Vpc | None:
+    if spec is None:
+        return None
+    return Vpc(subnets=tuple(spec.subnets), security_groups=tuple(spec.security_groups))
 
 
 def resolve_policy(spec: PolicySpec) -> Policy:
@@ -246,4 +270,5 @@ def resolve_job(name: str, spec: JobSpec, defaults: DefaultsSpec, policy: Policy
         ),
         runtime=spec.runtime or defaults.runtime,
         fargate=_fargate(spec.fargate or defaults.fargate),
+        vpc=_vpc(spec.vpc or defaults.vpc),
     )

@@ -46,6 +46,7 @@ from scheduler.rules.target_rules import (
     HandlerSyntaxError,
     MalformedArn,
     TargetChoice,
+    VpcSettings,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -79,6 +80,7 @@ RULES: tuple[Rule, ...] = (
     TargetChoice(),
     MalformedArn(),
     FargateSettings(),
+    VpcSettings(),
     HandlerSyntaxError(),
     HandlerFolderHoldsCatalogue(),
     CredentialFilesLeftOut(),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Grant, Job
+from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Grant, Job, Vpc
 from scheduler.compile import CompileError, compile_catalogue, desired_state_to_json
 from scheduler.package import PackageRef
 from scheduler.ports import ReadScope
@@ -29,6 +29,7 @@ from scheduler.resources import (
     ScheduleGroup,
     Target,
     Toggle,
+    VpcConfig,
     canonical_json,
 )
 from scheduler.runtime import contract as runtime
@@ -621,3 +622,19 @@ def test_the_read_scope_names_the_dead_letter_queues_whose_policy_sched_writes()
     )
     scope = ReadScope.for_desired("acme-ops", desired, account=ACCOUNT, region=REGION)
     assert scope.dead_letter_queues == (DLQ,)
+
+
+def test_a_job_in_a_vpc_runs_its_function_there_with_sorted_ids() -> None:
+    job = _job(
+        "log-backup",
+        "rate(1 day)",
+        handler="jobs/log_backup/handler.py:main",
+        vpc=Vpc(subnets=("subnet-0000000b", "subnet-0000000a"), security_groups=("sg-0000000c",)),
+    )
+    state = _compile(replace(CATALOGUE, jobs=(job,)))
+    [function] = [r for r in state if isinstance(r, Function)]
+    assert function.vpc == VpcConfig(
+        subnet_ids=("subnet-0000000a", "subnet-0000000b"), security_group_ids=("sg-0000000c",)
+    )
+    [role] = [r for r in state if isinstance(r, Role)]
+    assert "ec2:CreateNetworkInterface" in (role.inline_policy or "")

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from scheduler.catalogue.model import Grant, Job
+from scheduler.catalogue.model import Grant, Job, Vpc
 from scheduler.kms_keys import KmsKey
 from scheduler.permissions import (
     GrantProblem,
@@ -276,3 +276,31 @@ def test_no_key_no_decrypt_and_a_key_without_secrets_grants_nothing() -> None:
 def test_a_malformed_key_says_what_is_wrong(text: str, problem: str) -> None:
     with pytest.raises(ValueError, match=problem):
         KmsKey.parse(text)
+
+
+def test_a_job_in_a_vpc_may_manage_its_network_interfaces_as_lambda_needs() -> None:
+    job = Job(
+        name="export",
+        schedule="rate(1 day)",
+        expected_runtime=timedelta(minutes=1),
+        timeout=timedelta(minutes=2),
+        timeout_is_explicit=False,
+        handler="jobs/export/handler.py:main",
+        vpc=Vpc(subnets=("subnet-0123abcd",), security_groups=("sg-0123abcd",)),
+    )
+    policy = job_policy(job, catalogue="acme", region="eu-west-1", account=ACCOUNT)
+    assert [s.statement for s in policy.statements[2:]] == [
+        {
+            "Sid": "ManageNetworkInterfaces",
+            "Effect": "Allow",
+            "Action": [
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:UnassignPrivateIpAddresses",
+            ],
+            "Resource": ["*"],
+        }
+    ]
+    assert [s.origin for s in policy.statements[2:]] == [None]
