@@ -1,7 +1,7 @@
-"""The local data loaded into the local AWS: what `local-data.yaml` declares (`data_file.py`)
-created through a boto3 session on the embedded moto, the same calls and the same path as a
-job's handler takes. `embedded.running` runs it when it creates a local AWS (no saved state
-yet, or after `sched local reset`), never on top of a saved state.
+"""The local data loaded into the local AWS: what `local-data.yaml` declares
+(`scheduler.local_data`) created through a boto3 session on the embedded moto, the same calls
+and the same path as a job's handler takes. `embedded.running` runs it when it creates a local
+AWS (no saved state yet, or after `sched local reset`), never on top of a saved state.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from scheduler.diagnostics import Span
 from scheduler.errors import LocalDataInvalid
-from scheduler.local.data_file import Bucket, LocalData, Parameter, Secret, Table, read_local_data
+from scheduler.local_data.model import Bucket, LocalData, Parameter, Secret, Table
+from scheduler.local_data.read import read_local_data
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient

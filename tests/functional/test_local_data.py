@@ -16,7 +16,7 @@ import pytest
 from scheduler.app import connect as app_connect
 from scheduler.errors import LocalDataInvalid
 from scheduler.local import data, embedded, state_file
-from scheduler.local.data_file import parse_local_data
+from scheduler.local_data.read import parse_local_data
 
 DATA = """\
 buckets:

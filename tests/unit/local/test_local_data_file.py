@@ -12,7 +12,7 @@ import pytest
 
 from scheduler.diagnostics import Span
 from scheduler.errors import LocalDataInvalid
-from scheduler.local.data_file import (
+from scheduler.local_data.model import (
     Bucket,
     Item,
     KeyAttribute,
@@ -22,9 +22,8 @@ from scheduler.local.data_file import (
     Secret,
     Table,
     data_file_beside,
-    parse_local_data,
-    read_local_data,
 )
+from scheduler.local_data.read import parse_local_data, read_local_data
 
 FILE = "local-data.yaml"
 ROOT = Path(__file__).resolve().parents[3]
