@@ -29,10 +29,19 @@ class QueueStatementWriter:
 
     def _url(self, queue_arn: str) -> str:
         *_, account, name = queue_arn.split(":")
-        with translated("sqs", name):
-            return self.c.sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)[
-                "QueueUrl"
-            ]
+        try:
+            with translated("sqs", name):
+                response = self.c.sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)
+        except NotFound as missing:
+            raise NotFound(
+                missing.action,
+                f"the dead-letter queue {name} does not exist ({queue_arn})",
+                "create the queue (sched never creates one: it only adds its statement to the"
+                " queue's policy), or fix dead_letter_queue in the catalogue",
+                code=missing.code,
+                resource=queue_arn,
+            ) from None
+        return response["QueueUrl"]
 
     def _policy(self, url: str) -> str | None:
         with translated("sqs", url):

@@ -100,3 +100,20 @@ def test_a_statement_sched_cannot_prove_it_wrote_is_neither_read_nor_overwritten
         " prove it wrote"
     ]
     assert _queue_statements(aws) == [USER_QUEUE_STATEMENT, theirs]
+
+
+def test_a_dead_letter_queue_that_does_not_exist_fails_its_statement_saying_so(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    sqs = aws.session.client("sqs")
+    sqs.delete_queue(QueueUrl=sqs.get_queue_url(QueueName="acme-dlq")["QueueUrl"])
+    desired = compile_for(load_catalogue(write_catalogue(tmp_path)), aws, tmp_path / "build")
+
+    result = apply_plan(make_plan(desired, read_back(aws, "acme", desired)), aws.writer)
+
+    [failed] = [f for f in result.failed if f.change.kind is ResourceKind.QUEUE_POLICY]
+    assert (str(failed.error), failed.error.hint) == (
+        f"sqs:GetQueueUrl: the dead-letter queue acme-dlq does not exist ({DLQ})",
+        "create the queue (sched never creates one: it only adds its statement to the queue's"
+        " policy), or fix dead_letter_queue in the catalogue",
+    )
