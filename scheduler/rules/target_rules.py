@@ -338,8 +338,9 @@ class FargateSettings(Rule):
                 )
 
 
-_SUBNET_ID = re.compile(r"^subnet-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
-_SECURITY_GROUP_ID = re.compile(r"^sg-[0-9a-f]{8}(?:[0-9a-f]{9})?$")
+# The id patterns of https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html's lists.
+_SUBNET_ID = re.compile(r"^subnet-(?:[a-z0-9]{8}|[a-z0-9]{17})$")
+_SECURITY_GROUP_ID = re.compile(r"^sg-(?:[a-z0-9]{8}|[a-z0-9]{17})$")
 
 
 class VpcSettings(Rule):
