@@ -70,7 +70,8 @@ class StateReader(Protocol):
     - A no-change plan costs about three calls a job plus paging, e.g. one tag search
       (resourcegroupstaggingapi:GetResources) or per-resource tag reads, `ListFunctions` and
       `ListRules` pages, then per job `ListTargetsByRule` and `GetPolicy` (rules backend) or
-      `GetSchedule` (scheduler backend); roles are per catalogue.
+      `GetSchedule` (scheduler backend); roles are per catalogue; a rule's dead-letter queue adds
+      `GetQueueUrl` and `GetQueueAttributes` once per queue.
     """
 
     def read(self, scope: ReadScope) -> DeployedState: ...
