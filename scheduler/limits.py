@@ -248,3 +248,10 @@ SSM_PARAMETER_VALUE_MAX = 4096
 SECRET_NAME_MAX = 512
 SECRET_NAME_CHARACTERS = r"^[A-Za-z0-9/_+=.@-]+$"
 SECRET_VALUE_MAX_BYTES = 65536
+
+# https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+# (QueueName): up to 80 letters, digits, hyphens and underscores; a FIFO queue's name ends with
+# .fifo, which counts towards the 80.
+SQS_QUEUE_NAME_MAX = 80
+SQS_QUEUE_NAME_CHARACTERS = r"^[A-Za-z0-9_-]+$"
+SQS_FIFO_SUFFIX = ".fifo"

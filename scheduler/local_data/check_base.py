@@ -16,12 +16,13 @@ from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.local_data.model import LOCAL_DATA_CODE
 from scheduler.local_data.values import path_key, show
 
-SECTIONS = ("buckets", "tables", "parameters", "secrets")
+SECTIONS = ("buckets", "tables", "parameters", "secrets", "queues")
 SECTION_WHAT = {
     "buckets": "bucket names to their objects",
     "tables": "table names to their key and items",
     "parameters": "parameter names to their values",
     "secrets": "secret names to their values",
+    "queues": "queue names to {}",
 }
 FORMAT_HINT = "see local-data.yaml in the README"
 _T = TypeVar("_T")

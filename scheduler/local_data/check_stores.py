@@ -1,5 +1,6 @@
-"""Checks of the `parameters:` (SSM Parameter Store) and `secrets:` (Secrets Manager) sections:
-names and value sizes those services would refuse, and the forms a value may take.
+"""Checks of the `parameters:` (SSM Parameter Store), `secrets:` (Secrets Manager) and `queues:`
+(SQS) sections: names and value sizes those services would refuse, and the forms a value may
+take.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ import json
 from scheduler import limits
 from scheduler.catalogue.source_map import DataPath
 from scheduler.local_data.check_base import CheckerBase
-from scheduler.local_data.model import Parameter, Secret
-from scheduler.local_data.names import parameter_name_problem, secret_name_problem
+from scheduler.local_data.model import Parameter, Queue, Secret
+from scheduler.local_data.names import (
+    parameter_name_problem,
+    queue_name_problem,
+    secret_name_problem,
+)
 from scheduler.local_data.values import kind_of, path_key, show
 
 
@@ -101,3 +106,26 @@ class StoreChecks(CheckerBase):
             )
             return None
         return Secret(name, text, self.source_map.key_span(path)) if why is None else None
+
+    def queue(self, name: str, value: object, path: DataPath) -> Queue | None:
+        what = f'queue "{name}"'
+        why = queue_name_problem(name)
+        if why is not None:
+            self.at_key(
+                path,
+                f"{what} is not a name SQS accepts: {why}",
+                f"use 1-{limits.SQS_QUEUE_NAME_MAX} letters, digits, - and _ (a FIFO queue's name"
+                f" ends with {limits.SQS_FIFO_SUFFIX})",
+            )
+        if value not in (None, {}):
+            hint = (
+                f"write the queue as `{name}: {{}}`; a name ending with"
+                f" {limits.SQS_FIFO_SUFFIX} makes a FIFO queue"
+            )
+            if isinstance(value, dict):
+                extra = next(iter(value))
+                self.at_key((*path, path_key(extra)), f"unknown key {show(extra)} in {what}", hint)
+            else:
+                self.at(path, f"{what} must be {{}}, not {kind_of(value)}", hint)
+            return None
+        return Queue(name, self.source_map.key_span(path)) if why is None else None

@@ -78,6 +78,14 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class Queue:
+    """An SQS queue (a job's dead-letter queue); a name ending with .fifo is a FIFO queue."""
+
+    name: str
+    where: Span
+
+
+@dataclass(frozen=True)
 class LocalData:
     """Everything a local data file declares, in the order it is written."""
 
@@ -86,6 +94,7 @@ class LocalData:
     tables: tuple[Table, ...] = ()
     parameters: tuple[Parameter, ...] = ()
     secrets: tuple[Secret, ...] = ()
+    queues: tuple[Queue, ...] = ()
 
     def summary(self) -> str:
         """`2 buckets (3 objects), 1 table (2 items), 1 parameter, 1 secret`; `nothing`."""
@@ -100,6 +109,8 @@ class LocalData:
             parts.append(_count(len(self.parameters), "parameter"))
         if self.secrets:
             parts.append(_count(len(self.secrets), "secret"))
+        if self.queues:
+            parts.append(_count(len(self.queues), "queue"))
         return ", ".join(parts) or "nothing"
 
 

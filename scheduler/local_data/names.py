@@ -102,3 +102,11 @@ def parameter_name_problem(name: str) -> str | None:
 
 def secret_name_problem(name: str) -> str | None:
     return name_problem(name, 1, limits.SECRET_NAME_MAX, limits.SECRET_NAME_CHARACTERS)
+
+
+def queue_name_problem(name: str) -> str | None:
+    stem = name.removesuffix(limits.SQS_FIFO_SUFFIX)
+    why = name_problem(stem, 1, limits.SQS_QUEUE_NAME_MAX, limits.SQS_QUEUE_NAME_CHARACTERS)
+    if why is None and len(name) > limits.SQS_QUEUE_NAME_MAX:
+        return f"it is {len(name)} characters long, not 1-{limits.SQS_QUEUE_NAME_MAX}"
+    return why

@@ -30,8 +30,10 @@ class _Checker(BucketChecks, TableChecks, StoreChecks):
         if not isinstance(data, dict):
             self.at(
                 (),
-                "a local data file is a mapping with buckets, tables, parameters and secrets",
-                f"start a line with `buckets:`, `tables:`, `parameters:` or `secrets:`; "
+                "a local data file is a mapping with buckets, tables, parameters, secrets and"
+                " queues",
+                f"start a line with `buckets:`, `tables:`, `parameters:`, `secrets:` or"
+                f" `queues:`; "
                 f"{FORMAT_HINT}",
             )
             return LocalData(self.file)
@@ -44,6 +46,7 @@ class _Checker(BucketChecks, TableChecks, StoreChecks):
             tables=tuple(self.each("tables", data, self.table)),
             parameters=tuple(self.each("parameters", data, self.parameter)),
             secrets=tuple(self.each("secrets", data, self.secret)),
+            queues=tuple(self.each("queues", data, self.queue)),
         )
 
 

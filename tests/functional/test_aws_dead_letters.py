@@ -19,6 +19,7 @@ from aws_support import (
     write_catalogue,
 )
 
+from scheduler.app.connect import connect_local, local_data_file, local_dir
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
 from scheduler.plan import Action, make_plan
@@ -117,3 +118,29 @@ def test_a_dead_letter_queue_that_does_not_exist_fails_its_statement_saying_so(
         "create the queue (sched never creates one: it only adds its statement to the queue's"
         " policy), or fix dead_letter_queue in the catalogue",
     )
+
+
+LOCAL_DLQ = "arn:aws:sqs:us-east-1:123456789012:acme-dlq"
+
+
+def test_locally_the_queue_comes_from_the_local_data_and_takes_the_statement(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "catalogue: acme\n"
+        "jobs:\n"
+        "  backup:\n"
+        "    schedule: rate(1 day)\n"
+        "    expected_runtime: 1m\n"
+        "    handler: jobs/backup/handler.py:main\n"
+        f"    dead_letter_queue: {LOCAL_DLQ}\n"
+    )
+    catalogue = load_catalogue(write_catalogue(tmp_path, text))
+    (tmp_path / "local-data.yaml").write_text("queues:\n  acme-dlq: {}\n")
+    directory = local_dir(tmp_path / "jobs.yaml")
+    with connect_local(directory, data_file=local_data_file(tmp_path / "jobs.yaml")) as aws:
+        desired = compile_for(catalogue, aws, tmp_path / "build")
+        result = apply_plan(make_plan(desired, read_back(aws, "acme", desired)), aws.writer)
+        assert result.ok, result.failed
+        assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
+        assert [s["Sid"] for s in _queue_statements(aws)] == ["acme-backup"]
