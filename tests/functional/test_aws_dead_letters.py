@@ -144,3 +144,29 @@ def test_locally_the_queue_comes_from_the_local_data_and_takes_the_statement(
         assert result.ok, result.failed
         assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
         assert [s["Sid"] for s in _queue_statements(aws)] == ["acme-backup"]
+
+
+def test_moving_a_rule_to_another_queue_moves_its_statement(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    _apply_catalogue(aws, tmp_path)
+    aws.session.client("sqs").create_queue(QueueName="acme-dlq-2")
+    moved = (
+        (tmp_path / "jobs.yaml")
+        .read_text()
+        .replace(f"    dead_letter_queue: {DLQ}\n", f"    dead_letter_queue: {DLQ}-2\n", 1)
+    )
+    desired = compile_for(load_catalogue(write_catalogue(tmp_path, moved)), aws, tmp_path / "b")
+
+    plan = make_plan(desired, read_back(aws, "acme", desired))
+    result = apply_plan(plan, aws.writer)
+
+    assert result.ok, result.failed
+    assert sorted(
+        (c.action, c.name) for c in plan.pending if c.kind is ResourceKind.QUEUE_POLICY
+    ) == [(Action.CREATE, "acme-dlq-2/acme-backup"), (Action.DELETE, "acme-dlq/acme-backup")]
+    assert _queue_statements(aws) == [USER_QUEUE_STATEMENT]
+    # (The function's on-failure destination moves too, but moto 5 appends a second event
+    # invoke config on a put and reads back the first, so only the queues are read back here.)
+    again = make_plan(desired, read_back(aws, "acme", desired))
+    assert [c for c in again.pending if c.kind is ResourceKind.QUEUE_POLICY] == []
