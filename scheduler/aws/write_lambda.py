@@ -56,11 +56,20 @@ def _not_ready(error: AwsError) -> bool:
 
 
 class FunctionWriter:
-    def __init__(self, clients: Clients, *, region: str, account: str, pacing: Pacing) -> None:
+    def __init__(
+        self,
+        clients: Clients,
+        *,
+        region: str,
+        account: str,
+        pacing: Pacing,
+        local: bool = False,
+    ) -> None:
         self.c = clients
         self.region = region
         self.account = account
         self.pacing = pacing
+        self.local = local
 
     def _retry(
         self,
@@ -113,6 +122,8 @@ class FunctionWriter:
                 ),
             )
         if _invoke_config(before) != _invoke_config(after):
+            if self.local:
+                self._drop_invoke_config(name)
             self._put_invoke_config(after)
         to_set, to_remove = tag_changes(before.tags, after.tags)
         arn = naming.function_arn(self.region, self.account, name)
@@ -132,6 +143,16 @@ class FunctionWriter:
             )
         except NotFound:  # already gone
             return
+
+    def _drop_invoke_config(self, name: str) -> None:
+        """moto 5 adds a put config beside the one there and reads back the first, so the local
+        AWS would keep the old retries. AWS's put replaces the config in one call: only local
+        mode deletes it first."""
+        try:
+            with translated("lambda", name):
+                self.c.lambda_.delete_function_event_invoke_config(FunctionName=name)
+        except NotFound:  # none yet
+            pass
 
     def _put_invoke_config(self, function: Function) -> None:
         """Lambda's re-runs of a failed asynchronous run, and its on-failure destination."""

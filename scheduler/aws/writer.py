@@ -77,7 +77,8 @@ class AwsResourceWriter:
     Changes AWS is not ready for yet (IAM propagation, a function busy updating) are tried again
     after each of `delays` (none: one attempt, for an endpoint with nothing to wait for, like
     moto); `sleep` replaces the waiting (tests pass one that does not wait). `interrupt()` cuts
-    every pause short: the changes waiting fail as `Interrupted`.
+    every pause short: the changes waiting fail as `Interrupted`. `local` works around what
+    the embedded local AWS (moto) does differently from AWS.
     """
 
     def __init__(
@@ -88,10 +89,13 @@ class AwsResourceWriter:
         account: str,
         sleep: Sleep | None = None,
         delays: tuple[float, ...] = DELAYS,
+        local: bool = False,
     ) -> None:
         self.pacing = Pacing(delays, sleep)
         self.roles = RoleWriter(clients)
-        self.functions = FunctionWriter(clients, region=region, account=account, pacing=self.pacing)
+        self.functions = FunctionWriter(
+            clients, region=region, account=account, pacing=self.pacing, local=local
+        )
         self.permissions = PermissionWriter(clients, pacing=self.pacing)
         self.rules = RuleWriter(clients, region=region, account=account)
         self.targets = TargetWriter(clients)

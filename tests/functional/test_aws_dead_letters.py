@@ -170,3 +170,25 @@ def test_moving_a_rule_to_another_queue_moves_its_statement(
     # invoke config on a put and reads back the first, so only the queues are read back here.)
     again = make_plan(desired, read_back(aws, "acme", desired))
     assert [c for c in again.pending if c.kind is ResourceKind.QUEUE_POLICY] == []
+
+
+def test_locally_changed_retries_and_dead_letters_read_back_as_applied(tmp_path: Path) -> None:
+    text = (
+        "catalogue: acme\n"
+        "jobs:\n"
+        "  backup:\n"
+        "    schedule: rate(1 day)\n"
+        "    expected_runtime: 1m\n"
+        "    handler: jobs/backup/handler.py:main\n"
+        "    retries: 1\n"
+        f"    dead_letter_queue: {LOCAL_DLQ}\n"
+    )
+    (tmp_path / "local-data.yaml").write_text("queues:\n  acme-dlq: {}\n  acme-dlq-2: {}\n")
+    directory = local_dir(tmp_path / "jobs.yaml")
+    for version in (text, text.replace("retries: 1", "retries: 0").replace("dlq\n", "dlq-2\n")):
+        catalogue = load_catalogue(write_catalogue(tmp_path, version))
+        with connect_local(directory, data_file=local_data_file(tmp_path / "jobs.yaml")) as aws:
+            desired = compile_for(catalogue, aws, tmp_path / "build")
+            result = apply_plan(make_plan(desired, read_back(aws, "acme", desired)), aws.writer)
+            assert result.ok, result.failed
+            assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
