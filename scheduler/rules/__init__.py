@@ -167,8 +167,8 @@ LOADER_DOCS: tuple[RuleDoc, ...] = (
         "local data the local AWS would refuse",
         "local-data.yaml beside the catalogue declares what the local AWS (--local) starts "
         "with; sched validate checks it offline, as --local does before creating anything: "
-        "names S3, DynamoDB, SSM or Secrets Manager would refuse, a table without a key, an item "
-        "without its key attributes or with the wrong type, values over a service's size "
+        "names S3, DynamoDB, SSM, Secrets Manager or SQS would refuse, a table without a key, an "
+        "item without its key attributes or with the wrong type, values over a service's size "
         "limit, a {file: PATH} that is not under local-data/. Only --local reads the file.",
         "# local-data.yaml\nbuckets:\n  Acme_Scratch: {}",
         "# local-data.yaml\nbuckets:\n  acme-scratch: {}",
