@@ -3,7 +3,8 @@
 An SDK call names a service and an operation (`s3`, `CopyObject`); IAM names actions
 (`s3:PutObject`), and the two differ in places. `iam_actions` maps one to the other,
 `suggested_entry` writes the entry a user would add, as a SAM policy template naming the
-bucket, table, queue or topic the call was about when sched knows one, else as a statement.
+bucket, table, queue or topic the call was about when sched knows one, else as a statement;
+`denial_hint` says it for a refusal an AWS error message reports (history, status).
 Pure; standard library only.
 """
 
@@ -116,3 +117,14 @@ def refusal_in(message: str | None) -> Refusal | None:
         parameter, read = _CALL_PARAMETER_OF_ARN[service]
         params[parameter] = read(resource)
     return Refusal(service, operation, params)
+
+
+def denial_hint(message: str | None) -> str | None:
+    """What to add to `permissions:` for the refusal an error message reports, or None."""
+    refusal = refusal_in(message)
+    if refusal is None:
+        return None
+    return (
+        f"its role does not allow {' and '.join(refusal.actions)}; add to its"
+        f" permissions: {suggested_entry(refusal)}"
+    )

@@ -25,6 +25,7 @@ from scheduler.resources import (
     Function,
     InputTransformer,
     Permission,
+    QueueStatement,
     Resource,
     ResourceState,
     RetryPolicy,
@@ -34,6 +35,7 @@ from scheduler.resources import (
     ScheduleGroup,
     Target,
     Toggle,
+    VpcConfig,
     as_dict,
     canonical_json,
     pairs,
@@ -153,6 +155,7 @@ class _Build:
                     principal=EVENTS_PRINCIPAL,
                     source_arn=naming.rule_arn(self.region, self.account, rule.name),
                 )
+                yield from self.dead_letter_statement(job, rule)
             case Backend.SCHEDULER:
                 self.scheduler_targets.add(target_arn)
                 if job.dead_letter_queue:
@@ -187,6 +190,11 @@ class _Build:
                 else limits.LAMBDA_MAX_EVENT_AGE_SECONDS
             ),
             on_failure=job.dead_letter_queue,
+            vpc=(
+                VpcConfig(tuple(sorted(job.vpc.subnets)), tuple(sorted(job.vpc.security_groups)))
+                if job.vpc is not None
+                else None
+            ),
             code_path=package.path,
         )
         environment[ENV_DEPLOY] = deploy_value(function)
@@ -218,6 +226,17 @@ class _Build:
             description=job.description,
             tags=self.job_tags(job),
         )
+
+    def dead_letter_statement(self, job: Job, rule: Rule) -> Iterator[QueueStatement]:
+        """A rule target's dead-letter queue takes EventBridge's messages only when the queue's
+        own policy allows them (a schedule's are sent with the Scheduler role instead):
+        https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"""
+        if job.dead_letter_queue is not None and ":sqs:" in job.dead_letter_queue:
+            yield QueueStatement(
+                queue_arn=job.dead_letter_queue,
+                sid=naming.statement_id(self.catalogue, job.name),
+                source_arn=naming.rule_arn(self.region, self.account, rule.name),
+            )
 
     def schedule(self, job: Job, target_arn: str) -> Schedule:
         return Schedule(
@@ -254,6 +273,7 @@ class _Build:
         self.ecs_task_definitions.update(_task_definition_resources(task_definition))
         rule = self.rule(job)
         yield rule
+        yield from self.dead_letter_statement(job, rule)
         yield Target(
             rule=rule.name,
             id=TARGET_ID,

@@ -93,6 +93,10 @@ EVENTBRIDGE_TARGETS_PER_RULE = 5
 
 # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
 EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185
+# https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html: a function's VPC settings
+# take at most 16 subnets and 5 security groups.
+LAMBDA_VPC_MAX_SUBNETS = 16
+LAMBDA_VPC_MAX_SECURITY_GROUPS = 5
 # https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html: how often
 # Lambda re-runs a failed asynchronous invocation, and how long it keeps an event; without an
 # event invoke config a function gets the maxima.
@@ -303,3 +307,10 @@ SSM_PARAMETER_VALUE_MAX = 4096
 SECRET_NAME_MAX = 512
 SECRET_NAME_CHARACTERS = r"^[A-Za-z0-9/_+=.@-]+$"
 SECRET_VALUE_MAX_BYTES = 65536
+
+# https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+# (QueueName): up to 80 letters, digits, hyphens and underscores; a FIFO queue's name ends with
+# .fifo, which counts towards the 80.
+SQS_QUEUE_NAME_MAX = 80
+SQS_QUEUE_NAME_CHARACTERS = r"^[A-Za-z0-9_-]+$"
+SQS_FIFO_SUFFIX = ".fifo"

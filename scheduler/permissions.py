@@ -21,6 +21,7 @@ from typing import Any
 
 from scheduler import naming
 from scheduler.catalogue.model import Grant, Job
+from scheduler.kms_keys import KmsKey, decrypt_statement
 from scheduler.policy_templates import TEMPLATES, TemplateError, closest, expand
 from scheduler.runtime.contract import SecretRef
 
@@ -272,11 +273,41 @@ def log_statements(*, partition: str, region: str, account: str, function: str) 
     ]  # fmt: skip
 
 
+# What AWS's AWSLambdaVPCAccessExecutionRole grants besides logs: Lambda creates, describes and
+# deletes the function's network interfaces with the execution role. These actions take no
+# resource-level scoping (Resource "*", as in that policy):
+# https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc.html#configuration-vpc-permissions
+NETWORK_INTERFACE_ACTIONS = (
+    "ec2:AssignPrivateIpAddresses",
+    "ec2:CreateNetworkInterface",
+    "ec2:DeleteNetworkInterface",
+    "ec2:DescribeNetworkInterfaces",
+    "ec2:UnassignPrivateIpAddresses",
+)
+
+
+def vpc_statements(job: Job) -> list[Statement]:
+    """Managing the network interfaces of a function in a VPC; nothing without `vpc:`."""
+    if job.vpc is None:
+        return []
+    return [
+        {
+            "Sid": "ManageNetworkInterfaces",
+            "Effect": "Allow",
+            "Action": list(NETWORK_INTERFACE_ACTIONS),
+            "Resource": ["*"],
+        }
+    ]
+
+
 def secret_statements(job: Job, *, partition: str, region: str, account: str) -> list[Statement]:
-    """Reading the job's `secrets:`, and nothing else of SSM or Secrets Manager."""
+    """Reading the job's `secrets:`, and nothing else of SSM or Secrets Manager; decrypting
+    them with `secrets_kms_key` where one is named."""
     parameters, secrets = set(), set()
+    services: set[str] = set()
     for _, text in job.secrets:
         ref = SecretRef.parse(text)
+        services.add(ref.scheme)
         if ref.scheme == "ssm":
             parameters.add(
                 f"arn:{partition}:ssm:{region}:{account}:parameter/{ref.name.lstrip('/')}"
@@ -292,6 +323,13 @@ def secret_statements(job: Job, *, partition: str, region: str, account: str) ->
         statements.append(_allow("ReadSecretParameters", "ssm:GetParameter", parameters))
     if secrets:
         statements.append(_allow("ReadSecrets", "secretsmanager:GetSecretValue", secrets))
+    if job.secrets_kms_key is not None and services:
+        key = KmsKey.parse(job.secrets_kms_key)
+        statements.append(
+            decrypt_statement(
+                key, partition=partition, region=region, account=account, services=services
+            )
+        )
     return statements
 
 
@@ -319,6 +357,7 @@ def job_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePo
             }
         )
     own.extend(secret_statements(job, partition=partition, region=region, account=account))
+    own.extend(vpc_statements(job))
     statements = [SourcedStatement(s, None) for s in own]
     managed: list[tuple[str, Origin]] = []
     for grant in job.permissions:

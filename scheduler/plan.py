@@ -1,7 +1,8 @@
 """DesiredState × DeployedState → Plan: what to create, update, replace or delete, and why.
 
 Pure. Changes come in a fixed order: creates, updates and replaces by kind (roles → functions →
-permissions → rules and schedule groups → schedules and targets), then deletes in the reverse
+permissions and dead-letter queue statements → rules and schedule groups → schedules and
+targets), then deletes in the reverse
 order. Only what is in the deployed state (which holds only what the catalogue owns) is deleted.
 """
 
@@ -26,18 +27,19 @@ from scheduler.resources import (
 PHASES: tuple[frozenset[ResourceKind], ...] = (
     frozenset({ResourceKind.ROLE}),
     frozenset({ResourceKind.FUNCTION}),
-    frozenset({ResourceKind.PERMISSION}),
+    frozenset({ResourceKind.PERMISSION, ResourceKind.QUEUE_POLICY}),
     frozenset({ResourceKind.RULE, ResourceKind.SCHEDULE_GROUP}),
     frozenset({ResourceKind.SCHEDULE, ResourceKind.TARGET}),
 )
 
 
-# Deletes run after creates and updates, mostly in reverse, except that a permission goes
-# before its rule: ownership of a statement on a function sched did not create is proved by its
-# rule, so a delete interrupted between the two must not leave the statement unprovable.
+# Deletes run after creates and updates, mostly in reverse, except that a permission (or a
+# queue's statement) goes before its rule: ownership of a statement on a function or queue sched
+# did not create is proved by its rule, so a delete interrupted between the two must not leave
+# the statement unprovable.
 DELETE_PHASES: tuple[frozenset[ResourceKind], ...] = (
     frozenset({ResourceKind.SCHEDULE, ResourceKind.TARGET}),
-    frozenset({ResourceKind.PERMISSION}),
+    frozenset({ResourceKind.PERMISSION, ResourceKind.QUEUE_POLICY}),
     frozenset({ResourceKind.RULE, ResourceKind.SCHEDULE_GROUP}),
     frozenset({ResourceKind.FUNCTION}),
     frozenset({ResourceKind.ROLE}),

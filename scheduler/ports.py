@@ -17,6 +17,7 @@ from scheduler.resources import (
     DesiredState,
     Function,
     Permission,
+    QueueStatement,
     Resource,
     ResourceKind,
 )
@@ -28,12 +29,15 @@ class ReadScope:
 
     `external_functions` are the ARNs of existing functions (`function:` jobs) whose resource
     policies hold statements sched manages; they carry no sched tags, so they are named here.
+    `dead_letter_queues` are the ARNs of the queues whose policies should hold sched's
+    statements (the reader also reads those the deployed targets name).
     """
 
     catalogue: str
     account: str
     region: str
     external_functions: tuple[str, ...] = ()
+    dead_letter_queues: tuple[str, ...] = ()
 
     @classmethod
     def for_desired(
@@ -45,7 +49,8 @@ class ReadScope:
             for r in desired.of_kind(ResourceKind.PERMISSION)
             if isinstance(r, Permission) and r.function not in ours
         }
-        return cls(catalogue, account, region, tuple(sorted(external)))
+        queues = {r.queue_arn for r in desired if isinstance(r, QueueStatement)}
+        return cls(catalogue, account, region, tuple(sorted(external)), tuple(sorted(queues)))
 
 
 class StateReader(Protocol):
@@ -56,14 +61,17 @@ class StateReader(Protocol):
       targets of owned rules; permission statements whose id has `naming.owned_prefix` AND whose
       SourceArn is a rule this catalogue owns by tags, or, on a function the catalogue owns, that
       name no rule owned by anyone else (another catalogue may share the prefix: `acme` and
-      `acme-ops`). A statement that cannot be proved ours is never read as ours.
+      `acme-ops`); in the policies of the scope's dead-letter queues and of those the owned
+      targets name, the statements whose Sid has the prefix AND whose SourceArn is a rule the
+      catalogue owns by tags. A statement that cannot be proved ours is never read as ours.
     - Values in the form compile writes them: JSON documents through `canonical_json`; tags,
       environments and input paths through `pairs`; subnet, security group and policy ARN lists
       sorted; absent descriptions as ""; `Function.code_path` None.
     - A no-change plan costs about three calls a job plus paging, e.g. one tag search
       (resourcegroupstaggingapi:GetResources) or per-resource tag reads, `ListFunctions` and
       `ListRules` pages, then per job `ListTargetsByRule` and `GetPolicy` (rules backend) or
-      `GetSchedule` (scheduler backend); roles are per catalogue.
+      `GetSchedule` (scheduler backend); roles are per catalogue; a rule's dead-letter queue adds
+      `GetQueueUrl` and `GetQueueAttributes` once per queue.
     """
 
     def read(self, scope: ReadScope) -> DeployedState: ...

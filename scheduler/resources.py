@@ -43,6 +43,7 @@ class ResourceKind(StrEnum):
     FUNCTION = "function"
     PERMISSION = "permission"
     RULE = "rule"
+    QUEUE_POLICY = "queue-policy"
     SCHEDULE_GROUP = "schedule-group"
     SCHEDULE = "schedule"
     TARGET = "target"
@@ -86,6 +87,14 @@ class EcsParameters:
     assign_public_ip: bool = False
     task_count: int = 1
     launch_type: str = "FARGATE"
+
+
+@dataclass(frozen=True)
+class VpcConfig:
+    """Where a function runs in a VPC: subnet and security group ids, each sorted."""
+
+    subnet_ids: tuple[str, ...]
+    security_group_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -142,6 +151,7 @@ class Function:
     retry_attempts: int = limits.LAMBDA_MAX_RETRY_ATTEMPTS
     max_event_age_seconds: int = limits.LAMBDA_MAX_EVENT_AGE_SECONDS
     on_failure: str | None = None
+    vpc: VpcConfig | None = None  # None: not in a VPC
     code_path: Path | None = field(default=None, compare=False)
 
     @property
@@ -185,6 +195,42 @@ class Rule:
     @property
     def key_name(self) -> str:
         return self.name
+
+
+@dataclass(frozen=True)
+class QueueStatement:
+    """sched's one statement in the resource policy of an SQS queue it did not create (a job's
+    `dead_letter_queue`), letting EventBridge send the events `source_arn`'s target could not
+    take. The queue and its other statements are the user's: only the statement with `sid` is
+    ever written or removed."""
+
+    kind: ClassVar[ResourceKind] = ResourceKind.QUEUE_POLICY
+    replace_on: ClassVar[frozenset[str]] = frozenset()
+    PRINCIPAL: ClassVar[str] = "events.amazonaws.com"
+    ACTION: ClassVar[str] = "sqs:SendMessage"
+
+    queue_arn: str
+    sid: str
+    source_arn: str
+    principal: str = PRINCIPAL
+    action: str = ACTION
+
+    @property
+    def key_name(self) -> str:
+        return f"{self.queue_arn.rsplit(':', 1)[-1]}/{self.sid}"
+
+    @property
+    def statement(self) -> dict[str, Any]:
+        """The statement as it stands in the queue's policy: the rule's dead letters only, as
+        https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html writes it."""
+        return {
+            "Sid": self.sid,
+            "Effect": "Allow",
+            "Principal": {"Service": self.principal},
+            "Action": self.action,
+            "Resource": self.queue_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": self.source_arn}},
+        }
 
 
 @dataclass(frozen=True)
@@ -250,7 +296,7 @@ class Schedule:
         return f"{self.group}/{self.name}"
 
 
-Resource = Role | Function | Permission | Rule | Target | ScheduleGroup | Schedule
+Resource = Role | Function | Permission | Rule | QueueStatement | Target | ScheduleGroup | Schedule
 ResourceKey = tuple[ResourceKind, str]
 
 

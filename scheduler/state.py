@@ -8,7 +8,8 @@ in-memory fake of the ports applies the whole of it, `owned_state`, to everythin
   tags (`naming.owns`);
 - targets: those of an owned rule; schedules: those in an owned schedule group (neither can
   carry tags of its own);
-- permission statements: `StatementOwnership`.
+- permission statements: `StatementOwnership`; statements in a dead-letter queue's policy:
+  `owns_queue_statement`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from scheduler.resources import (
     DeployedState,
     Function,
     Permission,
+    QueueStatement,
     Resource,
     ResourceState,
     Role,
@@ -57,6 +59,14 @@ class StatementOwnership:
             permission.function in self.owned_functions
             and permission.source_arn not in self.other_rules
         )
+
+
+def owns_queue_statement(
+    statement: QueueStatement, *, prefix: str, owned_rules: frozenset[str]
+) -> bool:
+    """A statement in a queue sched did not create is the catalogue's only when its Sid has the
+    catalogue's prefix AND it names one of the catalogue's own rules (owned by tags)."""
+    return statement.sid.startswith(prefix) and statement.source_arn in owned_rules
 
 
 def owns_tagged(name: str, tags: Mapping[str, str], catalogue: str) -> bool:
@@ -99,5 +109,11 @@ def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
         if (isinstance(r, Target) and r.rule in owned_rules)
         or (isinstance(r, Schedule) and r.group in owned_groups)
         or (isinstance(r, Permission) and statements.owns(r))
+        or (
+            isinstance(r, QueueStatement)
+            and owns_queue_statement(
+                r, prefix=statements.prefix, owned_rules=statements.owned_rules
+            )
+        )
     ]
     return ResourceState.of([*tagged, *untagged])

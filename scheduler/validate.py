@@ -1,4 +1,6 @@
-"""Run every rule over a loaded catalogue; a rule that crashes becomes SCH901, never a crash."""
+"""Run every rule over a loaded catalogue; a rule that crashes becomes SCH901, never a crash.
+`validate` also checks the local data file beside the catalogue (SCH010).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from pathlib import Path
 
 from scheduler.catalogue.loader import LoadResult, load
 from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.local_data.model import data_file_beside
+from scheduler.local_data.read import local_data_diagnostics
 from scheduler.rules import RULES, Context, Rule
 
 
@@ -38,8 +42,13 @@ def run_rules(
     return found
 
 
-def validate(path: str | Path, *, now: datetime) -> tuple[LoadResult, list[Diagnostic]]:
-    """Load and check a catalogue: every diagnostic, sorted by position."""
+def validate(
+    path: str | Path, *, now: datetime, local_data: bool = True
+) -> tuple[LoadResult, list[Diagnostic]]:
+    """Load and check a catalogue: every diagnostic, sorted by position. With `local_data`, the
+    local data file beside it too, when there is one (offline: no boto3, no moto)."""
     loaded = load(path)
     found = [*loaded.diagnostics, *run_rules(loaded, now=now)]
+    if local_data:
+        found.extend(local_data_diagnostics(data_file_beside(Path(path))))
     return loaded, sorted(set(found), key=Diagnostic.sort_key)

@@ -38,10 +38,12 @@ def validate(path: Path, *, now: datetime) -> list[Diagnostic]:
 
 
 def check(path: Path, *, now: datetime, consequence: str = "nothing was sent to AWS") -> Checked:
-    """Validate; raise `CatalogueHasErrors` (saying `consequence`) when anything is an error."""
+    """Validate; raise `CatalogueHasErrors` (saying `consequence`) when anything is an error.
+    The local data file is not this gate's: AWS never reads it, and `--local` checks it where
+    it creates the local AWS (exit 2, with every problem)."""
     from scheduler.validate import validate as run
 
-    loaded, found = run(path, now=now)
+    loaded, found = run(path, now=now, local_data=False)
     errors = sum(1 for d in found if d.severity is Severity.ERROR)
     if loaded.catalogue is None or errors:
         raise CatalogueHasErrors(path, found, consequence, errors=errors)

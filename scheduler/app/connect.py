@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from scheduler.aws import AwsContext
-    from scheduler.local.data_file import LocalData
+    from scheduler.local_data.model import LocalData
 
 STATE_DIR = ".sched"
 
@@ -45,7 +45,7 @@ def local_dir(catalogue_path: Path) -> Path:
 
 def local_data_file(catalogue_path: Path) -> Path:
     """The file declaring the data a new local AWS starts with (it need not exist)."""
-    from scheduler.local.data_file import data_file_beside
+    from scheduler.local_data.model import data_file_beside
 
     return data_file_beside(catalogue_path)
 
@@ -98,7 +98,7 @@ def reset_local(catalogue_path: Path) -> LocalReset:
     """Wipe the local AWS state of the catalogue's folder and create it anew with the local
     data. The data file is checked first: when it is bad, nothing is wiped."""
     from scheduler.local import data, embedded
-    from scheduler.local.data_file import read_local_data
+    from scheduler.local_data.read import read_local_data
 
     target, data_file = local_dir(catalogue_path), local_data_file(catalogue_path)
     loaded = read_local_data(data_file)

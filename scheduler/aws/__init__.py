@@ -76,7 +76,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         reader=AwsStateReader(clients),
         # moto has no IAM propagation and no update in progress: nothing is worth a retry.
         writer=AwsResourceWriter(
-            clients, region=region, account=account, delays=() if local else DELAYS
+            clients, region=region, account=account, delays=() if local else DELAYS, local=local
         ),
         logs=AwsLogSource(clients),
         sink=AwsLogSink(clients),

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
+    from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sts import STSClient
 
 MAX_ATTEMPTS = 10
@@ -103,6 +104,11 @@ class Clients:
     @property
     def logs(self) -> CloudWatchLogsClient:
         client: CloudWatchLogsClient = self._get("logs")
+        return client
+
+    @property
+    def sqs(self) -> SQSClient:
+        client: SQSClient = self._get("sqs")
         return client
 
     @property

@@ -18,12 +18,14 @@ from scheduler.resources import (
     InputTransformer,
     Pairs,
     Permission,
+    QueueStatement,
     RetryPolicy,
     Role,
     Rule,
     Schedule,
     Target,
     Toggle,
+    VpcConfig,
     canonical_json,
     pairs,
 )
@@ -85,7 +87,15 @@ def function_from_aws(config: Response, tags: Mapping[str, str]) -> Function:
         # (moto 5) cannot store a log format, so it reads as the one sched sets, not as a change.
         log_format=logging.get("LogFormat", "Text") if logging else LOG_FORMAT,
         tags=pairs(tags),
+        vpc=_vpc(config.get("VpcConfig")),
     )
+
+
+def _vpc(config: Mapping[str, Any] | None) -> VpcConfig | None:
+    """A function's VPC settings; none, or empty lists (how a function left its VPC), is None."""
+    subnets = sorted((config or {}).get("SubnetIds") or [])
+    groups = sorted((config or {}).get("SecurityGroupIds") or [])
+    return VpcConfig(tuple(subnets), tuple(groups)) if subnets or groups else None
 
 
 def invoke_config_from_aws(function: Function, config: Response) -> Function:
@@ -118,6 +128,48 @@ def permissions_from_policy(policy: str | Response, function: str) -> list[Permi
         )
         for statement in document.get("Statement", [])
     ]
+
+
+def queue_statements_from_policy(policy: str | None, queue_arn: str) -> list[QueueStatement]:
+    """Every statement of a queue's policy read as a `QueueStatement`; which are owned is the
+    reader's call (`state.owns_queue_statement`)."""
+    if not policy:
+        return []
+    return [
+        QueueStatement(
+            queue_arn=queue_arn,
+            sid=str(statement.get("Sid", "")),
+            source_arn=_source_arn(statement.get("Condition") or {}),
+            principal=_principal(statement.get("Principal")),
+            action=_first(statement.get("Action", "")),
+        )
+        for statement in _statements(policy)
+    ]
+
+
+def _statements(policy: str | None) -> list[dict[str, Any]]:
+    document = json.loads(policy) if policy else {}
+    statements = document.get("Statement", []) if isinstance(document, dict) else []
+    statements = [statements] if isinstance(statements, dict) else statements
+    return [s for s in statements if isinstance(s, dict)]
+
+
+def queue_policy_with(policy: str | None, statement: QueueStatement | None, sid: str) -> str:
+    """The queue's policy with the statement `sid` replaced by `statement` (or removed when it
+    is None), every other statement and key as it was; "" when no statement is left (SQS
+    removes a queue's policy when it is set to "")."""
+    document = json.loads(policy) if policy else {"Version": "2012-10-17"}
+    kept = [s for s in _statements(policy) if s.get("Sid") != sid]
+    if statement is not None:
+        kept.append(statement.statement)
+    if not kept:
+        return ""
+    document["Statement"] = kept
+    return json.dumps(document, separators=(",", ":"))
+
+
+def queue_has_statement(policy: str | None, sid: str) -> bool:
+    return any(s.get("Sid") == sid for s in _statements(policy))
 
 
 def _principal(principal: object) -> str:

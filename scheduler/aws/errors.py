@@ -57,7 +57,14 @@ _QUOTA = frozenset(
     }
 )
 _NOT_FOUND = frozenset(
-    {"ResourceNotFoundException", "NoSuchEntity", "NotFoundException", "NoSuchEntityException"}
+    {
+        "ResourceNotFoundException",
+        "NoSuchEntity",
+        "NotFoundException",
+        "NoSuchEntityException",
+        "AWS.SimpleQueueService.NonExistentQueue",
+        "QueueDoesNotExist",
+    }
 )
 _CONFLICT = frozenset(
     {

@@ -21,6 +21,7 @@ from scheduler.aws.convert import (
     function_from_aws,
     invoke_config_from_aws,
     permissions_from_policy,
+    queue_statements_from_policy,
     role_from_aws,
     rule_from_aws,
     schedule_from_aws,
@@ -34,6 +35,7 @@ from scheduler.resources import (
     DeployedState,
     Function,
     Permission,
+    QueueStatement,
     Resource,
     ResourceState,
     Role,
@@ -43,7 +45,7 @@ from scheduler.resources import (
     Target,
     pairs,
 )
-from scheduler.state import StatementOwnership, owns_tagged
+from scheduler.state import StatementOwnership, owns_queue_statement, owns_tagged
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -112,8 +114,9 @@ class _Read:
             )
             targets = self.map(self.targets_of, owned.rules)
             policies = self.permissions(owned, [t for ts in targets for t in ts])
+            queues = self.queue_statements(owned, [t for ts in targets for t in ts])
             functions = self.map(self.with_invoke_config, owned.functions)
-            resources: list[Resource] = [*functions, *owned.rules, *policies]
+            resources: list[Resource] = [*functions, *owned.rules, *policies, *queues]
             resources.extend(t for ts in targets for t in ts)
             resources.extend(roles.result())
             resources.extend(schedules.result())
@@ -263,6 +266,32 @@ class _Read:
         except NotFound:  # no policy yet, or the function is gone
             return []
         return permissions_from_policy(policy, function)
+
+    def queue_statements(self, owned: _Owned, targets: list[Target]) -> list[QueueStatement]:
+        """Owned statements in the policies of the scope's dead-letter queues and of those the
+        owned targets name; a queue sched cannot find or read holds none of them."""
+        queues = set(self.scope.dead_letter_queues)
+        queues.update(t.dead_letter_arn for t in targets if t.dead_letter_arn)
+        found = self.map(self.queue_policy_of, sorted(q for q in queues if ":sqs:" in q))
+        return [
+            s
+            for statements in found
+            for s in statements
+            if owns_queue_statement(s, prefix=self.prefix, owned_rules=owned.rule_arns)
+        ]
+
+    def queue_policy_of(self, queue_arn: str) -> list[QueueStatement]:
+        *_, account, name = queue_arn.split(":")
+        try:
+            with translated("sqs", name):
+                url = self.c.sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)
+                attributes = self.c.sqs.get_queue_attributes(
+                    QueueUrl=url["QueueUrl"], AttributeNames=["Policy"]
+                )
+        except NotFound:  # not created yet, or deleted: apply says so when it writes
+            return []
+        policy = attributes.get("Attributes", {}).get("Policy")
+        return queue_statements_from_policy(policy, queue_arn)
 
     # ---- roles --------------------------------------------------------------------------
 

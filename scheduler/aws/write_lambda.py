@@ -56,11 +56,20 @@ def _not_ready(error: AwsError) -> bool:
 
 
 class FunctionWriter:
-    def __init__(self, clients: Clients, *, region: str, account: str, pacing: Pacing) -> None:
+    def __init__(
+        self,
+        clients: Clients,
+        *,
+        region: str,
+        account: str,
+        pacing: Pacing,
+        local: bool = False,
+    ) -> None:
         self.c = clients
         self.region = region
         self.account = account
         self.pacing = pacing
+        self.local = local
 
     def _retry(
         self,
@@ -107,10 +116,14 @@ class FunctionWriter:
                 name,
                 self._retry(
                     after,
-                    lambda: self.c.lambda_.update_function_configuration(**_configuration(after)),
+                    lambda: self.c.lambda_.update_function_configuration(
+                        **_configuration(after, leave_vpc=before.vpc is not None)
+                    ),
                 ),
             )
         if _invoke_config(before) != _invoke_config(after):
+            if self.local:
+                self._drop_invoke_config(name)
             self._put_invoke_config(after)
         to_set, to_remove = tag_changes(before.tags, after.tags)
         arn = naming.function_arn(self.region, self.account, name)
@@ -130,6 +143,16 @@ class FunctionWriter:
             )
         except NotFound:  # already gone
             return
+
+    def _drop_invoke_config(self, name: str) -> None:
+        """moto 5 adds a put config beside the one there and reads back the first, so the local
+        AWS would keep the old retries. AWS's put replaces the config in one call: only local
+        mode deletes it first."""
+        try:
+            with translated("lambda", name):
+                self.c.lambda_.delete_function_event_invoke_config(FunctionName=name)
+        except NotFound:  # none yet
+            pass
 
     def _put_invoke_config(self, function: Function) -> None:
         """Lambda's re-runs of a failed asynchronous run, and its on-failure destination."""
@@ -284,10 +307,12 @@ class PermissionWriter:
             return
 
 
-def _configuration(function: Function) -> dict[str, Any]:
+def _configuration(function: Function, *, leave_vpc: bool = False) -> dict[str, Any]:
     """What CreateFunction and UpdateFunctionConfiguration both set, in the API's words; equal
-    for two functions exactly when no configuration update is needed."""
-    return {
+    for two functions exactly when no configuration update is needed. `leave_vpc` sends empty
+    VPC settings, which is how a function leaves its VPC:
+    https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html"""
+    configuration = {
         "FunctionName": function.name,
         "Runtime": _runtime(function.runtime),
         "Role": function.role_arn,
@@ -298,6 +323,14 @@ def _configuration(function: Function) -> dict[str, Any]:
         "Environment": {"Variables": dict(function.environment)},
         "LoggingConfig": {"LogFormat": _log_format(function.log_format)},
     }
+    if function.vpc is not None:
+        configuration["VpcConfig"] = {
+            "SubnetIds": list(function.vpc.subnet_ids),
+            "SecurityGroupIds": list(function.vpc.security_group_ids),
+        }
+    elif leave_vpc:
+        configuration["VpcConfig"] = {"SubnetIds": [], "SecurityGroupIds": []}
+    return configuration
 
 
 def _invoke_config(function: Function) -> dict[str, Any]:

@@ -15,9 +15,11 @@ from scheduler.aws.write_events import RuleWriter, TargetWriter
 from scheduler.aws.write_iam import RoleWriter
 from scheduler.aws.write_lambda import FunctionWriter, PermissionWriter
 from scheduler.aws.write_scheduler import ScheduleGroupWriter, ScheduleWriter
+from scheduler.aws.write_sqs import QueueStatementWriter
 from scheduler.resources import (
     Function,
     Permission,
+    QueueStatement,
     Resource,
     Role,
     Rule,
@@ -75,7 +77,8 @@ class AwsResourceWriter:
     Changes AWS is not ready for yet (IAM propagation, a function busy updating) are tried again
     after each of `delays` (none: one attempt, for an endpoint with nothing to wait for, like
     moto); `sleep` replaces the waiting (tests pass one that does not wait). `interrupt()` cuts
-    every pause short: the changes waiting fail as `Interrupted`.
+    every pause short: the changes waiting fail as `Interrupted`. `local` works around what
+    the embedded local AWS (moto) does differently from AWS.
     """
 
     def __init__(
@@ -86,13 +89,17 @@ class AwsResourceWriter:
         account: str,
         sleep: Sleep | None = None,
         delays: tuple[float, ...] = DELAYS,
+        local: bool = False,
     ) -> None:
         self.pacing = Pacing(delays, sleep)
         self.roles = RoleWriter(clients)
-        self.functions = FunctionWriter(clients, region=region, account=account, pacing=self.pacing)
+        self.functions = FunctionWriter(
+            clients, region=region, account=account, pacing=self.pacing, local=local
+        )
         self.permissions = PermissionWriter(clients, pacing=self.pacing)
         self.rules = RuleWriter(clients, region=region, account=account)
         self.targets = TargetWriter(clients)
+        self.queue_statements = QueueStatementWriter(clients)
         self.groups = ScheduleGroupWriter(clients, region=region, account=account)
         self.schedules = ScheduleWriter(clients, pacing=self.pacing)
 
@@ -124,6 +131,8 @@ class AwsResourceWriter:
                 return _Routed(self.permissions, resource)
             case Rule():
                 return _Routed(self.rules, resource)
+            case QueueStatement():
+                return _Routed(self.queue_statements, resource)
             case Target():
                 return _Routed(self.targets, resource)
             case ScheduleGroup():

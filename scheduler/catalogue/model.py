@@ -36,6 +36,14 @@ class Fargate:
 
 
 @dataclass(frozen=True)
+class Vpc:
+    """The private network a Lambda job's function runs in (`vpc:`), as written."""
+
+    subnets: tuple[str, ...]
+    security_groups: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Grant:
     """One `permissions:` entry as written: an AWS SAM policy template (`{S3ReadPolicy:
     {BucketName: b}}`), an IAM statement (`{Effect, Action, Resource[, Condition]}`) or a managed
@@ -76,8 +84,10 @@ class Job:
     # Environment variable → reference (`ssm:/path`, `secretsmanager:name#key`): only the
     # reference is deployed; the runtime wrapper reads the value before the handler runs.
     secrets: tuple[tuple[str, str], ...] = ()
+    secrets_kms_key: str | None = None  # the customer managed key they are encrypted with
     runtime: str = "python3.12"
     fargate: Fargate | None = None
+    vpc: Vpc | None = None
 
     @property
     def handler_file(self) -> str | None:

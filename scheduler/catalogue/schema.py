@@ -21,6 +21,7 @@ from scheduler.catalogue.model import (
     Grant,
     Job,
     Policy,
+    Vpc,
     default_timeout,
 )
 from scheduler.diagnostics import echo
@@ -72,6 +73,15 @@ class FargateSpec(_Strict):
     container: str | None = Field(None, description="container that receives the job input")
 
 
+class VpcSpec(_Strict):
+    """The VPC a Lambda job's function runs in, to reach private resources."""
+
+    subnets: list[str] = Field(default_factory=list, description="subnet ids (subnet-...)")
+    security_groups: list[str] = Field(
+        default_factory=list, description="security group ids (sg-...)"
+    )
+
+
 class DefaultsSpec(_Strict):
     """Values every job inherits unless it sets its own."""
 
@@ -98,6 +108,10 @@ class DefaultsSpec(_Strict):
     tags: dict[str, str] = Field(default_factory=dict)
     environment: dict[str, str] = Field(default_factory=dict)
     fargate: FargateSpec | None = None
+    secrets_kms_key: str | None = Field(
+        None, description="the customer managed KMS key every job's secrets are encrypted with"
+    )
+    vpc: VpcSpec | None = Field(None, description="the VPC every Lambda job's function runs in")
 
 
 class PolicySpec(_Strict):
@@ -156,6 +170,14 @@ class JobSpec(_Strict):
             " ssm:/parameter/name or secretsmanager:secret-name[#json-key]"
         ),
     )
+    secrets_kms_key: str | None = Field(
+        None,
+        description=(
+            "the customer managed KMS key the secrets are encrypted with (key ARN, key id,"
+            " alias/NAME or alias ARN): the role may decrypt with it, through SSM and"
+            " Secrets Manager only"
+        ),
+    )
     permissions: list[str | dict[str, Any]] = Field(
         default_factory=list,
         description=(
@@ -165,6 +187,13 @@ class JobSpec(_Strict):
     )
     runtime: str | None = None
     fargate: FargateSpec | None = None
+    vpc: VpcSpec | None = Field(
+        None,
+        description=(
+            "the VPC the function runs in (subnets, security_groups), to reach private"
+            " resources; its role may then manage the network interfaces Lambda needs"
+        ),
+    )
 
 
 class CatalogueSpec(_Strict):
@@ -187,6 +216,12 @@ def _fargate(spec: FargateSpec | None) -> Fargate | None:
         assign_public_ip=spec.assign_public_ip,
         container=spec.container,
     )
+
+
+def _vpc(spec: VpcSpec | None) -> Vpc | None:
+    if spec is None:
+        return None
+    return Vpc(subnets=tuple(spec.subnets), security_groups=tuple(spec.security_groups))
 
 
 def resolve_policy(spec: PolicySpec) -> Policy:
@@ -228,10 +263,12 @@ def resolve_job(name: str, spec: JobSpec, defaults: DefaultsSpec, policy: Policy
         enabled=spec.enabled,
         role=spec.role or defaults.role,
         secrets=tuple(sorted(spec.secrets.items())),
+        secrets_kms_key=spec.secrets_kms_key or defaults.secrets_kms_key,
         permissions=(
             *(Grant(e, ("defaults", "permissions", i)) for i, e in enumerate(defaults.permissions)),
             *(Grant(e, ("jobs", name, "permissions", i)) for i, e in enumerate(spec.permissions)),
         ),
         runtime=spec.runtime or defaults.runtime,
         fargate=_fargate(spec.fargate or defaults.fargate),
+        vpc=_vpc(spec.vpc or defaults.vpc),
     )

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from scheduler import limits
-from scheduler.access import refusal_in, suggested_entry
+from scheduler.access import denial_hint
 from scheduler.catalogue.durations import format_duration
 from scheduler.history.model import Attention, JobStatus, Run, RunStatus, Trigger, timeline_key
 
@@ -58,12 +58,9 @@ def _reasons(
     if latest is not None and latest.status in (RunStatus.FAILED, RunStatus.TIMED_OUT):
         detail = f": {latest.error_type}" if latest.error_type else ""
         reasons.append(f"last run {latest.status.value.replace('_', ' ')}{detail}")
-        refusal = refusal_in(latest.error_message)
-        if refusal is not None:  # say which permissions: entry would have allowed it
-            reasons.append(
-                f"its role does not allow {' and '.join(refusal.actions)}; add to its"
-                f" permissions: {suggested_entry(refusal)}"
-            )
+        hint = denial_hint(latest.error_message)
+        if hint is not None:  # say which permissions: entry would have allowed it
+            reasons.append(hint)
     if latest is not None and latest.status is RunStatus.MISSED and latest.scheduled_time:
         reasons.append(f"run due {latest.scheduled_time:%Y-%m-%d %H:%M} UTC did not happen")
     for status, label in (

@@ -10,6 +10,6 @@ package that imports moto.
   handler_import.py  importing a handler from its folder as the zip would, and undoing it
   lambda_logs.py     the log events Lambda writes for an invocation (JSON log format)
   tick.py            the fires due since the last tick, run in time order
-  data_file.py       local-data.yaml read and checked (no boto3): what a new local AWS holds
-  data.py            that data created in a new local AWS, through a boto3 session on moto
+  data.py            local-data.yaml (read and checked by scheduler/local_data/, no boto3)
+                     created in a new local AWS, through a boto3 session on moto
 """

@@ -1,7 +1,7 @@
-"""The local data loaded into the local AWS: what `local-data.yaml` declares (`data_file.py`)
-created through a boto3 session on the embedded moto, the same calls and the same path as a
-job's handler takes. `embedded.running` runs it when it creates a local AWS (no saved state
-yet, or after `sched local reset`), never on top of a saved state.
+"""The local data loaded into the local AWS: what `local-data.yaml` declares
+(`scheduler.local_data`) created through a boto3 session on the embedded moto, the same calls
+and the same path as a job's handler takes. `embedded.running` runs it when it creates a local
+AWS (no saved state yet, or after `sched local reset`), never on top of a saved state.
 """
 
 from __future__ import annotations
@@ -16,15 +16,18 @@ import boto3
 from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import BotoCoreError, ClientError
 
+from scheduler import limits
 from scheduler.diagnostics import Span
 from scheduler.errors import LocalDataInvalid
-from scheduler.local.data_file import Bucket, LocalData, Parameter, Secret, Table, read_local_data
+from scheduler.local_data.model import Bucket, LocalData, Parameter, Queue, Secret, Table
+from scheduler.local_data.read import read_local_data
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import WriteRequestTypeDef
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_secretsmanager import SecretsManagerClient
+    from mypy_boto3_sqs import SQSClient
     from mypy_boto3_ssm import SSMClient
 
 # https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_BatchWriteItem.html
@@ -71,6 +74,10 @@ def load(session: boto3.Session, data: LocalData) -> None:
         secrets = session.client("secretsmanager")
         for secret in data.secrets:
             _secret(secrets, secret, data.file)
+    if data.queues:
+        sqs = session.client("sqs")
+        for queue in data.queues:
+            _queue(sqs, queue, data.file)
 
 
 def _bucket(s3: S3Client, bucket: Bucket, region: str, file: str) -> None:
@@ -127,6 +134,14 @@ def _parameter(ssm: SSMClient, parameter: Parameter, file: str) -> None:
 def _secret(secrets: SecretsManagerClient, secret: Secret, file: str) -> None:
     with _refused(file, secret.where, f'secret "{secret.name}"'):
         secrets.create_secret(Name=secret.name, SecretString=secret.value)
+
+
+def _queue(sqs: SQSClient, queue: Queue, file: str) -> None:
+    # A FIFO queue must say so when it is created, as well as by its name:
+    # https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+    fifo = {"FifoQueue": "true"} if queue.name.endswith(limits.SQS_FIFO_SUFFIX) else {}
+    with _refused(file, queue.where, f'queue "{queue.name}"'):
+        sqs.create_queue(QueueName=queue.name, Attributes=fifo)  # type: ignore[arg-type]
 
 
 @contextlib.contextmanager

@@ -1,7 +1,8 @@
 """Render `sched history` as a text table (job, scheduled time in the job's zone, start, status,
-duration against the expected runtime, error), JSON or CSV, with a count of the log lines left
-out. Also `human_duration`, the compact duration (`4m12s`) every ops table uses. Log text is
-untrusted: it is shown through `style.safe`, and no CSV cell starts like a formula.
+duration against the expected runtime, error; under a run its role refused, the `permissions:`
+entry that would allow it), JSON or CSV, with a count of the log lines left out. Also
+`human_duration`, the compact duration (`4m12s`) every ops table uses. Log text is untrusted: it
+is shown through `style.safe`, and no CSV cell starts like a formula.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from scheduler.access import denial_hint
 from scheduler.history import Run, RunStatus, Trigger, run_to_json
 from scheduler.history.model import Skipped
 from scheduler.history.read import History
@@ -203,6 +205,9 @@ def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> st
         for run, row in zip(runs, rows, strict=True):
             tint = _COLOURS[run.status]
             lines.append(_line(row, sizes, shown, error_width, tint=tint, colour=colour))
+            hint = denial_hint(run.error_message) if run.error_message else None
+            if hint is not None:  # the entry that would have allowed the refused call
+                lines += wrap(f"  hint: {safe(hint)}", width, hang="    ")
         lines.append("")
         lines.append(_summary(runs))
     for job, note in history.notes:

@@ -1,5 +1,6 @@
 """`sched permissions JOB`: a job's own role, each statement under the line of the entry it came
-from (sched's own statements, for the job's logs, first), or the policy document as JSON."""
+from (sched's own statements first, each under what it is for: the job's logs, its dead-letter
+queue, secrets, key and VPC), or the policy document as JSON."""
 
 from __future__ import annotations
 
@@ -9,6 +10,20 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from scheduler.app.check import JobPermissions
+
+
+# What each of sched's own statements (`scheduler.permissions`, by Sid) is for.
+_OWN_PURPOSE = {
+    "CreateOwnLogGroup": "write the job's own logs",
+    "WriteOwnLogs": "write the job's own logs",
+    "SendFailedRuns": "send a run that failed for good to its dead_letter_queue",
+    "ReadSecretParameters": "read its secrets",
+    "ReadSecrets": "read its secrets",
+    "DecryptSecrets": (
+        "decrypt its secrets with secrets_kms_key, through SSM and Secrets Manager only"
+    ),
+    "ManageNetworkInterfaces": "manage the network interfaces of its vpc",
+}
 
 
 def _listed(value: Any) -> str:
@@ -30,10 +45,15 @@ def to_text(found: JobPermissions) -> str:
     lines = [f"{found.job.name}: role {found.role}"]
     current: object = object()
     for sourced in found.policy.statements:
-        if sourced.origin != current:
-            current = sourced.origin
+        heading: object = sourced.origin
+        if sourced.origin is None:
+            heading = _OWN_PURPOSE.get(
+                sourced.statement.get("Sid", ""), "what sched's runtime needs"
+            )
+        if heading != current:
+            current = heading
             if sourced.origin is None:
-                lines.append("  sched: write the job's own logs")
+                lines.append(f"  sched: {heading}")
             else:
                 span = found.sources[sourced.origin]
                 lines.append(f"  {span}: {_entry_title(found, sourced.origin)}")

@@ -12,6 +12,7 @@ from scheduler.report.style import GAP, GREEN, MAGENTA, RED, WIDTH, YELLOW, clip
 from scheduler.resources import (
     Function,
     Permission,
+    QueueStatement,
     Resource,
     Role,
     Rule,
@@ -59,6 +60,8 @@ def summary(resource: Resource) -> str:
             )
         case Permission():
             return f"{resource.principal} may invoke it"
+        case QueueStatement():
+            return f"{resource.principal} may send {_arn_tail(resource.source_arn)}'s dead letters"
         case Rule():
             off = " (disabled)" if resource.state is Toggle.DISABLED else ""
             return f"{resource.schedule_expression}{off}"

@@ -43,7 +43,7 @@ from scheduler.rules.schedule_rules import (
     TimezoneNeedsScheduler,
     UnknownTimezone,
 )
-from scheduler.rules.secret_rules import PlainTextSecret, SecretReference
+from scheduler.rules.secret_rules import PlainTextSecret, SecretKey, SecretReference
 from scheduler.rules.target_rules import (
     CredentialFilesLeftOut,
     FargateSettings,
@@ -53,6 +53,7 @@ from scheduler.rules.target_rules import (
     HandlerSyntaxError,
     MalformedArn,
     TargetChoice,
+    VpcSettings,
 )
 
 RULES: tuple[Rule, ...] = (
@@ -91,6 +92,7 @@ RULES: tuple[Rule, ...] = (
     TargetChoice(),
     MalformedArn(),
     FargateSettings(),
+    VpcSettings(),
     HandlerSyntaxError(),
     HandlerFolderHoldsCatalogue(),
     CredentialFilesLeftOut(),
@@ -98,6 +100,7 @@ RULES: tuple[Rule, ...] = (
     PackageTooLarge(),
     PlainTextSecret(),
     SecretReference(),
+    SecretKey(),
     *PERMISSION_RULES,
 )
 
@@ -171,6 +174,18 @@ LOADER_DOCS: tuple[RuleDoc, ...] = (
         "inside its own anchor, or values nest deeper than 100 levels.",
         "a: &a [x, x]\nb: &b [*a, *a]\n# ... doubling many times",
         "defaults: &d {memory: 256}",
+    ),
+    RuleDoc(
+        "SCH010",
+        _E,
+        "local data the local AWS would refuse",
+        "local-data.yaml beside the catalogue declares what the local AWS (--local) starts "
+        "with; sched validate checks it offline, as --local does before creating anything: "
+        "names S3, DynamoDB, SSM, Secrets Manager or SQS would refuse, a table without a key, an "
+        "item without its key attributes or with the wrong type, values over a service's size "
+        "limit, a {file: PATH} that is not under local-data/. Only --local reads the file.",
+        "# local-data.yaml\nbuckets:\n  Acme_Scratch: {}",
+        "# local-data.yaml\nbuckets:\n  acme-scratch: {}",
     ),
     SUB_MINUTE,
     UNIX_DAY_OR,

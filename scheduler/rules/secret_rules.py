@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.kms_keys import KmsKey
 from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.runtime.contract import SecretRef
 
@@ -128,3 +129,30 @@ class SecretReference(Rule):
                         f'job "{job.name}": {name} is both a secret and set under environment:',
                         "keep one: the secret would replace the value at run time",
                     )
+
+
+class SecretKey(Rule):
+    doc = RuleDoc(
+        "SCH411",
+        Severity.ERROR,
+        "secrets KMS key that cannot be named",
+        "`secrets_kms_key:` names the customer managed KMS key a job's secrets are encrypted "
+        "with, so that its role may decrypt them (kms:Decrypt on that key, through SSM and "
+        "Secrets Manager only). Write the key's ARN (arn:aws:kms:REGION:ACCOUNT:key/ID), its id, "
+        "alias/NAME or the alias's ARN. AWS managed keys (alias/aws/...) need no statement.",
+        "secrets_kms_key: acme-secrets",
+        "secrets_kms_key: alias/acme-secrets",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.secrets_kms_key is None:
+                continue
+            try:
+                KmsKey.parse(job.secrets_kms_key)
+            except ValueError as error:
+                yield self.report(
+                    context.setting_span(job, "secrets_kms_key"),
+                    f'job "{job.name}": secrets_kms_key {error}',
+                    f"e.g. secrets_kms_key: alias/{context.catalogue.name}-secrets",
+                )

@@ -1,4 +1,5 @@
-"""Rules about what a job runs: handler files (read, never imported), ARNs, Fargate settings."""
+"""Rules about what a job runs: handler files (read, never imported), ARNs, Fargate and VPC
+settings."""
 
 from __future__ import annotations
 
@@ -363,4 +364,75 @@ class FargateSettings(Rule):
                     context.span(job, "compute"),
                     f'job "{job.name}" runs on Fargate but has no fargate settings',
                     "add fargate: {cluster: ..., task_definition: ..., subnets: [...]}",
+                )
+
+
+# The id patterns of https://docs.aws.amazon.com/lambda/latest/api/API_VpcConfig.html's lists.
+_SUBNET_ID = re.compile(r"^subnet-(?:[a-z0-9]{8}|[a-z0-9]{17})$")
+_SECURITY_GROUP_ID = re.compile(r"^sg-(?:[a-z0-9]{8}|[a-z0-9]{17})$")
+
+
+class VpcSettings(Rule):
+    doc = RuleDoc(
+        "SCH412",
+        Severity.ERROR,
+        "VPC settings Lambda would refuse",
+        "vpc: {subnets, security_groups} runs a Lambda job's function in a VPC, so that it can "
+        "reach private resources; its role may then manage the network interfaces Lambda "
+        "creates. Lambda needs at least one subnet id (subnet-...) and one security group id "
+        "(sg-...), at most 16 subnets and 5 security groups. It applies to jobs with a "
+        "handler: an existing function (function:) or a Fargate task keeps its own network.",
+        "vpc: {subnets: [private-a], security_groups: []}",
+        "vpc: {subnets: [subnet-0a1b2c3d], security_groups: [sg-0a1b2c3d]}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.vpc is None:
+                continue
+            own = context.source_map.has(("jobs", job.name, "vpc"))
+            if job.handler is None or job.compute is not Compute.LAMBDA:
+                if own:  # inherited from defaults: it only applies where it can
+                    yield self.report(
+                        context.span(job, "vpc"),
+                        f'job "{job.name}": vpc applies to jobs with a handler only',
+                        "remove vpc: here; an existing function or Fargate task keeps its own"
+                        " network settings",
+                    )
+                continue
+            yield from self._ids(context, job, "subnets", _SUBNET_ID, "subnet-0a1b2c3d",
+                                 limits.LAMBDA_VPC_MAX_SUBNETS)  # fmt: skip
+            yield from self._ids(context, job, "security_groups", _SECURITY_GROUP_ID,
+                                 "sg-0a1b2c3d", limits.LAMBDA_VPC_MAX_SECURITY_GROUPS)  # fmt: skip
+
+    def _ids(
+        self,
+        context: Context,
+        job: Job,
+        key: str,
+        pattern: re.Pattern[str],
+        example: str,
+        most: int,
+    ) -> Iterator[Diagnostic]:
+        assert job.vpc is not None
+        ids: tuple[str, ...] = getattr(job.vpc, key)
+        if not ids:
+            yield self.report(
+                context.setting_span(job, "vpc", key),
+                f'job "{job.name}": vpc needs at least one of {key}',
+                f"e.g. vpc: {{{key}: [{example}]}}",
+            )
+            return
+        if len(ids) > most:
+            yield self.report(
+                context.setting_span(job, "vpc", key),
+                f'job "{job.name}": vpc has {len(ids)} {key}; Lambda takes at most {most}',
+                f"keep {most} of them",
+            )
+        for index, value in enumerate(ids):
+            if not pattern.match(value):
+                yield self.report(
+                    context.setting_span(job, "vpc", key, index),
+                    f'job "{job.name}": {echo(value, repr)} is not an id of {key}',
+                    f"write the id, like {example}, not a name or an ARN",
                 )

@@ -207,6 +207,32 @@ def test_permissions_shows_each_statement_under_the_line_it_came_from() -> None:
     )
 
 
+def test_permissions_names_what_each_of_scheds_own_statements_is_for(tmp_path: Path) -> None:
+    (tmp_path / "jobs" / "a").mkdir(parents=True)
+    (tmp_path / "jobs" / "a" / "handler.py").write_text("def main(event, context):\n    pass\n")
+    (tmp_path / "jobs.yaml").write_text(
+        "catalogue: demo\n"
+        "jobs:\n"
+        "  a:\n"
+        "    schedule: rate(1 day)\n"
+        "    expected_runtime: 1m\n"
+        "    handler: jobs/a/handler.py:main\n"
+        "    secrets: {DB_URL: ssm:/demo/db}\n"
+        "    secrets_kms_key: 1234abcd-12ab-34cd-56ef-1234567890ab\n"
+        "    dead_letter_queue: arn:aws:sqs:eu-west-1:123456789012:demo-dlq\n"
+        "    vpc: {subnets: [subnet-0a1b2c3d], security_groups: [sg-0a1b2c3d]}\n"
+    )
+    code, out = run("permissions", "a", str(tmp_path / "jobs.yaml"), "--region", "eu-west-1")
+    assert code == 0, out
+    assert [line for line in out.splitlines() if line.startswith("  sched")] == [
+        "  sched: write the job's own logs",
+        "  sched: send a run that failed for good to its dead_letter_queue",
+        "  sched: read its secrets",
+        "  sched: decrypt its secrets with secrets_kms_key, through SSM and Secrets Manager only",
+        "  sched: manage the network interfaces of its vpc",
+    ]
+
+
 def test_permissions_of_a_job_without_a_role_of_its_own_says_why() -> None:
     code, out = run("permissions", "search-reindex", str(ROOT / "jobs.yaml"))
     assert code == 2

@@ -201,6 +201,7 @@ HELLO_FUNCTION = {
     "retry_attempts": 2,
     "max_event_age_seconds": 21600,
     "on_failure": None,
+    "vpc": None,
 }
 HELLO_PERMISSION = {
     "kind": "permission",

@@ -5,11 +5,13 @@ with every problem at its line (exit 2) before anything reaches the local AWS.""
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from scheduler.app.check import check
 from scheduler.cli import cli
 
 ROOT = Path(__file__).parent.parent.parent
@@ -82,3 +84,28 @@ def test_a_bad_local_data_file_stops_the_command_with_exit_2(catalogue: Path) ->
         "  hint: fix the file and run the command again",
     ]
     assert not (catalogue.parent / ".sched" / "local" / "state.pickle").exists()
+
+
+def test_validate_checks_the_local_data_offline_and_apply_on_aws_does_not(
+    catalogue: Path,
+) -> None:
+    data = catalogue.parent / "local-data.yaml"
+    data.write_text(
+        "buckets:\n  Acme_Scratch: {}\ntables:\n  orders:\n    items: [{order_id: '1'}]\n"
+    )
+
+    code, out = run("validate", str(catalogue))
+
+    assert code == 1
+    assert out.splitlines() == [
+        f'{data}:2:3: error SCH010 bucket "Acme_Scratch" is not a name S3 accepts: it contains'
+        ' "A", "S", "_"',
+        "  hint: bucket names are 3-63 lowercase letters, digits, dots and hyphens, starting and "
+        'ending with a letter or digit: e.g. "acme-scratch"',
+        f'{data}:4:3: error SCH010 table "orders" has no key',
+        "  hint: write key: {id: S}: the partition key, then an optional sort key, each with its "
+        "type: S (text), N (number) or B (binary)",
+        f"{catalogue}: 2 errors",
+    ]
+    # AWS never reads the local data: the gate before a plan on AWS leaves it to --local.
+    assert check(catalogue, now=datetime.now(UTC)).diagnostics == ()

@@ -19,6 +19,14 @@ REGION = "eu-west-1"
 LEGACY = "legacy-thing"
 LEGACY_ARN = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{LEGACY}"
 DLQ = f"arn:aws:sqs:{REGION}:{ACCOUNT}:acme-dlq"
+# A statement the user keeps in the dead-letter queue's policy: sched must never touch it.
+USER_QUEUE_STATEMENT = {
+    "Sid": "OpsReads",
+    "Effect": "Allow",
+    "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+    "Action": "sqs:ReceiveMessage",
+    "Resource": DLQ,
+}
 
 # Both backends, a `function:` job, disabled jobs, a Fargate job, dead letters, a retry window.
 CATALOGUE = f"""\
@@ -130,6 +138,11 @@ class RecordingWriter:
     def delete(self, resource: Resource) -> None:
         self.inner.delete(resource)
         self._note("delete", resource)
+
+
+def without_dead_letters(text: str) -> str:
+    """The catalogue without its dead-letter queue, which the local AWS does not have."""
+    return text.replace(f"    dead_letter_queue: {DLQ}\n", "")
 
 
 def without_job(text: str, job: str) -> str:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
-from aws_support import LEGACY, REGION
+from aws_support import LEGACY, REGION, USER_QUEUE_STATEMENT
 from moto import mock_aws
 
 from scheduler.aws import AwsContext, connect
@@ -24,7 +25,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def aws() -> Iterator[AwsContext]:
     """The real-AWS code path (boto3's chain) answered by moto, with an existing function
-    `legacy-thing` for `function:` jobs."""
+    `legacy-thing` for `function:` jobs and an existing queue `acme-dlq` for dead letters."""
     with mock_aws():
         session = new_session(region_name=REGION)
         role = session.client("iam").create_role(
@@ -36,6 +37,13 @@ def aws() -> Iterator[AwsContext]:
             Role=role["Role"]["Arn"],
             Handler="h.main",
             Code={"ZipFile": b"PK\x05\x06" + b"\0" * 18},
+        )
+        # The jobs' dead-letter queue is the user's, with a statement of the user's own.
+        session.client("sqs").create_queue(
+            QueueName="acme-dlq",
+            Attributes={
+                "Policy": json.dumps({"Version": "2012-10-17", "Statement": [USER_QUEUE_STATEMENT]})
+            },
         )
         with connect(region=REGION) as context:
             yield context

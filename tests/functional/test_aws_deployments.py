@@ -17,6 +17,7 @@ from aws_support import (
     compile_for,
     load_catalogue,
     read_back,
+    without_dead_letters,
     without_job,
     write_catalogue,
 )
@@ -73,7 +74,7 @@ def test_asking_for_nothing_calls_nothing(aws: AwsContext) -> None:
 
 
 def test_local_mode_keeps_deployment_times_between_connections(tmp_path: Path) -> None:
-    path = write_catalogue(tmp_path, without_job(CATALOGUE, "legacy"))
+    path = write_catalogue(tmp_path, without_dead_letters(without_job(CATALOGUE, "legacy")))
     state = tmp_path / ".sched" / "local"
     catalogue = load_catalogue(path)
     start = datetime.now(UTC).replace(microsecond=0)
@@ -94,7 +95,7 @@ def test_local_mode_keeps_deployment_times_between_connections(tmp_path: Path) -
 def test_each_deployed_function_answers_with_the_deployment_value_compile_gave_it(
     tmp_path: Path,
 ) -> None:
-    path = write_catalogue(tmp_path, without_job(CATALOGUE, "legacy"))
+    path = write_catalogue(tmp_path, without_dead_letters(without_job(CATALOGUE, "legacy")))
     catalogue = load_catalogue(path)
     with connect_local(tmp_path / ".sched" / "local") as aws:
         desired = compile_for(catalogue, aws, tmp_path / "build")

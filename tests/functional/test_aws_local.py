@@ -19,6 +19,7 @@ from aws_support import (
     compile_for,
     load_catalogue,
     read_back,
+    without_dead_letters,
     without_job,
     write_catalogue,
 )
@@ -35,7 +36,7 @@ from scheduler.plan import make_plan
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 # Without the `function:` job: its existing function exists only in the moto fixture.
-LOCAL_CATALOGUE = without_job(CATALOGUE, "legacy")
+LOCAL_CATALOGUE = without_dead_letters(without_job(CATALOGUE, "legacy"))
 
 SCRIPT = """\
 import sys

@@ -16,7 +16,7 @@ import pytest
 from scheduler.app import connect as app_connect
 from scheduler.errors import LocalDataInvalid
 from scheduler.local import data, embedded, state_file
-from scheduler.local.data_file import parse_local_data
+from scheduler.local_data.read import parse_local_data
 
 DATA = """\
 buckets:
@@ -36,6 +36,9 @@ parameters:
 secrets:
   acme/sftp: {username: export, password: local-only}
   acme/webhook: https://hooks.example.com/x
+queues:
+  acme-dlq: {}
+  acme-dlq.fifo:
 """
 
 
@@ -74,6 +77,13 @@ def _contents(session: boto3.Session) -> dict[str, object]:
         for p in ssm.get_parameters_by_path(Path="/acme", WithDecryption=True)["Parameters"]
     }
     secrets = session.client("secretsmanager")
+    sqs = session.client("sqs")
+    queues = {
+        url.rsplit("/", 1)[-1]: sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])[
+            "Attributes"
+        ].get("FifoQueue", "false")
+        for url in sqs.list_queues().get("QueueUrls", [])
+    }
     return {
         "buckets": buckets,
         "key": orders.key_schema,
@@ -83,6 +93,7 @@ def _contents(session: boto3.Session) -> dict[str, object]:
             name: secrets.get_secret_value(SecretId=name)["SecretString"]
             for name in ("acme/sftp", "acme/webhook")
         },
+        "queues": queues,
     }
 
 
@@ -113,6 +124,7 @@ EXPECTED = {
         "acme/sftp": json.dumps({"username": "export", "password": "local-only"}),
         "acme/webhook": "https://hooks.example.com/x",
     },
+    "queues": {"acme-dlq": "false", "acme-dlq.fifo": "true"},  # for dead_letter_queue: ARNs
 }
 
 
@@ -170,7 +182,7 @@ def test_reset_starts_again_from_the_data(catalogue: Path) -> None:
     assert done.directory == app_connect.local_dir(catalogue)
     assert done.data_file == catalogue.parent / "local-data.yaml"
     assert done.loaded is not None
-    summary = "2 buckets (2 objects), 1 table (2 items), 2 parameters, 2 secrets"
+    summary = "2 buckets (2 objects), 1 table (2 items), 2 parameters, 2 secrets, 2 queues"
     assert done.loaded.summary() == summary
     with _running(catalogue) as env:
         assert _contents(env.session) == EXPECTED

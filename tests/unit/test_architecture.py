@@ -133,7 +133,7 @@ RULES = (
     Rule("only local/ imports moto", ALL, ("moto",), exempt=("scheduler/local",)),
     Rule(
         "the local data file is read and checked without boto3 or moto",
-        ("scheduler/local/data_file.py",),
+        ("scheduler/local_data",),
         ("boto3", "botocore", "moto"),
     ),
     Rule("only cli/ imports click", ALL, ("click",), exempt=("scheduler/cli",)),

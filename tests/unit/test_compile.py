@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Grant, Job
+from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Grant, Job, Vpc
 from scheduler.compile import (
     CompileError,
     compile_catalogue,
@@ -24,6 +24,7 @@ from scheduler.resources import (
     Function,
     InputTransformer,
     Permission,
+    QueueStatement,
     Resource,
     ResourceState,
     RetryPolicy,
@@ -33,6 +34,7 @@ from scheduler.resources import (
     ScheduleGroup,
     Target,
     Toggle,
+    VpcConfig,
     canonical_json,
 )
 from scheduler.runtime import contract as runtime
@@ -618,3 +620,60 @@ def test_fargate_jobs_need_settings_and_the_rules_backend() -> None:
 
 def test_an_empty_catalogue_needs_nothing() -> None:
     assert len(_compile(replace(CATALOGUE, jobs=()))) == 0
+
+
+def _with_dead_letters(*jobs: Job) -> ResourceState:
+    return _compile(replace(CATALOGUE, jobs=jobs))
+
+
+def test_a_rule_with_a_dead_letter_queue_gets_its_own_statement_in_the_queues_policy() -> None:
+    lambda_job = _job("log-backup", "rate(1 day)", function=LEGACY_ARN, dead_letter_queue=DLQ)
+    state = _with_dead_letters(lambda_job)
+    statements = [r for r in state if isinstance(r, QueueStatement)]
+    rule_arn = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/acme-ops-log-backup"
+    assert statements == [
+        QueueStatement(queue_arn=DLQ, sid="acme-ops-log-backup", source_arn=rule_arn)
+    ]
+    assert statements[0].statement == {
+        "Sid": "acme-ops-log-backup",
+        "Effect": "Allow",
+        "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sqs:SendMessage",
+        "Resource": DLQ,
+        "Condition": {"ArnEquals": {"aws:SourceArn": rule_arn}},
+    }
+
+
+def test_a_schedule_and_a_queue_less_rule_add_no_queue_statement() -> None:
+    # Scheduler sends dead letters with its own role (sqs:SendMessage there); an SNS topic
+    # cannot be a rule target's dead-letter queue at all.
+    state = _with_dead_letters(
+        _job("a", "rate(1 day)", function=LEGACY_ARN, backend=Backend.SCHEDULER,
+             dead_letter_queue=DLQ),
+        _job("b", "rate(1 day)", function=LEGACY_ARN),
+    )  # fmt: skip
+    assert [r for r in state if isinstance(r, QueueStatement)] == []
+
+
+def test_the_read_scope_names_the_dead_letter_queues_whose_policy_sched_writes() -> None:
+    desired = _with_dead_letters(
+        _job("a", "rate(1 day)", function=LEGACY_ARN, dead_letter_queue=DLQ)
+    )
+    scope = ReadScope.for_desired("acme-ops", desired, account=ACCOUNT, region=REGION)
+    assert scope.dead_letter_queues == (DLQ,)
+
+
+def test_a_job_in_a_vpc_runs_its_function_there_with_sorted_ids() -> None:
+    job = _job(
+        "log-backup",
+        "rate(1 day)",
+        handler="jobs/log_backup/handler.py:main",
+        vpc=Vpc(subnets=("subnet-0000000b", "subnet-0000000a"), security_groups=("sg-0000000c",)),
+    )
+    state = _compile(replace(CATALOGUE, jobs=(job,)))
+    [function] = [r for r in state if isinstance(r, Function)]
+    assert function.vpc == VpcConfig(
+        subnet_ids=("subnet-0000000a", "subnet-0000000b"), security_group_ids=("sg-0000000c",)
+    )
+    [role] = [r for r in state if isinstance(r, Role)]
+    assert "ec2:CreateNetworkInterface" in (role.inline_policy or "")

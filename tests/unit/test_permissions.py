@@ -7,7 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from scheduler.catalogue.model import Grant, Job
+from scheduler.catalogue.model import Grant, Job, Vpc
+from scheduler.kms_keys import KmsKey
 from scheduler.permissions import (
     GrantProblem,
     ManagedPolicy,
@@ -167,3 +168,139 @@ def test_a_secret_reference_reads_back_as_written() -> None:
         "password",
         "secretsmanager:acme/sftp#password",
     )
+
+
+ACCOUNT = "111122223333"
+
+
+def _secret_job(key: str | None, *secrets: tuple[str, str]) -> Job:
+    return Job(
+        name="export",
+        schedule="rate(1 day)",
+        expected_runtime=timedelta(minutes=1),
+        timeout=timedelta(minutes=2),
+        timeout_is_explicit=False,
+        handler="jobs/export/handler.py:main",
+        secrets=secrets or (("DB_URL", "ssm:/acme/db-url"),),
+        secrets_kms_key=key,
+    )
+
+
+def test_a_named_key_ARN_adds_decrypt_on_that_key_through_the_secrets_services_only() -> None:
+    key = "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    job = _secret_job(key, ("DB_URL", "ssm:/acme/db"), ("TOKEN", "secretsmanager:acme/t"))
+    policy = job_policy(job, catalogue="acme", region="eu-west-1", account="111122223333")
+    assert policy.statements[-1].statement == {
+        "Sid": "DecryptSecrets",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt"],
+        "Resource": [key],
+        "Condition": {
+            "StringEquals": {
+                "kms:ViaService": [
+                    "secretsmanager.eu-west-1.amazonaws.com",
+                    "ssm.eu-west-1.amazonaws.com",
+                ]
+            }
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("key", "resource"),
+    [
+        (
+            "1234abcd-12ab-34cd-56ef-1234567890ab",
+            "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        ),
+        (
+            "mrk-1234abcd12ab34cd56ef1234567890ab",
+            "arn:aws:kms:eu-west-1:111122223333:key/mrk-1234abcd12ab34cd56ef1234567890ab",
+        ),
+    ],
+)
+def test_a_bare_key_id_is_a_key_of_the_catalogues_account_and_region(
+    key: str, resource: str
+) -> None:
+    policy = job_policy(_secret_job(key), catalogue="acme", region="eu-west-1", account=ACCOUNT)
+    assert policy.statements[-1].statement["Resource"] == [resource]
+
+
+@pytest.mark.parametrize(
+    "key", ["alias/acme-secrets", "arn:aws:kms:eu-west-1:111122223333:alias/acme-secrets"]
+)
+def test_an_alias_allows_the_keys_it_names_by_condition_since_IAM_cannot_name_them(
+    key: str,
+) -> None:
+    policy = job_policy(_secret_job(key), catalogue="acme", region="eu-west-1", account=ACCOUNT)
+    assert policy.statements[-1].statement == {
+        "Sid": "DecryptSecrets",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt"],
+        "Resource": ["arn:aws:kms:eu-west-1:111122223333:key/*"],
+        "Condition": {
+            "StringEquals": {"kms:ViaService": ["ssm.eu-west-1.amazonaws.com"]},
+            "ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/acme-secrets"]},
+        },
+    }
+
+
+def test_no_key_no_decrypt_and_a_key_without_secrets_grants_nothing() -> None:
+    plain = job_policy(_secret_job(None), catalogue="acme", region="eu-west-1", account=ACCOUNT)
+    assert all(s.statement["Sid"] != "DecryptSecrets" for s in plain.statements)
+    job = Job(
+        name="export",
+        schedule="rate(1 day)",
+        expected_runtime=timedelta(minutes=1),
+        timeout=timedelta(minutes=2),
+        timeout_is_explicit=False,
+        handler="jobs/export/handler.py:main",
+        secrets_kms_key="alias/acme",
+    )
+    policy = job_policy(job, catalogue="acme", region="eu-west-1", account="111122223333")
+    assert [s.statement["Sid"] for s in policy.statements] == ["CreateOwnLogGroup", "WriteOwnLogs"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("acme-secrets", "is not a KMS key"),
+        ("alias/", "names no alias"),
+        ("alias/aws/ssm", "AWS managed key"),
+        ("alias/acme secrets", "is not a KMS key"),
+        ("arn:aws:kms:eu-west-1:111122223333:key/not-a-key", "is not a KMS key"),
+        ("arn:aws:s3:::acme", "is not a KMS key"),
+        ("arn:aws:kms:eu-west-1:1111:alias/acme", "is not a KMS key"),
+    ],
+)
+def test_a_malformed_key_says_what_is_wrong(text: str, problem: str) -> None:
+    with pytest.raises(ValueError, match=problem):
+        KmsKey.parse(text)
+
+
+def test_a_job_in_a_vpc_may_manage_its_network_interfaces_as_lambda_needs() -> None:
+    job = Job(
+        name="export",
+        schedule="rate(1 day)",
+        expected_runtime=timedelta(minutes=1),
+        timeout=timedelta(minutes=2),
+        timeout_is_explicit=False,
+        handler="jobs/export/handler.py:main",
+        vpc=Vpc(subnets=("subnet-0123abcd",), security_groups=("sg-0123abcd",)),
+    )
+    policy = job_policy(job, catalogue="acme", region="eu-west-1", account=ACCOUNT)
+    assert [s.statement for s in policy.statements[2:]] == [
+        {
+            "Sid": "ManageNetworkInterfaces",
+            "Effect": "Allow",
+            "Action": [
+                "ec2:AssignPrivateIpAddresses",
+                "ec2:CreateNetworkInterface",
+                "ec2:DeleteNetworkInterface",
+                "ec2:DescribeNetworkInterfaces",
+                "ec2:UnassignPrivateIpAddresses",
+            ],
+            "Resource": ["*"],
+        }
+    ]
+    assert [s.origin for s in policy.statements[2:]] == [None]

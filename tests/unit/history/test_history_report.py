@@ -136,6 +136,50 @@ def test_history_text_of_late_manual_and_overrunning_runs_across_days() -> None:
     )
 
 
+def test_history_text_says_under_a_refused_run_which_permissions_entry_would_allow_it() -> None:
+    daily = job("daily", "cron(0 2 * * ? *)", expected_runtime=timedelta(minutes=1))
+    denied = (
+        "AccessDenied",
+        "User: arn:aws:sts::123456789012:assumed-role/acme-ops-daily/x is not authorized to"
+        ' perform: s3:PutObject on resource: "arn:aws:s3:::acme-backup/k" because no'
+        " identity-based policy allows the s3:PutObject action",
+    )
+    logs = FakeLogs(
+        {
+            group("daily"): [
+                *run_events(
+                    "daily",
+                    at("2026-11-24T02:00:00"),
+                    request_id="denied-1",
+                    duration=timedelta(seconds=2),
+                    status="failed",
+                    error=denied,
+                ),
+                *run_events(
+                    "daily",
+                    at("2026-11-25T02:00:00"),
+                    request_id="other-1",
+                    duration=timedelta(seconds=2),
+                    status="failed",
+                    error=("ValueError", "no such bucket"),
+                ),
+            ]
+        }
+    )
+    history = history_for(catalogue(daily), logs, now=NOW, since=at("2026-11-24T00:00:00"))
+    assert history_report.to_text(history, width=100) == (
+        "JOB    SCHEDULED        STARTED   STATUS  DURATION  ERROR\n"
+        "daily  11-24 02:00 UTC  02:00:00  failed  2s / 1m   AccessDenied: User:"
+        " arn:aws:sts::123456789012:a…\n"
+        "  hint: its role does not allow s3:PutObject; add to its permissions: - S3WritePolicy:"
+        " {BucketName:\n"
+        "    acme-backup}\n"
+        "daily  11-25 02:00 UTC  02:00:00  failed  2s / 1m   ValueError: no such bucket\n"
+        "\n"
+        "2 runs: 2 failed"
+    )
+
+
 def test_history_text_with_no_runs() -> None:
     empty = history_for(catalogue(), FakeLogs(), now=NOW, since=SINCE)
     assert history_report.to_text(empty) == (

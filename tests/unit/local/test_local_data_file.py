@@ -12,19 +12,19 @@ import pytest
 
 from scheduler.diagnostics import Span
 from scheduler.errors import LocalDataInvalid
-from scheduler.local.data_file import (
+from scheduler.local_data.model import (
     Bucket,
     Item,
     KeyAttribute,
     LocalData,
     Parameter,
+    Queue,
     S3Object,
     Secret,
     Table,
     data_file_beside,
-    parse_local_data,
-    read_local_data,
 )
+from scheduler.local_data.read import parse_local_data, read_local_data
 
 FILE = "local-data.yaml"
 ROOT = Path(__file__).resolve().parents[3]
@@ -489,9 +489,9 @@ def test_a_secret_secrets_manager_would_refuse(entry: str, expected: tuple[str, 
             "- buckets\n",
             (
                 "local-data.yaml:1:1: a local data file is a mapping with buckets, tables, "
-                "parameters and secrets",
-                "start a line with `buckets:`, `tables:`, `parameters:` or `secrets:`; see "
-                "local-data.yaml in the README",
+                "parameters, secrets and queues",
+                "start a line with `buckets:`, `tables:`, `parameters:`, `secrets:` or "
+                "`queues:`; see local-data.yaml in the README",
             ),
         ),
         (
@@ -588,3 +588,35 @@ def test_a_named_pipe_is_refused_without_being_opened(tmp_path: Path) -> None:
     assert not worker.is_alive(), "reading the FIFO blocked"
     assert len(done) == 1
     assert "is a named pipe, not a file" in str(done[0])
+
+
+def test_queues_are_declared_by_name_for_the_jobs_dead_letters() -> None:
+    data = parse("queues:\n  acme-dlq:\n  acme-dlq.fifo: {}\n")
+    assert data.queues == (
+        Queue("acme-dlq", span(2, 3, 2, 11)),
+        Queue("acme-dlq.fifo", span(3, 3, 3, 16)),
+    )
+    assert data.summary() == "2 queues"
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        (
+            "acme dlq: {}",
+            (
+                'local-data.yaml:2:3: queue "acme dlq" is not a name SQS accepts: it contains " "',
+                "use 1-80 letters, digits, - and _ (a FIFO queue's name ends with .fifo)",
+            ),
+        ),
+        (
+            "acme-dlq: {fifo: true}",
+            (
+                'local-data.yaml:2:14: unknown key "fifo" in queue "acme-dlq"',
+                "write the queue as `acme-dlq: {}`; a name ending with .fifo makes a FIFO queue",
+            ),
+        ),
+    ],
+)
+def test_a_queue_sqs_would_refuse(entry: str, expected: tuple[str, str]) -> None:
+    assert problems(f"queues:\n  {entry}\n") == [expected]
