@@ -244,3 +244,8 @@ SSM_PARAMETER_VALUE_MAX = 4096
 SECRET_NAME_MAX = 512
 SECRET_NAME_CHARACTERS = r"^[A-Za-z0-9/_+=.@-]+$"
 SECRET_VALUE_MAX_BYTES = 65536
+
+# https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html (Name: 1-256 characters)
+SNS_TOPIC_NAME_MAX = 256
+# https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Subject: under 100 characters)
+SNS_SUBJECT_MAX = 99

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scheduler.diagnostics import Severity
+from scheduler.rules.alert_rules import ALERT_RULES
 from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.rules.lambda_runtime_rules import (
     BlockedRuntime,
@@ -85,6 +86,7 @@ RULES: tuple[Rule, ...] = (
     PlainTextSecret(),
     SecretReference(),
     *PERMISSION_RULES,
+    *ALERT_RULES,
 )
 
 _E, _W = Severity.ERROR, Severity.WARNING
