@@ -15,6 +15,7 @@ from scheduler.aws.write_events import RuleWriter, TargetWriter
 from scheduler.aws.write_iam import RoleWriter
 from scheduler.aws.write_lambda import FunctionWriter, PermissionWriter
 from scheduler.aws.write_scheduler import ScheduleGroupWriter, ScheduleWriter
+from scheduler.aws.write_sns import TopicWriter
 from scheduler.resources import (
     Function,
     Permission,
@@ -24,6 +25,7 @@ from scheduler.resources import (
     Schedule,
     ScheduleGroup,
     Target,
+    Topic,
 )
 
 R = TypeVar("R", bound=Resource)
@@ -95,6 +97,7 @@ class AwsResourceWriter:
         self.targets = TargetWriter(clients)
         self.groups = ScheduleGroupWriter(clients, region=region, account=account)
         self.schedules = ScheduleWriter(clients, pacing=self.pacing)
+        self.topics = TopicWriter(clients, region=region, account=account)
 
     def interrupt(self) -> None:
         """Stop waiting: pauses end now, and the changes in them fail as interrupted."""
@@ -130,5 +133,7 @@ class AwsResourceWriter:
                 return _Routed(self.groups, resource)
             case Schedule():
                 return _Routed(self.schedules, resource)
+            case Topic():
+                return _Routed(self.topics, resource)
             case _:
                 assert_never(resource)

@@ -21,28 +21,14 @@ from scheduler.catalogue.model import (
 )
 
 CONFIG_FILE = "sched_watch.json"
-WATCHER_NAME = "sched-watcher"
 SCHEMA = 1
-
-
-def watcher_function_name(catalogue: str) -> str:
-    return naming.bounded(f"{catalogue}-{WATCHER_NAME}", limits.LAMBDA_FUNCTION_NAME_MAX)
-
-
-def topic_name(catalogue: str, channel: str) -> str:
-    """The SNS topic sched owns for an email channel."""
-    return naming.bounded(f"{catalogue}-alerts-{channel}", limits.SNS_TOPIC_NAME_MAX)
-
-
-def topic_arn(region: str, account: str, name: str) -> str:
-    return f"arn:{naming.partition(region)}:sns:{region}:{account}:{name}"
 
 
 def channel_topic(channel: Channel, catalogue: str, *, region: str, account: str) -> str:
     """Where alerts to `channel` are published: its own topic, or the one sched owns for it."""
     if channel.topic is not None:
         return channel.topic
-    return topic_arn(region, account, topic_name(catalogue, channel.name))
+    return naming.topic_arn(region, account, naming.topic_name(catalogue, channel.name))
 
 
 @dataclass(frozen=True)
@@ -63,7 +49,7 @@ class WatchConfig:
     @property
     def log_group(self) -> str:
         """The watcher's own log group, where its state lines are."""
-        return naming.log_group_name(watcher_function_name(self.catalogue.name))
+        return naming.log_group_name(naming.watcher_name(self.catalogue.name))
 
 
 def config_for(catalogue: Catalogue, *, region: str, account: str) -> WatchConfig | None:
