@@ -127,3 +127,10 @@ class DeploymentSource(Protocol):
     that does not exist is absent from the result."""
 
     def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]: ...
+
+
+class Publisher(Protocol):
+    """Publishes one message to an SNS topic (the alert watcher's channels); returns the
+    message id SNS assigned."""
+
+    def publish(self, topic_arn: str, subject: str, message: str) -> str: ...

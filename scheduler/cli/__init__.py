@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from scheduler import __version__
-from scheduler.cli import check, deploy, ops
+from scheduler.cli import alerts, check, deploy, ops
 from scheduler.cli.common import SchedGroup
 
 
@@ -22,7 +22,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for command in (*check.COMMANDS, *deploy.COMMANDS, *ops.COMMANDS):
+for command in (*check.COMMANDS, *deploy.COMMANDS, *ops.COMMANDS, *alerts.COMMANDS):
     cli.add_command(command)
 
 

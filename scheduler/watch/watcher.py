@@ -6,14 +6,13 @@ function, in `sched local tick` and, without publishing or emitting, in `sched a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from scheduler.catalogue.model import Job
 from scheduler.history.read import job_histories
-from scheduler.ports import LogSource
+from scheduler.ports import LogSource, Publisher
 from scheduler.schedule import ScheduleError, parse
 from scheduler.watch.config import WatchConfig
 from scheduler.watch.decide import Alert, JobDecision, decide_job, message, subject
@@ -26,12 +25,6 @@ MAX_STATE_LOOKBACK = timedelta(days=1)
 # The runs read per job: enough fires for `after` in a row, never less than this.
 MIN_WINDOW = timedelta(hours=1)
 MAX_WINDOW = timedelta(days=35)
-
-
-class Publisher(Protocol):
-    """Publishes one message to an SNS topic; returns the message id."""
-
-    def publish(self, topic_arn: str, subject: str, message: str) -> str: ...
 
 
 Emit = Callable[[str], None]
@@ -90,14 +83,20 @@ def _window(job: Job) -> timedelta:
 
 
 def decide(
-    config: WatchConfig, logs: LogSource, previous: WatchState | None, *, now: datetime
+    config: WatchConfig,
+    logs: LogSource,
+    previous: WatchState | None,
+    *,
+    now: datetime,
+    first_seen: Mapping[str, datetime] | None = None,
 ) -> tuple[JobDecision, ...]:
-    """Each watched job's decision; a job first seen now is watched from now."""
+    """Each watched job's decision. A job the state does not know yet is watched from its
+    `first_seen` time when given (its deployment: local mode, `sched alerts`), else from now."""
     known = previous.jobs if previous is not None else {}
     decisions = []
     for job in config.jobs:
         assert job.alert is not None
-        state = known.get(job.name) or JobState(since=now)
+        state = known.get(job.name) or JobState(since=(first_seen or {}).get(job.name, now))
         since = max(state.since, now - _window(job))
         [history] = job_histories(
             config.catalogue,
@@ -119,10 +118,11 @@ def run_pass(
     emit: Emit,
     *,
     now: datetime,
+    first_seen: Mapping[str, datetime] | None = None,
 ) -> Pass:
     """One full pass: decide, publish, and emit the state line the next pass starts from."""
     previous = read_state(config, logs, now=now)
-    decisions = decide(config, logs, previous, now=now)
+    decisions = decide(config, logs, previous, now=now, first_seen=first_seen)
     sent: list[Sent] = []
     for alert in (d.alert for d in decisions if d.alert is not None):
         for channel in alert.channels:
