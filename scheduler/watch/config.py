@@ -53,9 +53,16 @@ class WatchConfig:
 
 
 def config_for(catalogue: Catalogue, *, region: str, account: str) -> WatchConfig | None:
-    """The watcher's configuration, or None when no job alerts (then no watcher is deployed)."""
+    """The watcher's configuration, or None when no job alerts (then no watcher is deployed).
+    Watched: the enabled Lambda jobs with an alert rule."""
     alerts = catalogue.alerts
-    jobs = tuple(j for j in catalogue.jobs if j.alert is not None and j.compute is Compute.LAMBDA)
+    # A disabled job never fires, so it would only ever read as missed; Fargate jobs leave no
+    # Lambda logs to read.
+    jobs = tuple(
+        j
+        for j in catalogue.jobs
+        if j.alert is not None and j.enabled and j.compute is Compute.LAMBDA
+    )
     if alerts is None or not alerts.channels or not jobs:
         return None
     topics = tuple(

@@ -29,7 +29,9 @@ class FakeSns:
 
 def _config() -> WatchConfig:
     base = catalogue(
-        job("canary", "cron(0 * * * ? *)", alert=RULE), job("quiet", "cron(0 * * * ? *)")
+        job("canary", "cron(0 * * * ? *)", alert=RULE),
+        job("quiet", "cron(0 * * * ? *)"),
+        job("off", "cron(0 * * * ? *)", alert=RULE, enabled=False),
     )
     alerts = Alerts(channels=(Channel("ops", emails=("ops@example.com",)),))
     cat = type(base)(base.name, base.path, base.policy, base.jobs, alerts)
@@ -46,7 +48,7 @@ def _pass(config: WatchConfig, logs: FakeLogs, sns: FakeSns, now: datetime) -> l
     return [subject for _, subject, _ in sns.messages]
 
 
-def test_the_config_survives_its_json_and_names_only_alerting_jobs() -> None:
+def test_the_config_survives_its_json_and_names_only_enabled_alerting_jobs() -> None:
     config = _config()
     assert [j.name for j in config.jobs] == ["canary"]
     assert config.topics == (("ops", TOPIC),)
