@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration
-from scheduler.catalogue.model import Job, Outcome
+from scheduler.catalogue.model import Compute, Job, Outcome
 from scheduler.diagnostics import Diagnostic, Severity, echo
 from scheduler.rules.base import Context, Rule, RuleDoc
 
@@ -33,8 +33,8 @@ class UnknownChannel(Rule):
         "alert to a channel the catalogue does not declare",
         "A job's `alert: to:` names channels declared under `alerts: channels:`. An alert to a "
         "channel that does not exist would be sent nowhere.",
-        "alerts: {channels: {ops: {email: [ops@example.com]}}}\n...\n    alert: {to: [opps]}",
-        "alerts: {channels: {ops: {email: [ops@example.com]}}}\n...\n    alert: {to: [ops]}",
+        "alert: {to: [opps]}    # alerts: {channels: {ops: {email: [ops@example.com]}}}",
+        "alert: {to: [ops]}     # alerts: {channels: {ops: {email: [ops@example.com]}}}",
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
@@ -118,8 +118,8 @@ class GraceOverPeriod(Rule):
         "A fire counts as missed only once its grace has passed. A grace longer than the time "
         "between two fires means the next fire comes first, so a missed run is never told in "
         "time.",
-        "schedule: rate(15 minutes)\n    alert: {grace: 1h}",
-        "schedule: rate(15 minutes)\n    alert: {grace: 10m}",
+        "schedule: rate(15 minutes)\nalert: {grace: 1h}",
+        "schedule: rate(15 minutes)\nalert: {grace: 10m}",
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
@@ -162,10 +162,38 @@ class UnknownOutcome(Rule):
                 )
 
 
+class AlertNeverWatched(Rule):
+    doc = RuleDoc(
+        "SCH506",
+        Severity.WARNING,
+        "alert on a job the watcher cannot see",
+        "The watcher reads Lambda's logs. A Fargate job leaves none, so an alert on it never "
+        "fires; nor does one on a disabled job, which has no fires to judge.",
+        "compute: fargate\nalert: {to: [ops]}",
+        "compute: fargate\nalert: false",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in _alerting(context):
+            if job.compute is Compute.FARGATE:
+                why = "runs on Fargate, whose runs sched cannot read"
+            elif not job.enabled:
+                why = "is disabled"
+            else:
+                continue
+            own = context.source_map.has(("jobs", job.name, "alert"))
+            yield self.report(
+                context.span(job, "alert") if own else context.key_span(job),
+                f'job "{job.name}" {why}: its alert never fires',
+                f'set alert: false on job "{job.name}"',
+            )
+
+
 ALERT_RULES: tuple[Rule, ...] = (
     UnknownChannel(),
     NotAnEmail(),
     NotATopicArn(),
     GraceOverPeriod(),
     UnknownOutcome(),
+    AlertNeverWatched(),
 )
