@@ -39,7 +39,9 @@ class Logs:
             )
             for page in pages:
                 found.extend(
-                    LogEvent(int(e.get("timestamp", 0)), e.get("message", ""), "")
+                    LogEvent(
+                        int(e.get("timestamp", 0)), e.get("message", ""), e.get("logStreamName", "")
+                    )
                     for e in page.get("events", [])
                 )
         except ClientError as error:
