@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from scheduler import naming
 from scheduler.app.connect import Connection, connect
 from scheduler.catalogue.model import Catalogue
-from scheduler.errors import UsageError
+from scheduler.errors import NotFound, UsageError, UserError
 from scheduler.history.targets import deployment_times
 from scheduler.ports import LogEvent
 from scheduler.watch.config import WatchConfig, config_for
@@ -34,6 +34,12 @@ class UnknownChannel(UsageError):
     """A channel named on the command line is not declared under `alerts: channels:`."""
 
 
+class NoTopic(UserError):
+    """The channel's SNS topic does not exist (not applied yet, or a wrong ARN)."""
+
+    exit_code = 3
+
+
 @dataclass(frozen=True)
 class Preview:
     """What the watcher would decide now: per job, the alert it would send (or none) and why.
@@ -42,6 +48,7 @@ class Preview:
     now: datetime
     decisions: tuple[JobDecision, ...]
     remembered: bool
+    deployed: bool = True  # the watcher function exists (else: `sched apply` deploys it)
 
 
 def _config(catalogue: Catalogue, aws: AwsContext) -> WatchConfig:
@@ -62,7 +69,8 @@ def preview(catalogue: Catalogue, connection: Connection, *, now: datetime) -> P
         previous = read_state(config, aws.logs, now=now)
         deployed = deployment_times(config.catalogue, aws.deployments)
         decisions = decide(config, aws.logs, previous, now=now, first_seen=deployed)
-    return Preview(now, decisions, previous is not None)
+        watcher = aws.deployments.deployed_at([naming.watcher_name(catalogue.name)])
+    return Preview(now, decisions, previous is not None, bool(watcher))
 
 
 @dataclass(frozen=True)
@@ -96,7 +104,16 @@ def send_test(
             f"sent {now:%Y-%m-%d %H:%M} UTC.\nAlerts about the catalogue's jobs come like this.\n"
         )
         subject = TEST_SUBJECT.format(catalogue=catalogue.name)
-        message_id = aws.publisher.publish(topic, subject, message)
+        try:
+            message_id = aws.publisher.publish(topic, subject, message)
+        except NotFound:
+            owned = alerts is not None and (found := alerts.channel(channel)) is not None
+            raise NoTopic(
+                f"channel {channel!r}: SNS topic {topic} does not exist",
+                "sched apply creates it"
+                if owned and found is not None and found.topic is None
+                else "check the topic ARN under alerts: channels:",
+            ) from None
     return TestSent(channel, topic, message_id)
 
 

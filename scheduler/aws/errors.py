@@ -56,8 +56,15 @@ _QUOTA = frozenset(
         "CodeStorageExceededException",
     }
 )
+# SNS says "NotFound": https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Errors)
 _NOT_FOUND = frozenset(
-    {"ResourceNotFoundException", "NoSuchEntity", "NotFoundException", "NoSuchEntityException"}
+    {
+        "ResourceNotFoundException",
+        "NoSuchEntity",
+        "NotFoundException",
+        "NoSuchEntityException",
+        "NotFound",
+    }
 )
 _CONFLICT = frozenset(
     {

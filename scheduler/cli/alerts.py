@@ -42,7 +42,11 @@ def alerts(
     else:
         click.echo(
             report.preview_text(
-                name, found.decisions, remembered=found.remembered, width=terminal_width()
+                name,
+                found.decisions,
+                remembered=found.remembered,
+                deployed=found.deployed,
+                width=terminal_width(),
             )
         )
 

@@ -19,7 +19,12 @@ def _what(alert: Alert | None) -> str:
 
 
 def preview_text(
-    catalogue: str, decisions: Sequence[JobDecision], *, remembered: bool, width: int = WIDTH
+    catalogue: str,
+    decisions: Sequence[JobDecision],
+    *,
+    remembered: bool,
+    deployed: bool = True,
+    width: int = WIDTH,
 ) -> str:
     """One line per watched job: `! JOB  SENDS  WHY`, the ones that would alert first."""
     head = f"Alert watcher of {catalogue}: what it would send now (dry run: nothing is sent)"
@@ -32,7 +37,9 @@ def preview_text(
         lines.append(
             clip(f"{mark} {d.job:<{name}}{GAP}{_what(d.alert):<{sends}}{GAP}{d.why}", width)
         )
-    if not remembered:
+    if not deployed:
+        lines += ["", "note: the watcher is not deployed: sched apply deploys it"]
+    elif not remembered:
         lines += [
             "",
             "note: the watcher has logged no state yet (it has not run since apply); jobs are",

@@ -72,3 +72,17 @@ def test_a_catalogue_without_alerts_says_so_and_exits_2(catalogue: Path) -> None
     code, out = run("alerts", "--local", "-c", str(catalogue))
     assert code == 2
     assert out.splitlines()[0].startswith("error: catalogue 'acme-ops' has no alerts")
+
+
+def test_before_apply_alerts_says_the_watcher_is_not_deployed_and_test_names_the_topic(
+    catalogue: Path,
+) -> None:
+    code, out = run("alerts", "--local", "-c", str(catalogue))
+    assert code == 0, out
+    assert "note: the watcher is not deployed: sched apply deploys it" in out.splitlines()
+    code, out = run("alerts", "test", "ops", "--local", "-c", str(catalogue))
+    assert (code, out) == (
+        3,
+        "error: channel 'ops': SNS topic arn:aws:sns:us-east-1:123456789012:acme-ops-alerts-ops"
+        " does not exist\n  hint: sched apply creates it\n",
+    )
