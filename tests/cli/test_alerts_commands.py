@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -86,3 +87,14 @@ def test_before_apply_alerts_says_the_watcher_is_not_deployed_and_test_names_the
         "error: channel 'ops': SNS topic arn:aws:sns:us-east-1:123456789012:acme-ops-alerts-ops"
         " does not exist\n  hint: sched apply creates it\n",
     )
+
+
+def test_alerts_as_json_lists_each_watched_job_with_its_decision(catalogue: Path) -> None:
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    code, out = run("alerts", "--local", "-c", str(catalogue), "--format", "json")
+    assert code == 0, out
+    found = json.loads(out)
+    assert (found["catalogue"], found["remembered"]) == ("acme-ops", False)
+    [backup] = found["jobs"]
+    assert (backup["job"], backup["alert"]) == ("log-backup", None)
+    assert backup["why"].startswith("no fire to judge since ")
