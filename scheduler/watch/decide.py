@@ -169,7 +169,9 @@ def subject(alert: Alert, catalogue: str) -> str:
     what = alert.outcome.replace("_", " ")
     head = "still " if alert.repeat else ""
     text = f"sched: {alert.job} {head}{what} ({catalogue})"
-    return text if len(text) <= limits.SNS_SUBJECT_MAX else text[: limits.SNS_SUBJECT_MAX - 1] + "…"
+    # SNS takes ASCII subjects under 100 characters: https://docs.aws.amazon.com/sns/latest/api/API_Publish.html
+    cut = limits.SNS_SUBJECT_MAX
+    return text if len(text) <= cut else text[: cut - 3] + "..."
 
 
 def message(alert: Alert, catalogue: str) -> str:

@@ -121,3 +121,9 @@ def test_late_and_overran_alert_only_when_asked_for() -> None:
     decided = decide_job(overran, [slow], JobState(since=SINCE), now=NOW)
     assert decided.alert is not None
     assert decided.alert.detail == "the fire of 2026-12-01 02:00 UTC ran 9m, over its expected 5m"
+
+
+def test_a_long_subject_is_cut_to_what_sns_takes_in_ascii() -> None:
+    alert = Alert("j" * 90, "timed_out", ("ops",), None, 1, "")
+    text = subject(alert, "acme-ops")
+    assert len(text) == 99 and text.endswith("...") and text.isascii()
