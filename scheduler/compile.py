@@ -10,15 +10,17 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import PurePosixPath
 from typing import Any, assert_never
 
 from scheduler import limits, naming
 from scheduler.catalogue.model import Backend, Catalogue, Compute, Job
 from scheduler.errors import CompileError
+from scheduler.history.targets import log_group_for
 from scheduler.input_template import Placeholder, input_template
-from scheduler.package import RUNTIME_MODULE, PackageRef
-from scheduler.permissions import job_policy
+from scheduler.package import RUNTIME_MODULE, WATCHER_MODULE, WATCHER_PACKAGE, PackageRef
+from scheduler.permissions import job_policy, watcher_policy
 from scheduler.resources import (
     DesiredState,
     EcsParameters,
@@ -35,6 +37,7 @@ from scheduler.resources import (
     ScheduleGroup,
     Target,
     Toggle,
+    Topic,
     VpcConfig,
     as_dict,
     canonical_json,
@@ -53,6 +56,7 @@ from scheduler.runtime.contract import (
     job_event,
 )
 from scheduler.schedule import ScheduleError, parse
+from scheduler.watch.config import WatchConfig, config_for
 
 LAMBDA_HANDLER = f"{RUNTIME_MODULE}.handler"
 LOG_FORMAT = "JSON"
@@ -73,6 +77,11 @@ EVENT_PATHS = pairs({EVENT_TIME.name: "$.time", EVENT_ID.name: "$.id"})
 SCHEDULER_TIME = "<aws.scheduler.scheduled-time>"
 SCHEDULER_EXECUTION_ID = "<aws.scheduler.execution-id>"
 SCHEDULER_ATTEMPT = "<aws.scheduler.attempt-number>"
+# The alert watcher reads logs and publishes a few messages: small, and never retried by Lambda
+# (its next pass does the work again, from the state its last one logged).
+WATCHER_MEMORY_MB = 256
+WATCHER_TIMEOUT_SECONDS = 120
+WATCHER_RUNTIME = "python3.12"
 
 
 def compile_catalogue(
@@ -90,6 +99,9 @@ def compile_catalogue(
             case _:
                 assert_never(job.compute)
     resources.extend(build.shared_resources())
+    watch = config_for(catalogue, region=region, account=account)
+    if watch is not None:
+        resources.extend(build.watcher(watch, packages.get(WATCHER_PACKAGE)))
     return ResourceState.of(resources)
 
 
@@ -323,6 +335,70 @@ class _Build:
                 tags=tags,
             )
 
+    def watcher(self, config: WatchConfig, package: PackageRef | None) -> Iterator[Resource]:
+        """The alert watcher: the topics of email channels, and a function of its own on its
+        own rule, under a role that reads the watched jobs' logs and publishes to the topics."""
+        if package is None:
+            raise CompileError("the alert watcher has no built package", "build it first")
+        tags = pairs(naming.ownership_tags(self.catalogue))
+        alerts = config.catalogue.alerts
+        for channel in alerts.channels if alerts else ():
+            if channel.emails:
+                name = naming.topic_name(self.catalogue, channel.name)
+                yield Topic(name=name, emails=tuple(sorted(set(channel.emails))), tags=tags)
+        name = naming.watcher_name(self.catalogue)
+        groups = [g for j in config.jobs if (g := log_group_for(config.catalogue, j)) is not None]
+        policy = watcher_policy(
+            function=name,
+            job_log_groups=groups,
+            topics=[arn for _, arn in config.topics],
+            region=self.region,
+            account=self.account,
+        )
+        yield Role(
+            name=name,
+            trust_policy=_trust_policy(LAMBDA_PRINCIPAL),
+            description=f"Alert watcher of sched catalogue {self.catalogue}",
+            inline_policy=canonical_json(policy),
+            tags=tags,
+        )
+        yield Function(
+            name=name,
+            runtime=WATCHER_RUNTIME,
+            handler=f"{WATCHER_MODULE}.handler",
+            role_arn=self.role_arn(name),
+            memory_mb=WATCHER_MEMORY_MB,
+            timeout_seconds=WATCHER_TIMEOUT_SECONDS,
+            code_sha256=package.sha256,
+            description=f"Watches the runs of sched catalogue {self.catalogue} and alerts",
+            log_format=LOG_FORMAT,
+            tags=tags,
+            retry_attempts=0,
+            code_path=package.path,
+        )
+        rule = Rule(
+            name=name,
+            schedule_expression=_rate(config.every),
+            description=f"Runs the alert watcher of sched catalogue {self.catalogue}",
+            tags=tags,
+        )
+        yield rule
+        yield Target(
+            rule=name,
+            id=TARGET_ID,
+            arn=naming.function_arn(self.region, self.account, name),
+            retry_policy=RetryPolicy(
+                maximum_retry_attempts=0,
+                maximum_event_age_seconds=limits.EVENTBRIDGE_MIN_EVENT_AGE_SECONDS,
+            ),
+        )
+        yield Permission(
+            function=name,
+            statement_id=naming.statement_id(self.catalogue, "sched-watcher"),
+            principal=EVENTS_PRINCIPAL,
+            source_arn=naming.rule_arn(self.region, self.account, name),
+        )
+
     def job_tags(self, job: Job) -> tuple[tuple[str, str], ...]:
         return pairs({**dict(job.tags), **naming.ownership_tags(self.catalogue, job.name)})
 
@@ -338,6 +414,12 @@ def _aws_expression(job: Job) -> str:
             f'job "{job.name}": schedule "{job.schedule}" cannot be compiled: {error}',
             "run `sched validate` for the details",
         ) from error
+
+
+def _rate(every: timedelta) -> str:
+    """`rate(5 minutes)`: whole minutes, at least one (`rate(1 minute)` is singular)."""
+    minutes = max(1, _whole_seconds(every.total_seconds() / 60))
+    return f"rate({minutes} {'minute' if minutes == 1 else 'minutes'})"
 
 
 def _toggle(job: Job) -> Toggle:

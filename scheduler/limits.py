@@ -314,3 +314,8 @@ SECRET_VALUE_MAX_BYTES = 65536
 SQS_QUEUE_NAME_MAX = 80
 SQS_QUEUE_NAME_CHARACTERS = r"^[A-Za-z0-9_-]+$"
 SQS_FIFO_SUFFIX = ".fifo"
+
+# https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html (Name: 1-256 characters)
+SNS_TOPIC_NAME_MAX = 256
+# https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Subject: under 100 characters)
+SNS_SUBJECT_MAX = 99

@@ -168,6 +168,20 @@ def function_name_in_arn(arn: str) -> str | None:
     return None
 
 
+def topic_name(catalogue: str, channel: str) -> str:
+    """The SNS topic sched owns for the email alert channel `channel`."""
+    return bounded(f"{catalogue}-alerts-{channel}", limits.SNS_TOPIC_NAME_MAX)
+
+
+def topic_arn(region: str, account: str, name: str) -> str:
+    return f"arn:{partition(region)}:sns:{region}:{account}:{name}"
+
+
+def watcher_name(catalogue: str) -> str:
+    """The alert watcher's function, role and rule: one per catalogue."""
+    return bounded(f"{catalogue}-sched-watcher", limits.LAMBDA_FUNCTION_NAME_MAX)
+
+
 def log_group_name(function: str) -> str:
     """The log group Lambda writes a function's logs to by default, for a name or an ARN."""
     return f"/aws/lambda/{function_name_in_arn(function) or function}"

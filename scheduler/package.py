@@ -14,6 +14,7 @@ limits (50 MB zipped, 250 MB unzipped) is refused before anything is written.
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
 import io
@@ -370,3 +371,89 @@ def _dependencies(requirements: Path, version: str, build_dir: Path, pip: PipIns
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return target
+
+
+# ---- the alert watcher's zip ------------------------------------------------------------------
+
+PACKAGE_ROOT = Path(__file__).parent
+WATCHER_ENTRY = PACKAGE_ROOT / "aws" / "watcher_entry.py"
+WATCHER_MODULE = "sched_watcher"
+WATCHER_PACKAGE = "(watcher)"  # its key among the packages: no job can be called that
+# Shipped whole, as-is: the run wing's stdlib-only packages (DESIGN.md §7).
+_SHIPPED_PACKAGES = ("history", "schedule", "runtime", "watch")
+# Lambda's Python runtime provides boto3: https://docs.aws.amazon.com/lambda/latest/dg/lambda-python.html
+_PROVIDED = frozenset({"boto3", "botocore"})
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """The absolute module names `path` imports (relative imports resolved), at any depth."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = path.parent.relative_to(PACKAGE_ROOT.parent).parts
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(
+                    [*package[: len(package) - node.level + 1], *([base] if base else [])]
+                )
+            found.add(base)
+            found.update(f"{base}.{a.name}" for a in node.names)
+    return found
+
+
+def _module_file(module: str) -> Path | None:
+    base = PACKAGE_ROOT.parent.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def watcher_sources() -> dict[str, Path]:
+    """arcname → file of everything the watcher function runs: its entry point, the shipped
+    packages, and each sched module they import (with its packages' `__init__.py`).
+    PackageError when any of them needs a package Lambda does not provide."""
+    files: dict[str, Path] = {f"{WATCHER_MODULE}.py": WATCHER_ENTRY}
+    todo = [WATCHER_ENTRY]
+    for name in _SHIPPED_PACKAGES:
+        todo.extend(path for _, path in _files(PACKAGE_ROOT / name) if path.suffix == ".py")
+    seen: set[Path] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        if path != WATCHER_ENTRY:
+            files[path.relative_to(PACKAGE_ROOT.parent).as_posix()] = path
+        for module in _imported_modules(path):
+            top = module.split(".")[0]
+            if top == "scheduler":
+                if module.startswith("scheduler.aws"):
+                    raise PackageError(f"{path.name} imports {module}, which the watcher lacks")
+                found = _module_file(module)
+                parts = module.split(".")
+                inits = [_module_file(".".join(parts[:i])) for i in range(1, len(parts))]
+                todo.extend(p for p in (found, *inits) if p is not None)
+            elif (
+                top not in sys.stdlib_module_names and top not in _PROVIDED and top != "__future__"
+            ):
+                raise PackageError(f"{path.name} imports {top}, which Lambda does not provide")
+    return files
+
+
+def build_watcher_package(config_json: str, build_dir: Path) -> PackageRef:
+    """The watcher's deterministic zip: `watcher_sources()` and its configuration file."""
+    from scheduler.watch.config import CONFIG_FILE
+
+    build_dir.mkdir(parents=True, exist_ok=True)
+    config = build_dir / CONFIG_FILE
+    write_atomically(config, config_json.encode("utf-8"))
+    entries = {**watcher_sources(), CONFIG_FILE: config}
+    data = zip_bytes(entries)
+    path = build_dir / "sched-watcher.zip"
+    write_atomically(path, data)
+    digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
+    return PackageRef(WATCHER_PACKAGE, path, digest, len(data))

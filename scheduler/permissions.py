@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -394,3 +394,31 @@ def arn_partition(text: str) -> str | None:
     """The partition of an ARN, or None when `text` is not one (`*`, a pattern)."""
     match = _ARN.match(text)
     return match["partition"] if match else None
+
+
+def watcher_policy(
+    *,
+    function: str,
+    job_log_groups: Iterable[str],
+    topics: Iterable[str],
+    region: str,
+    account: str,
+) -> dict[str, Any]:
+    """The alert watcher's own role: writing its logs, reading the watched jobs' log groups and
+    its own (where its state is), publishing to the channels' topics; nothing else."""
+    partition = naming.partition(region)
+
+    def group_arns(name: str) -> list[str]:
+        arn = f"arn:{partition}:logs:{region}:{account}:log-group:{name}"
+        return [arn, f"{arn}:*"]
+
+    groups = sorted(
+        {a for g in {*job_log_groups, naming.log_group_name(function)} for a in group_arns(g)}
+    )
+    statements: list[Statement] = [
+        *log_statements(partition=partition, region=region, account=account, function=function),
+        {"Sid": "ReadJobLogs", "Effect": "Allow", "Action": ["logs:FilterLogEvents"],
+         "Resource": groups},
+        _allow("PublishAlerts", "sns:Publish", set(topics)),
+    ]  # fmt: skip
+    return {"Version": "2012-10-17", "Statement": statements}

@@ -25,7 +25,7 @@ from scheduler.resources import (
 
 # Kinds applied together; each phase starts when the one before has finished.
 PHASES: tuple[frozenset[ResourceKind], ...] = (
-    frozenset({ResourceKind.ROLE}),
+    frozenset({ResourceKind.ROLE, ResourceKind.TOPIC}),
     frozenset({ResourceKind.FUNCTION}),
     frozenset({ResourceKind.PERMISSION, ResourceKind.QUEUE_POLICY}),
     frozenset({ResourceKind.RULE, ResourceKind.SCHEDULE_GROUP}),
@@ -42,7 +42,7 @@ DELETE_PHASES: tuple[frozenset[ResourceKind], ...] = (
     frozenset({ResourceKind.PERMISSION, ResourceKind.QUEUE_POLICY}),
     frozenset({ResourceKind.RULE, ResourceKind.SCHEDULE_GROUP}),
     frozenset({ResourceKind.FUNCTION}),
-    frozenset({ResourceKind.ROLE}),
+    frozenset({ResourceKind.ROLE, ResourceKind.TOPIC}),
 )
 
 

@@ -146,3 +146,10 @@ class DeploymentSource(Protocol):
     def deployments(self, function_names: Sequence[str]) -> dict[str, Deployment]: ...
 
     def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]: ...
+
+
+class Publisher(Protocol):
+    """Publishes one message to an SNS topic (the alert watcher's channels); returns the
+    message id SNS assigned."""
+
+    def publish(self, topic_arn: str, subject: str, message: str) -> str: ...

@@ -39,6 +39,7 @@ def canonical_json(document: object) -> str:
 class ResourceKind(StrEnum):
     """Resource kinds, declared in the order apply creates them."""
 
+    TOPIC = "topic"
     ROLE = "role"
     FUNCTION = "function"
     PERMISSION = "permission"
@@ -296,7 +297,26 @@ class Schedule:
         return f"{self.group}/{self.name}"
 
 
-Resource = Role | Function | Permission | Rule | QueueStatement | Target | ScheduleGroup | Schedule
+@dataclass(frozen=True)
+class Topic:
+    """An SNS topic sched owns for an email alert channel, with the addresses subscribed to it
+    (`emails`, sorted). Existing topics (`topic:` channels) are never resources of sched."""
+
+    kind: ClassVar[ResourceKind] = ResourceKind.TOPIC
+    replace_on: ClassVar[frozenset[str]] = frozenset()
+
+    name: str
+    emails: tuple[str, ...] = ()
+    tags: Pairs = field(default=(), metadata={MAPPING: True})
+
+    @property
+    def key_name(self) -> str:
+        return self.name
+
+
+Resource = (
+    Role | Function | Permission | Rule | QueueStatement | Target | ScheduleGroup | Schedule | Topic
+)
 ResourceKey = tuple[ResourceKind, str]
 
 

@@ -4,8 +4,8 @@ every taggable candidate, `StatementOwnership` on every policy statement, and it
 and schedules only of owned rules and groups), never reading further what it does not own; the
 in-memory fake of the ports applies the whole of it, `owned_state`, to everything it holds.
 
-- roles, functions, rules and schedule groups: the catalogue's name prefix AND both ownership
-  tags (`naming.owns`);
+- roles, functions, rules, schedule groups and alert topics: the catalogue's name prefix AND
+  both ownership tags (`naming.owns`);
 - targets: those of an owned rule; schedules: those in an owned schedule group (neither can
   carry tags of its own);
 - permission statements: `StatementOwnership`; statements in a dead-letter queue's policy:
@@ -31,6 +31,7 @@ from scheduler.resources import (
     Schedule,
     ScheduleGroup,
     Target,
+    Topic,
 )
 
 
@@ -81,7 +82,7 @@ def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
     tagged = [
         r
         for r in resources
-        if isinstance(r, Role | Function | Rule | ScheduleGroup)
+        if isinstance(r, Role | Function | Rule | ScheduleGroup | Topic)
         and owns_tagged(r.name, dict(r.tags), catalogue)
     ]
     owned_rules = {r.name for r in tagged if isinstance(r, Rule)}

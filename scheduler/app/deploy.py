@@ -35,7 +35,22 @@ def desired_state(catalogue: Catalogue, *, account: str, region: str) -> Desired
     from scheduler.compile import compile_catalogue
 
     packages = build_packages(catalogue)
+    watcher = watcher_package(catalogue, account=account, region=region)
+    if watcher is not None:
+        packages[watcher.job] = watcher
     return compile_catalogue(catalogue, account=account, region=region, packages=packages)
+
+
+def watcher_package(catalogue: Catalogue, *, account: str, region: str) -> PackageRef | None:
+    """The alert watcher's zip (its configuration names topic ARNs, so it is per account and
+    region), or None when no job alerts."""
+    from scheduler.package import build_watcher_package
+    from scheduler.watch.config import config_for, to_json
+
+    config = config_for(catalogue, region=region, account=account)
+    if config is None:
+        return None
+    return build_watcher_package(to_json(config), state_dir(catalogue.path) / "build" / "watcher")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scheduler.app.alerts import watch_locally
 from scheduler.app.connect import Connection, connect, local_dir
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import CannotRun
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from scheduler.history.model import RunOutcome
     from scheduler.local.enforce import Access, AccessFor
     from scheduler.local.tick import Ticked
+    from scheduler.watch.watcher import Pass
 
 LAST_TICK_FILE = "last_tick.json"
 # The first tick looks back this far (never before a job was deployed).
@@ -204,6 +206,7 @@ class TickResult:
     since: datetime
     until: datetime
     ticked: Ticked | None
+    watched: Pass | None = None  # the alert watcher's pass after the runs, when it is applied
 
 
 def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> TickResult:
@@ -220,15 +223,17 @@ def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> Tick
         return TickResult(since, end, None)
     with connect(Connection(local=True), catalogue.path) as aws:
         deployed = job_deployments(catalogue, aws.deployments)
+        deployed_at = {job: d.at for job, d in deployed.items()}
         ticked = local_tick.tick(
             catalogue,
             aws.sink,
             since=since,
             until=end,
             now_fn=lambda: datetime.now(UTC),
-            deployed={job: d.at for job, d in deployed.items()},
+            deployed=deployed_at,
             access_for=_own_permissions(catalogue, aws),
             deploys={job: d.deploy for job, d in deployed.items() if d.deploy},
         )
+        watched = watch_locally(catalogue, aws, now=end, deployed=deployed_at)
         local_tick.write_last_tick(marker, end)
-    return TickResult(since, end, ticked)
+    return TickResult(since, end, ticked, watched)

@@ -19,7 +19,7 @@ from scheduler.aws.calls import CallCounter
 from scheduler.aws.clients import Clients, client_config, new_session
 from scheduler.aws.deployments import AwsDeploymentSource
 from scheduler.aws.errors import connection_failure, translated
-from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource
+from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource, AwsPublisher
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import DELAYS
 from scheduler.aws.writer import AwsResourceWriter
@@ -28,6 +28,7 @@ from scheduler.ports import (
     Invoker,
     LogSink,
     LogSource,
+    Publisher,
     ResourceWriter,
     StateReader,
 )
@@ -53,6 +54,7 @@ class AwsContext:
     deployments: DeploymentSource
     calls: CallCounter
     session: boto3.Session
+    publisher: Publisher | None = None
 
 
 @contextlib.contextmanager
@@ -84,6 +86,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         deployments=AwsDeploymentSource(clients),
         calls=calls,
         session=session,
+        publisher=AwsPublisher(clients),
     )
 
 

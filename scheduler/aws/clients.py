@@ -117,6 +117,11 @@ class Clients:
         return client
 
     @property
+    def sns(self) -> Any:
+        # No typed stubs are installed for SNS.
+        return self._get("sns")
+
+    @property
     def tagging(self) -> BaseClient:
         # Resource Groups Tagging API; no typed stubs are installed for it.
         client: BaseClient = self._get("resourcegroupstaggingapi")

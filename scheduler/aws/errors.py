@@ -56,6 +56,7 @@ _QUOTA = frozenset(
         "CodeStorageExceededException",
     }
 )
+# SNS says "NotFound": https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Errors)
 _NOT_FOUND = frozenset(
     {
         "ResourceNotFoundException",
@@ -64,6 +65,7 @@ _NOT_FOUND = frozenset(
         "NoSuchEntityException",
         "AWS.SimpleQueueService.NonExistentQueue",
         "QueueDoesNotExist",
+        "NotFound",
     }
 )
 _CONFLICT = frozenset(

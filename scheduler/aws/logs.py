@@ -1,5 +1,6 @@
 """CloudWatch Logs and Lambda for run history: read a log group's events (LogSource), write
-events the way Lambda would (LogSink, for local runs), invoke a function asynchronously (Invoker).
+events the way Lambda would (LogSink, for local runs), invoke a function asynchronously (Invoker),
+and publish the alert watcher's messages to SNS (Publisher).
 """
 
 from __future__ import annotations
@@ -132,3 +133,15 @@ class AwsInvoker:
             )
         request_id = response.get("ResponseMetadata", {}).get("RequestId")
         return str(request_id) if request_id else None
+
+
+class AwsPublisher:
+    """`Publisher` over SNS Publish (the alert watcher's channels, `sched alerts test`)."""
+
+    def __init__(self, clients: Clients) -> None:
+        self.c = clients
+
+    def publish(self, topic_arn: str, subject: str, message: str) -> str:
+        with translated("sns", topic_arn):
+            response = self.c.sns.publish(TopicArn=topic_arn, Subject=subject, Message=message)
+        return str(response.get("MessageId", ""))

@@ -29,6 +29,7 @@ from scheduler.aws.convert import (
     target_from_aws,
 )
 from scheduler.aws.errors import translated
+from scheduler.aws.write_sns import email_subscriptions
 from scheduler.errors import AccessDenied, NotFound
 from scheduler.ports import ReadScope
 from scheduler.resources import (
@@ -43,6 +44,7 @@ from scheduler.resources import (
     Schedule,
     ScheduleGroup,
     Target,
+    Topic,
     pairs,
 )
 from scheduler.state import StatementOwnership, owns_queue_statement, owns_tagged
@@ -106,6 +108,7 @@ class _Read:
         with ThreadPoolExecutor(2, thread_name_prefix="sched-read-branch") as branches:
             roles = branches.submit(self.roles)
             schedules = branches.submit(self.scheduler)
+            topics = self.pool.submit(self.topics)
             index = self.pool.submit(self.tag_index)
             listed_functions = self.pool.submit(self.list_functions)
             listed_rules = self.pool.submit(self.list_rules)
@@ -120,6 +123,7 @@ class _Read:
             resources.extend(t for ts in targets for t in ts)
             resources.extend(roles.result())
             resources.extend(schedules.result())
+            resources.extend(topics.result())
         return ResourceState.of(resources)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
@@ -165,6 +169,33 @@ class _Read:
             c if c.tags is not None else _Candidate(c.name, c.arn, c.item, fetched[c.arn])
             for c in candidates
         ]
+
+    # ---- topics ---------------------------------------------------------------------------
+
+    def topics(self) -> list[Topic]:
+        """The alert topics the catalogue owns (name and tags), with their email addresses."""
+        with translated("sns"):
+            arns = [
+                str(t["TopicArn"])
+                for page in self.c.sns.get_paginator("list_topics").paginate()
+                for t in page.get("Topics", [])
+            ]
+        named = [(arn.rsplit(":", 1)[-1], arn) for arn in arns]
+        candidates = [(n, a) for n, a in named if naming.has_owned_name(n, self.catalogue)]
+        return [t for t in self.map(self.topic, candidates) if t is not None]
+
+    def topic(self, candidate: tuple[str, str]) -> Topic | None:
+        name, arn = candidate
+        try:
+            with translated("sns", name):
+                response = self.c.sns.list_tags_for_resource(ResourceArn=arn)
+            tags = tags_from_list(response.get("Tags", []))
+            if not self.owns(name, tags):
+                return None
+            emails = email_subscriptions(self.c.sns, arn)
+        except NotFound:  # deleted since it was listed
+            return None
+        return Topic(name=name, emails=tuple(sorted(emails)), tags=pairs(tags))
 
     # ---- functions, rules, targets, permissions -----------------------------------------
 

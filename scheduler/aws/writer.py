@@ -15,6 +15,7 @@ from scheduler.aws.write_events import RuleWriter, TargetWriter
 from scheduler.aws.write_iam import RoleWriter
 from scheduler.aws.write_lambda import FunctionWriter, PermissionWriter
 from scheduler.aws.write_scheduler import ScheduleGroupWriter, ScheduleWriter
+from scheduler.aws.write_sns import TopicWriter
 from scheduler.aws.write_sqs import QueueStatementWriter
 from scheduler.resources import (
     Function,
@@ -26,6 +27,7 @@ from scheduler.resources import (
     Schedule,
     ScheduleGroup,
     Target,
+    Topic,
 )
 
 R = TypeVar("R", bound=Resource)
@@ -102,6 +104,7 @@ class AwsResourceWriter:
         self.queue_statements = QueueStatementWriter(clients)
         self.groups = ScheduleGroupWriter(clients, region=region, account=account)
         self.schedules = ScheduleWriter(clients, pacing=self.pacing)
+        self.topics = TopicWriter(clients, region=region, account=account)
 
     def interrupt(self) -> None:
         """Stop waiting: pauses end now, and the changes in them fail as interrupted."""
@@ -139,5 +142,7 @@ class AwsResourceWriter:
                 return _Routed(self.groups, resource)
             case Schedule():
                 return _Routed(self.schedules, resource)
+            case Topic():
+                return _Routed(self.topics, resource)
             case _:
                 assert_never(resource)

@@ -54,6 +54,53 @@ class Grant:
     origin: tuple[str | int, ...]
 
 
+class Outcome(StrEnum):
+    """What a fire can end as that an alert may be sent for (`alert: when:`)."""
+
+    FAILED = "failed"
+    TIMED_OUT = "timed_out"
+    MISSED = "missed"
+    LATE = "late"
+    OVERRAN = "overran"
+    RECOVERED = "recovered"
+
+
+DEFAULT_ALERT_ON = (Outcome.FAILED, Outcome.TIMED_OUT, Outcome.MISSED, Outcome.RECOVERED)
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """A job's resolved `alert:`: which channels hear of which outcomes, after how many bad
+    fires in a row, how long a fire may be overdue before it is missed, and how often an alert
+    is sent again while the job stays bad (None: once)."""
+
+    channels: tuple[str, ...]
+    when: tuple[str, ...] = tuple(DEFAULT_ALERT_ON)
+    after: int = 1
+    grace: timedelta = timedelta(minutes=10)
+    repeat: timedelta | None = None
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A named alert channel: email addresses (an SNS topic sched owns) or an existing topic."""
+
+    name: str
+    emails: tuple[str, ...] = ()
+    topic: str | None = None
+
+
+@dataclass(frozen=True)
+class Alerts:
+    """The catalogue's `alerts:`: its channels and how often the watcher looks at the logs."""
+
+    channels: tuple[Channel, ...] = ()
+    every: timedelta = timedelta(minutes=5)
+
+    def channel(self, name: str) -> Channel | None:
+        return next((c for c in self.channels if c.name == name), None)
+
+
 @dataclass(frozen=True)
 class Job:
     """A job with every default applied: what compile and the rules work from."""
@@ -88,6 +135,7 @@ class Job:
     runtime: str = "python3.12"
     fargate: Fargate | None = None
     vpc: Vpc | None = None
+    alert: AlertRule | None = None  # None: nobody is told how its runs went
 
     @property
     def handler_file(self) -> str | None:
@@ -114,6 +162,7 @@ class Catalogue:
     path: Path
     policy: Policy = field(default_factory=Policy)
     jobs: tuple[Job, ...] = ()
+    alerts: Alerts | None = None
 
     @property
     def base_dir(self) -> Path:

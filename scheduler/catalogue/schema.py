@@ -10,12 +10,23 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    model_validator,
+)
 
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration, parse_duration
 from scheduler.catalogue.model import (
+    DEFAULT_ALERT_ON,
+    AlertRule,
+    Alerts,
     Backend,
+    Channel,
     Compute,
     Fargate,
     Grant,
@@ -82,6 +93,46 @@ class VpcSpec(_Strict):
     )
 
 
+class ChannelSpec(_Strict):
+    """One alert channel: addresses to email (through an SNS topic sched creates and owns), or
+    an existing SNS topic sched only publishes to."""
+
+    email: list[str] | None = Field(
+        None, min_length=1, description="addresses sched subscribes to a topic of its own"
+    )
+    topic: str | None = Field(None, description="ARN of an existing SNS topic (never changed)")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ChannelSpec:
+        if (self.email is None) == (self.topic is None):
+            raise ValueError("a channel is either email: [addresses] or topic: <SNS topic ARN>")
+        return self
+
+
+class AlertSpec(_Strict):
+    """When a job's runs alert: `to` which channels, `when` which outcomes, `after` how many bad
+    fires in a row, a fire's `grace` before it is missed, and `repeat` while still bad."""
+
+    to: list[str] | None = Field(None, description="channel names (default: every channel)")
+    when: list[str] | None = Field(
+        None,
+        description="failed, timed_out, missed, late, overran, recovered "
+        "(default: failed, timed_out, missed, recovered)",
+    )
+    after: int | None = Field(None, ge=1, description="consecutive bad fires before alerting")
+    grace: Duration | None = Field(None, description="how late a run may start before missed")
+    repeat: Duration | None = Field(None, description="send again this often while still bad")
+
+
+class AlertsSpec(_Strict):
+    """The catalogue's alert channels and its watcher's schedule."""
+
+    channels: dict[str, ChannelSpec] = Field(default_factory=dict)
+    every: Duration = Field(
+        timedelta(minutes=5), description="how often the watcher reads the jobs' logs"
+    )
+
+
 class DefaultsSpec(_Strict):
     """Values every job inherits unless it sets its own."""
 
@@ -112,6 +163,7 @@ class DefaultsSpec(_Strict):
         None, description="the customer managed KMS key every job's secrets are encrypted with"
     )
     vpc: VpcSpec | None = Field(None, description="the VPC every Lambda job's function runs in")
+    alert: AlertSpec | None = Field(None, description="every job's alerts (false on a job: none)")
 
 
 class PolicySpec(_Strict):
@@ -194,6 +246,9 @@ class JobSpec(_Strict):
             " resources; its role may then manage the network interfaces Lambda needs"
         ),
     )
+    alert: AlertSpec | bool | None = Field(
+        None, description="this job's alerts, over the defaults'; false: never alert"
+    )
 
 
 class CatalogueSpec(_Strict):
@@ -203,6 +258,7 @@ class CatalogueSpec(_Strict):
     defaults: DefaultsSpec = Field(default_factory=DefaultsSpec)
     policy: PolicySpec = Field(default_factory=PolicySpec)
     jobs: dict[str, JobSpec] = Field(default_factory=dict)
+    alerts: AlertsSpec | None = None
 
 
 def _fargate(spec: FargateSpec | None) -> Fargate | None:
@@ -228,8 +284,45 @@ def resolve_policy(spec: PolicySpec) -> Policy:
     return Policy(max_runtime=spec.max_runtime, timeout_warning_ratio=spec.timeout_warning_ratio)
 
 
-def resolve_job(name: str, spec: JobSpec, defaults: DefaultsSpec, policy: Policy) -> Job:
-    """Apply `defaults:` to one job. Tags and environment merge, the job's keys winning."""
+def resolve_alerts(spec: AlertsSpec | None) -> Alerts | None:
+    if spec is None:
+        return None
+    channels = tuple(
+        Channel(name, tuple(c.email or ()), c.topic) for name, c in spec.channels.items()
+    )
+    return Alerts(channels=channels, every=spec.every)
+
+
+def _alert(
+    spec: AlertSpec | bool | None, defaults: AlertSpec | None, channels: tuple[str, ...]
+) -> AlertRule | None:
+    """The job's alert rule: its own keys over the defaults'; none unless one of them asks."""
+    if spec is False or (spec is None and defaults is None):
+        return None
+    own = spec if isinstance(spec, AlertSpec) else AlertSpec()
+    base = defaults or AlertSpec()
+    to = own.to if own.to is not None else base.to
+    when = own.when if own.when is not None else base.when
+    after = own.after if own.after is not None else base.after
+    rule = AlertRule(channels=tuple(to) if to is not None else channels)
+    return AlertRule(
+        channels=rule.channels,
+        when=tuple(when) if when is not None else tuple(DEFAULT_ALERT_ON),
+        after=after if after is not None else rule.after,
+        grace=own.grace or base.grace or rule.grace,
+        repeat=own.repeat or base.repeat,
+    )
+
+
+def resolve_job(
+    name: str,
+    spec: JobSpec,
+    defaults: DefaultsSpec,
+    policy: Policy,
+    channels: tuple[str, ...] = (),
+) -> Job:
+    """Apply `defaults:` to one job. Tags and environment merge, the job's keys winning.
+    `channels` are the catalogue's alert channels, where an alert goes unless it says."""
     timeout = spec.timeout if spec.timeout is not None else defaults.timeout
     return Job(
         name=name,
@@ -271,4 +364,5 @@ def resolve_job(name: str, spec: JobSpec, defaults: DefaultsSpec, policy: Policy
         runtime=spec.runtime or defaults.runtime,
         fargate=_fargate(spec.fargate or defaults.fargate),
         vpc=_vpc(spec.vpc or defaults.vpc),
+        alert=_alert(spec.alert, defaults.alert, channels),
     )

@@ -15,7 +15,13 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from scheduler.catalogue.model import Catalogue
-from scheduler.catalogue.schema import CatalogueSpec, JobSpec, resolve_job, resolve_policy
+from scheduler.catalogue.schema import (
+    CatalogueSpec,
+    JobSpec,
+    resolve_alerts,
+    resolve_job,
+    resolve_policy,
+)
 from scheduler.catalogue.source_map import DataPath, SourceMap
 from scheduler.diagnostics import ECHO_LIMIT, Diagnostic, Severity, Span, echo
 
@@ -54,8 +60,10 @@ class Checker:
         if spec is None:
             return None, invalid
         policy = resolve_policy(spec.policy)
-        jobs = tuple(resolve_job(name, job, spec.defaults, policy) for name, job in specs)
-        return Catalogue(spec.catalogue, self.path, policy, jobs), invalid
+        alerts = resolve_alerts(spec.alerts)
+        channels = tuple(c.name for c in alerts.channels) if alerts else ()
+        jobs = tuple(resolve_job(name, job, spec.defaults, policy, channels) for name, job in specs)
+        return Catalogue(spec.catalogue, self.path, policy, jobs, alerts), invalid
 
     def top_level(self, data: dict[Any, Any]) -> CatalogueSpec | None:
         try:

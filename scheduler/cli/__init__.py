@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from scheduler import __version__
-from scheduler.cli import check, deploy, importing, ops
+from scheduler.cli import alerts, check, deploy, importing, ops
 from scheduler.cli.common import SchedGroup
 
 
@@ -22,7 +22,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
-for command in (*check.COMMANDS, *deploy.COMMANDS, *ops.COMMANDS, *importing.COMMANDS):
+for command in (
+    *check.COMMANDS,
+    *deploy.COMMANDS,
+    *ops.COMMANDS,
+    *alerts.COMMANDS,
+    *importing.COMMANDS,
+):
     cli.add_command(command)
 
 

@@ -1,4 +1,5 @@
-"""Commands for operations: `history`, `status`, `run`, `trigger` and `local tick`."""
+"""Commands for operations: `history`, `status`, `run`, `trigger` and `local tick` (which also
+makes the alert watcher's pass and says what it sent)."""
 
 from __future__ import annotations
 
@@ -221,6 +222,11 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
     click.echo(tick_summary(ticked.outcomes, ticked.skipped))
     if ticked.outcomes:
         click.echo("see them with: sched status --local")
+    if done.watched is not None and done.watched.sent:
+        from scheduler.report.alerts import sent_lines
+
+        for line in sent_lines(done.watched.sent):
+            click.echo(line)
 
 
 COMMANDS = (history, status, run, trigger)

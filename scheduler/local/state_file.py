@@ -46,6 +46,7 @@ BACKENDS = {
     "logs": ("moto.logs.models", "logs_backends"),
     "s3": ("moto.s3.models", "s3_backends"),
     "sqs": ("moto.sqs.models", "sqs_backends"),
+    "sns": ("moto.sns.models", "sns_backends"),  # the alert topics
     # What the local data (local-data.yaml) creates, beside S3.
     "dynamodb": ("moto.dynamodb.models", "dynamodb_backends"),
     "ssm": ("moto.ssm.models", "ssm_backends"),

@@ -20,6 +20,7 @@ from scheduler.resources import (
     ScheduleGroup,
     Target,
     Toggle,
+    Topic,
     as_dict,
 )
 
@@ -70,6 +71,8 @@ def summary(resource: Resource) -> str:
         case Schedule():
             off = " (disabled)" if resource.state is Toggle.DISABLED else ""
             return f"{resource.expression} in {resource.timezone}{off}"
+        case Topic():
+            return f"alerts emailed to {', '.join(resource.emails) or 'nobody'}"
         case Target():
             what = "ECS task" if resource.ecs else "function"
             arn = resource.ecs.task_definition_arn if resource.ecs else resource.arn

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from scheduler.diagnostics import Severity
+from scheduler.rules.alert_rules import ALERT_RULES
 from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.rules.lambda_runtime_rules import (
     BlockedRuntime,
@@ -102,6 +103,7 @@ RULES: tuple[Rule, ...] = (
     SecretReference(),
     SecretKey(),
     *PERMISSION_RULES,
+    *ALERT_RULES,
 )
 
 _E, _W = Severity.ERROR, Severity.WARNING

@@ -39,13 +39,13 @@ def test_apply_then_plan_shows_no_changes(catalogue: Path) -> None:
         and line.endswith("cron(0 2 ? * MON *)")
         for line in lines
     )
-    assert "Plan: 26 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged." in lines
-    assert lines[-1].startswith("Apply complete: 26 change(s) in ")
+    assert "Plan: 32 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged." in lines
+    assert lines[-1].startswith("Apply complete: 32 change(s) in ")
 
     code, out = run("plan", "--local", "--detailed-exitcode", str(catalogue))
-    assert (code, out.splitlines()[-1]) == (0, "No changes: 26 resources up to date.")
+    assert (code, out.splitlines()[-1]) == (0, "No changes: 32 resources up to date.")
     code, out = run("apply", "--local", str(catalogue))
-    assert (code, out.splitlines()[-1]) == (0, "No changes: 26 resources up to date.")
+    assert (code, out.splitlines()[-1]) == (0, "No changes: 32 resources up to date.")
 
 
 def test_a_changed_schedule_is_one_update_and_exit_4_with_detailed_exitcode(
@@ -59,7 +59,7 @@ def test_a_changed_schedule_is_one_update_and_exit_4_with_detailed_exitcode(
     lines = out.splitlines()
     assert "  ~ rule            acme-ops-tmp-cleanup  rate(2 hours)" in lines
     assert "        schedule_expression: rate(1 hour) → rate(2 hours)" in lines
-    assert lines[-1] == "Plan: 0 to create, 1 to update, 0 to replace, 0 to delete, 25 unchanged."
+    assert lines[-1] == "Plan: 0 to create, 1 to update, 0 to replace, 0 to delete, 31 unchanged."
 
 
 def test_pruning_needs_yes_when_not_interactive(catalogue: Path) -> None:
@@ -98,7 +98,7 @@ def test_destroy_removes_everything_the_catalogue_owns(catalogue: Path) -> None:
     assert "refusing without --yes" in out
     code, out = run("destroy", "--local", "--yes", str(catalogue))
     assert code == 0, out
-    assert "Plan: 0 to create, 0 to update, 0 to replace, 26 to delete, 0 unchanged." in out
+    assert "Plan: 0 to create, 0 to update, 0 to replace, 32 to delete, 0 unchanged." in out
     code, out = run("destroy", "--local", "--yes", str(catalogue))
     assert (code, out.splitlines()[-1]) == (0, "No changes: 0 resources up to date.")
 

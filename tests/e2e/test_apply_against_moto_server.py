@@ -116,6 +116,7 @@ def test_apply_creates_the_example_then_plan_is_empty(endpoint: str, project: Pa
         "acme-ops-tmp-cleanup",
         "acme-ops-role-canary",
         "acme-ops-search-reindex",
+        "acme-ops-sched-watcher",
     }
     assert rules["acme-ops-log-backup"]["ScheduleExpression"] == "cron(0 2 ? * MON *)"
     assert rules["acme-ops-search-reindex"]["ScheduleExpression"] == "cron(0 3 ? * SUN *)"
@@ -170,3 +171,39 @@ def test_an_unmanaged_rule_with_the_same_prefix_survives_a_prune(
     names = {r["Name"] for r in events.list_rules(NamePrefix="acme-ops-")["Rules"]}
     assert "acme-ops-tmp-cleanup" not in names
     assert "acme-ops-handmade" in names
+
+
+def test_the_alert_watcher_is_created_planned_empty_and_pruned_with_alerts(
+    endpoint: str, project: Path
+) -> None:
+    applied = sched(project, endpoint, "apply", "jobs.yaml", "--yes")
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    watcher = "acme-ops-sched-watcher"
+    sns = client(endpoint, "sns")
+    [topic] = [t["TopicArn"] for t in sns.list_topics()["Topics"]]
+    assert topic.endswith(":acme-ops-alerts-ops")
+    subscribed = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert [s["Endpoint"] for s in subscribed] == ["ops@acme.example"]
+    function = client(endpoint, "lambda").get_function(FunctionName=watcher)
+    assert function["Configuration"]["Handler"] == "sched_watcher.handler"
+    assert client(endpoint, "iam").get_role(RoleName=watcher)["Role"]["RoleName"] == watcher
+    rule = client(endpoint, "events").describe_rule(Name=watcher)
+    assert rule["ScheduleExpression"] == "rate(5 minutes)"
+    planned = sched(project, endpoint, "plan", "jobs.yaml", "--detailed-exitcode")
+    assert planned.returncode == 0, planned.stdout + planned.stderr
+
+    text = (project / "jobs.yaml").read_text()
+    text = text[: text.index("alerts:")] + text[text.index("jobs:") :]
+    start = text.index("    alert:")
+    text = text[:start] + text[text.index("\n\n", start) + 1 :]
+    (project / "jobs.yaml").write_text(text)
+    pruned = sched(project, endpoint, "apply", "jobs.yaml", "--yes")
+    assert pruned.returncode == 0, pruned.stdout + pruned.stderr
+    assert "6 to delete" in pruned.stdout
+    assert sns.list_topics()["Topics"] == []
+    names = {
+        r["Name"] for r in client(endpoint, "events").list_rules(NamePrefix="acme-ops-")["Rules"]
+    }
+    assert watcher not in names
+    functions = client(endpoint, "lambda").list_functions()["Functions"]
+    assert watcher not in {f["FunctionName"] for f in functions}

@@ -45,7 +45,7 @@ def test_apply_then_the_log_backup_copies_the_declared_logs(tmp_path: Path) -> N
 
     applied = sched(project, "apply", "--local", "jobs.yaml")
     assert applied.returncode == 0, applied.stdout + applied.stderr
-    assert "Apply complete: 26 change(s)" in applied.stdout
+    assert "Apply complete: 32 change(s)" in applied.stdout
 
     ran = sched(project, "run", "log-backup", "--local")
     assert ran.returncode == 0, ran.stdout + ran.stderr

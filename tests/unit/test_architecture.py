@@ -120,8 +120,8 @@ RULES = (
         allowed=("scheduler.runtime",),
     ),
     Rule(
-        "schedule/ and history/ import no third-party package",
-        ("scheduler/schedule", "scheduler/history"),
+        "schedule/, history/ and watch/ import no third-party package",
+        ("scheduler/schedule", "scheduler/history", "scheduler/watch"),
         (THIRD_PARTY,),
     ),
     Rule(
@@ -158,6 +158,7 @@ RULES = (
         "the deploy and run wings reach AWS only through the ports",
         (
             "scheduler/history",
+            "scheduler/watch",
             "scheduler/plan.py",
             "scheduler/compile.py",
             "scheduler/apply.py",
@@ -231,7 +232,9 @@ def _module_path(module: str) -> Path | None:
 SHIPPABLE = [
     p
     for p in MODULES
-    if name_of(p).startswith(("scheduler/history/", "scheduler/schedule/", "scheduler/runtime/"))
+    if name_of(p).startswith(
+        ("scheduler/history/", "scheduler/schedule/", "scheduler/runtime/", "scheduler/watch/")
+    )
 ]
 
 

@@ -1,0 +1,144 @@
+"""`sched alerts` and the local watcher: what the watcher would send now and why (a dry run
+through the same logs as `sched status`: nothing is published, nothing remembered), a test
+message to one channel, and the watcher's pass that `sched local tick` runs in-process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from scheduler import naming
+from scheduler.app.connect import Connection, connect
+from scheduler.catalogue.model import Catalogue
+from scheduler.errors import NotFound, UsageError, UserError
+from scheduler.history.targets import deployment_times
+from scheduler.ports import LogEvent
+from scheduler.watch.config import WatchConfig, config_for
+from scheduler.watch.decide import JobDecision
+from scheduler.watch.watcher import Pass, decide, read_state, run_pass
+
+if TYPE_CHECKING:
+    from scheduler.aws import AwsContext
+
+TEST_SUBJECT = "sched: test alert ({catalogue})"
+
+
+class NoAlerts(UsageError):
+    """The catalogue asks for no alerts, so there is no watcher to ask."""
+
+
+class UnknownChannel(UsageError):
+    """A channel named on the command line is not declared under `alerts: channels:`."""
+
+
+class NoTopic(UserError):
+    """The channel's SNS topic does not exist (not applied yet, or a wrong ARN)."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the watcher would decide now: per job, the alert it would send (or none) and why.
+    `remembered` is False when the watcher has logged no state yet (it has not run)."""
+
+    now: datetime
+    decisions: tuple[JobDecision, ...]
+    remembered: bool
+    deployed: bool = True  # the watcher function exists (else: `sched apply` deploys it)
+
+
+def _config(catalogue: Catalogue, aws: AwsContext) -> WatchConfig:
+    config = config_for(catalogue, region=aws.region, account=aws.account)
+    if config is None:
+        raise NoAlerts(
+            f"catalogue {catalogue.name!r} has no alerts: no job alerts to a declared channel",
+            "declare alerts: {channels: {ops: {email: [you@example.com]}}} and an alert: on a job",
+        )
+    return config
+
+
+def preview(catalogue: Catalogue, connection: Connection, *, now: datetime) -> Preview:
+    """What the deployed watcher would send if it ran now, read from its own state and the
+    jobs' logs; a job it does not know yet is judged from its deployment."""
+    with connect(connection, catalogue.path) as aws:
+        config = _config(catalogue, aws)
+        previous = read_state(config, aws.logs, now=now)
+        deployed = deployment_times(config.catalogue, aws.deployments)
+        decisions = decide(config, aws.logs, previous, now=now, first_seen=deployed)
+        watcher = aws.deployments.deployed_at([naming.watcher_name(catalogue.name)])
+    return Preview(now, decisions, previous is not None, bool(watcher))
+
+
+@dataclass(frozen=True)
+class TestSent:
+    channel: str
+    topic: str
+    message_id: str
+
+
+def send_test(
+    catalogue: Catalogue, connection: Connection, channel: str, *, now: datetime
+) -> TestSent:
+    """Publish a test message to `channel`'s topic, as the watcher would publish an alert."""
+    alerts = catalogue.alerts
+    names = [c.name for c in alerts.channels] if alerts else []
+    if channel not in names:
+        raise UnknownChannel(
+            f"no channel {channel!r} in catalogue {catalogue.name!r}",
+            f"channels: {', '.join(names)}" if names else "declare one under alerts: channels:",
+        )
+    with connect(connection, catalogue.path) as aws:
+        config = config_for(catalogue, region=aws.region, account=aws.account)
+        topic = config.topic(channel) if config is not None else None
+        if topic is None or aws.publisher is None:
+            raise NoAlerts(
+                f"channel {channel!r} has no topic yet: no job alerts to it",
+                "add it to a job's alert: to:, then sched apply",
+            )
+        message = (
+            f"A test message from sched, catalogue {catalogue.name}, channel {channel}, "
+            f"sent {now:%Y-%m-%d %H:%M} UTC.\nAlerts about the catalogue's jobs come like this.\n"
+        )
+        subject = TEST_SUBJECT.format(catalogue=catalogue.name)
+        try:
+            message_id = aws.publisher.publish(topic, subject, message)
+        except NotFound:
+            owned = alerts is not None and (found := alerts.channel(channel)) is not None
+            raise NoTopic(
+                f"channel {channel!r}: SNS topic {topic} does not exist",
+                "sched apply creates it"
+                if owned and found is not None and found.topic is None
+                else "check the topic ARN under alerts: channels:",
+            ) from None
+    return TestSent(channel, topic, message_id)
+
+
+def watch_locally(
+    catalogue: Catalogue,
+    aws: AwsContext,
+    *,
+    now: datetime,
+    deployed: Mapping[str, datetime] | None = None,
+) -> Pass | None:
+    """One pass of the watcher in this process against the local AWS, as the deployed function
+    would make it: its state lines go to its log group, its alerts to the local SNS. None when
+    the catalogue has no watcher, or it is not applied."""
+    config = config_for(catalogue, region=aws.region, account=aws.account)
+    watcher = naming.watcher_name(catalogue.name)
+    if config is None or aws.publisher is None or not aws.deployments.deployed_at([watcher]):
+        return None
+    stream = f"{now:%Y/%m/%d}/[$LATEST]sched-watcher"
+
+    def emit(line: str) -> None:
+        aws.sink.write(config.log_group, stream, [LogEvent(_ms(now), line, stream)])
+
+    first_seen = deployed if deployed is not None else deployment_times(catalogue, aws.deployments)
+    return run_pass(config, aws.logs, aws.publisher, emit, now=now, first_seen=first_seen)
+
+
+def _ms(when: datetime) -> int:
+    return int(when.timestamp() * 1000)

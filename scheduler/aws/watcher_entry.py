@@ -1,0 +1,85 @@
+"""The watcher function's Lambda entry point, shipped as `sched_watcher.py` at the root of its
+zip beside sched's own `scheduler/watch/`, `history/`, `schedule/` and `runtime/` (as-is) and
+the `sched_watch.json` compile wrote. Only boto3 (which Lambda's Python runtime provides) and
+the standard library: it imports nothing of `scheduler.aws`, whose package is not shipped.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from scheduler.ports import LogEvent
+from scheduler.watch.config import CONFIG_FILE, from_json
+from scheduler.watch.watcher import run_pass
+
+_NOT_FOUND = "ResourceNotFoundException"
+
+
+class Logs:
+    """FilterLogEvents, paged and sorted (moto returns stream by stream); no group: nothing."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def events(self, log_group: str, start_ms: int, end_ms: int) -> Iterator[LogEvent]:
+        if end_ms <= start_ms:
+            return iter(())
+        found: list[LogEvent] = []
+        try:
+            pages = self.client.get_paginator("filter_log_events").paginate(
+                logGroupName=log_group, startTime=start_ms, endTime=end_ms - 1
+            )
+            for page in pages:
+                found.extend(
+                    LogEvent(
+                        int(e.get("timestamp", 0)), e.get("message", ""), e.get("logStreamName", "")
+                    )
+                    for e in page.get("events", [])
+                )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != _NOT_FOUND:
+                raise
+        found.sort(key=lambda e: e.timestamp_ms)
+        return iter(found)
+
+
+class Sns:
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def publish(self, topic_arn: str, subject: str, message: str) -> str:
+        response = self.client.publish(TopicArn=topic_arn, Subject=subject, Message=message)
+        return str(response.get("MessageId", ""))
+
+
+def _emit(line: str) -> None:
+    print(line, flush=True)  # the function's own log group holds its state lines
+
+
+def handler(event: object, context: object) -> dict[str, Any]:
+    config = from_json(Path(__file__).with_name(CONFIG_FILE).read_text(encoding="utf-8"))
+    done = run_pass(
+        config,
+        Logs(boto3.client("logs")),
+        Sns(boto3.client("sns")),
+        _emit,
+        now=datetime.now(UTC),
+    )
+    if done.failed:  # the pass's own failure shows in Lambda's Errors metric and the logs
+        for sent in done.failed:
+            print(f"could not alert {sent.channel} about {sent.alert.job}: {sent.error}",
+                  file=sys.stderr)  # fmt: skip
+        raise RuntimeError(f"{len(done.failed)} alert(s) could not be published")
+    return {"alerts": len(done.alerts), "sent": len(done.sent)}
+
+
+if __name__ == "__main__":  # pragma: no cover - a manual check: python sched_watcher.py
+    print(json.dumps(handler({}, None)))

@@ -1,0 +1,71 @@
+"""`sched alerts`: what the alert watcher would send now and why; `sched alerts test CHANNEL`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from scheduler.cli.common import terminal_width
+from scheduler.cli.deploy import aws_options, checked_catalogue, connection
+from scheduler.cli.ops import CATALOGUE_OPTION, READ_ONLY
+
+
+@click.group(invoke_without_command=True)
+@CATALOGUE_OPTION
+@aws_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_context
+def alerts(
+    ctx: click.Context,
+    catalogue: Path,
+    local: bool,
+    profile: str | None,
+    region: str | None,
+    fmt: str,
+) -> None:
+    """What the alert watcher would send now, job by job, and why (a dry run from here: it reads
+    the jobs' logs and the watcher's state, and sends nothing)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from scheduler.app import alerts as app
+    from scheduler.report import alerts as report
+
+    checked = checked_catalogue(catalogue, READ_ONLY)
+    found = app.preview(
+        checked.catalogue, connection(local, profile, region), now=datetime.now(UTC)
+    )
+    name = checked.catalogue.name
+    if fmt == "json":
+        click.echo(report.preview_json(name, found.decisions, remembered=found.remembered))
+    else:
+        click.echo(
+            report.preview_text(
+                name,
+                found.decisions,
+                remembered=found.remembered,
+                deployed=found.deployed,
+                width=terminal_width(),
+            )
+        )
+
+
+@alerts.command("test")
+@click.argument("channel")
+@CATALOGUE_OPTION
+@aws_options
+def test(
+    channel: str, catalogue: Path, local: bool, profile: str | None, region: str | None
+) -> None:
+    """Publish a test message to CHANNEL's SNS topic."""
+    from scheduler.app import alerts as app
+
+    checked = checked_catalogue(catalogue, READ_ONLY)
+    sent = app.send_test(
+        checked.catalogue, connection(local, profile, region), channel, now=datetime.now(UTC)
+    )
+    click.echo(f"test message sent to {sent.channel} ({sent.topic}): SNS message {sent.message_id}")
+
+
+COMMANDS = (alerts,)

@@ -1,0 +1,81 @@
+"""Render the alert watcher: `sched alerts` (what it would send now, job by job, and why), the
+alerts a local tick's watcher pass sent, and a test message sent to a channel."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from scheduler.report.style import GAP, WIDTH, clip
+from scheduler.watch.decide import Alert, JobDecision
+from scheduler.watch.watcher import Sent
+
+
+def _what(alert: Alert | None) -> str:
+    if alert is None:
+        return "-"
+    again = "again " if alert.repeat else ""
+    return f"{again}{alert.outcome} → {', '.join(alert.channels)}"
+
+
+def preview_text(
+    catalogue: str,
+    decisions: Sequence[JobDecision],
+    *,
+    remembered: bool,
+    deployed: bool = True,
+    width: int = WIDTH,
+) -> str:
+    """One line per watched job: `! JOB  SENDS  WHY`, the ones that would alert first."""
+    head = f"Alert watcher of {catalogue}: what it would send now (dry run: nothing is sent)"
+    rows = sorted(decisions, key=lambda d: (d.alert is None, d.job))
+    name = max([len("JOB"), *(len(d.job) for d in rows)])
+    sends = max([len("SENDS"), *(len(_what(d.alert)) for d in rows)])
+    lines = [head, "", f"  {'JOB':<{name}}{GAP}{'SENDS':<{sends}}{GAP}WHY"]
+    for d in rows:
+        mark = "!" if d.alert is not None else "·"
+        lines.append(
+            clip(f"{mark} {d.job:<{name}}{GAP}{_what(d.alert):<{sends}}{GAP}{d.why}", width)
+        )
+    if not deployed:
+        lines += ["", "note: the watcher is not deployed: sched apply deploys it"]
+    elif not remembered:
+        lines += [
+            "",
+            "note: the watcher has logged no state yet (it has not run since apply); jobs are",
+            "      judged from their deployment",
+        ]
+    would = sum(1 for d in rows if d.alert is not None)
+    lines += ["", f"{would} alert(s) would be sent." if would else "No alert would be sent."]
+    return "\n".join(lines)
+
+
+def preview_json(catalogue: str, decisions: Sequence[JobDecision], *, remembered: bool) -> str:
+    jobs = [
+        {
+            "job": d.job,
+            "alert": None
+            if d.alert is None
+            else {
+                "outcome": d.alert.outcome,
+                "channels": list(d.alert.channels),
+                "repeat": d.alert.repeat,
+                "detail": d.alert.detail,
+            },
+            "why": d.why,
+        }
+        for d in decisions
+    ]
+    return json.dumps({"catalogue": catalogue, "remembered": remembered, "jobs": jobs}, indent=2)
+
+
+def sent_lines(sent: Sequence[Sent]) -> list[str]:
+    """What a watcher pass published: `alert: log-backup failed → ops (message 1a2b...)`."""
+    lines = []
+    for s in sent:
+        what = f"{s.alert.job} {'still ' if s.alert.repeat else ''}{s.alert.outcome} → {s.channel}"
+        if s.error is not None:
+            lines.append(f"alert NOT sent: {what}: {s.error}")
+        else:
+            lines.append(f"alert sent: {what} (SNS message {s.message_id})")
+    return lines

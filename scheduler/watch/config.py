@@ -1,0 +1,148 @@
+"""What the watcher watches, as plain data and the JSON file shipped in its zip: each alerting
+job's schedule and alert rule, and each channel's SNS topic ARN. Built from a catalogue by
+`config_for`; read back in the function by `from_json`, which rebuilds the jobs history needs.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+from scheduler import limits, naming
+from scheduler.catalogue.model import (
+    AlertRule,
+    Backend,
+    Catalogue,
+    Channel,
+    Compute,
+    Job,
+)
+
+CONFIG_FILE = "sched_watch.json"
+SCHEMA = 1
+
+
+def channel_topic(channel: Channel, catalogue: str, *, region: str, account: str) -> str:
+    """Where alerts to `channel` are published: its own topic, or the one sched owns for it."""
+    if channel.topic is not None:
+        return channel.topic
+    return naming.topic_arn(region, account, naming.topic_name(catalogue, channel.name))
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    """The catalogue as the watcher needs it: the alerting jobs and channel → topic ARN."""
+
+    catalogue: Catalogue
+    topics: tuple[tuple[str, str], ...]
+    every: timedelta
+
+    @property
+    def jobs(self) -> tuple[Job, ...]:
+        return tuple(j for j in self.catalogue.jobs if j.alert is not None)
+
+    def topic(self, channel: str) -> str | None:
+        return dict(self.topics).get(channel)
+
+    @property
+    def log_group(self) -> str:
+        """The watcher's own log group, where its state lines are."""
+        return naming.log_group_name(naming.watcher_name(self.catalogue.name))
+
+
+def config_for(catalogue: Catalogue, *, region: str, account: str) -> WatchConfig | None:
+    """The watcher's configuration, or None when no job alerts (then no watcher is deployed).
+    Watched: the enabled Lambda jobs with an alert rule."""
+    alerts = catalogue.alerts
+    # A disabled job never fires, so it would only ever read as missed; Fargate jobs leave no
+    # Lambda logs to read.
+    jobs = tuple(
+        j
+        for j in catalogue.jobs
+        if j.alert is not None and j.enabled and j.compute is Compute.LAMBDA
+    )
+    if alerts is None or not alerts.channels or not jobs:
+        return None
+    topics = tuple(
+        (c.name, channel_topic(c, catalogue.name, region=region, account=account))
+        for c in alerts.channels
+    )
+    watched = Catalogue(catalogue.name, catalogue.path, catalogue.policy, jobs, alerts)
+    return WatchConfig(watched, topics, alerts.every)
+
+
+def _ms(value: timedelta | None) -> int | None:
+    return None if value is None else round(value.total_seconds() * 1000)
+
+
+def _td(value: object) -> timedelta | None:
+    return timedelta(milliseconds=value) if isinstance(value, int) else None
+
+
+def to_json(config: WatchConfig) -> str:
+    """The config file: sorted keys, so the same catalogue gives the same bytes (and zip)."""
+    jobs = []
+    for job in config.jobs:
+        assert job.alert is not None
+        jobs.append(
+            {
+                "name": job.name,
+                "schedule": job.schedule,
+                "timezone": job.timezone,
+                "backend": job.backend.value,
+                "function": job.function,
+                "expected_runtime_ms": _ms(job.expected_runtime),
+                "timeout_ms": _ms(job.timeout),
+                "enabled": job.enabled,
+                "alert": {
+                    "channels": list(job.alert.channels),
+                    "when": list(job.alert.when),
+                    "after": job.alert.after,
+                    "grace_ms": _ms(job.alert.grace),
+                    "repeat_ms": _ms(job.alert.repeat),
+                },
+            }
+        )
+    document = {
+        "schema": SCHEMA,
+        "catalogue": config.catalogue.name,
+        "every_ms": _ms(config.every),
+        "topics": dict(config.topics),
+        "jobs": jobs,
+    }
+    return json.dumps(document, indent=1, sort_keys=True) + "\n"
+
+
+def from_json(text: str, path: Path = Path("jobs.yaml")) -> WatchConfig:
+    """The config written by `to_json`; ValueError when it is not one."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise ValueError("not a sched watcher configuration of this version")
+    jobs = []
+    for item in data["jobs"]:
+        alert = item["alert"]
+        jobs.append(
+            Job(
+                name=item["name"],
+                schedule=item["schedule"],
+                expected_runtime=_td(item["expected_runtime_ms"]) or timedelta(0),
+                timeout=_td(item["timeout_ms"]) or limits.LAMBDA_MAX_TIMEOUT,
+                timeout_is_explicit=True,
+                function=item.get("function"),
+                timezone=item["timezone"],
+                backend=Backend(item["backend"]),
+                enabled=bool(item.get("enabled", True)),
+                alert=AlertRule(
+                    channels=tuple(alert["channels"]),
+                    when=tuple(alert["when"]),
+                    after=int(alert["after"]),
+                    grace=_td(alert["grace_ms"]) or timedelta(0),
+                    repeat=_td(alert.get("repeat_ms")),
+                ),
+            )
+        )
+    topics = tuple(sorted((str(k), str(v)) for k, v in data["topics"].items()))
+    catalogue = Catalogue(str(data["catalogue"]), path, jobs=tuple(jobs))
+    return WatchConfig(catalogue, topics, _td(data["every_ms"]) or timedelta(minutes=5))

@@ -1,0 +1,161 @@
+"""One pass of the watcher through the ports: read its last state from its own log group, read
+each alerting job's runs as `sched status` does (history/), decide (`decide`), publish each alert
+to its channels' topics, and emit the new state line. The same pass runs in the deployed
+function, in `sched local tick` and, without publishing or emitting, in `sched alerts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from scheduler.catalogue.model import Job
+from scheduler.history.read import job_histories
+from scheduler.ports import LogSource, Publisher
+from scheduler.schedule import ScheduleError, parse
+from scheduler.watch.config import WatchConfig
+from scheduler.watch.decide import Alert, JobDecision, decide_job, message, subject
+from scheduler.watch.state import JobState, WatchState, latest_state, state_line
+
+# How far back the watcher looks for its own last state line: a few of its periods, and, when
+# that finds none (a pass that failed, a pause), up to a day before starting afresh.
+STATE_LOOKBACK_PERIODS = 3
+MAX_STATE_LOOKBACK = timedelta(days=1)
+# The runs read per job: enough fires for `after` in a row, never less than this.
+MIN_WINDOW = timedelta(hours=1)
+MAX_WINDOW = timedelta(days=35)
+
+
+Emit = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class Sent:
+    alert: Alert
+    channel: str
+    topic: str
+    message_id: str | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Pass:
+    """What one pass decided (every watched job, with why), sent and now remembers."""
+
+    now: datetime
+    decisions: tuple[JobDecision, ...]
+    sent: tuple[Sent, ...]
+    state: WatchState
+    fresh: bool  # no earlier state was found: jobs are watched from now
+
+    @property
+    def alerts(self) -> tuple[Alert, ...]:
+        return tuple(d.alert for d in self.decisions if d.alert is not None)
+
+    @property
+    def failed(self) -> tuple[Sent, ...]:
+        return tuple(s for s in self.sent if s.error is not None)
+
+
+def _ms(when: datetime) -> int:
+    return int(when.timestamp() * 1000)
+
+
+def read_state(config: WatchConfig, logs: LogSource, *, now: datetime) -> WatchState | None:
+    recent = min(config.every * STATE_LOOKBACK_PERIODS, MAX_STATE_LOOKBACK)
+    for lookback in dict.fromkeys((recent, MAX_STATE_LOOKBACK)):
+        events = logs.events(config.log_group, _ms(now - lookback), _ms(now) + 1)
+        found = latest_state(events)
+        if found is not None:
+            return found
+    return None
+
+
+def _window(job: Job) -> timedelta:
+    assert job.alert is not None
+    try:
+        period = parse(job.schedule).min_interval(job.timezone) or MIN_WINDOW
+    except ScheduleError:
+        period = MIN_WINDOW
+    wanted = period * (job.alert.after + 1) + job.alert.grace
+    return min(max(wanted, MIN_WINDOW), MAX_WINDOW)
+
+
+def decide(
+    config: WatchConfig,
+    logs: LogSource,
+    previous: WatchState | None,
+    *,
+    now: datetime,
+    first_seen: Mapping[str, datetime] | None = None,
+) -> tuple[JobDecision, ...]:
+    """Each watched job's decision. A job the state does not know yet is watched from its
+    `first_seen` time when given (its deployment: local mode, `sched alerts`), else from now."""
+    known = previous.jobs if previous is not None else {}
+    decisions = []
+    for job in config.jobs:
+        assert job.alert is not None
+        state = known.get(job.name) or JobState(since=(first_seen or {}).get(job.name, now))
+        since = max(state.since, now - _window(job))
+        [history] = job_histories(
+            config.catalogue,
+            logs,
+            now=now,
+            since=since,
+            jobs=[job.name],
+            grace=job.alert.grace,
+            workers=1,
+        )
+        decisions.append(decide_job(job, history.runs, state, now=now))
+    return tuple(decisions)
+
+
+def run_pass(
+    config: WatchConfig,
+    logs: LogSource,
+    publisher: Publisher,
+    emit: Emit,
+    *,
+    now: datetime,
+    first_seen: Mapping[str, datetime] | None = None,
+) -> Pass:
+    """One full pass: decide, publish, and emit the state line the next pass starts from."""
+    previous = read_state(config, logs, now=now)
+    decisions = decide(config, logs, previous, now=now, first_seen=first_seen)
+    sent: list[Sent] = []
+    for alert in (d.alert for d in decisions if d.alert is not None):
+        for channel in alert.channels:
+            topic = config.topic(channel)
+            if topic is None:
+                sent.append(Sent(alert, channel, "", None, f"no channel {channel!r}"))
+                continue
+            try:
+                name = config.catalogue.name
+                message_id = publisher.publish(topic, subject(alert, name), message(alert, name))
+            except Exception as error:  # one channel failing must not silence the others
+                sent.append(Sent(alert, channel, topic, None, f"{type(error).__name__}: {error}"))
+                continue
+            sent.append(Sent(alert, channel, topic, message_id))
+    # An alert no channel took is not told: the job keeps its old state, so the next pass retries.
+    told = {s.alert.job for s in sent if s.error is None}
+    untold = {s.alert.job for s in sent} - told
+    known = previous.jobs if previous is not None else {}
+    state = WatchState(
+        {
+            d.job: known.get(d.job, JobState(since=now)) if d.job in untold else d.state
+            for d in decisions
+        }
+    )
+    records = [
+        {
+            "job": s.alert.job,
+            "outcome": s.alert.outcome,
+            "channel": s.channel,
+            "message_id": s.message_id,
+            **({"error": s.error} if s.error else {}),
+        }
+        for s in sent
+    ]
+    emit(state_line(state, now=now, sent=records))
+    return Pass(now, decisions, tuple(sent), state, previous is None)

@@ -1,0 +1,89 @@
+"""The watcher function's own entry point, run from its built zip as Lambda would (boto3 from
+the runtime, answered by moto): it reads a job's failed run from CloudWatch Logs, publishes the
+alert to the channel's topic (read back from a subscribed queue) and prints its state line."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import sys
+import zipfile
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import boto3
+import pytest
+from moto import mock_aws
+from run_support import catalogue, job, run_events
+
+from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel
+from scheduler.package import build_watcher_package
+from scheduler.watch.config import config_for, to_json
+from scheduler.watch.state import parse_state_line
+
+REGION, ACCOUNT = "eu-west-1", "123456789012"
+
+
+@pytest.fixture
+def unzipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    base = catalogue(job("backup", "cron(0 * * * ? *)", alert=AlertRule(channels=("ops",))))
+    alerts = Alerts(channels=(Channel("ops", emails=("ops@example.com",)),))
+    cat = Catalogue(base.name, base.path, base.policy, base.jobs, alerts)
+    config = config_for(cat, region=REGION, account=ACCOUNT)
+    assert config is not None
+    ref = build_watcher_package(to_json(config), tmp_path / "build")
+    with zipfile.ZipFile(ref.path) as archive:
+        archive.extractall(tmp_path / "fn")
+    monkeypatch.syspath_prepend(str(tmp_path / "fn"))
+    yield tmp_path / "fn"
+    sys.modules.pop("sched_watcher", None)
+
+
+def test_the_function_alerts_a_failed_fire_and_logs_its_state(
+    unzipped: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fire = (datetime.now(UTC) - timedelta(minutes=30)).replace(minute=0, second=0, microsecond=0)
+    with mock_aws():
+        sns, sqs, logs = (boto3.client(s) for s in ("sns", "sqs", "logs"))
+        topic = sns.create_topic(Name="acme-ops-alerts-ops")["TopicArn"]
+        queue = sqs.create_queue(QueueName="q")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
+        sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn["Attributes"]["QueueArn"])
+        group, stream = "/aws/lambda/acme-ops-backup", "s"
+        logs.create_log_group(logGroupName=group)
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        events = run_events("backup", fire, request_id="r1", status="failed", error=("E", "boom"))
+        logs.put_log_events(
+            logGroupName=group,
+            logStreamName=stream,
+            logEvents=[{"timestamp": e.timestamp_ms, "message": e.message} for e in events],
+        )
+        # Its first pass: it has no state yet, so it watches from an hour before the fire.
+        logs.create_log_group(logGroupName="/aws/lambda/acme-ops-sched-watcher")
+        logs.create_log_stream(logGroupName="/aws/lambda/acme-ops-sched-watcher", logStreamName="w")
+        since = json.dumps(
+            {"sched_watch": 1, "at": "x", "sent": [],
+             "jobs": {"backup": {"since": (fire - timedelta(hours=1)).isoformat()}}}
+        )  # fmt: skip
+        logs.put_log_events(
+            logGroupName="/aws/lambda/acme-ops-sched-watcher",
+            logStreamName="w",
+            logEvents=[
+                {"timestamp": int(datetime.now(UTC).timestamp() * 1000) - 1000, "message": since}
+            ],
+        )
+
+        entry = importlib.import_module("sched_watcher")
+        assert Path(entry.__file__).parent == unzipped
+        assert entry.handler({}, None) == {"alerts": 1, "sent": 1}
+
+        [message] = sqs.receive_message(QueueUrl=queue)["Messages"]
+        body = json.loads(message["Body"])
+        assert body["Subject"] == "sched: backup failed (acme-ops)"
+        assert "failed: E: boom" in body["Message"]
+    state = parse_state_line(capsys.readouterr().out.strip().splitlines()[-1])
+    assert state is not None and state.jobs["backup"].open

@@ -1,0 +1,139 @@
+"""Compiling `alerts:`: the email channels' topics and the watcher (role, function, rule, target,
+permission), its least-privilege role, and no watcher at all when no job alerts."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+from run_support import catalogue, job
+
+from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel
+from scheduler.compile import compile_catalogue
+from scheduler.package import WATCHER_PACKAGE, PackageRef, build_watcher_package
+from scheduler.resources import Function, Role, Rule, Topic
+from scheduler.watch.config import config_for, to_json
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+PAGER = "arn:aws:sns:us-east-1:123456789012:pager"
+ALERTS = Alerts(
+    channels=(
+        Channel("ops", emails=("b@example.com", "a@example.com")),
+        Channel("pager", topic=PAGER),
+    )
+)
+
+
+def _catalogue(alerts: Alerts | None = ALERTS, every: timedelta | None = None) -> Catalogue:
+    base = catalogue(
+        job("backup", "cron(0 2 ? * MON *)", alert=AlertRule(channels=("ops", "pager"))),
+        job("quiet", "rate(1 hour)"),
+    )
+    if alerts is not None and every is not None:
+        alerts = Alerts(alerts.channels, every)
+    return Catalogue(base.name, base.path, base.policy, base.jobs, alerts)
+
+
+def _packages(cat: Catalogue) -> dict[str, PackageRef]:
+    refs = {j.name: PackageRef(j.name, Path(f"/b/{j.name}.zip"), "sha", 1) for j in cat.jobs}
+    refs[WATCHER_PACKAGE] = PackageRef(WATCHER_PACKAGE, Path("/b/w.zip"), "wsha", 1)
+    return refs
+
+
+def test_the_watcher_and_the_email_topic_are_compiled_beside_the_jobs() -> None:
+    cat = _catalogue()
+    state = compile_catalogue(cat, account=ACCOUNT, region=REGION, packages=_packages(cat))
+    watcher = "acme-ops-sched-watcher"
+    names = {
+        (str(r.kind), r.key_name) for r in state if "watcher" in r.key_name or r.kind == "topic"
+    }
+    assert names == {
+        ("topic", "acme-ops-alerts-ops"),
+        ("role", watcher),
+        ("function", watcher),
+        ("rule", watcher),
+        ("target", f"{watcher}/sched"),
+        ("permission", f"{watcher}/{watcher}"),
+    }
+    [topic] = [r for r in state if isinstance(r, Topic)]
+    assert topic.emails == ("a@example.com", "b@example.com")
+    assert dict(topic.tags) == {"managed-by": "sched", "sched:catalogue": "acme-ops"}
+    [rule] = [r for r in state if isinstance(r, Rule) and r.name == watcher]
+    assert rule.schedule_expression == "rate(5 minutes)"
+    [function] = [r for r in state if isinstance(r, Function) and r.name == watcher]
+    assert (function.handler, function.code_sha256, function.retry_attempts) == (
+        "sched_watcher.handler",
+        "wsha",
+        0,
+    )
+    [role] = [r for r in state if isinstance(r, Role) and r.name == watcher]
+    assert role.inline_policy is not None
+    statements = {s["Sid"]: s for s in json.loads(role.inline_policy)["Statement"]}
+    assert statements["PublishAlerts"] == {
+        "Sid": "PublishAlerts",
+        "Effect": "Allow",
+        "Action": ["sns:Publish"],
+        "Resource": [f"arn:aws:sns:{REGION}:{ACCOUNT}:acme-ops-alerts-ops", PAGER],
+    }
+    logs = statements["ReadJobLogs"]["Resource"]
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/acme-ops-"
+    assert logs == [
+        f"{group}backup",
+        f"{group}backup:*",
+        f"{group}sched-watcher",
+        f"{group}sched-watcher:*",
+    ]
+    assert sorted(statements) == [
+        "CreateOwnLogGroup",
+        "PublishAlerts",
+        "ReadJobLogs",
+        "WriteOwnLogs",
+    ]
+
+
+def test_no_alerting_job_means_no_watcher_and_a_one_minute_watch_is_singular() -> None:
+    silent = _catalogue(alerts=None)
+    state = compile_catalogue(silent, account=ACCOUNT, region=REGION, packages=_packages(silent))
+    assert not [r for r in state if "watcher" in r.key_name or r.kind == "topic"]
+    fast = _catalogue(every=timedelta(minutes=1))
+    state = compile_catalogue(fast, account=ACCOUNT, region=REGION, packages=_packages(fast))
+    assert [
+        r.schedule_expression for r in state if isinstance(r, Rule) and "watcher" in r.name
+    ] == ["rate(1 minute)"]
+
+
+def test_the_watcher_zip_ships_its_code_stdlib_only_and_runs_without_site_packages(
+    tmp_path: Path,
+) -> None:
+    config = config_for(_catalogue(), region=REGION, account=ACCOUNT)
+    assert config is not None
+    ref = build_watcher_package(to_json(config), tmp_path / "build")
+    again = build_watcher_package(to_json(config), tmp_path / "other")
+    assert ref.sha256 == again.sha256  # deterministic
+    with zipfile.ZipFile(ref.path) as archive:
+        names = archive.namelist()
+        archive.extractall(tmp_path / "unzipped")
+    assert "sched_watcher.py" in names and "sched_watch.json" in names
+    assert "scheduler/history/read.py" in names and "scheduler/watch/decide.py" in names
+    assert not [n for n in names if n.startswith(("scheduler/aws/", "scheduler/catalogue/schema"))]
+    probe = (
+        "import sys; sys.path[:0] = ['.']\n"
+        "from pathlib import Path\n"
+        "from scheduler.watch.config import from_json\n"
+        "import scheduler.watch.watcher\n"
+        "c = from_json(Path('sched_watch.json').read_text())\n"
+        "print([j.name for j in c.jobs], sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('pydantic', 'yaml', 'click', 'boto3')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", probe],
+        cwd=tmp_path / "unzipped",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.strip() == "['backup'] []"
