@@ -62,12 +62,15 @@ class RuleWriter:
                 after.state,
                 after.description,
             ):
-                # PutRule on an existing rule replaces these fields and leaves its tags.
+                # PutRule creates the rule when it is gone (deleted while apply runs), so it
+                # carries the tags: on an existing rule AWS ignores them and leaves its tags.
+                # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
                 events.put_rule(
                     Name=after.name,
                     ScheduleExpression=after.schedule_expression,
                     State=_state(after),
                     Description=after.description,
+                    Tags=events_tags(after.tags),
                 )
             to_set, to_remove = tag_changes(before.tags, after.tags)
             if to_set:
