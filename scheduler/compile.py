@@ -75,7 +75,12 @@ def compile_catalogue(
     catalogue: Catalogue, *, account: str, region: str, packages: Mapping[str, PackageRef]
 ) -> DesiredState:
     """The resources `catalogue` needs in `account`/`region`; `packages` maps job → built zip."""
-    build = _Build(catalogue.name, account, region)
+    deployed = frozenset(
+        naming.function_name(catalogue.name, job.name)
+        for job in catalogue.jobs
+        if job.compute is Compute.LAMBDA and job.handler is not None
+    )
+    build = _Build(catalogue.name, account, region, deployed_functions=deployed)
     resources: list[Resource] = []
     for job in sorted(catalogue.jobs, key=lambda j: j.name):
         match job.compute:
@@ -105,6 +110,7 @@ class _Build:
     scheduler_dead_letters: set[str] = field(default_factory=set)
     ecs_clusters: set[str] = field(default_factory=set)
     ecs_task_definitions: set[str] = field(default_factory=set)
+    deployed_functions: frozenset[str] = frozenset()
 
     def lambda_job(self, job: Job, package: PackageRef | None) -> Iterator[Resource]:
         if job.function is not None:
@@ -130,7 +136,7 @@ class _Build:
                     dead_letter_arn=job.dead_letter_queue,
                 )
                 yield Permission(
-                    function=job.function or naming.function_name(self.catalogue, job.name),
+                    function=self.invoked_function(job),
                     statement_id=naming.statement_id(self.catalogue, job.name),
                     principal=EVENTS_PRINCIPAL,
                     source_arn=naming.rule_arn(self.region, self.account, rule.name),
@@ -142,6 +148,21 @@ class _Build:
                 yield self.schedule(job, target_arn)
             case _:
                 assert_never(job.backend)
+
+    def invoked_function(self, job: Job) -> str:
+        """How a permission names the function a job invokes: by name when sched deploys it
+        here (a `function:` ARN may name another job's function), else by its ARN. One function
+        is read once, under one name, so two jobs sharing it keep both statements."""
+        if job.function is None:
+            return naming.function_name(self.catalogue, job.name)
+        name = naming.function_name_in_arn(job.function)
+        if (
+            name is not None
+            and job.function == naming.function_arn(self.region, self.account, name)
+            and name in self.deployed_functions
+        ):
+            return name
+        return job.function
 
     def function(self, job: Job, package: PackageRef | None) -> Function:
         assert job.handler_file is not None and job.handler_function is not None
