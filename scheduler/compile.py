@@ -52,7 +52,7 @@ from scheduler.schedule import ScheduleError, parse
 
 LAMBDA_HANDLER = f"{RUNTIME_MODULE}.handler"
 LOG_FORMAT = "JSON"
-TARGET_ID = "sched"
+TARGET_ID = naming.TARGET_ID
 EVENTS_PRINCIPAL = "events.amazonaws.com"
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
 SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"

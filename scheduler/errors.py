@@ -117,6 +117,31 @@ class AwsFailure(UserError):
     exit_code = 3
 
 
+class NamesTaken(AwsFailure):
+    """Resources the plan creates have names someone else holds (a stranger, a person, another
+    catalogue): apply refuses before its first write. `taken` holds (kind, name, why)."""
+
+    def __init__(self, taken: Sequence[tuple[str, str, str]]) -> None:
+        kind, name, why = taken[0]
+        super().__init__(f"{kind} {name} {why}", _TAKEN_HINT.format(kind=kind))
+        self.taken = tuple(taken)
+
+    def lines(self) -> tuple[tuple[str, str], ...]:
+        count = len(self.taken)
+        problems = tuple(
+            (f"{kind} {name} {why}; sched will not take it over", _TAKEN_HINT.format(kind=kind))
+            for kind, name, why in self.taken
+        )
+        summary = (
+            f"{count} name{'s' * (count != 1)} taken; nothing was changed",
+            "free or rename them, then apply again",
+        )
+        return (*problems, summary)
+
+
+_TAKEN_HINT = "rename the job (or the catalogue), or delete or rename that {kind}"
+
+
 class LocalStateError(AwsFailure):
     """The local AWS's saved state cannot be used."""
 

@@ -17,6 +17,8 @@ MANAGED_BY_KEY = "managed-by"
 MANAGED_BY_VALUE = "sched"
 CATALOGUE_TAG = "sched:catalogue"
 JOB_TAG = "sched:job"
+# The id of the one target sched puts on each of its rules; any other target is someone else's.
+TARGET_ID = "sched"
 
 HASH_LENGTH = 8
 # Only what every resource name accepts (see limits.NAME_PATTERN); `.` would break Lambda names.
@@ -68,6 +70,17 @@ def schedule_name(catalogue: str, job: str) -> str:
 
 def statement_id(catalogue: str, job: str) -> str:
     return _job_name(catalogue, job, limits.LAMBDA_STATEMENT_ID_MAX)
+
+
+def same_origin(statement: str, rule: str) -> bool:
+    """Whether a statement id and a rule name are the two names sched makes from one job's
+    name (`statement_id`, `rule_name`): equal, or the rule's the shorter cut of the same name."""
+    if bounded(statement, limits.EVENTBRIDGE_RULE_NAME_MAX) == rule:
+        return True
+    tail = HASH_LENGTH + 1
+    if len(statement) <= tail or len(rule) <= tail or statement[-tail:] != rule[-tail:]:
+        return False
+    return rule[-tail] == "-" and statement[:-tail].startswith(rule[:-tail])
 
 
 def schedule_group_name(catalogue: str) -> str:

@@ -1,13 +1,15 @@
 """Ownership, as one pure rule: which of the resources listed in an account a catalogue owns,
-and so may change or delete. The AWS reader applies its pieces as it lists (`owns_tagged` on
-every taggable candidate, `StatementOwnership` on every policy statement, and it lists targets
-and schedules only of owned rules and groups), never reading further what it does not own; the
-in-memory fake of the ports applies the whole of it, `owned_state`, to everything it holds.
+and so may change or delete, and which it found and does not own (`Unowned`). The AWS reader
+applies its pieces as it lists (`owns_tagged` on every taggable candidate, `StatementOwnership`
+on every policy statement, `owns_target` and `owns_schedule` inside owned rules and groups),
+never reading further what it does not own; the in-memory fake of the ports applies the whole of
+it, `owned_state`, to everything it holds.
 
 - roles, functions, rules and schedule groups: the catalogue's name prefix AND both ownership
-  tags (`naming.owns`);
-- targets: those of an owned rule; schedules: those in an owned schedule group (neither can
-  carry tags of its own);
+  tags (`naming.owns`); another of these with the prefix is unowned (a name sched may not take);
+- targets: sched's target id on an owned rule; schedules: a name with the prefix, in the owned
+  group, run as the catalogue's scheduler role (neither can carry tags of its own); anything
+  else inside them was added by a person and is unowned, inside;
 - permission statements: `StatementOwnership`.
 """
 
@@ -29,6 +31,8 @@ from scheduler.resources import (
     Schedule,
     ScheduleGroup,
     Target,
+    Unowned,
+    key_of,
 )
 
 
@@ -40,7 +44,8 @@ class StatementOwnership:
     catalogue does not own: there a statement is owned only when it also lets one of the
     catalogue's own rules (owned by tags) invoke the function. On a function the catalogue owns,
     the prefix suffices, unless the statement names a rule that exists and is not the
-    catalogue's (another catalogue's, or one made by hand).
+    catalogue's (another catalogue's, or one made by hand). Either way the id and the rule must
+    be the pair sched makes for one job (`naming.same_origin`).
     """
 
     prefix: str
@@ -49,7 +54,12 @@ class StatementOwnership:
     other_rules: frozenset[str]
 
     def owns(self, permission: Permission) -> bool:
+        """Also, the statement must be the one sched makes for a rule: its id and the rule it
+        names come from one job name (an id that merely has the prefix is someone's)."""
         if not permission.statement_id.startswith(self.prefix):
+            return False
+        _, marker, rule = permission.source_arn.partition(":rule/")
+        if not marker or not naming.same_origin(permission.statement_id, rule):
             return False
         if permission.source_arn in self.owned_rules:
             return True
@@ -64,18 +74,60 @@ def owns_tagged(name: str, tags: Mapping[str, str], catalogue: str) -> bool:
     return naming.owns(name, tags, catalogue)
 
 
+def owns_target(target: Target) -> bool:
+    """On an owned rule, only the target sched puts there is sched's."""
+    return target.id == naming.TARGET_ID
+
+
+def scheduler_role_arn(scope: ReadScope) -> str:
+    return naming.role_arn(scope.region, scope.account, naming.scheduler_role_name(scope.catalogue))
+
+
+def owns_schedule(schedule: Schedule, scope: ReadScope) -> bool:
+    """In the owned group, a schedule is sched's when its name is one sched makes and it runs
+    as the catalogue's scheduler role, as every schedule sched makes does."""
+    return naming.has_owned_name(schedule.name, scope.catalogue) and (
+        schedule.role_arn == scheduler_role_arn(scope)
+    )
+
+
+NOT_OURS = "not created by sched"
+
+
+def taken_by(tags: Mapping[str, str]) -> str:
+    """Why a resource with one of the catalogue's names is not the catalogue's, for people."""
+    other = tags.get(naming.CATALOGUE_TAG)
+    if tags.get(naming.MANAGED_BY_KEY) == naming.MANAGED_BY_VALUE and other:
+        return f'exists, made by sched for catalogue "{other}"'
+    return f"exists, {NOT_OURS}"
+
+
+def inside(resource: Resource) -> Unowned:
+    """Something a person added inside a resource the catalogue owns."""
+    return Unowned(key_of(resource), NOT_OURS, inside=True)
+
+
+def beside(resource: Resource, tags: Mapping[str, str]) -> Unowned:
+    """A resource with one of the catalogue's names that the catalogue does not own."""
+    return Unowned(key_of(resource), taken_by(tags))
+
+
 def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
-    """What the catalogue of `scope` owns among `listed` (everything found in its account)."""
+    """What the catalogue of `scope` owns among `listed` (everything found in its account), and
+    what it found with its names or inside what it owns and does not own."""
     resources = list(listed)
     catalogue = scope.catalogue
-    tagged = [
+    taggable = [
         r
         for r in resources
         if isinstance(r, Role | Function | Rule | ScheduleGroup)
-        and owns_tagged(r.name, dict(r.tags), catalogue)
+        and naming.has_owned_name(r.name, catalogue)
     ]
+    tagged = [r for r in taggable if owns_tagged(r.name, dict(r.tags), catalogue)]
+    unowned = [beside(r, dict(r.tags)) for r in taggable if r not in tagged]
     owned_rules = {r.name for r in tagged if isinstance(r, Rule)}
     owned_groups = {r.name for r in tagged if isinstance(r, ScheduleGroup)}
+    owned_functions = frozenset(r.name for r in tagged if isinstance(r, Function))
 
     def arns(names: Iterable[str]) -> frozenset[str]:
         return frozenset(naming.rule_arn(scope.region, scope.account, n) for n in names)
@@ -89,15 +141,25 @@ def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
     }
     statements = StatementOwnership(
         prefix=naming.owned_prefix(catalogue),
-        owned_functions=frozenset(r.name for r in tagged if isinstance(r, Function)),
+        owned_functions=owned_functions,
         owned_rules=arns(owned_rules),
         other_rules=arns(other_rules),
     )
-    untagged = [
-        r
-        for r in resources
-        if (isinstance(r, Target) and r.rule in owned_rules)
-        or (isinstance(r, Schedule) and r.group in owned_groups)
-        or (isinstance(r, Permission) and statements.owns(r))
-    ]
-    return ResourceState.of([*tagged, *untagged])
+    untagged: list[Resource] = []
+    for r in resources:
+        match r:
+            case Target() if r.rule in owned_rules:
+                ours = owns_target(r)
+            case Schedule() if r.group in owned_groups:
+                ours = owns_schedule(r, scope)
+            case Permission() if statements.owns(r):
+                ours = True
+            case Permission() if r.function in owned_functions:
+                ours = False
+            case _:
+                continue
+        if ours:
+            untagged.append(r)
+        else:
+            unowned.append(inside(r))
+    return ResourceState.of([*tagged, *untagged], unowned)

@@ -59,6 +59,16 @@ def plan(catalogue: Catalogue, aws: AwsContext, *, destroy: bool = False) -> Pla
     return Planned(catalogue, desired, deployed, make_plan(desired, deployed))
 
 
+def refuse_collisions(planned: Planned) -> None:
+    """Raise `NamesTaken` when the plan would create anything under a name someone else holds:
+    checked before the first write, so a stranger's rule never gets to invoke a new function."""
+    from scheduler.errors import NamesTaken
+
+    taken = planned.plan.collisions
+    if taken:
+        raise NamesTaken([(u.key[0].value, u.key[1], u.why) for u in taken])
+
+
 def apply(
     planned: Planned,
     aws: AwsContext,
@@ -66,7 +76,9 @@ def apply(
     on_progress: ProgressCallback,
     on_interrupt: InterruptCallback,
 ) -> ApplyResult:
-    """Carry out the plan through the AWS writer; see `scheduler.apply.apply_plan`."""
+    """Carry out the plan through the AWS writer; see `scheduler.apply.apply_plan`. A plan
+    with collisions is refused whole (`refuse_collisions`)."""
     from scheduler.apply import apply_plan
 
+    refuse_collisions(planned)
     return apply_plan(planned.plan, aws.writer, on_progress=on_progress, on_interrupt=on_interrupt)

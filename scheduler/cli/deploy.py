@@ -191,9 +191,12 @@ def _execute(planned: Planned, aws: AwsContext) -> int:
 
 def _carry_out(planned: Planned, aws: AwsContext, *, yes: bool, what: str) -> int:
     """Show the plan, confirm its deletions, apply it: the exit code."""
+    from scheduler.app.deploy import refuse_collisions
+
     show_plan(planned, aws, "text")
     if not planned.plan.has_changes:
         return EXIT_OK
+    refuse_collisions(planned)
     _confirm_deletions(planned, yes, what)
     return _execute(planned, aws)
 

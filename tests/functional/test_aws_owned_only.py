@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import boto3
+import pytest
 from aws_support import ACCOUNT, REGION, compile_for, load_catalogue, read_back, write_catalogue
 
 from scheduler import naming
@@ -71,3 +72,113 @@ def test_a_job_running_another_jobs_function_plans_nothing_once_applied(
     assert [c for c in again.changes if c.action is not Action.UNCHANGED] == []
     statements = boto3.client("lambda").get_policy(FunctionName="acme-backup")["Policy"]
     assert "acme-backup" in statements and "acme-again" in statements
+
+
+ROLE_TRUST = (
+    '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":'
+    '{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
+)
+SCHEDULED = """\
+catalogue: acme
+jobs:
+  backup:
+    schedule: rate(1 hour)
+    expected_runtime: 1m
+    handler: jobs/backup/handler.py:main
+  export:
+    schedule: rate(1 day)
+    backend: scheduler
+    expected_runtime: 1m
+    handler: jobs/export/handler.py:main
+"""
+
+
+def _applied(aws: AwsContext, tmp_path: Path, text: str) -> tuple[object, object]:
+    catalogue = load_catalogue(write_catalogue(tmp_path, text))
+    desired = compile_for(catalogue, aws, tmp_path / "build")
+    assert apply_plan(make_plan(desired, read_back(aws, "acme", desired)), aws.writer).ok
+    return catalogue, desired
+
+
+def test_what_a_person_added_inside_owned_resources_is_shown_and_left_alone(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    _, desired = _applied(aws, tmp_path, SCHEDULED)
+    function_arn = naming.function_arn(REGION, ACCOUNT, "acme-backup")
+    role_arn = naming.role_arn(REGION, ACCOUNT, "acme-sched-scheduler")
+    events, lambda_ = boto3.client("events"), boto3.client("lambda")
+    events.put_targets(Rule="acme-backup", Targets=[{"Id": "audit", "Arn": function_arn}])
+    lambda_.add_permission(
+        FunctionName="acme-backup",
+        StatementId="acme-backup-by-hand",
+        Action="lambda:InvokeFunction",
+        Principal="s3.amazonaws.com",
+        SourceArn="arn:aws:s3:::acme-uploads",
+    )
+    for name in ("nightly-by-hand", "acme-by-hand"):
+        boto3.client("scheduler").create_schedule(
+            Name=name,
+            GroupName="acme",
+            ScheduleExpression="rate(1 day)",
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target={"Arn": function_arn, "RoleArn": role_arn.replace("sched-scheduler", "x")},
+        )
+
+    plan = make_plan(desired, read_back(aws, "acme", desired))
+
+    assert not plan.has_changes, plan.pending
+    assert {(d.key[0].value, d.key[1]) for d in plan.drift} == {
+        ("target", "acme-backup/audit"),
+        ("permission", "acme-backup/acme-backup-by-hand"),
+        ("schedule", "acme/nightly-by-hand"),
+        ("schedule", "acme/acme-by-hand"),
+    }
+    assert all("not created by sched" in d.why for d in plan.drift)
+
+
+def test_every_name_someone_else_holds_is_a_collision_in_the_plan(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    boto3.client("events").put_rule(Name="acme-backup", ScheduleExpression="rate(1 day)")
+    boto3.client("iam").create_role(
+        RoleName="acme-export",
+        AssumeRolePolicyDocument=ROLE_TRUST,
+        Tags=[{"Key": "managed-by", "Value": "sched"}, {"Key": "sched:catalogue", "Value": "x"}],
+    )
+    catalogue = load_catalogue(write_catalogue(tmp_path, SCHEDULED))
+    desired = compile_for(catalogue, aws, tmp_path / "build")
+
+    plan = make_plan(desired, read_back(aws, "acme", desired))
+
+    assert {(c.key[0].value, c.key[1]) for c in plan.collisions} == {
+        ("rule", "acme-backup"),
+        ("role", "acme-export"),
+    }
+    whys = {c.key[1]: c.why for c in plan.collisions}
+    assert whys["acme-backup"] == "exists, not created by sched"
+    assert whys["acme-export"] == 'exists, made by sched for catalogue "x"'
+
+
+def test_apply_refuses_a_taken_name_before_its_first_write(aws: AwsContext, tmp_path: Path) -> None:
+    from scheduler.app import deploy
+    from scheduler.errors import NamesTaken
+
+    boto3.client("events").put_rule(Name="acme-backup", ScheduleExpression="rate(1 day)")
+    catalogue = load_catalogue(write_catalogue(tmp_path, ONE_JOB))
+    planned = deploy.plan(catalogue, aws)
+
+    with pytest.raises(NamesTaken) as raised:
+        deploy.apply(planned, aws, on_progress=lambda c, s: None, on_interrupt=lambda n: None)
+
+    assert raised.value.lines()[0] == (
+        "rule acme-backup exists, not created by sched; sched will not take it over",
+        "rename the job (or the catalogue), or delete or rename that rule",
+    )
+    # Nothing was written: no role, no function, so no stranger's rule may invoke anything.
+    assert boto3.client("lambda").list_functions()["Functions"] == [
+        f
+        for f in boto3.client("lambda").list_functions()["Functions"]
+        if f["FunctionName"] != "acme-backup"
+    ]
+    roles = boto3.client("iam").list_roles()["Roles"]
+    assert "acme-backup" not in {r["RoleName"] for r in roles}
