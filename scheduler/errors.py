@@ -142,6 +142,19 @@ class NamesTaken(AwsFailure):
 _TAKEN_HINT = "rename the job (or the catalogue), or delete or rename that {kind}"
 
 
+class Locked(AwsFailure):
+    """Another apply of the same catalogue holds its lock: nothing was read or changed."""
+
+    def __init__(self, catalogue: str, holder: str, since: str, expires: str) -> None:
+        super().__init__(
+            f'catalogue "{catalogue}" is being applied by {holder} since {since} (its lock '
+            f"expires {expires}); nothing was changed",
+            "wait for that apply to end and run again; if it was killed, run again with "
+            "--force-unlock",
+        )
+        self.holder = holder
+
+
 class LocalStateError(AwsFailure):
     """The local AWS's saved state cannot be used."""
 

@@ -104,6 +104,11 @@ def ecs_role_name(catalogue: str) -> str:
     return bounded(f"{catalogue}-sched-ecs", limits.IAM_ROLE_NAME_MAX)
 
 
+def lock_parameter_name(catalogue: str) -> str:
+    """The SSM parameter an apply of the catalogue holds while it writes (`aws/lock.py`)."""
+    return f"/sched/{_INVALID.sub('-', catalogue)}/apply-lock"
+
+
 def owned_prefix(catalogue: str) -> str:
     """What every per-job and per-catalogue name of `catalogue` starts with."""
     return _INVALID.sub("-", f"{catalogue}-")[:_KEPT]

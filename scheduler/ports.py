@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from scheduler.resources import (
@@ -86,6 +86,21 @@ class ResourceWriter(Protocol):
     def update(self, before: Resource, after: Resource) -> None: ...
 
     def delete(self, resource: Resource) -> None: ...
+
+
+class ApplyLock(Protocol):
+    """One apply of a catalogue at a time, held in AWS (so it holds across machines).
+
+    - `acquire` raises `Locked` naming the holder while another unexpired lock is held; an
+      expired one (a killed apply) is taken over; `force` takes it whoever holds it.
+    - `release` gives up the lock only if `holder` still holds it.
+    """
+
+    def acquire(
+        self, catalogue: str, holder: str, now: datetime, *, ttl: timedelta, force: bool = False
+    ) -> None: ...
+
+    def release(self, catalogue: str, holder: str) -> None: ...
 
 
 # ---- run wing -------------------------------------------------------------------------------

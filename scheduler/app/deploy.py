@@ -4,7 +4,13 @@ in AWS, plan the difference, and apply a plan through the writer. Returns data; 
 
 from __future__ import annotations
 
+import contextlib
+import getpass
+import os
+import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from scheduler.app.connect import state_dir
@@ -36,6 +42,34 @@ def desired_state(catalogue: Catalogue, *, account: str, region: str) -> Desired
 
     packages = build_packages(catalogue)
     return compile_catalogue(catalogue, account=account, region=region, packages=packages)
+
+
+# How long an apply's lock holds when its apply never releases it (killed): longer than any
+# apply sched makes, short enough that nobody waits a day for a machine that died.
+LOCK_TTL = timedelta(hours=1)
+
+
+def lock_holder() -> str:
+    """Who takes the lock, as its holder is shown to the apply that finds it taken."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container)
+        user = f"uid {os.getuid()}"
+    return f"{user}@{socket.gethostname()} (pid {os.getpid()})"
+
+
+@contextlib.contextmanager
+def locked(
+    catalogue: Catalogue, aws: AwsContext, *, now: datetime, force: bool = False
+) -> Iterator[None]:
+    """Hold the catalogue's apply lock (in AWS) from before the read to after the last write:
+    a second apply fails at once naming the holder, instead of half-way with a conflict."""
+    holder = lock_holder()
+    aws.lock.acquire(catalogue.name, holder, now, ttl=LOCK_TTL, force=force)
+    try:
+        yield
+    finally:
+        aws.lock.release(catalogue.name, holder)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
+    from mypy_boto3_ssm import SSMClient
     from mypy_boto3_sts import STSClient
 
 MAX_ATTEMPTS = 10
@@ -103,6 +104,11 @@ class Clients:
     @property
     def logs(self) -> CloudWatchLogsClient:
         client: CloudWatchLogsClient = self._get("logs")
+        return client
+
+    @property
+    def ssm(self) -> SSMClient:
+        client: SSMClient = self._get("ssm")
         return client
 
     @property

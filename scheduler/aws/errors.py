@@ -57,7 +57,13 @@ _QUOTA = frozenset(
     }
 )
 _NOT_FOUND = frozenset(
-    {"ResourceNotFoundException", "NoSuchEntity", "NotFoundException", "NoSuchEntityException"}
+    {
+        "ResourceNotFoundException",
+        "NoSuchEntity",
+        "NotFoundException",
+        "NoSuchEntityException",
+        "ParameterNotFound",
+    }
 )
 _CONFLICT = frozenset(
     {
@@ -69,6 +75,7 @@ _CONFLICT = frozenset(
         "DeleteConflict",
         "PreconditionFailedException",
         "ResourceInUseException",
+        "ParameterAlreadyExists",
     }
 )
 _INVALID = frozenset(

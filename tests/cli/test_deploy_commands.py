@@ -265,6 +265,8 @@ def test_plan_json_of_a_new_catalogue_lists_every_create_with_its_resource(hello
             {"action": "create", "kind": kind, "name": name, "fields": [], "resource": resource}
             for kind, name, resource in HELLO_RESOURCES
         ],
+        "collisions": [],
+        "not_created_by_sched": [],
     }
 
 
@@ -314,6 +316,8 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
                 "resource": HELLO_TARGET,
             },
         ],
+        "collisions": [],
+        "not_created_by_sched": [],
     }
 
 
