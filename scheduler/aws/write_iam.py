@@ -7,7 +7,8 @@ from __future__ import annotations
 from scheduler.aws.clients import Clients
 from scheduler.aws.convert import iam_tags, tag_changes
 from scheduler.aws.errors import translated
-from scheduler.errors import NotFound
+from scheduler.aws.existing import made_by_this_catalogue, taken
+from scheduler.errors import Conflict, NotFound
 from scheduler.resources import Role
 
 
@@ -17,20 +18,27 @@ class RoleWriter:
 
     def create(self, role: Role) -> None:
         iam = self.c.iam
+        try:
+            with translated("iam", role.name):
+                if role.description:
+                    iam.create_role(
+                        RoleName=role.name,
+                        AssumeRolePolicyDocument=role.trust_policy,
+                        Description=role.description,
+                        Tags=iam_tags(role.tags),
+                    )
+                else:
+                    iam.create_role(
+                        RoleName=role.name,
+                        AssumeRolePolicyDocument=role.trust_policy,
+                        Tags=iam_tags(role.tags),
+                    )
+        except Conflict as error:
+            found = self._tags(role.name)
+            if not made_by_this_catalogue(found, role.tags):
+                raise taken(error, "role", role.name, found) from error
+            # Ours, from a response that was lost: finish what the create does.
         with translated("iam", role.name):
-            if role.description:
-                iam.create_role(
-                    RoleName=role.name,
-                    AssumeRolePolicyDocument=role.trust_policy,
-                    Description=role.description,
-                    Tags=iam_tags(role.tags),
-                )
-            else:
-                iam.create_role(
-                    RoleName=role.name,
-                    AssumeRolePolicyDocument=role.trust_policy,
-                    Tags=iam_tags(role.tags),
-                )
             if role.inline_policy is not None:
                 iam.put_role_policy(
                     RoleName=role.name,
@@ -39,6 +47,11 @@ class RoleWriter:
                 )
             for arn in role.managed_policy_arns:
                 iam.attach_role_policy(RoleName=role.name, PolicyArn=arn)
+
+    def _tags(self, name: str) -> dict[str, str]:
+        with translated("iam", name):
+            pages = self.c.iam.get_paginator("list_role_tags").paginate(RoleName=name)
+            return {t["Key"]: t["Value"] for page in pages for t in page["Tags"]}
 
     def update(self, before: Role, after: Role) -> None:
         iam = self.c.iam

@@ -15,6 +15,7 @@ from scheduler import limits, naming
 from scheduler.aws.clients import Clients
 from scheduler.aws.convert import permissions_from_policy, tag_changes
 from scheduler.aws.errors import translated
+from scheduler.aws.existing import made_by_this_catalogue, taken
 from scheduler.aws.retry import (
     Pacing,
     retrying,
@@ -76,16 +77,25 @@ class FunctionWriter:
     def create(self, function: Function) -> None:
         name = function.name
         code = self._code(function, "lambda:CreateFunction")
-        response = self._retry(
-            function,
-            lambda: self.c.lambda_.create_function(
-                **_configuration(function),
-                Code={"ZipFile": code},
-                Tags=dict(function.tags),
-                Publish=False,
-            ),
-        )
-        if response.get(_STATE.key) == _STATE.pending:
+        try:
+            response = self._retry(
+                function,
+                lambda: self.c.lambda_.create_function(
+                    **_configuration(function),
+                    Code={"ZipFile": code},
+                    Tags=dict(function.tags),
+                    Publish=False,
+                ),
+            )
+            state = response.get(_STATE.key)
+        except Conflict as error:
+            arn = naming.function_arn(self.region, self.account, name)
+            with translated("lambda", name):
+                found = self.c.lambda_.list_tags(Resource=arn).get("Tags", {})
+            if not made_by_this_catalogue(found, function.tags):
+                raise taken(error, "function", name, found) from error
+            state = _STATE.pending  # ours, from a lost response: wait until it is active
+        if state == _STATE.pending:
             self._wait(name, _STATE)
         if _invoke_config(function) != _invoke_config(_LAMBDA_DEFAULTS):
             self._put_invoke_config(function)

@@ -134,9 +134,7 @@ def _deployed(clients: Clients, resource: Resource) -> Resource | None:
     return _read(clients).get(key_of(resource))
 
 
-def test_creating_an_existing_resource_conflicts(writer: AwsResourceWriter, tmp_path: Path) -> None:
-    function = _function(tmp_path)
-    permission = PERMISSION
+def _every_kind(tmp_path: Path) -> list[Resource]:
     group = ScheduleGroup(name="acme", tags=TAGS)
     schedule = Schedule(
         group="acme",
@@ -144,18 +142,58 @@ def test_creating_an_existing_resource_conflicts(writer: AwsResourceWriter, tmp_
         expression="rate(1 hour)",
         timezone="UTC",
         target_arn=FUNCTION_ARN,
-        role_arn=ROLE_ARN,
+        role_arn=naming.role_arn(REGION, ACCOUNT, "acme-sched-scheduler"),
         input="{}",
         retry_policy=RetryPolicy(2, 86400),
     )
     rule = Rule(name="acme-job", schedule_expression="rate(1 hour)", tags=TAGS)
-    for resource in (ROLE, function, permission, rule, group, schedule):
+    return [ROLE, _function(tmp_path), PERMISSION, rule, group, schedule]
+
+
+def test_creating_what_this_catalogue_made_already_is_done(
+    writer: AwsResourceWriter, clients: Clients, tmp_path: Path
+) -> None:
+    # A create whose response was lost, retried by botocore, finds its own resource: done.
+    resources = _every_kind(tmp_path)
+    for resource in resources:
         writer.create(resource)
 
-    # (moto accepts a second statement with the same id; AWS's answer is tested below.)
-    for resource in (ROLE, function, rule, schedule):
-        with pytest.raises(Conflict):
+    for resource in resources:
+        writer.create(resource)
+
+    deployed = _read(clients)
+    assert [deployed.get(key_of(r)) for r in resources] == resources
+
+
+OTHERS = pairs({"managed-by": "sched", "sched:catalogue": "acme-two"})
+
+
+def test_creating_what_someone_else_made_conflicts_and_says_whose(
+    writer: AwsResourceWriter, tmp_path: Path
+) -> None:
+    # (moto accepts a second schedule group of one name, which AWS refuses with a
+    # ConflictException: the plan's collision check is what stops that one, tested elsewhere.)
+    role, function, _, rule, group, schedule = _every_kind(tmp_path)
+    others = [replace(r, tags=OTHERS) for r in (role, function, rule)]
+    for resource in [*others, group]:
+        writer.create(resource)
+    writer.create(replace(schedule, role_arn=ROLE_ARN))
+
+    for resource in (role, function, rule, schedule):
+        with pytest.raises(Conflict) as raised:
             writer.create(resource)
+        kind = resource.kind.value.replace("-", " ")
+        if resource is schedule:
+            assert raised.value.detail == (
+                "a schedule named acme/acme-job exists and sched did not create it"
+            )
+        else:
+            assert raised.value.detail == (
+                f'a {kind} named {resource.key_name} exists, made by sched for catalogue "acme-two"'
+            )
+            assert raised.value.hint == (
+                f"rename the job (or the catalogue), or delete or rename that {kind}"
+            )
 
 
 PERMISSION = Permission(
