@@ -168,6 +168,9 @@ class AwsError(AwsFailure):
     code, `resource` what it was about; the message says what happened, the hint what to do."""
 
     default_hint = ""
+    # Whether running the same command again can succeed without anyone fixing anything (a
+    # throttle, a blip of AWS, an interrupt), so that apply may say a rerun finishes.
+    transient = False
 
     def __init__(
         self, action: str, message: str, hint: str = "", *, code: str = "", resource: str = ""
@@ -180,6 +183,7 @@ class AwsError(AwsFailure):
 
 
 class ThrottledError(AwsError):
+    transient = True
     default_hint = "AWS is throttling requests and retries ran out; try again in a minute"
 
 
@@ -192,7 +196,7 @@ class QuotaExceeded(AwsError):
 
 
 class NotFound(AwsError):
-    default_hint = "it was removed outside sched; run plan again to see the current state"
+    default_hint = "AWS says it does not exist (now); run plan again to see the current state"
 
 
 class Conflict(AwsError):
@@ -206,4 +210,5 @@ class InvalidRequest(AwsError):
 class Interrupted(AwsError):
     """A change given up on because the apply was interrupted (Ctrl-C) while it waited."""
 
+    transient = True
     default_hint = "the change was not made; run plan and apply again to finish"

@@ -219,9 +219,43 @@ class FunctionWriter:
 
 
 class PermissionWriter:
-    def __init__(self, clients: Clients, *, pacing: Pacing) -> None:
+    def __init__(self, clients: Clients, *, region: str, account: str, pacing: Pacing) -> None:
         self.c = clients
+        self.region = region
+        self.account = account
         self.pacing = pacing
+
+    def _elsewhere(self, function: str) -> tuple[str, str] | None:
+        """Why this apply's rules cannot invoke a function whose ARN is of another region or
+        account (what the message says, and the hint); None for one of here."""
+        parts = function.split(":")
+        region, account = (parts[3], parts[4]) if len(parts) > 4 else ("", "")
+        if region and region != self.region:
+            return (
+                f"function {function} is in {region}, and this apply is in {self.region}: a "
+                "rule invokes functions of its own region only",
+                f"apply the catalogue in {region} (--region), or name a function in {self.region}",
+            )
+        if account and account != self.account:
+            return (
+                f"function {function} is in account {account}, and this apply is in account "
+                f"{self.account}: sched can only grant its rules access to a function here",
+                "name a function of this account in the job's function:",
+            )
+        return None
+
+    def _not_here(self, permission: Permission, code: str = "") -> NotFound:
+        """What is the case when the function to grant access to is not found here. Another
+        region's or account's is refused before any call: an endpoint may find it by name."""
+        reason = self._elsewhere(permission.function)
+        detail, hint = reason or (
+            f"function {permission.function} does not exist",
+            "sched does not create a function named by ARN: create it, or fix the job's "
+            "function: (or give it a handler:)",
+        )
+        return NotFound(
+            "lambda:AddPermission", detail, hint, code=code, resource=permission.key_name
+        )
 
     def create(self, permission: Permission) -> None:
         def add() -> object:
@@ -240,6 +274,8 @@ class PermissionWriter:
                 Principal=permission.principal,
             )
 
+        if self._elsewhere(permission.function) is not None:
+            raise self._not_here(permission)
         try:
             retrying(
                 add,
@@ -248,6 +284,8 @@ class PermissionWriter:
                 service="lambda",
                 resource=permission.key_name,
             )
+        except NotFound as error:
+            raise self._not_here(permission, error.code) from error
         except Conflict as error:
             if "already exist" not in str(error).lower():
                 raise

@@ -90,7 +90,9 @@ class AwsResourceWriter:
         self.pacing = Pacing(delays, sleep)
         self.roles = RoleWriter(clients)
         self.functions = FunctionWriter(clients, region=region, account=account, pacing=self.pacing)
-        self.permissions = PermissionWriter(clients, pacing=self.pacing)
+        self.permissions = PermissionWriter(
+            clients, region=region, account=account, pacing=self.pacing
+        )
         self.rules = RuleWriter(clients, region=region, account=account)
         self.targets = TargetWriter(clients)
         self.groups = ScheduleGroupWriter(clients, region=region, account=account)

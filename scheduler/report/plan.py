@@ -304,7 +304,13 @@ def result_summary(result: ApplyResult, *, seconds: float) -> str:
         if hint:
             lines.append(f"           hint: {hint}")
     lines.extend(f"  skipped  {change}" for change in result.skipped)
-    lines.append("Nothing else was touched. Run the same command again to finish.")
+    if all(getattr(f.error, "transient", False) for f in result.failed):
+        lines.append("Nothing else was touched. Run the same command again to finish.")
+    else:
+        lines.append(
+            "Nothing else was touched. Running the same command again fails the same way "
+            "until what failed is fixed."
+        )
     return "\n".join(lines)
 
 

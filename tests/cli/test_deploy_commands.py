@@ -337,14 +337,16 @@ def test_a_failed_apply_exits_3_and_says_what_failed_and_what_to_do(hello: Path)
     # the plan is skipped; the summary lists them in plan order whatever order they ended in.
     assert re.sub(r"\(\d+\.\ds\)", "(…s)", err).splitlines() == [
         "Apply failed: 3 done, 1 failed, 4 skipped (…s).",
-        f"  failed   create permission {MISSING_ARN}/demo-legacy: lambda:AddPermission: not found "
-        f"({MISSING_ARN}/demo-legacy): Function not found: {MISSING_ARN}",
-        "           hint: it was removed outside sched; run plan again to see the current state",
+        f"  failed   create permission {MISSING_ARN}/demo-legacy: lambda:AddPermission: "
+        f"function {MISSING_ARN} does not exist",
+        "           hint: sched does not create a function named by ARN: create it, or fix the "
+        "job's function: (or give it a handler:)",
         "  skipped  create rule demo-hello",
         "  skipped  create rule demo-legacy",
         "  skipped  create target demo-hello/sched",
         "  skipped  create target demo-legacy/sched",
-        "Nothing else was touched. Run the same command again to finish.",
+        "Nothing else was touched. Running the same command again fails the same way until "
+        "what failed is fixed.",
     ]
     assert sorted(
         line for line in out.splitlines() if line.startswith(("    done", "  failed"))

@@ -182,3 +182,44 @@ def test_apply_refuses_a_taken_name_before_its_first_write(aws: AwsContext, tmp_
     ]
     roles = boto3.client("iam").list_roles()["Roles"]
     assert "acme-backup" not in {r["RoleName"] for r in roles}
+
+
+@pytest.mark.parametrize(
+    ("arn", "detail"),
+    [
+        (
+            f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:never-made",
+            f"function arn:aws:lambda:{REGION}:{ACCOUNT}:function:never-made does not exist",
+        ),
+        (
+            f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:legacy-thing",
+            f"function arn:aws:lambda:us-east-1:{ACCOUNT}:function:legacy-thing is in us-east-1, "
+            f"and this apply is in {REGION}: a rule invokes functions of its own region only",
+        ),
+        (
+            f"arn:aws:lambda:{REGION}:210987654321:function:legacy-thing",
+            f"function arn:aws:lambda:{REGION}:210987654321:function:legacy-thing is in account "
+            f"210987654321, and this apply is in account {ACCOUNT}: sched can only grant its "
+            "rules access to a function here",
+        ),
+    ],
+)
+def test_a_function_arn_that_is_not_here_says_what_is_the_case(
+    aws: AwsContext, arn: str, detail: str
+) -> None:
+    from scheduler.errors import NotFound
+    from scheduler.resources import Permission
+
+    permission = Permission(
+        function=arn,
+        statement_id="acme-legacy",
+        principal="events.amazonaws.com",
+        source_arn=naming.rule_arn(REGION, ACCOUNT, "acme-legacy"),
+    )
+
+    with pytest.raises(NotFound) as raised:
+        aws.writer.create(permission)
+
+    assert raised.value.detail == detail
+    assert "removed outside sched" not in raised.value.hint
+    assert not raised.value.transient
