@@ -10,7 +10,7 @@ import click
 
 from scheduler import __version__
 from scheduler.cli import check, deploy, ops
-from scheduler.cli.common import SchedGroup
+from scheduler.cli.common import SchedGroup, own_process
 
 
 @click.group(cls=SchedGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -28,4 +28,5 @@ for command in (*check.COMMANDS, *deploy.COMMANDS, *ops.COMMANDS):
 
 def main() -> None:
     """Console-script entry point."""
+    own_process()
     cli.main(prog_name="sched")

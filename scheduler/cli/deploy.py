@@ -18,6 +18,7 @@ from scheduler.cli.common import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    settle,
     terminal_width,
     use_colour,
 )
@@ -183,6 +184,7 @@ def _execute(planned: Planned, aws: AwsContext) -> int:
     )
     click.echo("")
     summary = report.result_summary(result, seconds=time.monotonic() - started)
+    settle()
     click.echo(summary, err=not result.ok)
     if result.interrupted:
         return EXIT_INTERRUPTED
