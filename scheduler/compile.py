@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, assert_never
 
@@ -23,6 +23,7 @@ from scheduler.resources import (
     EcsParameters,
     Function,
     InputTransformer,
+    Pairs,
     Permission,
     Resource,
     ResourceState,
@@ -91,7 +92,25 @@ def compile_catalogue(
             case _:
                 assert_never(job.compute)
     resources.extend(build.shared_resources())
-    return ResourceState.of(resources)
+    return ResourceState.of(_with_policy_mark(r) for r in resources)
+
+
+def _marked_tags(tags: Mapping[str, str], ownership: Mapping[str, str]) -> Pairs:
+    """The catalogue's tags, sched's ownership tags, and the mark of which keys sched set."""
+    keys = naming.mark(k for k in tags if not naming.is_sched_tag(k))
+    marks = {} if keys is None else {naming.TAG_KEYS_TAG: keys}
+    return pairs({**tags, **ownership, **marks})
+
+
+def _with_policy_mark(resource: Resource) -> Resource:
+    """A role carries the mark of the managed policies sched attaches, so that one a person
+    attaches is never detached."""
+    if not isinstance(resource, Role):
+        return resource
+    policies = naming.mark(resource.managed_policy_arns)
+    if policies is None:
+        return resource
+    return replace(resource, tags=pairs({**dict(resource.tags), naming.POLICIES_TAG: policies}))
 
 
 def desired_state_to_json(state: DesiredState) -> str:
@@ -282,7 +301,7 @@ class _Build:
         )
 
     def shared_resources(self) -> Iterator[Resource]:
-        tags = pairs(naming.ownership_tags(self.catalogue))
+        tags = _marked_tags({}, naming.ownership_tags(self.catalogue))
         if self.scheduler_targets:
             statements = [_allow("InvokeJobs", "lambda:InvokeFunction", self.scheduler_targets)]
             if self.scheduler_dead_letters:
@@ -315,7 +334,7 @@ class _Build:
             )
 
     def job_tags(self, job: Job) -> tuple[tuple[str, str], ...]:
-        return pairs({**dict(job.tags), **naming.ownership_tags(self.catalogue, job.name)})
+        return _marked_tags(dict(job.tags), naming.ownership_tags(self.catalogue, job.name))
 
     def role_arn(self, name: str) -> str:
         return naming.role_arn(self.region, self.account, name)

@@ -244,3 +244,9 @@ SSM_PARAMETER_VALUE_MAX = 4096
 SECRET_NAME_MAX = 512
 SECRET_NAME_CHARACTERS = r"^[A-Za-z0-9/_+=.@-]+$"
 SECRET_VALUE_MAX_BYTES = 65536
+
+# A tag value, in every service sched tags (IAM, Lambda, EventBridge, Scheduler): 0-256
+# characters (Scheduler: 1-256).
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating
+# https://docs.aws.amazon.com/scheduler/latest/APIReference/API_Tag.html
+TAG_VALUE_MAX_LENGTH = 256

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from scheduler import limits
 
@@ -17,6 +17,32 @@ MANAGED_BY_KEY = "managed-by"
 MANAGED_BY_VALUE = "sched"
 CATALOGUE_TAG = "sched:catalogue"
 JOB_TAG = "sched:job"
+# What sched set on a resource besides its ownership tags, as short hashes (AWS keeps no
+# history): the keys of the catalogue's tags, and on a role the managed policies it attached.
+# Whatever else a person adds is theirs. `mark` of nothing is "-" (Scheduler refuses "").
+TAG_KEYS_TAG = "sched:tags"
+POLICIES_TAG = "sched:policies"
+_MARK_LENGTH = 6
+
+
+def mark(values: Iterable[str]) -> str | None:
+    """The value of a TAG_KEYS_TAG or POLICIES_TAG tag for `values`; None when it would not fit
+    in a tag value (then everything on the resource counts as sched's, as before marks)."""
+    hashes = sorted({hashlib.sha256(v.encode()).hexdigest()[:_MARK_LENGTH] for v in values})
+    value = " ".join(hashes) or "-"
+    return value if len(value) <= limits.TAG_VALUE_MAX_LENGTH else None
+
+
+def marked(value: str, marks: str) -> bool:
+    """Whether `value` is among those `marks` (a `mark` value) records."""
+    return hashlib.sha256(value.encode()).hexdigest()[:_MARK_LENGTH] in marks.split()
+
+
+def is_sched_tag(key: str) -> bool:
+    """The tags sched sets whatever the catalogue says (ownership, marks)."""
+    return key == MANAGED_BY_KEY or key.startswith("sched:")
+
+
 # The id of the one target sched puts on each of its rules; any other target is someone else's.
 TARGET_ID = "sched"
 

@@ -16,7 +16,7 @@ it, `owned_state`, to everything it holds.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scheduler import naming
 from scheduler.ports import ReadScope
@@ -33,6 +33,7 @@ from scheduler.resources import (
     Target,
     Unowned,
     key_of,
+    pairs,
 )
 
 
@@ -112,6 +113,36 @@ def beside(resource: Resource, tags: Mapping[str, str]) -> Unowned:
     return Unowned(key_of(resource), taken_by(tags))
 
 
+Tagged = Role | Function | Rule | ScheduleGroup
+
+
+def without_strangers(resource: Tagged) -> tuple[Tagged, list[Unowned]]:
+    """An owned resource as far as sched set it: the tags it set (`naming.TAG_KEYS_TAG`) and,
+    on a role, the managed policies it attached (`naming.POLICIES_TAG`); and what a person added,
+    to show. A resource without the marks (made before them) is sched's whole."""
+    tags = dict(resource.tags)
+    key = key_of(resource)
+    strangers: list[Unowned] = []
+    keys = tags.get(naming.TAG_KEYS_TAG)
+    if keys is not None:
+        foreign = sorted(
+            k for k in tags if not naming.is_sched_tag(k) and not naming.marked(k, keys)
+        )
+        strangers += [Unowned(key, f"tag {k} not set by sched", inside=True) for k in foreign]
+        tags = {k: v for k, v in tags.items() if k not in foreign}
+    if not isinstance(resource, Role):
+        return replace(resource, tags=pairs(tags)), strangers
+    policies = tags.get(naming.POLICIES_TAG)
+    arns = resource.managed_policy_arns
+    if policies is not None:
+        foreign = [a for a in arns if not naming.marked(a, policies)]
+        strangers += [
+            Unowned(key, f"policy {a} attached, not by sched", inside=True) for a in foreign
+        ]
+        arns = tuple(a for a in arns if a not in foreign)
+    return replace(resource, tags=pairs(tags), managed_policy_arns=arns), strangers
+
+
 def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
     """What the catalogue of `scope` owns among `listed` (everything found in its account), and
     what it found with its names or inside what it owns and does not own."""
@@ -162,4 +193,9 @@ def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
             untagged.append(r)
         else:
             unowned.append(inside(r))
-    return ResourceState.of([*tagged, *untagged], unowned)
+    cleaned: list[Resource] = []
+    for resource in tagged:
+        as_set, strangers = without_strangers(resource)
+        cleaned.append(as_set)
+        unowned.extend(strangers)
+    return ResourceState.of([*cleaned, *untagged], unowned)

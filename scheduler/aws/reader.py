@@ -48,11 +48,13 @@ from scheduler.resources import (
 from scheduler.state import (
     NOT_OURS,
     StatementOwnership,
+    Tagged,
     inside,
     owns_schedule,
     owns_tagged,
     owns_target,
     taken_by,
+    without_strangers,
 )
 
 T = TypeVar("T")
@@ -131,7 +133,15 @@ class _Read:
             for found, missed in (roles.result(), schedules.result()):
                 resources.extend(found)
                 unowned.extend(missed)
-        return ResourceState.of(resources, unowned)
+        cleaned: list[Resource] = []
+        for resource in resources:
+            if not isinstance(resource, Tagged):
+                cleaned.append(resource)
+                continue
+            ours, strangers = without_strangers(resource)
+            cleaned.append(ours)
+            unowned.extend(strangers)
+        return ResourceState.of(cleaned, unowned)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         futures: list[Future[R]] = [self.pool.submit(fn, item) for item in items]

@@ -223,3 +223,94 @@ def test_a_function_arn_that_is_not_here_says_what_is_the_case(
     assert raised.value.detail == detail
     assert "removed outside sched" not in raised.value.hint
     assert not raised.value.transient
+
+
+TAGGED = """\
+catalogue: acme
+defaults:
+  tags: {team: platform}
+jobs:
+  backup:
+    schedule: rate(1 hour)
+    expected_runtime: 1m
+    handler: jobs/backup/handler.py:main
+"""
+
+
+def _hand_policy() -> str:
+    document = (
+        '{"Version":"2012-10-17","Statement":'
+        '[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"*"}]}'
+    )
+    return boto3.client("iam").create_policy(PolicyName="by-hand", PolicyDocument=document)[
+        "Policy"
+    ]["Arn"]
+
+
+def test_a_hand_attached_policy_and_hand_set_tags_are_shown_and_kept(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    _, desired = _applied(aws, tmp_path, TAGGED)
+    iam, lambda_ = boto3.client("iam"), boto3.client("lambda")
+    arn = _hand_policy()
+    iam.attach_role_policy(RoleName="acme-backup", PolicyArn=arn)
+    iam.tag_role(RoleName="acme-backup", Tags=[{"Key": "owner", "Value": "ann"}])
+    function_arn = naming.function_arn(REGION, ACCOUNT, "acme-backup")
+    lambda_.tag_resource(Resource=function_arn, Tags={"cost-centre": "42"})
+    rule_arn = naming.rule_arn(REGION, ACCOUNT, "acme-backup")
+    boto3.client("events").tag_resource(ResourceARN=rule_arn, Tags=[{"Key": "x", "Value": "y"}])
+
+    plan = make_plan(desired, read_back(aws, "acme", desired))
+
+    assert not plan.has_changes, plan.pending
+    assert [(d.key[0].value, d.key[1], d.why) for d in plan.drift] == [
+        ("role", "acme-backup", f"policy {arn} attached, not by sched"),
+        ("role", "acme-backup", "tag owner not set by sched"),
+        ("function", "acme-backup", "tag cost-centre not set by sched"),
+        ("rule", "acme-backup", "tag x not set by sched"),
+    ]
+
+
+def test_a_tag_or_policy_removed_from_the_catalogue_is_still_removed(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    arn = _hand_policy()
+    with_policy = TAGGED + f"    permissions:\n      - {arn}\n"
+    _applied(aws, tmp_path, with_policy)
+    catalogue = load_catalogue(write_catalogue(tmp_path, TAGGED.replace("{team: platform}", "{}")))
+    desired = compile_for(catalogue, aws, tmp_path / "build")
+
+    plan = make_plan(desired, read_back(aws, "acme", desired))
+    assert apply_plan(plan, aws.writer).ok
+
+    attached = boto3.client("iam").list_attached_role_policies(RoleName="acme-backup")
+    assert attached["AttachedPolicies"] == []
+    tags = boto3.client("iam").list_role_tags(RoleName="acme-backup")["Tags"]
+    assert "team" not in {t["Key"] for t in tags}
+    assert not make_plan(desired, read_back(aws, "acme", desired)).has_changes
+
+
+def test_destroy_leaves_a_hand_made_inline_policy_and_says_why_the_role_stays(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    from scheduler.errors import Conflict
+    from scheduler.resources import ResourceState
+
+    _, desired = _applied(aws, tmp_path, ONE_JOB)
+    document = (
+        '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}'
+    )
+    boto3.client("iam").put_role_policy(
+        RoleName="acme-backup", PolicyName="by-hand", PolicyDocument=document
+    )
+
+    result = apply_plan(make_plan(ResourceState(), read_back(aws, "acme", desired)), aws.writer)
+
+    assert [str(f.change) for f in result.failed] == ["delete role acme-backup"]
+    error = result.failed[0].error
+    assert isinstance(error, Conflict)
+    assert error.detail == (
+        "role acme-backup still has policies sched did not write or attach: by-hand"
+    )
+    names = boto3.client("iam").list_role_policies(RoleName="acme-backup")["PolicyNames"]
+    assert names == ["by-hand"]
