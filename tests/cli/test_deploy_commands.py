@@ -383,3 +383,31 @@ def test_compile_list_packages_of_a_clean_job_has_no_left_out_line(hello: Path) 
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == "hello: 4 files"
     assert out.splitlines()[-1] == "  sched_runtime/wrapper.py"
+
+
+def test_a_taken_name_is_shown_in_the_plan_and_apply_refuses_before_any_write(
+    hello: Path,
+) -> None:
+    from scheduler.local import embedded
+
+    with embedded.running(hello.parent / ".sched" / "local") as local:
+        local.session.client("events").put_rule(Name="demo-hello", ScheduleExpression="rate(1 day)")
+
+    code, out, err = run_split("apply", "--local", str(hello))
+
+    assert code == 3, out + err
+    assert out.splitlines()[-3:] == [
+        "",
+        "Names taken (apply refuses the whole plan until they are free):",
+        "  ! rule            demo-hello  exists, not created by sched",
+    ]
+    assert err.splitlines() == [
+        "error: rule demo-hello exists, not created by sched; sched will not take it over",
+        "  hint: rename the job (or the catalogue), or delete or rename that rule",
+        "error: 1 name taken; nothing was changed",
+        "  hint: free or rename them, then apply again",
+    ]
+    with embedded.running(hello.parent / ".sched" / "local") as local:
+        assert local.session.client("lambda").list_functions()["Functions"] == []
+        roles = local.session.client("iam").list_roles()["Roles"]
+        assert "demo-hello" not in {r["RoleName"] for r in roles}
