@@ -19,23 +19,29 @@ CATALOGUE_TAG = "sched:catalogue"
 JOB_TAG = "sched:job"
 # What sched set on a resource besides its ownership tags, as short hashes (AWS keeps no
 # history): the keys of the catalogue's tags, and on a role the managed policies it attached.
-# Whatever else a person adds is theirs. `mark` of nothing is "-" (Scheduler refuses "").
+# Whatever else a person adds is theirs. No mark: sched set none; "*": too many to mark, all are
+# sched's (as before there were marks).
 TAG_KEYS_TAG = "sched:tags"
 POLICIES_TAG = "sched:policies"
 _MARK_LENGTH = 6
+_ALL = "*"
 
 
 def mark(values: Iterable[str]) -> str | None:
-    """The value of a TAG_KEYS_TAG or POLICIES_TAG tag for `values`; None when it would not fit
-    in a tag value (then everything on the resource counts as sched's, as before marks)."""
+    """The value of a TAG_KEYS_TAG or POLICIES_TAG tag for `values`; None for none (no tag)."""
     hashes = sorted({hashlib.sha256(v.encode()).hexdigest()[:_MARK_LENGTH] for v in values})
-    value = " ".join(hashes) or "-"
-    return value if len(value) <= limits.TAG_VALUE_MAX_LENGTH else None
+    if not hashes:
+        return None
+    value = " ".join(hashes)
+    return value if len(value) <= limits.TAG_VALUE_MAX_LENGTH else _ALL
 
 
-def marked(value: str, marks: str) -> bool:
-    """Whether `value` is among those `marks` (a `mark` value) records."""
-    return hashlib.sha256(value.encode()).hexdigest()[:_MARK_LENGTH] in marks.split()
+def marked(value: str, marks: str | None) -> bool:
+    """Whether `value` is among those `marks` (a `mark` value, or None) records."""
+    if marks is None:
+        return False
+    digest = hashlib.sha256(value.encode()).hexdigest()[:_MARK_LENGTH]
+    return marks == _ALL or digest in marks.split()
 
 
 def is_sched_tag(key: str) -> bool:

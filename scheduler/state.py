@@ -119,27 +119,21 @@ Tagged = Role | Function | Rule | ScheduleGroup
 def without_strangers(resource: Tagged) -> tuple[Tagged, list[Unowned]]:
     """An owned resource as far as sched set it: the tags it set (`naming.TAG_KEYS_TAG`) and,
     on a role, the managed policies it attached (`naming.POLICIES_TAG`); and what a person added,
-    to show. A resource without the marks (made before them) is sched's whole."""
+    to show. (A resource made before the marks shows its tags and policies as someone's until
+    the next apply sets them again, marked: nothing is removed meanwhile.)"""
     tags = dict(resource.tags)
     key = key_of(resource)
-    strangers: list[Unowned] = []
     keys = tags.get(naming.TAG_KEYS_TAG)
-    if keys is not None:
-        foreign = sorted(
-            k for k in tags if not naming.is_sched_tag(k) and not naming.marked(k, keys)
-        )
-        strangers += [Unowned(key, f"tag {k} not set by sched", inside=True) for k in foreign]
-        tags = {k: v for k, v in tags.items() if k not in foreign}
+    foreign = sorted(k for k in tags if not naming.is_sched_tag(k) and not naming.marked(k, keys))
+    strangers = [Unowned(key, f"tag {k} not set by sched", inside=True) for k in foreign]
+    tags = {k: v for k, v in tags.items() if k not in foreign}
     if not isinstance(resource, Role):
         return replace(resource, tags=pairs(tags)), strangers
     policies = tags.get(naming.POLICIES_TAG)
     arns = resource.managed_policy_arns
-    if policies is not None:
-        foreign = [a for a in arns if not naming.marked(a, policies)]
-        strangers += [
-            Unowned(key, f"policy {a} attached, not by sched", inside=True) for a in foreign
-        ]
-        arns = tuple(a for a in arns if a not in foreign)
+    attached = [a for a in arns if not naming.marked(a, policies)]
+    strangers += [Unowned(key, f"policy {a} attached, not by sched", inside=True) for a in attached]
+    arns = tuple(a for a in arns if a not in attached)
     return replace(resource, tags=pairs(tags), managed_policy_arns=arns), strangers
 
 

@@ -179,7 +179,7 @@ HELLO_ROLE = {
         "Version": "2012-10-17",
     },
     "managed_policy_arns": [],
-    "tags": {**OWNED, "sched:job": "hello", "sched:tags": "-", "sched:policies": "-"},
+    "tags": {**OWNED, "sched:job": "hello"},
 }
 HELLO_FUNCTION = {
     "kind": "function",
@@ -197,7 +197,7 @@ HELLO_FUNCTION = {
     },
     "description": "Say hello every day",
     "log_format": "JSON",
-    "tags": {**OWNED, "sched:job": "hello", "sched:tags": "-"},
+    "tags": {**OWNED, "sched:job": "hello"},
     "retry_attempts": 2,
     "max_event_age_seconds": 21600,
     "on_failure": None,
@@ -216,7 +216,7 @@ HELLO_RULE = {
     "schedule_expression": "rate(1 day)",
     "state": "ENABLED",
     "description": "Say hello every day",
-    "tags": {**OWNED, "sched:job": "hello", "sched:tags": "-"},
+    "tags": {**OWNED, "sched:job": "hello"},
 }
 HELLO_TARGET = {
     "kind": "target",

@@ -46,6 +46,18 @@ from scheduler.resources import (
 )
 
 TAGS = pairs({"managed-by": "sched", "sched:catalogue": "acme"})
+
+
+def _tags(**extra: str) -> tuple[tuple[str, str], ...]:
+    """Sched's tags and the catalogue's `extra`, marked as compile marks them."""
+    keys = naming.mark(extra)
+    return pairs({**dict(TAGS), **extra, **({naming.TAG_KEYS_TAG: keys} if keys else {})})
+
+
+def _role_tags(*arns: str) -> tuple[tuple[str, str], ...]:
+    return pairs({**dict(TAGS), naming.POLICIES_TAG: naming.mark(arns) or ""})
+
+
 TRUST = canonical_json(
     {
         "Version": "2012-10-17",
@@ -60,7 +72,9 @@ TRUST = canonical_json(
 )
 # A customer managed policy the fixture creates: moto, like an emulator, has none of AWS's.
 BASIC = f"arn:aws:iam::{ACCOUNT}:policy/acme-logs"
-ROLE = Role(name="acme-sched-exec", trust_policy=TRUST, managed_policy_arns=(BASIC,), tags=TAGS)
+ROLE = Role(
+    name="acme-sched-exec", trust_policy=TRUST, managed_policy_arns=(BASIC,), tags=_role_tags(BASIC)
+)
 ROLE_ARN = naming.role_arn(REGION, ACCOUNT, ROLE.name)
 FUNCTION_ARN = naming.function_arn(REGION, ACCOUNT, "acme-job")
 
@@ -478,7 +492,7 @@ def test_a_function_update_converges(
         code_path=code_path,
         memory_mb=512,
         environment=pairs({"SCHED_JOB": "job", "LEVEL": "debug"}),
-        tags=pairs({**dict(TAGS), "team": "data"}),
+        tags=_tags(team="data"),
     )
 
     writer.update(before, after)
@@ -511,7 +525,7 @@ def test_a_role_update_converges(writer: AwsResourceWriter, clients: Clients) ->
             }
         ),
         managed_policy_arns=(),
-        tags=pairs({**dict(TAGS), "team": "data"}),
+        tags=_tags(team="data"),
     )
 
     writer.update(ROLE, after)
@@ -536,7 +550,7 @@ def test_a_rule_and_target_update_converge(writer: AwsResourceWriter, clients: C
     new_rule = replace(
         rule,
         schedule_expression="rate(2 hours)",
-        tags=pairs({"managed-by": "sched", "sched:catalogue": "acme", "x": "y"}),
+        tags=_tags(x="y"),
     )
     new_target = replace(target, dead_letter_arn=None, retry_policy=RetryPolicy(0, 60))
 
@@ -564,9 +578,9 @@ def test_deleting_a_rule_that_still_has_targets_removes_them(
 def test_a_schedule_group_update_changes_its_tags(
     writer: AwsResourceWriter, clients: Clients
 ) -> None:
-    group = ScheduleGroup(name="acme", tags=pairs({**dict(TAGS), "team": "a"}))
+    group = ScheduleGroup(name="acme", tags=_tags(team="a"))
     writer.create(group)
-    after = ScheduleGroup(name="acme", tags=pairs({**dict(TAGS), "owner": "b"}))
+    after = ScheduleGroup(name="acme", tags=_tags(owner="b"))
 
     writer.update(group, after)
 

@@ -122,21 +122,22 @@ PACKAGES = {
 
 
 def _tags(job: str | None = None, **extra: str) -> tuple[tuple[str, str], ...]:
-    # sched:tags marks the keys of the catalogue's own tags: "-" for none, else short hashes.
+    # sched:tags marks the keys of the catalogue's own tags (short hashes), when there are any.
     marks = {"team": "ca8b22"}
     tags = {"managed-by": "sched", "sched:catalogue": "acme-ops", **extra}
-    tags["sched:tags"] = " ".join(sorted(marks[k] for k in extra)) or "-"
+    if extra:
+        tags["sched:tags"] = " ".join(sorted(marks[k] for k in extra))
     if job is not None:
         tags["sched:job"] = job
     return tuple(sorted(tags.items()))
 
 
 def _with_policies(resource: Resource) -> Resource:
-    """A role also marks the managed policies sched attached to it."""
-    if not isinstance(resource, Role):
+    """A role also marks the managed policies sched attached to it, when there are any."""
+    if not isinstance(resource, Role) or not resource.managed_policy_arns:
         return resource
     marks = {"arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess": "874374"}
-    value = " ".join(sorted(marks[a] for a in resource.managed_policy_arns)) or "-"
+    value = " ".join(sorted(marks[a] for a in resource.managed_policy_arns))
     return replace(resource, tags=tuple(sorted((*resource.tags, ("sched:policies", value)))))
 
 
@@ -528,7 +529,6 @@ def test_json_output_is_stable_and_readable() -> None:
             "managed-by": "sched",
             "sched:catalogue": "acme-ops",
             "sched:job": "legacy-report",
-            "sched:tags": "-",
         },
     }
     assert text == json.dumps(data, indent=2, sort_keys=True)
