@@ -322,8 +322,8 @@ class ResourceState:
         return len(self.resources)
 
 
-def _unowned_order(item: Unowned) -> tuple[int, str]:
-    return (item.key[0].order, item.key[1])
+def _unowned_order(item: Unowned) -> tuple[int, str, str]:
+    return (item.key[0].order, item.key[1], item.why)
 
 
 DesiredState = ResourceState
