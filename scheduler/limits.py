@@ -249,4 +249,4 @@ SECRET_VALUE_MAX_BYTES = 65536
 # characters (Scheduler: 1-256).
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/id_tags.html#id_tags_rules_creating
 # https://docs.aws.amazon.com/scheduler/latest/APIReference/API_Tag.html
-TAG_VALUE_MAX_LENGTH = 256
+TAG_VALUE_MAX = 256

@@ -33,7 +33,7 @@ def mark(values: Iterable[str]) -> str | None:
     if not hashes:
         return None
     value = " ".join(hashes)
-    return value if len(value) <= limits.TAG_VALUE_MAX_LENGTH else _ALL
+    return value if len(value) <= limits.TAG_VALUE_MAX else _ALL
 
 
 def marked(value: str, marks: str | None) -> bool:

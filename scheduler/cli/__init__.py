@@ -10,7 +10,7 @@ import click
 
 from scheduler import __version__
 from scheduler.cli import check, deploy, ops
-from scheduler.cli.common import SchedGroup, own_process
+from scheduler.cli.common import SchedGroup
 
 
 @click.group(cls=SchedGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,6 +27,8 @@ for command in (*check.COMMANDS, *deploy.COMMANDS, *ops.COMMANDS):
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the `sched` process itself (see `common.settle`)."""
+    from scheduler.cli.common import own_process
+
     own_process()
     cli.main(prog_name="sched")
