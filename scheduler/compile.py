@@ -26,6 +26,7 @@ from scheduler.resources import (
     EcsParameters,
     Function,
     InputTransformer,
+    Pairs,
     Permission,
     QueueStatement,
     Resource,
@@ -60,7 +61,7 @@ from scheduler.watch.config import WatchConfig, config_for
 
 LAMBDA_HANDLER = f"{RUNTIME_MODULE}.handler"
 LOG_FORMAT = "JSON"
-TARGET_ID = "sched"
+TARGET_ID = naming.TARGET_ID
 EVENTS_PRINCIPAL = "events.amazonaws.com"
 LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
 SCHEDULER_PRINCIPAL = "scheduler.amazonaws.com"
@@ -88,7 +89,12 @@ def compile_catalogue(
     catalogue: Catalogue, *, account: str, region: str, packages: Mapping[str, PackageRef]
 ) -> DesiredState:
     """The resources `catalogue` needs in `account`/`region`; `packages` maps job → built zip."""
-    build = _Build(catalogue.name, account, region)
+    deployed = frozenset(
+        naming.function_name(catalogue.name, job.name)
+        for job in catalogue.jobs
+        if job.compute is Compute.LAMBDA and job.handler is not None
+    )
+    build = _Build(catalogue.name, account, region, deployed_functions=deployed)
     resources: list[Resource] = []
     for job in sorted(catalogue.jobs, key=lambda j: j.name):
         match job.compute:
@@ -102,7 +108,25 @@ def compile_catalogue(
     watch = config_for(catalogue, region=region, account=account)
     if watch is not None:
         resources.extend(build.watcher(watch, packages.get(WATCHER_PACKAGE)))
-    return ResourceState.of(resources)
+    return ResourceState.of(_with_policy_mark(r) for r in resources)
+
+
+def _marked_tags(tags: Mapping[str, str], ownership: Mapping[str, str]) -> Pairs:
+    """The catalogue's tags, sched's ownership tags, and the mark of which keys sched set."""
+    keys = naming.mark(k for k in tags if not naming.is_sched_tag(k))
+    marks = {} if keys is None else {naming.TAG_KEYS_TAG: keys}
+    return pairs({**tags, **ownership, **marks})
+
+
+def _with_policy_mark(resource: Resource) -> Resource:
+    """A role carries the mark of the managed policies sched attaches, so that one a person
+    attaches is never detached."""
+    if not isinstance(resource, Role):
+        return resource
+    policies = naming.mark(resource.managed_policy_arns)
+    if policies is None:
+        return resource
+    return replace(resource, tags=pairs({**dict(resource.tags), naming.POLICIES_TAG: policies}))
 
 
 def function_environment(job: Job, catalogue: str) -> dict[str, str]:
@@ -137,6 +161,7 @@ class _Build:
     scheduler_dead_letters: set[str] = field(default_factory=set)
     ecs_clusters: set[str] = field(default_factory=set)
     ecs_task_definitions: set[str] = field(default_factory=set)
+    deployed_functions: frozenset[str] = frozenset()
 
     def lambda_job(self, job: Job, package: PackageRef | None) -> Iterator[Resource]:
         if job.function is not None:
@@ -162,7 +187,7 @@ class _Build:
                     dead_letter_arn=job.dead_letter_queue,
                 )
                 yield Permission(
-                    function=job.function or naming.function_name(self.catalogue, job.name),
+                    function=self.invoked_function(job),
                     statement_id=naming.statement_id(self.catalogue, job.name),
                     principal=EVENTS_PRINCIPAL,
                     source_arn=naming.rule_arn(self.region, self.account, rule.name),
@@ -175,6 +200,21 @@ class _Build:
                 yield self.schedule(job, target_arn)
             case _:
                 assert_never(job.backend)
+
+    def invoked_function(self, job: Job) -> str:
+        """How a permission names the function a job invokes: by name when sched deploys it
+        here (a `function:` ARN may name another job's function), else by its ARN. One function
+        is read once, under one name, so two jobs sharing it keep both statements."""
+        if job.function is None:
+            return naming.function_name(self.catalogue, job.name)
+        name = naming.function_name_in_arn(job.function)
+        if (
+            name is not None
+            and job.function == naming.function_arn(self.region, self.account, name)
+            and name in self.deployed_functions
+        ):
+            return name
+        return job.function
 
     def function(self, job: Job, package: PackageRef | None) -> Function:
         assert job.handler_file is not None and job.handler_function is not None
@@ -303,7 +343,7 @@ class _Build:
         )
 
     def shared_resources(self) -> Iterator[Resource]:
-        tags = pairs(naming.ownership_tags(self.catalogue))
+        tags = _marked_tags({}, naming.ownership_tags(self.catalogue))
         if self.scheduler_targets:
             statements = [_allow("InvokeJobs", "lambda:InvokeFunction", self.scheduler_targets)]
             if self.scheduler_dead_letters:
@@ -340,7 +380,7 @@ class _Build:
         own rule, under a role that reads the watched jobs' logs and publishes to the topics."""
         if package is None:
             raise CompileError("the alert watcher has no built package", "build it first")
-        tags = pairs(naming.ownership_tags(self.catalogue))
+        tags = _marked_tags({}, naming.ownership_tags(self.catalogue))
         alerts = config.catalogue.alerts
         for channel in alerts.channels if alerts else ():
             if channel.emails:
@@ -400,7 +440,7 @@ class _Build:
         )
 
     def job_tags(self, job: Job) -> tuple[tuple[str, str], ...]:
-        return pairs({**dict(job.tags), **naming.ownership_tags(self.catalogue, job.name)})
+        return _marked_tags(dict(job.tags), naming.ownership_tags(self.catalogue, job.name))
 
     def role_arn(self, name: str) -> str:
         return naming.role_arn(self.region, self.account, name)

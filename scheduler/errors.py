@@ -133,6 +133,44 @@ class AwsFailure(UserError):
     exit_code = 3
 
 
+class NamesTaken(AwsFailure):
+    """Resources the plan creates have names someone else holds (a stranger, a person, another
+    catalogue): apply refuses before its first write. `taken` holds (kind, name, why)."""
+
+    def __init__(self, taken: Sequence[tuple[str, str, str]]) -> None:
+        kind, name, why = taken[0]
+        super().__init__(f"{kind} {name} {why}", _TAKEN_HINT.format(kind=kind))
+        self.taken = tuple(taken)
+
+    def lines(self) -> tuple[tuple[str, str], ...]:
+        count = len(self.taken)
+        problems = tuple(
+            (f"{kind} {name} {why}; sched will not take it over", _TAKEN_HINT.format(kind=kind))
+            for kind, name, why in self.taken
+        )
+        summary = (
+            f"{count} name{'s' * (count != 1)} taken; nothing was changed",
+            "free or rename them, then apply again",
+        )
+        return (*problems, summary)
+
+
+_TAKEN_HINT = "rename the job (or the catalogue), or delete or rename that {kind}"
+
+
+class Locked(AwsFailure):
+    """Another apply of the same catalogue holds its lock: nothing was read or changed."""
+
+    def __init__(self, catalogue: str, holder: str, since: str, expires: str) -> None:
+        super().__init__(
+            f'catalogue "{catalogue}" is being applied by {holder} since {since} (its lock '
+            f"expires {expires}); nothing was changed",
+            "wait for that apply to end and run again; if it was killed, run again with "
+            "--force-unlock",
+        )
+        self.holder = holder
+
+
 class LocalStateError(AwsFailure):
     """The local AWS's saved state cannot be used."""
 
@@ -146,6 +184,9 @@ class AwsError(AwsFailure):
     code, `resource` what it was about; the message says what happened, the hint what to do."""
 
     default_hint = ""
+    # Whether running the same command again can succeed without anyone fixing anything (a
+    # throttle, a blip of AWS, an interrupt), so that apply may say a rerun finishes.
+    transient = False
 
     def __init__(
         self, action: str, message: str, hint: str = "", *, code: str = "", resource: str = ""
@@ -158,6 +199,7 @@ class AwsError(AwsFailure):
 
 
 class ThrottledError(AwsError):
+    transient = True
     default_hint = "AWS is throttling requests and retries ran out; try again in a minute"
 
 
@@ -170,7 +212,7 @@ class QuotaExceeded(AwsError):
 
 
 class NotFound(AwsError):
-    default_hint = "it was removed outside sched; run plan again to see the current state"
+    default_hint = "AWS says it does not exist (now); run plan again to see the current state"
 
 
 class Conflict(AwsError):
@@ -184,4 +226,5 @@ class InvalidRequest(AwsError):
 class Interrupted(AwsError):
     """A change given up on because the apply was interrupted (Ctrl-C) while it waited."""
 
+    transient = True
     default_hint = "the change was not made; run plan and apply again to finish"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from scheduler import limits
 
@@ -17,6 +17,40 @@ MANAGED_BY_KEY = "managed-by"
 MANAGED_BY_VALUE = "sched"
 CATALOGUE_TAG = "sched:catalogue"
 JOB_TAG = "sched:job"
+# What sched set on a resource besides its ownership tags, as short hashes (AWS keeps no
+# history): the keys of the catalogue's tags, and on a role the managed policies it attached.
+# Whatever else a person adds is theirs. No mark: sched set none; "*": too many to mark, all are
+# sched's (as before there were marks).
+TAG_KEYS_TAG = "sched:tags"
+POLICIES_TAG = "sched:policies"
+_MARK_LENGTH = 6
+_ALL = "*"
+
+
+def mark(values: Iterable[str]) -> str | None:
+    """The value of a TAG_KEYS_TAG or POLICIES_TAG tag for `values`; None for none (no tag)."""
+    hashes = sorted({hashlib.sha256(v.encode()).hexdigest()[:_MARK_LENGTH] for v in values})
+    if not hashes:
+        return None
+    value = " ".join(hashes)
+    return value if len(value) <= limits.TAG_VALUE_MAX else _ALL
+
+
+def marked(value: str, marks: str | None) -> bool:
+    """Whether `value` is among those `marks` (a `mark` value, or None) records."""
+    if marks is None:
+        return False
+    digest = hashlib.sha256(value.encode()).hexdigest()[:_MARK_LENGTH]
+    return marks == _ALL or digest in marks.split()
+
+
+def is_sched_tag(key: str) -> bool:
+    """The tags sched sets whatever the catalogue says (ownership, marks)."""
+    return key == MANAGED_BY_KEY or key.startswith("sched:")
+
+
+# The id of the one target sched puts on each of its rules; any other target is someone else's.
+TARGET_ID = "sched"
 
 HASH_LENGTH = 8
 # Only what every resource name accepts (see limits.NAME_PATTERN); `.` would break Lambda names.
@@ -70,6 +104,17 @@ def statement_id(catalogue: str, job: str) -> str:
     return _job_name(catalogue, job, limits.LAMBDA_STATEMENT_ID_MAX)
 
 
+def same_origin(statement: str, rule: str) -> bool:
+    """Whether a statement id and a rule name are the two names sched makes from one job's
+    name (`statement_id`, `rule_name`): equal, or the rule's the shorter cut of the same name."""
+    if bounded(statement, limits.EVENTBRIDGE_RULE_NAME_MAX) == rule:
+        return True
+    tail = HASH_LENGTH + 1
+    if len(statement) <= tail or len(rule) <= tail or statement[-tail:] != rule[-tail:]:
+        return False
+    return rule[-tail] == "-" and statement[:-tail].startswith(rule[:-tail])
+
+
 def schedule_group_name(catalogue: str) -> str:
     """Scheduler schedules cannot be tagged, so each catalogue owns one tagged group."""
     return bounded(catalogue, limits.SCHEDULER_GROUP_NAME_MAX)
@@ -89,6 +134,11 @@ def scheduler_role_name(catalogue: str) -> str:
 def ecs_role_name(catalogue: str) -> str:
     """The role EventBridge rules assume to start the catalogue's Fargate tasks."""
     return bounded(f"{catalogue}-sched-ecs", limits.IAM_ROLE_NAME_MAX)
+
+
+def lock_parameter_name(catalogue: str) -> str:
+    """The SSM parameter an apply of the catalogue holds while it writes (`aws/lock.py`)."""
+    return f"/sched/{_INVALID.sub('-', catalogue)}/apply-lock"
 
 
 def owned_prefix(catalogue: str) -> str:

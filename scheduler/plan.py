@@ -20,6 +20,7 @@ from scheduler.resources import (
     Resource,
     ResourceKey,
     ResourceKind,
+    Unowned,
     key_of,
 )
 
@@ -116,9 +117,16 @@ class Change:
 
 @dataclass(frozen=True)
 class Plan:
-    """Every resource of desired ∪ deployed once, in apply order (unchanged ones included)."""
+    """Every resource of desired ∪ deployed once, in apply order (unchanged ones included).
+
+    `collisions`: creates whose name someone else holds (apply refuses them all before its first
+    write, as a CloudFormation change set does); `drift`: what a person added inside resources
+    sched owns, shown and left as it is (never a change).
+    """
 
     changes: tuple[Change, ...] = ()
+    collisions: tuple[Unowned, ...] = ()
+    drift: tuple[Unowned, ...] = ()
 
     @property
     def pending(self) -> tuple[Change, ...]:
@@ -150,7 +158,13 @@ def make_plan(desired: DesiredState, deployed: DeployedState) -> Plan:
     ]
     forward.sort(key=lambda c: (c.phase, c.kind.order, c.name))
     deletes.sort(key=lambda c: (c.phase, -c.kind.order, c.name))
-    return Plan(tuple(forward + deletes))
+    taken = {u.key: u for u in deployed.unowned}
+    collisions = tuple(
+        taken[c.key] for c in forward if c.action is Action.CREATE and c.key in taken
+    )
+    clashing = {u.key for u in collisions}
+    drift = tuple(u for u in deployed.unowned if u.inside and u.key not in clashing)
+    return Plan(tuple(forward + deletes), collisions, drift)
 
 
 def _compare(current: Resource | None, wanted: Resource) -> Change:

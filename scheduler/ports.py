@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from scheduler.resources import (
@@ -56,14 +56,18 @@ class ReadScope:
 class StateReader(Protocol):
     """Reads what a catalogue owns. The contract the adapters keep:
 
-    - Only owned resources: roles, functions, rules and schedule groups for which
-      `naming.owns(name, tags, catalogue)` holds; the schedules in the owned schedule group; the
-      targets of owned rules; permission statements whose id has `naming.owned_prefix` AND whose
-      SourceArn is a rule this catalogue owns by tags, or, on a function the catalogue owns, that
-      name no rule owned by anyone else (another catalogue may share the prefix: `acme` and
-      `acme-ops`); in the policies of the scope's dead-letter queues and of those the owned
-      targets name, the statements whose Sid has the prefix AND whose SourceArn is a rule the
-      catalogue owns by tags. A statement that cannot be proved ours is never read as ours.
+    - Only owned resources (`scheduler.state`): roles, functions, rules and schedule groups for
+      which `naming.owns(name, tags, catalogue)` holds, with only the tags and managed policies
+      sched marked as set; sched's schedules in the owned group (its names, its scheduler role);
+      sched's target (`naming.TARGET_ID`) of owned rules; permission statements whose id and
+      rule are the pair sched makes for a job AND whose rule is one this catalogue owns by tags,
+      or, on a function the catalogue owns, no rule owned by anyone else (another catalogue may
+      share the prefix: `acme` and `acme-ops`); in the policies of the scope's dead-letter queues
+      and of those the owned targets name, the statements whose Sid has the prefix AND whose
+      SourceArn is a rule the catalogue owns by tags. A statement that cannot be proved ours is
+      never read as ours.
+    - `unowned` lists what was found and is not owned: resources with the catalogue's names
+      (a create of one is a collision), and what a person added inside owned ones (drift).
     - Values in the form compile writes them: JSON documents through `canonical_json`; tags,
       environments and input paths through `pairs`; subnet, security group and policy ARN lists
       sorted; absent descriptions as ""; `Function.code_path` None.
@@ -94,6 +98,21 @@ class ResourceWriter(Protocol):
     def update(self, before: Resource, after: Resource) -> None: ...
 
     def delete(self, resource: Resource) -> None: ...
+
+
+class ApplyLock(Protocol):
+    """One apply of a catalogue at a time, held in AWS (so it holds across machines).
+
+    - `acquire` raises `Locked` naming the holder while another unexpired lock is held; an
+      expired one (a killed apply) is taken over; `force` takes it whoever holds it.
+    - `release` gives up the lock only if `holder` still holds it.
+    """
+
+    def acquire(
+        self, catalogue: str, holder: str, now: datetime, *, ttl: timedelta, force: bool = False
+    ) -> None: ...
+
+    def release(self, catalogue: str, holder: str) -> None: ...
 
 
 # ---- run wing -------------------------------------------------------------------------------

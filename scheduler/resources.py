@@ -329,13 +329,27 @@ def sort_key(resource: Resource) -> tuple[int, str]:
 
 
 @dataclass(frozen=True)
+class Unowned:
+    """Something in AWS that sched did not create, found under a name sched uses or inside a
+    resource it owns. `key` is the key sched would give it; `inside` marks one inside an owned
+    resource (a target, a statement, a schedule a person added), drift to show and never revert;
+    `why` is what tells it apart, for people."""
+
+    key: ResourceKey
+    why: str
+    inside: bool = False
+
+
+@dataclass(frozen=True)
 class ResourceState:
     """A set of resources keyed by (kind, name), kept in apply order (kind, then name).
 
-    The same type serves as desired state (compiled) and deployed state (read from AWS).
+    The same type serves as desired state (compiled) and deployed state (read from AWS). A
+    deployed state also lists what it found and does not own (`unowned`), never compared.
     """
 
     resources: tuple[Resource, ...] = ()
+    unowned: tuple[Unowned, ...] = field(default=(), compare=False)
     _index: dict[ResourceKey, Resource] = field(
         default_factory=dict, init=False, repr=False, compare=False, hash=False
     )
@@ -352,8 +366,8 @@ class ResourceState:
         object.__setattr__(self, "_index", index)
 
     @classmethod
-    def of(cls, resources: Iterable[Resource]) -> ResourceState:
-        return cls(tuple(resources))
+    def of(cls, resources: Iterable[Resource], unowned: Iterable[Unowned] = ()) -> ResourceState:
+        return cls(tuple(resources), tuple(sorted(set(unowned), key=_unowned_order)))
 
     def get(self, key: ResourceKey) -> Resource | None:
         return self._index.get(key)
@@ -372,6 +386,10 @@ class ResourceState:
 
     def __len__(self) -> int:
         return len(self.resources)
+
+
+def _unowned_order(item: Unowned) -> tuple[int, str, str]:
+    return (item.key[0].order, item.key[1], item.why)
 
 
 DesiredState = ResourceState

@@ -1,21 +1,24 @@
 """Ownership, as one pure rule: which of the resources listed in an account a catalogue owns,
-and so may change or delete. The AWS reader applies its pieces as it lists (`owns_tagged` on
-every taggable candidate, `StatementOwnership` on every policy statement, and it lists targets
-and schedules only of owned rules and groups), never reading further what it does not own; the
-in-memory fake of the ports applies the whole of it, `owned_state`, to everything it holds.
+and so may change or delete, and which it found and does not own (`Unowned`). The AWS reader
+applies its pieces as it lists (`owns_tagged` on every taggable candidate, `StatementOwnership`
+on every policy statement, `owns_target` and `owns_schedule` inside owned rules and groups),
+never reading further what it does not own; the in-memory fake of the ports applies the whole of
+it, `owned_state`, to everything it holds.
 
 - roles, functions, rules, schedule groups and alert topics: the catalogue's name prefix AND
-  both ownership tags (`naming.owns`);
-- targets: those of an owned rule; schedules: those in an owned schedule group (neither can
-  carry tags of its own);
+  both ownership tags (`naming.owns`); another of these with the prefix is unowned (a name sched
+  may not take);
+- targets: sched's target id on an owned rule; schedules: a name with the prefix, in the owned
+  group, run as the catalogue's scheduler role (neither can carry tags of its own); anything
+  else inside them was added by a person and is unowned, inside;
 - permission statements: `StatementOwnership`; statements in a dead-letter queue's policy:
-  `owns_queue_statement`.
+  `owns_queue_statement` (the others there are the queue owner's, not drift).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from scheduler import naming
 from scheduler.ports import ReadScope
@@ -32,6 +35,9 @@ from scheduler.resources import (
     ScheduleGroup,
     Target,
     Topic,
+    Unowned,
+    key_of,
+    pairs,
 )
 
 
@@ -43,7 +49,8 @@ class StatementOwnership:
     catalogue does not own: there a statement is owned only when it also lets one of the
     catalogue's own rules (owned by tags) invoke the function. On a function the catalogue owns,
     the prefix suffices, unless the statement names a rule that exists and is not the
-    catalogue's (another catalogue's, or one made by hand).
+    catalogue's (another catalogue's, or one made by hand). Either way the id and the rule must
+    be the pair sched makes for one job (`naming.same_origin`).
     """
 
     prefix: str
@@ -52,7 +59,12 @@ class StatementOwnership:
     other_rules: frozenset[str]
 
     def owns(self, permission: Permission) -> bool:
+        """Also, the statement must be the one sched makes for a rule: its id and the rule it
+        names come from one job name (an id that merely has the prefix is someone's)."""
         if not permission.statement_id.startswith(self.prefix):
+            return False
+        _, marker, rule = permission.source_arn.partition(":rule/")
+        if not marker or not naming.same_origin(permission.statement_id, rule):
             return False
         if permission.source_arn in self.owned_rules:
             return True
@@ -75,18 +87,84 @@ def owns_tagged(name: str, tags: Mapping[str, str], catalogue: str) -> bool:
     return naming.owns(name, tags, catalogue)
 
 
+def owns_target(target: Target) -> bool:
+    """On an owned rule, only the target sched puts there is sched's."""
+    return target.id == naming.TARGET_ID
+
+
+def scheduler_role_arn(scope: ReadScope) -> str:
+    return naming.role_arn(scope.region, scope.account, naming.scheduler_role_name(scope.catalogue))
+
+
+def owns_schedule(schedule: Schedule, scope: ReadScope) -> bool:
+    """In the owned group, a schedule is sched's when its name is one sched makes and it runs
+    as the catalogue's scheduler role, as every schedule sched makes does."""
+    return naming.has_owned_name(schedule.name, scope.catalogue) and (
+        schedule.role_arn == scheduler_role_arn(scope)
+    )
+
+
+NOT_OURS = "not created by sched"
+
+
+def taken_by(tags: Mapping[str, str]) -> str:
+    """Why a resource with one of the catalogue's names is not the catalogue's, for people."""
+    other = tags.get(naming.CATALOGUE_TAG)
+    if tags.get(naming.MANAGED_BY_KEY) == naming.MANAGED_BY_VALUE and other:
+        return f'exists, made by sched for catalogue "{other}"'
+    return f"exists, {NOT_OURS}"
+
+
+def inside(resource: Resource) -> Unowned:
+    """Something a person added inside a resource the catalogue owns."""
+    return Unowned(key_of(resource), NOT_OURS, inside=True)
+
+
+def beside(resource: Resource, tags: Mapping[str, str]) -> Unowned:
+    """A resource with one of the catalogue's names that the catalogue does not own."""
+    return Unowned(key_of(resource), taken_by(tags))
+
+
+Tagged = Role | Function | Rule | ScheduleGroup | Topic
+
+
+def without_strangers(resource: Tagged) -> tuple[Tagged, list[Unowned]]:
+    """An owned resource as far as sched set it: the tags it set (`naming.TAG_KEYS_TAG`) and,
+    on a role, the managed policies it attached (`naming.POLICIES_TAG`); and what a person added,
+    to show. (A resource made before the marks shows its tags and policies as someone's until
+    the next apply sets them again, marked: nothing is removed meanwhile.)"""
+    tags = dict(resource.tags)
+    key = key_of(resource)
+    keys = tags.get(naming.TAG_KEYS_TAG)
+    foreign = sorted(k for k in tags if not naming.is_sched_tag(k) and not naming.marked(k, keys))
+    strangers = [Unowned(key, f"tag {k} not set by sched", inside=True) for k in foreign]
+    tags = {k: v for k, v in tags.items() if k not in foreign}
+    if not isinstance(resource, Role):
+        return replace(resource, tags=pairs(tags)), strangers
+    policies = tags.get(naming.POLICIES_TAG)
+    arns = resource.managed_policy_arns
+    attached = [a for a in arns if not naming.marked(a, policies)]
+    strangers += [Unowned(key, f"policy {a} attached, not by sched", inside=True) for a in attached]
+    arns = tuple(a for a in arns if a not in attached)
+    return replace(resource, tags=pairs(tags), managed_policy_arns=arns), strangers
+
+
 def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
-    """What the catalogue of `scope` owns among `listed` (everything found in its account)."""
+    """What the catalogue of `scope` owns among `listed` (everything found in its account), and
+    what it found with its names or inside what it owns and does not own."""
     resources = list(listed)
     catalogue = scope.catalogue
-    tagged = [
+    taggable = [
         r
         for r in resources
         if isinstance(r, Role | Function | Rule | ScheduleGroup | Topic)
-        and owns_tagged(r.name, dict(r.tags), catalogue)
+        and naming.has_owned_name(r.name, catalogue)
     ]
+    tagged = [r for r in taggable if owns_tagged(r.name, dict(r.tags), catalogue)]
+    unowned = [beside(r, dict(r.tags)) for r in taggable if r not in tagged]
     owned_rules = {r.name for r in tagged if isinstance(r, Rule)}
     owned_groups = {r.name for r in tagged if isinstance(r, ScheduleGroup)}
+    owned_functions = frozenset(r.name for r in tagged if isinstance(r, Function))
 
     def arns(names: Iterable[str]) -> frozenset[str]:
         return frozenset(naming.rule_arn(scope.region, scope.account, n) for n in names)
@@ -100,21 +178,34 @@ def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
     }
     statements = StatementOwnership(
         prefix=naming.owned_prefix(catalogue),
-        owned_functions=frozenset(r.name for r in tagged if isinstance(r, Function)),
+        owned_functions=owned_functions,
         owned_rules=arns(owned_rules),
         other_rules=arns(other_rules),
     )
-    untagged = [
-        r
-        for r in resources
-        if (isinstance(r, Target) and r.rule in owned_rules)
-        or (isinstance(r, Schedule) and r.group in owned_groups)
-        or (isinstance(r, Permission) and statements.owns(r))
-        or (
-            isinstance(r, QueueStatement)
-            and owns_queue_statement(
+    untagged: list[Resource] = []
+    for r in resources:
+        match r:
+            case Target() if r.rule in owned_rules:
+                ours = owns_target(r)
+            case Schedule() if r.group in owned_groups:
+                ours = owns_schedule(r, scope)
+            case Permission() if statements.owns(r):
+                ours = True
+            case Permission() if r.function in owned_functions:
+                ours = False
+            case QueueStatement() if owns_queue_statement(
                 r, prefix=statements.prefix, owned_rules=statements.owned_rules
-            )
-        )
-    ]
-    return ResourceState.of([*tagged, *untagged])
+            ):
+                ours = True
+            case _:
+                continue
+        if ours:
+            untagged.append(r)
+        else:
+            unowned.append(inside(r))
+    cleaned: list[Resource] = []
+    for resource in tagged:
+        as_set, strangers = without_strangers(resource)
+        cleaned.append(as_set)
+        unowned.extend(strangers)
+    return ResourceState.of([*cleaned, *untagged], unowned)

@@ -4,7 +4,13 @@ in AWS, plan the difference, and apply a plan through the writer. Returns data; 
 
 from __future__ import annotations
 
+import contextlib
+import getpass
+import os
+import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from scheduler.app.connect import state_dir
@@ -53,6 +59,34 @@ def watcher_package(catalogue: Catalogue, *, account: str, region: str) -> Packa
     return build_watcher_package(to_json(config), state_dir(catalogue.path) / "build" / "watcher")
 
 
+# How long an apply's lock holds when its apply never releases it (killed): longer than any
+# apply sched makes, short enough that nobody waits a day for a machine that died.
+LOCK_TTL = timedelta(hours=1)
+
+
+def lock_holder() -> str:
+    """Who takes the lock, as its holder is shown to the apply that finds it taken."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):  # no name for the uid (a container)
+        user = f"uid {os.getuid()}"
+    return f"{user}@{socket.gethostname()} (pid {os.getpid()})"
+
+
+@contextlib.contextmanager
+def locked(
+    catalogue: Catalogue, aws: AwsContext, *, now: datetime, force: bool = False
+) -> Iterator[None]:
+    """Hold the catalogue's apply lock (in AWS) from before the read to after the last write:
+    a second apply fails at once naming the holder, instead of half-way with a conflict."""
+    holder = lock_holder()
+    aws.lock.acquire(catalogue.name, holder, now, ttl=LOCK_TTL, force=force)
+    try:
+        yield
+    finally:
+        aws.lock.release(catalogue.name, holder)
+
+
 @dataclass(frozen=True)
 class Planned:
     catalogue: Catalogue
@@ -74,6 +108,16 @@ def plan(catalogue: Catalogue, aws: AwsContext, *, destroy: bool = False) -> Pla
     return Planned(catalogue, desired, deployed, make_plan(desired, deployed))
 
 
+def refuse_collisions(planned: Planned) -> None:
+    """Raise `NamesTaken` when the plan would create anything under a name someone else holds:
+    checked before the first write, so a stranger's rule never gets to invoke a new function."""
+    from scheduler.errors import NamesTaken
+
+    taken = planned.plan.collisions
+    if taken:
+        raise NamesTaken([(u.key[0].value, u.key[1], u.why) for u in taken])
+
+
 def apply(
     planned: Planned,
     aws: AwsContext,
@@ -81,7 +125,9 @@ def apply(
     on_progress: ProgressCallback,
     on_interrupt: InterruptCallback,
 ) -> ApplyResult:
-    """Carry out the plan through the AWS writer; see `scheduler.apply.apply_plan`."""
+    """Carry out the plan through the AWS writer; see `scheduler.apply.apply_plan`. A plan
+    with collisions is refused whole (`refuse_collisions`)."""
     from scheduler.apply import apply_plan
 
+    refuse_collisions(planned)
     return apply_plan(planned.plan, aws.writer, on_progress=on_progress, on_interrupt=on_interrupt)

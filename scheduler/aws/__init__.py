@@ -19,11 +19,13 @@ from scheduler.aws.calls import CallCounter
 from scheduler.aws.clients import Clients, client_config, new_session
 from scheduler.aws.deployments import AwsDeploymentSource
 from scheduler.aws.errors import connection_failure, translated
+from scheduler.aws.lock import SsmApplyLock
 from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource, AwsPublisher
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import DELAYS
 from scheduler.aws.writer import AwsResourceWriter
 from scheduler.ports import (
+    ApplyLock,
     DeploymentSource,
     Invoker,
     LogSink,
@@ -52,6 +54,7 @@ class AwsContext:
     sink: LogSink
     invoker: Invoker
     deployments: DeploymentSource
+    lock: ApplyLock
     calls: CallCounter
     session: boto3.Session
     publisher: Publisher | None = None
@@ -84,6 +87,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         sink=AwsLogSink(clients),
         invoker=AwsInvoker(clients),
         deployments=AwsDeploymentSource(clients),
+        lock=SsmApplyLock(clients),
         calls=calls,
         session=session,
         publisher=AwsPublisher(clients),

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mypy_boto3_logs import CloudWatchLogsClient
     from mypy_boto3_scheduler import EventBridgeSchedulerClient
     from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_ssm import SSMClient
     from mypy_boto3_sts import STSClient
 
 MAX_ATTEMPTS = 10
@@ -109,6 +110,11 @@ class Clients:
     @property
     def sqs(self) -> SQSClient:
         client: SQSClient = self._get("sqs")
+        return client
+
+    @property
+    def ssm(self) -> SSMClient:
+        client: SSMClient = self._get("ssm")
         return client
 
     @property

@@ -66,6 +66,7 @@ _NOT_FOUND = frozenset(
         "AWS.SimpleQueueService.NonExistentQueue",
         "QueueDoesNotExist",
         "NotFound",
+        "ParameterNotFound",
     }
 )
 _CONFLICT = frozenset(
@@ -78,6 +79,7 @@ _CONFLICT = frozenset(
         "DeleteConflict",
         "PreconditionFailedException",
         "ResourceInUseException",
+        "ParameterAlreadyExists",
     }
 )
 _INVALID = frozenset(
@@ -94,6 +96,18 @@ _INVALID = frozenset(
         "RequestEntityTooLargeException",
         "InvalidEventPatternException",
         "ManagedRuleException",
+    }
+)
+# Failures that go away by themselves: AWS's own, and a change racing another on one resource.
+_TRANSIENT = frozenset(
+    {
+        "InternalFailure",
+        "InternalServerError",
+        "InternalServerException",
+        "ServiceException",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "ConcurrentModificationException",
     }
 )
 _EXPIRED = frozenset(
@@ -152,7 +166,9 @@ def from_client_error(service: str, error: ClientError, resource: str = "") -> A
     if code in _NOT_FOUND:
         return NotFound(action, f"not found{about}: {message}", code=code, resource=resource)
     if code in _CONFLICT:
-        return Conflict(action, f"conflict{about}: {message}", code=code, resource=resource)
+        conflict = Conflict(action, f"conflict{about}: {message}", code=code, resource=resource)
+        conflict.transient = code in _TRANSIENT
+        return conflict
     if code in _INVALID:
         return InvalidRequest(action, f"rejected{about}: {message}", code=code, resource=resource)
     if code in _EXPIRED:
@@ -167,7 +183,7 @@ def from_client_error(service: str, error: ClientError, resource: str = "") -> A
             code=code,
             resource=resource,
         )
-    return AwsError(
+    unknown = AwsError(
         action,
         f"{code}{about}: {message}",
         "AWS reported an error; run the command again, and check the AWS status page if it "
@@ -175,6 +191,8 @@ def from_client_error(service: str, error: ClientError, resource: str = "") -> A
         code=code,
         resource=resource,
     )
+    unknown.transient = code in _TRANSIENT
+    return unknown
 
 
 def connection_failure(error: BotoCoreError, action: str = "") -> AwsFailure:

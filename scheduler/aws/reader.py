@@ -38,6 +38,7 @@ from scheduler.resources import (
     Permission,
     QueueStatement,
     Resource,
+    ResourceKind,
     ResourceState,
     Role,
     Rule,
@@ -45,9 +46,21 @@ from scheduler.resources import (
     ScheduleGroup,
     Target,
     Topic,
+    Unowned,
     pairs,
 )
-from scheduler.state import StatementOwnership, owns_queue_statement, owns_tagged
+from scheduler.state import (
+    NOT_OURS,
+    StatementOwnership,
+    Tagged,
+    inside,
+    owns_queue_statement,
+    owns_schedule,
+    owns_tagged,
+    owns_target,
+    taken_by,
+    without_strangers,
+)
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -66,6 +79,7 @@ class _Owned:
     rules: list[Rule]
     rule_arns: frozenset[str]
     other_rule_arns: frozenset[str]
+    unowned: list[Unowned]
 
 
 @dataclass(frozen=True)
@@ -115,16 +129,26 @@ class _Read:
             owned = self.owned_functions_and_rules(
                 index.result(), listed_functions.result(), listed_rules.result()
             )
-            targets = self.map(self.targets_of, owned.rules)
-            policies = self.permissions(owned, [t for ts in targets for t in ts])
-            queues = self.queue_statements(owned, [t for ts in targets for t in ts])
+            listed_targets = [t for ts in self.map(self.targets_of, owned.rules) for t in ts]
+            targets = [t for t in listed_targets if owns_target(t)]
+            policies, strangers = self.permissions(owned, targets)
+            queues = self.queue_statements(owned, targets)
             functions = self.map(self.with_invoke_config, owned.functions)
-            resources: list[Resource] = [*functions, *owned.rules, *policies, *queues]
-            resources.extend(t for ts in targets for t in ts)
-            resources.extend(roles.result())
-            resources.extend(schedules.result())
-            resources.extend(topics.result())
-        return ResourceState.of(resources)
+            resources: list[Resource] = [*functions, *owned.rules, *policies, *queues, *targets]
+            unowned = [*owned.unowned, *strangers]
+            unowned.extend(inside(t) for t in listed_targets if not owns_target(t))
+            for found, missed in (roles.result(), schedules.result(), topics.result()):
+                resources.extend(found)
+                unowned.extend(missed)
+        cleaned: list[Resource] = []
+        for resource in resources:
+            if not isinstance(resource, Tagged):
+                cleaned.append(resource)
+                continue
+            ours, strangers = without_strangers(resource)
+            cleaned.append(ours)
+            unowned.extend(strangers)
+        return ResourceState.of(cleaned, unowned)
 
     def map(self, fn: Callable[[T], R], items: Iterable[T]) -> list[R]:
         futures: list[Future[R]] = [self.pool.submit(fn, item) for item in items]
@@ -172,8 +196,9 @@ class _Read:
 
     # ---- topics ---------------------------------------------------------------------------
 
-    def topics(self) -> list[Topic]:
-        """The alert topics the catalogue owns (name and tags), with their email addresses."""
+    def topics(self) -> tuple[list[Topic], list[Unowned]]:
+        """The alert topics the catalogue owns (name and tags), with their email addresses; and
+        the topics with its names it does not own (a create of one would be a collision)."""
         with translated("sns"):
             arns = [
                 str(t["TopicArn"])
@@ -182,16 +207,23 @@ class _Read:
             ]
         named = [(arn.rsplit(":", 1)[-1], arn) for arn in arns]
         candidates = [(n, a) for n, a in named if naming.has_owned_name(n, self.catalogue)]
-        return [t for t in self.map(self.topic, candidates) if t is not None]
+        found: list[Topic] = []
+        unowned: list[Unowned] = []
+        for topic in self.map(self.topic, candidates):
+            if isinstance(topic, Topic):
+                found.append(topic)
+            elif topic is not None:
+                unowned.append(topic)
+        return found, unowned
 
-    def topic(self, candidate: tuple[str, str]) -> Topic | None:
+    def topic(self, candidate: tuple[str, str]) -> Topic | Unowned | None:
         name, arn = candidate
         try:
             with translated("sns", name):
                 response = self.c.sns.list_tags_for_resource(ResourceArn=arn)
             tags = tags_from_list(response.get("Tags", []))
             if not self.owns(name, tags):
-                return None
+                return Unowned((ResourceKind.TOPIC, name), taken_by(tags))
             emails = email_subscriptions(self.c.sns, arn)
         except NotFound:  # deleted since it was listed
             return None
@@ -233,6 +265,14 @@ class _Read:
         tagged = self.with_tags([*functions, *rule_items], self.service_tags)
         owned = [c for c in tagged if c.tags is not None and self.owns(c.name, c.tags)]
         owned_arns = {c.arn for c in owned}
+        unowned = [
+            Unowned(
+                (ResourceKind.FUNCTION if _is_function(c) else ResourceKind.RULE, c.name),
+                taken_by(c.tags or {}),
+            )
+            for c in tagged
+            if c.arn not in owned_arns
+        ]
         return _Owned(
             functions=[function_from_aws(c.item, c.tags or {}) for c in owned if _is_function(c)],
             rules=[rule_from_aws(c.item, c.tags or {}) for c in owned if not _is_function(c)],
@@ -240,6 +280,7 @@ class _Read:
             other_rule_arns=frozenset(
                 c.arn for c in tagged if not _is_function(c) and c.arn not in owned_arns
             ),
+            unowned=unowned,
         )
 
     def with_invoke_config(self, function: Function) -> Function:
@@ -267,10 +308,12 @@ class _Read:
         except NotFound:  # deleted since it was listed
             return []
 
-    def permissions(self, owned: _Owned, targets: list[Target]) -> list[Permission]:
+    def permissions(
+        self, owned: _Owned, targets: list[Target]
+    ) -> tuple[list[Permission], list[Unowned]]:
         """Owned statements (`StatementOwnership`) on owned functions, on the scope's existing
         functions and on the functions owned rules target; a permission names its function as
-        compile does."""
+        compile does. Also the statements a person added to an owned function."""
         functions = frozenset(f.name for f in owned.functions)
         names = set(functions) | set(self.scope.external_functions)
         for target in targets:
@@ -285,10 +328,17 @@ class _Read:
             owned_rules=owned.rule_arns,
             other_rules=owned.other_rule_arns,
         )
-        found = self.map(self.policy_of, sorted(names))
+        found = [p for ps in self.map(self.policy_of, sorted(names)) for p in ps]
         # dict.fromkeys: moto (local mode) keeps a second statement with an id in use, which
         # AWS refuses; the same statement twice is one permission.
-        return list(dict.fromkeys(p for ps in found for p in ps if ownership.owns(p)))
+        statements = list(dict.fromkeys(p for p in found if ownership.owns(p)))
+        keys = {p.key_name for p in statements}
+        strangers = [
+            inside(p)
+            for p in found
+            if p.function in functions and not ownership.owns(p) and p.key_name not in keys
+        ]
+        return statements, strangers
 
     def policy_of(self, function: str) -> list[Permission]:
         try:
@@ -326,7 +376,7 @@ class _Read:
 
     # ---- roles --------------------------------------------------------------------------
 
-    def roles(self) -> list[Role]:
+    def roles(self) -> tuple[list[Role], list[Unowned]]:
         with translated("iam"):
             candidates = [
                 role
@@ -342,12 +392,17 @@ class _Read:
             for role, tag in zip(candidates, tags, strict=True)
             if self.owns(role["RoleName"], tag)
         ]
+        unowned = [
+            Unowned((ResourceKind.ROLE, role["RoleName"]), taken_by(tag))
+            for role, tag in zip(candidates, tags, strict=True)
+            if not self.owns(role["RoleName"], tag)
+        ]
         policies = self.map(self.role_policy, [r["RoleName"] for r, _ in owned])
         attached = self.map(self.attached_policies, [r["RoleName"] for r, _ in owned])
         return [
             role_from_aws(role, tags=tag, inline_policy=policy, managed=managed)
             for (role, tag), policy, managed in zip(owned, policies, attached, strict=True)
-        ]
+        ], unowned
 
     def role_tags(self, name: str) -> dict[str, str]:
         with translated("iam", name):
@@ -375,8 +430,9 @@ class _Read:
 
     # ---- EventBridge Scheduler ----------------------------------------------------------
 
-    def scheduler(self) -> list[Resource]:
-        """The owned schedule groups and every schedule in them."""
+    def scheduler(self) -> tuple[list[Resource], list[Unowned]]:
+        """The owned schedule groups and sched's schedules in them (`owns_schedule`); the
+        groups with the catalogue's names it does not own, and the schedules a person added."""
         group_name = naming.schedule_group_name(self.catalogue)
         name_prefix = _common_prefix(group_name, self.prefix)
         with translated("scheduler"):
@@ -396,9 +452,25 @@ class _Read:
             for g, t in zip(groups, tags, strict=True)
             if self.owns(g["Name"], t)
         ]
-        listed = self.map(self.schedules_in, [g.name for g in owned])
-        schedules = self.map(self.schedule, [s for names in listed for s in names])
-        return [*owned, *(s for s in schedules if s is not None)]
+        unowned = [
+            Unowned((ResourceKind.SCHEDULE_GROUP, g["Name"]), taken_by(t))
+            for g, t in zip(groups, tags, strict=True)
+            if not self.owns(g["Name"], t)
+        ]
+        listed = [
+            s for names in self.map(self.schedules_in, [g.name for g in owned]) for s in names
+        ]
+        # A name sched never makes is someone's without reading it; the rest are read.
+        named = [s for s in listed if naming.has_owned_name(s[1], self.catalogue)]
+        unowned.extend(
+            Unowned((ResourceKind.SCHEDULE, f"{group}/{name}"), NOT_OURS, inside=True)
+            for group, name in listed
+            if not naming.has_owned_name(name, self.catalogue)
+        )
+        schedules = [s for s in self.map(self.schedule, named) if s is not None]
+        ours = [s for s in schedules if owns_schedule(s, self.scope)]
+        unowned.extend(inside(s) for s in schedules if not owns_schedule(s, self.scope))
+        return [*owned, *ours], unowned
 
     def group_tags(self, arn: str) -> dict[str, str]:
         with translated("scheduler", arn):

@@ -1,7 +1,8 @@
 """Creates, updates and deletes EventBridge rules (with tags) and their targets.
 
 PutRule and PutTargets both create or overwrite, so creating a rule first checks that no rule
-of that name exists: sched never takes over a rule it did not create.
+of that name exists, or that it is this catalogue's (made by a call whose response was lost):
+sched never takes over a rule it did not create.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from botocore.exceptions import ClientError
 
 from scheduler import naming
 from scheduler.aws.clients import Clients
-from scheduler.aws.convert import events_tags, rule_target_to_aws, tag_changes
+from scheduler.aws.convert import events_tags, rule_target_to_aws, tag_changes, tags_from_list
 from scheduler.aws.errors import from_client_error, translated
+from scheduler.aws.existing import made_by_this_catalogue, taken
 from scheduler.errors import Conflict, InvalidRequest, NotFound
 from scheduler.resources import Rule, Target
 
@@ -37,13 +39,13 @@ class RuleWriter:
         except NotFound:
             pass
         else:
-            raise Conflict(
-                "events:PutRule",
-                f"a rule named {rule.name} exists already and sched does not own it",
-                "rename the job, or delete or rename that rule",
-                code="ResourceAlreadyExists",
-                resource=rule.name,
-            )
+            arn = naming.rule_arn(self.region, self.account, rule.name)
+            with translated("events", rule.name):
+                found = tags_from_list(events.list_tags_for_resource(ResourceARN=arn)["Tags"])
+            if not made_by_this_catalogue(found, rule.tags):
+                exists = Conflict("events:PutRule", "exists", code="ResourceAlreadyExists")
+                raise taken(exists, "rule", rule.name, found)
+            # Ours, from a response that was lost: PutRule again makes it exactly the one wanted.
         with translated("events", rule.name):
             events.put_rule(
                 Name=rule.name,
@@ -62,12 +64,15 @@ class RuleWriter:
                 after.state,
                 after.description,
             ):
-                # PutRule on an existing rule replaces these fields and leaves its tags.
+                # PutRule creates the rule when it is gone (deleted while apply runs), so it
+                # carries the tags: on an existing rule AWS ignores them and leaves its tags.
+                # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutRule.html
                 events.put_rule(
                     Name=after.name,
                     ScheduleExpression=after.schedule_expression,
                     State=_state(after),
                     Description=after.description,
+                    Tags=events_tags(after.tags),
                 )
             to_set, to_remove = tag_changes(before.tags, after.tags)
             if to_set:

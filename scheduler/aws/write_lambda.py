@@ -15,6 +15,7 @@ from scheduler import limits, naming
 from scheduler.aws.clients import Clients
 from scheduler.aws.convert import permissions_from_policy, tag_changes
 from scheduler.aws.errors import translated
+from scheduler.aws.existing import made_by_this_catalogue, taken
 from scheduler.aws.retry import (
     Pacing,
     retrying,
@@ -85,16 +86,25 @@ class FunctionWriter:
     def create(self, function: Function) -> None:
         name = function.name
         code = self._code(function, "lambda:CreateFunction")
-        response = self._retry(
-            function,
-            lambda: self.c.lambda_.create_function(
-                **_configuration(function),
-                Code={"ZipFile": code},
-                Tags=dict(function.tags),
-                Publish=False,
-            ),
-        )
-        if response.get(_STATE.key) == _STATE.pending:
+        try:
+            response = self._retry(
+                function,
+                lambda: self.c.lambda_.create_function(
+                    **_configuration(function),
+                    Code={"ZipFile": code},
+                    Tags=dict(function.tags),
+                    Publish=False,
+                ),
+            )
+            state = response.get(_STATE.key)
+        except Conflict as error:
+            arn = naming.function_arn(self.region, self.account, name)
+            with translated("lambda", name):
+                found = self.c.lambda_.list_tags(Resource=arn).get("Tags", {})
+            if not made_by_this_catalogue(found, function.tags):
+                raise taken(error, "function", name, found) from error
+            state = _STATE.pending  # ours, from a lost response: wait until it is active
+        if state == _STATE.pending:
             self._wait(name, _STATE)
         if _invoke_config(function) != _invoke_config(_LAMBDA_DEFAULTS):
             self._put_invoke_config(function)
@@ -232,9 +242,43 @@ class FunctionWriter:
 
 
 class PermissionWriter:
-    def __init__(self, clients: Clients, *, pacing: Pacing) -> None:
+    def __init__(self, clients: Clients, *, region: str, account: str, pacing: Pacing) -> None:
         self.c = clients
+        self.region = region
+        self.account = account
         self.pacing = pacing
+
+    def _elsewhere(self, function: str) -> tuple[str, str] | None:
+        """Why this apply's rules cannot invoke a function whose ARN is of another region or
+        account (what the message says, and the hint); None for one of here."""
+        parts = function.split(":")
+        region, account = (parts[3], parts[4]) if len(parts) > 4 else ("", "")
+        if region and region != self.region:
+            return (
+                f"function {function} is in {region}, and this apply is in {self.region}: a "
+                "rule invokes functions of its own region only",
+                f"apply the catalogue in {region} (--region), or name a function in {self.region}",
+            )
+        if account and account != self.account:
+            return (
+                f"function {function} is in account {account}, and this apply is in account "
+                f"{self.account}: sched can only grant its rules access to a function here",
+                "name a function of this account in the job's function:",
+            )
+        return None
+
+    def _not_here(self, permission: Permission, code: str = "") -> NotFound:
+        """What is the case when the function to grant access to is not found here. Another
+        region's or account's is refused before any call: an endpoint may find it by name."""
+        reason = self._elsewhere(permission.function)
+        detail, hint = reason or (
+            f"function {permission.function} does not exist",
+            "sched does not create a function named by ARN: create it, or fix the job's "
+            "function: (or give it a handler:)",
+        )
+        return NotFound(
+            "lambda:AddPermission", detail, hint, code=code, resource=permission.key_name
+        )
 
     def create(self, permission: Permission) -> None:
         def add() -> object:
@@ -253,6 +297,8 @@ class PermissionWriter:
                 Principal=permission.principal,
             )
 
+        if self._elsewhere(permission.function) is not None:
+            raise self._not_here(permission)
         try:
             retrying(
                 add,
@@ -261,6 +307,8 @@ class PermissionWriter:
                 service="lambda",
                 resource=permission.key_name,
             )
+        except NotFound as error:
+            raise self._not_here(permission, error.code) from error
         except Conflict as error:
             if "already exist" not in str(error).lower():
                 raise

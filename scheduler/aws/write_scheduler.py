@@ -17,8 +17,9 @@ from scheduler.aws.convert import (
     tag_changes,
 )
 from scheduler.aws.errors import translated
+from scheduler.aws.existing import made_by_this_catalogue, taken
 from scheduler.aws.retry import Pacing, retrying, role_hint, role_not_ready
-from scheduler.errors import AwsError, NotFound
+from scheduler.errors import AwsError, Conflict, NotFound
 from scheduler.resources import Schedule, ScheduleGroup
 
 if TYPE_CHECKING:
@@ -32,8 +33,18 @@ class ScheduleGroupWriter:
         self.account = account
 
     def create(self, group: ScheduleGroup) -> None:
-        with translated("scheduler", group.name):
-            self.c.scheduler.create_schedule_group(Name=group.name, Tags=scheduler_tags(group.tags))
+        try:
+            with translated("scheduler", group.name):
+                self.c.scheduler.create_schedule_group(
+                    Name=group.name, Tags=scheduler_tags(group.tags)
+                )
+        except Conflict as error:
+            arn = _group_arn(self.region, self.account, group.name)
+            with translated("scheduler", group.name):
+                listed = self.c.scheduler.list_tags_for_resource(ResourceArn=arn)["Tags"]
+            found = {t["Key"]: t["Value"] for t in listed}
+            if not made_by_this_catalogue(found, group.tags):
+                raise taken(error, "schedule group", group.name, found) from error
 
     def update(self, before: ScheduleGroup, after: ScheduleGroup) -> None:
         arn = _group_arn(self.region, self.account, after.name)
@@ -73,10 +84,25 @@ class ScheduleWriter:
             raise role_hint(error, schedule.role_arn, _SCHEDULER_PRINCIPAL) from error
 
     def create(self, schedule: Schedule) -> None:
-        self._retry(
-            schedule,
-            lambda: self.c.scheduler.create_schedule(**_request(schedule)),
-        )
+        try:
+            self._retry(
+                schedule,
+                lambda: self.c.scheduler.create_schedule(**_request(schedule)),
+            )
+        except Conflict as error:
+            # Schedules carry no tags: in the catalogue's own group, one that runs as the role
+            # sched gives it is sched's (from a lost response), and is made the one wanted.
+            with translated("scheduler", schedule.key_name):
+                found = self.c.scheduler.get_schedule(Name=schedule.name, GroupName=schedule.group)
+            if found.get("Target", {}).get("RoleArn") != schedule.role_arn:
+                raise Conflict(
+                    error.action,
+                    f"a schedule named {schedule.key_name} exists and sched did not create it",
+                    "rename the job, or delete that schedule from the group",
+                    code=error.code,
+                    resource=schedule.key_name,
+                ) from error
+            self.update(schedule, schedule)
 
     def update(self, before: Schedule, after: Schedule) -> None:
         self._retry(

@@ -98,7 +98,9 @@ class AwsResourceWriter:
         self.functions = FunctionWriter(
             clients, region=region, account=account, pacing=self.pacing, local=local
         )
-        self.permissions = PermissionWriter(clients, pacing=self.pacing)
+        self.permissions = PermissionWriter(
+            clients, region=region, account=account, pacing=self.pacing
+        )
         self.rules = RuleWriter(clients, region=region, account=account)
         self.targets = TargetWriter(clients)
         self.queue_statements = QueueStatementWriter(clients)

@@ -33,5 +33,8 @@ for command in (
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the `sched` process itself (see `common.settle`)."""
+    from scheduler.cli.common import own_process
+
+    own_process()
     cli.main(prog_name="sched")

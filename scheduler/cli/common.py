@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
+import threading
 import traceback
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,6 +31,24 @@ EXIT_AWS = 3
 EXIT_CHANGES = 4
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
+
+
+class _Settled:
+    """Whether this is the `sched` process itself (`main`), whose SIGINT handling may change for
+    good, rather than a test runner invoking the commands in its own process."""
+
+    own_process = False
+
+
+def own_process() -> None:
+    _Settled.own_process = True
+
+
+def settle() -> None:
+    """The exit status is decided (an apply's summary is about to be printed): a Ctrl-C from
+    now on, while the local AWS's state is saved or the lock released, must not change it."""
+    if _Settled.own_process and threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # The catalogue argument of validate, compile, plan, apply and destroy.

@@ -18,6 +18,7 @@ from scheduler.cli.common import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    settle,
     terminal_width,
     use_colour,
 )
@@ -183,6 +184,7 @@ def _execute(planned: Planned, aws: AwsContext) -> int:
     )
     click.echo("")
     summary = report.result_summary(result, seconds=time.monotonic() - started)
+    settle()
     click.echo(summary, err=not result.ok)
     if result.interrupted:
         return EXIT_INTERRUPTED
@@ -191,25 +193,47 @@ def _execute(planned: Planned, aws: AwsContext) -> int:
 
 def _carry_out(planned: Planned, aws: AwsContext, *, yes: bool, what: str) -> int:
     """Show the plan, confirm its deletions, apply it: the exit code."""
+    from scheduler.app.deploy import refuse_collisions
+
     show_plan(planned, aws, "text")
     if not planned.plan.has_changes:
         return EXIT_OK
+    refuse_collisions(planned)
     _confirm_deletions(planned, yes, what)
     return _execute(planned, aws)
+
+
+FORCE_UNLOCK = click.option(
+    "--force-unlock",
+    is_flag=True,
+    help="Take the catalogue's apply lock even if another apply holds it (only when that apply "
+    "was killed: a lock otherwise expires an hour after it was taken).",
+)
 
 
 @click.command()
 @CATALOGUE
 @aws_options
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before deleting (for CI).")
-def apply(catalogue: Path, local: bool, profile: str | None, region: str | None, yes: bool) -> None:
+@FORCE_UNLOCK
+def apply(
+    catalogue: Path,
+    local: bool,
+    profile: str | None,
+    region: str | None,
+    yes: bool,
+    force_unlock: bool,
+) -> None:
     """Validate, plan and apply CATALOGUE: create, update and prune what it owns."""
     from scheduler.app import connect, deploy
 
     checked = checked_catalogue(catalogue)
     jobs = len(checked.catalogue.jobs)
     click.echo(f"{catalogue}: valid ({jobs} job{'s' * (jobs != 1)})\n")
-    with connect.connect(connection(local, profile, region), catalogue) as aws:
+    with (
+        connect.connect(connection(local, profile, region), catalogue) as aws,
+        deploy.locked(checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock),
+    ):
         code = _carry_out(deploy.plan(checked.catalogue, aws), aws, yes=yes, what="This plan")
     raise SystemExit(code)
 
@@ -218,14 +242,23 @@ def apply(catalogue: Path, local: bool, profile: str | None, region: str | None,
 @CATALOGUE
 @aws_options
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (for CI).")
+@FORCE_UNLOCK
 def destroy(
-    catalogue: Path, local: bool, profile: str | None, region: str | None, yes: bool
+    catalogue: Path,
+    local: bool,
+    profile: str | None,
+    region: str | None,
+    yes: bool,
+    force_unlock: bool,
 ) -> None:
     """Delete everything CATALOGUE owns in AWS (only resources sched created)."""
     from scheduler.app import connect, deploy
 
     checked = checked_catalogue(catalogue)
-    with connect.connect(connection(local, profile, region), catalogue) as aws:
+    with (
+        connect.connect(connection(local, profile, region), catalogue) as aws,
+        deploy.locked(checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock),
+    ):
         planned = deploy.plan(checked.catalogue, aws, destroy=True)
         code = _carry_out(planned, aws, yes=yes, what="Destroy")
     raise SystemExit(code)

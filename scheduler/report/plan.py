@@ -21,6 +21,7 @@ from scheduler.resources import (
     Target,
     Toggle,
     Topic,
+    Unowned,
     as_dict,
 )
 
@@ -192,12 +193,45 @@ def counts_line(plan: Plan) -> str:
     return "Plan: " + ", ".join(parts) + "."
 
 
+def _unowned_lines(
+    title: str, symbol: str, items: Sequence[Unowned], width: int, column: int
+) -> list[str]:
+    if not items:
+        return []
+    lines = ["", title]
+    for item in items:
+        line = f"{symbol:>3} {item.key[0].value:<15} {item.key[1]:<{column}}{GAP}{item.why}"
+        lines.append(clip(line.rstrip(), width))
+    return lines
+
+
+def _found_lines(plan: Plan, width: int) -> list[str]:
+    """The names others hold (apply refuses) and what a person added inside sched's resources
+    (shown, never a change)."""
+    found = [*plan.collisions, *plan.drift]
+    if not found:
+        return []
+    column = min(MAX_NAME_WIDTH, max(len(u.key[1]) for u in found))
+    return [
+        *_unowned_lines(
+            "Names taken (apply refuses the whole plan until they are free):",
+            "!",
+            plan.collisions,
+            width,
+            column,
+        ),
+        *_unowned_lines("Not created by sched (left as they are):", "?", plan.drift, width, column),
+    ]
+
+
 def to_text(plan: Plan, *, header: str, colour: bool = False, width: int = WIDTH) -> str:
     """The header, one line per pending change (two when a long name leaves its summary no
-    room) with its changed fields below, then the counts; lines kept within `width`."""
+    room) with its changed fields below, then the counts; lines kept within `width`. Below them
+    the names others hold and what sched found and did not create."""
     if not plan.has_changes:
         total = len(plan.changes)
-        return f"{header}\n\nNo changes: {total} resource{'s' * (total != 1)} up to date."
+        lines = [header, "", f"No changes: {total} resource{'s' * (total != 1)} up to date."]
+        return "\n".join([*lines, *_found_lines(plan, width)])
     lines = [*wrap(header, width), ""]
     facts = [summary(change.resource) for change in plan.pending]
     column = _name_column(plan.pending, facts, width)
@@ -210,6 +244,7 @@ def to_text(plan: Plan, *, header: str, colour: bool = False, width: int = WIDTH
         for field in change.fields:
             lines += _field_lines(field, width)
     lines += ["", *wrap(counts_line(plan), width)]
+    lines += _found_lines(plan, width)
     return "\n".join(lines)
 
 
@@ -227,10 +262,16 @@ def to_json(plan: Plan) -> str:
         }
 
     summary = {action.value: plan.count(action) for action in Action}
+
+    def found(item: Unowned) -> dict[str, object]:
+        return {"kind": item.key[0].value, "name": item.key[1], "why": item.why}
+
     document = {
         "has_changes": plan.has_changes,
         "summary": summary,
         "changes": [entry(c) for c in plan.changes],
+        "collisions": [found(u) for u in plan.collisions],
+        "not_created_by_sched": [found(u) for u in plan.drift],
     }
     return json.dumps(document, indent=2, default=str)
 
@@ -269,7 +310,13 @@ def result_summary(result: ApplyResult, *, seconds: float) -> str:
         if hint:
             lines.append(f"           hint: {hint}")
     lines.extend(f"  skipped  {change}" for change in result.skipped)
-    lines.append("Nothing else was touched. Run the same command again to finish.")
+    if all(getattr(f.error, "transient", False) for f in result.failed):
+        lines.append("Nothing else was touched. Run the same command again to finish.")
+    else:
+        lines.append(
+            "Nothing else was touched. Running the same command again fails the same way "
+            "until what failed is fixed."
+        )
     return "\n".join(lines)
 
 

@@ -269,6 +269,8 @@ def test_plan_json_of_a_new_catalogue_lists_every_create_with_its_resource(hello
             {"action": "create", "kind": kind, "name": name, "fields": [], "resource": resource}
             for kind, name, resource in HELLO_RESOURCES
         ],
+        "collisions": [],
+        "not_created_by_sched": [],
     }
 
 
@@ -318,6 +320,8 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
                 "resource": HELLO_TARGET,
             },
         ],
+        "collisions": [],
+        "not_created_by_sched": [],
     }
 
 
@@ -337,14 +341,16 @@ def test_a_failed_apply_exits_3_and_says_what_failed_and_what_to_do(hello: Path)
     # the plan is skipped; the summary lists them in plan order whatever order they ended in.
     assert re.sub(r"\(\d+\.\ds\)", "(…s)", err).splitlines() == [
         "Apply failed: 3 done, 1 failed, 4 skipped (…s).",
-        f"  failed   create permission {MISSING_ARN}/demo-legacy: lambda:AddPermission: not found "
-        f"({MISSING_ARN}/demo-legacy): Function not found: {MISSING_ARN}",
-        "           hint: it was removed outside sched; run plan again to see the current state",
+        f"  failed   create permission {MISSING_ARN}/demo-legacy: lambda:AddPermission: "
+        f"function {MISSING_ARN} does not exist",
+        "           hint: sched does not create a function named by ARN: create it, or fix the "
+        "job's function: (or give it a handler:)",
         "  skipped  create rule demo-hello",
         "  skipped  create rule demo-legacy",
         "  skipped  create target demo-hello/sched",
         "  skipped  create target demo-legacy/sched",
-        "Nothing else was touched. Run the same command again to finish.",
+        "Nothing else was touched. Running the same command again fails the same way until "
+        "what failed is fixed.",
     ]
     assert sorted(
         line for line in out.splitlines() if line.startswith(("    done", "  failed"))
@@ -381,3 +387,31 @@ def test_compile_list_packages_of_a_clean_job_has_no_left_out_line(hello: Path) 
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == "hello: 4 files"
     assert out.splitlines()[-1] == "  sched_runtime/wrapper.py"
+
+
+def test_a_taken_name_is_shown_in_the_plan_and_apply_refuses_before_any_write(
+    hello: Path,
+) -> None:
+    from scheduler.local import embedded
+
+    with embedded.running(hello.parent / ".sched" / "local") as local:
+        local.session.client("events").put_rule(Name="demo-hello", ScheduleExpression="rate(1 day)")
+
+    code, out, err = run_split("apply", "--local", str(hello))
+
+    assert code == 3, out + err
+    assert out.splitlines()[-3:] == [
+        "",
+        "Names taken (apply refuses the whole plan until they are free):",
+        "  ! rule            demo-hello  exists, not created by sched",
+    ]
+    assert err.splitlines() == [
+        "error: rule demo-hello exists, not created by sched; sched will not take it over",
+        "  hint: rename the job (or the catalogue), or delete or rename that rule",
+        "error: 1 name taken; nothing was changed",
+        "  hint: free or rename them, then apply again",
+    ]
+    with embedded.running(hello.parent / ".sched" / "local") as local:
+        assert local.session.client("lambda").list_functions()["Functions"] == []
+        roles = local.session.client("iam").list_roles()["Roles"]
+        assert "demo-hello" not in {r["RoleName"] for r in roles}

@@ -97,6 +97,7 @@ def test_read_back_keeps_every_field_compile_sets(aws: AwsContext, tmp_path: Pat
         "managed-by": "sched",
         "sched:catalogue": "acme",
         "sched:job": "backup",
+        "sched:tags": naming.mark(["team"]),
         "team": "platform",
     }
     assert backup.code_path is None

@@ -195,6 +195,8 @@ def _permission(function: str, sid: str, rule: str) -> Permission:
         (_permission(SHARED, "acme-ops-log-backup", "acme-ops-log-backup"), False),
         (_permission(SHARED, "acme-x", "acme-x"), False),  # cannot be proved ours
         (_permission(SHARED, "acme-old", "acme-old"), False),  # nor once its rule is gone
+        (_permission("acme-job", "acme-job-by-hand", "acme-job"), False),  # merely the prefix
+        (_permission("acme-job", "acme-by-hand", "acme-by-hand-2"), False),  # not sched's pair
     ],
 )
 def test_statement_ownership(permission: Permission, owned: bool) -> None:

@@ -46,6 +46,18 @@ from scheduler.resources import (
 )
 
 TAGS = pairs({"managed-by": "sched", "sched:catalogue": "acme"})
+
+
+def _tags(**extra: str) -> tuple[tuple[str, str], ...]:
+    """Sched's tags and the catalogue's `extra`, marked as compile marks them."""
+    keys = naming.mark(extra)
+    return pairs({**dict(TAGS), **extra, **({naming.TAG_KEYS_TAG: keys} if keys else {})})
+
+
+def _role_tags(*arns: str) -> tuple[tuple[str, str], ...]:
+    return pairs({**dict(TAGS), naming.POLICIES_TAG: naming.mark(arns) or ""})
+
+
 TRUST = canonical_json(
     {
         "Version": "2012-10-17",
@@ -60,7 +72,9 @@ TRUST = canonical_json(
 )
 # A customer managed policy the fixture creates: moto, like an emulator, has none of AWS's.
 BASIC = f"arn:aws:iam::{ACCOUNT}:policy/acme-logs"
-ROLE = Role(name="acme-sched-exec", trust_policy=TRUST, managed_policy_arns=(BASIC,), tags=TAGS)
+ROLE = Role(
+    name="acme-sched-exec", trust_policy=TRUST, managed_policy_arns=(BASIC,), tags=_role_tags(BASIC)
+)
 ROLE_ARN = naming.role_arn(REGION, ACCOUNT, ROLE.name)
 FUNCTION_ARN = naming.function_arn(REGION, ACCOUNT, "acme-job")
 
@@ -134,9 +148,7 @@ def _deployed(clients: Clients, resource: Resource) -> Resource | None:
     return _read(clients).get(key_of(resource))
 
 
-def test_creating_an_existing_resource_conflicts(writer: AwsResourceWriter, tmp_path: Path) -> None:
-    function = _function(tmp_path)
-    permission = PERMISSION
+def _every_kind(tmp_path: Path) -> list[Resource]:
     group = ScheduleGroup(name="acme", tags=TAGS)
     schedule = Schedule(
         group="acme",
@@ -144,18 +156,58 @@ def test_creating_an_existing_resource_conflicts(writer: AwsResourceWriter, tmp_
         expression="rate(1 hour)",
         timezone="UTC",
         target_arn=FUNCTION_ARN,
-        role_arn=ROLE_ARN,
+        role_arn=naming.role_arn(REGION, ACCOUNT, "acme-sched-scheduler"),
         input="{}",
         retry_policy=RetryPolicy(2, 86400),
     )
     rule = Rule(name="acme-job", schedule_expression="rate(1 hour)", tags=TAGS)
-    for resource in (ROLE, function, permission, rule, group, schedule):
+    return [ROLE, _function(tmp_path), PERMISSION, rule, group, schedule]
+
+
+def test_creating_what_this_catalogue_made_already_is_done(
+    writer: AwsResourceWriter, clients: Clients, tmp_path: Path
+) -> None:
+    # A create whose response was lost, retried by botocore, finds its own resource: done.
+    resources = _every_kind(tmp_path)
+    for resource in resources:
         writer.create(resource)
 
-    # (moto accepts a second statement with the same id; AWS's answer is tested below.)
-    for resource in (ROLE, function, rule, schedule):
-        with pytest.raises(Conflict):
+    for resource in resources:
+        writer.create(resource)
+
+    deployed = _read(clients)
+    assert [deployed.get(key_of(r)) for r in resources] == resources
+
+
+OTHERS = pairs({"managed-by": "sched", "sched:catalogue": "acme-two"})
+
+
+def test_creating_what_someone_else_made_conflicts_and_says_whose(
+    writer: AwsResourceWriter, tmp_path: Path
+) -> None:
+    # (moto accepts a second schedule group of one name, which AWS refuses with a
+    # ConflictException: the plan's collision check is what stops that one, tested elsewhere.)
+    role, function, _, rule, group, schedule = _every_kind(tmp_path)
+    others = [replace(r, tags=OTHERS) for r in (role, function, rule)]
+    for resource in [*others, group]:
+        writer.create(resource)
+    writer.create(replace(schedule, role_arn=ROLE_ARN))
+
+    for resource in (role, function, rule, schedule):
+        with pytest.raises(Conflict) as raised:
             writer.create(resource)
+        kind = resource.kind.value.replace("-", " ")
+        if resource is schedule:
+            assert raised.value.detail == (
+                "a schedule named acme/acme-job exists and sched did not create it"
+            )
+        else:
+            assert raised.value.detail == (
+                f'a {kind} named {resource.key_name} exists, made by sched for catalogue "acme-two"'
+            )
+            assert raised.value.hint == (
+                f"rename the job (or the catalogue), or delete or rename that {kind}"
+            )
 
 
 PERMISSION = Permission(
@@ -440,7 +492,7 @@ def test_a_function_update_converges(
         code_path=code_path,
         memory_mb=512,
         environment=pairs({"SCHED_JOB": "job", "LEVEL": "debug"}),
-        tags=pairs({**dict(TAGS), "team": "data"}),
+        tags=_tags(team="data"),
     )
 
     writer.update(before, after)
@@ -473,7 +525,7 @@ def test_a_role_update_converges(writer: AwsResourceWriter, clients: Clients) ->
             }
         ),
         managed_policy_arns=(),
-        tags=pairs({**dict(TAGS), "team": "data"}),
+        tags=_tags(team="data"),
     )
 
     writer.update(ROLE, after)
@@ -498,7 +550,7 @@ def test_a_rule_and_target_update_converge(writer: AwsResourceWriter, clients: C
     new_rule = replace(
         rule,
         schedule_expression="rate(2 hours)",
-        tags=pairs({"managed-by": "sched", "sched:catalogue": "acme", "x": "y"}),
+        tags=_tags(x="y"),
     )
     new_target = replace(target, dead_letter_arn=None, retry_policy=RetryPolicy(0, 60))
 
@@ -526,9 +578,9 @@ def test_deleting_a_rule_that_still_has_targets_removes_them(
 def test_a_schedule_group_update_changes_its_tags(
     writer: AwsResourceWriter, clients: Clients
 ) -> None:
-    group = ScheduleGroup(name="acme", tags=pairs({**dict(TAGS), "team": "a"}))
+    group = ScheduleGroup(name="acme", tags=_tags(team="a"))
     writer.create(group)
-    after = ScheduleGroup(name="acme", tags=pairs({**dict(TAGS), "owner": "b"}))
+    after = ScheduleGroup(name="acme", tags=_tags(owner="b"))
 
     writer.update(group, after)
 

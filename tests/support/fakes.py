@@ -40,11 +40,13 @@ REGION = "eu-west-1"
 def execution_role(catalogue: str = "acme") -> Role:
     """An execution role the jobs share (sched made one per catalogue before jobs got their own;
     plan and apply treat either the same)."""
+    basic = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+    marks = {naming.POLICIES_TAG: naming.mark([basic]) or ""}
     return Role(
         name=f"{catalogue}-sched-exec",
         trust_policy='{"Statement":[]}',
-        managed_policy_arns=("arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",),
-        tags=tuple(sorted(naming.ownership_tags(catalogue).items())),
+        managed_policy_arns=(basic,),
+        tags=tuple(sorted({**naming.ownership_tags(catalogue), **marks}.items())),
     )
 
 

@@ -129,3 +129,13 @@ def test_other_arns() -> None:
         naming.ecs_task_definition_arn("eu-west-1", "123456789012", "reindex:3")
         == "arn:aws:ecs:eu-west-1:123456789012:task-definition/reindex:3"
     )
+
+
+def test_a_statement_id_and_a_rule_name_of_one_job_are_recognised_as_a_pair() -> None:
+    from scheduler.naming import rule_name, same_origin, statement_id
+
+    for job in ("backup", "x" * 70, "y" * 120, "with.dots"):
+        assert same_origin(statement_id("acme", job), rule_name("acme", job)), job
+    assert not same_origin(statement_id("acme", "backup"), rule_name("acme", "restore"))
+    assert not same_origin("acme-backup-by-hand", rule_name("acme", "backup"))
+    assert not same_origin(statement_id("acme", "y" * 120), rule_name("acme", "z" * 120))

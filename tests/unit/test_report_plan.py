@@ -44,7 +44,8 @@ def test_a_failed_apply_says_what_failed_why_what_to_do_and_what_was_skipped() -
             "           hint: the AWS identity in use needs this permission; check the profile and "
             "its policy",
             *SKIPPED,
-            "Nothing else was touched. Run the same command again to finish.",
+            "Nothing else was touched. Running the same command again fails the same way "
+            "until what failed is fixed.",
         ]
     )
 
@@ -56,7 +57,8 @@ def test_an_error_that_is_not_aws_s_is_named_by_its_type_and_has_no_hint_line() 
             "Apply failed: 2 done, 1 failed, 6 skipped (0.0s).",
             "  failed   create function acme-b: RuntimeError: boom",
             *SKIPPED,
-            "Nothing else was touched. Run the same command again to finish.",
+            "Nothing else was touched. Running the same command again fails the same way "
+            "until what failed is fixed.",
         ]
     )
 
@@ -73,4 +75,14 @@ def test_an_interrupted_apply_says_so_and_lists_what_it_did_not_start() -> None:
             *SKIPPED,
             "Nothing else was touched. Run the same command again to finish.",
         ]
+    )
+
+
+def test_only_a_failure_a_rerun_can_overcome_promises_that_it_finishes() -> None:
+    from scheduler.errors import ThrottledError
+
+    error = ThrottledError("lambda:CreateFunction", "throttled (acme-b): Rate exceeded")
+    result = _apply(FakeCloud(fail={("create", FUNCTION_B): error}))
+    assert result_summary(result, seconds=1.0).splitlines()[-1] == (
+        "Nothing else was touched. Run the same command again to finish."
     )

@@ -136,3 +136,42 @@ def test_a_policy_change_shows_the_statements_it_adds_and_removes() -> None:
         '{"Bool": {"aws:SecureTransport":',
         '            "true"}}',  # wrapped at the width, hanging under the statement
     ]
+
+
+def test_names_others_hold_and_what_a_person_added_are_listed_apart_from_changes() -> None:
+    from fakes import ACCOUNT, REGION, FakeCloud
+
+    from scheduler.ports import ReadScope
+    from scheduler.resources import Rule, Target
+
+    deployed = [execution_role(), *job_resources("a")]
+    hand_made = [
+        Target(rule="acme-a", id="audit", arn="arn:aws:sqs:eu-west-1:123456789012:q"),
+        Rule(name="acme-b", schedule_expression="rate(1 day)"),
+    ]
+    cloud = FakeCloud([*deployed, *hand_made])
+    desired = ResourceState.of([*deployed, *job_resources("b")])
+
+    plan = make_plan(desired, cloud.read(ReadScope("acme", ACCOUNT, REGION)))
+    text = report.to_text(plan, header="Catalogue acme", width=100)
+
+    assert text.endswith(
+        "\n".join(
+            [
+                "Plan: 4 to create, 0 to update, 0 to replace, 0 to delete, 5 unchanged.",
+                "",
+                "Names taken (apply refuses the whole plan until they are free):",
+                "  ! rule            acme-b        exists, not created by sched",
+                "",
+                "Not created by sched (left as they are):",
+                "  ? target          acme-a/audit  not created by sched",
+            ]
+        )
+    )
+    unchanged = make_plan(
+        ResourceState.of(deployed), cloud.read(ReadScope("acme", ACCOUNT, REGION))
+    )
+    assert report.to_text(unchanged, header="Catalogue acme").splitlines()[-2:] == [
+        "Not created by sched (left as they are):",
+        "  ? target          acme-a/audit  not created by sched",
+    ]

@@ -1,0 +1,104 @@
+"""The ApplyLock: one tagged SSM String parameter per catalogue (`naming.lock_parameter_name`),
+created with a conditional write (PutParameter without Overwrite fails when it exists), holding
+who took it, when, and when it expires. Deleted when the apply ends; a killed apply's lock
+expires, and `force` (`--force-unlock`) removes a lock whoever holds it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from scheduler import naming
+from scheduler.aws.clients import Clients
+from scheduler.aws.errors import translated
+from scheduler.errors import AwsError, Conflict, Locked, NotFound
+
+
+@dataclass(frozen=True)
+class _Held:
+    holder: str
+    since: str
+    expires: datetime
+
+
+class SsmApplyLock:
+    def __init__(self, clients: Clients) -> None:
+        self.c = clients
+
+    def acquire(
+        self, catalogue: str, holder: str, now: datetime, *, ttl: timedelta, force: bool = False
+    ) -> None:
+        name = naming.lock_parameter_name(catalogue)
+        value = json.dumps(
+            {"holder": holder, "since": _iso(now), "expires": _iso(now + ttl)}, sort_keys=True
+        )
+        if force:
+            self._delete(name)
+        if self._put(name, catalogue, value):
+            return
+        held = self._held(name)
+        if held is not None and held.expires > now:
+            raise Locked(catalogue, held.holder, held.since, _iso(held.expires))
+        # Expired (its apply was killed) or released meanwhile: take it over, once.
+        self._delete(name)
+        if not self._put(name, catalogue, value):
+            held = self._held(name)
+            who = held or _Held("another apply", "just now", now + ttl)
+            raise Locked(catalogue, who.holder, who.since, _iso(who.expires))
+
+    def release(self, catalogue: str, holder: str) -> None:
+        name = naming.lock_parameter_name(catalogue)
+        held = self._held(name)
+        if held is not None and held.holder == holder:
+            self._delete(name)
+
+    def _put(self, name: str, catalogue: str, value: str) -> bool:
+        """Create the parameter; False when it exists (the conditional write lost)."""
+        try:
+            with translated("ssm", name):
+                self.c.ssm.put_parameter(
+                    Name=name,
+                    Value=value,
+                    Type="String",
+                    Description="sched: held while an apply of this catalogue runs",
+                    Tags=[
+                        {"Key": k, "Value": v} for k, v in naming.ownership_tags(catalogue).items()
+                    ],
+                )
+        except Conflict:
+            return False
+        return True
+
+    def _held(self, name: str) -> _Held | None:
+        try:
+            with translated("ssm", name):
+                value = self.c.ssm.get_parameter(Name=name)["Parameter"].get("Value", "")
+        except NotFound:
+            return None
+        try:
+            document = json.loads(value)
+            return _Held(
+                str(document["holder"]),
+                str(document["since"]),
+                datetime.fromisoformat(str(document["expires"])),
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            raise AwsError(
+                "ssm:GetParameter",
+                f"the parameter {name} is not a lock sched wrote",
+                "delete or rename that parameter: sched keeps its apply lock there",
+                resource=name,
+            ) from error
+
+    def _delete(self, name: str) -> None:
+        try:
+            with translated("ssm", name):
+                self.c.ssm.delete_parameter(Name=name)
+        except NotFound:
+            return
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
