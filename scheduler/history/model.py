@@ -110,8 +110,9 @@ class Attention(enum.IntEnum):
     FAILING = 0  # the latest concluded run failed or timed out
     MISSING = 1  # the latest expected run did not happen
     AT_RISK = 2  # overran, close to the limit, or earlier failures/misses in the window
-    HEALTHY = 3
-    NO_RUNS = 4  # nothing ran and nothing was expected in the window
+    NOT_DEPLOYED = 3  # nothing in AWS schedules it (never applied, or destroyed)
+    HEALTHY = 4
+    NO_RUNS = 5  # nothing ran and nothing was expected in the window
 
     @property
     def label(self) -> str:

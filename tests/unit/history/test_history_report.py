@@ -251,6 +251,7 @@ def test_status_json_for_dashboards() -> None:
         "state": "missed 1/28",
         "tracked": True,
         "enabled": True,
+        "deployed": True,
         "schedule": "30 1 * * *",
         "description": "at 01:30 every day",
         "timezone": "Europe/Paris",
