@@ -231,6 +231,11 @@ def _job_history(
             job, _within(matched, since, until), True, problem, schedule, skipped=skipped
         )
     recent = _deployed_within(catalogue, job, deployed, since)
+    # AWS counts a rate from the rule's or schedule's creation
+    # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+    # #eb-rate-expressions), which DescribeRule does not return. Apply creates the rule seconds
+    # after the function, so the function's LastModified stands for it; a logged fire (AWS's own
+    # delivery time) overrides it, as a later code change moves LastModified but not the rule.
     anchor = deployed if function is not None else None
     expected = expected_fires(
         job, schedule, observed, since=recent or since, until=until, anchor=anchor
