@@ -13,6 +13,18 @@ from typing import Any
 
 from scheduler.ports import LogEvent
 
+# The error type Lambda's REPORT line (text) or platform.report record (JSON) gives a run it
+# stopped for using all its memory:
+# https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-execution.html
+OUT_OF_MEMORY = "Runtime.OutOfMemory"
+
+
+def out_of_memory_text(used_mb: int | None, size_mb: int | None) -> str:
+    """`out of memory (used 256 of 256 MB)`, or `out of memory` when REPORT gave no figures."""
+    if used_mb is None or size_mb is None:
+        return "out of memory"
+    return f"out of memory (used {used_mb} of {size_mb} MB)"
+
 
 class RunStatus(enum.StrEnum):
     SUCCEEDED = "succeeded"
