@@ -13,19 +13,25 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scheduler import naming
 from scheduler.app.connect import Connection, connect, local_dir
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import CannotRun
+from scheduler.history.model import RunOutcome
 from scheduler.history.read import History, history_for, parse_status_filter, select_jobs
 from scheduler.history.status import DEFAULT_WINDOW, StatusRow, status_for
-from scheduler.history.targets import bindings, function_name_of, job_deployments
+from scheduler.history.targets import (
+    bindings,
+    deployed_function,
+    function_name_of,
+    job_deployments,
+)
 from scheduler.ports import Invoker
 from scheduler.resources import canonical_json
 from scheduler.runtime.contract import event_time, job_event
 
 if TYPE_CHECKING:
     from scheduler.aws import AwsContext
-    from scheduler.history.model import RunOutcome
     from scheduler.local.enforce import Access, AccessFor
     from scheduler.local.tick import Ticked
 
@@ -105,13 +111,21 @@ def run(
     now: datetime,
     scheduled_time: datetime | None = None,
 ) -> RunOutcome:
-    """`sched run`: the job's handler here, through the wrapper; locally its log lines go to
-    the local AWS, where history reads them."""
+    """`sched run`: on AWS, the deployed function invoked now and waited for (`run_deployed`);
+    locally, the job's handler here, through the wrapper, its log lines written to the local
+    AWS. Either way the run is manual, and history reads it from the job's log group."""
     from scheduler.local.invoke import run_locally
 
-    if not connection.local:
-        return run_locally(catalogue, job, now=now, scheduled_time=scheduled_time)
     with connect(connection, catalogue.path) as aws:
+        if not aws.local:
+            known = job_deployments(catalogue, aws.deployments)
+            if deployed_function(catalogue, job) is not None and job.name not in known:
+                raise CannotRun(
+                    f'job "{job.name}" is not deployed: it has no function to run',
+                    f"deploy it with `sched apply {catalogue.path.name}`,"
+                    " or run its handler locally with `sched run --local`",
+                )
+            return run_deployed(catalogue, job, aws.invoker, now=now, scheduled_time=scheduled_time)
         deployed = job_deployments(catalogue, aws.deployments).get(job.name)
         return run_locally(
             catalogue,
@@ -122,6 +136,48 @@ def run(
             access_for=_own_permissions(catalogue, aws),
             deploy=deployed.deploy if deployed else None,
         )
+
+
+def _manual_event(job: Job, when: datetime, trigger_id: str | None) -> str:
+    """The event the job's schedule would send at `when`, marked manual: the wrapper logs the
+    run as `manual`, and history never takes it for a fire."""
+    event = job_event(
+        job.backend,
+        job=job.name,
+        job_input=job.input,
+        scheduled_time=event_time(when),
+        trigger_id=trigger_id or f"sched-run-{uuid.uuid4()}",
+        manual=True,
+    )
+    return canonical_json(event)
+
+
+def _lambda_function(catalogue: Catalogue, job: Job) -> str:
+    function = function_name_of(catalogue, job)
+    if function is None:
+        raise CannotRun(
+            f'job "{job.name}" runs on Fargate: sched starts Lambda functions only',
+            "start its ECS task with `aws ecs run-task`",
+        )
+    return function
+
+
+def run_deployed(
+    catalogue: Catalogue,
+    job: Job,
+    invoker: Invoker,
+    *,
+    now: datetime,
+    scheduled_time: datetime | None = None,
+) -> RunOutcome:
+    """Invoke `job`'s deployed function synchronously with its manual event (scheduled at
+    `scheduled_time`, default `now`) and read the outcome from Lambda's answer and log tail."""
+    from scheduler.history.invocation import invocation_outcome
+
+    function = _lambda_function(catalogue, job)
+    invoked = invoker.invoke_sync(function, _manual_event(job, scheduled_time or now, None))
+    group = naming.log_group_name(function)
+    return invocation_outcome(invoked, job.name, function=function, log_group=group, now=now)
 
 
 @dataclass(frozen=True)
@@ -146,21 +202,8 @@ def invoke_async(
     marked manual: the wrapper logs the run as `manual`, and history never takes it for a fire.
     The event id is `sched-run-<uuid>` unless `trigger_id` is given.
     """
-    function = function_name_of(catalogue, job)
-    if function is None:
-        raise CannotRun(
-            f'job "{job.name}" runs on Fargate: sched triggers Lambda functions only',
-            "start its ECS task with `aws ecs run-task`",
-        )
-    event = job_event(
-        job.backend,
-        job=job.name,
-        job_input=job.input,
-        scheduled_time=event_time(now),
-        trigger_id=trigger_id or f"sched-run-{uuid.uuid4()}",
-        manual=True,
-    )
-    payload = canonical_json(event)
+    function = _lambda_function(catalogue, job)
+    payload = _manual_event(job, now, trigger_id)
     request_id = invoker.invoke_async(function, payload)
     return Triggered(job=job.name, function=function, payload=payload, request_id=request_id)
 

@@ -136,10 +136,11 @@ def run(
     region: str | None,
     scheduled_time: str | None,
 ) -> None:
-    """Run JOB's handler here, through sched's wrapper, as its schedule would.
+    """Run JOB now, as its schedule would, and wait for it to end.
 
-    The job's AWS calls use your credentials (or, with --local, the embedded local AWS, where
-    its log lines are written too so that `sched history --local` shows the run).
+    On AWS its deployed function is invoked with a manual event, so its own logs record the
+    run (history shows it as manual); a failing handler's traceback comes from Lambda's answer.
+    With --local its handler runs here, in the embedded local AWS, which records it the same way.
     """
     from scheduler.app import operate
     from scheduler.report.runs import outcome_line

@@ -194,6 +194,8 @@ class RunOutcome:
     log_stream: str
     events: tuple[LogEvent, ...]
     hint: str | None = None  # what to do about a failure, when sched knows (a refused call)
+    # The failing handler's own frames, "Traceback (most recent call last):" first; untrusted text.
+    traceback: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -41,9 +41,15 @@ def test_run_reports_duration_against_expected_and_the_limit(catalogue: Path) ->
 def test_a_failing_handler_exits_1_with_its_error(catalogue: Path) -> None:
     code, out = run("run", "tmp-cleanup", "--local", "-c", str(catalogue))
     assert code == 1
-    first, second = out.splitlines()
+    first, second, *frames = out.splitlines()
     assert first.startswith("tmp-cleanup: failed in ")
     assert second.startswith("  error: NoSuchBucket: ")
+    # The handler's own frames only: none of sched's wrapper, none of boto3's.
+    assert frames == [
+        "  Traceback (most recent call last):",
+        '    File "jobs/tmp_cleanup/handler.py", line 15, in main',
+        '      for page in s3.get_paginator("list_objects_v2").paginate(Bucket=event["bucket"]):',
+    ]
 
 
 def test_run_of_an_unknown_job_is_a_usage_error(catalogue: Path) -> None:
