@@ -162,6 +162,9 @@ class JobStatus:
     headroom_limit: timedelta | None
     attention: Attention
     reasons: tuple[str, ...]
+    # The most memory a run used (REPORT's Max Memory Used), and the latest run's memory size.
+    max_memory_used_mb: int | None = None
+    memory_size_mb: int | None = None
 
     @property
     def last_status(self) -> RunStatus | None:

@@ -170,4 +170,11 @@ def summarise(
         headroom_limit=limit - max_duration if max_duration is not None else None,
         attention=_attention(latest, reasons, bool(scheduled)),
         reasons=tuple(reasons),
+        max_memory_used_mb=max(
+            (r.max_memory_used_mb for r in ordered if r.max_memory_used_mb is not None),
+            default=None,
+        ),
+        memory_size_mb=next(
+            (r.memory_size_mb for r in reversed(ordered) if r.memory_size_mb is not None), None
+        ),
     )

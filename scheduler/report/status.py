@@ -140,10 +140,18 @@ def next_run_text(row: StatusRow) -> str:
     return text
 
 
+def memory_text(status: JobStatus | None) -> str | None:
+    """`uses 61 of 256 MB`: the most a run used (REPORT's Max Memory Used) of the memory size."""
+    if status is None or status.max_memory_used_mb is None or status.memory_size_mb is None:
+        return None
+    return f"uses {status.max_memory_used_mb} of {status.memory_size_mb} MB"
+
+
 def _details(row: StatusRow) -> list[str]:
     words = row.description or row.schedule
-    lines = [f"{next_run_text(row)} · {words}"]
     status = row.status
+    memory = memory_text(status)
+    lines = [f"{next_run_text(row)} · {words}" + (f" · {memory}" if memory else "")]
     if status is not None and status.attention in (
         Attention.FAILING,
         Attention.MISSING,

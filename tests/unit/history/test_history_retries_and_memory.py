@@ -14,6 +14,7 @@ from scheduler.history.read import history_for
 from scheduler.history.reconstruct import reconstruct_runs
 from scheduler.history.status import status_for
 from scheduler.ports import LogEvent
+from scheduler.report import status as report
 
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:legacy-backup"
 GROUP = "/aws/lambda/legacy-backup"
@@ -66,4 +67,26 @@ def test_status_hints_at_more_memory_after_an_out_of_memory_kill() -> None:
     assert row.status.reasons[:2] == (
         "last run failed: out of memory (used 128 of 128 MB)",
         "give it more memory: raise `memory:` above 128 MB in the catalogue",
+    )
+
+
+def test_status_shows_the_most_memory_a_run_used_of_its_size() -> None:
+    daily = job("daily", "cron(0 2 * * ? *)")
+    events = [
+        e
+        for day in (21, 22)
+        for e in run_events("daily", at(f"2026-11-{day}T02:00:00"), request_id=f"d{day}")
+    ]
+    events = [
+        LogEvent(e.timestamp_ms, e.message.replace("80 MB", "61 MB"), e.log_stream)
+        if "d21" in e.message
+        else e
+        for e in events
+    ]
+    logs = FakeLogs({"/aws/lambda/acme-ops-daily": events})
+    (row,) = status_for(catalogue(daily), logs, now=NOW, window=timedelta(days=3))
+    assert row.status is not None
+    assert (row.status.max_memory_used_mb, row.status.memory_size_mb) == (80, 256)
+    assert report.to_text([row]).splitlines()[2] == (
+        "    next Tue 2026-11-24 02:00 UTC · at 02:00 every day · uses 80 of 256 MB"
     )
