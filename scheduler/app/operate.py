@@ -6,7 +6,7 @@ checked before anything connects; the caller passes `now`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,6 +17,7 @@ from scheduler import naming
 from scheduler.app.connect import Connection, connect, local_dir
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import CannotRun
+from scheduler.history.logs import Attributor, LogLine, attribute
 from scheduler.history.model import RunOutcome
 from scheduler.history.read import History, history_for, parse_status_filter, select_jobs
 from scheduler.history.status import DEFAULT_WINDOW, StatusRow, status_for
@@ -25,6 +26,7 @@ from scheduler.history.targets import (
     deployed_function,
     function_name_of,
     job_deployments,
+    log_group_for,
 )
 from scheduler.ports import Invoker
 from scheduler.resources import canonical_json
@@ -36,6 +38,9 @@ if TYPE_CHECKING:
     from scheduler.local.tick import Ticked
 
 LAST_TICK_FILE = "last_tick.json"
+# `sched logs --follow` polls FilterLogEvents this often (StartLiveTail needs a streaming
+# session moto does not offer; polling works on both).
+FOLLOW_INTERVAL_S = 2.0
 # The first tick looks back this far (never before a job was deployed).
 FIRST_TICK_LOOKBACK = timedelta(days=1)
 
@@ -178,6 +183,62 @@ def run_deployed(
     invoked = invoker.invoke_sync(function, _manual_event(job, scheduled_time or now, None))
     group = naming.log_group_name(function)
     return invocation_outcome(invoked, job.name, function=function, log_group=group, now=now)
+
+
+def _log_group(catalogue: Catalogue, job: Job) -> str:
+    group = log_group_for(catalogue, job)
+    if group is None:
+        raise CannotRun(
+            f'job "{job.name}" runs on Fargate: sched reads Lambda logs only',
+            "read its task's logs where its task definition sends them",
+        )
+    return group
+
+
+def _ms(when: datetime) -> int:
+    return int(when.timestamp() * 1000)
+
+
+def job_logs(
+    catalogue: Catalogue, job: Job, connection: Connection, *, since: datetime, until: datetime
+) -> list[LogLine]:
+    """`sched logs`: the lines of `job`'s log group in [since, until], each with its run."""
+    group = _log_group(catalogue, job)
+    with connect(connection, catalogue.path) as aws:
+        return attribute(aws.logs.events(group, _ms(since), _ms(until) + 1))
+
+
+def follow_logs(
+    catalogue: Catalogue,
+    job: Job,
+    connection: Connection,
+    *,
+    since: datetime,
+    clock: Callable[[], datetime],
+    sleep: Callable[[float], object],
+    interval: float = FOLLOW_INTERVAL_S,
+) -> Iterator[list[LogLine]]:
+    """`sched logs --follow`: the lines since `since`, then each poll's new ones (FilterLogEvents
+    every `interval` seconds, connecting afresh each time, so a local run another process
+    writes is seen). Events of the last millisecond read are read again and left out if seen:
+    CloudWatch Logs may deliver more events with that timestamp later."""
+    group = _log_group(catalogue, job)
+    attributor = Attributor()
+    start, seen = _ms(since), set[tuple[str, str]]()
+    while True:
+        with connect(connection, catalogue.path) as aws:
+            events = list(aws.logs.events(group, start, _ms(clock()) + 1))
+        fresh = [
+            e for e in events if e.timestamp_ms > start or (e.log_stream, e.message) not in seen
+        ]
+        if events:
+            last = max(e.timestamp_ms for e in events)
+            seen = {(e.log_stream, e.message) for e in events if e.timestamp_ms == last} | (
+                seen if last == start else set()
+            )
+            start = last
+        yield attributor.add(fresh)
+        sleep(interval)
 
 
 @dataclass(frozen=True)
