@@ -179,8 +179,10 @@ class JobStatus:
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """One run sched started in this process (local mode, `sched run`): what the wrapper
-    recorded (`record` is its run line), and the log events written for it."""
+    """One run sched started and waited for: in this process (local mode), where `record` is
+    the wrapper's run line and `events` the log events written for it; or a synchronous
+    invoke of the deployed function (`sched run` on AWS), read from Lambda's answer and log
+    tail (`record` and `events` empty: Lambda wrote the logs)."""
 
     job: str
     request_id: str

@@ -1,5 +1,6 @@
-"""Render local runs (`sched run`, `sched trigger --local`, `sched local tick`): one run's outcome
-against its expected runtime and Lambda's limit, and what a tick did, job by job.
+"""Render the runs sched starts and waits for (`sched run`, `sched trigger --local`, `sched local
+tick`): one run's outcome against its expected runtime and Lambda's limit, with a failing
+handler's traceback, and what a tick did, job by job.
 """
 
 from __future__ import annotations
