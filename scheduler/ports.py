@@ -141,11 +141,26 @@ class LogSink(Protocol):
     def write(self, log_group: str, log_stream: str, events: Sequence[LogEvent]) -> None: ...
 
 
+@dataclass(frozen=True)
+class Invoked:
+    """What a synchronous invocation answered: the request id (when AWS told one), the
+    function's response (its error document when it raised), Lambda's `FunctionError`
+    ("Unhandled") when it failed, and the end of its log (at most its last 4 KB, decoded)."""
+
+    request_id: str | None
+    payload: str
+    function_error: str | None
+    log_tail: str
+
+
 class Invoker(Protocol):
-    """Invokes a deployed function asynchronously (InvocationType=Event) with `payload` JSON;
-    returns the request id AWS assigned, when it tells one."""
+    """Invokes a deployed function with `payload` JSON: asynchronously (InvocationType=Event),
+    returning the request id AWS assigned when it tells one; or synchronously
+    (RequestResponse, with the tail of its log), waiting for the run to end."""
 
     def invoke_async(self, function_name: str, payload: str) -> str | None: ...
+
+    def invoke_sync(self, function_name: str, payload: str) -> Invoked: ...
 
 
 @dataclass(frozen=True)

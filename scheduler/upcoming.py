@@ -25,6 +25,8 @@ class Upcoming:
     error_code: str | None = None
     error: str | None = None
     hint: str | None = None
+    # A rate() counts from its creation: offline, sched can only assume it is created `after`.
+    created: datetime | None = None
 
 
 def upcoming(
@@ -39,6 +41,7 @@ def upcoming(
 
     A job's schedule is evaluated in the job's zone (that is what it means); a raw expression
     in `tz` (default UTC). Times are shown in `tz` when given, else in the evaluation zone.
+    A rate() counts from its creation, as AWS counts it; taken here to be `after` (`created`).
     """
     if not queries and catalogue is not None:
         queries = [job.name for job in catalogue.jobs]
@@ -74,6 +77,7 @@ def _one(
         return Upcoming(
             query, job, expression, zone, shown_in, error_code=e.code, error=e.message, hint=e.hint
         )
+    created = after if schedule.kind == "rate" else None
     return Upcoming(
         query,
         job,
@@ -82,5 +86,6 @@ def _one(
         shown_in,
         aws_expression=schedule.aws_expression,
         description=schedule.describe(),
-        fire_times=tuple(schedule.next_fire_times(after, count, tz=zone)),
+        fire_times=tuple(schedule.next_fire_times(after, count, tz=zone, anchor=created)),
+        created=created,
     )

@@ -6,32 +6,43 @@ checked before anything connects; the caller passes `now`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scheduler import naming
 from scheduler.app.alerts import watch_locally
 from scheduler.app.connect import Connection, connect, local_dir
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import CannotRun
+from scheduler.history.logs import Attributor, LogLine, attribute
+from scheduler.history.model import RunOutcome
 from scheduler.history.read import History, history_for, parse_status_filter, select_jobs
 from scheduler.history.status import DEFAULT_WINDOW, StatusRow, status_for
-from scheduler.history.targets import bindings, function_name_of, job_deployments
+from scheduler.history.targets import (
+    bindings,
+    deployed_function,
+    function_name_of,
+    job_deployments,
+    log_group_for,
+)
 from scheduler.ports import Invoker
 from scheduler.resources import canonical_json
 from scheduler.runtime.contract import event_time, job_event
 
 if TYPE_CHECKING:
     from scheduler.aws import AwsContext
-    from scheduler.history.model import RunOutcome
     from scheduler.local.enforce import Access, AccessFor
     from scheduler.local.tick import Ticked
     from scheduler.watch.watcher import Pass
 
 LAST_TICK_FILE = "last_tick.json"
+# `sched logs --follow` polls FilterLogEvents this often (StartLiveTail needs a streaming
+# session moto does not offer; polling works on both).
+FOLLOW_INTERVAL_S = 2.0
 # The first tick looks back this far (never before a job was deployed).
 FIRST_TICK_LOOKBACK = timedelta(days=1)
 
@@ -107,13 +118,21 @@ def run(
     now: datetime,
     scheduled_time: datetime | None = None,
 ) -> RunOutcome:
-    """`sched run`: the job's handler here, through the wrapper; locally its log lines go to
-    the local AWS, where history reads them."""
+    """`sched run`: on AWS, the deployed function invoked now and waited for (`run_deployed`);
+    locally, the job's handler here, through the wrapper, its log lines written to the local
+    AWS. Either way the run is manual, and history reads it from the job's log group."""
     from scheduler.local.invoke import run_locally
 
-    if not connection.local:
-        return run_locally(catalogue, job, now=now, scheduled_time=scheduled_time)
     with connect(connection, catalogue.path) as aws:
+        if not aws.local:
+            known = job_deployments(catalogue, aws.deployments)
+            if deployed_function(catalogue, job) is not None and job.name not in known:
+                raise CannotRun(
+                    f'job "{job.name}" is not deployed: it has no function to run',
+                    f"deploy it with `sched apply {catalogue.path.name}`,"
+                    " or run its handler locally with `sched run --local`",
+                )
+            return run_deployed(catalogue, job, aws.invoker, now=now, scheduled_time=scheduled_time)
         deployed = job_deployments(catalogue, aws.deployments).get(job.name)
         return run_locally(
             catalogue,
@@ -124,6 +143,104 @@ def run(
             access_for=_own_permissions(catalogue, aws),
             deploy=deployed.deploy if deployed else None,
         )
+
+
+def _manual_event(job: Job, when: datetime, trigger_id: str | None) -> str:
+    """The event the job's schedule would send at `when`, marked manual: the wrapper logs the
+    run as `manual`, and history never takes it for a fire."""
+    event = job_event(
+        job.backend,
+        job=job.name,
+        job_input=job.input,
+        scheduled_time=event_time(when),
+        trigger_id=trigger_id or f"sched-run-{uuid.uuid4()}",
+        manual=True,
+    )
+    return canonical_json(event)
+
+
+def _lambda_function(catalogue: Catalogue, job: Job) -> str:
+    function = function_name_of(catalogue, job)
+    if function is None:
+        raise CannotRun(
+            f'job "{job.name}" runs on Fargate: sched starts Lambda functions only',
+            "start its ECS task with `aws ecs run-task`",
+        )
+    return function
+
+
+def run_deployed(
+    catalogue: Catalogue,
+    job: Job,
+    invoker: Invoker,
+    *,
+    now: datetime,
+    scheduled_time: datetime | None = None,
+) -> RunOutcome:
+    """Invoke `job`'s deployed function synchronously with its manual event (scheduled at
+    `scheduled_time`, default `now`) and read the outcome from Lambda's answer and log tail."""
+    from scheduler.history.invocation import invocation_outcome
+
+    function = _lambda_function(catalogue, job)
+    invoked = invoker.invoke_sync(function, _manual_event(job, scheduled_time or now, None))
+    group = naming.log_group_name(function)
+    return invocation_outcome(invoked, job.name, function=function, log_group=group, now=now)
+
+
+def _log_group(catalogue: Catalogue, job: Job) -> str:
+    group = log_group_for(catalogue, job)
+    if group is None:
+        raise CannotRun(
+            f'job "{job.name}" runs on Fargate: sched reads Lambda logs only',
+            "read its task's logs where its task definition sends them",
+        )
+    return group
+
+
+def _ms(when: datetime) -> int:
+    return int(when.timestamp() * 1000)
+
+
+def job_logs(
+    catalogue: Catalogue, job: Job, connection: Connection, *, since: datetime, until: datetime
+) -> list[LogLine]:
+    """`sched logs`: the lines of `job`'s log group in [since, until], each with its run."""
+    group = _log_group(catalogue, job)
+    with connect(connection, catalogue.path) as aws:
+        return attribute(aws.logs.events(group, _ms(since), _ms(until) + 1))
+
+
+def follow_logs(
+    catalogue: Catalogue,
+    job: Job,
+    connection: Connection,
+    *,
+    since: datetime,
+    clock: Callable[[], datetime],
+    sleep: Callable[[float], object],
+    interval: float = FOLLOW_INTERVAL_S,
+) -> Iterator[list[LogLine]]:
+    """`sched logs --follow`: the lines since `since`, then each poll's new ones (FilterLogEvents
+    every `interval` seconds, connecting afresh each time, so a local run another process
+    writes is seen). Events of the last millisecond read are read again and left out if seen:
+    CloudWatch Logs may deliver more events with that timestamp later."""
+    group = _log_group(catalogue, job)
+    attributor = Attributor()
+    start, seen = _ms(since), set[tuple[str, str]]()
+    while True:
+        with connect(connection, catalogue.path) as aws:
+            events = list(aws.logs.events(group, start, _ms(clock()) + 1))
+        fresh = [
+            e for e in events if e.timestamp_ms > start or (e.log_stream, e.message) not in seen
+        ]
+        if events:
+            last = max(e.timestamp_ms for e in events)
+            seen = {(e.log_stream, e.message) for e in events if e.timestamp_ms == last} | (
+                seen if last == start else set()
+            )
+            start = last
+        yield attributor.add(fresh)
+        sleep(interval)
 
 
 @dataclass(frozen=True)
@@ -148,21 +265,8 @@ def invoke_async(
     marked manual: the wrapper logs the run as `manual`, and history never takes it for a fire.
     The event id is `sched-run-<uuid>` unless `trigger_id` is given.
     """
-    function = function_name_of(catalogue, job)
-    if function is None:
-        raise CannotRun(
-            f'job "{job.name}" runs on Fargate: sched triggers Lambda functions only',
-            "start its ECS task with `aws ecs run-task`",
-        )
-    event = job_event(
-        job.backend,
-        job=job.name,
-        job_input=job.input,
-        scheduled_time=event_time(now),
-        trigger_id=trigger_id or f"sched-run-{uuid.uuid4()}",
-        manual=True,
-    )
-    payload = canonical_json(event)
+    function = _lambda_function(catalogue, job)
+    payload = _manual_event(job, now, trigger_id)
     request_id = invoker.invoke_async(function, payload)
     return Triggered(job=job.name, function=function, payload=payload, request_id=request_id)
 

@@ -1,18 +1,23 @@
 """CloudWatch Logs and Lambda for run history: read a log group's events (LogSource), write
-events the way Lambda would (LogSink, for local runs), invoke a function asynchronously (Invoker),
-and publish the alert watcher's messages to SNS (Publisher).
+events the way Lambda would (LogSink, for local runs), invoke a function asynchronously or
+synchronously with its log tail (Invoker), and publish the alert watcher's messages to SNS
+(Publisher).
 """
 
 from __future__ import annotations
 
+import base64
 import threading
 from collections.abc import Iterator, Sequence
+from typing import Any
+
+from botocore.config import Config
 
 from scheduler import limits
 from scheduler.aws.clients import Clients
 from scheduler.aws.errors import translated
 from scheduler.errors import Conflict, InvalidRequest, NotFound
-from scheduler.ports import LogEvent
+from scheduler.ports import Invoked, LogEvent
 
 LOG_FILTER_PAGE = 10_000
 
@@ -121,10 +126,46 @@ def batches(events: Sequence[LogEvent]) -> Iterator[list[LogEvent]]:
 
 
 class AwsInvoker:
-    """`Invoker` over Lambda Invoke with InvocationType=Event (queued, returns at once)."""
+    """`Invoker` over Lambda Invoke: InvocationType=Event (queued, returns at once), or
+    RequestResponse with LogType=Tail (waits for the run, returns its last 4 KB of log)."""
 
     def __init__(self, clients: Clients) -> None:
         self.c = clients
+        self._waiting: Any = None
+
+    def _sync_client(self) -> Any:
+        # A run may last Lambda's whole timeout, longer than botocore's 60 s read timeout; and
+        # botocore retries a read timeout, which would run the job twice. So: one attempt,
+        # read timeout past Lambda's limit.
+        if self._waiting is None:
+            config = self.c.config.merge(
+                Config(
+                    read_timeout=limits.LAMBDA_MAX_TIMEOUT_SECONDS + 60,
+                    retries={"total_max_attempts": 1},
+                )
+            )
+            self._waiting = self.c.session.client("lambda", config=config)
+        return self._waiting
+
+    def invoke_sync(self, function_name: str, payload: str) -> Invoked:
+        with translated("lambda", function_name):
+            response = self._sync_client().invoke(
+                FunctionName=function_name,
+                InvocationType="RequestResponse",
+                LogType="Tail",
+                Payload=payload.encode(),
+            )
+            body = response["Payload"].read()
+        # LogResult is the base64 of the last 4 KB of the invocation's log:
+        # https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html#API_Invoke_ResponseSyntax
+        tail = base64.b64decode(response.get("LogResult") or "").decode("utf-8", "replace")
+        request_id = response.get("ResponseMetadata", {}).get("RequestId")
+        return Invoked(
+            request_id=str(request_id) if request_id else None,
+            payload=body.decode("utf-8", "replace"),
+            function_error=response.get("FunctionError"),
+            log_tail=tail,
+        )
 
     def invoke_async(self, function_name: str, payload: str) -> str | None:
         with translated("lambda", function_name):

@@ -1,5 +1,5 @@
-"""Commands for operations: `history`, `status`, `run`, `trigger` and `local tick` (which also
-makes the alert watcher's pass and says what it sent)."""
+"""Commands for operations: `history`, `status`, `run`, `trigger`, `logs` and `local tick` (which
+also makes the alert watcher's pass and says what it sent)."""
 
 from __future__ import annotations
 
@@ -137,10 +137,11 @@ def run(
     region: str | None,
     scheduled_time: str | None,
 ) -> None:
-    """Run JOB's handler here, through sched's wrapper, as its schedule would.
+    """Run JOB now, as its schedule would, and wait for it to end.
 
-    The job's AWS calls use your credentials (or, with --local, the embedded local AWS, where
-    its log lines are written too so that `sched history --local` shows the run).
+    On AWS its deployed function is invoked with a manual event, so its own logs record the
+    run (history shows it as manual); a failing handler's traceback comes from Lambda's answer.
+    With --local its handler runs here, in the embedded local AWS, which records it the same way.
     """
     from scheduler.app import operate
     from scheduler.report.runs import outcome_line
@@ -187,6 +188,52 @@ def trigger(
     click.echo(f"  follow it with: sched history {job} --since 1h")
 
 
+@click.command()
+@click.argument("job")
+@CATALOGUE_OPTION
+@aws_options
+@click.option("--run", "run_id", help="The run's request id (or its first characters).")
+@click.option("--since", default="1d", show_default=True, help="How far back: 7d, 12h, 30m.")
+@click.option("--follow", "-f", is_flag=True, help="Keep printing new lines as they come.")
+def logs(
+    job: str,
+    catalogue: Path,
+    local: bool,
+    profile: str | None,
+    region: str | None,
+    run_id: str | None,
+    since: str,
+    follow: bool,
+) -> None:
+    """JOB's log lines from CloudWatch Logs: the latest run's (or --run's), traceback included;
+    with --follow, every run's lines as they are written (Ctrl-C stops)."""
+    import time
+
+    from scheduler.app import operate
+    from scheduler.history.logs import lines_of_run
+    from scheduler.report.logs import to_text
+
+    checked = checked_catalogue(catalogue, READ_ONLY)
+    target = operate.find_job(checked.catalogue, job)
+    now = datetime.now(UTC)
+    start = now - _duration(since, "--since")
+    where = connection(local, profile, region)
+    if not follow:
+        found = operate.job_logs(checked.catalogue, target, where, since=start, until=now)
+        click.echo(to_text(lines_of_run(found, run_id, job=target.name)))
+        return
+    polls = operate.follow_logs(
+        checked.catalogue, target, where, since=start, clock=lambda: datetime.now(UTC),
+        sleep=time.sleep,
+    )  # fmt: skip
+    for batch in polls:
+        shown = [
+            line for line in batch if run_id is None or (line.request_id or "").startswith(run_id)
+        ]
+        if shown:
+            click.echo(to_text(shown))
+
+
 @local.command()
 @CATALOGUE_OPTION
 @click.option("--until", "until_text", help="Run fires up to this past ISO time (default: now).")
@@ -229,4 +276,4 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
             click.echo(line)
 
 
-COMMANDS = (history, status, run, trigger)
+COMMANDS = (history, status, run, trigger, logs)

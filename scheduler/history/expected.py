@@ -1,9 +1,10 @@
 """The fire times a job was expected to have in a window, as far as sched can know them.
 
 cron() and at() fire on the wall clock of the job's zone, so their fires are exact. rate() counts
-from when the rule or schedule was created, which no log records; guessing an anchor (the epoch,
-the window start) would invent misses. So a rate() job's expected fires come from its own logged
-runs: from each logged scheduled time onwards on the rate's grid, and none before the first one.
+from when the rule or schedule was created; guessing an anchor (the epoch, the window start) would
+invent misses. So a rate() job's grid starts at its deployment time when the caller knows it (the
+creation is not itself a fire) and goes on from each logged scheduled time; with neither, no fire
+is expected.
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def rate_grid(
 
 
 def next_rate_fire(logged: Sequence[datetime], interval: timedelta, now: datetime) -> datetime:
-    """The next grid time after `now`, counted from the latest logged fire."""
+    """The next grid time after `now`, counted from the latest logged fire (or deployment)."""
     latest = logged[-1]
     steps = max(0, (now - latest) // interval) + 1
     return latest + steps * interval
@@ -81,8 +82,10 @@ def expected_fires(
     *,
     since: datetime,
     until: datetime,
+    anchor: datetime | None = None,
 ) -> Expected:
-    """What `job` should have run in (since, until]: nothing when disabled; see module doc."""
+    """What `job` should have run in (since, until]: nothing when disabled; see module doc.
+    `anchor` is when the job was deployed (a rate() counts from it), when known."""
     if not job.enabled:
         return Expected((), "disabled: no runs expected")
     if schedule.kind != "rate":
@@ -90,6 +93,9 @@ def expected_fires(
     interval = schedule.min_interval()
     assert interval is not None  # a rate always has one
     logged = logged_fires(runs)
+    if anchor is not None and (not logged or anchor < logged[0]):
+        grid = rate_grid([anchor, *logged], interval, until, since=since)
+        return Expected(tuple(f for f in grid if since < f <= until and f != anchor))
     if not logged:
         return Expected(
             (),

@@ -13,6 +13,18 @@ from typing import Any
 
 from scheduler.ports import LogEvent
 
+# The error type Lambda's REPORT line (text) or platform.report record (JSON) gives a run it
+# stopped for using all its memory:
+# https://docs.aws.amazon.com/lambda/latest/dg/troubleshooting-execution.html
+OUT_OF_MEMORY = "Runtime.OutOfMemory"
+
+
+def out_of_memory_text(used_mb: int | None, size_mb: int | None) -> str:
+    """`out of memory (used 256 of 256 MB)`, or `out of memory` when REPORT gave no figures."""
+    if used_mb is None or size_mb is None:
+        return "out of memory"
+    return f"out of memory (used {used_mb} of {size_mb} MB)"
+
 
 class RunStatus(enum.StrEnum):
     SUCCEEDED = "succeeded"
@@ -110,8 +122,9 @@ class Attention(enum.IntEnum):
     FAILING = 0  # the latest concluded run failed or timed out
     MISSING = 1  # the latest expected run did not happen
     AT_RISK = 2  # overran, close to the limit, or earlier failures/misses in the window
-    HEALTHY = 3
-    NO_RUNS = 4  # nothing ran and nothing was expected in the window
+    NOT_DEPLOYED = 3  # nothing in AWS schedules it (never applied, or destroyed)
+    HEALTHY = 4
+    NO_RUNS = 5  # nothing ran and nothing was expected in the window
 
     @property
     def label(self) -> str:
@@ -149,6 +162,9 @@ class JobStatus:
     headroom_limit: timedelta | None
     attention: Attention
     reasons: tuple[str, ...]
+    # The most memory a run used (REPORT's Max Memory Used), and the latest run's memory size.
+    max_memory_used_mb: int | None = None
+    memory_size_mb: int | None = None
 
     @property
     def last_status(self) -> RunStatus | None:
@@ -163,8 +179,10 @@ class JobStatus:
 
 @dataclass(frozen=True)
 class RunOutcome:
-    """One run sched started in this process (local mode, `sched run`): what the wrapper
-    recorded (`record` is its run line), and the log events written for it."""
+    """One run sched started and waited for: in this process (local mode), where `record` is
+    the wrapper's run line and `events` the log events written for it; or a synchronous
+    invoke of the deployed function (`sched run` on AWS), read from Lambda's answer and log
+    tail (`record` and `events` empty: Lambda wrote the logs)."""
 
     job: str
     request_id: str
@@ -181,6 +199,8 @@ class RunOutcome:
     log_stream: str
     events: tuple[LogEvent, ...]
     hint: str | None = None  # what to do about a failure, when sched knows (a refused call)
+    # The failing handler's own frames, "Traceback (most recent call last):" first; untrusted text.
+    traceback: str | None = None
 
     @property
     def ok(self) -> bool:

@@ -52,6 +52,8 @@ class JobHistory:
     schedule: Schedule | None
     logged_fires: tuple[datetime, ...] = ()
     skipped: Skipped = field(default_factory=Skipped)
+    deployed: bool = True
+    anchor: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,10 @@ def _deployed_within(
     return deployed
 
 
+def not_deployed_note(function: str) -> str:
+    return f"not deployed: no function {function}; `sched apply` schedules it"
+
+
 def _deployment_note(deployed: datetime) -> str:
     return f"deployed {deployed.astimezone(UTC):%Y-%m-%d %H:%M} UTC; earlier fires are not expected"
 
@@ -180,6 +186,7 @@ def _job_history(
     deployed: datetime | None,
     shared: bool = False,
     binding: Binding | None = None,
+    absent: bool = False,
 ) -> JobHistory:
     schedule, problem = _schedule(job)
     reason = untracked_reason(job)
@@ -204,25 +211,50 @@ def _job_history(
             observed, fires, job=job.name, now=now, grace=grace, late_after=late_after
         )
 
+    function = deployed_function(catalogue, job)
+    if absent and function is not None:
+        # Nothing in AWS can fire it: its fires are not missed, its old runs still show.
+        absent_runs = _within(match(()), since, until)
+        return JobHistory(
+            job,
+            absent_runs,
+            True,
+            not_deployed_note(function),
+            schedule,
+            tuple(logged_fires(observed)),
+            skipped,
+            deployed=False,
+        )
     if schedule is None:
         matched = match(())
         return JobHistory(
             job, _within(matched, since, until), True, problem, schedule, skipped=skipped
         )
     recent = _deployed_within(catalogue, job, deployed, since)
-    expected = expected_fires(job, schedule, observed, since=recent or since, until=until)
+    # AWS counts a rate from the rule's or schedule's creation
+    # (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html
+    # #eb-rate-expressions), which DescribeRule does not return. Apply creates the rule seconds
+    # after the function, so the function's LastModified stands for it; a logged fire (AWS's own
+    # delivery time) overrides it, as a later code change moves LastModified but not the rule.
+    anchor = deployed if function is not None else None
+    expected = expected_fires(
+        job, schedule, observed, since=recent or since, until=until, anchor=anchor
+    )
     matched = match(expected.fires)
     note = expected.note
     if recent is not None:
         # Say so only when a fire left out would have read as missed: then it explains something.
-        whole = expected_fires(job, schedule, observed, since=since, until=until).fires
+        whole = expected_fires(
+            job, schedule, observed, since=since, until=until, anchor=anchor
+        ).fires
         dropped = set(whole) - set(expected.fires)
         if dropped and any(
             r.status is RunStatus.MISSED and r.anchor in dropped for r in match(whole)
         ):
             note = _joined(note, _deployment_note(recent))
     logged = tuple(logged_fires(observed))
-    return JobHistory(job, _within(matched, since, until), True, note, schedule, logged, skipped)
+    runs = _within(matched, since, until)
+    return JobHistory(job, runs, True, note, schedule, logged, skipped, anchor=anchor)
 
 
 def _within(runs: Iterable[Run], since: datetime, until: datetime) -> tuple[Run, ...]:
@@ -246,8 +278,10 @@ def job_histories(
     """Each selected job's history in (since, until], in catalogue order (unfiltered).
 
     `deployed` maps job names to when sched last deployed them (`targets.deployment_times`); a job's
-    expected fires start at the later of `since` and that time. Jobs on an existing function
-    (`function:`) and jobs not in it expect every fire in the window. `bindings` maps job names
+    expected fires start at the later of `since` and that time, and a rate() job's grid counts
+    from it when no logged fire is older. When `deployed` is given, a job whose function sched
+    deploys and which it does not name is not deployed: no fire of it is expected. Jobs on an
+    existing function (`function:`) expect every fire in the window. `bindings` maps job names
     to their deployed function's deployment value (`targets.deployment_bindings`). Jobs that run
     on one function (one log group) are told apart by sched's lines only.
     """
@@ -270,6 +304,7 @@ def job_histories(
             deployed=deployments.get(job.name),
             shared=groups[log_group_for(catalogue, job)] > 1,
             binding=bindings.get(job.name),
+            absent=deployed is not None and job.name not in deployments,
         )
 
     if len(selected) <= 1 or workers <= 1:

@@ -19,7 +19,15 @@ from datetime import datetime, timedelta
 from typing import assert_never
 
 from scheduler import limits
-from scheduler.history.model import Run, RunStatus, Skipped, Trigger, timeline_key
+from scheduler.history.model import (
+    OUT_OF_MEMORY,
+    Run,
+    RunStatus,
+    Skipped,
+    Trigger,
+    out_of_memory_text,
+    timeline_key,
+)
 from scheduler.history.parse import (
     AppError,
     Malformed,
@@ -313,6 +321,23 @@ def _run(a: _Attempt, job: str, now: datetime, horizon: timedelta) -> Run:
     status = _status(a, start, now, horizon)
     origin = a.origin
     scheduled = origin.scheduled_time if origin else None
+    error_type = (
+        (w.error_type if w else None)
+        or (error.error_type if error else None)
+        or (done.error_type if done else None)
+        or (report.error_type if report else None)
+    )
+    error_message = (
+        (w.error_message if w else None)
+        or (error.message if error else None)
+        or (a.timed_out.message if a.timed_out else None)
+    )
+    if OUT_OF_MEMORY in (report.error_type if report else None, done.error_type if done else None):
+        # Lambda killed it: the runtime's exit line ("signal: killed") only echoes the kill.
+        error_type = OUT_OF_MEMORY
+        error_message = out_of_memory_text(
+            report.max_memory_used_mb if report else None, report.memory_size_mb if report else None
+        )
     return Run(
         job=job,
         request_id=a.request_id,
@@ -325,13 +350,8 @@ def _run(a: _Attempt, job: str, now: datetime, horizon: timedelta) -> Run:
         init_duration=_ms(report.init_duration_ms) if report else None,
         memory_size_mb=report.memory_size_mb if report else None,
         max_memory_used_mb=report.max_memory_used_mb if report else None,
-        error_type=(w.error_type if w else None)
-        or (error.error_type if error else None)
-        or (done.error_type if done else None)
-        or (report.error_type if report else None),
-        error_message=(w.error_message if w else None)
-        or (error.message if error else None)
-        or (a.timed_out.message if a.timed_out else None),
+        error_type=error_type,
+        error_message=error_message,
         attempt=max((origin.attempt if origin else None) or 0, a.index + 1),
         trigger=_TRIGGERS.get(origin.trigger or "") if origin else None,
         delay=start - scheduled if start is not None and scheduled is not None else None,

@@ -78,4 +78,6 @@ def status_to_json(status: JobStatus) -> dict[str, Any]:
         "limit_ms": _ms(status.limit),
         "headroom_expected_ms": _ms(status.headroom_expected),
         "headroom_limit_ms": _ms(status.headroom_limit),
+        "max_memory_used_mb": status.max_memory_used_mb,
+        "memory_size_mb": status.memory_size_mb,
     }

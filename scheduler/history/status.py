@@ -6,7 +6,7 @@ needs attention. Rows come back most urgent first; `needs_attention` decides the
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from scheduler.catalogue.model import Catalogue
@@ -42,6 +42,7 @@ class StatusRow:
     timeout: timedelta
     status: JobStatus | None
     skipped: Skipped = field(default_factory=Skipped)
+    deployed: bool = True
 
     @property
     def attention(self) -> Attention | None:
@@ -56,15 +57,16 @@ class StatusRow:
 
 def _next_run(history: JobHistory, now: datetime) -> datetime | None:
     schedule, job = history.schedule, history.job
-    if schedule is None or not job.enabled:
+    if schedule is None or not job.enabled or not history.deployed:
         return None
     if schedule.kind != "rate":
         fires = schedule.next_fire_times(now, 1, tz=job.timezone)
         return fires[0] if fires else None
     interval = schedule.min_interval()
-    if interval is None or not history.logged_fires:
-        return None  # its grid is anchored at a deployment time no log shows
-    return next_rate_fire(history.logged_fires, interval, now)
+    anchors = history.logged_fires or ((history.anchor,) if history.anchor else ())
+    if interval is None or not anchors:
+        return None  # its grid is anchored at a deployment time sched does not know
+    return next_rate_fire(anchors, interval, now)
 
 
 def _row(history: JobHistory, now: datetime) -> StatusRow:
@@ -72,6 +74,9 @@ def _row(history: JobHistory, now: datetime) -> StatusRow:
     status = None
     if history.tracked:
         status = summarise(job.name, history.runs, expected_runtime=job.expected_runtime, now=now)
+        if not history.deployed:
+            # Old runs of a destroyed job are history, not a reason to page anyone.
+            status = replace(status, attention=Attention.NOT_DEPLOYED, reasons=())
     return StatusRow(
         job=job.name,
         schedule=job.schedule,
@@ -84,6 +89,7 @@ def _row(history: JobHistory, now: datetime) -> StatusRow:
         timeout=job.timeout,
         status=status,
         skipped=history.skipped,
+        deployed=history.deployed,
     )
 
 
@@ -120,5 +126,6 @@ def status_for(
 
 
 def needs_attention(rows: Iterable[StatusRow]) -> bool:
-    """True when a job's latest run failed, timed out or did not happen (exit code 1)."""
+    """True when a job's latest run failed, timed out or did not happen (exit code 1). A job
+    that is not deployed does not: nothing of it can fail, and status shows it in its own row."""
     return any(row.attention in URGENT for row in rows)

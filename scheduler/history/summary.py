@@ -14,7 +14,15 @@ from datetime import datetime, timedelta
 from scheduler import limits
 from scheduler.access import denial_hint
 from scheduler.catalogue.durations import format_duration
-from scheduler.history.model import Attention, JobStatus, Run, RunStatus, Trigger, timeline_key
+from scheduler.history.model import (
+    OUT_OF_MEMORY,
+    Attention,
+    JobStatus,
+    Run,
+    RunStatus,
+    Trigger,
+    timeline_key,
+)
 
 # A job whose slowest run used this share of the limit is one slow day away from timing out.
 CLOSE_TO_LIMIT = 0.8
@@ -56,8 +64,13 @@ def _reasons(
 ) -> list[str]:
     reasons: list[str] = []
     if latest is not None and latest.status in (RunStatus.FAILED, RunStatus.TIMED_OUT):
-        detail = f": {latest.error_type}" if latest.error_type else ""
+        oom = latest.error_type == OUT_OF_MEMORY
+        shown = latest.error_message if oom else latest.error_type
+        detail = f": {shown}" if shown else ""
         reasons.append(f"last run {latest.status.value.replace('_', ' ')}{detail}")
+        if oom:
+            above = f" above {latest.memory_size_mb} MB" if latest.memory_size_mb else ""
+            reasons.append(f"give it more memory: raise `memory:`{above} in the catalogue")
         hint = denial_hint(latest.error_message)
         if hint is not None:  # say which permissions: entry would have allowed it
             reasons.append(hint)
@@ -154,4 +167,11 @@ def summarise(
         headroom_limit=limit - max_duration if max_duration is not None else None,
         attention=_attention(latest, reasons, bool(scheduled)),
         reasons=tuple(reasons),
+        max_memory_used_mb=max(
+            (r.max_memory_used_mb for r in ordered if r.max_memory_used_mb is not None),
+            default=None,
+        ),
+        memory_size_mb=next(
+            (r.memory_size_mb for r in reversed(ordered) if r.memory_size_mb is not None), None
+        ),
     )

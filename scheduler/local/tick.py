@@ -39,13 +39,16 @@ def _local_jobs(catalogue: Catalogue) -> Iterator[Job]:
             yield job
 
 
-def _fires(job: Job, since: datetime, until: datetime) -> Iterator[tuple[datetime, str, Job]]:
+def _fires(
+    job: Job, since: datetime, until: datetime, anchor: datetime | None = None
+) -> Iterator[tuple[datetime, str, Job]]:
     try:
         schedule = parse(job.schedule)
     except ScheduleError:
         return  # `sched validate` reports it; a tick runs what it can
-    # Local mode has no deployment time: rate() counts from the epoch (on the hour, ...).
-    for fire in schedule.fire_times(since, until, tz=job.timezone):
+    # A rate() counts from its creation, as in AWS (history counts it the same way); with no
+    # deployment time known it counts from the epoch (on the hour, ...).
+    for fire in schedule.fire_times(since, until, tz=job.timezone, anchor=anchor):
         yield fire, job.name, job
 
 
@@ -57,9 +60,14 @@ def _due(
     limit: int,
     starts: Mapping[str, datetime] | None = None,
 ) -> list[tuple[datetime, Job]]:
-    """Fires in (since, until], each job's from the later of `since` and its `starts` entry."""
+    """Fires in (since, until], each job's from the later of `since` and its `starts` entry
+    (its deployment, from which a rate() counts)."""
+    begins = starts or {}
     merged = heapq.merge(
-        *(_fires(job, max(since, (starts or {}).get(job.name, since)), until) for job in jobs),
+        *(
+            _fires(job, max(since, begins.get(job.name, since)), until, begins.get(job.name))
+            for job in jobs
+        ),
         key=lambda item: (item[0], item[1]),
     )
     due = [(fire, job) for fire, _, job in islice(merged, limit + 1)]

@@ -1,5 +1,6 @@
-"""Render local runs (`sched run`, `sched trigger --local`, `sched local tick`): one run's outcome
-against its expected runtime and Lambda's limit, and what a tick did, job by job.
+"""Render the runs sched starts and waits for (`sched run`, `sched trigger --local`, `sched local
+tick`): one run's outcome against its expected runtime and Lambda's limit, with a failing
+handler's traceback, and what a tick did, job by job.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ def _status(status: RunStatus) -> str:
 
 def outcome_line(outcome: RunOutcome, job: Job) -> str:
     """`log-backup: succeeded in 1.2s (0% of expected 5m, 0.1% of Lambda's 15m)`; a run that did
-    not succeed gets a second line, `  error: ValueError: bucket app-logs not found`."""
+    not succeed gets a second line, `  error: ValueError: bucket app-logs not found`, then the
+    handler's traceback when there is one, and a hint when sched has one."""
     expected = outcome.duration / job.expected_runtime
     limit = outcome.duration / limits.LAMBDA_MAX_TIMEOUT
     line = (
@@ -35,7 +37,8 @@ def outcome_line(outcome: RunOutcome, job: Job) -> str:
         part for part in (outcome.error_type or "Error", outcome.error_message) if part
     )
     hint = f"\n  hint: {outcome.hint}" if outcome.hint else ""
-    return f"{line}\n  error: {safe(error)}{hint}"  # the logged error, as history shows it
+    frames = "".join(f"\n  {safe(text)}" for text in (outcome.traceback or "").splitlines())
+    return f"{line}\n  error: {safe(error)}{frames}{hint}"  # the logged error, as history shows it
 
 
 def _plural(count: int, noun: str) -> str:

@@ -41,6 +41,7 @@ _MARKS = {
     Attention.FAILING: "✗",
     Attention.MISSING: "!",
     Attention.AT_RISK: "~",
+    Attention.NOT_DEPLOYED: "?",
     Attention.HEALTHY: "✓",
     Attention.NO_RUNS: "·",
 }
@@ -48,6 +49,7 @@ _COLOURS = {
     Attention.FAILING: RED,
     Attention.MISSING: YELLOW,
     Attention.AT_RISK: YELLOW,
+    Attention.NOT_DEPLOYED: YELLOW,
     Attention.HEALTHY: GREEN,
     Attention.NO_RUNS: DIM,
 }
@@ -66,7 +68,8 @@ def _concluded(status: JobStatus) -> int:
 
 
 def state(row: StatusRow) -> str:
-    """`failed 2/4`, `missed 1/7`, `at risk`, `ok`, `no runs`, `disabled`, `not tracked`."""
+    """`failed 2/4`, `missed 1/7`, `at risk`, `not deployed`, `ok`, `no runs`, `disabled`,
+    `not tracked`."""
     status = row.status
     if status is None:
         return "not tracked"
@@ -77,6 +80,8 @@ def state(row: StatusRow) -> str:
             return f"missed {status.missed}/{_concluded(status)}"
         case Attention.AT_RISK:
             return "at risk"
+        case Attention.NOT_DEPLOYED:
+            return "not deployed"
         case Attention.HEALTHY:
             return "ok"
         case Attention.NO_RUNS:
@@ -118,6 +123,8 @@ def _cells(row: StatusRow) -> tuple[str, ...]:
 def next_run_text(row: StatusRow) -> str:
     """`next Tue 2026-11-24 01:30 CET (00:30 UTC)`, or why there is no next run."""
     if row.next_run is None:
+        if not row.deployed:
+            return row.note or "not deployed"
         if not row.enabled:
             return "disabled"
         if row.schedule.startswith("rate("):
@@ -133,17 +140,26 @@ def next_run_text(row: StatusRow) -> str:
     return text
 
 
+def memory_text(status: JobStatus | None) -> str | None:
+    """`uses 61 of 256 MB`: the most a run used (REPORT's Max Memory Used) of the memory size."""
+    if status is None or status.max_memory_used_mb is None or status.memory_size_mb is None:
+        return None
+    return f"uses {status.max_memory_used_mb} of {status.memory_size_mb} MB"
+
+
 def _details(row: StatusRow) -> list[str]:
     words = row.description or row.schedule
-    lines = [f"{next_run_text(row)} · {words}"]
     status = row.status
+    memory = memory_text(status)
+    lines = [f"{next_run_text(row)} · {words}" + (f" · {memory}" if memory else "")]
     if status is not None and status.attention in (
         Attention.FAILING,
         Attention.MISSING,
         Attention.AT_RISK,
     ):
         lines.append(safe("; ".join(status.reasons)))  # they quote logged error types
-    if row.note and row.enabled:  # a disabled job's note only repeats its state
+    # A disabled or undeployed job's note only repeats its state.
+    if row.note and row.enabled and row.deployed:
         lines.append(f"note: {row.note}")
     return lines
 
@@ -217,6 +233,7 @@ def _row_json(row: StatusRow) -> dict[str, Any]:
         "state": state(row),
         "tracked": row.tracked,
         "enabled": row.enabled,
+        "deployed": row.deployed,
         "schedule": row.schedule,
         "description": row.description,
         "timezone": row.timezone,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from scheduler.upcoming import Upcoming
@@ -22,6 +23,11 @@ def to_text(items: Sequence[Upcoming]) -> str:
             lines.append(f"  as AWS: {item.aws_expression}")
         zone_note = "" if item.timezone == "UTC" else f" ({item.timezone})"
         lines.append(f"  {item.description}{zone_note}")
+        if item.created is not None:
+            lines.append(
+                f"  if created at {item.created.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+                " (AWS counts a rate from its creation)"
+            )
         if not item.fire_times:
             lines.append("  never fires again")
         zone = ZoneInfo(item.shown_in)
@@ -52,6 +58,8 @@ def to_json(items: Sequence[Upcoming]) -> str:
             entry["shown_in"] = item.shown_in
             entry["aws_expression"] = item.aws_expression
             entry["description"] = item.description
+            if item.created is not None:
+                entry["if_created_at"] = item.created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
             entry["fire_times"] = [
                 {
                     "utc": t.strftime("%Y-%m-%dT%H:%M:%SZ"),

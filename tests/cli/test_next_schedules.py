@@ -32,3 +32,14 @@ def test_next_refuses_a_space_aws_refuses_and_gives_the_fix() -> None:
         '  error SCH101 a space after "rate(": AWS refuses spaces inside the parentheses\n'
         "  hint: write rate(5 minutes)\n",
     )
+
+
+def test_next_counts_a_rate_from_its_creation_at_from_and_says_so() -> None:
+    assert run("next", "rate(1 hour)", "--from", "2026-01-30T23:07:00Z", "--count", "2") == (
+        0,
+        "rate(1 hour)\n"
+        "  every hour\n"
+        "  if created at 2026-01-30 23:07 UTC (AWS counts a rate from its creation)\n"
+        "  Sat 2026-01-31 00:07 UTC\n"
+        "  Sat 2026-01-31 01:07 UTC\n",
+    )

@@ -41,9 +41,15 @@ def test_run_reports_duration_against_expected_and_the_limit(catalogue: Path) ->
 def test_a_failing_handler_exits_1_with_its_error(catalogue: Path) -> None:
     code, out = run("run", "tmp-cleanup", "--local", "-c", str(catalogue))
     assert code == 1
-    first, second = out.splitlines()
+    first, second, *frames = out.splitlines()
     assert first.startswith("tmp-cleanup: failed in ")
     assert second.startswith("  error: NoSuchBucket: ")
+    # The handler's own frames only: none of sched's wrapper, none of boto3's.
+    assert frames == [
+        "  Traceback (most recent call last):",
+        '    File "jobs/tmp_cleanup/handler.py", line 15, in main',
+        '      for page in s3.get_paginator("list_objects_v2").paginate(Bucket=event["bucket"]):',
+    ]
 
 
 def test_run_of_an_unknown_job_is_a_usage_error(catalogue: Path) -> None:
@@ -140,3 +146,28 @@ def test_status_takes_the_catalogue_as_an_argument_too(catalogue: Path) -> None:
     assert (
         json.loads(by_option[1])["jobs"][0]["job"] == json.loads(by_argument[1])["jobs"][0]["job"]
     )
+
+
+def test_logs_shows_the_latest_runs_lines_with_its_traceback(catalogue: Path) -> None:
+    run("run", "tmp-cleanup", "--local", "-c", str(catalogue))
+    code, out = run("logs", "tmp-cleanup", "--local", "-c", str(catalogue))
+    assert code == 0, out
+    lines = out.splitlines()
+    request = lines[0][25:33]
+    # Every line: its UTC time to the millisecond, the run's first 8 characters, the text.
+    assert all(line[:35] == " " * 35 or line[23:35] == f"  {request}  " for line in lines)
+    texts = [line[35:] for line in lines]
+    assert texts[0].startswith('{"time": ')
+    error = texts.index(
+        "[ERROR] NoSuchBucket: An error occurred (NoSuchBucket) when calling the ListObjectsV2"
+        " operation: The specified bucket does not exist"
+    )
+    assert texts[error + 1] == "Traceback (most recent call last):"
+    assert f'  File "{catalogue.parent}/jobs/tmp_cleanup/handler.py", line 15, in main' in texts
+
+
+def test_logs_of_a_run_that_is_not_there_is_a_usage_error(catalogue: Path) -> None:
+    run("run", "tmp-cleanup", "--local", "-c", str(catalogue))
+    code, out = run("logs", "tmp-cleanup", "--local", "--run", "nope", "-c", str(catalogue))
+    assert code == 2
+    assert 'error: --run nope names no run of job "tmp-cleanup" in the window' in out

@@ -218,7 +218,7 @@ class TestHistory:
             FakeLogs(),
             now=NOW,
             since=at("2026-11-24T00:00:00"),
-            deployed={"daily": at("2026-11-25T06:00:00")},
+            deployed={"daily": at("2026-11-25T06:00:00"), "other": at("2026-11-01T00:00:00")},
         )
         assert [(r.job, *row) for r, row in zip(history.runs, rows(history.runs), strict=True)] == [
             ("other", "11-24 03:00", "missed"),

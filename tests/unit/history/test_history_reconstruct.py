@@ -71,6 +71,7 @@ EXPECTED: dict[str, list[Run]] = {
             memory_size_mb=128,
             max_memory_used_mb=128,
             error_type="Runtime.OutOfMemory",
+            error_message="out of memory (used 128 of 128 MB)",
             attempt=1,
             log_stream=STREAM,
         )
@@ -175,6 +176,7 @@ EXPECTED: dict[str, list[Run]] = {
             memory_size_mb=128,
             max_memory_used_mb=128,
             error_type="Runtime.OutOfMemory",
+            error_message="out of memory (used 128 of 128 MB)",
             attempt=1,
             log_stream=STREAM,
         )

@@ -44,15 +44,15 @@ note: old-job: disabled: no runs expected"""
 STATUS_TEXT = """\
   JOB             STATE        LAST RUN            SUCCESS    P50    P95  EXPECTED  HEADROOM
 ✗ log-backup      failed 2/4   11-23 02:00 failed      50%     2s  4m30s        5m    10m30s
-    next Mon 2026-11-30 02:00 UTC · at 02:00, only on Monday
+    next Mon 2026-11-30 02:00 UTC · at 02:00, only on Monday · uses 80 of 256 MB
     last run failed: ValueError; 2 failed
 ! nightly-export  missed 1/28  11-25 01:30 missed      96%  1m54s  2m06s        3m    12m53s
-    next Thu 2026-11-26 01:30 CET (00:30 UTC) · at 01:30 every day
+    next Thu 2026-11-26 01:30 CET (00:30 UTC) · at 01:30 every day · uses 80 of 256 MB
     run due 2026-11-25 00:30 UTC did not happen; 1 missed
 ✓ monthly-report  ok           11-01 08:00 ok         100%  1m35s  1m35s        2m    13m25s
-    next Tue 2026-12-01 08:00 EST (13:00 UTC) · at 08:00 on day 1 of the month
+    next Tue 2026-12-01 08:00 EST (13:00 UTC) · at 08:00 on day 1 of the month · uses 80 of 256 MB
 ✓ tmp-cleanup     ok           11-25 07:17 ok         100%    13s    14s       30s    14m46s
-    next Wed 2026-11-25 08:17 UTC · every hour
+    next Wed 2026-11-25 08:17 UTC · every hour · uses 80 of 256 MB
     note: rate(1 hour) counts from its deployment, which the logs do not show; misses are counted
       from the first logged run (2026-11-25 05:17 UTC)
 · old-job         disabled     -                         -      -      -        5m         -
@@ -295,6 +295,7 @@ def test_status_json_for_dashboards() -> None:
         "state": "missed 1/28",
         "tracked": True,
         "enabled": True,
+        "deployed": True,
         "schedule": "30 1 * * *",
         "description": "at 01:30 every day",
         "timezone": "Europe/Paris",

@@ -99,6 +99,8 @@ def test_status_json_is_exact_and_stable() -> None:
         "limit_ms": 900000,
         "headroom_expected_ms": -1000,
         "headroom_limit_ms": 897000,
+        "max_memory_used_mb": 48,
+        "memory_size_mb": 128,
     }
     assert body["last_run"] == runs_to_json(runs)[0]
     assert list(body) == [
@@ -126,5 +128,7 @@ def test_status_json_is_exact_and_stable() -> None:
         "limit_ms",
         "headroom_expected_ms",
         "headroom_limit_ms",
+        "max_memory_used_mb",
+        "memory_size_mb",
     ]
     assert json.dumps(body) == json.dumps(status_to_json(status))

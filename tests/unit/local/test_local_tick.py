@@ -506,3 +506,31 @@ def test_a_ticks_runs_carry_their_functions_deployment_value_and_history_believe
     )
     assert [r.status for r in other.runs] == [RunStatus.MISSED]
     assert other.skipped.unbound == 2
+
+
+def test_a_tick_counts_a_rate_from_the_jobs_local_deployment_as_aws_would(
+    tmp_path: Path,
+) -> None:
+    handlers(tmp_path, hourly="return 'ok'")
+    cat = catalogue(job("hourly", "rate(1 hour)"), base=tmp_path)
+    sink = FakeLogs()
+    deployed = {"hourly": at("2026-11-25T03:20:00")}
+    ticked = tick(
+        cat,
+        sink,
+        since=at("2026-11-25T00:00:00"),
+        until=at("2026-11-25T06:00:00"),
+        now_fn=lambda: at("2026-11-25T06:00:00"),
+        deployed=deployed,
+    )
+    assert [o.scheduled_time for o in ticked.outcomes] == [
+        at("2026-11-25T04:20:00"),
+        at("2026-11-25T05:20:00"),
+    ]
+    history = history_for(
+        cat, sink, now=at("2026-11-25T06:00:00"), since=at("2026-11-25T00:00:00"), deployed=deployed
+    )
+    assert [(r.status, r.scheduled_time) for r in history.runs] == [
+        (RunStatus.SUCCEEDED, at("2026-11-25T04:20:00")),
+        (RunStatus.SUCCEEDED, at("2026-11-25T05:20:00")),
+    ]
