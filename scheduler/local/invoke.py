@@ -245,22 +245,29 @@ def run_locally(
         log_stream=stream,
         events=events,
         hint=_permission_hint(catalogue, job, access) if record.status == FAILED else None,
-        traceback=handler_traceback(error, catalogue.base_dir) if record.status == FAILED else None,
+        traceback=(
+            handler_traceback(error, catalogue.base_dir, path.parent)
+            if record.status == FAILED
+            else None
+        ),
     )
 
 
-def handler_traceback(error: BaseException | None, base: Path) -> str | None:
-    """The frames of `error` in the job's own code (files under `base`, named relative to it),
-    in Python's layout without its column markers; None when none of them is the job's."""
+def handler_traceback(error: BaseException | None, base: Path, folder: Path) -> str | None:
+    """The frames of `error` in the job's own code (files under its handler `folder`, what its
+    package ships, named relative to the catalogue's `base`), in Python's layout without its
+    column markers; None when none of them is the job's."""
     if error is None:
         return None
-    root = base.resolve()
+    root, own = base.resolve(), folder.resolve()
     lines = []
     for frame in traceback.extract_tb(error.__traceback__):
-        try:
-            where = Path(frame.filename).resolve().relative_to(root)
-        except ValueError:
-            continue  # sched's wrapper, the standard library, an installed package
+        file = Path(frame.filename).resolve()
+        if not file.is_relative_to(own):
+            # sched's wrapper, the standard library, an installed package: also when they
+            # live under the catalogue's folder (the README puts .venv there).
+            continue
+        where = file.relative_to(root) if file.is_relative_to(root) else file
         lines.append(f'  File "{where.as_posix()}", line {frame.lineno}, in {frame.name}\n')
         if frame.line:
             lines.append(f"    {frame.line.strip()}\n")

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -21,6 +22,43 @@ def main(event, context):
 def lookup(event):
     return event["missing"]  # \x1b[31mred
 """
+
+
+LIBRARY = """
+def fail(event):
+    return event["missing"]
+"""
+
+USES_LIBRARY = """
+import library
+
+
+def main(event, context):
+    return library.fail(event)
+"""
+
+
+def test_frames_of_installed_code_under_the_catalogue_folder_are_left_out(tmp_path: Path) -> None:
+    """The README creates .venv inside the repository: its packages' frames (and sched's own,
+    installed there) are not the job's code, although they live under the catalogue folder."""
+    site = tmp_path / ".venv" / "lib" / "site-packages"
+    site.mkdir(parents=True)
+    (site / "library.py").write_text(textwrap.dedent(LIBRARY))
+    path = tmp_path / "jobs" / "uses" / "handler.py"
+    path.parent.mkdir(parents=True)
+    path.write_text(textwrap.dedent(USES_LIBRARY))
+    uses = job("uses", "cron(0 2 * * ? *)")
+    sys.path.insert(0, str(site))
+    try:
+        outcome = run_locally(catalogue(uses, base=tmp_path), uses, now=NOW, request_id="r-2")
+    finally:
+        sys.path.remove(str(site))
+        sys.modules.pop("library", None)
+    assert outcome.traceback == (
+        "Traceback (most recent call last):\n"
+        '  File "jobs/uses/handler.py", line 6, in main\n'
+        "    return library.fail(event)\n"
+    )
 
 
 def test_a_failing_local_run_carries_the_handlers_own_frames(tmp_path: Path) -> None:
