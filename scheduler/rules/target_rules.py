@@ -77,9 +77,9 @@ def _locate(base: Path, relative: str) -> tuple[bool, bool]:
     return file.is_relative_to(base), file.is_file()
 
 
-def _parse(file: Path, display: str) -> ast.Module | SyntaxError | None:
+def _parse(base: Path, relative: str) -> ast.Module | SyntaxError | None:
     try:
-        return ast.parse(file.read_bytes(), filename=display)
+        return ast.parse((base / relative).read_bytes(), filename=relative)
     except SyntaxError as error:
         return error
     except (OSError, ValueError):
@@ -120,7 +120,7 @@ def read_handler_module(context: Context, job: Job) -> tuple[ast.Module | Syntax
     inside, exists = context.memo(("locate", parts[0]), partial(_locate, base, parts[0]))
     if not (inside and exists):
         return None
-    module = context.memo(("parse", parts[0]), partial(_parse, base / parts[0], parts[0]))
+    module = context.memo(("parse", parts[0]), partial(_parse, base, parts[0]))
     return None if module is None else (module, parts[1])
 
 
@@ -192,7 +192,9 @@ class HandlerFolderHoldsCatalogue(Rule):
             parts = _handler_parts(job)
             if parts is None:
                 continue
-            handler = context.memo(("resolved", parts[0]), (context.base / parts[0]).resolve)
+            handler = context.memo(
+                ("resolved", parts[0]), partial(_resolved, context.base, parts[0])
+            )
             folder = handler.parent
             if catalogue_file.is_relative_to(folder):
                 yield self.report(
@@ -201,6 +203,18 @@ class HandlerFolderHoldsCatalogue(Rule):
                     "the catalogue; all of it would be packaged",
                     f"move the handler into a folder of its own, e.g. jobs/{job.name}/",
                 )
+
+
+def _resolved(base: Path, relative: str) -> Path:
+    return (base / relative).resolve()
+
+
+def _folder(relative: str) -> str:
+    return str(Path(relative).parent)
+
+
+def _left_out_under(base: Path, folder: str) -> tuple[str, ...]:
+    return _left_out(base / folder, base)
 
 
 def _left_out(folder: Path, base: Path) -> tuple[str, ...]:
@@ -234,16 +248,17 @@ class CredentialFilesLeftOut(Rule):
             parts = _handler_parts(job)
             if parts is None or job.compute is not Compute.LAMBDA:
                 continue
-            folder = Path(parts[0]).parent
+            folder = context.memo(("folder", parts[0]), partial(_folder, parts[0]))
             left_out = context.memo(
-                ("left out", folder), partial(_left_out, context.base / folder, context.base)
+                ("left out", folder), partial(_left_out_under, context.base, folder)
             )
             if left_out:
                 yield self.report(
                     context.span(job, "handler"),
                     f'job "{job.name}": credential-looking files in the handler\'s folder are '
                     f"left out of its package: {', '.join(left_out)}",
-                    f"move them out of {folder.as_posix()}/ (a file that must ship can be renamed)",
+                    f"move them out of {Path(folder).as_posix()}/ (a file that must ship can be "
+                    "renamed)",
                 )
 
 
