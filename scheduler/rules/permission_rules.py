@@ -266,10 +266,9 @@ class RolePolicyTooLarge(Rule):
             if policy is None:
                 continue
             size = len(canonical_json(policy.document))
-            span = context.setting_span(job, "permissions")
             if size > limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS:
                 yield self.report(
-                    span,
+                    context.setting_span(job, "permissions"),
                     f'job "{job.name}": its role\'s policy is about {size:,} characters; IAM '
                     f"allows {limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS:,}",
                     "merge statements (several actions or resources in one), or use a managed "
@@ -278,7 +277,7 @@ class RolePolicyTooLarge(Rule):
             arns = policy.managed_policy_arns
             if len(arns) > limits.IAM_MANAGED_POLICIES_PER_ROLE:
                 yield self.report(
-                    span,
+                    context.setting_span(job, "permissions"),
                     f'job "{job.name}": {len(arns)} managed policies; IAM attaches at most '
                     f"{limits.IAM_MANAGED_POLICIES_PER_ROLE} to a role by default",
                     "combine them into fewer policies, or ask for a higher quota "

@@ -46,10 +46,9 @@ class HandlerFileMissing(Rule):
             if job.handler is None:
                 continue
             parts = _handler_parts(job)
-            span = context.span(job, "handler")
             if parts is None:
                 yield self.report(
-                    span,
+                    context.span(job, "handler"),
                     f'job "{job.name}": handler "{job.handler}" is not path/to/file.py:function',
                     "write it like jobs/log_backup/handler.py:main",
                 )
@@ -59,13 +58,13 @@ class HandlerFileMissing(Rule):
             inside, exists = context.memo(("locate", parts[0]), partial(_locate, base, parts[0]))
             if not inside:
                 yield self.report(
-                    span,
+                    context.span(job, "handler"),
                     f'job "{job.name}": handler "{parts[0]}" is outside the catalogue folder',
                     "keep job code under jobs/ next to the catalogue",
                 )
             elif not exists:
                 yield self.report(
-                    span,
+                    context.span(job, "handler"),
                     f'job "{job.name}": handler file {parts[0]} does not exist',
                     _nearby_hint(base, parts[0]),
                 )
