@@ -27,6 +27,17 @@ ROOT = (
     else Path(__file__).parent.parent
 )
 SCHED = [sys.executable, "-m", "scheduler"]
+# `--against PATH` also runs another checkout's sched in the same alternation (before/after).
+AGAINST = Path(sys.argv[sys.argv.index("--against") + 1]) if "--against" in sys.argv else None
+
+
+def sched_of(tree: Path) -> list[str]:
+    """`sched` from the checkout at `tree`, whatever the current directory."""
+    code = f"import sys, runpy; sys.path.insert(0, {str(tree)!r}); "
+    code += "runpy.run_module('scheduler', run_name='__main__')"
+    return [sys.executable, "-c", code]
+
+
 FLOORS = {
     # The floor as the issue writes it: `import pydantic` alone loads no model machinery.
     "floor: import yaml, click, pydantic": [sys.executable, "-c", "import yaml, click, pydantic"],
@@ -64,12 +75,18 @@ def boto3_imported() -> bool:
 def against_floor(runs: int = 15) -> None:
     """The example as a whole process against its floors, CPU time, in alternation."""
     sched = "sched validate jobs.yaml"
-    cpu = alternate({sched: [*SCHED, "validate", "jobs.yaml"], **FLOORS}, runs, ROOT)
+    commands = {sched: [*SCHED, "validate", "jobs.yaml"], **FLOORS}
+    if AGAINST is not None:
+        commands[f"sched of {AGAINST}"] = [*sched_of(AGAINST), "validate", "jobs.yaml"]
+    cpu = alternate(commands, runs, ROOT)
     print(f"CPU time, whole process, median of {runs} alternated runs:")
     for name, seconds in cpu.items():
         print(f"  {name:<46} {seconds * 1000:6.0f} ms")
     for name in FLOORS:
         print(f"  ratio to {name}: {cpu[sched] / cpu[name]:.2f}x")
+        if AGAINST is not None:
+            other = cpu[f"sched of {AGAINST}"] / cpu[name]
+            print(f"  ratio of {AGAINST} to {name}: {other:.2f}x")
 
 
 def per_job(runs: int = 5) -> None:
@@ -83,12 +100,18 @@ def per_job(runs: int = 5) -> None:
                 [*SCHED, "validate", str(path)], capture_output=True, text=True, check=False
             )
             assert done.returncode == 0, done.stdout[-500:]
-            cmds[n] = [*SCHED, "validate", str(path)]
-        cpu = alternate({str(n): cmd for n, cmd in cmds.items()}, runs, ROOT)
-    for n in cmds:
-        seconds = cpu[str(n)]
-        extra = (seconds - cpu["100"]) / (n - 100) * 1e6 if n > 100 else float("nan")
-        print(f"{n:>6} | {seconds * 1000:>8.0f} ms | {seconds / n * 1e6:6.0f} µs | {extra:6.0f} µs")
+            cmds[str(n)] = [*SCHED, "validate", str(path)]
+            if AGAINST is not None:
+                cmds[f"{n} {AGAINST}"] = [*sched_of(AGAINST), "validate", str(path)]
+        cpu = alternate(cmds, runs, ROOT)
+    for name, seconds in cpu.items():
+        n, _, tree = name.partition(" ")
+        jobs, first = int(n), cpu[f"100 {tree}".strip()]
+        extra = (seconds - first) / (jobs - 100) * 1e6 if jobs > 100 else float("nan")
+        print(
+            f"{jobs:>6} | {seconds * 1000:>8.0f} ms | {seconds / jobs * 1e6:6.0f} µs | "
+            f"{extra:6.0f} µs  {tree or 'this tree'}"
+        )
 
 
 def main() -> None:
