@@ -1,8 +1,9 @@
 """Timing whole processes by the CPU time they use, for benchmarks on a shared machine.
 
 Wall time on a machine shared with other work swings with their load; the CPU time a child
-process uses (`RUSAGE_CHILDREN`, user + system) barely does. Commands are run in alternation
-(a, b, a, b, ...) so that a change of load between them hits both alike, and medians are kept.
+process uses (`RUSAGE_CHILDREN`, user + system) swings much less (up to 25% here, not 2-3x).
+Commands are run in alternation (a, b, a, b, ...) so that a change of load between them hits
+both alike, and medians are kept.
 Bytecode is cached the way an installed package has it: PYTHONDONTWRITEBYTECODE is dropped and
 .pyc files go to a scratch PYTHONPYCACHEPREFIX, filled by one untimed warm-up run of each command.
 """
