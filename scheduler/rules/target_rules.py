@@ -46,9 +46,10 @@ class HandlerFileMissing(Rule):
             if job.handler is None:
                 continue
             parts = _handler_parts(job)
+            span = context.span(job, "handler")
             if parts is None:
                 yield self.report(
-                    context.span(job, "handler"),
+                    span,
                     f'job "{job.name}": handler "{job.handler}" is not path/to/file.py:function',
                     "write it like jobs/log_backup/handler.py:main",
                 )
@@ -58,13 +59,13 @@ class HandlerFileMissing(Rule):
             inside, exists = context.memo(("locate", parts[0]), partial(_locate, base, parts[0]))
             if not inside:
                 yield self.report(
-                    context.span(job, "handler"),
+                    span,
                     f'job "{job.name}": handler "{parts[0]}" is outside the catalogue folder',
                     "keep job code under jobs/ next to the catalogue",
                 )
             elif not exists:
                 yield self.report(
-                    context.span(job, "handler"),
+                    span,
                     f'job "{job.name}": handler file {parts[0]} does not exist',
                     _nearby_hint(base, parts[0]),
                 )
@@ -208,14 +209,6 @@ def _resolved(base: Path, relative: str) -> Path:
     return (base / relative).resolve()
 
 
-def _folder(relative: str) -> str:
-    return str(Path(relative).parent)
-
-
-def _left_out_under(base: Path, folder: str) -> tuple[str, ...]:
-    return _left_out(base / folder, base)
-
-
 def _left_out(folder: Path, base: Path) -> tuple[str, ...]:
     """What packaging leaves out of `folder`; a link out of the catalogue fails at packaging."""
     if not folder.is_dir():
@@ -247,17 +240,16 @@ class CredentialFilesLeftOut(Rule):
             parts = _handler_parts(job)
             if parts is None or job.compute is not Compute.LAMBDA:
                 continue
-            folder = context.memo(("folder", parts[0]), partial(_folder, parts[0]))
+            folder = Path(parts[0]).parent
             left_out = context.memo(
-                ("left out", folder), partial(_left_out_under, context.base, folder)
+                ("left out", folder), partial(_left_out, context.base / folder, context.base)
             )
             if left_out:
                 yield self.report(
                     context.span(job, "handler"),
                     f'job "{job.name}": credential-looking files in the handler\'s folder are '
                     f"left out of its package: {', '.join(left_out)}",
-                    f"move them out of {Path(folder).as_posix()}/ (a file that must ship can be "
-                    "renamed)",
+                    f"move them out of {folder.as_posix()}/ (a file that must ship can be renamed)",
                 )
 
 
