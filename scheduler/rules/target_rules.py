@@ -77,6 +77,10 @@ def _locate(base: Path, relative: str) -> tuple[bool, bool]:
     return file.is_relative_to(base), file.is_file()
 
 
+def _resolved(base: Path, relative: str) -> Path:
+    return (base / relative).resolve()
+
+
 def _parse(base: Path, relative: str) -> ast.Module | SyntaxError | None:
     try:
         return ast.parse((base / relative).read_bytes(), filename=relative)
@@ -203,10 +207,6 @@ class HandlerFolderHoldsCatalogue(Rule):
                     "the catalogue; all of it would be packaged",
                     f"move the handler into a folder of its own, e.g. jobs/{job.name}/",
                 )
-
-
-def _resolved(base: Path, relative: str) -> Path:
-    return (base / relative).resolve()
 
 
 def _left_out(folder: Path, base: Path) -> tuple[str, ...]:
