@@ -3,11 +3,17 @@
 in-memory log source.
 
 Run by hand:  python bench/bench_history.py      Budget (issue: run history): well under 2 s.
+Issue 11: the same at 1,000 jobs (100,000 runs, 400,000 events): history in at most 4 s of CPU
+time, and linear (CPU time per run at 100,000 runs about that at 10,000). `--profile` prints
+where the time of one 100,000-run history goes.
 """
 
 from __future__ import annotations
 
+import cProfile
+import pstats
 import statistics
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -36,7 +42,7 @@ class MemoryLogs:
         return (e for e in self.groups.get(log_group, []) if start_ms <= e.timestamp_ms < end_ms)
 
 
-def catalogue() -> Catalogue:
+def catalogue(count: int = JOBS) -> Catalogue:
     jobs = tuple(
         Job(
             name=f"job-{i:03d}",
@@ -46,7 +52,7 @@ def catalogue() -> Catalogue:
             timeout_is_explicit=True,
             handler=f"jobs/job_{i:03d}/handler.py:main",
         )
-        for i in range(JOBS)
+        for i in range(count)
     )
     return Catalogue(name="bench", path=Path("jobs.yaml"), jobs=jobs)
 
@@ -107,7 +113,42 @@ def main() -> None:
     median = statistics.median(history_times)
     print(f"history: {found:,} rows (missed included), median {median:.3f} s")
     print(f"status:  {rows} rows, median {statistics.median(status_times):.3f} s")
+    scale()
+
+
+def _history_cpu(cat: Catalogue, source: MemoryLogs, repeat: int) -> tuple[float, int]:
+    since = NOW - timedelta(days=DAYS)
+    times, found = [], 0
+    for _ in range(repeat):
+        started = time.process_time()
+        found = len(history_for(cat, source, now=NOW, since=since).runs)
+        times.append(time.process_time() - started)
+    return statistics.median(times), found
+
+
+def scale() -> None:
+    """CPU time of history at 10,000 and 100,000 runs, and per run: linear means equal."""
+    print("\njobs  | runs    | events  | history CPU (median) | per run")
+    for count, repeat in ((JOBS, 7), (JOBS * 10, 3)):
+        cat = catalogue(count)
+        source, runs = logs(cat)
+        events = sum(len(v) for v in source.groups.values())
+        cpu, _ = _history_cpu(cat, source, repeat)
+        print(
+            f"{count:>5} | {runs:>7,} | {events:>7,} | {cpu:>8.2f} s | {cpu / runs * 1e6:5.1f} µs"
+        )
+
+
+def profile() -> None:
+    cat = catalogue(JOBS * 10)
+    source, _ = logs(cat)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    # One worker: the profiler sees only the thread that enables it.
+    history_for(cat, source, now=NOW, since=NOW - timedelta(days=DAYS), workers=1)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
 if __name__ == "__main__":
-    main()
+    profile() if "--profile" in sys.argv else main()

@@ -63,8 +63,11 @@ def _service_of(node: ast.expr) -> tuple[str, str] | None:
 
 
 class _Reader(ast.NodeVisitor):
-    def __init__(self, job_input: Mapping[str, object]) -> None:
+    def __init__(
+        self, job_input: Mapping[str, object], reads: list[tuple[str, object]] | None = None
+    ) -> None:
         self.job_input = job_input
+        self.reads = reads  # every lookup in the input, in order, when recording
         self.clients: dict[str, str] = {}  # name → service
         self.tables: set[str] = set()  # names bound to a DynamoDB Table
         self.values: dict[str, object] = {}  # names bound to a value sched knows
@@ -87,7 +90,10 @@ class _Reader(ast.NodeVisitor):
         ):
             key = node.args[0]
         if isinstance(key, ast.Constant) and isinstance(key.value, str):
-            return self.job_input.get(key.value)
+            value = self.job_input.get(key.value)
+            if self.reads is not None:
+                self.reads.append((key.value, value))
+            return value
         return None
 
     def visit_Assign(self, node: ast.Assign) -> None:
@@ -167,6 +173,41 @@ def handler_calls(module: ast.Module, job_input: Mapping[str, object]) -> list[H
     reader = _Reader(job_input)
     reader.visit(module)
     return sorted(reader.calls, key=lambda c: c.line)
+
+
+class ModuleCalls:
+    """`handler_calls` of one module for many jobs. The reading depends on a job's input only
+    through the values it looks up, so jobs whose inputs give the same values to the same
+    lookups (often: none at all) share one reading instead of walking the tree again."""
+
+    def __init__(self, module: ast.Module) -> None:
+        self.module = module
+        # Each distinct sequence of keys looked up, with the readings by the values found.
+        self._readings: list[tuple[tuple[str, ...], dict[str, list[HandlerCall]]]] = []
+
+    def calls(self, job_input: Mapping[str, object]) -> list[HandlerCall]:
+        for keys, readings in self._readings:
+            found = readings.get(_signature([job_input.get(k) for k in keys]))
+            if found is not None:
+                return found
+        reads: list[tuple[str, object]] = []
+        reader = _Reader(job_input, reads)
+        reader.visit(self.module)
+        calls = sorted(reader.calls, key=lambda c: c.line)
+        keys = tuple(k for k, _ in reads)
+        signature = _signature([v for _, v in reads])
+        for known, readings in self._readings:
+            if known == keys:
+                readings[signature] = calls
+                break
+        else:
+            self._readings.append((keys, {signature: calls}))
+        return calls
+
+
+def _signature(values: list[object]) -> str:
+    # repr tells apart every value YAML gives (1, 1.0 and True; text and bytes), as == would not.
+    return repr(values)
 
 
 def action_allowed(action: str, statements: list[dict[str, object]]) -> bool:

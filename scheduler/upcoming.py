@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from scheduler.catalogue.model import Catalogue
 from scheduler.schedule import ScheduleError, is_known_timezone, parse
+
+if TYPE_CHECKING:
+    from scheduler.catalogue.model import Catalogue
 
 
 @dataclass(frozen=True)

@@ -73,11 +73,14 @@ def upcoming(
 ) -> list[Upcoming] | None:
     """Next fire times of each query (a job of the catalogue, if it loads, or an expression);
     None when there is no query and no catalogue to take the jobs from."""
-    from scheduler.catalogue.loader import load
     from scheduler.upcoming import upcoming as compute
 
-    loaded = load(catalogue) if catalogue.is_file() else None
-    known = loaded.catalogue if loaded else None
+    known = None
+    if catalogue.is_file():
+        # Only here: the loader brings pydantic and YAML, which bare expressions never need.
+        from scheduler.catalogue.loader import load
+
+        known = load(catalogue).catalogue
     if not queries and known is None:
         return None
     return compute(queries, known, after=after, count=count, tz=tz)

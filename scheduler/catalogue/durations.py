@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import lru_cache
 
 from scheduler.diagnostics import echo
 
@@ -13,6 +14,8 @@ _ISO = re.compile(
 )
 
 
+# Cached by text: a large catalogue writes the same few durations thousands of times.
+@lru_cache(maxsize=1024)
 def parse_duration(text: str) -> timedelta:
     """Parse a duration; raise ValueError with a message a user can act on."""
     raw = text.strip()

@@ -340,12 +340,13 @@ def _platform(obj: dict[str, Any]) -> Record | None:
     if not request_id or not isinstance(request_id, str):
         return None
     request_id = _checked_id(request_id)
+    kind = obj.get("type")
+    if kind == "platform.start":  # a quarter of all lines: nothing more to read
+        return PlatformStart(request_id)
     raw_metrics = record.get("metrics")
     metrics: dict[str, Any] = raw_metrics if isinstance(raw_metrics, dict) else {}
     status = _str(record.get("status"))
-    match obj.get("type"):
-        case "platform.start":
-            return PlatformStart(request_id)
+    match kind:
         case "platform.runtimeDone":
             return RuntimeDone(
                 request_id=request_id,

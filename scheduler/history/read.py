@@ -7,9 +7,11 @@ Log groups are read concurrently (it is I/O); everything after the read is pure.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -307,10 +309,24 @@ def job_histories(
             absent=deployed is not None and job.name not in deployments,
         )
 
-    if len(selected) <= 1 or workers <= 1:
-        return [one(job) for job in selected]
-    with ThreadPoolExecutor(max_workers=min(workers, len(selected))) as pool:
-        return list(pool.map(one, selected))
+    with _gc_paused():
+        if len(selected) <= 1 or workers <= 1:
+            return [one(job) for job in selected]
+        with ThreadPoolExecutor(max_workers=min(workers, len(selected))) as pool:
+            return list(pool.map(one, selected))
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    # Reading creates a few small objects per log event, none in cycles; left on, the cyclic
+    # collector keeps rescanning the growing set of records (7% of a 100,000-run history).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def history_for(

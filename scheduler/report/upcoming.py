@@ -31,12 +31,13 @@ def to_text(items: Sequence[Upcoming]) -> str:
         if not item.fire_times:
             lines.append("  never fires again")
         zone = ZoneInfo(item.shown_in)
+        in_utc = item.shown_in in ("UTC", "Etc/UTC")
         for when in item.fire_times:
             local = when.astimezone(zone)
-            utc = when.strftime("%Y-%m-%d %H:%M UTC")
-            if item.shown_in in ("UTC", "Etc/UTC"):
+            if in_utc:
                 lines.append(f"  {local:%a %Y-%m-%d %H:%M} UTC")
             else:
+                utc = when.strftime("%Y-%m-%d %H:%M UTC")
                 lines.append(f"  {local:%a %Y-%m-%d %H:%M %Z}   ({utc})")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

@@ -36,7 +36,7 @@ class RuleDoc:
 
 @dataclass
 class Context:
-    """Everything a rule may look at; schedules are parsed once and shared."""
+    """Everything a rule may look at; each schedule text is parsed once and shared."""
 
     catalogue: Catalogue
     source_map: SourceMap
@@ -54,13 +54,14 @@ class Context:
 
     def schedule(self, job: Job) -> Schedule | ScheduleError:
         """The parsed schedule of `job`, or the error that parsing it raised."""
-        cached = self._schedules.get(job.name)
+        # Keyed by text: parsing is pure, and large catalogues repeat a few schedules many times.
+        cached = self._schedules.get(job.schedule)
         if cached is None:
             try:
                 cached = parse(job.schedule)
             except ScheduleError as error:
                 cached = error
-            self._schedules[job.name] = cached
+            self._schedules[job.schedule] = cached
         return cached
 
     def span(self, job: Job, *keys: str | int) -> Span:

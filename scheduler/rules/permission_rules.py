@@ -14,7 +14,7 @@ from scheduler import limits
 from scheduler.access import Refusal, iam_actions, suggested_entry
 from scheduler.catalogue.model import Compute, Grant, Job
 from scheduler.diagnostics import Diagnostic, Severity, Span
-from scheduler.handler_calls import action_allowed, handler_calls, unique_calls
+from scheduler.handler_calls import ModuleCalls, action_allowed, unique_calls
 from scheduler.permissions import (
     GrantProblem,
     ManagedPolicy,
@@ -55,11 +55,16 @@ def _grants(context: Context) -> Iterator[tuple[Grant, Meaning | GrantProblem]]:
 
 def _checkable_policy(context: Context, job: Job) -> RolePolicy | None:
     """The job's role policy with placeholder account and region, or None while an entry or a
-    secret reference is wrong (SCH401-SCH403 and SCH410 say what first)."""
+    secret reference is wrong (SCH401-SCH403 and SCH410 say what first). Computed once per job
+    for every rule that asks."""
+    return context.memo(("policy", job.name), partial(_policy, context.catalogue.name, job))
+
+
+def _policy(catalogue: str, job: Job) -> RolePolicy | None:
     if any(isinstance(m, GrantProblem) for _, m in meanings(job)):
         return None
     try:
-        return job_policy(job, catalogue=context.catalogue.name, region=_REGION, account=_ACCOUNT)
+        return job_policy(job, catalogue=catalogue, region=_REGION, account=_ACCOUNT)
     except ValueError:
         return None
 
@@ -261,10 +266,9 @@ class RolePolicyTooLarge(Rule):
             if policy is None:
                 continue
             size = len(canonical_json(policy.document))
-            span = context.setting_span(job, "permissions")
             if size > limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS:
                 yield self.report(
-                    span,
+                    context.setting_span(job, "permissions"),
                     f'job "{job.name}": its role\'s policy is about {size:,} characters; IAM '
                     f"allows {limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS:,}",
                     "merge statements (several actions or resources in one), or use a managed "
@@ -273,7 +277,7 @@ class RolePolicyTooLarge(Rule):
             arns = policy.managed_policy_arns
             if len(arns) > limits.IAM_MANAGED_POLICIES_PER_ROLE:
                 yield self.report(
-                    span,
+                    context.setting_span(job, "permissions"),
                     f'job "{job.name}": {len(arns)} managed policies; IAM attaches at most '
                     f"{limits.IAM_MANAGED_POLICIES_PER_ROLE} to a role by default",
                     "combine them into fewer policies, or ask for a higher quota "
@@ -334,9 +338,10 @@ class CallNotAllowed(Rule):
             statements = [s.statement for s in policy.statements]
             module = read[0]
             job_input = job.input or {}
+            reader = context.memo(("module calls", job.handler_file), partial(ModuleCalls, module))
             calls = context.memo(
                 ("handler calls", job.handler_file, canonical_json(job_input)),
-                partial(handler_calls, module, job_input),
+                partial(reader.calls, job_input),
             )
             for call in unique_calls(calls):
                 if (call.service, call.operation) in _NEEDS_NO_PERMISSION:

@@ -81,9 +81,13 @@ def _locate(base: Path, relative: str) -> tuple[bool, bool]:
     return file.is_relative_to(base), file.is_file()
 
 
-def _parse(file: Path, display: str) -> ast.Module | SyntaxError | None:
+def _resolved(base: Path, relative: str) -> Path:
+    return (base / relative).resolve()
+
+
+def _parse(base: Path, relative: str) -> ast.Module | SyntaxError | None:
     try:
-        return ast.parse(file.read_bytes(), filename=display)
+        return ast.parse((base / relative).read_bytes(), filename=relative)
     except SyntaxError as error:
         return error
     except (OSError, ValueError):
@@ -124,7 +128,7 @@ def read_handler_module(context: Context, job: Job) -> tuple[ast.Module | Syntax
     inside, exists = context.memo(("locate", parts[0]), partial(_locate, base, parts[0]))
     if not (inside and exists):
         return None
-    module = context.memo(("parse", parts[0]), partial(_parse, base / parts[0], parts[0]))
+    module = context.memo(("parse", parts[0]), partial(_parse, base, parts[0]))
     return None if module is None else (module, parts[1])
 
 
@@ -196,7 +200,9 @@ class HandlerFolderHoldsCatalogue(Rule):
             parts = handler_parts(job)
             if parts is None:
                 continue
-            handler = context.memo(("resolved", parts[0]), (context.base / parts[0]).resolve)
+            handler = context.memo(
+                ("resolved", parts[0]), partial(_resolved, context.base, parts[0])
+            )
             folder = handler.parent
             if catalogue_file.is_relative_to(folder):
                 yield self.report(

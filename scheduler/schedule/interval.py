@@ -50,6 +50,8 @@ def _cron_min_seconds(spec: CronSpec, tz: tzinfo) -> int | None:
         return None
     within_day = min((b - a for a, b in pairwise(times)), default=None)
     changes = [change for year in years for change in transitions_in_year(tz, year)]
+    if not changes:
+        return _without_changes(spec, years, within_day)
     clean = _Clean(changes)
     best: int | None = None
     need_within_day = within_day is not None
@@ -86,6 +88,28 @@ def _cron_min_seconds(spec: CronSpec, tz: tzinfo) -> int | None:
         last_before = None if before is None else to_utc(before, tz)
         if last_before is not None and first_after is not None:
             best = _least(best, int((first_after - last_before).total_seconds()))
+    return best
+
+
+def _without_changes(spec: CronSpec, years: tuple[int, ...], within_day: int | None) -> int | None:
+    """What the loop above finds when the offset never changes (UTC, most zones' years): every
+    pair is clean, so gaps are whole days plus minutes, counted without building datetimes."""
+    times = spec.times
+    overnight = (times[0] - times[-1]) * 60
+    best: int | None = None
+    previous: int | None = None
+    for year in years:
+        for month in spec.fire_months:
+            first_of_month = date(year, month, 1).toordinal() - 1
+            for day in days_in(spec.day, year, month):
+                ordinal = first_of_month + day
+                if previous is None:
+                    best = None if within_day is None else within_day * 60
+                else:
+                    best = _least(best, (ordinal - previous) * 86_400 + overnight)
+                    if best == 60 or ordinal - previous == 1:
+                        return best  # nothing later in the window can be shorter
+                previous = ordinal
     return best
 
 

@@ -8,6 +8,7 @@ import textwrap
 
 from scheduler.handler_calls import (
     HandlerCall,
+    ModuleCalls,
     action_allowed,
     handler_calls,
     operation_name,
@@ -50,6 +51,21 @@ def test_calls_are_read_with_the_parameters_that_can_be_known() -> None:
 def test_a_value_not_in_the_input_is_unknown() -> None:
     [call] = _calls("import boto3\nboto3.client('s3').put_object(Bucket=event['x'])\n", {})
     assert call.params == {}
+
+
+def test_one_module_read_for_many_inputs_gives_what_each_input_alone_gives() -> None:
+    reader = ModuleCalls(ast.parse(textwrap.dedent(EXAMPLE)))
+    inputs: list[dict[str, object]] = [
+        {"source_bucket": "logs", "backup_bucket": "backups", "table": "orders"},
+        {"source_bucket": "logs", "backup_bucket": "backups", "table": "orders", "item": 1},
+        {"source_bucket": "other", "backup_bucket": "backups"},
+        {"source_bucket": 1, "backup_bucket": True},
+        {"source_bucket": 1.0, "backup_bucket": 1},
+        {},
+        {"source_bucket": "logs", "backup_bucket": "backups", "table": "orders", "item": 2},
+    ]
+    for job_input in inputs:
+        assert reader.calls(job_input) == _calls(EXAMPLE, job_input), job_input
 
 
 def test_operation_names_are_botocore_s() -> None:
