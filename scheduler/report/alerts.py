@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from scheduler.report.style import GAP, WIDTH, clip
+from scheduler.report.style import GAP, WIDTH, clip, safe
 from scheduler.watch.decide import Alert, JobDecision
 from scheduler.watch.watcher import Sent
 
@@ -35,7 +35,7 @@ def preview_text(
     for d in rows:
         mark = "!" if d.alert is not None else "·"
         lines.append(
-            clip(f"{mark} {d.job:<{name}}{GAP}{_what(d.alert):<{sends}}{GAP}{d.why}", width)
+            clip(f"{mark} {d.job:<{name}}{GAP}{_what(d.alert):<{sends}}{GAP}{safe(d.why)}", width)
         )
     if not deployed:
         lines += ["", "note: the watcher is not deployed: sched apply deploys it"]

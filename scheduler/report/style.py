@@ -1,6 +1,6 @@
 """How text reports look: the ANSI colours and `paint`, the default width, clipping and wrapping
 to a width, which columns of a table fit in it, and `safe`, which every string that came from a
-log goes through before it is shown.
+log goes through before it is shown (from `scheduler.untrusted`, which the watcher ships too).
 
 Every formatter in `report/` takes `colour` and `width` from the CLI, the only package that knows
 the terminal, and uses this module for both; nothing here prints.
@@ -8,9 +8,12 @@ the terminal, and uses this module for both; nothing here prints.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Sequence
+
+from scheduler.untrusted import safe
+
+__all__ = ["safe"]  # re-exported: the reports take it from here
 
 RESET = "\x1b[0m"
 BOLD = "\x1b[1m"
@@ -27,23 +30,6 @@ WIDTH = 100
 GAP = "  "
 # Job names longer than this are clipped in the history and status tables.
 MAX_JOB_WIDTH = 24
-
-
-# Characters a terminal (or a reader) acts on rather than shows: C0 controls and DEL, C1 controls
-# (U+009B is a one-character escape sequence on many terminals), Unicode bidi embeddings,
-# overrides, isolates and marks (the "Trojan Source" reordering, CVE-2021-42574), and lone
-# surrogates, which no UTF-8 output can hold.
-_BREAKS = re.compile("[\t\n\v\f\r\x1c-\x1e\x85\u2028\u2029]")
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_SURROGATES = re.compile("[\ud800-\udfff]")
-
-
-def safe(text: str) -> str:
-    """`text` (from a log line, so from anyone who can write to the log group) with line breaks
-    and tabs as spaces, every other control character left out, lone surrogates as U+FFFD."""
-    text = _BREAKS.sub(" ", text)
-    text = _CONTROLS.sub("", text)
-    return _SURROGATES.sub("\ufffd", text)
 
 
 def paint(text: str, colour: str, enabled: bool) -> str:

@@ -19,6 +19,7 @@ from scheduler import limits
 from scheduler.catalogue.durations import format_duration
 from scheduler.catalogue.model import AlertRule, Job, Outcome
 from scheduler.history.model import Run, RunStatus, Trigger
+from scheduler.untrusted import safe
 from scheduler.watch.state import JobState
 
 GOOD = "ok"
@@ -106,7 +107,9 @@ def _detail(run: Run, outcome: str, job: Job) -> str:
             took, expected = _duration(run.duration), _duration(job.expected_runtime)
             return f"{fire} ran {took}, over its expected {expected}"
         case _:
-            error = ": ".join(p for p in (run.error_type, run.error_message) if p)
+            # Logged text, anyone's who can write to the log group: it reaches a terminal
+            # (`sched alerts`) and people's mail.
+            error = safe(": ".join(p for p in (run.error_type, run.error_message) if p))
             return f"{fire} {outcome.replace('_', ' ')}" + (f": {error}" if error else "")
 
 

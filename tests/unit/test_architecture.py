@@ -28,6 +28,7 @@ LEAVES = (
     "policy_templates",
     "access",
     "handler_calls",
+    "untrusted",
 )
 
 

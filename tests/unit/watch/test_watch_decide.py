@@ -9,7 +9,8 @@ from run_support import at, job
 
 from scheduler.catalogue.model import AlertRule
 from scheduler.history.model import Run, RunStatus, Trigger
-from scheduler.watch.decide import Alert, decide_job, subject
+from scheduler.report.alerts import preview_text
+from scheduler.watch.decide import Alert, decide_job, message, subject
 from scheduler.watch.state import JobState
 
 RULE = AlertRule(channels=("ops",), grace=timedelta(minutes=10))
@@ -127,3 +128,17 @@ def test_a_long_subject_is_cut_to_what_sns_takes_in_ascii() -> None:
     alert = Alert("j" * 90, "timed_out", ("ops",), None, 1, "")
     text = subject(alert, "acme-ops")
     assert len(text) == 99 and text.endswith("...") and text.isascii()
+
+
+def test_logged_control_characters_reach_neither_the_dry_run_nor_the_mail() -> None:
+    """A handler's exception text is anyone's who can write to the log group: an OSC title
+    change, a bell and a screen clear must not reach `sched alerts`' terminal or the email."""
+    hostile = "boom \x1b]0;pwned\x07\x1b[2J\u202e"
+    runs = [_run(2, RunStatus.FAILED, error_type="E\x1b[31m", error_message=hostile)]
+    decided = decide_job(BACKUP, runs, JobState(since=SINCE), now=NOW)
+    assert decided.alert is not None
+    shown = preview_text("acme", [decided], remembered=True, width=200)
+    sent = message(decided.alert, "acme")
+    for text in (shown, sent, decided.alert.detail):
+        assert not any(c in text for c in "\x1b\x07\u202e"), text
+    assert "failed: E[31m: boom ]0;pwned[2J" in decided.alert.detail
