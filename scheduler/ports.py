@@ -181,6 +181,11 @@ class DeploymentSource(Protocol):
 
     def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]: ...
 
+    def tags_of(self, function_name: str) -> dict[str, str] | None:
+        """The function's tags (None when it does not exist): whose it is, before sched
+        invokes it."""
+        ...
+
 
 class Publisher(Protocol):
     """Publishes one message to an SNS topic (the alert watcher's channels); returns the

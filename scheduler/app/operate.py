@@ -29,7 +29,7 @@ from scheduler.history.targets import (
     job_deployments,
     log_group_for,
 )
-from scheduler.ports import Invoker
+from scheduler.ports import DeploymentSource, Invoker
 from scheduler.resources import canonical_json
 from scheduler.runtime.contract import event_time, job_event
 
@@ -132,6 +132,7 @@ def run(
                     f"deploy it with `sched apply {catalogue.path.name}`,"
                     " or run its handler locally with `sched run --local`",
                 )
+            refuse_unowned(catalogue, job, aws.deployments)
             return run_deployed(catalogue, job, aws.invoker, now=now, scheduled_time=scheduled_time)
         deployed = job_deployments(catalogue, aws.deployments).get(job.name)
         return run_locally(
@@ -142,6 +143,23 @@ def run(
             sink=aws.sink,
             access_for=_own_permissions(catalogue, aws),
             deploy=deployed.deploy if deployed else None,
+        )
+
+
+def refuse_unowned(catalogue: Catalogue, job: Job, deployments: DeploymentSource) -> None:
+    """Before sched invokes the function it deploys for `job`: a function with that name that
+    sched did not create for this catalogue (its tags say whose it is) is someone else's, and
+    never run with the job's input. A `function:` job names its function on purpose."""
+    function = deployed_function(catalogue, job)
+    if function is None:
+        return
+    tags = deployments.tags_of(function)
+    if tags is not None and not naming.owns(function, tags, catalogue.name):
+        raise CannotRun(
+            f"function {function} exists but was not created by sched for catalogue "
+            f'"{catalogue.name}": sched does not invoke it for job "{job.name}"',
+            "rename the job, or remove or rename that function; `sched plan` lists the names"
+            " that are taken",
         )
 
 
@@ -280,6 +298,7 @@ def trigger(
 
     with connect(connection, catalogue.path) as aws:
         if not aws.local:
+            refuse_unowned(catalogue, job, aws.deployments)
             return invoke_async(catalogue, job, aws.invoker, now=now)
         deployed = job_deployments(catalogue, aws.deployments)
         return trigger_locally(

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from scheduler.aws.clients import Clients
 from scheduler.aws.errors import translated
+from scheduler.errors import NotFound
 from scheduler.ports import Deployment
 from scheduler.runtime.contract import ENV_DEPLOY
 
@@ -40,6 +41,14 @@ class AwsDeploymentSource:
 
     def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]:
         return {name: d.at for name, d in self.deployments(function_names).items()}
+
+    def tags_of(self, function_name: str) -> dict[str, str] | None:
+        try:
+            with translated("lambda", function_name):
+                response = self.c.lambda_.get_function(FunctionName=function_name)
+        except NotFound:
+            return None
+        return {str(k): str(v) for k, v in (response.get("Tags") or {}).items()}
 
 
 def parse_last_modified(text: str) -> datetime | None:

@@ -57,6 +57,7 @@ class FakeDeployments:
     functions: dict[str, datetime] = field(default_factory=dict)
     calls: list[tuple[str, ...]] = field(default_factory=list)
     deploys: dict[str, str] = field(default_factory=dict)  # name → SCHED_DEPLOY, when it has one
+    tags: dict[str, dict[str, str]] = field(default_factory=dict)  # name → its tags
 
     def deployments(self, function_names: Sequence[str]) -> dict[str, Deployment]:
         self.calls.append(tuple(function_names))
@@ -68,3 +69,8 @@ class FakeDeployments:
 
     def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]:
         return {n: d.at for n, d in self.deployments(function_names).items()}
+
+    def tags_of(self, function_name: str) -> dict[str, str] | None:
+        if function_name not in self.functions:
+            return None
+        return self.tags.get(function_name, {})
