@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration
 from scheduler.catalogue.model import Compute, Job, Outcome
-from scheduler.diagnostics import Diagnostic, Severity, echo
+from scheduler.diagnostics import Diagnostic, Severity, Span, echo
 from scheduler.rules.base import Context, Rule, RuleDoc
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
@@ -131,12 +131,33 @@ class GraceOverPeriod(Rule):
             period = schedule.min_interval(job.timezone)
             if period is None or job.alert.grace <= period:
                 continue
+            written = _grace_span(context, job)
+            most = format_duration(period)
+            default = "" if written is not None else " (the default)"
+            hint = f"use a grace of at most {most}"
             yield self.report(
-                context.setting_span(job, "alert", "grace"),
-                f'job "{job.name}": alert grace {format_duration(job.alert.grace)} is longer than '
-                f"its schedule's period ({format_duration(period)})",
-                f"use a grace of at most {format_duration(period)}",
+                written or _alert_span(context, job),
+                f'job "{job.name}": alert grace {format_duration(job.alert.grace)}{default} is '
+                f"longer than its schedule's period ({most})",
+                hint if written is not None else f"{hint}: alert: {{grace: {most}}}",
             )
+
+
+def _grace_span(context: Context, job: Job) -> Span | None:
+    """Where the job's alert grace was written (on the job, else under defaults), or None when
+    it is the default."""
+    for path in (("jobs", job.name, "alert", "grace"), ("defaults", "alert", "grace")):
+        if context.source_map.has(path):
+            return context.source_map.span(path)
+    return None
+
+
+def _alert_span(context: Context, job: Job) -> Span:
+    """The job's `alert:`, else the defaults' one, else the job itself."""
+    for path in (("jobs", job.name, "alert"), ("defaults", "alert")):
+        if context.source_map.has(path):
+            return context.source_map.span(path)
+    return context.span(job)
 
 
 class UnknownOutcome(Rule):
