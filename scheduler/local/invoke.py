@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import sys
 import time
 import traceback
 import uuid
@@ -51,21 +50,16 @@ LOCAL_REGION = "us-east-1"
 
 Clock = Callable[[], float]
 """Monotonic seconds (time.perf_counter): how long a run took, never what time it is."""
-MemoryProbe = Callable[[], int]
-"""Peak memory of this process in MB, reported as the run's Max Memory Used."""
+MemoryProbe = Callable[[], int | None]
+"""The run's Max Memory Used in MB, or None where nothing can measure it."""
 
 _PLATFORM_STATUS = {"succeeded": "success", "failed": "failure", "timed_out": "timeout"}
 
 
-def peak_memory_mb() -> int:
-    """This process's peak resident memory (Lambda reports the sandbox's); 0 where unknown."""
-    try:
-        import resource
-    except ImportError:  # Windows
-        return 0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    # Linux reports kilobytes, macOS bytes.
-    return int(peak / (1024 * 1024 if sys.platform == "darwin" else 1024))
+def no_memory_reading() -> int | None:
+    """Lambda reports its sandbox's peak memory; a local run shares its process with sched, moto
+    and boto3, whose peak says nothing of the handler's, so it reports none."""
+    return None
 
 
 @dataclass(frozen=True)
@@ -141,7 +135,7 @@ def run_locally(
     request_id: str | None = None,
     enforce_timeout: bool = True,
     clock: Clock = time.perf_counter,
-    memory_probe: MemoryProbe = peak_memory_mb,
+    memory_probe: MemoryProbe = no_memory_reading,
     manual: bool = True,
     access_for: AccessFor | None = None,
     deploy: str | None = None,
@@ -320,7 +314,7 @@ def _invocation(
         status=_PLATFORM_STATUS[record.status],
         duration_ms=duration.total_seconds() * 1000,
         memory_size_mb=job.memory,
-        max_memory_used_mb=max(1, min(job.memory, memory())),
+        max_memory_used_mb=None if (used := memory()) is None else max(1, min(job.memory, used)),
         error_type=record.error_type if failed else None,
         error_message=str(error) if failed else None,
         stack_trace=tuple(traceback.format_tb(error.__traceback__)) if failed and error else (),

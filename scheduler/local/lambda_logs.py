@@ -30,7 +30,7 @@ class Invocation:
     status: str
     duration_ms: float
     memory_size_mb: int
-    max_memory_used_mb: int
+    max_memory_used_mb: int | None  # None: not measured (a local run), left out of REPORT
     error_type: str | None = None
     error_message: str | None = None
     stack_trace: tuple[str, ...] = ()
@@ -86,12 +86,13 @@ def invocation_events(
         "metrics": {"durationMs": duration, "producedBytes": 0},
     }
     lines.append((end + 2, _platform("runtimeDone", end + 2, done)))
-    metrics = {
+    metrics: dict[str, float | int] = {
         "durationMs": duration,
         "billedDurationMs": max(1, math.ceil(duration)),
         "memorySizeMB": call.memory_size_mb,
-        "maxMemoryUsedMB": call.max_memory_used_mb,
     }
+    if call.max_memory_used_mb is not None:
+        metrics["maxMemoryUsedMB"] = call.max_memory_used_mb
     report = {"requestId": call.request_id, "metrics": metrics, "status": call.status}
     lines.append((end + 3, _platform("report", end + 3, report)))
     return [LogEvent(ms, message, log_stream) for ms, message in lines]

@@ -20,7 +20,7 @@ from scheduler.errors import TickStateInvalid, TooManyRuns
 from scheduler.files import write_atomically
 from scheduler.history.model import RunOutcome
 from scheduler.local.enforce import AccessFor
-from scheduler.local.invoke import Clock, MemoryProbe, peak_memory_mb, run_locally
+from scheduler.local.invoke import Clock, MemoryProbe, no_memory_reading, run_locally
 from scheduler.ports import LogSink
 from scheduler.runtime.contract import parse_time
 from scheduler.schedule import ScheduleError, parse
@@ -127,7 +127,7 @@ def tick(
     deployed: Mapping[str, datetime] | None = None,
     limit: int = MAX_TICK_RUNS,
     clock: Clock = time.perf_counter,
-    memory_probe: MemoryProbe = peak_memory_mb,
+    memory_probe: MemoryProbe = no_memory_reading,
     request_ids: Callable[[], str] | None = None,
     access_for: AccessFor | None = None,
     deploys: Mapping[str, str] | None = None,

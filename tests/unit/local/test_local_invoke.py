@@ -221,6 +221,26 @@ def test_a_run_writes_the_lines_of_a_lambda_with_the_json_log_format(jobs_dir: P
     assert outcome.events[2].message == json.dumps(outcome.record)
 
 
+def test_a_local_run_reports_no_memory_reading_of_its_own(jobs_dir: Path) -> None:
+    """The process a local run shares with sched, moto and boto3 says nothing of the handler's
+    memory: its REPORT leaves Max Memory Used out rather than report the process's peak."""
+    outcome = run_locally(
+        catalogue(ok_job(), base=jobs_dir),
+        ok_job(),
+        now=NOW,
+        request_id="req-1",
+        clock=clock(50.0, 50.0, 50.25, 51.5),
+    )
+    [report] = [m for _, m in messages(outcome.events) if m.get("type") == "platform.report"]
+    assert report["record"]["metrics"] == {
+        "durationMs": 1500.0,
+        "billedDurationMs": 1500,
+        "memorySizeMB": 512,
+    }
+    [read] = reconstruct_runs(outcome.events, "ok", now=NOW + timedelta(hours=1))
+    assert (read.memory_size_mb, read.max_memory_used_mb) == (512, None)
+
+
 def test_history_reads_a_successful_local_run_back_as_the_same_run(jobs_dir: Path) -> None:
     outcome = run(catalogue(ok_job(), base=jobs_dir), ok_job(), 50.0, 50.0, 50.25, 51.5)
     assert reconstruct_runs(outcome.events, "ok", now=NOW + timedelta(hours=1)) == [
