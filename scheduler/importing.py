@@ -225,11 +225,13 @@ def _job(
             secrets[variable] = f"ssm:{_parameter(variable)}"
         else:
             environment[variable] = value
+    for variable in _inline_secrets(line.command):
+        secrets[variable] = f"ssm:{_parameter(variable)}"
     who = f" (as {line.user})" if line.user else ""
     origin = f"{PurePath(source).name} line {line.line}"
-    description = f"From {origin}{who}: {line.command}"
+    description = f"From {origin}{who}: {masked(line.command)}"
     yaml = [
-        f"# {origin}: {line.text.strip()}",
+        f"# {origin}: {masked(line.text.strip())}",
         f"{name}:",
         f"  description: {_scalar(description)}",
         f"  schedule: {line.schedule}",
@@ -246,6 +248,41 @@ def _job(
         yaml.append("  secrets:")
         yaml += [f"    {key}: {_scalar(value)}" for key, value in secrets.items()]
     return ImportedJob(name, line.line, tuple(yaml), handler, _stub(line, origin))
+
+
+# Secrets written into a crontab command rather than in a variable: an assignment before the
+# program (`PGPASSWORD=... pg_dump`), a user:password pair (`curl -u`, a URL's userinfo), and a
+# --password=/--token= style option. They are masked wherever the command is copied (the
+# catalogue's description, which goes to AWS, its comment and the stub); an assignment's
+# name then reads the value from SSM.
+_ASSIGNMENT = re.compile(r"(?<![\w-])([A-Za-z_][A-Za-z0-9_]*)=(\S+)")
+_USER_PASSWORD = re.compile(r"((?:^|\s)(?:-u|--user)[ =]+[^\s:]+:)(\S+)")
+_URL_USERINFO = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^\s:/@]+:)([^\s@/]+)(@)")
+_SECRET_OPTION = re.compile(
+    r"((?:^|\s)--?(?:password|passwd|pass|token|secret|api[_-]?key|auth)[ =]+)(\S+)",
+    re.IGNORECASE,
+)
+MASK = "***"
+
+
+def masked(command: str) -> str:
+    """`command` with the secrets it carries replaced by ***."""
+    command = _ASSIGNMENT.sub(lambda m: f"{m[1]}={MASK}" if secret_name(m[1]) else m[0], command)
+    command = _USER_PASSWORD.sub(lambda m: m[1] + MASK, command)
+    command = _URL_USERINFO.sub(lambda m: m[1] + MASK + m[3], command)
+    return _SECRET_OPTION.sub(lambda m: m[1] + MASK, command)
+
+
+def _inline_secrets(command: str) -> list[str]:
+    """The secret-named assignments before a command's program (`PGPASSWORD=... pg_dump`)."""
+    names = []
+    for word in command.split():
+        found = _ASSIGNMENT.fullmatch(word)
+        if found is None:
+            break
+        if secret_name(found[1]):
+            names.append(found[1])
+    return names
 
 
 def _parameter(name: str) -> str:
@@ -265,7 +302,7 @@ def _stub(line: CronLine, origin: str) -> str:
         "",
         f"The line ran {line.written}{who}:",
         "",
-        f"    {line.command}",
+        f"    {masked(line.command)}",
     ]
     if line.stdin:
         parts += ["", "with this on its standard input (cron's %):", ""]

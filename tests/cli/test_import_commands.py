@@ -285,3 +285,30 @@ def test_a_short_password_is_not_copied_either() -> None:
     result = run("import", "crontab", "-", stdin="DB_PASSWORD=hunter2\n0 1 * * * /bin/dump-db\n")
     assert "hunter2" not in result.output
     assert '      DB_PASSWORD: "ssm:/crontab/db_password"\n' in result.stdout
+
+
+def test_secrets_written_into_a_command_are_masked_and_an_assignment_read_from_ssm(
+    tmp_path: Path,
+) -> None:
+    """The command goes into the description (so to AWS), a comment and the stub: a password
+    before the program, in `curl -u`, in a URL or a --token option never goes with it."""
+    crontab = (
+        "0 2 * * * PGPASSWORD=s3cr3tpw pg_dump db\n"
+        "5 3 * * * curl -u admin:Sup3rS3cret https://x\n"
+        "6 3 * * * psql postgres://app:hunter2xx@db/x --token=abc123tok --port=5432\n"
+    )
+    printed = run("import", "crontab", "-", stdin=crontab)
+    for secret in ("s3cr3tpw", "Sup3rS3cret", "hunter2xx", "abc123tok"):
+        assert secret not in printed.output
+    assert '    description: "From <stdin> line 1: PGPASSWORD=*** pg_dump db"\n' in printed.stdout
+    assert '      PGPASSWORD: "ssm:/crontab/pgpassword"\n' in printed.stdout
+    assert "curl -u admin:*** https://x" in printed.stdout
+    assert "postgres://app:***@db/x --token=*** --port=5432" in printed.stdout
+
+    (tmp_path / "crontab").write_text(crontab)
+    catalogue = tmp_path / "jobs.yaml"
+    written = run("import", "crontab", str(tmp_path / "crontab"), "--write", "-c", str(catalogue))
+    assert written.exit_code == 0, written.output
+    files = [catalogue, *sorted((tmp_path / "jobs").rglob("handler.py"))]
+    for secret in ("s3cr3tpw", "Sup3rS3cret", "hunter2xx", "abc123tok"):
+        assert all(secret not in f.read_text() for f in files), secret
