@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.diagnostics import Diagnostic, Severity, Span, active
 from scheduler.errors import CatalogueHasErrors
 
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ def check(path: Path, *, now: datetime, consequence: str = "nothing was sent to 
     it creates the local AWS (exit 2, with every problem)."""
     from scheduler.validate import validate as run
 
-    loaded, found = run(path, now=now, local_data=False)
+    loaded, everything = run(path, now=now, local_data=False)
+    found = active(everything)  # what `ignore:` silences is not shown before a plan either
     errors = sum(1 for d in found if d.severity is Severity.ERROR)
     if loaded.catalogue is None or errors:
         raise CatalogueHasErrors(path, found, consequence, errors=errors)

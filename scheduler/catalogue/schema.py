@@ -30,6 +30,7 @@ from scheduler.catalogue.model import (
     Compute,
     Fargate,
     Grant,
+    Ignore,
     Job,
     Policy,
     Vpc,
@@ -67,6 +68,18 @@ Duration = Annotated[
 # Enums are matched by value ("rules"), which strict mode would refuse for plain strings.
 BackendName = Annotated[Backend, Field(strict=False)]
 ComputeName = Annotated[Compute, Field(strict=False)]
+
+
+IgnoreMap = Annotated[
+    dict[str, str | None],
+    Field(
+        description=(
+            "diagnostic codes silenced on purpose, each with the reason: {SCH108: why}."
+            " Only warnings and infos can be; `sched validate` still counts them"
+        ),
+        json_schema_extra={"propertyNames": {"pattern": "^SCH[0-9]{3}$"}},
+    ),
+]
 
 
 class _Strict(BaseModel):
@@ -249,6 +262,7 @@ class JobSpec(_Strict):
     alert: AlertSpec | bool | None = Field(
         None, description="this job's alerts, over the defaults'; false: never alert"
     )
+    ignore: IgnoreMap = Field(default_factory=dict)
 
 
 class CatalogueSpec(_Strict):
@@ -259,6 +273,15 @@ class CatalogueSpec(_Strict):
     policy: PolicySpec = Field(default_factory=PolicySpec)
     jobs: dict[str, JobSpec] = Field(default_factory=dict)
     alerts: AlertsSpec | None = None
+    ignore: IgnoreMap = Field(default_factory=dict)
+
+
+def resolve_ignores(spec: CatalogueSpec, jobs: list[tuple[str, JobSpec]]) -> tuple[Ignore, ...]:
+    """Every `ignore:` entry: the catalogue-wide ones first, then each job's."""
+    return (
+        *(Ignore(code, reason) for code, reason in spec.ignore.items()),
+        *(Ignore(code, reason, name) for name, job in jobs for code, reason in job.ignore.items()),
+    )
 
 
 def _fargate(spec: FargateSpec | None) -> Fargate | None:

@@ -29,14 +29,17 @@ def render_diagnostics(diagnostics: list[Diagnostic], fmt: str, file: str) -> st
     from scheduler.app.check import rule_docs
     from scheduler.report import diagnostics as report
 
+    docs = rule_docs()
+    urls = {code: doc.url for code, doc in docs.items()}
     match fmt:
         case "json":
-            return report.to_json(diagnostics)
+            return report.to_json(diagnostics, urls)
         case "github":
-            return report.to_github(diagnostics)
+            # Only a rule's own page is worth a line in every annotation; the README is one link.
+            own = {code: doc.source_url for code, doc in docs.items() if doc.source_url}
+            return report.to_github(diagnostics, own)
         case "sarif":
-            titles = {code: doc.title for code, doc in rule_docs().items()}
-            return report.to_sarif(diagnostics, titles)
+            return report.to_sarif(diagnostics, docs)
         case _:
             body = report.to_text(diagnostics, colour=use_colour())
             summary = report.summary_line(diagnostics, file)
@@ -66,7 +69,7 @@ def validate(catalogue: Path, fmt: str, fail_on: str) -> None:
     found = run(catalogue, now=datetime.now(UTC))
     click.echo(render_diagnostics(found, fmt, str(catalogue)))
     threshold = Severity.parse(fail_on)
-    failing = any(d.severity >= threshold for d in found)
+    failing = any(d.severity >= threshold for d in found if d.suppressed is None)
     raise SystemExit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
@@ -91,6 +94,7 @@ def rules(code: str | None) -> None:
         click.echo(f"\nFails:{indent}{doc.failing.replace(chr(10), indent)}")
     if doc.passing:
         click.echo(f"\nPasses:{indent}{doc.passing.replace(chr(10), indent)}")
+    click.echo(f"\nDocs: {doc.url}")
 
 
 @click.command()

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+from scheduler import RULES_URL
 from scheduler.catalogue.loader import SourceMap
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.diagnostics import Diagnostic, Severity, Span
@@ -32,6 +33,13 @@ class RuleDoc:
     explanation: str
     failing: str
     passing: str
+    source_url: str = ""
+
+    @property
+    def url(self) -> str:
+        """Where the code is documented (cfn-lint's `source_url`): the rule's own page when it
+        has one, else the README's diagnostics section (`sched rules CODE` prints the rest)."""
+        return self.source_url or RULES_URL
 
 
 @dataclass

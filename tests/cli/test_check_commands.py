@@ -55,7 +55,8 @@ def test_github_format_is_chosen_under_github_actions() -> None:
     assert out == (
         f"::error file={path},line=6,col=23,endLine=6,endColumn=26,title=SCH201::"
         'job "nightly-reindex" expects 45m; Lambda stops at 15m%0A'
-        "hint: run it on Fargate (compute: fargate) or EC2, or split the work\n"
+        "hint: run it on Fargate (compute: fargate) or EC2, or split the work%0A"
+        "see https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html\n"
     )
 
 
