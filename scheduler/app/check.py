@@ -59,14 +59,10 @@ def rule_docs() -> dict[str, RuleDoc]:
 
 
 def catalogue_schema() -> dict[str, Any]:
-    """The JSON Schema of `jobs.yaml`."""
-    from scheduler.catalogue.schema import CatalogueSpec
+    """The JSON Schema of `jobs.yaml` (draft-07, for editors' YAML language servers)."""
+    from scheduler.catalogue.json_schema import catalogue_schema as build
 
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "sched catalogue (jobs.yaml)",
-        **CatalogueSpec.model_json_schema(),
-    }
+    return build()
 
 
 def upcoming(

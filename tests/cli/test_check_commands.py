@@ -123,9 +123,9 @@ def test_schema_is_a_json_schema_that_forbids_unknown_keys() -> None:
     code, out = run("schema")
     assert code == 0
     schema = json.loads(out)
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$defs"]["JobSpec"]["additionalProperties"] is False
-    assert "schedule" in schema["$defs"]["JobSpec"]["required"]
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert schema["definitions"]["JobSpec"]["additionalProperties"] is False
+    assert "schedule" in schema["definitions"]["JobSpec"]["required"]
 
 
 def test_next_for_a_raw_expression_and_a_unix_one() -> None:
