@@ -31,15 +31,19 @@ def render_diagnostics(diagnostics: list[Diagnostic], fmt: str, file: str) -> st
 
     docs = rule_docs()
     urls = {code: doc.url for code, doc in docs.items()}
+    # GitHub resolves annotation and SARIF paths from the repository root, not the step's
+    # working-directory: https://docs.github.com/en/actions/reference/workflows-and-actions/variables
+    root = os.environ.get("GITHUB_WORKSPACE") or None
+    cwd = os.getcwd()
     match fmt:
         case "json":
             return report.to_json(diagnostics, urls)
         case "github":
             # Only a rule's own page is worth a line in every annotation; the README is one link.
             own = {code: doc.source_url for code, doc in docs.items() if doc.source_url}
-            return report.to_github(diagnostics, own)
+            return report.to_github(diagnostics, own, cwd=cwd, root=root)
         case "sarif":
-            return report.to_sarif(diagnostics, docs)
+            return report.to_sarif(diagnostics, docs, cwd=cwd, root=root)
         case _:
             body = report.to_text(diagnostics, colour=use_colour())
             summary = report.summary_line(diagnostics, file)

@@ -7,6 +7,7 @@ Suppressed findings appear in json and sarif, marked; text and github show only 
 from __future__ import annotations
 
 import json
+import posixpath
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -89,15 +90,35 @@ def _escape_property(text: str) -> str:
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
-def to_github(diagnostics: Sequence[Diagnostic], docs: dict[str, str] | None = None) -> str:
+def repository_path(file: str, *, cwd: str, root: str | None) -> str:
+    """`file` (relative to `cwd`) as GitHub reads an annotation's or a SARIF result's path:
+    relative to the repository's root (`GITHUB_WORKSPACE`), so that a workflow step with a
+    `working-directory` still lands on the right file. Unchanged outside the repository."""
+    if not root:
+        return file
+    full = posixpath.normpath(posixpath.join(cwd, file))
+    base = posixpath.normpath(root)
+    if full == base or not full.startswith(base.rstrip("/") + "/"):
+        return file
+    return posixpath.relpath(full, base)
+
+
+def to_github(
+    diagnostics: Sequence[Diagnostic],
+    docs: dict[str, str] | None = None,
+    *,
+    cwd: str = ".",
+    root: str | None = None,
+) -> str:
     """GitHub Actions workflow commands: one annotation per diagnostic, on the exact line; none
     for a suppressed finding. `docs` maps a code to a documentation URL, added after the hint:
-    an annotation has no link property (file, line, col, endLine, endColumn, title only)."""
+    an annotation has no link property (file, line, col, endLine, endColumn, title only).
+    Paths are made relative to `root`, the repository (see `repository_path`)."""
     urls = docs or {}
     lines = []
     for d in active(diagnostics):
         props = {
-            "file": d.span.file,
+            "file": repository_path(d.span.file, cwd=cwd, root=root),
             "line": str(d.span.line),
             "col": str(d.span.column),
         }
@@ -117,13 +138,13 @@ def to_github(diagnostics: Sequence[Diagnostic], docs: dict[str, str] | None = N
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _location(span: Span) -> dict[str, Any]:
+def _location(span: Span, uri: str) -> dict[str, Any]:
     region: dict[str, int] = {"startLine": span.line, "startColumn": span.column}
     if span.end_line is not None:
         region["endLine"] = span.end_line
     if span.end_column is not None:
         region["endColumn"] = span.end_column
-    return {"physicalLocation": {"artifactLocation": {"uri": span.file}, "region": region}}
+    return {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}
 
 
 def _sarif_rule(code: str, doc: RuleDoc | None) -> dict[str, Any]:
@@ -144,10 +165,20 @@ def _sarif_rule(code: str, doc: RuleDoc | None) -> dict[str, Any]:
     }
 
 
-def to_sarif(diagnostics: Sequence[Diagnostic], docs: Mapping[str, RuleDoc]) -> str:
+def to_sarif(
+    diagnostics: Sequence[Diagnostic],
+    docs: Mapping[str, RuleDoc],
+    *,
+    cwd: str = ".",
+    root: str | None = None,
+) -> str:
     """SARIF 2.1.0, for code-scanning upload; `docs` documents each code (`sched rules`). A
     suppressed finding carries SARIF's `suppressions` (kind inSource: the `ignore:` entry is
-    in the catalogue itself), with its reason as the justification."""
+    in the catalogue itself), with its reason as the justification. Paths as in `to_github`."""
+
+    def where(span: Span) -> dict[str, Any]:
+        return _location(span, repository_path(span.file, cwd=cwd, root=root))
+
     codes = sorted({d.code for d in diagnostics})
     results = []
     for d in diagnostics:
@@ -156,14 +187,14 @@ def to_sarif(diagnostics: Sequence[Diagnostic], docs: Mapping[str, RuleDoc]) -> 
             "ruleIndex": codes.index(d.code),
             "level": _SARIF_LEVEL[d.severity],
             "message": {"text": d.message + (f" (hint: {d.hint})" if d.hint else "")},
-            "locations": [_location(d.span)],
+            "locations": [where(d.span)],
         }
         if d.suppressed is not None:
             result["suppressions"] = [
                 {
                     "kind": "inSource",
                     "justification": d.suppressed.reason,
-                    "location": _location(d.suppressed.span),
+                    "location": where(d.suppressed.span),
                 }
             ]
         results.append(result)

@@ -15,7 +15,9 @@ RULES = ROOT / "tests" / "fixtures" / "rules"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args), env={"GITHUB_ACTIONS": "", **(env or {})})
+    result = CliRunner().invoke(
+        cli, list(args), env={"GITHUB_ACTIONS": "", "GITHUB_WORKSPACE": "", **(env or {})}
+    )
     return result.exit_code, result.output
 
 

@@ -16,7 +16,7 @@ LOCK = "the overlap is deliberate: the job takes a lock"
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args), env={"GITHUB_ACTIONS": ""})
+    result = CliRunner().invoke(cli, list(args), env={"GITHUB_ACTIONS": "", "GITHUB_WORKSPACE": ""})
     return result.exit_code, result.output
 
 
