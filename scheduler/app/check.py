@@ -65,6 +65,20 @@ def catalogue_schema() -> dict[str, Any]:
     return build()
 
 
+def job_names(path: Path) -> list[tuple[str, str]]:
+    """Each job's name and description in the catalogue at `path`, for shell completion; empty
+    when it does not load (completion must never print an error)."""
+    from scheduler.catalogue.loader import load
+
+    if not path.is_file():
+        return []
+    try:
+        catalogue = load(path).catalogue
+    except Exception:  # a completion that crashes breaks the user's shell line
+        return []
+    return [(job.name, job.description) for job in catalogue.jobs] if catalogue else []
+
+
 def upcoming(
     queries: Sequence[str], catalogue: Path, *, after: datetime, count: int, tz: str | None
 ) -> list[Upcoming] | None:

@@ -14,6 +14,7 @@ from scheduler.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    complete_jobs,
     parse_instant,
     use_colour,
 )
@@ -110,7 +111,7 @@ def schema() -> None:
 
 
 @click.command(name="next")
-@click.argument("queries", nargs=-1)
+@click.argument("queries", nargs=-1, shell_complete=complete_jobs)
 @click.option(
     "--catalogue",
     "-c",
@@ -146,7 +147,7 @@ def next_(
 
 
 @click.command()
-@click.argument("job")
+@click.argument("job", shell_complete=complete_jobs)
 @CATALOGUE
 @click.option("--account", default="123456789012", show_default=True, help="Account for ARNs.")
 @click.option("--region", default="us-east-1", show_default=True, help="Region for ARNs.")
