@@ -99,6 +99,8 @@ def rules(code: str | None) -> None:
         click.echo(f"\nFails:{indent}{doc.failing.replace(chr(10), indent)}")
     if doc.passing:
         click.echo(f"\nPasses:{indent}{doc.passing.replace(chr(10), indent)}")
+    if doc.suppressible:
+        click.echo(f'\nWhere intended, silence it on the job: ignore: {{{doc.code}: "why"}}')
     click.echo(f"\nDocs: {doc.url}")
 
 

@@ -22,6 +22,9 @@ from scheduler.schedule import Schedule, ScheduleError, parse
 
 T = TypeVar("T")
 
+IGNORE_CODES = frozenset({"SCH020", "SCH021", "SCH022", "SCH023"})
+"""The codes about `ignore:` entries themselves, which no entry may silence."""
+
 
 @dataclass(frozen=True)
 class RuleDoc:
@@ -34,6 +37,12 @@ class RuleDoc:
     failing: str
     passing: str
     source_url: str = ""
+
+    @property
+    def suppressible(self) -> bool:
+        """Whether an `ignore:` entry may silence the code: warnings and infos only, since an
+        error is what AWS would refuse or sched cannot deploy; never the ignore codes."""
+        return self.severity < Severity.ERROR and self.code not in IGNORE_CODES
 
     @property
     def url(self) -> str:

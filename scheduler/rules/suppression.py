@@ -62,12 +62,6 @@ UNSUPPRESSIBLE = RuleDoc(
 )
 
 DOCS: tuple[RuleDoc, ...] = (UNKNOWN_CODE, NO_REASON, STALE, UNSUPPRESSIBLE)
-_OWN_CODES = frozenset(doc.code for doc in DOCS)
-
-
-def suppressible(doc: RuleDoc) -> bool:
-    """Whether an `ignore:` entry may silence the code `doc` documents."""
-    return doc.severity < Severity.ERROR and doc.code not in _OWN_CODES
 
 
 @dataclass(frozen=True)
@@ -128,7 +122,7 @@ def _check(
     code = ignore.code
     doc = docs.get(code)
     if doc is None:
-        candidates = [c for c, d in docs.items() if suppressible(d)]
+        candidates = [c for c, d in docs.items() if d.suppressible]
         close = difflib.get_close_matches(code.upper(), candidates, n=1)
         hint = f"did you mean {close[0]}? " if close else ""
         return Diagnostic(
@@ -138,7 +132,7 @@ def _check(
             key,
             f"{hint}`sched rules` lists every code",
         )
-    if not suppressible(doc):
+    if not doc.suppressible:
         what = "an error" if doc.severity is Severity.ERROR else "about ignore: itself"
         return Diagnostic(
             UNSUPPRESSIBLE.code,

@@ -77,3 +77,14 @@ def test_rules_code_ends_with_its_documentation_url() -> None:
     code, out = run("rules", "SCH020")
     assert code == 0
     assert out.splitlines()[-1] == f"Docs: {RULES_URL}"
+    assert "Where intended" not in out  # an error: no way to silence it is offered
+
+
+def test_rules_code_says_how_to_silence_a_warning_and_links_its_aws_page() -> None:
+    _, out = run("rules", "SCH107")
+    assert out.splitlines()[-3:] == [
+        'Where intended, silence it on the job: ignore: {SCH107: "why"}',
+        "",
+        "Docs: https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html"
+        "#daylist-savings-time",
+    ]

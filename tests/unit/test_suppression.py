@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from scheduler.app.check import check
-from scheduler.diagnostics import Diagnostic, Span, Suppression, active
+from scheduler.diagnostics import Diagnostic, Severity, Span, Suppression, active
+from scheduler.rules import all_docs
+from scheduler.rules.base import IGNORE_CODES
+from scheduler.rules.suppression import DOCS as SUPPRESSION_DOCS
 from scheduler.validate import validate
 
 RULES = Path(__file__).parent.parent / "fixtures" / "rules"
@@ -91,6 +94,15 @@ def test_an_error_stays_an_error_even_under_a_catalogue_wide_entry(folder: Path)
 def test_an_entry_with_no_reason_silences_nothing(folder: Path) -> None:
     text = f"catalogue: fx\njobs:\n  busy:\n{BUSY}{HANDLER}    ignore:\n      SCH108:\n"
     assert _rows(_found(folder, text)) == [("SCH108", 4, None), ("SCH021", 9, None)]
+
+
+def test_only_warnings_and_infos_can_be_silenced_and_never_the_ignore_codes() -> None:
+    docs = all_docs()
+    assert {doc.code for doc in SUPPRESSION_DOCS} == IGNORE_CODES
+    silenceable = {code for code, doc in docs.items() if doc.suppressible}
+    assert "SCH108" in silenceable
+    assert "SCH022" not in silenceable  # a warning, but about ignore: itself
+    assert all(docs[code].severity < Severity.ERROR for code in silenceable)
 
 
 def test_the_gate_before_aws_shows_no_suppressed_finding(folder: Path) -> None:
