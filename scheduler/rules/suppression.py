@@ -8,6 +8,7 @@ entry covers, and the codes about the entries themselves (SCH020-SCH023).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
@@ -88,12 +89,11 @@ def suppress(
             about.append(checked)
         else:
             entries.append(checked)
-    # A job's own entry is tried before the catalogue-wide one: it says more about the finding.
-    entries.sort(key=lambda e: e.ignore.job is None)
+    index = _Index(entries, source_map)
     used: set[_Entry] = set()
     marked = []
     for finding in findings:
-        entry = _covering(finding, entries, source_map)
+        entry = index.covering(finding)
         if entry is None:
             marked.append(finding)
             continue
@@ -153,31 +153,49 @@ def _check(
     return _Entry(ignore, key, reason)
 
 
-def _covering(finding: Diagnostic, entries: list[_Entry], source_map: SourceMap) -> _Entry | None:
-    if finding.suppressed is not None or finding.severity >= Severity.ERROR:
+_NAMED_JOB = re.compile(r'job "([^"]*)"')
+
+
+class _Index:
+    """The valid entries by code (and job), so that matching stays linear in the findings: a
+    catalogue of thousands of jobs may carry an entry on each."""
+
+    def __init__(self, entries: list[_Entry], source_map: SourceMap) -> None:
+        self.source_map = source_map
+        self.wide = {e.ignore.code: e for e in entries if e.ignore.job is None}
+        self.own: dict[str, dict[str, _Entry]] = {}
+        for entry in entries:
+            if entry.ignore.job is not None:
+                self.own.setdefault(entry.ignore.code, {})[entry.ignore.job] = entry
+
+    def covering(self, finding: Diagnostic) -> _Entry | None:
+        """The entry that silences `finding`: its job's own first (it says more), else the
+        catalogue-wide one. Errors are never silenced."""
+        if finding.suppressed is not None or finding.severity >= Severity.ERROR:
+            return None
+        jobs = self.own.get(finding.code, {})
+        job = self.job_of(finding, jobs)
+        return jobs.get(job) if job in jobs else self.wide.get(finding.code)
+
+    def job_of(self, finding: Diagnostic, candidates: Mapping[str, _Entry]) -> str | None:
+        """The job `finding` is about: the one its message starts with, as every rule's does
+        (also for a setting taken from `defaults:` or an `x-` anchor), else the job it is
+        written inside."""
+        named = _NAMED_JOB.match(finding.message)
+        if named:
+            return named.group(1)
+        for job in candidates:
+            if self.inside(finding.span, job):
+                return job
         return None
-    for entry in entries:
-        if entry.ignore.code != finding.code:
-            continue
-        job = entry.ignore.job
-        if job is None or _of_job(finding, job, source_map):
-            return entry
-    return None
 
-
-def _of_job(finding: Diagnostic, job: str, source_map: SourceMap) -> bool:
-    """Whether `finding` is about `job`: it is written inside the job, or (for a setting the job
-    takes from `defaults:` or an `x-` anchor) its message names the job, as every rule's does."""
-    if finding.message.startswith(f'job "{job}"'):
-        return True
-    area = source_map.span(("jobs", job))
-    if area == source_map.span(()) or area.end_line is None:
-        return False
-    start = (area.line, area.column)
-    end = (area.end_line, area.end_column or 1)
-    return (
-        finding.span.file == area.file and start <= (finding.span.line, finding.span.column) <= end
-    )
+    def inside(self, span: Span, job: str) -> bool:
+        area = self.source_map.span(("jobs", job))
+        if area.end_line is None or not self.source_map.has(("jobs", job)):
+            return False
+        start = (area.line, area.column)
+        end = (area.end_line, area.end_column or 1)
+        return span.file == area.file and start <= (span.line, span.column) <= end
 
 
 def _stale(entry: _Entry) -> Diagnostic:
