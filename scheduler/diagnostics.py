@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 ECHO_LIMIT = 60
@@ -63,14 +63,24 @@ class Span:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """Why a finding is silenced: the reason an `ignore:` entry gives, and where it is written."""
+
+    reason: str
+    span: Span
+
+
+@dataclass(frozen=True)
 class Diagnostic:
-    """One finding: a stable code, a severity, a one-line message, a place and a hint."""
+    """One finding: a stable code, a severity, a one-line message, a place and a hint.
+    A `suppressed` finding is kept (json and sarif show it) but neither printed nor counted."""
 
     code: str
     severity: Severity
     message: str
     span: Span
     hint: str = ""
+    suppressed: Suppression | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Position, then code, then message: two findings at one place with one code (a name
@@ -79,5 +89,10 @@ class Diagnostic:
 
 
 def worst(diagnostics: list[Diagnostic]) -> Severity | None:
-    """The highest severity among `diagnostics`, or None when there are none."""
-    return max((d.severity for d in diagnostics), default=None)
+    """The highest severity among `diagnostics` not suppressed, or None when there are none."""
+    return max((d.severity for d in diagnostics if d.suppressed is None), default=None)
+
+
+def active(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The findings no `ignore:` entry silences: those that are shown and counted."""
+    return [d for d in diagnostics if d.suppressed is None]

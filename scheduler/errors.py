@@ -41,6 +41,11 @@ class UsageError(UserError):
     exit_code = 2
 
 
+class LocalAwsNotInstalled(UsageError):
+    """`--local` needs moto, which only the `local` extra installs (a CI job that only validates
+    need not download it)."""
+
+
 class UnknownJob(UsageError):
     """A job named on the command line is not in the catalogue."""
 

@@ -1,5 +1,6 @@
 """Run every rule over a loaded catalogue; a rule that crashes becomes SCH901, never a crash.
-`validate` also checks the local data file beside the catalogue (SCH010).
+`validate` also checks the local data file beside the catalogue (SCH010), and marks the findings
+the catalogue's `ignore:` entries silence (SCH020-SCH023 are about those entries).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from scheduler.catalogue.loader import LoadResult, load
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.local_data.model import data_file_beside
 from scheduler.local_data.read import local_data_diagnostics
-from scheduler.rules import RULES, Context, Rule
+from scheduler.rules import RULES, Context, Rule, all_docs
+from scheduler.rules.suppression import suppress
 
 
 def run_rules(
@@ -45,10 +47,12 @@ def run_rules(
 def validate(
     path: str | Path, *, now: datetime, local_data: bool = True
 ) -> tuple[LoadResult, list[Diagnostic]]:
-    """Load and check a catalogue: every diagnostic, sorted by position. With `local_data`, the
-    local data file beside it too, when there is one (offline: no boto3, no moto)."""
+    """Load and check a catalogue: every diagnostic, sorted by position, the suppressed ones
+    included and marked (`Diagnostic.suppressed`). With `local_data`, the local data file beside
+    it too, when there is one (offline: no boto3, no moto)."""
     loaded = load(path)
     found = [*loaded.diagnostics, *run_rules(loaded, now=now)]
     if local_data:
         found.extend(local_data_diagnostics(data_file_beside(Path(path))))
-    return loaded, sorted(set(found), key=Diagnostic.sort_key)
+    marked = suppress(loaded, dict.fromkeys(found), all_docs())
+    return loaded, sorted(marked, key=Diagnostic.sort_key)

@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.diagnostics import Diagnostic, Severity, Span, active
 from scheduler.errors import CatalogueHasErrors
 
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ def check(path: Path, *, now: datetime, consequence: str = "nothing was sent to 
     it creates the local AWS (exit 2, with every problem)."""
     from scheduler.validate import validate as run
 
-    loaded, found = run(path, now=now, local_data=False)
+    loaded, everything = run(path, now=now, local_data=False)
+    found = active(everything)  # what `ignore:` silences is not shown before a plan either
     errors = sum(1 for d in found if d.severity is Severity.ERROR)
     if loaded.catalogue is None or errors:
         raise CatalogueHasErrors(path, found, consequence, errors=errors)
@@ -58,14 +59,24 @@ def rule_docs() -> dict[str, RuleDoc]:
 
 
 def catalogue_schema() -> dict[str, Any]:
-    """The JSON Schema of `jobs.yaml`."""
-    from scheduler.catalogue.schema import CatalogueSpec
+    """The JSON Schema of `jobs.yaml` (draft-07, for editors' YAML language servers)."""
+    from scheduler.catalogue.json_schema import catalogue_schema as build
 
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "sched catalogue (jobs.yaml)",
-        **CatalogueSpec.model_json_schema(),
-    }
+    return build()
+
+
+def job_names(path: Path) -> list[tuple[str, str]]:
+    """Each job's name and description in the catalogue at `path`, for shell completion; empty
+    when it does not load (completion must never print an error)."""
+    from scheduler.catalogue.loader import load
+
+    if not path.is_file():
+        return []
+    try:
+        catalogue = load(path).catalogue
+    except Exception:  # a completion that crashes breaks the user's shell line
+        return []
+    return [(job.name, job.description) for job in catalogue.jobs] if catalogue else []
 
 
 def upcoming(

@@ -102,6 +102,7 @@ def reset_local(catalogue_path: Path) -> LocalReset:
 
     target, data_file = local_dir(catalogue_path), local_data_file(catalogue_path)
     loaded = read_local_data(data_file)
+    embedded.require_moto()  # before wiping: a reset that cannot start again must not start
     embedded.reset(target)
     if loaded is not None:
         seed = functools.partial(data.load, data=loaded)

@@ -155,6 +155,16 @@ class Policy:
 
 
 @dataclass(frozen=True)
+class Ignore:
+    """One entry of an `ignore:` mapping: a code a team silences on purpose, and why. `job` is
+    None for the catalogue-wide `ignore:`; `reason` is None when the entry gave none."""
+
+    code: str
+    reason: str | None
+    job: str | None = None
+
+
+@dataclass(frozen=True)
 class Catalogue:
     """A loaded catalogue: its name, where it lives, its policy and its resolved jobs."""
 
@@ -163,6 +173,7 @@ class Catalogue:
     policy: Policy = field(default_factory=Policy)
     jobs: tuple[Job, ...] = ()
     alerts: Alerts | None = None
+    ignores: tuple[Ignore, ...] = ()
 
     @property
     def base_dir(self) -> Path:

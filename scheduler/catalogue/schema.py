@@ -30,6 +30,7 @@ from scheduler.catalogue.model import (
     Compute,
     Fargate,
     Grant,
+    Ignore,
     Job,
     Policy,
     Vpc,
@@ -56,17 +57,48 @@ def _to_duration(value: object) -> timedelta:
     return duration
 
 
+def _duration_schema(schema: dict[str, Any]) -> None:
+    # pydantic says `format: duration` (ISO 8601 only), which an editor would hold against "5m".
+    schema.pop("format", None)
+    schema.update(type="string", examples=["90s", "5m", "1h30m", "PT5M"])
+
+
 Duration = Annotated[
     timedelta,
     BeforeValidator(_to_duration),
     PlainSerializer(format_duration, return_type=str),
-    Field(json_schema_extra={"type": "string", "examples": ["90s", "5m", "1h30m", "PT5M"]}),
+    Field(json_schema_extra=_duration_schema),
 ]
+
+# Editors complete and bound these; validation keeps its own checks (SCH203, SCH211), whose
+# messages say more than a schema error would.
+Memory = Annotated[
+    int,
+    Field(
+        json_schema_extra={
+            "minimum": limits.LAMBDA_MIN_MEMORY_MB,
+            "maximum": limits.LAMBDA_MAX_MEMORY_MB,
+        }
+    ),
+]
+RuntimeName = Annotated[str, Field(json_schema_extra={"enum": list(limits.LAMBDA_RUNTIMES)})]
 
 
 # Enums are matched by value ("rules"), which strict mode would refuse for plain strings.
 BackendName = Annotated[Backend, Field(strict=False)]
 ComputeName = Annotated[Compute, Field(strict=False)]
+
+
+IgnoreMap = Annotated[
+    dict[str, str | None],
+    Field(
+        description=(
+            "diagnostic codes silenced on purpose, each with the reason: {SCH108: why}."
+            " Only warnings and infos can be; json and sarif output still show them"
+        ),
+        json_schema_extra={"propertyNames": {"pattern": "^SCH[0-9]{3}$"}},
+    ),
+]
 
 
 class _Strict(BaseModel):
@@ -79,8 +111,12 @@ class FargateSpec(_Strict):
     cluster: str = Field(description="ECS cluster name or ARN")
     task_definition: str = Field(description="task definition family[:revision] or ARN")
     subnets: list[str] = Field(min_length=1, description="subnet ids for awsvpc networking")
-    security_groups: list[str] = Field(default_factory=list)
-    assign_public_ip: bool = False
+    security_groups: list[str] = Field(
+        default_factory=list, description="security group ids (sg-...) for the task"
+    )
+    assign_public_ip: bool = Field(
+        False, description="give the task a public IP (needed in a public subnet without NAT)"
+    )
     container: str | None = Field(None, description="container that receives the job input")
 
 
@@ -127,7 +163,9 @@ class AlertSpec(_Strict):
 class AlertsSpec(_Strict):
     """The catalogue's alert channels and its watcher's schedule."""
 
-    channels: dict[str, ChannelSpec] = Field(default_factory=dict)
+    channels: dict[str, ChannelSpec] = Field(
+        default_factory=dict, description="alert channels by name: email addresses or an SNS topic"
+    )
     every: Duration = Field(
         timedelta(minutes=5), description="how often the watcher reads the jobs' logs"
     )
@@ -136,11 +174,18 @@ class AlertsSpec(_Strict):
 class DefaultsSpec(_Strict):
     """Values every job inherits unless it sets its own."""
 
-    backend: BackendName = Backend.RULES
-    compute: ComputeName = Compute.LAMBDA
-    runtime: str = "python3.12"
-    memory: int = 256
-    timezone: str = "UTC"
+    backend: BackendName = Field(
+        Backend.RULES,
+        description="rules (EventBridge rules, UTC only) or scheduler (EventBridge Scheduler)",
+    )
+    compute: ComputeName = Field(
+        Compute.LAMBDA, description="lambda, or fargate (an ECS task, for jobs over 15 minutes)"
+    )
+    runtime: RuntimeName = Field("python3.12", description="the Lambda runtime of every job")
+    memory: Memory = Field(256, description="MB of memory of every job's function (128-10240)")
+    timezone: str = Field(
+        "UTC", description="IANA zone the schedules are read in; needs backend: scheduler"
+    )
     retries: int = Field(
         2, ge=0, le=limits.LAMBDA_MAX_RETRY_ATTEMPTS, description="Lambda's re-runs of a failed run"
     )
@@ -150,15 +195,23 @@ class DefaultsSpec(_Strict):
         le=limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS,
         description="the rule's or schedule's retries of a delivery Lambda refused",
     )
-    timeout: Duration | None = None
-    role: str | None = None
+    timeout: Duration | None = Field(
+        None, description="every job's timeout (default: twice expected_runtime, at most 15m)"
+    )
+    role: str | None = Field(None, description="ARN of an existing execution role for every job")
     permissions: list[str | dict[str, Any]] = Field(
         default_factory=list, description="what every job's own role may do (jobs add to it)"
     )
-    dead_letter_queue: str | None = None
-    tags: dict[str, str] = Field(default_factory=dict)
-    environment: dict[str, str] = Field(default_factory=dict)
-    fargate: FargateSpec | None = None
+    dead_letter_queue: str | None = Field(
+        None, description="SQS queue ARN that receives every job's failed events"
+    )
+    tags: dict[str, str] = Field(default_factory=dict, description="tags on every resource")
+    environment: dict[str, str] = Field(
+        default_factory=dict, description="environment variables of every job's function"
+    )
+    fargate: FargateSpec | None = Field(
+        None, description="where every compute: fargate job runs (cluster, task definition, ...)"
+    )
     secrets_kms_key: str | None = Field(
         None, description="the customer managed KMS key every job's secrets are encrypted with"
     )
@@ -181,15 +234,21 @@ class PolicySpec(_Strict):
 class JobSpec(_Strict):
     """One scheduled job as written in the catalogue."""
 
-    description: str = ""
+    description: str = Field(
+        "", description="what the job does; the function's and the rule's description"
+    )
     schedule: str = Field(description="cron(...), rate(...), at(...), Unix cron or @daily-style")
     expected_runtime: Duration = Field(description="how long a run normally takes")
     handler: str | None = Field(None, description="path/to/file.py:function under the catalogue")
     function: str | None = Field(None, description="ARN of an existing Lambda function")
-    timeout: Duration | None = None
-    input: dict[str, Any] | None = None
-    environment: dict[str, str] = Field(default_factory=dict)
-    memory: int | None = None
+    timeout: Duration | None = Field(
+        None, description="when Lambda stops a run (default: twice expected_runtime, at most 15m)"
+    )
+    input: dict[str, Any] | None = Field(None, description="the JSON event every run receives")
+    environment: dict[str, str] = Field(
+        default_factory=dict, description="environment variables, over the defaults'"
+    )
+    memory: Memory | None = Field(None, description="MB of memory of the function (128-10240)")
     retries: int | None = Field(
         None,
         ge=0,
@@ -209,11 +268,17 @@ class JobSpec(_Strict):
         None, description="how long the rule or schedule keeps trying to deliver (to 24h)"
     )
     dead_letter_queue: str | None = Field(None, description="SQS queue ARN for failed events")
-    tags: dict[str, str] = Field(default_factory=dict)
-    compute: ComputeName | None = None
-    backend: BackendName | None = None
-    timezone: str | None = None
-    enabled: bool = True
+    tags: dict[str, str] = Field(
+        default_factory=dict, description="tags on the job's resources, over the defaults'"
+    )
+    compute: ComputeName | None = Field(None, description="lambda (the default) or fargate")
+    backend: BackendName | None = Field(
+        None, description="rules (EventBridge rules, UTC only) or scheduler (EventBridge Scheduler)"
+    )
+    timezone: str | None = Field(
+        None, description="IANA zone the schedule is read in, e.g. Europe/Paris; needs scheduler"
+    )
+    enabled: bool = Field(True, description="false: deployed, but its schedule does not fire")
     role: str | None = Field(None, description="ARN of an existing execution role")
     secrets: dict[str, str] = Field(
         default_factory=dict,
@@ -237,8 +302,10 @@ class JobSpec(_Strict):
             " ({S3ReadPolicy: {BucketName: b}}), IAM statements or managed policy ARNs"
         ),
     )
-    runtime: str | None = None
-    fargate: FargateSpec | None = None
+    runtime: RuntimeName | None = Field(None, description="the Lambda runtime (python3.12, ...)")
+    fargate: FargateSpec | None = Field(
+        None, description="the ECS task a compute: fargate job runs as, over the defaults'"
+    )
     vpc: VpcSpec | None = Field(
         None,
         description=(
@@ -249,16 +316,34 @@ class JobSpec(_Strict):
     alert: AlertSpec | bool | None = Field(
         None, description="this job's alerts, over the defaults'; false: never alert"
     )
+    ignore: IgnoreMap = Field(default_factory=dict)
 
 
 class CatalogueSpec(_Strict):
     """The whole file. The loader validates `jobs` one by one so one bad job hides no other."""
 
     catalogue: str = Field(description="names and tags every resource; one ownership scope")
-    defaults: DefaultsSpec = Field(default_factory=DefaultsSpec)
-    policy: PolicySpec = Field(default_factory=PolicySpec)
-    jobs: dict[str, JobSpec] = Field(default_factory=dict)
-    alerts: AlertsSpec | None = None
+    defaults: DefaultsSpec = Field(
+        default_factory=DefaultsSpec, description="values every job inherits unless it sets its own"
+    )
+    policy: PolicySpec = Field(
+        default_factory=PolicySpec, description="rules the team sets for itself (max_runtime, ...)"
+    )
+    jobs: dict[str, JobSpec] = Field(
+        default_factory=dict, description="the scheduled jobs, by name (letters, digits, -, _)"
+    )
+    alerts: AlertsSpec | None = Field(
+        None, description="alert channels and how often the watcher reads the jobs' logs"
+    )
+    ignore: IgnoreMap = Field(default_factory=dict)
+
+
+def resolve_ignores(spec: CatalogueSpec, jobs: list[tuple[str, JobSpec]]) -> tuple[Ignore, ...]:
+    """Every `ignore:` entry: the catalogue-wide ones first, then each job's."""
+    return (
+        *(Ignore(code, reason) for code, reason in spec.ignore.items()),
+        *(Ignore(code, reason, name) for name, job in jobs for code, reason in job.ignore.items()),
+    )
 
 
 def _fargate(spec: FargateSpec | None) -> Fargate | None:

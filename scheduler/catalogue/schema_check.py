@@ -19,6 +19,7 @@ from scheduler.catalogue.schema import (
     CatalogueSpec,
     JobSpec,
     resolve_alerts,
+    resolve_ignores,
     resolve_job,
     resolve_policy,
 )
@@ -63,7 +64,8 @@ class Checker:
         alerts = resolve_alerts(spec.alerts)
         channels = tuple(c.name for c in alerts.channels) if alerts else ()
         jobs = tuple(resolve_job(name, job, spec.defaults, policy, channels) for name, job in specs)
-        return Catalogue(spec.catalogue, self.path, policy, jobs, alerts), invalid
+        ignores = resolve_ignores(spec, specs)
+        return Catalogue(spec.catalogue, self.path, policy, jobs, alerts, ignores), invalid
 
     def top_level(self, data: dict[Any, Any]) -> CatalogueSpec | None:
         try:

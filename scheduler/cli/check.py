@@ -14,6 +14,7 @@ from scheduler.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    complete_jobs,
     parse_instant,
     use_colour,
 )
@@ -29,14 +30,21 @@ def render_diagnostics(diagnostics: list[Diagnostic], fmt: str, file: str) -> st
     from scheduler.app.check import rule_docs
     from scheduler.report import diagnostics as report
 
+    docs = rule_docs()
+    urls = {code: doc.url for code, doc in docs.items()}
+    # GitHub resolves annotation and SARIF paths from the repository root, not the step's
+    # working-directory: https://docs.github.com/en/actions/reference/workflows-and-actions/variables
+    root = os.environ.get("GITHUB_WORKSPACE") or None
+    cwd = os.getcwd()
     match fmt:
         case "json":
-            return report.to_json(diagnostics)
+            return report.to_json(diagnostics, urls)
         case "github":
-            return report.to_github(diagnostics)
+            # Only a rule's own page is worth a line in every annotation; the README is one link.
+            own = {code: doc.source_url for code, doc in docs.items() if doc.source_url}
+            return report.to_github(diagnostics, own, cwd=cwd, root=root)
         case "sarif":
-            titles = {code: doc.title for code, doc in rule_docs().items()}
-            return report.to_sarif(diagnostics, titles)
+            return report.to_sarif(diagnostics, docs, cwd=cwd, root=root)
         case _:
             body = report.to_text(diagnostics, colour=use_colour())
             summary = report.summary_line(diagnostics, file)
@@ -66,7 +74,7 @@ def validate(catalogue: Path, fmt: str, fail_on: str) -> None:
     found = run(catalogue, now=datetime.now(UTC))
     click.echo(render_diagnostics(found, fmt, str(catalogue)))
     threshold = Severity.parse(fail_on)
-    failing = any(d.severity >= threshold for d in found)
+    failing = any(d.severity >= threshold for d in found if d.suppressed is None)
     raise SystemExit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
@@ -91,6 +99,9 @@ def rules(code: str | None) -> None:
         click.echo(f"\nFails:{indent}{doc.failing.replace(chr(10), indent)}")
     if doc.passing:
         click.echo(f"\nPasses:{indent}{doc.passing.replace(chr(10), indent)}")
+    if doc.suppressible:
+        click.echo(f'\nWhere intended, silence it on the job: ignore: {{{doc.code}: "why"}}')
+    click.echo(f"\nDocs: {doc.url}")
 
 
 @click.command()
@@ -102,7 +113,7 @@ def schema() -> None:
 
 
 @click.command(name="next")
-@click.argument("queries", nargs=-1)
+@click.argument("queries", nargs=-1, shell_complete=complete_jobs)
 @click.option(
     "--catalogue",
     "-c",
@@ -138,7 +149,7 @@ def next_(
 
 
 @click.command()
-@click.argument("job")
+@click.argument("job", shell_complete=complete_jobs)
 @CATALOGUE
 @click.option("--account", default="123456789012", show_default=True, help="Account for ARNs.")
 @click.option("--region", default="us-east-1", show_default=True, help="Region for ARNs.")

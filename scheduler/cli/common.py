@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import click
+import click.shell_completion
 
 from scheduler.errors import UsageError, UserError
 from scheduler.report.style import WIDTH
@@ -49,6 +50,22 @@ def settle() -> None:
     now on, while the local AWS's state is saved or the lock released, must not change it."""
     if _Settled.own_process and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def complete_jobs(
+    ctx: click.Context, param: click.Parameter, incomplete: str
+) -> list[click.shell_completion.CompletionItem]:
+    """Shell completion of a JOB argument: the names in the catalogue given so far (`-c`, or
+    jobs.yaml here), with each one's description as help (zsh and fish show it). Never fails:
+    a catalogue that does not load completes nothing."""
+    from scheduler.app.check import job_names
+
+    catalogue = ctx.params.get("catalogue") or Path("jobs.yaml")
+    return [
+        click.shell_completion.CompletionItem(name, help=description or None)
+        for name, description in job_names(Path(catalogue))
+        if name.startswith(incomplete)
+    ]
 
 
 # The catalogue argument of validate, compile, plan, apply and destroy.

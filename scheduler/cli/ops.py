@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, parse_instant, terminal_width, use_colour
+from scheduler.cli.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    complete_jobs,
+    parse_instant,
+    terminal_width,
+    use_colour,
+)
 from scheduler.cli.deploy import aws_options, checked_catalogue, connection, local
 from scheduler.errors import UsageError
 
@@ -35,7 +42,7 @@ def _duration(text: str, option: str) -> timedelta:
 
 
 @click.command()
-@click.argument("jobs", nargs=-1)
+@click.argument("jobs", nargs=-1, shell_complete=complete_jobs)
 @CATALOGUE_OPTION
 @aws_options
 @click.option("--since", default="7d", show_default=True, help="How far back: 7d, 12h, 30m.")
@@ -122,7 +129,7 @@ def status(
 
 
 @click.command()
-@click.argument("job")
+@click.argument("job", shell_complete=complete_jobs)
 @CATALOGUE_OPTION
 @aws_options
 @click.option(
@@ -161,7 +168,7 @@ def run(
 
 
 @click.command()
-@click.argument("job")
+@click.argument("job", shell_complete=complete_jobs)
 @CATALOGUE_OPTION
 @aws_options
 def trigger(
@@ -189,7 +196,7 @@ def trigger(
 
 
 @click.command()
-@click.argument("job")
+@click.argument("job", shell_complete=complete_jobs)
 @CATALOGUE_OPTION
 @aws_options
 @click.option("--run", "run_id", help="The run's request id (or its first characters).")

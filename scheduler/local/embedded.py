@@ -11,6 +11,7 @@ directory. Only local mode imports moto.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import shutil
 import threading
@@ -24,7 +25,7 @@ import boto3
 import botocore.session
 
 from scheduler.aws.clients import new_session
-from scheduler.errors import LocalStateError, NetworkBlocked
+from scheduler.errors import LocalAwsNotInstalled, LocalStateError, NetworkBlocked
 from scheduler.local.state_file import STATE_FILE, restore, save
 
 if TYPE_CHECKING:
@@ -63,6 +64,15 @@ Seed = Callable[[boto3.Session], object]
 """What a new local AWS starts with, created through the session it is given."""
 
 
+def require_moto() -> None:
+    """Raise `LocalAwsNotInstalled` unless moto can be imported: it is the `local` extra."""
+    if importlib.util.find_spec("moto") is None:
+        raise LocalAwsNotInstalled(
+            "--local needs the local AWS (moto), which is not installed",
+            "pip install 'sched[local]' (in a checkout: pip install -e '.[local]')",
+        )
+
+
 @contextlib.contextmanager
 def running(
     directory: Path, *, region: str = LOCAL_REGION, seed: Seed | None = None
@@ -70,6 +80,7 @@ def running(
     """Start moto with the state saved in `directory`; save it back and stop moto on exit.
     When there is no saved state, `seed` first fills the new local AWS; if it fails, nothing
     is saved, so the next start seeds again."""
+    require_moto()
     directory.mkdir(parents=True, exist_ok=True)
     with _locked(directory), _environment(region):
         from moto import mock_aws

@@ -45,6 +45,7 @@ from scheduler.rules.schedule_rules import (
     UnknownTimezone,
 )
 from scheduler.rules.secret_rules import PlainTextSecret, SecretKey, SecretReference
+from scheduler.rules.suppression import DOCS as SUPPRESSION_DOCS
 from scheduler.rules.target_rules import (
     CredentialFilesLeftOut,
     FargateSettings,
@@ -189,6 +190,7 @@ LOADER_DOCS: tuple[RuleDoc, ...] = (
         "# local-data.yaml\nbuckets:\n  Acme_Scratch: {}",
         "# local-data.yaml\nbuckets:\n  acme-scratch: {}",
     ),
+    *SUPPRESSION_DOCS,
     SUB_MINUTE,
     UNIX_DAY_OR,
     RuleDoc(

@@ -14,12 +14,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
+from scheduler import RULES_URL
 from scheduler.catalogue.loader import SourceMap
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.schedule import Schedule, ScheduleError, parse
 
 T = TypeVar("T")
+
+IGNORE_CODES = frozenset({"SCH020", "SCH021", "SCH022", "SCH023"})
+"""The codes about `ignore:` entries themselves, which no entry may silence."""
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,19 @@ class RuleDoc:
     explanation: str
     failing: str
     passing: str
+    source_url: str = ""
+
+    @property
+    def suppressible(self) -> bool:
+        """Whether an `ignore:` entry may silence the code: warnings and infos only, since an
+        error is what AWS would refuse or sched cannot deploy; never the ignore codes."""
+        return self.severity < Severity.ERROR and self.code not in IGNORE_CODES
+
+    @property
+    def url(self) -> str:
+        """Where the code is documented (cfn-lint's `source_url`): the rule's own page when it
+        has one, else the README's diagnostics section (`sched rules CODE` prints the rest)."""
+        return self.source_url or RULES_URL
 
 
 @dataclass

@@ -220,6 +220,7 @@ class DeprecatedRuntime(_RetirementRule):
         "date in the message; after that deploying the job fails (SCH212).",
         "runtime: python3.10",
         "runtime: python3.12",
+        source_url="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html",
     )
 
 
@@ -233,4 +234,5 @@ class RuntimeDeprecatedSoon(_RetirementRule):
         "blocks creating and then updating functions on it. Plan the move now.",
         "runtime: python3.11  # AWS deprecates it on 2027-06-30",
         "runtime: python3.14",
+        source_url="https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html",
     )

@@ -45,6 +45,7 @@ class RuntimeOverLimit(Rule):
         "if lower). A job that needs longer must run on Fargate or EC2, or be split.",
         "expected_runtime: 45m",
         "expected_runtime: 45m\ncompute: fargate",
+        source_url="https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html",
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:

@@ -173,6 +173,9 @@ class DstAffected(Rule):
         "is skipped by EventBridge Scheduler, and a repeated one (clocks go back) runs once.",
         'schedule: "cron(30 2 * * ? *)"\ntimezone: Europe/London',
         'schedule: "cron(30 3 * * ? *)"\ntimezone: Europe/London',
+        # The page's own anchor is spelled "daylist".
+        source_url="https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html"
+        "#daylist-savings-time",
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:

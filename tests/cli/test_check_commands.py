@@ -15,7 +15,9 @@ RULES = ROOT / "tests" / "fixtures" / "rules"
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(cli, list(args), env={"GITHUB_ACTIONS": "", **(env or {})})
+    result = CliRunner().invoke(
+        cli, list(args), env={"GITHUB_ACTIONS": "", "GITHUB_WORKSPACE": "", **(env or {})}
+    )
     return result.exit_code, result.output
 
 
@@ -55,7 +57,8 @@ def test_github_format_is_chosen_under_github_actions() -> None:
     assert out == (
         f"::error file={path},line=6,col=23,endLine=6,endColumn=26,title=SCH201::"
         'job "nightly-reindex" expects 45m; Lambda stops at 15m%0A'
-        "hint: run it on Fargate (compute: fargate) or EC2, or split the work\n"
+        "hint: run it on Fargate (compute: fargate) or EC2, or split the work%0A"
+        "see https://docs.aws.amazon.com/lambda/latest/dg/configuration-timeout.html\n"
     )
 
 
@@ -122,9 +125,9 @@ def test_schema_is_a_json_schema_that_forbids_unknown_keys() -> None:
     code, out = run("schema")
     assert code == 0
     schema = json.loads(out)
-    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$defs"]["JobSpec"]["additionalProperties"] is False
-    assert "schedule" in schema["$defs"]["JobSpec"]["required"]
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert schema["definitions"]["JobSpec"]["additionalProperties"] is False
+    assert "schedule" in schema["definitions"]["JobSpec"]["required"]
 
 
 def test_next_for_a_raw_expression_and_a_unix_one() -> None:
