@@ -176,28 +176,30 @@ class _Build:
             raise CompileError(f'job "{job.name}" has neither handler nor function')
         match job.backend:
             case Backend.RULES:
-                rule = self.rule(job)
-                yield rule
-                yield Target(
-                    rule=rule.name,
-                    id=TARGET_ID,
-                    arn=target_arn,
-                    input_transformer=_rule_input(job),
-                    retry_policy=_retry_policy(job),
-                    dead_letter_arn=job.dead_letter_queue,
-                )
-                yield Permission(
-                    function=self.invoked_function(job),
-                    statement_id=naming.statement_id(self.catalogue, job.name),
-                    principal=EVENTS_PRINCIPAL,
-                    source_arn=naming.rule_arn(self.region, self.account, rule.name),
-                )
-                yield from self.dead_letter_statement(job, rule)
+                for half in _halves(job):
+                    rule = self.rule(job, half)
+                    yield rule
+                    yield Target(
+                        rule=rule.name,
+                        id=TARGET_ID,
+                        arn=target_arn,
+                        input_transformer=_rule_input(job, half),
+                        retry_policy=_retry_policy(job),
+                        dead_letter_arn=job.dead_letter_queue,
+                    )
+                    yield Permission(
+                        function=self.invoked_function(job),
+                        statement_id=naming.statement_id(self.catalogue, half.name),
+                        principal=EVENTS_PRINCIPAL,
+                        source_arn=naming.rule_arn(self.region, self.account, rule.name),
+                    )
+                    yield from self.dead_letter_statement(job, rule, half)
             case Backend.SCHEDULER:
                 self.scheduler_targets.add(target_arn)
                 if job.dead_letter_queue:
                     self.scheduler_dead_letters.add(job.dead_letter_queue)
-                yield self.schedule(job, target_arn)
+                for half in _halves(job):
+                    yield self.schedule(job, target_arn, half)
             case _:
                 assert_never(job.backend)
 
@@ -264,41 +266,44 @@ class _Build:
             tags=self.job_tags(job),
         )
 
-    def rule(self, job: Job) -> Rule:
-        expression = _aws_expression(job)
+    def rule(self, job: Job, half: _Half | None = None) -> Rule:
+        half = half or _halves(job)[0]
+        expression = half.expression
         if expression.startswith("at("):
             raise CompileError(
                 f'job "{job.name}": EventBridge rules cannot run a one-time at(...) schedule',
                 "use backend: scheduler for one-time jobs",
             )
         return Rule(
-            name=naming.rule_name(self.catalogue, job.name),
+            name=naming.rule_name(self.catalogue, half.name),
             schedule_expression=expression,
             state=_toggle(job),
             description=job.description,
             tags=self.job_tags(job),
         )
 
-    def dead_letter_statement(self, job: Job, rule: Rule) -> Iterator[QueueStatement]:
+    def dead_letter_statement(
+        self, job: Job, rule: Rule, half: _Half | None = None
+    ) -> Iterator[QueueStatement]:
         """A rule target's dead-letter queue takes EventBridge's messages only when the queue's
         own policy allows them (a schedule's are sent with the Scheduler role instead):
         https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"""
         if job.dead_letter_queue is not None and ":sqs:" in job.dead_letter_queue:
             yield QueueStatement(
                 queue_arn=job.dead_letter_queue,
-                sid=naming.statement_id(self.catalogue, job.name),
+                sid=naming.statement_id(self.catalogue, half.name if half else job.name),
                 source_arn=naming.rule_arn(self.region, self.account, rule.name),
             )
 
-    def schedule(self, job: Job, target_arn: str) -> Schedule:
+    def schedule(self, job: Job, target_arn: str, half: _Half) -> Schedule:
         return Schedule(
             group=naming.schedule_group_name(self.catalogue),
-            name=naming.schedule_name(self.catalogue, job.name),
-            expression=_aws_expression(job),
+            name=naming.schedule_name(self.catalogue, half.name),
+            expression=half.expression,
             timezone=job.timezone,
             target_arn=target_arn,
             role_arn=self.role_arn(naming.scheduler_role_name(self.catalogue)),
-            input=_scheduler_input(job),
+            input=_scheduler_input(job, half),
             retry_policy=_retry_policy(job),
             state=_toggle(job),
             dead_letter_arn=job.dead_letter_queue,
@@ -315,6 +320,12 @@ class _Build:
             raise CompileError(
                 f'job "{job.name}": sched runs Fargate jobs with EventBridge rules only',
                 "set backend: rules on the job (its schedule is then in UTC)",
+            )
+        if len(_halves(job)) > 1:
+            raise CompileError(
+                f'job "{job.name}": a Fargate task cannot skip the second run of a day both '
+                "day fields match",
+                "run it on Lambda, or keep one of the two day fields",
             )
         spec = job.fargate
         cluster = naming.ecs_cluster_arn(self.region, self.account, spec.cluster)
@@ -446,14 +457,30 @@ class _Build:
         return naming.role_arn(self.region, self.account, name)
 
 
-def _aws_expression(job: Job) -> str:
+@dataclass(frozen=True)
+class _Half:
+    """One rule or schedule of a job: most jobs have one; a Unix either-day line has two, the
+    second (`skip_days` set) named after `naming.day_of_week_half` and skipping the days of the
+    month the first fires on, so that a day both match runs once, as in Unix cron."""
+
+    name: str
+    expression: str
+    skip_days: tuple[int, ...] | None = None
+
+
+def _halves(job: Job) -> tuple[_Half, ...]:
     try:
-        return parse(job.schedule).aws_expression
+        schedule = parse(job.schedule)
     except ScheduleError as error:
         raise CompileError(
             f'job "{job.name}": schedule "{job.schedule}" cannot be compiled: {error}',
             "run `sched validate` for the details",
         ) from error
+    first = _Half(job.name, schedule.aws_expression)
+    if schedule.also is None:
+        return (first,)
+    second = _Half(naming.day_of_week_half(job.name), schedule.also, schedule.days_of_month)
+    return (first, second)
 
 
 def _rate(every: timedelta) -> str:
@@ -522,13 +549,14 @@ def _checked_template(job: Job, template: str) -> InputTransformer:
     return InputTransformer(paths=EVENT_PATHS, template=template)
 
 
-def _rule_input(job: Job) -> InputTransformer:
+def _rule_input(job: Job, half: _Half) -> InputTransformer:
     event = job_event(
         Backend.RULES,
         job=job.name,
         job_input=job.input,
         scheduled_time=EVENT_TIME,
         trigger_id=EVENT_ID,
+        skip_days=half.skip_days,
     )
     return _checked_template(job, input_template(event))
 
@@ -545,7 +573,7 @@ def _container_input(job: Job, container: str) -> InputTransformer:
     return _checked_template(job, input_template({"containerOverrides": [override]}))
 
 
-def _scheduler_input(job: Job) -> str:
+def _scheduler_input(job: Job, half: _Half) -> str:
     event = job_event(
         Backend.SCHEDULER,
         job=job.name,
@@ -553,6 +581,8 @@ def _scheduler_input(job: Job) -> str:
         scheduled_time=SCHEDULER_TIME,
         trigger_id=SCHEDULER_EXECUTION_ID,
         attempt=SCHEDULER_ATTEMPT,
+        skip_days=half.skip_days,
+        timezone=job.timezone,
     )
     return canonical_json(event)
 

@@ -33,6 +33,7 @@ from .contract import (
     TIMED_OUT,
     RunRecord,
     SecretRef,
+    fired_by_other_half,
     read_event,
     start_line,
 )
@@ -281,7 +282,10 @@ def invoke(
     emit: Emit = _stdout,
     emit_start: Emit | None = _stderr,
 ) -> Any:
-    """`handler` with its environment and clock passed in: runs, logs, re-raises on failure."""
+    """`handler` with its environment and clock passed in: runs, logs, re-raises on failure.
+    A fire its either-day job's other rule or schedule has made that day returns None unlogged."""
+    if fired_by_other_half(event):
+        return None
     spec = environ.get(ENV_HANDLER, "")
     expected = environ.get(ENV_EXPECTED_RUNTIME_MS, "")
 
