@@ -35,9 +35,9 @@ from scheduler.rules.runtime_rules import (
 )
 from scheduler.rules.schedule_rules import (
     SUB_MINUTE,
-    UNIX_DAY_OR,
     AtNeedsScheduler,
     DstAffected,
+    EitherDayHalves,
     NeverFires,
     OverlappingRuns,
     ScheduleSyntax,
@@ -60,6 +60,7 @@ from scheduler.rules.target_rules import (
 RULES: tuple[Rule, ...] = (
     ScheduleSyntax(),
     NeverFires(),
+    EitherDayHalves(),
     UnknownTimezone(),
     TimezoneNeedsScheduler(),
     DstAffected(),
@@ -190,7 +191,6 @@ LOADER_DOCS: tuple[RuleDoc, ...] = (
         "# local-data.yaml\nbuckets:\n  acme-scratch: {}",
     ),
     SUB_MINUTE,
-    UNIX_DAY_OR,
     RuleDoc(
         "SCH901",
         _E,

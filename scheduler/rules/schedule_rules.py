@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+from scheduler import naming
 from scheduler.catalogue.durations import format_duration
-from scheduler.catalogue.model import Backend, Job
+from scheduler.catalogue.model import Backend, Compute, Job
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.schedule import Schedule, ScheduleError, is_known_timezone
@@ -63,15 +64,43 @@ SUB_MINUTE = RuleDoc(
     'schedule: "rate(1 minute)"',
 )
 
-UNIX_DAY_OR = RuleDoc(
-    "SCH104",
-    Severity.ERROR,
-    "Unix cron restricts both day-of-month and day-of-week",
-    "Unix cron runs when EITHER field matches; AWS cron cannot say that in one expression, "
-    "and sched does not guess. Split it into two jobs or drop one of the two fields.",
-    'schedule: "0 2 1 * MON"',
-    'schedule: "0 2 1 * *"',
-)
+
+class EitherDayHalves(Rule):
+    doc = RuleDoc(
+        "SCH104",
+        Severity.ERROR,
+        "Unix either-day job that cannot deploy as its two halves",
+        "A Unix line restricting both day-of-month and day-of-week runs when EITHER matches; "
+        "one AWS expression cannot say that, so sched deploys the job as two rules or "
+        f"schedules, the second named like a job called <job>{naming.DAY_OF_WEEK_SUFFIX}, "
+        "whose fire on a day the first also fires ends before the job runs. That needs the "
+        "name free, and a Lambda job (a Fargate task has no wrapper to skip the second run).",
+        'jobs:\n  payroll: {schedule: "0 0 1,15 * MON"}\n'
+        f"  payroll{naming.DAY_OF_WEEK_SUFFIX}: {{...}}",
+        'jobs:\n  payroll: {schedule: "0 0 1,15 * MON"}',
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        names = {job.name for job in context.catalogue.jobs}
+        for job in context.catalogue.jobs:
+            schedule = _schedule(context, job)
+            if schedule is None or schedule.also is None:
+                continue
+            second = naming.day_of_week_half(job.name)
+            if job.compute is Compute.FARGATE:
+                yield self.report(
+                    context.span(job, "schedule"),
+                    f'job "{job.name}" runs when either day field matches, which takes two '
+                    "rules, and a Fargate task cannot skip the second run of a day both match",
+                    "run it on Lambda, or keep one of the two day fields",
+                )
+            elif second in names:
+                yield self.report(
+                    context.span(job, "schedule"),
+                    f'job "{job.name}" runs when either day field matches, so its day-of-week '
+                    f'rule is named like job "{second}", which exists',
+                    f'rename job "{second}"',
+                )
 
 
 class NeverFires(Rule):
