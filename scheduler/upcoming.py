@@ -20,6 +20,8 @@ class Upcoming:
     timezone: str  # the zone the schedule is evaluated in
     shown_in: str  # the zone times are shown in (besides UTC)
     aws_expression: str | None = None
+    # The day-of-week half of a Unix either-day line, deployed beside `aws_expression`.
+    also_expression: str | None = None
     description: str | None = None
     fire_times: tuple[datetime, ...] = ()
     error_code: str | None = None
@@ -85,6 +87,7 @@ def _one(
         zone,
         shown_in,
         aws_expression=schedule.aws_expression,
+        also_expression=schedule.also,
         description=schedule.describe(),
         fire_times=tuple(schedule.next_fire_times(after, count, tz=zone, anchor=created)),
         created=created,
