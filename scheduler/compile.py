@@ -549,7 +549,8 @@ def _checked_template(job: Job, template: str) -> InputTransformer:
     return InputTransformer(paths=EVENT_PATHS, template=template)
 
 
-def _rule_input(job: Job, half: _Half) -> InputTransformer:
+def _rule_input(job: Job, half: _Half | None = None) -> InputTransformer:
+    half = half or _halves(job)[0]
     event = job_event(
         Backend.RULES,
         job=job.name,
@@ -573,7 +574,8 @@ def _container_input(job: Job, container: str) -> InputTransformer:
     return _checked_template(job, input_template({"containerOverrides": [override]}))
 
 
-def _scheduler_input(job: Job, half: _Half) -> str:
+def _scheduler_input(job: Job, half: _Half | None = None) -> str:
+    half = half or _halves(job)[0]
     event = job_event(
         Backend.SCHEDULER,
         job=job.name,

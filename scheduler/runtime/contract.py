@@ -16,6 +16,8 @@ The run line (schema v1; keys always present, in this order, `null` when unknown
    "status": "succeeded"|"failed"|"timed_out", "error_type": str|null,
    "error_message": str|null (first 2000 characters), "expected_runtime_ms": int|null,
    "overran": bool}
+The skip line (schema v1): the start line's keys with `"sched": "skip"`, logged alone by a
+fire that does not run the job (`fired_by_other_half`).
 When `duration_ms > expected_runtime_ms`, a second line follows:
   {"sched": "overran", "v": 1, "job": str, "request_id": str|null, "duration_ms": float,
    "expected_runtime_ms": int}
@@ -65,6 +67,9 @@ SECRET_SCHEMES = ("ssm", "secretsmanager")
 LINE_START = "start"
 LINE_RUN = "run"
 LINE_OVERRAN = "overran"
+# Logged instead of a start line by the second half of an either-day job on a day its first half
+# fires too (see SKIP_DAYS): the request is not a run, and history leaves it out.
+LINE_SKIP = "skip"
 LINE_PREFIX = '{"sched"'
 
 # What started a run, as logged.
@@ -328,6 +333,19 @@ def start_line(
     """The start line, logged before the job is imported or called."""
     line = _identity(LINE_START, job, catalogue, trigger, request_id, deploy)
     return json.dumps(line, default=str)
+
+
+def skip_line(
+    job: str,
+    catalogue: str,
+    trigger: Invocation,
+    request_id: str | None,
+    deploy: str | None = None,
+) -> str:
+    """The skip line: the start line's keys, logged when the job is not run at all."""
+    return json.dumps(
+        _identity(LINE_SKIP, job, catalogue, trigger, request_id, deploy), default=str
+    )
 
 
 def _identity(

@@ -4,7 +4,7 @@ the second's fire on a day the first also fires ends before the job runs."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,13 +12,16 @@ import pytest
 
 from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Job
 from scheduler.compile import CompileError, compile_catalogue
+from scheduler.history.reconstruct import Binding, reconstruct
 from scheduler.package import PackageRef
+from scheduler.ports import LogEvent
 from scheduler.resources import Permission, Rule, Schedule, Target
 from scheduler.runtime import contract
 from scheduler.runtime.wrapper import invoke
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
+NOON = datetime(2026, 6, 15, 12, tzinfo=UTC).timestamp()
 PACKAGES = {"payroll": PackageRef("payroll", Path("/build/payroll.zip"), "sha=", 100)}
 
 
@@ -100,14 +103,55 @@ def test_the_second_half_skips_a_day_the_first_fires(
     assert contract.fired_by_other_half(event) is skipped
 
 
-def test_a_skipped_fire_runs_nothing_and_logs_nothing() -> None:
+def _skipped_invocation() -> list[str]:
     lines: list[str] = []
-    environ = {"SCHED_JOB": "payroll", "SCHED_HANDLER": "sched_no_such_module.main"}
+    environ = {
+        "SCHED_JOB": "payroll",
+        "SCHED_CATALOGUE": "acme",
+        "SCHED_HANDLER": "sched_no_such_module.main",  # never imported: the job does not run
+        "SCHED_DEPLOY": "d3p",
+    }
     result = invoke(
         _event("2026-06-15T00:00:00Z", skip_days=[1, 15]),
-        SimpleNamespace(aws_request_id="r"),
+        SimpleNamespace(aws_request_id="r-2"),
         environ=environ,
         emit=lines.append,
         emit_start=lines.append,
     )
-    assert (result, lines) == (None, [])
+    assert result is None
+    return lines
+
+
+def test_a_skipped_fire_runs_nothing_and_logs_only_its_skip_line() -> None:
+    (line,) = _skipped_invocation()
+    logged = json.loads(line)
+    assert {k: logged[k] for k in ("sched", "job", "request_id", "deploy")} == {
+        "sched": "skip",
+        "job": "payroll",
+        "request_id": "r-2",
+        "deploy": "d3p",
+    }
+
+
+def test_history_leaves_a_skipped_fire_out_and_counts_nothing() -> None:
+    # The day both halves fire: the first ran (a run line), the second only skipped.
+    _, trigger = contract.read_event(_event("2026-06-15T00:00:00Z"))
+    ran = contract.RunRecord(
+        job="payroll", catalogue="acme", trigger=trigger, request_id="r-1", start=NOON,
+        end=NOON + 1, status=contract.SUCCEEDED, error_type=None, error_message=None,
+        expected_runtime_ms=None, deploy="d3p",
+    )  # fmt: skip
+    events = [
+        LogEvent(1000, "START RequestId: r-1 Version: $LATEST", "s1"),
+        LogEvent(1001, json.dumps(ran.line()), "s1"),
+        LogEvent(1002, "END RequestId: r-1", "s1"),
+        LogEvent(2000, "START RequestId: r-2 Version: $LATEST", "s2"),
+        *(LogEvent(2001, line, "s2") for line in _skipped_invocation()),
+        LogEvent(2002, "END RequestId: r-2", "s2"),
+        LogEvent(2003, "REPORT RequestId: r-2\tDuration: 1.00 ms", "s2"),
+    ]
+    found = reconstruct(
+        events, "payroll", now=datetime(2026, 6, 16, tzinfo=UTC), binding=Binding("d3p", 0)
+    )
+    assert [run.request_id for run in found.runs] == ["r-1"]
+    assert found.skipped.total == 0
