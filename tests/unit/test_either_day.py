@@ -1,5 +1,6 @@
-"""A Unix either-day line (`0 0 1,15 * MON`) compiles to two rules or schedules of one job, and
-the second's fire on a day the first also fires ends before the job runs."""
+"""A Unix either-day line (`0 0 1,15 * MON`) is one job: it compiles to two rules or schedules,
+the second's fire on a day the first also fires ends before the job runs, and history expects
+the union of their fires."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ import pytest
 
 from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Job
 from scheduler.compile import CompileError, compile_catalogue
+from scheduler.history.expected import expected_fires
 from scheduler.history.reconstruct import Binding, reconstruct
 from scheduler.package import PackageRef
 from scheduler.ports import LogEvent
 from scheduler.resources import Permission, Rule, Schedule, Target
 from scheduler.runtime import contract
 from scheduler.runtime.wrapper import invoke
+from scheduler.schedule import parse
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
@@ -155,3 +158,15 @@ def test_history_leaves_a_skipped_fire_out_and_counts_nothing() -> None:
     )
     assert [run.request_id for run in found.runs] == ["r-1"]
     assert found.skipped.total == 0
+
+
+def test_history_expects_the_union_of_both_halves_once_a_day() -> None:
+    (job,) = _catalogue().jobs
+    expected = expected_fires(
+        job,
+        parse(job.schedule),
+        [],
+        since=datetime(2026, 5, 31, tzinfo=UTC),
+        until=datetime(2026, 6, 16, tzinfo=UTC),
+    )
+    assert [f.day for f in expected.fires] == [1, 8, 15]
