@@ -308,6 +308,11 @@ class _Build:
             state=_toggle(job),
             dead_letter_arn=job.dead_letter_queue,
             description=job.description,
+            flexible_window_minutes=(
+                _whole_seconds(job.flexible_window.total_seconds()) // 60
+                if job.flexible_window is not None
+                else None
+            ),
         )
 
     def fargate_job(self, job: Job) -> Iterator[Resource]:

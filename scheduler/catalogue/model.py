@@ -125,6 +125,8 @@ class Job:
     compute: Compute = Compute.LAMBDA
     backend: Backend = Backend.RULES
     timezone: str = "UTC"
+    # EventBridge Scheduler may start a run up to this long after its time (None: on time).
+    flexible_window: timedelta | None = None
     enabled: bool = True
     role: str | None = None
     permissions: tuple[Grant, ...] = ()

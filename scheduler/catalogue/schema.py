@@ -213,6 +213,13 @@ class JobSpec(_Strict):
     compute: ComputeName | None = None
     backend: BackendName | None = None
     timezone: str | None = None
+    flexible_window: Duration | None = Field(
+        None,
+        description=(
+            "backend: scheduler only: how long after its time a run may start, in whole "
+            "minutes (1m to 24h); spreads runs when many fire at once"
+        ),
+    )
     enabled: bool = True
     role: str | None = Field(None, description="ARN of an existing execution role")
     secrets: dict[str, str] = Field(
@@ -353,6 +360,7 @@ def resolve_job(
         compute=spec.compute or defaults.compute,
         backend=spec.backend or defaults.backend,
         timezone=spec.timezone or defaults.timezone,
+        flexible_window=spec.flexible_window,
         enabled=spec.enabled,
         role=spec.role or defaults.role,
         secrets=tuple(sorted(spec.secrets.items())),

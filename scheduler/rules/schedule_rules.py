@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
-from scheduler import naming
+from scheduler import limits, naming
 from scheduler.catalogue.durations import format_duration
 from scheduler.catalogue.model import Backend, Compute, Job
 from scheduler.diagnostics import Diagnostic, Severity, Span
@@ -191,6 +191,58 @@ class AtNeedsScheduler(Rule):
                     f'job "{job.name}": at() schedules need EventBridge Scheduler',
                     "set backend: scheduler on this job",
                 )
+
+
+class FlexibleWindowNeedsScheduler(Rule):
+    doc = RuleDoc(
+        "SCH110",
+        Severity.ERROR,
+        "flexible window on a job that is not on EventBridge Scheduler",
+        "A flexible time window lets EventBridge Scheduler start a run up to that long after its "
+        "time; EventBridge rules always fire on time and have no such setting.",
+        "flexible_window: 15m\nbackend: rules",
+        "flexible_window: 15m\nbackend: scheduler",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.flexible_window is not None and job.backend is not Backend.SCHEDULER:
+                yield self.report(
+                    context.setting_span(job, "flexible_window"),
+                    f'job "{job.name}": flexible_window needs EventBridge Scheduler; '
+                    "EventBridge rules fire on time",
+                    "set backend: scheduler on this job, or remove flexible_window",
+                )
+
+
+class FlexibleWindowOutOfRange(Rule):
+    doc = RuleDoc(
+        "SCH111",
+        Severity.ERROR,
+        "flexible window outside what EventBridge Scheduler allows",
+        "EventBridge Scheduler takes a flexible time window of whole minutes, from "
+        f"{limits.SCHEDULER_FLEXIBLE_WINDOW_MIN_MINUTES} to "
+        f"{limits.SCHEDULER_FLEXIBLE_WINDOW_MAX_MINUTES} (24 hours).",
+        "flexible_window: 90s",
+        "flexible_window: 2m",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        low = limits.SCHEDULER_FLEXIBLE_WINDOW_MIN_MINUTES * 60
+        high = limits.SCHEDULER_FLEXIBLE_WINDOW_MAX_MINUTES * 60
+        for job in context.catalogue.jobs:
+            window = job.flexible_window
+            if window is None:
+                continue
+            seconds = window.total_seconds()
+            if low <= seconds <= high and seconds % 60 == 0:
+                continue
+            yield self.report(
+                context.setting_span(job, "flexible_window"),
+                f'job "{job.name}": flexible_window is {format_duration(window)}; EventBridge '
+                "Scheduler takes whole minutes from 1m to 24h",
+                "set flexible_window to whole minutes between 1m and 24h",
+            )
 
 
 class DstAffected(Rule):

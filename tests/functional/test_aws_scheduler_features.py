@@ -1,0 +1,43 @@
+"""EventBridge Scheduler's own settings round-trip through plan and apply on moto: what sched
+writes it reads back equal, so a second plan is empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aws_support import compile_for, load_catalogue, read_back, write_catalogue
+
+from scheduler.apply import apply_plan
+from scheduler.aws import AwsContext
+from scheduler.plan import make_plan
+
+CATALOGUE = """\
+catalogue: acme
+jobs:
+  export:
+    schedule: "0 2 * * *"
+    backend: scheduler
+    timezone: Europe/Paris
+    flexible_window: 45m
+    expected_runtime: 1m
+    handler: jobs/export/handler.py:main
+"""
+
+
+def test_a_flexible_window_is_written_read_back_and_plans_nothing_after(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    desired = compile_for(load_catalogue(write_catalogue(tmp_path, CATALOGUE)), aws, tmp_path)
+    result = apply_plan(make_plan(desired, read_back(aws, "acme", desired)), aws.writer)
+    assert result.ok, result.failed
+
+    written = aws.session.client("scheduler").get_schedule(GroupName="acme", Name="acme-export")
+    assert written["FlexibleTimeWindow"] == {"Mode": "FLEXIBLE", "MaximumWindowInMinutes": 45}
+    assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
+
+    narrower = CATALOGUE.replace("45m", "10m")
+    changed = compile_for(load_catalogue(write_catalogue(tmp_path, narrower)), aws, tmp_path)
+    plan = make_plan(changed, read_back(aws, "acme", changed))
+    assert [c.name for c in plan.pending] == ["acme/acme-export"]
+    assert apply_plan(plan, aws.writer).ok
+    assert make_plan(changed, read_back(aws, "acme", changed)).pending == ()
