@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any, assert_never
 
@@ -313,6 +313,8 @@ class _Build:
                 if job.flexible_window is not None
                 else None
             ),
+            start_date=_utc_text(job.start),
+            end_date=_utc_text(job.end),
         )
 
     def fargate_job(self, job: Job) -> Iterator[Resource]:
@@ -525,6 +527,10 @@ def deploy_value(function: Function) -> str:
     fields["environment"] = {k: v for k, v in fields["environment"].items() if k != ENV_DEPLOY}
     chosen = {name: fields[name] for name in _DEPLOYED_FIELDS}
     return hashlib.sha256(canonical_json(chosen).encode()).hexdigest()[:DEPLOY_VALUE_LENGTH]
+
+
+def _utc_text(when: datetime | None) -> str | None:
+    return None if when is None else when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _whole_seconds(seconds: float) -> int:

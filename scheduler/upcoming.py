@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
-from scheduler.catalogue.model import Catalogue
+from scheduler.catalogue.model import Catalogue, Job
 from scheduler.schedule import ScheduleError, is_known_timezone, parse
 
 
@@ -52,10 +52,26 @@ def upcoming(
         job = catalogue.job(query) if catalogue else None
         expression = job.schedule if job else query
         zone = job.timezone if job else (tz or "UTC")
-        out.append(
-            _one(query, job.name if job else None, expression, zone, tz or zone, after, count)
-        )
+        item = _one(query, job.name if job else None, expression, zone, tz or zone, after, count)
+        out.append(_within_dates(item, job, after, count) if job else item)
     return out
+
+
+def _within_dates(item: Upcoming, job: Job, after: datetime, count: int) -> Upcoming:
+    """A job's fires between its start and end dates (EventBridge Scheduler's StartDate and
+    EndDate); a rate() counts from its start date as from its creation."""
+    if item.error or (job.start is None and job.end is None):
+        return item
+    schedule = parse(job.schedule)
+    anchor = job.start if schedule.kind == "rate" and job.start else item.created
+    span = job.active_span(after, datetime.max.replace(tzinfo=UTC))
+    fires: tuple[datetime, ...] = ()
+    if span is not None:
+        # A rate's first run is one interval after what it counts from, as after its creation.
+        begin = max(span[0], anchor) if anchor is not None else span[0]
+        found = schedule.next_fire_times(begin, count, tz=job.timezone, anchor=anchor)
+        fires = tuple(f for f in found if f <= span[1])
+    return replace(item, fire_times=fires, created=anchor)
 
 
 def _one(

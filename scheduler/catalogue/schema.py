@@ -7,7 +7,7 @@ every later stage uses; pydantic does not travel past this module and the loader
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from pydantic import (
@@ -33,6 +33,7 @@ from scheduler.catalogue.model import (
     Job,
     Policy,
     Vpc,
+    as_instant,
     default_timeout,
 )
 from scheduler.diagnostics import echo
@@ -55,6 +56,29 @@ def _to_duration(value: object) -> timedelta:
         )
     return duration
 
+
+def _to_date(value: object) -> datetime:
+    # YAML reads an unquoted 2027-01-01T09:00:00 as a timestamp already.
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise ValueError("a date is ISO 8601 text, like 2027-01-01T09:00:00 or 2027-01-01")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"{echo(value, repr)} is not an ISO 8601 date, like 2027-01-01T09:00:00"
+        ) from None
+
+
+Date = Annotated[
+    datetime,
+    BeforeValidator(_to_date),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    Field(json_schema_extra={"type": "string", "examples": ["2027-01-01T09:00:00"]}),
+]
 
 Duration = Annotated[
     timedelta,
@@ -220,6 +244,16 @@ class JobSpec(_Strict):
             "minutes (1m to 24h); spreads runs when many fire at once"
         ),
     )
+    start: Date | None = Field(
+        None,
+        description=(
+            "backend: scheduler only: no run before this date (ISO 8601; without an offset, "
+            "in the job's time zone)"
+        ),
+    )
+    end: Date | None = Field(
+        None, description="backend: scheduler only: no run after this date (after start)"
+    )
     enabled: bool = True
     role: str | None = Field(None, description="ARN of an existing execution role")
     secrets: dict[str, str] = Field(
@@ -361,6 +395,8 @@ def resolve_job(
         backend=spec.backend or defaults.backend,
         timezone=spec.timezone or defaults.timezone,
         flexible_window=spec.flexible_window,
+        start=as_instant(spec.start, spec.timezone or defaults.timezone),
+        end=as_instant(spec.end, spec.timezone or defaults.timezone),
         enabled=spec.enabled,
         role=spec.role or defaults.role,
         secrets=tuple(sorted(spec.secrets.items())),

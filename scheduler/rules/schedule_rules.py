@@ -245,6 +245,77 @@ class FlexibleWindowOutOfRange(Rule):
             )
 
 
+class DatesNeedScheduler(Rule):
+    doc = RuleDoc(
+        "SCH112",
+        Severity.ERROR,
+        "start or end date on a job that is not on EventBridge Scheduler",
+        "EventBridge Scheduler schedules take a StartDate and an EndDate; EventBridge rules "
+        "have neither.",
+        "start: 2027-01-01T00:00:00\nbackend: rules",
+        "start: 2027-01-01T00:00:00\nbackend: scheduler",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.backend is Backend.SCHEDULER:
+                continue
+            for key, value in (("start", job.start), ("end", job.end)):
+                if value is not None:
+                    yield self.report(
+                        context.setting_span(job, key),
+                        f'job "{job.name}": {key} needs EventBridge Scheduler; EventBridge '
+                        "rules have no start or end date",
+                        f"set backend: scheduler on this job, or remove {key}",
+                    )
+
+
+class EndNotAfterStart(Rule):
+    doc = RuleDoc(
+        "SCH113",
+        Severity.ERROR,
+        "end date not after the start date",
+        "A schedule runs between its start and its end date; an end at or before the start "
+        "leaves no time to run in, and EventBridge Scheduler refuses it.",
+        "start: 2027-06-01T00:00:00\nend: 2027-01-01T00:00:00",
+        "start: 2027-01-01T00:00:00\nend: 2027-06-01T00:00:00",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.start is None or job.end is None or job.end > job.start:
+                continue
+            yield self.report(
+                context.setting_span(job, "end"),
+                f'job "{job.name}": end {job.end:%Y-%m-%d %H:%M} UTC is not after start '
+                f"{job.start:%Y-%m-%d %H:%M} UTC",
+                "set end after start, or remove one of them",
+            )
+
+
+class StartPassed(Rule):
+    doc = RuleDoc(
+        "SCH114",
+        Severity.WARNING,
+        "start date already passed",
+        "EventBridge Scheduler refuses to create a schedule whose StartDate is more than 5 "
+        "minutes old; a start that has passed no longer holds anything back.",
+        "start: 2001-01-01T00:00:00",
+        "start: 2199-01-01T00:00:00",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.start is None or job.start > context.now:
+                continue
+            yield self.report(
+                context.setting_span(job, "start"),
+                f'job "{job.name}": start {job.start:%Y-%m-%d %H:%M} UTC has passed; AWS '
+                "refuses a start date more than 5 minutes old when it creates the schedule",
+                "remove start, or set a date in the future",
+            )
+
+
 class DstAffected(Rule):
     doc = RuleDoc(
         "SCH107",

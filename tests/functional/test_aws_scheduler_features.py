@@ -41,3 +41,37 @@ def test_a_flexible_window_is_written_read_back_and_plans_nothing_after(
     assert [c.name for c in plan.pending] == ["acme/acme-export"]
     assert apply_plan(plan, aws.writer).ok
     assert make_plan(changed, read_back(aws, "acme", changed)).pending == ()
+
+
+DATED = """\
+catalogue: acme
+jobs:
+  export:
+    schedule: "0 2 * * *"
+    backend: scheduler
+    timezone: Europe/Paris
+    start: 2199-01-01T00:00:00
+    end: 2199-06-01T00:00:00
+    expected_runtime: 1m
+    handler: jobs/export/handler.py:main
+"""
+
+
+def test_start_and_end_dates_are_written_read_back_and_plan_nothing_after(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    desired = compile_for(load_catalogue(write_catalogue(tmp_path, DATED)), aws, tmp_path)
+    result = apply_plan(make_plan(desired, read_back(aws, "acme", desired)), aws.writer)
+    assert result.ok, result.failed
+
+    written = aws.session.client("scheduler").get_schedule(GroupName="acme", Name="acme-export")
+    assert written["StartDate"].isoformat() == "2198-12-31T23:00:00+00:00"  # Paris midnight
+    assert written["EndDate"].isoformat() == "2199-05-31T22:00:00+00:00"
+    assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
+
+    undated = DATED.replace("    end: 2199-06-01T00:00:00\n", "")
+    changed = compile_for(load_catalogue(write_catalogue(tmp_path, undated)), aws, tmp_path)
+    assert apply_plan(make_plan(changed, read_back(aws, "acme", changed)), aws.writer).ok
+    written = aws.session.client("scheduler").get_schedule(GroupName="acme", Name="acme-export")
+    assert "EndDate" not in written or written["EndDate"] is None
+    assert make_plan(changed, read_back(aws, "acme", changed)).pending == ()

@@ -3,14 +3,17 @@ and compile puts them on the schedule."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from scheduler.catalogue.loader import load
-from scheduler.catalogue.model import Catalogue
+from scheduler.catalogue.model import Backend, Catalogue, Job
 from scheduler.compile import compile_catalogue
+from scheduler.history.expected import expected_fires
 from scheduler.package import PackageRef
 from scheduler.resources import Schedule
+from scheduler.schedule import parse
+from scheduler.upcoming import upcoming
 
 CATALOGUE = """\
 catalogue: acme
@@ -24,6 +27,9 @@ jobs:
   import:
     schedule: "0 3 * * *"
     backend: scheduler
+    timezone: Europe/Paris
+    start: 2027-01-10T00:00:00
+    end: "2027-01-13T00:00:00Z"
     expected_runtime: 1m
     handler: jobs/export/handler.py:main
 """
@@ -49,3 +55,75 @@ def test_flexible_window_is_read_and_set_on_the_schedule_in_minutes(tmp_path: Pa
     )
     windows = {r.name: r.flexible_window_minutes for r in state if isinstance(r, Schedule)}
     assert windows == {"acme-export": 90, "acme-import": None}
+
+
+def test_start_and_end_dates_are_read_in_the_jobs_zone_and_set_in_utc(tmp_path: Path) -> None:
+    job = _catalogue(tmp_path).job("import")
+    assert job is not None
+    assert (job.start, job.end) == (
+        datetime(2027, 1, 9, 23, tzinfo=UTC),  # midnight in Paris
+        datetime(2027, 1, 13, tzinfo=UTC),
+    )
+    state = compile_catalogue(
+        _catalogue_again(tmp_path), account="1", region="eu-west-1", packages=PACKAGES
+    )
+    dates = {r.name: (r.start_date, r.end_date) for r in state if isinstance(r, Schedule)}
+    assert dates == {
+        "acme-export": (None, None),
+        "acme-import": ("2027-01-09T23:00:00Z", "2027-01-13T00:00:00Z"),
+    }
+
+
+def _catalogue_again(tmp_path: Path) -> Catalogue:
+    loaded = load(tmp_path / "jobs.yaml")
+    assert loaded.catalogue is not None
+    return loaded.catalogue
+
+
+def test_next_shows_only_fires_between_start_and_end(tmp_path: Path) -> None:
+    catalogue = _catalogue(tmp_path)
+    (item,) = upcoming(
+        ["import"], catalogue, after=datetime(2026, 12, 1, tzinfo=UTC), count=10, tz=None
+    )
+    # 03:00 in Paris is 02:00 UTC: the 10th, 11th and 12th; the 13th is past the end.
+    assert [f"{t:%m-%d %H:%M}" for t in item.fire_times] == [
+        "01-10 02:00", "01-11 02:00", "01-12 02:00",
+    ]  # fmt: skip
+
+
+def test_history_expects_no_fire_outside_the_dates(tmp_path: Path) -> None:
+    job = _catalogue(tmp_path).job("import")
+    assert job is not None
+    expected = expected_fires(
+        job,
+        parse(job.schedule),
+        [],
+        since=datetime(2027, 1, 1, tzinfo=UTC),
+        until=datetime(2027, 2, 1, tzinfo=UTC),
+    )
+    assert [f.day for f in expected.fires] == [10, 11, 12]
+    before = expected_fires(
+        job,
+        parse(job.schedule),
+        [],
+        since=datetime(2026, 1, 1, tzinfo=UTC),
+        until=datetime(2026, 2, 1, tzinfo=UTC),
+    )
+    assert before.fires == ()
+
+
+def test_a_rate_counts_from_its_start_date() -> None:
+    job = Job(
+        name="poll",
+        schedule="rate(7 hours)",
+        expected_runtime=timedelta(minutes=1),
+        timeout=timedelta(minutes=2),
+        timeout_is_explicit=False,
+        backend=Backend.SCHEDULER,
+        start=datetime(2027, 1, 1, 0, 30, tzinfo=UTC),
+    )
+    catalogue = Catalogue(name="acme", path=Path("/r/jobs.yaml"), jobs=(job,))
+    (item,) = upcoming(
+        ["poll"], catalogue, after=datetime(2026, 1, 1, tzinfo=UTC), count=2, tz=None
+    )
+    assert [f"{t:%d %H:%M}" for t in item.fire_times] == ["01 07:30", "01 14:30"]
