@@ -315,6 +315,7 @@ class _Build:
             ),
             start_date=_utc_text(job.start),
             end_date=_utc_text(job.end),
+            **_one_off(half.expression, job.timezone),
         )
 
     def fargate_job(self, job: Job) -> Iterator[Resource]:
@@ -527,6 +528,23 @@ def deploy_value(function: Function) -> str:
     fields["environment"] = {k: v for k, v in fields["environment"].items() if k != ENV_DEPLOY}
     chosen = {name: fields[name] for name in _DEPLOYED_FIELDS}
     return hashlib.sha256(canonical_json(chosen).encode()).hexdigest()[:DEPLOY_VALUE_LENGTH]
+
+
+def _one_off(expression: str, timezone: str) -> dict[str, Any]:
+    """A one-off at() schedule deletes itself once it has run (ActionAfterCompletion), and
+    carries when that is, for the plan:
+    https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-delete.html"""
+    if not expression.startswith("at("):
+        return {}
+    fires = parse(expression).next_fire_times(_EPOCH, 1, tz=timezone)
+    return {
+        "action_after_completion": ACTION_DELETE,
+        "fires_at": _utc_text(fires[0]) if fires else None,
+    }
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ACTION_DELETE = "DELETE"
 
 
 def _utc_text(when: datetime | None) -> str | None:

@@ -294,6 +294,11 @@ class Schedule:
     flexible_window_minutes: int | None = None
     start_date: str | None = None
     end_date: str | None = None
+    # "DELETE" for a one-off at() schedule, which deletes itself once it has run; None: kept.
+    action_after_completion: str | None = None
+    # When a one-off runs (UTC, from compile; never compared): past it, a missing schedule
+    # has run and deleted itself, and the plan does not create it again.
+    fires_at: str | None = field(default=None, compare=False)
 
     @property
     def key_name(self) -> str:

@@ -280,6 +280,10 @@ def schedule_from_aws(schedule: Response) -> Schedule:
         ),
         start_date=_date_text(schedule.get("StartDate")),
         end_date=_date_text(schedule.get("EndDate")),
+        # AWS reports the default as NONE: kept after it completes.
+        action_after_completion=(
+            "DELETE" if schedule.get("ActionAfterCompletion") == "DELETE" else None
+        ),
     )
 
 

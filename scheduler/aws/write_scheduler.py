@@ -142,4 +142,6 @@ def _request(schedule: Schedule) -> dict[str, Any]:
         "Target": schedule_target_to_aws(schedule),
     }
     request.update(schedule_dates_to_aws(schedule))
+    if schedule.action_after_completion is not None:
+        request["ActionAfterCompletion"] = schedule.action_after_completion
     return request

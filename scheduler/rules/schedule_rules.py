@@ -109,7 +109,7 @@ class NeverFires(Rule):
         Severity.ERROR,
         "schedule never fires",
         "The expression is valid but matches no future time: a day a month never has "
-        "(30 February), a year in the past, or an at() time already gone.",
+        "(30 February) or a year in the past (an at() time gone is SCH115, a warning).",
         'schedule: "cron(0 0 30 2 ? *)"',
         'schedule: "cron(0 0 28 2 ? *)"',
     )
@@ -118,6 +118,8 @@ class NeverFires(Rule):
         for job in context.catalogue.jobs:
             schedule = _schedule(context, job)
             if schedule is None or not is_known_timezone(job.timezone):
+                continue
+            if schedule.kind == "at":  # a one-off that has run: SCH115
                 continue
             if schedule.next_fire_times(context.now, 1, tz=job.timezone):
                 continue
@@ -242,6 +244,33 @@ class FlexibleWindowOutOfRange(Rule):
                 f'job "{job.name}": flexible_window is {format_duration(window)}; EventBridge '
                 "Scheduler takes whole minutes from 1m to 24h",
                 "set flexible_window to whole minutes between 1m and 24h",
+            )
+
+
+class OneOffPassed(Rule):
+    doc = RuleDoc(
+        "SCH115",
+        Severity.WARNING,
+        "one-off at() schedule whose time has passed",
+        "A one-off schedule runs once and then deletes itself (ActionAfterCompletion DELETE). "
+        "Once its time has passed, apply does not create it again: the job has run, or (first "
+        "deployed too late) never will.",
+        'schedule: "at(2001-01-01T09:00:00)"',
+        'schedule: "at(2199-01-01T09:00:00)"',
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            schedule = _schedule(context, job)
+            if schedule is None or schedule.kind != "at" or not is_known_timezone(job.timezone):
+                continue
+            if schedule.next_fire_times(context.now, 1, tz=job.timezone):
+                continue
+            yield self.report(
+                context.span(job, "schedule"),
+                f'job "{job.name}": {schedule.source} has passed; the one-off has run (and '
+                "deleted itself) or never will, and apply does not create it again",
+                "remove the job once it has run, or give it a time in the future",
             )
 
 

@@ -3,6 +3,7 @@ writes it reads back equal, so a second plan is empty."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from aws_support import compile_for, load_catalogue, read_back, write_catalogue
@@ -75,3 +76,33 @@ def test_start_and_end_dates_are_written_read_back_and_plan_nothing_after(
     written = aws.session.client("scheduler").get_schedule(GroupName="acme", Name="acme-export")
     assert "EndDate" not in written or written["EndDate"] is None
     assert make_plan(changed, read_back(aws, "acme", changed)).pending == ()
+
+
+ONE_OFF = """\
+catalogue: acme
+jobs:
+  export:
+    schedule: at(2199-03-01T09:00:00)
+    backend: scheduler
+    expected_runtime: 1m
+    handler: jobs/export/handler.py:main
+"""
+
+
+def test_a_one_off_deletes_itself_and_is_not_created_again_once_run(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    desired = compile_for(load_catalogue(write_catalogue(tmp_path, ONE_OFF)), aws, tmp_path)
+    result = apply_plan(make_plan(desired, read_back(aws, "acme", desired)), aws.writer)
+    assert result.ok, result.failed
+    client = aws.session.client("scheduler")
+    written = client.get_schedule(GroupName="acme", Name="acme-export")
+    assert written["ActionAfterCompletion"] == "DELETE"
+    before_its_time = datetime(2199, 3, 1, 8, 59, tzinfo=UTC)
+    assert make_plan(desired, read_back(aws, "acme", desired), now=before_its_time).pending == ()
+
+    client.delete_schedule(GroupName="acme", Name="acme-export")  # as Scheduler does after it ran
+    after_its_time = datetime(2199, 3, 1, 9, 1, tzinfo=UTC)
+    plan = make_plan(desired, read_back(aws, "acme", desired), now=after_its_time)
+    assert plan.pending == ()
+    assert [s.key_name for s in plan.finished] == ["acme/acme-export"]

@@ -11,7 +11,9 @@ from scheduler.catalogue.model import Backend, Catalogue, Job
 from scheduler.compile import compile_catalogue
 from scheduler.history.expected import expected_fires
 from scheduler.package import PackageRef
-from scheduler.resources import Schedule
+from scheduler.plan import make_plan
+from scheduler.report import plan as plan_report
+from scheduler.resources import ResourceState, Schedule, key_of
 from scheduler.schedule import parse
 from scheduler.upcoming import upcoming
 
@@ -127,3 +129,46 @@ def test_a_rate_counts_from_its_start_date() -> None:
         ["poll"], catalogue, after=datetime(2026, 1, 1, tzinfo=UTC), count=2, tz=None
     )
     assert [f"{t:%d %H:%M}" for t in item.fire_times] == ["01 07:30", "01 14:30"]
+
+
+ONE_OFF = """\
+catalogue: acme
+jobs:
+  launch:
+    schedule: at(2027-03-01T09:00:00)
+    backend: scheduler
+    timezone: Europe/Paris
+    expected_runtime: 1m
+    handler: jobs/export/handler.py:main
+"""
+
+
+def _one_off_state(tmp_path: Path) -> ResourceState:
+    (tmp_path / "jobs" / "export").mkdir(parents=True)
+    (tmp_path / "jobs" / "export" / "handler.py").write_text("def main(e, c):\n    pass\n")
+    (tmp_path / "jobs.yaml").write_text(ONE_OFF)
+    loaded = load(tmp_path / "jobs.yaml")
+    assert loaded.catalogue is not None
+    packages = {"launch": PackageRef("launch", Path("/b/l.zip"), "sha=", 1)}
+    return compile_catalogue(loaded.catalogue, account="1", region="eu-west-1", packages=packages)
+
+
+def test_a_one_off_deletes_itself_after_running_and_knows_when_it_runs(tmp_path: Path) -> None:
+    (schedule,) = [r for r in _one_off_state(tmp_path) if isinstance(r, Schedule)]
+    assert (schedule.action_after_completion, schedule.fires_at) == (
+        "DELETE",
+        "2027-03-01T08:00:00Z",  # 09:00 in Paris
+    )
+
+
+def test_a_gone_one_off_past_its_time_is_finished_not_created_again(tmp_path: Path) -> None:
+    desired = _one_off_state(tmp_path)
+    key = next(key_of(r) for r in desired if isinstance(r, Schedule))
+    before = make_plan(desired, ResourceState(), now=datetime(2027, 3, 1, 7, 59, tzinfo=UTC))
+    assert key in {c.key for c in before.pending}
+    assert before.finished == ()
+    after = make_plan(desired, ResourceState(), now=datetime(2027, 3, 1, 8, 0, tzinfo=UTC))
+    assert key not in {c.key for c in after.changes}
+    assert [s.key_name for s in after.finished] == ["acme/acme-launch"]
+    text = plan_report.to_text(after, header="plan")
+    assert "acme/acme-launch  ran at 2027-03-01T08:00:00Z, not created again" in text
