@@ -161,6 +161,9 @@ class _Build:
     scheduler_dead_letters: set[str] = field(default_factory=set)
     ecs_clusters: set[str] = field(default_factory=set)
     ecs_task_definitions: set[str] = field(default_factory=set)
+    # Fargate jobs on EventBridge Scheduler: the task definitions and clusters its role runs.
+    scheduler_task_definitions: set[str] = field(default_factory=set)
+    scheduler_clusters: set[str] = field(default_factory=set)
     deployed_functions: frozenset[str] = frozenset()
 
     def lambda_job(self, job: Job, package: PackageRef | None) -> Iterator[Resource]:
@@ -324,22 +327,29 @@ class _Build:
                 f'job "{job.name}" runs on Fargate but has no fargate settings',
                 "add fargate: {cluster: ..., task_definition: ..., subnets: [...]}",
             )
-        if job.backend is not Backend.RULES:
-            raise CompileError(
-                f'job "{job.name}": sched runs Fargate jobs with EventBridge rules only',
-                "set backend: rules on the job (its schedule is then in UTC)",
-            )
-        if len(_halves(job)) > 1:
-            raise CompileError(
-                f'job "{job.name}": a Fargate task cannot skip the second run of a day both '
-                "day fields match",
-                "run it on Lambda, or keep one of the two day fields",
-            )
         spec = job.fargate
         cluster = naming.ecs_cluster_arn(self.region, self.account, spec.cluster)
         task_definition = naming.ecs_task_definition_arn(
             self.region, self.account, spec.task_definition
         )
+        ecs = EcsParameters(
+            task_definition_arn=task_definition,
+            subnets=tuple(sorted(spec.subnets)),
+            security_groups=tuple(sorted(spec.security_groups)),
+            assign_public_ip=spec.assign_public_ip,
+        )
+        if job.backend is Backend.SCHEDULER:
+            # A long job with a time zone: Scheduler starts the task itself (RunTask) as its
+            # role. https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html
+            self.scheduler_clusters.add(cluster)
+            self.scheduler_task_definitions.update(_task_definition_resources(task_definition))
+            if job.dead_letter_queue:
+                self.scheduler_dead_letters.add(job.dead_letter_queue)
+            (half,) = _halves(job)
+            schedule = self.schedule(job, cluster, half)
+            container = _scheduler_container_input(job, spec.container) if spec.container else "{}"
+            yield replace(schedule, input=container, ecs=ecs)
+            return
         self.ecs_clusters.add(cluster)
         self.ecs_task_definitions.update(_task_definition_resources(task_definition))
         rule = self.rule(job)
@@ -353,18 +363,21 @@ class _Build:
             retry_policy=_retry_policy(job),
             dead_letter_arn=job.dead_letter_queue,
             role_arn=self.role_arn(naming.ecs_role_name(self.catalogue)),
-            ecs=EcsParameters(
-                task_definition_arn=task_definition,
-                subnets=tuple(sorted(spec.subnets)),
-                security_groups=tuple(sorted(spec.security_groups)),
-                assign_public_ip=spec.assign_public_ip,
-            ),
+            ecs=ecs,
         )
 
     def shared_resources(self) -> Iterator[Resource]:
         tags = _marked_tags({}, naming.ownership_tags(self.catalogue))
-        if self.scheduler_targets:
-            statements = [_allow("InvokeJobs", "lambda:InvokeFunction", self.scheduler_targets)]
+        if self.scheduler_targets or self.scheduler_task_definitions:
+            statements = []
+            if self.scheduler_targets:
+                statements.append(
+                    _allow("InvokeJobs", "lambda:InvokeFunction", self.scheduler_targets)
+                )
+            if self.scheduler_task_definitions:
+                statements += _run_task_statements(
+                    self.scheduler_task_definitions, self.scheduler_clusters
+                )
             if self.scheduler_dead_letters:
                 statements.append(
                     _allow("DeadLetters", "sqs:SendMessage", self.scheduler_dead_letters)
@@ -380,12 +393,7 @@ class _Build:
             )
             yield ScheduleGroup(name=naming.schedule_group_name(self.catalogue), tags=tags)
         if self.ecs_task_definitions:
-            run_task = _allow("RunTasks", "ecs:RunTask", self.ecs_task_definitions)
-            run_task["Condition"] = {"ArnEquals": {"ecs:cluster": sorted(self.ecs_clusters)}}
-            # The task's own roles are named in its task definition, which sched does not read;
-            # this is the condition AWS's AmazonEC2ContainerServiceEventsRole policy uses.
-            pass_role = _allow("PassTaskRoles", "iam:PassRole", {"*"})
-            pass_role["Condition"] = {"StringLike": {"iam:PassedToService": ECS_TASKS_PRINCIPAL}}
+            run_task, pass_role = _run_task_statements(self.ecs_task_definitions, self.ecs_clusters)
             yield Role(
                 name=naming.ecs_role_name(self.catalogue),
                 trust_policy=_trust_policy(EVENTS_PRINCIPAL),
@@ -589,6 +597,29 @@ def _rule_input(job: Job, half: _Half | None = None) -> InputTransformer:
         skip_days=half.skip_days,
     )
     return _checked_template(job, input_template(event))
+
+
+def _run_task_statements(task_definitions: set[str], clusters: set[str]) -> list[dict[str, Any]]:
+    """RunTask on these task definitions in these clusters, and passing the task's roles."""
+    run_task = _allow("RunTasks", "ecs:RunTask", task_definitions)
+    run_task["Condition"] = {"ArnEquals": {"ecs:cluster": sorted(clusters)}}
+    # The task's own roles are named in its task definition, which sched does not read;
+    # this is the condition AWS's AmazonEC2ContainerServiceEventsRole policy uses.
+    pass_role = _allow("PassTaskRoles", "iam:PassRole", {"*"})
+    pass_role["Condition"] = {"StringLike": {"iam:PassedToService": ECS_TASKS_PRINCIPAL}}
+    return [run_task, pass_role]
+
+
+def _scheduler_container_input(job: Job, container: str) -> str:
+    """A schedule's ECS target takes its Input as the task's overrides, with Scheduler's
+    context keywords filled in as text (see SCHEDULER_TIME)."""
+    environment = [
+        {"name": ENV_JOB, "value": job.name},
+        {"name": ENV_SCHEDULED_TIME, "value": SCHEDULER_TIME},
+        {"name": ENV_EVENT_ID, "value": SCHEDULER_EXECUTION_ID},
+        {"name": ENV_INPUT, "value": canonical_json(job.input or {})},
+    ]
+    return canonical_json({"containerOverrides": [{"name": container, "environment": environment}]})
 
 
 def _container_input(job: Job, container: str) -> InputTransformer:

@@ -299,6 +299,8 @@ class Schedule:
     # When a one-off runs (UTC, from compile; never compared): past it, a missing schedule
     # has run and deleted itself, and the plan does not create it again.
     fires_at: str | None = field(default=None, compare=False)
+    # A Fargate job's schedule starts an ECS task in the `target_arn` cluster (RunTask).
+    ecs: EcsParameters | None = None
 
     @property
     def key_name(self) -> str:

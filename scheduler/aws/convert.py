@@ -284,6 +284,7 @@ def schedule_from_aws(schedule: Response) -> Schedule:
         action_after_completion=(
             "DELETE" if schedule.get("ActionAfterCompletion") == "DELETE" else None
         ),
+        ecs=_ecs_from_aws(target["EcsParameters"]) if target.get("EcsParameters") else None,
     )
 
 
@@ -362,6 +363,19 @@ def schedule_target_to_aws(schedule: Schedule) -> ScheduleTargetDef:
     }
     if schedule.dead_letter_arn:
         out["DeadLetterConfig"] = {"Arn": schedule.dead_letter_arn}
+    if schedule.ecs is not None:
+        out["EcsParameters"] = {
+            "TaskDefinitionArn": schedule.ecs.task_definition_arn,
+            "TaskCount": schedule.ecs.task_count,
+            "LaunchType": "FARGATE" if schedule.ecs.launch_type == "FARGATE" else "EC2",
+            "NetworkConfiguration": {
+                "awsvpcConfiguration": {
+                    "Subnets": list(schedule.ecs.subnets),
+                    "SecurityGroups": list(schedule.ecs.security_groups),
+                    "AssignPublicIp": "ENABLED" if schedule.ecs.assign_public_ip else "DISABLED",
+                }
+            },
+        }
     return out
 
 

@@ -106,3 +106,41 @@ def test_a_one_off_deletes_itself_and_is_not_created_again_once_run(
     plan = make_plan(desired, read_back(aws, "acme", desired), now=after_its_time)
     assert plan.pending == ()
     assert [s.key_name for s in plan.finished] == ["acme/acme-export"]
+
+
+FARGATE = """\
+catalogue: acme
+jobs:
+  reindex:
+    schedule: "0 3 * * 0"
+    backend: scheduler
+    timezone: America/New_York
+    expected_runtime: 45m
+    compute: fargate
+    fargate:
+      cluster: batch
+      task_definition: reindex
+      subnets: [subnet-2, subnet-1]
+      security_groups: [sg-1]
+      container: app
+"""
+
+
+def test_a_fargate_job_on_scheduler_round_trips_with_its_zone(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    desired = compile_for(load_catalogue(write_catalogue(tmp_path, FARGATE)), aws, tmp_path)
+    result = apply_plan(make_plan(desired, read_back(aws, "acme", desired)), aws.writer)
+    assert result.ok, result.failed
+    written = aws.session.client("scheduler").get_schedule(GroupName="acme", Name="acme-reindex")
+    assert written["ScheduleExpressionTimezone"] == "America/New_York"
+    ecs = written["Target"]["EcsParameters"]
+    assert ecs["LaunchType"] == "FARGATE"
+    assert ecs["NetworkConfiguration"]["awsvpcConfiguration"]["Subnets"] == ["subnet-1", "subnet-2"]
+    assert _rules(aws) == []
+    assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
+
+
+def _rules(aws: AwsContext) -> list[str]:
+    rules = aws.session.client("events").list_rules(NamePrefix="acme-")["Rules"]
+    return [r["Name"] for r in rules]
