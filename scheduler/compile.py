@@ -327,6 +327,12 @@ class _Build:
                 f'job "{job.name}" runs on Fargate but has no fargate settings',
                 "add fargate: {cluster: ..., task_definition: ..., subnets: [...]}",
             )
+        if len(_halves(job)) > 1:
+            raise CompileError(
+                f'job "{job.name}": a Fargate task cannot skip the second run of a day both '
+                "day fields match",
+                "run it on Lambda, or keep one of the two day fields",
+            )
         spec = job.fargate
         cluster = naming.ecs_cluster_arn(self.region, self.account, spec.cluster)
         task_definition = naming.ecs_task_definition_arn(

@@ -7,29 +7,15 @@ pydantic models of what a user may write live in `schema.py`, which builds these
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from scheduler import limits
 
 # Fire times are strictly after `since`: a run at the start date itself is one of the job's.
 _JUST_BEFORE = timedelta(microseconds=1)
-
-
-def as_instant(value: datetime | None, timezone: str) -> datetime | None:
-    """A start or end date as an aware UTC instant: one without an offset is in `timezone`
-    (an unknown zone is reported by SCH105; it is read as UTC here)."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        try:
-            value = value.replace(tzinfo=ZoneInfo(timezone))
-        except (ZoneInfoNotFoundError, ValueError):
-            value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 class Backend(StrEnum):

@@ -7,8 +7,9 @@ every later stage uses; pydantic does not travel past this module and the loader
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -33,7 +34,6 @@ from scheduler.catalogue.model import (
     Job,
     Policy,
     Vpc,
-    as_instant,
     default_timeout,
 )
 from scheduler.diagnostics import echo
@@ -55,6 +55,19 @@ def _to_duration(value: object) -> timedelta:
             f"{echo(value, repr)} is no time at all; a duration must be longer than 0s"
         )
     return duration
+
+
+def as_instant(value: datetime | None, timezone: str) -> datetime | None:
+    """A start or end date as an aware UTC instant: one without an offset is in `timezone`
+    (an unknown zone is reported by SCH105; it is read as UTC here)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        try:
+            value = value.replace(tzinfo=ZoneInfo(timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
 
 
 def _to_date(value: object) -> datetime:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 from heapq import merge
 from itertools import islice, pairwise
 from typing import Literal
@@ -146,6 +147,7 @@ def _day_part(words: str) -> str:
 _UNION_SAMPLE = 20_000
 
 
+@lru_cache(maxsize=256)
 def _union_min_interval(first: Spec, second: Spec, tz: str) -> timedelta | None:
     gaps = [g for g in (min_interval(first, tz), min_interval(second, tz)) if g is not None]
     start = datetime(2000, 1, 1, tzinfo=UTC)
