@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any, assert_never
 
@@ -161,6 +161,9 @@ class _Build:
     scheduler_dead_letters: set[str] = field(default_factory=set)
     ecs_clusters: set[str] = field(default_factory=set)
     ecs_task_definitions: set[str] = field(default_factory=set)
+    # Fargate jobs on EventBridge Scheduler: the task definitions and clusters its role runs.
+    scheduler_task_definitions: set[str] = field(default_factory=set)
+    scheduler_clusters: set[str] = field(default_factory=set)
     deployed_functions: frozenset[str] = frozenset()
 
     def lambda_job(self, job: Job, package: PackageRef | None) -> Iterator[Resource]:
@@ -176,28 +179,30 @@ class _Build:
             raise CompileError(f'job "{job.name}" has neither handler nor function')
         match job.backend:
             case Backend.RULES:
-                rule = self.rule(job)
-                yield rule
-                yield Target(
-                    rule=rule.name,
-                    id=TARGET_ID,
-                    arn=target_arn,
-                    input_transformer=_rule_input(job),
-                    retry_policy=_retry_policy(job),
-                    dead_letter_arn=job.dead_letter_queue,
-                )
-                yield Permission(
-                    function=self.invoked_function(job),
-                    statement_id=naming.statement_id(self.catalogue, job.name),
-                    principal=EVENTS_PRINCIPAL,
-                    source_arn=naming.rule_arn(self.region, self.account, rule.name),
-                )
-                yield from self.dead_letter_statement(job, rule)
+                for half in _halves(job):
+                    rule = self.rule(job, half)
+                    yield rule
+                    yield Target(
+                        rule=rule.name,
+                        id=TARGET_ID,
+                        arn=target_arn,
+                        input_transformer=_rule_input(job, half),
+                        retry_policy=_retry_policy(job),
+                        dead_letter_arn=job.dead_letter_queue,
+                    )
+                    yield Permission(
+                        function=self.invoked_function(job),
+                        statement_id=naming.statement_id(self.catalogue, half.name),
+                        principal=EVENTS_PRINCIPAL,
+                        source_arn=naming.rule_arn(self.region, self.account, rule.name),
+                    )
+                    yield from self.dead_letter_statement(job, rule, half)
             case Backend.SCHEDULER:
                 self.scheduler_targets.add(target_arn)
                 if job.dead_letter_queue:
                     self.scheduler_dead_letters.add(job.dead_letter_queue)
-                yield self.schedule(job, target_arn)
+                for half in _halves(job):
+                    yield self.schedule(job, target_arn, half)
             case _:
                 assert_never(job.backend)
 
@@ -264,45 +269,56 @@ class _Build:
             tags=self.job_tags(job),
         )
 
-    def rule(self, job: Job) -> Rule:
-        expression = _aws_expression(job)
+    def rule(self, job: Job, half: _Half | None = None) -> Rule:
+        half = half or _halves(job)[0]
+        expression = half.expression
         if expression.startswith("at("):
             raise CompileError(
                 f'job "{job.name}": EventBridge rules cannot run a one-time at(...) schedule',
                 "use backend: scheduler for one-time jobs",
             )
         return Rule(
-            name=naming.rule_name(self.catalogue, job.name),
+            name=naming.rule_name(self.catalogue, half.name),
             schedule_expression=expression,
             state=_toggle(job),
             description=job.description,
             tags=self.job_tags(job),
         )
 
-    def dead_letter_statement(self, job: Job, rule: Rule) -> Iterator[QueueStatement]:
+    def dead_letter_statement(
+        self, job: Job, rule: Rule, half: _Half | None = None
+    ) -> Iterator[QueueStatement]:
         """A rule target's dead-letter queue takes EventBridge's messages only when the queue's
         own policy allows them (a schedule's are sent with the Scheduler role instead):
         https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"""
         if job.dead_letter_queue is not None and ":sqs:" in job.dead_letter_queue:
             yield QueueStatement(
                 queue_arn=job.dead_letter_queue,
-                sid=naming.statement_id(self.catalogue, job.name),
+                sid=naming.statement_id(self.catalogue, half.name if half else job.name),
                 source_arn=naming.rule_arn(self.region, self.account, rule.name),
             )
 
-    def schedule(self, job: Job, target_arn: str) -> Schedule:
+    def schedule(self, job: Job, target_arn: str, half: _Half) -> Schedule:
         return Schedule(
             group=naming.schedule_group_name(self.catalogue),
-            name=naming.schedule_name(self.catalogue, job.name),
-            expression=_aws_expression(job),
+            name=naming.schedule_name(self.catalogue, half.name),
+            expression=half.expression,
             timezone=job.timezone,
             target_arn=target_arn,
             role_arn=self.role_arn(naming.scheduler_role_name(self.catalogue)),
-            input=_scheduler_input(job),
+            input=_scheduler_input(job, half),
             retry_policy=_retry_policy(job),
             state=_toggle(job),
             dead_letter_arn=job.dead_letter_queue,
             description=job.description,
+            flexible_window_minutes=(
+                _whole_seconds(job.flexible_window.total_seconds()) // 60
+                if job.flexible_window is not None
+                else None
+            ),
+            start_date=_utc_text(job.start),
+            end_date=_utc_text(job.end),
+            **_one_off(half.expression, job.timezone),
         )
 
     def fargate_job(self, job: Job) -> Iterator[Resource]:
@@ -311,16 +327,35 @@ class _Build:
                 f'job "{job.name}" runs on Fargate but has no fargate settings',
                 "add fargate: {cluster: ..., task_definition: ..., subnets: [...]}",
             )
-        if job.backend is not Backend.RULES:
+        if len(_halves(job)) > 1:
             raise CompileError(
-                f'job "{job.name}": sched runs Fargate jobs with EventBridge rules only',
-                "set backend: rules on the job (its schedule is then in UTC)",
+                f'job "{job.name}": a Fargate task cannot skip the second run of a day both '
+                "day fields match",
+                "run it on Lambda, or keep one of the two day fields",
             )
         spec = job.fargate
         cluster = naming.ecs_cluster_arn(self.region, self.account, spec.cluster)
         task_definition = naming.ecs_task_definition_arn(
             self.region, self.account, spec.task_definition
         )
+        ecs = EcsParameters(
+            task_definition_arn=task_definition,
+            subnets=tuple(sorted(spec.subnets)),
+            security_groups=tuple(sorted(spec.security_groups)),
+            assign_public_ip=spec.assign_public_ip,
+        )
+        if job.backend is Backend.SCHEDULER:
+            # A long job with a time zone: Scheduler starts the task itself (RunTask) as its
+            # role. https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html
+            self.scheduler_clusters.add(cluster)
+            self.scheduler_task_definitions.update(_task_definition_resources(task_definition))
+            if job.dead_letter_queue:
+                self.scheduler_dead_letters.add(job.dead_letter_queue)
+            (half,) = _halves(job)
+            schedule = self.schedule(job, cluster, half)
+            container = _scheduler_container_input(job, spec.container) if spec.container else "{}"
+            yield replace(schedule, input=container, ecs=ecs)
+            return
         self.ecs_clusters.add(cluster)
         self.ecs_task_definitions.update(_task_definition_resources(task_definition))
         rule = self.rule(job)
@@ -334,18 +369,21 @@ class _Build:
             retry_policy=_retry_policy(job),
             dead_letter_arn=job.dead_letter_queue,
             role_arn=self.role_arn(naming.ecs_role_name(self.catalogue)),
-            ecs=EcsParameters(
-                task_definition_arn=task_definition,
-                subnets=tuple(sorted(spec.subnets)),
-                security_groups=tuple(sorted(spec.security_groups)),
-                assign_public_ip=spec.assign_public_ip,
-            ),
+            ecs=ecs,
         )
 
     def shared_resources(self) -> Iterator[Resource]:
         tags = _marked_tags({}, naming.ownership_tags(self.catalogue))
-        if self.scheduler_targets:
-            statements = [_allow("InvokeJobs", "lambda:InvokeFunction", self.scheduler_targets)]
+        if self.scheduler_targets or self.scheduler_task_definitions:
+            statements = []
+            if self.scheduler_targets:
+                statements.append(
+                    _allow("InvokeJobs", "lambda:InvokeFunction", self.scheduler_targets)
+                )
+            if self.scheduler_task_definitions:
+                statements += _run_task_statements(
+                    self.scheduler_task_definitions, self.scheduler_clusters
+                )
             if self.scheduler_dead_letters:
                 statements.append(
                     _allow("DeadLetters", "sqs:SendMessage", self.scheduler_dead_letters)
@@ -361,12 +399,7 @@ class _Build:
             )
             yield ScheduleGroup(name=naming.schedule_group_name(self.catalogue), tags=tags)
         if self.ecs_task_definitions:
-            run_task = _allow("RunTasks", "ecs:RunTask", self.ecs_task_definitions)
-            run_task["Condition"] = {"ArnEquals": {"ecs:cluster": sorted(self.ecs_clusters)}}
-            # The task's own roles are named in its task definition, which sched does not read;
-            # this is the condition AWS's AmazonEC2ContainerServiceEventsRole policy uses.
-            pass_role = _allow("PassTaskRoles", "iam:PassRole", {"*"})
-            pass_role["Condition"] = {"StringLike": {"iam:PassedToService": ECS_TASKS_PRINCIPAL}}
+            run_task, pass_role = _run_task_statements(self.ecs_task_definitions, self.ecs_clusters)
             yield Role(
                 name=naming.ecs_role_name(self.catalogue),
                 trust_policy=_trust_policy(EVENTS_PRINCIPAL),
@@ -446,14 +479,30 @@ class _Build:
         return naming.role_arn(self.region, self.account, name)
 
 
-def _aws_expression(job: Job) -> str:
+@dataclass(frozen=True)
+class _Half:
+    """One rule or schedule of a job: most jobs have one; a Unix either-day line has two, the
+    second (`skip_days` set) named after `naming.day_of_week_half` and skipping the days of the
+    month the first fires on, so that a day both match runs once, as in Unix cron."""
+
+    name: str
+    expression: str
+    skip_days: tuple[int, ...] | None = None
+
+
+def _halves(job: Job) -> tuple[_Half, ...]:
     try:
-        return parse(job.schedule).aws_expression
+        schedule = parse(job.schedule)
     except ScheduleError as error:
         raise CompileError(
             f'job "{job.name}": schedule "{job.schedule}" cannot be compiled: {error}',
             "run `sched validate` for the details",
         ) from error
+    first = _Half(job.name, schedule.aws_expression)
+    if schedule.also is None:
+        return (first,)
+    second = _Half(naming.day_of_week_half(job.name), schedule.also, schedule.days_of_month)
+    return (first, second)
 
 
 def _rate(every: timedelta) -> str:
@@ -495,6 +544,27 @@ def deploy_value(function: Function) -> str:
     return hashlib.sha256(canonical_json(chosen).encode()).hexdigest()[:DEPLOY_VALUE_LENGTH]
 
 
+def _one_off(expression: str, timezone: str) -> dict[str, Any]:
+    """A one-off at() schedule deletes itself once it has run (ActionAfterCompletion), and
+    carries when that is, for the plan:
+    https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-schedule-delete.html"""
+    if not expression.startswith("at("):
+        return {}
+    fires = parse(expression).next_fire_times(_EPOCH, 1, tz=timezone)
+    return {
+        "action_after_completion": ACTION_DELETE,
+        "fires_at": _utc_text(fires[0]) if fires else None,
+    }
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ACTION_DELETE = "DELETE"
+
+
+def _utc_text(when: datetime | None) -> str | None:
+    return None if when is None else when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _whole_seconds(seconds: float) -> int:
     whole = int(seconds)
     return whole if whole == seconds else whole + 1
@@ -522,15 +592,40 @@ def _checked_template(job: Job, template: str) -> InputTransformer:
     return InputTransformer(paths=EVENT_PATHS, template=template)
 
 
-def _rule_input(job: Job) -> InputTransformer:
+def _rule_input(job: Job, half: _Half | None = None) -> InputTransformer:
+    half = half or _halves(job)[0]
     event = job_event(
         Backend.RULES,
         job=job.name,
         job_input=job.input,
         scheduled_time=EVENT_TIME,
         trigger_id=EVENT_ID,
+        skip_days=half.skip_days,
     )
     return _checked_template(job, input_template(event))
+
+
+def _run_task_statements(task_definitions: set[str], clusters: set[str]) -> list[dict[str, Any]]:
+    """RunTask on these task definitions in these clusters, and passing the task's roles."""
+    run_task = _allow("RunTasks", "ecs:RunTask", task_definitions)
+    run_task["Condition"] = {"ArnEquals": {"ecs:cluster": sorted(clusters)}}
+    # The task's own roles are named in its task definition, which sched does not read;
+    # this is the condition AWS's AmazonEC2ContainerServiceEventsRole policy uses.
+    pass_role = _allow("PassTaskRoles", "iam:PassRole", {"*"})
+    pass_role["Condition"] = {"StringLike": {"iam:PassedToService": ECS_TASKS_PRINCIPAL}}
+    return [run_task, pass_role]
+
+
+def _scheduler_container_input(job: Job, container: str) -> str:
+    """A schedule's ECS target takes its Input as the task's overrides, with Scheduler's
+    context keywords filled in as text (see SCHEDULER_TIME)."""
+    environment = [
+        {"name": ENV_JOB, "value": job.name},
+        {"name": ENV_SCHEDULED_TIME, "value": SCHEDULER_TIME},
+        {"name": ENV_EVENT_ID, "value": SCHEDULER_EXECUTION_ID},
+        {"name": ENV_INPUT, "value": canonical_json(job.input or {})},
+    ]
+    return canonical_json({"containerOverrides": [{"name": container, "environment": environment}]})
 
 
 def _container_input(job: Job, container: str) -> InputTransformer:
@@ -545,7 +640,8 @@ def _container_input(job: Job, container: str) -> InputTransformer:
     return _checked_template(job, input_template({"containerOverrides": [override]}))
 
 
-def _scheduler_input(job: Job) -> str:
+def _scheduler_input(job: Job, half: _Half | None = None) -> str:
+    half = half or _halves(job)[0]
     event = job_event(
         Backend.SCHEDULER,
         job=job.name,
@@ -553,6 +649,8 @@ def _scheduler_input(job: Job) -> str:
         scheduled_time=SCHEDULER_TIME,
         trigger_id=SCHEDULER_EXECUTION_ID,
         attempt=SCHEDULER_ATTEMPT,
+        skip_days=half.skip_days,
+        timezone=job.timezone,
     )
     return canonical_json(event)
 

@@ -234,7 +234,7 @@ def _job(
         f"# {origin}: {masked(line.text.strip())}",
         f"{name}:",
         f"  description: {_scalar(description)}",
-        f"  schedule: {line.schedule}",
+        f"  schedule: {_schedule_scalar(line.schedule)}",
         f"  expected_runtime: {format_duration(runtime)}"
         + ("" if line.expected_runtime else "  # a guess: set how long a run takes"),
         f"  handler: {handler}:main",
@@ -287,6 +287,11 @@ def _inline_secrets(command: str) -> list[str]:
 
 def _parameter(name: str) -> str:
     return f"/crontab/{name.lower()}"
+
+
+def _schedule_scalar(schedule: str) -> str:
+    """An AWS expression as is; the Unix fields of an either-day line quoted (a bare `*`)."""
+    return schedule if schedule.startswith(("cron(", "rate(", "at(")) else _scalar(schedule)
 
 
 def _scalar(text: str) -> str:

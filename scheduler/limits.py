@@ -109,6 +109,11 @@ LAMBDA_MAX_EVENT_AGE_SECONDS = 21600
 EVENTBRIDGE_MIN_EVENT_AGE_SECONDS = 60
 EVENTBRIDGE_MAX_EVENT_AGE_SECONDS = 86400
 
+# https://docs.aws.amazon.com/scheduler/latest/APIReference/API_FlexibleTimeWindow.html
+# (MaximumWindowInMinutes: 1 to 1440, whole minutes)
+SCHEDULER_FLEXIBLE_WINDOW_MIN_MINUTES = 1
+SCHEDULER_FLEXIBLE_WINDOW_MAX_MINUTES = 1440
+
 # https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html (Name)
 SCHEDULER_SCHEDULE_NAME_MAX = 64
 # https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateScheduleGroup.html (Name)

@@ -104,6 +104,17 @@ def statement_id(catalogue: str, job: str) -> str:
     return _job_name(catalogue, job, limits.LAMBDA_STATEMENT_ID_MAX)
 
 
+# The day-of-week half of a Unix either-day job (`0 0 1,15 * MON`) is a second rule or schedule,
+# with its own permission statement, named as a job called `<job>-dow` would be (SCH104 refuses
+# a catalogue where such a job exists), so that it carries the prefix and pairs like any other.
+DAY_OF_WEEK_SUFFIX = "-dow"
+
+
+def day_of_week_half(job: str) -> str:
+    """The name the second rule, schedule and statement of an either-day job are made from."""
+    return f"{job}{DAY_OF_WEEK_SUFFIX}"
+
+
 def same_origin(statement: str, rule: str) -> bool:
     """Whether a statement id and a rule name are the two names sched makes from one job's
     name (`statement_id`, `rule_name`): equal, or the rule's the shorter cut of the same name."""

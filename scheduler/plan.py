@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, fields, is_dataclass
+from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -20,6 +21,7 @@ from scheduler.resources import (
     Resource,
     ResourceKey,
     ResourceKind,
+    Schedule,
     Unowned,
     key_of,
 )
@@ -127,6 +129,9 @@ class Plan:
     changes: tuple[Change, ...] = ()
     collisions: tuple[Unowned, ...] = ()
     drift: tuple[Unowned, ...] = ()
+    # One-off at() schedules past their time and gone: they ran and deleted themselves, so
+    # they are not created again (no change, shown apart).
+    finished: tuple[Schedule, ...] = ()
 
     @property
     def pending(self) -> tuple[Change, ...]:
@@ -147,11 +152,19 @@ class Plan:
         return tuple(tuple(grouped[p]) for p in sorted(grouped))
 
 
-def make_plan(desired: DesiredState, deployed: DeployedState) -> Plan:
-    """The changes that turn `deployed` into `desired`."""
+def make_plan(
+    desired: DesiredState, deployed: DeployedState, *, now: datetime | None = None
+) -> Plan:
+    """The changes that turn `deployed` into `desired`. With `now`, a one-off schedule whose
+    time has passed and that is not deployed has run and deleted itself: it is `finished`."""
     forward: list[Change] = []
+    finished: list[Schedule] = []
     for resource in desired:
         current = deployed.get(key_of(resource))
+        if current is None and now is not None and _has_run(resource, now):
+            assert isinstance(resource, Schedule)
+            finished.append(resource)
+            continue
         forward.append(_compare(current, resource))
     deletes = [
         Change(Action.DELETE, before=r, after=None) for r in deployed if key_of(r) not in desired
@@ -164,7 +177,15 @@ def make_plan(desired: DesiredState, deployed: DeployedState) -> Plan:
     )
     clashing = {u.key for u in collisions}
     drift = tuple(u for u in deployed.unowned if u.inside and u.key not in clashing)
-    return Plan(tuple(forward + deletes), collisions, drift)
+    return Plan(tuple(forward + deletes), collisions, drift, tuple(finished))
+
+
+def _has_run(resource: Resource, now: datetime) -> bool:
+    if not isinstance(resource, Schedule) or resource.action_after_completion != "DELETE":
+        return False
+    if resource.fires_at is None:
+        return False
+    return datetime.fromisoformat(resource.fires_at.replace("Z", "+00:00")) <= now
 
 
 def _compare(current: Resource | None, wanted: Resource) -> Change:

@@ -274,7 +274,8 @@ class ScheduleGroup:
 @dataclass(frozen=True)
 class Schedule:
     """An EventBridge Scheduler schedule invoking `target_arn` as `role_arn`, in `timezone`.
-    `flexible_window_minutes` None means the flexible time window is OFF."""
+    `flexible_window_minutes` None means the flexible time window is OFF. `start_date` and
+    `end_date` (UTC, `2027-01-01T09:00:00Z`) bound when it may run; None: unbounded."""
 
     kind: ClassVar[ResourceKind] = ResourceKind.SCHEDULE
     replace_on: ClassVar[frozenset[str]] = frozenset()
@@ -291,6 +292,15 @@ class Schedule:
     dead_letter_arn: str | None = None
     description: str = ""
     flexible_window_minutes: int | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    # "DELETE" for a one-off at() schedule, which deletes itself once it has run; None: kept.
+    action_after_completion: str | None = None
+    # When a one-off runs (UTC, from compile; never compared): past it, a missing schedule
+    # has run and deleted itself, and the plan does not create it again.
+    fires_at: str | None = field(default=None, compare=False)
+    # A Fargate job's schedule starts an ECS task in the `target_arn` cluster (RunTask).
+    ecs: EcsParameters | None = None
 
     @property
     def key_name(self) -> str:

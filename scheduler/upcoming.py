@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from scheduler.schedule import ScheduleError, is_known_timezone, parse
 
 if TYPE_CHECKING:
-    from scheduler.catalogue.model import Catalogue
+    from scheduler.catalogue.model import Catalogue, Job
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class Upcoming:
     timezone: str  # the zone the schedule is evaluated in
     shown_in: str  # the zone times are shown in (besides UTC)
     aws_expression: str | None = None
+    # The day-of-week half of a Unix either-day line, deployed beside `aws_expression`.
+    also_expression: str | None = None
     description: str | None = None
     fire_times: tuple[datetime, ...] = ()
     error_code: str | None = None
@@ -53,10 +55,26 @@ def upcoming(
         job = catalogue.job(query) if catalogue else None
         expression = job.schedule if job else query
         zone = job.timezone if job else (tz or "UTC")
-        out.append(
-            _one(query, job.name if job else None, expression, zone, tz or zone, after, count)
-        )
+        item = _one(query, job.name if job else None, expression, zone, tz or zone, after, count)
+        out.append(_within_dates(item, job, after, count) if job else item)
     return out
+
+
+def _within_dates(item: Upcoming, job: Job, after: datetime, count: int) -> Upcoming:
+    """A job's fires between its start and end dates (EventBridge Scheduler's StartDate and
+    EndDate); a rate() counts from its start date as from its creation."""
+    if item.error or (job.start is None and job.end is None):
+        return item
+    schedule = parse(job.schedule)
+    anchor = job.start if schedule.kind == "rate" and job.start else item.created
+    span = job.active_span(after, datetime.max.replace(tzinfo=UTC))
+    fires: tuple[datetime, ...] = ()
+    if span is not None:
+        # A rate's first run is one interval after what it counts from, as after its creation.
+        begin = max(span[0], anchor) if anchor is not None else span[0]
+        found = schedule.next_fire_times(begin, count, tz=job.timezone, anchor=anchor)
+        fires = tuple(f for f in found if f <= span[1])
+    return replace(item, fire_times=fires, created=anchor)
 
 
 def _one(
@@ -88,6 +106,7 @@ def _one(
         zone,
         shown_in,
         aws_expression=schedule.aws_expression,
+        also_expression=schedule.also,
         description=schedule.describe(),
         fire_times=tuple(schedule.next_fire_times(after, count, tz=zone, anchor=created)),
         created=created,

@@ -10,7 +10,7 @@ import os
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from scheduler.app.connect import state_dir
@@ -95,9 +95,16 @@ class Planned:
     plan: Plan
 
 
-def plan(catalogue: Catalogue, aws: AwsContext, *, destroy: bool = False) -> Planned:
+def plan(
+    catalogue: Catalogue,
+    aws: AwsContext,
+    *,
+    destroy: bool = False,
+    now: datetime | None = None,
+) -> Planned:
     """Compile, read what this catalogue owns in AWS, and diff the two. With `destroy` the
-    desired state is empty: the plan deletes everything the catalogue owns."""
+    desired state is empty: the plan deletes everything the catalogue owns. A one-off whose
+    time has passed by `now` (default: the clock) and that is gone is not created again."""
     from scheduler.ports import ReadScope
 
     compiled = desired_state(catalogue, account=aws.account, region=aws.region)
@@ -105,7 +112,8 @@ def plan(catalogue: Catalogue, aws: AwsContext, *, destroy: bool = False) -> Pla
     scope = ReadScope.for_desired(catalogue.name, compiled, account=aws.account, region=aws.region)
     deployed = aws.reader.read(scope)
     desired = ResourceState() if destroy else compiled
-    return Planned(catalogue, desired, deployed, make_plan(desired, deployed))
+    when = now if now is not None else datetime.now(UTC)
+    return Planned(catalogue, desired, deployed, make_plan(desired, deployed, now=when))
 
 
 def refuse_collisions(planned: Planned) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scheduler import limits
@@ -277,7 +278,22 @@ def schedule_from_aws(schedule: Response) -> Schedule:
         flexible_window_minutes=(
             int(window["MaximumWindowInMinutes"]) if window.get("Mode") == "FLEXIBLE" else None
         ),
+        start_date=_date_text(schedule.get("StartDate")),
+        end_date=_date_text(schedule.get("EndDate")),
+        # AWS reports the default as NONE: kept after it completes.
+        action_after_completion=(
+            "DELETE" if schedule.get("ActionAfterCompletion") == "DELETE" else None
+        ),
+        ecs=_ecs_from_aws(target["EcsParameters"]) if target.get("EcsParameters") else None,
     )
+
+
+def _date_text(value: object) -> str | None:
+    """A StartDate or EndDate as botocore parses it (a datetime) in the resource's form."""
+    if not isinstance(value, datetime):
+        return None
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # ---- writing ------------------------------------------------------------------------------
@@ -347,7 +363,30 @@ def schedule_target_to_aws(schedule: Schedule) -> ScheduleTargetDef:
     }
     if schedule.dead_letter_arn:
         out["DeadLetterConfig"] = {"Arn": schedule.dead_letter_arn}
+    if schedule.ecs is not None:
+        out["EcsParameters"] = {
+            "TaskDefinitionArn": schedule.ecs.task_definition_arn,
+            "TaskCount": schedule.ecs.task_count,
+            "LaunchType": "FARGATE" if schedule.ecs.launch_type == "FARGATE" else "EC2",
+            "NetworkConfiguration": {
+                "awsvpcConfiguration": {
+                    "Subnets": list(schedule.ecs.subnets),
+                    "SecurityGroups": list(schedule.ecs.security_groups),
+                    "AssignPublicIp": "ENABLED" if schedule.ecs.assign_public_ip else "DISABLED",
+                }
+            },
+        }
     return out
+
+
+def schedule_dates_to_aws(schedule: Schedule) -> dict[str, datetime]:
+    """StartDate and EndDate, for the dates the schedule has (none: no key, unbounded)."""
+    dates = {"StartDate": schedule.start_date, "EndDate": schedule.end_date}
+    return {key: _parse_utc(text) for key, text in dates.items() if text is not None}
+
+
+def _parse_utc(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def flexible_window_to_aws(schedule: Schedule) -> FlexibleTimeWindowTypeDef:

@@ -12,6 +12,7 @@ from scheduler import naming
 from scheduler.aws.clients import Clients
 from scheduler.aws.convert import (
     flexible_window_to_aws,
+    schedule_dates_to_aws,
     schedule_target_to_aws,
     scheduler_tags,
     tag_changes,
@@ -130,7 +131,7 @@ def _state(schedule: Schedule) -> ScheduleStateType:
 
 def _request(schedule: Schedule) -> dict[str, Any]:
     """CreateSchedule and UpdateSchedule take the same, whole description of a schedule."""
-    return {
+    request: dict[str, Any] = {
         "Name": schedule.name,
         "GroupName": schedule.group,
         "ScheduleExpression": schedule.expression,
@@ -140,3 +141,7 @@ def _request(schedule: Schedule) -> dict[str, Any]:
         "FlexibleTimeWindow": flexible_window_to_aws(schedule),
         "Target": schedule_target_to_aws(schedule),
     }
+    request.update(schedule_dates_to_aws(schedule))
+    if schedule.action_after_completion is not None:
+        request["ActionAfterCompletion"] = schedule.action_after_completion
+    return request

@@ -7,12 +7,15 @@ pydantic models of what a user may write live in `schema.py`, which builds these
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from scheduler import limits
+
+# Fire times are strictly after `since`: a run at the start date itself is one of the job's.
+_JUST_BEFORE = timedelta(microseconds=1)
 
 
 class Backend(StrEnum):
@@ -125,6 +128,11 @@ class Job:
     compute: Compute = Compute.LAMBDA
     backend: Backend = Backend.RULES
     timezone: str = "UTC"
+    # EventBridge Scheduler may start a run up to this long after its time (None: on time).
+    flexible_window: timedelta | None = None
+    # EventBridge Scheduler's StartDate and EndDate (aware, UTC): no run outside them.
+    start: datetime | None = None
+    end: datetime | None = None
     enabled: bool = True
     role: str | None = None
     permissions: tuple[Grant, ...] = ()
@@ -136,6 +144,14 @@ class Job:
     fargate: Fargate | None = None
     vpc: Vpc | None = None
     alert: AlertRule | None = None  # None: nobody is told how its runs went
+
+    def active_span(self, since: datetime, until: datetime) -> tuple[datetime, datetime] | None:
+        """(since, until] cut to the job's start and end dates; None when nothing is left."""
+        if self.start is not None:
+            since = max(since, self.start - _JUST_BEFORE)
+        if self.end is not None:
+            until = min(until, self.end)
+        return (since, until) if since < until else None
 
     @property
     def handler_file(self) -> str | None:

@@ -7,8 +7,9 @@ every later stage uses; pydantic does not travel past this module and the loader
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     BaseModel,
@@ -62,6 +63,42 @@ def _duration_schema(schema: dict[str, Any]) -> None:
     schema.pop("format", None)
     schema.update(type="string", examples=["90s", "5m", "1h30m", "PT5M"])
 
+
+def as_instant(value: datetime | None, timezone: str) -> datetime | None:
+    """A start or end date as an aware UTC instant: one without an offset is in `timezone`
+    (an unknown zone is reported by SCH105; it is read as UTC here)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        try:
+            value = value.replace(tzinfo=ZoneInfo(timezone))
+        except (ZoneInfoNotFoundError, ValueError):
+            value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _to_date(value: object) -> datetime:
+    # YAML reads an unquoted 2027-01-01T09:00:00 as a timestamp already.
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise ValueError("a date is ISO 8601 text, like 2027-01-01T09:00:00 or 2027-01-01")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"{echo(value, repr)} is not an ISO 8601 date, like 2027-01-01T09:00:00"
+        ) from None
+
+
+Date = Annotated[
+    datetime,
+    BeforeValidator(_to_date),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+    Field(json_schema_extra={"type": "string", "examples": ["2027-01-01T09:00:00"]}),
+]
 
 Duration = Annotated[
     timedelta,
@@ -278,6 +315,23 @@ class JobSpec(_Strict):
     timezone: str | None = Field(
         None, description="IANA zone the schedule is read in, e.g. Europe/Paris; needs scheduler"
     )
+    flexible_window: Duration | None = Field(
+        None,
+        description=(
+            "backend: scheduler only: how long after its time a run may start, in whole "
+            "minutes (1m to 24h); spreads runs when many fire at once"
+        ),
+    )
+    start: Date | None = Field(
+        None,
+        description=(
+            "backend: scheduler only: no run before this date (ISO 8601; without an offset, "
+            "in the job's time zone)"
+        ),
+    )
+    end: Date | None = Field(
+        None, description="backend: scheduler only: no run after this date (after start)"
+    )
     enabled: bool = Field(True, description="false: deployed, but its schedule does not fire")
     role: str | None = Field(None, description="ARN of an existing execution role")
     secrets: dict[str, str] = Field(
@@ -438,6 +492,9 @@ def resolve_job(
         compute=spec.compute or defaults.compute,
         backend=spec.backend or defaults.backend,
         timezone=spec.timezone or defaults.timezone,
+        flexible_window=spec.flexible_window,
+        start=as_instant(spec.start, spec.timezone or defaults.timezone),
+        end=as_instant(spec.end, spec.timezone or defaults.timezone),
         enabled=spec.enabled,
         role=spec.role or defaults.role,
         secrets=tuple(sorted(spec.secrets.items())),

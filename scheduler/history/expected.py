@@ -88,6 +88,13 @@ def expected_fires(
     `anchor` is when the job was deployed (a rate() counts from it), when known."""
     if not job.enabled:
         return Expected((), "disabled: no runs expected")
+    if job.start is not None or job.end is not None:
+        span = job.active_span(since, until)
+        if span is None:
+            return Expected((), "outside its start and end dates: no runs expected")
+        since, until = span
+    if schedule.kind == "rate" and job.start is not None:
+        anchor = job.start  # AWS counts a rate from the schedule's start date
     if schedule.kind != "rate":
         return Expected(tuple(schedule.fire_times(since, until, tz=job.timezone)))
     interval = schedule.min_interval()

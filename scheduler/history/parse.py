@@ -23,6 +23,7 @@ from scheduler.runtime.contract import (
     FAILED,
     LINE_PREFIX,
     LINE_RUN,
+    LINE_SKIP,
     LINE_START,
     MAX_ERROR_MESSAGE_CHARS,
     SUCCEEDED,
@@ -119,6 +120,7 @@ class WrapperStart:
     scheduled_time: datetime | None
     attempt: int | None
     deploy: str | None = None
+    skipped: bool = False  # a skip line: the request ran nothing (see contract.LINE_SKIP)
 
 
 Record = (
@@ -302,7 +304,7 @@ def _wrapper(
     obj: dict[str, Any], fallback_request_id: str | None
 ) -> WrapperLine | WrapperStart | None:
     kind = obj.get("sched")
-    if kind not in (LINE_START, LINE_RUN):
+    if kind not in (LINE_START, LINE_RUN, LINE_SKIP):
         return None
     version = obj.get("v")
     if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
@@ -313,8 +315,8 @@ def _wrapper(
     scheduled = _time(obj.get("scheduled_time"), "scheduled_time")
     attempt = _attempt(obj.get("attempt"))
     deploy = _name(obj.get("deploy"), "deploy")
-    if kind == LINE_START:
-        return WrapperStart(request_id, job, trigger, scheduled, attempt, deploy)
+    if kind in (LINE_START, LINE_SKIP):
+        return WrapperStart(request_id, job, trigger, scheduled, attempt, deploy, kind == LINE_SKIP)
     return WrapperLine(
         request_id=request_id,
         job=job,

@@ -154,6 +154,7 @@ class _Collector:
         self.unbound = 0
         self.repeated = 0
         self.rejected: set[str] = set()
+        self.skips: set[str] = set()  # requests whose skip line was believed
 
     def latest(self, request_id: str, stream: str) -> _Attempt:
         """The latest attempt of `request_id` (a first one if there is none)."""
@@ -226,7 +227,9 @@ class _Collector:
 
     def start_line(self, record: WrapperStart, stream: str, ts: int) -> None:
         request_id = self.bound(record, stream, ts)
-        if request_id:
+        if request_id and record.skipped:
+            self.skips.add(request_id)
+        elif request_id:
             attempt = self.fill(request_id, stream, "start_line")
             if attempt is not None:  # the wrapper logs its start line first: keep it
                 attempt.start_line, attempt.start_line_ms = record, ts
@@ -419,6 +422,8 @@ def reconstruct(
     chosen: list[_Attempt] = []
     unattributed = 0
     for request_id, group in collector.by_id.items():
+        if request_id in collector.skips:
+            continue  # an either-day job's second fire of a day: it ran nothing
         if any(a.origin and a.origin.job and a.origin.job != job for a in group):
             continue  # another job's run, in a log group the two share
         if all(a.origin is None for a in group) and not _attributable(

@@ -48,7 +48,13 @@ def _fires(
         return  # `sched validate` reports it; a tick runs what it can
     # A rate() counts from its creation, as in AWS (history counts it the same way); with no
     # deployment time known it counts from the epoch (on the hour, ...).
-    for fire in schedule.fire_times(since, until, tz=job.timezone, anchor=anchor):
+    span = job.active_span(since, until)  # no run outside its start and end dates
+    if span is None:
+        return
+    if schedule.kind == "rate" and job.start is not None:
+        anchor = job.start  # counted from as from its creation: the first run is after it
+        span = (max(span[0], anchor), span[1])
+    for fire in schedule.fire_times(*span, tz=job.timezone, anchor=anchor):
         yield fire, job.name, job
 
 

@@ -224,6 +224,17 @@ def _found_lines(plan: Plan, width: int) -> list[str]:
     ]
 
 
+def _finished_lines(plan: Plan, width: int) -> list[str]:
+    """One-off schedules that ran and deleted themselves: not created again."""
+    if not plan.finished:
+        return []
+    lines = ["", "Finished one-off schedules (ran at their time and deleted themselves):"]
+    for schedule in plan.finished:
+        line = f"  = schedule {schedule.key_name}{GAP}ran at {schedule.fires_at}, not created again"
+        lines.append(clip(line, width))
+    return lines
+
+
 def to_text(plan: Plan, *, header: str, colour: bool = False, width: int = WIDTH) -> str:
     """The header, one line per pending change (two when a long name leaves its summary no
     room) with its changed fields below, then the counts; lines kept within `width`. Below them
@@ -231,7 +242,7 @@ def to_text(plan: Plan, *, header: str, colour: bool = False, width: int = WIDTH
     if not plan.has_changes:
         total = len(plan.changes)
         lines = [header, "", f"No changes: {total} resource{'s' * (total != 1)} up to date."]
-        return "\n".join([*lines, *_found_lines(plan, width)])
+        return "\n".join([*lines, *_finished_lines(plan, width), *_found_lines(plan, width)])
     lines = [*wrap(header, width), ""]
     facts = [summary(change.resource) for change in plan.pending]
     column = _name_column(plan.pending, facts, width)
@@ -244,6 +255,7 @@ def to_text(plan: Plan, *, header: str, colour: bool = False, width: int = WIDTH
         for field in change.fields:
             lines += _field_lines(field, width)
     lines += ["", *wrap(counts_line(plan), width)]
+    lines += _finished_lines(plan, width)
     lines += _found_lines(plan, width)
     return "\n".join(lines)
 
@@ -272,6 +284,7 @@ def to_json(plan: Plan) -> str:
         "changes": [entry(c) for c in plan.changes],
         "collisions": [found(u) for u in plan.collisions],
         "not_created_by_sched": [found(u) for u in plan.drift],
+        "finished": [{"name": s.key_name, "ran_at": s.fires_at} for s in plan.finished],
     }
     return json.dumps(document, indent=2, default=str)
 

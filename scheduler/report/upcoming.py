@@ -19,7 +19,12 @@ def to_text(items: Sequence[Upcoming]) -> str:
             blocks.append(f"{title}\n  error {item.error_code} {item.error}{hint}")
             continue
         lines = [title]
-        if item.aws_expression and item.aws_expression != item.expression:
+        if item.also_expression:
+            lines.append(
+                f"  as AWS: {item.aws_expression} and {item.also_expression} "
+                "(either day, two rules; a day both match runs once)"
+            )
+        elif item.aws_expression and item.aws_expression != item.expression:
             lines.append(f"  as AWS: {item.aws_expression}")
         zone_note = "" if item.timezone == "UTC" else f" ({item.timezone})"
         lines.append(f"  {item.description}{zone_note}")
@@ -58,6 +63,8 @@ def to_json(items: Sequence[Upcoming]) -> str:
             zone = ZoneInfo(item.shown_in)
             entry["shown_in"] = item.shown_in
             entry["aws_expression"] = item.aws_expression
+            if item.also_expression:
+                entry["aws_expressions"] = [item.aws_expression, item.also_expression]
             entry["description"] = item.description
             if item.created is not None:
                 entry["if_created_at"] = item.created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

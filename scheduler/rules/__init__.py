@@ -35,12 +35,18 @@ from scheduler.rules.runtime_rules import (
 )
 from scheduler.rules.schedule_rules import (
     SUB_MINUTE,
-    UNIX_DAY_OR,
     AtNeedsScheduler,
+    DatesNeedScheduler,
     DstAffected,
+    EitherDayHalves,
+    EndNotAfterStart,
+    FlexibleWindowNeedsScheduler,
+    FlexibleWindowOutOfRange,
     NeverFires,
+    OneOffPassed,
     OverlappingRuns,
     ScheduleSyntax,
+    StartPassed,
     TimezoneNeedsScheduler,
     UnknownTimezone,
 )
@@ -61,6 +67,13 @@ from scheduler.rules.target_rules import (
 RULES: tuple[Rule, ...] = (
     ScheduleSyntax(),
     NeverFires(),
+    EitherDayHalves(),
+    FlexibleWindowNeedsScheduler(),
+    FlexibleWindowOutOfRange(),
+    OneOffPassed(),
+    DatesNeedScheduler(),
+    EndNotAfterStart(),
+    StartPassed(),
     UnknownTimezone(),
     TimezoneNeedsScheduler(),
     DstAffected(),
@@ -192,7 +205,6 @@ LOADER_DOCS: tuple[RuleDoc, ...] = (
     ),
     *SUPPRESSION_DOCS,
     SUB_MINUTE,
-    UNIX_DAY_OR,
     RuleDoc(
         "SCH901",
         _E,

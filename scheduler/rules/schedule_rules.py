@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 
+from scheduler import limits, naming
 from scheduler.catalogue.durations import format_duration
-from scheduler.catalogue.model import Backend, Job
+from scheduler.catalogue.model import Backend, Compute, Job
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.schedule import Schedule, ScheduleError, is_known_timezone
@@ -63,15 +64,43 @@ SUB_MINUTE = RuleDoc(
     'schedule: "rate(1 minute)"',
 )
 
-UNIX_DAY_OR = RuleDoc(
-    "SCH104",
-    Severity.ERROR,
-    "Unix cron restricts both day-of-month and day-of-week",
-    "Unix cron runs when EITHER field matches; AWS cron cannot say that in one expression, "
-    "and sched does not guess. Split it into two jobs or drop one of the two fields.",
-    'schedule: "0 2 1 * MON"',
-    'schedule: "0 2 1 * *"',
-)
+
+class EitherDayHalves(Rule):
+    doc = RuleDoc(
+        "SCH104",
+        Severity.ERROR,
+        "Unix either-day job that cannot deploy as its two halves",
+        "A Unix line restricting both day-of-month and day-of-week runs when EITHER matches; "
+        "one AWS expression cannot say that, so sched deploys the job as two rules or "
+        f"schedules, the second named like a job called <job>{naming.DAY_OF_WEEK_SUFFIX}, "
+        "whose fire on a day the first also fires ends before the job runs. That needs the "
+        "name free, and a Lambda job (a Fargate task has no wrapper to skip the second run).",
+        'jobs:\n  payroll: {schedule: "0 0 1,15 * MON"}\n'
+        f"  payroll{naming.DAY_OF_WEEK_SUFFIX}: {{...}}",
+        'jobs:\n  payroll: {schedule: "0 0 1,15 * MON"}',
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        names = {job.name for job in context.catalogue.jobs}
+        for job in context.catalogue.jobs:
+            schedule = _schedule(context, job)
+            if schedule is None or schedule.also is None:
+                continue
+            second = naming.day_of_week_half(job.name)
+            if job.compute is Compute.FARGATE:
+                yield self.report(
+                    context.span(job, "schedule"),
+                    f'job "{job.name}" runs when either day field matches, which takes two '
+                    "rules, and a Fargate task cannot skip the second run of a day both match",
+                    "run it on Lambda, or keep one of the two day fields",
+                )
+            elif second in names:
+                yield self.report(
+                    context.span(job, "schedule"),
+                    f'job "{job.name}" runs when either day field matches, so its day-of-week '
+                    f'rule is named like job "{second}", which exists',
+                    f'rename job "{second}"',
+                )
 
 
 class NeverFires(Rule):
@@ -80,7 +109,7 @@ class NeverFires(Rule):
         Severity.ERROR,
         "schedule never fires",
         "The expression is valid but matches no future time: a day a month never has "
-        "(30 February), a year in the past, or an at() time already gone.",
+        "(30 February) or a year in the past (an at() time gone is SCH115, a warning).",
         'schedule: "cron(0 0 30 2 ? *)"',
         'schedule: "cron(0 0 28 2 ? *)"',
     )
@@ -89,6 +118,8 @@ class NeverFires(Rule):
         for job in context.catalogue.jobs:
             schedule = _schedule(context, job)
             if schedule is None or not is_known_timezone(job.timezone):
+                continue
+            if schedule.kind == "at":  # a one-off that has run: SCH115
                 continue
             if schedule.next_fire_times(context.now, 1, tz=job.timezone):
                 continue
@@ -162,6 +193,156 @@ class AtNeedsScheduler(Rule):
                     f'job "{job.name}": at() schedules need EventBridge Scheduler',
                     "set backend: scheduler on this job",
                 )
+
+
+class FlexibleWindowNeedsScheduler(Rule):
+    doc = RuleDoc(
+        "SCH110",
+        Severity.ERROR,
+        "flexible window on a job that is not on EventBridge Scheduler",
+        "A flexible time window lets EventBridge Scheduler start a run up to that long after its "
+        "time; EventBridge rules always fire on time and have no such setting.",
+        "flexible_window: 15m\nbackend: rules",
+        "flexible_window: 15m\nbackend: scheduler",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.flexible_window is not None and job.backend is not Backend.SCHEDULER:
+                yield self.report(
+                    context.setting_span(job, "flexible_window"),
+                    f'job "{job.name}": flexible_window needs EventBridge Scheduler; '
+                    "EventBridge rules fire on time",
+                    "set backend: scheduler on this job, or remove flexible_window",
+                )
+
+
+class FlexibleWindowOutOfRange(Rule):
+    doc = RuleDoc(
+        "SCH111",
+        Severity.ERROR,
+        "flexible window outside what EventBridge Scheduler allows",
+        "EventBridge Scheduler takes a flexible time window of whole minutes, from "
+        f"{limits.SCHEDULER_FLEXIBLE_WINDOW_MIN_MINUTES} to "
+        f"{limits.SCHEDULER_FLEXIBLE_WINDOW_MAX_MINUTES} (24 hours).",
+        "flexible_window: 90s",
+        "flexible_window: 2m",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        low = limits.SCHEDULER_FLEXIBLE_WINDOW_MIN_MINUTES * 60
+        high = limits.SCHEDULER_FLEXIBLE_WINDOW_MAX_MINUTES * 60
+        for job in context.catalogue.jobs:
+            window = job.flexible_window
+            if window is None:
+                continue
+            seconds = window.total_seconds()
+            if low <= seconds <= high and seconds % 60 == 0:
+                continue
+            yield self.report(
+                context.setting_span(job, "flexible_window"),
+                f'job "{job.name}": flexible_window is {format_duration(window)}; EventBridge '
+                "Scheduler takes whole minutes from 1m to 24h",
+                "set flexible_window to whole minutes between 1m and 24h",
+            )
+
+
+class OneOffPassed(Rule):
+    doc = RuleDoc(
+        "SCH115",
+        Severity.WARNING,
+        "one-off at() schedule whose time has passed",
+        "A one-off schedule runs once and then deletes itself (ActionAfterCompletion DELETE). "
+        "Once its time has passed, apply does not create it again: the job has run, or (first "
+        "deployed too late) never will.",
+        'schedule: "at(2001-01-01T09:00:00)"',
+        'schedule: "at(2199-01-01T09:00:00)"',
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            schedule = _schedule(context, job)
+            if schedule is None or schedule.kind != "at" or not is_known_timezone(job.timezone):
+                continue
+            if schedule.next_fire_times(context.now, 1, tz=job.timezone):
+                continue
+            yield self.report(
+                context.span(job, "schedule"),
+                f'job "{job.name}": {schedule.source} has passed; the one-off has run (and '
+                "deleted itself) or never will, and apply does not create it again",
+                "remove the job once it has run, or give it a time in the future",
+            )
+
+
+class DatesNeedScheduler(Rule):
+    doc = RuleDoc(
+        "SCH112",
+        Severity.ERROR,
+        "start or end date on a job that is not on EventBridge Scheduler",
+        "EventBridge Scheduler schedules take a StartDate and an EndDate; EventBridge rules "
+        "have neither.",
+        "start: 2027-01-01T00:00:00\nbackend: rules",
+        "start: 2027-01-01T00:00:00\nbackend: scheduler",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.backend is Backend.SCHEDULER:
+                continue
+            for key, value in (("start", job.start), ("end", job.end)):
+                if value is not None:
+                    yield self.report(
+                        context.setting_span(job, key),
+                        f'job "{job.name}": {key} needs EventBridge Scheduler; EventBridge '
+                        "rules have no start or end date",
+                        f"set backend: scheduler on this job, or remove {key}",
+                    )
+
+
+class EndNotAfterStart(Rule):
+    doc = RuleDoc(
+        "SCH113",
+        Severity.ERROR,
+        "end date not after the start date",
+        "A schedule runs between its start and its end date; an end at or before the start "
+        "leaves no time to run in, and EventBridge Scheduler refuses it.",
+        "start: 2027-06-01T00:00:00\nend: 2027-01-01T00:00:00",
+        "start: 2027-01-01T00:00:00\nend: 2027-06-01T00:00:00",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.start is None or job.end is None or job.end > job.start:
+                continue
+            yield self.report(
+                context.setting_span(job, "end"),
+                f'job "{job.name}": end {job.end:%Y-%m-%d %H:%M} UTC is not after start '
+                f"{job.start:%Y-%m-%d %H:%M} UTC",
+                "set end after start, or remove one of them",
+            )
+
+
+class StartPassed(Rule):
+    doc = RuleDoc(
+        "SCH114",
+        Severity.WARNING,
+        "start date already passed",
+        "EventBridge Scheduler refuses to create a schedule whose StartDate is more than 5 "
+        "minutes old; a start that has passed no longer holds anything back.",
+        "start: 2001-01-01T00:00:00",
+        "start: 2199-01-01T00:00:00",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.start is None or job.start > context.now:
+                continue
+            yield self.report(
+                context.setting_span(job, "start"),
+                f'job "{job.name}": start {job.start:%Y-%m-%d %H:%M} UTC has passed; AWS '
+                "refuses a start date more than 5 minutes old when it creates the schedule",
+                "remove start, or set a date in the future",
+            )
 
 
 class DstAffected(Rule):

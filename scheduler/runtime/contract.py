@@ -16,6 +16,8 @@ The run line (schema v1; keys always present, in this order, `null` when unknown
    "status": "succeeded"|"failed"|"timed_out", "error_type": str|null,
    "error_message": str|null (first 2000 characters), "expected_runtime_ms": int|null,
    "overran": bool}
+The skip line (schema v1): the start line's keys with `"sched": "skip"`, logged alone by a
+fire that does not run the job (`fired_by_other_half`).
 When `duration_ms > expected_runtime_ms`, a second line follows:
   {"sched": "overran", "v": 1, "job": str, "request_id": str|null, "duration_ms": float,
    "expected_runtime_ms": int}
@@ -23,7 +25,8 @@ When `duration_ms > expected_runtime_ms`, a second line follows:
 Events: `{"sched": {...}, "input": {...}}` from a rule's InputTransformer (`event_id`) or from
 EventBridge Scheduler (`execution_id`, `attempt`); `"manual": true` in the sched block marks a run
 sched started by hand (`sched run`, `sched trigger`), logged as `manual` with its scheduled time;
-anything else is a manual invoke whose whole event is the input.
+anything else is a manual invoke whose whole event is the input. The second rule or schedule of
+a Unix either-day job adds `skip_days` (and `timezone`): see `fired_by_other_half`.
 
 `deploy` binds a line to the deployment that wrote it: compile puts a value derived from the
 function's code and configuration in its environment (SCHED_DEPLOY), and history believes a line
@@ -36,10 +39,11 @@ Lines of wrappers older than it have no `deploy` key, and are read as before.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SCHEMA_VERSION = 1
 MAX_ERROR_MESSAGE_CHARS = 2000
@@ -63,6 +67,9 @@ SECRET_SCHEMES = ("ssm", "secretsmanager")
 LINE_START = "start"
 LINE_RUN = "run"
 LINE_OVERRAN = "overran"
+# Logged instead of a start line by the second half of an either-day job on a day its first half
+# fires too (see SKIP_DAYS): the request is not a run, and history leaves it out.
+LINE_SKIP = "skip"
 LINE_PREFIX = '{"sched"'
 
 # What started a run, as logged.
@@ -81,6 +88,11 @@ BACKEND_SCHEDULER = "scheduler"
 
 FIRST_ATTEMPT = "1"
 _EVENT_KEYS = {"sched", "input"}
+# The second rule or schedule of a Unix either-day job (`0 0 1,15 * MON`) carries the days of the
+# month its first one fires on, and the job's zone: on those days the first has fired, and the
+# wrapper ends the second's run before logging anything, so that the day runs once, as in Unix.
+SKIP_DAYS = "skip_days"
+SKIP_TIMEZONE = "timezone"
 
 
 @dataclass(frozen=True)
@@ -149,6 +161,8 @@ def job_event(
     trigger_id: object,
     attempt: object = FIRST_ATTEMPT,
     manual: bool = False,
+    skip_days: Iterable[int] | None = None,
+    timezone: str = "UTC",
 ) -> dict[str, Any]:
     """The event a job's target delivers: a rule's carries the event id, a schedule's the
     execution id and the attempt number (as text, the way Scheduler fills it in). Values are
@@ -164,7 +178,32 @@ def job_event(
         raise ValueError(f"unknown backend {backend!r}")
     if manual:
         sched["manual"] = True
+    if skip_days is not None:
+        sched[SKIP_DAYS] = sorted(skip_days)
+        if timezone != "UTC":
+            sched[SKIP_TIMEZONE] = timezone
     return {"sched": sched, "input": dict(job_input or {})}
+
+
+def fired_by_other_half(event: Any) -> bool:
+    """Whether `event` is a day-of-week fire of an either-day job on a day its day-of-month
+    rule or schedule also fires (see SKIP_DAYS). A zone the runtime cannot read skips nothing:
+    a day run twice is better than a day missed."""
+    meta = event.get("sched") if isinstance(event, dict) else None
+    if not isinstance(meta, dict):
+        return False
+    days = meta.get(SKIP_DAYS)
+    if not isinstance(days, list) or meta.get("manual") is True:
+        return False
+    when = parse_time(meta.get("scheduled_time"))
+    if when is None:
+        return False
+    name = meta.get(SKIP_TIMEZONE, "UTC")
+    try:
+        local = when.astimezone(ZoneInfo(name)) if name != "UTC" else when.astimezone(UTC)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return False
+    return local.day in days
 
 
 @dataclass(frozen=True)
@@ -294,6 +333,19 @@ def start_line(
     """The start line, logged before the job is imported or called."""
     line = _identity(LINE_START, job, catalogue, trigger, request_id, deploy)
     return json.dumps(line, default=str)
+
+
+def skip_line(
+    job: str,
+    catalogue: str,
+    trigger: Invocation,
+    request_id: str | None,
+    deploy: str | None = None,
+) -> str:
+    """The skip line: the start line's keys, logged when the job is not run at all."""
+    return json.dumps(
+        _identity(LINE_SKIP, job, catalogue, trigger, request_id, deploy), default=str
+    )
 
 
 def _identity(

@@ -33,7 +33,9 @@ from .contract import (
     TIMED_OUT,
     RunRecord,
     SecretRef,
+    fired_by_other_half,
     read_event,
+    skip_line,
     start_line,
 )
 
@@ -281,7 +283,22 @@ def invoke(
     emit: Emit = _stdout,
     emit_start: Emit | None = _stderr,
 ) -> Any:
-    """`handler` with its environment and clock passed in: runs, logs, re-raises on failure."""
+    """`handler` with its environment and clock passed in: runs, logs, re-raises on failure.
+    A fire its either-day job's other rule or schedule has made that day logs a skip line and
+    returns None without running the job."""
+    if fired_by_other_half(event):
+        if emit_start is not None:
+            _, trigger = read_event(event)
+            emit_start(
+                skip_line(
+                    environ.get(ENV_JOB, "") or trigger.job or "",
+                    environ.get(ENV_CATALOGUE, ""),
+                    trigger,
+                    getattr(context, "aws_request_id", None),
+                    environ.get(ENV_DEPLOY) or None,
+                )
+            )
+        return None
     spec = environ.get(ENV_HANDLER, "")
     expected = environ.get(ENV_EXPECTED_RUNTIME_MS, "")
 

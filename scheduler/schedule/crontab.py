@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 
 from scheduler.schedule.aws_cron import Token, tokens
-from scheduler.schedule.errors import DAY_OR, INVALID, ScheduleError
+from scheduler.schedule.errors import INVALID, ScheduleError
 from scheduler.schedule.parser import parse
 from scheduler.schedule.unix import preset, unix_to_aws
 
@@ -30,7 +30,7 @@ class CronLine:
     line: int
     text: str  # the whole line as written
     written: str  # the schedule part: five fields or a macro
-    schedule: str  # the AWS expression
+    schedule: str  # the AWS expression (the Unix fields of an either-day line)
     command: str  # up to the first unescaped %, `\\%` read as %
     stdin: str  # what followed the first %, each further % a newline
     user: str | None  # system crontabs only
@@ -153,10 +153,8 @@ def _schedule(fields: list[Token], number: int, macro: bool, written: str) -> st
                     )
                 )
             return preset(text, at)
-        return unix_to_aws(fields)
+        aws, also = unix_to_aws(fields)
     except ScheduleError as error:
-        if error.code == DAY_OR:
-            raise _Refused(_either_day(fields, number, error)) from None
         settled = error.settled(written, parse)
         offset = at if error.offset is None else error.offset
         raise _Refused(
@@ -164,23 +162,9 @@ def _schedule(fields: list[Token], number: int, macro: bool, written: str) -> st
                 number, offset + 1, error.length or 1, error.code, error.message, settled.hint
             )
         ) from None
-
-
-def _either_day(fields: list[Token], number: int, error: ScheduleError) -> LineProblem:
-    # Unix runs the line when EITHER day field matches; AWS needs one expression per field.
-    by_day = [*fields[:4], ("*", fields[4][1])]
-    by_weekday = [*fields[:2], ("*", fields[2][1]), *fields[3:]]
-    first, second = unix_to_aws(by_day), unix_to_aws(by_weekday)
-    dom, dow = fields[2][0], fields[4][0]
-    return LineProblem(
-        number,
-        fields[2][1] + 1,
-        fields[4][1] + len(dow) - fields[2][1],
-        error.code,
-        f'day-of-month "{dom}" and day-of-week "{dow}" are both restricted: Unix cron runs '
-        "when either matches, which one AWS expression cannot say",
-        f"it needs two: {first} and {second}; import it as two jobs, or keep one of the fields",
-    )
+    # A line restricting both day fields stays Unix cron in the catalogue: sched deploys it as
+    # its two AWS halves, one job (see unix.py).
+    return aws if also is None else " ".join(text for text, _ in fields)
 
 
 def _split_command(text: str) -> tuple[str, str]:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 INVALID = "SCH101"
 TOO_FREQUENT = "SCH103"
-DAY_OR = "SCH104"
 
 FIX = "{fix}"  # where a hint names the whole fixed expression
 _MOST_FIXES = 4  # an expression with more mistakes than this gets the reason only

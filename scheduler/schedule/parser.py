@@ -45,12 +45,15 @@ def _parse(expression: str) -> Schedule:
         remember(aws, spec)
         return Schedule(expression, kind, "aws", aws)
     dialect: Dialect
+    also: str | None = None
     if text.startswith("@"):
         aws, dialect = preset(text, start), "preset"
     else:
-        aws, dialect = _bare_fields(text, expression), "unix"
+        (aws, also), dialect = _bare_fields(text, expression), "unix"
     spec_for(aws)
-    return Schedule(expression, "cron", dialect, aws)
+    if also is not None:
+        spec_for(also)
+    return Schedule(expression, "cron", dialect, aws, also)
 
 
 def _no_space_around(expression: str, text: str, start: int) -> None:
@@ -75,7 +78,7 @@ def _no_space_around(expression: str, text: str, start: int) -> None:
     )
 
 
-def _bare_fields(text: str, expression: str) -> str:
+def _bare_fields(text: str, expression: str) -> tuple[str, str | None]:
     fields = tokens(expression, 0)
     count = len(fields)
     if count == 5:

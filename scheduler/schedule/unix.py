@@ -2,7 +2,8 @@
 
 Weekdays are renumbered (Unix 0-7 with 0 and 7 = SUN; AWS 1-7 = SUN-SAT) and written as
 names, `?` goes where AWS needs it, steps are kept. Unix runs a job when EITHER day field
-matches if both are restricted; AWS cannot express that, so it is refused (SCH104).
+matches if both are restricted; one AWS expression cannot say that, so such a line becomes two:
+its day-of-month half and its day-of-week half (`either_day`), deployed side by side.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 from dataclasses import replace
 
 from scheduler.schedule.aws_cron import DAY_OF_MONTH, HOURS, MINUTES, MONTH, Token
-from scheduler.schedule.errors import DAY_OR, INVALID, ScheduleError
+from scheduler.schedule.errors import INVALID, ScheduleError
 from scheduler.schedule.fields import DAY_NAMES, FieldDef, FieldValue, parse_list, weekday_list
 
 UNIX_DAY_OF_WEEK = FieldDef(
@@ -60,8 +61,9 @@ def preset(text: str, offset: int) -> str:
     )
 
 
-def unix_to_aws(fields: list[Token]) -> str:
-    """Translate five Unix fields (text, offset) to AWS cron text."""
+def unix_to_aws(fields: list[Token]) -> tuple[str, str | None]:
+    """Translate five Unix fields (text, offset) to AWS cron text, and the day-of-week half
+    of a line that restricts both day fields (else None)."""
     (minute_t, minute_at), (hour_t, hour_at), dom, (month_t, month_at), dow = fields
     minutes = parse_list(_plain(minute_t, minute_at, _MINUTES), minute_at, _MINUTES)
     hours = parse_list(_plain(hour_t, hour_at, _HOURS), hour_at, _HOURS)
@@ -70,23 +72,15 @@ def unix_to_aws(fields: list[Token]) -> str:
     weekdays = parse_list(_plain(*dow, UNIX_DAY_OF_WEEK), dow[1], UNIX_DAY_OF_WEEK)
     any_day = _unrestricted(days, _DAY_OF_MONTH)
     any_weekday = _unrestricted(weekdays, UNIX_DAY_OF_WEEK)
-    if not any_day and not any_weekday:
-        head = f"{minute_t} {hour_t}"
-        raise ScheduleError(
-            DAY_OR,
-            f'day-of-month "{dom[0]}" and day-of-week "{dow[0]}" are both restricted: '
-            "Unix cron runs when either matches, AWS cron cannot say either",
-            f'split it into two jobs, "{head} {dom[0]} {month_t} *" and '
-            f'"{head} * {month_t} {dow[0]}"',
-            dom[1],
-            dow[1] + len(dow[0]) - dom[1],
-        )
+    head, tail = f"cron({minutes.text} {hours.text}", f"{months.text}"
     aws_weekdays = {value % 7 + 1 for value in weekdays.values}
+    if not any_day and not any_weekday:
+        return f"{head} {days.text} {tail} ? *)", f"{head} ? {tail} {weekday_list(aws_weekdays)} *)"
     if any_weekday or len(aws_weekdays) == 7:
         day_field, weekday_field = ("*" if any_day else days.text), "?"
     else:
         day_field, weekday_field = "?", weekday_list(aws_weekdays)
-    return f"cron({minutes.text} {hours.text} {day_field} {months.text} {weekday_field} *)"
+    return f"{head} {day_field} {tail} {weekday_field} *)", None
 
 
 def _unrestricted(parsed: FieldValue, field: FieldDef) -> bool:

@@ -19,6 +19,7 @@ IMPORTED = (
     "find",
     "heartbeat",
     "mail",
+    "payroll",
     "send-invoices",
     "backup-db-2",
 )
@@ -63,6 +64,8 @@ ENTRIES = "\n".join(
         _entry(11, '5 4 * * sun mail -s "weekly digest" ops@example.com %Hello team,%the '
                "digest is attached.", "mail", 'mail -s \\"weekly digest\\" ops@example.com',
                "cron(5 4 ? * SUN *)", GUESS),
+        _entry(13, "0 0 1,15 * 5 /opt/app/bin/payroll", "payroll",
+               "/opt/app/bin/payroll", '"0 0 1,15 * 5"', GUESS),
         _entry(17, "0 6 * * mon-fri /opt/app/bin/send-invoices.sh", "send-invoices",
                "/opt/app/bin/send-invoices.sh", "cron(0 6 ? * MON-FRI *)", "10m"),
         _entry(20, "0 12 * * * /opt/app/bin/backup-db.sh --incremental", "backup-db-2",
@@ -74,9 +77,9 @@ ENTRIES = "\n".join(
 def test_the_crontab_becomes_entries_to_paste_and_every_refused_line_is_reported() -> None:
     result = run("import", "crontab", str(CRONTAB))
     assert result.exit_code == 1
-    assert result.stdout == "# 9 job(s) to paste under jobs: in jobs.yaml\n" + ENTRIES
+    assert result.stdout == "# 10 job(s) to paste under jobs: in jobs.yaml\n" + ENTRIES
     assert result.stderr == REPORT + (
-        f"{CRONTAB}: 9 job(s) imported, 5 line(s) not imported; "
+        f"{CRONTAB}: 10 job(s) imported, 4 line(s) not imported; "
         "--write adds them to the catalogue with their handler stubs\n"
     )
 
@@ -84,7 +87,7 @@ def test_the_crontab_becomes_entries_to_paste_and_every_refused_line_is_reported
 def test_write_creates_a_catalogue_and_stubs_that_validate(tmp_path: Path) -> None:
     catalogue = tmp_path / "jobs.yaml"
     result = run("import", "crontab", str(CRONTAB), "--write", "-c", str(catalogue))
-    assert result.exit_code == 1  # five lines were not imported
+    assert result.exit_code == 1  # four lines were not imported
     assert result.stdout == "".join(
         [f"wrote {tmp_path}/jobs/{name}/handler.py\n" for name in IMPORTED]
         + [f"wrote {catalogue}\n"]

@@ -43,3 +43,18 @@ def test_next_counts_a_rate_from_its_creation_at_from_and_says_so() -> None:
         "  Sat 2026-01-31 00:07 UTC\n"
         "  Sat 2026-01-31 01:07 UTC\n",
     )
+
+
+def test_next_shows_an_either_day_line_as_its_two_rules_and_their_union() -> None:
+    # June 2026: Monday the 1st and Monday the 15th run once each.
+    assert run("next", "0 0 1,15 * 1", "--from", "2026-05-31T00:00:00Z", "--count", "4") == (
+        0,
+        "0 0 1,15 * 1\n"
+        "  as AWS: cron(0 0 1,15 * ? *) and cron(0 0 ? * MON *) (either day, two rules; a day "
+        "both match runs once)\n"
+        "  at 00:00 on days 1 and 15 of the month, or only on Monday\n"
+        "  Mon 2026-06-01 00:00 UTC\n"
+        "  Mon 2026-06-08 00:00 UTC\n"
+        "  Mon 2026-06-15 00:00 UTC\n"
+        "  Mon 2026-06-22 00:00 UTC\n",
+    )

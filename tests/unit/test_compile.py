@@ -623,12 +623,10 @@ def test_a_one_time_schedule_needs_the_scheduler_backend() -> None:
     ]
 
 
-def test_fargate_jobs_need_settings_and_the_rules_backend() -> None:
+def test_fargate_jobs_need_settings() -> None:
     reindex = CATALOGUE.jobs[3]
     with pytest.raises(CompileError, match="has no fargate settings"):
         _compile(replace(CATALOGUE, jobs=(replace(reindex, fargate=None),)))
-    with pytest.raises(CompileError, match="Fargate jobs with EventBridge rules only"):
-        _compile(replace(CATALOGUE, jobs=(replace(reindex, backend=Backend.SCHEDULER),)))
 
 
 def test_an_empty_catalogue_needs_nothing() -> None:
@@ -690,3 +688,21 @@ def test_a_job_in_a_vpc_runs_its_function_there_with_sorted_ids() -> None:
     )
     [role] = [r for r in state if isinstance(r, Role)]
     assert "ec2:CreateNetworkInterface" in (role.inline_policy or "")
+
+
+def test_a_fargate_job_on_scheduler_is_a_schedule_starting_its_task_in_its_zone() -> None:
+    reindex = replace(CATALOGUE.jobs[3], backend=Backend.SCHEDULER, timezone="Europe/Paris")
+    state = _compile(replace(CATALOGUE, jobs=(reindex,)))
+    (schedule,) = [r for r in state if isinstance(r, Schedule)]
+    assert (schedule.name, schedule.timezone) == ("acme-ops-search-reindex", "Europe/Paris")
+    assert schedule.target_arn == f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/acme-batch"
+    assert schedule.ecs is not None and schedule.ecs.task_definition_arn == TASK_DEFINITION
+    overrides = json.loads(schedule.input)["containerOverrides"][0]
+    assert {e["name"]: e["value"] for e in overrides["environment"]}["SCHED_SCHEDULED_TIME"] == (
+        "<aws.scheduler.scheduled-time>"
+    )
+    assert not [r for r in state if isinstance(r, Rule | Target)]
+    (role,) = [r for r in state if isinstance(r, Role)]
+    assert role.name == "acme-ops-sched-scheduler"
+    actions = {s["Action"] for s in json.loads(role.inline_policy or "{}")["Statement"]}
+    assert actions == {"ecs:RunTask", "iam:PassRole"}

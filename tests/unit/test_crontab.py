@@ -87,19 +87,6 @@ def test_a_system_crontab_has_a_user_column() -> None:
             ),
         ),
         (
-            "0 0 1,15 * 5 payroll",
-            LineProblem(
-                1,
-                5,
-                8,
-                "SCH104",
-                'day-of-month "1,15" and day-of-week "5" are both restricted: Unix cron runs '
-                "when either matches, which one AWS expression cannot say",
-                "it needs two: cron(0 0 1,15 * ? *) and cron(0 0 ? * FRI *); import it as two "
-                "jobs, or keep one of the fields",
-            ),
-        ),
-        (
             "0 25 * * * late",
             LineProblem(1, 3, 2, "SCH101", 'hours "25" is outside 0-23', "hours run 0-23"),
         ),
@@ -179,12 +166,9 @@ def test_a_system_line_without_a_command() -> None:
     ]
 
 
-def test_every_suggested_split_of_an_either_day_line_validates() -> None:
-    from scheduler.schedule import parse
-
-    (problem,) = read_crontab("30 6 1-7 * mon-fri first-week-days\n").problems
-    assert problem.hint.startswith(
-        "it needs two: cron(30 6 1-7 * ? *) and cron(30 6 ? * MON-FRI *);"
-    )
-    parse("cron(30 6 1-7 * ? *)")
-    parse("cron(30 6 ? * MON-FRI *)")
+def test_either_day_line_is_one_job_in_unix_cron() -> None:
+    # Unix runs it on the 1st, the 15th and every Friday: one job, deployed as two halves.
+    crontab = read_crontab("0 0 1,15 * 5 payroll\n")
+    assert crontab.problems == ()
+    (job,) = crontab.jobs
+    assert (job.schedule, job.command) == ("0 0 1,15 * 5", "payroll")

@@ -20,6 +20,23 @@ ROOT = Path(__file__).parent.parent.parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 SCHEMA = catalogue_schema()
 VALIDATOR = jsonschema.Draft7Validator(SCHEMA)
+
+
+class _EditorLoader(yaml.SafeLoader):
+    """YAML as editors read it against the schema (YAML 1.2's core schema, as the YAML language
+    server does): an unquoted 2027-01-01T09:00:00 is a string, not PyYAML's datetime."""
+
+
+_EditorLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _load(text: str) -> object:
+    return yaml.load(text, Loader=_EditorLoader)
+
+
 README_YAML = re.findall(r"```yaml\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
 
 
@@ -27,9 +44,9 @@ def _catalogue_examples() -> list[tuple[str, Any]]:
     """The README's yaml blocks that are catalogues (a fragment gets a name), and jobs.yaml.
     Left out: local-data.yaml's block (no catalogue key) and the GitHub workflow (`on:`)."""
     keys = set(SCHEMA["properties"])
-    found = [("jobs.yaml", yaml.safe_load((ROOT / "jobs.yaml").read_text()))]
+    found = [("jobs.yaml", _load((ROOT / "jobs.yaml").read_text()))]
     for number, block in enumerate(README_YAML):
-        data = yaml.safe_load(block)
+        data = _load(block)
         if not isinstance(data, dict) or True in data or not keys & set(data):
             continue
         found.append((f"README block {number}", {"catalogue": "acme-ops", **data}))
@@ -66,7 +83,7 @@ PASSING = sorted((FIXTURES / "rules").glob("SCH*.pass.yaml"))
 
 @pytest.mark.parametrize("path", PASSING, ids=lambda p: p.name)
 def test_every_passing_rule_fixture_passes_the_schema(path: Path) -> None:
-    assert _errors(yaml.safe_load(path.read_text())) == []
+    assert _errors(_load(path.read_text())) == []
 
 
 def test_x_keys_hold_anchors_and_other_unknown_top_level_keys_fail() -> None:
@@ -74,7 +91,7 @@ def test_x_keys_hold_anchors_and_other_unknown_top_level_keys_fail() -> None:
         "catalogue: fx\nx-base: &base {schedule: rate(1 hour), expected_runtime: 1m}\n"
         "jobs:\n  a: {<<: *base, function: arn:aws:lambda:eu-west-1:123456789012:function:f}\n"
     )
-    assert _errors(yaml.safe_load(text)) == []
+    assert _errors(_load(text)) == []
     assert _errors({"catalogue": "fx", "y-base": {}}) == [
         "'y-base' does not match any of the regexes: '^x-'"
     ]

@@ -162,6 +162,18 @@ def test_more_due_runs_than_the_limit_is_refused() -> None:
     )
 
 
+def test_an_either_day_job_ticks_on_exactly_the_unix_days_once_each() -> None:
+    # Unix runs "0 2 1,15 * 1" on the 1st, the 15th and every Monday; in June 2026 the 1st
+    # and the 15th are Mondays, and each of those days runs once.
+    payroll = catalogue(job("payroll", "0 2 1,15 * 1"))
+    due = due_fires(payroll, since=at("2026-05-31T00:00:00"), until=at("2026-07-31T00:00:00"))
+    assert [f"{fire:%m-%d %a}" for fire, _ in due] == [
+        "06-01 Mon", "06-08 Mon", "06-15 Mon", "06-22 Mon", "06-29 Mon",
+        "07-01 Wed", "07-06 Mon", "07-13 Mon", "07-15 Wed", "07-20 Mon", "07-27 Mon",
+    ]  # fmt: skip
+    assert {fire.hour for fire, _ in due} == {2}
+
+
 def handlers(base: Path, **bodies: str) -> None:
     for name, body in bodies.items():
         folder = base / "jobs" / name.replace("-", "_")

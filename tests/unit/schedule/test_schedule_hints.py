@@ -84,7 +84,6 @@ BAD = (
     # unix and presets
     "@reboot",
     "@fortnightly",
-    "0 0 1,15 * 1",
     "0 0 L * *",
     "0 22-2 * * *",
     "0 0 * * FRI-MON",

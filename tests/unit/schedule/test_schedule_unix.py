@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from schedule_helpers import stamps, utc
 
@@ -77,30 +79,53 @@ def test_presets(preset: str, aws: str, first: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("unix", "dom", "dow"),
+    ("unix", "by_day", "by_weekday"),
     [
-        ("0 0 1 * 1", "1", "1"),
-        ("0 0 1-31 * 1", "1-31", "1"),
-        ("0 0 */2 * mon", "*/2", "mon"),
-        ("0 0 13 * 5", "13", "5"),
-        ("0 0 * * 1", None, None),
-        ("0 0 1 * *", None, None),
+        ("0 0 1 * 1", "cron(0 0 1 * ? *)", "cron(0 0 ? * MON *)"),
+        ("0 0 1-31 * 1", "cron(0 0 1-31 * ? *)", "cron(0 0 ? * MON *)"),
+        ("0 0 */2 * mon", "cron(0 0 */2 * ? *)", "cron(0 0 ? * MON *)"),
+        ("30 6 13 1-6 5", "cron(30 6 13 1-6 ? *)", "cron(30 6 ? 1-6 FRI *)"),
     ],
 )
-def test_both_day_fields_restricted_is_sch104(unix: str, dom: str | None, dow: str | None) -> None:
-    if dom is None:
-        parse(unix)  # one restricted field is fine
-        return
-    with pytest.raises(ScheduleError) as caught:
-        parse(unix)
-    error = caught.value
-    assert error.code == "SCH104"
-    assert error.message == (
-        f'day-of-month "{dom}" and day-of-week "{dow}" are both restricted: '
-        "Unix cron runs when either matches, AWS cron cannot say either"
-    )
-    assert error.hint == f'split it into two jobs, "0 0 {dom} * *" and "0 0 * * {dow}"'
-    assert (error.offset, error.length) == (4, len(f"{dom} * {dow}"))
+def test_both_day_fields_restricted_is_two_expressions(
+    unix: str, by_day: str, by_weekday: str
+) -> None:
+    schedule = parse(unix)
+    assert (schedule.aws_expression, schedule.also) == (by_day, by_weekday)
+    assert schedule.aws_expressions == (by_day, by_weekday)
+
+
+@pytest.mark.parametrize("unix", ["0 0 * * 1", "0 0 1 * *", "0 0 * * *"])
+def test_one_restricted_day_field_is_one_expression(unix: str) -> None:
+    assert parse(unix).also is None
+
+
+def test_either_day_fires_when_either_matches_once_a_day() -> None:
+    # January 2026: the 1st is a Thursday, the 15th a Thursday; Mondays are 5, 12, 19, 26.
+    # In June 2026 the 1st and the 15th are Mondays: each fires once.
+    schedule = parse("0 0 1,15 * 1")
+    january = schedule.fire_times(utc(2025, 12, 31), utc(2026, 1, 31))
+    assert [t.day for t in january] == [1, 5, 12, 15, 19, 26]
+    june = schedule.fire_times(utc(2026, 5, 31), utc(2026, 6, 30))
+    assert [t.day for t in june] == [1, 8, 15, 22, 29]
+
+
+def test_either_day_matches_every_unix_minute_of_a_year() -> None:
+    # What Vixie cron runs: day-of-month OR day-of-week, each day checked by hand.
+    schedule = parse("15 3 13 * 5")
+    fires = list(schedule.fire_times(utc(2025, 12, 31), utc(2026, 12, 31)))
+    day, expected = utc(2026, 1, 1), []
+    while day.year == 2026:
+        if day.day == 13 or day.weekday() == 4:
+            expected.append(day.replace(hour=3, minute=15))
+        day += timedelta(days=1)
+    assert fires == expected
+
+
+def test_either_day_min_interval_spans_the_halves() -> None:
+    # Monday the 31st, then Tuesday the 1st: one day apart, less than either half's gap.
+    assert parse("0 0 1 * 1").min_interval() == timedelta(days=1)
+    assert parse("0 0 1 * 1").describe() == "at 00:00 on day 1 of the month, or only on Monday"
 
 
 @pytest.mark.parametrize(
