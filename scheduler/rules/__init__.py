@@ -45,6 +45,7 @@ from scheduler.rules.schedule_rules import (
     UnknownTimezone,
 )
 from scheduler.rules.secret_rules import PlainTextSecret, SecretKey, SecretReference
+from scheduler.rules.taken_names import TakenName
 from scheduler.rules.target_rules import (
     CredentialFilesLeftOut,
     FargateSettings,
@@ -88,6 +89,7 @@ RULES: tuple[Rule, ...] = (
     NameTooLong(),
     NameOverLimit(),
     ClashingJobNames(),
+    TakenName(),
     HandlerFileMissing(),
     HandlerFunctionMissing(),
     TargetChoice(),

@@ -170,3 +170,12 @@ def test_sch219_leaves_the_environment_of_a_function_job_alone(tmp_path: Path) -
         "    environment: {AWS_REGION: eu-west-1}\n"
     )
     assert _codes(validate(tmp_path / "jobs.yaml", now=NOW)[1], "SCH219") == []
+
+
+def test_sch315_names_what_holds_the_job_s_name(tmp_path: Path) -> None:
+    job = "  sched-ecs:\n    schedule: rate(1 hour)\n    expected_runtime: 1m\n"
+    found = _validate(tmp_path, job + "    handler: jobs/ok/handler.py:main\n")
+    assert _codes(found, "SCH315") == [
+        'job "sched-ecs" would name its execution role "fx-sched-ecs", the name of sched\'s ECS '
+        "role"
+    ]
