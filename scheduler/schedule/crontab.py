@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import NoReturn
 
+from scheduler.diagnostics import echo
 from scheduler.schedule.aws_cron import Token, tokens
 from scheduler.schedule.errors import DAY_OR, INVALID, ScheduleError
 from scheduler.schedule.parser import parse
@@ -177,7 +178,7 @@ def _either_day(fields: list[Token], number: int, error: ScheduleError) -> LineP
         fields[2][1] + 1,
         fields[4][1] + len(dow) - fields[2][1],
         error.code,
-        f'day-of-month "{dom}" and day-of-week "{dow}" are both restricted: Unix cron runs '
+        f"day-of-month {echo(dom)} and day-of-week {echo(dow)} are both restricted: Unix cron runs "
         "when either matches, which one AWS expression cannot say",
         f"it needs two: {first} and {second}; import it as two jobs, or keep one of the fields",
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from scheduler.diagnostics import echo
 from scheduler.schedule.aws_cron import tokens
 from scheduler.schedule.errors import FIX, INVALID, TOO_FREQUENT, Fix, ScheduleError
 from scheduler.schedule.forms import HEAD, blank_words, parse_aws
@@ -97,11 +98,11 @@ def _bare_fields(text: str, expression: str) -> str:
         fixed = rest if count == 6 else f"cron({rest})"
         raise ScheduleError(
             TOO_FREQUENT,
-            f'{count} fields: the first, "{first}", looks like seconds',
+            f"{count} fields: the first, {echo(first)}, looks like seconds",
             f"AWS runs schedules at most once a minute: drop the seconds field, {FIX}",
             at,
             len(first),
             Fix(at, len(text), fixed),
             "AWS runs schedules at most once a minute: drop the seconds field",
         )
-    raise ScheduleError(INVALID, f'"{text}" is not a schedule', _FORMS, fields[0][1], len(text))
+    raise ScheduleError(INVALID, f"{echo(text)} is not a schedule", _FORMS, fields[0][1], len(text))
