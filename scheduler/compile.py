@@ -17,7 +17,7 @@ from typing import Any, assert_never
 from scheduler import limits, naming
 from scheduler.catalogue.model import Backend, Catalogue, Compute, Job
 from scheduler.errors import CompileError
-from scheduler.history.targets import log_group_for
+from scheduler.history.targets import deployed_function, log_group_for
 from scheduler.input_template import Placeholder, input_template
 from scheduler.package import RUNTIME_MODULE, WATCHER_MODULE, WATCHER_PACKAGE, PackageRef
 from scheduler.permissions import job_policy, watcher_policy
@@ -395,6 +395,11 @@ class _Build:
             topics=[arn for _, arn in config.topics],
             region=self.region,
             account=self.account,
+            job_functions=[
+                naming.function_arn(self.region, self.account, f)
+                for j in config.jobs
+                if (f := deployed_function(config.catalogue, j)) is not None
+            ],
         )
         yield Role(
             name=name,
