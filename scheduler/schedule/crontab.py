@@ -13,9 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import NoReturn
 
-from scheduler.diagnostics import echo
 from scheduler.schedule.aws_cron import Token, tokens
-from scheduler.schedule.errors import DAY_OR, INVALID, ScheduleError
+from scheduler.schedule.errors import DAY_OR, INVALID, ScheduleError, quoted
 from scheduler.schedule.parser import parse
 from scheduler.schedule.unix import preset, unix_to_aws
 
@@ -178,8 +177,8 @@ def _either_day(fields: list[Token], number: int, error: ScheduleError) -> LineP
         fields[2][1] + 1,
         fields[4][1] + len(dow) - fields[2][1],
         error.code,
-        f"day-of-month {echo(dom)} and day-of-week {echo(dow)} are both restricted: Unix cron runs "
-        "when either matches, which one AWS expression cannot say",
+        f"day-of-month {quoted(dom)} and day-of-week {quoted(dow)} are both restricted: Unix cron "
+        "runs when either matches, which one AWS expression cannot say",
         f"it needs two: {first} and {second}; import it as two jobs, or keep one of the fields",
     )
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from scheduler.diagnostics import echo
 from scheduler.schedule.aws_cron import DAY_OF_MONTH, HOURS, MINUTES, MONTH, Token
-from scheduler.schedule.errors import DAY_OR, INVALID, ScheduleError
+from scheduler.schedule.errors import DAY_OR, INVALID, ScheduleError, quoted
 from scheduler.schedule.fields import DAY_NAMES, FieldDef, FieldValue, parse_list, weekday_list
 
 UNIX_DAY_OF_WEEK = FieldDef(
@@ -51,7 +50,7 @@ def preset(text: str, offset: int) -> str:
     if text.lower() == "@reboot":
         message = '"@reboot" has no meaning for a scheduled job'
     else:
-        message = f"unknown preset {echo(text)}"
+        message = f"unknown preset {quoted(text)}"
     raise ScheduleError(
         INVALID,
         message,
@@ -75,7 +74,7 @@ def unix_to_aws(fields: list[Token]) -> str:
         head = f"{minute_t} {hour_t}"
         raise ScheduleError(
             DAY_OR,
-            f"day-of-month {echo(dom[0])} and day-of-week {echo(dow[0])} are both restricted: "
+            f"day-of-month {quoted(dom[0])} and day-of-week {quoted(dow[0])} are both restricted: "
             "Unix cron runs when either matches, AWS cron cannot say either",
             f'split it into two jobs, "{head} {dom[0]} {month_t} *" and '
             f'"{head} * {month_t} {dow[0]}"',
@@ -100,7 +99,7 @@ def _plain(text: str, offset: int, field: FieldDef) -> str:
     if _AWS_ONLY.fullmatch(text.upper()) and text.upper() not in field.names:
         raise ScheduleError(
             INVALID,
-            f"{field.name} {echo(text)} uses AWS-only syntax (L, W, # or ?)",
+            f"{field.name} {quoted(text)} uses AWS-only syntax (L, W, # or ?)",
             "write the schedule as AWS cron instead, whose six fields take L, W and #, "
             "e.g. cron(0 0 L * ? *) for the last day of the month",
             offset,
