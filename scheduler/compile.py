@@ -17,7 +17,7 @@ from typing import Any, assert_never
 from scheduler import limits, naming
 from scheduler.catalogue.model import Backend, Catalogue, Compute, Job
 from scheduler.errors import CompileError
-from scheduler.history.targets import log_group_for
+from scheduler.history.targets import deployed_function, log_group_for
 from scheduler.input_template import Placeholder, input_template
 from scheduler.package import RUNTIME_MODULE, WATCHER_MODULE, WATCHER_PACKAGE, PackageRef
 from scheduler.permissions import job_policy, watcher_policy
@@ -236,6 +236,7 @@ class _Build:
             memory_mb=job.memory,
             timeout_seconds=_whole_seconds(job.timeout.total_seconds()),
             code_sha256=package.sha256,
+            code=package.digest,
             environment=pairs(environment),
             description=job.description,
             log_format=LOG_FORMAT,
@@ -427,6 +428,11 @@ class _Build:
             topics=[arn for _, arn in config.topics],
             region=self.region,
             account=self.account,
+            job_functions=[
+                naming.function_arn(self.region, self.account, f)
+                for j in config.jobs
+                if (f := deployed_function(config.catalogue, j)) is not None
+            ],
         )
         yield Role(
             name=name,
@@ -443,6 +449,7 @@ class _Build:
             memory_mb=WATCHER_MEMORY_MB,
             timeout_seconds=WATCHER_TIMEOUT_SECONDS,
             code_sha256=package.sha256,
+            code=package.digest,
             description=f"Watches the runs of sched catalogue {self.catalogue} and alerts",
             log_format=LOG_FORMAT,
             tags=tags,
@@ -524,7 +531,7 @@ _DEPLOYED_FIELDS = (
     "role_arn",
     "memory_mb",
     "timeout_seconds",
-    "code_sha256",
+    "code",
     "environment",
     "description",
     "log_format",

@@ -15,7 +15,7 @@ from pathlib import PurePath
 
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration, parse_duration
-from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.diagnostics import Diagnostic, Severity, Span, echo
 from scheduler.rules.secret_rules import looks_secret, secret_name
 from scheduler.schedule import is_known_timezone
 from scheduler.schedule.crontab import CronLine, read_crontab
@@ -171,7 +171,8 @@ def _unknown_zone(line: CronLine, source: str) -> Diagnostic | None:
     return Diagnostic(
         UNKNOWN_ZONE,
         Severity.ERROR,
-        f"line {line.line} not imported: {name}={value} (line {number}) is not an IANA time zone",
+        f"line {line.line} not imported: {name}={echo(value, str)} (line {number}) is not an "
+        "IANA time zone",
         Span(source, number, 1, number, 1 + len(name) + 1 + len(value)),
         "write the zone as a name such as Europe/Paris or America/New_York",
     )

@@ -6,9 +6,9 @@ caches, the build folder, and credential-looking files, which are reported), the
 `scheduler/runtime/` as `sched_runtime/`, and the folder's `requirements.txt` installed for
 Lambda's platform (cached by the file's hash). Links are followed only inside the catalogue folder.
 Entries are sorted, timestamps and permissions fixed, and deflated at one fixed level, so the
-same code gives the same bytes, and the same `CodeSha256`, build after build and on every
-machine whose Python links the same deflate (zlib; zlib-ng, as on Fedora 40, deflates to other
-bytes, so a package built there shows as a code update once). A package over Lambda's upload
+same code gives the same bytes build after build; another deflate (zlib-ng, as on Fedora 40)
+gives other bytes, so the package also has a digest of the files it holds, which is what plan
+compares (`content_digest`). A package over Lambda's upload
 limits (50 MB zipped, 250 MB unzipped) is refused before anything is written.
 """
 
@@ -84,6 +84,8 @@ class PackageRef:
     size: int
     left_out: tuple[str, ...] = ()
     """Credential-looking files of the job's folder not shipped, relative to it, sorted."""
+    digest: str = ""
+    """`content_digest` of what the zip holds: the same on every machine, whatever its zlib."""
 
 
 def pip_install(requirements: Path, target: Path, python_version: str) -> None:
@@ -139,6 +141,7 @@ def build_package(
     pip: PipInstall = pip_install,
     zipped_max: int = limits.LAMBDA_DIRECT_UPLOAD_MAX_BYTES,
     unzipped_max: int = limits.LAMBDA_UNZIPPED_CODE_MAX_BYTES,
+    compress_level: int = _COMPRESS_LEVEL,
 ) -> PackageRef:
     """Zip the job's handler folder, the runtime package (the folder `runtime_source`, shipped as
     `sched_runtime/`) and its requirements under `build_dir`; PackageError past Lambda's
@@ -174,7 +177,7 @@ def build_package(
             f"most {_size(unzipped_max)} unzipped",
             _TRIM_HINT,
         )
-    data = zip_bytes(entries)
+    data = zip_bytes(entries, compress_level)
     if len(data) > zipped_max:
         raise PackageError(
             f'job "{job.name}": its zip is {_size(len(data))}; Lambda takes at most '
@@ -185,7 +188,7 @@ def build_package(
     path = build_dir / f"{naming.bounded(job.name, ZIP_NAME_MAX)}.zip"
     write_atomically(path, data)
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
-    return PackageRef(job.name, path, digest, len(data), left_out)
+    return PackageRef(job.name, path, digest, len(data), left_out, content_digest(entries))
 
 
 def looks_like_credential(name: str) -> bool:
@@ -221,11 +224,24 @@ def archive_names(path: Path) -> list[str]:
         return archive.namelist()
 
 
-def zip_bytes(entries: dict[str, Path]) -> bytes:
+def zip_bytes(entries: dict[str, Path], compress_level: int = _COMPRESS_LEVEL) -> bytes:
     """A zip of `arcname → file`, identical for identical contents whatever the file metadata."""
     buffer = io.BytesIO()
-    _write_zip(entries, buffer)
+    _write_zip(entries, buffer, compress_level)
     return buffer.getvalue()
+
+
+def content_digest(entries: dict[str, Path]) -> str:
+    """A hex SHA-256 of what a zip of `entries` holds (each name, mode and bytes, in order),
+    not of its deflated bytes: another zlib (zlib-ng, as on Fedora 40) deflates the same files
+    to other bytes, and so to another `CodeSha256`."""
+    digest = hashlib.sha256()
+    for arcname in sorted(entries):
+        data = entries[arcname].read_bytes()
+        name = arcname.encode()
+        digest.update(b"%d:%s:%o:%d:" % (len(name), name, _FILE_MODE, len(data)))
+        digest.update(data)
+    return digest.hexdigest()
 
 
 def zipped_size(entries: dict[str, Path]) -> int:
@@ -250,14 +266,16 @@ def runtime_clash(entries: dict[str, Path]) -> str | None:
     return next((a for a in sorted(entries) if a.split("/")[0] in _RUNTIME_NAMES), None)
 
 
-def _write_zip(entries: dict[str, Path], fp: io.RawIOBase | io.BytesIO) -> None:
+def _write_zip(
+    entries: dict[str, Path], fp: io.RawIOBase | io.BytesIO, level: int = _COMPRESS_LEVEL
+) -> None:
     with zipfile.ZipFile(fp, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for arcname in sorted(entries):
             info = zipfile.ZipInfo(arcname, date_time=_FIXED_TIME)
             info.external_attr = _FILE_MODE
             info.create_system = 3  # Unix, so the mode above is honoured everywhere
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, entries[arcname].read_bytes(), compresslevel=_COMPRESS_LEVEL)
+            archive.writestr(info, entries[arcname].read_bytes(), compresslevel=level)
 
 
 class _Counter(io.RawIOBase):
@@ -456,4 +474,4 @@ def build_watcher_package(config_json: str, build_dir: Path) -> PackageRef:
     path = build_dir / "sched-watcher.zip"
     write_atomically(path, data)
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
-    return PackageRef(WATCHER_PACKAGE, path, digest, len(data))
+    return PackageRef(WATCHER_PACKAGE, path, digest, len(data), digest=content_digest(entries))

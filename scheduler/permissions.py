@@ -403,9 +403,12 @@ def watcher_policy(
     topics: Iterable[str],
     region: str,
     account: str,
+    job_functions: Iterable[str] = (),
 ) -> dict[str, Any]:
     """The alert watcher's own role: writing its logs, reading the watched jobs' log groups and
-    its own (where its state is), publishing to the channels' topics; nothing else."""
+    its own (where its state is), reading the configuration of the jobs' functions sched
+    deploys (`job_functions`, ARNs: their SCHED_DEPLOY, which their genuine lines carry),
+    publishing to the channels' topics; nothing else."""
     partition = naming.partition(region)
 
     def group_arns(name: str) -> list[str]:
@@ -421,4 +424,9 @@ def watcher_policy(
          "Resource": groups},
         _allow("PublishAlerts", "sns:Publish", set(topics)),
     ]  # fmt: skip
+    functions = set(job_functions)
+    if functions:
+        statements.append(
+            _allow("ReadJobDeployments", "lambda:GetFunctionConfiguration", functions)
+        )
     return {"Version": "2012-10-17", "Statement": statements}

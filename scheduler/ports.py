@@ -88,7 +88,7 @@ class ResourceWriter(Protocol):
     - `create` raises `Conflict` when the resource exists; `delete` of a resource that is already
       gone succeeds (re-running after a failure must converge).
     - `update` gets the deployed and the desired resource so it can make only the calls the
-      difference needs (e.g. no code upload when `code_sha256` is equal).
+      difference needs (e.g. no code upload when `code` is equal).
     - A writer does what the service needs around a change: detach a role's policies before
       deleting it, wait for a function to be active, retry a new role IAM has not propagated.
     """
@@ -181,10 +181,11 @@ class DeploymentSource(Protocol):
 
     def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]: ...
 
-    def tags_of(self, function_name: str) -> dict[str, str] | None:
-        """The function's tags (None when it does not exist): whose it is, before sched
-        invokes it."""
-        ...
+
+class FunctionTags(Protocol):
+    """A function's tags (None when it does not exist): whose it is, before sched invokes it."""
+
+    def tags_of(self, function_name: str) -> dict[str, str] | None: ...
 
 
 class Publisher(Protocol):

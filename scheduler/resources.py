@@ -131,7 +131,10 @@ class Role:
 @dataclass(frozen=True)
 class Function:
     """A Lambda function sched deploys. `code_sha256` is the base64 SHA-256 of the zip, as
-    Lambda reports `CodeSha256`; `code_path` (local, never compared) is where the zip is."""
+    Lambda reports `CodeSha256` (never compared: it depends on the zlib that built the zip);
+    `code` is the digest of the files the zip holds, which is compared: on a deployed function,
+    the one sched recorded with the zip it uploaded, or `outside sched (<CodeSha256>)` once its
+    code is not that zip. `code_path` (local, never compared) is where the zip is."""
 
     kind: ClassVar[ResourceKind] = ResourceKind.FUNCTION
     replace_on: ClassVar[frozenset[str]] = frozenset()
@@ -142,7 +145,8 @@ class Function:
     role_arn: str
     memory_mb: int
     timeout_seconds: int
-    code_sha256: str
+    code_sha256: str = field(compare=False)
+    code: str = ""
     environment: Pairs = field(default=(), metadata={MAPPING: True})
     description: str = ""
     log_format: str = "JSON"

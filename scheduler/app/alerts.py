@@ -68,7 +68,9 @@ def preview(catalogue: Catalogue, connection: Connection, *, now: datetime) -> P
         config = _config(catalogue, aws)
         previous = read_state(config, aws.logs, now=now)
         deployed = deployment_times(config.catalogue, aws.deployments)
-        decisions = decide(config, aws.logs, previous, now=now, first_seen=deployed)
+        decisions = decide(
+            config, aws.logs, previous, now=now, first_seen=deployed, deployments=aws.deployments
+        )
         watcher = aws.deployments.deployed_at([naming.watcher_name(catalogue.name)])
     return Preview(now, decisions, previous is not None, bool(watcher))
 
@@ -137,7 +139,15 @@ def watch_locally(
         aws.sink.write(config.log_group, stream, [LogEvent(_ms(now), line, stream)])
 
     first_seen = deployed if deployed is not None else deployment_times(catalogue, aws.deployments)
-    return run_pass(config, aws.logs, aws.publisher, emit, now=now, first_seen=first_seen)
+    return run_pass(
+        config,
+        aws.logs,
+        aws.publisher,
+        emit,
+        now=now,
+        first_seen=first_seen,
+        deployments=aws.deployments,
+    )
 
 
 def _ms(when: datetime) -> int:

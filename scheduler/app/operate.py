@@ -29,7 +29,7 @@ from scheduler.history.targets import (
     job_deployments,
     log_group_for,
 )
-from scheduler.ports import DeploymentSource, Invoker
+from scheduler.ports import FunctionTags, Invoker
 from scheduler.resources import canonical_json
 from scheduler.runtime.contract import event_time, job_event
 
@@ -132,7 +132,7 @@ def run(
                     f"deploy it with `sched apply {catalogue.path.name}`,"
                     " or run its handler locally with `sched run --local`",
                 )
-            refuse_unowned(catalogue, job, aws.deployments)
+            refuse_unowned(catalogue, job, aws.function_tags)
             return run_deployed(catalogue, job, aws.invoker, now=now, scheduled_time=scheduled_time)
         deployed = job_deployments(catalogue, aws.deployments).get(job.name)
         return run_locally(
@@ -146,7 +146,7 @@ def run(
         )
 
 
-def refuse_unowned(catalogue: Catalogue, job: Job, deployments: DeploymentSource) -> None:
+def refuse_unowned(catalogue: Catalogue, job: Job, deployments: FunctionTags) -> None:
     """Before sched invokes the function it deploys for `job`: a function with that name that
     sched did not create for this catalogue (its tags say whose it is) is someone else's, and
     never run with the job's input. A `function:` job names its function on purpose."""
@@ -298,7 +298,7 @@ def trigger(
 
     with connect(connection, catalogue.path) as aws:
         if not aws.local:
-            refuse_unowned(catalogue, job, aws.deployments)
+            refuse_unowned(catalogue, job, aws.function_tags)
             return invoke_async(catalogue, job, aws.invoker, now=now)
         deployed = job_deployments(catalogue, aws.deployments)
         return trigger_locally(

@@ -27,6 +27,7 @@ from scheduler.aws.writer import AwsResourceWriter
 from scheduler.ports import (
     ApplyLock,
     DeploymentSource,
+    FunctionTags,
     Invoker,
     LogSink,
     LogSource,
@@ -54,6 +55,7 @@ class AwsContext:
     sink: LogSink
     invoker: Invoker
     deployments: DeploymentSource
+    function_tags: FunctionTags
     lock: ApplyLock
     calls: CallCounter
     session: boto3.Session
@@ -87,6 +89,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         sink=AwsLogSink(clients),
         invoker=AwsInvoker(clients),
         deployments=AwsDeploymentSource(clients),
+        function_tags=AwsDeploymentSource(clients),
         lock=SsmApplyLock(clients),
         calls=calls,
         session=session,

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from scheduler import limits
+from scheduler.aws.code_record import deployed_code
 from scheduler.compile import LOG_FORMAT
 from scheduler.resources import (
     EcsParameters,
@@ -74,6 +75,10 @@ def role_from_aws(
 def function_from_aws(config: Response, tags: Mapping[str, str]) -> Function:
     """A function from its configuration (ListFunctions / GetFunctionConfiguration)."""
     logging = config.get("LoggingConfig")
+    code_sha256 = config.get("CodeSha256") or ""
+    code, environment = deployed_code(
+        (config.get("Environment") or {}).get("Variables") or {}, code_sha256
+    )
     return Function(
         name=config["FunctionName"],
         runtime=config.get("Runtime") or "",
@@ -81,8 +86,9 @@ def function_from_aws(config: Response, tags: Mapping[str, str]) -> Function:
         role_arn=config["Role"],
         memory_mb=int(config.get("MemorySize") or 0),
         timeout_seconds=int(config.get("Timeout") or 0),
-        code_sha256=config.get("CodeSha256") or "",
-        environment=pairs((config.get("Environment") or {}).get("Variables") or {}),
+        code_sha256=code_sha256,
+        code=code,
+        environment=pairs(environment),
         description=config.get("Description") or "",
         # Lambda always reports LoggingConfig (Text by default); an endpoint that leaves it out
         # (moto 5) cannot store a log format, so it reads as the one sched sets, not as a change.

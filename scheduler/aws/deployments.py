@@ -6,13 +6,16 @@ one call per function (ListFunctions returns each function's environment).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from scheduler.aws.clients import Clients
 from scheduler.aws.errors import translated
 from scheduler.errors import NotFound
+from scheduler.history.targets import parse_last_modified
 from scheduler.ports import Deployment
 from scheduler.runtime.contract import ENV_DEPLOY
+
+__all__ = ["AwsDeploymentSource", "parse_last_modified"]
 
 
 class AwsDeploymentSource:
@@ -49,17 +52,3 @@ class AwsDeploymentSource:
         except NotFound:
             return None
         return {str(k): str(v) for k, v in (response.get("Tags") or {}).items()}
-
-
-def parse_last_modified(text: str) -> datetime | None:
-    """`2026-11-25T09:12:33.123+0000` → aware UTC; None when it cannot be read.
-
-    Lambda writes `YYYY-MM-DDThh:mm:ss.sTZD`
-    (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html); moto writes
-    nanoseconds and `Z`. A time without a zone is UTC.
-    """
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

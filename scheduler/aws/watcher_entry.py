@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,9 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from scheduler.ports import LogEvent
+from scheduler.history.targets import parse_last_modified
+from scheduler.ports import Deployment, LogEvent
+from scheduler.runtime.contract import ENV_DEPLOY
 from scheduler.watch.config import CONFIG_FILE, from_json
 from scheduler.watch.watcher import run_pass
 
@@ -51,6 +53,33 @@ class Logs:
         return iter(found)
 
 
+class Functions:
+    """The watched jobs' functions as deployed (`DeploymentSource`), so that only the lines their
+    SCHED_DEPLOY wrote count: one GetFunctionConfiguration each, which its role may call on
+    those functions only (ListFunctions cannot be limited to some functions)."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def deployments(self, function_names: Sequence[str]) -> dict[str, Deployment]:
+        found: dict[str, Deployment] = {}
+        for name in function_names:
+            try:
+                config = self.client.get_function_configuration(FunctionName=name)
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != _NOT_FOUND:
+                    raise
+                continue  # not deployed (yet): no binding, as `sched status` reads it
+            when = parse_last_modified(config.get("LastModified", ""))
+            if when is not None:
+                deploy = ((config.get("Environment") or {}).get("Variables") or {}).get(ENV_DEPLOY)
+                found[name] = Deployment(when, deploy if isinstance(deploy, str) else None)
+        return found
+
+    def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]:
+        return {name: d.at for name, d in self.deployments(function_names).items()}
+
+
 class Sns:
     def __init__(self, client: Any) -> None:
         self.client = client
@@ -72,6 +101,7 @@ def handler(event: object, context: object) -> dict[str, Any]:
         Sns(boto3.client("sns")),
         _emit,
         now=datetime.now(UTC),
+        deployments=Functions(boto3.client("lambda")),
     )
     if done.failed:  # the pass's own failure shows in Lambda's Errors metric and the logs
         for sent in done.failed:

@@ -8,11 +8,12 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from scheduler import limits, naming
 from scheduler.aws.clients import Clients
+from scheduler.aws.code_record import record
 from scheduler.aws.convert import permissions_from_policy, tag_changes
 from scheduler.aws.errors import translated
 from scheduler.aws.existing import made_by_this_catalogue, taken
@@ -25,6 +26,7 @@ from scheduler.aws.retry import (
 )
 from scheduler.errors import AwsError, Conflict, Interrupted, InvalidRequest, NotFound
 from scheduler.resources import Function, Permission
+from scheduler.runtime.contract import ENV_CODE
 
 if TYPE_CHECKING:
     from mypy_boto3_lambda.literals import LogFormatType, RuntimeType
@@ -111,7 +113,7 @@ class FunctionWriter:
 
     def update(self, before: Function, after: Function) -> None:
         name = after.name
-        if before.code_sha256 != after.code_sha256:
+        if before.code != after.code:
             code = self._code(after, "lambda:UpdateFunctionCode")
             self._wait_updated(
                 name,
@@ -121,6 +123,8 @@ class FunctionWriter:
                     update_in_progress,
                 ),
             )
+        else:  # the zip deployed stays, and so does its CodeSha256 in the record
+            after = replace(after, code_sha256=before.code_sha256)
         if _configuration(before) != _configuration(after):
             self._wait_updated(
                 name,
@@ -368,7 +372,7 @@ def _configuration(function: Function, *, leave_vpc: bool = False) -> dict[str, 
         "Description": function.description,
         "Timeout": function.timeout_seconds,
         "MemorySize": function.memory_mb,
-        "Environment": {"Variables": dict(function.environment)},
+        "Environment": {"Variables": {**dict(function.environment), ENV_CODE: record(function)}},
         "LoggingConfig": {"LogFormat": _log_format(function.log_format)},
     }
     if function.vpc is not None:

@@ -10,7 +10,7 @@ job's deployment, and believe sched lines logged since only if they carry its SC
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import assert_never
 
 from scheduler import naming
@@ -85,3 +85,17 @@ def bindings(deployments: Mapping[str, Deployment]) -> dict[str, Binding]:
 
 def _ms(when: datetime) -> int:
     return int(when.timestamp() * 1000)
+
+
+def parse_last_modified(text: str) -> datetime | None:
+    """`2026-11-25T09:12:33.123+0000` → aware UTC; None when it cannot be read.
+
+    Lambda writes `YYYY-MM-DDThh:mm:ss.sTZD`
+    (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionConfiguration.html); moto writes
+    nanoseconds and `Z`. A time without a zone is UTC.
+    """
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)

@@ -26,7 +26,7 @@ import botocore.session
 
 from scheduler.aws.clients import new_session
 from scheduler.errors import LocalAwsNotInstalled, LocalStateError, NetworkBlocked
-from scheduler.local.state_file import STATE_FILE, restore, save
+from scheduler.local.state_file import STATE_FILE, check_folder, restore, save
 
 if TYPE_CHECKING:
     from moto.core.config import DefaultConfig
@@ -81,6 +81,7 @@ def running(
     When there is no saved state, `seed` first fills the new local AWS; if it fails, nothing
     is saved, so the next start seeds again."""
     require_moto()
+    check_folder(directory)
     directory.mkdir(parents=True, exist_ok=True)
     with _locked(directory), _environment(region):
         from moto import mock_aws
@@ -125,6 +126,7 @@ def enforcing_iam() -> Iterator[None]:
 
 def reset(directory: Path) -> None:
     """Forget everything local mode created under `directory`."""
+    check_folder(directory)
     if not directory.exists():
         return
     with _locked(directory):

@@ -2,7 +2,8 @@
 written atomically (an interrupted save leaves the old state whole). A pickle runs code when
 loaded, so the file is signed (HMAC-SHA256) with a key of the user's kept outside every work
 tree (`key_file()`), and nothing is unpickled before the signature holds; anything but a
-regular file of the user's is refused.
+regular file of the user's with no other name (hard link) is refused, and so is a state folder
+(`.sched/` or `.sched/local/`) that is a link, which would read and write outside the repository.
 """
 
 from __future__ import annotations
@@ -154,6 +155,10 @@ def _read_signed(path: Path) -> bytes | None:
         raise _unreadable(path, "it is a symbolic link")
     if not stat.S_ISREG(info.st_mode):
         raise _unreadable(path, "it is not a regular file")
+    if info.st_nlink > 1:
+        raise _unreadable(
+            path, "it has another name (a hard link), through which it can be changed"
+        )
     try:
         fd = os.open(path, _OPEN_FLAGS)
     except OSError as error:
@@ -173,6 +178,19 @@ def _read_signed(path: Path) -> bytes | None:
             "or it was altered)",
         )
     return body
+
+
+def check_folder(directory: Path) -> None:
+    """Refuse a state folder, or the `.sched/` folder holding it, that is a symbolic link:
+    state would be read from, and written to, wherever it points."""
+    for folder in (directory.parent, directory):
+        if folder.is_symlink():
+            raise LocalStateError(
+                f"refusing the local AWS state folder {folder}: it is a link (to "
+                f"{os.readlink(folder)})",
+                f"remove the link {folder}; sched then keeps its local state in a folder of "
+                "its own there",
+            )
 
 
 def _mac(key: bytes, body: bytes) -> bytes:

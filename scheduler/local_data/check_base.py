@@ -73,7 +73,9 @@ class CheckerBase:
             path = (section, path_key(name))
             if not isinstance(name, str):
                 self.at_key(
-                    path, f"{section[:-1]} name {show(name)} must be text", f'quote it: "{name}"'
+                    path,
+                    f"{section[:-1]} name {show(name)} must be text",
+                    f"quote it: {show(str(name))}",
                 )
                 continue
             checked = check(name, value, path)

@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from scheduler import limits
 from scheduler.catalogue.source_map import DataPath
+from scheduler.diagnostics import echo
 from scheduler.local_data.check_base import CheckerBase
 from scheduler.local_data.model import LOCAL_DATA_FOLDER, Bucket, S3Object
 from scheduler.local_data.names import bucket_hint, bucket_name_problem
@@ -18,13 +19,15 @@ class BucketChecks(CheckerBase):
     def bucket(self, name: str, value: object, path: DataPath) -> Bucket | None:
         why = bucket_name_problem(name)
         if why is not None:
-            self.at_key(path, f'bucket "{name}" is not a name S3 accepts: {why}', bucket_hint(name))
+            self.at_key(
+                path, f"bucket {show(name)} is not a name S3 accepts: {why}", bucket_hint(name)
+            )
         if value is None:
             value = {}
         if not isinstance(value, dict):
             self.at(
                 path,
-                f'bucket "{name}" must be a mapping of object keys to their content',
+                f"bucket {show(name)} must be a mapping of object keys to their content",
                 "write `{}` for an empty bucket, or one `key: content` line per object",
             )
             return None
@@ -41,11 +44,11 @@ class BucketChecks(CheckerBase):
         if not isinstance(key, str):
             self.at_key(
                 path,
-                f'bucket "{bucket}": object key {show(key)} must be text',
-                f'quote it: "{key}"',
+                f"bucket {show(bucket)}: object key {show(key)} must be text",
+                f"quote it: {show(str(key))}",
             )
             return None
-        what = f'bucket "{bucket}", object "{key}"'
+        what = f"bucket {show(bucket)}, object {show(key)}"
         size = len(key.encode())
         if not key or size > limits.S3_OBJECT_KEY_MAX_BYTES:
             self.at_key(
@@ -81,7 +84,7 @@ class BucketChecks(CheckerBase):
         return None
 
     def file_content(self, what: str, name: object, path: DataPath) -> bytes | None:
-        shown = f"{LOCAL_DATA_FOLDER}/{name}"
+        shown = echo(f"{LOCAL_DATA_FOLDER}/{name}", str)
         relative = PurePosixPath(str(name)) if isinstance(name, str) and name else None
         if relative is None:
             self.at(path, f"{what}: file must be a path", f"a path under {LOCAL_DATA_FOLDER}/")
@@ -89,13 +92,17 @@ class BucketChecks(CheckerBase):
         if relative.is_absolute() or ".." in relative.parts:
             self.at(
                 path,
-                f"{what}: file {name} is not under {LOCAL_DATA_FOLDER}/",
+                f"{what}: file {echo(str(name), str)} is not under {LOCAL_DATA_FOLDER}/",
                 f"put the file in {LOCAL_DATA_FOLDER}/ beside {Path(self.file).name} and give "
                 "its path from there",
             )
             return None
         full = self.folder.joinpath(*relative.parts)
-        if not full.is_file():
+        try:
+            found = full.is_file()
+        except OSError:  # a name the file system refuses (too long, say): no such file
+            found = False
+        if not found:
             self.at(
                 path,
                 f"{what}: file {shown} does not exist",

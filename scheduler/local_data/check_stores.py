@@ -21,7 +21,7 @@ from scheduler.local_data.values import kind_of, path_key, show
 
 class StoreChecks(CheckerBase):
     def parameter(self, name: str, value: object, path: DataPath) -> Parameter | None:
-        what = f'parameter "{name}"'
+        what = f"parameter {show(name)}"
         why = parameter_name_problem(name)
         if why is not None:
             self.at_key(
@@ -68,7 +68,7 @@ class StoreChecks(CheckerBase):
         return Parameter(name, value, secure, self.source_map.key_span(path))
 
     def secret(self, name: str, value: object, path: DataPath) -> Secret | None:
-        what = f'secret "{name}"'
+        what = f"secret {show(name)}"
         why = secret_name_problem(name)
         if why is not None:
             self.at_key(
@@ -108,7 +108,7 @@ class StoreChecks(CheckerBase):
         return Secret(name, text, self.source_map.key_span(path)) if why is None else None
 
     def queue(self, name: str, value: object, path: DataPath) -> Queue | None:
-        what = f'queue "{name}"'
+        what = f"queue {show(name)}"
         why = queue_name_problem(name)
         if why is not None:
             self.at_key(

@@ -8,6 +8,7 @@ from collections.abc import Hashable
 
 from scheduler import limits
 from scheduler.catalogue.source_map import DataPath
+from scheduler.diagnostics import echo
 from scheduler.local_data.check_base import CheckerBase
 from scheduler.local_data.model import Item, KeyAttribute, Table
 from scheduler.local_data.names import attribute_value_problem, table_name_problem
@@ -28,7 +29,7 @@ KEY_HINT = (
 
 class TableChecks(CheckerBase):
     def table(self, name: str, value: object, path: DataPath) -> Table | None:
-        what = f'table "{name}"'
+        what = f"table {show(name)}"
         why = table_name_problem(name)
         if why is not None:
             self.at_key(
@@ -77,9 +78,9 @@ class TableChecks(CheckerBase):
             elif kind not in limits.DYNAMODB_KEY_TYPES:
                 self.at(
                     at,
-                    f'{what}: key attribute "{attribute}" has type {show(kind)}; DynamoDB key '
+                    f"{what}: key attribute {show(attribute)} has type {show(kind)}; DynamoDB key "
                     "types are S, N and B",
-                    f"write `{attribute}: S` for text, N for a number, B for binary",
+                    f"write `{echo(attribute)[1:-1]}: S` for text, N for a number, B for binary",
                 )
             else:
                 found.append(KeyAttribute(attribute, kind))
@@ -146,7 +147,7 @@ class TableChecks(CheckerBase):
                 continue
             why = attribute_value_problem(value)
             if why is not None:
-                self.at(at, f'{which}, attribute "{name}": {why}', "fix the value")
+                self.at(at, f"{which}, attribute {show(name)}: {why}", "fix the value")
                 fine = False
         for position, attribute in enumerate(key or ()):
             role = "partition key" if position == 0 else "sort key"
@@ -154,7 +155,7 @@ class TableChecks(CheckerBase):
             if attribute.name not in attributes:
                 self.at(
                     path,
-                    f'{which} has no "{attribute.name}", its {role}',
+                    f"{which} has no {show(attribute.name)}, its {role}",
                     f"give every item its key: {attribute.name} ({word})",
                 )
                 fine = False
@@ -163,7 +164,7 @@ class TableChecks(CheckerBase):
             if not is_key_type(value, attribute.type):
                 self.at(
                     at,
-                    f'{which}: "{attribute.name}" is {kind_of(value)}; the {role} is '
+                    f"{which}: {show(attribute.name)} is {kind_of(value)}; the {role} is "
                     f"{attribute.type} ({word})",
                     key_value_hint(value, attribute.type),
                 )
@@ -171,7 +172,7 @@ class TableChecks(CheckerBase):
             elif value in ("", b""):
                 self.at(
                     at,
-                    f'{which}: "{attribute.name}" is empty; DynamoDB refuses empty key values',
+                    f"{which}: {show(attribute.name)} is empty; DynamoDB refuses empty key values",
                     "give it a value",
                 )
                 fine = False

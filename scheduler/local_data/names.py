@@ -10,7 +10,10 @@ import math
 import re
 
 from scheduler import limits
+from scheduler.diagnostics import echo
 from scheduler.local_data.values import show
+
+_BAD_SHOWN = 10  # the characters a message names, at most
 
 
 def attribute_value_problem(value: object) -> str | None:
@@ -35,7 +38,10 @@ def name_problem(name: str, low: int, high: int, characters: str) -> str | None:
         return f"it is {len(name)} characters long, not {low}-{high}"
     if not re.match(characters, name):
         bad = sorted({c for c in name if not re.match(characters, c)})
-        return "it contains " + ", ".join(f'"{c}"' for c in bad)
+        shown = ", ".join(echo(c) for c in bad[:_BAD_SHOWN])
+        return f"it contains {shown}" + (
+            f" and {len(bad) - _BAD_SHOWN} more" if len(bad) > _BAD_SHOWN else ""
+        )
     return None
 
 
@@ -74,7 +80,7 @@ def bucket_hint(name: str) -> str:
     )
     fixed = re.sub(r"[^a-z0-9.-]+", "-", name.lower()).strip(".-")
     if fixed != name and bucket_name_problem(fixed) is None:
-        return f'{rules}: e.g. "{fixed}"'
+        return f"{rules}: e.g. {echo(fixed)}"
     return rules
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from typing import assert_never
 
+from scheduler.diagnostics import echo
 from scheduler.local_data.model import KeyType
 
 KEY_WORDS = {"S": "text", "N": "a number", "B": "binary"}
@@ -17,13 +18,14 @@ def path_key(key: object) -> str | int:
 
 
 def show(value: object) -> str:
+    """A value of the file as a message quotes it, cut to the echo limit (diagnostics.echo)."""
     if isinstance(value, str):
-        return f'"{value}"'
+        return echo(value)
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return repr(value)
+    return echo(repr(value), str)
 
 
 def kind_of(value: object) -> str:
@@ -65,7 +67,9 @@ def is_key_type(value: object, kind: KeyType) -> bool:
 
 def key_value_hint(value: object, kind: KeyType) -> str:
     if kind == "S":
-        return f'quote it: "{value}"' if isinstance(value, (int, float)) else "make it text"
+        return (
+            f"quote it: {show(str(value))}" if isinstance(value, (int, float)) else "make it text"
+        )
     if kind == "N":
         return "write it as a number, without quotes"
     return "write it as !!binary followed by its base64"

@@ -52,6 +52,7 @@ from scheduler.rules.schedule_rules import (
 )
 from scheduler.rules.secret_rules import PlainTextSecret, SecretKey, SecretReference
 from scheduler.rules.suppression import DOCS as SUPPRESSION_DOCS
+from scheduler.rules.taken_names import TakenName
 from scheduler.rules.target_rules import (
     CredentialFilesLeftOut,
     FargateSettings,
@@ -102,6 +103,7 @@ RULES: tuple[Rule, ...] = (
     NameTooLong(),
     NameOverLimit(),
     ClashingJobNames(),
+    TakenName(),
     HandlerFileMissing(),
     HandlerFunctionMissing(),
     TargetChoice(),

@@ -15,7 +15,7 @@ from typing import ClassVar, assert_never
 
 from scheduler import limits
 from scheduler.catalogue.model import Compute, Job
-from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.diagnostics import Diagnostic, Severity, echo
 from scheduler.limits import LambdaRuntime, RuntimeLanguage
 from scheduler.rules.base import Context, Rule, RuleDoc
 
@@ -112,7 +112,7 @@ class UnknownRuntime(Rule):
             guess = f"did you mean {_either(close)}? " if close else ""
             yield self.report(
                 context.setting_span(job, "runtime"),
-                f'job "{job.name}" names runtime "{job.runtime}", which Lambda does not have',
+                f'job "{job.name}" names runtime {echo(job.runtime)}, which Lambda does not have',
                 f"{guess}current Python runtimes: {python}",
             )
 
@@ -137,7 +137,7 @@ class HandlerNeedsPython(Rule):
             if runtime.language is not RuntimeLanguage.PYTHON:
                 yield self.report(
                     context.setting_span(job, "runtime"),
-                    f'job "{job.name}" has a Python handler but runtime {job.runtime} '
+                    f'job "{job.name}" has a Python handler but runtime {echo(job.runtime, str)} '
                     f"({runtime.language})",
                     f"{_newest_hint(job, runtime, _today(context.now))}; code in another "
                     "language runs from an existing function (function: <ARN>)",

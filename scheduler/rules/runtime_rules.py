@@ -13,7 +13,7 @@ from scheduler.catalogue.model import Compute, Job
 from scheduler.compile import DEPLOY_VALUE_LENGTH, function_environment
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.rules.base import Context, Rule, RuleDoc
-from scheduler.runtime.contract import ENV_DEPLOY
+from scheduler.runtime.contract import ENV_CODE, ENV_DEPLOY
 
 
 def _lambda_jobs(context: Context) -> Iterator[Job]:
@@ -248,13 +248,20 @@ def environment_size(variables: dict[str, str]) -> int:
 
 
 # sched's own names and their values' punctuation, rounded up (see compile.function_environment).
-_SCHED_ENVIRONMENT_OVERHEAD = 240
+_SCHED_ENVIRONMENT_OVERHEAD = 360
+# SCHED_CODE, which the writer adds: a hex SHA-256, a colon, a base64 one (aws/code_record.py).
+_CODE_RECORD = "0" * 64 + ":" + "0" * 44
 
 
 def deployed_environment(job: Job, catalogue: str) -> dict[str, str]:
     """The handler job's environment as deployed: compile adds SCHED_DEPLOY, a digest of the
-    rest, last; its length is fixed, so a placeholder measures the same."""
-    return {**function_environment(job, catalogue), ENV_DEPLOY: "0" * DEPLOY_VALUE_LENGTH}
+    rest, last, and the writer SCHED_CODE; their lengths are fixed, so placeholders measure the
+    same."""
+    return {
+        **function_environment(job, catalogue),
+        ENV_DEPLOY: "0" * DEPLOY_VALUE_LENGTH,
+        ENV_CODE: _CODE_RECORD,
+    }
 
 
 def _environment_bound(job: Job, catalogue: str) -> int:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from scheduler import limits, naming
 from scheduler.catalogue.durations import format_duration
 from scheduler.catalogue.model import Backend, Compute, Job
-from scheduler.diagnostics import Diagnostic, Severity, Span
+from scheduler.diagnostics import Diagnostic, Severity, Span, echo
 from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.schedule import Schedule, ScheduleError, is_known_timezone
 
@@ -146,7 +146,7 @@ class UnknownTimezone(Rule):
             if not is_known_timezone(job.timezone):
                 yield self.report(
                     context.setting_span(job, "timezone"),
-                    f'job "{job.name}": unknown time zone "{job.timezone}"',
+                    f'job "{job.name}": unknown time zone {echo(job.timezone)}',
                     "use an IANA name such as Europe/Paris, America/New_York or UTC",
                 )
 
@@ -166,8 +166,8 @@ class TimezoneNeedsScheduler(Rule):
             if job.backend is Backend.RULES and job.timezone not in ("UTC", "Etc/UTC"):
                 yield self.report(
                     context.setting_span(job, "timezone"),
-                    f'job "{job.name}" sets timezone {job.timezone} but EventBridge rules '
-                    "run in UTC",
+                    f'job "{job.name}" sets timezone {echo(job.timezone, str)} but EventBridge '
+                    "rules run in UTC",
                     "set backend: scheduler (EventBridge Scheduler honours time zones), "
                     "or write the schedule in UTC",
                 )

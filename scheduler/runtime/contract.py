@@ -54,6 +54,9 @@ ENV_CATALOGUE = "SCHED_CATALOGUE"
 ENV_HANDLER = "SCHED_HANDLER"  # `module.function`, importable from the zip root
 ENV_EXPECTED_RUNTIME_MS = "SCHED_EXPECTED_RUNTIME_MS"
 ENV_DEPLOY = "SCHED_DEPLOY"  # the deployment value the wrapper writes into its lines
+# `<digest of the files>:<CodeSha256 sched uploaded>`, so that plan compares code by what the
+# package holds, not by zlib's bytes (aws/code_record.py); the wrapper does not read it.
+ENV_CODE = "SCHED_CODE"
 # The container overrides of a Fargate job's task (it has no event).
 ENV_INPUT = "SCHED_INPUT"
 ENV_SCHEDULED_TIME = "SCHED_SCHEDULED_TIME"

@@ -23,7 +23,7 @@ from scheduler.schedule.days import (
     NthWeekday,
     Weekdays,
 )
-from scheduler.schedule.errors import FIX, INVALID, TOO_FREQUENT, Fix, ScheduleError
+from scheduler.schedule.errors import FIX, INVALID, TOO_FREQUENT, Fix, ScheduleError, quoted
 from scheduler.schedule.fields import (
     DAY_NAMES,
     MONTH_NAMES,
@@ -89,7 +89,7 @@ def _wrong_count(inner: str, offset: int, fields: list[Token]) -> None:
         first, at = fields[0]
         raise ScheduleError(
             TOO_FREQUENT,
-            f'cron() has 7 fields; the first, "{first}", looks like seconds',
+            f"cron() has 7 fields; the first, {quoted(first)}, looks like seconds",
             f"AWS cron has no seconds field and runs at most once a minute: write {FIX}",
             at,
             len(first),
@@ -152,7 +152,7 @@ def _day_of_month(text: str, offset: int) -> tuple[DayRule | None, str]:
     if "L" in upper or "W" in upper:
         raise ScheduleError(
             INVALID,
-            f'day-of-month "{text}" is not a form AWS accepts',
+            f"day-of-month {quoted(text)} is not a form AWS accepts",
             "L (last day), LW (last weekday) and nW (weekday nearest day n, e.g. 15W) "
             "must each be the whole day-of-month field",
             offset,
@@ -178,7 +178,7 @@ def _day_of_week(text: str, offset: int) -> tuple[DayRule | None, str]:
         if any(mark in upper for mark in ",-/*"):
             raise ScheduleError(
                 INVALID,
-                f'day-of-week "{text}" mixes L with other values',
+                f"day-of-week {quoted(text)} mixes L with other values",
                 "nL (the last weekday n of the month, e.g. 6L) must be the whole day-of-week "
                 "field; L alone means Saturday",
                 offset,

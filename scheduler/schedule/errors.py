@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from scheduler.diagnostics import echo
+
 INVALID = "SCH101"
 TOO_FREQUENT = "SCH103"
 
@@ -95,3 +97,14 @@ class ScheduleError(ValueError):
 def _shown(expression: str) -> str:
     """AWS forms as they are; Unix fields in quotes, as YAML needs them."""
     return expression if expression.endswith(")") else f'"{expression}"'
+
+
+def quoted(text: str) -> str:
+    """A part of an expression as a message quotes it: in double quotes, cut to the echo limit
+    (diagnostics.echo). Not JSON-escaped: parsing builds such messages while it tries each
+    form, and json.dumps would cost every valid expression too."""
+    return echo(text, _double_quoted)
+
+
+def _double_quoted(text: str) -> str:
+    return f'"{text}"'

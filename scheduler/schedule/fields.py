@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from scheduler.schedule.errors import FIX, INVALID, Fix, ScheduleError
+from scheduler.schedule.errors import FIX, INVALID, Fix, ScheduleError, quoted
 
 MONTH_NAMES = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 DAY_NAMES = ("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT")
@@ -116,7 +116,7 @@ def _backwards(base: str, offset: int, field: FieldDef, texts: tuple[str, str]) 
         reason = "Unix cron ranges do not wrap around past the end of the field"
     raise ScheduleError(
         INVALID,
-        f'{field.name} range "{base}" runs backwards',
+        f"{field.name} range {quoted(base)} runs backwards",
         f"{reason}; write {FIX}",
         offset,
         len(base),
@@ -130,7 +130,7 @@ def _step(text: str, offset: int, field: FieldDef) -> int:
     if not _DIGITS.fullmatch(text):
         raise ScheduleError(
             INVALID,
-            f'{field.name} step "{text}" is not a whole number',
+            f"{field.name} step {quoted(text)} is not a whole number",
             f"write a step between 1 and {widest}, as in */5",
             offset,
             len(text),
@@ -155,7 +155,7 @@ def value(text: str, offset: int, field: FieldDef) -> tuple[int, str]:
             names = f" ({field.names[0]}-{field.names[-1]})" if field.names else ""
             raise ScheduleError(
                 INVALID,
-                f'{field.name} "{text}" is outside {field.low}-{field.high}{names}',
+                f"{field.name} {quoted(text)} is outside {field.low}-{field.high}{names}",
                 field.hint,
                 offset,
                 len(text),
@@ -168,7 +168,7 @@ def value(text: str, offset: int, field: FieldDef) -> tuple[int, str]:
         raise ScheduleError(INVALID, f"{field.name} is missing a value", field.hint, offset, 0)
     kind = f"a number or a name ({field.names[0]}-{field.names[-1]})" if field.names else "a number"
     raise ScheduleError(
-        INVALID, f'{field.name} "{text}" is not {kind}', field.hint, offset, len(text)
+        INVALID, f"{field.name} {quoted(text)} is not {kind}", field.hint, offset, len(text)
     )
 
 

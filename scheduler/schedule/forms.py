@@ -10,7 +10,7 @@ import re
 from typing import Literal
 
 from scheduler.schedule.aws_cron import parse_cron
-from scheduler.schedule.errors import FIX, INVALID, Fix, ScheduleError
+from scheduler.schedule.errors import FIX, INVALID, Fix, ScheduleError, quoted
 from scheduler.schedule.rate_at import parse_at, parse_rate
 from scheduler.schedule.spec import Spec
 
@@ -24,7 +24,7 @@ def parse_aws(text: str, offset: int = 0) -> tuple[Kind, Spec, str]:
     if head is None:
         raise ScheduleError(
             INVALID,
-            f'"{text}" is not a cron(...), rate(...) or at(...) expression',
+            f"{quoted(text)} is not a cron(...), rate(...) or at(...) expression",
             "write cron(0 10 * * ? *), rate(5 minutes) or at(2026-01-01T09:00:00)",
             offset,
             len(text),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from scheduler.schedule.aws_cron import tokens
-from scheduler.schedule.errors import FIX, INVALID, TOO_FREQUENT, Fix, ScheduleError
+from scheduler.schedule.errors import FIX, INVALID, TOO_FREQUENT, Fix, ScheduleError, quoted
 from scheduler.schedule.forms import HEAD, blank_words, parse_aws
 from scheduler.schedule.model import Dialect, Schedule
 from scheduler.schedule.registry import remember, spec_for
@@ -100,11 +100,13 @@ def _bare_fields(text: str, expression: str) -> tuple[str, str | None]:
         fixed = rest if count == 6 else f"cron({rest})"
         raise ScheduleError(
             TOO_FREQUENT,
-            f'{count} fields: the first, "{first}", looks like seconds',
+            f"{count} fields: the first, {quoted(first)}, looks like seconds",
             f"AWS runs schedules at most once a minute: drop the seconds field, {FIX}",
             at,
             len(first),
             Fix(at, len(text), fixed),
             "AWS runs schedules at most once a minute: drop the seconds field",
         )
-    raise ScheduleError(INVALID, f'"{text}" is not a schedule', _FORMS, fields[0][1], len(text))
+    raise ScheduleError(
+        INVALID, f"{quoted(text)} is not a schedule", _FORMS, fields[0][1], len(text)
+    )

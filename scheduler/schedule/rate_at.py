@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import cast
 
 from scheduler.schedule.aws_cron import tokens
-from scheduler.schedule.errors import INVALID, TOO_FREQUENT, ScheduleError
+from scheduler.schedule.errors import INVALID, TOO_FREQUENT, ScheduleError, quoted
 from scheduler.schedule.spec import AtSpec, RateSpec, RateUnit
 
 _DIGITS = re.compile(r"[0-9]+")
@@ -36,7 +36,7 @@ def parse_rate(inner: str, offset: int) -> tuple[RateSpec, str]:
     if not _DIGITS.fullmatch(value_text) or int(value_text) == 0:
         raise ScheduleError(
             INVALID,
-            f'rate value "{value_text}" is not a positive whole number',
+            f"rate value {quoted(value_text)} is not a positive whole number",
             "write a whole number of at least 1, as in rate(5 minutes)",
             value_at,
             len(value_text),
@@ -46,7 +46,7 @@ def parse_rate(inner: str, offset: int) -> tuple[RateSpec, str]:
     if lower in _SECONDS:
         raise ScheduleError(
             TOO_FREQUENT,
-            f'rate unit "{unit}" is finer than one minute',
+            f"rate unit {quoted(unit)} is finer than one minute",
             "EventBridge runs a schedule at most once a minute: use rate(1 minute) or slower",
             unit_at,
             len(unit),
@@ -56,7 +56,7 @@ def parse_rate(inner: str, offset: int) -> tuple[RateSpec, str]:
         weeks = f"rate({7 * count} days)" if singular == "week" else "rate(7 days) for a week"
         raise ScheduleError(
             INVALID,
-            f'rate unit "{unit}" is not minute(s), hour(s) or day(s)',
+            f"rate unit {quoted(unit)} is not minute(s), hour(s) or day(s)",
             f"AWS rates count minutes, hours or days: write {weeks}",
             unit_at,
             len(unit),
@@ -71,7 +71,7 @@ def parse_rate(inner: str, offset: int) -> tuple[RateSpec, str]:
             problem = "must be plural for a value above 1"
         raise ScheduleError(
             INVALID,
-            f'rate unit "{unit}" {problem}',
+            f"rate unit {quoted(unit)} {problem}",
             f"write rate({count} {expected})",
             unit_at,
             len(unit),
@@ -96,7 +96,7 @@ def parse_at(inner: str, offset: int) -> tuple[AtSpec, str]:
     except ValueError:
         raise ScheduleError(
             INVALID,
-            f'at() time "{inner}" is not a real date and time',
+            f"at() time {quoted(inner)} is not a real date and time",
             "check the month, the day of the month and the hour (00-23)",
             offset,
             len(inner),

@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from scheduler.schedule.aws_cron import DAY_OF_MONTH, HOURS, MINUTES, MONTH, Token
-from scheduler.schedule.errors import INVALID, ScheduleError
+from scheduler.schedule.errors import INVALID, ScheduleError, quoted
 from scheduler.schedule.fields import DAY_NAMES, FieldDef, FieldValue, parse_list, weekday_list
 
 UNIX_DAY_OF_WEEK = FieldDef(
@@ -51,7 +51,7 @@ def preset(text: str, offset: int) -> str:
     if text.lower() == "@reboot":
         message = '"@reboot" has no meaning for a scheduled job'
     else:
-        message = f'unknown preset "{text}"'
+        message = f"unknown preset {quoted(text)}"
     raise ScheduleError(
         INVALID,
         message,
@@ -93,7 +93,7 @@ def _plain(text: str, offset: int, field: FieldDef) -> str:
     if _AWS_ONLY.fullmatch(text.upper()) and text.upper() not in field.names:
         raise ScheduleError(
             INVALID,
-            f'{field.name} "{text}" uses AWS-only syntax (L, W, # or ?)',
+            f"{field.name} {quoted(text)} uses AWS-only syntax (L, W, # or ?)",
             "write the schedule as AWS cron instead, whose six fields take L, W and #, "
             "e.g. cron(0 0 L * ? *) for the last day of the month",
             offset,

@@ -1,5 +1,6 @@
 """One pass of the watcher through the ports: read its last state from its own log group, read
-each alerting job's runs as `sched status` does (history/), decide (`decide`), publish each alert
+each alerting job's runs as `sched status` does (history/: believing only the lines its deployed
+function's SCHED_DEPLOY wrote, read from `deployments`), decide (`decide`), publish each alert
 to its channels' topics, and emit the new state line. The same pass runs in the deployed
 function, in `sched local tick` and, without publishing or emitting, in `sched alerts`.
 """
@@ -12,7 +13,8 @@ from datetime import datetime, timedelta
 
 from scheduler.catalogue.model import Job
 from scheduler.history.read import job_histories
-from scheduler.ports import LogSource, Publisher
+from scheduler.history.targets import bindings, job_deployments
+from scheduler.ports import DeploymentSource, LogSource, Publisher
 from scheduler.schedule import ScheduleError, parse
 from scheduler.watch.config import WatchConfig
 from scheduler.watch.decide import Alert, JobDecision, decide_job, message, subject
@@ -89,10 +91,16 @@ def decide(
     *,
     now: datetime,
     first_seen: Mapping[str, datetime] | None = None,
+    deployments: DeploymentSource | None = None,
 ) -> tuple[JobDecision, ...]:
     """Each watched job's decision. A job the state does not know yet is watched from its
-    `first_seen` time when given (its deployment: local mode, `sched alerts`), else from now."""
+    `first_seen` time when given (its deployment: local mode, `sched alerts`), else from now.
+    With `deployments`, a job's runs are only those logged by its function as deployed (any
+    function may write to its log group: a forged line must neither raise nor hide an alert)."""
     known = previous.jobs if previous is not None else {}
+    bound = (
+        bindings(job_deployments(config.catalogue, deployments)) if deployments is not None else {}
+    )
     decisions = []
     for job in config.jobs:
         assert job.alert is not None
@@ -106,6 +114,7 @@ def decide(
             jobs=[job.name],
             grace=job.alert.grace,
             workers=1,
+            bindings=bound,
         )
         decisions.append(decide_job(job, history.runs, state, now=now))
     return tuple(decisions)
@@ -119,10 +128,13 @@ def run_pass(
     *,
     now: datetime,
     first_seen: Mapping[str, datetime] | None = None,
+    deployments: DeploymentSource | None = None,
 ) -> Pass:
     """One full pass: decide, publish, and emit the state line the next pass starts from."""
     previous = read_state(config, logs, now=now)
-    decisions = decide(config, logs, previous, now=now, first_seen=first_seen)
+    decisions = decide(
+        config, logs, previous, now=now, first_seen=first_seen, deployments=deployments
+    )
     sent: list[Sent] = []
     for alert in (d.alert for d in decisions if d.alert is not None):
         for channel in alert.channels:

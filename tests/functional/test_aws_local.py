@@ -485,3 +485,52 @@ def test_a_symlink_as_the_state_is_refused(tmp_path: Path) -> None:
     refusal = _refused_within(state / state_file.STATE_FILE)
 
     assert refusal.message.endswith("cannot be read: it is a symbolic link")
+
+
+def test_a_hard_linked_state_file_is_refused(tmp_path: Path) -> None:
+    state = _saved_state(tmp_path / "local")
+    os.link(state, tmp_path / "elsewhere.pickle")  # another name that can change the state
+
+    refused = _refusal(state)
+
+    assert refused.message == (
+        f"the local AWS state {state} cannot be read: it has another name (a hard link), "
+        "through which it can be changed"
+    )
+    assert "sched local reset" in refused.hint
+
+
+@pytest.mark.parametrize("linked", [".sched", ".sched/local"])
+def test_a_state_folder_that_is_a_link_is_refused(tmp_path: Path, linked: str) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    repository = tmp_path / "repo"
+    repository.mkdir()
+    link = repository / linked
+    link.parent.mkdir(parents=True, exist_ok=True)
+    link.symlink_to(outside, target_is_directory=True)
+
+    with pytest.raises(local.LocalStateError) as raised, connect_local(repository / ".sched/local"):
+        pass
+
+    assert raised.value.message == (
+        f"refusing the local AWS state folder {link}: it is a link (to {outside})"
+    )
+    assert raised.value.hint == (
+        f"remove the link {link}; sched then keeps its local state in a folder of its own there"
+    )
+    assert list(outside.iterdir()) == []  # nothing written through it
+
+
+def test_reset_deletes_nothing_through_a_linked_state_folder(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("someone else's")
+    (tmp_path / "repo" / ".sched").mkdir(parents=True)
+    link = tmp_path / "repo" / ".sched" / "local"
+    link.symlink_to(outside, target_is_directory=True)
+
+    with pytest.raises(local.LocalStateError):
+        reset_local(link)
+
+    assert [p.name for p in outside.iterdir()] == ["keep.txt"]

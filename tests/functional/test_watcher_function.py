@@ -94,3 +94,26 @@ def test_the_function_alerts_a_failed_fire_and_logs_its_state(
         assert "failed: E: boom" in body["Message"]
     state = parse_state_line(capsys.readouterr().out.strip().splitlines()[-1])
     assert state is not None and state.jobs["backup"].open
+
+
+def test_the_function_reads_each_job_s_deployment_value(unzipped: Path) -> None:
+    """What the watcher binds a job's lines to: its function's SCHED_DEPLOY, read with
+    GetFunctionConfiguration (the one call its role may make on the jobs' functions)."""
+    with mock_aws():
+        iam, lambda_ = boto3.client("iam"), boto3.client("lambda")
+        role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        lambda_.create_function(
+            FunctionName="acme-ops-backup",
+            Runtime="python3.12",
+            Role=role,
+            Handler="h.main",
+            Code={"ZipFile": b"PK\x05\x06" + b"\0" * 18},
+            Environment={"Variables": {"SCHED_DEPLOY": "d1"}},
+        )
+        entry = importlib.import_module("sched_watcher")
+
+        found = entry.Functions(lambda_).deployments(["acme-ops-backup", "acme-ops-gone"])
+
+    assert list(found) == ["acme-ops-backup"]
+    assert found["acme-ops-backup"].deploy == "d1"
+    assert abs(found["acme-ops-backup"].at - datetime.now(UTC)) < timedelta(minutes=5)

@@ -76,8 +76,10 @@ def run_events(
     attempt: int | None = None,
     error: tuple[str, str] | None = None,
     start: datetime | None = None,
+    deploy: str | None = None,
 ) -> list[LogEvent]:
-    """START, the wrapper's line, END and REPORT of one run that started `delay` after `fire`."""
+    """START, the wrapper's line, END and REPORT of one run that started `delay` after `fire`;
+    `deploy` is the SCHED_DEPLOY the line carries (none: a line no deployment of sched wrote)."""
     begin = start or (fire + delay if fire else None)
     assert begin is not None
     end = begin + duration
@@ -101,6 +103,8 @@ def run_events(
         "expected_runtime_ms": 300000,
         "overran": False,
     }
+    if deploy is not None:
+        line["deploy"] = deploy
     millis = duration / timedelta(milliseconds=1)
     return [
         LogEvent(ms(begin), f"START RequestId: {request_id} Version: $LATEST\n", stream),

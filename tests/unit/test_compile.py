@@ -495,8 +495,10 @@ def test_each_function_carries_a_deployment_value_of_its_code_and_configuration(
     assert len(deploy) == 20 and int(deploy, 16) >= 0
     # The same deployment gives the same value (a second apply plans nothing) ...
     assert dict(_backup_function().environment)["SCHED_DEPLOY"] == deploy
-    # ... new code or configuration a new one, a tag alone none.
-    assert deploy_value(replace(function, code_sha256="other-sha=")) != deploy
+    # ... new code or configuration a new one, a tag alone none, nor other zip bytes of the
+    # same files (another zlib).
+    assert deploy_value(replace(function, code="other-files")) != deploy
+    assert deploy_value(replace(function, code_sha256="other-sha=")) == deploy
     assert deploy_value(replace(function, memory_mb=1024)) != deploy
     assert deploy_value(replace(function, tags=())) == deploy
     other_deploy = tuple(

@@ -87,9 +87,17 @@ def test_the_watcher_and_the_email_topic_are_compiled_beside_the_jobs() -> None:
         f"{group}sched-watcher",
         f"{group}sched-watcher:*",
     ]
+    # The jobs' functions' configuration, for their SCHED_DEPLOY: only a line it wrote counts.
+    assert statements["ReadJobDeployments"] == {
+        "Sid": "ReadJobDeployments",
+        "Effect": "Allow",
+        "Action": ["lambda:GetFunctionConfiguration"],
+        "Resource": [f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:acme-ops-backup"],
+    }
     assert sorted(statements) == [
         "CreateOwnLogGroup",
         "PublishAlerts",
+        "ReadJobDeployments",
         "ReadJobLogs",
         "WriteOwnLogs",
     ]

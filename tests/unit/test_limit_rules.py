@@ -41,11 +41,11 @@ def _codes(found: list[Diagnostic], code: str) -> list[str]:
 
 def test_sch208_counts_the_names_sched_adds_to_the_environment(tmp_path: Path) -> None:
     """4,000 characters of the catalogue's own fit in 4 KB; with SCHED_JOB, SCHED_HANDLER,
-    SCHED_DEPLOY and the rest, as Lambda measures them (the variables as one JSON object),
-    they do not."""
+    SCHED_DEPLOY, SCHED_CODE and the rest, as Lambda measures them (the variables as one JSON
+    object), they do not."""
     found = _validate(tmp_path, f"    environment:\n      BLOB: {'y' * 4000}\n")
     assert _codes(found, "SCH208") == [
-        'job "env" environment is 4157 bytes as Lambda measures it (sched\'s SCHED_* names '
+        'job "env" environment is 4282 bytes as Lambda measures it (sched\'s SCHED_* names '
         "included); Lambda allows 4096"
     ]
 
@@ -57,7 +57,7 @@ def test_sch208_counts_the_secret_references_sched_deploys(tmp_path: Path) -> No
 
 
 def test_sch208_passes_an_environment_that_fits_with_sched_s_names(tmp_path: Path) -> None:
-    found = _validate(tmp_path, f"    environment:\n      BLOB: {'y' * 3900}\n")
+    found = _validate(tmp_path, f"    environment:\n      BLOB: {'y' * 3800}\n")
     assert _codes(found, "SCH208") == []
 
 
@@ -170,3 +170,12 @@ def test_sch219_leaves_the_environment_of_a_function_job_alone(tmp_path: Path) -
         "    environment: {AWS_REGION: eu-west-1}\n"
     )
     assert _codes(validate(tmp_path / "jobs.yaml", now=NOW)[1], "SCH219") == []
+
+
+def test_sch315_names_what_holds_the_job_s_name(tmp_path: Path) -> None:
+    job = "  sched-ecs:\n    schedule: rate(1 hour)\n    expected_runtime: 1m\n"
+    found = _validate(tmp_path, job + "    handler: jobs/ok/handler.py:main\n")
+    assert _codes(found, "SCH315") == [
+        'job "sched-ecs" would name its execution role "fx-sched-ecs", the name of sched\'s ECS '
+        "role"
+    ]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.diagnostics import Span
+from scheduler.diagnostics import ECHO_LIMIT, Span, echo
 from scheduler.errors import LocalDataInvalid
 from scheduler.local_data.model import (
     Bucket,
@@ -164,7 +164,7 @@ BUCKET_RULES = (
 )
 def test_a_bucket_name_s3_would_refuse(name: str, why: str, hint: str) -> None:
     assert problems(f"buckets:\n  {name}: {{}}\n") == [
-        (f'local-data.yaml:2:3: bucket "{name}" is not a name S3 accepts: {why}', hint)
+        (f"local-data.yaml:2:3: bucket {echo(name)} is not a name S3 accepts: {why}", hint)
     ]
 
 
@@ -620,3 +620,43 @@ def test_queues_are_declared_by_name_for_the_jobs_dead_letters() -> None:
 )
 def test_a_queue_sqs_would_refuse(entry: str, expected: tuple[str, str]) -> None:
     assert problems(f"queues:\n  {entry}\n") == [expected]
+
+
+LONG = "Q" * 5000
+NUMBER = "7" * 4000
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"{LONG}: 1\n",
+        f"buckets:\n  {LONG}: {{}}\n",
+        f"buckets:\n  ok-bucket:\n    {LONG}: text\n",
+        f"buckets:\n  ok-bucket:\n    key: {NUMBER}\n",
+        f"buckets:\n  ok-bucket:\n    key: {{file: {LONG}}}\n",
+        f"buckets:\n  ok-bucket:\n    key: {{file: ../{LONG}}}\n",
+        f"buckets:\n  ok-bucket:\n    key: {{{LONG}: x}}\n",
+        f"parameters:\n  /{LONG}: x\n",
+        f"parameters:\n  /ok: {{value: x, type: {LONG}}}\n",
+        f"parameters:\n  /ok: {{value: x, {LONG}: y}}\n",
+        f"secrets:\n  {LONG}: x\n",
+        f"secrets:\n  ok: {NUMBER}\n",
+        f"queues:\n  {LONG}: {{}}\n",
+        f"queues:\n  ok: {{{LONG}: 1}}\n",
+        f"queues:\n  ok: {NUMBER}\n",
+        f"tables:\n  {LONG}: {{key: {{id: S}}}}\n",
+        f"tables:\n  ok:\n    key: {{id: {LONG}}}\n",
+        f"tables:\n  ok:\n    key: {{{LONG}: X}}\n",
+        f"tables:\n  ok:\n    key: {{id: S}}\n    items: [{{id: {LONG}}}, {{id: {LONG}}}]\n",
+        f"tables:\n  ok:\n    key: {{id: S}}\n    {LONG}: 1\n",
+    ],
+)
+def test_every_value_a_problem_quotes_is_cut_to_the_echo_limit(text: str) -> None:
+    """A value of 5,000 characters is echoed as its first few dozen and its length, whatever
+    part of the file it sits in (as catalogue values are: diagnostics.echo)."""
+    found = problems(text)
+    assert found
+    for message, hint in found:
+        for shown in (message, hint):
+            assert "q" * (ECHO_LIMIT + 1) not in shown.lower(), shown[:200]
+            assert "7" * (ECHO_LIMIT + 1) not in shown, shown[:200]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from run_fakes import FakeLogs
+from run_fakes import FakeDeployments, FakeLogs
 from run_support import at, catalogue, group, job, ms, run_events
 
 from scheduler.catalogue.model import AlertRule, Alerts, Channel
@@ -113,3 +113,30 @@ def test_an_alert_no_channel_took_is_tried_again_on_the_next_pass() -> None:
     assert _pass(config, logs, sns, at("2026-12-01T01:15:00")) == [
         "sched: canary missed (acme-ops)"
     ]
+
+
+def test_a_line_the_job_s_deployment_did_not_write_raises_no_alert() -> None:
+    """Any function that can write to the job's log group can forge a failed run: the watcher
+    believes only lines carrying the job's deployed SCHED_DEPLOY, as `sched status` does."""
+    deployed_at, fire = at("2026-11-24T00:00:00Z"), at("2026-11-24T06:00:00Z")
+    deployments = FakeDeployments(
+        {"acme-ops-canary": deployed_at}, deploys={"acme-ops-canary": "d1"}
+    )
+    config = _config()
+    forged, genuine = FakeLogs(), FakeLogs()
+    for logs, deploy in ((forged, "x"), (genuine, "d1")):
+        events = run_events(
+            "canary", fire, request_id="r1", status="failed", error=("E", "x"), deploy=deploy
+        )
+        logs.write(group("canary"), events[0].log_stream, events)
+    now = fire + timedelta(minutes=5)  # within the grace: an unseen fire is not missed yet
+    first_seen = {"canary": fire - timedelta(minutes=1)}  # its earlier fires are judged
+
+    told = []
+    for logs in (forged, genuine):
+        sns = FakeSns()
+        run_pass(config, logs, sns, lambda _: None, now=now, first_seen=first_seen,
+                 deployments=deployments)  # fmt: skip
+        told.append([subject for _, subject, _ in sns.messages])
+
+    assert told == [[], ["sched: canary failed (acme-ops)"]]
