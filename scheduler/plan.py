@@ -1,9 +1,9 @@
 """DesiredState × DeployedState → Plan: what to create, update, replace or delete, and why.
 
 Pure. Changes come in a fixed order: creates, updates and replaces by kind (roles → functions →
-permissions and dead-letter queue statements → rules and schedule groups → schedules and
-targets), then deletes in the reverse
-order. Only what is in the deployed state (which holds only what the catalogue owns) is deleted.
+permissions → rules and schedule groups → schedules, targets and dead-letter queue statements),
+then deletes in the reverse order. Only what is in the deployed state (which holds only what
+the catalogue owns) is deleted.
 """
 
 from __future__ import annotations
@@ -28,9 +28,11 @@ from scheduler.resources import (
 PHASES: tuple[frozenset[ResourceKind], ...] = (
     frozenset({ResourceKind.ROLE, ResourceKind.TOPIC}),
     frozenset({ResourceKind.FUNCTION}),
-    frozenset({ResourceKind.PERMISSION, ResourceKind.QUEUE_POLICY}),
+    frozenset({ResourceKind.PERMISSION}),
     frozenset({ResourceKind.RULE, ResourceKind.SCHEDULE_GROUP}),
-    frozenset({ResourceKind.SCHEDULE, ResourceKind.TARGET}),
+    # A statement in a user's queue is sched's only once its rule exists (state.py): written
+    # before the rule, an apply stopped in between would leave it unclaimed.
+    frozenset({ResourceKind.SCHEDULE, ResourceKind.TARGET, ResourceKind.QUEUE_POLICY}),
 )
 
 

@@ -12,7 +12,8 @@ it, `owned_state`, to everything it holds.
   group, run as the catalogue's scheduler role (neither can carry tags of its own); anything
   else inside them was added by a person and is unowned, inside;
 - permission statements: `StatementOwnership`; statements in a dead-letter queue's policy:
-  `owns_queue_statement` (the others there are the queue owner's, not drift).
+  `owns_queue_statement` (the others there are the queue owner's, not drift; one with a Sid
+  sched would write is a name taken, `queue_statement_taken`).
 """
 
 from __future__ import annotations
@@ -80,6 +81,27 @@ def owns_queue_statement(
     """A statement in a queue sched did not create is the catalogue's only when its Sid has the
     catalogue's prefix AND it names one of the catalogue's own rules (owned by tags)."""
     return statement.sid.startswith(prefix) and statement.source_arn in owned_rules
+
+
+def queue_statement_taken(
+    statement: QueueStatement, scope: ReadScope, *, owned_rules: frozenset[str]
+) -> Unowned | None:
+    """A statement with one of the catalogue's Sids that the catalogue does not own: a name
+    sched may not take (a collision when the plan would create it). Not one when it is exactly
+    the statement sched writes for a rule of the catalogue's name that it does not own yet (what
+    an apply stopped between the statement and its rule leaves; a rule someone else holds is a
+    collision of its own): writing it again changes nothing, so the writer takes it as done
+    (`QueueStatementWriter.create`)."""
+    prefix = naming.owned_prefix(scope.catalogue)
+    if not statement.sid.startswith(prefix) or statement.source_arn in owned_rules:
+        return None
+    _, marker, rule = statement.source_arn.partition(":rule/")
+    made_by_sched = QueueStatement(
+        statement.queue_arn, statement.sid, naming.rule_arn(scope.region, scope.account, rule)
+    )
+    if marker and naming.same_origin(statement.sid, rule) and statement == made_by_sched:
+        return None
+    return Unowned(key_of(statement), f"exists, {NOT_OURS}")
 
 
 def owns_tagged(name: str, tags: Mapping[str, str], catalogue: str) -> bool:
@@ -197,6 +219,10 @@ def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
                 r, prefix=statements.prefix, owned_rules=statements.owned_rules
             ):
                 ours = True
+            case QueueStatement():
+                taken = queue_statement_taken(r, scope, owned_rules=statements.owned_rules)
+                unowned.extend([taken] if taken else [])
+                continue
             case _:
                 continue
         if ours:

@@ -214,3 +214,12 @@ def test_a_change_knows_its_resource() -> None:
     role_change = Change(Action.CREATE, before=None, after=ROLE)
     assert role_change.resource is ROLE
     assert role_change.key == (ResourceKind.ROLE, "acme-sched-exec")
+
+
+def test_a_queue_statement_is_written_after_the_rule_that_proves_it_sched_s() -> None:
+    # sched owns a statement in a user's queue only once its rule exists (state.py): written
+    # before the rule, an apply stopped in between would leave a statement nobody can claim.
+    from scheduler.plan import phase_of
+    from scheduler.resources import ResourceKind
+
+    assert phase_of(ResourceKind.QUEUE_POLICY) > phase_of(ResourceKind.RULE)
