@@ -137,8 +137,11 @@ def ecs_role_name(catalogue: str) -> str:
 
 
 def lock_parameter_name(catalogue: str) -> str:
-    """The SSM parameter an apply of the catalogue holds while it writes (`aws/lock.py`)."""
-    return f"/sched/{_INVALID.sub('-', catalogue)}/apply-lock"
+    """The SSM parameter an apply of the catalogue holds while it writes (`aws/lock.py`); one
+    per catalogue (`bounded` adds a hash when it replaces a character, so `a.b` and `a-b` do not
+    share a lock)."""
+    frame = len("/sched//apply-lock")
+    return f"/sched/{bounded(catalogue, limits.SSM_PARAMETER_NAME_MAX - frame)}/apply-lock"
 
 
 def owned_prefix(catalogue: str) -> str:
