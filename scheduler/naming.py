@@ -23,12 +23,14 @@ JOB_TAG = "sched:job"
 # sched's (as before there were marks).
 TAG_KEYS_TAG = "sched:tags"
 POLICIES_TAG = "sched:policies"
+EMAILS_TAG = "sched:emails"
 _MARK_LENGTH = 6
 _ALL = "*"
 
 
 def mark(values: Iterable[str]) -> str | None:
-    """The value of a TAG_KEYS_TAG or POLICIES_TAG tag for `values`; None for none (no tag)."""
+    """The value of a TAG_KEYS_TAG, POLICIES_TAG or EMAILS_TAG tag for `values`; None for none
+    (no tag)."""
     hashes = sorted({hashlib.sha256(v.encode()).hexdigest()[:_MARK_LENGTH] for v in values})
     if not hashes:
         return None

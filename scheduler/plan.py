@@ -9,7 +9,7 @@ the catalogue owns) is deleted.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from enum import Enum, StrEnum
 from typing import Any
 
@@ -20,6 +20,7 @@ from scheduler.resources import (
     Resource,
     ResourceKey,
     ResourceKind,
+    Topic,
     Unowned,
     key_of,
 )
@@ -152,8 +153,12 @@ class Plan:
 def make_plan(desired: DesiredState, deployed: DeployedState) -> Plan:
     """The changes that turn `deployed` into `desired`."""
     forward: list[Change] = []
+    lapsing: list[Unowned] = []
     for resource in desired:
         current = deployed.get(key_of(resource))
+        if isinstance(current, Topic) and isinstance(resource, Topic):
+            current, unremovable = _without_unremovable(current, resource)
+            lapsing.extend(unremovable)
         forward.append(_compare(current, resource))
     deletes = [
         Change(Action.DELETE, before=r, after=None) for r in deployed if key_of(r) not in desired
@@ -166,7 +171,21 @@ def make_plan(desired: DesiredState, deployed: DeployedState) -> Plan:
     )
     clashing = {u.key for u in collisions}
     drift = tuple(u for u in deployed.unowned if u.inside and u.key not in clashing)
-    return Plan(tuple(forward + deletes), collisions, drift)
+    return Plan(tuple(forward + deletes), collisions, drift + tuple(lapsing))
+
+
+def _without_unremovable(current: Topic, wanted: Topic) -> tuple[Topic, list[Unowned]]:
+    """The topic without the addresses the catalogue dropped that still await confirmation: SNS
+    gives them no subscription ARN to unsubscribe, and deletes them after three days
+    (https://docs.aws.amazon.com/sns/latest/dg/sns-email-notifications.html), so a plan that
+    removed them would never converge."""
+    stuck = [e for e in current.pending if e not in wanted.emails]
+    if not stuck:
+        return current, []
+    why = "awaits confirmation, which SNS offers no way to cancel (it lapses after 3 days)"
+    drift = [Unowned(key_of(current), f"email {e} {why}", inside=True) for e in stuck]
+    emails = tuple(e for e in current.emails if e not in stuck)
+    return replace(current, emails=emails), drift
 
 
 def _compare(current: Resource | None, wanted: Resource) -> Change:

@@ -171,6 +171,34 @@ def without_strangers(resource: Tagged) -> tuple[Tagged, list[Unowned]]:
     return replace(resource, tags=pairs(tags), managed_policy_arns=arns), strangers
 
 
+def topic_from_listing(
+    name: str, tags: Mapping[str, str], subscriptions: Mapping[str, str]
+) -> tuple[Topic, list[Unowned]]:
+    """An owned topic with the email addresses sched subscribed (`naming.EMAILS_TAG`), from its
+    subscriptions (endpoint → subscription ARN, anything else while unconfirmed); the other
+    addresses are a person's, to show and never unsubscribe. (A topic made before the mark
+    shows every address as someone's until the next apply subscribes them again, marked.)"""
+    marks = tags.get(naming.EMAILS_TAG)
+    pending = {e for e, arn in subscriptions.items() if not arn.startswith("arn:")}
+    ours = sorted(e for e in subscriptions if naming.marked(e, marks))
+    strangers = [
+        Unowned(
+            (Topic.kind, name),
+            f"email {e}{' awaits confirmation,' if e in pending else ''} not subscribed by sched",
+            inside=True,
+        )
+        for e in sorted(subscriptions)
+        if e not in ours
+    ]
+    topic = Topic(
+        name=name,
+        emails=tuple(ours),
+        tags=pairs(tags),
+        pending=tuple(e for e in ours if e in pending),
+    )
+    return topic, strangers
+
+
 def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
     """What the catalogue of `scope` owns among `listed` (everything found in its account), and
     what it found with its names or inside what it owns and does not own."""

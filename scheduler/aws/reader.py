@@ -60,6 +60,7 @@ from scheduler.state import (
     owns_target,
     queue_statement_taken,
     taken_by,
+    topic_from_listing,
     without_strangers,
 )
 
@@ -198,8 +199,9 @@ class _Read:
     # ---- topics ---------------------------------------------------------------------------
 
     def topics(self) -> tuple[list[Topic], list[Unowned]]:
-        """The alert topics the catalogue owns (name and tags), with their email addresses; and
-        the topics with its names it does not own (a create of one would be a collision)."""
+        """The alert topics the catalogue owns (name and tags), with the email addresses sched
+        subscribed; the topics with its names it does not own (a create of one would be a
+        collision), and the addresses a person subscribed to owned ones (drift)."""
         with translated("sns"):
             arns = [
                 str(t["TopicArn"])
@@ -211,13 +213,14 @@ class _Read:
         found: list[Topic] = []
         unowned: list[Unowned] = []
         for topic in self.map(self.topic, candidates):
-            if isinstance(topic, Topic):
-                found.append(topic)
+            if isinstance(topic, tuple):
+                found.append(topic[0])
+                unowned.extend(topic[1])
             elif topic is not None:
                 unowned.append(topic)
         return found, unowned
 
-    def topic(self, candidate: tuple[str, str]) -> Topic | Unowned | None:
+    def topic(self, candidate: tuple[str, str]) -> tuple[Topic, list[Unowned]] | Unowned | None:
         name, arn = candidate
         try:
             with translated("sns", name):
@@ -225,10 +228,10 @@ class _Read:
             tags = tags_from_list(response.get("Tags", []))
             if not self.owns(name, tags):
                 return Unowned((ResourceKind.TOPIC, name), taken_by(tags))
-            emails = email_subscriptions(self.c.sns, arn)
+            subscriptions = email_subscriptions(self.c.sns, arn)
         except NotFound:  # deleted since it was listed
             return None
-        return Topic(name=name, emails=tuple(sorted(emails)), tags=pairs(tags))
+        return topic_from_listing(name, tags, subscriptions)
 
     # ---- functions, rules, targets, permissions -----------------------------------------
 

@@ -223,3 +223,19 @@ def test_a_queue_statement_is_written_after_the_rule_that_proves_it_sched_s() ->
     from scheduler.resources import ResourceKind
 
     assert phase_of(ResourceKind.QUEUE_POLICY) > phase_of(ResourceKind.RULE)
+
+
+def test_a_removed_email_still_pending_is_not_a_change_but_drift() -> None:
+    # SNS cannot unsubscribe an unconfirmed address (no subscription ARN); it lapses in 3 days.
+    from scheduler.resources import Topic
+
+    deployed = Topic("acme-alerts-ops", ("gone@x.com", "ops@x.com"), pending=("gone@x.com",))
+    wanted = Topic("acme-alerts-ops", ("ops@x.com",))
+
+    plan = make_plan(ResourceState.of([wanted]), ResourceState.of([deployed]))
+
+    assert plan.pending == ()
+    assert [u.why for u in plan.drift] == [
+        "email gone@x.com awaits confirmation, which SNS offers no way to cancel (it lapses"
+        " after 3 days)"
+    ]

@@ -35,3 +35,27 @@ def test_a_queue_statement_is_owned_only_with_the_prefix_and_an_owned_rule(
         )
         is owned
     )
+
+
+SUB = "arn:aws:sns:eu-west-1:123456789012:acme-alerts-ops:"
+
+
+def test_a_topic_s_emails_are_those_sched_subscribed_the_others_drift() -> None:
+    from scheduler.state import topic_from_listing
+
+    tags = {naming.EMAILS_TAG: naming.mark(["ops@x.com", "new@x.com"]) or ""}
+    listing = {
+        "ops@x.com": SUB + "1",
+        "new@x.com": "PendingConfirmation",
+        "hand@x.com": SUB + "2",
+        "asked@x.com": "PendingConfirmation",
+    }
+
+    topic, drift = topic_from_listing("acme-alerts-ops", tags, listing)
+
+    assert (topic.emails, topic.pending) == (("new@x.com", "ops@x.com"), ("new@x.com",))
+    assert [u.why for u in drift] == [
+        "email asked@x.com awaits confirmation, not subscribed by sched",
+        "email hand@x.com not subscribed by sched",
+    ]
+    assert all(u.inside for u in drift)
