@@ -120,7 +120,13 @@ def _marked_tags(tags: Mapping[str, str], ownership: Mapping[str, str]) -> Pairs
 
 def _with_policy_mark(resource: Resource) -> Resource:
     """A role carries the mark of the managed policies sched attaches, so that one a person
-    attaches is never detached."""
+    attaches is never detached; a topic the mark of the addresses sched subscribes, so that
+    one a person subscribes is never unsubscribed."""
+    if isinstance(resource, Topic):
+        emails = naming.mark(resource.emails)
+        if emails is None:
+            return resource
+        return replace(resource, tags=pairs({**dict(resource.tags), naming.EMAILS_TAG: emails}))
     if not isinstance(resource, Role):
         return resource
     policies = naming.mark(resource.managed_policy_arns)

@@ -176,6 +176,17 @@ class Locked(AwsFailure):
         self.holder = holder
 
 
+class LockLost(AwsFailure):
+    """The apply's lock was taken over and released while it waited: nothing was changed."""
+
+    def __init__(self, catalogue: str) -> None:
+        super().__init__(
+            f'the apply lock of catalogue "{catalogue}" was taken by another apply while this'
+            " one waited; nothing was changed",
+            "run again: the plan is read afresh",
+        )
+
+
 class LocalStateError(AwsFailure):
     """The local AWS's saved state cannot be used."""
 

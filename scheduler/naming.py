@@ -23,12 +23,14 @@ JOB_TAG = "sched:job"
 # sched's (as before there were marks).
 TAG_KEYS_TAG = "sched:tags"
 POLICIES_TAG = "sched:policies"
+EMAILS_TAG = "sched:emails"
 _MARK_LENGTH = 6
 _ALL = "*"
 
 
 def mark(values: Iterable[str]) -> str | None:
-    """The value of a TAG_KEYS_TAG or POLICIES_TAG tag for `values`; None for none (no tag)."""
+    """The value of a TAG_KEYS_TAG, POLICIES_TAG or EMAILS_TAG tag for `values`; None for none
+    (no tag)."""
     hashes = sorted({hashlib.sha256(v.encode()).hexdigest()[:_MARK_LENGTH] for v in values})
     if not hashes:
         return None
@@ -148,8 +150,11 @@ def ecs_role_name(catalogue: str) -> str:
 
 
 def lock_parameter_name(catalogue: str) -> str:
-    """The SSM parameter an apply of the catalogue holds while it writes (`aws/lock.py`)."""
-    return f"/sched/{_INVALID.sub('-', catalogue)}/apply-lock"
+    """The SSM parameter an apply of the catalogue holds while it writes (`aws/lock.py`); one
+    per catalogue (`bounded` adds a hash when it replaces a character, so `a.b` and `a-b` do not
+    share a lock)."""
+    frame = len("/sched//apply-lock")
+    return f"/sched/{bounded(catalogue, limits.SSM_PARAMETER_NAME_MAX - frame)}/apply-lock"
 
 
 def owned_prefix(catalogue: str) -> str:

@@ -1,15 +1,15 @@
 """DesiredState × DeployedState → Plan: what to create, update, replace or delete, and why.
 
 Pure. Changes come in a fixed order: creates, updates and replaces by kind (roles → functions →
-permissions and dead-letter queue statements → rules and schedule groups → schedules and
-targets), then deletes in the reverse
-order. Only what is in the deployed state (which holds only what the catalogue owns) is deleted.
+permissions → rules and schedule groups → schedules, targets and dead-letter queue statements),
+then deletes in the reverse order. Only what is in the deployed state (which holds only what
+the catalogue owns) is deleted.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any
@@ -22,6 +22,7 @@ from scheduler.resources import (
     ResourceKey,
     ResourceKind,
     Schedule,
+    Topic,
     Unowned,
     key_of,
 )
@@ -30,9 +31,11 @@ from scheduler.resources import (
 PHASES: tuple[frozenset[ResourceKind], ...] = (
     frozenset({ResourceKind.ROLE, ResourceKind.TOPIC}),
     frozenset({ResourceKind.FUNCTION}),
-    frozenset({ResourceKind.PERMISSION, ResourceKind.QUEUE_POLICY}),
+    frozenset({ResourceKind.PERMISSION}),
     frozenset({ResourceKind.RULE, ResourceKind.SCHEDULE_GROUP}),
-    frozenset({ResourceKind.SCHEDULE, ResourceKind.TARGET}),
+    # A statement in a user's queue is sched's only once its rule exists (state.py): written
+    # before the rule, an apply stopped in between would leave it unclaimed.
+    frozenset({ResourceKind.SCHEDULE, ResourceKind.TARGET, ResourceKind.QUEUE_POLICY}),
 )
 
 
@@ -159,12 +162,16 @@ def make_plan(
     time has passed and that is not deployed has run and deleted itself: it is `finished`."""
     forward: list[Change] = []
     finished: list[Schedule] = []
+    lapsing: list[Unowned] = []
     for resource in desired:
         current = deployed.get(key_of(resource))
         if current is None and now is not None and _has_run(resource, now):
             assert isinstance(resource, Schedule)
             finished.append(resource)
             continue
+        if isinstance(current, Topic) and isinstance(resource, Topic):
+            current, unremovable = _without_unremovable(current, resource)
+            lapsing.extend(unremovable)
         forward.append(_compare(current, resource))
     deletes = [
         Change(Action.DELETE, before=r, after=None) for r in deployed if key_of(r) not in desired
@@ -177,7 +184,7 @@ def make_plan(
     )
     clashing = {u.key for u in collisions}
     drift = tuple(u for u in deployed.unowned if u.inside and u.key not in clashing)
-    return Plan(tuple(forward + deletes), collisions, drift, tuple(finished))
+    return Plan(tuple(forward + deletes), collisions, drift + tuple(lapsing), tuple(finished))
 
 
 def _has_run(resource: Resource, now: datetime) -> bool:
@@ -186,6 +193,20 @@ def _has_run(resource: Resource, now: datetime) -> bool:
     if resource.fires_at is None:
         return False
     return datetime.fromisoformat(resource.fires_at.replace("Z", "+00:00")) <= now
+
+
+def _without_unremovable(current: Topic, wanted: Topic) -> tuple[Topic, list[Unowned]]:
+    """The topic without the addresses the catalogue dropped that still await confirmation: SNS
+    gives them no subscription ARN to unsubscribe, and deletes them after three days
+    (https://docs.aws.amazon.com/sns/latest/dg/sns-email-notifications.html), so a plan that
+    removed them would never converge."""
+    stuck = [e for e in current.pending if e not in wanted.emails]
+    if not stuck:
+        return current, []
+    why = "awaits confirmation, which SNS offers no way to cancel (it lapses after 3 days)"
+    drift = [Unowned(key_of(current), f"email {e} {why}", inside=True) for e in stuck]
+    emails = tuple(e for e in current.emails if e not in stuck)
+    return replace(current, emails=emails), drift
 
 
 def _compare(current: Resource | None, wanted: Resource) -> Change:

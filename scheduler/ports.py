@@ -105,12 +105,15 @@ class ApplyLock(Protocol):
 
     - `acquire` raises `Locked` naming the holder while another unexpired lock is held; an
       expired one (a killed apply) is taken over; `force` takes it whoever holds it.
+    - `refresh` raises `Locked` unless `holder` still holds it, then restarts its TTL at `now`.
     - `release` gives up the lock only if `holder` still holds it.
     """
 
     def acquire(
         self, catalogue: str, holder: str, now: datetime, *, ttl: timedelta, force: bool = False
     ) -> None: ...
+
+    def refresh(self, catalogue: str, holder: str, now: datetime, *, ttl: timedelta) -> None: ...
 
     def release(self, catalogue: str, holder: str) -> None: ...
 

@@ -313,8 +313,9 @@ class Schedule:
 
 @dataclass(frozen=True)
 class Topic:
-    """An SNS topic sched owns for an email alert channel, with the addresses subscribed to it
-    (`emails`, sorted). Existing topics (`topic:` channels) are never resources of sched."""
+    """An SNS topic sched owns for an email alert channel, with the addresses sched subscribed to
+    it (`emails`, sorted; marked in `naming.EMAILS_TAG`). Existing topics (`topic:` channels) are
+    never resources of sched."""
 
     kind: ClassVar[ResourceKind] = ResourceKind.TOPIC
     replace_on: ClassVar[frozenset[str]] = frozenset()
@@ -322,6 +323,8 @@ class Topic:
     name: str
     emails: tuple[str, ...] = ()
     tags: Pairs = field(default=(), metadata={MAPPING: True})
+    # Read from AWS only: which of `emails` await confirmation (no subscription ARN yet).
+    pending: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def key_name(self) -> str:

@@ -12,7 +12,8 @@ it, `owned_state`, to everything it holds.
   group, run as the catalogue's scheduler role (neither can carry tags of its own); anything
   else inside them was added by a person and is unowned, inside;
 - permission statements: `StatementOwnership`; statements in a dead-letter queue's policy:
-  `owns_queue_statement` (the others there are the queue owner's, not drift).
+  `owns_queue_statement` (the others there are the queue owner's, not drift; one with a Sid
+  sched would write is a name taken, `queue_statement_taken`).
 """
 
 from __future__ import annotations
@@ -82,6 +83,27 @@ def owns_queue_statement(
     return statement.sid.startswith(prefix) and statement.source_arn in owned_rules
 
 
+def queue_statement_taken(
+    statement: QueueStatement, scope: ReadScope, *, owned_rules: frozenset[str]
+) -> Unowned | None:
+    """A statement with one of the catalogue's Sids that the catalogue does not own: a name
+    sched may not take (a collision when the plan would create it). Not one when it is exactly
+    the statement sched writes for a rule of the catalogue's name that it does not own yet (what
+    an apply stopped between the statement and its rule leaves; a rule someone else holds is a
+    collision of its own): writing it again changes nothing, so the writer takes it as done
+    (`QueueStatementWriter.create`)."""
+    prefix = naming.owned_prefix(scope.catalogue)
+    if not statement.sid.startswith(prefix) or statement.source_arn in owned_rules:
+        return None
+    _, marker, rule = statement.source_arn.partition(":rule/")
+    made_by_sched = QueueStatement(
+        statement.queue_arn, statement.sid, naming.rule_arn(scope.region, scope.account, rule)
+    )
+    if marker and naming.same_origin(statement.sid, rule) and statement == made_by_sched:
+        return None
+    return Unowned(key_of(statement), f"exists, {NOT_OURS}")
+
+
 def owns_tagged(name: str, tags: Mapping[str, str], catalogue: str) -> bool:
     """A taggable resource is the catalogue's when its name and both tags say so."""
     return naming.owns(name, tags, catalogue)
@@ -149,6 +171,34 @@ def without_strangers(resource: Tagged) -> tuple[Tagged, list[Unowned]]:
     return replace(resource, tags=pairs(tags), managed_policy_arns=arns), strangers
 
 
+def topic_from_listing(
+    name: str, tags: Mapping[str, str], subscriptions: Mapping[str, str]
+) -> tuple[Topic, list[Unowned]]:
+    """An owned topic with the email addresses sched subscribed (`naming.EMAILS_TAG`), from its
+    subscriptions (endpoint → subscription ARN, anything else while unconfirmed); the other
+    addresses are a person's, to show and never unsubscribe. (A topic made before the mark
+    shows every address as someone's until the next apply subscribes them again, marked.)"""
+    marks = tags.get(naming.EMAILS_TAG)
+    pending = {e for e, arn in subscriptions.items() if not arn.startswith("arn:")}
+    ours = sorted(e for e in subscriptions if naming.marked(e, marks))
+    strangers = [
+        Unowned(
+            (Topic.kind, name),
+            f"email {e}{' awaits confirmation,' if e in pending else ''} not subscribed by sched",
+            inside=True,
+        )
+        for e in sorted(subscriptions)
+        if e not in ours
+    ]
+    topic = Topic(
+        name=name,
+        emails=tuple(ours),
+        tags=pairs(tags),
+        pending=tuple(e for e in ours if e in pending),
+    )
+    return topic, strangers
+
+
 def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
     """What the catalogue of `scope` owns among `listed` (everything found in its account), and
     what it found with its names or inside what it owns and does not own."""
@@ -197,6 +247,10 @@ def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
                 r, prefix=statements.prefix, owned_rules=statements.owned_rules
             ):
                 ours = True
+            case QueueStatement():
+                taken = queue_statement_taken(r, scope, owned_rules=statements.owned_rules)
+                unowned.extend([taken] if taken else [])
+                continue
             case _:
                 continue
         if ours:

@@ -73,16 +73,33 @@ def lock_holder() -> str:
     return f"{user}@{socket.gethostname()} (pid {os.getpid()})"
 
 
+@dataclass(frozen=True)
+class HeldLock:
+    """The apply lock this process holds, to prove it still does before the first write."""
+
+    catalogue: str
+    holder: str
+    aws: AwsContext
+
+    def refresh(self, now: datetime) -> None:
+        """Raise `Locked` if another apply took the lock meanwhile (a confirmation prompt left
+        unanswered past LOCK_TTL); else hold it LOCK_TTL from `now`. Re-checking here, rather
+        than locking after the prompt and planning again, keeps the lock around the read the
+        person confirmed: if it was lost, what they confirmed may be stale, so nothing is
+        written and they run again."""
+        self.aws.lock.refresh(self.catalogue, self.holder, now, ttl=LOCK_TTL)
+
+
 @contextlib.contextmanager
 def locked(
     catalogue: Catalogue, aws: AwsContext, *, now: datetime, force: bool = False
-) -> Iterator[None]:
+) -> Iterator[HeldLock]:
     """Hold the catalogue's apply lock (in AWS) from before the read to after the last write:
     a second apply fails at once naming the holder, instead of half-way with a conflict."""
     holder = lock_holder()
     aws.lock.acquire(catalogue.name, holder, now, ttl=LOCK_TTL, force=force)
     try:
-        yield
+        yield HeldLock(catalogue.name, holder, aws)
     finally:
         aws.lock.release(catalogue.name, holder)
 
@@ -132,10 +149,15 @@ def apply(
     *,
     on_progress: ProgressCallback,
     on_interrupt: InterruptCallback,
+    lock: HeldLock | None = None,
+    now: datetime | None = None,
 ) -> ApplyResult:
     """Carry out the plan through the AWS writer; see `scheduler.apply.apply_plan`. A plan
-    with collisions is refused whole (`refuse_collisions`)."""
+    with collisions is refused whole (`refuse_collisions`); with `lock`, one whose lock was
+    taken over meanwhile too (`HeldLock.refresh`, at `now`, by default the clock's)."""
     from scheduler.apply import apply_plan
 
     refuse_collisions(planned)
+    if lock is not None:
+        lock.refresh(now or datetime.now(UTC))
     return apply_plan(planned.plan, aws.writer, on_progress=on_progress, on_interrupt=on_interrupt)

@@ -58,7 +58,9 @@ from scheduler.state import (
     owns_schedule,
     owns_tagged,
     owns_target,
+    queue_statement_taken,
     taken_by,
+    topic_from_listing,
     without_strangers,
 )
 
@@ -132,10 +134,10 @@ class _Read:
             listed_targets = [t for ts in self.map(self.targets_of, owned.rules) for t in ts]
             targets = [t for t in listed_targets if owns_target(t)]
             policies, strangers = self.permissions(owned, targets)
-            queues = self.queue_statements(owned, targets)
+            queues, taken = self.queue_statements(owned, targets)
             functions = self.map(self.with_invoke_config, owned.functions)
             resources: list[Resource] = [*functions, *owned.rules, *policies, *queues, *targets]
-            unowned = [*owned.unowned, *strangers]
+            unowned = [*owned.unowned, *strangers, *taken]
             unowned.extend(inside(t) for t in listed_targets if not owns_target(t))
             for found, missed in (roles.result(), schedules.result(), topics.result()):
                 resources.extend(found)
@@ -197,8 +199,9 @@ class _Read:
     # ---- topics ---------------------------------------------------------------------------
 
     def topics(self) -> tuple[list[Topic], list[Unowned]]:
-        """The alert topics the catalogue owns (name and tags), with their email addresses; and
-        the topics with its names it does not own (a create of one would be a collision)."""
+        """The alert topics the catalogue owns (name and tags), with the email addresses sched
+        subscribed; the topics with its names it does not own (a create of one would be a
+        collision), and the addresses a person subscribed to owned ones (drift)."""
         with translated("sns"):
             arns = [
                 str(t["TopicArn"])
@@ -210,13 +213,14 @@ class _Read:
         found: list[Topic] = []
         unowned: list[Unowned] = []
         for topic in self.map(self.topic, candidates):
-            if isinstance(topic, Topic):
-                found.append(topic)
+            if isinstance(topic, tuple):
+                found.append(topic[0])
+                unowned.extend(topic[1])
             elif topic is not None:
                 unowned.append(topic)
         return found, unowned
 
-    def topic(self, candidate: tuple[str, str]) -> Topic | Unowned | None:
+    def topic(self, candidate: tuple[str, str]) -> tuple[Topic, list[Unowned]] | Unowned | None:
         name, arn = candidate
         try:
             with translated("sns", name):
@@ -224,10 +228,10 @@ class _Read:
             tags = tags_from_list(response.get("Tags", []))
             if not self.owns(name, tags):
                 return Unowned((ResourceKind.TOPIC, name), taken_by(tags))
-            emails = email_subscriptions(self.c.sns, arn)
+            subscriptions = email_subscriptions(self.c.sns, arn)
         except NotFound:  # deleted since it was listed
             return None
-        return Topic(name=name, emails=tuple(sorted(emails)), tags=pairs(tags))
+        return topic_from_listing(name, tags, subscriptions)
 
     # ---- functions, rules, targets, permissions -----------------------------------------
 
@@ -348,18 +352,23 @@ class _Read:
             return []
         return permissions_from_policy(policy, function)
 
-    def queue_statements(self, owned: _Owned, targets: list[Target]) -> list[QueueStatement]:
+    def queue_statements(
+        self, owned: _Owned, targets: list[Target]
+    ) -> tuple[list[QueueStatement], list[Unowned]]:
         """Owned statements in the policies of the scope's dead-letter queues and of those the
-        owned targets name; a queue sched cannot find or read holds none of them."""
+        owned targets name; a queue sched cannot find or read holds none of them. Also the
+        statements there with a Sid sched would write that it does not own (names taken)."""
         queues = set(self.scope.dead_letter_queues)
         queues.update(t.dead_letter_arn for t in targets if t.dead_letter_arn)
         found = self.map(self.queue_policy_of, sorted(q for q in queues if ":sqs:" in q))
-        return [
+        listed = [s for statements in found for s in statements]
+        ours = [
             s
-            for statements in found
-            for s in statements
+            for s in listed
             if owns_queue_statement(s, prefix=self.prefix, owned_rules=owned.rule_arns)
         ]
+        taken = [queue_statement_taken(s, self.scope, owned_rules=owned.rule_arns) for s in listed]
+        return ours, [u for u in taken if u is not None]
 
     def queue_policy_of(self, queue_arn: str) -> list[QueueStatement]:
         *_, account, name = queue_arn.split(":")

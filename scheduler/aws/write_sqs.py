@@ -11,7 +11,11 @@ from __future__ import annotations
 import threading
 
 from scheduler.aws.clients import Clients
-from scheduler.aws.convert import queue_has_statement, queue_policy_with
+from scheduler.aws.convert import (
+    queue_has_statement,
+    queue_policy_with,
+    queue_statements_from_policy,
+)
 from scheduler.aws.errors import translated
 from scheduler.errors import Conflict, NotFound
 from scheduler.resources import QueueStatement
@@ -56,6 +60,12 @@ class QueueStatementWriter:
         with self._lock(statement.queue_arn):
             url = self._url(statement.queue_arn)
             policy = self._policy(url)
+            # Exactly the wanted statement: an earlier apply wrote it and stopped before
+            # reading it back as sched's (its rule did not exist yet); writing it again is a
+            # no-op, as for a Lambda permission whose response was lost.
+            found = queue_statements_from_policy(policy, statement.queue_arn)
+            if statement in found:
+                return
             if queue_has_statement(policy, statement.sid):
                 raise Conflict(
                     "sqs:SetQueueAttributes",

@@ -27,7 +27,7 @@ from scheduler.errors import UsageError
 if TYPE_CHECKING:
     from scheduler.app.check import Checked
     from scheduler.app.connect import Connection
-    from scheduler.app.deploy import Planned
+    from scheduler.app.deploy import HeldLock, Planned
     from scheduler.aws import AwsContext
     from scheduler.package import PackageRef
 
@@ -165,7 +165,7 @@ def _confirm_deletions(planned: Planned, yes: bool, what: str) -> None:
         raise SystemExit(EXIT_FINDINGS)
 
 
-def _execute(planned: Planned, aws: AwsContext) -> int:
+def _execute(planned: Planned, aws: AwsContext, lock: HeldLock) -> int:
     from scheduler.app import deploy
     from scheduler.report import plan as report
 
@@ -181,6 +181,7 @@ def _execute(planned: Planned, aws: AwsContext) -> int:
         aws,
         on_progress=on_progress,
         on_interrupt=lambda running: click.echo(report.interrupted_line(running), err=True),
+        lock=lock,
     )
     click.echo("")
     summary = report.result_summary(result, seconds=time.monotonic() - started)
@@ -191,7 +192,7 @@ def _execute(planned: Planned, aws: AwsContext) -> int:
     return EXIT_OK if result.ok else EXIT_AWS
 
 
-def _carry_out(planned: Planned, aws: AwsContext, *, yes: bool, what: str) -> int:
+def _carry_out(planned: Planned, aws: AwsContext, lock: HeldLock, *, yes: bool, what: str) -> int:
     """Show the plan, confirm its deletions, apply it: the exit code."""
     from scheduler.app.deploy import refuse_collisions
 
@@ -200,7 +201,7 @@ def _carry_out(planned: Planned, aws: AwsContext, *, yes: bool, what: str) -> in
         return EXIT_OK
     refuse_collisions(planned)
     _confirm_deletions(planned, yes, what)
-    return _execute(planned, aws)
+    return _execute(planned, aws, lock)
 
 
 FORCE_UNLOCK = click.option(
@@ -232,9 +233,10 @@ def apply(
     click.echo(f"{catalogue}: valid ({jobs} job{'s' * (jobs != 1)})\n")
     with (
         connect.connect(connection(local, profile, region), catalogue) as aws,
-        deploy.locked(checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock),
+        deploy.locked(checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock) as lock,
     ):
-        code = _carry_out(deploy.plan(checked.catalogue, aws), aws, yes=yes, what="This plan")
+        planned = deploy.plan(checked.catalogue, aws)
+        code = _carry_out(planned, aws, lock, yes=yes, what="This plan")
     raise SystemExit(code)
 
 
@@ -257,10 +259,10 @@ def destroy(
     checked = checked_catalogue(catalogue)
     with (
         connect.connect(connection(local, profile, region), catalogue) as aws,
-        deploy.locked(checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock),
+        deploy.locked(checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock) as lock,
     ):
         planned = deploy.plan(checked.catalogue, aws, destroy=True)
-        code = _carry_out(planned, aws, yes=yes, what="Destroy")
+        code = _carry_out(planned, aws, lock, yes=yes, what="Destroy")
     raise SystemExit(code)
 
 

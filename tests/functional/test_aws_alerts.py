@@ -92,3 +92,27 @@ def test_an_address_removed_from_a_channel_is_unsubscribed(aws: AwsContext, tmp_
         s["Endpoint"] for s in sns.list_subscriptions_by_topic(TopicArn=ops)["Subscriptions"]
     ]
     assert endpoints == ["oncall@example.com"]
+
+
+def test_an_address_subscribed_by_hand_is_drift_and_never_unsubscribed(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    _apply(aws, TEXT, tmp_path)
+    sns = aws.session.client("sns")
+    ops = next(t["TopicArn"] for t in sns.list_topics()["Topics"] if "alerts-ops" in t["TopicArn"])
+    sns.subscribe(TopicArn=ops, Protocol="email", Endpoint="oncall-manager@example.com")
+
+    catalogue = load_catalogue(write_catalogue(tmp_path, TEXT))
+    desired = desired_state(catalogue, account=aws.account, region=aws.region)
+    plan = make_plan(desired, read_back(aws, "acme", desired))
+    assert plan.pending == ()
+    assert [(u.key[1], u.why) for u in plan.drift] == [
+        ("acme-alerts-ops", "email oncall-manager@example.com not subscribed by sched")
+    ]
+
+    desired = _apply(aws, TEXT.replace("ops@example.com, ", ""), tmp_path)
+    endpoints = sorted(
+        s["Endpoint"] for s in sns.list_subscriptions_by_topic(TopicArn=ops)["Subscriptions"]
+    )
+    assert endpoints == ["oncall-manager@example.com", "oncall@example.com"]
+    assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()

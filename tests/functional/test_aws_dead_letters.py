@@ -22,7 +22,7 @@ from aws_support import (
 from scheduler.app.connect import connect_local, local_data_file, local_dir
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
-from scheduler.plan import Action, make_plan
+from scheduler.plan import Action, Plan, make_plan
 from scheduler.resources import QueueStatement, ResourceKind, ResourceState
 
 RULE_ARN = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/acme-backup"
@@ -80,7 +80,7 @@ def test_destroy_removes_only_sched_statement_from_the_users_queue(
     assert _queue_statements(aws) == [USER_QUEUE_STATEMENT]
 
 
-def test_a_statement_sched_cannot_prove_it_wrote_is_neither_read_nor_overwritten(
+def test_a_statement_sched_cannot_prove_it_wrote_is_a_collision_refused_before_any_write(
     aws: AwsContext, tmp_path: Path
 ) -> None:
     # The user's statement happens to carry sched's Sid, for another rule: not sched's.
@@ -92,15 +92,36 @@ def test_a_statement_sched_cannot_prove_it_wrote_is_neither_read_nor_overwritten
     desired = compile_for(load_catalogue(write_catalogue(tmp_path)), aws, tmp_path / "build")
 
     deployed = read_back(aws, "acme", desired)
-    result = apply_plan(make_plan(desired, deployed), aws.writer)
+    plan = make_plan(desired, deployed)
 
     assert (ResourceKind.QUEUE_POLICY, "acme-dlq/acme-backup") not in deployed
-    assert [str(f.error) for f in result.failed if f.change.kind is ResourceKind.QUEUE_POLICY] == [
-        "sqs:SetQueueAttributes: the policy of queue acme-dlq has a statement acme-backup"
-        " already, which sched cannot"
-        " prove it wrote"
+    assert [(u.key, u.why) for u in plan.collisions] == [
+        ((ResourceKind.QUEUE_POLICY, "acme-dlq/acme-backup"), "exists, not created by sched")
     ]
     assert _queue_statements(aws) == [USER_QUEUE_STATEMENT, theirs]
+
+
+def test_an_apply_stopped_after_the_statement_and_before_the_rule_completes_on_the_next(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    desired = compile_for(load_catalogue(write_catalogue(tmp_path)), aws, tmp_path / "build")
+    plan = make_plan(desired, read_back(aws, "acme", desired))
+    early = {
+        ResourceKind.ROLE,
+        ResourceKind.FUNCTION,
+        ResourceKind.PERMISSION,
+        ResourceKind.QUEUE_POLICY,
+    }
+    stopped = Plan(tuple(c for c in plan.changes if c.kind in early))
+    assert apply_plan(stopped, aws.writer).ok
+
+    again = make_plan(desired, read_back(aws, "acme", desired))
+    result = apply_plan(again, aws.writer)
+
+    assert again.collisions == ()
+    assert result.ok, result.failed
+    assert _queue_statements(aws) == [USER_QUEUE_STATEMENT, SCHED_STATEMENT]
+    assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
 
 
 def test_a_dead_letter_queue_that_does_not_exist_fails_its_statement_saying_so(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from run_support import catalogue, job
 
+from scheduler import naming
 from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel
 from scheduler.compile import compile_catalogue
 from scheduler.package import WATCHER_PACKAGE, PackageRef, build_watcher_package
@@ -61,7 +62,11 @@ def test_the_watcher_and_the_email_topic_are_compiled_beside_the_jobs() -> None:
     }
     [topic] = [r for r in state if isinstance(r, Topic)]
     assert topic.emails == ("a@example.com", "b@example.com")
-    assert dict(topic.tags) == {"managed-by": "sched", "sched:catalogue": "acme-ops"}
+    assert dict(topic.tags) == {
+        "managed-by": "sched",
+        "sched:catalogue": "acme-ops",
+        "sched:emails": naming.mark(["a@example.com", "b@example.com"]),
+    }
     [rule] = [r for r in state if isinstance(r, Rule) and r.name == watcher]
     assert rule.schedule_expression == "rate(5 minutes)"
     [function] = [r for r in state if isinstance(r, Function) and r.name == watcher]

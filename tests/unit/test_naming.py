@@ -139,3 +139,10 @@ def test_a_statement_id_and_a_rule_name_of_one_job_are_recognised_as_a_pair() ->
     assert not same_origin(statement_id("acme", "backup"), rule_name("acme", "restore"))
     assert not same_origin("acme-backup-by-hand", rule_name("acme", "backup"))
     assert not same_origin(statement_id("acme", "y" * 120), rule_name("acme", "z" * 120))
+
+
+def test_the_lock_name_is_one_per_catalogue_even_when_characters_are_replaced() -> None:
+    names = {naming.lock_parameter_name(c) for c in ("acme", "a.cme", "a-cme", "a cme")}
+
+    assert len(names) == 4
+    assert naming.lock_parameter_name("acme") == "/sched/acme/apply-lock"

@@ -214,3 +214,28 @@ def test_a_change_knows_its_resource() -> None:
     role_change = Change(Action.CREATE, before=None, after=ROLE)
     assert role_change.resource is ROLE
     assert role_change.key == (ResourceKind.ROLE, "acme-sched-exec")
+
+
+def test_a_queue_statement_is_written_after_the_rule_that_proves_it_sched_s() -> None:
+    # sched owns a statement in a user's queue only once its rule exists (state.py): written
+    # before the rule, an apply stopped in between would leave a statement nobody can claim.
+    from scheduler.plan import phase_of
+    from scheduler.resources import ResourceKind
+
+    assert phase_of(ResourceKind.QUEUE_POLICY) > phase_of(ResourceKind.RULE)
+
+
+def test_a_removed_email_still_pending_is_not_a_change_but_drift() -> None:
+    # SNS cannot unsubscribe an unconfirmed address (no subscription ARN); it lapses in 3 days.
+    from scheduler.resources import Topic
+
+    deployed = Topic("acme-alerts-ops", ("gone@x.com", "ops@x.com"), pending=("gone@x.com",))
+    wanted = Topic("acme-alerts-ops", ("ops@x.com",))
+
+    plan = make_plan(ResourceState.of([wanted]), ResourceState.of([deployed]))
+
+    assert plan.pending == ()
+    assert [u.why for u in plan.drift] == [
+        "email gone@x.com awaits confirmation, which SNS offers no way to cancel (it lapses"
+        " after 3 days)"
+    ]
