@@ -101,6 +101,11 @@ class Alerts:
         return next((c for c in self.channels if c.name == name), None)
 
 
+# Published versions of a function that apply keeps by default: the live one and two to roll
+# back to.
+DEFAULT_VERSIONS = 3
+
+
 @dataclass(frozen=True)
 class Job:
     """A job with every default applied: what compile and the rules work from."""
@@ -136,6 +141,7 @@ class Job:
     fargate: Fargate | None = None
     vpc: Vpc | None = None
     alert: AlertRule | None = None  # None: nobody is told how its runs went
+    versions: int = DEFAULT_VERSIONS  # published versions of its function apply keeps
 
     @property
     def handler_file(self) -> str | None:

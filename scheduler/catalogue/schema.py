@@ -23,6 +23,7 @@ from scheduler import limits
 from scheduler.catalogue.durations import format_duration, parse_duration
 from scheduler.catalogue.model import (
     DEFAULT_ALERT_ON,
+    DEFAULT_VERSIONS,
     AlertRule,
     Alerts,
     Backend,
@@ -164,6 +165,9 @@ class DefaultsSpec(_Strict):
     )
     vpc: VpcSpec | None = Field(None, description="the VPC every Lambda job's function runs in")
     alert: AlertSpec | None = Field(None, description="every job's alerts (false on a job: none)")
+    versions: int = Field(
+        DEFAULT_VERSIONS, description="how many published versions of a function apply keeps"
+    )
 
 
 class PolicySpec(_Strict):
@@ -214,6 +218,9 @@ class JobSpec(_Strict):
     backend: BackendName | None = None
     timezone: str | None = None
     enabled: bool = True
+    versions: int | None = Field(
+        None, description="how many published versions of its function apply keeps (1 or more)"
+    )
     role: str | None = Field(None, description="ARN of an existing execution role")
     secrets: dict[str, str] = Field(
         default_factory=dict,
@@ -365,4 +372,5 @@ def resolve_job(
         fargate=_fargate(spec.fargate or defaults.fargate),
         vpc=_vpc(spec.vpc or defaults.vpc),
         alert=_alert(spec.alert, defaults.alert, channels),
+        versions=spec.versions if spec.versions is not None else defaults.versions,
     )
