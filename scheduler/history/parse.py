@@ -107,6 +107,7 @@ class WrapperLine:
     error_type: str | None
     error_message: str | None
     deploy: str | None = None
+    function_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +120,7 @@ class WrapperStart:
     scheduled_time: datetime | None
     attempt: int | None
     deploy: str | None = None
+    function_version: str | None = None
 
 
 Record = (
@@ -313,8 +315,9 @@ def _wrapper(
     scheduled = _time(obj.get("scheduled_time"), "scheduled_time")
     attempt = _attempt(obj.get("attempt"))
     deploy = _name(obj.get("deploy"), "deploy")
+    function_version = _name(obj.get("function_version"), "function_version")
     if kind == LINE_START:
-        return WrapperStart(request_id, job, trigger, scheduled, attempt, deploy)
+        return WrapperStart(request_id, job, trigger, scheduled, attempt, deploy, function_version)
     return WrapperLine(
         request_id=request_id,
         job=job,
@@ -328,6 +331,7 @@ def _wrapper(
         error_type=_name(obj.get("error_type"), "error_type"),
         error_message=_message(obj.get("error_message")),
         deploy=deploy,
+        function_version=function_version,
     )
 
 

@@ -66,6 +66,7 @@ _WRAPPER_STATUS = {
     "timed_out": RunStatus.TIMED_OUT,
 }
 _TRIGGERS = {t.value: t for t in Trigger}
+_MAX_VERSION_DIGITS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,7 +357,22 @@ def _run(a: _Attempt, job: str, now: datetime, horizon: timedelta) -> Run:
         trigger=_TRIGGERS.get(origin.trigger or "") if origin else None,
         delay=start - scheduled if start is not None and scheduled is not None else None,
         log_stream=a.log_stream,
+        function_version=(origin.function_version if origin else None)
+        or _stream_version(a.log_stream),
     )
+
+
+def _stream_version(stream: str | None) -> str | None:
+    """The published version in a Lambda log stream's name, `YYYY/MM/DD/[7]<instance>`
+    (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html); `$LATEST`
+    is no published version."""
+    if not stream:
+        return None
+    _, bracket, rest = stream.partition("/[")
+    version, close, _ = rest.partition("]")
+    if not bracket or not close or not version.isdigit() or len(version) > _MAX_VERSION_DIGITS:
+        return None
+    return version
 
 
 def _attributable(

@@ -76,12 +76,14 @@ def run_events(
     attempt: int | None = None,
     error: tuple[str, str] | None = None,
     start: datetime | None = None,
+    version: str = "$LATEST",
 ) -> list[LogEvent]:
-    """START, the wrapper's line, END and REPORT of one run that started `delay` after `fire`."""
+    """START, the wrapper's line, END and REPORT of one run that started `delay` after `fire`;
+    `version` is the function version Lambda ran (it names the log stream)."""
     begin = start or (fire + delay if fire else None)
     assert begin is not None
     end = begin + duration
-    stream = f"{begin:%Y/%m/%d}/[$LATEST]{request_id[:8]:0>32}"
+    stream = f"{begin:%Y/%m/%d}/[{version}]{request_id[:8]:0>32}"
     line = {
         "sched": "run",
         "v": 1,
@@ -103,7 +105,7 @@ def run_events(
     }
     millis = duration / timedelta(milliseconds=1)
     return [
-        LogEvent(ms(begin), f"START RequestId: {request_id} Version: $LATEST\n", stream),
+        LogEvent(ms(begin), f"START RequestId: {request_id} Version: {version}\n", stream),
         LogEvent(ms(end), json.dumps(line) + "\n", stream),
         LogEvent(ms(end) + 5, f"END RequestId: {request_id}\n", stream),
         LogEvent(
