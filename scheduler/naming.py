@@ -23,6 +23,9 @@ JOB_TAG = "sched:job"
 # sched's (as before there were marks).
 TAG_KEYS_TAG = "sched:tags"
 POLICIES_TAG = "sched:policies"
+# On a versioned function (`versions:`): the alias its rule or schedule invokes, so that a read
+# looks for an alias only on the functions that have one.
+ALIAS_TAG = "sched:alias"
 _MARK_LENGTH = 6
 _ALL = "*"
 

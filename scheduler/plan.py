@@ -28,6 +28,7 @@ from scheduler.resources import (
 PHASES: tuple[frozenset[ResourceKind], ...] = (
     frozenset({ResourceKind.ROLE, ResourceKind.TOPIC}),
     frozenset({ResourceKind.FUNCTION}),
+    frozenset({ResourceKind.ALIAS}),
     frozenset({ResourceKind.PERMISSION, ResourceKind.QUEUE_POLICY}),
     frozenset({ResourceKind.RULE, ResourceKind.SCHEDULE_GROUP}),
     frozenset({ResourceKind.SCHEDULE, ResourceKind.TARGET}),
@@ -42,6 +43,7 @@ DELETE_PHASES: tuple[frozenset[ResourceKind], ...] = (
     frozenset({ResourceKind.SCHEDULE, ResourceKind.TARGET}),
     frozenset({ResourceKind.PERMISSION, ResourceKind.QUEUE_POLICY}),
     frozenset({ResourceKind.RULE, ResourceKind.SCHEDULE_GROUP}),
+    frozenset({ResourceKind.ALIAS}),
     frozenset({ResourceKind.FUNCTION}),
     frozenset({ResourceKind.ROLE, ResourceKind.TOPIC}),
 )

@@ -23,6 +23,7 @@ from scheduler.aws.retry import (
     role_not_ready,
     update_in_progress,
 )
+from scheduler.aws.write_alias import LIVE_ALIAS, Versions, alias_version
 from scheduler.errors import AwsError, Conflict, Interrupted, InvalidRequest, NotFound
 from scheduler.resources import Function, Permission
 
@@ -71,6 +72,7 @@ class FunctionWriter:
         self.account = account
         self.pacing = pacing
         self.local = local
+        self.versions = Versions(clients, pacing=pacing)
 
     def _retry(
         self,
@@ -93,7 +95,7 @@ class FunctionWriter:
                     **_configuration(function),
                     Code={"ZipFile": code},
                     Tags=dict(function.tags),
-                    Publish=False,
+                    Publish=function.versions is not None,
                 ),
             )
             state = response.get(_STATE.key)
@@ -111,6 +113,9 @@ class FunctionWriter:
 
     def update(self, before: Function, after: Function) -> None:
         name = after.name
+        changed = before.code_sha256 != after.code_sha256 or _configuration(
+            before
+        ) != _configuration(after)
         if before.code_sha256 != after.code_sha256:
             code = self._code(after, "lambda:UpdateFunctionCode")
             self._wait_updated(
@@ -135,6 +140,10 @@ class FunctionWriter:
             if self.local:
                 self._drop_invoke_config(name)
             self._put_invoke_config(after)
+            if after.versions is not None and alias_version(self.c, name, LIVE_ALIAS):
+                self._put_invoke_config(after, qualifier=LIVE_ALIAS)
+        if changed and after.versions is not None:
+            self.versions.after_change(name, LIVE_ALIAS, after.versions)
         to_set, to_remove = tag_changes(before.tags, after.tags)
         arn = naming.function_arn(self.region, self.account, name)
         with translated("lambda", name):
@@ -164,12 +173,14 @@ class FunctionWriter:
         except NotFound:  # none yet
             pass
 
-    def _put_invoke_config(self, function: Function) -> None:
-        """Lambda's re-runs of a failed asynchronous run, and its on-failure destination."""
+    def _put_invoke_config(self, function: Function, qualifier: str | None = None) -> None:
+        """Lambda's re-runs of a failed asynchronous run, and its on-failure destination; each
+        qualifier (the `live` alias) has its own."""
+        where: dict[str, Any] = {"Qualifier": qualifier} if qualifier else {}
         self._retry(
             function,
             lambda: self.c.lambda_.put_function_event_invoke_config(
-                FunctionName=function.name, **_invoke_config(function)
+                FunctionName=function.name, **where, **_invoke_config(function)
             ),
             update_in_progress,
         )
@@ -285,6 +296,7 @@ class PermissionWriter:
             if permission.source_arn:
                 return self.c.lambda_.add_permission(
                     FunctionName=permission.function,
+                    **_qualified(permission),
                     StatementId=permission.statement_id,
                     Action=permission.action,
                     Principal=permission.principal,
@@ -292,6 +304,7 @@ class PermissionWriter:
                 )
             return self.c.lambda_.add_permission(
                 FunctionName=permission.function,
+                **_qualified(permission),
                 StatementId=permission.statement_id,
                 Action=permission.action,
                 Principal=permission.principal,
@@ -330,7 +343,9 @@ class PermissionWriter:
     def _statements(self, permission: Permission) -> list[Permission]:
         try:
             with translated("lambda", permission.key_name):
-                policy = self.c.lambda_.get_policy(FunctionName=permission.function)["Policy"]
+                policy = self.c.lambda_.get_policy(
+                    FunctionName=permission.function, **_qualified(permission)
+                )["Policy"]
         except NotFound:
             return []
         return permissions_from_policy(policy, permission.function)
@@ -344,7 +359,9 @@ class PermissionWriter:
         try:
             retrying(
                 lambda: self.c.lambda_.remove_permission(
-                    FunctionName=permission.function, StatementId=permission.statement_id
+                    FunctionName=permission.function,
+                    StatementId=permission.statement_id,
+                    **_qualified(permission),
                 ),
                 update_in_progress,
                 self.pacing,
@@ -353,6 +370,11 @@ class PermissionWriter:
             )
         except NotFound:  # the statement or the function is already gone
             return
+
+
+def _qualified(permission: Permission) -> dict[str, Any]:
+    """A statement on an alias is in the alias's own policy, addressed by its qualifier."""
+    return {"Qualifier": permission.qualifier} if permission.qualifier else {}
 
 
 def _configuration(function: Function, *, leave_vpc: bool = False) -> dict[str, Any]:

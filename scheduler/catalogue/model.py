@@ -101,11 +101,6 @@ class Alerts:
         return next((c for c in self.channels if c.name == name), None)
 
 
-# Published versions of a function that apply keeps by default: the live one and two to roll
-# back to.
-DEFAULT_VERSIONS = 3
-
-
 @dataclass(frozen=True)
 class Job:
     """A job with every default applied: what compile and the rules work from."""
@@ -141,7 +136,9 @@ class Job:
     fargate: Fargate | None = None
     vpc: Vpc | None = None
     alert: AlertRule | None = None  # None: nobody is told how its runs went
-    versions: int = DEFAULT_VERSIONS  # published versions of its function apply keeps
+    # Published versions of its function apply keeps, the schedule invoking the `live` alias;
+    # None: not versioned (the schedule invokes $LATEST, as before `versions:` existed).
+    versions: int | None = None
 
     @property
     def handler_file(self) -> str | None:

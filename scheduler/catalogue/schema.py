@@ -23,7 +23,6 @@ from scheduler import limits
 from scheduler.catalogue.durations import format_duration, parse_duration
 from scheduler.catalogue.model import (
     DEFAULT_ALERT_ON,
-    DEFAULT_VERSIONS,
     AlertRule,
     Alerts,
     Backend,
@@ -165,8 +164,12 @@ class DefaultsSpec(_Strict):
     )
     vpc: VpcSpec | None = Field(None, description="the VPC every Lambda job's function runs in")
     alert: AlertSpec | None = Field(None, description="every job's alerts (false on a job: none)")
-    versions: int = Field(
-        DEFAULT_VERSIONS, description="how many published versions of a function apply keeps"
+    versions: int | None = Field(
+        None,
+        description=(
+            "how many published versions of each function apply keeps (3 is a good start);"
+            " the schedule then invokes its live alias, which sched rollback moves"
+        ),
     )
 
 

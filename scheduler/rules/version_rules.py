@@ -32,7 +32,7 @@ class VersionsBelowOne(Rule):
     def check(self, context: Context) -> Iterator[Diagnostic]:
         reported_defaults = False
         for job in context.catalogue.jobs:
-            if not _versioned(job) or job.versions >= 1:
+            if not _versioned(job) or job.versions is None or job.versions >= 1:
                 continue
             own = context.source_map.has(("jobs", job.name, "versions"))
             if not own:

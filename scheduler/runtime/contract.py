@@ -57,7 +57,7 @@ ENV_EXPECTED_RUNTIME_MS = "SCHED_EXPECTED_RUNTIME_MS"
 ENV_DEPLOY = "SCHED_DEPLOY"  # the deployment value the wrapper writes into its lines
 # Set by Lambda: the version of the function that is running.
 # https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
-ENV_FUNCTION_VERSION = "AWS_LAMBDA_FUNCTION_VERSION"
+LAMBDA_VERSION_VARIABLE = "AWS_LAMBDA_FUNCTION_VERSION"
 # The container overrides of a Fargate job's task (it has no event).
 ENV_INPUT = "SCHED_INPUT"
 ENV_SCHEDULED_TIME = "SCHED_SCHEDULED_TIME"

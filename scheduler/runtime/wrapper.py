@@ -25,11 +25,11 @@ from .contract import (
     ENV_CATALOGUE,
     ENV_DEPLOY,
     ENV_EXPECTED_RUNTIME_MS,
-    ENV_FUNCTION_VERSION,
     ENV_HANDLER,
     ENV_JOB,
     ENV_SECRETS,
     FAILED,
+    LAMBDA_VERSION_VARIABLE,
     SUCCEEDED,
     TIMED_OUT,
     RunRecord,
@@ -305,7 +305,7 @@ def invoke(
         lambda_context=context,
         emit_start=emit_start,
         deploy=environ.get(ENV_DEPLOY) or None,
-        function_version=environ.get(ENV_FUNCTION_VERSION) or None,
+        function_version=environ.get(LAMBDA_VERSION_VARIABLE) or None,
     )
     if executed.error is not None:
         raise executed.error
