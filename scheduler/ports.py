@@ -182,6 +182,17 @@ class DeploymentSource(Protocol):
     def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]: ...
 
 
+class VersionStore(Protocol):
+    """A versioned function's published versions (oldest first, `$LATEST` left out) and its
+    aliases: what `sched versions` lists and `sched rollback` moves."""
+
+    def versions(self, function: str) -> list[str]: ...
+
+    def alias(self, function: str, alias: str) -> str | None: ...
+
+    def point(self, function: str, alias: str, version: str) -> None: ...
+
+
 class Publisher(Protocol):
     """Publishes one message to an SNS topic (the alert watcher's channels); returns the
     message id SNS assigned."""

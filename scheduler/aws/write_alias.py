@@ -15,7 +15,14 @@ from scheduler.aws.retry import Pacing, retrying, update_in_progress
 from scheduler.errors import NotFound
 from scheduler.resources import LIVE_ALIAS, NEWEST_VERSION, Alias
 
-__all__ = ["LIVE_ALIAS", "AliasWriter", "Versions", "alias_version", "published_versions"]
+__all__ = [
+    "LIVE_ALIAS",
+    "AliasWriter",
+    "AwsVersionStore",
+    "Versions",
+    "alias_version",
+    "published_versions",
+]
 
 
 def published_versions(clients: Clients, function: str) -> list[int]:
@@ -92,6 +99,23 @@ class Versions:
         if alias_version(self.c, function, alias) is not None:
             self.point(function, alias, version)
         self.prune(function, alias, keep)
+
+
+class AwsVersionStore:
+    """`VersionStore` over Lambda: list versions, read and move an alias."""
+
+    def __init__(self, clients: Clients, *, pacing: Pacing) -> None:
+        self.c = clients
+        self._versions = Versions(clients, pacing=pacing)
+
+    def versions(self, function: str) -> list[str]:
+        return [str(v) for v in published_versions(self.c, function)]
+
+    def alias(self, function: str, alias: str) -> str | None:
+        return alias_version(self.c, function, alias)
+
+    def point(self, function: str, alias: str, version: str) -> None:
+        self._versions.point(function, alias, version)
 
 
 class AliasWriter:
