@@ -7,7 +7,7 @@ raise are in `scheduler/errors.py` (the `AwsError` family).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -171,13 +171,18 @@ class Deployment:
 
     at: datetime
     deploy: str | None = None
+    versions: frozenset[str] = frozenset()  # SCHED_DEPLOY of its published versions
 
 
 class DeploymentSource(Protocol):
     """How each of `function_names` (bare names, not ARNs) is deployed (`deployments`), or only
     when (`deployed_at`). A function that does not exist is absent from the result."""
 
-    def deployments(self, function_names: Sequence[str]) -> dict[str, Deployment]: ...
+    def deployments(
+        self, function_names: Sequence[str], versioned: Collection[str] = ()
+    ) -> dict[str, Deployment]:
+        """`versioned`: those of them whose published versions' values are wanted too."""
+        ...
 
     def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]: ...
 

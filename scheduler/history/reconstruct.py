@@ -77,6 +77,9 @@ class Binding:
 
     deploy: str
     since_ms: int
+    # The values of the function's other published versions (`versions:`): the live alias may
+    # point at one of them (a rollback), whose lines carry its own value.
+    also: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,12 @@ class _Collector:
 
     def _refused(self, record: WrapperLine | WrapperStart, running: str | None, ts: int) -> bool:
         binding = self.binding
-        if binding is not None and ts >= binding.since_ms and record.deploy != binding.deploy:
+        if (
+            binding is not None
+            and ts >= binding.since_ms
+            and record.deploy != binding.deploy
+            and record.deploy not in binding.also
+        ):
             return True
         # Lambda runs one invocation at a time in an execution environment (one log stream):
         # a line between START and END of one request id is that request's.

@@ -132,3 +132,16 @@ def test_pruning_never_deletes_the_version_the_alias_points_at(
     deleted = Versions(clients, pacing=Pacing((0.0,))).prune(FUNCTION, "live", keep=1)
 
     assert (deleted, _versions(), _live()) == ([], ["2", "3"], "2")
+
+
+def test_deployments_know_the_values_of_the_kept_versions(aws: AwsContext, tmp_path: Path) -> None:
+    _apply(aws, tmp_path)
+    _apply(aws, tmp_path, handler="def main(event, context):\n    return 2\n")
+    client = boto3.client("lambda", region_name=REGION)
+    first = client.get_function_configuration(FunctionName=FUNCTION, Qualifier="1")
+    now = client.get_function_configuration(FunctionName=FUNCTION)
+
+    (found,) = aws.deployments.deployments([FUNCTION], versioned=[FUNCTION]).values()
+
+    assert found.deploy == now["Environment"]["Variables"]["SCHED_DEPLOY"]
+    assert found.versions == {first["Environment"]["Variables"]["SCHED_DEPLOY"]}

@@ -5,7 +5,7 @@ answers when functions were last deployed."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -58,7 +58,9 @@ class FakeDeployments:
     calls: list[tuple[str, ...]] = field(default_factory=list)
     deploys: dict[str, str] = field(default_factory=dict)  # name → SCHED_DEPLOY, when it has one
 
-    def deployments(self, function_names: Sequence[str]) -> dict[str, Deployment]:
+    def deployments(
+        self, function_names: Sequence[str], versioned: Collection[str] = ()
+    ) -> dict[str, Deployment]:
         self.calls.append(tuple(function_names))
         return {
             n: Deployment(self.functions[n], self.deploys.get(n))

@@ -10,7 +10,7 @@ from run_fakes import FakeLogs
 from run_support import catalogue, group, job, run_events
 
 from scheduler.history.read import history_for
-from scheduler.history.reconstruct import reconstruct
+from scheduler.history.reconstruct import Binding, reconstruct
 from scheduler.ports import LogEvent
 from scheduler.report import history as history_report
 
@@ -86,3 +86,18 @@ def test_history_shows_a_version_column_when_runs_used_published_versions() -> N
         "3",
         "4",
     ]
+
+
+def test_after_a_rollback_lines_of_a_kept_version_are_believed() -> None:
+    def run_with(deploy: str) -> list[LogEvent]:
+        found = events("2026/11/23/[1]abc", "1")
+        line = json.loads(found[1].message)
+        line["deploy"] = deploy
+        return [found[0], LogEvent(found[1].timestamp_ms, json.dumps(line), found[1].log_stream)]
+
+    bound = Binding("d-now", since_ms=0)
+    rolled_back = Binding("d-now", since_ms=0, also=frozenset({"d-one"}))
+    assert reconstruct(run_with("d-one"), "log-backup", now=NOW, binding=bound).runs == []
+    (run,) = reconstruct(run_with("d-one"), "log-backup", now=NOW, binding=rolled_back).runs
+    assert run.function_version == "1"
+    assert reconstruct(run_with("d-other"), "log-backup", now=NOW, binding=rolled_back).runs == []
