@@ -353,7 +353,15 @@ class _Read:
             other_rules=owned.other_rule_arns,
         )
         found = [p for ps in self.map(self.policy_of, sorted(names)) for p in ps]
-        found += [p for ps in self.map(self.alias_policy_of, aliases) for p in ps]
+        # Only a rule's target needs a statement on the alias (a schedule invokes with its role).
+        arns = {t.arn for t in targets}
+        invoked = [
+            a
+            for a in aliases
+            if f"{naming.function_arn(self.scope.region, self.scope.account, a.function)}:{a.name}"
+            in arns
+        ]
+        found += [p for ps in self.map(self.alias_policy_of, invoked) for p in ps]
         # dict.fromkeys: moto (local mode) keeps a second statement with an id in use, which
         # AWS refuses; the same statement twice is one permission.
         statements = list(dict.fromkeys(p for p in found if ownership.owns(p)))
