@@ -22,6 +22,9 @@ Pairs = tuple[tuple[str, str], ...]
 # JSON marks a canonical JSON document (shown parsed in `as_dict`).
 MAPPING = "mapping"
 JSON = "json"
+# OPTIONAL marks a field added later that `as_dict` leaves out while it is None, so the JSON of
+# resources that do not use it stays as it was.
+OPTIONAL = "optional"
 
 
 def pairs(mapping: Mapping[str, str] | Iterable[tuple[str, str]]) -> Pairs:
@@ -179,7 +182,8 @@ class Permission:
     principal: str
     source_arn: str
     action: str = "lambda:InvokeFunction"
-    qualifier: str | None = None  # an alias: the statement is in the alias's own policy
+    # An alias: the statement is in the alias's own policy.
+    qualifier: str | None = field(default=None, metadata={OPTIONAL: True})
 
     @property
     def key_name(self) -> str:
@@ -455,6 +459,8 @@ def _fields_as_dict(value: Any) -> dict[str, Any]:
         if not f.compare:
             continue
         item = getattr(value, f.name)
+        if item is None and f.metadata.get(OPTIONAL):
+            continue
         if f.metadata.get(MAPPING):
             out[f.name] = dict(item)
         elif f.metadata.get(JSON) and isinstance(item, str):

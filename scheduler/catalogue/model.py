@@ -139,6 +139,9 @@ class Job:
     # Published versions of its function apply keeps, the schedule invoking the `live` alias;
     # None: not versioned (the schedule invokes $LATEST, as before `versions:` existed).
     versions: int | None = None
+    # Days CloudWatch Logs keeps the job's logs: sched then creates and owns its log group.
+    # None: Lambda creates the group on the first run, and keeps its logs forever.
+    log_retention: int | None = None
 
     @property
     def handler_file(self) -> str | None:

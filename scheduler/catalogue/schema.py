@@ -171,6 +171,9 @@ class DefaultsSpec(_Strict):
             " the schedule then invokes its live alias, which sched rollback moves"
         ),
     )
+    log_retention: int | None = Field(
+        None, description="days CloudWatch Logs keeps each job's logs (1, 3, 5, 7, 14, 30, ...)"
+    )
 
 
 class PolicySpec(_Strict):
@@ -223,6 +226,9 @@ class JobSpec(_Strict):
     enabled: bool = True
     versions: int | None = Field(
         None, description="how many published versions of its function apply keeps (1 or more)"
+    )
+    log_retention: int | None = Field(
+        None, description="days CloudWatch Logs keeps its logs (1, 3, 5, 7, 14, 30, ... 3653)"
     )
     role: str | None = Field(None, description="ARN of an existing execution role")
     secrets: dict[str, str] = Field(
@@ -376,4 +382,7 @@ def resolve_job(
         vpc=_vpc(spec.vpc or defaults.vpc),
         alert=_alert(spec.alert, defaults.alert, channels),
         versions=spec.versions if spec.versions is not None else defaults.versions,
+        log_retention=(
+            spec.log_retention if spec.log_retention is not None else defaults.log_retention
+        ),
     )
