@@ -271,6 +271,12 @@ class _Build:
             function = replace(
                 function, tags=pairs({**dict(function.tags), naming.ALIAS_TAG: LIVE_ALIAS})
             )
+        if job.log_retention is not None:
+            function = replace(
+                function,
+                log_retention_days=job.log_retention,
+                tags=pairs({**dict(function.tags), naming.LOGS_TAG: "retention"}),
+            )
         environment[ENV_DEPLOY] = deploy_value(function)
         return replace(function, environment=pairs(environment))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from scheduler import limits, naming
@@ -295,13 +295,24 @@ class _Read:
         )
 
     def with_invoke_config(self, function: Function) -> Function:
-        """The function with its event invoke config (Lambda's defaults when it has none)."""
+        """The function with its event invoke config (Lambda's defaults when it has none) and,
+        when sched sets it, its log group's retention."""
+        function = self.with_log_retention(function)
         try:
             with translated("lambda", function.name):
                 config = self.c.lambda_.get_function_event_invoke_config(FunctionName=function.name)
         except NotFound:
             return function
         return invoke_config_from_aws(function, config)
+
+    def with_log_retention(self, function: Function) -> Function:
+        if naming.LOGS_TAG not in dict(function.tags):
+            return function  # not set by sched: no call for it
+        group = naming.log_group_name(function.name)
+        with translated("logs", group):
+            found = self.c.logs.describe_log_groups(logGroupNamePrefix=group).get("logGroups", [])
+        days = next((g.get("retentionInDays") for g in found if g["logGroupName"] == group), None)
+        return replace(function, log_retention_days=days)
 
     def service_tags(self, candidate: _Candidate) -> Mapping[str, str]:
         if ":lambda:" in candidate.arn:

@@ -6,6 +6,7 @@ Waits and retries pause through `Pacing`, so an interrupted apply stops them at 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -110,6 +111,8 @@ class FunctionWriter:
             self._wait(name, _STATE)
         if _invoke_config(function) != _invoke_config(_LAMBDA_DEFAULTS):
             self._put_invoke_config(function)
+        if function.log_retention_days is not None:
+            self._set_log_retention(function)
 
     def update(self, before: Function, after: Function) -> None:
         name = after.name
@@ -142,6 +145,8 @@ class FunctionWriter:
             self._put_invoke_config(after)
             if after.versions is not None and alias_version(self.c, name, LIVE_ALIAS):
                 self._put_invoke_config(after, qualifier=LIVE_ALIAS)
+        if before.log_retention_days != after.log_retention_days:
+            self._set_log_retention(after)
         if changed and after.versions is not None:
             self.versions.after_change(name, LIVE_ALIAS, after.versions)
         to_set, to_remove = tag_changes(before.tags, after.tags)
@@ -162,6 +167,23 @@ class FunctionWriter:
             )
         except NotFound:  # already gone
             return
+
+    def _set_log_retention(self, function: Function) -> None:
+        """Create the function's log group if Lambda has not yet (it would on the first run,
+        keeping logs forever), then set how long it keeps them; None: forever again. The group
+        outlives the function: destroy leaves it, with the logs."""
+        group = naming.log_group_name(function.name)
+        if function.log_retention_days is None:
+            with contextlib.suppress(NotFound), translated("logs", group):
+                self.c.logs.delete_retention_policy(logGroupName=group)
+            return
+        # Lambda (or an earlier apply) may have made it.
+        with contextlib.suppress(Conflict), translated("logs", group):
+            self.c.logs.create_log_group(logGroupName=group, tags=dict(function.tags))
+        with translated("logs", group):
+            self.c.logs.put_retention_policy(
+                logGroupName=group, retentionInDays=function.log_retention_days
+            )
 
     def _drop_invoke_config(self, name: str) -> None:
         """moto 5 adds a put config beside the one there and reads back the first, so the local
