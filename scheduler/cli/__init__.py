@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from scheduler import __version__
-from scheduler.cli import alerts, check, deploy, importing, ops, versions
+from scheduler.cli import alerts, check, cost, deploy, importing, ops, versions
 from scheduler.cli.common import SchedGroup
 
 
@@ -29,6 +29,7 @@ for command in (
     *alerts.COMMANDS,
     *importing.COMMANDS,
     *versions.COMMANDS,
+    *cost.COMMANDS,
 ):
     cli.add_command(command)
 
