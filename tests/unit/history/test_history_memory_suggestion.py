@@ -48,7 +48,9 @@ def _status_line(memory: int, used: int) -> str:
     ]
     logs = FakeLogs({"/aws/lambda/acme-ops-daily": events})
     (row,) = status_for(catalogue(daily), logs, now=NOW, window=timedelta(days=3))
-    return report.to_text([row]).splitlines()[2]
+    # The detail line, its wrapped rest joined back.
+    first, *rest = report.to_text([row]).splitlines()[2:4]
+    return " ".join([first, *(r.strip() for r in rest if r.startswith("      "))])
 
 
 def test_status_suggests_less_memory_far_under_its_size() -> None:
