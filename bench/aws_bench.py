@@ -103,10 +103,16 @@ def pointed_at(endpoint: str) -> Iterator[None]:
         os.environ.update(saved)
 
 
-def write_catalogue(folder: Path, jobs: int, *, name: str = "bench") -> Path:
+def write_catalogue(
+    folder: Path, jobs: int, *, name: str = "bench", versions: int | None = None
+) -> Path:
     """`jobs.yaml` with `jobs` Lambda jobs sharing one handler: even ones on EventBridge rules,
-    odd ones on EventBridge Scheduler (Europe/Paris), with gen_catalogue's schedules."""
-    lines = [f"catalogue: {name}", "defaults:", "  tags: {team: bench}", "jobs:"]
+    odd ones on EventBridge Scheduler (Europe/Paris), with gen_catalogue's schedules;
+    `versions` sets `versions:` under defaults (each job's live alias)."""
+    lines = [f"catalogue: {name}", "defaults:", "  tags: {team: bench}"]
+    if versions is not None:
+        lines.append(f"  versions: {versions}")
+    lines.append("jobs:")
     for i in range(jobs):
         lines += [
             f"  job-{i:05d}:",

@@ -3,6 +3,7 @@ EventBridge rules, half on EventBridge Scheduler), counted per operation by `Aws
 
 Run by hand:  python bench/bench_calls.py [N ...]      (default 10 100 500)
               python bench/bench_calls.py --no-local   (skip the embedded local mode)
+              python bench/bench_calls.py --versions 3 (every job versioned: a live alias)
 Budget (issue: plan/apply performance): at most 3 calls per job plus paging.
 Each N deploys into a fresh `moto_server` on 127.0.0.1 (and a fresh local-mode directory),
 then plans again and counts that second plan's calls.
@@ -98,9 +99,9 @@ def _server_mode(jobs: int) -> Iterator[aws.AwsContext]:
             raise SystemExit(f"moto_server holds {found} functions, expected {jobs}")
 
 
-def measure(mode: str, jobs: int) -> Measured:
+def measure(mode: str, jobs: int, versions: int | None = None) -> Measured:
     with tempfile.TemporaryDirectory(prefix="sched-bench-") as tmp:
-        catalogue = load(write_catalogue(Path(tmp) / "project", jobs))
+        catalogue = load(write_catalogue(Path(tmp) / "project", jobs, versions=versions))
         connection = connect_local(Path(tmp) / "local") if mode == "local" else _server_mode(jobs)
         with connection as ctx:
             first, _ = timed_plan(catalogue, ctx)
@@ -157,6 +158,7 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("jobs", nargs="*", type=int, default=[10, 100, 500])
     parser.add_argument("--no-local", action="store_true", help="skip local mode")
+    parser.add_argument("--versions", type=int, help="versions: N for every job (live aliases)")
     args = parser.parse_args(argv)
     print(machine())
     modes = ["moto_server"] + ([] if args.no_local else ["local"])
@@ -164,7 +166,7 @@ def main(argv: list[str]) -> None:
     for mode in modes:
         for jobs in args.jobs:
             print(f"  {mode}: deploying {jobs} jobs, then planning again ...", flush=True)
-            results.append(measure(mode, jobs))
+            results.append(measure(mode, jobs, args.versions))
     report(results)
 
 

@@ -22,6 +22,8 @@ from scheduler.input_template import Placeholder, input_template
 from scheduler.package import RUNTIME_MODULE, WATCHER_MODULE, WATCHER_PACKAGE, PackageRef
 from scheduler.permissions import job_policy, watcher_policy
 from scheduler.resources import (
+    LIVE_ALIAS,
+    Alias,
     DesiredState,
     EcsParameters,
     Function,
@@ -181,6 +183,16 @@ class _Build:
             function = self.function(job, package)
             target_arn = naming.function_arn(self.region, self.account, function.name)
             yield function
+            if job.versions is not None:
+                yield Alias(
+                    function=function.name,
+                    name=LIVE_ALIAS,
+                    keep=job.versions,
+                    retry_attempts=function.retry_attempts,
+                    max_event_age_seconds=function.max_event_age_seconds,
+                    on_failure=function.on_failure,
+                )
+                target_arn = f"{target_arn}:{LIVE_ALIAS}"
         else:
             raise CompileError(f'job "{job.name}" has neither handler nor function')
         match job.backend:
@@ -201,6 +213,7 @@ class _Build:
                         statement_id=naming.statement_id(self.catalogue, half.name),
                         principal=EVENTS_PRINCIPAL,
                         source_arn=naming.rule_arn(self.region, self.account, rule.name),
+                        qualifier=LIVE_ALIAS if self.versioned(job) else None,
                     )
                     yield from self.dead_letter_statement(job, rule, half)
             case Backend.SCHEDULER:
@@ -211,6 +224,10 @@ class _Build:
                     yield self.schedule(job, target_arn, half)
             case _:
                 assert_never(job.backend)
+
+    def versioned(self, job: Job) -> bool:
+        """Whether the schedule invokes the job's function through its `live` alias."""
+        return job.versions is not None and job.function is None and job.handler is not None
 
     def invoked_function(self, job: Job) -> str:
         """How a permission names the function a job invokes: by name when sched deploys it
@@ -260,7 +277,18 @@ class _Build:
                 else None
             ),
             code_path=package.path,
+            versions=job.versions,
         )
+        if self.versioned(job):
+            function = replace(
+                function, tags=pairs({**dict(function.tags), naming.ALIAS_TAG: LIVE_ALIAS})
+            )
+        if job.log_retention is not None:
+            function = replace(
+                function,
+                log_retention_days=job.log_retention,
+                tags=pairs({**dict(function.tags), naming.LOGS_TAG: "retention"}),
+            )
         environment[ENV_DEPLOY] = deploy_value(function)
         return replace(function, environment=pairs(environment))
 

@@ -58,6 +58,14 @@ class CannotRun(UserError):
     """The job cannot be run or triggered this way (no handler, Fargate, missing file)."""
 
 
+class NotVersioned(UsageError):
+    """A job whose function has no published versions sched manages (`versions:` not set)."""
+
+
+class VersionNotKept(UsageError):
+    """A version to roll back to that is not one of the kept published versions."""
+
+
 class PackageError(UserError):
     """The job's code cannot be packaged."""
 

@@ -324,3 +324,10 @@ SQS_FIFO_SUFFIX = ".fifo"
 SNS_TOPIC_NAME_MAX = 256
 # https://docs.aws.amazon.com/sns/latest/api/API_Publish.html (Subject: under 100 characters)
 SNS_SUBJECT_MAX = 99
+
+# https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+# (retentionInDays: only these values; none means never expire)
+CLOUDWATCH_LOG_RETENTION_DAYS = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip

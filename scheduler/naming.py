@@ -24,6 +24,11 @@ JOB_TAG = "sched:job"
 TAG_KEYS_TAG = "sched:tags"
 POLICIES_TAG = "sched:policies"
 EMAILS_TAG = "sched:emails"
+# On a versioned function (`versions:`): the alias its rule or schedule invokes, so that a read
+# looks for an alias only on the functions that have one.
+ALIAS_TAG = "sched:alias"
+# On a function whose log group's retention sched sets (`log_retention:`), for the same reason.
+LOGS_TAG = "sched:logs"
 _MARK_LENGTH = 6
 _ALL = "*"
 

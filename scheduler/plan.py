@@ -31,6 +31,7 @@ from scheduler.resources import (
 PHASES: tuple[frozenset[ResourceKind], ...] = (
     frozenset({ResourceKind.ROLE, ResourceKind.TOPIC}),
     frozenset({ResourceKind.FUNCTION}),
+    frozenset({ResourceKind.ALIAS}),
     frozenset({ResourceKind.PERMISSION}),
     frozenset({ResourceKind.RULE, ResourceKind.SCHEDULE_GROUP}),
     # A statement in a user's queue is sched's only once its rule exists (state.py): written
@@ -47,6 +48,7 @@ DELETE_PHASES: tuple[frozenset[ResourceKind], ...] = (
     frozenset({ResourceKind.SCHEDULE, ResourceKind.TARGET}),
     frozenset({ResourceKind.PERMISSION, ResourceKind.QUEUE_POLICY}),
     frozenset({ResourceKind.RULE, ResourceKind.SCHEDULE_GROUP}),
+    frozenset({ResourceKind.ALIAS}),
     frozenset({ResourceKind.FUNCTION}),
     frozenset({ResourceKind.ROLE, ResourceKind.TOPIC}),
 )

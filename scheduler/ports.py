@@ -7,7 +7,7 @@ raise are in `scheduler/errors.py` (the `AwsError` family).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -174,13 +174,18 @@ class Deployment:
 
     at: datetime
     deploy: str | None = None
+    versions: frozenset[str] = frozenset()  # SCHED_DEPLOY of its published versions
 
 
 class DeploymentSource(Protocol):
     """How each of `function_names` (bare names, not ARNs) is deployed (`deployments`), or only
     when (`deployed_at`). A function that does not exist is absent from the result."""
 
-    def deployments(self, function_names: Sequence[str]) -> dict[str, Deployment]: ...
+    def deployments(
+        self, function_names: Sequence[str], versioned: Collection[str] = ()
+    ) -> dict[str, Deployment]:
+        """`versioned`: those of them whose published versions' values are wanted too."""
+        ...
 
     def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]: ...
 
@@ -189,6 +194,17 @@ class FunctionTags(Protocol):
     """A function's tags (None when it does not exist): whose it is, before sched invokes it."""
 
     def tags_of(self, function_name: str) -> dict[str, str] | None: ...
+
+
+class VersionStore(Protocol):
+    """A versioned function's published versions (oldest first, `$LATEST` left out) and its
+    aliases: what `sched versions` lists and `sched rollback` moves."""
+
+    def versions(self, function: str) -> list[str]: ...
+
+    def alias(self, function: str, alias: str) -> str | None: ...
+
+    def point(self, function: str, alias: str, version: str) -> None: ...
 
 
 class Publisher(Protocol):

@@ -22,6 +22,9 @@ Pairs = tuple[tuple[str, str], ...]
 # JSON marks a canonical JSON document (shown parsed in `as_dict`).
 MAPPING = "mapping"
 JSON = "json"
+# OPTIONAL marks a field added later that `as_dict` leaves out while it is None, so the JSON of
+# resources that do not use it stays as it was.
+OPTIONAL = "optional"
 
 
 def pairs(mapping: Mapping[str, str] | Iterable[tuple[str, str]]) -> Pairs:
@@ -42,6 +45,7 @@ class ResourceKind(StrEnum):
     TOPIC = "topic"
     ROLE = "role"
     FUNCTION = "function"
+    ALIAS = "alias"
     PERMISSION = "permission"
     RULE = "rule"
     QUEUE_POLICY = "queue-policy"
@@ -158,6 +162,13 @@ class Function:
     on_failure: str | None = None
     vpc: VpcConfig | None = None  # None: not in a VPC
     code_path: Path | None = field(default=None, compare=False)
+    # `versions:` of the job: each change publishes a version and moves its `live` alias there,
+    # keeping the newest N. None: not versioned (the schedule invokes $LATEST). Never compared:
+    # AWS does not store it; the alias shows what is deployed.
+    versions: int | None = field(default=None, compare=False)
+    # `log_retention:` of the job, in days: apply creates its log group (Lambda would create it
+    # on the first run, keeping logs forever) and sets the retention. None: left to Lambda.
+    log_retention_days: int | None = field(default=None, metadata={OPTIONAL: True})
 
     @property
     def key_name(self) -> str:
@@ -178,10 +189,43 @@ class Permission:
     principal: str
     source_arn: str
     action: str = "lambda:InvokeFunction"
+    # An alias: the statement is in the alias's own policy.
+    qualifier: str | None = field(default=None, metadata={OPTIONAL: True})
 
     @property
     def key_name(self) -> str:
-        return f"{self.function}/{self.statement_id}"
+        qualified = f"{self.function}:{self.qualifier}" if self.qualifier else self.function
+        return f"{qualified}/{self.statement_id}"
+
+
+# What a desired alias points at: the newest published version of its function. The reader
+# reads an alias pointing there as this too, so only an alias moved elsewhere (a rollback)
+# differs from the catalogue.
+NEWEST_VERSION = "newest"
+# The alias of a versioned function that its rule or schedule invokes.
+LIVE_ALIAS = "live"
+
+
+@dataclass(frozen=True)
+class Alias:
+    """The `live` alias of a versioned function, which the rule or schedule invokes. `version`
+    is NEWEST_VERSION or the version it was rolled back to. `keep` and the invoke config (the
+    function's, mirrored onto the alias, which Lambda configures apart) are never compared."""
+
+    kind: ClassVar[ResourceKind] = ResourceKind.ALIAS
+    replace_on: ClassVar[frozenset[str]] = frozenset()
+
+    function: str
+    name: str
+    version: str = NEWEST_VERSION
+    keep: int = field(default=1, compare=False)
+    retry_attempts: int = field(default=limits.LAMBDA_MAX_RETRY_ATTEMPTS, compare=False)
+    max_event_age_seconds: int = field(default=limits.LAMBDA_MAX_EVENT_AGE_SECONDS, compare=False)
+    on_failure: str | None = field(default=None, compare=False)
+
+    @property
+    def key_name(self) -> str:
+        return f"{self.function}:{self.name}"
 
 
 @dataclass(frozen=True)
@@ -332,7 +376,16 @@ class Topic:
 
 
 Resource = (
-    Role | Function | Permission | Rule | QueueStatement | Target | ScheduleGroup | Schedule | Topic
+    Role
+    | Function
+    | Alias
+    | Permission
+    | Rule
+    | QueueStatement
+    | Target
+    | ScheduleGroup
+    | Schedule
+    | Topic
 )
 ResourceKey = tuple[ResourceKind, str]
 
@@ -426,6 +479,8 @@ def _fields_as_dict(value: Any) -> dict[str, Any]:
         if not f.compare:
             continue
         item = getattr(value, f.name)
+        if item is None and f.metadata.get(OPTIONAL):
+            continue
         if f.metadata.get(MAPPING):
             out[f.name] = dict(item)
         elif f.metadata.get(JSON) and isinstance(item, str):

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from scheduler import naming
 from scheduler.ports import ReadScope
 from scheduler.resources import (
+    Alias,
     DeployedState,
     Function,
     Permission,
@@ -239,6 +240,8 @@ def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
                 ours = owns_target(r)
             case Schedule() if r.group in owned_groups:
                 ours = owns_schedule(r, scope)
+            case Alias() if r.function in owned_functions:
+                ours = True
             case Permission() if statements.owns(r):
                 ours = True
             case Permission() if r.function in owned_functions:

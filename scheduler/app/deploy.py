@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from scheduler import naming
 from scheduler.app.connect import state_dir
 from scheduler.catalogue.model import Catalogue, Compute
-from scheduler.plan import Plan, make_plan
-from scheduler.resources import DesiredState, ResourceState
+from scheduler.plan import Action, Plan, make_plan
+from scheduler.resources import DesiredState, Function, ResourceState
 
 if TYPE_CHECKING:
     from scheduler.apply import ApplyResult, InterruptCallback, ProgressCallback
@@ -110,6 +111,18 @@ class Planned:
     desired: DesiredState
     deployed: ResourceState
     plan: Plan
+
+
+def log_groups_left(planned: Planned) -> list[str]:
+    """The log groups of the functions `planned` deletes whose retention sched set: deleting a
+    function leaves its log group, and sched never deletes logs."""
+    return [
+        naming.log_group_name(change.before.name)
+        for change in planned.plan.pending
+        if change.action is Action.DELETE
+        and isinstance(change.before, Function)
+        and change.before.log_retention_days is not None
+    ]
 
 
 def plan(

@@ -22,7 +22,8 @@ from scheduler.aws.errors import connection_failure, translated
 from scheduler.aws.lock import SsmApplyLock
 from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource, AwsPublisher
 from scheduler.aws.reader import AwsStateReader
-from scheduler.aws.retry import DELAYS
+from scheduler.aws.retry import DELAYS, Pacing
+from scheduler.aws.write_alias import AwsVersionStore
 from scheduler.aws.writer import AwsResourceWriter
 from scheduler.ports import (
     ApplyLock,
@@ -34,6 +35,7 @@ from scheduler.ports import (
     Publisher,
     ResourceWriter,
     StateReader,
+    VersionStore,
 )
 
 __all__ = ["AwsContext", "CallCounter", "connect", "context"]
@@ -60,6 +62,7 @@ class AwsContext:
     calls: CallCounter
     session: boto3.Session
     publisher: Publisher | None = None
+    versions: VersionStore | None = None
 
 
 @contextlib.contextmanager
@@ -94,6 +97,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         calls=calls,
         session=session,
         publisher=AwsPublisher(clients),
+        versions=AwsVersionStore(clients, pacing=Pacing(() if local else DELAYS)),
     )
 
 

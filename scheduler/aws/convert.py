@@ -132,9 +132,16 @@ def permissions_from_policy(policy: str | Response, function: str) -> list[Permi
             principal=_principal(statement.get("Principal")),
             source_arn=_source_arn(statement.get("Condition") or {}),
             action=_first(statement.get("Action", "")),
+            qualifier=_qualifier(statement.get("Resource")),
         )
         for statement in document.get("Statement", [])
     ]
+
+
+def _qualifier(resource: object) -> str | None:
+    """The alias or version a statement's Resource names (`...:function:NAME:live`), if any."""
+    parts = _first(resource).split(":") if resource else []
+    return parts[7] if len(parts) == 8 and parts[5] == "function" and parts[7] else None
 
 
 def queue_statements_from_policy(policy: str | None, queue_arn: str) -> list[QueueStatement]:

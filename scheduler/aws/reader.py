@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from scheduler import limits, naming
@@ -29,10 +29,13 @@ from scheduler.aws.convert import (
     target_from_aws,
 )
 from scheduler.aws.errors import translated
+from scheduler.aws.write_alias import LIVE_ALIAS, alias_version, published_versions
 from scheduler.aws.write_sns import email_subscriptions
 from scheduler.errors import AccessDenied, NotFound
 from scheduler.ports import ReadScope
 from scheduler.resources import (
+    NEWEST_VERSION,
+    Alias,
     DeployedState,
     Function,
     Permission,
@@ -133,10 +136,18 @@ class _Read:
             )
             listed_targets = [t for ts in self.map(self.targets_of, owned.rules) for t in ts]
             targets = [t for t in listed_targets if owns_target(t)]
-            policies, strangers = self.permissions(owned, targets)
+            aliases = [a for a in self.map(self.alias_of, owned.functions) if a is not None]
+            policies, strangers = self.permissions(owned, targets, aliases)
             queues, taken = self.queue_statements(owned, targets)
             functions = self.map(self.with_invoke_config, owned.functions)
-            resources: list[Resource] = [*functions, *owned.rules, *policies, *queues, *targets]
+            resources: list[Resource] = [
+                *functions,
+                *aliases,
+                *owned.rules,
+                *policies,
+                *queues,
+                *targets,
+            ]
             unowned = [*owned.unowned, *strangers, *taken]
             unowned.extend(inside(t) for t in listed_targets if not owns_target(t))
             for found, missed in (roles.result(), schedules.result(), topics.result()):
@@ -288,13 +299,24 @@ class _Read:
         )
 
     def with_invoke_config(self, function: Function) -> Function:
-        """The function with its event invoke config (Lambda's defaults when it has none)."""
+        """The function with its event invoke config (Lambda's defaults when it has none) and,
+        when sched sets it, its log group's retention."""
+        function = self.with_log_retention(function)
         try:
             with translated("lambda", function.name):
                 config = self.c.lambda_.get_function_event_invoke_config(FunctionName=function.name)
         except NotFound:
             return function
         return invoke_config_from_aws(function, config)
+
+    def with_log_retention(self, function: Function) -> Function:
+        if naming.LOGS_TAG not in dict(function.tags):
+            return function  # not set by sched: no call for it
+        group = naming.log_group_name(function.name)
+        with translated("logs", group):
+            found = self.c.logs.describe_log_groups(logGroupNamePrefix=group).get("logGroups", [])
+        days = next((g.get("retentionInDays") for g in found if g["logGroupName"] == group), None)
+        return replace(function, log_retention_days=days)
 
     def service_tags(self, candidate: _Candidate) -> Mapping[str, str]:
         if ":lambda:" in candidate.arn:
@@ -312,8 +334,20 @@ class _Read:
         except NotFound:  # deleted since it was listed
             return []
 
+    def alias_of(self, function: Function) -> Alias | None:
+        """The function's `live` alias, read as NEWEST_VERSION while it points at the newest
+        published version (what the catalogue wants), else at the version it points at."""
+        if dict(function.tags).get(naming.ALIAS_TAG) != LIVE_ALIAS:
+            return None  # not versioned: no call for it
+        version = alias_version(self.c, function.name, LIVE_ALIAS)
+        if version is None:
+            return None
+        versions = published_versions(self.c, function.name)
+        newest = bool(versions) and version == str(versions[-1])
+        return Alias(function.name, LIVE_ALIAS, NEWEST_VERSION if newest else version)
+
     def permissions(
-        self, owned: _Owned, targets: list[Target]
+        self, owned: _Owned, targets: list[Target], aliases: list[Alias]
     ) -> tuple[list[Permission], list[Unowned]]:
         """Owned statements (`StatementOwnership`) on owned functions, on the scope's existing
         functions and on the functions owned rules target; a permission names its function as
@@ -324,7 +358,8 @@ class _Read:
             name = naming.function_name_in_arn(target.arn)
             if name is None:
                 continue
-            ours = target.arn == naming.function_arn(self.scope.region, self.scope.account, name)
+            arn = naming.function_arn(self.scope.region, self.scope.account, name)
+            ours = target.arn in (arn, f"{arn}:{LIVE_ALIAS}")
             names.add(name if ours and name in functions else target.arn)
         ownership = StatementOwnership(
             prefix=self.prefix,
@@ -333,6 +368,15 @@ class _Read:
             other_rules=owned.other_rule_arns,
         )
         found = [p for ps in self.map(self.policy_of, sorted(names)) for p in ps]
+        # Only a rule's target needs a statement on the alias (a schedule invokes with its role).
+        arns = {t.arn for t in targets}
+        invoked = [
+            a
+            for a in aliases
+            if f"{naming.function_arn(self.scope.region, self.scope.account, a.function)}:{a.name}"
+            in arns
+        ]
+        found += [p for ps in self.map(self.alias_policy_of, invoked) for p in ps]
         # dict.fromkeys: moto (local mode) keeps a second statement with an id in use, which
         # AWS refuses; the same statement twice is one permission.
         statements = list(dict.fromkeys(p for p in found if ownership.owns(p)))
@@ -343,6 +387,17 @@ class _Read:
             if p.function in functions and not ownership.owns(p) and p.key_name not in keys
         ]
         return statements, strangers
+
+    def alias_policy_of(self, alias: Alias) -> list[Permission]:
+        """An alias's own resource policy (the statements letting rules invoke it)."""
+        try:
+            with translated("lambda", alias.key_name):
+                policy = self.c.lambda_.get_policy(
+                    FunctionName=alias.function, Qualifier=alias.name
+                )["Policy"]
+        except NotFound:
+            return []
+        return permissions_from_policy(policy, alias.function)
 
     def policy_of(self, function: str) -> list[Permission]:
         try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,7 +61,11 @@ class Functions:
     def __init__(self, client: Any) -> None:
         self.client = client
 
-    def deployments(self, function_names: Sequence[str]) -> dict[str, Deployment]:
+    def deployments(
+        self, function_names: Sequence[str], versioned: Collection[str] = ()
+    ) -> dict[str, Deployment]:
+        # `versioned` is not read here: the watcher binds lines to $LATEST's SCHED_DEPLOY only,
+        # so after a `sched rollback` it ignores the older version's runs until the next apply.
         found: dict[str, Deployment] = {}
         for name in function_names:
             try:

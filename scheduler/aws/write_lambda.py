@@ -6,6 +6,7 @@ Waits and retries pause through `Pacing`, so an interrupted apply stops them at 
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -24,6 +25,7 @@ from scheduler.aws.retry import (
     role_not_ready,
     update_in_progress,
 )
+from scheduler.aws.write_alias import LIVE_ALIAS, Versions, alias_version
 from scheduler.errors import AwsError, Conflict, Interrupted, InvalidRequest, NotFound
 from scheduler.resources import Function, Permission
 from scheduler.runtime.contract import ENV_CODE
@@ -73,6 +75,7 @@ class FunctionWriter:
         self.account = account
         self.pacing = pacing
         self.local = local
+        self.versions = Versions(clients, pacing=pacing)
 
     def _retry(
         self,
@@ -95,7 +98,7 @@ class FunctionWriter:
                     **_configuration(function),
                     Code={"ZipFile": code},
                     Tags=dict(function.tags),
-                    Publish=False,
+                    Publish=function.versions is not None,
                 ),
             )
             state = response.get(_STATE.key)
@@ -110,9 +113,12 @@ class FunctionWriter:
             self._wait(name, _STATE)
         if _invoke_config(function) != _invoke_config(_LAMBDA_DEFAULTS):
             self._put_invoke_config(function)
+        if function.log_retention_days is not None:
+            self._set_log_retention(function)
 
     def update(self, before: Function, after: Function) -> None:
         name = after.name
+        changed = before.code != after.code or _configuration(before) != _configuration(after)
         if before.code != after.code:
             code = self._code(after, "lambda:UpdateFunctionCode")
             self._wait_updated(
@@ -139,6 +145,12 @@ class FunctionWriter:
             if self.local:
                 self._drop_invoke_config(name)
             self._put_invoke_config(after)
+            if after.versions is not None and alias_version(self.c, name, LIVE_ALIAS):
+                self._put_invoke_config(after, qualifier=LIVE_ALIAS)
+        if before.log_retention_days != after.log_retention_days:
+            self._set_log_retention(after)
+        if changed and after.versions is not None:
+            self.versions.after_change(name, LIVE_ALIAS, after.versions)
         to_set, to_remove = tag_changes(before.tags, after.tags)
         arn = naming.function_arn(self.region, self.account, name)
         with translated("lambda", name):
@@ -158,6 +170,23 @@ class FunctionWriter:
         except NotFound:  # already gone
             return
 
+    def _set_log_retention(self, function: Function) -> None:
+        """Create the function's log group if Lambda has not yet (it would on the first run,
+        keeping logs forever), then set how long it keeps them; None: forever again. The group
+        outlives the function: destroy leaves it, with the logs."""
+        group = naming.log_group_name(function.name)
+        if function.log_retention_days is None:
+            with contextlib.suppress(NotFound), translated("logs", group):
+                self.c.logs.delete_retention_policy(logGroupName=group)
+            return
+        # Lambda (or an earlier apply) may have made it.
+        with contextlib.suppress(Conflict), translated("logs", group):
+            self.c.logs.create_log_group(logGroupName=group, tags=dict(function.tags))
+        with translated("logs", group):
+            self.c.logs.put_retention_policy(
+                logGroupName=group, retentionInDays=function.log_retention_days
+            )
+
     def _drop_invoke_config(self, name: str) -> None:
         """moto 5 adds a put config beside the one there and reads back the first, so the local
         AWS would keep the old retries. AWS's put replaces the config in one call: only local
@@ -168,12 +197,14 @@ class FunctionWriter:
         except NotFound:  # none yet
             pass
 
-    def _put_invoke_config(self, function: Function) -> None:
-        """Lambda's re-runs of a failed asynchronous run, and its on-failure destination."""
+    def _put_invoke_config(self, function: Function, qualifier: str | None = None) -> None:
+        """Lambda's re-runs of a failed asynchronous run, and its on-failure destination; each
+        qualifier (the `live` alias) has its own."""
+        where: dict[str, Any] = {"Qualifier": qualifier} if qualifier else {}
         self._retry(
             function,
             lambda: self.c.lambda_.put_function_event_invoke_config(
-                FunctionName=function.name, **_invoke_config(function)
+                FunctionName=function.name, **where, **_invoke_config(function)
             ),
             update_in_progress,
         )
@@ -289,6 +320,7 @@ class PermissionWriter:
             if permission.source_arn:
                 return self.c.lambda_.add_permission(
                     FunctionName=permission.function,
+                    **_qualified(permission),
                     StatementId=permission.statement_id,
                     Action=permission.action,
                     Principal=permission.principal,
@@ -296,6 +328,7 @@ class PermissionWriter:
                 )
             return self.c.lambda_.add_permission(
                 FunctionName=permission.function,
+                **_qualified(permission),
                 StatementId=permission.statement_id,
                 Action=permission.action,
                 Principal=permission.principal,
@@ -334,7 +367,9 @@ class PermissionWriter:
     def _statements(self, permission: Permission) -> list[Permission]:
         try:
             with translated("lambda", permission.key_name):
-                policy = self.c.lambda_.get_policy(FunctionName=permission.function)["Policy"]
+                policy = self.c.lambda_.get_policy(
+                    FunctionName=permission.function, **_qualified(permission)
+                )["Policy"]
         except NotFound:
             return []
         return permissions_from_policy(policy, permission.function)
@@ -348,7 +383,9 @@ class PermissionWriter:
         try:
             retrying(
                 lambda: self.c.lambda_.remove_permission(
-                    FunctionName=permission.function, StatementId=permission.statement_id
+                    FunctionName=permission.function,
+                    StatementId=permission.statement_id,
+                    **_qualified(permission),
                 ),
                 update_in_progress,
                 self.pacing,
@@ -357,6 +394,11 @@ class PermissionWriter:
             )
         except NotFound:  # the statement or the function is already gone
             return
+
+
+def _qualified(permission: Permission) -> dict[str, Any]:
+    """A statement on an alias is in the alias's own policy, addressed by its qualifier."""
+    return {"Qualifier": permission.qualifier} if permission.qualifier else {}
 
 
 def _configuration(function: Function, *, leave_vpc: bool = False) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from typing import Generic, Protocol, TypeVar, assert_never
 
 from scheduler.aws.clients import Clients
 from scheduler.aws.retry import DELAYS, Pacing, Sleep
+from scheduler.aws.write_alias import AliasWriter
 from scheduler.aws.write_events import RuleWriter, TargetWriter
 from scheduler.aws.write_iam import RoleWriter
 from scheduler.aws.write_lambda import FunctionWriter, PermissionWriter
@@ -18,6 +19,7 @@ from scheduler.aws.write_scheduler import ScheduleGroupWriter, ScheduleWriter
 from scheduler.aws.write_sns import TopicWriter
 from scheduler.aws.write_sqs import QueueStatementWriter
 from scheduler.resources import (
+    Alias,
     Function,
     Permission,
     QueueStatement,
@@ -98,6 +100,7 @@ class AwsResourceWriter:
         self.functions = FunctionWriter(
             clients, region=region, account=account, pacing=self.pacing, local=local
         )
+        self.aliases = AliasWriter(clients, pacing=self.pacing)
         self.permissions = PermissionWriter(
             clients, region=region, account=account, pacing=self.pacing
         )
@@ -132,6 +135,8 @@ class AwsResourceWriter:
                 return _Routed(self.roles, resource)
             case Function():
                 return _Routed(self.functions, resource)
+            case Alias():
+                return _Routed(self.aliases, resource)
             case Permission():
                 return _Routed(self.permissions, resource)
             case Rule():

@@ -144,6 +144,12 @@ class Job:
     fargate: Fargate | None = None
     vpc: Vpc | None = None
     alert: AlertRule | None = None  # None: nobody is told how its runs went
+    # Published versions of its function apply keeps, the schedule invoking the `live` alias;
+    # None: not versioned (the schedule invokes $LATEST, as before `versions:` existed).
+    versions: int | None = None
+    # Days CloudWatch Logs keeps the job's logs: sched then creates and owns its log group.
+    # None: Lambda creates the group on the first run, and keeps its logs forever.
+    log_retention: int | None = None
 
     def active_span(self, since: datetime, until: datetime) -> tuple[datetime, datetime] | None:
         """(since, until] cut to the job's start and end dates; None when nothing is left."""

@@ -254,6 +254,16 @@ class DefaultsSpec(_Strict):
     )
     vpc: VpcSpec | None = Field(None, description="the VPC every Lambda job's function runs in")
     alert: AlertSpec | None = Field(None, description="every job's alerts (false on a job: none)")
+    versions: int | None = Field(
+        None,
+        description=(
+            "how many published versions of each function apply keeps (3 is a good start);"
+            " the schedule then invokes its live alias, which sched rollback moves"
+        ),
+    )
+    log_retention: int | None = Field(
+        None, description="days CloudWatch Logs keeps each job's logs (1, 3, 5, 7, 14, 30, ...)"
+    )
 
 
 class PolicySpec(_Strict):
@@ -333,6 +343,12 @@ class JobSpec(_Strict):
         None, description="backend: scheduler only: no run after this date (after start)"
     )
     enabled: bool = Field(True, description="false: deployed, but its schedule does not fire")
+    versions: int | None = Field(
+        None, description="how many published versions of its function apply keeps (1 or more)"
+    )
+    log_retention: int | None = Field(
+        None, description="days CloudWatch Logs keeps its logs (1, 3, 5, 7, 14, 30, ... 3653)"
+    )
     role: str | None = Field(None, description="ARN of an existing execution role")
     secrets: dict[str, str] = Field(
         default_factory=dict,
@@ -507,4 +523,8 @@ def resolve_job(
         fargate=_fargate(spec.fargate or defaults.fargate),
         vpc=_vpc(spec.vpc or defaults.vpc),
         alert=_alert(spec.alert, defaults.alert, channels),
+        versions=spec.versions if spec.versions is not None else defaults.versions,
+        log_retention=(
+            spec.log_retention if spec.log_retention is not None else defaults.log_retention
+        ),
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from scheduler import __version__
-from scheduler.cli import alerts, check, deploy, importing, ops
+from scheduler.cli import alerts, check, cost, deploy, importing, ops, versions
 from scheduler.cli.common import SchedGroup
 
 
@@ -28,6 +28,8 @@ for command in (
     *ops.COMMANDS,
     *alerts.COMMANDS,
     *importing.COMMANDS,
+    *versions.COMMANDS,
+    *cost.COMMANDS,
 ):
     cli.add_command(command)
 

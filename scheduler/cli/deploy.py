@@ -263,7 +263,23 @@ def destroy(
     ):
         planned = deploy.plan(checked.catalogue, aws, destroy=True)
         code = _carry_out(planned, aws, lock, yes=yes, what="Destroy")
+    if code == EXIT_OK:
+        _say_what_is_left(deploy.log_groups_left(planned))
     raise SystemExit(code)
+
+
+def _say_what_is_left(groups: list[str]) -> None:
+    from scheduler.report.style import wrap
+
+    if not groups:
+        return
+    noun = "log group" if len(groups) == 1 else "log groups"
+    text = (
+        f"left: {noun} {', '.join(groups)}, with its logs (log_retention: sched sets their "
+        "retention and never deletes them; aws logs delete-log-group removes one)"
+    )
+    for line in wrap(text, terminal_width(), hang="  "):
+        click.echo(line)
 
 
 @click.group()

@@ -71,6 +71,7 @@ class Run:
     late: bool = False
     delay: timedelta | None = None
     log_stream: str | None = None
+    function_version: str | None = None  # the published version that ran; None: unknown
 
     @property
     def anchor(self) -> datetime | None:

@@ -108,6 +108,7 @@ class WrapperLine:
     error_type: str | None
     error_message: str | None
     deploy: str | None = None
+    function_version: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,7 @@ class WrapperStart:
     attempt: int | None
     deploy: str | None = None
     skipped: bool = False  # a skip line: the request ran nothing (see contract.LINE_SKIP)
+    function_version: str | None = None
 
 
 Record = (
@@ -315,8 +317,18 @@ def _wrapper(
     scheduled = _time(obj.get("scheduled_time"), "scheduled_time")
     attempt = _attempt(obj.get("attempt"))
     deploy = _name(obj.get("deploy"), "deploy")
+    function_version = _name(obj.get("function_version"), "function_version")
     if kind in (LINE_START, LINE_SKIP):
-        return WrapperStart(request_id, job, trigger, scheduled, attempt, deploy, kind == LINE_SKIP)
+        return WrapperStart(
+            request_id,
+            job,
+            trigger,
+            scheduled,
+            attempt,
+            deploy,
+            skipped=kind == LINE_SKIP,
+            function_version=function_version,
+        )
     return WrapperLine(
         request_id=request_id,
         job=job,
@@ -330,6 +342,7 @@ def _wrapper(
         error_type=_name(obj.get("error_type"), "error_type"),
         error_message=_message(obj.get("error_message")),
         deploy=deploy,
+        function_version=function_version,
     )
 
 

@@ -66,6 +66,7 @@ _WRAPPER_STATUS = {
     "timed_out": RunStatus.TIMED_OUT,
 }
 _TRIGGERS = {t.value: t for t in Trigger}
+_MAX_VERSION_DIGITS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,9 @@ class Binding:
 
     deploy: str
     since_ms: int
+    # The values of the function's other published versions (`versions:`): the live alias may
+    # point at one of them (a rollback), whose lines carry its own value.
+    also: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -207,7 +211,12 @@ class _Collector:
 
     def _refused(self, record: WrapperLine | WrapperStart, running: str | None, ts: int) -> bool:
         binding = self.binding
-        if binding is not None and ts >= binding.since_ms and record.deploy != binding.deploy:
+        if (
+            binding is not None
+            and ts >= binding.since_ms
+            and record.deploy != binding.deploy
+            and record.deploy not in binding.also
+        ):
             return True
         # Lambda runs one invocation at a time in an execution environment (one log stream):
         # a line between START and END of one request id is that request's.
@@ -359,7 +368,22 @@ def _run(a: _Attempt, job: str, now: datetime, horizon: timedelta) -> Run:
         trigger=_TRIGGERS.get(origin.trigger or "") if origin else None,
         delay=start - scheduled if start is not None and scheduled is not None else None,
         log_stream=a.log_stream,
+        function_version=(origin.function_version if origin else None)
+        or _stream_version(a.log_stream),
     )
+
+
+def _stream_version(stream: str | None) -> str | None:
+    """The published version in a Lambda log stream's name, `YYYY/MM/DD/[7]<instance>`
+    (https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html); `$LATEST`
+    is no published version."""
+    if not stream:
+        return None
+    _, bracket, rest = stream.partition("/[")
+    version, close, _ = rest.partition("]")
+    if not bracket or not close or not version.isdigit() or len(version) > _MAX_VERSION_DIGITS:
+        return None
+    return version
 
 
 def _attributable(

@@ -45,6 +45,7 @@ def run_to_json(run: Run) -> dict[str, Any]:
         "late": run.late,
         "delay_ms": _ms(run.delay),
         "log_stream": run.log_stream,
+        "function_version": run.function_version,
     }
 
 

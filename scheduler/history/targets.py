@@ -61,7 +61,10 @@ def job_deployments(catalogue: Catalogue, source: DeploymentSource) -> dict[str,
     }
     if not functions:
         return {}
-    found = source.deployments(sorted(set(functions.values())))
+    versioned = {
+        functions[job.name] for job in catalogue.jobs if job.versions and job.name in functions
+    }
+    found = source.deployments(sorted(set(functions.values())), versioned)
     return {job: found[name] for job, name in functions.items() if name in found}
 
 
@@ -77,7 +80,7 @@ def bindings(deployments: Mapping[str, Deployment]) -> dict[str, Binding]:
     and log delivery after it) may still come from the previous deployment, so they are not
     held to it."""
     return {
-        job: Binding(d.deploy, _ms(d.at + DEFAULT_RUNNING_HORIZON))
+        job: Binding(d.deploy, _ms(d.at + DEFAULT_RUNNING_HORIZON), d.versions)
         for job, d in deployments.items()
         if d.deploy
     }

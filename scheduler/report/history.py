@@ -40,6 +40,8 @@ HEADERS = ("JOB", "SCHEDULED", "STARTED", "STATUS", "DURATION", "ERROR")
 _STATUS = HEADERS.index("STATUS")
 # Left out when the table is too wide: the start is the scheduled time plus a delay.
 _DROPPABLE = (HEADERS.index("STARTED"),)
+# Shown before ERROR when a run names the published version that ran (`versions:`).
+VERSION_HEADER = "VERSION"
 _COLOURS = {
     RunStatus.SUCCEEDED: GREEN,
     RunStatus.FAILED: RED,
@@ -122,6 +124,7 @@ class _Cells:
     """Turns runs into the table's cells, in each job's zone."""
 
     def __init__(self, history: History) -> None:
+        self.versions = any(run.function_version for run in history.runs)
         self.zones = {name: ZoneInfo(tz) for name, tz in history.timezones.items()}
         self.expected = {jh.job.name: jh.job.expected_runtime for jh in history.jobs}
         self.date = "%Y-%m-%d" if history.since.year != history.until.year else "%m-%d"
@@ -166,6 +169,7 @@ class _Cells:
             self.started(run),
             _status(run),
             self.duration(run),
+            *((run.function_version or "-",) if self.versions else ()),
             _error(run),
         )
 
@@ -193,15 +197,16 @@ def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> st
         lines.append(f"no runs from {_utc(history.since)} to {_utc(history.until)}")
     else:
         cells = _Cells(history)
+        headers = (*HEADERS[:-1], VERSION_HEADER, HEADERS[-1]) if cells.versions else HEADERS
         rows = [cells.row(run) for run in runs]
-        sizes = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS[:-1])]
-        longest_error = max(len(HEADERS[-1]), *(len(r[-1]) for r in rows))
+        sizes = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers[:-1])]
+        longest_error = max(len(headers[-1]), *(len(r[-1]) for r in rows))
         shown = columns_that_fit(
             sizes, width, droppable=_DROPPABLE, rest=min(MIN_ERROR_WIDTH, longest_error)
         )
         room = width - sum(sizes[i] for i in shown) - len(GAP) * len(shown)
         error_width = room if room > 0 else MIN_ERROR_WIDTH
-        lines.append(_line(HEADERS, sizes, shown, error_width))
+        lines.append(_line(headers, sizes, shown, error_width))
         for run, row in zip(runs, rows, strict=True):
             tint = _COLOURS[run.status]
             lines.append(_line(row, sizes, shown, error_width, tint=tint, colour=colour))

@@ -10,6 +10,8 @@ from scheduler.apply import ApplyResult
 from scheduler.plan import Action, Change, FieldChange, Plan
 from scheduler.report.style import GAP, GREEN, MAGENTA, RED, WIDTH, YELLOW, clip, paint, wrap
 from scheduler.resources import (
+    NEWEST_VERSION,
+    Alias,
     Function,
     Permission,
     QueueStatement,
@@ -60,6 +62,10 @@ def summary(resource: Resource) -> str:
             return (
                 f"{resource.runtime}, {resource.memory_mb} MB, timeout {resource.timeout_seconds}s"
             )
+        case Alias():
+            if resource.version == NEWEST_VERSION:
+                return "→ the newest published version"
+            return f"→ version {resource.version} (rolled back)"
         case Permission():
             return f"{resource.principal} may invoke it"
         case QueueStatement():

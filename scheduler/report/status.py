@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from scheduler import limits
 from scheduler.history import Attention, JobStatus, RunStatus, status_to_json
+from scheduler.history.memory import suggested_memory
 from scheduler.history.model import Skipped
 from scheduler.history.status import StatusRow, needs_attention
 from scheduler.report.history import human_duration, skipped_json, skipped_text
@@ -144,7 +145,16 @@ def memory_text(status: JobStatus | None) -> str | None:
     """`uses 61 of 256 MB`: the most a run used (REPORT's Max Memory Used) of the memory size."""
     if status is None or status.max_memory_used_mb is None or status.memory_size_mb is None:
         return None
-    return f"uses {status.max_memory_used_mb} of {status.memory_size_mb} MB"
+    used, size = status.max_memory_used_mb, status.memory_size_mb
+    text = f"uses {used} of {size} MB"
+    better = suggested_memory(used, size)
+    if better is None:
+        return text
+    return (
+        f"{text} (near its size: try memory: {better})"
+        if better > size
+        else f"{text} (memory: {better} would do)"
+    )
 
 
 def _details(row: StatusRow) -> list[str]:

@@ -64,6 +64,7 @@ from scheduler.rules.target_rules import (
     TargetChoice,
     VpcSettings,
 )
+from scheduler.rules.version_rules import VERSION_RULES
 
 RULES: tuple[Rule, ...] = (
     ScheduleSyntax(),
@@ -120,6 +121,7 @@ RULES: tuple[Rule, ...] = (
     SecretKey(),
     *PERMISSION_RULES,
     *ALERT_RULES,
+    *VERSION_RULES,
 )
 
 _E, _W = Severity.ERROR, Severity.WARNING

@@ -34,6 +34,11 @@ logged since that deployment only if it carries the value the function has now. 
 lines other functions write to the log group and lines copied from elsewhere; it cannot keep
 out the job's own handler, which runs in the wrapper's process and can read its environment.
 Lines of wrappers older than it have no `deploy` key, and are read as before.
+
+`function_version`, appended last to the start and run lines when Lambda sets it, is the
+function version that ran (`AWS_LAMBDA_FUNCTION_VERSION`: a number, or `$LATEST`), so history
+can say which published version each run used. Lines without it (older wrappers, local runs)
+are read as before; the keys before it keep their order.
 """
 
 from __future__ import annotations
@@ -57,6 +62,9 @@ ENV_DEPLOY = "SCHED_DEPLOY"  # the deployment value the wrapper writes into its 
 # `<digest of the files>:<CodeSha256 sched uploaded>`, so that plan compares code by what the
 # package holds, not by zlib's bytes (aws/code_record.py); the wrapper does not read it.
 ENV_CODE = "SCHED_CODE"
+# Set by Lambda: the version of the function that is running.
+# https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+LAMBDA_VERSION_VARIABLE = "AWS_LAMBDA_FUNCTION_VERSION"
 # The container overrides of a Fargate job's task (it has no event).
 ENV_INPUT = "SCHED_INPUT"
 ENV_SCHEDULED_TIME = "SCHED_SCHEDULED_TIME"
@@ -281,6 +289,7 @@ class RunRecord:
     error_message: str | None
     expected_runtime_ms: int | None
     deploy: str | None = None
+    function_version: str | None = None
 
     @property
     def duration_ms(self) -> float:
@@ -296,7 +305,7 @@ class RunRecord:
 
     def line(self) -> dict[str, Any]:
         message = self.error_message
-        return {
+        line = {
             **_identity(
                 LINE_RUN, self.job, self.catalogue, self.trigger, self.request_id, self.deploy
             ),
@@ -309,6 +318,7 @@ class RunRecord:
             "expected_runtime_ms": self.expected_runtime_ms,
             "overran": self.overran,
         }
+        return _with_version(line, self.function_version)
 
     def lines(self) -> list[str]:
         """The run line, then the overran line when the run took longer than expected."""
@@ -332,10 +342,17 @@ def start_line(
     trigger: Invocation,
     request_id: str | None,
     deploy: str | None = None,
+    function_version: str | None = None,
 ) -> str:
     """The start line, logged before the job is imported or called."""
     line = _identity(LINE_START, job, catalogue, trigger, request_id, deploy)
-    return json.dumps(line, default=str)
+    return json.dumps(_with_version(line, function_version), default=str)
+
+
+def _with_version(line: dict[str, Any], function_version: str | None) -> dict[str, Any]:
+    if function_version is not None:
+        line["function_version"] = function_version
+    return line
 
 
 def skip_line(

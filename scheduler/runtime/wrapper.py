@@ -29,6 +29,7 @@ from .contract import (
     ENV_JOB,
     ENV_SECRETS,
     FAILED,
+    LAMBDA_VERSION_VARIABLE,
     SUCCEEDED,
     TIMED_OUT,
     RunRecord,
@@ -119,6 +120,7 @@ def execute(
     timeout_s: float | None = None,
     emit_start: Emit | None = _stderr,
     deploy: str | None = None,
+    function_version: str | None = None,
 ) -> Executed:
     """Run the job once and log its lines. Never raises.
 
@@ -128,7 +130,8 @@ def execute(
     `resolve` returns the job function; an import error in it is the run's failure.
     With `timeout_s` the function runs in a daemon thread and the wrapper stops waiting after the
     timeout (status `timed_out`); Python cannot stop the thread, so it may keep running.
-    `deploy` (the function's SCHED_DEPLOY) is written into both lines (see contract.py).
+    `deploy` (the function's SCHED_DEPLOY) and `function_version` (the version Lambda runs)
+    are written into both lines (see contract.py).
     """
     payload, trigger = read_event(event)
     ctx = JobContext(
@@ -141,7 +144,7 @@ def execute(
         lambda_context=lambda_context,
     )
     if emit_start is not None:
-        emit_start(start_line(ctx.job, catalogue, trigger, request_id, deploy))
+        emit_start(start_line(ctx.job, catalogue, trigger, request_id, deploy, function_version))
     out = _Outcome()
     start = clock()
     timed_out = False
@@ -170,6 +173,7 @@ def execute(
         error_message=message,
         expected_runtime_ms=expected_runtime_ms,
         deploy=deploy,
+        function_version=function_version,
     )
     for line in record.lines():
         emit(line)
@@ -318,6 +322,7 @@ def invoke(
         lambda_context=context,
         emit_start=emit_start,
         deploy=environ.get(ENV_DEPLOY) or None,
+        function_version=environ.get(LAMBDA_VERSION_VARIABLE) or None,
     )
     if executed.error is not None:
         raise executed.error

@@ -5,7 +5,7 @@ answers when functions were last deployed."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -59,7 +59,9 @@ class FakeDeployments:
     deploys: dict[str, str] = field(default_factory=dict)  # name → SCHED_DEPLOY, when it has one
     tags: dict[str, dict[str, str]] = field(default_factory=dict)  # name → its tags
 
-    def deployments(self, function_names: Sequence[str]) -> dict[str, Deployment]:
+    def deployments(
+        self, function_names: Sequence[str], versioned: Collection[str] = ()
+    ) -> dict[str, Deployment]:
         self.calls.append(tuple(function_names))
         return {
             n: Deployment(self.functions[n], self.deploys.get(n))

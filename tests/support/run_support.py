@@ -77,13 +77,15 @@ def run_events(
     error: tuple[str, str] | None = None,
     start: datetime | None = None,
     deploy: str | None = None,
+    version: str = "$LATEST",
 ) -> list[LogEvent]:
     """START, the wrapper's line, END and REPORT of one run that started `delay` after `fire`;
-    `deploy` is the SCHED_DEPLOY the line carries (none: a line no deployment of sched wrote)."""
+    `deploy` is the SCHED_DEPLOY the line carries (none: a line no deployment of sched wrote);
+    `version` is the function version Lambda ran (it names the log stream)."""
     begin = start or (fire + delay if fire else None)
     assert begin is not None
     end = begin + duration
-    stream = f"{begin:%Y/%m/%d}/[$LATEST]{request_id[:8]:0>32}"
+    stream = f"{begin:%Y/%m/%d}/[{version}]{request_id[:8]:0>32}"
     line = {
         "sched": "run",
         "v": 1,
@@ -107,7 +109,7 @@ def run_events(
         line["deploy"] = deploy
     millis = duration / timedelta(milliseconds=1)
     return [
-        LogEvent(ms(begin), f"START RequestId: {request_id} Version: $LATEST\n", stream),
+        LogEvent(ms(begin), f"START RequestId: {request_id} Version: {version}\n", stream),
         LogEvent(ms(end), json.dumps(line) + "\n", stream),
         LogEvent(ms(end) + 5, f"END RequestId: {request_id}\n", stream),
         LogEvent(

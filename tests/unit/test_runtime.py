@@ -673,3 +673,38 @@ def test_copied_runtime_logs_its_start_line_on_stderr(tmp_path: Path) -> None:
         "request_id": "req-sub",
         "scheduled_time": "2026-11-23T02:00:00Z",
     }
+
+
+def test_both_lines_carry_the_executing_version_lambda_sets() -> None:
+    lines: list[str] = []
+    invoke(
+        RULE_EVENT,
+        SimpleNamespace(aws_request_id="req-v"),
+        environ={
+            "SCHED_JOB": "log-backup",
+            "SCHED_CATALOGUE": "acme-ops",
+            "SCHED_HANDLER": "builtins.print",
+            "AWS_LAMBDA_FUNCTION_VERSION": "7",
+        },
+        clock=clock(START, START + 1),
+        emit=lines.append,
+        emit_start=lines.append,
+    )
+    start, run = (json.loads(line) for line in lines)
+    assert (start["function_version"], run["function_version"]) == ("7", "7")
+    assert list(run)[-1] == "function_version"  # appended: the first keys keep their order
+    assert parse_message(lines[1]).function_version == "7"  # type: ignore[union-attr]
+    assert parse_message(lines[0]).function_version == "7"  # type: ignore[union-attr]
+
+
+def test_without_a_version_in_the_environment_the_lines_are_as_before() -> None:
+    lines: list[str] = []
+    invoke(
+        RULE_EVENT,
+        SimpleNamespace(aws_request_id="req-n"),
+        environ={"SCHED_JOB": "j", "SCHED_CATALOGUE": "c", "SCHED_HANDLER": "builtins.print"},
+        clock=clock(START, START + 1),
+        emit=lines.append,
+        emit_start=lines.append,
+    )
+    assert all("function_version" not in json.loads(line) for line in lines)

@@ -222,6 +222,7 @@ def test_history_json() -> None:
         "late": False,
         "delay_ms": 400,
         "log_stream": "2026/11/23/[$LATEST]00000000000000000000000000000b-4",
+        "function_version": None,
         "timezone": "UTC",
     }
     assert document["notes"] == [
@@ -246,16 +247,16 @@ def test_history_csv() -> None:
     assert lines[0] == (
         "job,request_id,status,scheduled_time,start,end,duration_ms,billed_duration_ms,"
         "init_duration_ms,memory_size_mb,max_memory_used_mb,error_type,error_message,attempt,"
-        "trigger,late,delay_ms,log_stream,timezone"
+        "trigger,late,delay_ms,log_stream,function_version,timezone"
     )
     assert lines[3] == (
         "log-backup,b-4,failed,2026-11-23T02:00:00.000Z,2026-11-23T02:00:00.400Z,"
         "2026-11-23T02:00:02.405Z,2005,2006,,256,80,ValueError,bucket app-logs not found,1,rule,"
-        "false,400,2026/11/23/[$LATEST]00000000000000000000000000000b-4,UTC"
+        "false,400,2026/11/23/[$LATEST]00000000000000000000000000000b-4,,UTC"
     )
     assert (
         lines[5]
-        == "nightly-export,,missed,2026-11-25T00:30:00.000Z,,,,,,,,,,,,false,,,Europe/Paris"
+        == "nightly-export,,missed,2026-11-25T00:30:00.000Z,,,,,,,,,,,,false,,,,Europe/Paris"
     )
     assert len(list(csv.reader(io.StringIO(text)))) == 9
 

@@ -47,6 +47,7 @@ def test_run_json_is_exact() -> None:
             "late": False,
             "delay_ms": None,
             "log_stream": None,
+            "function_version": None,
         },
         {
             "job": "log-backup",
@@ -67,6 +68,7 @@ def test_run_json_is_exact() -> None:
             "late": False,
             "delay_ms": 412,
             "log_stream": "2026/11/23/[$LATEST]3893xmpl7fac4485b47bb75b671a283c",
+            "function_version": None,
         },
     ]
 

@@ -1,0 +1,174 @@
+"""Publishes versions of the functions sched deploys, moves their `live` alias and prunes old
+versions (`versions:`): each apply that changes a versioned function publishes a version and
+points the alias there; a rollback points it back. A version the alias points at is never
+deleted. The alias's own event invoke config mirrors the function's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from scheduler.aws.clients import Clients
+from scheduler.aws.errors import translated
+from scheduler.aws.retry import Pacing, retrying, update_in_progress
+from scheduler.errors import NotFound
+from scheduler.resources import LIVE_ALIAS, NEWEST_VERSION, Alias
+
+__all__ = [
+    "LIVE_ALIAS",
+    "AliasWriter",
+    "AwsVersionStore",
+    "Versions",
+    "alias_version",
+    "published_versions",
+]
+
+
+def published_versions(clients: Clients, function: str) -> list[int]:
+    """The function's published version numbers, oldest first ($LATEST is none)."""
+    with translated("lambda", function):
+        pages = clients.lambda_.get_paginator("list_versions_by_function").paginate(
+            FunctionName=function
+        )
+        found = [v["Version"] for page in pages for v in page.get("Versions", [])]
+    return sorted(int(v) for v in found if v.isdigit())
+
+
+def alias_version(clients: Clients, function: str, alias: str) -> str | None:
+    """The version `alias` points at; None when the function has no such alias."""
+    try:
+        with translated("lambda", function):
+            found = clients.lambda_.get_alias(FunctionName=function, Name=alias)
+    except NotFound:
+        return None
+    return found["FunctionVersion"]
+
+
+class Versions:
+    """Publishing, moving and pruning of one region's function versions."""
+
+    def __init__(self, clients: Clients, *, pacing: Pacing) -> None:
+        self.c = clients
+        self.pacing = pacing
+
+    def call(self, resource: str, call: Any) -> Any:
+        return retrying(call, update_in_progress, self.pacing, service="lambda", resource=resource)
+
+    def publish(self, function: str) -> str:
+        """Publish $LATEST (Lambda returns the newest version when nothing changed since)."""
+        response = self.call(
+            function, lambda: self.c.lambda_.publish_version(FunctionName=function)
+        )
+        return str(response["Version"])
+
+    def newest(self, function: str) -> str:
+        """The newest published version, publishing one when there is none."""
+        versions = published_versions(self.c, function)
+        return str(versions[-1]) if versions else self.publish(function)
+
+    def point(self, function: str, alias: str, version: str) -> None:
+        self.call(
+            f"{function}:{alias}",
+            lambda: self.c.lambda_.update_alias(
+                FunctionName=function, Name=alias, FunctionVersion=version
+            ),
+        )
+
+    def prune(self, function: str, alias: str, keep: int) -> list[int]:
+        """Delete all but the newest `keep` published versions and the one `alias` points at;
+        return the deleted ones."""
+        versions = published_versions(self.c, function)
+        live = alias_version(self.c, function, alias)
+        kept = set(versions[-keep:]) if keep > 0 else set()
+        doomed = [v for v in versions if v not in kept and str(v) != live]
+        for version in doomed:
+            with contextlib.suppress(NotFound):  # already gone
+                self.call(
+                    f"{function}:{version}",
+                    lambda v=version: self.c.lambda_.delete_function(
+                        FunctionName=function, Qualifier=str(v)
+                    ),
+                )
+        return doomed
+
+    def after_change(self, function: str, alias: str, keep: int) -> None:
+        """What an apply does once a versioned function's code or configuration changed:
+        publish, move the alias (when it exists: a new one is created in its own phase)."""
+        version = self.publish(function)
+        if alias_version(self.c, function, alias) is not None:
+            self.point(function, alias, version)
+        self.prune(function, alias, keep)
+
+
+class AwsVersionStore:
+    """`VersionStore` over Lambda: list versions, read and move an alias."""
+
+    def __init__(self, clients: Clients, *, pacing: Pacing) -> None:
+        self.c = clients
+        self._versions = Versions(clients, pacing=pacing)
+
+    def versions(self, function: str) -> list[str]:
+        return [str(v) for v in published_versions(self.c, function)]
+
+    def alias(self, function: str, alias: str) -> str | None:
+        return alias_version(self.c, function, alias)
+
+    def point(self, function: str, alias: str, version: str) -> None:
+        self._versions.point(function, alias, version)
+
+
+class AliasWriter:
+    def __init__(self, clients: Clients, *, pacing: Pacing) -> None:
+        self.c = clients
+        self.versions = Versions(clients, pacing=pacing)
+
+    def create(self, alias: Alias) -> None:
+        function = alias.function
+        version = self._target(alias)
+        if alias_version(self.c, function, alias.name) is None:
+            self.versions.call(
+                alias.key_name,
+                lambda: self.c.lambda_.create_alias(
+                    FunctionName=function, Name=alias.name, FunctionVersion=version
+                ),
+            )
+        else:  # ours, from a lost response
+            self.versions.point(function, alias.name, version)
+        self._put_invoke_config(alias)
+        self.versions.prune(function, alias.name, alias.keep)
+
+    def update(self, before: Alias, after: Alias) -> None:
+        # The catalogue wants the newest version: an alias rolled back is moved forward again.
+        self.versions.point(after.function, after.name, self._target(after))
+        self.versions.prune(after.function, after.name, after.keep)
+
+    def delete(self, alias: Alias) -> None:
+        try:
+            self.versions.call(
+                alias.key_name,
+                lambda: self.c.lambda_.delete_alias(FunctionName=alias.function, Name=alias.name),
+            )
+        except NotFound:
+            return
+
+    def _target(self, alias: Alias) -> str:
+        if alias.version == NEWEST_VERSION:
+            return self.versions.newest(alias.function)
+        return alias.version
+
+    def _put_invoke_config(self, alias: Alias) -> None:
+        """Lambda keeps an event invoke config per qualifier: the alias the schedule invokes
+        needs its own (https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html)."""
+        config: dict[str, Any] = {
+            "MaximumRetryAttempts": alias.retry_attempts,
+            "MaximumEventAgeInSeconds": alias.max_event_age_seconds,
+        }
+        if alias.on_failure is not None:
+            config["DestinationConfig"] = {"OnFailure": {"Destination": alias.on_failure}}
+        self.versions.call(
+            alias.key_name,
+            lambda: self.c.lambda_.put_function_event_invoke_config(
+                FunctionName=alias.function, Qualifier=alias.name, **config
+            ),
+        )

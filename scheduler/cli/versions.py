@@ -1,0 +1,65 @@
+"""Commands for a versioned job's function: `versions` (its kept versions with their runs) and
+`rollback` (move its live alias back)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from scheduler.cli.deploy import aws_options, checked_catalogue, connection
+from scheduler.cli.ops import CATALOGUE_OPTION, READ_ONLY, _duration
+
+
+@click.command()
+@click.argument("job")
+@CATALOGUE_OPTION
+@aws_options
+@click.option("--since", default="7d", show_default=True, help="Runs counted: 7d, 12h, 30m.")
+def versions(
+    job: str, catalogue: Path, local: bool, profile: str | None, region: str | None, since: str
+) -> None:
+    """JOB's kept published versions, the live one marked, with runs and failures of each."""
+    from scheduler.app import operate
+    from scheduler.app import versions as app_versions
+    from scheduler.report.versions import versions_text
+
+    checked = checked_catalogue(catalogue, READ_ONLY)
+    target = operate.find_job(checked.catalogue, job)
+    found = app_versions.job_versions(
+        checked.catalogue,
+        target,
+        connection(local, profile, region),
+        now=datetime.now(UTC),
+        window=_duration(since, "--since"),
+    )
+    click.echo(versions_text(found))
+
+
+@click.command()
+@click.argument("job")
+@CATALOGUE_OPTION
+@aws_options
+@click.option("--to", "to", help="The version to roll back to (default: the one before live).")
+def rollback(
+    job: str, catalogue: Path, local: bool, profile: str | None, region: str | None, to: str | None
+) -> None:
+    """Point JOB's live alias back at an older kept version; the schedule runs it from now.
+
+    The catalogue still wants the newest version: the next plan shows the alias as drift and
+    apply moves it forward again (roll forward by fixing the code and applying).
+    """
+    from scheduler.app import operate
+    from scheduler.app import versions as app_versions
+    from scheduler.report.versions import rollback_text
+
+    checked = checked_catalogue(catalogue, READ_ONLY)
+    target = operate.find_job(checked.catalogue, job)
+    done = app_versions.rollback(
+        checked.catalogue, target, connection(local, profile, region), to=to
+    )
+    click.echo(rollback_text(done))
+
+
+COMMANDS = (versions, rollback)
