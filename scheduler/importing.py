@@ -7,16 +7,24 @@ stubs as text, and turns the crontab's problems into diagnostics. Writing files 
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePath
 
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration, parse_duration
 from scheduler.diagnostics import Diagnostic, Severity, Span, echo
-from scheduler.rules.secret_rules import looks_secret, secret_name
+from scheduler.import_common import (
+    NAME_MAX,
+    ImportedJob,
+    ImportResult,
+    Note,
+    is_secret,
+    scalar,
+    unique,
+    unported_stub,
+)
+from scheduler.rules.secret_rules import secret_name
 from scheduler.schedule import is_known_timezone
 from scheduler.schedule.crontab import CronLine, read_crontab
 
@@ -25,7 +33,6 @@ LAMBDA_TOO_LONG = "SCH201"
 INVALID_VALUE = "SCH006"
 UNKNOWN_ZONE = "SCH105"
 DEFAULT_RUNTIME = timedelta(minutes=5)
-NAME_MAX = 40  # leaves room for the catalogue name within AWS's 64-character names
 
 # Variables that mean something only to cron or to the server's shell: not carried over.
 _CRON_ONLY = frozenset({"MAILTO", "MAILFROM", "SHELL", "PATH", "HOME", "LOGNAME", "USER"})
@@ -35,33 +42,6 @@ _WRAPPERS = frozenset(
 )
 _INTERPRETERS = frozenset({"bash", "sh", "python", "python3", "php", "perl", "node", "ruby"})
 _NOT_NAME = re.compile(r"[^a-z0-9]+")
-
-
-@dataclass(frozen=True)
-class ImportedJob:
-    """One catalogue entry: its name, YAML lines (relative indentation), and its stub."""
-
-    name: str
-    line: int
-    yaml: tuple[str, ...]  # the job key first, fields indented by one level ("  ")
-    handler_path: str  # relative to the catalogue's folder
-    stub: str
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something the user should know that stops nothing: a variable left behind, the clock."""
-
-    line: int
-    message: str
-    hint: str
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    jobs: tuple[ImportedJob, ...]
-    findings: tuple[Diagnostic, ...]  # the lines not imported
-    notes: tuple[Note, ...]
 
 
 def import_crontab(
@@ -89,7 +69,7 @@ def import_crontab(
             f"{_parameter(name)} --value ...",
         )
         for name, value, number in crontab.variables
-        if name not in _CRON_ONLY | _ZONES and _is_secret(name, value)
+        if name not in _CRON_ONLY | _ZONES and is_secret(name, value)
     ]
     jobs: list[ImportedJob] = []
     taken: set[str] = set()
@@ -99,7 +79,7 @@ def import_crontab(
         if problem is not None:
             findings.append(problem)
             continue
-        name = _unique(_name_of(line), taken)
+        name = unique(_name_of(line), taken)
         taken.add(name)
         jobs.append(_job(line, name, runtime, source, timezone))
     if jobs and timezone is None and not any(v[0] in _ZONES for v in crontab.variables):
@@ -195,21 +175,6 @@ def _name_of(line: CronLine) -> str:
     return f"line-{line.line}"
 
 
-def _unique(name: str, taken: set[str]) -> str:
-    if name not in taken:
-        return name
-    counter = 2
-    while f"{name}-{counter}" in taken:
-        counter += 1
-    return f"{name}-{counter}"
-
-
-def _is_secret(name: str, value: str) -> bool:
-    # Stricter than SCH310's warning: a value short enough to pass as a word (a 7-letter
-    # password) must still not be copied from a server's crontab into a reviewed file.
-    return bool(value) and (secret_name(name) or looks_secret(name, value))
-
-
 def _job(
     line: CronLine, name: str, runtime: timedelta, source: str, timezone: str | None
 ) -> ImportedJob:
@@ -222,7 +187,7 @@ def _job(
             zone = value
         elif variable in _CRON_ONLY:
             continue
-        elif _is_secret(variable, value):
+        elif is_secret(variable, value):
             secrets[variable] = f"ssm:{_parameter(variable)}"
         else:
             environment[variable] = value
@@ -234,20 +199,20 @@ def _job(
     yaml = [
         f"# {origin}: {masked(line.text.strip())}",
         f"{name}:",
-        f"  description: {_scalar(description)}",
+        f"  description: {scalar(description)}",
         f"  schedule: {_schedule_scalar(line.schedule)}",
         f"  expected_runtime: {format_duration(runtime)}"
         + ("" if line.expected_runtime else "  # a guess: set how long a run takes"),
         f"  handler: {handler}:main",
     ]
     if zone is not None:
-        yaml += ["  backend: scheduler", f"  timezone: {_scalar(zone)}"]
+        yaml += ["  backend: scheduler", f"  timezone: {scalar(zone)}"]
     if environment:
         yaml.append("  environment:")
-        yaml += [f"    {key}: {_scalar(value)}" for key, value in environment.items()]
+        yaml += [f"    {key}: {scalar(value)}" for key, value in environment.items()]
     if secrets:
         yaml.append("  secrets:")
-        yaml += [f"    {key}: {_scalar(value)}" for key, value in secrets.items()]
+        yaml += [f"    {key}: {scalar(value)}" for key, value in secrets.items()]
     return ImportedJob(name, line.line, tuple(yaml), handler, _stub(line, origin))
 
 
@@ -292,12 +257,7 @@ def _parameter(name: str) -> str:
 
 def _schedule_scalar(schedule: str) -> str:
     """An AWS expression as is; the Unix fields of an either-day line quoted (a bare `*`)."""
-    return schedule if schedule.startswith(("cron(", "rate(", "at(")) else _scalar(schedule)
-
-
-def _scalar(text: str) -> str:
-    """`text` as a YAML scalar: JSON's double-quoted strings are YAML's too."""
-    return json.dumps(text, ensure_ascii=False)
+    return schedule if schedule.startswith(("cron(", "rate(", "at(")) else scalar(schedule)
 
 
 def _stub(line: CronLine, origin: str) -> str:
@@ -328,12 +288,4 @@ def _stub(line: CronLine, origin: str) -> str:
         "there. Read inputs from the event (the job's input:), S3 or a database; put the",
         "permissions it needs under the job's permissions:; keep a run under 15 minutes.",
     ]
-    unported = _scalar(f"{origin} is not ported yet")
-    docstring = "\n".join(parts).replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    return (
-        f'"""{docstring}\n"""\n\n'
-        "from __future__ import annotations\n\n"
-        "from typing import Any\n\n\n"
-        "def main(event: dict[str, Any], context: Any) -> dict[str, Any]:\n"
-        f"    raise NotImplementedError({unported})\n"
-    )
+    return unported_stub("\n".join(parts), f"{origin} is not ported yet")

@@ -1,14 +1,20 @@
-"""`sched import crontab FILE`: a server's crontab as catalogue entries (offline, no boto3)."""
+"""`sched import crontab|serverless FILE`: a server's crontab or a Serverless Framework
+service's schedule events as catalogue entries (offline, no boto3)."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, use_colour
+from scheduler.diagnostics import Severity
 from scheduler.errors import UsageError
+
+if TYPE_CHECKING:
+    from scheduler.app.importing import Imported
 
 
 @click.group(name="import")
@@ -53,12 +59,56 @@ def crontab(
     not imported.
     """
     from scheduler.app.importing import crontab as run
-    from scheduler.report import diagnostics as report
 
     source = "<stdin>" if str(file) == "-" else str(file)
-    text = _read(file)
+    text = _read(file, "pass a crontab, as `crontab -l` prints it")
     system = system or _is_system_crontab(file)
     done = run(text, source, catalogue, system=system, timezone=timezone, write=write, force=force)
+    _report(done, source, catalogue, write, "line(s)")
+
+
+_CATALOGUE = click.option(
+    "--catalogue",
+    "-c",
+    default="jobs.yaml",
+    show_default=True,
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Catalogue to add the jobs to (with --write); stubs go under jobs/ beside it.",
+)
+
+
+@import_.command(name="serverless")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
+@_CATALOGUE
+@click.option("--write", is_flag=True, help="Add the jobs to the catalogue and write the stubs.")
+@click.option(
+    "--force", is_flag=True, help="With --write, replace jobs and stubs of the same name."
+)
+def serverless(file: Path, catalogue: Path, write: bool, force: bool) -> None:
+    """Turn the schedule events of the serverless.yml FILE (- for stdin) into catalogue jobs.
+
+    One job per schedule expression (a function with two rates becomes two jobs, the second
+    named <function>-2), with the expression as written, enabled: false, input:, method:
+    scheduler and timezone:, the function's memorySize and runtime (over provider:'s), its
+    timeout as a guessed expected_runtime, and provider: and function environment merged;
+    secret-looking values and ${ssm:/path} become secrets:. A handler whose Python file lies
+    under the catalogue's folder is used as it is; otherwise a stub under jobs/<name>/ says
+    where the code was. inputPath, inputTransformer and other ${...} variables cannot be
+    carried over and are reported at their line and column. Without --write the entries are
+    printed; with it they are added to the catalogue, keeping its comments, and nothing that
+    exists is overwritten unless --force. Exit 1 when something was not imported.
+    """
+    from scheduler.app.importing import serverless as run
+
+    source = "<stdin>" if str(file) == "-" else str(file)
+    text = _read(file, "pass the Serverless Framework's serverless.yml")
+    done = run(text, source, catalogue, write=write, force=force)
+    _report(done, source, catalogue, write, "schedule(s)")
+
+
+def _report(done: Imported, source: str, catalogue: Path, write: bool, unit: str) -> None:
+    from scheduler.report import diagnostics as report
+
     result = done.result
     if not write and done.entries:
         click.echo(f"# {len(result.jobs)} job(s) to paste under jobs: in {catalogue}")
@@ -70,9 +120,11 @@ def crontab(
     for note in result.notes:
         click.echo(f"{source}:{note.line}: note: {note.message}", err=True)
         click.echo(f"  hint: {note.hint}", err=True)
-    skipped = len(result.findings)
+    skipped = sum(1 for finding in result.findings if finding.severity is Severity.ERROR)
+    dropped = len(result.findings) - skipped
     click.echo(
-        f"{source}: {len(result.jobs)} job(s) imported, {skipped} line(s) not imported"
+        f"{source}: {len(result.jobs)} job(s) imported, {skipped} {unit} not imported"
+        + (f", {dropped} setting(s) not carried over" if dropped else "")
         + (
             ""
             if write or not result.jobs
@@ -80,10 +132,10 @@ def crontab(
         ),
         err=True,
     )
-    raise SystemExit(EXIT_FINDINGS if skipped else EXIT_OK)
+    raise SystemExit(EXIT_FINDINGS if result.findings else EXIT_OK)
 
 
-def _read(file: Path) -> str:
+def _read(file: Path, what: str) -> str:
     try:
         data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
     except OSError as error:
@@ -95,7 +147,7 @@ def _read(file: Path) -> str:
     except UnicodeDecodeError as error:
         raise UsageError(
             f"{file} is not UTF-8 text (byte {error.start})",
-            "pass a crontab, as `crontab -l` prints it",
+            what,
         ) from None
 
 
