@@ -18,6 +18,8 @@ from scheduler.cli.common import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    WholeHelpGroup,
+    format_option,
     settle,
     terminal_width,
     use_colour,
@@ -89,7 +91,14 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
 @CATALOGUE
 @click.option("--account", default="123456789012", show_default=True, help="Account for ARNs.")
 @click.option("--region", default="us-east-1", show_default=True, help="Region for ARNs.")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json"]),
+    default="json",
+    hidden=True,
+    help="Accepted for old scripts: the output is always JSON.",
+)
 @click.option(
     "--list-packages",
     is_flag=True,
@@ -124,7 +133,7 @@ def _list_packages(packages: Mapping[str, PackageRef]) -> None:
 @click.command()
 @CATALOGUE
 @aws_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option("text", "json")
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 4 when there are changes (drift in CI)."
 )
@@ -165,7 +174,31 @@ def _confirm_deletions(planned: Planned, yes: bool, what: str) -> None:
         raise SystemExit(EXIT_FINDINGS)
 
 
-def _execute(planned: Planned, aws: AwsContext) -> int:
+def _confirm_destroy(planned: Planned, yes: bool) -> None:
+    """As Terraform asks for `yes`: the catalogue's name typed back, or --yes."""
+    from scheduler.report.plan import deletions
+
+    name = planned.catalogue.name
+    count = len(deletions(planned.plan))
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"destroy deletes {count} resource(s) of catalogue {name}; refusing without --yes "
+            "in a non-interactive run",
+            "review the plan, then run again with --yes",
+        )
+    typed = click.prompt(
+        f"Destroy deletes {count} resource(s). Type the catalogue's name ({name}) to go ahead",
+        default="",
+        show_default=False,
+    )
+    if typed.strip() != name:
+        click.echo("Nothing was changed.")
+        raise SystemExit(EXIT_FINDINGS)
+
+
+def _execute(planned: Planned, aws: AwsContext, verb: str = "Apply") -> int:
     from scheduler.app import deploy
     from scheduler.report import plan as report
 
@@ -183,7 +216,7 @@ def _execute(planned: Planned, aws: AwsContext) -> int:
         on_interrupt=lambda running: click.echo(report.interrupted_line(running), err=True),
     )
     click.echo("")
-    summary = report.result_summary(result, seconds=time.monotonic() - started)
+    summary = report.result_summary(result, seconds=time.monotonic() - started, verb=verb)
     settle()
     click.echo(summary, err=not result.ok)
     if result.interrupted:
@@ -199,8 +232,11 @@ def _carry_out(planned: Planned, aws: AwsContext, *, yes: bool, what: str) -> in
     if not planned.plan.has_changes:
         return EXIT_OK
     refuse_collisions(planned)
-    _confirm_deletions(planned, yes, what)
-    return _execute(planned, aws)
+    if what == "Destroy":
+        _confirm_destroy(planned, yes)
+    else:
+        _confirm_deletions(planned, yes, what)
+    return _execute(planned, aws, verb="Destroy" if what == "Destroy" else "Apply")
 
 
 FORCE_UNLOCK = click.option(
@@ -226,10 +262,10 @@ def apply(
 ) -> None:
     """Validate, plan and apply CATALOGUE: create, update and prune what it owns."""
     from scheduler.app import connect, deploy
+    from scheduler.report.diagnostics import summary_line
 
     checked = checked_catalogue(catalogue)
-    jobs = len(checked.catalogue.jobs)
-    click.echo(f"{catalogue}: valid ({jobs} job{'s' * (jobs != 1)})\n")
+    click.echo(summary_line(checked.diagnostics, str(catalogue)) + "\n")
     with (
         connect.connect(connection(local, profile, region), catalogue) as aws,
         deploy.locked(checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock),
@@ -241,7 +277,7 @@ def apply(
 @click.command()
 @CATALOGUE
 @aws_options
-@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (for CI).")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask to type the catalogue's name (for CI).")
 @FORCE_UNLOCK
 def destroy(
     catalogue: Path,
@@ -264,7 +300,7 @@ def destroy(
     raise SystemExit(code)
 
 
-@click.group()
+@click.group(cls=WholeHelpGroup)
 def local() -> None:
     """Manage the embedded local AWS (moto) kept under .sched/local/."""
 

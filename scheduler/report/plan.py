@@ -293,13 +293,14 @@ def interrupted_line(running: int) -> str:
     return f"interrupted; waiting for {running} running change(s)"
 
 
-def result_summary(result: ApplyResult, *, seconds: float) -> str:
-    """What was done, what failed (and why) and what was skipped: the user's next step."""
+def result_summary(result: ApplyResult, *, seconds: float, verb: str = "Apply") -> str:
+    """What was done, what failed (and why) and what was skipped: the user's next step. `verb`
+    names the command (Apply, Destroy)."""
     lines = []
     if result.ok:
-        lines.append(f"Apply complete: {len(result.done)} change(s) in {seconds:.1f}s.")
+        lines.append(f"{verb} complete: {len(result.done)} change(s) in {seconds:.1f}s.")
         return "\n".join(lines)
-    head = "Apply interrupted" if result.interrupted else "Apply failed"
+    head = f"{verb} interrupted" if result.interrupted else f"{verb} failed"
     lines.append(
         f"{head}: {len(result.done)} done, {len(result.failed)} failed, "
         f"{len(result.skipped)} skipped ({seconds:.1f}s)."

@@ -32,7 +32,7 @@ def test_apply_then_plan_shows_no_changes(catalogue: Path) -> None:
     code, out = run("apply", "--local", str(catalogue))
     assert code == 0, out
     lines = out.splitlines()
-    assert lines[0] == f"{catalogue}: valid (6 jobs)"
+    assert lines[0] == f"{catalogue}: no problems found"
     assert "Catalogue acme-ops → local AWS (moto; account 123456789012, us-east-1)" in lines
     assert any(
         line.startswith("  + rule            acme-ops-log-backup ")
