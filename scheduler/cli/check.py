@@ -105,7 +105,7 @@ def schema() -> None:
 
 
 @click.command(name="next")
-@click.argument("queries", nargs=-1)
+@click.argument("queries", nargs=-1, metavar="[JOB|EXPRESSION]... [CATALOGUE]")
 @with_catalogue(among="queries", must_exist=False)
 @click.option("--from", "start", help="ISO time to start from (default: now).")
 @click.option("--count", "-n", default=5, show_default=True, type=click.IntRange(1, 1000))

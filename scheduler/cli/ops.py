@@ -52,7 +52,7 @@ def since_option(default: str) -> Callable[..., Any]:
 
 
 @click.command()
-@click.argument("jobs", nargs=-1)
+@click.argument("jobs", nargs=-1, metavar="[JOB]... [CATALOGUE]")
 @with_catalogue(among="jobs")
 @aws_options
 @since_option("7d")
@@ -60,7 +60,8 @@ def since_option(default: str) -> Callable[..., Any]:
 @click.option(
     "--status",
     "statuses",
-    help=f"Only runs with these statuses, comma-separated: {','.join(STATUS_FILTERS)}.",
+    help=f"Only runs with these statuses, comma-separated (e.g. failed,missed): "
+    f"{', '.join(STATUS_FILTERS)}.",
 )
 @click.option(
     "--grace", default="5m", show_default=True, help="How long after a fire a run counts as missed."

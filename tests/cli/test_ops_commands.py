@@ -92,9 +92,7 @@ def test_apply_trigger_then_history_and_status_show_the_runs(catalogue: Path) ->
     assert runs["tmp-cleanup"]["status"] == "failed"
     assert runs["tmp-cleanup"]["error_type"] == "NoSuchBucket"
 
-    code, out = run(
-        "history", "--local", str(catalogue), "--status", "failed", "--format", "csv"
-    )
+    code, out = run("history", "--local", str(catalogue), "--status", "failed", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["job"], r["status"]) for r in rows] == [("tmp-cleanup", "failed")]
 
