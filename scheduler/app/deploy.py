@@ -95,6 +95,21 @@ class Planned:
     plan: Plan
 
 
+def resource_jobs(catalogue: Catalogue) -> dict[str, str]:
+    """Each name sched gives a job's own resources (function, role, rule, schedule, statement)
+    → the job's name: a plan is reviewed job by job."""
+    from scheduler import naming
+
+    makers = (
+        naming.function_name,
+        naming.job_role_name,
+        naming.rule_name,
+        naming.schedule_name,
+        naming.statement_id,
+    )
+    return {make(catalogue.name, job.name): job.name for job in catalogue.jobs for make in makers}
+
+
 def plan(catalogue: Catalogue, aws: AwsContext, *, destroy: bool = False) -> Planned:
     """Compile, read what this catalogue owns in AWS, and diff the two. With `destroy` the
     desired state is empty: the plan deletes everything the catalogue owns."""

@@ -81,10 +81,17 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
     if fmt == "json":
         click.echo(report.to_json(planned.plan))
         return
+    from scheduler.app.deploy import resource_jobs
+
     header = f"Catalogue {planned.catalogue.name} → {where(aws)}"
-    click.echo(
-        report.to_text(planned.plan, header=header, colour=use_colour(), width=terminal_width())
+    text = report.to_text(
+        planned.plan,
+        header=header,
+        colour=use_colour(),
+        width=terminal_width(),
+        jobs=resource_jobs(planned.catalogue),
     )
+    click.echo(text)
 
 
 @click.command(name="compile")
