@@ -110,6 +110,21 @@ def resource_jobs(catalogue: Catalogue) -> dict[str, str]:
     return {make(catalogue.name, job.name): job.name for job in catalogue.jobs for make in makers}
 
 
+def changed_packages(planned: Planned) -> dict[str, list[str]]:
+    """The files of each function's new package whose code the plan changes (read back from the
+    zip built for it), by function name."""
+    from scheduler.package import archive_names
+    from scheduler.resources import Function
+
+    found = {}
+    for change in planned.plan.pending:
+        after = change.after
+        code = any(field.field == "code_sha256" for field in change.fields)
+        if code and isinstance(after, Function) and after.code_path is not None:
+            found[after.name] = archive_names(after.code_path)
+    return found
+
+
 def plan(catalogue: Catalogue, aws: AwsContext, *, destroy: bool = False) -> Planned:
     """Compile, read what this catalogue owns in AWS, and diff the two. With `destroy` the
     desired state is empty: the plan deletes everything the catalogue owns."""

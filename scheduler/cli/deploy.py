@@ -81,7 +81,7 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
     if fmt == "json":
         click.echo(report.to_json(planned.plan))
         return
-    from scheduler.app.deploy import resource_jobs
+    from scheduler.app.deploy import changed_packages, resource_jobs
 
     header = f"Catalogue {planned.catalogue.name} → {where(aws)}"
     text = report.to_text(
@@ -90,6 +90,7 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
         colour=use_colour(),
         width=terminal_width(),
         jobs=resource_jobs(planned.catalogue),
+        packages=changed_packages(planned),
     )
     click.echo(text)
 

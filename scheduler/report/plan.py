@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import assert_never
 
 from scheduler.apply import ApplyResult
+from scheduler.package import RUNTIME_MODULE
 from scheduler.plan import Action, Change, FieldChange, Plan
 from scheduler.report.style import GAP, GREEN, MAGENTA, RED, WIDTH, YELLOW, clip, paint, wrap
 from scheduler.resources import (
@@ -223,6 +224,23 @@ def _statement_parts(old: dict[str, object], new: dict[str, object]) -> list[str
     return parts
 
 
+CODE_FIELD = "code_sha256"
+
+
+def _code_lines(files: Sequence[str] | None, width: int) -> list[str]:
+    """A code change. What is deployed is known only by its zip's hash, so the honest line is
+    "code changed" and, when the package was built here, the files the new one holds (sched's
+    own runtime counted, not listed)."""
+    if files is None:
+        return [f"{_FIELD_INDENT}code changed (the zip's hash differs)"]
+    own = [name for name in files if not name.startswith(f"{RUNTIME_MODULE}/")]
+    runtime = len(files) - len(own)
+    text = f"code changed; the new package holds {', '.join(own) or 'no file of the job'}"
+    if runtime:
+        text += f" (and {runtime} file{'s' * (runtime != 1)} of {RUNTIME_MODULE}/)"
+    return wrap(text, width, indent=_FIELD_INDENT, hang=_FIELD_INDENT + "  ")
+
+
 def _field_lines(field: FieldChange, width: int) -> list[str]:
     policy = _policy_lines(field, width)
     if policy is not None:
@@ -313,11 +331,13 @@ def to_text(
     colour: bool = False,
     width: int = WIDTH,
     jobs: Mapping[str, str] | None = None,
+    packages: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The header, then the pending changes grouped by job (`jobs`: resource name → job, see
     `job_of`; None: not grouped), the shared resources apart: one line per change (two when a
     long name leaves its summary no room) with its changed fields below. Then the counts, and
-    deletions and replacements on a line of their own; lines kept within `width`. Below them
+    deletions and replacements on a line of their own; lines kept within `width`. `packages`:
+    function name → the files of its new package, for code changes. Below them
     the names others hold and what sched found and did not create."""
     if not plan.has_changes:
         total = len(plan.changes)
@@ -336,7 +356,10 @@ def to_text(
                 for line in _change_lines(change, facts[id(change)], column=column, width=width)
             )
             for field in change.fields:
-                lines += _field_lines(field, width)
+                if field.field == CODE_FIELD:
+                    lines += _code_lines((packages or {}).get(change.name), width)
+                else:
+                    lines += _field_lines(field, width)
     lines += ["", *wrap(counts_line(plan), width)]
     attention = attention_line(plan)
     if attention is not None:

@@ -241,3 +241,21 @@ def test_a_changed_statement_shows_the_actions_and_resources_it_gains_and_loses(
         "              + resource b",
         "              - resource a",
     ]
+
+
+def test_a_code_change_says_so_with_the_files_of_the_new_package_not_two_hashes() -> None:
+    [old] = [
+        r for r in job_resources("log-backup", catalogue="acme-ops") if isinstance(r, Function)
+    ]
+    new = replace(old, code_sha256="bmV3IGNvZGU=")
+    plan = make_plan(ResourceState.of([new]), ResourceState.of([old]))
+    files = ["handler.py", "lib/s3.py", "sched_runtime/__init__.py", "sched_runtime/wrapper.py"]
+    with_files = report.to_text(plan, header=HEADER, packages={old.name: files})
+    assert with_files.splitlines()[3] == (
+        "        code changed; the new package holds handler.py, lib/s3.py "
+        "(and 2 files of sched_runtime/)"
+    )
+    assert report.to_text(plan, header=HEADER).splitlines()[3] == (
+        "        code changed (the zip's hash differs)"
+    )
+    assert "bmV3IGNvZGU=" not in with_files
