@@ -219,3 +219,36 @@ def test_destroy_ends_with_destroy_complete_and_refuses_without_yes(catalogue: P
     code, out = run("destroy", "--local", "--yes", str(catalogue))
     assert code == 0
     assert out.splitlines()[-1].startswith("Destroy complete: 32 change(s) in ")
+
+
+def _destroy_at_a_terminal(catalogue: Path, typed: str) -> tuple[int, str]:
+    """`sched destroy` with a terminal as its standard input, answering `typed`."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    controller, terminal = pty.openpty()
+    os.write(controller, typed.encode() + b"\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "scheduler", "destroy", "--local", str(catalogue)],
+        check=False,
+        stdin=terminal,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1", "SCHED_LOCAL": ""},
+        timeout=120,
+    )
+    os.close(controller)
+    os.close(terminal)
+    return done.returncode, done.stdout
+
+
+def test_destroy_at_a_terminal_asks_for_the_catalogue_name(catalogue: Path) -> None:
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    code, out = _destroy_at_a_terminal(catalogue, "yes")
+    prompt = "Destroy deletes 32 resource(s). Type the catalogue's name (acme-ops) to go ahead: "
+    assert (code, out.splitlines()[-1]) == (1, f"{prompt}Nothing was changed.")
+    code, out = _destroy_at_a_terminal(catalogue, "acme-ops")
+    assert code == 0, out
+    assert out.splitlines()[-1].startswith("Destroy complete: 32 change(s) in ")
