@@ -95,11 +95,15 @@ class Planned:
     plan: Plan
 
 
-def resource_jobs(catalogue: Catalogue) -> dict[str, str]:
+def resource_jobs(planned: Planned) -> dict[str, str]:
     """Each name sched gives a job's own resources (function, role, rule, schedule, statement)
-    → the job's name: a plan is reviewed job by job."""
+    → the job's name: a plan is reviewed job by job. A job removed from the catalogue is known
+    by the `sched:job` tag of its deployed function and role, whose name its rule, target and
+    statement share."""
     from scheduler import naming
+    from scheduler.resources import Function, Role
 
+    catalogue = planned.catalogue
     makers = (
         naming.function_name,
         naming.job_role_name,
@@ -107,7 +111,13 @@ def resource_jobs(catalogue: Catalogue) -> dict[str, str]:
         naming.schedule_name,
         naming.statement_id,
     )
-    return {make(catalogue.name, job.name): job.name for job in catalogue.jobs for make in makers}
+    found = {make(catalogue.name, job.name): job.name for job in catalogue.jobs for make in makers}
+    for resource in planned.deployed.resources:
+        if isinstance(resource, Function | Role):
+            job = dict(resource.tags).get(naming.JOB_TAG)
+            if job:
+                found.setdefault(resource.name, job)
+    return found
 
 
 def changed_packages(planned: Planned) -> dict[str, list[str]]:

@@ -89,7 +89,7 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
         header=header,
         colour=use_colour(),
         width=terminal_width(),
-        jobs=resource_jobs(planned.catalogue),
+        jobs=resource_jobs(planned),
         packages=changed_packages(planned),
     )
     click.echo(text)

@@ -252,3 +252,41 @@ def test_destroy_at_a_terminal_asks_for_the_catalogue_name(catalogue: Path) -> N
     code, out = _destroy_at_a_terminal(catalogue, "acme-ops")
     assert code == 0, out
     assert out.splitlines()[-1].startswith("Destroy complete: 32 change(s) in ")
+
+
+CANARY = """  role-canary:
+    description: Check every 15 minutes that the jobs' execution role still works
+    schedule: rate(15 minutes)
+    expected_runtime: 5s
+    timeout: 30s
+    memory: 128
+    handler: jobs/role_canary/handler.py:main
+
+"""
+
+
+def test_a_removed_job_is_planned_under_its_name_with_its_deletions_counted(
+    catalogue: Path,
+) -> None:
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    text = catalogue.read_text()
+    assert CANARY in text
+    catalogue.write_text(text.replace(CANARY, ""))
+    code, out = run("plan", "--local", str(catalogue))
+    assert code == 0, out
+    assert out.splitlines()[1:10] == [
+        "",
+        "job role-canary",
+        "  - target          acme-ops-role-canary/sched                 → function "
+        "acme-ops-role-canary",
+        "  - permission      acme-ops-role-canary/acme-ops-role-canary  events.amazonaws.com "
+        "may invoke it",
+        "  - rule            acme-ops-role-canary                       rate(15 minutes)",
+        "  - function        acme-ops-role-canary                       python3.12, 128 MB, "
+        "timeout 30s",
+        "  - role            acme-ops-role-canary                       assumed by "
+        "lambda.amazonaws.com",
+        "",
+        "Plan: 0 to create, 0 to update, 0 to replace, 5 to delete, 27 unchanged.",
+    ]
+    assert out.splitlines()[10] == "Review: 5 to delete (marked - and -/+ above)."
