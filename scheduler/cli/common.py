@@ -67,7 +67,9 @@ def with_catalogue(command: Callable[..., Any]) -> Callable[..., Any]: ...
 
 
 @overload
-def with_catalogue(*, among: str | None = None, must_exist: bool = True) -> Decorator: ...
+def with_catalogue(
+    *, among: str | None = None, must_exist: bool = True, legacy: bool = True
+) -> Decorator: ...
 
 
 def with_catalogue(
@@ -75,6 +77,7 @@ def with_catalogue(
     *,
     among: str | None = None,
     must_exist: bool = True,
+    legacy: bool = True,
 ) -> Callable[..., Any] | Decorator:
     """Every command's catalogue, one convention: a positional `[CATALOGUE]` (default
     `$SCHED_CATALOGUE`, else `jobs.yaml`), and `-c` kept as a deprecated alias for one release.
@@ -83,25 +86,27 @@ def with_catalogue(
     (`sched run JOB [CATALOGUE]`). A command whose arguments are many (`among`, e.g. history's
     JOBs) takes the one ending in .yaml or .yml as the catalogue: job names cannot contain a
     dot (`limits.NAME_PATTERN`). The callback receives `catalogue` as a resolved Path.
+    `legacy`: the command had -c before, so keeps it for a release.
     """
 
     def decorate(callback: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(callback)
         def resolved(*args: Any, **kwargs: Any) -> Any:
-            legacy = kwargs.pop(LEGACY_CATALOGUE)
+            old = kwargs.pop(LEGACY_CATALOGUE, None)
             given = None if among is not None else kwargs.pop("catalogue")
             if among is not None:
                 kwargs[among], given = split_catalogue(kwargs[among])
-            kwargs["catalogue"] = resolve_catalogue(given, legacy, must_exist=must_exist)
+            kwargs["catalogue"] = resolve_catalogue(given, old, must_exist=must_exist)
             return callback(*args, **kwargs)
 
-        resolved = click.option(
-            "--catalogue",
-            "-c",
-            LEGACY_CATALOGUE,
-            type=click.Path(path_type=Path),
-            help="Deprecated alias of the CATALOGUE argument, removed in the next release.",
-        )(resolved)
+        if legacy:
+            resolved = click.option(
+                "--catalogue",
+                "-c",
+                LEGACY_CATALOGUE,
+                type=click.Path(path_type=Path),
+                help="Deprecated alias of the CATALOGUE argument, removed in the next release.",
+            )(resolved)
         if among is None:
             resolved = click.argument("catalogue", required=False, type=click.Path(path_type=Path))(
                 resolved
@@ -129,8 +134,9 @@ def group_catalogue(command: Callable[..., Any]) -> Callable[..., Any]:
     )
 
 
-# The positional catalogue alone (validate, compile, plan, apply, destroy, status, ...).
-CATALOGUE = with_catalogue
+# The positional catalogue alone, on the commands that never had -c (validate, compile, plan,
+# apply, destroy, permissions, local reset).
+CATALOGUE = with_catalogue(legacy=False)
 
 
 def names_catalogue(value: str) -> bool:
