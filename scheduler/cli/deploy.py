@@ -76,12 +76,12 @@ def where(aws: AwsContext) -> str:
 
 
 def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
+    from scheduler.app.deploy import changed_packages, resource_jobs
     from scheduler.report import plan as report
 
     if fmt == "json":
-        click.echo(report.to_json(planned.plan))
+        click.echo(report.to_json(planned.plan, jobs=resource_jobs(planned)))
         return
-    from scheduler.app.deploy import changed_packages, resource_jobs
 
     header = f"Catalogue {planned.catalogue.name} → {where(aws)}"
     text = report.to_text(

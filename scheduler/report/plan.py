@@ -368,12 +368,17 @@ def to_text(
     return "\n".join(lines)
 
 
-def to_json(plan: Plan) -> str:
+def to_json(plan: Plan, *, jobs: Mapping[str, str] | None = None) -> str:
+    """The plan for machines; with `jobs` (see `job_of`) each change names its job (null: a
+    resource the jobs share)."""
+
     def entry(change: Change) -> dict[str, object]:
+        grouped = {} if jobs is None else {"job": job_of(change, jobs)}
         return {
             "action": change.action.value,
             "kind": change.kind.value,
             "name": change.name,
+            **grouped,
             "fields": [
                 {"field": f.field, "old": _plain(f.old), "new": _plain(f.new)}
                 for f in change.fields

@@ -290,3 +290,15 @@ def test_a_removed_job_is_planned_under_its_name_with_its_deletions_counted(
         "Plan: 0 to create, 0 to update, 0 to replace, 5 to delete, 27 unchanged.",
     ]
     assert out.splitlines()[10] == "Review: 5 to delete (marked - and -/+ above)."
+
+
+def test_plan_json_names_each_changes_job_and_null_for_shared_ones(catalogue: Path) -> None:
+    import json
+
+    code, out = run("plan", "--local", "--format", "json", str(catalogue))
+    assert code == 0
+    jobs = {(c["kind"], c["name"]): c["job"] for c in json.loads(out)["changes"]}
+    assert jobs[("target", "acme-ops-log-backup/sched")] == "log-backup"
+    assert jobs[("schedule", "acme-ops/acme-ops-monthly-report")] == "monthly-report"
+    assert jobs[("topic", "acme-ops-alerts-ops")] is None
+    assert jobs[("function", "acme-ops-sched-watcher")] is None

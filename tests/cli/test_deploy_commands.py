@@ -266,7 +266,14 @@ def test_plan_json_of_a_new_catalogue_lists_every_create_with_its_resource(hello
         "has_changes": True,
         "summary": {"create": 5, "update": 0, "replace": 0, "delete": 0, "unchanged": 0},
         "changes": [
-            {"action": "create", "kind": kind, "name": name, "fields": [], "resource": resource}
+            {
+                "action": "create",
+                "kind": kind,
+                "name": name,
+                "job": "hello",  # every resource of this catalogue is its one job's
+                "fields": [],
+                "resource": resource,
+            }
             for kind, name, resource in HELLO_RESOURCES
         ],
         "collisions": [],
@@ -286,6 +293,7 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
                 "action": "unchanged",
                 "kind": "role",
                 "name": "demo-hello",
+                "job": "hello",
                 "fields": [],
                 "resource": HELLO_ROLE,
             },
@@ -293,6 +301,7 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
                 "action": "unchanged",
                 "kind": "function",
                 "name": "demo-hello",
+                "job": "hello",
                 "fields": [],
                 "resource": HELLO_FUNCTION,
             },
@@ -300,6 +309,7 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
                 "action": "unchanged",
                 "kind": "permission",
                 "name": "demo-hello/demo-hello",
+                "job": "hello",
                 "fields": [],
                 "resource": HELLO_PERMISSION,
             },
@@ -307,6 +317,7 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
                 "action": "update",
                 "kind": "rule",
                 "name": "demo-hello",
+                "job": "hello",
                 "fields": [
                     {"field": "schedule_expression", "old": "rate(1 day)", "new": "rate(2 days)"}
                 ],
@@ -316,6 +327,7 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
                 "action": "unchanged",
                 "kind": "target",
                 "name": "demo-hello/sched",
+                "job": "hello",
                 "fields": [],
                 "resource": HELLO_TARGET,
             },
