@@ -125,6 +125,46 @@ def log_groups_left(planned: Planned) -> list[str]:
     ]
 
 
+def resource_jobs(planned: Planned) -> dict[str, str]:
+    """Each name sched gives a job's own resources (function, role, rule, schedule, statement)
+    → the job's name: a plan is reviewed job by job. A job removed from the catalogue is known
+    by the `sched:job` tag of its deployed function and role, whose name its rule, target and
+    statement share."""
+    from scheduler import naming
+    from scheduler.resources import Function, Role
+
+    catalogue = planned.catalogue
+    makers = (
+        naming.function_name,
+        naming.job_role_name,
+        naming.rule_name,
+        naming.schedule_name,
+        naming.statement_id,
+    )
+    found = {make(catalogue.name, job.name): job.name for job in catalogue.jobs for make in makers}
+    for resource in planned.deployed.resources:
+        if isinstance(resource, Function | Role):
+            job = dict(resource.tags).get(naming.JOB_TAG)
+            if job:
+                found.setdefault(resource.name, job)
+    return found
+
+
+def changed_packages(planned: Planned) -> dict[str, list[str]]:
+    """The files of each function's new package whose code the plan changes (read back from the
+    zip built for it), by function name."""
+    from scheduler.package import archive_names
+    from scheduler.resources import Function
+
+    found = {}
+    for change in planned.plan.pending:
+        after = change.after
+        code = any(field.field == "code" for field in change.fields)
+        if code and isinstance(after, Function) and after.code_path is not None:
+            found[after.name] = archive_names(after.code_path)
+    return found
+
+
 def plan(
     catalogue: Catalogue,
     aws: AwsContext,

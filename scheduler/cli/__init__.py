@@ -13,7 +13,10 @@ from scheduler.cli import alerts, check, cost, deploy, importing, ops, versions
 from scheduler.cli.common import SchedGroup
 
 
-@click.group(cls=SchedGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=SchedGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120},
+)
 @click.version_option(__version__, prog_name="sched")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.pass_context

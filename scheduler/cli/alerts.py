@@ -7,19 +7,27 @@ from pathlib import Path
 
 import click
 
-from scheduler.cli.common import terminal_width
+from scheduler.cli.common import (
+    CatalogueGroup,
+    format_option,
+    group_catalogue,
+    resolve_catalogue,
+    terminal_width,
+    with_catalogue,
+)
 from scheduler.cli.deploy import aws_options, checked_catalogue, connection
-from scheduler.cli.ops import CATALOGUE_OPTION, READ_ONLY
+from scheduler.cli.ops import READ_ONLY
 
 
-@click.group(invoke_without_command=True)
-@CATALOGUE_OPTION
+@click.group(cls=CatalogueGroup, invoke_without_command=True)
+@group_catalogue
 @aws_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option("text", "json")
 @click.pass_context
 def alerts(
     ctx: click.Context,
-    catalogue: Path,
+    catalogue: Path | None,
+    legacy_catalogue: Path | None,
     local: bool,
     profile: str | None,
     region: str | None,
@@ -32,7 +40,8 @@ def alerts(
     from scheduler.app import alerts as app
     from scheduler.report import alerts as report
 
-    checked = checked_catalogue(catalogue, READ_ONLY)
+    path = resolve_catalogue(catalogue, legacy_catalogue, must_exist=True)
+    checked = checked_catalogue(path, READ_ONLY)
     found = app.preview(
         checked.catalogue, connection(local, profile, region), now=datetime.now(UTC)
     )
@@ -53,7 +62,7 @@ def alerts(
 
 @alerts.command("test")
 @click.argument("channel")
-@CATALOGUE_OPTION
+@with_catalogue
 @aws_options
 def test(
     channel: str, catalogue: Path, local: bool, profile: str | None, region: str | None

@@ -15,8 +15,10 @@ from scheduler.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     complete_jobs,
+    format_option,
     parse_instant,
     use_colour,
+    with_catalogue,
 )
 from scheduler.diagnostics import Diagnostic, Severity
 from scheduler.errors import UsageError
@@ -53,12 +55,13 @@ def render_diagnostics(diagnostics: list[Diagnostic], fmt: str, file: str) -> st
 
 @click.command()
 @CATALOGUE
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github", "sarif"]),
+@format_option(
+    "text",
+    "json",
+    "github",
+    "sarif",
     default=_default_format,
-    help="Output format (github is chosen automatically under GitHub Actions).",
+    help="github is chosen automatically under GitHub Actions.",
 )
 @click.option(
     "--fail-on",
@@ -113,18 +116,14 @@ def schema() -> None:
 
 
 @click.command(name="next")
-@click.argument("queries", nargs=-1, shell_complete=complete_jobs)
-@click.option(
-    "--catalogue",
-    "-c",
-    default="jobs.yaml",
-    type=click.Path(path_type=Path),
-    help="Catalogue whose job names may be given.",
+@click.argument(
+    "queries", nargs=-1, metavar="[JOB|EXPRESSION]... [CATALOGUE]", shell_complete=complete_jobs
 )
+@with_catalogue(among="queries", must_exist=False)
 @click.option("--from", "start", help="ISO time to start from (default: now).")
 @click.option("--count", "-n", default=5, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--tz", help="Show times in this IANA zone instead of the job's.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option("text", "json")
 def next_(
     queries: tuple[str, ...],
     catalogue: Path,
@@ -133,7 +132,11 @@ def next_(
     tz: str | None,
     fmt: str,
 ) -> None:
-    """When do JOBs or EXPRESSIONs fire next? e.g. sched next 'cron(0 2 ? * MON *)'."""
+    """When do JOBs or EXPRESSIONs fire next? e.g. sched next 'cron(0 2 ? * MON *)'.
+
+    JOBs are those of the catalogue, the argument that ends in .yaml or .yml (default
+    jobs.yaml): sched next log-backup ops/jobs.yaml.
+    """
     from scheduler.app.check import upcoming
     from scheduler.report import upcoming as report
 
@@ -142,7 +145,7 @@ def next_(
     if items is None:
         raise UsageError(
             f"no expression given and no catalogue at {catalogue}",
-            "pass an expression, e.g. sched next 'rate(1 hour)', or --catalogue PATH",
+            "pass an expression, e.g. sched next 'rate(1 hour)', or the catalogue's path",
         )
     click.echo(report.to_json(items) if fmt == "json" else report.to_text(items))
     raise SystemExit(EXIT_USAGE if any(i.error for i in items) else EXIT_OK)
@@ -153,9 +156,7 @@ def next_(
 @CATALOGUE
 @click.option("--account", default="123456789012", show_default=True, help="Account for ARNs.")
 @click.option("--region", default="us-east-1", show_default=True, help="Region for ARNs.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="Output format."
-)
+@format_option("text", "json")
 def permissions(job: str, catalogue: Path, account: str, region: str, fmt: str) -> None:
     """What JOB's own role may do (offline), each statement with the line it came from."""
     from scheduler.app.check import permissions as compute

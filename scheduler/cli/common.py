@@ -9,15 +9,17 @@ Exit codes (the one table):
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, overload
 
 import click
 import click.shell_completion
@@ -52,26 +54,159 @@ def settle() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+CATALOGUE_ENV = "SCHED_CATALOGUE"
+DEFAULT_CATALOGUE = "jobs.yaml"
+CATALOGUE_SUFFIXES = (".yaml", ".yml")
+LEGACY_CATALOGUE = "legacy_catalogue"
+
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+@overload
+def with_catalogue(command: Callable[..., Any]) -> Callable[..., Any]: ...
+
+
+@overload
+def with_catalogue(
+    *, among: str | None = None, must_exist: bool = True, legacy: bool = True
+) -> Decorator: ...
+
+
+def with_catalogue(
+    command: Callable[..., Any] | None = None,
+    *,
+    among: str | None = None,
+    must_exist: bool = True,
+    legacy: bool = True,
+) -> Callable[..., Any] | Decorator:
+    """Every command's catalogue, one convention: a positional `[CATALOGUE]` (default
+    `$SCHED_CATALOGUE`, else `jobs.yaml`), and `-c` kept as a deprecated alias for one release.
+
+    Apply it right under the command's own arguments: the catalogue comes after them
+    (`sched run JOB [CATALOGUE]`). A command whose arguments are many (`among`, e.g. history's
+    JOBs) takes the one ending in .yaml or .yml as the catalogue: job names cannot contain a
+    dot (`limits.NAME_PATTERN`). The callback receives `catalogue` as a resolved Path.
+    `legacy`: the command had -c before, so keeps it for a release.
+    """
+
+    def decorate(callback: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(callback)
+        def resolved(*args: Any, **kwargs: Any) -> Any:
+            old = kwargs.pop(LEGACY_CATALOGUE, None)
+            given = None if among is not None else kwargs.pop("catalogue")
+            if among is not None:
+                kwargs[among], given = split_catalogue(kwargs[among])
+            kwargs["catalogue"] = resolve_catalogue(given, old, must_exist=must_exist)
+            return callback(*args, **kwargs)
+
+        if legacy:
+            resolved = click.option(
+                "--catalogue",
+                "-c",
+                LEGACY_CATALOGUE,
+                type=click.Path(path_type=Path),
+                help="Deprecated alias of the CATALOGUE argument, removed in the next release.",
+            )(resolved)
+        if among is None:
+            resolved = click.argument("catalogue", required=False, type=click.Path(path_type=Path))(
+                resolved
+            )
+        return resolved
+
+    return decorate if command is None else decorate(command)
+
+
+GROUP_CATALOGUE = "--catalogue-argument"
+
+
+def group_catalogue(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The catalogue options of a `CatalogueGroup` (the hidden argument and -c); the callback
+    still receives `catalogue` and `legacy_catalogue`, to resolve when it runs itself."""
+    command = click.option(
+        "--catalogue",
+        "-c",
+        LEGACY_CATALOGUE,
+        type=click.Path(path_type=Path),
+        help="Deprecated alias of the CATALOGUE argument, removed in the next release.",
+    )(command)
+    return click.option(GROUP_CATALOGUE, "catalogue", type=click.Path(path_type=Path), hidden=True)(
+        command
+    )
+
+
+# The positional catalogue alone, on the commands that never had -c (validate, compile, plan,
+# apply, destroy, permissions, local reset).
+CATALOGUE = with_catalogue(legacy=False)
+
+
+def names_catalogue(value: str) -> bool:
+    return value.lower().endswith(CATALOGUE_SUFFIXES)
+
+
+def split_catalogue(values: tuple[str, ...]) -> tuple[tuple[str, ...], Path | None]:
+    """(the other arguments, the catalogue) from arguments one of which may be the catalogue."""
+    named = [value for value in values if names_catalogue(value)]
+    if len(named) > 1:
+        raise UsageError(
+            f"two catalogues given: {named[0]} and {named[1]}", "give one catalogue per command"
+        )
+    rest = tuple(value for value in values if not names_catalogue(value))
+    return rest, Path(named[0]) if named else None
+
+
+def resolve_catalogue(given: Path | None, legacy: Path | None, *, must_exist: bool) -> Path:
+    """The catalogue to use; a missing file is bad input (exit 2), said once, before any AWS."""
+    if legacy is not None:
+        if given is not None and given != legacy:
+            raise UsageError(
+                f"two catalogues given: {given} and -c {legacy}",
+                "give one, as the CATALOGUE argument",
+            )
+        usage = click.get_current_context().command_path
+        click.echo(
+            "warning: -c/--catalogue is deprecated and goes in the next release; give the "
+            f"catalogue as the CATALOGUE argument (see {usage} --help)",
+            err=True,
+        )
+    path = given or legacy or Path(os.environ.get(CATALOGUE_ENV) or DEFAULT_CATALOGUE)
+    if must_exist and not path.exists():
+        raise UsageError(
+            f"no catalogue at {path}",
+            f"run sched in the folder that holds {DEFAULT_CATALOGUE}, give its path as the "
+            f"CATALOGUE argument, or set {CATALOGUE_ENV}",
+        )
+    return path
+
+
+def format_option(*choices: str, default: Any = "text", help: str = "") -> Decorator:
+    """--format, with its choices in its help (`help` says anything more)."""
+    text = f"Output format: {', '.join(choices)}." + (f" {help}" if help else "")
+    return click.option(
+        "--format", "fmt", type=click.Choice(list(choices)), default=default, help=text
+    )
+
+
 def complete_jobs(
     ctx: click.Context, param: click.Parameter, incomplete: str
 ) -> list[click.shell_completion.CompletionItem]:
-    """Shell completion of a JOB argument: the names in the catalogue given so far (`-c`, or
-    jobs.yaml here), with each one's description as help (zsh and fish show it). Never fails:
-    a catalogue that does not load completes nothing."""
+    """Shell completion of a JOB argument: the names in the catalogue given so far (else
+    $SCHED_CATALOGUE, else jobs.yaml here), with each one's description as help (zsh and fish
+    show it). Never fails: a catalogue that does not load completes nothing."""
     from scheduler.app.check import job_names
 
-    catalogue = ctx.params.get("catalogue") or Path("jobs.yaml")
+    among = (v for values in ctx.params.values() if isinstance(values, tuple) for v in values)
+    given = (
+        ctx.params.get("catalogue")
+        or ctx.params.get(LEGACY_CATALOGUE)
+        or next((v for v in among if isinstance(v, str) and names_catalogue(v)), None)
+    )
+    catalogue = given or os.environ.get(CATALOGUE_ENV) or DEFAULT_CATALOGUE
     return [
         click.shell_completion.CompletionItem(name, help=description or None)
         for name, description in job_names(Path(catalogue))
         if name.startswith(incomplete)
     ]
-
-
-# The catalogue argument of validate, compile, plan, apply and destroy.
-CATALOGUE = click.argument(
-    "catalogue", default="jobs.yaml", type=click.Path(dir_okay=True, path_type=Path)
-)
 
 
 def use_colour() -> bool:
@@ -117,7 +252,21 @@ def _stdout_closed() -> None:
     os.close(devnull)
 
 
-class SchedGroup(click.Group):
+class WholeHelpGroup(click.Group):
+    """A group whose help lists its commands' summaries whole (click clips them with "...")."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class SchedGroup(WholeHelpGroup):
     """A group that turns every failure into one clear line and the exit code it deserves."""
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -148,3 +297,22 @@ class SchedGroup(click.Group):
                 "this is a bug in sched; run again with --debug and report the traceback",
             )
             ctx.exit(EXIT_AWS)
+
+
+class CatalogueGroup(WholeHelpGroup):
+    """A command that runs itself (`sched alerts [CATALOGUE]`) and has subcommands (`sched alerts
+    test CHANNEL [CATALOGUE]`): an optional argument would take a subcommand's name, so an
+    argument ending in .yaml or .yml before the subcommand is the catalogue, given to the hidden
+    `GROUP_CATALOGUE`."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        for at, value in enumerate(args):
+            if value in self.commands:
+                break
+            if names_catalogue(value):
+                args = [*args[:at], GROUP_CATALOGUE, *args[at:]]
+                break
+        return super().parse_args(ctx, args)
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return [self.options_metavar or "", "[CATALOGUE]", self.subcommand_metavar or ""]

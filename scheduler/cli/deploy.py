@@ -18,6 +18,8 @@ from scheduler.cli.common import (
     EXIT_FINDINGS,
     EXIT_INTERRUPTED,
     EXIT_OK,
+    WholeHelpGroup,
+    format_option,
     settle,
     terminal_width,
     use_colour,
@@ -74,22 +76,37 @@ def where(aws: AwsContext) -> str:
 
 
 def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
+    from scheduler.app.deploy import changed_packages, resource_jobs
     from scheduler.report import plan as report
 
     if fmt == "json":
-        click.echo(report.to_json(planned.plan))
+        click.echo(report.to_json(planned.plan, jobs=resource_jobs(planned)))
         return
+
     header = f"Catalogue {planned.catalogue.name} → {where(aws)}"
-    click.echo(
-        report.to_text(planned.plan, header=header, colour=use_colour(), width=terminal_width())
+    text = report.to_text(
+        planned.plan,
+        header=header,
+        colour=use_colour(),
+        width=terminal_width(),
+        jobs=resource_jobs(planned),
+        packages=changed_packages(planned),
     )
+    click.echo(text)
 
 
 @click.command(name="compile")
 @CATALOGUE
 @click.option("--account", default="123456789012", show_default=True, help="Account for ARNs.")
 @click.option("--region", default="us-east-1", show_default=True, help="Region for ARNs.")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json"]),
+    default="json",
+    hidden=True,
+    help="Accepted for old scripts: the output is always JSON.",
+)
 @click.option(
     "--list-packages",
     is_flag=True,
@@ -124,7 +141,7 @@ def _list_packages(packages: Mapping[str, PackageRef]) -> None:
 @click.command()
 @CATALOGUE
 @aws_options
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@format_option("text", "json")
 @click.option(
     "--detailed-exitcode", is_flag=True, help="Exit 4 when there are changes (drift in CI)."
 )
@@ -165,7 +182,31 @@ def _confirm_deletions(planned: Planned, yes: bool, what: str) -> None:
         raise SystemExit(EXIT_FINDINGS)
 
 
-def _execute(planned: Planned, aws: AwsContext, lock: HeldLock) -> int:
+def _confirm_destroy(planned: Planned, yes: bool) -> None:
+    """As Terraform asks for `yes`: the catalogue's name typed back, or --yes."""
+    from scheduler.report.plan import deletions
+
+    name = planned.catalogue.name
+    count = len(deletions(planned.plan))
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"destroy deletes {count} resource(s) of catalogue {name}; refusing without --yes "
+            "in a non-interactive run",
+            "review the plan, then run again with --yes",
+        )
+    typed = click.prompt(
+        f"Destroy deletes {count} resource(s). Type the catalogue's name ({name}) to go ahead",
+        default="",
+        show_default=False,
+    )
+    if typed.strip() != name:
+        click.echo("Nothing was changed.")
+        raise SystemExit(EXIT_FINDINGS)
+
+
+def _execute(planned: Planned, aws: AwsContext, lock: HeldLock, verb: str = "Apply") -> int:
     from scheduler.app import deploy
     from scheduler.report import plan as report
 
@@ -184,7 +225,7 @@ def _execute(planned: Planned, aws: AwsContext, lock: HeldLock) -> int:
         lock=lock,
     )
     click.echo("")
-    summary = report.result_summary(result, seconds=time.monotonic() - started)
+    summary = report.result_summary(result, seconds=time.monotonic() - started, verb=verb)
     settle()
     click.echo(summary, err=not result.ok)
     if result.interrupted:
@@ -200,8 +241,11 @@ def _carry_out(planned: Planned, aws: AwsContext, lock: HeldLock, *, yes: bool, 
     if not planned.plan.has_changes:
         return EXIT_OK
     refuse_collisions(planned)
-    _confirm_deletions(planned, yes, what)
-    return _execute(planned, aws, lock)
+    if what == "Destroy":
+        _confirm_destroy(planned, yes)
+    else:
+        _confirm_deletions(planned, yes, what)
+    return _execute(planned, aws, lock, verb="Destroy" if what == "Destroy" else "Apply")
 
 
 FORCE_UNLOCK = click.option(
@@ -227,10 +271,10 @@ def apply(
 ) -> None:
     """Validate, plan and apply CATALOGUE: create, update and prune what it owns."""
     from scheduler.app import connect, deploy
+    from scheduler.report.diagnostics import summary_line
 
     checked = checked_catalogue(catalogue)
-    jobs = len(checked.catalogue.jobs)
-    click.echo(f"{catalogue}: valid ({jobs} job{'s' * (jobs != 1)})\n")
+    click.echo(summary_line(checked.diagnostics, str(catalogue)) + "\n")
     with (
         connect.connect(connection(local, profile, region), catalogue) as aws,
         deploy.locked(checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock) as lock,
@@ -243,7 +287,7 @@ def apply(
 @click.command()
 @CATALOGUE
 @aws_options
-@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (for CI).")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask to type the catalogue's name (for CI).")
 @FORCE_UNLOCK
 def destroy(
     catalogue: Path,
@@ -282,7 +326,7 @@ def _say_what_is_left(groups: list[str]) -> None:
         click.echo(line)
 
 
-@click.group()
+@click.group(cls=WholeHelpGroup)
 def local() -> None:
     """Manage the embedded local AWS (moto) kept under .sched/local/."""
 

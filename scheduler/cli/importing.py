@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, use_colour
+from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, WholeHelpGroup, use_colour, with_catalogue
 from scheduler.diagnostics import Severity
 from scheduler.errors import UsageError
 
@@ -17,21 +17,14 @@ if TYPE_CHECKING:
     from scheduler.app.importing import Imported
 
 
-@click.group(name="import")
+@click.group(name="import", cls=WholeHelpGroup)
 def import_() -> None:
     """Bring jobs from elsewhere into the catalogue."""
 
 
 @import_.command(name="crontab")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
-@click.option(
-    "--catalogue",
-    "-c",
-    default="jobs.yaml",
-    show_default=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Catalogue to add the jobs to (with --write); stubs go under jobs/ beside it.",
-)
+@with_catalogue(must_exist=False)
 @click.option("--write", is_flag=True, help="Add the jobs to the catalogue and write the stubs.")
 @click.option(
     "--force", is_flag=True, help="With --write, replace jobs and stubs of the same name."
@@ -48,7 +41,8 @@ def import_() -> None:
 def crontab(
     file: Path, catalogue: Path, write: bool, force: bool, system: bool, timezone: str | None
 ) -> None:
-    """Turn the crontab FILE (- for stdin) into catalogue jobs, one per line.
+    """Turn the crontab FILE (- for stdin) into jobs of CATALOGUE (default jobs.yaml), one per
+    line; with --write they are added to it, and the stubs go under jobs/ beside it.
 
     Each job keeps its command in its description and gets a handler stub under
     jobs/<name>/ saying what to port. Lines that cannot run on Lambda (@reboot, longer than
@@ -67,19 +61,9 @@ def crontab(
     _report(done, source, catalogue, write, "line(s)")
 
 
-_CATALOGUE = click.option(
-    "--catalogue",
-    "-c",
-    default="jobs.yaml",
-    show_default=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Catalogue to add the jobs to (with --write); stubs go under jobs/ beside it.",
-)
-
-
 @import_.command(name="serverless")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False, allow_dash=True))
-@_CATALOGUE
+@with_catalogue(must_exist=False, legacy=False)
 @click.option("--write", is_flag=True, help="Add the jobs to the catalogue and write the stubs.")
 @click.option(
     "--force", is_flag=True, help="With --write, replace jobs and stubs of the same name."

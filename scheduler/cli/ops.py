@@ -3,8 +3,10 @@ also makes the alert watcher's pass and says what it sent)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -12,46 +14,60 @@ from scheduler.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     complete_jobs,
+    format_option,
     parse_instant,
     terminal_width,
     use_colour,
+    with_catalogue,
 )
 from scheduler.cli.deploy import aws_options, checked_catalogue, connection, local
 from scheduler.errors import UsageError
+from scheduler.history.read import STATUS_FILTERS
 
 READ_ONLY = "fix the catalogue first"
 
-CATALOGUE_OPTION = click.option(
-    "--catalogue",
-    "-c",
-    "catalogue",
-    default="jobs.yaml",
-    show_default=True,
-    type=click.Path(path_type=Path),
-    help="The catalogue file.",
-)
-
 
 def _duration(text: str, option: str) -> timedelta:
+    """One wording for every duration option: what is wrong in the line, how to write it in
+    the hint."""
     from scheduler.catalogue.durations import parse_duration
 
     try:
         return parse_duration(text)
-    except ValueError as error:
-        raise UsageError(f"{option} {error}", "write it like 7d, 12h or 30m") from None
+    except ValueError:
+        raise UsageError(
+            f"{option} {text!r} is not a duration", "write it like 7d, 12h, 30m, 1h30m or PT5M"
+        ) from None
+
+
+def since_option(default: str) -> Callable[..., Any]:
+    """--since (status's old --window is an alias of it)."""
+    return click.option(
+        "--since",
+        "--window",
+        "since",
+        default=default,
+        show_default=True,
+        help="How far back: 7d, 12h, 30m (--window is an alias).",
+    )
 
 
 @click.command()
-@click.argument("jobs", nargs=-1, shell_complete=complete_jobs)
-@CATALOGUE_OPTION
+@click.argument("jobs", nargs=-1, metavar="[JOB]... [CATALOGUE]", shell_complete=complete_jobs)
+@with_catalogue(among="jobs")
 @aws_options
-@click.option("--since", default="7d", show_default=True, help="How far back: 7d, 12h, 30m.")
+@since_option("7d")
 @click.option("--until", "until_text", help="End of the window, ISO time (default: now).")
-@click.option("--status", "statuses", help="Only these, comma-separated: failed,missed,late,...")
+@click.option(
+    "--status",
+    "statuses",
+    help=f"Only runs with these statuses, comma-separated (e.g. failed,missed): "
+    f"{', '.join(STATUS_FILTERS)}.",
+)
 @click.option(
     "--grace", default="5m", show_default=True, help="How long after a fire a run counts as missed."
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text")
+@format_option("text", "json", "csv")
 def history(
     jobs: tuple[str, ...],
     catalogue: Path,
@@ -64,16 +80,20 @@ def history(
     grace: str,
     fmt: str,
 ) -> None:
-    """Each run of JOBS (default: all) in a window: status, duration, errors, missed fires."""
+    """Each run of JOBS (default: all) in a window: status, duration, errors, missed fires.
+
+    The catalogue is the argument that ends in .yaml or .yml (default jobs.yaml):
+    sched history log-backup ops/jobs.yaml.
+    """
     from scheduler.app import operate
     from scheduler.report import history as report
 
-    checked = checked_catalogue(catalogue, READ_ONLY)
     now = datetime.now(UTC)
     until = parse_instant(until_text, "--until") if until_text else None
     wanted = [s.strip() for s in statuses.split(",") if s.strip()] if statuses else None
     start = (until or now) - _duration(since, "--since")
     patience = _duration(grace, "--grace")
+    checked = checked_catalogue(catalogue, READ_ONLY)
     found = operate.history(
         checked.catalogue,
         connection(local, profile, region),
@@ -94,29 +114,26 @@ def history(
 
 
 @click.command()
-@click.argument("catalogue_path", required=False, type=click.Path(path_type=Path))
-@CATALOGUE_OPTION
+@with_catalogue
 @aws_options
-@click.option("--window", default="7d", show_default=True, help="How far back to look.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@since_option("7d")
+@format_option("text", "json")
 def status(
-    catalogue_path: Path | None,
     catalogue: Path,
     local: bool,
     profile: str | None,
     region: str | None,
-    window: str,
+    since: str,
     fmt: str,
 ) -> None:
-    """Every job of CATALOGUE (or -c; default jobs.yaml) at a glance, failing and missing ones
-    first. Exit 1 when any needs attention."""
+    """Every job of CATALOGUE (default jobs.yaml) at a glance, failing and missing ones first.
+    Exit 1 when any needs attention."""
     from scheduler.app import operate
     from scheduler.history.status import needs_attention
     from scheduler.report import status as report
 
-    catalogue = catalogue_path or catalogue
+    span = _duration(since, "--since")
     checked = checked_catalogue(catalogue, READ_ONLY)
-    span = _duration(window, "--window")
     rows = operate.status(
         checked.catalogue, connection(local, profile, region), now=datetime.now(UTC), window=span
     )
@@ -130,7 +147,7 @@ def status(
 
 @click.command()
 @click.argument("job", shell_complete=complete_jobs)
-@CATALOGUE_OPTION
+@with_catalogue
 @aws_options
 @click.option(
     "--scheduled-time",
@@ -153,9 +170,9 @@ def run(
     from scheduler.app import operate
     from scheduler.report.runs import outcome_line
 
+    when = parse_instant(scheduled_time, "--scheduled-time") if scheduled_time else None
     checked = checked_catalogue(catalogue, READ_ONLY)
     target = operate.find_job(checked.catalogue, job)
-    when = parse_instant(scheduled_time, "--scheduled-time") if scheduled_time else None
     outcome = operate.run(
         checked.catalogue,
         target,
@@ -169,7 +186,7 @@ def run(
 
 @click.command()
 @click.argument("job", shell_complete=complete_jobs)
-@CATALOGUE_OPTION
+@with_catalogue
 @aws_options
 def trigger(
     job: str, catalogue: Path, local: bool, profile: str | None, region: str | None
@@ -197,7 +214,7 @@ def trigger(
 
 @click.command()
 @click.argument("job", shell_complete=complete_jobs)
-@CATALOGUE_OPTION
+@with_catalogue
 @aws_options
 @click.option("--run", "run_id", help="The run's request id (or its first characters).")
 @click.option("--since", default="1d", show_default=True, help="How far back: 7d, 12h, 30m.")
@@ -220,10 +237,10 @@ def logs(
     from scheduler.history.logs import lines_of_run
     from scheduler.report.logs import to_text
 
-    checked = checked_catalogue(catalogue, READ_ONLY)
-    target = operate.find_job(checked.catalogue, job)
     now = datetime.now(UTC)
     start = now - _duration(since, "--since")
+    checked = checked_catalogue(catalogue, READ_ONLY)
+    target = operate.find_job(checked.catalogue, job)
     where = connection(local, profile, region)
     if not follow:
         found = operate.job_logs(checked.catalogue, target, where, since=start, until=now)
@@ -242,7 +259,7 @@ def logs(
 
 
 @local.command()
-@CATALOGUE_OPTION
+@with_catalogue
 @click.option("--until", "until_text", help="Run fires up to this past ISO time (default: now).")
 @click.option("--verbose", "-v", is_flag=True, help="One line per run instead of per job.")
 def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
@@ -254,7 +271,6 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
     from scheduler.app import operate
     from scheduler.report.runs import outcome_line, tick_summary
 
-    checked = checked_catalogue(catalogue, READ_ONLY)
     now = datetime.now(UTC)
     until = parse_instant(until_text, "--until") if until_text else None
     if until is not None and until > now:
@@ -262,6 +278,7 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
             f"--until {until_text} is in the future; a tick runs the fires whose time has come",
             "leave --until out to run everything due up to now",
         )
+    checked = checked_catalogue(catalogue, READ_ONLY)
     done = operate.tick(checked.catalogue, now=now, until=until)
     ticked = done.ticked
     if ticked is None:

@@ -8,13 +8,14 @@ from pathlib import Path
 
 import click
 
+from scheduler.cli.common import complete_jobs, with_catalogue
 from scheduler.cli.deploy import aws_options, checked_catalogue, connection
-from scheduler.cli.ops import CATALOGUE_OPTION, READ_ONLY, _duration
+from scheduler.cli.ops import READ_ONLY, _duration
 
 
 @click.command()
-@click.argument("job")
-@CATALOGUE_OPTION
+@click.argument("job", shell_complete=complete_jobs)
+@with_catalogue(legacy=False)
 @aws_options
 @click.option("--since", default="7d", show_default=True, help="Runs counted: 7d, 12h, 30m.")
 def versions(
@@ -38,8 +39,8 @@ def versions(
 
 
 @click.command()
-@click.argument("job")
-@CATALOGUE_OPTION
+@click.argument("job", shell_complete=complete_jobs)
+@with_catalogue(legacy=False)
 @aws_options
 @click.option("--to", "to", help="The version to roll back to (default: the one before live).")
 def rollback(

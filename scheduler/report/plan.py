@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from typing import assert_never
 
 from scheduler.apply import ApplyResult
+from scheduler.package import RUNTIME_MODULE
 from scheduler.plan import Action, Change, FieldChange, Plan
 from scheduler.report.style import GAP, GREEN, MAGENTA, RED, WIDTH, YELLOW, clip, paint, wrap
 from scheduler.resources import (
@@ -168,14 +170,82 @@ def _policy_lines(field: FieldChange, width: int) -> list[str] | None:
         return None
     removed = [s for s in before if s not in after]
     added = [s for s in after if s not in before]
-    head = f"{_FIELD_INDENT}{field.field}: {len(added)} statement(s) added, {len(removed)} removed"
+    changed = _pairs(removed, added)
+    head = (
+        f"{_FIELD_INDENT}{field.field}: {len(added)} statement(s) added, {len(removed)} removed"
+        + (f", {len(changed)} changed" if changed else "")
+    )
     lines = [head]
     indent = _FIELD_INDENT + "  "
+    for old, new in changed:
+        lines += wrap(f"~ {_statement_text(old)}", width, indent=indent, hang=indent + "  ")
+        for part in _statement_parts(old, new):
+            lines += wrap(part, width, indent=indent + "    ", hang=indent + "      ")
     for sign, statement in [*(("-", s) for s in removed), *(("+", s) for s in added)]:
         lines += wrap(
             f"{sign} {_statement_text(statement)}", width, indent=indent, hang=indent + "  "
         )
     return lines
+
+
+def _as_set(value: object) -> set[str]:
+    if value is None:
+        return set()
+    return {str(v) for v in value} if isinstance(value, list) else {str(value)}
+
+
+def _pairs(
+    removed: list[dict[str, object]], added: list[dict[str, object]]
+) -> list[tuple[dict[str, object], dict[str, object]]]:
+    """Removed and added statements that are one statement changed: the same Sid, or the same
+    effect and the same actions or resources. Paired ones leave `removed` and `added`."""
+    pairs = []
+    for old in list(removed):
+        for new in added:
+            same_sid = bool(old.get("Sid")) and old.get("Sid") == new.get("Sid")
+            same_effect = old.get("Effect") == new.get("Effect")
+            same_actions = _as_set(old.get("Action")) == _as_set(new.get("Action"))
+            same_resources = _as_set(old.get("Resource")) == _as_set(new.get("Resource"))
+            if same_sid or (same_effect and (same_actions or same_resources)):
+                pairs.append((old, new))
+                removed.remove(old)
+                added.remove(new)
+                break
+    return pairs
+
+
+def _statement_parts(old: dict[str, object], new: dict[str, object]) -> list[str]:
+    """What changed in one statement: each action and resource added or removed, and any other
+    key (effect, principal, condition) before → after."""
+    parts = []
+    for key, noun in (("Action", "action"), ("NotAction", "not-action"),
+                      ("Resource", "resource"), ("NotResource", "not-resource")):  # fmt: skip
+        was, now = _as_set(old.get(key)), _as_set(new.get(key))
+        parts += [f"+ {noun} {value}" for value in sorted(now - was)]
+        parts += [f"- {noun} {value}" for value in sorted(was - now)]
+    for key in ("Effect", "Principal", "Condition"):
+        if old.get(key) != new.get(key):
+            before = json.dumps(old.get(key), sort_keys=True) if key in old else "(none)"
+            after = json.dumps(new.get(key), sort_keys=True) if key in new else "(none)"
+            parts.append(f"{key.lower()}: {before} → {after}")
+    return parts
+
+
+CODE_FIELD = "code"
+
+
+def _code_lines(files: Sequence[str] | None, width: int) -> list[str]:
+    """A code change. What is deployed is known only by its zip's hash, so the honest line is
+    "code changed" and, when the package was built here, the files the new one holds (sched's
+    own runtime counted, not listed)."""
+    if files is None:
+        return [f"{_FIELD_INDENT}code changed (the zip's hash differs)"]
+    own = [name for name in files if not name.startswith(f"{RUNTIME_MODULE}/")]
+    runtime = len(files) - len(own)
+    text = f"code changed; the new package holds {', '.join(own) or 'no file of the job'}"
+    if runtime:
+        text += f" (and {runtime} file{'s' * (runtime != 1)} of {RUNTIME_MODULE}/)"
+    return wrap(text, width, indent=_FIELD_INDENT, hang=_FIELD_INDENT + "  ")
 
 
 def _field_lines(field: FieldChange, width: int) -> list[str]:
@@ -241,37 +311,93 @@ def _finished_lines(plan: Plan, width: int) -> list[str]:
     return lines
 
 
-def to_text(plan: Plan, *, header: str, colour: bool = False, width: int = WIDTH) -> str:
-    """The header, one line per pending change (two when a long name leaves its summary no
-    room) with its changed fields below, then the counts; lines kept within `width`. Below them
+SHARED = "shared by the catalogue's jobs"
+
+
+def job_of(change: Change, jobs: Mapping[str, str]) -> str | None:
+    """The job whose resource `change` is (a part of its name is one `jobs` maps), else None:
+    a resource the jobs share (topics, the watcher, the shared roles, the schedule group)."""
+    for part in re.split("[/:]", change.name):  # `function/statement`, `function:alias`
+        if part in jobs:
+            return jobs[part]
+    return None
+
+
+def _groups(plan: Plan, jobs: Mapping[str, str]) -> list[tuple[str, list[Change]]]:
+    """The pending changes by job (in the order of their first change), the shared last."""
+    by_job: dict[str | None, list[Change]] = {}
+    for change in plan.pending:
+        by_job.setdefault(job_of(change, jobs), []).append(change)
+    shared = by_job.pop(None, [])
+    groups = [(f"job {name}", changes) for name, changes in by_job.items() if name is not None]
+    return [*groups, *([(SHARED, shared)] if shared else [])]
+
+
+def attention_line(plan: Plan) -> str | None:
+    """Deletions and replacements, counted on a line of their own: they lose data or history."""
+    doomed, replaced = plan.count(Action.DELETE), plan.count(Action.REPLACE)
+    if not doomed and not replaced:
+        return None
+    parts = [f"{doomed} to delete"] * bool(doomed) + [f"{replaced} to replace"] * bool(replaced)
+    return f"Review: {' and '.join(parts)} (marked - and -/+ above)."
+
+
+def to_text(
+    plan: Plan,
+    *,
+    header: str,
+    colour: bool = False,
+    width: int = WIDTH,
+    jobs: Mapping[str, str] | None = None,
+    packages: Mapping[str, Sequence[str]] | None = None,
+) -> str:
+    """The header, then the pending changes grouped by job (`jobs`: resource name → job, see
+    `job_of`; None: not grouped), the shared resources apart: one line per change (two when a
+    long name leaves its summary no room) with its changed fields below. Then the counts, and
+    deletions and replacements on a line of their own; lines kept within `width`. `packages`:
+    function name → the files of its new package, for code changes. Below them
     the names others hold and what sched found and did not create."""
     if not plan.has_changes:
         total = len(plan.changes)
         lines = [header, "", f"No changes: {total} resource{'s' * (total != 1)} up to date."]
         return "\n".join([*lines, *_finished_lines(plan, width), *_found_lines(plan, width)])
-    lines = [*wrap(header, width), ""]
-    facts = [summary(change.resource) for change in plan.pending]
-    column = _name_column(plan.pending, facts, width)
-    for change, text in zip(plan.pending, facts, strict=True):
-        tint = _COLOUR[change.action]
-        lines += (
-            paint(line, tint, colour)
-            for line in _change_lines(change, text, column=column, width=width)
-        )
-        for field in change.fields:
-            lines += _field_lines(field, width)
+    lines = [*wrap(header, width)]
+    facts = {id(change): summary(change.resource) for change in plan.pending}
+    column = _name_column(plan.pending, list(facts.values()), width)
+    groups = [("", list(plan.pending))] if jobs is None else _groups(plan, jobs)
+    for title, changes in groups:
+        lines += ["", title] if title else [""]
+        for change in changes:
+            tint = _COLOUR[change.action]
+            lines += (
+                paint(line, tint, colour)
+                for line in _change_lines(change, facts[id(change)], column=column, width=width)
+            )
+            for field in change.fields:
+                if field.field == CODE_FIELD:
+                    lines += _code_lines((packages or {}).get(change.name), width)
+                else:
+                    lines += _field_lines(field, width)
     lines += ["", *wrap(counts_line(plan), width)]
+    attention = attention_line(plan)
+    if attention is not None:
+        lines += [paint(line, RED, colour) for line in wrap(attention, width)]
     lines += _finished_lines(plan, width)
     lines += _found_lines(plan, width)
     return "\n".join(lines)
 
 
-def to_json(plan: Plan) -> str:
+def to_json(plan: Plan, *, jobs: Mapping[str, str] | None = None) -> str:
+    """The plan for machines; with `jobs` (see `job_of`) each change names its job (null: a
+    resource the jobs share)."""
+
     def entry(change: Change) -> dict[str, object]:
+        grouped = {} if jobs is None else {"job": job_of(change, jobs)}
         return {
             "action": change.action.value,
             "kind": change.kind.value,
             "name": change.name,
+            **grouped,
             "fields": [
                 {"field": f.field, "old": _plain(f.old), "new": _plain(f.new)}
                 for f in change.fields
@@ -312,13 +438,14 @@ def interrupted_line(running: int) -> str:
     return f"interrupted; waiting for {running} running change(s)"
 
 
-def result_summary(result: ApplyResult, *, seconds: float) -> str:
-    """What was done, what failed (and why) and what was skipped: the user's next step."""
+def result_summary(result: ApplyResult, *, seconds: float, verb: str = "Apply") -> str:
+    """What was done, what failed (and why) and what was skipped: the user's next step. `verb`
+    names the command (Apply, Destroy)."""
     lines = []
     if result.ok:
-        lines.append(f"Apply complete: {len(result.done)} change(s) in {seconds:.1f}s.")
+        lines.append(f"{verb} complete: {len(result.done)} change(s) in {seconds:.1f}s.")
         return "\n".join(lines)
-    head = "Apply interrupted" if result.interrupted else "Apply failed"
+    head = f"{verb} interrupted" if result.interrupted else f"{verb} failed"
     lines.append(
         f"{head}: {len(result.done)} done, {len(result.failed)} failed, "
         f"{len(result.skipped)} skipped ({seconds:.1f}s)."

@@ -29,7 +29,7 @@ def run(*args: str) -> tuple[int, str]:
 
 def test_alerts_after_apply_says_what_the_watcher_would_send_and_why(catalogue: Path) -> None:
     assert run("apply", "--local", str(catalogue))[0] == 0
-    code, out = run("alerts", "--local", "-c", str(catalogue))
+    code, out = run("alerts", "--local", str(catalogue))
     assert code == 0, out
     lines = out.splitlines()
     assert lines[:3] == [
@@ -45,7 +45,7 @@ def test_alerts_after_apply_says_what_the_watcher_would_send_and_why(catalogue: 
 
 def test_alerts_test_publishes_to_the_channels_topic(catalogue: Path) -> None:
     assert run("apply", "--local", str(catalogue))[0] == 0
-    code, out = run("alerts", "test", "ops", "--local", "-c", str(catalogue))
+    code, out = run("alerts", "test", "ops", "--local", str(catalogue))
     assert code == 0, out
     assert re.fullmatch(
         r"test message sent to ops \(arn:aws:sns:us-east-1:123456789012:acme-ops-alerts-ops\): "
@@ -55,7 +55,7 @@ def test_alerts_test_publishes_to_the_channels_topic(catalogue: Path) -> None:
 
 
 def test_an_unknown_channel_is_one_line_and_exit_2(catalogue: Path) -> None:
-    code, out = run("alerts", "test", "opps", "--local", "-c", str(catalogue))
+    code, out = run("alerts", "test", "opps", "--local", str(catalogue))
     assert (code, out) == (
         2,
         "error: no channel 'opps' in catalogue 'acme-ops'\n  hint: channels: ops\n",
@@ -70,7 +70,7 @@ def test_a_catalogue_without_alerts_says_so_and_exits_2(catalogue: Path) -> None
     )
     assert "alert" not in text
     catalogue.write_text(text)
-    code, out = run("alerts", "--local", "-c", str(catalogue))
+    code, out = run("alerts", "--local", str(catalogue))
     assert code == 2
     assert out.splitlines()[0].startswith("error: catalogue 'acme-ops' has no alerts")
 
@@ -78,10 +78,10 @@ def test_a_catalogue_without_alerts_says_so_and_exits_2(catalogue: Path) -> None
 def test_before_apply_alerts_says_the_watcher_is_not_deployed_and_test_names_the_topic(
     catalogue: Path,
 ) -> None:
-    code, out = run("alerts", "--local", "-c", str(catalogue))
+    code, out = run("alerts", "--local", str(catalogue))
     assert code == 0, out
     assert "note: the watcher is not deployed: sched apply deploys it" in out.splitlines()
-    code, out = run("alerts", "test", "ops", "--local", "-c", str(catalogue))
+    code, out = run("alerts", "test", "ops", "--local", str(catalogue))
     assert (code, out) == (
         3,
         "error: channel 'ops': SNS topic arn:aws:sns:us-east-1:123456789012:acme-ops-alerts-ops"
@@ -91,7 +91,7 @@ def test_before_apply_alerts_says_the_watcher_is_not_deployed_and_test_names_the
 
 def test_alerts_as_json_lists_each_watched_job_with_its_decision(catalogue: Path) -> None:
     assert run("apply", "--local", str(catalogue))[0] == 0
-    code, out = run("alerts", "--local", "-c", str(catalogue), "--format", "json")
+    code, out = run("alerts", "--local", str(catalogue), "--format", "json")
     assert code == 0, out
     found = json.loads(out)
     assert (found["catalogue"], found["remembered"]) == ("acme-ops", False)

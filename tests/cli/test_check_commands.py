@@ -43,11 +43,15 @@ def test_warnings_pass_unless_fail_on_warning() -> None:
     assert run("validate", path, "--fail-on", "warning")[0] == 1
 
 
-def test_missing_file_is_a_diagnostic_not_a_traceback(tmp_path: Path) -> None:
-    code, out = run("validate", str(tmp_path / "nope.yaml"))
-    assert code == 1
-    assert "SCH001" in out
-    assert "Traceback" not in out
+def test_a_missing_catalogue_is_bad_input_said_once(tmp_path: Path) -> None:
+    missing = tmp_path / "nope.yaml"
+    code, out = run("validate", str(missing))
+    assert code == 2
+    assert out == (
+        f"error: no catalogue at {missing}\n"
+        "  hint: run sched in the folder that holds jobs.yaml, give its path as the CATALOGUE "
+        "argument, or set SCHED_CATALOGUE\n"
+    )
 
 
 def test_github_format_is_chosen_under_github_actions() -> None:
@@ -157,7 +161,7 @@ def test_next_json_reports_an_invalid_expression_without_stopping_the_others() -
 
 def test_next_shows_a_job_in_another_zone_without_changing_when_it_fires() -> None:
     code, out = run(
-        "next", "monthly-report", "-c", str(ROOT / "jobs.yaml"),
+        "next", "monthly-report", str(ROOT / "jobs.yaml"),
         "--from", "2026-11-25T00:00:00Z", "-n", "1", "--tz", "Europe/Paris",
     )  # fmt: skip
     assert code == 0
@@ -166,7 +170,7 @@ def test_next_shows_a_job_in_another_zone_without_changing_when_it_fires() -> No
 
 def test_next_for_a_job_of_the_catalogue_uses_its_time_zone() -> None:
     code, out = run(
-        "next", "monthly-report", "-c", str(ROOT / "jobs.yaml"),
+        "next", "monthly-report", str(ROOT / "jobs.yaml"),
         "--from", "2026-11-25T00:00:00Z", "-n", "1",
     )  # fmt: skip
     assert code == 0

@@ -33,7 +33,7 @@ def run(root: Path, *args: str) -> tuple[int, str]:
     (root / "jobs" / "ok").mkdir(parents=True, exist_ok=True)
     (root / "jobs" / "ok" / "handler.py").write_text("def main(event, ctx):\n    pass\n")
     (root / "jobs.yaml").write_text(CATALOGUE)
-    argv = ["cost", *args, "-c", str(root / "jobs.yaml"), "--from", "2026-12-01T00:00:00Z"]
+    argv = ["cost", *args, str(root / "jobs.yaml"), "--from", "2026-12-01T00:00:00Z"]
     result = CliRunner().invoke(cli, argv, env={"NO_COLOR": "1"})
     return result.exit_code, result.output
 

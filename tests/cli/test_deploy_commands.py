@@ -32,7 +32,7 @@ def test_apply_then_plan_shows_no_changes(catalogue: Path) -> None:
     code, out = run("apply", "--local", str(catalogue))
     assert code == 0, out
     lines = out.splitlines()
-    assert lines[0] == f"{catalogue}: valid (6 jobs)"
+    assert lines[0] == f"{catalogue}: no problems found"
     assert "Catalogue acme-ops → local AWS (moto; account 123456789012, us-east-1)" in lines
     assert any(
         line.startswith("  + rule            acme-ops-log-backup ")
@@ -267,7 +267,14 @@ def test_plan_json_of_a_new_catalogue_lists_every_create_with_its_resource(hello
         "has_changes": True,
         "summary": {"create": 5, "update": 0, "replace": 0, "delete": 0, "unchanged": 0},
         "changes": [
-            {"action": "create", "kind": kind, "name": name, "fields": [], "resource": resource}
+            {
+                "action": "create",
+                "kind": kind,
+                "name": name,
+                "job": "hello",  # every resource of this catalogue is its one job's
+                "fields": [],
+                "resource": resource,
+            }
             for kind, name, resource in HELLO_RESOURCES
         ],
         "collisions": [],
@@ -288,6 +295,7 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
                 "action": "unchanged",
                 "kind": "role",
                 "name": "demo-hello",
+                "job": "hello",
                 "fields": [],
                 "resource": HELLO_ROLE,
             },
@@ -295,6 +303,7 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
                 "action": "unchanged",
                 "kind": "function",
                 "name": "demo-hello",
+                "job": "hello",
                 "fields": [],
                 "resource": HELLO_FUNCTION,
             },
@@ -302,6 +311,7 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
                 "action": "unchanged",
                 "kind": "permission",
                 "name": "demo-hello/demo-hello",
+                "job": "hello",
                 "fields": [],
                 "resource": HELLO_PERMISSION,
             },
@@ -309,6 +319,7 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
                 "action": "update",
                 "kind": "rule",
                 "name": "demo-hello",
+                "job": "hello",
                 "fields": [
                     {"field": "schedule_expression", "old": "rate(1 day)", "new": "rate(2 days)"}
                 ],
@@ -318,6 +329,7 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
                 "action": "unchanged",
                 "kind": "target",
                 "name": "demo-hello/sched",
+                "job": "hello",
                 "fields": [],
                 "resource": HELLO_TARGET,
             },

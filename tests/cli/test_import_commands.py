@@ -86,7 +86,7 @@ def test_the_crontab_becomes_entries_to_paste_and_every_refused_line_is_reported
 
 def test_write_creates_a_catalogue_and_stubs_that_validate(tmp_path: Path) -> None:
     catalogue = tmp_path / "jobs.yaml"
-    result = run("import", "crontab", str(CRONTAB), "--write", "-c", str(catalogue))
+    result = run("import", "crontab", str(CRONTAB), "--write", str(catalogue))
     assert result.exit_code == 1  # four lines were not imported
     assert result.stdout == "".join(
         [f"wrote {tmp_path}/jobs/{name}/handler.py\n" for name in IMPORTED]
@@ -101,7 +101,7 @@ def test_write_creates_a_catalogue_and_stubs_that_validate(tmp_path: Path) -> No
 
 
 def test_a_stub_says_what_to_port_and_fails_until_ported(tmp_path: Path) -> None:
-    run("import", "crontab", str(CRONTAB), "--write", "-c", str(tmp_path / "jobs.yaml"))
+    run("import", "crontab", str(CRONTAB), "--write", str(tmp_path / "jobs.yaml"))
     stub = (tmp_path / "jobs" / "mail" / "handler.py").read_text()
     assert (
         stub
@@ -139,11 +139,11 @@ def main(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def test_nothing_the_user_has_is_overwritten_without_force(tmp_path: Path) -> None:
     catalogue = tmp_path / "jobs.yaml"
-    run("import", "crontab", str(CRONTAB), "--write", "-c", str(catalogue))
+    run("import", "crontab", str(CRONTAB), "--write", str(catalogue))
     ported = tmp_path / "jobs" / "report" / "handler.py"
     ported.write_text("def main(event, context):\n    return {}\n")
     before = catalogue.read_bytes()
-    again = run("import", "crontab", str(CRONTAB), "--write", "-c", str(catalogue))
+    again = run("import", "crontab", str(CRONTAB), "--write", str(catalogue))
     assert again.exit_code == 2
     assert again.stdout == ""
     lines = again.stderr.splitlines()
@@ -156,7 +156,7 @@ def test_nothing_the_user_has_is_overwritten_without_force(tmp_path: Path) -> No
         before,
         "def main(event, context):\n    return {}\n",
     )
-    forced = run("import", "crontab", str(CRONTAB), "--write", "--force", "-c", str(catalogue))
+    forced = run("import", "crontab", str(CRONTAB), "--write", "--force", str(catalogue))
     assert forced.exit_code == 1
     assert catalogue.read_bytes() == before  # the same jobs, replaced in place
     assert ported.read_text().startswith('"""Ported from server.crontab line 8')
@@ -184,7 +184,7 @@ def test_appending_keeps_the_users_comments_and_lines(tmp_path: Path) -> None:
     (tmp_path / "jobs" / "log_backup" / "handler.py").write_text("def main(e, c):\n    pass\n")
     crontab = tmp_path / "crontab"
     crontab.write_text("# nightly\n0 3 * * * /usr/local/bin/vacuum-db\n")
-    result = run("import", "crontab", str(crontab), "--write", "-c", str(catalogue))
+    result = run("import", "crontab", str(crontab), "--write", str(catalogue))
     assert result.exit_code == 0, result.output
     assert catalogue.read_text() == MINE.replace(
         "# a trailing note\n",
@@ -310,7 +310,7 @@ def test_secrets_written_into_a_command_are_masked_and_an_assignment_read_from_s
 
     (tmp_path / "crontab").write_text(crontab)
     catalogue = tmp_path / "jobs.yaml"
-    written = run("import", "crontab", str(tmp_path / "crontab"), "--write", "-c", str(catalogue))
+    written = run("import", "crontab", str(tmp_path / "crontab"), "--write", str(catalogue))
     assert written.exit_code == 0, written.output
     files = [catalogue, *sorted((tmp_path / "jobs").rglob("handler.py"))]
     for secret in ("s3cr3tpw", "Sup3rS3cret", "hunter2xx", "abc123tok"):

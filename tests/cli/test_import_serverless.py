@@ -24,7 +24,7 @@ def run(*args: str, stdin: str | None = None) -> Result:
 
 def test_every_schedule_form_becomes_entries_and_what_cannot_be_carried_over_is_reported() -> None:
     catalogue = FIXTURE / "jobs.yaml"  # not written: the entries are printed
-    result = run("import", "serverless", str(SERVERLESS), "-c", str(catalogue))
+    result = run("import", "serverless", str(SERVERLESS), str(catalogue))
     assert result.exit_code == 1
     assert result.stdout == ENTRIES.replace("{catalogue}", str(catalogue))
     assert result.stderr == REPORT.replace("{serverless}", str(SERVERLESS))
@@ -37,9 +37,7 @@ def test_write_creates_a_catalogue_that_validates_and_runs_the_users_own_handler
     shutil.copytree(FIXTURE, tmp_path / "service")
     service = tmp_path / "service"
     catalogue = service / "jobs.yaml"
-    result = run(
-        "import", "serverless", str(service / "serverless.yml"), "--write", "-c", str(catalogue)
-    )
+    result = run("import", "serverless", str(service / "serverless.yml"), "--write", str(catalogue))
     assert result.exit_code == 1, result.output  # three schedules were not imported
     assert result.stdout == "".join(
         [f"wrote {service}/jobs/{name}/handler.py\n" for name in (*STUBS, "transform")]
@@ -74,7 +72,7 @@ def test_nothing_the_user_has_is_overwritten_without_force(tmp_path: Path) -> No
     catalogue = tmp_path / "jobs.yaml"
     text = "functions:\n  nightly:\n    handler: nightly.run\n    events:\n"
     text += "      - schedule: rate(1 day)\n"
-    stdin = ("import", "serverless", "-", "--write", "-c", str(catalogue))
+    stdin = ("import", "serverless", "-", "--write", str(catalogue))
     assert run(*stdin, stdin=text).exit_code == 0
     stub = tmp_path / "jobs" / "nightly" / "handler.py"
     stub.write_text("def main(event, context):\n    return {}\n")

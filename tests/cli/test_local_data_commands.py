@@ -34,16 +34,16 @@ def run(*args: str) -> tuple[int, str]:
 def test_every_example_lambda_job_succeeds_on_a_fresh_copy(catalogue: Path) -> None:
     assert run("apply", "--local", str(catalogue))[0] == 0
     for job in ("log-backup", "nightly-export", "tmp-cleanup", "role-canary", "monthly-report"):
-        code, out = run("run", job, "--local", "-c", str(catalogue))
+        code, out = run("run", job, "--local", str(catalogue))
         assert code == 0, out
         assert f"{job}: succeeded in " in out
 
-    code, out = run("status", "--local", "-c", str(catalogue))
+    code, out = run("status", "--local", str(catalogue))
     assert code == 0, out
 
 
 def test_the_fargate_job_is_no_handler_to_run_here(catalogue: Path) -> None:
-    code, out = run("run", "search-reindex", "--local", "-c", str(catalogue))
+    code, out = run("run", "search-reindex", "--local", str(catalogue))
 
     assert code == 2
     assert out == (

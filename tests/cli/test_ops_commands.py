@@ -30,7 +30,7 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def test_run_reports_duration_against_expected_and_the_limit(catalogue: Path) -> None:
-    code, out = run("run", "role-canary", "--local", "-c", str(catalogue))
+    code, out = run("run", "role-canary", "--local", str(catalogue))
     assert code == 0, out
     [line] = out.splitlines()
     assert line.startswith("role-canary: succeeded in ")
@@ -39,7 +39,7 @@ def test_run_reports_duration_against_expected_and_the_limit(catalogue: Path) ->
 
 
 def test_a_failing_handler_exits_1_with_its_error(catalogue: Path) -> None:
-    code, out = run("run", "tmp-cleanup", "--local", "-c", str(catalogue))
+    code, out = run("run", "tmp-cleanup", "--local", str(catalogue))
     assert code == 1
     first, second, *frames = out.splitlines()
     assert first.startswith("tmp-cleanup: failed in ")
@@ -53,7 +53,7 @@ def test_a_failing_handler_exits_1_with_its_error(catalogue: Path) -> None:
 
 
 def test_run_of_an_unknown_job_is_a_usage_error(catalogue: Path) -> None:
-    code, out = run("run", "nope", "--local", "-c", str(catalogue))
+    code, out = run("run", "nope", "--local", str(catalogue))
     assert code == 2
     assert "error: no job named 'nope' in catalogue 'acme-ops'" in out
 
@@ -68,37 +68,35 @@ def test_run_of_an_unknown_job_is_a_usage_error(catalogue: Path) -> None:
 def test_history_refuses_bad_arguments_before_it_connects(
     catalogue: Path, args: tuple[str, ...], message: str
 ) -> None:
-    code, out = run("history", "--local", "-c", str(catalogue), *args)
+    code, out = run("history", "--local", str(catalogue), *args)
     assert code == 2
     assert message in out
     assert not (catalogue.parent / ".sched" / "local").exists()
 
 
 def test_trigger_refuses_a_job_that_was_never_applied(catalogue: Path) -> None:
-    code, out = run("trigger", "role-canary", "--local", "-c", str(catalogue))
+    code, out = run("trigger", "role-canary", "--local", str(catalogue))
     assert code != 0
     assert "not deployed" in out
 
 
 def test_apply_trigger_then_history_and_status_show_the_runs(catalogue: Path) -> None:
     assert run("apply", "--local", str(catalogue))[0] == 0
-    assert run("trigger", "role-canary", "--local", "-c", str(catalogue))[0] == 0
-    assert run("trigger", "tmp-cleanup", "--local", "-c", str(catalogue))[0] == 1
+    assert run("trigger", "role-canary", "--local", str(catalogue))[0] == 0
+    assert run("trigger", "tmp-cleanup", "--local", str(catalogue))[0] == 1
 
-    code, out = run("history", "--local", "-c", str(catalogue), "--format", "json")
+    code, out = run("history", "--local", str(catalogue), "--format", "json")
     assert code == 0, out
     runs = {r["job"]: r for r in json.loads(out)["runs"]}
     assert runs["role-canary"]["status"] == "succeeded"
     assert runs["tmp-cleanup"]["status"] == "failed"
     assert runs["tmp-cleanup"]["error_type"] == "NoSuchBucket"
 
-    code, out = run(
-        "history", "--local", "-c", str(catalogue), "--status", "failed", "--format", "csv"
-    )
+    code, out = run("history", "--local", str(catalogue), "--status", "failed", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [(r["job"], r["status"]) for r in rows] == [("tmp-cleanup", "failed")]
 
-    code, out = run("status", "--local", "-c", str(catalogue), "--format", "json")
+    code, out = run("status", "--local", str(catalogue), "--format", "json")
     jobs = {row["job"]: row for row in json.loads(out)["jobs"]}
     assert set(jobs) == {
         "log-backup", "nightly-export", "tmp-cleanup", "role-canary", "monthly-report",
@@ -114,33 +112,33 @@ def test_apply_trigger_then_history_and_status_show_the_runs(catalogue: Path) ->
 
 
 def test_tick_skips_what_is_not_deployed_and_refuses_the_future(catalogue: Path) -> None:
-    code, out = run("local", "tick", "-c", str(catalogue))
+    code, out = run("local", "tick", str(catalogue))
     assert code == 0
     assert "role-canary: skipped, not deployed to the local AWS" in out.splitlines()
 
     ahead = (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    code, out = run("local", "tick", "-c", str(catalogue), "--until", ahead)
+    code, out = run("local", "tick", str(catalogue), "--until", ahead)
     assert code == 2
     assert "is in the future" in out
 
 
 def test_a_failed_trigger_puts_its_job_first_in_status(catalogue: Path) -> None:
     assert run("apply", "--local", str(catalogue))[0] == 0
-    assert run("trigger", "tmp-cleanup", "--local", "-c", str(catalogue))[0] == 1
-    code, out = run("status", "--local", "-c", str(catalogue))
+    assert run("trigger", "tmp-cleanup", "--local", str(catalogue))[0] == 1
+    code, out = run("status", "--local", str(catalogue))
     assert code == 1
     assert out.splitlines()[1].startswith("✗ tmp-cleanup ")
 
 
 def test_history_rejects_a_bad_window(catalogue: Path) -> None:
-    code, out = run("history", "--local", "-c", str(catalogue), "--since", "a week")
+    code, out = run("history", "--local", str(catalogue), "--since", "a week")
     assert code == 2
     assert "error: --since" in out
 
 
 def test_status_takes_the_catalogue_as_an_argument_too(catalogue: Path) -> None:
     assert run("apply", "--local", str(catalogue))[0] == 0
-    by_option = run("status", "--local", "-c", str(catalogue), "--format", "json")
+    by_option = run("status", "--local", str(catalogue), "--format", "json")
     by_argument = run("status", "--local", str(catalogue), "--format", "json")
     assert by_option[0] == by_argument[0] == 0
     assert (
@@ -149,8 +147,8 @@ def test_status_takes_the_catalogue_as_an_argument_too(catalogue: Path) -> None:
 
 
 def test_logs_shows_the_latest_runs_lines_with_its_traceback(catalogue: Path) -> None:
-    run("run", "tmp-cleanup", "--local", "-c", str(catalogue))
-    code, out = run("logs", "tmp-cleanup", "--local", "-c", str(catalogue))
+    run("run", "tmp-cleanup", "--local", str(catalogue))
+    code, out = run("logs", "tmp-cleanup", "--local", str(catalogue))
     assert code == 0, out
     lines = out.splitlines()
     request = lines[0][25:33]
@@ -167,7 +165,7 @@ def test_logs_shows_the_latest_runs_lines_with_its_traceback(catalogue: Path) ->
 
 
 def test_logs_of_a_run_that_is_not_there_is_a_usage_error(catalogue: Path) -> None:
-    run("run", "tmp-cleanup", "--local", "-c", str(catalogue))
-    code, out = run("logs", "tmp-cleanup", "--local", "--run", "nope", "-c", str(catalogue))
+    run("run", "tmp-cleanup", "--local", str(catalogue))
+    code, out = run("logs", "tmp-cleanup", "--local", "--run", "nope", str(catalogue))
     assert code == 2
     assert 'error: --run nope names no run of job "tmp-cleanup" in the window' in out

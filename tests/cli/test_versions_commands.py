@@ -42,7 +42,7 @@ def test_versions_rollback_and_the_plan_that_follows(tmp_path: Path) -> None:
     for n in (1, 2, 3):
         deploy(tmp_path, n)
 
-    assert run("versions", "nightly", "--local", "-c", path) == (
+    assert run("versions", "nightly", "--local", path) == (
         0,
         "VERSION  RUNS  FAILED\n"
         "2           0       0\n"
@@ -50,21 +50,22 @@ def test_versions_rollback_and_the_plan_that_follows(tmp_path: Path) -> None:
         "\n"
         "runs in the last 7d; live: the version the schedule invokes\n",
     )
-    code, out = run("rollback", "nightly", "--local", "-c", path, "--to", "1")
+    code, out = run("rollback", "nightly", "--local", path, "--to", "1")
     assert (code, out) == (
         2,
         'error: job "nightly": version 1 of acme-ver-nightly is not kept (kept: 2, 3)\n'
         "  hint: roll back to one of them: sched rollback nightly --to 3\n",
     )
-    assert run("rollback", "nightly", "--local", "-c", path) == (
+    assert run("rollback", "nightly", "--local", path) == (
         0,
         "nightly: live alias of acme-ver-nightly moved from version 3 to 2\n"
         "  the next plan shows it as drift; apply moves it to the newest version again\n",
     )
     code, out = run("plan", "--local", path)
-    assert (code, out.splitlines()[2:4]) == (
+    assert (code, out.splitlines()[2:5]) == (
         0,
         [
+            "job nightly",
             "  ~ alias           acme-ver-nightly:live  → the newest published version",
             "        version: 2 → newest",
         ],
@@ -75,7 +76,7 @@ def test_a_job_without_versions_is_refused_with_a_hint(tmp_path: Path) -> None:
     (tmp_path / "jobs.yaml").write_text(CATALOGUE.replace("defaults:\n  versions: 2\n", ""))
     (tmp_path / "jobs" / "nightly").mkdir(parents=True)
     (tmp_path / "jobs" / "nightly" / "handler.py").write_text("def main(event, ctx):\n    pass\n")
-    assert run("versions", "nightly", "-c", str(tmp_path / "jobs.yaml")) == (
+    assert run("versions", "nightly", str(tmp_path / "jobs.yaml")) == (
         2,
         'error: job "nightly" is not versioned: its schedule invokes $LATEST\n'
         "  hint: set versions: 3 on the job (or under defaults:) and apply, to keep versions\n",

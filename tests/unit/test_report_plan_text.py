@@ -175,3 +175,87 @@ def test_names_others_hold_and_what_a_person_added_are_listed_apart_from_changes
         "Not created by sched (left as they are):",
         "  ? target          acme-a/audit  not created by sched",
     ]
+
+
+def test_a_plan_is_grouped_by_job_with_the_shared_resources_apart() -> None:
+    jobs = {"acme-ops-log-backup": "log-backup", "acme-ops-nightly-export": "nightly-export"}
+    text = report.to_text(_plan(), header=HEADER, width=80, jobs=jobs)
+    assert text.splitlines()[1:15] == [
+        "",
+        "job log-backup",
+        "  ~ function        acme-ops-log-backup          python3.12, 256 MB, timeout 60s",
+        "        environment.SCHED_OLD: a value long enough to wrap → (none)",
+        "  ~ rule            acme-ops-log-backup          cron(0 2 ? * MON *)",
+        "        schedule_expression: rate(1 day) → cron(0 2 ? * MON *)",
+        "",
+        "job nightly-export",
+        "  + function        acme-ops-nightly-export      python3.12, 256 MB, timeout 60s",
+        "  + permission      acme-ops-nightly-export/acme-ops-nightly-export",
+        "                                              events.amazonaws.com may invoke it",
+        "  + rule            acme-ops-nightly-export      cron(30 1 * * ? *)",
+        "  + target          acme-ops-nightly-export/sched",
+        "                                              → function acme-ops-nightly-export",
+    ]
+
+
+def test_resources_of_no_job_are_listed_as_shared() -> None:
+    shared = execution_role("acme-ops")
+    plan = make_plan(ResourceState.of([shared]), ResourceState.of([]))
+    lines = report.to_text(plan, header=HEADER, jobs={}).splitlines()
+    assert lines[2] == "shared by the catalogue's jobs"
+    assert lines[3].startswith("  + role            acme-ops-sched-exec")
+
+
+def test_deletions_and_replacements_are_counted_on_a_line_of_their_own_in_red() -> None:
+    gone = job_resources("old-job", catalogue="acme-ops")
+    plan = make_plan(ResourceState.of([]), ResourceState.of(gone))
+    lines = report.to_text(plan, header=HEADER, colour=True, jobs={}).splitlines()
+    assert lines[-2:] == [
+        "Plan: 0 to create, 0 to update, 0 to replace, 4 to delete, 0 unchanged.",
+        "\x1b[31mReview: 4 to delete (marked - and -/+ above).\x1b[0m",
+    ]
+    assert report.attention_line(_plan()) is None
+
+
+def test_a_changed_statement_shows_the_actions_and_resources_it_gains_and_loses() -> None:
+    def role(*statements: dict[str, object]) -> Role:
+        document = {"Version": "2012-10-17", "Statement": list(statements)}
+        return replace(execution_role("acme-ops"), inline_policy=canonical_json(document))
+
+    before = {"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::logs/*"]}
+    after = {
+        "Effect": "Allow",
+        "Action": ["s3:GetObject", "s3:PutObject"],
+        "Resource": ["arn:aws:s3:::logs/*"],
+    }
+    moved = {"Sid": "Backups", "Effect": "Allow", "Action": "s3:PutObject", "Resource": "a"}
+    plan = make_plan(
+        ResourceState.of([role(after, {**moved, "Resource": "b"})]),
+        ResourceState.of([role(before, moved)]),
+    )
+    assert report.to_text(plan, header=HEADER).splitlines()[3:9] == [
+        "        inline_policy: 0 statement(s) added, 0 removed, 2 changed",
+        "          ~ Allow s3:GetObject on arn:aws:s3:::logs/*",
+        "              + action s3:PutObject",
+        "          ~ Allow s3:PutObject on a",
+        "              + resource b",
+        "              - resource a",
+    ]
+
+
+def test_a_code_change_says_so_with_the_files_of_the_new_package_not_two_hashes() -> None:
+    [old] = [
+        r for r in job_resources("log-backup", catalogue="acme-ops") if isinstance(r, Function)
+    ]
+    new = replace(old, code="files:new")
+    plan = make_plan(ResourceState.of([new]), ResourceState.of([old]))
+    files = ["handler.py", "lib/s3.py", "sched_runtime/__init__.py", "sched_runtime/wrapper.py"]
+    with_files = report.to_text(plan, header=HEADER, packages={old.name: files})
+    assert with_files.splitlines()[3] == (
+        "        code changed; the new package holds handler.py, lib/s3.py "
+        "(and 2 files of sched_runtime/)"
+    )
+    assert report.to_text(plan, header=HEADER).splitlines()[3] == (
+        "        code changed (the zip's hash differs)"
+    )
+    assert "bmV3IGNvZGU=" not in with_files
