@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from typing import assert_never
+from typing import Any, assert_never
 
 from scheduler.apply import ApplyResult
 from scheduler.package import RUNTIME_MODULE
@@ -28,6 +28,7 @@ from scheduler.resources import (
     Unowned,
     as_dict,
 )
+from scheduler.rules.secret_rules import looks_secret, secret_name
 
 _SYMBOL = {
     Action.CREATE: "+",
@@ -248,7 +249,28 @@ def _code_lines(files: Sequence[str] | None, width: int) -> list[str]:
     return wrap(text, width, indent=_FIELD_INDENT, hang=_FIELD_INDENT + "  ")
 
 
+HIDDEN = "(hidden: looks like a secret)"
+
+
+def shown(field: FieldChange) -> FieldChange:
+    """`field` as a plan may show it: an environment value that looks like a secret (by its
+    name or its value, as SCH310 judges) is never printed, old or new; plans end up in CI logs
+    and pull-request comments."""
+    if not field.field.startswith("environment."):
+        return field
+    name = field.field.removeprefix("environment.")
+    values = [v for v in (field.old, field.new) if isinstance(v, str)]
+    if secret_name(name) or any(looks_secret(name, v) for v in values):
+        return FieldChange(
+            field.field,
+            HIDDEN if field.old is not None else None,
+            HIDDEN if field.new is not None else None,
+        )
+    return field
+
+
 def _field_lines(field: FieldChange, width: int) -> list[str]:
+    field = shown(field)
     policy = _policy_lines(field, width)
     if policy is not None:
         return policy
@@ -400,9 +422,9 @@ def to_json(plan: Plan, *, jobs: Mapping[str, str] | None = None) -> str:
             **grouped,
             "fields": [
                 {"field": f.field, "old": _plain(f.old), "new": _plain(f.new)}
-                for f in change.fields
+                for f in map(shown, change.fields)
             ],
-            "resource": as_dict(change.resource),
+            "resource": _without_secrets(as_dict(change.resource)),
         }
 
     summary = {action.value: plan.count(action) for action in Action}
@@ -419,6 +441,18 @@ def to_json(plan: Plan, *, jobs: Mapping[str, str] | None = None) -> str:
         "finished": [{"name": s.key_name, "ran_at": s.fires_at} for s in plan.finished],
     }
     return json.dumps(document, indent=2, default=str)
+
+
+def _without_secrets(resource: dict[str, Any]) -> dict[str, Any]:
+    """A resource for `plan --format json`, its secret-looking environment values hidden."""
+    environment = resource.get("environment")
+    if not isinstance(environment, dict):
+        return resource
+    hidden = {
+        k: HIDDEN if isinstance(v, str) and (secret_name(k) or looks_secret(k, v)) else v
+        for k, v in environment.items()
+    }
+    return {**resource, "environment": hidden}
 
 
 def _plain(value: object) -> object:

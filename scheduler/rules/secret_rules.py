@@ -16,7 +16,9 @@ _SECRET_KEY = re.compile(
 )
 _SECRET_VALUE = re.compile(
     r"(AKIA[0-9A-Z]{16}|-----BEGIN [A-Z ]*PRIVATE KEY-----|gh[pousr]_[A-Za-z0-9]{30,}"
-    r"|xox[abpr]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,})"
+    r"|xox[abpr]-[A-Za-z0-9-]{10,}|sk_live_[A-Za-z0-9]{16,}"
+    # a password in a URL (scheme://user:password@host), a Slack webhook
+    r"|[a-z][a-z0-9+.-]*://[^/\s:@]+:[^@\s/]+@|hooks\.slack\.com/services/)"
 )
 # References to a secret store (an ARN, an SSM parameter path, a template) are the right way
 # to pass secrets, not a finding.

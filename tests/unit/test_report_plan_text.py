@@ -259,3 +259,34 @@ def test_a_code_change_says_so_with_the_files_of_the_new_package_not_two_hashes(
         "        code changed (the zip's hash differs)"
     )
     assert "bmV3IGNvZGU=" not in with_files
+
+
+def test_an_environment_value_that_looks_like_a_secret_is_never_printed_in_a_plan() -> None:
+    """Plans go to CI logs and pull requests: a password in a URL, a live API key, or any value
+    of a variable named like a password is hidden, old and new, in text and in JSON."""
+    [old] = [
+        r for r in job_resources("log-backup", catalogue="acme-ops") if isinstance(r, Function)
+    ]
+    before = {
+        "DATABASE_URL": "postgres://admin:Sup3rS3cret@db.example.com/app",
+        "STRIPE": "sk_live_51Habcdefghijklmnopqrstuv",
+        "DB_PASSWORD": "short1",
+        "LOG_LEVEL": "info",
+    }
+    after = {
+        "DATABASE_URL": "postgres://admin:NewPass99@db.example.com/app",
+        "STRIPE": "sk_live_51Hzyxwvutsrqponmlkjihgfe",
+        "DB_PASSWORD": "short2",
+        "LOG_LEVEL": "debug",
+    }
+    deployed = replace(old, environment=tuple(sorted(before.items())))
+    wanted = replace(old, environment=tuple(sorted(after.items())))
+    plan = make_plan(ResourceState.of([wanted]), ResourceState.of([deployed]))
+    text, document = report.to_text(plan, header=HEADER), report.to_json(plan)
+    for secret in ("Sup3rS3cret", "NewPass99", "sk_live_51H", "short1", "short2"):
+        assert secret not in text and secret not in document, secret
+    assert "        environment.LOG_LEVEL: info → debug" in text.splitlines()
+    assert (
+        "        environment.DB_PASSWORD: (hidden: looks like a secret) → "
+        "(hidden: looks like a secret)"
+    ) in text.splitlines()
