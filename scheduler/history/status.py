@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from scheduler.catalogue.model import Catalogue
 from scheduler.history.expected import next_rate_fire
@@ -56,17 +56,27 @@ class StatusRow:
 
 
 def _next_run(history: JobHistory, now: datetime) -> datetime | None:
+    """The job's next fire after `now`, within its start and end dates (as `sched next`)."""
     schedule, job = history.schedule, history.job
     if schedule is None or not job.enabled or not history.deployed:
         return None
+    span = job.active_span(now, datetime.max.replace(tzinfo=UTC))
+    if span is None:
+        return None  # its end date has passed
+    after, until = span
     if schedule.kind != "rate":
-        fires = schedule.next_fire_times(now, 1, tz=job.timezone)
-        return fires[0] if fires else None
-    interval = schedule.min_interval()
-    anchors = history.logged_fires or ((history.anchor,) if history.anchor else ())
-    if interval is None or not anchors:
-        return None  # its grid is anchored at a deployment time sched does not know
-    return next_rate_fire(anchors, interval, now)
+        fires = schedule.next_fire_times(after, 1, tz=job.timezone)
+        found = fires[0] if fires else None
+    else:
+        interval = schedule.min_interval()
+        start = (job.start,) if job.start is not None else ()
+        anchors = history.logged_fires or start or ((history.anchor,) if history.anchor else ())
+        if interval is None or not anchors:
+            return None  # its grid is anchored at a deployment time sched does not know
+        # A rate's first run is one interval after its start date, as after its creation.
+        first = max(after, job.start) if job.start is not None else after
+        found = next_rate_fire(anchors, interval, first)
+    return found if found is not None and found <= until else None
 
 
 def _row(history: JobHistory, now: datetime) -> StatusRow:
