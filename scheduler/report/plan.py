@@ -56,6 +56,17 @@ def _arn_tail(arn: str) -> str:
     return arn.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
 
 
+def _target_name(arn: str) -> str:
+    """What a target invokes, as a reviewer names it: a function with its qualifier
+    (`acme-ops-log-backup:live`), a task definition with its revision."""
+    parts = arn.split(":")
+    if len(parts) >= 7 and parts[2] == "lambda" and parts[5] == "function":
+        return ":".join(parts[6:8])
+    if "task-definition/" in arn:
+        return arn.split("task-definition/", 1)[1]
+    return _arn_tail(arn)
+
+
 def summary(resource: Resource) -> str:
     """The few facts a reviewer wants on a plan line."""
     match resource:
@@ -86,7 +97,7 @@ def summary(resource: Resource) -> str:
         case Target():
             what = "ECS task" if resource.ecs else "function"
             arn = resource.ecs.task_definition_arn if resource.ecs else resource.arn
-            return f"→ {what} {_arn_tail(arn)}"
+            return f"→ {what} {_target_name(arn)}"
         case _:
             assert_never(resource)
 

@@ -290,3 +290,12 @@ def test_an_environment_value_that_looks_like_a_secret_is_never_printed_in_a_pla
         "        environment.DB_PASSWORD: (hidden: looks like a secret) → "
         "(hidden: looks like a secret)"
     ) in text.splitlines()
+
+
+def test_a_target_names_the_function_with_its_alias() -> None:
+    from scheduler.resources import Target
+
+    live = Target(rule="r", id="sched", arn="arn:aws:lambda:eu-west-1:1:function:acme-j:live")
+    plain = Target(rule="r", id="sched", arn="arn:aws:lambda:eu-west-1:1:function:acme-j")
+    assert report.summary(live) == "→ function acme-j:live"
+    assert report.summary(plain) == "→ function acme-j"
