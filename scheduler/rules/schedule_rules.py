@@ -345,6 +345,29 @@ class StartPassed(Rule):
             )
 
 
+class EndPassed(Rule):
+    doc = RuleDoc(
+        "SCH116",
+        Severity.WARNING,
+        "end date already passed",
+        "A schedule past its EndDate never fires again: the job is deployed and does nothing, "
+        "and `sched next` says it never fires.",
+        "end: 2001-01-01T00:00:00",
+        "end: 2199-01-01T00:00:00",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        for job in context.catalogue.jobs:
+            if job.end is None or job.end > context.now:
+                continue
+            yield self.report(
+                context.setting_span(job, "end"),
+                f'job "{job.name}": end {job.end:%Y-%m-%d %H:%M} UTC has passed, so it never '
+                "fires again",
+                "remove the job (or set enabled: false), or move end into the future",
+            )
+
+
 class DstAffected(Rule):
     doc = RuleDoc(
         "SCH107",
