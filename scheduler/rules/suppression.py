@@ -7,7 +7,6 @@ entry covers, and the codes about the entries themselves (SCH020-SCH023).
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -115,6 +114,22 @@ def _where(ignore: Ignore) -> str:
     return "the catalogue" if ignore.job is None else f'job "{ignore.job}"'
 
 
+def _one_off(typed: str, code: str) -> bool:
+    """One character wrong, or two neighbours swapped (SCH180 for SCH108): what a typo of a
+    code looks like; a shared prefix is not (SCH999 is no SCH409)."""
+    if len(typed) != len(code):
+        return False
+    wrong = [i for i, (a, b) in enumerate(zip(typed, code, strict=True)) if a != b]
+    if len(wrong) == 1:
+        return True
+    return (
+        len(wrong) == 2
+        and wrong[1] == wrong[0] + 1
+        and typed[wrong[0]] == code[wrong[1]]
+        and typed[wrong[1]] == code[wrong[0]]
+    )
+
+
 def _check(
     ignore: Ignore, source_map: SourceMap, docs: Mapping[str, RuleDoc]
 ) -> _Entry | Diagnostic:
@@ -123,7 +138,7 @@ def _check(
     doc = docs.get(code)
     if doc is None:
         candidates = [c for c, d in docs.items() if d.suppressible]
-        close = difflib.get_close_matches(code.upper(), candidates, n=1)
+        close = [c for c in sorted(candidates) if _one_off(code.upper(), c)][:1]
         hint = f"did you mean {close[0]}? " if close else ""
         return Diagnostic(
             UNKNOWN_CODE.code,

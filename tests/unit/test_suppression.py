@@ -111,3 +111,13 @@ def test_the_gate_before_aws_shows_no_suppressed_finding(folder: Path) -> None:
     checked = check(folder / "jobs.yaml", now=NOW)
     assert checked.diagnostics == ()
     assert active(_found(folder, text)) == []
+
+
+def test_an_unknown_code_suggests_only_a_code_one_character_off(folder: Path) -> None:
+    def hint(code: str) -> str | None:
+        text = f'catalogue: fx\nignore:\n  {code}: "why"\njobs:\n  busy:\n{BUSY}{HANDLER}'
+        [unknown] = [d for d in _found(folder, text) if d.code == "SCH020"]
+        return unknown.hint
+
+    assert hint("SCH180") == "did you mean SCH108? `sched rules` lists every code"
+    assert hint("SCH999") == "`sched rules` lists every code"
