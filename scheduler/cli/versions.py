@@ -12,6 +12,13 @@ from scheduler.cli.common import complete_jobs, with_catalogue
 from scheduler.cli.deploy import aws_options, checked_catalogue, connection
 from scheduler.cli.ops import READ_ONLY, _duration
 
+# Local runs call the handler in this process, so no published version runs there.
+LOCAL_NOTE = (
+    "note: local runs always run the handler's current code, as $LATEST: they count under no"
+    " version, and a local rollback changes what the local schedule would invoke, not what"
+    " sched run --local runs"
+)
+
 
 @click.command()
 @click.argument("job", shell_complete=complete_jobs)
@@ -36,6 +43,8 @@ def versions(
         window=_duration(since, "--since"),
     )
     click.echo(versions_text(found))
+    if local:
+        click.echo(LOCAL_NOTE)
 
 
 @click.command()

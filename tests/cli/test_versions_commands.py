@@ -48,7 +48,10 @@ def test_versions_rollback_and_the_plan_that_follows(tmp_path: Path) -> None:
         "2           0       0\n"
         "3 live      0       0\n"
         "\n"
-        "runs in the last 7d; live: the version the schedule invokes\n",
+        "runs in the last 7d; live: the version the schedule invokes\n"
+        "note: local runs always run the handler's current code, as $LATEST: they count under no"
+        " version, and a local rollback changes what the local schedule would invoke, not what"
+        " sched run --local runs\n",
     )
     code, out = run("rollback", "nightly", "--local", path, "--to", "1")
     assert (code, out) == (
