@@ -118,7 +118,11 @@ class FunctionWriter:
 
     def update(self, before: Function, after: Function) -> None:
         name = after.name
-        changed = before.code != after.code or _configuration(before) != _configuration(after)
+        changed = (
+            before.code != after.code
+            or _configuration(before) != _configuration(after)
+            or (before.versions is None and after.versions is not None)  # versioned again
+        )
         if before.code != after.code:
             code = self._code(after, "lambda:UpdateFunctionCode")
             self._wait_updated(
