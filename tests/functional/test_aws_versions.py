@@ -182,3 +182,18 @@ def test_an_alias_on_a_newest_version_older_than_latest_is_drift(
     client.update_function_code(FunctionName=FUNCTION, ZipFile=_zip(tmp_path, "x = 3\n"))
 
     assert (Action.UPDATE, f"alias {FUNCTION}:live") in _plan(aws, tmp_path)
+
+
+def test_pruning_never_deletes_a_version_another_alias_points_at(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    _apply(aws, tmp_path)
+    for n in (2, 3):
+        _apply(aws, tmp_path, handler=f"def main(e, c):\n    return {n}\n")
+    client = boto3.client("lambda", region_name=REGION)
+    client.create_alias(FunctionName=FUNCTION, Name="theirs", FunctionVersion="2")
+
+    clients = Clients(new_session(region_name=REGION), client_config())
+    deleted = Versions(clients, pacing=Pacing((0.0,))).prune(FUNCTION, "live", keep=1)
+
+    assert (deleted, _versions(), _live()) == ([], ["2", "3"], "3")
