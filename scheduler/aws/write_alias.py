@@ -39,7 +39,15 @@ def aliased_versions(clients: Clients, function: str) -> set[str]:
     """The versions any alias of the function points at, sched's or someone else's."""
     with translated("lambda", function):
         pages = clients.lambda_.get_paginator("list_aliases").paginate(FunctionName=function)
-        return {a["FunctionVersion"] for page in pages for a in page.get("Aliases", [])}
+        aliases = [a for page in pages for a in page.get("Aliases", [])]
+    # An alias may also route a share of its invokes to a second version:
+    # https://docs.aws.amazon.com/lambda/latest/api/API_AliasRoutingConfiguration.html
+    weighted = {
+        v
+        for a in aliases
+        for v in (a.get("RoutingConfig") or {}).get("AdditionalVersionWeights", {})
+    }
+    return {a["FunctionVersion"] for a in aliases} | weighted
 
 
 def alias_version(clients: Clients, function: str, alias: str) -> str | None:

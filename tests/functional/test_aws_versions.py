@@ -197,3 +197,23 @@ def test_pruning_never_deletes_a_version_another_alias_points_at(
     deleted = Versions(clients, pacing=Pacing((0.0,))).prune(FUNCTION, "live", keep=1)
 
     assert (deleted, _versions(), _live()) == ([], ["2", "3"], "3")
+
+
+def test_pruning_never_deletes_a_version_an_alias_routes_a_share_to(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    _apply(aws, tmp_path)
+    for n in (2, 3):
+        _apply(aws, tmp_path, handler=f"def main(e, c):\n    return {n}\n")
+    client = boto3.client("lambda", region_name=REGION)
+    client.create_alias(
+        FunctionName=FUNCTION,
+        Name="canary",
+        FunctionVersion="3",
+        RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}},
+    )
+
+    clients = Clients(new_session(region_name=REGION), client_config())
+    deleted = Versions(clients, pacing=Pacing((0.0,))).prune(FUNCTION, "live", keep=1)
+
+    assert (deleted, _versions()) == ([], ["2", "3"])
