@@ -225,6 +225,12 @@ class _Build:
             case _:
                 assert_never(job.backend)
 
+    def _readable_arns(self, job: Job, function: str) -> list[str]:
+        """What the watcher reads a job's SCHED_DEPLOY on: the function, and for a versioned job
+        its qualified ARNs too (GetFunctionConfiguration with Qualifier="live")."""
+        arn = naming.function_arn(self.region, self.account, function)
+        return [arn, f"{arn}:*"] if self.versioned(job) else [arn]
+
     def versioned(self, job: Job) -> bool:
         """Whether the schedule invokes the job's function through its `live` alias."""
         return job.versions is not None and job.function is None and job.handler is not None
@@ -463,9 +469,10 @@ class _Build:
             region=self.region,
             account=self.account,
             job_functions=[
-                naming.function_arn(self.region, self.account, f)
+                arn
                 for j in config.jobs
                 if (f := deployed_function(config.catalogue, j)) is not None
+                for arn in self._readable_arns(j, f)
             ],
         )
         yield Role(

@@ -30,7 +30,7 @@ from scheduler.history.targets import (
     log_group_for,
 )
 from scheduler.ports import FunctionTags, Invoker
-from scheduler.resources import canonical_json
+from scheduler.resources import LIVE_ALIAS, canonical_json
 from scheduler.runtime.contract import event_time, job_event
 
 if TYPE_CHECKING:
@@ -187,6 +187,13 @@ def _lambda_function(catalogue: Catalogue, job: Job) -> str:
     return function
 
 
+def _invoked(job: Job, function: str) -> str:
+    """What the job's schedule invokes: a versioned job's `live` alias, so that a manual run
+    runs the same code under the alias's own invoke config (as compile targets it)."""
+    versioned = job.versions is not None and job.function is None and job.handler is not None
+    return f"{function}:{LIVE_ALIAS}" if versioned else function
+
+
 def run_deployed(
     catalogue: Catalogue,
     job: Job,
@@ -200,7 +207,9 @@ def run_deployed(
     from scheduler.history.invocation import invocation_outcome
 
     function = _lambda_function(catalogue, job)
-    invoked = invoker.invoke_sync(function, _manual_event(job, scheduled_time or now, None))
+    invoked = invoker.invoke_sync(
+        _invoked(job, function), _manual_event(job, scheduled_time or now, None)
+    )
     group = naming.log_group_name(function)
     return invocation_outcome(invoked, job.name, function=function, log_group=group, now=now)
 
@@ -285,7 +294,7 @@ def invoke_async(
     """
     function = _lambda_function(catalogue, job)
     payload = _manual_event(job, now, trigger_id)
-    request_id = invoker.invoke_async(function, payload)
+    request_id = invoker.invoke_async(_invoked(job, function), payload)
     return Triggered(job=job.name, function=function, payload=payload, request_id=request_id)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from scheduler import limits, naming
 from scheduler.aws.clients import Clients
@@ -52,6 +52,7 @@ from scheduler.resources import (
     Unowned,
     pairs,
 )
+from scheduler.runtime.contract import ENV_DEPLOY
 from scheduler.state import (
     NOT_OURS,
     StatementOwnership,
@@ -343,8 +344,22 @@ class _Read:
         if version is None:
             return None
         versions = published_versions(self.c, function.name)
-        newest = bool(versions) and version == str(versions[-1])
+        newest = (
+            bool(versions)
+            and version == str(versions[-1])
+            and self._same_as_latest(function.name, version)
+        )
         return Alias(function.name, LIVE_ALIAS, NEWEST_VERSION if newest else version)
+
+    def _same_as_latest(self, function: str, version: str) -> bool:
+        """Whether `version` runs $LATEST's code and deploy: $LATEST may have changed while the
+        function was not versioned, leaving the newest version behind."""
+        with translated("lambda", function):
+            latest = self.c.lambda_.get_function_configuration(FunctionName=function)
+            published = self.c.lambda_.get_function_configuration(
+                FunctionName=function, Qualifier=version
+            )
+        return _code_and_deploy(latest) == _code_and_deploy(published)
 
     def permissions(
         self, owned: _Owned, targets: list[Target], aliases: list[Alias]
@@ -563,3 +578,8 @@ def _common_prefix(a: str, b: str) -> str:
     while size < min(len(a), len(b)) and a[size] == b[size]:
         size += 1
     return a[:size]
+
+
+def _code_and_deploy(configuration: Mapping[str, Any]) -> tuple[object, object]:
+    variables = (configuration.get("Environment") or {}).get("Variables") or {}
+    return configuration.get("CodeSha256"), variables.get(ENV_DEPLOY)

@@ -23,6 +23,7 @@ from scheduler.watch.config import CONFIG_FILE, from_json
 from scheduler.watch.watcher import run_pass
 
 _NOT_FOUND = "ResourceNotFoundException"
+_LIVE_ALIAS = "live"  # scheduler.resources.LIVE_ALIAS: that module is not shipped
 
 
 class Logs:
@@ -64,24 +65,42 @@ class Functions:
     def deployments(
         self, function_names: Sequence[str], versioned: Collection[str] = ()
     ) -> dict[str, Deployment]:
-        # `versioned` is not read here: the watcher binds lines to $LATEST's SCHED_DEPLOY only,
-        # so after a `sched rollback` it ignores the older version's runs until the next apply.
         found: dict[str, Deployment] = {}
         for name in function_names:
-            try:
-                config = self.client.get_function_configuration(FunctionName=name)
-            except ClientError as error:
-                if error.response.get("Error", {}).get("Code") != _NOT_FOUND:
-                    raise
+            config = self._configuration(name)
+            if config is None:
                 continue  # not deployed (yet): no binding, as `sched status` reads it
             when = parse_last_modified(config.get("LastModified", ""))
-            if when is not None:
-                deploy = ((config.get("Environment") or {}).get("Variables") or {}).get(ENV_DEPLOY)
-                found[name] = Deployment(when, deploy if isinstance(deploy, str) else None)
+            if when is None:
+                continue
+            deploy = _deploy(config)
+            # After a rollback the schedule runs the version `live` points at, whose lines carry
+            # that version's SCHED_DEPLOY: believed too, as `sched status` and `alerts` do.
+            live = _deploy(self._configuration(name, _LIVE_ALIAS)) if name in versioned else None
+            kept = frozenset({live} - {deploy, None}) if live is not None else frozenset()
+            found[name] = Deployment(when, deploy, versions=kept)
         return found
+
+    def _configuration(self, name: str, qualifier: str | None = None) -> dict[str, Any] | None:
+        extra = {"Qualifier": qualifier} if qualifier is not None else {}
+        try:
+            config: dict[str, Any] = self.client.get_function_configuration(
+                FunctionName=name, **extra
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != _NOT_FOUND:
+                raise
+            return None
+        return config
 
     def deployed_at(self, function_names: Sequence[str]) -> dict[str, datetime]:
         return {name: d.at for name, d in self.deployments(function_names).items()}
+
+
+def _deploy(config: dict[str, Any] | None) -> str | None:
+    variables = ((config or {}).get("Environment") or {}).get("Variables") or {}
+    deploy = variables.get(ENV_DEPLOY)
+    return deploy if isinstance(deploy, str) else None
 
 
 class Sns:

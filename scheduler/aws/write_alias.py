@@ -1,7 +1,7 @@
 """Publishes versions of the functions sched deploys, moves their `live` alias and prunes old
 versions (`versions:`): each apply that changes a versioned function publishes a version and
-points the alias there; a rollback points it back. A version the alias points at is never
-deleted. The alias's own event invoke config mirrors the function's.
+points the alias there; a rollback points it back. A version an alias points at (`live` or
+someone else's) is never deleted. The alias's own event invoke config mirrors the function's.
 """
 
 from __future__ import annotations
@@ -35,6 +35,21 @@ def published_versions(clients: Clients, function: str) -> list[int]:
     return sorted(int(v) for v in found if v.isdigit())
 
 
+def aliased_versions(clients: Clients, function: str) -> set[str]:
+    """The versions any alias of the function points at, sched's or someone else's."""
+    with translated("lambda", function):
+        pages = clients.lambda_.get_paginator("list_aliases").paginate(FunctionName=function)
+        aliases = [a for page in pages for a in page.get("Aliases", [])]
+    # An alias may also route a share of its invokes to a second version:
+    # https://docs.aws.amazon.com/lambda/latest/api/API_AliasRoutingConfiguration.html
+    weighted = {
+        v
+        for a in aliases
+        for v in (a.get("RoutingConfig") or {}).get("AdditionalVersionWeights", {})
+    }
+    return {a["FunctionVersion"] for a in aliases} | weighted
+
+
 def alias_version(clients: Clients, function: str, alias: str) -> str | None:
     """The version `alias` points at; None when the function has no such alias."""
     try:
@@ -63,9 +78,9 @@ class Versions:
         return str(response["Version"])
 
     def newest(self, function: str) -> str:
-        """The newest published version, publishing one when there is none."""
-        versions = published_versions(self.c, function)
-        return str(versions[-1]) if versions else self.publish(function)
+        """A version of $LATEST: publishing returns the newest one when it already is, and a
+        new one when $LATEST changed while the function was not versioned."""
+        return self.publish(function)
 
     def point(self, function: str, alias: str, version: str) -> None:
         self.call(
@@ -76,12 +91,12 @@ class Versions:
         )
 
     def prune(self, function: str, alias: str, keep: int) -> list[int]:
-        """Delete all but the newest `keep` published versions and the one `alias` points at;
-        return the deleted ones."""
+        """Delete all but the newest `keep` published versions and those an alias points at
+        (`alias` or another: someone else's alias may point at one); return the deleted ones."""
         versions = published_versions(self.c, function)
-        live = alias_version(self.c, function, alias)
+        aliased = aliased_versions(self.c, function)
         kept = set(versions[-keep:]) if keep > 0 else set()
-        doomed = [v for v in versions if v not in kept and str(v) != live]
+        doomed = [v for v in versions if v not in kept and str(v) not in aliased]
         for version in doomed:
             with contextlib.suppress(NotFound):  # already gone
                 self.call(

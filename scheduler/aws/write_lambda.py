@@ -118,7 +118,11 @@ class FunctionWriter:
 
     def update(self, before: Function, after: Function) -> None:
         name = after.name
-        changed = before.code != after.code or _configuration(before) != _configuration(after)
+        changed = (
+            before.code != after.code
+            or _configuration(before) != _configuration(after)
+            or (not _versioned(before) and after.versions is not None)  # versioned again
+        )
         if before.code != after.code:
             code = self._code(after, "lambda:UpdateFunctionCode")
             self._wait_updated(
@@ -452,3 +456,8 @@ def _runtime(runtime: str) -> RuntimeType:
 def _log_format(log_format: str) -> LogFormatType:
     value: LogFormatType = log_format  # type: ignore[assignment]
     return value
+
+
+def _versioned(deployed: Function) -> bool:
+    """Whether the deployed function was versioned: read back, only its tag says so."""
+    return dict(deployed.tags).get(naming.ALIAS_TAG) == LIVE_ALIAS

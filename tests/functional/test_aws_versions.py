@@ -20,7 +20,7 @@ from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
 from scheduler.aws.clients import Clients, client_config, new_session
 from scheduler.aws.retry import Pacing
-from scheduler.aws.write_alias import Versions
+from scheduler.aws.write_alias import AliasWriter, Versions
 from scheduler.plan import Action, make_plan
 from scheduler.resources import NEWEST_VERSION, Alias, Permission, ResourceKind, Schedule, Target
 
@@ -145,3 +145,75 @@ def test_deployments_know_the_values_of_the_kept_versions(aws: AwsContext, tmp_p
 
     assert found.deploy == now["Environment"]["Variables"]["SCHED_DEPLOY"]
     assert found.versions == {first["Environment"]["Variables"]["SCHED_DEPLOY"]}
+
+
+def _zip(tmp_path: Path, body: str) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("handler.py", body)
+    return buffer.getvalue()
+
+
+def test_a_new_alias_points_at_a_version_of_the_current_code(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    # $LATEST changed while unversioned: the newest version left behind runs stale code.
+    _apply(aws, tmp_path)
+    client = boto3.client("lambda", region_name=REGION)
+    client.delete_alias(FunctionName=FUNCTION, Name="live")
+    client.update_function_code(FunctionName=FUNCTION, ZipFile=_zip(tmp_path, "x = 3\n"))
+
+    clients = Clients(new_session(region_name=REGION), client_config())
+    AliasWriter(clients, pacing=Pacing((0.0,))).create(Alias(FUNCTION, "live"))
+
+    latest = client.get_function_configuration(FunctionName=FUNCTION)["CodeSha256"]
+    live = client.get_function_configuration(FunctionName=FUNCTION, Qualifier="live")
+    assert live["CodeSha256"] == latest
+
+
+def test_an_alias_on_a_newest_version_older_than_latest_is_drift(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    _apply(aws, tmp_path)
+    client = boto3.client("lambda", region_name=REGION)
+    client.update_function_code(FunctionName=FUNCTION, ZipFile=_zip(tmp_path, "x = 3\n"))
+
+    assert (Action.UPDATE, f"alias {FUNCTION}:live") in _plan(aws, tmp_path)
+
+
+def test_pruning_never_deletes_a_version_another_alias_points_at(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    _apply(aws, tmp_path)
+    for n in (2, 3):
+        _apply(aws, tmp_path, handler=f"def main(e, c):\n    return {n}\n")
+    client = boto3.client("lambda", region_name=REGION)
+    client.create_alias(FunctionName=FUNCTION, Name="theirs", FunctionVersion="2")
+
+    clients = Clients(new_session(region_name=REGION), client_config())
+    deleted = Versions(clients, pacing=Pacing((0.0,))).prune(FUNCTION, "live", keep=1)
+
+    assert (deleted, _versions(), _live()) == ([], ["2", "3"], "3")
+
+
+def test_pruning_never_deletes_a_version_an_alias_routes_a_share_to(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    _apply(aws, tmp_path)
+    for n in (2, 3):
+        _apply(aws, tmp_path, handler=f"def main(e, c):\n    return {n}\n")
+    client = boto3.client("lambda", region_name=REGION)
+    client.create_alias(
+        FunctionName=FUNCTION,
+        Name="canary",
+        FunctionVersion="3",
+        RoutingConfig={"AdditionalVersionWeights": {"2": 0.1}},
+    )
+
+    clients = Clients(new_session(region_name=REGION), client_config())
+    deleted = Versions(clients, pacing=Pacing((0.0,))).prune(FUNCTION, "live", keep=1)
+
+    assert (deleted, _versions()) == ([], ["2", "3"])

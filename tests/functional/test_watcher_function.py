@@ -117,3 +117,32 @@ def test_the_function_reads_each_job_s_deployment_value(unzipped: Path) -> None:
     assert list(found) == ["acme-ops-backup"]
     assert found["acme-ops-backup"].deploy == "d1"
     assert abs(found["acme-ops-backup"].at - datetime.now(UTC)) < timedelta(minutes=5)
+
+
+def test_a_versioned_function_s_live_alias_value_counts_after_a_rollback(unzipped: Path) -> None:
+    """After a rollback the schedule runs the version `live` points at, whose lines carry its
+    own SCHED_DEPLOY: the watcher believes them, as `sched alerts` does."""
+    with mock_aws():
+        iam, lambda_ = boto3.client("iam"), boto3.client("lambda")
+        role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        lambda_.create_function(
+            FunctionName="acme-ops-backup",
+            Runtime="python3.12",
+            Role=role,
+            Handler="h.main",
+            Code={"ZipFile": b"PK\x05\x06" + b"\0" * 18},
+            Environment={"Variables": {"SCHED_DEPLOY": "d1"}},
+            Publish=True,
+        )
+        lambda_.create_alias(FunctionName="acme-ops-backup", Name="live", FunctionVersion="1")
+        lambda_.update_function_configuration(
+            FunctionName="acme-ops-backup", Environment={"Variables": {"SCHED_DEPLOY": "d2"}}
+        )
+        entry = importlib.import_module("sched_watcher")
+
+        found = entry.Functions(lambda_).deployments(
+            ["acme-ops-backup"], versioned=["acme-ops-backup"]
+        )
+
+    assert found["acme-ops-backup"].deploy == "d2"
+    assert found["acme-ops-backup"].versions == {"d1"}

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import zipfile
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -150,3 +151,25 @@ def test_the_watcher_zip_ships_its_code_stdlib_only_and_runs_without_site_packag
         check=True,
     )
     assert done.stdout.strip() == "['backup'] []"
+
+
+def test_the_watcher_may_read_the_versions_of_a_versioned_job_only() -> None:
+    # A versioned job's runs carry the SCHED_DEPLOY of the version `live` points at, read with
+    # GetFunctionConfiguration(Qualifier="live"): a qualified ARN.
+    base = catalogue(
+        replace(
+            job("backup", "cron(0 2 ? * MON *)", alert=AlertRule(channels=("ops",))), versions=2
+        ),
+        job("other", "rate(1 hour)", alert=AlertRule(channels=("ops",))),
+    )
+    cat = Catalogue(base.name, base.path, base.policy, base.jobs, ALERTS)
+    state = compile_catalogue(cat, account=ACCOUNT, region=REGION, packages=_packages(cat))
+    [role] = [r for r in state if isinstance(r, Role) and r.name == "acme-ops-sched-watcher"]
+    assert role.inline_policy is not None
+    statements = {s["Sid"]: s for s in json.loads(role.inline_policy)["Statement"]}
+    arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:acme-ops-"
+    assert statements["ReadJobDeployments"]["Resource"] == [
+        f"{arn}backup",
+        f"{arn}backup:*",
+        f"{arn}other",
+    ]

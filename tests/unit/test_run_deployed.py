@@ -5,12 +5,12 @@ and log tail, and the handler's traceback shown without sched's own frames."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 from run_support import at, catalogue, fargate_job, job
 
-from scheduler.app.operate import run_deployed
+from scheduler.app.operate import invoke_async, run_deployed
 from scheduler.errors import CannotRun
 from scheduler.history import RunStatus
 from scheduler.ports import Invoked
@@ -132,3 +132,30 @@ def test_a_fargate_job_cannot_be_run() -> None:
     reindex = fargate_job("reindex", "cron(0 3 * * ? *)")
     with pytest.raises(CannotRun, match="runs on Fargate"):
         run_deployed(catalogue(reindex), reindex, failing(), now=NOW)
+
+
+def test_a_versioned_job_runs_the_live_alias_its_schedule_invokes() -> None:
+    broken = replace(job("broken", "cron(0 2 * * ? *)"), versions=2)
+    invoker = failing()
+    run_deployed(catalogue(broken), broken, invoker, now=NOW)
+    [(function, _)] = invoker.calls
+    assert function == "acme-ops-broken:live"
+
+
+def test_a_versioned_job_is_triggered_through_the_live_alias() -> None:
+    broken = replace(job("broken", "cron(0 2 * * ? *)"), versions=2)
+    invoker = AsyncInvoker()
+    invoke_async(catalogue(broken), broken, invoker, now=NOW)
+    assert invoker.calls == ["acme-ops-broken:live"]
+
+
+@dataclass
+class AsyncInvoker:
+    calls: list[str] = field(default_factory=list)
+
+    def invoke_async(self, function_name: str, payload: str) -> str | None:
+        self.calls.append(function_name)
+        return RID
+
+    def invoke_sync(self, function_name: str, payload: str) -> Invoked:
+        raise AssertionError("sched trigger does not wait")
