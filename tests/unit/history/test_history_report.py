@@ -413,3 +413,26 @@ def test_tick_summary_has_a_line_per_job_then_skipped_jobs_then_the_total() -> N
         "126 runs, 28 failed; 1 job skipped"
     )
     assert tick_summary([outcome("once")]) == "once: 1 run, succeeded\n1 run, 0 failed"
+
+
+def test_history_notes_one_fact_once_naming_every_job_it_is_about() -> None:
+    cat = catalogue(job("daily", "cron(0 2 * * ? *)"), job("nightly", "cron(0 3 * * ? *)"))
+    deployed = {"daily": at("2026-11-25T07:59:00"), "nightly": at("2026-11-25T07:59:00")}
+    history = history_for(cat, FakeLogs(), now=NOW, since=SINCE, deployed=deployed)
+    assert history_report.to_text(history) == (
+        "no runs from 2026-11-22 00:00 UTC to 2026-11-25 08:00 UTC\n"
+        "note: daily, nightly: deployed 2026-11-25 07:59 UTC; earlier fires are not expected"
+    )
+
+
+def test_history_filtered_by_status_notes_only_the_jobs_it_shows() -> None:
+    history = history_for(
+        scenario_catalogue(), scenario_logs(), now=NOW, since=SINCE, statuses=["failed"]
+    )
+    assert history_report.to_text(history) == (
+        "JOB         SCHEDULED        STARTED   STATUS  DURATION  ERROR\n"
+        "log-backup  11-23 02:00 UTC  02:00:00  failed  2s / 5m   ValueError: bucket app-logs not "
+        "found\n"
+        "\n"
+        "1 run: 1 failed"
+    )
