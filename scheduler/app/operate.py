@@ -8,14 +8,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scheduler import naming
 from scheduler.app.alerts import watch_locally
-from scheduler.app.connect import Connection, connect, local_dir
+from scheduler.app.connect import Connection, connect, lambda_endpoint, local_dir
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import CannotRun
 from scheduler.history.logs import Attributor, LogLine, attribute
@@ -269,6 +269,7 @@ class Triggered:
     function: str
     payload: str
     request_id: str | None
+    endpoint: str | None = None  # an emulator's, when not AWS's
 
 
 def invoke_async(
@@ -299,7 +300,8 @@ def trigger(
     with connect(connection, catalogue.path) as aws:
         if not aws.local:
             refuse_unowned(catalogue, job, aws.function_tags)
-            return invoke_async(catalogue, job, aws.invoker, now=now)
+            sent = invoke_async(catalogue, job, aws.invoker, now=now)
+            return replace(sent, endpoint=lambda_endpoint())
         deployed = job_deployments(catalogue, aws.deployments)
         return trigger_locally(
             catalogue,

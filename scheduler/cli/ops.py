@@ -197,7 +197,7 @@ def trigger(
     there as Lambda would write them.
     """
     from scheduler.app import operate
-    from scheduler.report.runs import outcome_line
+    from scheduler.report.runs import outcome_line, triggered_text
 
     checked = checked_catalogue(catalogue, READ_ONLY)
     target = operate.find_job(checked.catalogue, job)
@@ -207,9 +207,7 @@ def trigger(
     if not isinstance(sent, operate.Triggered):
         click.echo(outcome_line(sent, target))
         raise SystemExit(EXIT_OK if sent.ok else EXIT_FINDINGS)
-    request = f" (request {sent.request_id})" if sent.request_id else ""
-    click.echo(f"{job}: invoked {sent.function} asynchronously{request}")
-    click.echo(f"  follow it with: sched history {job} --since 1h")
+    click.echo(triggered_text(job, sent.function, sent.request_id, endpoint=sent.endpoint))
 
 
 @click.command()

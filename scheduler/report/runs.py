@@ -41,6 +41,20 @@ def outcome_line(outcome: RunOutcome, job: Job) -> str:
     return f"{line}\n  error: {safe(error)}{frames}{hint}"  # the logged error, as history shows it
 
 
+def triggered_text(job: str, function: str, request_id: str | None, *, endpoint: str | None) -> str:
+    """What `sched trigger` did: an asynchronous invoke was accepted, which is not a run; an
+    emulator may accept it and run nothing (moto's Lambda without Docker)."""
+    request = f" (request {request_id})" if request_id else ""
+    follow = f"  follow it with: sched history {job} --since 1h"
+    if endpoint is None:
+        return f"{job}: invoked {function} asynchronously{request}; Lambda queued the run\n{follow}"
+    return (
+        f"{job}: invoked {function} asynchronously at {endpoint}{request}; the endpoint accepted "
+        f"it\n{follow}\n  if nothing shows in history within a minute, the endpoint may not run "
+        "functions (moto's Lambda without Docker runs nothing)"
+    )
+
+
 def _plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
