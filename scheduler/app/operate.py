@@ -332,6 +332,7 @@ class TickResult:
     until: datetime
     ticked: Ticked | None
     watched: Pass | None = None  # the alert watcher's pass after the runs, when it is applied
+    next_fire: tuple[datetime, Job] | None = None  # when nothing was due: what fires next
 
 
 def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> TickResult:
@@ -345,7 +346,10 @@ def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> Tick
     marker = last_tick_path(catalogue.path)
     since = local_tick.read_last_tick(marker) or now - FIRST_TICK_LOOKBACK
     if end <= since:
-        return TickResult(since, end, None)
+        with connect(Connection(local=True), catalogue.path) as aws:
+            starts = {job: d.at for job, d in job_deployments(catalogue, aws.deployments).items()}
+        upcoming = local_tick.next_fire(catalogue, after=since, starts=starts)
+        return TickResult(since, end, None, next_fire=upcoming)
     with connect(Connection(local=True), catalogue.path) as aws:
         deployed = job_deployments(catalogue, aws.deployments)
         deployed_at = {job: d.at for job, d in deployed.items()}

@@ -267,7 +267,7 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
     logged to the local AWS as Lambda would log it.
     """
     from scheduler.app import operate
-    from scheduler.report.runs import outcome_line, tick_summary
+    from scheduler.report.runs import nothing_due, outcome_line, tick_summary
 
     now = datetime.now(UTC)
     until = parse_instant(until_text, "--until") if until_text else None
@@ -280,7 +280,7 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
     done = operate.tick(checked.catalogue, now=now, until=until)
     ticked = done.ticked
     if ticked is None:
-        click.echo(f"nothing due: the last tick ran fires up to {done.since:%Y-%m-%d %H:%M} UTC")
+        click.echo(nothing_due(done.since, done.next_fire))
         return
     if verbose:
         for outcome in ticked.outcomes:

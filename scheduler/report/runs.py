@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from scheduler import limits
 from scheduler.catalogue.model import Job
@@ -53,6 +55,19 @@ def triggered_text(job: str, function: str, request_id: str | None, *, endpoint:
         f"it\n{follow}\n  if nothing shows in history within a minute, the endpoint may not run "
         "functions (moto's Lambda without Docker runs nothing)"
     )
+
+
+def nothing_due(since: datetime, upcoming: tuple[datetime, Job] | None) -> str:
+    """`sched local tick` with nothing due: up to when it ran, and the next fire."""
+    text = f"nothing due: the last tick ran fires up to {since.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    if upcoming is None:
+        return f"{text}; no deployed job fires in the next year"
+    when, job = upcoming
+    local = when.astimezone(ZoneInfo(job.timezone))
+    shown = f"{local:%a %Y-%m-%d %H:%M %Z}"
+    if local.utcoffset() != timedelta(0):
+        shown += f" ({when.astimezone(UTC):%H:%M} UTC)"
+    return f"{text}; next: {job.name} at {shown}"
 
 
 def _plural(count: int, noun: str) -> str:
