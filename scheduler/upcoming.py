@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -11,6 +13,10 @@ from scheduler.schedule import ScheduleError, is_known_timezone, parse
 
 if TYPE_CHECKING:
     from scheduler.catalogue.model import Catalogue, Job
+
+# A query shaped like a job name: with a catalogue, a typo of a job, not an expression.
+_NAME_LIKE = re.compile(r"[A-Za-z0-9_-]+")
+_OR_EXPRESSION = "(or give an expression such as cron(0 10 * * ? *))"
 
 
 @dataclass(frozen=True)
@@ -41,12 +47,15 @@ def upcoming(
     after: datetime,
     count: int,
     tz: str | None,
+    source: str = "the catalogue",
 ) -> list[Upcoming]:
     """Resolve each query (a job name first, else an expression) to its next `count` fires.
 
     A job's schedule is evaluated in the job's zone (that is what it means); a raw expression
     in `tz` (default UTC). Times are shown in `tz` when given, else in the evaluation zone.
     A rate() counts from its creation, as AWS counts it; taken here to be `after` (`created`).
+    With a catalogue (read from `source`), a name-like query that is neither a job nor an
+    expression is reported as an unknown job, with the closest job names.
     """
     if not queries and catalogue is not None:
         queries = [job.name for job in catalogue.jobs]
@@ -56,8 +65,20 @@ def upcoming(
         expression = job.schedule if job else query
         zone = job.timezone if job else (tz or "UTC")
         item = _one(query, job.name if job else None, expression, zone, tz or zone, after, count)
+        if catalogue is not None and job is None and item.error and _NAME_LIKE.fullmatch(query):
+            item = _unknown_job(item, catalogue, source)
         out.append(_within_dates(item, job, after, count) if job else item)
     return out
+
+
+def _unknown_job(item: Upcoming, catalogue: Catalogue, source: str) -> Upcoming:
+    names = [job.name for job in catalogue.jobs]
+    close = difflib.get_close_matches(item.query, names, n=3)
+    if close:
+        hint = f"did you mean {' or '.join(close)}? {_OR_EXPRESSION}"
+    else:
+        hint = f"jobs: {', '.join(names)} {_OR_EXPRESSION}" if names else _OR_EXPRESSION
+    return replace(item, error_code=None, error=f"no job named {item.query} in {source}", hint=hint)
 
 
 def _within_dates(item: Upcoming, job: Job, after: datetime, count: int) -> Upcoming:

@@ -94,7 +94,7 @@ def upcoming(
         known = load(catalogue).catalogue
     if not queries and known is None:
         return None
-    return compute(queries, known, after=after, count=count, tz=tz)
+    return compute(queries, known, after=after, count=count, tz=tz, source=str(catalogue))
 
 
 @dataclass(frozen=True)

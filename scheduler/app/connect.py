@@ -35,6 +35,15 @@ class Connection:
         return cls(local=local or env_local, profile=profile, region=region)
 
 
+def lambda_endpoint() -> str | None:
+    """The endpoint boto3 sends Lambda calls to when not AWS's (an emulator), else None.
+
+    The service's own variable wins over the global one:
+    https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+    """
+    return os.environ.get("AWS_ENDPOINT_URL_LAMBDA") or os.environ.get("AWS_ENDPOINT_URL") or None
+
+
 def state_dir(catalogue_path: Path) -> Path:
     return catalogue_path.resolve().parent / STATE_DIR
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scheduler import naming
 from scheduler.app.alerts import watch_locally
-from scheduler.app.connect import Connection, connect, local_dir
+from scheduler.app.connect import Connection, connect, lambda_endpoint, local_dir
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import CannotRun
 from scheduler.history.logs import Attributor, LogLine, attribute
@@ -278,6 +278,7 @@ class Triggered:
     function: str
     payload: str
     request_id: str | None
+    endpoint: str | None = None  # an emulator's, when not AWS's
 
 
 def invoke_async(
@@ -308,7 +309,8 @@ def trigger(
     with connect(connection, catalogue.path) as aws:
         if not aws.local:
             refuse_unowned(catalogue, job, aws.function_tags)
-            return invoke_async(catalogue, job, aws.invoker, now=now)
+            sent = invoke_async(catalogue, job, aws.invoker, now=now)
+            return replace(sent, endpoint=lambda_endpoint())
         deployed = job_deployments(catalogue, aws.deployments)
         return trigger_locally(
             catalogue,
@@ -339,6 +341,7 @@ class TickResult:
     until: datetime
     ticked: Ticked | None
     watched: Pass | None = None  # the alert watcher's pass after the runs, when it is applied
+    next_fire: tuple[datetime, Job] | None = None  # when nothing was due: what fires next
 
 
 def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> TickResult:
@@ -352,7 +355,10 @@ def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> Tick
     marker = last_tick_path(catalogue.path)
     since = local_tick.read_last_tick(marker) or now - FIRST_TICK_LOOKBACK
     if end <= since:
-        return TickResult(since, end, None)
+        with connect(Connection(local=True), catalogue.path) as aws:
+            starts = {job: d.at for job, d in job_deployments(catalogue, aws.deployments).items()}
+        upcoming = local_tick.next_fire(catalogue, after=since, starts=starts)
+        return TickResult(since, end, None, next_fire=upcoming)
     with connect(Connection(local=True), catalogue.path) as aws:
         deployed = job_deployments(catalogue, aws.deployments)
         deployed_at = {job: d.at for job, d in deployed.items()}

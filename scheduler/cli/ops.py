@@ -197,7 +197,7 @@ def trigger(
     there as Lambda would write them.
     """
     from scheduler.app import operate
-    from scheduler.report.runs import outcome_line
+    from scheduler.report.runs import outcome_line, triggered_text
 
     checked = checked_catalogue(catalogue, READ_ONLY)
     target = operate.find_job(checked.catalogue, job)
@@ -207,9 +207,7 @@ def trigger(
     if not isinstance(sent, operate.Triggered):
         click.echo(outcome_line(sent, target))
         raise SystemExit(EXIT_OK if sent.ok else EXIT_FINDINGS)
-    request = f" (request {sent.request_id})" if sent.request_id else ""
-    click.echo(f"{job}: invoked {sent.function} asynchronously{request}")
-    click.echo(f"  follow it with: sched history {job} --since 1h")
+    click.echo(triggered_text(job, sent.function, sent.request_id, endpoint=sent.endpoint))
 
 
 @click.command()
@@ -269,7 +267,7 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
     logged to the local AWS as Lambda would log it.
     """
     from scheduler.app import operate
-    from scheduler.report.runs import outcome_line, tick_summary
+    from scheduler.report.runs import nothing_due, outcome_line, tick_summary
 
     now = datetime.now(UTC)
     until = parse_instant(until_text, "--until") if until_text else None
@@ -282,7 +280,7 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
     done = operate.tick(checked.catalogue, now=now, until=until)
     ticked = done.ticked
     if ticked is None:
-        click.echo(f"nothing due: the last tick ran fires up to {done.since:%Y-%m-%d %H:%M} UTC")
+        click.echo(nothing_due(done.since, done.next_fire))
         return
     if verbose:
         for outcome in ticked.outcomes:

@@ -75,7 +75,13 @@ class Run:
 
     @property
     def anchor(self) -> datetime | None:
-        """When the run belongs on a timeline: its scheduled time, else its start, else its end."""
+        """When the run belongs on a timeline: its scheduled time, else its start, else its end.
+
+        A manual run belongs where it started: its scheduled time (`sched run --scheduled-time`)
+        is the fire it stands in for, which may be long past, not when it happened.
+        """
+        if self.trigger is Trigger.MANUAL:
+            return self.start or self.end or self.scheduled_time
         return self.scheduled_time or self.start or self.end
 
 

@@ -66,6 +66,8 @@ class History:
     until: datetime
     now: datetime
     jobs: tuple[JobHistory, ...]
+    # A `--status` filter was applied: a job none of whose runs is left is not shown.
+    filtered: bool = False
 
     @property
     def runs(self) -> list[Run]:
@@ -77,8 +79,21 @@ class History:
         return {jh.job.name: jh.job.timezone for jh in self.jobs}
 
     @property
+    def shown(self) -> list[JobHistory]:
+        """The jobs the listing is about: all of them, or with a status filter those with runs."""
+        return [jh for jh in self.jobs if jh.runs or not self.filtered]
+
+    @property
     def notes(self) -> list[tuple[str, str]]:
-        return [(jh.job.name, jh.note) for jh in self.jobs if jh.note]
+        return [(jh.job.name, jh.note) for jh in self.shown if jh.note]
+
+    @property
+    def grouped_notes(self) -> list[tuple[tuple[str, ...], str]]:
+        """Each distinct note once, with the jobs it is about, in the order first seen."""
+        grouped: dict[str, list[str]] = {}
+        for job, note in self.notes:
+            grouped.setdefault(note, []).append(job)
+        return [(tuple(jobs), note) for note, jobs in grouped.items()]
 
     @property
     def skipped(self) -> Skipped:
@@ -369,4 +384,6 @@ def history_for(
         histories = [
             replace(jh, runs=tuple(r for r in jh.runs if _matches(r, chosen))) for jh in histories
         ]
-    return History(since=since, until=end, now=now, jobs=tuple(histories))
+    return History(
+        since=since, until=end, now=now, jobs=tuple(histories), filtered=statuses is not None
+    )

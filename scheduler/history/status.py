@@ -1,5 +1,5 @@
 """`sched status`: one row per job over a recent window: its schedule in words, next run, last
-run, success rate, durations against the expected runtime and Lambda's limit, and whether it
+run, success rate, durations against the expected runtime and the function's timeout, and whether it
 needs attention. Rows come back most urgent first; `needs_attention` decides the exit code.
 """
 
@@ -83,7 +83,13 @@ def _row(history: JobHistory, now: datetime) -> StatusRow:
     job = history.job
     status = None
     if history.tracked:
-        status = summarise(job.name, history.runs, expected_runtime=job.expected_runtime, now=now)
+        status = summarise(
+            job.name,
+            history.runs,
+            expected_runtime=job.expected_runtime,
+            limit=job.timeout,
+            now=now,
+        )
         if not history.deployed:
             # Old runs of a destroyed job are history, not a reason to page anyone.
             status = replace(status, attention=Attention.NOT_DEPLOYED, reasons=())

@@ -95,6 +95,27 @@ def due_fires(
     return _due(_local_jobs(catalogue), since=since, until=until, limit=limit)
 
 
+def next_fire(
+    catalogue: Catalogue, *, after: datetime, starts: Mapping[str, datetime]
+) -> tuple[datetime, Job] | None:
+    """The first fire after `after` of the enabled local jobs in `starts` (deployed, each with
+    the time a rate() counts from), looking a year ahead; None when none fires in it."""
+    found: list[tuple[datetime, str, Job]] = []
+    for job in _local_jobs(catalogue):
+        if job.name not in starts:
+            continue
+        for span in (timedelta(days=1), timedelta(days=366)):
+            begin = max(after, starts[job.name])
+            first = next(_fires(job, begin, after + span, starts[job.name]), None)
+            if first is not None:
+                found.append(first)
+                break
+    if not found:
+        return None
+    when, _, job = min(found, key=lambda item: (item[0], item[1]))
+    return when, job
+
+
 def _utc(when: datetime) -> str:
     return f"{when.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 

@@ -215,8 +215,8 @@ def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> st
                 lines += wrap(f"  hint: {safe(hint)}", width, hang="    ")
         lines.append("")
         lines.append(_summary(runs))
-    for job, note in history.notes:
-        lines += wrap(f"note: {job}: {note}", width, hang="  ")
+    for jobs, note in history.grouped_notes:
+        lines += wrap(f"note: {', '.join(jobs)}: {note}", width, hang="  ")
     skipped = skipped_text(history.skipped)
     if skipped is not None:
         lines += wrap(skipped, width, hang="  ")
@@ -252,7 +252,7 @@ def to_json(history: History) -> str:
         "runs": [_run(run, zones) for run in history.runs],
         "notes": [
             {"job": jh.job.name, "tracked": jh.tracked, "note": jh.note}
-            for jh in history.jobs
+            for jh in history.shown
             if jh.note
         ],
         "skipped": skipped_json(history.skipped),

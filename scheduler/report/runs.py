@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from scheduler import limits
 from scheduler.catalogue.model import Job
@@ -39,6 +41,33 @@ def outcome_line(outcome: RunOutcome, job: Job) -> str:
     hint = f"\n  hint: {outcome.hint}" if outcome.hint else ""
     frames = "".join(f"\n  {safe(text)}" for text in (outcome.traceback or "").splitlines())
     return f"{line}\n  error: {safe(error)}{frames}{hint}"  # the logged error, as history shows it
+
+
+def triggered_text(job: str, function: str, request_id: str | None, *, endpoint: str | None) -> str:
+    """What `sched trigger` did: an asynchronous invoke was accepted, which is not a run; an
+    emulator may accept it and run nothing (moto's Lambda without Docker)."""
+    request = f" (request {request_id})" if request_id else ""
+    follow = f"  follow it with: sched history {job} --since 1h"
+    if endpoint is None:
+        return f"{job}: invoked {function} asynchronously{request}; Lambda queued the run\n{follow}"
+    return (
+        f"{job}: invoked {function} asynchronously at {endpoint}{request}; the endpoint accepted "
+        f"it\n{follow}\n  if nothing shows in history within a minute, the endpoint may not run "
+        "functions (moto's Lambda without Docker runs nothing)"
+    )
+
+
+def nothing_due(since: datetime, upcoming: tuple[datetime, Job] | None) -> str:
+    """`sched local tick` with nothing due: up to when it ran, and the next fire."""
+    text = f"nothing due: the last tick ran fires up to {since.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    if upcoming is None:
+        return f"{text}; no deployed job fires in the next year"
+    when, job = upcoming
+    local = when.astimezone(ZoneInfo(job.timezone))
+    shown = f"{local:%a %Y-%m-%d %H:%M %Z}"
+    if local.utcoffset() != timedelta(0):
+        shown += f" ({when.astimezone(UTC):%H:%M} UTC)"
+    return f"{text}; next: {job.name} at {shown}"
 
 
 def _plural(count: int, noun: str) -> str:

@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, assert_never
 from zoneinfo import ZoneInfo
 
-from scheduler import limits
 from scheduler.history import Attention, JobStatus, RunStatus, status_to_json
 from scheduler.history.memory import suggested_memory
 from scheduler.history.model import Skipped
@@ -196,10 +195,9 @@ def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = WID
         lines.append(_join(f"{paint(mark, tint, colour)} ", padded))
         for detail in _details(row):
             lines += wrap(detail, width, indent="    ", hang="      ")
-    limit = next((row.status.limit for row in rows if row.status), limits.LAMBDA_MAX_TIMEOUT)
     lines.append("")
     lines += wrap(
-        f"HEADROOM: what the slowest run left of Lambda's {human_duration(limit)} limit", width
+        "HEADROOM: what the slowest run left of the function's timeout (its timeout:)", width
     )
     skipped = skipped_text(sum((row.skipped for row in rows), Skipped()))
     if skipped is not None:

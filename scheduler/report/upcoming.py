@@ -16,7 +16,8 @@ def to_text(items: Sequence[Upcoming]) -> str:
         title = f"{item.job}: {item.expression}" if item.job else item.expression
         if item.error:
             hint = f"\n  hint: {item.hint}" if item.hint else ""
-            blocks.append(f"{title}\n  error {item.error_code} {item.error}{hint}")
+            code = f" {item.error_code}" if item.error_code else ""
+            blocks.append(f"{title}\n  error{code} {item.error}{hint}")
             continue
         lines = [title]
         if item.also_expression:

@@ -11,6 +11,7 @@ from scheduler.catalogue.model import Backend, Compute, Job
 from scheduler.diagnostics import Diagnostic, Severity, Span, echo
 from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.schedule import Schedule, ScheduleError, is_known_timezone
+from scheduler.schedule.zones import closest_timezones
 
 
 def _error_span(value: Span, source: str, error: ScheduleError) -> Span:
@@ -147,8 +148,15 @@ class UnknownTimezone(Rule):
                 yield self.report(
                     context.setting_span(job, "timezone"),
                     f'job "{job.name}": unknown time zone {echo(job.timezone)}',
-                    "use an IANA name such as Europe/Paris, America/New_York or UTC",
+                    _zone_hint(job.timezone),
                 )
+
+
+def _zone_hint(name: object) -> str:
+    close = closest_timezones(name) if isinstance(name, str) else []
+    if close:
+        return f"did you mean {close[0]}?"
+    return "use an IANA name such as Europe/Paris, America/New_York or UTC"
 
 
 class TimezoneNeedsScheduler(Rule):

@@ -7,16 +7,27 @@ https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html#dayli
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_+\-]*(?:/[A-Za-z0-9_+\-]+)*")
 # Files in the zoneinfo directory that are not zones a user can choose.
 _NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
 _SAMPLE = timedelta(days=7)
+
+
+def closest_timezones(name: str, n: int = 1) -> list[str]:
+    """The IANA names nearest `name` (a typo such as "Europe/Pariss"), best first.
+
+    Only Area/Location names (and UTC) are offered: an abbreviation such as "CEST" is not a typo
+    of the legacy zone "EST", which is a different offset.
+    """
+    choices = [*sorted(z for z in available_timezones() if "/" in z), "UTC"]
+    return difflib.get_close_matches(name, choices, n=n, cutoff=0.8)
 
 
 @lru_cache(maxsize=1024)

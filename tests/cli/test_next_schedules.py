@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from click.testing import CliRunner
 
 from scheduler.cli import cli
@@ -57,4 +60,47 @@ def test_next_shows_an_either_day_line_as_its_two_rules_and_their_union() -> Non
         "  Mon 2026-06-08 00:00 UTC\n"
         "  Mon 2026-06-15 00:00 UTC\n"
         "  Mon 2026-06-22 00:00 UTC\n",
+    )
+
+
+CATALOGUE = """\
+catalogue: acme
+jobs:
+  log-backup:
+    schedule: cron(0 2 ? * MON *)
+    expected_runtime: 5m
+    handler: jobs/log_backup/handler.py:main
+  tmp-cleanup:
+    schedule: rate(1 hour)
+    expected_runtime: 30s
+    handler: jobs/tmp_cleanup/handler.py:main
+"""
+
+
+def test_next_with_a_catalogue_names_an_unknown_job_and_the_closest_jobs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "jobs.yaml").write_text(CATALOGUE)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["next", "log-backups"], env={"GITHUB_ACTIONS": ""})
+    assert (result.exit_code, result.output) == (
+        2,
+        "log-backups\n"
+        "  error no job named log-backups in jobs.yaml\n"
+        "  hint: did you mean log-backup? (or give an expression such as cron(0 10 * * ? *))\n",
+    )
+
+
+def test_next_with_a_catalogue_lists_the_jobs_when_none_is_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "jobs.yaml").write_text(CATALOGUE)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["next", "nosuchjob"], env={"GITHUB_ACTIONS": ""})
+    assert (result.exit_code, result.output) == (
+        2,
+        "nosuchjob\n"
+        "  error no job named nosuchjob in jobs.yaml\n"
+        "  hint: jobs: log-backup, tmp-cleanup (or give an expression such as "
+        "cron(0 10 * * ? *))\n",
     )

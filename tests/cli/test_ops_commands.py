@@ -169,3 +169,18 @@ def test_logs_of_a_run_that_is_not_there_is_a_usage_error(catalogue: Path) -> No
     code, out = run("logs", "tmp-cleanup", "--local", "--run", "nope", str(catalogue))
     assert code == 2
     assert 'error: --run nope names no run of job "tmp-cleanup" in the window' in out
+
+
+def test_a_tick_with_nothing_due_names_the_next_fire(catalogue: Path) -> None:
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    applied = datetime.now(UTC)
+    # A span ending before the first tick's look-back start (a day ago) has nothing due.
+    code, out = run("local", "tick", str(catalogue), "--until", "2026-01-01T00:00:00Z")
+    assert code == 0
+    prefix, _, upcoming = out.rstrip("\n").partition("; next: ")
+    assert prefix.startswith("nothing due: the last tick ran fires up to ")
+    # role-canary, every 15 minutes from its deployment, fires first.
+    name, _, when = upcoming.partition(" at ")
+    fire = datetime.strptime(when, "%a %Y-%m-%d %H:%M UTC").replace(tzinfo=UTC)
+    assert name == "role-canary"
+    assert applied < fire + timedelta(minutes=1) <= applied + timedelta(minutes=16)

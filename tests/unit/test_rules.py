@@ -112,3 +112,19 @@ def test_sch312_names_the_credential_looking_files_and_says_to_move_them() -> No
             "move them out of jobs/creds/ (a file that must ship can be renamed)",
         )
     ]
+
+
+def test_sch105_suggests_the_closest_zone_name(tmp_path: Path) -> None:
+    text = (RULE_FIXTURES / "SCH105.fail.yaml").read_text().replace("CEST", "Europe/Pariss")
+    (tmp_path / "jobs.yaml").write_text(text)
+    found = [d for d in _found(tmp_path / "jobs.yaml") if d.code == "SCH105"]
+    assert [(d.message, d.hint) for d in found] == [
+        ('job "paris": unknown time zone "Europe/Pariss"', "did you mean Europe/Paris?")
+    ]
+
+
+def test_sch105_without_a_close_zone_gives_examples() -> None:
+    found = [d for d in _found(RULE_FIXTURES / "SCH105.fail.yaml") if d.code == "SCH105"]
+    assert [d.hint for d in found] == [
+        "use an IANA name such as Europe/Paris, America/New_York or UTC"
+    ]

@@ -313,3 +313,40 @@ class TestRate:
             ("06:17", "succeeded"),
             ("07:40", "succeeded"),
         ]
+
+
+def _with_a_manual_run_for_an_old_fire() -> FakeLogs:
+    logs = weekly_logs()
+    logs.groups[group("log-backup")] += run_events(
+        "log-backup",
+        at("2026-10-05T02:00:00"),  # sched run --scheduled-time: the fire it stands in for
+        request_id="cccc-3",
+        trigger="manual",
+        start=at("2026-11-24T10:00:00"),
+    )
+    return logs
+
+
+def test_a_manual_run_is_listed_where_it_started_not_at_its_scheduled_time() -> None:
+    history = history_for(
+        catalogue(WEEKLY), _with_a_manual_run_for_an_old_fire(), now=NOW, since=SINCE
+    )
+    assert [(r.request_id, r.status.value) for r in history.runs] == [
+        ("aaaa-1", "succeeded"),
+        ("", "missed"),
+        ("bbbb-2", "failed"),
+        ("", "missed"),
+        ("cccc-3", "succeeded"),
+    ]
+
+
+def test_a_manual_run_is_within_since_by_its_start() -> None:
+    history = history_for(
+        catalogue(WEEKLY),
+        _with_a_manual_run_for_an_old_fire(),
+        now=NOW,
+        since=at("2026-11-24T00:00:00"),
+    )
+    assert [(r.request_id, r.start) for r in history.runs] == [
+        ("cccc-3", at("2026-11-24T10:00:00"))
+    ]

@@ -43,15 +43,15 @@ note: old-job: disabled: no runs expected"""
 
 STATUS_TEXT = """\
   JOB             STATE        LAST RUN            SUCCESS    P50    P95  EXPECTED  HEADROOM
-✗ log-backup      failed 2/4   11-23 02:00 failed      50%     2s  4m30s        5m    10m30s
+✗ log-backup      failed 2/4   11-23 02:00 failed      50%     2s  4m30s        5m     5m30s
     next Mon 2026-11-30 02:00 UTC · at 02:00, only on Monday · uses 80 of 256 MB
     last run failed: ValueError; 2 failed
-! nightly-export  missed 1/28  11-25 01:30 missed      96%  1m54s  2m06s        3m    12m53s
+! nightly-export  missed 1/28  11-25 01:30 missed      96%  1m54s  2m06s        3m     7m53s
     next Thu 2026-11-26 01:30 CET (00:30 UTC) · at 01:30 every day · uses 80 of 256 MB
     run due 2026-11-25 00:30 UTC did not happen; 1 missed
-✓ monthly-report  ok           11-01 08:00 ok         100%  1m35s  1m35s        2m    13m25s
+✓ monthly-report  ok           11-01 08:00 ok         100%  1m35s  1m35s        2m     8m25s
     next Tue 2026-12-01 08:00 EST (13:00 UTC) · at 08:00 on day 1 of the month · uses 80 of 256 MB
-✓ tmp-cleanup     ok           11-25 07:17 ok         100%    13s    14s       30s    14m46s
+✓ tmp-cleanup     ok           11-25 07:17 ok         100%    13s    14s       30s     9m46s
     next Wed 2026-11-25 08:17 UTC · every hour · uses 80 of 256 MB
     note: rate(1 hour) counts from its deployment, which the logs do not show; misses are counted
       from the first logged run (2026-11-25 05:17 UTC)
@@ -61,7 +61,7 @@ STATUS_TEXT = """\
     next Sun 2026-11-29 03:00 UTC · at 03:00, only on Sunday
     note: runs on Fargate: sched reads Lambda logs only, so its runs are not tracked
 
-HEADROOM: what the slowest run left of Lambda's 15m limit"""
+HEADROOM: what the slowest run left of the function's timeout (its timeout:)"""
 
 
 def scenario_history() -> History:
@@ -273,7 +273,7 @@ def test_status_text_colours_the_mark_and_the_state() -> None:
     lines = status_report.to_text(rows, colour=True).splitlines()
     assert lines[1] == (
         "\x1b[31m✗\x1b[0m log-backup      \x1b[31mfailed 2/4 \x1b[0m  11-23 02:00 failed"
-        "      50%     2s  4m30s        5m    10m30s"
+        "      50%     2s  4m30s        5m     5m30s"
     )
 
 
@@ -308,7 +308,7 @@ def test_status_json_for_dashboards() -> None:
     status = export["status"]
     assert (status["runs"], status["succeeded"], status["missed"]) == (28, 27, 1)
     assert (status["p50_duration_ms"], status["p95_duration_ms"]) == (114005, 126005)
-    assert status["headroom_limit_ms"] == 772995
+    assert status["headroom_limit_ms"] == 472995
     assert document["jobs"][5]["status"] is None
 
 
@@ -326,7 +326,7 @@ def test_right_after_a_deployment_status_and_history_explain_why_nothing_is_miss
         "· monthly  no runs  -               -    -    -        5m         -\n"
         "    next Tue 2026-12-01 08:00 UTC · at 08:00 on day 1 of the month\n"
         "\n"
-        "HEADROOM: what the slowest run left of Lambda's 15m limit"
+        "HEADROOM: what the slowest run left of the function's timeout (its timeout:)"
     )
     history = history_for(cat, FakeLogs(), now=NOW, since=SINCE, deployed=deployed)
     assert history_report.to_text(history) == (
@@ -413,3 +413,26 @@ def test_tick_summary_has_a_line_per_job_then_skipped_jobs_then_the_total() -> N
         "126 runs, 28 failed; 1 job skipped"
     )
     assert tick_summary([outcome("once")]) == "once: 1 run, succeeded\n1 run, 0 failed"
+
+
+def test_history_notes_one_fact_once_naming_every_job_it_is_about() -> None:
+    cat = catalogue(job("daily", "cron(0 2 * * ? *)"), job("nightly", "cron(0 3 * * ? *)"))
+    deployed = {"daily": at("2026-11-25T07:59:00"), "nightly": at("2026-11-25T07:59:00")}
+    history = history_for(cat, FakeLogs(), now=NOW, since=SINCE, deployed=deployed)
+    assert history_report.to_text(history) == (
+        "no runs from 2026-11-22 00:00 UTC to 2026-11-25 08:00 UTC\n"
+        "note: daily, nightly: deployed 2026-11-25 07:59 UTC; earlier fires are not expected"
+    )
+
+
+def test_history_filtered_by_status_notes_only_the_jobs_it_shows() -> None:
+    history = history_for(
+        scenario_catalogue(), scenario_logs(), now=NOW, since=SINCE, statuses=["failed"]
+    )
+    assert history_report.to_text(history) == (
+        "JOB         SCHEDULED        STARTED   STATUS  DURATION  ERROR\n"
+        "log-backup  11-23 02:00 UTC  02:00:00  failed  2s / 5m   ValueError: bucket app-logs not "
+        "found\n"
+        "\n"
+        "1 run: 1 failed"
+    )

@@ -33,17 +33,17 @@ note: old-job: disabled: no runs expected"""
 
 STATUS_AT_80 = """\
   JOB             STATE        LAST RUN              P95  EXPECTED  HEADROOM
-✗ log-backup      failed 2/4   11-23 02:00 failed  4m30s        5m    10m30s
+✗ log-backup      failed 2/4   11-23 02:00 failed  4m30s        5m     5m30s
     next Mon 2026-11-30 02:00 UTC · at 02:00, only on Monday · uses 80 of 256 MB
     last run failed: ValueError; 2 failed
-! nightly-export  missed 1/28  11-25 01:30 missed  2m06s        3m    12m53s
+! nightly-export  missed 1/28  11-25 01:30 missed  2m06s        3m     7m53s
     next Thu 2026-11-26 01:30 CET (00:30 UTC) · at 01:30 every day · uses 80 of
       256 MB
     run due 2026-11-25 00:30 UTC did not happen; 1 missed
-✓ monthly-report  ok           11-01 08:00 ok      1m35s        2m    13m25s
+✓ monthly-report  ok           11-01 08:00 ok      1m35s        2m     8m25s
     next Tue 2026-12-01 08:00 EST (13:00 UTC) · at 08:00 on day 1 of the month ·
       uses 80 of 256 MB
-✓ tmp-cleanup     ok           11-25 07:17 ok        14s       30s    14m46s
+✓ tmp-cleanup     ok           11-25 07:17 ok        14s       30s     9m46s
     next Wed 2026-11-25 08:17 UTC · every hour · uses 80 of 256 MB
     note: rate(1 hour) counts from its deployment, which the logs do not show;
       misses are counted from the first logged run (2026-11-25 05:17 UTC)
@@ -54,7 +54,7 @@ STATUS_AT_80 = """\
     note: runs on Fargate: sched reads Lambda logs only, so its runs are not
       tracked
 
-HEADROOM: what the slowest run left of Lambda's 15m limit"""
+HEADROOM: what the slowest run left of the function's timeout (its timeout:)"""
 
 ERROR_AT_120 = (
     "log-backup      11-23 02:00 UTC  02:00:00  failed     2s / 5m     "
@@ -127,5 +127,5 @@ def test_colour_survives_a_column_left_out() -> None:
     lines = status_report.to_text(rows(), colour=True, width=80).splitlines()
     assert lines[1] == (
         "\x1b[31m✗\x1b[0m log-backup      \x1b[31mfailed 2/4 \x1b[0m  11-23 02:00 failed"
-        "  4m30s        5m    10m30s"
+        "  4m30s        5m     5m30s"
     )

@@ -45,7 +45,7 @@ def test_a_failing_jobs_counts_rate_and_durations() -> None:
     assert status.p50_duration == 2005 * ms
     assert status.p95_duration == 270_005 * ms
     assert status.headroom_expected == timedelta(minutes=5) - 270_005 * ms
-    assert status.headroom_limit == timedelta(minutes=15) - 270_005 * ms
+    assert status.headroom_limit == timedelta(minutes=10) - 270_005 * ms
     assert status.reasons == ("last run failed: ValueError", "2 failed")
 
 
