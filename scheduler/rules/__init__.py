@@ -21,6 +21,7 @@ from scheduler.rules.limit_rules import (
 from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameOverLimit, NameTooLong
 from scheduler.rules.package_rules import PackageTooLarge, RuntimeNameClash
 from scheduler.rules.permission_rules import PERMISSION_RULES
+from scheduler.rules.quota_rules import RolesPerAccount, RulesPerBus
 from scheduler.rules.runtime_rules import (
     EnvironmentTooLarge,
     EventAgeOutOfRange,
@@ -97,6 +98,8 @@ RULES: tuple[Rule, ...] = (
     InvalidTag(),
     ReservedTag(),
     EnvironmentName(),
+    RulesPerBus(),
+    RolesPerAccount(),
     UnknownRuntime(),
     HandlerNeedsPython(),
     BlockedRuntime(),
