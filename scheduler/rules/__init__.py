@@ -5,6 +5,7 @@ from __future__ import annotations
 from scheduler.diagnostics import Severity
 from scheduler.rules.alert_rules import ALERT_RULES
 from scheduler.rules.base import Context, Rule, RuleDoc
+from scheduler.rules.concurrency_rules import TooManyAtOnce
 from scheduler.rules.lambda_runtime_rules import (
     BlockedRuntime,
     DeprecatedRuntime,
@@ -100,6 +101,7 @@ RULES: tuple[Rule, ...] = (
     EnvironmentName(),
     RulesPerBus(),
     RolesPerAccount(),
+    TooManyAtOnce(),
     UnknownRuntime(),
     HandlerNeedsPython(),
     BlockedRuntime(),
