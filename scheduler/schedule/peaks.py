@@ -44,6 +44,17 @@ class Peak:
     jobs: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class Peaks:
+    """The busiest minutes from `start` over `days`, and the threshold they are measured by."""
+
+    start: datetime
+    days: int
+    threshold: int
+    from_policy: bool
+    minutes: tuple[Peak, ...]
+
+
 @dataclass
 class _Group:
     names: list[str]
