@@ -13,7 +13,7 @@ from scheduler import limits
 from scheduler.catalogue.model import Catalogue, Compute, Job
 from scheduler.diagnostics import Diagnostic, Severity
 from scheduler.rules.base import Context, Rule, RuleDoc
-from scheduler.schedule import Schedule, ScheduleError
+from scheduler.schedule import Schedule, ScheduleError, is_known_timezone
 from scheduler.schedule.peaks import Load, busiest
 
 SHOWN_JOBS = 5
@@ -21,11 +21,13 @@ SHOWN_JOBS = 5
 
 def loads(catalogue: Catalogue, schedule_of: dict[str, Schedule | ScheduleError]) -> list[Load]:
     """The jobs that take Lambda concurrency at their exact fire time: enabled Lambda jobs
-    whose schedule parses, without a flexible_window (Scheduler spreads those over it)."""
+    whose schedule and zone are valid, without a flexible_window (Scheduler spreads those over it)."""
     found: list[Load] = []
     for job in catalogue.jobs:
         schedule = schedule_of.get(job.name)
         if not _counted(job) or not isinstance(schedule, Schedule):
+            continue
+        if not is_known_timezone(job.timezone):  # SCH105 reports it
             continue
         anchor = job.start if schedule.kind == "rate" else None
         found.append(Load(job.name, schedule, job.timezone, job.expected_runtime, anchor))
