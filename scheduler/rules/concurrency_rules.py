@@ -21,7 +21,8 @@ SHOWN_JOBS = 5
 
 def loads(catalogue: Catalogue, schedule_of: dict[str, Schedule | ScheduleError]) -> list[Load]:
     """The jobs that take Lambda concurrency at their exact fire time: enabled Lambda jobs
-    whose schedule and zone are valid, without a flexible_window (Scheduler spreads those over it)."""
+    whose schedule and zone are valid, without a flexible_window (Scheduler spreads those
+    over it)."""
     found: list[Load] = []
     for job in catalogue.jobs:
         schedule = schedule_of.get(job.name)
