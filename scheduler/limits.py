@@ -90,6 +90,11 @@ EVENTBRIDGE_TARGET_INPUT_MAX = 8192
 # https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html
 EVENTBRIDGE_RULES_PER_BUS = 300
 EVENTBRIDGE_TARGETS_PER_RULE = 5
+# The same page: the default is 100 rules per bus in these regions; the quota is adjustable and
+# Service Quotas names it "Number of rules" (Amazon EventBridge).
+EVENTBRIDGE_RULES_PER_BUS_LOW = 100
+EVENTBRIDGE_RULES_PER_BUS_LOW_REGIONS = ("af-south-1", "eu-south-1")
+EVENTBRIDGE_RULES_QUOTA_NAME = "Number of rules"
 
 # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
 EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185
@@ -140,6 +145,15 @@ NAME_PATTERN = r"^[A-Za-z0-9_-]+$"
 
 # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html (roles per account)
 IAM_ROLES_PER_ACCOUNT = 1000
+# The same page: adjustable; Service Quotas names it "Roles per account" (AWS Identity and
+# Access Management).
+IAM_ROLES_QUOTA_NAME = "Roles per account"
+
+# https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html: concurrent executions
+# shared by every function of the account in a region; adjustable, and Service Quotas names it
+# "Concurrent executions" (AWS Lambda).
+LAMBDA_ACCOUNT_CONCURRENCY = 1000
+LAMBDA_CONCURRENCY_QUOTA_NAME = "Concurrent executions"
 
 # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html (code storage; a zip
 # uploaded in the request itself, rather than from S3)

@@ -174,6 +174,7 @@ class Job:
 class Policy:
     max_runtime: timedelta = limits.LAMBDA_MAX_TIMEOUT
     timeout_warning_ratio: float = 0.8
+    max_concurrent_jobs: int | None = None  # None: Lambda's default account concurrency
 
 
 @dataclass(frozen=True)

@@ -276,6 +276,12 @@ class PolicySpec(_Strict):
     timeout_warning_ratio: float = Field(
         0.8, gt=0, le=1, description="warn when expected_runtime exceeds this share of timeout"
     )
+    max_concurrent_jobs: int | None = Field(
+        None,
+        gt=0,
+        description="warn when more Lambda jobs than this run at once (default: Lambda's "
+        "account concurrency, 1000)",
+    )
 
 
 class JobSpec(_Strict):
@@ -436,7 +442,11 @@ def _vpc(spec: VpcSpec | None) -> Vpc | None:
 
 
 def resolve_policy(spec: PolicySpec) -> Policy:
-    return Policy(max_runtime=spec.max_runtime, timeout_warning_ratio=spec.timeout_warning_ratio)
+    return Policy(
+        max_runtime=spec.max_runtime,
+        timeout_warning_ratio=spec.timeout_warning_ratio,
+        max_concurrent_jobs=spec.max_concurrent_jobs,
+    )
 
 
 def resolve_alerts(spec: AlertsSpec | None) -> Alerts | None:

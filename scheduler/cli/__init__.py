@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from scheduler import __version__
-from scheduler.cli import alerts, check, cost, deploy, importing, ops, versions
+from scheduler.cli import alerts, check, cost, deploy, importing, ops, peaks, versions
 from scheduler.cli.common import SchedGroup
 
 
@@ -33,6 +33,7 @@ for command in (
     *importing.COMMANDS,
     *versions.COMMANDS,
     *cost.COMMANDS,
+    *peaks.COMMANDS,
 ):
     cli.add_command(command)
 

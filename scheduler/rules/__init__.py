@@ -5,6 +5,7 @@ from __future__ import annotations
 from scheduler.diagnostics import Severity
 from scheduler.rules.alert_rules import ALERT_RULES
 from scheduler.rules.base import Context, Rule, RuleDoc
+from scheduler.rules.concurrency_rules import TooManyAtOnce
 from scheduler.rules.lambda_runtime_rules import (
     BlockedRuntime,
     DeprecatedRuntime,
@@ -21,6 +22,7 @@ from scheduler.rules.limit_rules import (
 from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameOverLimit, NameTooLong
 from scheduler.rules.package_rules import PackageTooLarge, RuntimeNameClash
 from scheduler.rules.permission_rules import PERMISSION_RULES
+from scheduler.rules.quota_rules import RolesPerAccount, RulesPerBus
 from scheduler.rules.runtime_rules import (
     EnvironmentTooLarge,
     EventAgeOutOfRange,
@@ -97,6 +99,9 @@ RULES: tuple[Rule, ...] = (
     InvalidTag(),
     ReservedTag(),
     EnvironmentName(),
+    RulesPerBus(),
+    RolesPerAccount(),
+    TooManyAtOnce(),
     UnknownRuntime(),
     HandlerNeedsPython(),
     BlockedRuntime(),

@@ -1,0 +1,126 @@
+"""Account quotas a catalogue alone would exceed: EventBridge's rules per event bus and IAM's
+roles per account, at their defaults (`scheduler.limits`). Counted offline from what compile
+would create, so that a large catalogue is warned at validate rather than refused mid-apply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from scheduler import limits
+from scheduler.catalogue.model import Backend, Catalogue, Compute, Job
+from scheduler.diagnostics import Diagnostic, Severity
+from scheduler.rules.base import Context, Rule, RuleDoc
+from scheduler.schedule import ScheduleError
+
+_LOW_REGIONS = ", ".join(limits.EVENTBRIDGE_RULES_PER_BUS_LOW_REGIONS)
+
+
+def has_watcher(catalogue: Catalogue) -> bool:
+    """Whether compile deploys the alert watcher (its own rule and role): as
+    `scheduler.watch.config.config_for` decides, without a region or an account."""
+    alerts = catalogue.alerts
+    return (
+        alerts is not None
+        and bool(alerts.channels)
+        and any(
+            j.alert is not None and j.enabled and j.compute is Compute.LAMBDA
+            for j in catalogue.jobs
+        )
+    )
+
+
+def _rules_of(context: Context, job: Job) -> int:
+    """EventBridge rules the job makes: none on Scheduler; two for a Unix either-day line."""
+    if job.backend is not Backend.RULES:
+        return 0
+    schedule = context.schedule(job)
+    if isinstance(schedule, ScheduleError):
+        return 1
+    return 1 if schedule.also is None else 2
+
+
+def _own_role(job: Job) -> bool:
+    """Whether compile gives the job an execution role of its own."""
+    return (
+        job.compute is Compute.LAMBDA
+        and job.handler is not None
+        and job.function is None
+        and job.role is None
+    )
+
+
+def _shared_roles(catalogue: Catalogue) -> int:
+    """sched's roles shared by jobs: Scheduler's, the Fargate-on-rules one, the watcher's."""
+    jobs = catalogue.jobs
+    scheduler = any(j.backend is Backend.SCHEDULER for j in jobs)
+    ecs = any(j.compute is Compute.FARGATE and j.backend is Backend.RULES for j in jobs)
+    return scheduler + ecs + has_watcher(catalogue)
+
+
+class RulesPerBus(Rule):
+    doc = RuleDoc(
+        "SCH223",
+        Severity.WARNING,
+        "more EventBridge rules than an event bus allows by default",
+        f"Each job on backend: rules is an EventBridge rule on the default event bus (a Unix "
+        f"either-day line is two, the alert watcher one more). EventBridge allows "
+        f"{limits.EVENTBRIDGE_RULES_PER_BUS} rules per bus by default "
+        f"({limits.EVENTBRIDGE_RULES_PER_BUS_LOW} in {_LOW_REGIONS}), counting rules sched did "
+        "not create; past it, PutRule fails mid-apply. EventBridge Scheduler allows a million "
+        "schedules per region.",
+        "defaults: {backend: rules}\njobs: {job-1: ..., ..., job-301: ...}",
+        "defaults: {backend: scheduler}\njobs: {job-1: ..., ..., job-301: ...}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        catalogue = context.catalogue
+        count = int(has_watcher(catalogue))
+        for index, job in enumerate(catalogue.jobs):
+            count += _rules_of(context, job)
+            if count > limits.EVENTBRIDGE_RULES_PER_BUS:
+                rest = catalogue.jobs[index + 1 :]
+                total = count + sum(_rules_of(context, j) for j in rest)
+                yield self.report(
+                    context.key_span(job),
+                    f'job "{job.name}" is EventBridge rule {count}: the catalogue makes {total} '
+                    f"rules; an event bus allows {limits.EVENTBRIDGE_RULES_PER_BUS} by default "
+                    f"({limits.EVENTBRIDGE_RULES_PER_BUS_LOW} in {_LOW_REGIONS})",
+                    "move jobs to backend: scheduler, or ask for an increase of the quota "
+                    f'"{limits.EVENTBRIDGE_RULES_QUOTA_NAME}" of Amazon EventBridge in Service '
+                    "Quotas",
+                )
+                return
+
+
+class RolesPerAccount(Rule):
+    doc = RuleDoc(
+        "SCH224",
+        Severity.WARNING,
+        "more IAM roles than an account allows by default",
+        "Each Lambda job with a handler and no role: gets an execution role of its own, and "
+        "sched adds shared roles (EventBridge Scheduler's, Fargate's, the alert watcher's). IAM "
+        f"allows {limits.IAM_ROLES_PER_ACCOUNT} roles per account by default, counting roles "
+        "sched did not create; past it, CreateRole fails mid-apply.",
+        "jobs: {job-1: {handler: ...}, ..., job-1000: {handler: ...}}",
+        "jobs: {job-1: {handler: ..., role: arn:aws:iam::123456789012:role/jobs}, ...}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        catalogue = context.catalogue
+        shared = _shared_roles(catalogue)
+        count = shared
+        for job in catalogue.jobs:
+            count += _own_role(job)
+            if count > limits.IAM_ROLES_PER_ACCOUNT:
+                total = shared + sum(_own_role(j) for j in catalogue.jobs)
+                yield self.report(
+                    context.key_span(job),
+                    f'job "{job.name}" is IAM role {count}: the catalogue makes {total} roles '
+                    f"({shared} of them shared); an account allows "
+                    f"{limits.IAM_ROLES_PER_ACCOUNT} by default",
+                    "give jobs with the same permissions one existing role: (role: ARN), or "
+                    f'ask for an increase of the quota "{limits.IAM_ROLES_QUOTA_NAME}" of AWS '
+                    "Identity and Access Management in Service Quotas",
+                )
+                return
