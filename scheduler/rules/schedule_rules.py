@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Literal
 
 from scheduler import limits, naming
 from scheduler.catalogue.durations import format_duration
@@ -330,6 +331,14 @@ class EndNotAfterStart(Rule):
             )
 
 
+def _passed(context: Context, key: Literal["start", "end"]) -> Iterator[tuple[Job, datetime]]:
+    """The jobs whose `start` or `end` date is not after now, with that date."""
+    for job in context.catalogue.jobs:
+        when = job.start if key == "start" else job.end
+        if when is not None and when <= context.now:
+            yield job, when
+
+
 class StartPassed(Rule):
     doc = RuleDoc(
         "SCH114",
@@ -342,12 +351,10 @@ class StartPassed(Rule):
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
-        for job in context.catalogue.jobs:
-            if job.start is None or job.start > context.now:
-                continue
+        for job, start in _passed(context, "start"):
             yield self.report(
                 context.setting_span(job, "start"),
-                f'job "{job.name}": start {job.start:%Y-%m-%d %H:%M} UTC has passed; AWS '
+                f'job "{job.name}": start {start:%Y-%m-%d %H:%M} UTC has passed; AWS '
                 "refuses a start date more than 5 minutes old when it creates the schedule",
                 "remove start, or set a date in the future",
             )
@@ -365,12 +372,10 @@ class EndPassed(Rule):
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
-        for job in context.catalogue.jobs:
-            if job.end is None or job.end > context.now:
-                continue
+        for job, end in _passed(context, "end"):
             yield self.report(
                 context.setting_span(job, "end"),
-                f'job "{job.name}": end {job.end:%Y-%m-%d %H:%M} UTC has passed, so it never '
+                f'job "{job.name}": end {end:%Y-%m-%d %H:%M} UTC has passed, so it never '
                 "fires again",
                 "remove the job (or set enabled: false), or move end into the future",
             )
