@@ -79,6 +79,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
     session.events.register("before-call.*.*", calls)
     clients = Clients(session, client_config(ignore_configured_endpoint_urls=local))
     region = str(session.region_name)
+    deployments = AwsDeploymentSource(clients)  # answers both ports from one Lambda client
     return AwsContext(
         account=account,
         region=region,
@@ -91,8 +92,8 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         logs=AwsLogSource(clients),
         sink=AwsLogSink(clients),
         invoker=AwsInvoker(clients),
-        deployments=AwsDeploymentSource(clients),
-        function_tags=AwsDeploymentSource(clients),
+        deployments=deployments,
+        function_tags=deployments,
         lock=SsmApplyLock(clients),
         calls=calls,
         session=session,

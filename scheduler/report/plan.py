@@ -263,6 +263,12 @@ def _code_lines(files: Sequence[str] | None, width: int) -> list[str]:
 HIDDEN = "(hidden: looks like a secret)"
 
 
+def _secret(name: str, *values: str) -> bool:
+    """An environment variable a plan must not print: named like a secret, or any of its
+    values looking like one (SCH310's judgement)."""
+    return secret_name(name) or any(looks_secret(name, v) for v in values)
+
+
 def shown(field: FieldChange) -> FieldChange:
     """`field` as a plan may show it: an environment value that looks like a secret (by its
     name or its value, as SCH310 judges) is never printed, old or new; plans end up in CI logs
@@ -271,7 +277,7 @@ def shown(field: FieldChange) -> FieldChange:
         return field
     name = field.field.removeprefix("environment.")
     values = [v for v in (field.old, field.new) if isinstance(v, str)]
-    if secret_name(name) or any(looks_secret(name, v) for v in values):
+    if _secret(name, *values):
         return FieldChange(
             field.field,
             HIDDEN if field.old is not None else None,
@@ -460,8 +466,7 @@ def _without_secrets(resource: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(environment, dict):
         return resource
     hidden = {
-        k: HIDDEN if isinstance(v, str) and (secret_name(k) or looks_secret(k, v)) else v
-        for k, v in environment.items()
+        k: HIDDEN if isinstance(v, str) and _secret(k, v) else v for k, v in environment.items()
     }
     return {**resource, "environment": hidden}
 
