@@ -77,11 +77,12 @@ def old_scopes(
     """The scopes among `listed` (sched's tagged functions and rules in the account and region)
     that look like `current`'s predecessors: not `current`; not one of the catalogue's other
     environments (`siblings`, each a scope of its own, in whatever catalogue: after a rename, the
-    old `prod` is the new `prod`'s predecessor, not `dev`'s); and at least half of its jobs
-    (`sched:job` tags) are jobs of the catalogue, and at least half of the catalogue's `jobs`
-    are its. Both halves, so that a catalogue sharing the account that happens to have a job of
-    the same name is not taken for an old name (one of its two jobs is not enough, nor one of
-    the catalogue's ten)."""
+    old `prod` is the new `prod`'s predecessor, not `dev`'s); and sharing jobs with it (the
+    `sched:job` tags): more than half of its jobs are the catalogue's AND more than half of the
+    catalogue's `jobs` are its. Both majorities, so that another catalogue sharing the account
+    with a job of the same name is not taken for an old name (one of its two jobs is not
+    enough, nor one of the catalogue's ten). A scope of the same catalogue (an environment
+    renamed, or the catalogue before it had environments) needs one shared job only."""
     found: dict[Scope, list[TaggedResource]] = {}
     for resource in listed:
         scope = Scope.of(dict(resource.tags))
@@ -92,7 +93,9 @@ def old_scopes(
     for scope, resources in found.items():
         theirs = {j for r in resources if (j := dict(r.tags).get(naming.JOB_TAG))}
         shared = theirs & wanted
-        if not shared or 2 * len(shared) < len(theirs) or 2 * len(shared) < len(wanted):
+        same = scope.catalogue == current.catalogue
+        most = 2 * len(shared) > len(theirs) and 2 * len(shared) > len(wanted)
+        if not shared or not (same or most):
             continue
         olds.append(
             OldScope(

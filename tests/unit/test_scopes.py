@@ -73,10 +73,30 @@ def test_a_small_catalogue_whose_jobs_are_a_few_of_ours_is_not_an_old_name() -> 
     assert old_scopes(deployed("tiny", ("backup",)), Scope("acme-ops"), JOBS) == ()
 
 
-def test_half_of_each_is_enough_so_a_rename_that_adds_jobs_is_found() -> None:
-    (old,) = old_scopes(deployed("acme", ("backup", "export")), Scope("acme-ops"), JOBS)
+def test_a_rename_that_also_adds_a_job_is_found_by_the_majority_of_each() -> None:
+    three = ("backup", "export", "reindex")
 
-    assert old.scope == Scope("acme")
+    (old,) = old_scopes(deployed("acme", three), Scope("acme-ops"), JOBS)
+
+    assert (old.scope, old.shared) == (Scope("acme"), three)
+
+
+def test_two_small_catalogues_sharing_one_job_name_of_two_are_not_each_other_s() -> None:
+    listed = deployed("billing", ("cleanup", "invoices"))
+
+    assert old_scopes(listed, Scope("acme-ops"), ("cleanup", "backup")) == ()
+
+
+def test_the_same_catalogue_in_an_environment_it_no_longer_has_needs_one_shared_job() -> None:
+    listed = deployed("acme-ops", ("backup", "gone-1", "gone-2"), "staging")
+
+    (old,) = old_scopes(listed, Scope("acme-ops", "dev"), JOBS, siblings=("prod",))
+
+    assert (old.scope, old.shared, old.others) == (
+        Scope("acme-ops", "staging"),
+        ("backup",),
+        ("gone-1", "gone-2"),
+    )
 
 
 def test_the_current_scope_and_the_catalogue_s_other_environments_are_never_old_names() -> None:
