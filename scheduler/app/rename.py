@@ -61,3 +61,14 @@ def plan_prune(
     empty = ResourceState()
     plan = make_plan(empty, deployed, now=now or datetime.now(UTC))
     return Planned(Catalogue(name=scope.catalogue, path=path), empty, deployed, plan)
+
+
+def live_name(path: Path) -> str | None:
+    """The name of the catalogue at `path`, when it is there and loads: a prune of that name
+    would be a destroy of the live catalogue, which `sched destroy` does with the file."""
+    from scheduler.catalogue.loader import load
+
+    if not path.is_file():
+        return None
+    loaded = load(path)
+    return loaded.catalogue.name if loaded.catalogue is not None else None

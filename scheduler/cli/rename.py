@@ -180,12 +180,17 @@ def _prune(
     force_unlock: bool,
 ) -> int:
     from scheduler.app import connect, deploy
-    from scheduler.app.rename import plan_prune
+    from scheduler.app.rename import live_name, plan_prune
     from scheduler.cli.deploy import _execute, where
     from scheduler.report import plan as report
     from scheduler.scopes import Scope
 
     scope = Scope(name, environment)
+    if environment is None and live_name(catalogue) == name:
+        raise UsageError(
+            f"{name} is the catalogue in {catalogue}, not an old name",
+            f"to delete what it owns, run sched destroy {catalogue}",
+        )
     with (
         connect.connect(connection, catalogue) as aws,
         deploy.locked_name(name, aws, now=datetime.now(UTC), force=force_unlock) as lock,

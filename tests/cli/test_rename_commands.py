@@ -135,3 +135,13 @@ def test_keep_old_scopes_applies_beside_the_old_name_which_plan_still_names(
     code, out = run("plan", "--local", str(renamed))
     assert out.splitlines()[-len(notice(renamed)) :] == notice(renamed)
     assert "No changes: 32 resources up to date." in out.splitlines()
+
+
+def test_prune_refuses_the_name_of_the_catalogue_in_the_file(renamed: Path) -> None:
+    code, out = run("prune", "acme-platform", str(renamed), "--local")
+
+    assert code == 2
+    assert out.splitlines() == [
+        f"error: acme-platform is the catalogue in {renamed}, not an old name",
+        f"  hint: to delete what it owns, run sched destroy {renamed}",
+    ]
