@@ -171,6 +171,11 @@ class NamesTaken(AwsFailure):
 _TAKEN_HINT = "rename the job (or the catalogue), or delete or rename that {kind}"
 
 
+class OldScopeRuns(AwsFailure):
+    """An older name of the catalogue (or of its environment) still runs its jobs: apply
+    refuses before its first write, since both would fire (`scheduler.scopes`)."""
+
+
 class Locked(AwsFailure):
     """Another apply of the same catalogue holds its lock: nothing was read or changed."""
 

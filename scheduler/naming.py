@@ -16,6 +16,7 @@ from scheduler import limits
 MANAGED_BY_KEY = "managed-by"
 MANAGED_BY_VALUE = "sched"
 CATALOGUE_TAG = "sched:catalogue"
+ENVIRONMENT_TAG = "sched:environment"
 JOB_TAG = "sched:job"
 # What sched set on a resource besides its ownership tags, as short hashes (AWS keeps no
 # history): the keys of the catalogue's tags, and on a role the managed policies it attached.

@@ -212,3 +212,23 @@ class Publisher(Protocol):
     message id SNS assigned."""
 
     def publish(self, topic_arn: str, subject: str, message: str) -> str: ...
+
+
+# ---- ownership scopes -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TaggedResource:
+    """A resource the tag search found: its ARN and all its tags."""
+
+    arn: str
+    tags: tuple[tuple[str, str], ...]
+
+
+class ScopeSurvey(Protocol):
+    """Lists every function and rule in the account and region tagged `managed-by=sched`,
+    whatever its catalogue, in one paged search (Resource Groups Tagging API `GetResources`):
+    what `scheduler.scopes` reads a catalogue's old names from. None when the search is not
+    allowed (no tag:GetResources permission)."""
+
+    def sched_resources(self) -> list[TaggedResource] | None: ...

@@ -97,12 +97,21 @@ def locked(
 ) -> Iterator[HeldLock]:
     """Hold the catalogue's apply lock (in AWS) from before the read to after the last write:
     a second apply fails at once naming the holder, instead of half-way with a conflict."""
+    with locked_name(catalogue.name, aws, now=now, force=force) as held:
+        yield held
+
+
+@contextlib.contextmanager
+def locked_name(
+    name: str, aws: AwsContext, *, now: datetime, force: bool = False
+) -> Iterator[HeldLock]:
+    """`locked` by the catalogue's name alone (a prune of an old name has no catalogue file)."""
     holder = lock_holder()
-    aws.lock.acquire(catalogue.name, holder, now, ttl=LOCK_TTL, force=force)
+    aws.lock.acquire(name, holder, now, ttl=LOCK_TTL, force=force)
     try:
-        yield HeldLock(catalogue.name, holder, aws)
+        yield HeldLock(name, holder, aws)
     finally:
-        aws.lock.release(catalogue.name, holder)
+        aws.lock.release(name, holder)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from scheduler.aws.lock import SsmApplyLock
 from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource, AwsPublisher
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import DELAYS, Pacing
+from scheduler.aws.survey import AwsScopeSurvey
 from scheduler.aws.write_alias import AwsVersionStore
 from scheduler.aws.writer import AwsResourceWriter
 from scheduler.ports import (
@@ -34,6 +35,7 @@ from scheduler.ports import (
     LogSource,
     Publisher,
     ResourceWriter,
+    ScopeSurvey,
     StateReader,
     VersionStore,
 )
@@ -63,6 +65,7 @@ class AwsContext:
     session: boto3.Session
     publisher: Publisher | None = None
     versions: VersionStore | None = None
+    survey: ScopeSurvey | None = None
 
 
 @contextlib.contextmanager
@@ -99,6 +102,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         session=session,
         publisher=AwsPublisher(clients),
         versions=AwsVersionStore(clients, pacing=Pacing(() if local else DELAYS)),
+        survey=AwsScopeSurvey(clients),
     )
 
 

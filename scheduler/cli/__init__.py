@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from scheduler import __version__
-from scheduler.cli import alerts, check, cost, deploy, importing, ops, peaks, versions
+from scheduler.cli import alerts, check, cost, deploy, importing, ops, peaks, rename, versions
 from scheduler.cli.common import SchedGroup
 
 
@@ -28,6 +28,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 for command in (
     *check.COMMANDS,
     *deploy.COMMANDS,
+    *rename.COMMANDS,
     *ops.COMMANDS,
     *alerts.COMMANDS,
     *importing.COMMANDS,

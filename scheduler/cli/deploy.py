@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from scheduler.app.connect import Connection
     from scheduler.app.deploy import HeldLock, Planned
     from scheduler.aws import AwsContext
+    from scheduler.cli.rename import Notice
     from scheduler.package import PackageRef
 
 
@@ -75,12 +76,14 @@ def where(aws: AwsContext) -> str:
     return f"AWS account {aws.account} in {aws.region}"
 
 
-def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
+def show_plan(planned: Planned, aws: AwsContext, fmt: str, notice: Notice | None = None) -> None:
+    """The plan; with `notice`, what it found of the catalogue's old names after it."""
     from scheduler.app.deploy import changed_packages, resource_jobs
     from scheduler.report import plan as report
 
     if fmt == "json":
-        click.echo(report.to_json(planned.plan, jobs=resource_jobs(planned)))
+        document = report.to_json(planned.plan, jobs=resource_jobs(planned))
+        click.echo(document if notice is None else notice.json(document))
         return
 
     header = f"Catalogue {planned.catalogue.name} → {where(aws)}"
@@ -93,6 +96,8 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
         packages=changed_packages(planned),
     )
     click.echo(text)
+    for line in notice.lines() if notice is not None else ():
+        click.echo(line)
 
 
 @click.command(name="compile")
@@ -155,11 +160,14 @@ def plan(
 ) -> None:
     """Show what `apply` would change in AWS for CATALOGUE (default jobs.yaml)."""
     from scheduler.app import connect, deploy
+    from scheduler.cli.rename import notice
 
     checked = checked_catalogue(catalogue)
-    with connect.connect(connection(local, profile, region), catalogue) as aws:
+    where = connection(local, profile, region)
+    with connect.connect(where, catalogue) as aws:
         planned = deploy.plan(checked.catalogue, aws)
-    show_plan(planned, aws, fmt)
+        found = notice(catalogue, planned, aws, where)
+    show_plan(planned, aws, fmt, found)
     if detailed_exitcode and planned.plan.has_changes:
         raise SystemExit(EXIT_CHANGES)
 
@@ -233,20 +241,39 @@ def _execute(planned: Planned, aws: AwsContext, lock: HeldLock, verb: str = "App
     return EXIT_OK if result.ok else EXIT_AWS
 
 
-def _carry_out(planned: Planned, aws: AwsContext, lock: HeldLock, *, yes: bool, what: str) -> int:
-    """Show the plan, confirm its deletions, apply it: the exit code."""
+def _carry_out(
+    planned: Planned,
+    aws: AwsContext,
+    lock: HeldLock,
+    *,
+    yes: bool,
+    what: str,
+    notice: Notice | None = None,
+) -> int:
+    """Show the plan, confirm its deletions, apply it: the exit code. With `notice`, an old
+    name of the catalogue still deployed refuses it (`Notice.refuse`)."""
     from scheduler.app.deploy import refuse_collisions
 
-    show_plan(planned, aws, "text")
+    show_plan(planned, aws, "text", notice)
     if not planned.plan.has_changes:
         return EXIT_OK
     refuse_collisions(planned)
+    if notice is not None:
+        notice.refuse()
     if what == "Destroy":
         _confirm_destroy(planned, yes)
     else:
         _confirm_deletions(planned, yes, what)
     return _execute(planned, aws, lock, verb="Destroy" if what == "Destroy" else "Apply")
 
+
+# `sched apply --keep-old-scopes` (see scheduler.cli.rename.Notice.refuse).
+KEEP_OLD_OPTION = click.option(
+    "--keep-old-scopes",
+    is_flag=True,
+    help="Apply although an older name of this catalogue still runs its jobs (both fire until "
+    "it is pruned), or when what plan takes for an old name is another catalogue.",
+)
 
 FORCE_UNLOCK = click.option(
     "--force-unlock",
@@ -261,6 +288,7 @@ FORCE_UNLOCK = click.option(
 @aws_options
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before deleting (for CI).")
 @FORCE_UNLOCK
+@KEEP_OLD_OPTION
 def apply(
     catalogue: Path,
     local: bool,
@@ -268,19 +296,25 @@ def apply(
     region: str | None,
     yes: bool,
     force_unlock: bool,
+    keep_old_scopes: bool,
 ) -> None:
     """Validate, plan and apply CATALOGUE: create, update and prune what it owns."""
     from scheduler.app import connect, deploy
+    from scheduler.cli.rename import notice
     from scheduler.report.diagnostics import summary_line
 
     checked = checked_catalogue(catalogue)
     click.echo(summary_line(checked.diagnostics, str(catalogue)) + "\n")
+    where = connection(local, profile, region)
     with (
-        connect.connect(connection(local, profile, region), catalogue) as aws,
+        connect.connect(where, catalogue) as aws,
         deploy.locked(checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock) as lock,
     ):
         planned = deploy.plan(checked.catalogue, aws)
-        code = _carry_out(planned, aws, lock, yes=yes, what="This plan")
+        found = notice(catalogue, planned, aws, where)
+        if keep_old_scopes:
+            found = found.kept()
+        code = _carry_out(planned, aws, lock, yes=yes, what="This plan", notice=found)
     raise SystemExit(code)
 
 

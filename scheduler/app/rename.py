@@ -1,0 +1,74 @@
+"""Old names of a catalogue: what an older catalogue name (or environment name) still runs in
+the account (`find_old_scopes`: one tag search beside the plan's read, judged by
+`scheduler.scopes`), and the plan that deletes a whole old scope without its catalogue file
+(`plan_prune`). Returns data; never prints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from scheduler.app.deploy import Planned
+from scheduler.catalogue.model import Catalogue
+from scheduler.plan import make_plan
+from scheduler.ports import ReadScope
+from scheduler.resources import ResourceState
+from scheduler.scopes import OldScope, Scope, old_scopes, within
+
+if TYPE_CHECKING:
+    from scheduler.aws import AwsContext
+
+
+@dataclass(frozen=True)
+class OldScopes:
+    """The old scopes found (`scheduler.scopes.old_scopes`); `searched` False when the tag
+    search was not allowed, so nothing could be found."""
+
+    found: tuple[OldScope, ...] = ()
+    searched: bool = True
+
+
+def find_old_scopes(
+    catalogue: Catalogue,
+    aws: AwsContext,
+    *,
+    environment: str | None = None,
+    siblings: Collection[str] = (),
+) -> OldScopes:
+    """The scopes in `aws`'s account and region that look like older names of `catalogue` (in
+    `environment`; `siblings` are its other environments, never taken for old names)."""
+    listed = aws.survey.sched_resources() if aws.survey is not None else None
+    if listed is None:
+        return OldScopes(searched=False)
+    current = Scope(catalogue.name, environment)
+    jobs = [job.name for job in catalogue.jobs]
+    return OldScopes(old_scopes(listed, current, jobs, siblings=siblings))
+
+
+def plan_prune(
+    scope: Scope, aws: AwsContext, path: Path, *, now: datetime | None = None
+) -> Planned:
+    """The plan deleting everything `scope` owns (as `destroy` would for its catalogue file):
+    owned by the catalogue's name and tags, as every read is, and within that, by the scope's
+    environment (`scheduler.scopes.within`). The catalogue is known by its name alone (`path`
+    is where its local AWS is kept, for `--local`)."""
+    read = aws.reader.read(ReadScope(scope.catalogue, aws.account, aws.region))
+    deployed = within(read, scope.environment)
+    empty = ResourceState()
+    plan = make_plan(empty, deployed, now=now or datetime.now(UTC))
+    return Planned(Catalogue(name=scope.catalogue, path=path), empty, deployed, plan)
+
+
+def live_name(path: Path) -> str | None:
+    """The name of the catalogue at `path`, when it is there and loads: a prune of that name
+    would be a destroy of the live catalogue, which `sched destroy` does with the file."""
+    from scheduler.catalogue.loader import load
+
+    if not path.is_file():
+        return None
+    loaded = load(path)
+    return loaded.catalogue.name if loaded.catalogue is not None else None

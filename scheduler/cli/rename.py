@@ -1,0 +1,217 @@
+"""Renames: the notice `plan` and `apply` print when an older name of the catalogue is still
+deployed, with the exact commands that move its jobs, and `sched prune`, which deletes a whole
+old scope without its catalogue file."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, terminal_width, use_colour, with_catalogue
+from scheduler.cli.deploy import FORCE_UNLOCK, aws_options, connection
+from scheduler.errors import OldScopeRuns, UsageError
+
+if TYPE_CHECKING:
+    from scheduler.app.connect import Connection
+    from scheduler.app.deploy import Planned
+    from scheduler.app.rename import OldScopes
+    from scheduler.aws import AwsContext
+    from scheduler.scopes import Scope
+
+KEEP_OLD = "--keep-old-scopes"
+
+
+def _where(connection: Connection, catalogue: Path, *, always: bool) -> list[str]:
+    """The arguments that point a command at the same AWS (and, locally, the same folder)."""
+    words = [str(catalogue)] if always or connection.local else []
+    if connection.local:
+        words.append("--local")
+    if connection.profile and not connection.local:
+        words += ["--profile", connection.profile]
+    if connection.region:
+        words += ["--region", connection.region]
+    return words
+
+
+def prune_command(scope: Scope, connection: Connection, catalogue: Path) -> str:
+    words = ["sched", "prune", scope.catalogue]
+    if scope.environment is not None:
+        words += ["--environment", scope.environment]
+    return shlex.join([*words, *_where(connection, catalogue, always=False)])
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a plan says of the old scopes it found, with the commands for this connection."""
+
+    olds: OldScopes
+    prune: dict[Scope, str] = field(default_factory=dict)
+    apply: str = ""
+    keep: bool = False
+
+    def kept(self) -> Notice:
+        """The notice of `apply --keep-old-scopes`: said, never refusing."""
+        return Notice(self.olds, self.prune, self.apply, keep=True)
+
+    @classmethod
+    def of(cls, olds: OldScopes, connection: Connection, catalogue: Path) -> Notice:
+        prune = {o.scope: prune_command(o.scope, connection, catalogue) for o in olds.found}
+        apply = shlex.join(["sched", "apply", *_where(connection, catalogue, always=True)])
+        return cls(olds, prune, apply)
+
+    def lines(self) -> list[str]:
+        from scheduler.report import rename as report
+
+        return report.to_lines(
+            self.olds.found,
+            self.prune,
+            self.apply,
+            searched=self.olds.searched,
+            colour=use_colour(),
+            width=terminal_width(),
+        )
+
+    def json(self, document: str) -> str:
+        from scheduler.report import rename as report
+
+        return report.to_json(
+            document, self.olds.found, self.prune, self.apply, searched=self.olds.searched
+        )
+
+    def refuse(self) -> None:
+        """Raise `OldScopeRuns` when an old scope still runs the catalogue's jobs."""
+        if self.keep or not self.olds.found:
+            return
+        old = self.olds.found[0]
+        more = len(self.olds.found) - 1
+        also = f" (and {more} more old name{'s' * (more != 1)})" if more else ""
+        raise OldScopeRuns(
+            f"{old.scope.label}, an older name of this catalogue{also}, still runs "
+            f"{len(old.shared)} of its jobs; applying now would fire them twice, so nothing "
+            "was changed",
+            f"prune it first ({self.prune[old.scope]}), then apply again; or, if it is not an "
+            f"old name of this catalogue, apply with {KEEP_OLD}",
+        )
+
+
+def notice(
+    catalogue_path: Path, planned: Planned, aws: AwsContext, connection: Connection
+) -> Notice:
+    """Look for old scopes of the planned catalogue (one tag search) and word the notice."""
+    from scheduler.app.rename import find_old_scopes
+
+    return Notice.of(find_old_scopes(planned.catalogue, aws), connection, catalogue_path)
+
+
+def _confirm(planned: Planned, scope: Scope, yes: bool) -> None:
+    """As destroy: the old scope's name typed back, or --yes."""
+    from scheduler.report.plan import deletions
+
+    count = len(deletions(planned.plan))
+    typed_name = scope.catalogue if scope.environment is None else scope.environment
+    what = "name" if scope.environment is None else "environment's name"
+    if yes:
+        return
+    if not sys.stdin.isatty():
+        raise UsageError(
+            f"prune deletes {count} resource(s) of {scope.label}; refusing without --yes in a "
+            "non-interactive run",
+            "review the plan, then run again with --yes",
+        )
+    typed = click.prompt(
+        f"Prune deletes {count} resource(s). Type the old {what} ({typed_name}) to go ahead",
+        default="",
+        show_default=False,
+    )
+    if typed.strip() != typed_name:
+        click.echo("Nothing was changed.")
+        raise SystemExit(EXIT_FINDINGS)
+
+
+@click.command()
+@click.argument("name")
+@with_catalogue(must_exist=False, legacy=False)
+@aws_options
+@click.option(
+    "--environment",
+    help="Only what the old catalogue deployed for this environment (never read from SCHED_ENV).",
+)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask to type the old name (for CI).")
+@FORCE_UNLOCK
+def prune(
+    name: str,
+    catalogue: Path,
+    local: bool,
+    profile: str | None,
+    region: str | None,
+    environment: str | None,
+    yes: bool,
+    force_unlock: bool,
+) -> None:
+    """Delete everything the old catalogue NAME owns in AWS, without its file (after a rename).
+
+    Only resources sched created with NAME's tags (and, with --environment, that environment's
+    tag) are deleted; CATALOGUE only says whose local AWS --local means.
+    """
+    code = _prune(
+        name,
+        catalogue,
+        environment,
+        connection(local, profile, region),
+        yes=yes,
+        force_unlock=force_unlock,
+    )
+    raise SystemExit(code)
+
+
+def _prune(
+    name: str,
+    catalogue: Path,
+    environment: str | None,
+    connection: Connection,
+    *,
+    yes: bool,
+    force_unlock: bool,
+) -> int:
+    from scheduler.app import connect, deploy
+    from scheduler.app.rename import live_name, plan_prune
+    from scheduler.cli.deploy import _execute, where
+    from scheduler.report import plan as report
+    from scheduler.scopes import Scope
+
+    scope = Scope(name, environment)
+    if environment is None and live_name(catalogue) == name:
+        raise UsageError(
+            f"{name} is the catalogue in {catalogue}, not an old name",
+            f"to delete what it owns, run sched destroy {catalogue}",
+        )
+    with (
+        connect.connect(connection, catalogue) as aws,
+        deploy.locked_name(name, aws, now=datetime.now(UTC), force=force_unlock) as lock,
+    ):
+        planned = plan_prune(scope, aws, catalogue)
+        header = f"Old {scope.label} → {where(aws)}"
+        if not planned.deployed.resources:
+            click.echo(f"{header}\n\nNothing to prune: {scope.label} owns nothing here.")
+            return EXIT_OK
+        text = report.to_text(
+            planned.plan,
+            header=header,
+            colour=use_colour(),
+            width=terminal_width(),
+            jobs=deploy.resource_jobs(planned),
+        )
+        click.echo(text)
+        if not planned.plan.has_changes:
+            return EXIT_OK
+        _confirm(planned, scope, yes)
+        return _execute(planned, aws, lock, verb="Prune")
+
+
+COMMANDS = (prune,)
