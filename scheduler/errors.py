@@ -171,6 +171,19 @@ class NamesTaken(AwsFailure):
 _TAKEN_HINT = "rename the job (or the catalogue), or delete or rename that {kind}"
 
 
+class QuotasShort(AwsFailure):
+    """The plan would not fit the account's quotas: apply refuses before its first write.
+    `shortfalls` holds (what would not fit, the fix)."""
+
+    def __init__(self, shortfalls: Sequence[tuple[str, str]]) -> None:
+        count = len(shortfalls)
+        super().__init__(
+            f"the plan does not fit {count} of the account's quotas; nothing was changed",
+            "do what the quota report above says for each, then apply again",
+        )
+        self.shortfalls = tuple(shortfalls)
+
+
 class Locked(AwsFailure):
     """Another apply of the same catalogue holds its lock: nothing was read or changed."""
 

@@ -21,6 +21,7 @@ from scheduler.aws.deployments import AwsDeploymentSource
 from scheduler.aws.errors import connection_failure, translated
 from scheduler.aws.lock import SsmApplyLock
 from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource, AwsPublisher
+from scheduler.aws.quotas import AwsQuotaSource
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import DELAYS, Pacing
 from scheduler.aws.write_alias import AwsVersionStore
@@ -33,6 +34,7 @@ from scheduler.ports import (
     LogSink,
     LogSource,
     Publisher,
+    QuotaSource,
     ResourceWriter,
     StateReader,
     VersionStore,
@@ -63,6 +65,7 @@ class AwsContext:
     session: boto3.Session
     publisher: Publisher | None = None
     versions: VersionStore | None = None
+    quotas: QuotaSource | None = None
 
 
 @contextlib.contextmanager
@@ -99,6 +102,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         session=session,
         publisher=AwsPublisher(clients),
         versions=AwsVersionStore(clients, pacing=Pacing(() if local else DELAYS)),
+        quotas=AwsQuotaSource(clients),
     )
 
 

@@ -78,9 +78,12 @@ def where(aws: AwsContext) -> str:
 def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
     from scheduler.app.deploy import changed_packages, resource_jobs
     from scheduler.report import plan as report
+    from scheduler.report import quotas
 
     if fmt == "json":
-        click.echo(report.to_json(planned.plan, jobs=resource_jobs(planned)))
+        found = quotas.to_data(planned.quotas)
+        extra = {"quotas": found} if found is not None else None
+        click.echo(report.to_json(planned.plan, jobs=resource_jobs(planned), extra=extra))
         return
 
     header = f"Catalogue {planned.catalogue.name} → {where(aws)}"
@@ -93,6 +96,10 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
         packages=changed_packages(planned),
     )
     click.echo(text)
+    if planned.quotas is not None:
+        found = quotas.to_text(planned.quotas, colour=use_colour(), width=terminal_width())
+        if found:
+            click.echo("\n" + found)
 
 
 @click.command(name="compile")
@@ -235,12 +242,13 @@ def _execute(planned: Planned, aws: AwsContext, lock: HeldLock, verb: str = "App
 
 def _carry_out(planned: Planned, aws: AwsContext, lock: HeldLock, *, yes: bool, what: str) -> int:
     """Show the plan, confirm its deletions, apply it: the exit code."""
-    from scheduler.app.deploy import refuse_collisions
+    from scheduler.app.deploy import refuse_collisions, refuse_quotas
 
     show_plan(planned, aws, "text")
     if not planned.plan.has_changes:
         return EXIT_OK
     refuse_collisions(planned)
+    refuse_quotas(planned)
     if what == "Destroy":
         _confirm_destroy(planned, yes)
     else:
