@@ -81,8 +81,8 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str) -> None:
     from scheduler.report import quotas
 
     if fmt == "json":
-        found = quotas.to_data(planned.quotas)
-        extra = {"quotas": found} if found is not None else None
+        data = quotas.to_data(planned.quotas)
+        extra = {"quotas": data} if data is not None else None
         click.echo(report.to_json(planned.plan, jobs=resource_jobs(planned), extra=extra))
         return
 
