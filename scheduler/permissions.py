@@ -337,12 +337,14 @@ def _allow(sid: str, action: str, resources: set[str]) -> Statement:
     return {"Sid": sid, "Effect": "Allow", "Action": [action], "Resource": sorted(resources)}
 
 
-def job_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePolicy:
+def job_policy(
+    job: Job, *, catalogue: str, region: str, account: str, function: str | None = None
+) -> RolePolicy:
     """The own role of `job`: its log statements, then each entry's statements in the order
     written (the defaults' first). The catalogue must have validated: a bad entry raises
-    `GrantProblem`."""
+    `GrantProblem`. `function` names whose logs it writes (default: the job's function's)."""
     partition = naming.partition(region)
-    function = naming.function_name(catalogue, job.name)
+    function = function or naming.function_name(catalogue, job.name)
     own = log_statements(partition=partition, region=region, account=account, function=function)
     if job.dead_letter_queue is not None:
         # Lambda sends a run that failed for good to its on-failure destination with the
@@ -372,6 +374,14 @@ def job_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePo
                 ):
                     statements.append(SourcedStatement(statement, grant.origin))
     return RolePolicy(tuple(statements), tuple(managed))
+
+
+def shared_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePolicy:
+    """The policy of the role `job` shares with every job of the same permissions (defaults:
+    {roles: shared}): `job_policy`, but writing to the log groups of the catalogue's functions
+    (its prefix), since one role serves several functions; everything else is the job's own."""
+    every = naming.owned_prefix(catalogue) + "*"
+    return job_policy(job, catalogue=catalogue, region=region, account=account, function=every)
 
 
 def meanings(job: Job) -> Iterator[tuple[Grant, Meaning | GrantProblem]]:
