@@ -20,7 +20,7 @@ from scheduler.errors import CompileError
 from scheduler.history.targets import deployed_function, log_group_for
 from scheduler.input_template import Placeholder, input_template
 from scheduler.package import RUNTIME_MODULE, WATCHER_MODULE, WATCHER_PACKAGE, PackageRef
-from scheduler.permissions import job_policy, shared_policy, watcher_policy
+from scheduler.permissions import job_policy, shared_policy, shared_role_name, watcher_policy
 from scheduler.resources import (
     LIVE_ALIAS,
     Alias,
@@ -316,26 +316,22 @@ class _Build:
         self.shared_roles.setdefault(role.name, role)
         return role.name
 
-    @property
-    def ownership(self) -> dict[str, str]:
-        return naming.ownership_tags(self.catalogue)
-
     def shared_role(self, job: Job) -> Role:
         """The role of every job whose policy is this job's (`permissions.shared_policy`),
         named by the policy's hash: the same permission set, the same role."""
         policy = shared_policy(
             job, catalogue=self.catalogue, region=self.region, account=self.account
         )
-        document = canonical_json(policy.document)
-        digest = naming.short_hash(document + "\n" + "\n".join(policy.managed_policy_arns))
+        name = shared_role_name(policy, self.catalogue)
+        digest = name.rsplit("-", 1)[-1]
         return Role(
-            name=naming.shared_role_name(self.catalogue, digest),
+            name=name,
             trust_policy=_trust_policy(LAMBDA_PRINCIPAL),
             description=(
                 f"Execution role of the jobs of sched catalogue {self.catalogue} with permission "
                 f"set {digest}"
             ),
-            inline_policy=document,
+            inline_policy=canonical_json(policy.document),
             managed_policy_arns=policy.managed_policy_arns,
             tags=_marked_tags(
                 {}, {**naming.ownership_tags(self.catalogue), naming.SHARED_TAG: "role"}

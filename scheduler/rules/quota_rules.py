@@ -60,8 +60,7 @@ def _job_roles(catalogue: Catalogue) -> list[int]:
     permission set."""
     if catalogue.roles is not RoleMode.SHARED:
         return [int(_own_role(job)) for job in catalogue.jobs]
-    from scheduler.permissions import GrantProblem, shared_policy
-    from scheduler.resources import canonical_json
+    from scheduler.permissions import GrantProblem, shared_policy, shared_role_name
 
     seen: set[str] = set()
     found = []
@@ -71,7 +70,7 @@ def _job_roles(catalogue: Catalogue) -> list[int]:
             continue
         try:
             policy = shared_policy(job, catalogue=catalogue.name, region=_REGION, account=_ACCOUNT)
-            key = canonical_json(policy.document) + repr(policy.managed_policy_arns)
+            key = shared_role_name(policy, catalogue.name)
         except GrantProblem:  # SCH3xx reports it; counted as a set of its own
             key = f"job {job.name}"
         found.append(int(key not in seen))

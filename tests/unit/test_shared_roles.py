@@ -14,7 +14,7 @@ from scheduler.apply import apply_plan
 from scheduler.catalogue.model import Catalogue, Grant, Job, RoleMode
 from scheduler.compile import compile_catalogue
 from scheduler.package import PackageRef
-from scheduler.permissions import job_policy, shared_policy
+from scheduler.permissions import job_policy, role_mates, shared_policy
 from scheduler.plan import Action, make_plan
 from scheduler.ports import ReadScope
 from scheduler.resources import Function, ResourceKind, ResourceState, Role, canonical_json
@@ -143,3 +143,10 @@ def test_the_role_is_pruned_when_the_last_job_of_its_set_leaves() -> None:
     assert [(c.action, c.kind, c.name) for c in plan.pending if c.kind is ResourceKind.ROLE] == [
         (Action.DELETE, ResourceKind.ROLE, name) for name in sorted(gone)
     ]
+
+
+def test_role_mates_are_the_other_jobs_of_each_shared_role() -> None:
+    jobs = [_job("a", READ), _job("b", READ, WRITE), _job("c", READ), _job("d", WRITE)]
+
+    assert role_mates(_catalogue(jobs)) == {"a": ("c",), "c": ("a",)}
+    assert role_mates(_catalogue(jobs, RoleMode.PER_JOB)) == {}
