@@ -11,7 +11,7 @@ Pure; standard library only.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 # SDK operations whose IAM action has another name:
@@ -119,12 +119,27 @@ def refusal_in(message: str | None) -> Refusal | None:
     return Refusal(service, operation, params)
 
 
-def denial_hint(message: str | None) -> str | None:
-    """What to add to `permissions:` for the refusal an error message reports, or None."""
+def whose_role(role_mates: Sequence[str]) -> tuple[str, str]:
+    """How a denial hint names the job's role, and what it adds after the entry: with a
+    shared role, the jobs using it, and that the entry gives this job a role of its own."""
+    if not role_mates:
+        return "its role", ""
+    noun = "job" if len(role_mates) == 1 else "jobs"
+    return (
+        f"its role, shared with {noun} {', '.join(role_mates)},",
+        " (it then gets a role of its own; theirs is unchanged)",
+    )
+
+
+def denial_hint(message: str | None, role_mates: Sequence[str] = ()) -> str | None:
+    """What to add to `permissions:` for the refusal an error message reports, or None.
+    `role_mates`: the other jobs whose shared role (defaults: {roles: shared}) the job runs
+    under; the entry then gives the job a role of its own, and theirs stays as it is."""
     refusal = refusal_in(message)
     if refusal is None:
         return None
+    role, after = whose_role(role_mates)
     return (
-        f"its role does not allow {' and '.join(refusal.actions)}; add to its"
-        f" permissions: {suggested_entry(refusal)}"
+        f"{role} does not allow {' and '.join(refusal.actions)}; add to its"
+        f" permissions: {suggested_entry(refusal)}{after}"
     )

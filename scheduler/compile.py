@@ -15,12 +15,12 @@ from pathlib import PurePosixPath
 from typing import Any, assert_never
 
 from scheduler import limits, naming
-from scheduler.catalogue.model import Backend, Catalogue, Compute, Job
+from scheduler.catalogue.model import Backend, Catalogue, Compute, Job, RoleMode
 from scheduler.errors import CompileError
 from scheduler.history.targets import deployed_function, log_group_for
 from scheduler.input_template import Placeholder, input_template
 from scheduler.package import RUNTIME_MODULE, WATCHER_MODULE, WATCHER_PACKAGE, PackageRef
-from scheduler.permissions import job_policy, watcher_policy
+from scheduler.permissions import job_policy, shared_policy, shared_role_name, watcher_policy
 from scheduler.resources import (
     LIVE_ALIAS,
     Alias,
@@ -96,7 +96,13 @@ def compile_catalogue(
         for job in catalogue.jobs
         if job.compute is Compute.LAMBDA and job.handler is not None
     )
-    build = _Build(catalogue.name, account, region, deployed_functions=deployed)
+    build = _Build(
+        catalogue.name,
+        account,
+        region,
+        deployed_functions=deployed,
+        shared=catalogue.roles is RoleMode.SHARED,
+    )
     resources: list[Resource] = []
     for job in sorted(catalogue.jobs, key=lambda j: j.name):
         match job.compute:
@@ -173,12 +179,15 @@ class _Build:
     scheduler_task_definitions: set[str] = field(default_factory=set)
     scheduler_clusters: set[str] = field(default_factory=set)
     deployed_functions: frozenset[str] = frozenset()
+    # defaults: {roles: shared}: one role per distinct permission set, by name, and its jobs.
+    shared: bool = False
+    shared_roles: dict[str, Role] = field(default_factory=dict)
 
     def lambda_job(self, job: Job, package: PackageRef | None) -> Iterator[Resource]:
         if job.function is not None:
             target_arn = job.function
         elif job.handler is not None:
-            if job.role is None:
+            if job.role is None and not self.shared:
                 yield self.job_role(job)
             function = self.function(job, package)
             target_arn = naming.function_arn(self.region, self.account, function.name)
@@ -261,7 +270,7 @@ class _Build:
             name=naming.function_name(self.catalogue, job.name),
             runtime=job.runtime,
             handler=LAMBDA_HANDLER,
-            role_arn=job.role or self.role_arn(naming.job_role_name(self.catalogue, job.name)),
+            role_arn=job.role or self.role_arn(self.execution_role(job)),
             memory_mb=job.memory,
             timeout_seconds=_whole_seconds(job.timeout.total_seconds()),
             code_sha256=package.sha256,
@@ -297,6 +306,37 @@ class _Build:
             )
         environment[ENV_DEPLOY] = deploy_value(function)
         return replace(function, environment=pairs(environment))
+
+    def execution_role(self, job: Job) -> str:
+        """The name of the role sched makes for a job without `role:`: its own, or (shared) the
+        one of its permission set, noted to be made once (`shared_resources`)."""
+        if not self.shared:
+            return naming.job_role_name(self.catalogue, job.name)
+        role = self.shared_role(job)
+        self.shared_roles.setdefault(role.name, role)
+        return role.name
+
+    def shared_role(self, job: Job) -> Role:
+        """The role of every job whose policy is this job's (`permissions.shared_policy`),
+        named by the policy's hash: the same permission set, the same role."""
+        policy = shared_policy(
+            job, catalogue=self.catalogue, region=self.region, account=self.account
+        )
+        name = shared_role_name(policy, self.catalogue)
+        digest = name.rsplit("-", 1)[-1]
+        return Role(
+            name=name,
+            trust_policy=_trust_policy(LAMBDA_PRINCIPAL),
+            description=(
+                f"Execution role of the jobs of sched catalogue {self.catalogue} with permission "
+                f"set {digest}"
+            ),
+            inline_policy=canonical_json(policy.document),
+            managed_policy_arns=policy.managed_policy_arns,
+            tags=_marked_tags(
+                {}, {**naming.ownership_tags(self.catalogue), naming.SHARED_TAG: "role"}
+            ),
+        )
 
     def job_role(self, job: Job) -> Role:
         """The job's own execution role: its logs, and what its `permissions:` grant."""
@@ -414,6 +454,7 @@ class _Build:
         )
 
     def shared_resources(self) -> Iterator[Resource]:
+        yield from self.shared_roles.values()
         tags = _marked_tags({}, naming.ownership_tags(self.catalogue))
         if self.scheduler_targets or self.scheduler_task_definitions:
             statements = []

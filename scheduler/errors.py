@@ -176,6 +176,19 @@ class OldScopeRuns(AwsFailure):
     refuses before its first write, since both would fire (`scheduler.scopes`)."""
 
 
+class QuotasShort(AwsFailure):
+    """The plan would not fit the account's quotas: apply refuses before its first write.
+    `shortfalls` holds (what would not fit, the fix)."""
+
+    def __init__(self, shortfalls: Sequence[tuple[str, str]]) -> None:
+        count = len(shortfalls)
+        super().__init__(
+            f"the plan does not fit {count} of the account's quotas; nothing was changed",
+            "do what the quota report above says for each, then apply again",
+        )
+        self.shortfalls = tuple(shortfalls)
+
+
 class Locked(AwsFailure):
     """Another apply of the same catalogue holds its lock: nothing was read or changed."""
 

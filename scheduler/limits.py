@@ -95,6 +95,9 @@ EVENTBRIDGE_TARGETS_PER_RULE = 5
 EVENTBRIDGE_RULES_PER_BUS_LOW = 100
 EVENTBRIDGE_RULES_PER_BUS_LOW_REGIONS = ("af-south-1", "eu-south-1")
 EVENTBRIDGE_RULES_QUOTA_NAME = "Number of rules"
+# Its Service Quotas codes, as the quota page's console link names them.
+EVENTBRIDGE_SERVICE_CODE = "events"
+EVENTBRIDGE_RULES_QUOTA_CODE = "L-244521F2"
 
 # https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html
 EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185
@@ -148,16 +151,20 @@ IAM_ROLES_PER_ACCOUNT = 1000
 # The same page: adjustable; Service Quotas names it "Roles per account" (AWS Identity and
 # Access Management).
 IAM_ROLES_QUOTA_NAME = "Roles per account"
+IAM_ROLES_QUOTA_CODE = "L-FE177D64"
 
 # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html: concurrent executions
 # shared by every function of the account in a region; adjustable, and Service Quotas names it
 # "Concurrent executions" (AWS Lambda).
 LAMBDA_ACCOUNT_CONCURRENCY = 1000
 LAMBDA_CONCURRENCY_QUOTA_NAME = "Concurrent executions"
+LAMBDA_CONCURRENCY_QUOTA_CODE = "L-B99A9384"
 
 # https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html (code storage; a zip
 # uploaded in the request itself, rather than from S3)
 LAMBDA_CODE_STORAGE_GB = 75
+LAMBDA_CODE_STORAGE_QUOTA_NAME = "Function and layer storage"
+LAMBDA_CODE_STORAGE_QUOTA_CODE = "L-2ACBD22F"
 LAMBDA_DIRECT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
 # The same page: a function's code unzipped (layers included, and sched uses none).
 LAMBDA_UNZIPPED_CODE_MAX_BYTES = 250 * 1024 * 1024

@@ -18,6 +18,9 @@ MANAGED_BY_VALUE = "sched"
 CATALOGUE_TAG = "sched:catalogue"
 ENVIRONMENT_TAG = "sched:environment"
 JOB_TAG = "sched:job"
+# On a role the jobs of one permission set share (defaults: {roles: shared}): it has no
+# sched:job; the catalogue says which jobs use it.
+SHARED_TAG = "sched:shared"
 # What sched set on a resource besides its ownership tags, as short hashes (AWS keeps no
 # history): the keys of the catalogue's tags, and on a role the managed policies it attached.
 # Whatever else a person adds is theirs. No mark: sched set none; "*": too many to mark, all are
@@ -143,6 +146,11 @@ def job_role_name(catalogue: str, job: str) -> str:
     """The execution role of one Lambda job that sets no `role`: it holds only that job's
     permissions."""
     return _job_name(catalogue, job, limits.IAM_ROLE_NAME_MAX)
+
+
+def shared_role_name(catalogue: str, digest: str) -> str:
+    """The execution role of the jobs whose permission set hashes to `digest` (shared roles)."""
+    return bounded(f"{catalogue}-sched-role-{digest}", limits.IAM_ROLE_NAME_MAX)
 
 
 def scheduler_role_name(catalogue: str) -> str:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler import naming
-from scheduler.catalogue.model import Grant, Job
+from scheduler.catalogue.model import Catalogue, Compute, Grant, Job, RoleMode
 from scheduler.kms_keys import KmsKey, decrypt_statement
 from scheduler.policy_templates import TEMPLATES, TemplateError, closest, expand
 from scheduler.runtime.contract import SecretRef
@@ -337,12 +337,14 @@ def _allow(sid: str, action: str, resources: set[str]) -> Statement:
     return {"Sid": sid, "Effect": "Allow", "Action": [action], "Resource": sorted(resources)}
 
 
-def job_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePolicy:
+def job_policy(
+    job: Job, *, catalogue: str, region: str, account: str, function: str | None = None
+) -> RolePolicy:
     """The own role of `job`: its log statements, then each entry's statements in the order
     written (the defaults' first). The catalogue must have validated: a bad entry raises
-    `GrantProblem`."""
+    `GrantProblem`. `function` names whose logs it writes (default: the job's function's)."""
     partition = naming.partition(region)
-    function = naming.function_name(catalogue, job.name)
+    function = function or naming.function_name(catalogue, job.name)
     own = log_statements(partition=partition, region=region, account=account, function=function)
     if job.dead_letter_queue is not None:
         # Lambda sends a run that failed for good to its on-failure destination with the
@@ -372,6 +374,52 @@ def job_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePo
                 ):
                     statements.append(SourcedStatement(statement, grant.origin))
     return RolePolicy(tuple(statements), tuple(managed))
+
+
+def shared_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePolicy:
+    """The policy of the role `job` shares with every job of the same permissions (defaults:
+    {roles: shared}): `job_policy`, but writing to the log groups of the catalogue's functions
+    (its prefix), since one role serves several functions; everything else is the job's own."""
+    every = naming.owned_prefix(catalogue) + "*"
+    return job_policy(job, catalogue=catalogue, region=region, account=account, function=every)
+
+
+def shared_role_name(policy: RolePolicy, catalogue: str) -> str:
+    """The name of the role of every job whose shared policy is `policy`: the same permission
+    set, the same role."""
+    from scheduler.resources import canonical_json
+
+    text = canonical_json(policy.document) + "\n" + "\n".join(policy.managed_policy_arns)
+    return naming.shared_role_name(catalogue, naming.short_hash(text))
+
+
+# Which jobs share a role does not depend on the account or region (the same entries make the
+# same policy in any), so the grouping is computed in one placeholder account.
+_ANY_ACCOUNT, _ANY_REGION = "123456789012", "us-east-1"
+
+
+def role_mates(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
+    """With defaults: {roles: shared}, each job → the other jobs its role serves (jobs alone
+    in their role, or whose entries are invalid, are left out); with per-job roles, empty."""
+    if catalogue.roles is not RoleMode.SHARED:
+        return {}
+    by_role: dict[str, list[str]] = {}
+    for job in catalogue.jobs:
+        if job.compute is not Compute.LAMBDA or job.handler is None or job.role is not None:
+            continue
+        try:
+            policy = shared_policy(
+                job, catalogue=catalogue.name, region=_ANY_REGION, account=_ANY_ACCOUNT
+            )
+        except GrantProblem:
+            continue
+        by_role.setdefault(shared_role_name(policy, catalogue.name), []).append(job.name)
+    return {
+        name: tuple(other for other in names if other != name)
+        for names in by_role.values()
+        if len(names) > 1
+        for name in names
+    }
 
 
 def meanings(job: Job) -> Iterator[tuple[Grant, Meaning | GrantProblem]]:

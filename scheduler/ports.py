@@ -100,6 +100,39 @@ class ResourceWriter(Protocol):
     def delete(self, resource: Resource) -> None: ...
 
 
+@dataclass(frozen=True)
+class Quota:
+    """One account quota: its value (`limit`), what the account already uses of it (`used`,
+    None when no API tells), and whether `limit` was read from the account or is AWS's
+    documented default (`read` False; `note` then says why)."""
+
+    limit: int
+    used: int | None = None
+    read: bool = True
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AccountQuotas:
+    """The quotas a plan must fit in, as the account reports them: EventBridge rules per
+    default bus (used: every rule on it), IAM roles per account (used: every role), Lambda's
+    unreserved concurrency (limit: the unreserved part of the account's concurrency) and code
+    storage in bytes (used: the account's total code size)."""
+
+    rules_per_bus: Quota
+    roles: Quota
+    unreserved_concurrency: Quota
+    code_storage_bytes: Quota
+
+
+class QuotaSource(Protocol):
+    """Reads the account's quotas and usage in a constant few calls per plan (plus one
+    ListRules page per 100 rules on the default bus). An API that is denied or that the
+    endpoint lacks is not an error: its quota is the documented default, with a note."""
+
+    def quotas(self) -> AccountQuotas: ...
+
+
 class ApplyLock(Protocol):
     """One apply of a catalogue at a time, held in AWS (so it holds across machines).
 

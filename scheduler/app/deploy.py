@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from scheduler.apply import ApplyResult, InterruptCallback, ProgressCallback
     from scheduler.aws import AwsContext
     from scheduler.package import PackageRef
+    from scheduler.quotas import QuotaCheck
 
 
 def build_packages(catalogue: Catalogue) -> dict[str, PackageRef]:
@@ -120,6 +121,8 @@ class Planned:
     desired: DesiredState
     deployed: ResourceState
     plan: Plan
+    # What would not fit the account's quotas (None: not read, as for destroy).
+    quotas: QuotaCheck | None = None
 
 
 def log_groups_left(planned: Planned) -> list[str]:
@@ -192,7 +195,13 @@ def plan(
     deployed = aws.reader.read(scope)
     desired = ResourceState() if destroy else compiled
     when = now if now is not None else datetime.now(UTC)
-    return Planned(catalogue, desired, deployed, make_plan(desired, deployed, now=when))
+    changes = make_plan(desired, deployed, now=when)
+    quotas = None
+    if not destroy and aws.quotas is not None:
+        from scheduler.app.quotas import quota_check
+
+        quotas = quota_check(catalogue, desired, deployed, changes, aws.quotas, now=when)
+    return Planned(catalogue, desired, deployed, changes, quotas)
 
 
 def refuse_collisions(planned: Planned) -> None:
@@ -203,6 +212,16 @@ def refuse_collisions(planned: Planned) -> None:
     taken = planned.plan.collisions
     if taken:
         raise NamesTaken([(u.key[0].value, u.key[1], u.why) for u in taken])
+
+
+def refuse_quotas(planned: Planned) -> None:
+    """Raise `QuotasShort` when the plan would not fit the account's quotas (rules per bus,
+    roles per account, code storage): checked before the first write, not met half-way."""
+    from scheduler.errors import QuotasShort
+
+    check = planned.quotas
+    if check is not None and check.blocking:
+        raise QuotasShort([(s.line(), s.fix) for s in check.blocking])
 
 
 def apply(
@@ -220,6 +239,7 @@ def apply(
     from scheduler.apply import apply_plan
 
     refuse_collisions(planned)
+    refuse_quotas(planned)
     if lock is not None:
         lock.refresh(now or datetime.now(UTC))
     return apply_plan(planned.plan, aws.writer, on_progress=on_progress, on_interrupt=on_interrupt)

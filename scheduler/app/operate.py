@@ -29,6 +29,7 @@ from scheduler.history.targets import (
     job_deployments,
     log_group_for,
 )
+from scheduler.permissions import role_mates
 from scheduler.ports import FunctionTags, Invoker
 from scheduler.resources import LIVE_ALIAS, canonical_json
 from scheduler.runtime.contract import event_time, job_event
@@ -76,7 +77,7 @@ def history(
         select_jobs(catalogue, jobs)
     with connect(connection, catalogue.path) as aws:
         found = job_deployments(catalogue, aws.deployments)
-        return history_for(
+        read = history_for(
             catalogue,
             aws.logs,
             now=now,
@@ -88,6 +89,7 @@ def history(
             deployed={job: d.at for job, d in found.items()},
             bindings=bindings(found),
         )
+        return replace(read, role_mates=role_mates(catalogue))
 
 
 def status(
@@ -107,6 +109,7 @@ def status(
             window=window,
             deployed={job: d.at for job, d in found.items()},
             bindings=bindings(found),
+            role_mates=role_mates(catalogue),
         )
 
 

@@ -21,6 +21,7 @@ from scheduler.aws.deployments import AwsDeploymentSource
 from scheduler.aws.errors import connection_failure, translated
 from scheduler.aws.lock import SsmApplyLock
 from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource, AwsPublisher
+from scheduler.aws.quotas import AwsQuotaSource
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import DELAYS, Pacing
 from scheduler.aws.survey import AwsScopeSurvey
@@ -34,6 +35,7 @@ from scheduler.ports import (
     LogSink,
     LogSource,
     Publisher,
+    QuotaSource,
     ResourceWriter,
     ScopeSurvey,
     StateReader,
@@ -66,6 +68,7 @@ class AwsContext:
     publisher: Publisher | None = None
     versions: VersionStore | None = None
     survey: ScopeSurvey | None = None
+    quotas: QuotaSource | None = None
 
 
 @contextlib.contextmanager
@@ -103,6 +106,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         publisher=AwsPublisher(clients),
         versions=AwsVersionStore(clients, pacing=Pacing(() if local else DELAYS)),
         survey=AwsScopeSurvey(clients),
+        quotas=AwsQuotaSource(clients),
     )
 
 

@@ -128,6 +128,11 @@ class Clients:
         return self._get("sns")
 
     @property
+    def service_quotas(self) -> Any:
+        # No typed stubs are installed for Service Quotas.
+        return self._get("service-quotas")
+
+    @property
     def tagging(self) -> BaseClient:
         # Resource Groups Tagging API; no typed stubs are installed for it.
         client: BaseClient = self._get("resourcegroupstaggingapi")

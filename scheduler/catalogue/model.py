@@ -23,6 +23,13 @@ class Backend(StrEnum):
     SCHEDULER = "scheduler"
 
 
+class RoleMode(StrEnum):
+    """Execution roles of handler jobs: one per job, or one per distinct permission set."""
+
+    PER_JOB = "per-job"
+    SHARED = "shared"
+
+
 class Compute(StrEnum):
     LAMBDA = "lambda"
     FARGATE = "fargate"
@@ -197,6 +204,7 @@ class Catalogue:
     jobs: tuple[Job, ...] = ()
     alerts: Alerts | None = None
     ignores: tuple[Ignore, ...] = ()
+    roles: RoleMode = RoleMode.PER_JOB
 
     @property
     def base_dir(self) -> Path:

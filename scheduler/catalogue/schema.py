@@ -34,6 +34,7 @@ from scheduler.catalogue.model import (
     Ignore,
     Job,
     Policy,
+    RoleMode,
     Vpc,
     default_timeout,
 )
@@ -124,6 +125,7 @@ RuntimeName = Annotated[str, Field(json_schema_extra={"enum": list(limits.LAMBDA
 # Enums are matched by value ("rules"), which strict mode would refuse for plain strings.
 BackendName = Annotated[Backend, Field(strict=False)]
 ComputeName = Annotated[Compute, Field(strict=False)]
+RoleModeName = Annotated[RoleMode, Field(strict=False)]
 
 
 IgnoreMap = Annotated[
@@ -236,6 +238,11 @@ class DefaultsSpec(_Strict):
         None, description="every job's timeout (default: twice expected_runtime, at most 15m)"
     )
     role: str | None = Field(None, description="ARN of an existing execution role for every job")
+    roles: RoleModeName = Field(
+        RoleMode.PER_JOB,
+        description="per-job (each job its own role) or shared (jobs with identical permissions "
+        "share one role, named by the policy's hash)",
+    )
     permissions: list[str | dict[str, Any]] = Field(
         default_factory=list, description="what every job's own role may do (jobs add to it)"
     )

@@ -65,7 +65,10 @@ class Checker:
         channels = tuple(c.name for c in alerts.channels) if alerts else ()
         jobs = tuple(resolve_job(name, job, spec.defaults, policy, channels) for name, job in specs)
         ignores = resolve_ignores(spec, specs)
-        return Catalogue(spec.catalogue, self.path, policy, jobs, alerts, ignores), invalid
+        catalogue = Catalogue(
+            spec.catalogue, self.path, policy, jobs, alerts, ignores, roles=spec.defaults.roles
+        )
+        return catalogue, invalid
 
     def top_level(self, data: dict[Any, Any]) -> CatalogueSpec | None:
         try:

@@ -80,9 +80,12 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str, notice: Notice | None
     """The plan; with `notice`, what it found of the catalogue's old names after it."""
     from scheduler.app.deploy import changed_packages, resource_jobs
     from scheduler.report import plan as report
+    from scheduler.report import quotas
 
     if fmt == "json":
-        document = report.to_json(planned.plan, jobs=resource_jobs(planned))
+        data = quotas.to_data(planned.quotas)
+        extra = {"quotas": data} if data is not None else None
+        document = report.to_json(planned.plan, jobs=resource_jobs(planned), extra=extra)
         click.echo(document if notice is None else notice.json(document))
         return
 
@@ -96,6 +99,10 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str, notice: Notice | None
         packages=changed_packages(planned),
     )
     click.echo(text)
+    if planned.quotas is not None:
+        found = quotas.to_text(planned.quotas, colour=use_colour(), width=terminal_width())
+        if found:
+            click.echo("\n" + found)
     for line in notice.lines() if notice is not None else ():
         click.echo(line)
 
@@ -252,12 +259,13 @@ def _carry_out(
 ) -> int:
     """Show the plan, confirm its deletions, apply it: the exit code. With `notice`, an old
     name of the catalogue still deployed refuses it (`Notice.refuse`)."""
-    from scheduler.app.deploy import refuse_collisions
+    from scheduler.app.deploy import refuse_collisions, refuse_quotas
 
     show_plan(planned, aws, "text", notice)
     if not planned.plan.has_changes:
         return EXIT_OK
     refuse_collisions(planned)
+    refuse_quotas(planned)
     if notice is not None:
         notice.refuse()
     if what == "Destroy":

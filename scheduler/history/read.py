@@ -68,6 +68,8 @@ class History:
     jobs: tuple[JobHistory, ...]
     # A `--status` filter was applied: a job none of whose runs is left is not shown.
     filtered: bool = False
+    # Job → the other jobs its shared role serves (`permissions.role_mates`), for the hints.
+    role_mates: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def runs(self) -> list[Run]:

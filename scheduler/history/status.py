@@ -79,7 +79,9 @@ def _next_run(history: JobHistory, now: datetime) -> datetime | None:
     return found if found is not None and found <= until else None
 
 
-def _row(history: JobHistory, now: datetime) -> StatusRow:
+def _row(
+    history: JobHistory, now: datetime, role_mates: Mapping[str, tuple[str, ...]]
+) -> StatusRow:
     job = history.job
     status = None
     if history.tracked:
@@ -89,6 +91,7 @@ def _row(history: JobHistory, now: datetime) -> StatusRow:
             expected_runtime=job.expected_runtime,
             limit=job.timeout,
             now=now,
+            role_mates=role_mates.get(job.name, ()),
         )
         if not history.deployed:
             # Old runs of a destroyed job are history, not a reason to page anyone.
@@ -120,8 +123,10 @@ def status_for(
     workers: int = DEFAULT_WORKERS,
     deployed: Mapping[str, datetime] | None = None,
     bindings: Mapping[str, Binding] | None = None,
+    role_mates: Mapping[str, tuple[str, ...]] | None = None,
 ) -> list[StatusRow]:
     """Every job's status over (now - window, now], failing and missing jobs first.
+    `role_mates` (job → the other jobs of its shared role) names them in a denial's hint.
 
     `deployed` (job name → last deployment) is as in `history.read.job_histories`: a job deployed
     within the window expects no fire from before its deployment; `bindings` are as there too.
@@ -138,7 +143,8 @@ def status_for(
         deployed=deployed,
         bindings=bindings,
     )
-    return sorted((_row(h, now) for h in histories), key=lambda row: row.sort_key)
+    mates = role_mates or {}
+    return sorted((_row(h, now, mates) for h in histories), key=lambda row: row.sort_key)
 
 
 def needs_attention(rows: Iterable[StatusRow]) -> bool:

@@ -61,6 +61,7 @@ def _reasons(
     expected: timedelta | None,
     max_duration: timedelta | None,
     limit: timedelta,
+    role_mates: Sequence[str] = (),
 ) -> list[str]:
     reasons: list[str] = []
     if latest is not None and latest.status in (RunStatus.FAILED, RunStatus.TIMED_OUT):
@@ -71,7 +72,7 @@ def _reasons(
         if oom:
             above = f" above {latest.memory_size_mb} MB" if latest.memory_size_mb else ""
             reasons.append(f"give it more memory: raise `memory:`{above} in the catalogue")
-        hint = denial_hint(latest.error_message)
+        hint = denial_hint(latest.error_message, role_mates)
         if hint is not None:  # say which permissions: entry would have allowed it
             reasons.append(hint)
     if latest is not None and latest.status is RunStatus.MISSED and latest.scheduled_time:
@@ -112,6 +113,7 @@ def summarise(
     expected_runtime: timedelta | None,
     limit: timedelta = limits.LAMBDA_MAX_TIMEOUT,
     now: datetime,
+    role_mates: Sequence[str] = (),
 ) -> JobStatus:
     """How `job` has been doing over `runs` (the output of `expected_vs_observed`).
 
@@ -140,6 +142,7 @@ def summarise(
         expected=expected_runtime,
         max_duration=max_duration,
         limit=limit,
+        role_mates=role_mates,
     )
     return JobStatus(
         job=job,

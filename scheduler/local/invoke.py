@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler import naming
-from scheduler.access import suggested_entry
+from scheduler.access import suggested_entry, whose_role
 from scheduler.catalogue.model import Catalogue, Compute, Job
 from scheduler.errors import CannotRun
 from scheduler.history.model import RunOutcome, RunStatus
@@ -28,6 +28,7 @@ from scheduler.history.targets import deployed_function
 from scheduler.local.enforce import Access, AccessFor, has_own_role
 from scheduler.local.handler_import import handler_root, resolver
 from scheduler.local.lambda_logs import Invocation, invocation_events, log_stream_name
+from scheduler.permissions import role_mates
 from scheduler.ports import LogSink
 from scheduler.runtime.contract import (
     ENV_CATALOGUE,
@@ -280,9 +281,11 @@ def _permission_hint(catalogue: Catalogue, job: Job, access: Access | None) -> s
     if access is None or not access.refusals:
         return None
     refusal = access.refusals[0]
+    role, after = whose_role(role_mates(catalogue).get(job.name, ()))
     return (
-        f"its role does not allow {' and '.join(refusal.actions)}; add to job"
+        f"{role} does not allow {' and '.join(refusal.actions)}; add to job"
         f' "{job.name}" in {catalogue.path.name}, under permissions: {suggested_entry(refusal)}'
+        f"{after}"
     )
 
 

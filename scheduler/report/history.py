@@ -210,7 +210,8 @@ def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> st
         for run, row in zip(runs, rows, strict=True):
             tint = _COLOURS[run.status]
             lines.append(_line(row, sizes, shown, error_width, tint=tint, colour=colour))
-            hint = denial_hint(run.error_message) if run.error_message else None
+            mates = history.role_mates.get(run.job, ())
+            hint = denial_hint(run.error_message, mates) if run.error_message else None
             if hint is not None:  # the entry that would have allowed the refused call
                 lines += wrap(f"  hint: {safe(hint)}", width, hang="    ")
         lines.append("")

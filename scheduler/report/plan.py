@@ -426,9 +426,14 @@ def to_text(
     return "\n".join(lines)
 
 
-def to_json(plan: Plan, *, jobs: Mapping[str, str] | None = None) -> str:
+def to_json(
+    plan: Plan,
+    *,
+    jobs: Mapping[str, str] | None = None,
+    extra: Mapping[str, object] | None = None,
+) -> str:
     """The plan for machines; with `jobs` (see `job_of`) each change names its job (null: a
-    resource the jobs share)."""
+    resource the jobs share); `extra` adds keys (the quota report)."""
 
     def entry(change: Change) -> dict[str, object]:
         grouped = {} if jobs is None else {"job": job_of(change, jobs)}
@@ -456,6 +461,7 @@ def to_json(plan: Plan, *, jobs: Mapping[str, str] | None = None) -> str:
         "collisions": [found(u) for u in plan.collisions],
         "not_created_by_sched": [found(u) for u in plan.drift],
         "finished": [{"name": s.key_name, "ran_at": s.fires_at} for s in plan.finished],
+        **(extra or {}),
     }
     return json.dumps(document, indent=2, default=str)
 

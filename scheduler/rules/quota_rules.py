@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from scheduler import limits
-from scheduler.catalogue.model import Backend, Catalogue, Compute, Job
+from scheduler.catalogue.model import Backend, Catalogue, Compute, Job, RoleMode
 from scheduler.diagnostics import Diagnostic, Severity
 from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.schedule import ScheduleError
@@ -48,6 +48,34 @@ def _own_role(job: Job) -> bool:
         and job.function is None
         and job.role is None
     )
+
+
+# Any account and region: whether two jobs' policies are the same does not depend on them.
+_ACCOUNT, _REGION = "123456789012", "us-east-1"
+
+
+def _job_roles(catalogue: Catalogue) -> list[int]:
+    """For each job, 1 when compile makes a role for it that no job before it has: per job,
+    every job with its own role; shared (defaults: {roles: shared}), the first of each
+    permission set."""
+    if catalogue.roles is not RoleMode.SHARED:
+        return [int(_own_role(job)) for job in catalogue.jobs]
+    from scheduler.permissions import GrantProblem, shared_policy, shared_role_name
+
+    seen: set[str] = set()
+    found = []
+    for job in catalogue.jobs:
+        if not _own_role(job):
+            found.append(0)
+            continue
+        try:
+            policy = shared_policy(job, catalogue=catalogue.name, region=_REGION, account=_ACCOUNT)
+            key = shared_role_name(policy, catalogue.name)
+        except GrantProblem:  # SCH3xx reports it; counted as a set of its own
+            key = f"job {job.name}"
+        found.append(int(key not in seen))
+        seen.add(key)
+    return found
 
 
 def _shared_roles(catalogue: Catalogue) -> int:
@@ -98,10 +126,11 @@ class RolesPerAccount(Rule):
         "SCH224",
         Severity.WARNING,
         "more IAM roles than an account allows by default",
-        "Each Lambda job with a handler and no role: gets an execution role of its own, and "
-        "sched adds shared roles (EventBridge Scheduler's, Fargate's, the alert watcher's). IAM "
-        f"allows {limits.IAM_ROLES_PER_ACCOUNT} roles per account by default, counting roles "
-        "sched did not create; past it, CreateRole fails mid-apply.",
+        "Each Lambda job with a handler and no role: gets an execution role of its own (with "
+        "defaults: {roles: shared}, one role per distinct permission set), and sched adds "
+        "shared roles (EventBridge Scheduler's, Fargate's, the alert watcher's). IAM allows "
+        f"{limits.IAM_ROLES_PER_ACCOUNT} roles per account by default, counting roles sched "
+        "did not create; past it, CreateRole fails mid-apply.",
         "jobs: {job-1: {handler: ...}, ..., job-1000: {handler: ...}}",
         "jobs: {job-1: {handler: ..., role: arn:aws:iam::123456789012:role/jobs}, ...}",
     )
@@ -110,16 +139,23 @@ class RolesPerAccount(Rule):
         catalogue = context.catalogue
         shared = _shared_roles(catalogue)
         count = shared
-        for job in catalogue.jobs:
-            count += _own_role(job)
+        made = _job_roles(catalogue)
+        for job, adds in zip(catalogue.jobs, made, strict=True):
+            count += adds
             if count > limits.IAM_ROLES_PER_ACCOUNT:
-                total = shared + sum(_own_role(j) for j in catalogue.jobs)
+                total = shared + sum(made)
+                share = (
+                    ""
+                    if catalogue.roles is RoleMode.SHARED
+                    else "share one role among jobs with the same permissions (defaults: "
+                    "{roles: shared}), or "
+                )
                 yield self.report(
                     context.key_span(job),
                     f'job "{job.name}" is IAM role {count}: the catalogue makes {total} roles '
                     f"({shared} of them shared); an account allows "
                     f"{limits.IAM_ROLES_PER_ACCOUNT} by default",
-                    "give jobs with the same permissions one existing role: (role: ARN), or "
+                    f"{share}give jobs one existing role: (role: ARN), or "
                     f'ask for an increase of the quota "{limits.IAM_ROLES_QUOTA_NAME}" of AWS '
                     "Identity and Access Management in Service Quotas",
                 )

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from scheduler import naming
 from scheduler.errors import Conflict, InvalidRequest
-from scheduler.ports import ReadScope
+from scheduler.ports import AccountQuotas, ReadScope
 from scheduler.resources import (
     DeployedState,
     Function,
@@ -194,3 +194,15 @@ class InterruptibleCloud(FakeCloud):
     def resume(self) -> None:
         self.resumed += 1
         self.stop.clear()
+
+
+class FakeQuotaSource:
+    """The `QuotaSource` port in memory: answers the quotas it was given and counts the reads."""
+
+    def __init__(self, quotas: AccountQuotas) -> None:
+        self.answer = quotas
+        self.reads = 0
+
+    def quotas(self) -> AccountQuotas:
+        self.reads += 1
+        return self.answer

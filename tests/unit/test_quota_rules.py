@@ -76,3 +76,38 @@ def test_jobs_with_their_own_role_or_a_function_need_no_role_of_sched(tmp_path: 
     ]
     found = _validate(tmp_path, [*jobs, *_plain(10, 2000)], head="defaults: {backend: scheduler}\n")
     assert _messages(found, "SCH224") == []
+
+
+def _handlers(n: int, permissions: str = "") -> list[str]:
+    return [
+        f"job-{i:04d}: {{schedule: rate(1 hour), expected_runtime: 1m, "
+        f"handler: jobs/ok/handler.py:main{permissions}}}"
+        for i in range(n)
+    ]
+
+
+def test_per_job_roles_past_the_quota_name_shared_roles_as_the_fix(tmp_path: Path) -> None:
+    found = [d for d in _validate(tmp_path, _handlers(1001)) if d.code == "SCH224"]
+
+    assert [d.hint for d in found] == [
+        "share one role among jobs with the same permissions (defaults: {roles: shared}), or "
+        "give jobs one existing role: (role: ARN), or ask for an increase of the quota "
+        '"Roles per account" of AWS Identity and Access Management in Service Quotas'
+    ]
+
+
+def test_shared_roles_count_permission_sets_not_jobs(tmp_path: Path) -> None:
+    head = "defaults: {roles: shared, backend: rules}\n"
+    same = _handlers(1001, ", permissions: [{S3ReadPolicy: {BucketName: b}}]")
+    distinct = [
+        line.replace("main}", f"main, permissions: [{{S3ReadPolicy: {{BucketName: b{i}}}}}]}}")
+        for i, line in enumerate(_handlers(1001))
+    ]
+
+    assert _messages(_validate(tmp_path, same, head=head), "SCH224") == []
+    found = [d for d in _validate(tmp_path, distinct, head=head) if d.code == "SCH224"]
+    assert [d.message for d in found] == [
+        'job "job-1000" is IAM role 1001: the catalogue makes 1001 roles (0 of them shared); an '
+        "account allows 1000 by default"
+    ]
+    assert found[0].hint.startswith("give jobs one existing role: (role: ARN), or ask")

@@ -245,3 +245,20 @@ def test_a_run_refused_by_iam_names_the_entry_that_would_allow_it() -> None:
         " - S3WritePolicy: {BucketName: acme-app-logs-backup}",
         "1 failed",
     )
+
+
+def test_a_refusal_under_a_shared_role_names_the_jobs_using_it() -> None:
+    message = (
+        "User: arn:aws:sts::123456789012:assumed-role/acme-sched-role-1a2b3c4d/x is not"
+        ' authorized to perform: s3:PutObject on resource: "arn:aws:s3:::backup/k" because no'
+        " identity-based policy allows the s3:PutObject action"
+    )
+    run = replace(
+        _run(WEEK[0], RunStatus.FAILED, 1, error_type="AccessDenied"), error_message=message
+    )
+    status = summarise("j", [run], expected_runtime=None, now=NOW, role_mates=("k", "l"))
+    assert status.reasons[1] == (
+        "its role, shared with jobs k, l, does not allow s3:PutObject; add to its permissions:"
+        " - S3WritePolicy: {BucketName: backup} (it then gets a role of its own; theirs is"
+        " unchanged)"
+    )
