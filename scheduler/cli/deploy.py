@@ -199,20 +199,36 @@ def _confirm_deletions(planned: Planned, yes: bool, what: str) -> None:
 
 def _confirm_destroy(planned: Planned, yes: bool) -> None:
     """As Terraform asks for `yes`: the catalogue's name typed back, or --yes."""
+    name = planned.catalogue.name
+    confirm_typed_name(
+        planned,
+        yes,
+        verb="destroy",
+        of=f"catalogue {name}",
+        asked="the catalogue's name",
+        name=name,
+    )
+
+
+def confirm_typed_name(
+    planned: Planned, yes: bool, *, verb: str, of: str, asked: str, name: str
+) -> None:
+    """Go ahead with `verb`'s deletions only when `name` is typed back at a terminal, or with
+    --yes; refuse without --yes when not at a terminal. `of` names whose resources they are in
+    the refusal, `asked` what is to be typed in the question."""
     from scheduler.report.plan import deletions
 
-    name = planned.catalogue.name
     count = len(deletions(planned.plan))
     if yes:
         return
     if not sys.stdin.isatty():
         raise UsageError(
-            f"destroy deletes {count} resource(s) of catalogue {name}; refusing without --yes "
+            f"{verb} deletes {count} resource(s) of {of}; refusing without --yes "
             "in a non-interactive run",
             "review the plan, then run again with --yes",
         )
     typed = click.prompt(
-        f"Destroy deletes {count} resource(s). Type the catalogue's name ({name}) to go ahead",
+        f"{verb.capitalize()} deletes {count} resource(s). Type {asked} ({name}) to go ahead",
         default="",
         show_default=False,
     )

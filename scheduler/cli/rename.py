@@ -5,7 +5,6 @@ old scope without its catalogue file."""
 from __future__ import annotations
 
 import shlex
-import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from scheduler.cli.common import EXIT_FINDINGS, EXIT_OK, terminal_width, use_colour, with_catalogue
-from scheduler.cli.deploy import FORCE_UNLOCK, aws_options, connection
+from scheduler.cli.common import EXIT_OK, terminal_width, use_colour, with_catalogue
+from scheduler.cli.deploy import FORCE_UNLOCK, aws_options, confirm_typed_name, connection
 from scheduler.errors import OldScopeRuns, UsageError
 
 if TYPE_CHECKING:
@@ -111,27 +110,11 @@ def notice(
 
 def _confirm(planned: Planned, scope: Scope, yes: bool) -> None:
     """As destroy: the old scope's name typed back, or --yes."""
-    from scheduler.report.plan import deletions
-
-    count = len(deletions(planned.plan))
     typed_name = scope.catalogue if scope.environment is None else scope.environment
     what = "name" if scope.environment is None else "environment's name"
-    if yes:
-        return
-    if not sys.stdin.isatty():
-        raise UsageError(
-            f"prune deletes {count} resource(s) of {scope.label}; refusing without --yes in a "
-            "non-interactive run",
-            "review the plan, then run again with --yes",
-        )
-    typed = click.prompt(
-        f"Prune deletes {count} resource(s). Type the old {what} ({typed_name}) to go ahead",
-        default="",
-        show_default=False,
+    confirm_typed_name(
+        planned, yes, verb="prune", of=scope.label, asked=f"the old {what}", name=typed_name
     )
-    if typed.strip() != typed_name:
-        click.echo("Nothing was changed.")
-        raise SystemExit(EXIT_FINDINGS)
 
 
 @click.command()
