@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from scheduler import limits, naming
+from scheduler import naming
 from scheduler.aws.clients import Clients
 from scheduler.aws.convert import (
     Response,
@@ -29,6 +29,7 @@ from scheduler.aws.convert import (
     target_from_aws,
 )
 from scheduler.aws.errors import translated
+from scheduler.aws.survey import TAGGED_TYPES, search_tags
 from scheduler.aws.write_alias import LIVE_ALIAS, alias_version, published_versions
 from scheduler.aws.write_sns import email_subscriptions
 from scheduler.errors import AccessDenied, NotFound
@@ -72,7 +73,6 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 WORKERS = 16
-_TAGGED_TYPES = ["lambda:function", "events:rule"]
 _DELETING = "DELETING"
 
 
@@ -186,14 +186,8 @@ class _Read:
         index: dict[str, dict[str, str]] = {}
         try:
             with translated("tag"):
-                pages = self.c.tagging.get_paginator("get_resources").paginate(
-                    TagFilters=filters,
-                    ResourceTypeFilters=_TAGGED_TYPES,
-                    ResourcesPerPage=limits.TAGGING_RESOURCES_PER_PAGE_MAX,
-                )
-                for page in pages:
-                    for mapping in page.get("ResourceTagMappingList", []):
-                        index[mapping["ResourceARN"]] = tags_from_list(mapping.get("Tags", []))
+                for arn, tags in search_tags(self.c.tagging, filters, TAGGED_TYPES):
+                    index[arn] = tags
         except AccessDenied:
             return {}
         return index

@@ -7,6 +7,9 @@ such resources, however many catalogues share the account.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from typing import Any
+
 from scheduler import limits, naming
 from scheduler.aws.clients import Clients
 from scheduler.aws.convert import tags_from_list
@@ -16,7 +19,22 @@ from scheduler.ports import TaggedResource
 
 # The types whose resources carry a `sched:job` tag (roles do too, but the tag search does not
 # cover IAM).
-_TYPES = ["lambda:function", "events:rule"]
+TAGGED_TYPES = ["lambda:function", "events:rule"]
+
+
+def search_tags(
+    tagging: Any, filters: list[dict[str, Any]], types: Sequence[str]
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """Each resource of `types` the Resource Groups Tagging API finds with `filters`: its ARN
+    and tags, read page by page (the caller translates errors)."""
+    pages = tagging.get_paginator("get_resources").paginate(
+        TagFilters=filters,
+        ResourceTypeFilters=list(types),
+        ResourcesPerPage=limits.TAGGING_RESOURCES_PER_PAGE_MAX,
+    )
+    for page in pages:
+        for mapping in page.get("ResourceTagMappingList", []):
+            yield mapping["ResourceARN"], tags_from_list(mapping.get("Tags", []))
 
 
 class AwsScopeSurvey:
@@ -28,17 +46,8 @@ class AwsScopeSurvey:
         found = []
         try:
             with translated("tag"):
-                pages = self.clients.tagging.get_paginator("get_resources").paginate(
-                    TagFilters=filters,
-                    ResourceTypeFilters=_TYPES,
-                    ResourcesPerPage=limits.TAGGING_RESOURCES_PER_PAGE_MAX,
-                )
-                for page in pages:
-                    for mapping in page.get("ResourceTagMappingList", []):
-                        tags = tags_from_list(mapping.get("Tags", []))
-                        found.append(
-                            TaggedResource(mapping["ResourceARN"], tuple(sorted(tags.items())))
-                        )
+                for arn, tags in search_tags(self.clients.tagging, filters, TAGGED_TYPES):
+                    found.append(TaggedResource(arn, tuple(sorted(tags.items()))))
         except AccessDenied:
             return None
         return found
