@@ -247,6 +247,13 @@ class Publisher(Protocol):
     def publish(self, topic_arn: str, subject: str, message: str) -> str: ...
 
 
+class SecretSource(Protocol):
+    """Reads the value a secret reference (`ssm:/name`, `secretsmanager:name[#key]`) names:
+    a webhook channel's URL. Raises the AwsError family (or KeyError for a missing #key)."""
+
+    def value(self, reference: str) -> str: ...
+
+
 # ---- ownership scopes -----------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource, AwsPublishe
 from scheduler.aws.quotas import AwsQuotaSource
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import DELAYS, Pacing
+from scheduler.aws.secrets import AwsSecretSource
 from scheduler.aws.survey import AwsScopeSurvey
 from scheduler.aws.write_alias import AwsVersionStore
 from scheduler.aws.writer import AwsResourceWriter
@@ -38,6 +39,7 @@ from scheduler.ports import (
     QuotaSource,
     ResourceWriter,
     ScopeSurvey,
+    SecretSource,
     StateReader,
     VersionStore,
 )
@@ -69,6 +71,7 @@ class AwsContext:
     versions: VersionStore | None = None
     survey: ScopeSurvey | None = None
     quotas: QuotaSource | None = None
+    secrets: SecretSource | None = None
 
 
 @contextlib.contextmanager
@@ -107,6 +110,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         versions=AwsVersionStore(clients, pacing=Pacing(() if local else DELAYS)),
         survey=AwsScopeSurvey(clients),
         quotas=AwsQuotaSource(clients),
+        secrets=AwsSecretSource(clients),
     )
 
 
