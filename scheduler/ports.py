@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from scheduler.resources import (
     DeployedState,
@@ -168,6 +168,48 @@ class LogSource(Protocol):
     oldest first, paging as needed. A missing log group yields nothing (the job never ran)."""
 
     def events(self, log_group: str, start_ms: int, end_ms: int) -> Iterator[LogEvent]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LogRead:
+    """One log group's events wanted between two instants (epoch milliseconds, end exclusive)."""
+
+    log_group: str
+    start_ms: int
+    end_ms: int
+
+
+@runtime_checkable
+class LogBatchSource(Protocol):
+    """Reads many log groups at once: for each read, the events `LogSource.events` would yield
+    for it (oldest first; a missing group yields nothing). History hands every job's read over
+    in one call, so an adapter can cover many groups with one request (Logs Insights)."""
+
+    def read_all(self, reads: Sequence[LogRead]) -> dict[LogRead, list[LogEvent]]: ...
+
+
+@dataclass(frozen=True)
+class QueryPage:
+    """What GetQueryResults answered: the query's status (Scheduled, Running, Complete, Failed,
+    Cancelled, Timeout, Unknown) and, once Complete, its rows (field name → value)."""
+
+    status: str
+    rows: tuple[dict[str, str], ...] = ()
+
+
+class LogQueries(Protocol):
+    """CloudWatch Logs Insights. `start_query` runs `query` over at most 50 log groups between
+    two instants in epoch seconds (both included) and returns the query id; it raises `NotFound`
+    when one of the groups does not exist. `query_results` polls a query; `stop_query` gives up
+    on one."""
+
+    def start_query(
+        self, log_groups: Sequence[str], start_s: int, end_s: int, query: str
+    ) -> str: ...
+
+    def query_results(self, query_id: str) -> QueryPage: ...
+
+    def stop_query(self, query_id: str) -> None: ...
 
 
 class LogSink(Protocol):

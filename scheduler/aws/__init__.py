@@ -19,6 +19,7 @@ from scheduler.aws.calls import CallCounter
 from scheduler.aws.clients import Clients, client_config, new_session
 from scheduler.aws.deployments import AwsDeploymentSource
 from scheduler.aws.errors import connection_failure, translated
+from scheduler.aws.insights import AwsLogQueries
 from scheduler.aws.lock import SsmApplyLock
 from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource, AwsPublisher
 from scheduler.aws.quotas import AwsQuotaSource
@@ -32,6 +33,7 @@ from scheduler.ports import (
     DeploymentSource,
     FunctionTags,
     Invoker,
+    LogQueries,
     LogSink,
     LogSource,
     Publisher,
@@ -69,6 +71,7 @@ class AwsContext:
     versions: VersionStore | None = None
     survey: ScopeSurvey | None = None
     quotas: QuotaSource | None = None
+    queries: LogQueries | None = None  # Logs Insights, for `scheduler.insights`
 
 
 @contextlib.contextmanager
@@ -107,6 +110,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         versions=AwsVersionStore(clients, pacing=Pacing(() if local else DELAYS)),
         survey=AwsScopeSurvey(clients),
         quotas=AwsQuotaSource(clients),
+        queries=AwsLogQueries(clients),
     )
 
 
