@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from terminal import at_a_terminal
 
 from scheduler.cli import cli
 
@@ -224,25 +225,7 @@ def test_destroy_ends_with_destroy_complete_and_refuses_without_yes(catalogue: P
 
 def _destroy_at_a_terminal(catalogue: Path, typed: str) -> tuple[int, str]:
     """`sched destroy` with a terminal as its standard input, answering `typed`."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    controller, terminal = pty.openpty()
-    os.write(controller, typed.encode() + b"\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "scheduler", "destroy", "--local", str(catalogue)],
-        check=False,
-        stdin=terminal,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1", "SCHED_LOCAL": ""},
-        timeout=120,
-    )
-    os.close(controller)
-    os.close(terminal)
-    return done.returncode, done.stdout
+    return at_a_terminal(["destroy", "--local", str(catalogue)], typed)
 
 
 def test_destroy_at_a_terminal_asks_for_the_catalogue_name(catalogue: Path) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from terminal import at_a_terminal
 
 from scheduler.app.check import check
 from scheduler.cli import cli
@@ -94,26 +95,7 @@ def test_reset_without_yes_off_a_terminal_refuses_and_wipes_nothing(
 
 def _reset_at_a_terminal(folder: Path, answer: str) -> tuple[int, str]:
     """`sched local reset` with a terminal as its standard input, answering `answer`."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    controller, terminal = pty.openpty()
-    os.write(controller, answer.encode() + b"\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "scheduler", "local", "reset"],
-        check=False,
-        cwd=folder,
-        stdin=terminal,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1", "SCHED_LOCAL": ""},
-        timeout=120,
-    )
-    os.close(controller)
-    os.close(terminal)
-    return done.returncode, done.stdout
+    return at_a_terminal(["local", "reset"], answer, cwd=folder)
 
 
 def test_reset_at_a_terminal_asks_first(catalogue: Path) -> None:
