@@ -30,7 +30,11 @@ class ReadScope:
     `external_functions` are the ARNs of existing functions (`function:` jobs) whose resource
     policies hold statements sched manages; they carry no sched tags, so they are named here.
     `dead_letter_queues` are the ARNs of the queues whose policies should hold sched's
-    statements (the reader also reads those the deployed targets name).
+    statements (the reader also reads those the deployed targets name). `invoked_functions`
+    are the catalogue's own functions whose policies should hold a statement (rules jobs):
+    the reader reads the policy of those and of the functions owned rules target, and of no
+    other (a Scheduler-backed function invoked through its schedule's role has none); None
+    (not known, as for a prune without the catalogue) reads every owned function's policy.
     """
 
     catalogue: str
@@ -38,6 +42,7 @@ class ReadScope:
     region: str
     external_functions: tuple[str, ...] = ()
     dead_letter_queues: tuple[str, ...] = ()
+    invoked_functions: tuple[str, ...] | None = None
 
     @classmethod
     def for_desired(
@@ -49,8 +54,20 @@ class ReadScope:
             for r in desired.of_kind(ResourceKind.PERMISSION)
             if isinstance(r, Permission) and r.function not in ours
         }
+        invoked = {
+            r.function
+            for r in desired.of_kind(ResourceKind.PERMISSION)
+            if isinstance(r, Permission) and r.function in ours
+        }
         queues = {r.queue_arn for r in desired if isinstance(r, QueueStatement)}
-        return cls(catalogue, account, region, tuple(sorted(external)), tuple(sorted(queues)))
+        return cls(
+            catalogue,
+            account,
+            region,
+            tuple(sorted(external)),
+            tuple(sorted(queues)),
+            tuple(sorted(invoked)),
+        )
 
 
 class StateReader(Protocol):
@@ -71,11 +88,13 @@ class StateReader(Protocol):
     - Values in the form compile writes them: JSON documents through `canonical_json`; tags,
       environments and input paths through `pairs`; subnet, security group and policy ARN lists
       sorted; absent descriptions as ""; `Function.code_path` None.
-    - A no-change plan costs about three calls a job plus paging, e.g. one tag search
-      (resourcegroupstaggingapi:GetResources) or per-resource tag reads, `ListFunctions` and
-      `ListRules` pages, then per job `ListTargetsByRule` and `GetPolicy` (rules backend) or
-      `GetSchedule` (scheduler backend); roles are per catalogue; a rule's dead-letter queue adds
-      `GetQueueUrl` and `GetQueueAttributes` once per queue.
+    - A no-change plan costs under three calls a job plus paging: one tag search
+      (resourcegroupstaggingapi:GetResources) or per-resource tag reads, `ListFunctions`,
+      `ListRules` and `ListSchedules` pages, roles with their policies and tags in bulk
+      (`ListRoles` and `GetAccountAuthorizationDetails` pages), then per job the function's
+      event invoke config, and `ListTargetsByRule` and `GetPolicy` (rules backend) or
+      `GetSchedule` (scheduler backend); a rule's dead-letter queue adds `GetQueueUrl` and
+      `GetQueueAttributes` once per queue.
     """
 
     def read(self, scope: ReadScope) -> DeployedState: ...
