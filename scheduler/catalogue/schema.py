@@ -422,7 +422,30 @@ class JobSpec(_Strict):
     alert: AlertSpec | bool | None = Field(
         None, description="this job's alerts, over the defaults'; false: never alert"
     )
+    environments: list[str] | None = Field(
+        None, description="the environments the job is deployed to (default: every one)"
+    )
     ignore: IgnoreMap = Field(default_factory=dict)
+
+
+Overrides = dict[str, Any]
+
+
+class EnvironmentSpec(_Strict):
+    """One environment: where it is deployed, and what it changes. Its `defaults`, `policy`
+    and `alerts` merge over the catalogue's, its `jobs` over each job (mappings merge key by
+    key, lists append, other values replace)."""
+
+    account: str | int = Field(description="the 12-digit AWS account id it is deployed to")
+    region: str = Field(description="the AWS region it is deployed to, e.g. eu-west-1")
+    defaults: Overrides = Field(
+        default_factory=dict, description="over the catalogue's defaults, before each job's keys"
+    )
+    policy: Overrides = Field(default_factory=dict, description="over the catalogue's policy")
+    alerts: Overrides = Field(default_factory=dict, description="over the catalogue's alerts")
+    jobs: dict[str, Overrides] = Field(
+        default_factory=dict, description="over single jobs' keys, by job name (last word)"
+    )
 
 
 class CatalogueSpec(_Strict):
@@ -440,6 +463,10 @@ class CatalogueSpec(_Strict):
     )
     alerts: AlertsSpec | None = Field(
         None, description="alert channels and how often the watcher reads the jobs' logs"
+    )
+    environments: dict[str, EnvironmentSpec] = Field(
+        default_factory=dict,
+        description="where the catalogue is deployed (dev, prod, ...), each with its overrides",
     )
     ignore: IgnoreMap = Field(default_factory=dict)
 

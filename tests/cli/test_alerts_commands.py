@@ -149,15 +149,13 @@ def test_alerts_test_to_a_refusing_or_missing_webhook_is_one_line_and_exit_3(
         "error: channel 'chat': the webhook answered HTTP 404 Not Found\n"
         "  hint: check the URL kept in ssm:/acme-ops/alerts/chat\n",
     )
-    run("local", "reset", str(catalogue))
-    (catalogue.parent / "local-data.yaml").unlink()
-    run("local", "reset", str(catalogue))
+    catalogue.write_text(catalogue.read_text().replace("/alerts/chat", "/alerts/missing"))
     code, out = run("alerts", "test", "chat", "--local", str(catalogue))
     assert (code, out) == (
         3,
-        "error: channel 'chat': secret ssm:/acme-ops/alerts/chat does not exist\n"
+        "error: channel 'chat': secret ssm:/acme-ops/alerts/missing does not exist\n"
         "  hint: create it: aws ssm put-parameter --type SecureString --name"
-        " /acme-ops/alerts/chat --value 'https://...'\n",
+        " /acme-ops/alerts/missing --value 'https://...'\n",
     )
 
 
