@@ -231,6 +231,15 @@ class LogQueries(Protocol):
     def stop_query(self, query_id: str) -> None: ...
 
 
+class LogGroups(Protocol):
+    """The log groups of the functions sched deployed, which outlive them: their tags (None
+    when the group does not exist), and deleting one (a missing one is no error)."""
+
+    def tags(self, log_group: str) -> dict[str, str] | None: ...
+
+    def delete(self, log_group: str) -> None: ...
+
+
 class LogSink(Protocol):
     """Writes events to a log stream, creating the group and stream when needed (local mode
     writes the lines a real Lambda would)."""

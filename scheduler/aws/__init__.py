@@ -21,7 +21,7 @@ from scheduler.aws.deployments import AwsDeploymentSource
 from scheduler.aws.errors import connection_failure, translated
 from scheduler.aws.insights import AwsLogQueries
 from scheduler.aws.lock import SsmApplyLock
-from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource, AwsPublisher
+from scheduler.aws.logs import AwsInvoker, AwsLogGroups, AwsLogSink, AwsLogSource, AwsPublisher
 from scheduler.aws.quotas import AwsQuotaSource
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import DELAYS, Pacing
@@ -34,6 +34,7 @@ from scheduler.ports import (
     DeploymentSource,
     FunctionTags,
     Invoker,
+    LogGroups,
     LogQueries,
     LogSink,
     LogSource,
@@ -75,6 +76,7 @@ class AwsContext:
     quotas: QuotaSource | None = None
     queries: LogQueries | None = None  # Logs Insights, for `scheduler.insights`
     secrets: SecretSource | None = None
+    log_groups: LogGroups | None = None
 
 
 @contextlib.contextmanager
@@ -117,6 +119,7 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         quotas=AwsQuotaSource(clients),
         queries=AwsLogQueries(clients),
         secrets=AwsSecretSource(clients),
+        log_groups=AwsLogGroups(clients),
     )
 
 
