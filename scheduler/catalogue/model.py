@@ -72,6 +72,7 @@ class Outcome(StrEnum):
     MISSED = "missed"
     LATE = "late"
     OVERRAN = "overran"
+    FAST = "fast"  # succeeded in under a tenth of its expected runtime: did it do its work?
     RECOVERED = "recovered"
 
 

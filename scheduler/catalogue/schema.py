@@ -214,7 +214,7 @@ class AlertSpec(_Strict):
     to: list[str] | None = Field(None, description="channel names (default: every channel)")
     when: list[str] | None = Field(
         None,
-        description="failed, timed_out, missed, late, overran, recovered "
+        description="failed, timed_out, missed, late, overran, fast, recovered "
         "(default: failed, timed_out, missed, recovered)",
     )
     after: int | None = Field(None, ge=1, description="consecutive bad fires before alerting")
