@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from scheduler import naming
@@ -20,7 +20,14 @@ from scheduler.runtime.contract import SecretRef
 from scheduler.watch.config import WatchConfig, config_for
 from scheduler.watch.decide import JobDecision
 from scheduler.watch.state import Unsent, WatchState
-from scheduler.watch.watcher import Pass, decide, deliver, read_state, run_pass
+from scheduler.watch.watcher import (
+    STATE_LOOKBACK_PERIODS,
+    Pass,
+    decide,
+    deliver,
+    read_state,
+    run_pass,
+)
 from scheduler.watch.webhook import HookSender, WebhookError
 
 if TYPE_CHECKING:
@@ -66,6 +73,9 @@ class Preview:
     deployed: bool = True  # the watcher function exists (else: `sched apply` deploys it)
     last_pass: datetime | None = None
     unsent: tuple[Unsent, ...] = ()  # what its last pass could not send, and why
+    # Set when its last pass is older than a few of its periods (it may be failing): its period.
+    overdue: timedelta | None = None
+    log_group: str = ""
 
 
 def _config(catalogue: Catalogue, aws: AwsContext) -> WatchConfig:
@@ -90,7 +100,17 @@ def preview(catalogue: Catalogue, connection: Connection, *, now: datetime) -> P
         )
         watcher = aws.deployments.deployed_at([naming.watcher_name(catalogue.name)])
     last = previous or WatchState()
-    return Preview(now, decisions, previous is not None, bool(watcher), last.at, last.unsent)
+    late = last.at is not None and now - last.at > config.every * STATE_LOOKBACK_PERIODS
+    return Preview(
+        now,
+        decisions,
+        previous is not None,
+        bool(watcher),
+        last.at,
+        last.unsent,
+        config.every if late else None,
+        config.log_group,
+    )
 
 
 @dataclass(frozen=True)

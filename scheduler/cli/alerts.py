@@ -62,6 +62,8 @@ def alerts(
                 width=terminal_width(),
                 unsent=found.unsent,
                 last_pass=found.last_pass,
+                overdue=found.overdue,
+                log_group=found.log_group,
             )
         )
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
-from scheduler.report.style import GAP, WIDTH, clip, safe
+from scheduler.catalogue.durations import format_duration
+from scheduler.report.style import GAP, WIDTH, clip, safe, wrap
 from scheduler.watch.decide import Alert, JobDecision
 from scheduler.watch.state import Unsent
 from scheduler.watch.watcher import Sent
@@ -43,8 +44,12 @@ def preview_text(
     width: int = WIDTH,
     unsent: Sequence[Unsent] = (),
     last_pass: datetime | None = None,
+    overdue: timedelta | None = None,
+    log_group: str = "",
 ) -> str:
-    """One line per watched job: `! JOB  SENDS  WHY`, the ones that would alert first."""
+    """One line per watched job: `! JOB  SENDS  WHY`, the ones that would alert first. Then
+    notes: not deployed, no state yet, its last pass long ago (`overdue`: its period), what the
+    last pass could not send."""
     head = f"Alert watcher of {catalogue}: what it would send now (dry run: nothing is sent)"
     rows = sorted(decisions, key=lambda d: (d.alert is None, d.job))
     name = max([len("JOB"), *(len(d.job) for d in rows)])
@@ -63,6 +68,13 @@ def preview_text(
             "note: the watcher has logged no state yet (it has not run since apply); jobs are",
             "      judged from their deployment",
         ]
+    if overdue is not None and last_pass is not None:
+        text = (
+            f"note: the watcher's last pass was at {last_pass.astimezone(UTC):%Y-%m-%d %H:%M} UTC,"
+            f" though it runs every {format_duration(overdue)}: it may be failing (its own log"
+            f" group: {log_group})"
+        )
+        lines += ["", *wrap(text, width, hang="      ")]
     lines += _unsent_lines(unsent, last_pass, width)
     would = sum(1 for d in rows if d.alert is not None)
     lines += ["", f"{would} alert(s) would be sent." if would else "No alert would be sent."]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import timedelta
 
 from run_support import at
 
@@ -78,3 +79,21 @@ def test_the_newest_state_wins_and_damaged_or_foreign_lines_are_passed_over() ->
     assert parse_state_line('{"sched_watch": 1, "jobs": {"a": {"since": "never"}}}') == (
         WatchState({})
     )
+
+
+def test_a_last_pass_long_ago_says_the_watcher_may_be_failing() -> None:
+    shown = preview_text(
+        "acme",
+        [],
+        remembered=True,
+        last_pass=AT,
+        overdue=timedelta(minutes=5),
+        log_group="/aws/lambda/acme-sched-watcher",
+    )
+    assert shown.splitlines()[-4:] == [
+        "note: the watcher's last pass was at 2026-12-01 01:05 UTC, though it runs every 5m: it may"
+        " be",
+        "      failing (its own log group: /aws/lambda/acme-sched-watcher)",
+        "",
+        "No alert would be sent.",
+    ]
