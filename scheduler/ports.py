@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from scheduler import naming
 from scheduler.resources import (
     DeployedState,
     DesiredState,
@@ -38,10 +39,23 @@ class ReadScope:
     region: str
     external_functions: tuple[str, ...] = ()
     dead_letter_queues: tuple[str, ...] = ()
+    # The catalogue's environment: a scope of its own (its names and `sched:environment` tag).
+    environment: str | None = None
+
+    @property
+    def names(self) -> str:
+        """What the scope's resource names start from (`naming.scope_prefix`)."""
+        return naming.scope_prefix(self.catalogue, self.environment)
 
     @classmethod
     def for_desired(
-        cls, catalogue: str, desired: DesiredState, *, account: str, region: str
+        cls,
+        catalogue: str,
+        desired: DesiredState,
+        *,
+        account: str,
+        region: str,
+        environment: str | None = None,
     ) -> ReadScope:
         ours = {r.name for r in desired.of_kind(ResourceKind.FUNCTION) if isinstance(r, Function)}
         external = {
@@ -50,7 +64,14 @@ class ReadScope:
             if isinstance(r, Permission) and r.function not in ours
         }
         queues = {r.queue_arn for r in desired if isinstance(r, QueueStatement)}
-        return cls(catalogue, account, region, tuple(sorted(external)), tuple(sorted(queues)))
+        return cls(
+            catalogue,
+            account,
+            region,
+            tuple(sorted(external)),
+            tuple(sorted(queues)),
+            environment=environment,
+        )
 
 
 class StateReader(Protocol):

@@ -98,7 +98,7 @@ def locked(
 ) -> Iterator[HeldLock]:
     """Hold the catalogue's apply lock (in AWS) from before the read to after the last write:
     a second apply fails at once naming the holder, instead of half-way with a conflict."""
-    with locked_name(catalogue.name, aws, now=now, force=force) as held:
+    with locked_name(catalogue.prefix, aws, now=now, force=force) as held:
         yield held
 
 
@@ -153,7 +153,9 @@ def resource_jobs(planned: Planned) -> dict[str, str]:
         naming.schedule_name,
         naming.statement_id,
     )
-    found = {make(catalogue.name, job.name): job.name for job in catalogue.jobs for make in makers}
+    found = {
+        make(catalogue.prefix, job.name): job.name for job in catalogue.jobs for make in makers
+    }
     for resource in planned.deployed.resources:
         if isinstance(resource, Function | Role):
             job = dict(resource.tags).get(naming.JOB_TAG)
@@ -191,7 +193,13 @@ def plan(
 
     compiled = desired_state(catalogue, account=aws.account, region=aws.region)
     # Even to destroy, the compiled state says which existing functions hold our statements.
-    scope = ReadScope.for_desired(catalogue.name, compiled, account=aws.account, region=aws.region)
+    scope = ReadScope.for_desired(
+        catalogue.name,
+        compiled,
+        account=aws.account,
+        region=aws.region,
+        environment=catalogue.environment_name,
+    )
     deployed = aws.reader.read(scope)
     desired = ResourceState() if destroy else compiled
     when = now if now is not None else datetime.now(UTC)

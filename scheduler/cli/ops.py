@@ -14,6 +14,7 @@ from scheduler.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     complete_jobs,
+    env_option,
     format_option,
     parse_instant,
     terminal_width,
@@ -258,6 +259,7 @@ def logs(
 
 @local.command()
 @with_catalogue
+@env_option
 @click.option("--until", "until_text", help="Run fires up to this past ISO time (default: now).")
 @click.option("--verbose", "-v", is_flag=True, help="One line per run instead of per job.")
 def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
@@ -290,7 +292,8 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
             click.echo(f"[{when} UTC] {outcome_line(outcome, job)}")
     click.echo(tick_summary(ticked.outcomes, ticked.skipped))
     if ticked.outcomes:
-        click.echo("see them with: sched status --local")
+        name = checked.catalogue.environment_name
+        click.echo("see them with: sched status --local" + (f" --env {name}" if name else ""))
     if done.watched is not None and done.watched.sent:
         from scheduler.report.alerts import sent_lines
 
