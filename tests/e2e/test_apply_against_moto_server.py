@@ -5,7 +5,6 @@ each test starts from an empty one and its own copy of the example, so any runs 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from typing import Any
 
 import boto3
 import pytest
+from example import copy_example
 
 ROOT = Path(__file__).parent.parent.parent
 REGION = "us-east-1"
@@ -65,8 +65,7 @@ def project(endpoint: str, tmp_path: Path) -> Path:
     urllib.request.urlopen(reset, timeout=30).close()
     folder = tmp_path / "project"
     folder.mkdir()
-    shutil.copy(ROOT / "jobs.yaml", folder / "jobs.yaml")
-    shutil.copytree(ROOT / "jobs", folder / "jobs")
+    copy_example(folder)
     return folder
 
 
