@@ -27,15 +27,14 @@ if TYPE_CHECKING:
 
 
 def build_packages(catalogue: Catalogue) -> dict[str, PackageRef]:
-    """Package every Lambda job's code (deterministic zips), by job name."""
-    from scheduler.package import RUNTIME_SOURCE, build_package
+    """Package every Lambda job's code (deterministic zips), by job name, once per distinct
+    code; an unchanged zip is not rewritten."""
+    from scheduler.package import RUNTIME_SOURCE
+    from scheduler.package import build_packages as build
 
     build_dir = state_dir(catalogue.path) / "build"
-    return {
-        job.name: build_package(job, catalogue.base_dir, RUNTIME_SOURCE, build_dir)
-        for job in catalogue.jobs
-        if job.compute is Compute.LAMBDA and job.handler is not None
-    }
+    jobs = [j for j in catalogue.jobs if j.compute is Compute.LAMBDA and j.handler is not None]
+    return build(jobs, catalogue.base_dir, RUNTIME_SOURCE, build_dir)
 
 
 def desired_state(catalogue: Catalogue, *, account: str, region: str) -> DesiredState:

@@ -25,6 +25,7 @@ from scheduler.cli.common import (
     format_option,
     remember_environment,
     settle,
+    shown_path,
     terminal_width,
     use_colour,
 )
@@ -423,17 +424,32 @@ def local() -> None:
 @local.command()
 @CATALOGUE
 @env_option
-def reset(catalogue: Path) -> None:
-    """Wipe the local AWS state of CATALOGUE's folder; start again from local-data.yaml."""
+@click.option("--yes", "-y", is_flag=True, help="Do not ask before wiping (for scripts).")
+def reset(catalogue: Path, yes: bool) -> None:
+    """Wipe the local AWS state of CATALOGUE's folder; start again from local-data.yaml.
+
+    Everything applied, run and logged locally goes; it asks first, unless --yes.
+    """
     from scheduler.app.check import require_environment
-    from scheduler.app.connect import reset_local
+    from scheduler.app.connect import local_dir, reset_local
 
     environment = chosen_environment()[1]
     require_environment(catalogue, environment)
+    directory = shown_path(local_dir(catalogue, environment))
+    if not yes:
+        what = f"wipe the local AWS in {directory} (what was applied, runs, logs and data)"
+        if not sys.stdin.isatty():
+            raise UsageError(
+                f"sched local reset would {what}; refusing without --yes in a non-interactive run",
+                "run again with --yes",
+            )
+        if not click.confirm(f"{what[0].upper()}{what[1:]}?", default=False):
+            click.echo("Nothing was wiped.")
+            raise SystemExit(EXIT_FINDINGS)
     done = reset_local(catalogue, environment)
-    click.echo(f"local AWS state wiped ({done.directory})")
+    click.echo(f"local AWS state wiped ({directory})")
     if done.loaded is not None:
-        click.echo(f"local AWS created from {done.data_file}: {done.loaded.summary()}")
+        click.echo(f"local AWS created from {shown_path(done.data_file)}: {done.loaded.summary()}")
 
 
 COMMANDS = (compile_, plan, apply, destroy, local)
