@@ -246,6 +246,15 @@ class LogQueries(Protocol):
     def stop_query(self, query_id: str) -> None: ...
 
 
+class LogGroups(Protocol):
+    """The log groups of the functions sched deployed, which outlive them: their tags (None
+    when the group does not exist), and deleting one (a missing one is no error)."""
+
+    def tags(self, log_group: str) -> dict[str, str] | None: ...
+
+    def delete(self, log_group: str) -> None: ...
+
+
 class LogSink(Protocol):
     """Writes events to a log stream, creating the group and stream when needed (local mode
     writes the lines a real Lambda would)."""
@@ -313,7 +322,11 @@ class VersionStore(Protocol):
 
     def alias(self, function: str, alias: str) -> str | None: ...
 
-    def point(self, function: str, alias: str, version: str) -> None: ...
+    def pinned(self, function: str, alias: str) -> bool:
+        """Whether a rollback pinned the alias (apply leaves it where it is)."""
+        ...
+
+    def point(self, function: str, alias: str, version: str, *, pinned: bool = False) -> None: ...
 
 
 class Publisher(Protocol):
@@ -321,6 +334,13 @@ class Publisher(Protocol):
     message id SNS assigned."""
 
     def publish(self, topic_arn: str, subject: str, message: str) -> str: ...
+
+
+class SecretSource(Protocol):
+    """Reads the value a secret reference (`ssm:/name`, `secretsmanager:name[#key]`) names:
+    a webhook channel's URL. Raises the AwsError family (or KeyError for a missing #key)."""
+
+    def value(self, reference: str) -> str: ...
 
 
 # ---- ownership scopes -----------------------------------------------------------------------
