@@ -428,11 +428,11 @@ def role_mates(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
             continue
         try:
             policy = shared_policy(
-                job, catalogue=catalogue.name, region=_ANY_REGION, account=_ANY_ACCOUNT
+                job, catalogue=catalogue.prefix, region=_ANY_REGION, account=_ANY_ACCOUNT
             )
         except GrantProblem:
             continue
-        by_role.setdefault(shared_role_name(policy, catalogue.name), []).append(job.name)
+        by_role.setdefault(shared_role_name(policy, catalogue.prefix), []).append(job.name)
     return {
         name: tuple(other for other in names if other != name)
         for names in by_role.values()

@@ -98,7 +98,7 @@ def preview(catalogue: Catalogue, connection: Connection, *, now: datetime) -> P
         decisions = decide(
             config, aws.logs, previous, now=now, first_seen=deployed, deployments=aws.deployments
         )
-        watcher = aws.deployments.deployed_at([naming.watcher_name(catalogue.name)])
+        watcher = aws.deployments.deployed_at([naming.watcher_name(catalogue.prefix)])
     last = previous or WatchState()
     late = last.at is not None and now - last.at > config.every * STATE_LOOKBACK_PERIODS
     return Preview(
@@ -197,7 +197,7 @@ def watch_locally(
     would make it: its state lines go to its log group, its alerts to the local SNS. None when
     the catalogue has no watcher, or it is not applied."""
     config = config_for(catalogue, region=aws.region, account=aws.account)
-    watcher = naming.watcher_name(catalogue.name)
+    watcher = naming.watcher_name(catalogue.prefix)
     if config is None or aws.publisher is None or not aws.deployments.deployed_at([watcher]):
         return None
     stream = f"{now:%Y/%m/%d}/[$LATEST]sched-watcher"

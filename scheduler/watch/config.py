@@ -56,7 +56,7 @@ class WatchConfig:
     @property
     def log_group(self) -> str:
         """The watcher's own log group, where its state lines are."""
-        return naming.log_group_name(naming.watcher_name(self.catalogue.name))
+        return naming.log_group_name(naming.watcher_name(self.catalogue.prefix))
 
 
 def config_for(catalogue: Catalogue, *, region: str, account: str) -> WatchConfig | None:
@@ -73,7 +73,7 @@ def config_for(catalogue: Catalogue, *, region: str, account: str) -> WatchConfi
     if alerts is None or not alerts.channels or not jobs:
         return None
     topics = tuple(
-        (c.name, channel_topic(c, catalogue.name, region=region, account=account))
+        (c.name, channel_topic(c, catalogue.prefix, region=region, account=account))
         for c in alerts.channels
         if c.hook is None
     )
@@ -82,7 +82,7 @@ def config_for(catalogue: Catalogue, *, region: str, account: str) -> WatchConfi
         for c in alerts.channels
         if c.hook is not None and c.secret is not None
     )
-    watched = Catalogue(catalogue.name, catalogue.path, catalogue.policy, jobs, alerts)
+    watched = Catalogue(catalogue.prefix, catalogue.path, catalogue.policy, jobs, alerts)
     return WatchConfig(watched, topics, alerts.every, hooks)
 
 
