@@ -71,11 +71,38 @@ class Preview:
     decisions: tuple[JobDecision, ...]
     remembered: bool
     deployed: bool = True  # the watcher function exists (else: `sched apply` deploys it)
+    health: Health | None = None
+
+
+@dataclass(frozen=True)
+class Health:
+    """What the watcher's own last state line says of it: when it ran (`last_pass`), what it
+    could not send (`unsent`), and, when that pass is older than a few of its periods (it may
+    be failing), its period (`overdue`); `log_group` is its own."""
+
+    log_group: str
     last_pass: datetime | None = None
-    unsent: tuple[Unsent, ...] = ()  # what its last pass could not send, and why
-    # Set when its last pass is older than a few of its periods (it may be failing): its period.
+    unsent: tuple[Unsent, ...] = ()
     overdue: timedelta | None = None
-    log_group: str = ""
+
+    @property
+    def troubled(self) -> bool:
+        return bool(self.unsent) or self.overdue is not None
+
+
+def _health(config: WatchConfig, previous: WatchState | None, now: datetime) -> Health:
+    last = previous or WatchState()
+    late = last.at is not None and now - last.at > config.every * STATE_LOOKBACK_PERIODS
+    return Health(config.log_group, last.at, last.unsent, config.every if late else None)
+
+
+def watcher_health(catalogue: Catalogue, connection: Connection, *, now: datetime) -> Health | None:
+    """The watcher's health for `sched status`; None when the catalogue has no watcher."""
+    with connect(connection, catalogue.path) as aws:
+        config = config_for(catalogue, region=aws.region, account=aws.account)
+        if config is None:
+            return None
+        return _health(config, read_state(config, aws.logs, now=now), now)
 
 
 def _config(catalogue: Catalogue, aws: AwsContext) -> WatchConfig:
@@ -99,17 +126,8 @@ def preview(catalogue: Catalogue, connection: Connection, *, now: datetime) -> P
             config, aws.logs, previous, now=now, first_seen=deployed, deployments=aws.deployments
         )
         watcher = aws.deployments.deployed_at([naming.watcher_name(catalogue.prefix)])
-    last = previous or WatchState()
-    late = last.at is not None and now - last.at > config.every * STATE_LOOKBACK_PERIODS
     return Preview(
-        now,
-        decisions,
-        previous is not None,
-        bool(watcher),
-        last.at,
-        last.unsent,
-        config.every if late else None,
-        config.log_group,
+        now, decisions, previous is not None, bool(watcher), _health(config, previous, now)
     )
 
 
