@@ -21,6 +21,7 @@ from typing import Any
 
 from scheduler import naming
 from scheduler.catalogue.model import Catalogue, Compute, Grant, Job, RoleMode
+from scheduler.insights import AUTO_FROM_GROUPS
 from scheduler.kms_keys import KmsKey, decrypt_statement
 from scheduler.policy_templates import TEMPLATES, TemplateError, closest, expand
 from scheduler.runtime.contract import SecretRef
@@ -466,10 +467,17 @@ def watcher_policy(
     groups = sorted(
         {a for g in {*job_log_groups, naming.log_group_name(function)} for a in group_arns(g)}
     )
+    # From AUTO_FROM_GROUPS groups on the watcher reads through Logs Insights, whose
+    # GetQueryResults and StopQuery take no resource:
+    # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+    insights = len(set(job_log_groups)) >= AUTO_FROM_GROUPS
+    reads = ["logs:FilterLogEvents", *(["logs:StartQuery"] if insights else [])]
     statements: list[Statement] = [
         *log_statements(partition=partition, region=region, account=account, function=function),
-        {"Sid": "ReadJobLogs", "Effect": "Allow", "Action": ["logs:FilterLogEvents"],
-         "Resource": groups},
+        {"Sid": "ReadJobLogs", "Effect": "Allow", "Action": reads, "Resource": groups},
+        *([{"Sid": "ReadQueryResults", "Effect": "Allow",
+            "Action": ["logs:GetQueryResults", "logs:StopQuery"], "Resource": "*"}]
+          if insights else []),
         _allow("PublishAlerts", "sns:Publish", set(topics)),
     ]  # fmt: skip
     functions = set(job_functions)

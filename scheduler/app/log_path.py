@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.history.targets import log_group_for, untracked_reason
+from scheduler.insights import AUTO_FROM_GROUPS, InsightsReads
 from scheduler.ports import LogBatchSource, LogSource
 
 if TYPE_CHECKING:
     from scheduler.aws import AwsContext
 
-INSIGHTS_FROM_GROUPS = 100
+INSIGHTS_FROM_GROUPS = AUTO_FROM_GROUPS
 
 
 class LogPath(StrEnum):
@@ -45,8 +46,6 @@ def resolved(path: LogPath, groups: int) -> LogPath:
 
 def log_source(aws: AwsContext, path: LogPath, groups: int) -> LogSource | LogBatchSource:
     """The reader of `path` over `aws`; the local AWS (moto) answers a query at once."""
-    from scheduler.insights import InsightsReads
-
     if resolved(path, groups) is LogPath.FILTER or aws.queries is None:
         return aws.logs
     if aws.local:

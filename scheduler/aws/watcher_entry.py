@@ -6,6 +6,7 @@ the standard library: it imports nothing of `scheduler.aws`, whose package is no
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from collections.abc import Collection, Iterator, Sequence
@@ -16,10 +17,12 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from scheduler.history.targets import parse_last_modified
-from scheduler.ports import Deployment, LogEvent
+from scheduler.errors import NotFound
+from scheduler.history.targets import log_group_for, parse_last_modified
+from scheduler.insights import AUTO_FROM_GROUPS, InsightsReads
+from scheduler.ports import Deployment, LogEvent, QueryPage
 from scheduler.runtime.contract import ENV_DEPLOY
-from scheduler.watch.config import CONFIG_FILE, from_json
+from scheduler.watch.config import CONFIG_FILE, WatchConfig, from_json
 from scheduler.watch.watcher import run_pass
 
 _NOT_FOUND = "ResourceNotFoundException"
@@ -52,6 +55,42 @@ class Logs:
                 raise
         found.sort(key=lambda e: e.timestamp_ms)
         return iter(found)
+
+
+class Queries:
+    """Logs Insights (`LogQueries`): a group that does not exist raises NotFound."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def start_query(self, log_groups: Sequence[str], start_s: int, end_s: int, query: str) -> str:
+        try:
+            response = self.client.start_query(
+                logGroupNames=list(log_groups), startTime=start_s, endTime=end_s, queryString=query
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != _NOT_FOUND:
+                raise
+            raise NotFound("logs:StartQuery", str(error)) from error
+        return str(response["queryId"])
+
+    def query_results(self, query_id: str) -> QueryPage:
+        response = self.client.get_query_results(queryId=query_id)
+        rows = tuple(
+            {str(f.get("field", "")): str(f.get("value", "")) for f in row}
+            for row in response.get("results", [])
+        )
+        return QueryPage(str(response.get("status", "Unknown")), rows)
+
+    def stop_query(self, query_id: str) -> None:
+        with contextlib.suppress(ClientError):  # it finished meanwhile
+            self.client.stop_query(queryId=query_id)
+
+
+def job_reads(config: WatchConfig, client: Any) -> InsightsReads | None:
+    """Logs Insights for many watched groups (as `sched status --logs auto`), else None."""
+    groups = {log_group_for(config.catalogue, job) for job in config.jobs} - {None}
+    return InsightsReads(Queries(client)) if len(groups) >= AUTO_FROM_GROUPS else None
 
 
 class Functions:
@@ -118,13 +157,15 @@ def _emit(line: str) -> None:
 
 def handler(event: object, context: object) -> dict[str, Any]:
     config = from_json(Path(__file__).with_name(CONFIG_FILE).read_text(encoding="utf-8"))
+    logs = boto3.client("logs")
     done = run_pass(
         config,
-        Logs(boto3.client("logs")),
+        Logs(logs),
         Sns(boto3.client("sns")),
         _emit,
         now=datetime.now(UTC),
         deployments=Functions(boto3.client("lambda")),
+        reads=job_reads(config, logs),
     )
     if done.failed:  # the pass's own failure shows in Lambda's Errors metric and the logs
         for sent in done.failed:

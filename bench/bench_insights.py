@@ -1,0 +1,141 @@
+"""Benchmark `sched status` at scale through both log paths (issue 15, item 4): N daily jobs over
+a week of synthetic logs (JSON log format, three handler lines a run, one run in ten failing,
+one fire in 25 missed), read group by group (FilterLogEvents) or through Logs Insights.
+
+Simulated, and said so: moto runs StartQuery but ignores `filter` and answers every query at
+once, so the Insights side is `tests/support/insights_fake.py` (which executes the query sched
+sends; its queries answer on the second poll here), and the FilterLogEvents side a counting
+in-memory source (one page per 10,000 events or 1 MB, as AWS pages). Both statuses are checked
+equal. Time on AWS is projected from the calls, not measured.
+
+Run by hand:  python bench/bench_insights.py [JOBS ...]      (default 1000 10000)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import resource
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "support"))
+
+from insights_fake import FakeInsights  # noqa: E402
+
+from scheduler.catalogue.model import Catalogue, Job  # noqa: E402
+from scheduler.history.status import status_for  # noqa: E402
+from scheduler.insights import InsightsReads  # noqa: E402
+from scheduler.local.lambda_logs import Invocation, invocation_events, log_stream_name  # noqa: E402
+from scheduler.ports import LogEvent  # noqa: E402
+from scheduler.runtime.contract import event_time  # noqa: E402
+from scheduler.schedule import parse  # noqa: E402
+
+NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
+WINDOW = timedelta(days=7)
+PAGE_EVENTS, PAGE_BYTES = 10_000, 1_048_576  # FilterLogEvents' page limits
+
+
+class CountingLogs:
+    """FilterLogEvents over prepared events: counts the pages AWS would answer."""
+
+    def __init__(self, groups: dict[str, list[LogEvent]]) -> None:
+        self.groups = groups
+        self.calls = 0
+
+    def events(self, log_group: str, start_ms: int, end_ms: int) -> Iterator[LogEvent]:
+        found = [e for e in self.groups.get(log_group, []) if start_ms <= e.timestamp_ms < end_ms]
+        size = sum(len(e.message) + 26 for e in found)
+        self.calls += max(1, math.ceil(len(found) / PAGE_EVENTS), math.ceil(size / PAGE_BYTES))
+        return iter(found)
+
+
+def catalogue(count: int) -> Catalogue:
+    jobs = tuple(
+        Job(
+            name=f"job-{i:05d}",
+            schedule=f"cron({i % 60} {i // 60 % 24} * * ? *)",
+            expected_runtime=timedelta(minutes=2),
+            timeout=timedelta(minutes=5),
+            timeout_is_explicit=True,
+            handler=f"jobs/job_{i:05d}/handler.py:main",
+        )
+        for i in range(count)
+    )
+    return Catalogue(name="bench", path=Path("jobs.yaml"), jobs=jobs)
+
+
+def _run_line(job: str, fire: datetime, request_id: str, call: Invocation) -> str:
+    failed = call.status != "success"
+    return json.dumps(
+        {
+            "sched": "run",
+            "v": 1,
+            "job": job,
+            "trigger": "rule",
+            "scheduled_time": event_time(fire),
+            "request_id": request_id,
+            "start": datetime.fromtimestamp(call.start_ms / 1000, UTC).isoformat(),
+            "end": datetime.fromtimestamp(call.end_ms / 1000, UTC).isoformat(),
+            "duration_ms": call.duration_ms,
+            "status": "failed" if failed else "succeeded",
+            "error_type": "RuntimeError" if failed else None,
+        }
+    )
+
+
+def logs(cat: Catalogue) -> tuple[dict[str, list[LogEvent]], int]:
+    groups: dict[str, list[LogEvent]] = {}
+    runs = 0
+    for index, job in enumerate(cat.jobs):
+        events: list[LogEvent] = []
+        fires = parse(job.schedule).fire_times(NOW - WINDOW - timedelta(days=1), NOW)
+        for k, fire in enumerate(fires):
+            if (index + k) % 25 == 24:
+                continue  # a missed fire
+            request_id = f"{job.name}-{k:03d}"
+            start_ms = int(fire.timestamp() * 1000) + 350
+            ms = 30_000.0 + (k % 17) * 1_000
+            status = "failure" if (index + k) % 10 == 9 else "success"
+            call = Invocation(request_id, start_ms, start_ms + int(ms), status, ms, 256, 80)
+            chatter = [f"copied {n * 97} objects of batch {n}" for n in range(3)]
+            output = [*chatter, _run_line(job.name, fire, request_id, call)]
+            events += invocation_events(call, output, log_stream_name(request_id, fire))
+            runs += 1
+        groups[f"/aws/lambda/bench-{job.name}"] = events
+    return groups, runs
+
+
+def main(counts: list[int]) -> None:
+    print("jobs | runs | events | path | log calls | CPU s | equal")
+    for count in counts:
+        cat = catalogue(count)
+        groups, runs = logs(cat)
+        events = sum(len(v) for v in groups.values())
+        by_group = CountingLogs(groups)
+        started = time.process_time()
+        expected = status_for(cat, by_group, now=NOW, window=WINDOW)
+        filter_cpu = time.process_time() - started
+        print(f"{count} | {runs} | {events} | filter | {by_group.calls} | {filter_cpu:.2f} |")
+
+        service = FakeInsights(groups, running=1)
+        waited: list[float] = []
+        reads = InsightsReads(service, sleep=waited.append)
+        started = time.process_time()
+        found = status_for(cat, reads, now=NOW, window=WINDOW)
+        insights_cpu = time.process_time() - started
+        calls = len(service.calls)
+        starts = service.calls.count("StartQuery")
+        print(
+            f"{count} | {runs} | {events} | insights | {calls} ({starts} StartQuery)"
+            f" | {insights_cpu:.2f} | {found == expected}"
+        )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak RSS of the whole run: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [1000, 10000])
