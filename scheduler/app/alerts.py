@@ -10,15 +10,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from scheduler import naming
 from scheduler.app.connect import Connection, connect
 from scheduler.catalogue.model import Catalogue
 from scheduler.errors import NotFound, UsageError, UserError
 from scheduler.history.targets import deployment_times
 from scheduler.ports import LogEvent
-from scheduler.watch.config import WatchConfig, config_for
+from scheduler.watch.config import WatchConfig, config_for, shards
 from scheduler.watch.decide import JobDecision
-from scheduler.watch.watcher import Pass, decide, read_state, run_pass
+from scheduler.watch.watcher import Pass, decide, merged, read_state, run_pass
 
 if TYPE_CHECKING:
     from scheduler.aws import AwsContext
@@ -64,15 +63,22 @@ def _config(catalogue: Catalogue, aws: AwsContext) -> WatchConfig:
 def preview(catalogue: Catalogue, connection: Connection, *, now: datetime) -> Preview:
     """What the deployed watcher would send if it ran now, read from its own state and the
     jobs' logs; a job it does not know yet is judged from its deployment."""
+    decisions: list[JobDecision] = []
+    remembered = True
     with connect(connection, catalogue.path) as aws:
         config = _config(catalogue, aws)
-        previous = read_state(config, aws.logs, now=now)
         deployed = deployment_times(config.catalogue, aws.deployments)
-        decisions = decide(
-            config, aws.logs, previous, now=now, first_seen=deployed, deployments=aws.deployments
-        )
-        watcher = aws.deployments.deployed_at([naming.watcher_name(catalogue.name)])
-    return Preview(now, decisions, previous is not None, bool(watcher))
+        parts = shards(config)  # each watcher remembers its own jobs in its own log group
+        for part in parts:
+            previous = read_state(part, aws.logs, now=now)
+            remembered = remembered and previous is not None
+            decisions += decide(
+                part, aws.logs, previous, now=now, first_seen=deployed, deployments=aws.deployments
+            )
+        watchers = aws.deployments.deployed_at([part.function for part in parts])
+    order = {job.name: i for i, job in enumerate(config.jobs)}
+    decisions.sort(key=lambda d: order[d.job])
+    return Preview(now, tuple(decisions), remembered, len(watchers) == len(parts))
 
 
 @dataclass(frozen=True)
@@ -130,24 +136,31 @@ def watch_locally(
     would make it: its state lines go to its log group, its alerts to the local SNS. None when
     the catalogue has no watcher, or it is not applied."""
     config = config_for(catalogue, region=aws.region, account=aws.account)
-    watcher = naming.watcher_name(catalogue.name)
-    if config is None or aws.publisher is None or not aws.deployments.deployed_at([watcher]):
+    if config is None or aws.publisher is None:
+        return None
+    parts = shards(config)
+    if len(aws.deployments.deployed_at([part.function for part in parts])) < len(parts):
         return None
     stream = f"{now:%Y/%m/%d}/[$LATEST]sched-watcher"
-
-    def emit(line: str) -> None:
-        aws.sink.write(config.log_group, stream, [LogEvent(_ms(now), line, stream)])
-
     first_seen = deployed if deployed is not None else deployment_times(catalogue, aws.deployments)
-    return run_pass(
-        config,
-        aws.logs,
-        aws.publisher,
-        emit,
-        now=now,
-        first_seen=first_seen,
-        deployments=aws.deployments,
-    )
+    passes = []
+    for part in parts:  # as each deployed watcher would pass over its own jobs
+
+        def emit(line: str, group: str = part.log_group) -> None:
+            aws.sink.write(group, stream, [LogEvent(_ms(now), line, stream)])
+
+        passes.append(
+            run_pass(
+                part,
+                aws.logs,
+                aws.publisher,
+                emit,
+                now=now,
+                first_seen=first_seen,
+                deployments=aws.deployments,
+            )
+        )
+    return passes[0] if len(passes) == 1 else merged(passes)
 
 
 def _ms(when: datetime) -> int:

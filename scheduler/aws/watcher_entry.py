@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Collection, Iterator, Sequence
 from datetime import UTC, datetime
@@ -22,7 +23,7 @@ from scheduler.history.targets import log_group_for, parse_last_modified
 from scheduler.insights import AUTO_FROM_GROUPS, InsightsReads
 from scheduler.ports import Deployment, LogEvent, QueryPage
 from scheduler.runtime.contract import ENV_DEPLOY
-from scheduler.watch.config import CONFIG_FILE, WatchConfig, from_json
+from scheduler.watch.config import CONFIG_FILE, SHARD_ENV, WatchConfig, from_json, shard_from_env
 from scheduler.watch.watcher import run_pass
 
 _NOT_FOUND = "ResourceNotFoundException"
@@ -156,7 +157,8 @@ def _emit(line: str) -> None:
 
 
 def handler(event: object, context: object) -> dict[str, Any]:
-    config = from_json(Path(__file__).with_name(CONFIG_FILE).read_text(encoding="utf-8"))
+    whole = from_json(Path(__file__).with_name(CONFIG_FILE).read_text(encoding="utf-8"))
+    config = shard_from_env(whole, os.environ.get(SHARD_ENV))
     logs = boto3.client("logs")
     done = run_pass(
         config,

@@ -7,7 +7,7 @@ function, in `sched local tick` and, without publishing or emitting, in `sched a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -189,3 +189,14 @@ def run_pass(
     ]
     emit(state_line(state, now=now, sent=records))
     return Pass(now, decisions, tuple(sent), state, previous is None)
+
+
+def merged(passes: Sequence[Pass]) -> Pass:
+    """The passes of several watchers (shards) at one time, as one."""
+    return Pass(
+        passes[0].now,
+        tuple(d for p in passes for d in p.decisions),
+        tuple(s for p in passes for s in p.sent),
+        WatchState({job: st for p in passes for job, st in p.state.jobs.items()}),
+        any(p.fresh for p in passes),
+    )
