@@ -523,6 +523,7 @@ class _Build:
                 if (f := deployed_function(config.catalogue, j)) is not None
                 for arn in self._readable_arns(j, f)
             ],
+            catalogue=self.catalogue,
         )
         yield Role(
             name=name,

@@ -4,15 +4,15 @@ applied and pruned like every resource) told its part by its environment."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from run_support import catalogue, job
 
+from scheduler import limits
 from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel
 from scheduler.compile import compile_catalogue
 from scheduler.package import WATCHER_PACKAGE, PackageRef
-from scheduler.resources import Function, Role, Topic
+from scheduler.resources import Function, Role, Topic, canonical_json
 from scheduler.watch.config import (
     JOBS_PER_WATCHER,
     SHARD_ENV,
@@ -71,11 +71,41 @@ def test_each_watcher_is_compiled_with_its_part_in_its_environment_and_policy() 
     }
     assert [r.name for r in state if isinstance(r, Topic)] == ["acme-ops-alerts-ops"]
     roles = {r.name: r for r in state if isinstance(r, Role) and "watcher" in r.name}
-    for k, part in enumerate(shards(_watch(JOBS_PER_WATCHER + 1))):
-        policy = json.loads(roles[f"acme-ops-sched-watcher-{k + 1}"].inline_policy)
-        [reads] = [s for s in policy["Statement"] if s["Sid"] == "ReadJobLogs"]
-        read = {r for r in reads["Resource"] if not r.endswith(":*") and "job-" in r}
-        assert read == {
-            f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/acme-ops-{j.name}"
-            for j in part.jobs
-        }
+    assert sorted(roles) == ["acme-ops-sched-watcher-1", "acme-ops-sched-watcher-2"]
+
+
+def test_a_watcher_of_many_jobs_reads_by_the_catalogues_prefix_within_iams_policy_size() -> None:
+    """Listed one by one, 41 jobs' groups and functions pass IAM's 10,240 characters."""
+    from scheduler.permissions import watcher_policy
+
+    def policy(jobs: int) -> dict[str, dict[str, object]]:
+        document = watcher_policy(
+            function="acme-ops-sched-watcher",
+            job_log_groups=[f"/aws/lambda/acme-ops-job-{i}" for i in range(jobs)],
+            topics=["arn:aws:sns:us-east-1:123456789012:t"],
+            region=REGION,
+            account=ACCOUNT,
+            job_functions=[
+                f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:acme-ops-job-{i}" for i in range(jobs)
+            ],
+            catalogue="acme-ops",
+        )
+        assert len(canonical_json(document)) <= limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS
+        return {s["Sid"]: s for s in document["Statement"]}
+
+    few, many = policy(40), policy(JOBS_PER_WATCHER)
+    assert len(few["ReadJobLogs"]["Resource"]) == 2 * 41  # each group, and the watcher's own
+    logs = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/acme-ops"
+    assert many["ReadJobLogs"]["Resource"] == [
+        f"{logs}-sched-watcher",
+        f"{logs}-sched-watcher:*",
+        f"{logs}-*",
+    ]
+    assert "ReadJobDeployments" not in many
+    assert many["ReadCatalogueDeployments"] == {
+        "Sid": "ReadCatalogueDeployments",
+        "Effect": "Allow",
+        "Action": ["lambda:GetFunctionConfiguration"],
+        "Resource": [f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:acme-ops-*"],
+        "Condition": {"StringEquals": {"aws:ResourceTag/sched:catalogue": "acme-ops"}},
+    }
