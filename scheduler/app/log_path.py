@@ -10,14 +10,17 @@ before it answers and is billed per GB it scans. From about 100 groups the calls
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from scheduler.catalogue.model import Catalogue, Job
+from scheduler.errors import AccessDenied
+from scheduler.history.read import DEFAULT_WORKERS, fetch
 from scheduler.history.targets import log_group_for, untracked_reason
 from scheduler.insights import AUTO_FROM_GROUPS, InsightsReads
-from scheduler.ports import LogBatchSource, LogSource
+from scheduler.ports import LogBatchSource, LogEvent, LogRead, LogSource
 
 if TYPE_CHECKING:
     from scheduler.aws import AwsContext
@@ -44,10 +47,28 @@ def resolved(path: LogPath, groups: int) -> LogPath:
     return path
 
 
+def _no_wait(_: float) -> None:
+    """The local AWS (moto) completes a query as it starts it."""
+
+
+class InsightsOrFilter:
+    """`auto`'s Insights reader: an identity that may not start queries (no logs:StartQuery)
+    reads group by group instead, as it did before Insights."""
+
+    def __init__(self, insights: LogBatchSource, logs: LogSource) -> None:
+        self.insights = insights
+        self.logs = logs
+
+    def read_all(self, reads: Sequence[LogRead]) -> dict[LogRead, list[LogEvent]]:
+        try:
+            return self.insights.read_all(reads)
+        except AccessDenied:
+            return fetch(self.logs, reads, workers=DEFAULT_WORKERS)
+
+
 def log_source(aws: AwsContext, path: LogPath, groups: int) -> LogSource | LogBatchSource:
-    """The reader of `path` over `aws`; the local AWS (moto) answers a query at once."""
+    """The reader of `path` over `aws`."""
     if resolved(path, groups) is LogPath.FILTER or aws.queries is None:
         return aws.logs
-    if aws.local:
-        return InsightsReads(aws.queries, sleep=lambda _: None)
-    return InsightsReads(aws.queries)
+    reads = InsightsReads(aws.queries, sleep=_no_wait if aws.local else time.sleep)
+    return InsightsOrFilter(reads, aws.logs) if path is LogPath.AUTO else reads
