@@ -9,6 +9,7 @@ in-memory source (one page per 10,000 events or 1 MB, as AWS pages). Both status
 equal. Time on AWS is projected from the calls, not measured.
 
 Run by hand:  python bench/bench_insights.py [JOBS ...]      (default 1000 10000)
+              python bench/bench_insights.py --moto JOBS     (the real adapters over moto)
 """
 
 from __future__ import annotations
@@ -100,12 +101,12 @@ def _run_line(job: str, fire: datetime, request_id: str, call: Invocation) -> st
     )
 
 
-def logs(cat: Catalogue) -> tuple[dict[str, list[LogEvent]], int]:
+def logs(cat: Catalogue, now: datetime = NOW) -> tuple[dict[str, list[LogEvent]], int]:
     groups: dict[str, list[LogEvent]] = {}
     runs = 0
     for index, job in enumerate(cat.jobs):
         events: list[LogEvent] = []
-        fires = parse(job.schedule).fire_times(NOW - WINDOW - timedelta(days=1), NOW)
+        fires = parse(job.schedule).fire_times(now - WINDOW - timedelta(days=1), now)
         for k, fire in enumerate(fires):
             if (index + k) % 25 == 24:
                 continue  # a missed fire
@@ -151,5 +152,46 @@ def main(counts: list[int]) -> None:
     print(f"peak RSS of the whole run: {peak:.0f} MB")
 
 
+def on_moto(count: int) -> None:
+    """The real adapters over in-process moto: calls counted by `AwsContext.calls` (moto
+    completes a query at once, so one poll each; it ignores `filter`, so every line comes)."""
+    import os
+
+    from moto import mock_aws
+
+    from scheduler.aws import context
+    from scheduler.aws.clients import new_session
+
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    now = datetime.now(UTC).replace(microsecond=0)
+    cat = catalogue(count)
+    groups, runs = logs(cat, now=now)
+    with mock_aws():
+        aws = context(new_session(region_name="us-east-1"), "123456789012", local=True)
+        for group, events in groups.items():
+            for stream in sorted({e.log_stream for e in events}):
+                aws.sink.write(group, stream, [e for e in events if e.log_stream == stream])
+        assert aws.queries is not None
+        print(f"moto, {count} jobs, {runs} runs: path | log calls | wall s")
+        results = []
+        for name, source in (
+            ("filter", aws.logs),
+            ("insights", InsightsReads(aws.queries, sleep=lambda _: None)),
+        ):
+            before = aws.calls.counts()
+            started = time.perf_counter()
+            results.append(status_for(cat, source, now=now, window=WINDOW))
+            wall = time.perf_counter() - started
+            after = aws.calls.counts()
+            spent = {k: v - before.get(k, 0) for k, v in after.items() if v != before.get(k, 0)}
+            print(f"{name} | {spent} | {wall:.1f}")
+        print(f"equal: {results[0] == results[1]}")
+
+
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [1000, 10000])
+    if sys.argv[1:2] == ["--moto"]:
+        on_moto(int(sys.argv[2]))
+    else:
+        main([int(a) for a in sys.argv[1:]] or [1000, 10000])
