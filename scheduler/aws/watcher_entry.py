@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from scheduler.watch.config import CONFIG_FILE, SHARD_ENV, WatchConfig, from_jso
 from scheduler.watch.watcher import run_pass
 
 _NOT_FOUND = "ResourceNotFoundException"
+_CONCURRENT_READS = 8
 _LIVE_ALIAS = "live"  # scheduler.resources.LIVE_ALIAS: that module is not shipped
 
 
@@ -105,21 +107,25 @@ class Functions:
     def deployments(
         self, function_names: Sequence[str], versioned: Collection[str] = ()
     ) -> dict[str, Deployment]:
-        found: dict[str, Deployment] = {}
-        for name in function_names:
+        def one(name: str) -> Deployment | None:
             config = self._configuration(name)
             if config is None:
-                continue  # not deployed (yet): no binding, as `sched status` reads it
+                return None  # not deployed (yet): no binding, as `sched status` reads it
             when = parse_last_modified(config.get("LastModified", ""))
             if when is None:
-                continue
+                return None
             deploy = _deploy(config)
             # After a rollback the schedule runs the version `live` points at, whose lines carry
             # that version's SCHED_DEPLOY: believed too, as `sched status` and `alerts` do.
             live = _deploy(self._configuration(name, _LIVE_ALIAS)) if name in versioned else None
             kept = frozenset({live} - {deploy, None}) if live is not None else frozenset()
-            found[name] = Deployment(when, deploy, versions=kept)
-        return found
+            return Deployment(when, deploy, versions=kept)
+
+        # One call a function, so a pass of a thousand jobs makes them a few at a time (I/O).
+        names = list(function_names)
+        with ThreadPoolExecutor(max_workers=_CONCURRENT_READS) as pool:
+            found = dict(zip(names, pool.map(one, names), strict=True))
+        return {name: d for name, d in found.items() if d is not None}
 
     def _configuration(self, name: str, qualifier: str | None = None) -> dict[str, Any] | None:
         extra = {"Qualifier": qualifier} if qualifier is not None else {}
