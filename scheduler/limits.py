@@ -190,6 +190,10 @@ INSIGHTS_MAX_CONCURRENT_QUERIES = 30
 # (ResourcesPerPage: at most 100 resources a page)
 TAGGING_RESOURCES_PER_PAGE_MAX = 100
 
+# https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html
+# and API_ListRoles.html (MaxItems: at most 1,000 a page)
+IAM_PAGE_SIZE_MAX = 1000
+
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
 # (log events older than 14 days are rejected)
 LOGS_EVENT_MAX_AGE_SECONDS = 14 * 24 * 60 * 60

@@ -305,9 +305,29 @@ def vpc_statements(job: Job) -> list[Statement]:
 def secret_statements(job: Job, *, partition: str, region: str, account: str) -> list[Statement]:
     """Reading the job's `secrets:`, and nothing else of SSM or Secrets Manager; decrypting
     them with `secrets_kms_key` where one is named."""
+    return reading_secrets(
+        [text for _, text in job.secrets],
+        job.secrets_kms_key,
+        partition=partition,
+        region=region,
+        account=account,
+    )
+
+
+def reading_secrets(
+    references: Iterable[str],
+    kms_key: str | None,
+    *,
+    partition: str,
+    region: str,
+    account: str,
+    sid: str = "",
+) -> list[Statement]:
+    """Reading exactly the secrets `references` name; `kms:Decrypt` with `kms_key` (through
+    their services only) when one is named. `sid` tells apart the statements of each key."""
     parameters, secrets = set(), set()
     services: set[str] = set()
-    for _, text in job.secrets:
+    for text in references:
         ref = SecretRef.parse(text)
         services.add(ref.scheme)
         if ref.scheme == "ssm":
@@ -322,16 +342,15 @@ def secret_statements(job: Job, *, partition: str, region: str, account: str) ->
             )
     statements: list[Statement] = []
     if parameters:
-        statements.append(_allow("ReadSecretParameters", "ssm:GetParameter", parameters))
+        statements.append(_allow(f"ReadSecretParameters{sid}", "ssm:GetParameter", parameters))
     if secrets:
-        statements.append(_allow("ReadSecrets", "secretsmanager:GetSecretValue", secrets))
-    if job.secrets_kms_key is not None and services:
-        key = KmsKey.parse(job.secrets_kms_key)
-        statements.append(
-            decrypt_statement(
-                key, partition=partition, region=region, account=account, services=services
-            )
+        statements.append(_allow(f"ReadSecrets{sid}", "secretsmanager:GetSecretValue", secrets))
+    if kms_key is not None and services:
+        key = KmsKey.parse(kms_key)
+        decrypt = decrypt_statement(
+            key, partition=partition, region=region, account=account, services=services
         )
+        statements.append({**decrypt, "Sid": f"{decrypt['Sid']}{sid}"})
     return statements
 
 
@@ -411,11 +430,11 @@ def role_mates(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
             continue
         try:
             policy = shared_policy(
-                job, catalogue=catalogue.name, region=_ANY_REGION, account=_ANY_ACCOUNT
+                job, catalogue=catalogue.prefix, region=_ANY_REGION, account=_ANY_ACCOUNT
             )
         except GrantProblem:
             continue
-        by_role.setdefault(shared_role_name(policy, catalogue.name), []).append(job.name)
+        by_role.setdefault(shared_role_name(policy, catalogue.prefix), []).append(job.name)
     return {
         name: tuple(other for other in names if other != name)
         for names in by_role.values()
@@ -454,24 +473,29 @@ def watcher_policy(
     region: str,
     account: str,
     job_functions: Iterable[str] = (),
+    hook_secrets: Iterable[tuple[str, str | None]] = (),
     catalogue: str | None = None,
 ) -> dict[str, Any]:
     """The alert watcher's own role: writing its logs, reading the watched jobs' log groups and
     its own (where its state is), reading the configuration of the jobs' functions sched
     deploys (`job_functions`, ARNs: their SCHED_DEPLOY, which their genuine lines carry),
-    publishing to the channels' topics; nothing else.
+    publishing to the channels' topics, reading the webhook channels' secrets (`hook_secrets`:
+    reference and KMS key), decrypting them with their keys only; nothing else.
 
     Listed one by one, a few dozen jobs fill IAM's 10,240 characters of inline policy; past
     that (given the `catalogue`) the groups and functions named with the catalogue's prefix are
     allowed by that prefix, the functions only when tagged as the catalogue's."""
-    groups, functions = set(job_log_groups), set(job_functions)
-    explicit = _watcher_policy(function, groups, topics, region, account, functions, None)
+    groups, functions, hooks = set(job_log_groups), set(job_functions), list(hook_secrets)
+    explicit = _watcher_policy(function, groups, topics, region, account, functions, hooks, None)
     if (
         catalogue is None
         or len(canonical_json(explicit)) <= limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS
     ):
         return explicit
-    return _watcher_policy(function, groups, topics, region, account, functions, catalogue)
+    return _watcher_policy(function, groups, topics, region, account, functions, hooks, catalogue)
+
+
+_CATALOGUE_TAG = naming.CATALOGUE_TAG
 
 
 def _watcher_policy(
@@ -481,6 +505,7 @@ def _watcher_policy(
     region: str,
     account: str,
     job_functions: set[str],
+    hook_secrets: list[tuple[str, str | None]],
     prefix_of: str | None,
 ) -> dict[str, Any]:
     partition = naming.partition(region)
@@ -498,7 +523,7 @@ def _watcher_policy(
     # From AUTO_FROM_GROUPS groups on the watcher reads through Logs Insights, whose
     # GetQueryResults and StopQuery take no resource:
     # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
-    insights = len(set(job_log_groups)) >= AUTO_FROM_GROUPS
+    insights = len(job_log_groups) >= AUTO_FROM_GROUPS
     reads = ["logs:FilterLogEvents", *(["logs:StartQuery"] if insights else [])]
     statements: list[Statement] = [
         *log_statements(partition=partition, region=region, account=account, function=function),
@@ -506,8 +531,23 @@ def _watcher_policy(
         *([{"Sid": "ReadQueryResults", "Effect": "Allow",
             "Action": ["logs:GetQueryResults", "logs:StopQuery"], "Resource": "*"}]
           if insights else []),
-        _allow("PublishAlerts", "sns:Publish", set(topics)),
     ]  # fmt: skip
+    if published := set(topics):  # webhook channels alone publish to no topic
+        statements.append(_allow("PublishAlerts", "sns:Publish", published))
+    by_key: dict[str | None, list[str]] = {}
+    for reference, key in hook_secrets:
+        by_key.setdefault(key, []).append(reference)
+    for index, (key, references) in enumerate(sorted(by_key.items(), key=lambda kv: kv[0] or "")):
+        statements.extend(
+            reading_secrets(
+                references,
+                key,
+                partition=partition,
+                region=region,
+                account=account,
+                sid=f"Hook{index + 1}" if len(by_key) > 1 else "Hooks",
+            )
+        )
     ours = {f for f in job_functions if prefix_of and f.startswith(function_prefix)}
     if job_functions - ours:
         statements.append(
@@ -520,9 +560,7 @@ def _watcher_policy(
                 "Effect": "Allow",
                 "Action": ["lambda:GetFunctionConfiguration"],
                 "Resource": [f"{function_prefix}*"],
-                "Condition": {
-                    "StringEquals": {f"aws:ResourceTag/{naming.CATALOGUE_TAG}": prefix_of}
-                },
+                "Condition": {"StringEquals": {f"aws:ResourceTag/{_CATALOGUE_TAG}": prefix_of}},
             }
         )
     return {"Version": "2012-10-17", "Statement": statements}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
+from scheduler import naming
 from scheduler.resources import (
     DeployedState,
     DesiredState,
@@ -30,7 +31,11 @@ class ReadScope:
     `external_functions` are the ARNs of existing functions (`function:` jobs) whose resource
     policies hold statements sched manages; they carry no sched tags, so they are named here.
     `dead_letter_queues` are the ARNs of the queues whose policies should hold sched's
-    statements (the reader also reads those the deployed targets name).
+    statements (the reader also reads those the deployed targets name). `invoked_functions`
+    are the catalogue's own functions whose policies should hold a statement (rules jobs):
+    the reader reads the policy of those and of the functions owned rules target, and of no
+    other (a Scheduler-backed function invoked through its schedule's role has none); None
+    (not known, as for a prune without the catalogue) reads every owned function's policy.
     """
 
     catalogue: str
@@ -38,10 +43,24 @@ class ReadScope:
     region: str
     external_functions: tuple[str, ...] = ()
     dead_letter_queues: tuple[str, ...] = ()
+    invoked_functions: tuple[str, ...] | None = None
+    # The catalogue's environment: a scope of its own (its names and `sched:environment` tag).
+    environment: str | None = None
+
+    @property
+    def names(self) -> str:
+        """What the scope's resource names start from (`naming.scope_prefix`)."""
+        return naming.scope_prefix(self.catalogue, self.environment)
 
     @classmethod
     def for_desired(
-        cls, catalogue: str, desired: DesiredState, *, account: str, region: str
+        cls,
+        catalogue: str,
+        desired: DesiredState,
+        *,
+        account: str,
+        region: str,
+        environment: str | None = None,
     ) -> ReadScope:
         ours = {r.name for r in desired.of_kind(ResourceKind.FUNCTION) if isinstance(r, Function)}
         external = {
@@ -49,8 +68,21 @@ class ReadScope:
             for r in desired.of_kind(ResourceKind.PERMISSION)
             if isinstance(r, Permission) and r.function not in ours
         }
+        invoked = {
+            r.function
+            for r in desired.of_kind(ResourceKind.PERMISSION)
+            if isinstance(r, Permission) and r.function in ours
+        }
         queues = {r.queue_arn for r in desired if isinstance(r, QueueStatement)}
-        return cls(catalogue, account, region, tuple(sorted(external)), tuple(sorted(queues)))
+        return cls(
+            catalogue,
+            account,
+            region,
+            tuple(sorted(external)),
+            tuple(sorted(queues)),
+            tuple(sorted(invoked)),
+            environment=environment,
+        )
 
 
 class StateReader(Protocol):
@@ -71,11 +103,13 @@ class StateReader(Protocol):
     - Values in the form compile writes them: JSON documents through `canonical_json`; tags,
       environments and input paths through `pairs`; subnet, security group and policy ARN lists
       sorted; absent descriptions as ""; `Function.code_path` None.
-    - A no-change plan costs about three calls a job plus paging, e.g. one tag search
-      (resourcegroupstaggingapi:GetResources) or per-resource tag reads, `ListFunctions` and
-      `ListRules` pages, then per job `ListTargetsByRule` and `GetPolicy` (rules backend) or
-      `GetSchedule` (scheduler backend); roles are per catalogue; a rule's dead-letter queue adds
-      `GetQueueUrl` and `GetQueueAttributes` once per queue.
+    - A no-change plan costs under three calls a job plus paging: one tag search
+      (resourcegroupstaggingapi:GetResources) or per-resource tag reads, `ListFunctions`,
+      `ListRules` and `ListSchedules` pages, roles with their policies and tags in bulk
+      (`ListRoles` and `GetAccountAuthorizationDetails` pages), then per job the function's
+      event invoke config, and `ListTargetsByRule` and `GetPolicy` (rules backend) or
+      `GetSchedule` (scheduler backend); a rule's dead-letter queue adds `GetQueueUrl` and
+      `GetQueueAttributes` once per queue.
     """
 
     def read(self, scope: ReadScope) -> DeployedState: ...
@@ -212,6 +246,15 @@ class LogQueries(Protocol):
     def stop_query(self, query_id: str) -> None: ...
 
 
+class LogGroups(Protocol):
+    """The log groups of the functions sched deployed, which outlive them: their tags (None
+    when the group does not exist), and deleting one (a missing one is no error)."""
+
+    def tags(self, log_group: str) -> dict[str, str] | None: ...
+
+    def delete(self, log_group: str) -> None: ...
+
+
 class LogSink(Protocol):
     """Writes events to a log stream, creating the group and stream when needed (local mode
     writes the lines a real Lambda would)."""
@@ -279,7 +322,11 @@ class VersionStore(Protocol):
 
     def alias(self, function: str, alias: str) -> str | None: ...
 
-    def point(self, function: str, alias: str, version: str) -> None: ...
+    def pinned(self, function: str, alias: str) -> bool:
+        """Whether a rollback pinned the alias (apply leaves it where it is)."""
+        ...
+
+    def point(self, function: str, alias: str, version: str, *, pinned: bool = False) -> None: ...
 
 
 class Publisher(Protocol):
@@ -287,6 +334,13 @@ class Publisher(Protocol):
     message id SNS assigned."""
 
     def publish(self, topic_arn: str, subject: str, message: str) -> str: ...
+
+
+class SecretSource(Protocol):
+    """Reads the value a secret reference (`ssm:/name`, `secretsmanager:name[#key]`) names:
+    a webhook channel's URL. Raises the AwsError family (or KeyError for a missing #key)."""
+
+    def value(self, reference: str) -> str: ...
 
 
 # ---- ownership scopes -----------------------------------------------------------------------

@@ -23,9 +23,11 @@ from scheduler.errors import NotFound
 from scheduler.history.targets import log_group_for, parse_last_modified
 from scheduler.insights import AUTO_FROM_GROUPS, InsightsReads
 from scheduler.ports import Deployment, LogEvent, QueryPage
-from scheduler.runtime.contract import ENV_DEPLOY
+from scheduler.runtime.contract import ENV_DEPLOY, SecretRef
+from scheduler.runtime.wrapper import read_secret
 from scheduler.watch.config import CONFIG_FILE, SHARD_ENV, WatchConfig, from_json, shard_from_env
 from scheduler.watch.watcher import run_pass
+from scheduler.watch.webhook import HookSender
 
 _NOT_FOUND = "ResourceNotFoundException"
 _CONCURRENT_READS = 8
@@ -158,6 +160,14 @@ class Sns:
         return str(response.get("MessageId", ""))
 
 
+class Secrets:
+    """`SecretSource` with the watcher's own role, which may read its webhook channels'
+    secrets and nothing else of SSM or Secrets Manager."""
+
+    def value(self, reference: str) -> str:
+        return read_secret(SecretRef.parse(reference))
+
+
 def _emit(line: str) -> None:
     print(line, flush=True)  # the function's own log group holds its state lines
 
@@ -173,6 +183,7 @@ def handler(event: object, context: object) -> dict[str, Any]:
         _emit,
         now=datetime.now(UTC),
         deployments=Functions(boto3.client("lambda")),
+        hooks=HookSender(Secrets()),
         reads=job_reads(config, logs),
     )
     if done.failed:  # the pass's own failure shows in Lambda's Errors metric and the logs

@@ -1,6 +1,7 @@
 """What the watcher watches, as plain data and the JSON file shipped in its zip: each alerting
-job's schedule and alert rule, and each channel's SNS topic ARN. Built from a catalogue by
-`config_for`; read back in the function by `from_json`, which rebuilds the jobs history needs.
+job's schedule and alert rule, each SNS channel's topic ARN and each webhook channel's secret
+reference. Built from a catalogue by `config_for`; read back in the function by `from_json`,
+which rebuilds the jobs history needs.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from scheduler.catalogue.model import (
     Compute,
     Job,
 )
+from scheduler.watch.webhook import Webhook
 
 CONFIG_FILE = "sched_watch.json"
 SCHEMA = 1
@@ -35,15 +37,20 @@ def channel_topic(channel: Channel, catalogue: str, *, region: str, account: str
 
 @dataclass(frozen=True)
 class WatchConfig:
-    """The catalogue as the watcher needs it: the alerting jobs and channel → topic ARN. A
+    """The catalogue as the watcher needs it: the alerting jobs, channel → topic ARN of the SNS
+    channels, and the webhook channels (their URLs' secret references, never the URLs). A
     catalogue too large for one watcher's pass is watched by `shards` watchers, each of the
     jobs `shard_of` deals it (see `sharded`); `shard` is this one's number, from 0."""
 
     catalogue: Catalogue
     topics: tuple[tuple[str, str], ...]
     every: timedelta
+    hooks: tuple[Webhook, ...] = ()
     shard: int = 0
     shards: int = 1
+
+    def hook(self, channel: str) -> Webhook | None:
+        return next((h for h in self.hooks if h.channel == channel), None)
 
     @property
     def jobs(self) -> tuple[Job, ...]:
@@ -55,7 +62,7 @@ class WatchConfig:
     @property
     def function(self) -> str:
         """The watcher's function (and role, and rule)."""
-        return naming.watcher_shard_name(self.catalogue.name, self.shard, self.shards)
+        return naming.watcher_shard_name(self.catalogue.prefix, self.shard, self.shards)
 
     @property
     def log_group(self) -> str:
@@ -84,8 +91,7 @@ def sharded(config: WatchConfig, shard: int, shards: int) -> WatchConfig:
     """The part of `config` watcher `shard` of `shards` watches."""
     cat = config.catalogue
     jobs = tuple(j for j in cat.jobs if shard_of(j.name, shards) == shard)
-    part = Catalogue(cat.name, cat.path, cat.policy, jobs, cat.alerts)
-    return WatchConfig(part, config.topics, config.every, shard, shards)
+    return replace(config, catalogue=replace(cat, jobs=jobs), shard=shard, shards=shards)
 
 
 def shards(config: WatchConfig) -> list[WatchConfig]:
@@ -116,11 +122,17 @@ def config_for(catalogue: Catalogue, *, region: str, account: str) -> WatchConfi
     if alerts is None or not alerts.channels or not jobs:
         return None
     topics = tuple(
-        (c.name, channel_topic(c, catalogue.name, region=region, account=account))
+        (c.name, channel_topic(c, catalogue.prefix, region=region, account=account))
         for c in alerts.channels
+        if c.hook is None
     )
-    watched = Catalogue(catalogue.name, catalogue.path, catalogue.policy, jobs, alerts)
-    return WatchConfig(watched, topics, alerts.every)
+    hooks = tuple(
+        Webhook(c.name, c.hook.value, c.secret)
+        for c in alerts.channels
+        if c.hook is not None and c.secret is not None
+    )
+    watched = Catalogue(catalogue.prefix, catalogue.path, catalogue.policy, jobs, alerts)
+    return WatchConfig(watched, topics, alerts.every, hooks)
 
 
 def _ms(value: timedelta | None) -> int | None:
@@ -160,6 +172,7 @@ def to_json(config: WatchConfig) -> str:
         "catalogue": config.catalogue.name,
         "every_ms": _ms(config.every),
         "topics": dict(config.topics),
+        "hooks": {h.channel: {"kind": h.kind, "secret": h.secret} for h in config.hooks},
         "jobs": jobs,
     }
     return json.dumps(document, indent=1, sort_keys=True) + "\n"
@@ -194,5 +207,9 @@ def from_json(text: str, path: Path = Path("jobs.yaml")) -> WatchConfig:
             )
         )
     topics = tuple(sorted((str(k), str(v)) for k, v in data["topics"].items()))
+    hooks = tuple(
+        Webhook(str(name), str(h["kind"]), str(h["secret"]))
+        for name, h in sorted(data.get("hooks", {}).items())
+    )
     catalogue = Catalogue(str(data["catalogue"]), path, jobs=tuple(jobs))
-    return WatchConfig(catalogue, topics, _td(data["every_ms"]) or timedelta(minutes=5))
+    return WatchConfig(catalogue, topics, _td(data["every_ms"]) or timedelta(minutes=5), hooks)
