@@ -20,14 +20,16 @@ import resource
 import sys
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "support"))
 
+from bench_history import catalogue as hourly_catalogue
 from insights_fake import FakeInsights
 
-from scheduler.catalogue.model import Catalogue, Job
+from scheduler.catalogue.model import Catalogue
 from scheduler.history.status import status_for
 from scheduler.insights import KEPT, InsightsReads
 from scheduler.local.lambda_logs import Invocation, invocation_events, log_stream_name
@@ -68,18 +70,13 @@ class TimedInsights(FakeInsights):
 
 
 def catalogue(count: int) -> Catalogue:
-    jobs = tuple(
-        Job(
-            name=f"job-{i:05d}",
-            schedule=f"cron({i % 60} {i // 60 % 24} * * ? *)",
-            expected_runtime=timedelta(minutes=2),
-            timeout=timedelta(minutes=5),
-            timeout_is_explicit=True,
-            handler=f"jobs/job_{i:05d}/handler.py:main",
-        )
-        for i in range(count)
+    """bench_history's jobs, each firing daily at its own minute."""
+    base = hourly_catalogue(count)
+    daily = (
+        replace(j, schedule=f"cron({i % 60} {i // 60 % 24} * * ? *)")
+        for i, j in enumerate(base.jobs)
     )
-    return Catalogue(name="bench", path=Path("jobs.yaml"), jobs=jobs)
+    return replace(base, jobs=tuple(daily))
 
 
 def _run_line(job: str, fire: datetime, request_id: str, call: Invocation) -> str:
