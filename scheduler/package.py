@@ -2,7 +2,9 @@
 
 The zip holds the folder of the job's handler file at its root (less what is never code to
 ship: dot-files and dot-folders such as `.sched/`, `.git` and `.env`, virtualenvs, node_modules,
-caches, the build folder, and credential-looking files, which are reported), the runtime package
+caches, the build folder, and credential-looking files, which are reported), each shared code
+folder of `code: shared:` beside it under its own name (so `jobs/lib` imports as `lib`, on
+Lambda as in `sched run --local`), the runtime package
 `scheduler/runtime/` as `sched_runtime/`, and the folder's `requirements.txt` installed for
 Lambda's platform (cached by the file's hash). Links are followed only inside the catalogue folder.
 Entries are sorted, timestamps and permissions fixed, and deflated at one fixed level, so the
@@ -24,12 +26,12 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scheduler import limits, naming
-from scheduler.catalogue.model import Job
+from scheduler.catalogue.model import Job, SharedFolder
 from scheduler.errors import PackageError
 from scheduler.files import write_atomically
 
@@ -83,7 +85,8 @@ class PackageRef:
     sha256: str
     size: int
     left_out: tuple[str, ...] = ()
-    """Credential-looking files of the job's folder not shipped, relative to it, sorted."""
+    """Credential-looking files of the job's folder not shipped, relative to it, sorted (then
+    those of its shared code folders, under their names)."""
     digest: str = ""
     """`content_digest` of what the zip holds: the same on every machine, whatever its zlib."""
 
@@ -164,6 +167,16 @@ def build_package(
             f'job "{job.name}": {source / clash} clashes with sched\'s runtime package',
             f"rename it; sched adds its own {RUNTIME_MODULE} package to the zip",
         )
+    for shared in job.shared_code:
+        problem = shared_problem(job, shared, catalogue_dir, entries)
+        if problem is not None:
+            message, hint = problem
+            if not message.startswith("job "):
+                message = f'job "{job.name}": {message}'
+            raise PackageError(message, hint)
+        files, left = job_files(catalogue_dir / shared.folder, catalogue_dir, skip_dir=build_dir)
+        entries.update({f"{shared.name}/{arcname}": path for arcname, path in files.items()})
+        left_out = (*left_out, *(f"{shared.name}/{arcname}" for arcname in left))
     entries.update(runtime_files(runtime_source))
     requirements = source / REQUIREMENTS
     if requirements.is_file():
@@ -202,14 +215,15 @@ def build_packages(
     jobs: Iterable[Job], catalogue_dir: Path, runtime_source: Path, build_dir: Path
 ) -> dict[str, PackageRef]:
     """`build_package` of each job, by job name, built once per distinct code: jobs with the
-    same handler folder and runtime share the first one's zip."""
-    built: dict[tuple[Path, str], PackageRef] = {}
+    same handler folder, shared code folders and runtime share the first one's zip."""
+    built: dict[tuple[Path, tuple[str, ...], str], PackageRef] = {}
     refs: dict[str, PackageRef] = {}
     for job in jobs:
         if job.handler_file is None:
             refs[job.name] = build_package(job, catalogue_dir, runtime_source, build_dir)
             continue
-        key = ((catalogue_dir / job.handler_file).parent, job.runtime)
+        shared = tuple(folder.folder for folder in job.shared_code)
+        key = ((catalogue_dir / job.handler_file).parent, shared, job.runtime)
         ref = built.get(key)
         if ref is None:
             ref = built[key] = build_package(job, catalogue_dir, runtime_source, build_dir)
@@ -231,6 +245,53 @@ def _unchanged_zip(path: Path, inputs: bytes) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
+
+
+def shared_problem(
+    job: Job, shared: SharedFolder, catalogue_dir: Path, entries: Mapping[str, Path]
+) -> tuple[str, str] | None:
+    """Why `shared` cannot join the package of `job` whose entries so far are `entries` (the
+    handler folder's, and the shared folders before it), as (message, hint); None when it can.
+    The folder must exist under the catalogue's folder, apart from the handler's, and its name
+    must be free at the package's root, where it lands. Only the messages of a problem with
+    this job name it: the others are the same for every job naming the folder."""
+    where = f"shared code folder {shared.folder}"
+    base = catalogue_dir.resolve()
+    path = (catalogue_dir / shared.folder).resolve()
+    if not path.is_relative_to(base):
+        return (
+            f"{where} is outside the catalogue's folder",
+            "sched packages only files under the catalogue's folder; move the code under it",
+        )
+    if not path.is_dir():
+        return (
+            f"{where} does not exist" if not path.exists() else f"{where} is not a folder",
+            "name a folder relative to the catalogue file, e.g. jobs/lib",
+        )
+    if shared.name in _RUNTIME_NAMES:
+        return (f"{where} has the name of sched's runtime package", "rename the folder")
+    if job.handler_file is not None:
+        handler = (catalogue_dir / job.handler_file).resolve().parent
+        if handler.is_relative_to(path) or path.is_relative_to(handler):
+            return (
+                f'job "{job.name}": {where} overlaps its handler\'s folder, which its package '
+                "holds already",
+                "share a folder beside the jobs' folders (jobs/lib), not one in or around them",
+            )
+    roots = {arcname.split("/")[0] for arcname in entries}
+    taken = sorted(roots & {shared.name, f"{shared.name}.py"})
+    if taken:
+        return (
+            f'job "{job.name}": {where} lands in its package as {shared.name}/, where '
+            f"{taken[0]} is already",
+            "rename the folder or the file, so that each name at the package's root is one thing",
+        )
+    return None
+
+
+def shared_folders(job: Job, catalogue_dir: Path) -> dict[str, Path]:
+    """Each shared code folder of `job` by the name it is imported as (for local runs)."""
+    return {shared.name: catalogue_dir / shared.folder for shared in job.shared_code}
 
 
 def looks_like_credential(name: str) -> bool:

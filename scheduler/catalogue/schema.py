@@ -35,6 +35,7 @@ from scheduler.catalogue.model import (
     Job,
     Policy,
     RoleMode,
+    SharedFolder,
     Vpc,
     default_timeout,
 )
@@ -168,6 +169,19 @@ class VpcSpec(_Strict):
     )
 
 
+class CodeSpec(_Strict):
+    """What a handler job's package holds besides its handler's folder."""
+
+    shared: list[str] = Field(
+        default_factory=list,
+        description=(
+            "folders of code the job imports (relative to the catalogue, e.g. jobs/lib), each"
+            " zipped at the package's root under its own name, so jobs/lib imports as lib;"
+            " the defaults' and the job's add up"
+        ),
+    )
+
+
 class ChannelSpec(_Strict):
     """One alert channel: addresses to email (through an SNS topic sched creates and owns), or
     an existing SNS topic sched only publishes to."""
@@ -260,6 +274,9 @@ class DefaultsSpec(_Strict):
         None, description="the customer managed KMS key every job's secrets are encrypted with"
     )
     vpc: VpcSpec | None = Field(None, description="the VPC every Lambda job's function runs in")
+    code: CodeSpec = Field(
+        default_factory=CodeSpec, description="shared code folders every handler job ships"
+    )
     alert: AlertSpec | None = Field(None, description="every job's alerts (false on a job: none)")
     versions: int | None = Field(
         None,
@@ -402,6 +419,10 @@ class JobSpec(_Strict):
     environments: list[str] | None = Field(
         None, description="the environments the job is deployed to (default: every one)"
     )
+    code: CodeSpec = Field(
+        default_factory=CodeSpec,
+        description="shared code folders the job's package holds too, added to the defaults'",
+    )
     ignore: IgnoreMap = Field(default_factory=dict)
 
 
@@ -473,6 +494,20 @@ def _vpc(spec: VpcSpec | None) -> Vpc | None:
     if spec is None:
         return None
     return Vpc(subnets=tuple(spec.subnets), security_groups=tuple(spec.security_groups))
+
+
+def _shared_code(name: str, own: CodeSpec, defaults: CodeSpec) -> tuple[SharedFolder, ...]:
+    """The defaults' shared folders, then the job's; a folder named twice is shipped once."""
+    places: list[tuple[tuple[str, ...], CodeSpec]] = [
+        (("defaults",), defaults),
+        (("jobs", name), own),
+    ]
+    found: dict[str, SharedFolder] = {}
+    for where, code in places:
+        for i, folder in enumerate(code.shared):
+            key = folder.strip().rstrip("/")
+            found.setdefault(key, SharedFolder(key, (*where, "code", "shared", i)))
+    return tuple(found.values())
 
 
 def resolve_policy(spec: PolicySpec) -> Policy:
@@ -566,6 +601,7 @@ def resolve_job(
         runtime=spec.runtime or defaults.runtime,
         fargate=_fargate(spec.fargate or defaults.fargate),
         vpc=_vpc(spec.vpc or defaults.vpc),
+        shared_code=_shared_code(name, spec.code, defaults.code),
         alert=_alert(spec.alert, defaults.alert, channels),
         versions=spec.versions if spec.versions is not None else defaults.versions,
         log_retention=(

@@ -4,27 +4,21 @@ with every problem at its line (exit 2) before anything reaches the local AWS.""
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from example import example_copy
 from terminal import at_a_terminal
 
 from scheduler.app.check import check
 from scheduler.cli import cli
 
-ROOT = Path(__file__).parent.parent.parent
-
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Path:
-    for name in ("jobs.yaml", "local-data.yaml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("jobs", "local-data"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    return tmp_path / "jobs.yaml"
+    return example_copy(tmp_path)
 
 
 def run(*args: str) -> tuple[int, str]:
