@@ -4,14 +4,14 @@ The zip holds the folder of the job's handler file at its root (less what is nev
 ship: dot-files and dot-folders such as `.sched/`, `.git` and `.env`, virtualenvs, node_modules,
 caches, the build folder, and credential-looking files, which are reported), each shared code
 folder of `code: shared:` beside it under its own name (so `jobs/lib` imports as `lib`, on
-Lambda as in `sched run --local`), the runtime package
-`scheduler/runtime/` as `sched_runtime/`, and the folder's `requirements.txt` installed for
-Lambda's platform (cached by the file's hash). Links are followed only inside the catalogue folder.
-Entries are sorted, timestamps and permissions fixed, and deflated at one fixed level, so the
-same code gives the same bytes build after build; another deflate (zlib-ng, as on Fedora 40)
-gives other bytes, so the package also has a digest of the files it holds, which is what plan
-compares (`content_digest`). A package over Lambda's upload
-limits (50 MB zipped, 250 MB unzipped) is refused before anything is written.
+Lambda as in `sched run --local`), the runtime package `scheduler/runtime/` as
+`sched_runtime/`, and the folder's `requirements.txt` installed for Lambda's platform of the
+job's architecture (cached by the file's hash and the platform). Links are followed only inside
+the catalogue folder. Entries are sorted, timestamps and permissions fixed, and deflated at one
+fixed level, so the same code gives the same bytes build after build; another deflate (zlib-ng,
+as on Fedora 40) gives other bytes, so the package also has a digest of the files it holds,
+which is what plan compares (`content_digest`). A package over Lambda's upload limits (50 MB
+zipped, 250 MB unzipped) is refused before anything is written.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from scheduler import limits, naming
-from scheduler.catalogue.model import Job, SharedFolder
+from scheduler.catalogue.model import Architecture, Job, SharedFolder
 from scheduler.errors import PackageError
 from scheduler.files import write_atomically
 
@@ -39,7 +39,13 @@ RUNTIME_MODULE = "sched_runtime"
 RUNTIME_SOURCE = Path(__file__).with_name("runtime")
 # A job file or folder with these names would shadow (or be shadowed by) the runtime package.
 _RUNTIME_NAMES = frozenset({RUNTIME_MODULE, f"{RUNTIME_MODULE}.py"})
-LAMBDA_PLATFORM = "manylinux2014_x86_64"
+# The manylinux platform of Lambda's Amazon Linux for each architecture, whose wheels pip installs:
+# https://docs.aws.amazon.com/lambda/latest/dg/python-package.html
+LAMBDA_PLATFORMS = {
+    Architecture.X86_64: "manylinux2014_x86_64",
+    Architecture.ARM64: "manylinux2014_aarch64",
+}
+LAMBDA_PLATFORM = LAMBDA_PLATFORMS[Architecture.X86_64]
 REQUIREMENTS = "requirements.txt"
 # The zip's file name is the job's, cut and hashed past this: file systems refuse names over 255
 # bytes, and a job name may be longer (its scratch copy adds a few characters too).
@@ -72,8 +78,9 @@ _CREDENTIAL_NAMES = frozenset(
 )
 _CREDENTIAL_SUFFIXES = (".pem", ".key", ".p12", ".pfx")
 
-PipInstall = Callable[[Path, Path, str], None]
-"""Install `requirements` into `target` for Python `version` (e.g. "3.12")."""
+PipInstall = Callable[[Path, Path, str, str], None]
+"""Install `requirements` into `target` for Python `version` (e.g. "3.12") and a platform
+(`manylinux2014_aarch64`)."""
 
 
 @dataclass(frozen=True)
@@ -91,8 +98,11 @@ class PackageRef:
     """`content_digest` of what the zip holds: the same on every machine, whatever its zlib."""
 
 
-def pip_install(requirements: Path, target: Path, python_version: str) -> None:
-    """Install wheels for Lambda's platform (never source builds, which would be for this one)."""
+def pip_install(
+    requirements: Path, target: Path, python_version: str, platform: str = LAMBDA_PLATFORM
+) -> None:
+    """Install wheels for Lambda's `platform` (never source builds, which would be for this
+    machine's)."""
     command = [
         sys.executable,
         "-m",
@@ -106,7 +116,7 @@ def pip_install(requirements: Path, target: Path, python_version: str) -> None:
         "--target",
         str(target),
         "--platform",
-        LAMBDA_PLATFORM,
+        platform,
         "--implementation",
         "cp",
         "--only-binary=:all:",
@@ -117,9 +127,10 @@ def pip_install(requirements: Path, target: Path, python_version: str) -> None:
     if done.returncode != 0:
         last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["(no output)"]
         raise PackageError(
-            f"pip could not install {requirements}: {last[0]}",
-            f"check the file; every requirement needs a {LAMBDA_PLATFORM} wheel for "
-            f"Python {python_version}",
+            f"pip could not install {requirements} for {platform}: {last[0]}",
+            f"every requirement needs a {platform} wheel for Python {python_version}: pin a "
+            "version that has one, or drop it"
+            + (", or run the job on architecture: x86_64" if "aarch64" in platform else ""),
         )
 
 
@@ -180,7 +191,12 @@ def build_package(
     entries.update(runtime_files(runtime_source))
     requirements = source / REQUIREMENTS
     if requirements.is_file():
-        deps = _dependencies(requirements, python_version(job.runtime), build_dir, pip)
+        platform = LAMBDA_PLATFORMS[job.architecture]
+        version = python_version(job.runtime)
+        try:
+            deps = _dependencies(requirements, version, platform, build_dir, pip)
+        except PackageError as refused:
+            raise PackageError(f'job "{job.name}": {refused.message}', refused.hint) from None
         for arcname, path in _files(deps):
             entries.setdefault(arcname, path)  # the job's own files win over a dependency's
     unzipped = unzipped_size(entries)
@@ -215,15 +231,15 @@ def build_packages(
     jobs: Iterable[Job], catalogue_dir: Path, runtime_source: Path, build_dir: Path
 ) -> dict[str, PackageRef]:
     """`build_package` of each job, by job name, built once per distinct code: jobs with the
-    same handler folder, shared code folders and runtime share the first one's zip."""
-    built: dict[tuple[Path, tuple[str, ...], str], PackageRef] = {}
+    same handler folder, shared code folders, runtime and architecture share the first one's zip."""
+    built: dict[tuple[Path, tuple[str, ...], str, Architecture], PackageRef] = {}
     refs: dict[str, PackageRef] = {}
     for job in jobs:
         if job.handler_file is None:
             refs[job.name] = build_package(job, catalogue_dir, runtime_source, build_dir)
             continue
         shared = tuple(folder.folder for folder in job.shared_code)
-        key = ((catalogue_dir / job.handler_file).parent, shared, job.runtime)
+        key = ((catalogue_dir / job.handler_file).parent, shared, job.runtime, job.architecture)
         ref = built.get(key)
         if ref is None:
             ref = built[key] = build_package(job, catalogue_dir, runtime_source, build_dir)
@@ -473,10 +489,12 @@ def _check_link(path: Path, within: Path) -> None:
         )
 
 
-def _dependencies(requirements: Path, version: str, build_dir: Path, pip: PipInstall) -> Path:
+def _dependencies(
+    requirements: Path, version: str, platform: str, build_dir: Path, pip: PipInstall
+) -> Path:
     """The installed requirements, reused while the file, Python version and platform match."""
     key = hashlib.sha256(
-        b"\0".join([requirements.read_bytes(), version.encode(), LAMBDA_PLATFORM.encode()])
+        b"\0".join([requirements.read_bytes(), version.encode(), platform.encode()])
     ).hexdigest()[:16]
     target = build_dir / "deps" / key
     if target.is_dir():
@@ -484,7 +502,7 @@ def _dependencies(requirements: Path, version: str, build_dir: Path, pip: PipIns
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=target.parent))
     try:
-        pip(requirements, scratch, version)
+        pip(requirements, scratch, version, platform)
         scratch.rename(target)  # only a complete install becomes the cache entry
     except OSError:
         if not target.is_dir():  # not another build finishing first: a real failure

@@ -35,6 +35,13 @@ class Compute(StrEnum):
     FARGATE = "fargate"
 
 
+class Architecture(StrEnum):
+    """The instruction set a Lambda function runs on (arm64, Graviton, costs less a second)."""
+
+    X86_64 = "x86_64"
+    ARM64 = "arm64"
+
+
 @dataclass(frozen=True)
 class Fargate:
     cluster: str
@@ -165,6 +172,7 @@ class Job:
     fargate: Fargate | None = None
     vpc: Vpc | None = None
     shared_code: tuple[SharedFolder, ...] = ()  # folders its package holds beside the handler's
+    architecture: Architecture = Architecture.X86_64
     alert: AlertRule | None = None  # None: nobody is told how its runs went
     # Published versions of its function apply keeps, the schedule invoking the `live` alias;
     # None: not versioned (the schedule invokes $LATEST, as before `versions:` existed).

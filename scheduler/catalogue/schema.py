@@ -26,6 +26,7 @@ from scheduler.catalogue.model import (
     DEFAULT_ALERT_ON,
     AlertRule,
     Alerts,
+    Architecture,
     Backend,
     Channel,
     Compute,
@@ -126,6 +127,7 @@ RuntimeName = Annotated[str, Field(json_schema_extra={"enum": list(limits.LAMBDA
 # Enums are matched by value ("rules"), which strict mode would refuse for plain strings.
 BackendName = Annotated[Backend, Field(strict=False)]
 ComputeName = Annotated[Compute, Field(strict=False)]
+ArchitectureName = Annotated[Architecture, Field(strict=False)]
 RoleModeName = Annotated[RoleMode, Field(strict=False)]
 
 
@@ -277,6 +279,10 @@ class DefaultsSpec(_Strict):
     code: CodeSpec = Field(
         default_factory=CodeSpec, description="shared code folders every handler job ships"
     )
+    architecture: ArchitectureName = Field(
+        Architecture.X86_64,
+        description="x86_64, or arm64 (Graviton: less a second); dependencies are installed for it",
+    )
     alert: AlertSpec | None = Field(None, description="every job's alerts (false on a job: none)")
     versions: int | None = Field(
         None,
@@ -418,6 +424,9 @@ class JobSpec(_Strict):
     )
     environments: list[str] | None = Field(
         None, description="the environments the job is deployed to (default: every one)"
+    )
+    architecture: ArchitectureName | None = Field(
+        None, description="x86_64 or arm64 (Graviton); its requirements are installed for it"
     )
     code: CodeSpec = Field(
         default_factory=CodeSpec,
@@ -602,6 +611,7 @@ def resolve_job(
         fargate=_fargate(spec.fargate or defaults.fargate),
         vpc=_vpc(spec.vpc or defaults.vpc),
         shared_code=_shared_code(name, spec.code, defaults.code),
+        architecture=spec.architecture or defaults.architecture,
         alert=_alert(spec.alert, defaults.alert, channels),
         versions=spec.versions if spec.versions is not None else defaults.versions,
         log_retention=(

@@ -73,8 +73,10 @@ def summary(resource: Resource) -> str:
         case Role():
             return "assumed by " + ", ".join(resource.trust_services)
         case Function():
+            arm = ", arm64" if resource.architecture == "arm64" else ""
             return (
-                f"{resource.runtime}, {resource.memory_mb} MB, timeout {resource.timeout_seconds}s"
+                f"{resource.runtime}{arm}, {resource.memory_mb} MB, "
+                f"timeout {resource.timeout_seconds}s"
             )
         case Alias():
             if resource.version == NEWEST_VERSION:

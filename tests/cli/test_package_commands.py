@@ -1,6 +1,7 @@
-"""A shared code folder on the example, through the CLI: `compile --list-packages` shows it in
-the jobs that name it, a change in it plans an update of exactly those jobs' functions, and
-`sched run --local` imports it as Lambda would."""
+"""Job code on the example, through the CLI: a shared code folder is in the packages of the jobs
+that name it (`compile --list-packages`), a change in it plans an update of exactly those jobs'
+functions, and `sched run --local` imports it as Lambda would; an arm64 job is planned as one,
+and a requirement without an arm64 wheel stops the plan in one line."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from example import example_copy
+from wheels import x86_only_requirements
 
 from scheduler.cli import cli
 
@@ -93,3 +95,35 @@ def test_a_missing_folder_stops_validate_at_its_line(catalogue: Path) -> None:
         f"{catalogue}:{line}:21: error SCH316 shared code folder jobs/lib does not exist",
         "  hint: name a folder relative to the catalogue file, e.g. jobs/lib",
     ]
+
+
+def test_an_arm64_job_is_planned_as_one(catalogue: Path) -> None:
+    text = catalogue.read_text()
+    line = "    handler: jobs/role_canary/handler.py:main\n"
+    catalogue.write_text(text.replace(line, f"{line}    architecture: arm64\n"))
+    code, out = run("plan", "--local", str(catalogue))
+    assert code == 0, out
+    assert (
+        "  + function        acme-ops-role-canary                      python3.12, arm64, 128 MB, "
+        "timeout 30s"
+    ) in out.splitlines()
+
+
+def test_a_requirement_without_an_arm64_wheel_stops_the_plan_in_one_line(
+    catalogue: Path, tmp_path: Path
+) -> None:
+    folder = catalogue.parent / "jobs" / "nightly_export"
+    x86_only_requirements(tmp_path / "wheels", folder / "requirements.txt")
+    text = catalogue.read_text()
+    line = "    handler: jobs/nightly_export/handler.py:main\n"
+    catalogue.write_text(text.replace(line, f"{line}    architecture: arm64\n"))
+
+    code, out = run("plan", "--local", str(catalogue))
+
+    assert code == 2
+    assert out == (
+        f'error: job "nightly-export": pip could not install {folder / "requirements.txt"} for '
+        "manylinux2014_aarch64: ERROR: No matching distribution found for fastcsv==1.0\n"
+        "  hint: every requirement needs a manylinux2014_aarch64 wheel for Python 3.12: pin a "
+        "version that has one, or drop it, or run the job on architecture: x86_64\n"
+    )
