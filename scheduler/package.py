@@ -20,6 +20,7 @@ import ast
 import base64
 import hashlib
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -223,6 +224,7 @@ def build_package(
         build_dir.mkdir(parents=True, exist_ok=True)
         write_atomically(path, data)
         write_atomically(_inputs_file(path), inputs)
+    _write_manifest(build_dir, contents, entries)
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
     return PackageRef(job.name, path, digest, len(data), left_out, contents)
 
@@ -245,6 +247,55 @@ def build_packages(
             ref = built[key] = build_package(job, catalogue_dir, runtime_source, build_dir)
         refs[job.name] = replace(ref, job=job.name)
     return refs
+
+
+@dataclass(frozen=True)
+class CodeDiff:
+    """The files (arcnames, sorted) one package holds that another did not, that both hold with
+    other bytes, and that only the other held."""
+
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+MANIFESTS = "manifests"
+
+
+def _write_manifest(build_dir: Path, contents: str, entries: Mapping[str, Path]) -> None:
+    """Beside the zips, what each package built here held (arcname → SHA-256), by its content
+    digest: the plan's line for a code change names the files that changed when the deployed
+    package was built here too."""
+    path = build_dir / MANIFESTS / f"{contents}.json"
+    if path.is_file():
+        return
+    digests = {a: hashlib.sha256(entries[a].read_bytes()).hexdigest() for a in sorted(entries)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, json.dumps(digests, sort_keys=True).encode())
+
+
+def _manifest(build_dir: Path, contents: str) -> dict[str, str] | None:
+    try:
+        found = json.loads((build_dir / MANIFESTS / f"{contents}.json").read_text())
+    except (OSError, ValueError):  # never built here (or unreadable): nothing to compare
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def code_diff(build_dir: Path, before: str, after: str) -> CodeDiff | None:
+    """How the package of content digest `after` differs from that of `before`; None unless
+    both were built under `build_dir` (a deployed package built elsewhere is known only by its
+    digest)."""
+    if not before.isalnum() or not after.isalnum():  # `outside sched (...)`: no package of ours
+        return None
+    old, new = _manifest(build_dir, before), _manifest(build_dir, after)
+    if old is None or new is None:
+        return None
+    return CodeDiff(
+        added=tuple(sorted(new.keys() - old.keys())),
+        changed=tuple(sorted(a for a in new.keys() & old.keys() if new[a] != old[a])),
+        removed=tuple(sorted(old.keys() - new.keys())),
+    )
 
 
 def _inputs_file(path: Path) -> Path:
