@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scheduler.catalogue.model import Job, SharedFolder
-from scheduler.package import PackageError, build_package, build_packages
+from scheduler.package import CodeDiff, PackageError, build_package, build_packages, code_diff
 
 LIB = SharedFolder("jobs/lib", ("defaults", "code", "shared", 0))
 
@@ -166,3 +166,20 @@ def test_jobs_of_one_folder_share_a_zip_only_with_the_same_shared_folders(
     assert refs["backup"].digest == refs["backup-twin"].digest != refs["backup-alone"].digest
     with zipfile.ZipFile(refs["backup-alone"].path) as archive:
         assert "lib/s3.py" not in archive.namelist()
+
+
+def test_two_packages_built_here_give_the_files_that_changed(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    build = tmp_path / "build"
+    before = build_package(BACKUP, catalogue, runtime, build).digest
+    (catalogue / "jobs" / "lib" / "s3.py").write_text("BUCKET = 'b'\n")
+    (catalogue / "jobs" / "lib" / "new.py").write_text("")
+    (catalogue / "jobs" / "lib" / "__init__.py").unlink()
+    after = build_package(BACKUP, catalogue, runtime, build).digest
+
+    assert code_diff(build, before, after) == CodeDiff(
+        added=("lib/new.py",), changed=("lib/s3.py",), removed=("lib/__init__.py",)
+    )
+    assert code_diff(build, f"outside sched ({before})", after) is None
+    assert code_diff(tmp_path / "elsewhere", before, after) is None
