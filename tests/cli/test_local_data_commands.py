@@ -9,16 +9,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from example import example_copy
+from example import copy_example
 from terminal import at_a_terminal
 
 from scheduler.app.check import check
 from scheduler.cli import cli
 
+ROOT = Path(__file__).parent.parent.parent
+
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Path:
-    return example_copy(tmp_path)
+    return copy_example(tmp_path, local_data=True)
 
 
 def run(*args: str) -> tuple[int, str]:

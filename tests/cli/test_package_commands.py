@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from example import example_copy
+from example import copy_example
 from wheels import x86_only_requirements
 
 from scheduler.cli import cli
@@ -18,7 +18,7 @@ from scheduler.cli import cli
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Path:
-    path = example_copy(tmp_path)
+    path = copy_example(tmp_path, local_data=True)
     (tmp_path / "jobs" / "lib").mkdir()
     (tmp_path / "jobs" / "lib" / "keys.py").write_text("PREFIX = 'app/'\n")
     text = path.read_text()
