@@ -92,16 +92,17 @@ def compile_catalogue(
 ) -> DesiredState:
     """The resources `catalogue` needs in `account`/`region`; `packages` maps job → built zip."""
     deployed = frozenset(
-        naming.function_name(catalogue.name, job.name)
+        naming.function_name(catalogue.prefix, job.name)
         for job in catalogue.jobs
         if job.compute is Compute.LAMBDA and job.handler is not None
     )
     build = _Build(
-        catalogue.name,
+        catalogue.prefix,
         account,
         region,
         deployed_functions=deployed,
         shared=catalogue.roles is RoleMode.SHARED,
+        owner=(catalogue.name, catalogue.environment_name),
     )
     resources: list[Resource] = []
     for job in sorted(catalogue.jobs, key=lambda j: j.name):
@@ -168,7 +169,7 @@ def desired_state_to_json(state: DesiredState) -> str:
 class _Build:
     """What compiling one catalogue accumulates across jobs for its shared resources."""
 
-    catalogue: str
+    catalogue: str  # what names start from: the catalogue's name, and its environment's
     account: str
     region: str
     scheduler_targets: set[str] = field(default_factory=set)
@@ -182,6 +183,11 @@ class _Build:
     # defaults: {roles: shared}: one role per distinct permission set, by name, and its jobs.
     shared: bool = False
     shared_roles: dict[str, Role] = field(default_factory=dict)
+    owner: tuple[str, str | None] = ("", None)  # the ownership tags' catalogue and environment
+
+    def ownership(self, job: str | None = None) -> dict[str, str]:
+        catalogue, environment = self.owner
+        return naming.ownership_tags(catalogue or self.catalogue, job, environment)
 
     def lambda_job(self, job: Job, package: PackageRef | None) -> Iterator[Resource]:
         if job.function is not None:
@@ -334,9 +340,7 @@ class _Build:
             ),
             inline_policy=canonical_json(policy.document),
             managed_policy_arns=policy.managed_policy_arns,
-            tags=_marked_tags(
-                {}, {**naming.ownership_tags(self.catalogue), naming.SHARED_TAG: "role"}
-            ),
+            tags=_marked_tags({}, {**self.ownership(), naming.SHARED_TAG: "role"}),
         )
 
     def job_role(self, job: Job) -> Role:
@@ -456,7 +460,7 @@ class _Build:
 
     def shared_resources(self) -> Iterator[Resource]:
         yield from self.shared_roles.values()
-        tags = _marked_tags({}, naming.ownership_tags(self.catalogue))
+        tags = _marked_tags({}, self.ownership())
         if self.scheduler_targets or self.scheduler_task_definitions:
             statements = []
             if self.scheduler_targets:
@@ -496,7 +500,7 @@ class _Build:
         own rule, under a role that reads the watched jobs' logs and publishes to the topics."""
         if package is None:
             raise CompileError("the alert watcher has no built package", "build it first")
-        tags = _marked_tags({}, naming.ownership_tags(self.catalogue))
+        tags = _marked_tags({}, self.ownership())
         alerts = config.catalogue.alerts
         for channel in alerts.channels if alerts else ():
             if channel.emails:
@@ -515,6 +519,11 @@ class _Build:
                 for j in config.jobs
                 if (f := deployed_function(config.catalogue, j)) is not None
                 for arn in self._readable_arns(j, f)
+            ],
+            hook_secrets=[
+                (c.secret, c.kms_key)
+                for c in (alerts.channels if alerts else ())
+                if c.secret is not None
             ],
         )
         yield Role(
@@ -563,7 +572,7 @@ class _Build:
         )
 
     def job_tags(self, job: Job) -> tuple[tuple[str, str], ...]:
-        return _marked_tags(dict(job.tags), naming.ownership_tags(self.catalogue, job.name))
+        return _marked_tags(dict(job.tags), self.ownership(job.name))
 
     def role_arn(self, name: str) -> str:
         return naming.role_arn(self.region, self.account, name)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
+from scheduler import naming
 from scheduler.resources import (
     DeployedState,
     DesiredState,
@@ -43,10 +44,23 @@ class ReadScope:
     external_functions: tuple[str, ...] = ()
     dead_letter_queues: tuple[str, ...] = ()
     invoked_functions: tuple[str, ...] | None = None
+    # The catalogue's environment: a scope of its own (its names and `sched:environment` tag).
+    environment: str | None = None
+
+    @property
+    def names(self) -> str:
+        """What the scope's resource names start from (`naming.scope_prefix`)."""
+        return naming.scope_prefix(self.catalogue, self.environment)
 
     @classmethod
     def for_desired(
-        cls, catalogue: str, desired: DesiredState, *, account: str, region: str
+        cls,
+        catalogue: str,
+        desired: DesiredState,
+        *,
+        account: str,
+        region: str,
+        environment: str | None = None,
     ) -> ReadScope:
         ours = {r.name for r in desired.of_kind(ResourceKind.FUNCTION) if isinstance(r, Function)}
         external = {
@@ -67,6 +81,7 @@ class ReadScope:
             tuple(sorted(external)),
             tuple(sorted(queues)),
             tuple(sorted(invoked)),
+            environment=environment,
         )
 
 
@@ -231,6 +246,15 @@ class LogQueries(Protocol):
     def stop_query(self, query_id: str) -> None: ...
 
 
+class LogGroups(Protocol):
+    """The log groups of the functions sched deployed, which outlive them: their tags (None
+    when the group does not exist), and deleting one (a missing one is no error)."""
+
+    def tags(self, log_group: str) -> dict[str, str] | None: ...
+
+    def delete(self, log_group: str) -> None: ...
+
+
 class LogSink(Protocol):
     """Writes events to a log stream, creating the group and stream when needed (local mode
     writes the lines a real Lambda would)."""
@@ -298,7 +322,11 @@ class VersionStore(Protocol):
 
     def alias(self, function: str, alias: str) -> str | None: ...
 
-    def point(self, function: str, alias: str, version: str) -> None: ...
+    def pinned(self, function: str, alias: str) -> bool:
+        """Whether a rollback pinned the alias (apply leaves it where it is)."""
+        ...
+
+    def point(self, function: str, alias: str, version: str, *, pinned: bool = False) -> None: ...
 
 
 class Publisher(Protocol):
@@ -306,6 +334,13 @@ class Publisher(Protocol):
     message id SNS assigned."""
 
     def publish(self, topic_arn: str, subject: str, message: str) -> str: ...
+
+
+class SecretSource(Protocol):
+    """Reads the value a secret reference (`ssm:/name`, `secretsmanager:name[#key]`) names:
+    a webhook channel's URL. Raises the AwsError family (or KeyError for a missing #key)."""
+
+    def value(self, reference: str) -> str: ...
 
 
 # ---- ownership scopes -----------------------------------------------------------------------

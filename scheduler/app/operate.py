@@ -48,9 +48,9 @@ FOLLOW_INTERVAL_S = 2.0
 FIRST_TICK_LOOKBACK = timedelta(days=1)
 
 
-def last_tick_path(catalogue_path: Path) -> Path:
+def last_tick_path(catalogue_path: Path, environment: str | None = None) -> Path:
     """Where the local tick keeps the time it last ran fires up to."""
-    return local_dir(catalogue_path) / LAST_TICK_FILE
+    return local_dir(catalogue_path, environment) / LAST_TICK_FILE
 
 
 def find_job(catalogue: Catalogue, name: str) -> Job:
@@ -157,7 +157,9 @@ def refuse_unowned(catalogue: Catalogue, job: Job, deployments: FunctionTags) ->
     if function is None:
         return
     tags = deployments.tags_of(function)
-    if tags is not None and not naming.owns(function, tags, catalogue.name):
+    if tags is not None and not naming.owns(
+        function, tags, catalogue.name, catalogue.environment_name
+    ):
         raise CannotRun(
             f"function {function} exists but was not created by sched for catalogue "
             f'"{catalogue.name}": sched does not invoke it for job "{job.name}"',
@@ -355,14 +357,15 @@ def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> Tick
     end = until or now
     if end > now:
         raise ValueError("a tick runs only the fires whose time has come")
-    marker = last_tick_path(catalogue.path)
+    marker = last_tick_path(catalogue.path, catalogue.environment_name)
     since = local_tick.read_last_tick(marker) or now - FIRST_TICK_LOOKBACK
+    local = Connection(local=True, environment=catalogue.environment_name)
     if end <= since:
-        with connect(Connection(local=True), catalogue.path) as aws:
+        with connect(local, catalogue.path) as aws:
             starts = {job: d.at for job, d in job_deployments(catalogue, aws.deployments).items()}
         upcoming = local_tick.next_fire(catalogue, after=since, starts=starts)
         return TickResult(since, end, None, next_fire=upcoming)
-    with connect(Connection(local=True), catalogue.path) as aws:
+    with connect(local, catalogue.path) as aws:
         deployed = job_deployments(catalogue, aws.deployments)
         deployed_at = {job: d.at for job, d in deployed.items()}
         ticked = local_tick.tick(

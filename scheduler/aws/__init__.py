@@ -21,10 +21,11 @@ from scheduler.aws.deployments import AwsDeploymentSource
 from scheduler.aws.errors import connection_failure, translated
 from scheduler.aws.insights import AwsLogQueries
 from scheduler.aws.lock import SsmApplyLock
-from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource, AwsPublisher
+from scheduler.aws.logs import AwsInvoker, AwsLogGroups, AwsLogSink, AwsLogSource, AwsPublisher
 from scheduler.aws.quotas import AwsQuotaSource
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import DELAYS, Pacing
+from scheduler.aws.secrets import AwsSecretSource
 from scheduler.aws.survey import AwsScopeSurvey, TagSearch
 from scheduler.aws.write_alias import AwsVersionStore
 from scheduler.aws.writer import AwsResourceWriter
@@ -33,6 +34,7 @@ from scheduler.ports import (
     DeploymentSource,
     FunctionTags,
     Invoker,
+    LogGroups,
     LogQueries,
     LogSink,
     LogSource,
@@ -40,6 +42,7 @@ from scheduler.ports import (
     QuotaSource,
     ResourceWriter,
     ScopeSurvey,
+    SecretSource,
     StateReader,
     VersionStore,
 )
@@ -72,6 +75,8 @@ class AwsContext:
     survey: ScopeSurvey | None = None
     quotas: QuotaSource | None = None
     queries: LogQueries | None = None  # Logs Insights, for `scheduler.insights`
+    secrets: SecretSource | None = None
+    log_groups: LogGroups | None = None
 
 
 @contextlib.contextmanager
@@ -113,6 +118,8 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         survey=AwsScopeSurvey(tags),
         quotas=AwsQuotaSource(clients),
         queries=AwsLogQueries(clients),
+        secrets=AwsSecretSource(clients),
+        log_groups=AwsLogGroups(clients),
     )
 
 

@@ -79,6 +79,7 @@ class Outcome(StrEnum):
     MISSED = "missed"
     LATE = "late"
     OVERRAN = "overran"
+    FAST = "fast"  # succeeded in under a tenth of its expected runtime: did it do its work?
     RECOVERED = "recovered"
 
 
@@ -98,13 +99,26 @@ class AlertRule:
     repeat: timedelta | None = None
 
 
+class HookKind(StrEnum):
+    """How a webhook channel's message is shaped: Slack's `{"text": ...}`, or sched's own JSON."""
+
+    SLACK = "slack"
+    WEBHOOK = "webhook"
+
+
 @dataclass(frozen=True)
 class Channel:
-    """A named alert channel: email addresses (an SNS topic sched owns) or an existing topic."""
+    """A named alert channel: email addresses (an SNS topic sched owns), an existing topic, or
+    a webhook (`hook`: Slack or generic) whose URL is the secret `secret` (`ssm:/...` or
+    `secretsmanager:...`), read by the watcher; `kms_key` is the customer managed key it is
+    encrypted with, if any."""
 
     name: str
     emails: tuple[str, ...] = ()
     topic: str | None = None
+    hook: HookKind | None = None
+    secret: str | None = None
+    kms_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from scheduler.catalogue.model import (
     Compute,
     Fargate,
     Grant,
+    HookKind,
     Ignore,
     Job,
     Policy,
@@ -185,18 +186,40 @@ class CodeSpec(_Strict):
 
 
 class ChannelSpec(_Strict):
-    """One alert channel: addresses to email (through an SNS topic sched creates and owns), or
-    an existing SNS topic sched only publishes to."""
+    """One alert channel: addresses to email (through an SNS topic sched creates and owns), an
+    existing SNS topic sched only publishes to, or a Slack or other webhook whose URL is a
+    secret in SSM Parameter Store or Secrets Manager (never the URL itself)."""
 
     email: list[str] | None = Field(
         None, min_length=1, description="addresses sched subscribes to a topic of its own"
     )
     topic: str | None = Field(None, description="ARN of an existing SNS topic (never changed)")
+    slack: str | None = Field(
+        None,
+        description="a Slack incoming webhook's URL, as a secret reference: ssm:/parameter/name"
+        " or secretsmanager:secret-name[#json-key]",
+    )
+    webhook: str | None = Field(
+        None,
+        description="a URL that receives each alert as JSON (POST), as a secret reference:"
+        " ssm:/parameter/name or secretsmanager:secret-name[#json-key]",
+    )
+    kms_key: str | None = Field(
+        None,
+        description="slack/webhook: the customer managed KMS key its secret is encrypted with"
+        " (the watcher may decrypt with it)",
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> ChannelSpec:
-        if (self.email is None) == (self.topic is None):
-            raise ValueError("a channel is either email: [addresses] or topic: <SNS topic ARN>")
+        kinds = [k for k in (self.email, self.topic, self.slack, self.webhook) if k is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                "a channel is one of email: [addresses], topic: <SNS topic ARN>,"
+                " slack: <secret reference> or webhook: <secret reference>"
+            )
+        if self.kms_key is not None and self.slack is None and self.webhook is None:
+            raise ValueError("kms_key: belongs to a slack: or webhook: channel")
         return self
 
 
@@ -207,7 +230,7 @@ class AlertSpec(_Strict):
     to: list[str] | None = Field(None, description="channel names (default: every channel)")
     when: list[str] | None = Field(
         None,
-        description="failed, timed_out, missed, late, overran, recovered "
+        description="failed, timed_out, missed, late, overran, fast, recovered "
         "(default: failed, timed_out, missed, recovered)",
     )
     after: int | None = Field(None, ge=1, description="consecutive bad fires before alerting")
@@ -527,12 +550,17 @@ def resolve_policy(spec: PolicySpec) -> Policy:
     )
 
 
+def _channel(name: str, spec: ChannelSpec) -> Channel:
+    if spec.slack is not None or spec.webhook is not None:
+        hook = HookKind.SLACK if spec.slack is not None else HookKind.WEBHOOK
+        return Channel(name, hook=hook, secret=spec.slack or spec.webhook, kms_key=spec.kms_key)
+    return Channel(name, tuple(spec.email or ()), spec.topic)
+
+
 def resolve_alerts(spec: AlertsSpec | None) -> Alerts | None:
     if spec is None:
         return None
-    channels = tuple(
-        Channel(name, tuple(c.email or ()), c.topic) for name, c in spec.channels.items()
-    )
+    channels = tuple(_channel(name, c) for name, c in spec.channels.items())
     return Alerts(channels=channels, every=spec.every)
 
 

@@ -15,6 +15,7 @@ from scheduler.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     complete_jobs,
+    env_option,
     format_option,
     parse_instant,
     terminal_width,
@@ -276,6 +277,7 @@ def logs(
 
 @local.command()
 @with_catalogue
+@env_option
 @click.option("--until", "until_text", help="Run fires up to this past ISO time (default: now).")
 @click.option("--verbose", "-v", is_flag=True, help="One line per run instead of per job.")
 def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
@@ -319,7 +321,9 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
             click.echo(skipped_line(name))
         click.echo(nothing_fired(done.since, done.until, done.next_fire))
     if ticked.outcomes:
-        click.echo("see them with: sched status --local")
+        environment = checked.catalogue.environment_name
+        also = f" --env {environment}" if environment else ""
+        click.echo(f"see them with: sched status --local{also}")
     if done.watched is not None and done.watched.sent:
         from scheduler.report.alerts import sent_lines
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from example import copy_example
 
 from scheduler.cli import cli
 
@@ -20,9 +20,7 @@ ROOT = Path(__file__).parent.parent.parent
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "jobs.yaml", tmp_path / "jobs.yaml")
-    shutil.copytree(ROOT / "jobs", tmp_path / "jobs")
-    return tmp_path / "jobs.yaml"
+    return copy_example(tmp_path)
 
 
 def run(*args: str) -> tuple[int, str]:

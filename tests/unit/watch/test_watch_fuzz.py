@@ -13,11 +13,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from run_fakes import FakeDeployments, FakeLogs
-from run_support import at, catalogue, group, job, ms, run_events
+from run_support import at, group, job, ms, run_events
+from watch_support import watch_config
 
-from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel
+from scheduler.catalogue.model import AlertRule, Channel
 from scheduler.ports import LogEvent
-from scheduler.watch.config import WatchConfig, config_for
+from scheduler.watch.config import WatchConfig
 from scheduler.watch.state import JobState, WatchState, parse_state_line, state_line
 from scheduler.watch.watcher import run_pass
 
@@ -42,18 +43,11 @@ class FakeSns:
 
 
 def _config() -> WatchConfig:
-    base = catalogue(
+    return watch_config(
         job("canary", "cron(0 * * * ? *)", alert=RULE),
         job("silent", "cron(0 * * * ? *)", alert=RULE),
+        channels=(Channel("ops", emails=("ops@example.com",)),),
     )
-    alerts = Alerts(channels=(Channel("ops", emails=("ops@example.com",)),))
-    config = config_for(
-        Catalogue(base.name, base.path, base.policy, base.jobs, alerts),
-        region="us-east-1",
-        account="123456789012",
-    )
-    assert config is not None
-    return config
 
 
 GENUINE_RUN = run_events("canary", FIRE, request_id="r1", deploy="d1")
