@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from typing import Any, assert_never
 
 from scheduler import limits, naming
-from scheduler.catalogue.model import Backend, Catalogue, Compute, Job, RoleMode
+from scheduler.catalogue.model import Architecture, Backend, Catalogue, Compute, Job, RoleMode
 from scheduler.errors import CompileError
 from scheduler.history.targets import deployed_function, log_group_for
 from scheduler.input_template import Placeholder, input_template
@@ -299,6 +299,7 @@ class _Build:
                 if job.vpc is not None
                 else None
             ),
+            architecture=job.architecture.value,
             code_path=package.path,
             versions=job.versions,
         )
@@ -650,6 +651,8 @@ def deploy_value(function: Function) -> str:
     fields = as_dict(function)
     fields["environment"] = {k: v for k, v in fields["environment"].items() if k != ENV_DEPLOY}
     chosen = {name: fields[name] for name in _DEPLOYED_FIELDS}
+    if function.architecture != Architecture.X86_64:  # so x86 deployments keep their value
+        chosen["architecture"] = function.architecture
     return hashlib.sha256(canonical_json(chosen).encode()).hexdigest()[:DEPLOY_VALUE_LENGTH]
 
 

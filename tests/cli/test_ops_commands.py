@@ -156,7 +156,7 @@ def test_a_tick_over_a_span_where_nothing_fired_names_the_next_fire(catalogue: P
     assert code == 0
     [line] = out.splitlines()
     span, _, upcoming = line.partition(" UTC; next: ")
-    since, _, until = span.removeprefix("nothing due between ").partition(" and ")
+    since, _, until = span.removeprefix("no deployed job was due between ").partition(" and ")
     assert before - timedelta(days=1) <= _minute(since) <= after - timedelta(days=1)
     assert before <= _minute(until) <= after
     name, _, when = upcoming.partition(" at ")
