@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from scheduler import naming
 from scheduler.app.connect import Connection, connect
 from scheduler.catalogue.model import Catalogue
 from scheduler.errors import NotFound, UsageError, UserError
 from scheduler.history.targets import deployment_times
 from scheduler.ports import LogEvent
 from scheduler.runtime.contract import SecretRef
-from scheduler.watch.config import WatchConfig, config_for
+from scheduler.watch.config import WatchConfig, config_for, shards
 from scheduler.watch.decide import JobDecision
 from scheduler.watch.state import Unsent, WatchState
 from scheduler.watch.watcher import (
@@ -25,6 +24,7 @@ from scheduler.watch.watcher import (
     Pass,
     decide,
     deliver,
+    merged,
     read_state,
     run_pass,
 )
@@ -78,7 +78,7 @@ class Preview:
 class Health:
     """What the watcher's own last state line says of it: when it ran (`last_pass`), what it
     could not send (`unsent`), and, when that pass is older than a few of its periods (it may
-    be failing), its period (`overdue`); `log_group` is its own."""
+    be failing), its period (`overdue`); `log_group` is its own (its shards', comma-separated)."""
 
     log_group: str
     last_pass: datetime | None = None
@@ -90,19 +90,27 @@ class Health:
         return bool(self.unsent) or self.overdue is not None
 
 
-def _health(config: WatchConfig, previous: WatchState | None, now: datetime) -> Health:
-    last = previous or WatchState()
-    late = last.at is not None and now - last.at > config.every * STATE_LOOKBACK_PERIODS
-    return Health(config.log_group, last.at, last.unsent, config.every if late else None)
+def _health(parts: list[WatchConfig], states: list[WatchState], now: datetime) -> Health:
+    """Of the catalogue's watchers (`parts`, one state each): the least recent pass, and what
+    any of them could not send."""
+    times = [st.at for st in states if st.at is not None]
+    last = min(times) if times else None
+    every = parts[0].every
+    late = last is not None and now - last > every * STATE_LOOKBACK_PERIODS
+    groups = ", ".join(part.log_group for part in parts)
+    unsent = tuple(u for st in states for u in st.unsent)
+    return Health(groups, last, unsent, every if late else None)
 
 
 def watcher_health(catalogue: Catalogue, connection: Connection, *, now: datetime) -> Health | None:
-    """The watcher's health for `sched status`; None when the catalogue has no watcher."""
+    """The watchers' health for `sched status`; None when the catalogue has no watcher."""
     with connect(connection, catalogue.path) as aws:
         config = config_for(catalogue, region=aws.region, account=aws.account)
         if config is None:
             return None
-        return _health(config, read_state(config, aws.logs, now=now), now)
+        parts = shards(config)
+        states = [read_state(part, aws.logs, now=now) or WatchState() for part in parts]
+    return _health(parts, states, now)
 
 
 def _config(catalogue: Catalogue, aws: AwsContext) -> WatchConfig:
@@ -118,16 +126,29 @@ def _config(catalogue: Catalogue, aws: AwsContext) -> WatchConfig:
 def preview(catalogue: Catalogue, connection: Connection, *, now: datetime) -> Preview:
     """What the deployed watcher would send if it ran now, read from its own state and the
     jobs' logs; a job it does not know yet is judged from its deployment."""
+    decisions: list[JobDecision] = []
+    remembered = True
     with connect(connection, catalogue.path) as aws:
         config = _config(catalogue, aws)
-        previous = read_state(config, aws.logs, now=now)
         deployed = deployment_times(config.catalogue, aws.deployments)
-        decisions = decide(
-            config, aws.logs, previous, now=now, first_seen=deployed, deployments=aws.deployments
-        )
-        watcher = aws.deployments.deployed_at([naming.watcher_name(catalogue.prefix)])
+        parts = shards(config)  # each watcher remembers its own jobs in its own log group
+        states = []
+        for part in parts:
+            previous = read_state(part, aws.logs, now=now)
+            remembered = remembered and previous is not None
+            states.append(previous or WatchState())
+            decisions += decide(
+                part, aws.logs, previous, now=now, first_seen=deployed, deployments=aws.deployments
+            )
+        watchers = aws.deployments.deployed_at([part.function for part in parts])
+    order = {job.name: i for i, job in enumerate(config.jobs)}
+    decisions.sort(key=lambda d: order[d.job])
     return Preview(
-        now, decisions, previous is not None, bool(watcher), _health(config, previous, now)
+        now,
+        tuple(decisions),
+        remembered,
+        len(watchers) == len(parts),
+        _health(parts, states, now),
     )
 
 
@@ -215,25 +236,33 @@ def watch_locally(
     would make it: its state lines go to its log group, its alerts to the local SNS. None when
     the catalogue has no watcher, or it is not applied."""
     config = config_for(catalogue, region=aws.region, account=aws.account)
-    watcher = naming.watcher_name(catalogue.prefix)
-    if config is None or aws.publisher is None or not aws.deployments.deployed_at([watcher]):
+    if config is None or aws.publisher is None:
+        return None
+    parts = shards(config)
+    if len(aws.deployments.deployed_at([part.function for part in parts])) < len(parts):
         return None
     stream = f"{now:%Y/%m/%d}/[$LATEST]sched-watcher"
-
-    def emit(line: str) -> None:
-        aws.sink.write(config.log_group, stream, [LogEvent(_ms(now), line, stream)])
-
     first_seen = deployed if deployed is not None else deployment_times(catalogue, aws.deployments)
-    return run_pass(
-        config,
-        aws.logs,
-        aws.publisher,
-        emit,
-        now=now,
-        first_seen=first_seen,
-        deployments=aws.deployments,
-        hooks=HookSender(aws.secrets) if aws.secrets is not None else None,
-    )
+    hooks = HookSender(aws.secrets) if aws.secrets is not None else None
+    passes = []
+    for part in parts:  # as each deployed watcher would pass over its own jobs
+
+        def emit(line: str, group: str = part.log_group) -> None:
+            aws.sink.write(group, stream, [LogEvent(_ms(now), line, stream)])
+
+        passes.append(
+            run_pass(
+                part,
+                aws.logs,
+                aws.publisher,
+                emit,
+                now=now,
+                first_seen=first_seen,
+                deployments=aws.deployments,
+                hooks=hooks,
+            )
+        )
+    return passes[0] if len(passes) == 1 else merged(passes)
 
 
 def _ms(when: datetime) -> int:

@@ -22,7 +22,7 @@ from scheduler.resources import DesiredState, Function, ResourceState
 if TYPE_CHECKING:
     from scheduler.apply import ApplyResult, InterruptCallback, ProgressCallback
     from scheduler.aws import AwsContext
-    from scheduler.package import PackageRef
+    from scheduler.package import CodeDiff, PackageRef
     from scheduler.quotas import QuotaCheck
 
 
@@ -209,6 +209,26 @@ def changed_packages(planned: Planned) -> dict[str, list[str]]:
         code = any(field.field == "code" for field in change.fields)
         if code and isinstance(after, Function) and after.code_path is not None:
             found[after.name] = archive_names(after.code_path)
+    return found
+
+
+def code_diffs(planned: Planned) -> dict[str, CodeDiff]:
+    """For each function whose code the plan changes, the files that changed, by function name,
+    when the deployed package was built here too (its files are known by the manifest kept
+    beside the zips); the others are left out."""
+    from scheduler.package import code_diff
+    from scheduler.resources import Function
+
+    build_dir = state_dir(planned.catalogue.path) / "build"
+    found = {}
+    for change in planned.plan.pending:
+        before, after = change.before, change.after
+        if not isinstance(before, Function) or not isinstance(after, Function):
+            continue
+        if before.code != after.code:
+            diff = code_diff(build_dir, before.code, after.code)
+            if diff is not None:
+                found[after.name] = diff
     return found
 
 

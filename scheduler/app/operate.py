@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from scheduler import naming
 from scheduler.app.alerts import watch_locally
 from scheduler.app.connect import Connection, connect, lambda_endpoint, local_dir
+from scheduler.app.log_path import LogPath, log_groups, log_source
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import CannotRun
 from scheduler.history.logs import Attributor, LogLine, attribute
@@ -69,17 +70,18 @@ def history(
     jobs: Collection[str] | None,
     statuses: Collection[str] | None,
     grace: timedelta,
+    logs: LogPath = LogPath.AUTO,
 ) -> History:
-    """Each selected job's runs in (since, until], read from AWS (or the local AWS)."""
+    """Each selected job's runs in (since, until], read from AWS (or the local AWS) by the
+    `logs` path."""
     if statuses is not None:
         parse_status_filter(statuses)  # a bad --status is a usage error before any AWS call
-    if jobs:
-        select_jobs(catalogue, jobs)
+    selected = select_jobs(catalogue, jobs or None)
     with connect(connection, catalogue.path) as aws:
         found = job_deployments(catalogue, aws.deployments)
         read = history_for(
             catalogue,
-            aws.logs,
+            log_source(aws, logs, len(log_groups(catalogue, selected))),
             now=now,
             since=since,
             until=until,
@@ -98,13 +100,14 @@ def status(
     *,
     now: datetime,
     window: timedelta = DEFAULT_WINDOW,
+    logs: LogPath = LogPath.AUTO,
 ) -> list[StatusRow]:
-    """Every job's status over (now - window, now], most urgent first."""
+    """Every job's status over (now - window, now], most urgent first, read by the `logs` path."""
     with connect(connection, catalogue.path) as aws:
         found = job_deployments(catalogue, aws.deployments)
         return status_for(
             catalogue,
-            aws.logs,
+            log_source(aws, logs, len(log_groups(catalogue, catalogue.jobs))),
             now=now,
             window=window,
             deployed={job: d.at for job, d in found.items()},

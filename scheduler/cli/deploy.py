@@ -98,7 +98,7 @@ def where(aws: AwsContext) -> str:
 
 def show_plan(planned: Planned, aws: AwsContext, fmt: str, notice: Notice | None = None) -> None:
     """The plan; with `notice`, what it found of the catalogue's old names after it."""
-    from scheduler.app.deploy import changed_packages, resource_jobs
+    from scheduler.app.deploy import changed_packages, code_diffs, resource_jobs
     from scheduler.report import plan as report
     from scheduler.report import quotas
 
@@ -117,6 +117,7 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str, notice: Notice | None
         width=terminal_width(),
         jobs=resource_jobs(planned),
         packages=changed_packages(planned),
+        diffs=code_diffs(planned),
     )
     click.echo(text)
     if planned.quotas is not None:

@@ -57,6 +57,19 @@ def since_option(default: str) -> Callable[..., Any]:
     )
 
 
+def logs_option() -> Callable[..., Any]:
+    """--logs: how run history is read (see `scheduler.app.log_path`)."""
+    return click.option(
+        "--logs",
+        "logs",
+        type=click.Choice(["auto", "filter", "insights"]),
+        default="auto",
+        show_default=True,
+        help="Read runs group by group (filter), through Logs Insights (insights), or "
+        "insights from 100 log groups on (auto).",
+    )
+
+
 @click.command()
 @click.argument("jobs", nargs=-1, metavar="[JOB]... [CATALOGUE]", shell_complete=complete_jobs)
 @with_catalogue(among="jobs")
@@ -72,6 +85,7 @@ def since_option(default: str) -> Callable[..., Any]:
 @click.option(
     "--grace", default="5m", show_default=True, help="How long after a fire a run counts as missed."
 )
+@logs_option()
 @format_option("text", "json", "csv")
 def history(
     jobs: tuple[str, ...],
@@ -83,6 +97,7 @@ def history(
     until_text: str | None,
     statuses: str | None,
     grace: str,
+    logs: str,
     fmt: str,
 ) -> None:
     """Each run of JOBS (default: all) in a window: status, duration, errors, missed fires.
@@ -91,6 +106,7 @@ def history(
     sched history log-backup ops/jobs.yaml.
     """
     from scheduler.app import operate
+    from scheduler.app.log_path import LogPath
     from scheduler.report import history as report
 
     now = datetime.now(UTC)
@@ -108,6 +124,7 @@ def history(
         jobs=jobs or None,
         statuses=wanted,
         grace=patience,
+        logs=LogPath(logs),
     )
     match fmt:
         case "json":
@@ -122,6 +139,7 @@ def history(
 @with_catalogue
 @aws_options
 @since_option("7d")
+@logs_option()
 @format_option("text", "json")
 def status(
     catalogue: Path,
@@ -129,18 +147,20 @@ def status(
     profile: str | None,
     region: str | None,
     since: str,
+    logs: str,
     fmt: str,
 ) -> None:
     """Every job of CATALOGUE (default jobs.yaml) at a glance, failing and missing ones first.
     Exit 1 when any needs attention."""
     from scheduler.app import operate
+    from scheduler.app.log_path import LogPath
     from scheduler.history.status import needs_attention
     from scheduler.report import status as report
 
     span = _duration(since, "--since")
     checked = checked_catalogue(catalogue, READ_ONLY)
     where, now = connection(local, profile, region), datetime.now(UTC)
-    rows = operate.status(checked.catalogue, where, now=now, window=span)
+    rows = operate.status(checked.catalogue, where, now=now, window=span, logs=LogPath(logs))
     if fmt == "json":
         click.echo(report.to_json(rows))
     else:

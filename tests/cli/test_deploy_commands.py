@@ -200,6 +200,7 @@ HELLO_FUNCTION = {
     "max_event_age_seconds": 21600,
     "on_failure": None,
     "vpc": None,
+    "architecture": "x86_64",
 }
 HELLO_PERMISSION = {
     "kind": "permission",
