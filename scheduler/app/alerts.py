@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from scheduler.app.connect import Connection, connect
@@ -19,7 +19,15 @@ from scheduler.runtime.contract import SecretRef
 from scheduler.watch.config import WatchConfig, config_for, shards
 from scheduler.watch.decide import JobDecision
 from scheduler.watch.state import Unsent, WatchState
-from scheduler.watch.watcher import Pass, decide, deliver, merged, read_state, run_pass
+from scheduler.watch.watcher import (
+    STATE_LOOKBACK_PERIODS,
+    Pass,
+    decide,
+    deliver,
+    merged,
+    read_state,
+    run_pass,
+)
 from scheduler.watch.webhook import HookSender, WebhookError
 
 if TYPE_CHECKING:
@@ -63,8 +71,46 @@ class Preview:
     decisions: tuple[JobDecision, ...]
     remembered: bool
     deployed: bool = True  # the watcher function exists (else: `sched apply` deploys it)
+    health: Health | None = None
+
+
+@dataclass(frozen=True)
+class Health:
+    """What the watcher's own last state line says of it: when it ran (`last_pass`), what it
+    could not send (`unsent`), and, when that pass is older than a few of its periods (it may
+    be failing), its period (`overdue`); `log_group` is its own (its shards', comma-separated)."""
+
+    log_group: str
     last_pass: datetime | None = None
-    unsent: tuple[Unsent, ...] = ()  # what its last pass could not send, and why
+    unsent: tuple[Unsent, ...] = ()
+    overdue: timedelta | None = None
+
+    @property
+    def troubled(self) -> bool:
+        return bool(self.unsent) or self.overdue is not None
+
+
+def _health(parts: list[WatchConfig], states: list[WatchState], now: datetime) -> Health:
+    """Of the catalogue's watchers (`parts`, one state each): the least recent pass, and what
+    any of them could not send."""
+    times = [st.at for st in states if st.at is not None]
+    last = min(times) if times else None
+    every = parts[0].every
+    late = last is not None and now - last > every * STATE_LOOKBACK_PERIODS
+    groups = ", ".join(part.log_group for part in parts)
+    unsent = tuple(u for st in states for u in st.unsent)
+    return Health(groups, last, unsent, every if late else None)
+
+
+def watcher_health(catalogue: Catalogue, connection: Connection, *, now: datetime) -> Health | None:
+    """The watchers' health for `sched status`; None when the catalogue has no watcher."""
+    with connect(connection, catalogue.path) as aws:
+        config = config_for(catalogue, region=aws.region, account=aws.account)
+        if config is None:
+            return None
+        parts = shards(config)
+        states = [read_state(part, aws.logs, now=now) or WatchState() for part in parts]
+    return _health(parts, states, now)
 
 
 def _config(catalogue: Catalogue, aws: AwsContext) -> WatchConfig:
@@ -97,14 +143,12 @@ def preview(catalogue: Catalogue, connection: Connection, *, now: datetime) -> P
         watchers = aws.deployments.deployed_at([part.function for part in parts])
     order = {job.name: i for i, job in enumerate(config.jobs)}
     decisions.sort(key=lambda d: order[d.job])
-    times = [st.at for st in states if st.at is not None]
     return Preview(
         now,
         tuple(decisions),
         remembered,
         len(watchers) == len(parts),
-        min(times) if times else None,  # the least recent of the watchers' passes
-        tuple(u for st in states for u in st.unsent),
+        _health(parts, states, now),
     )
 
 

@@ -49,7 +49,7 @@ def alerts(
     if fmt == "json":
         click.echo(
             report.preview_json(
-                name, found.decisions, remembered=found.remembered, unsent=found.unsent
+                name, found.decisions, remembered=found.remembered, health=found.health
             )
         )
     else:
@@ -60,8 +60,7 @@ def alerts(
                 remembered=found.remembered,
                 deployed=found.deployed,
                 width=terminal_width(),
-                unsent=found.unsent,
-                last_pass=found.last_pass,
+                health=found.health,
             )
         )
 

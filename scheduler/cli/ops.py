@@ -159,18 +159,19 @@ def status(
 
     span = _duration(since, "--since")
     checked = checked_catalogue(catalogue, READ_ONLY)
-    rows = operate.status(
-        checked.catalogue,
-        connection(local, profile, region),
-        now=datetime.now(UTC),
-        window=span,
-        logs=LogPath(logs),
-    )
-    click.echo(
-        report.to_json(rows)
-        if fmt == "json"
-        else report.to_text(rows, colour=use_colour(), width=terminal_width())
-    )
+    where, now = connection(local, profile, region), datetime.now(UTC)
+    rows = operate.status(checked.catalogue, where, now=now, window=span, logs=LogPath(logs))
+    if fmt == "json":
+        click.echo(report.to_json(rows))
+    else:
+        from scheduler.app.alerts import watcher_health
+        from scheduler.report.alerts import health_lines
+
+        text = report.to_text(rows, colour=use_colour(), width=terminal_width())
+        # The watcher is a job of sched's own: one that stopped, or whose channel refuses,
+        # would otherwise tell nobody.
+        health = watcher_health(checked.catalogue, where, now=now)
+        click.echo("\n".join([text, *health_lines(health, terminal_width())]))
     raise SystemExit(EXIT_FINDINGS if needs_attention(rows) else EXIT_OK)
 
 

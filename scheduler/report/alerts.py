@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC
+from typing import TYPE_CHECKING
 
-from scheduler.report.style import GAP, WIDTH, clip, safe
+from scheduler.catalogue.durations import format_duration
+from scheduler.report.style import GAP, WIDTH, clip, safe, wrap
 from scheduler.watch.decide import Alert, JobDecision
-from scheduler.watch.state import Unsent
 from scheduler.watch.watcher import Sent
+
+if TYPE_CHECKING:
+    from scheduler.app.alerts import Health
 
 
 def _what(alert: Alert | None) -> str:
@@ -20,17 +24,30 @@ def _what(alert: Alert | None) -> str:
     return f"{again}{alert.outcome} → {', '.join(alert.channels)}"
 
 
-def _unsent_lines(unsent: Sequence[Unsent], at: datetime | None, width: int) -> list[str]:
-    """What the last pass could not send: logged text, so shown through `safe`."""
-    if not unsent:
+def health_lines(health: Health | None, width: int = WIDTH) -> list[str]:
+    """Notes on the watcher itself: its last pass long ago (it may be failing), and what that
+    pass could not send (logged text, so shown through `safe`). None or a healthy one: none."""
+    if health is None or not health.troubled:
         return []
-    when = f" ({at.astimezone(UTC):%Y-%m-%d %H:%M} UTC)" if at is not None else ""
-    lines = ["", f"note: the watcher's last pass{when} could not send {len(unsent)} alert(s);"]
-    lines.append("      it tries again on its next pass:")
-    for u in unsent:
-        lines.append(
-            clip(f"  {safe(u.job)} {safe(u.outcome)} → {safe(u.channel)}: {safe(u.error)}", width)
+    lines = []
+    at = health.last_pass
+    when = f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if at is not None else "-"
+    if health.overdue is not None:
+        text = (
+            f"note: the watcher's last pass was at {when}, though it runs every"
+            f" {format_duration(health.overdue)}: it may be failing (its own log group:"
+            f" {health.log_group})"
         )
+        lines += ["", *wrap(text, width, hang="      ")]
+    if health.unsent:
+        lines += [
+            "",
+            f"note: the watcher's last pass ({when}) could not send {len(health.unsent)} alert(s);",
+            "      it tries again on its next pass:",
+        ]
+        for u in health.unsent:
+            what = f"{safe(u.job)} {safe(u.outcome)} → {safe(u.channel)}"
+            lines.append(clip(f"  {what}: {safe(u.error)}", width))
     return lines
 
 
@@ -41,10 +58,10 @@ def preview_text(
     remembered: bool,
     deployed: bool = True,
     width: int = WIDTH,
-    unsent: Sequence[Unsent] = (),
-    last_pass: datetime | None = None,
+    health: Health | None = None,
 ) -> str:
-    """One line per watched job: `! JOB  SENDS  WHY`, the ones that would alert first."""
+    """One line per watched job: `! JOB  SENDS  WHY`, the ones that would alert first. Then
+    notes: not deployed, no state yet, and the watcher's own `health`."""
     head = f"Alert watcher of {catalogue}: what it would send now (dry run: nothing is sent)"
     rows = sorted(decisions, key=lambda d: (d.alert is None, d.job))
     name = max([len("JOB"), *(len(d.job) for d in rows)])
@@ -63,7 +80,7 @@ def preview_text(
             "note: the watcher has logged no state yet (it has not run since apply); jobs are",
             "      judged from their deployment",
         ]
-    lines += _unsent_lines(unsent, last_pass, width)
+    lines += health_lines(health, width)
     would = sum(1 for d in rows if d.alert is not None)
     lines += ["", f"{would} alert(s) would be sent." if would else "No alert would be sent."]
     return "\n".join(lines)
@@ -74,7 +91,7 @@ def preview_json(
     decisions: Sequence[JobDecision],
     *,
     remembered: bool,
-    unsent: Sequence[Unsent] = (),
+    health: Health | None = None,
 ) -> str:
     jobs = [
         {
@@ -92,7 +109,8 @@ def preview_json(
         for d in decisions
     ]
     failed = [
-        {"job": u.job, "outcome": u.outcome, "channel": u.channel, "error": u.error} for u in unsent
+        {"job": u.job, "outcome": u.outcome, "channel": u.channel, "error": u.error}
+        for u in (health.unsent if health is not None else ())
     ]
     document = {"catalogue": catalogue, "remembered": remembered, "jobs": jobs, "unsent": failed}
     return json.dumps(document, indent=2)

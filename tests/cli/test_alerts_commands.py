@@ -173,3 +173,57 @@ def test_a_plain_text_webhook_url_fails_validate_without_repeating_it(catalogue:
         " ssm:/acme-ops/alerts/chat\n"
         f"{catalogue}: 1 error\n",
     )
+
+
+def test_alerts_says_when_the_watcher_s_last_pass_is_long_past(catalogue: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from scheduler.app.connect import Connection, connect
+    from scheduler.ports import LogEvent
+    from scheduler.watch.state import WatchState, state_line
+
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    last = (datetime.now(UTC) - timedelta(minutes=20)).replace(second=0, microsecond=0)
+    group = "/aws/lambda/acme-ops-sched-watcher"
+    with connect(Connection(local=True), catalogue) as aws:
+        line = state_line(WatchState(), now=last, sent=[])
+        aws.sink.write(group, "w", [LogEvent(int(last.timestamp() * 1000), line, "w")])
+    code, out = run("alerts", "--local", str(catalogue))
+    assert code == 0, out
+    note = out.split("\n\n")[-2]
+    assert note == (
+        f"note: the watcher's last pass was at {last:%Y-%m-%d %H:%M} UTC, though it runs every 5m:"
+        " it may be\n      failing (its own log group: /aws/lambda/acme-ops-sched-watcher)"
+    )
+
+
+def test_status_says_what_the_watcher_s_last_pass_could_not_send(catalogue: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from scheduler.app.connect import Connection, connect
+    from scheduler.ports import LogEvent
+    from scheduler.watch.state import WatchState, state_line
+
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    last = (datetime.now(UTC) - timedelta(minutes=1)).replace(second=0, microsecond=0)
+    failed = {
+        "job": "log-backup",
+        "outcome": "failed",
+        "channel": "ops",
+        "message_id": None,
+        "error": "NotFound: SNS topic gone",
+    }
+    with connect(Connection(local=True), catalogue) as aws:
+        line = state_line(WatchState(), now=last, sent=[failed])
+        aws.sink.write(
+            "/aws/lambda/acme-ops-sched-watcher",
+            "w",
+            [LogEvent(int(last.timestamp() * 1000), line, "w")],
+        )
+    out = run("status", "--local", str(catalogue))[1]
+    assert out.splitlines()[-4:] == [
+        "",
+        f"note: the watcher's last pass ({last:%Y-%m-%d %H:%M} UTC) could not send 1 alert(s);",
+        "      it tries again on its next pass:",
+        "  log-backup failed → ops: NotFound: SNS topic gone",
+    ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from datetime import timedelta
 
 from run_support import at
 
+from scheduler.app.alerts import Health
 from scheduler.ports import LogEvent
 from scheduler.report.alerts import preview_text
 from scheduler.watch.state import (
@@ -53,7 +55,8 @@ def test_what_a_pass_could_not_send_reads_back_for_sched_alerts() -> None:
     assert found.unsent == (
         Unsent("a", "failed", "chat", "WebhookError: the webhook answered HTTP 404 Not Found"),
     )
-    shown = preview_text("acme", [], remembered=True, unsent=found.unsent, last_pass=found.at)
+    health = Health("/aws/lambda/acme-sched-watcher", found.at, found.unsent)
+    shown = preview_text("acme", [], remembered=True, health=health)
     assert shown.splitlines()[-6:] == [
         "",
         "note: the watcher's last pass (2026-12-01 01:05 UTC) could not send 1 alert(s);",
@@ -78,3 +81,15 @@ def test_the_newest_state_wins_and_damaged_or_foreign_lines_are_passed_over() ->
     assert parse_state_line('{"sched_watch": 1, "jobs": {"a": {"since": "never"}}}') == (
         WatchState({})
     )
+
+
+def test_a_last_pass_long_ago_says_the_watcher_may_be_failing() -> None:
+    health = Health("/aws/lambda/acme-sched-watcher", AT, overdue=timedelta(minutes=5))
+    shown = preview_text("acme", [], remembered=True, health=health)
+    assert shown.splitlines()[-4:] == [
+        "note: the watcher's last pass was at 2026-12-01 01:05 UTC, though it runs every 5m: it may"
+        " be",
+        "      failing (its own log group: /aws/lambda/acme-sched-watcher)",
+        "",
+        "No alert would be sent.",
+    ]
