@@ -26,8 +26,8 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -180,18 +180,60 @@ def build_package(
             f"most {_size(unzipped_max)} unzipped",
             _TRIM_HINT,
         )
-    data = zip_bytes(entries, compress_level)
+    contents = content_digest(entries)
+    path = build_dir / f"{naming.bounded(job.name, ZIP_NAME_MAX)}.zip"
+    inputs = f"{contents} {compress_level}\n".encode()
+    data = _unchanged_zip(path, inputs)
+    fresh = data is None
+    if data is None:
+        data = zip_bytes(entries, compress_level)
     if len(data) > zipped_max:
         raise PackageError(
             f'job "{job.name}": its zip is {_size(len(data))}; Lambda takes at most '
             f"{_size(zipped_max)} uploaded directly",
             _TRIM_HINT,
         )
-    build_dir.mkdir(parents=True, exist_ok=True)
-    path = build_dir / f"{naming.bounded(job.name, ZIP_NAME_MAX)}.zip"
-    write_atomically(path, data)
+    if fresh:
+        build_dir.mkdir(parents=True, exist_ok=True)
+        write_atomically(path, data)
+        write_atomically(_inputs_file(path), inputs)
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
-    return PackageRef(job.name, path, digest, len(data), left_out, content_digest(entries))
+    return PackageRef(job.name, path, digest, len(data), left_out, contents)
+
+
+def build_packages(
+    jobs: Iterable[Job], catalogue_dir: Path, runtime_source: Path, build_dir: Path
+) -> dict[str, PackageRef]:
+    """`build_package` of each job, by job name, built once per distinct code: jobs with the
+    same handler folder and runtime share the first one's zip."""
+    built: dict[tuple[Path, str], PackageRef] = {}
+    refs: dict[str, PackageRef] = {}
+    for job in jobs:
+        if job.handler_file is None:
+            refs[job.name] = build_package(job, catalogue_dir, runtime_source, build_dir)
+            continue
+        key = ((catalogue_dir / job.handler_file).parent, job.runtime)
+        ref = built.get(key)
+        if ref is None:
+            ref = built[key] = build_package(job, catalogue_dir, runtime_source, build_dir)
+        refs[job.name] = replace(ref, job=job.name)
+    return refs
+
+
+def _inputs_file(path: Path) -> Path:
+    """Beside a zip, the content digest and level it was built from."""
+    return path.with_name(f".{path.name}.inputs")
+
+
+def _unchanged_zip(path: Path, inputs: bytes) -> bytes | None:
+    """The zip at `path` when it was built from `inputs` (the same files at the same level):
+    reused as it is, neither deflated again nor rewritten and flushed to disk."""
+    try:
+        if _inputs_file(path).read_bytes() != inputs:
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def looks_like_credential(name: str) -> bool:

@@ -19,12 +19,14 @@ from scheduler.aws.calls import CallCounter
 from scheduler.aws.clients import Clients, client_config, new_session
 from scheduler.aws.deployments import AwsDeploymentSource
 from scheduler.aws.errors import connection_failure, translated
+from scheduler.aws.insights import AwsLogQueries
 from scheduler.aws.lock import SsmApplyLock
-from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource, AwsPublisher
+from scheduler.aws.logs import AwsInvoker, AwsLogGroups, AwsLogSink, AwsLogSource, AwsPublisher
 from scheduler.aws.quotas import AwsQuotaSource
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import DELAYS, Pacing
-from scheduler.aws.survey import AwsScopeSurvey
+from scheduler.aws.secrets import AwsSecretSource
+from scheduler.aws.survey import AwsScopeSurvey, TagSearch
 from scheduler.aws.write_alias import AwsVersionStore
 from scheduler.aws.writer import AwsResourceWriter
 from scheduler.ports import (
@@ -32,12 +34,15 @@ from scheduler.ports import (
     DeploymentSource,
     FunctionTags,
     Invoker,
+    LogGroups,
+    LogQueries,
     LogSink,
     LogSource,
     Publisher,
     QuotaSource,
     ResourceWriter,
     ScopeSurvey,
+    SecretSource,
     StateReader,
     VersionStore,
 )
@@ -69,6 +74,9 @@ class AwsContext:
     versions: VersionStore | None = None
     survey: ScopeSurvey | None = None
     quotas: QuotaSource | None = None
+    queries: LogQueries | None = None  # Logs Insights, for `scheduler.insights`
+    secrets: SecretSource | None = None
+    log_groups: LogGroups | None = None
 
 
 @contextlib.contextmanager
@@ -86,11 +94,13 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
     clients = Clients(session, client_config(ignore_configured_endpoint_urls=local))
     region = str(session.region_name)
     deployments = AwsDeploymentSource(clients)  # answers both ports from one Lambda client
+    tags = TagSearch(clients)  # one search serves the read and the old-name survey
+    session.events.register("before-call.*.*", tags.on_call)
     return AwsContext(
         account=account,
         region=region,
         local=local,
-        reader=AwsStateReader(clients),
+        reader=AwsStateReader(clients, tags=tags),
         # moto has no IAM propagation and no update in progress: nothing is worth a retry.
         writer=AwsResourceWriter(
             clients, region=region, account=account, delays=() if local else DELAYS, local=local
@@ -105,8 +115,11 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         session=session,
         publisher=AwsPublisher(clients),
         versions=AwsVersionStore(clients, pacing=Pacing(() if local else DELAYS)),
-        survey=AwsScopeSurvey(clients),
+        survey=AwsScopeSurvey(tags),
         quotas=AwsQuotaSource(clients),
+        queries=AwsLogQueries(clients),
+        secrets=AwsSecretSource(clients),
+        log_groups=AwsLogGroups(clients),
     )
 
 

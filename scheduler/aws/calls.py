@@ -50,6 +50,10 @@ class CallCounter:
             return sum(n for action, n in self._counts.items() if not _is_read(action))
 
 
-def _is_read(action: str) -> bool:
-    operation = action.split(":", 1)[1]
+def is_read(operation: str) -> bool:
+    """Whether an operation (`ListRules`) only reads."""
     return operation.startswith(("Get", "List", "Describe", "Filter"))
+
+
+def _is_read(action: str) -> bool:
+    return is_read(action.split(":", 1)[1])

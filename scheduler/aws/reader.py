@@ -22,17 +22,17 @@ from scheduler.aws.convert import (
     invoke_config_from_aws,
     permissions_from_policy,
     queue_statements_from_policy,
-    role_from_aws,
     rule_from_aws,
     schedule_from_aws,
     tags_from_list,
     target_from_aws,
 )
 from scheduler.aws.errors import translated
-from scheduler.aws.survey import TAGGED_TYPES, search_tags
-from scheduler.aws.write_alias import LIVE_ALIAS, alias_version, published_versions
+from scheduler.aws.read_roles import RoleReader
+from scheduler.aws.survey import TagSearch
+from scheduler.aws.write_alias import LIVE_ALIAS, alias_state, published_versions
 from scheduler.aws.write_sns import email_subscriptions
-from scheduler.errors import AccessDenied, NotFound
+from scheduler.errors import NotFound
 from scheduler.ports import ReadScope
 from scheduler.resources import (
     NEWEST_VERSION,
@@ -101,13 +101,16 @@ class _Candidate:
 class AwsStateReader:
     """`StateReader` over boto3 clients; independent calls run on `workers` threads."""
 
-    def __init__(self, clients: Clients, *, workers: int = WORKERS) -> None:
+    def __init__(
+        self, clients: Clients, *, workers: int = WORKERS, tags: TagSearch | None = None
+    ) -> None:
         self.clients = clients
         self.workers = workers
+        self.tags = tags if tags is not None else TagSearch(clients)
 
     def read(self, scope: ReadScope) -> DeployedState:
         with ThreadPoolExecutor(self.workers, thread_name_prefix="sched-read") as pool:
-            return _Read(self.clients, scope, pool).run()
+            return _Read(self.clients, scope, pool, self.tags).run()
 
 
 class _Read:
@@ -117,8 +120,11 @@ class _Read:
     submit, so no task waits on a task queued behind it.
     """
 
-    def __init__(self, clients: Clients, scope: ReadScope, pool: ThreadPoolExecutor) -> None:
+    def __init__(
+        self, clients: Clients, scope: ReadScope, pool: ThreadPoolExecutor, tags: TagSearch
+    ) -> None:
         self.c = clients
+        self.tags = tags
         self.scope = scope
         self.catalogue = scope.catalogue
         self.prefix = naming.owned_prefix(scope.catalogue)
@@ -174,22 +180,18 @@ class _Read:
     # ---- tags ---------------------------------------------------------------------------
 
     def tag_index(self) -> dict[str, dict[str, str]]:
-        """ARN → tags of the functions and rules carrying both ownership tags, in one search.
+        """ARN → tags of the functions and rules carrying both ownership tags, from the one
+        `managed-by=sched` search (which the old-name survey then reuses: `TagSearch`).
 
         Optional: without tag:GetResources permission (or where the search does not cover a
         resource type) each candidate's tags are read from its own service instead.
         """
-        filters = [
-            {"Key": naming.MANAGED_BY_KEY, "Values": [naming.MANAGED_BY_VALUE]},
-            {"Key": naming.CATALOGUE_TAG, "Values": [self.catalogue]},
-        ]
+        found = self.tags.search_and_hold()
         index: dict[str, dict[str, str]] = {}
-        try:
-            with translated("tag"):
-                for arn, tags in search_tags(self.c.tagging, filters, TAGGED_TYPES):
-                    index[arn] = tags
-        except AccessDenied:
-            return {}
+        for resource in found or ():
+            tags = dict(resource.tags)
+            if tags.get(naming.CATALOGUE_TAG) == self.catalogue:
+                index[resource.arn] = tags
         return index
 
     def with_tags(
@@ -331,12 +333,16 @@ class _Read:
 
     def alias_of(self, function: Function) -> Alias | None:
         """The function's `live` alias, read as NEWEST_VERSION while it points at the newest
-        published version (what the catalogue wants), else at the version it points at."""
+        published version (what the catalogue wants), else at the version it points at
+        (`pinned` when a rollback put it there)."""
         if dict(function.tags).get(naming.ALIAS_TAG) != LIVE_ALIAS:
             return None  # not versioned: no call for it
-        version = alias_version(self.c, function.name, LIVE_ALIAS)
-        if version is None:
+        state = alias_state(self.c, function.name, LIVE_ALIAS)
+        if state is None:
             return None
+        version, pinned = state
+        if pinned:  # a rollback's: the plan leaves it there
+            return Alias(function.name, LIVE_ALIAS, version, pinned=True)
         versions = published_versions(self.c, function.name)
         newest = (
             bool(versions)
@@ -360,9 +366,12 @@ class _Read:
     ) -> tuple[list[Permission], list[Unowned]]:
         """Owned statements (`StatementOwnership`) on owned functions, on the scope's existing
         functions and on the functions owned rules target; a permission names its function as
-        compile does. Also the statements a person added to an owned function."""
+        compile does. Also the statements a person added to an owned function whose policy is
+        read: one the catalogue or an owned rule invokes (`ReadScope.invoked_functions`)."""
         functions = frozenset(f.name for f in owned.functions)
-        names = set(functions) | set(self.scope.external_functions)
+        wanted = self.scope.invoked_functions
+        names = set(functions if wanted is None else functions & set(wanted))
+        names.update(self.scope.external_functions)
         for target in targets:
             name = naming.function_name_in_arn(target.arn)
             if name is None:
@@ -450,56 +459,7 @@ class _Read:
     # ---- roles --------------------------------------------------------------------------
 
     def roles(self) -> tuple[list[Role], list[Unowned]]:
-        with translated("iam"):
-            candidates = [
-                role
-                for page in self.c.iam.get_paginator("list_roles").paginate(
-                    PaginationConfig={"PageSize": 1000}
-                )
-                for role in page["Roles"]
-                if naming.has_owned_name(role["RoleName"], self.catalogue)
-            ]
-        tags = self.map(self.role_tags, [r["RoleName"] for r in candidates])
-        owned = [
-            (role, tag)
-            for role, tag in zip(candidates, tags, strict=True)
-            if self.owns(role["RoleName"], tag)
-        ]
-        unowned = [
-            Unowned((ResourceKind.ROLE, role["RoleName"]), taken_by(tag))
-            for role, tag in zip(candidates, tags, strict=True)
-            if not self.owns(role["RoleName"], tag)
-        ]
-        policies = self.map(self.role_policy, [r["RoleName"] for r, _ in owned])
-        attached = self.map(self.attached_policies, [r["RoleName"] for r, _ in owned])
-        return [
-            role_from_aws(role, tags=tag, inline_policy=policy, managed=managed)
-            for (role, tag), policy, managed in zip(owned, policies, attached, strict=True)
-        ], unowned
-
-    def role_tags(self, name: str) -> dict[str, str]:
-        with translated("iam", name):
-            pages = self.c.iam.get_paginator("list_role_tags").paginate(RoleName=name)
-            return tags_from_list(t for page in pages for t in page["Tags"])
-
-    def role_policy(self, name: str) -> object | None:
-        try:
-            with translated("iam", name):
-                return self.c.iam.get_role_policy(
-                    RoleName=name, PolicyName=Role.INLINE_POLICY_NAME
-                )["PolicyDocument"]
-        except NotFound:
-            return None
-
-    def attached_policies(self, name: str) -> list[str]:
-        with translated("iam", name):
-            pages = self.c.iam.get_paginator("list_attached_role_policies").paginate(RoleName=name)
-            return [
-                p["PolicyArn"]
-                for page in pages
-                for p in page["AttachedPolicies"]
-                if "PolicyArn" in p
-            ]
+        return RoleReader(self.c, self.catalogue, self.map).read()
 
     # ---- EventBridge Scheduler ----------------------------------------------------------
 

@@ -112,3 +112,31 @@ def test_pruning_a_name_that_owns_nothing_plans_nothing(aws: AwsContext, tmp_pat
 
     assert (planned.deployed.resources, planned.plan.pending) == ((), ())
     assert _up_to_date(aws, neighbour, tmp_path / "build")
+
+
+def test_the_plan_read_and_the_old_name_search_share_one_tag_search(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    old = _catalogue(tmp_path, "acme", JOBS)
+    renamed = _catalogue(tmp_path, "acme-ops", JOBS)
+    _deploy(aws, old, tmp_path / "build")
+    aws.calls.reset()
+
+    assert _up_to_date(aws, renamed, tmp_path / "build") is False
+    assert [o.scope for o in find_old_scopes(renamed, aws).found] == [Scope("acme")]
+    assert aws.calls.counts()["tag:GetResources"] == 1
+
+
+def test_a_write_after_the_read_makes_the_old_name_search_search_again(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    old = _catalogue(tmp_path, "acme", JOBS)
+    renamed = _catalogue(tmp_path, "acme-ops", JOBS)
+    _deploy(aws, old, tmp_path / "build")
+    desired = compile_for(renamed, aws, tmp_path / "build")
+    deployed = read_back(aws, renamed.name, desired)
+    assert apply_plan(make_plan(desired, deployed), aws.writer).ok  # the held result is stale
+    aws.calls.reset()
+
+    assert [o.scope for o in find_old_scopes(renamed, aws).found] == [Scope("acme")]
+    assert aws.calls.counts() == {"tag:GetResources": 1}

@@ -86,17 +86,19 @@ def test_look_alikes_are_never_read(aws: AwsContext, tmp_path: Path) -> None:
     names = {r.key_name for r in deployed}
     assert not names & {"acme-x", "acme-half", "acme-other", "acme-manual"}
     calls = aws.calls.counts()
-    # Targets are listed for the catalogue's three rules only, policies read for its three
-    # functions and the existing one; a look-alike's tags are read to learn it is not owned
-    # (the function's: the tag search does not find it), and nothing else about it. Roles: the
-    # three code jobs' own, the Scheduler and ECS roles, and the look-alike acme-manual, whose
-    # tags are read and nothing else.
+    # Targets are listed for the catalogue's three rules only, policies read for its one
+    # rules-backed function and the existing one (a schedule invokes its function with its
+    # role: no statement to read); a look-alike's tags are read to learn it is not owned (the
+    # function's: the tag search does not find it), and nothing else about it. Roles, the
+    # look-alike acme-manual among them, come with their tags and policies in one bulk read.
     assert calls["events:ListTargetsByRule"] == 3
-    assert calls["lambda:GetPolicy"] == 4
+    assert calls["lambda:GetPolicy"] == 2
     assert calls["lambda:ListTags"] == 1
-    assert calls["iam:ListRoleTags"] == 6
-    assert calls["iam:GetRolePolicy"] == 5
-    assert calls["iam:ListAttachedRolePolicies"] == 5
+    assert calls["iam:ListRoles"] == 1
+    assert calls["iam:GetAccountAuthorizationDetails"] == 1
+    assert not {"iam:ListRoleTags", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies"} & set(
+        calls
+    )
 
 
 def test_pruning_everything_leaves_look_alikes(aws: AwsContext, tmp_path: Path) -> None:

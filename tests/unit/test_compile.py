@@ -587,9 +587,16 @@ def test_json_output_shows_policies_as_json() -> None:
     assert "code_path" not in next(r for r in data["resources"] if r["kind"] == "function")
 
 
-def test_the_read_scope_names_the_existing_functions_sched_grants_access_to() -> None:
+def test_the_read_scope_names_the_functions_sched_grants_access_to() -> None:
+    # existing ones (no sched tags), and its own rules-backed ones; not the Scheduler-backed one
     scope = ReadScope.for_desired("acme-ops", _compile(), account=ACCOUNT, region=REGION)
-    assert scope == ReadScope("acme-ops", ACCOUNT, REGION, external_functions=(LEGACY_ARN,))
+    assert scope == ReadScope(
+        "acme-ops",
+        ACCOUNT,
+        REGION,
+        external_functions=(LEGACY_ARN,),
+        invoked_functions=("acme-ops-log-backup", LONG_NAME),
+    )
 
 
 def test_roles_name_the_services_they_trust() -> None:

@@ -15,7 +15,7 @@ import pytest
 from run_support import catalogue, job
 
 from scheduler import naming
-from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel
+from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel, HookKind
 from scheduler.compile import compile_catalogue
 from scheduler.errors import PackageError
 from scheduler.package import (
@@ -180,6 +180,59 @@ def test_the_watcher_may_read_the_versions_of_a_versioned_job_only() -> None:
         f"{arn}backup",
         f"{arn}backup:*",
         f"{arn}other",
+    ]
+
+
+def test_webhook_channels_let_the_watcher_read_only_their_secrets_and_keys() -> None:
+    hooks = Alerts(
+        channels=(
+            Channel("chat", hook=HookKind.SLACK, secret="ssm:/acme-ops/alerts/chat"),
+            Channel(
+                "pager",
+                hook=HookKind.WEBHOOK,
+                secret="secretsmanager:acme-ops/pager#url",
+                kms_key="alias/acme-secrets",
+            ),
+        )
+    )
+    base = catalogue(job("backup", "rate(1 hour)", alert=AlertRule(channels=("chat", "pager"))))
+    cat = Catalogue(base.name, base.path, base.policy, base.jobs, hooks)
+    state = compile_catalogue(cat, account=ACCOUNT, region=REGION, packages=_packages(cat))
+    assert not [r for r in state if isinstance(r, Topic)]
+    [role] = [r for r in state if isinstance(r, Role) and r.name == "acme-ops-sched-watcher"]
+    assert role.inline_policy is not None
+    statements = {s["Sid"]: s for s in json.loads(role.inline_policy)["Statement"]}
+    assert "PublishAlerts" not in statements  # no topic to publish to
+    assert statements["ReadSecretParametersHook1"] == {
+        "Sid": "ReadSecretParametersHook1",
+        "Effect": "Allow",
+        "Action": ["ssm:GetParameter"],
+        "Resource": [f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/acme-ops/alerts/chat"],
+    }
+    assert statements["ReadSecretsHook2"] == {
+        "Sid": "ReadSecretsHook2",
+        "Effect": "Allow",
+        "Action": ["secretsmanager:GetSecretValue"],
+        "Resource": [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:acme-ops/pager-??????"],
+    }
+    assert statements["DecryptSecretsHook2"] == {
+        "Sid": "DecryptSecretsHook2",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt"],
+        "Resource": [f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"],
+        "Condition": {
+            "StringEquals": {"kms:ViaService": [f"secretsmanager.{REGION}.amazonaws.com"]},
+            "ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/acme-secrets"]},
+        },
+    }
+    assert sorted(statements) == [
+        "CreateOwnLogGroup",
+        "DecryptSecretsHook2",
+        "ReadJobDeployments",
+        "ReadJobLogs",
+        "ReadSecretParametersHook1",
+        "ReadSecretsHook2",
+        "WriteOwnLogs",
     ]
 
 

@@ -18,6 +18,7 @@ from scheduler.package import (
     PackageError,
     PipInstall,
     build_package,
+    build_packages,
     left_out_files,
     python_version,
 )
@@ -448,3 +449,47 @@ def test_a_package_over_lambda_s_direct_upload_limit_is_refused(
     with pytest.raises(PackageError, match=r'job "log-backup": its zip is 4\.\d KB'):
         build_package(JOB, catalogue, runtime, tmp_path / "build", pip=_no_pip, zipped_max=4000)
     assert not (tmp_path / "build" / "log-backup.zip").exists()
+
+
+def test_an_unchanged_package_is_reused_without_writing_it_again(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    first = build_package(JOB, catalogue, runtime, tmp_path / "build")
+    written = first.path.stat()
+
+    again = build_package(JOB, catalogue, runtime, tmp_path / "build")
+
+    assert again == first
+    after = again.path.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (written.st_ino, written.st_mtime_ns)
+
+
+def test_a_changed_file_builds_the_package_again(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    first = build_package(JOB, catalogue, runtime, tmp_path / "build")
+    (catalogue / "jobs" / "log_backup" / "handler.py").write_text("def main(e, c):\n    return 2\n")
+
+    again = build_package(JOB, catalogue, runtime, tmp_path / "build")
+
+    assert (again.sha256, again.digest) != (first.sha256, first.digest)
+    with zipfile.ZipFile(again.path) as archive:
+        assert archive.read("handler.py") == b"def main(e, c):\n    return 2\n"
+
+
+def test_jobs_sharing_a_handler_folder_share_one_zip_built_once(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    other = replace(JOB, name="log-backup-eu")
+    py313 = replace(JOB, name="log-backup-313", runtime="python3.13")
+
+    refs = build_packages([JOB, other, py313], catalogue, runtime, tmp_path / "build")
+
+    assert [r.job for r in refs.values()] == ["log-backup", "log-backup-eu", "log-backup-313"]
+    assert refs["log-backup-eu"].path == refs["log-backup"].path
+    assert refs["log-backup-eu"].sha256 == refs["log-backup"].sha256
+    assert refs["log-backup-313"].path == tmp_path / "build" / "log-backup-313.zip"
+    assert sorted(p.name for p in (tmp_path / "build").glob("*.zip")) == [
+        "log-backup-313.zip",
+        "log-backup.zip",
+    ]
