@@ -143,15 +143,6 @@ _REPORT_FIELD = re.compile(
     r"|Status|Error Type): (\S+)"
 )
 _TIMED_OUT = " Task timed out after "
-# A quarter of all lines are platform.start, in the one shape Lambda writes (compact, or spaced
-# as json.dumps writes it): matched whole, with no escape or control character in any string,
-# it is exactly the JSON it looks like, and is read without decoding it. Any other shape of
-# the line takes the JSON path.
-_JSON_TEXT = r'"[^"\\\x00-\x1f]*"'
-_PLATFORM_START = re.compile(
-    rf'\{{"time": ?{_JSON_TEXT}, ?"type": ?"platform\.start", ?"record": ?'
-    rf'\{{"requestId": ?"([^"\\\x00-\x1f]+)"(?:, ?"version": ?{_JSON_TEXT})?\}}\}}'
-)
 _WRAPPER_PREFIX = LINE_PREFIX
 _SURROGATES = re.compile("[\ud800-\udfff]")
 # Longest id, job name or status sched writes is far below this; anything longer is not its.
@@ -411,9 +402,6 @@ def _app_json(obj: dict[str, Any]) -> Record | None:
 
 
 def _json_line(message: str) -> Record | None:
-    start = _PLATFORM_START.fullmatch(message)
-    if start is not None:
-        return PlatformStart(_checked_id(start.group(1)))
     wrapper = message.startswith(_WRAPPER_PREFIX)
     platform = not wrapper and '"platform.' in message
     app = not wrapper and not platform and ("sched" in message or '"errorType"' in message)

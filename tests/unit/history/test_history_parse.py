@@ -313,29 +313,3 @@ def test_every_fixture_line_is_understood_or_deliberately_skipped() -> None:
         "copied 120 objects so far\n",
         *[e.message for e in load_log_fixture("json_success") if '"platform.init' in e.message],
     ]
-
-
-_START_COMPACT = '{"time":"2026-11-23T02:00:00.412Z","type":"platform.start","record":{"requestId":'
-
-
-@pytest.mark.parametrize(
-    ("message", "expected"),
-    [
-        # Lambda's own shape, compact and as json.dumps spaces it: read without JSON.
-        (_START_COMPACT + f'"{RID}","version":"$LATEST"}}}}', PlatformStart(RID)),
-        (_platform("platform.start", {"requestId": RID}), PlatformStart(RID)),
-        # Any other shape is decoded as JSON, with the same result where it is the same line.
-        (_START_COMPACT + '"a\\u0062c","version":"$LATEST"}}', PlatformStart("abc")),
-        (_START_COMPACT + f'"{RID}","version":"$LATEST","x":1}}}}', PlatformStart(RID)),
-        (_START_COMPACT + '""}}', None),
-        (_START_COMPACT + f'"{"r" * 257}"}}}}', Malformed("a request id too long to be Lambda's")),
-        (
-            _START_COMPACT + '"a\tb"}}',
-            Malformed("JSONDecodeError: Invalid control character at: line 1 column 84 (char 83)"),
-        ),
-    ],
-)
-def test_a_platform_start_line_reads_the_same_with_or_without_json(
-    message: str, expected: Record | Malformed | None
-) -> None:
-    assert parse_message(message) == expected
