@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from scheduler import prices
-from scheduler.catalogue.model import Catalogue, Compute, Job
+from scheduler.catalogue.model import Architecture, Catalogue, Compute, Job
 from scheduler.compile import WATCHER_MEMORY_MB
 from scheduler.schedule import ScheduleError, parse
 
@@ -29,18 +29,21 @@ class JobCost:
     run_seconds: float
     memory_mb: int
     on_lambda: bool  # false: a Fargate job (Lambda's price shown for comparison only)
+    arm: bool = False  # architecture: arm64, whose GB-seconds cost less
 
     @property
     def gb_seconds(self) -> float:
         return self.fires * self.run_seconds * self.memory_mb / 1024
 
     @property
+    def gb_seconds_usd(self) -> float:
+        rate = prices.LAMBDA_ARM_USD_PER_GB_SECOND if self.arm else prices.LAMBDA_USD_PER_GB_SECOND
+        return self.gb_seconds * rate
+
+    @property
     def lambda_usd(self) -> float:
         """At list price, before the free tier (which the account shares)."""
-        return (
-            self.fires * prices.LAMBDA_USD_PER_REQUEST
-            + self.gb_seconds * prices.LAMBDA_USD_PER_GB_SECOND
-        )
+        return self.fires * prices.LAMBDA_USD_PER_REQUEST + self.gb_seconds_usd
 
     @property
     def fargate_usd(self) -> float:
@@ -75,11 +78,13 @@ class CostReport:
 
     @property
     def lambda_usd_with_free_tier(self) -> float:
-        """The total if nothing else in the account used the free tier."""
+        """The total if nothing else in the account used the free tier. Its GB-seconds serve
+        both architectures: they are taken off each job's in proportion."""
         requests = max(0, self.requests - prices.LAMBDA_FREE_REQUESTS)
-        gb_seconds = max(0.0, self.gb_seconds - prices.LAMBDA_FREE_GB_SECONDS)
-        return (
-            requests * prices.LAMBDA_USD_PER_REQUEST + gb_seconds * prices.LAMBDA_USD_PER_GB_SECOND
+        total = self.gb_seconds
+        billed = max(0.0, total - prices.LAMBDA_FREE_GB_SECONDS) / total if total else 0.0
+        return requests * prices.LAMBDA_USD_PER_REQUEST + billed * sum(
+            j.gb_seconds_usd for j in self.jobs
         )
 
 
@@ -117,6 +122,7 @@ def estimate(
             job.expected_runtime.total_seconds(),
             job.memory,
             job.compute is Compute.LAMBDA,
+            arm=job.architecture is Architecture.ARM64,
         )
         for job in chosen
     ]

@@ -2,14 +2,16 @@
 
 The zip holds the folder of the job's handler file at its root (less what is never code to
 ship: dot-files and dot-folders such as `.sched/`, `.git` and `.env`, virtualenvs, node_modules,
-caches, the build folder, and credential-looking files, which are reported), the runtime package
-`scheduler/runtime/` as `sched_runtime/`, and the folder's `requirements.txt` installed for
-Lambda's platform (cached by the file's hash). Links are followed only inside the catalogue folder.
-Entries are sorted, timestamps and permissions fixed, and deflated at one fixed level, so the
-same code gives the same bytes build after build; another deflate (zlib-ng, as on Fedora 40)
-gives other bytes, so the package also has a digest of the files it holds, which is what plan
-compares (`content_digest`). A package over Lambda's upload
-limits (50 MB zipped, 250 MB unzipped) is refused before anything is written.
+caches, the build folder, and credential-looking files, which are reported), each shared code
+folder of `code: shared:` beside it under its own name (so `jobs/lib` imports as `lib`, on
+Lambda as in `sched run --local`), the runtime package `scheduler/runtime/` as
+`sched_runtime/`, and the folder's `requirements.txt` installed for Lambda's platform of the
+job's architecture (cached by the file's hash and the platform). Links are followed only inside
+the catalogue folder. Entries are sorted, timestamps and permissions fixed, and deflated at one
+fixed level, so the same code gives the same bytes build after build; another deflate (zlib-ng,
+as on Fedora 40) gives other bytes, so the package also has a digest of the files it holds,
+which is what plan compares (`content_digest`). A package over Lambda's upload limits (50 MB
+zipped, 250 MB unzipped) is refused before anything is written.
 """
 
 from __future__ import annotations
@@ -26,13 +28,13 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from scheduler import limits, naming
-from scheduler.catalogue.model import Job
+from scheduler.catalogue.model import Architecture, Job, SharedFolder
 from scheduler.errors import PackageError
 from scheduler.files import write_atomically
 
@@ -40,7 +42,13 @@ RUNTIME_MODULE = "sched_runtime"
 RUNTIME_SOURCE = Path(__file__).with_name("runtime")
 # A job file or folder with these names would shadow (or be shadowed by) the runtime package.
 _RUNTIME_NAMES = frozenset({RUNTIME_MODULE, f"{RUNTIME_MODULE}.py"})
-LAMBDA_PLATFORM = "manylinux2014_x86_64"
+# The manylinux platform of Lambda's Amazon Linux for each architecture, whose wheels pip installs:
+# https://docs.aws.amazon.com/lambda/latest/dg/python-package.html
+LAMBDA_PLATFORMS = {
+    Architecture.X86_64: "manylinux2014_x86_64",
+    Architecture.ARM64: "manylinux2014_aarch64",
+}
+LAMBDA_PLATFORM = LAMBDA_PLATFORMS[Architecture.X86_64]
 REQUIREMENTS = "requirements.txt"
 # The zip's file name is the job's, cut and hashed past this: file systems refuse names over 255
 # bytes, and a job name may be longer (its scratch copy adds a few characters too).
@@ -73,8 +81,9 @@ _CREDENTIAL_NAMES = frozenset(
 )
 _CREDENTIAL_SUFFIXES = (".pem", ".key", ".p12", ".pfx")
 
-PipInstall = Callable[[Path, Path, str], None]
-"""Install `requirements` into `target` for Python `version` (e.g. "3.12")."""
+PipInstall = Callable[[Path, Path, str, str], None]
+"""Install `requirements` into `target` for Python `version` (e.g. "3.12") and a platform
+(`manylinux2014_aarch64`)."""
 
 
 @dataclass(frozen=True)
@@ -86,13 +95,17 @@ class PackageRef:
     sha256: str
     size: int
     left_out: tuple[str, ...] = ()
-    """Credential-looking files of the job's folder not shipped, relative to it, sorted."""
+    """Credential-looking files of the job's folder not shipped, relative to it, sorted (then
+    those of its shared code folders, under their names)."""
     digest: str = ""
     """`content_digest` of what the zip holds: the same on every machine, whatever its zlib."""
 
 
-def pip_install(requirements: Path, target: Path, python_version: str) -> None:
-    """Install wheels for Lambda's platform (never source builds, which would be for this one)."""
+def pip_install(
+    requirements: Path, target: Path, python_version: str, platform: str = LAMBDA_PLATFORM
+) -> None:
+    """Install wheels for Lambda's `platform` (never source builds, which would be for this
+    machine's)."""
     command = [
         sys.executable,
         "-m",
@@ -106,7 +119,7 @@ def pip_install(requirements: Path, target: Path, python_version: str) -> None:
         "--target",
         str(target),
         "--platform",
-        LAMBDA_PLATFORM,
+        platform,
         "--implementation",
         "cp",
         "--only-binary=:all:",
@@ -117,9 +130,10 @@ def pip_install(requirements: Path, target: Path, python_version: str) -> None:
     if done.returncode != 0:
         last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["(no output)"]
         raise PackageError(
-            f"pip could not install {requirements}: {last[0]}",
-            f"check the file; every requirement needs a {LAMBDA_PLATFORM} wheel for "
-            f"Python {python_version}",
+            f"pip could not install {requirements} for {platform}: {last[0]}",
+            f"every requirement needs a {platform} wheel for Python {python_version}: pin a "
+            "version that has one, or drop it"
+            + (", or run the job on architecture: x86_64" if "aarch64" in platform else ""),
         )
 
 
@@ -167,10 +181,25 @@ def build_package(
             f'job "{job.name}": {source / clash} clashes with sched\'s runtime package',
             f"rename it; sched adds its own {RUNTIME_MODULE} package to the zip",
         )
+    for shared in job.shared_code:
+        problem = shared_problem(job, shared, catalogue_dir, entries)
+        if problem is not None:
+            message, hint = problem
+            if not message.startswith("job "):
+                message = f'job "{job.name}": {message}'
+            raise PackageError(message, hint)
+        files, left = job_files(catalogue_dir / shared.folder, catalogue_dir, skip_dir=build_dir)
+        entries.update({f"{shared.name}/{arcname}": path for arcname, path in files.items()})
+        left_out = (*left_out, *(f"{shared.name}/{arcname}" for arcname in left))
     entries.update(runtime_files(runtime_source))
     requirements = source / REQUIREMENTS
     if requirements.is_file():
-        deps = _dependencies(requirements, python_version(job.runtime), build_dir, pip)
+        platform = LAMBDA_PLATFORMS[job.architecture]
+        version = python_version(job.runtime)
+        try:
+            deps = _dependencies(requirements, version, platform, build_dir, pip)
+        except PackageError as refused:
+            raise PackageError(f'job "{job.name}": {refused.message}', refused.hint) from None
         for arcname, path in _files(deps):
             entries.setdefault(arcname, path)  # the job's own files win over a dependency's
     unzipped = unzipped_size(entries)
@@ -197,6 +226,7 @@ def build_package(
         build_dir.mkdir(parents=True, exist_ok=True)
         write_atomically(path, data)
         write_atomically(_inputs_file(path), inputs)
+    _write_manifest(build_dir, contents, entries)
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
     return PackageRef(job.name, path, digest, len(data), left_out, contents)
 
@@ -205,19 +235,69 @@ def build_packages(
     jobs: Iterable[Job], catalogue_dir: Path, runtime_source: Path, build_dir: Path
 ) -> dict[str, PackageRef]:
     """`build_package` of each job, by job name, built once per distinct code: jobs with the
-    same handler folder and runtime share the first one's zip."""
-    built: dict[tuple[Path, str], PackageRef] = {}
+    same handler folder, shared code folders, runtime and architecture share the first one's zip."""
+    built: dict[tuple[Path, tuple[str, ...], str, Architecture], PackageRef] = {}
     refs: dict[str, PackageRef] = {}
     for job in jobs:
         if job.handler_file is None:
             refs[job.name] = build_package(job, catalogue_dir, runtime_source, build_dir)
             continue
-        key = ((catalogue_dir / job.handler_file).parent, job.runtime)
+        shared = tuple(folder.folder for folder in job.shared_code)
+        key = ((catalogue_dir / job.handler_file).parent, shared, job.runtime, job.architecture)
         ref = built.get(key)
         if ref is None:
             ref = built[key] = build_package(job, catalogue_dir, runtime_source, build_dir)
         refs[job.name] = replace(ref, job=job.name)
     return refs
+
+
+@dataclass(frozen=True)
+class CodeDiff:
+    """The files (arcnames, sorted) one package holds that another did not, that both hold with
+    other bytes, and that only the other held."""
+
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+MANIFESTS = "manifests"
+
+
+def _write_manifest(build_dir: Path, contents: str, entries: Mapping[str, Path]) -> None:
+    """Beside the zips, what each package built here held (arcname → SHA-256), by its content
+    digest: the plan's line for a code change names the files that changed when the deployed
+    package was built here too."""
+    path = build_dir / MANIFESTS / f"{contents}.json"
+    if path.is_file():
+        return
+    digests = {a: hashlib.sha256(entries[a].read_bytes()).hexdigest() for a in sorted(entries)}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, json.dumps(digests, sort_keys=True).encode())
+
+
+def _manifest(build_dir: Path, contents: str) -> dict[str, str] | None:
+    try:
+        found = json.loads((build_dir / MANIFESTS / f"{contents}.json").read_text())
+    except (OSError, ValueError):  # never built here (or unreadable): nothing to compare
+        return None
+    return found if isinstance(found, dict) else None
+
+
+def code_diff(build_dir: Path, before: str, after: str) -> CodeDiff | None:
+    """How the package of content digest `after` differs from that of `before`; None unless
+    both were built under `build_dir` (a deployed package built elsewhere is known only by its
+    digest)."""
+    if not before.isalnum() or not after.isalnum():  # `outside sched (...)`: no package of ours
+        return None
+    old, new = _manifest(build_dir, before), _manifest(build_dir, after)
+    if old is None or new is None:
+        return None
+    return CodeDiff(
+        added=tuple(sorted(new.keys() - old.keys())),
+        changed=tuple(sorted(a for a in new.keys() & old.keys() if new[a] != old[a])),
+        removed=tuple(sorted(old.keys() - new.keys())),
+    )
 
 
 def _inputs_file(path: Path) -> Path:
@@ -234,6 +314,53 @@ def _unchanged_zip(path: Path, inputs: bytes) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
+
+
+def shared_problem(
+    job: Job, shared: SharedFolder, catalogue_dir: Path, entries: Mapping[str, Path]
+) -> tuple[str, str] | None:
+    """Why `shared` cannot join the package of `job` whose entries so far are `entries` (the
+    handler folder's, and the shared folders before it), as (message, hint); None when it can.
+    The folder must exist under the catalogue's folder, apart from the handler's, and its name
+    must be free at the package's root, where it lands. Only the messages of a problem with
+    this job name it: the others are the same for every job naming the folder."""
+    where = f"shared code folder {shared.folder}"
+    base = catalogue_dir.resolve()
+    path = (catalogue_dir / shared.folder).resolve()
+    if not path.is_relative_to(base):
+        return (
+            f"{where} is outside the catalogue's folder",
+            "sched packages only files under the catalogue's folder; move the code under it",
+        )
+    if not path.is_dir():
+        return (
+            f"{where} does not exist" if not path.exists() else f"{where} is not a folder",
+            "name a folder relative to the catalogue file, e.g. jobs/lib",
+        )
+    if shared.name in _RUNTIME_NAMES:
+        return (f"{where} has the name of sched's runtime package", "rename the folder")
+    if job.handler_file is not None:
+        handler = (catalogue_dir / job.handler_file).resolve().parent
+        if handler.is_relative_to(path) or path.is_relative_to(handler):
+            return (
+                f'job "{job.name}": {where} overlaps its handler\'s folder, which its package '
+                "holds already",
+                "share a folder beside the jobs' folders (jobs/lib), not one in or around them",
+            )
+    roots = {arcname.split("/")[0] for arcname in entries}
+    taken = sorted(roots & {shared.name, f"{shared.name}.py"})
+    if taken:
+        return (
+            f'job "{job.name}": {where} lands in its package as {shared.name}/, where '
+            f"{taken[0]} is already",
+            "rename the folder or the file, so that each name at the package's root is one thing",
+        )
+    return None
+
+
+def shared_folders(job: Job, catalogue_dir: Path) -> dict[str, Path]:
+    """Each shared code folder of `job` by the name it is imported as (for local runs)."""
+    return {shared.name: catalogue_dir / shared.folder for shared in job.shared_code}
 
 
 def looks_like_credential(name: str) -> bool:
@@ -415,10 +542,12 @@ def _check_link(path: Path, within: Path) -> None:
         )
 
 
-def _dependencies(requirements: Path, version: str, build_dir: Path, pip: PipInstall) -> Path:
+def _dependencies(
+    requirements: Path, version: str, platform: str, build_dir: Path, pip: PipInstall
+) -> Path:
     """The installed requirements, reused while the file, Python version and platform match."""
     key = hashlib.sha256(
-        b"\0".join([requirements.read_bytes(), version.encode(), LAMBDA_PLATFORM.encode()])
+        b"\0".join([requirements.read_bytes(), version.encode(), platform.encode()])
     ).hexdigest()[:16]
     target = build_dir / "deps" / key
     if target.is_dir():
@@ -426,7 +555,7 @@ def _dependencies(requirements: Path, version: str, build_dir: Path, pip: PipIns
     target.parent.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=f".{key}-", dir=target.parent))
     try:
-        pip(requirements, scratch, version)
+        pip(requirements, scratch, version, platform)
         scratch.rename(target)  # only a complete install becomes the cache entry
     except OSError:
         if not target.is_dir():  # not another build finishing first: a real failure

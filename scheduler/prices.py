@@ -1,6 +1,7 @@
 """AWS list prices `sched cost` multiplies by: Lambda requests and GB-seconds with its monthly
 free tier, and Fargate vCPU and memory hours. Each is US East (N. Virginia), Linux x86, on
-demand, as read on PRICES_DATE from its source page: other regions and Savings Plans differ.
+demand (and Lambda on Arm), as read on PRICES_DATE from its source page: other regions and
+Savings Plans differ.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ PRICES_REGION = "us-east-1"
 LAMBDA_USD_PER_REQUEST = 0.20 / 1_000_000
 # https://aws.amazon.com/lambda/pricing/ (x86, the first price tier)
 LAMBDA_USD_PER_GB_SECOND = 0.0000166667
+# https://aws.amazon.com/lambda/pricing/ (Arm, the first price tier; requests cost the same)
+LAMBDA_ARM_USD_PER_GB_SECOND = 0.0000133334
 # https://aws.amazon.com/lambda/pricing/ (free tier, every month, shared by the account)
 LAMBDA_FREE_REQUESTS = 1_000_000
 LAMBDA_FREE_GB_SECONDS = 400_000

@@ -161,6 +161,7 @@ class Function:
     max_event_age_seconds: int = limits.LAMBDA_MAX_EVENT_AGE_SECONDS
     on_failure: str | None = None
     vpc: VpcConfig | None = None  # None: not in a VPC
+    architecture: str = "x86_64"  # Lambda's Architectures, one of x86_64 and arm64
     code_path: Path | None = field(default=None, compare=False)
     # `versions:` of the job: each change publishes a version and moves its `live` alias there,
     # keeping the newest N. None: not versioned (the schedule invokes $LATEST). Never compared:

@@ -95,6 +95,7 @@ def function_from_aws(config: Response, tags: Mapping[str, str]) -> Function:
         log_format=logging.get("LogFormat", "Text") if logging else LOG_FORMAT,
         tags=pairs(tags),
         vpc=_vpc(config.get("VpcConfig")),
+        architecture=(config.get("Architectures") or ["x86_64"])[0],
     )
 
 

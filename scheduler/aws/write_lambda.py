@@ -31,7 +31,7 @@ from scheduler.resources import Function, Permission
 from scheduler.runtime.contract import ENV_CODE
 
 if TYPE_CHECKING:
-    from mypy_boto3_lambda.literals import LogFormatType, RuntimeType
+    from mypy_boto3_lambda.literals import ArchitectureType, LogFormatType, RuntimeType
     from mypy_boto3_lambda.type_defs import FunctionConfigurationResponseTypeDef
 
 T = TypeVar("T")
@@ -96,6 +96,7 @@ class FunctionWriter:
                 function,
                 lambda: self.c.lambda_.create_function(
                     **_configuration(function),
+                    Architectures=[_architecture(function.architecture)],
                     Code={"ZipFile": code},
                     Tags=dict(function.tags),
                     Publish=function.versions is not None,
@@ -118,18 +119,25 @@ class FunctionWriter:
 
     def update(self, before: Function, after: Function) -> None:
         name = after.name
+        # The architecture is the code's: only UpdateFunctionCode changes it.
+        # https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html
+        new_code = before.code != after.code or before.architecture != after.architecture
         changed = (
-            before.code != after.code
+            new_code
             or _configuration(before) != _configuration(after)
             or (not _versioned(before) and after.versions is not None)  # versioned again
         )
-        if before.code != after.code:
+        if new_code:
             code = self._code(after, "lambda:UpdateFunctionCode")
             self._wait_updated(
                 name,
                 self._retry(
                     after,
-                    lambda: self.c.lambda_.update_function_code(FunctionName=name, ZipFile=code),
+                    lambda: self.c.lambda_.update_function_code(
+                        FunctionName=name,
+                        ZipFile=code,
+                        Architectures=[_architecture(after.architecture)],
+                    ),
                     update_in_progress,
                 ),
             )
@@ -450,6 +458,11 @@ _LAMBDA_DEFAULTS = Function(
 
 def _runtime(runtime: str) -> RuntimeType:
     value: RuntimeType = runtime  # type: ignore[assignment]
+    return value
+
+
+def _architecture(architecture: str) -> ArchitectureType:
+    value: ArchitectureType = architecture  # type: ignore[assignment]
     return value
 
 

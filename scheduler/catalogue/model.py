@@ -35,6 +35,13 @@ class Compute(StrEnum):
     FARGATE = "fargate"
 
 
+class Architecture(StrEnum):
+    """The instruction set a Lambda function runs on (arm64, Graviton, costs less a second)."""
+
+    X86_64 = "x86_64"
+    ARM64 = "arm64"
+
+
 @dataclass(frozen=True)
 class Fargate:
     cluster: str
@@ -126,6 +133,20 @@ class Alerts:
 
 
 @dataclass(frozen=True)
+class SharedFolder:
+    """A folder of shared code (`code: shared:`) a job's package holds at its root under the
+    folder's own name; `at` is where the catalogue names it (for diagnostics)."""
+
+    folder: str  # relative to the catalogue's folder, posix
+    at: tuple[str | int, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The folder's name in the package, which is the name the job imports."""
+        return self.folder.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
 class Job:
     """A job with every default applied: what compile and the rules work from."""
 
@@ -164,6 +185,8 @@ class Job:
     runtime: str = "python3.12"
     fargate: Fargate | None = None
     vpc: Vpc | None = None
+    shared_code: tuple[SharedFolder, ...] = ()  # folders its package holds beside the handler's
+    architecture: Architecture = Architecture.X86_64
     alert: AlertRule | None = None  # None: nobody is told how its runs went
     # Published versions of its function apply keeps, the schedule invoking the `live` alias;
     # None: not versioned (the schedule invokes $LATEST, as before `versions:` existed).

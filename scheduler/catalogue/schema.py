@@ -26,6 +26,7 @@ from scheduler.catalogue.model import (
     DEFAULT_ALERT_ON,
     AlertRule,
     Alerts,
+    Architecture,
     Backend,
     Channel,
     Compute,
@@ -36,6 +37,7 @@ from scheduler.catalogue.model import (
     Job,
     Policy,
     RoleMode,
+    SharedFolder,
     Vpc,
     default_timeout,
 )
@@ -126,6 +128,7 @@ RuntimeName = Annotated[str, Field(json_schema_extra={"enum": list(limits.LAMBDA
 # Enums are matched by value ("rules"), which strict mode would refuse for plain strings.
 BackendName = Annotated[Backend, Field(strict=False)]
 ComputeName = Annotated[Compute, Field(strict=False)]
+ArchitectureName = Annotated[Architecture, Field(strict=False)]
 RoleModeName = Annotated[RoleMode, Field(strict=False)]
 
 
@@ -166,6 +169,19 @@ class VpcSpec(_Strict):
     subnets: list[str] = Field(default_factory=list, description="subnet ids (subnet-...)")
     security_groups: list[str] = Field(
         default_factory=list, description="security group ids (sg-...)"
+    )
+
+
+class CodeSpec(_Strict):
+    """What a handler job's package holds besides its handler's folder."""
+
+    shared: list[str] = Field(
+        default_factory=list,
+        description=(
+            "folders of code the job imports (relative to the catalogue, e.g. jobs/lib), each"
+            " zipped at the package's root under its own name, so jobs/lib imports as lib;"
+            " the defaults' and the job's add up"
+        ),
     )
 
 
@@ -283,6 +299,13 @@ class DefaultsSpec(_Strict):
         None, description="the customer managed KMS key every job's secrets are encrypted with"
     )
     vpc: VpcSpec | None = Field(None, description="the VPC every Lambda job's function runs in")
+    code: CodeSpec = Field(
+        default_factory=CodeSpec, description="shared code folders every handler job ships"
+    )
+    architecture: ArchitectureName = Field(
+        Architecture.X86_64,
+        description="x86_64, or arm64 (Graviton: less a second); dependencies are installed for it",
+    )
     alert: AlertSpec | None = Field(None, description="every job's alerts (false on a job: none)")
     versions: int | None = Field(
         None,
@@ -425,6 +448,13 @@ class JobSpec(_Strict):
     environments: list[str] | None = Field(
         None, description="the environments the job is deployed to (default: every one)"
     )
+    architecture: ArchitectureName | None = Field(
+        None, description="x86_64 or arm64 (Graviton); its requirements are installed for it"
+    )
+    code: CodeSpec = Field(
+        default_factory=CodeSpec,
+        description="shared code folders the job's package holds too, added to the defaults'",
+    )
     ignore: IgnoreMap = Field(default_factory=dict)
 
 
@@ -496,6 +526,20 @@ def _vpc(spec: VpcSpec | None) -> Vpc | None:
     if spec is None:
         return None
     return Vpc(subnets=tuple(spec.subnets), security_groups=tuple(spec.security_groups))
+
+
+def _shared_code(name: str, own: CodeSpec, defaults: CodeSpec) -> tuple[SharedFolder, ...]:
+    """The defaults' shared folders, then the job's; a folder named twice is shipped once."""
+    places: list[tuple[tuple[str, ...], CodeSpec]] = [
+        (("defaults",), defaults),
+        (("jobs", name), own),
+    ]
+    found: dict[str, SharedFolder] = {}
+    for where, code in places:
+        for i, folder in enumerate(code.shared):
+            key = folder.strip().rstrip("/")
+            found.setdefault(key, SharedFolder(key, (*where, "code", "shared", i)))
+    return tuple(found.values())
 
 
 def resolve_policy(spec: PolicySpec) -> Policy:
@@ -594,6 +638,8 @@ def resolve_job(
         runtime=spec.runtime or defaults.runtime,
         fargate=_fargate(spec.fargate or defaults.fargate),
         vpc=_vpc(spec.vpc or defaults.vpc),
+        shared_code=_shared_code(name, spec.code, defaults.code),
+        architecture=spec.architecture or defaults.architecture,
         alert=_alert(spec.alert, defaults.alert, channels),
         versions=spec.versions if spec.versions is not None else defaults.versions,
         log_retention=(

@@ -28,6 +28,7 @@ from scheduler.history.targets import deployed_function
 from scheduler.local.enforce import Access, AccessFor, has_own_role
 from scheduler.local.handler_import import handler_root, resolver
 from scheduler.local.lambda_logs import Invocation, invocation_events, log_stream_name
+from scheduler.package import shared_folders
 from scheduler.permissions import role_mates
 from scheduler.ports import LogSink
 from scheduler.runtime.contract import (
@@ -106,11 +107,11 @@ def _handler_file(catalogue: Catalogue, job: Job) -> Path:
 def _environment(
     catalogue: Catalogue, job: Job, module: str, group: str, stream: str
 ) -> dict[str, str]:
-    function = naming.function_name(catalogue.name, job.name)
+    function = naming.function_name(catalogue.prefix, job.name)
     return {
         **dict(job.environment),
         ENV_JOB: job.name,
-        ENV_CATALOGUE: catalogue.name,
+        ENV_CATALOGUE: catalogue.prefix,
         ENV_HANDLER: f"{module}.{job.handler_function}",
         ENV_EXPECTED_RUNTIME_MS: str(_ms(job.expected_runtime)),
         **({ENV_SECRETS: json.dumps(dict(job.secrets))} if job.secrets else {}),
@@ -159,7 +160,7 @@ def run_locally(
     path = _handler_file(catalogue, job)
     module, function_attr = path.stem, job.handler_function or "main"
     rid = request_id or str(uuid.uuid4())
-    function = naming.function_name(catalogue.name, job.name)
+    function = naming.function_name(catalogue.prefix, job.name)
     group, stream = naming.log_group_name(function), log_stream_name(rid, now)
     event = job_event(
         job.backend,
@@ -196,14 +197,15 @@ def run_locally(
             # The job's own permissions, enforced: a run that works here works on AWS.
             access = stack.enter_context(access_for(job))
             environment.update(access.environment)
-        stack.enter_context(handler_root(path.parent, module, environment))
+        shared = shared_folders(job, catalogue.base_dir)
+        stack.enter_context(handler_root(path.parent, module, environment, shared))
         if access is not None:
             stack.enter_context(access.enforced())
         executed = execute(
             lambda: _with_secrets(lambda: resolver(module, function_attr)),
             event,
             job=job.name,
-            catalogue=catalogue.name,
+            catalogue=catalogue.prefix,
             expected_runtime_ms=_ms(job.expected_runtime),
             request_id=rid,
             clock=wall,
@@ -241,24 +243,26 @@ def run_locally(
         events=events,
         hint=_permission_hint(catalogue, job, access) if record.status == FAILED else None,
         traceback=(
-            handler_traceback(error, catalogue.base_dir, path.parent)
+            handler_traceback(error, catalogue.base_dir, path.parent, *shared.values())
             if record.status == FAILED
             else None
         ),
     )
 
 
-def handler_traceback(error: BaseException | None, base: Path, folder: Path) -> str | None:
-    """The frames of `error` in the job's own code (files under its handler `folder`, what its
-    package ships, named relative to the catalogue's `base`), in Python's layout without its
-    column markers; None when none of them is the job's."""
+def handler_traceback(
+    error: BaseException | None, base: Path, folder: Path, *shared: Path
+) -> str | None:
+    """The frames of `error` in the job's own code (files under its handler `folder` and its
+    `shared` code folders, what its package ships, named relative to the catalogue's `base`),
+    in Python's layout without its column markers; None when none of them is the job's."""
     if error is None:
         return None
-    root, own = base.resolve(), folder.resolve()
+    root, own = base.resolve(), [f.resolve() for f in (folder, *shared)]
     lines = []
     for frame in traceback.extract_tb(error.__traceback__):
         file = Path(frame.filename).resolve()
-        if not file.is_relative_to(own):
+        if not any(file.is_relative_to(o) for o in own):
             # sched's wrapper, the standard library, an installed package: also when they
             # live under the catalogue's folder (the README puts .venv there).
             continue

@@ -22,7 +22,7 @@ def _row(cost: JobCost) -> tuple[str, ...]:
         cost.name,
         f"{cost.fires:,}",
         human_duration(timedelta(seconds=cost.run_seconds)),
-        f"{cost.memory_mb} MB",
+        f"{cost.memory_mb} MB" + (" arm64" if cost.arm else ""),
         f"{cost.gb_seconds:,.0f}",
         _usd(cost.lambda_usd) + ("" if cost.on_lambda else " *"),
         _usd(cost.fargate_usd),
@@ -56,9 +56,10 @@ def to_text(report: CostReport, *, width: int = WIDTH) -> str:
     ]
     if any(not j.on_lambda for j in report.jobs):
         notes.append("* a Fargate job: its Lambda price is for comparison only")
+    arm = " (Arm for arm64 jobs)" if any(j.arm for j in report.jobs) else ""
     notes.append(
         f"fires in the 30 days from {report.since:%Y-%m-%d %H:%M} UTC × expected_runtime × memory;"
-        f" {prices.PRICES_REGION} on-demand x86 prices of {prices.PRICES_DATE}"
+        f" {prices.PRICES_REGION} on-demand x86{arm} prices of {prices.PRICES_DATE}"
     )
     for note in notes:
         lines += wrap(note, width, hang="  ")

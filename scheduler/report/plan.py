@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, assert_never
 
 from scheduler.apply import ApplyResult
-from scheduler.package import RUNTIME_MODULE
+from scheduler.package import RUNTIME_MODULE, CodeDiff
 from scheduler.plan import Action, Change, FieldChange, Plan
 from scheduler.report.style import GAP, GREEN, MAGENTA, RED, WIDTH, YELLOW, clip, paint, wrap
 from scheduler.resources import (
@@ -73,8 +73,10 @@ def summary(resource: Resource) -> str:
         case Role():
             return "assumed by " + ", ".join(resource.trust_services)
         case Function():
+            arm = ", arm64" if resource.architecture == "arm64" else ""
             return (
-                f"{resource.runtime}, {resource.memory_mb} MB, timeout {resource.timeout_seconds}s"
+                f"{resource.runtime}{arm}, {resource.memory_mb} MB, "
+                f"timeout {resource.timeout_seconds}s"
             )
         case Alias():
             if resource.version == NEWEST_VERSION:
@@ -246,10 +248,12 @@ def _statement_parts(old: dict[str, object], new: dict[str, object]) -> list[str
 CODE_FIELD = "code"
 
 
-def _code_lines(files: Sequence[str] | None, width: int) -> list[str]:
-    """A code change. What is deployed is known only by its zip's hash, so the honest line is
-    "code changed" and, when the package was built here, the files the new one holds (sched's
-    own runtime counted, not listed)."""
+def _code_lines(files: Sequence[str] | None, diff: CodeDiff | None, width: int) -> list[str]:
+    """A code change: the files that changed when both packages were built here (`diff`);
+    else, since what is deployed is known only by its digest, "code changed" and, when the new
+    package was built here, the files it holds (sched's own runtime counted, not listed)."""
+    if diff is not None:
+        return wrap(_diff_text(diff), width, indent=_FIELD_INDENT, hang=_FIELD_INDENT + "  ")
     if files is None:
         return [f"{_FIELD_INDENT}code changed (the zip's hash differs)"]
     own = [name for name in files if not name.startswith(f"{RUNTIME_MODULE}/")]
@@ -258,6 +262,22 @@ def _code_lines(files: Sequence[str] | None, width: int) -> list[str]:
     if runtime:
         text += f" (and {runtime} file{'s' * (runtime != 1)} of {RUNTIME_MODULE}/)"
     return wrap(text, width, indent=_FIELD_INDENT, hang=_FIELD_INDENT + "  ")
+
+
+def _diff_text(diff: CodeDiff) -> str:
+    """`code changed: lib/keys.py changed; lib/new.py added` (sched's runtime as one entry)."""
+    parts = []
+    for verb, names in (
+        ("changed", diff.changed),
+        ("added", diff.added),
+        ("removed", diff.removed),
+    ):
+        own = [name for name in names if not name.startswith(f"{RUNTIME_MODULE}/")]
+        if len(own) < len(names):
+            own.append(f"{RUNTIME_MODULE}/ (sched's wrapper)")
+        if own:
+            parts.append(f"{', '.join(own)} {verb}")
+    return ("code changed: " + "; ".join(parts)) if parts else "code changed"
 
 
 HIDDEN = "(hidden: looks like a secret)"
@@ -404,12 +424,14 @@ def to_text(
     width: int = WIDTH,
     jobs: Mapping[str, str] | None = None,
     packages: Mapping[str, Sequence[str]] | None = None,
+    diffs: Mapping[str, CodeDiff] | None = None,
 ) -> str:
     """The header, then the pending changes grouped by job (`jobs`: resource name → job, see
     `job_of`; None: not grouped), the shared resources apart: one line per change (two when a
     long name leaves its summary no room) with its changed fields below. Then the counts, and
     deletions and replacements on a line of their own; lines kept within `width`. `packages`:
-    function name → the files of its new package, for code changes. Below them
+    function name → the files of its new package, for code changes; `diffs`: function name →
+    the files that changed, where both packages were built here. Below them
     the names others hold and what sched found and did not create."""
     if not plan.has_changes:
         total = len(plan.changes)
@@ -430,7 +452,8 @@ def to_text(
             )
             for field in change.fields:
                 if field.field == CODE_FIELD:
-                    lines += _code_lines((packages or {}).get(change.name), width)
+                    files = (packages or {}).get(change.name)
+                    lines += _code_lines(files, (diffs or {}).get(change.name), width)
                 else:
                     lines += _field_lines(field, width)
     lines += ["", *wrap(counts_line(plan), width)]

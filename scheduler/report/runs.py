@@ -66,7 +66,7 @@ def nothing_due(since: datetime, upcoming: tuple[datetime, Job] | None) -> str:
 def nothing_fired(since: datetime, until: datetime, upcoming: tuple[datetime, Job] | None) -> str:
     """`sched local tick` over a span in which no deployed job fired, and the next fire."""
     span = f"{since.astimezone(UTC):%Y-%m-%d %H:%M} and {until.astimezone(UTC):%Y-%m-%d %H:%M}"
-    return f"nothing due between {span} UTC; {_next_fire(upcoming)}"
+    return f"no deployed job was due between {span} UTC; {_next_fire(upcoming)}"
 
 
 def _next_fire(upcoming: tuple[datetime, Job] | None) -> str:

@@ -20,7 +20,7 @@ from scheduler.rules.limit_rules import (
     ReservedTag,
 )
 from scheduler.rules.name_rules import ClashingJobNames, InvalidName, NameOverLimit, NameTooLong
-from scheduler.rules.package_rules import PackageTooLarge, RuntimeNameClash
+from scheduler.rules.package_rules import PackageTooLarge, RuntimeNameClash, SharedCodeFolder
 from scheduler.rules.permission_rules import PERMISSION_RULES
 from scheduler.rules.quota_rules import RolesPerAccount, RulesPerBus
 from scheduler.rules.runtime_rules import (
@@ -122,6 +122,7 @@ RULES: tuple[Rule, ...] = (
     HandlerFolderHoldsCatalogue(),
     CredentialFilesLeftOut(),
     RuntimeNameClash(),
+    SharedCodeFolder(),
     PackageTooLarge(),
     PlainTextSecret(),
     SecretReference(),

@@ -1,6 +1,7 @@
 """Rules about what a handler job's package would hold, read from its folder before anything is
-built: a file that would shadow sched's runtime package, and a folder over Lambda's upload
-limits. Packaging checks both again (with the installed requirements), still before any write.
+built: a file that would shadow sched's runtime package, a shared code folder that cannot join
+it, and a folder over Lambda's upload limits. Packaging checks them again (with the installed
+requirements), still before any write.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from scheduler.package import (
     RUNTIME_MODULE,
     runtime_clash,
     runtime_files,
+    shared_problem,
     unzipped_size,
     zipped_size,
 )
@@ -65,6 +67,36 @@ class RuntimeNameClash(Rule):
                     "sched's runtime package, which every zip holds",
                     "rename it; sched ships its own wrapper under that name",
                 )
+
+
+class SharedCodeFolder(Rule):
+    doc = RuleDoc(
+        "SCH316",
+        Severity.ERROR,
+        "shared code folder missing, misplaced or clashing",
+        "Each folder of code: shared: is zipped at the root of the package of every job that "
+        "names it (or of every job, under defaults:), under the folder's own name: jobs/lib "
+        "imports as lib, on Lambda as in sched run --local. It must be a folder under the "
+        "catalogue's, apart from the handler's folder, and its name must not be a file or "
+        "folder already at the package's root (the handler folder's, another shared folder's, "
+        "sched_runtime).",
+        "defaults:\n  code: {shared: [jobs/lib]}   # no such folder\njobs:\n  backup:\n"
+        "    handler: jobs/backup/handler.py:main",
+        "defaults:\n  code: {shared: [jobs/common]}\njobs:\n  backup:\n"
+        "    handler: jobs/backup/handler.py:main   # from common import s3",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        seen: set[tuple[tuple[str | int, ...], str]] = set()
+        for job, _, files in _packaged(context):
+            entries = dict(files)
+            for shared in job.shared_code:
+                problem = shared_problem(job, shared, context.base, entries)
+                # A folder under defaults: that is not there is one finding, not one a job.
+                if problem is not None and (shared.at, problem[0]) not in seen:
+                    seen.add((shared.at, problem[0]))
+                    yield self.report(context.source_map.span(shared.at), *problem)
+                entries[shared.name] = context.base / shared.folder
 
 
 class PackageTooLarge(Rule):

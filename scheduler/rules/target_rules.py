@@ -226,13 +226,16 @@ class HandlerFolder:
 def handler_folder(context: Context, handler_file: str) -> HandlerFolder | None:
     """The folder of `handler_file` as packaging reads it, once per validation; None when there
     is none to read (no folder, or a link out of the catalogue, which packaging refuses)."""
-    return context.memo(
-        ("handler folder", handler_file), partial(_read_folder, context, handler_file)
-    )
+    return code_folder(context, Path(handler_file).parent.as_posix())
 
 
-def _read_folder(context: Context, handler_file: str) -> HandlerFolder | None:
-    folder = Path(handler_file).parent
+def code_folder(context: Context, folder: str) -> HandlerFolder | None:
+    """`folder` (a handler's or a shared one, relative to the catalogue) as packaging reads
+    it, once per validation; None when there is none to read."""
+    return context.memo(("code folder", folder), partial(_read_folder, context, Path(folder)))
+
+
+def _read_folder(context: Context, folder: Path) -> HandlerFolder | None:
     path = context.base / folder
     if not path.is_dir():
         return None
@@ -260,6 +263,7 @@ class CredentialFilesLeftOut(Rule):
     def check(self, context: Context) -> Iterator[Diagnostic]:
         if not context.check_files:
             return
+        seen: set[tuple[str | int, ...]] = set()
         for job in context.catalogue.jobs:
             parts = handler_parts(job)
             if parts is None or job.compute is not Compute.LAMBDA:
@@ -272,6 +276,16 @@ class CredentialFilesLeftOut(Rule):
                     f"left out of its package: {', '.join(read.left_out)}",
                     f"move them out of {read.folder}/ (a file that must ship can be renamed)",
                 )
+            for shared in job.shared_code:
+                found = code_folder(context, shared.folder)
+                if found is not None and found.left_out and shared.at not in seen:
+                    seen.add(shared.at)  # one finding a line, however many jobs ship it
+                    yield self.report(
+                        context.source_map.span(shared.at),
+                        f"credential-looking files in shared code folder {shared.folder} are "
+                        f"left out of every package: {', '.join(found.left_out)}",
+                        f"move them out of {shared.folder}/ (a file that must ship can be renamed)",
+                    )
 
 
 class TargetChoice(Rule):

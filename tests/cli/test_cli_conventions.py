@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from example import copy_example
 from terminal import at_a_terminal
 
 from scheduler.cli import COMMAND_MODULES, cli
@@ -23,9 +23,7 @@ MISSING_HINT = (
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "jobs.yaml", tmp_path / "jobs.yaml")
-    shutil.copytree(ROOT / "jobs", tmp_path / "jobs")
-    return tmp_path / "jobs.yaml"
+    return copy_example(tmp_path)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:

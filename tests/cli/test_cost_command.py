@@ -29,10 +29,10 @@ jobs:
 """
 
 
-def run(root: Path, *args: str) -> tuple[int, str]:
+def run(root: Path, *args: str, text: str = CATALOGUE) -> tuple[int, str]:
     (root / "jobs" / "ok").mkdir(parents=True, exist_ok=True)
     (root / "jobs" / "ok" / "handler.py").write_text("def main(event, ctx):\n    pass\n")
-    (root / "jobs.yaml").write_text(CATALOGUE)
+    (root / "jobs.yaml").write_text(text)
     argv = ["cost", *args, str(root / "jobs.yaml"), "--from", "2026-12-01T00:00:00Z"]
     result = CliRunner().invoke(cli, argv, env={"NO_COLOR": "1"})
     return result.exit_code, result.output
@@ -77,3 +77,17 @@ def test_an_unknown_job_is_a_usage_error(tmp_path: Path) -> None:
     code, out = run(tmp_path, "nope")
     assert code == 2
     assert "no job named 'nope'" in out
+
+
+# By hand: busy on arm64: 2,160,000 GB-s × $0.0000133334 = $28.8001 + $0.0086 of requests;
+# after the free tier, 1,761,488 of the 2,161,488 GB-s are billed, each job's in proportion:
+# (300 × 0.0000166667 + 28.8001 + 1,188 × 0.0000166667) × 1,761,488 / 2,161,488 = $23.49.
+def test_an_arm64_job_is_priced_at_lambdas_arm_rate(tmp_path: Path) -> None:
+    arm = CATALOGUE.replace("    memory: 1024\n", "    memory: 1024\n    architecture: arm64\n")
+    code, out = run(tmp_path, text=arm)
+    assert code == 0
+    assert out.splitlines()[2] == (
+        "busy                43,200   50s  1024 MB arm64  2,160,000     28.81      10.49"
+    )
+    assert "  $23.49 a month" in out.splitlines()
+    assert out.endswith("us-east-1 on-demand x86\n  (Arm for arm64 jobs) prices of 2026-12-02\n")

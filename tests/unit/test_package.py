@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.catalogue.model import Job
+from scheduler.catalogue.model import Architecture, Job
 from scheduler.package import (
     PackageError,
     PipInstall,
@@ -58,7 +58,7 @@ def runtime(tmp_path: Path) -> Path:
     return folder
 
 
-def _no_pip(requirements: Path, target: Path, python: str) -> None:
+def _no_pip(requirements: Path, target: Path, python: str, platform: str) -> None:
     raise AssertionError("pip must not run for a job without requirements.txt")
 
 
@@ -147,7 +147,7 @@ def test_installed_dependencies_keep_their_dot_files(
 ) -> None:
     (catalogue / "jobs" / "log_backup" / "requirements.txt").write_text("dep==1\n")
 
-    def pip(requirements: Path, target: Path, python: str) -> None:
+    def pip(requirements: Path, target: Path, python: str, platform: str) -> None:
         (target / "dep" / ".data").mkdir(parents=True)
         (target / "dep" / ".data" / "table.json").write_text("{}\n")
 
@@ -162,10 +162,12 @@ class FakePip:
 
     def __init__(self, fail: bool = False) -> None:
         self.calls: list[tuple[str, str]] = []
+        self.platforms: list[str] = []
         self.fail = fail
 
-    def __call__(self, requirements: Path, target: Path, python: str) -> None:
+    def __call__(self, requirements: Path, target: Path, python: str, platform: str) -> None:
         self.calls.append((requirements.read_text(), python))
+        self.platforms.append(platform)
         (target / "dep").mkdir()
         (target / "dep" / "__init__.py").write_text("VERSION = 1\n")
         (target / "dep" / "__pycache__").mkdir()
@@ -376,7 +378,7 @@ def test_an_installed_dependency_keeps_its_pem_files(
     """certifi ships cacert.pem: only the job's own folder is screened."""
     (catalogue / "jobs" / "log_backup" / "requirements.txt").write_text("certifi\n")
 
-    def pip(requirements: Path, target: Path, python: str) -> None:
+    def pip(requirements: Path, target: Path, python: str, platform: str) -> None:
         (target / "certifi").mkdir()
         (target / "certifi" / "cacert.pem").write_text("CA\n")
 
@@ -493,3 +495,16 @@ def test_jobs_sharing_a_handler_folder_share_one_zip_built_once(
         "log-backup-313.zip",
         "log-backup.zip",
     ]
+
+
+def test_an_arm64_jobs_requirements_are_installed_for_arm64_and_cached_apart(
+    catalogue: Path, runtime: Path, tmp_path: Path
+) -> None:
+    (catalogue / "jobs" / "log_backup" / "requirements.txt").write_text("dep==1\n")
+    pip = FakePip()
+    arm = replace(JOB, architecture=Architecture.ARM64)
+    arm_ref = build_package(arm, catalogue, runtime, tmp_path / "build", pip=pip)
+    x86_ref = build_package(JOB, catalogue, runtime, tmp_path / "build", pip=pip)
+    build_package(arm, catalogue, runtime, tmp_path / "build", pip=pip)
+    assert pip.platforms == ["manylinux2014_aarch64", "manylinux2014_x86_64"]
+    assert arm_ref.digest == x86_ref.digest  # the fake installs the same files for both

@@ -7,6 +7,7 @@ from dataclasses import replace
 
 from fakes import execution_role, job_resources
 
+from scheduler.package import CodeDiff
 from scheduler.plan import Plan, make_plan
 from scheduler.report import plan as report
 from scheduler.resources import Function, Resource, ResourceState, Role, canonical_json
@@ -259,6 +260,24 @@ def test_a_code_change_says_so_with_the_files_of_the_new_package_not_two_hashes(
         "        code changed (the zip's hash differs)"
     )
     assert "bmV3IGNvZGU=" not in with_files
+
+
+def test_a_code_change_between_two_packages_built_here_names_the_files_that_changed() -> None:
+    [old] = [
+        r for r in job_resources("log-backup", catalogue="acme-ops") if isinstance(r, Function)
+    ]
+    plan = make_plan(ResourceState.of([replace(old, code="b2")]), ResourceState.of([old]))
+    diff = CodeDiff(
+        added=("lib/new.py",),
+        changed=("handler.py", "sched_runtime/wrapper.py"),
+        removed=("lib/old.py", "lib/older.py"),
+    )
+    text = report.to_text(plan, header=HEADER, packages={old.name: ["x"]}, diffs={old.name: diff})
+    assert text.splitlines()[3:5] == [
+        "        code changed: handler.py, sched_runtime/ (sched's wrapper) changed; lib/new.py "
+        "added;",
+        "          lib/old.py, lib/older.py removed",
+    ]
 
 
 def test_an_environment_value_that_looks_like_a_secret_is_never_printed_in_a_plan() -> None:

@@ -17,7 +17,7 @@ import pytest
 from run_fakes import FakeLogs
 from run_support import at, catalogue, fargate_job, job, ms, scheduler_job
 
-from scheduler.catalogue.model import Catalogue, Job
+from scheduler.catalogue.model import Catalogue, Job, SharedFolder
 from scheduler.errors import CannotRun
 from scheduler.history import (
     Run,
@@ -470,3 +470,47 @@ def test_a_timed_out_local_run_reads_back_by_its_start_line(
     assert [(r.status, r.request_id, r.scheduled_time) for r in matched] == [
         (status, request_id, fires[fire]) for status, request_id, fire in timeline
     ]
+
+
+def _shared_jobs(base: Path) -> tuple[Job, Job]:
+    write(base, "jobs/lib/__init__.py", "")
+    write(base, "jobs/lib/words.py", "def word():\n    return 'from lib'\n")
+    write(base, "jobs/lib/fail.py", "def fail():\n    raise KeyError('bucket')\n")
+    write(
+        base,
+        "jobs/uses/handler.py",
+        "from lib.words import word\n\ndef main(e, c):\n    return word()\n",
+    )
+    write(
+        base, "jobs/fails/handler.py", "from lib import fail\n\ndef main(e, c):\n    fail.fail()\n"
+    )
+    write(base, "jobs/sibling/handler.py", "import uses\n\ndef main(e, c):\n    return 1\n")
+    shared = (SharedFolder("jobs/lib"),)
+    return (
+        job("uses", "cron(0 2 * * ? *)", shared_code=shared),
+        job("fails", "cron(0 2 * * ? *)", shared_code=shared),
+    )
+
+
+def test_a_shared_code_folder_imports_under_its_name_as_in_the_zip(jobs_dir: Path) -> None:
+    uses, fails = _shared_jobs(jobs_dir)
+    sibling = job("sibling", "cron(0 2 * * ? *)", shared_code=uses.shared_code)
+    cat = catalogue(uses, fails, sibling, base=jobs_dir)
+    path_before = list(sys.path)
+
+    assert run(cat, uses, 0.0, 0.0, 1.0).result == "from lib"
+    failed = run(cat, fails, 0.0, 0.0, 1.0)
+    # Only the shared folder is importable, not its parent with the other jobs' folders.
+    other = run(cat, sibling, 0.0, 0.0, 1.0)
+
+    assert failed.traceback == (
+        "Traceback (most recent call last):\n"
+        '  File "jobs/fails/handler.py", line 4, in main\n'
+        "    fail.fail()\n"
+        '  File "jobs/lib/fail.py", line 2, in fail\n'
+        "    raise KeyError('bucket')\n"
+    )
+    assert (other.status, other.error_type) == (RunStatus.FAILED, "ModuleNotFoundError")
+    assert sys.path == path_before
+    assert not {"lib", "lib.words", "lib.fail", "uses"} & set(sys.modules)
+    assert run(catalogue(ok_job(), base=jobs_dir), ok_job(), 0.0, 0.0, 0.0, 1.0).result
