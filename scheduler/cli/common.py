@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -268,6 +266,8 @@ def terminal_width(stream: TextIO | None = None) -> int:
     out = sys.stdout if stream is None else stream
     if not out.isatty():
         return WIDTH
+    import shutil  # with bz2 and lzma: imported by the commands that need a width only
+
     return shutil.get_terminal_size((WIDTH, 24)).columns
 
 
@@ -330,7 +330,7 @@ class SchedGroup(WholeHelpGroup):
             ctx.exit(EXIT_BROKEN_PIPE)
         except UserError as error:
             if debug:
-                traceback.print_exc()
+                _print_traceback()
             for message, hint in error.lines():
                 error_line(message, hint)
             ctx.exit(error.exit_code)
@@ -339,12 +339,18 @@ class SchedGroup(WholeHelpGroup):
             ctx.exit(EXIT_INTERRUPTED)
         except Exception as error:
             if debug:
-                traceback.print_exc()
+                _print_traceback()
             error_line(
                 f"unexpected {type(error).__name__}: {error}",
                 "this is a bug in sched; run again with --debug and report the traceback",
             )
             ctx.exit(EXIT_AWS)
+
+
+def _print_traceback() -> None:
+    import traceback  # only ever needed on the way out with --debug
+
+    traceback.print_exc()
 
 
 class CatalogueGroup(WholeHelpGroup):

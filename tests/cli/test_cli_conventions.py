@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -10,7 +12,7 @@ from click.testing import CliRunner
 from example import copy_example
 from terminal import at_a_terminal
 
-from scheduler.cli import cli
+from scheduler.cli import COMMAND_MODULES, cli
 
 ROOT = Path(__file__).parent.parent.parent
 MISSING_HINT = (
@@ -39,9 +41,40 @@ def every_command() -> list[tuple[str, click.Command]]:
             for name, sub in command.commands.items():
                 walk(f"{prefix} {name}".strip(), sub)
 
-    for name, command in cli.commands.items():
+    context = click.Context(cli)
+    for name in cli.list_commands(context):  # imports every command's module
+        command = cli.get_command(context, name)
+        assert command is not None
         walk(name, command)
     return found
+
+
+# A group looked up alone, in a fresh process, imports only the modules COMMAND_MODULES names
+# for it: it must come with every subcommand it has when all are imported (another module may
+# add one, as ops.py adds `local tick`). A plain command is found whatever the table says.
+ALONE = """
+import sys
+import click
+from scheduler.cli import COMMAND_MODULES, cli
+command = cli.get_command(click.Context(cli), sys.argv[1])
+subcommands = sorted(command.commands) if isinstance(command, click.Group) else []
+print(command.name, *subcommands)
+"""
+
+
+def test_each_group_loaded_alone_has_all_its_subcommands() -> None:
+    groups = [(n, c) for n, c in every_command() if " " not in n and isinstance(c, click.Group)]
+    assert "local" in [name for name, _ in groups]
+    for name, command in groups:
+        subcommands = sorted(command.commands)
+        done = subprocess.run(
+            [sys.executable, "-c", ALONE, name], capture_output=True, text=True, check=True
+        )
+        assert done.stdout.split() == [name, *subcommands]
+
+
+def test_every_command_names_its_modules() -> None:
+    assert sorted(COMMAND_MODULES) == sorted(cli.list_commands(click.Context(cli)))
 
 
 @pytest.mark.parametrize(
