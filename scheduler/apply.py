@@ -129,14 +129,15 @@ def apply_plan(
 
 class _Lanes:
     """A phase's waiting changes by lane, each lane in plan order; `next` is the first waiting
-    change of the lane that has run least among those with room (all one lane, limited only by
-    the apply's concurrency, for a writer that is not `Laned`)."""
+    change, in plan order, of a lane with room (so plan order holds while no lane is full; all
+    one lane, limited only by the apply's concurrency, for a writer that is not `Laned`)."""
 
     def __init__(self, writer: ResourceWriter, changes: tuple[Change, ...]) -> None:
         self.queues: dict[str, deque[Change]] = {}
         self.limits: dict[str, int] = {}
         self.running: dict[str, int] = {}
         self.lane_of: dict[ResourceKey, str] = {}
+        self.order = {change.key: i for i, change in enumerate(changes)}
         for change in changes:
             resource = change.after or change.before
             assert resource is not None
@@ -155,7 +156,7 @@ class _Lanes:
         ]
         if not ready:
             return None
-        return self.queues[min(ready, key=lambda name: self.running[name])][0]
+        return min((self.queues[name][0] for name in ready), key=lambda c: self.order[c.key])
 
     def start(self, change: Change) -> None:
         name = self.lane_of[change.key]
