@@ -515,6 +515,11 @@ class _Build:
                 if (f := deployed_function(config.catalogue, j)) is not None
                 for arn in self._readable_arns(j, f)
             ],
+            hook_secrets=[
+                (c.secret, c.kms_key)
+                for c in (alerts.channels if alerts else ())
+                if c.secret is not None
+            ],
         )
         yield Role(
             name=name,

@@ -178,6 +178,14 @@ LOGS_BATCH_MAX_BYTES = 1_048_576
 LOGS_EVENT_OVERHEAD_BYTES = 26
 LOGS_BATCH_MAX_SPAN_MS = 24 * 60 * 60 * 1000
 
+# https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html
+# (logGroupNames: up to 50 log groups; startTime/endTime in epoch seconds) and
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html
+# (a query returns at most 10,000 rows; 30 concurrent Logs Insights queries per account)
+INSIGHTS_MAX_LOG_GROUPS = 50
+INSIGHTS_MAX_ROWS = 10_000
+INSIGHTS_MAX_CONCURRENT_QUERIES = 30
+
 # https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html
 # (ResourcesPerPage: at most 100 resources a page)
 TAGGING_RESOURCES_PER_PAGE_MAX = 100

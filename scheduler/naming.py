@@ -171,6 +171,11 @@ def lock_parameter_name(catalogue: str) -> str:
     return f"/sched/{bounded(catalogue, limits.SSM_PARAMETER_NAME_MAX - frame)}/apply-lock"
 
 
+def scope_prefix(catalogue: str, environment: str | None) -> str:
+    """What the names of a scope start from: `<catalogue>`, or `<catalogue>-<environment>`."""
+    return catalogue if environment is None else f"{catalogue}-{environment}"
+
+
 def owned_prefix(catalogue: str) -> str:
     """What every per-job and per-catalogue name of `catalogue` starts with."""
     return _INVALID.sub("-", f"{catalogue}-")[:_KEPT]
@@ -180,8 +185,11 @@ def has_owned_name(name: str, catalogue: str) -> bool:
     return name == schedule_group_name(catalogue) or name.startswith(owned_prefix(catalogue))
 
 
-def owns(name: str, tags: Mapping[str, str], catalogue: str) -> bool:
-    """True only when `name` has the catalogue's prefix AND it carries both ownership tags.
+def owns(
+    name: str, tags: Mapping[str, str], catalogue: str, environment: str | None = None
+) -> bool:
+    """True only when `name` has the scope's prefix AND it carries both ownership tags, and the
+    scope's environment tag (none without an environment: each environment is a scope of its own).
 
     Lambda permissions and rule targets cannot be tagged: a target belongs to the catalogue when
     its rule is owned; a permission statement when its id has the prefix and its SourceArn is an
@@ -191,12 +199,17 @@ def owns(name: str, tags: Mapping[str, str], catalogue: str) -> bool:
     return (
         tags.get(MANAGED_BY_KEY) == MANAGED_BY_VALUE
         and tags.get(CATALOGUE_TAG) == catalogue
-        and has_owned_name(name, catalogue)
+        and tags.get(ENVIRONMENT_TAG) == environment
+        and has_owned_name(name, scope_prefix(catalogue, environment))
     )
 
 
-def ownership_tags(catalogue: str, job: str | None = None) -> dict[str, str]:
+def ownership_tags(
+    catalogue: str, job: str | None = None, environment: str | None = None
+) -> dict[str, str]:
     tags = {MANAGED_BY_KEY: MANAGED_BY_VALUE, CATALOGUE_TAG: catalogue}
+    if environment is not None:
+        tags[ENVIRONMENT_TAG] = environment
     if job is not None:
         tags[JOB_TAG] = job
     return tags

@@ -303,9 +303,29 @@ def vpc_statements(job: Job) -> list[Statement]:
 def secret_statements(job: Job, *, partition: str, region: str, account: str) -> list[Statement]:
     """Reading the job's `secrets:`, and nothing else of SSM or Secrets Manager; decrypting
     them with `secrets_kms_key` where one is named."""
+    return reading_secrets(
+        [text for _, text in job.secrets],
+        job.secrets_kms_key,
+        partition=partition,
+        region=region,
+        account=account,
+    )
+
+
+def reading_secrets(
+    references: Iterable[str],
+    kms_key: str | None,
+    *,
+    partition: str,
+    region: str,
+    account: str,
+    sid: str = "",
+) -> list[Statement]:
+    """Reading exactly the secrets `references` name; `kms:Decrypt` with `kms_key` (through
+    their services only) when one is named. `sid` tells apart the statements of each key."""
     parameters, secrets = set(), set()
     services: set[str] = set()
-    for _, text in job.secrets:
+    for text in references:
         ref = SecretRef.parse(text)
         services.add(ref.scheme)
         if ref.scheme == "ssm":
@@ -320,16 +340,15 @@ def secret_statements(job: Job, *, partition: str, region: str, account: str) ->
             )
     statements: list[Statement] = []
     if parameters:
-        statements.append(_allow("ReadSecretParameters", "ssm:GetParameter", parameters))
+        statements.append(_allow(f"ReadSecretParameters{sid}", "ssm:GetParameter", parameters))
     if secrets:
-        statements.append(_allow("ReadSecrets", "secretsmanager:GetSecretValue", secrets))
-    if job.secrets_kms_key is not None and services:
-        key = KmsKey.parse(job.secrets_kms_key)
-        statements.append(
-            decrypt_statement(
-                key, partition=partition, region=region, account=account, services=services
-            )
+        statements.append(_allow(f"ReadSecrets{sid}", "secretsmanager:GetSecretValue", secrets))
+    if kms_key is not None and services:
+        key = KmsKey.parse(kms_key)
+        decrypt = decrypt_statement(
+            key, partition=partition, region=region, account=account, services=services
         )
+        statements.append({**decrypt, "Sid": f"{decrypt['Sid']}{sid}"})
     return statements
 
 
@@ -452,11 +471,13 @@ def watcher_policy(
     region: str,
     account: str,
     job_functions: Iterable[str] = (),
+    hook_secrets: Iterable[tuple[str, str | None]] = (),
 ) -> dict[str, Any]:
     """The alert watcher's own role: writing its logs, reading the watched jobs' log groups and
     its own (where its state is), reading the configuration of the jobs' functions sched
     deploys (`job_functions`, ARNs: their SCHED_DEPLOY, which their genuine lines carry),
-    publishing to the channels' topics; nothing else."""
+    publishing to the channels' topics, reading the webhook channels' secrets (`hook_secrets`:
+    reference and KMS key), decrypting them with their keys only; nothing else."""
     partition = naming.partition(region)
 
     def group_arns(name: str) -> list[str]:
@@ -470,8 +491,23 @@ def watcher_policy(
         *log_statements(partition=partition, region=region, account=account, function=function),
         {"Sid": "ReadJobLogs", "Effect": "Allow", "Action": ["logs:FilterLogEvents"],
          "Resource": groups},
-        _allow("PublishAlerts", "sns:Publish", set(topics)),
     ]  # fmt: skip
+    if published := set(topics):  # webhook channels alone publish to no topic
+        statements.append(_allow("PublishAlerts", "sns:Publish", published))
+    by_key: dict[str | None, list[str]] = {}
+    for reference, key in hook_secrets:
+        by_key.setdefault(key, []).append(reference)
+    for index, (key, references) in enumerate(sorted(by_key.items(), key=lambda kv: kv[0] or "")):
+        statements.extend(
+            reading_secrets(
+                references,
+                key,
+                partition=partition,
+                region=region,
+                account=account,
+                sid=f"Hook{index + 1}" if len(by_key) > 1 else "Hooks",
+            )
+        )
     functions = set(job_functions)
     if functions:
         statements.append(

@@ -16,6 +16,7 @@ from typing import Any
 
 from scheduler.resources import (
     MAPPING,
+    Alias,
     DeployedState,
     DesiredState,
     Resource,
@@ -137,6 +138,8 @@ class Plan:
     # One-off at() schedules past their time and gone: they ran and deleted themselves, so
     # they are not created again (no change, shown apart).
     finished: tuple[Schedule, ...] = ()
+    # Aliases `sched rollback` pinned to an older version: kept there, shown apart.
+    pinned: tuple[Alias, ...] = ()
 
     @property
     def pending(self) -> tuple[Change, ...]:
@@ -165,7 +168,9 @@ def make_plan(
     forward: list[Change] = []
     finished: list[Schedule] = []
     lapsing: list[Unowned] = []
-    for resource in desired:
+    pinned: list[Alias] = []
+    for wanted in desired:
+        resource = wanted
         current = deployed.get(key_of(resource))
         if current is None and now is not None and _has_run(resource, now):
             assert isinstance(resource, Schedule)
@@ -174,6 +179,11 @@ def make_plan(
         if isinstance(current, Topic) and isinstance(resource, Topic):
             current, unremovable = _without_unremovable(current, resource)
             lapsing.extend(unremovable)
+        if isinstance(current, Alias) and isinstance(resource, Alias) and current.pinned:
+            # The catalogue wants the newest version, and whoever rolled back wants this one
+            # until they say otherwise (`sched rollback JOB --latest`): shown, left there.
+            resource = replace(resource, version=current.version, pinned=True)
+            pinned.append(current)
         forward.append(_compare(current, resource))
     deletes = [
         Change(Action.DELETE, before=r, after=None) for r in deployed if key_of(r) not in desired
@@ -186,7 +196,13 @@ def make_plan(
     )
     clashing = {u.key for u in collisions}
     drift = tuple(u for u in deployed.unowned if u.inside and u.key not in clashing)
-    return Plan(tuple(forward + deletes), collisions, drift + tuple(lapsing), tuple(finished))
+    return Plan(
+        tuple(forward + deletes),
+        collisions,
+        drift + tuple(lapsing),
+        tuple(finished),
+        tuple(pinned),
+    )
 
 
 def _has_run(resource: Resource, now: datetime) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from scheduler.resources import (
     DeployedState,
@@ -189,6 +189,57 @@ class LogSource(Protocol):
     def events(self, log_group: str, start_ms: int, end_ms: int) -> Iterator[LogEvent]: ...
 
 
+@dataclass(frozen=True, slots=True)
+class LogRead:
+    """One log group's events wanted between two instants (epoch milliseconds, end exclusive)."""
+
+    log_group: str
+    start_ms: int
+    end_ms: int
+
+
+@runtime_checkable
+class LogBatchSource(Protocol):
+    """Reads many log groups at once: for each read, the events `LogSource.events` would yield
+    for it (oldest first; a missing group yields nothing). History hands every job's read over
+    in one call, so an adapter can cover many groups with one request (Logs Insights)."""
+
+    def read_all(self, reads: Sequence[LogRead]) -> dict[LogRead, list[LogEvent]]: ...
+
+
+@dataclass(frozen=True)
+class QueryPage:
+    """What GetQueryResults answered: the query's status (Scheduled, Running, Complete, Failed,
+    Cancelled, Timeout, Unknown) and, once Complete, its rows (field name → value)."""
+
+    status: str
+    rows: tuple[dict[str, str], ...] = ()
+
+
+class LogQueries(Protocol):
+    """CloudWatch Logs Insights. `start_query` runs `query` over at most 50 log groups between
+    two instants in epoch seconds (both included) and returns the query id; it raises `NotFound`
+    when one of the groups does not exist. `query_results` polls a query; `stop_query` gives up
+    on one."""
+
+    def start_query(
+        self, log_groups: Sequence[str], start_s: int, end_s: int, query: str
+    ) -> str: ...
+
+    def query_results(self, query_id: str) -> QueryPage: ...
+
+    def stop_query(self, query_id: str) -> None: ...
+
+
+class LogGroups(Protocol):
+    """The log groups of the functions sched deployed, which outlive them: their tags (None
+    when the group does not exist), and deleting one (a missing one is no error)."""
+
+    def tags(self, log_group: str) -> dict[str, str] | None: ...
+
+    def delete(self, log_group: str) -> None: ...
+
+
 class LogSink(Protocol):
     """Writes events to a log stream, creating the group and stream when needed (local mode
     writes the lines a real Lambda would)."""
@@ -256,7 +307,11 @@ class VersionStore(Protocol):
 
     def alias(self, function: str, alias: str) -> str | None: ...
 
-    def point(self, function: str, alias: str, version: str) -> None: ...
+    def pinned(self, function: str, alias: str) -> bool:
+        """Whether a rollback pinned the alias (apply leaves it where it is)."""
+        ...
+
+    def point(self, function: str, alias: str, version: str, *, pinned: bool = False) -> None: ...
 
 
 class Publisher(Protocol):
@@ -264,6 +319,13 @@ class Publisher(Protocol):
     message id SNS assigned."""
 
     def publish(self, topic_arn: str, subject: str, message: str) -> str: ...
+
+
+class SecretSource(Protocol):
+    """Reads the value a secret reference (`ssm:/name`, `secretsmanager:name[#key]`) names:
+    a webhook channel's URL. Raises the AwsError family (or KeyError for a missing #key)."""
+
+    def value(self, reference: str) -> str: ...
 
 
 # ---- ownership scopes -----------------------------------------------------------------------

@@ -218,6 +218,8 @@ class Alias:
     function: str
     name: str
     version: str = NEWEST_VERSION
+    # Pinned by `sched rollback`: the plan keeps it on `version` (drift shown, never reverted).
+    pinned: bool = field(default=False, compare=False)
     keep: int = field(default=1, compare=False)
     retry_attempts: int = field(default=limits.LAMBDA_MAX_RETRY_ATTEMPTS, compare=False)
     max_event_age_seconds: int = field(default=limits.LAMBDA_MAX_EVENT_AGE_SECONDS, compare=False)

@@ -5,16 +5,18 @@ the catalogue's `ignore:` entries silence (SCH020-SCH023 are about those entries
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from scheduler.catalogue.loader import LoadResult, load
+from scheduler.catalogue.loader import LoadResult, load, load_every
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.local_data.model import data_file_beside
 from scheduler.local_data.read import local_data_diagnostics
 from scheduler.rules import RULES, Context, Rule, all_docs
-from scheduler.rules.suppression import suppress
+from scheduler.rules.suppression import STALE, suppress
 
 
 def run_rules(
@@ -45,14 +47,50 @@ def run_rules(
 
 
 def validate(
-    path: str | Path, *, now: datetime, local_data: bool = True
+    path: str | Path, *, now: datetime, local_data: bool = True, environment: str | None = None
 ) -> tuple[LoadResult, list[Diagnostic]]:
     """Load and check a catalogue: every diagnostic, sorted by position, the suppressed ones
     included and marked (`Diagnostic.suppressed`). With `local_data`, the local data file beside
-    it too, when there is one (offline: no boto3, no moto)."""
-    loaded = load(path)
-    found = [*loaded.diagnostics, *run_rules(loaded, now=now)]
-    if local_data:
-        found.extend(local_data_diagnostics(data_file_beside(Path(path))))
+    it too, when there is one (offline: no boto3, no moto). With `environment`, the catalogue
+    merged for it; without, every environment it declares (`_every`)."""
+    extra = local_data_diagnostics(data_file_beside(Path(path))) if local_data else []
+    if environment is not None:
+        loaded = load(path, environment)
+        return loaded, _checked(loaded, now, extra)
+    loaded, merged = load_every(path)
+    if not merged:
+        return loaded, _checked(loaded, now, extra)
+    return loaded, _every(loaded, merged, now, extra)
+
+
+def _checked(loaded: LoadResult, now: datetime, extra: Sequence[Diagnostic]) -> list[Diagnostic]:
+    found = [*loaded.diagnostics, *run_rules(loaded, now=now), *extra]
     marked = suppress(loaded, dict.fromkeys(found), all_docs())
-    return loaded, sorted(marked, key=Diagnostic.sort_key)
+    return sorted(marked, key=Diagnostic.sort_key)
+
+
+def _every(
+    shared: LoadResult, merged: Sequence[LoadResult], now: datetime, extra: Sequence[Diagnostic]
+) -> list[Diagnostic]:
+    """Each environment's findings: once, as they are, when every environment has the same one
+    (or the file as written has it); else prefixed with the environment that has it. A stale
+    `ignore:` entry (SCH022) is stale only when it is so in every environment."""
+    checked = [(m, _checked(m, now, extra)) for m in merged]
+    counts = Counter(_key(d) for _, found in checked for d in dict.fromkeys(found))
+    everywhere = {key for key, n in counts.items() if n == len(merged)}
+    common = {_key(d) for d in shared.diagnostics} | everywhere
+    out: dict[tuple[object, ...], Diagnostic] = {}
+    for loaded, found in checked:
+        name = loaded.catalogue.environment_name if loaded.catalogue is not None else None
+        for diagnostic in found:
+            key = _key(diagnostic)
+            if key in common or name is None:
+                out.setdefault(key, diagnostic)
+            elif diagnostic.code != STALE.code:
+                message = f'environment "{name}": {diagnostic.message}'
+                out.setdefault((name, *key), replace(diagnostic, message=message))
+    return sorted(out.values(), key=Diagnostic.sort_key)
+
+
+def _key(diagnostic: Diagnostic) -> tuple[object, ...]:
+    return (diagnostic.code, diagnostic.severity, diagnostic.span, diagnostic.message)

@@ -16,9 +16,12 @@ from scheduler.catalogue.model import Catalogue
 from scheduler.errors import NotFound, UsageError, UserError
 from scheduler.history.targets import deployment_times
 from scheduler.ports import LogEvent
+from scheduler.runtime.contract import SecretRef
 from scheduler.watch.config import WatchConfig, config_for
 from scheduler.watch.decide import JobDecision
-from scheduler.watch.watcher import Pass, decide, read_state, run_pass
+from scheduler.watch.state import Unsent, WatchState
+from scheduler.watch.watcher import Pass, decide, deliver, read_state, run_pass
+from scheduler.watch.webhook import HookSender, WebhookError
 
 if TYPE_CHECKING:
     from scheduler.aws import AwsContext
@@ -40,6 +43,18 @@ class NoTopic(UserError):
     exit_code = 3
 
 
+class NoSecret(UserError):
+    """The secret a webhook channel names does not exist."""
+
+    exit_code = 3
+
+
+class WebhookFailed(UserError):
+    """A webhook channel's URL refused the test message, or could not be reached."""
+
+    exit_code = 3
+
+
 @dataclass(frozen=True)
 class Preview:
     """What the watcher would decide now: per job, the alert it would send (or none) and why.
@@ -49,6 +64,8 @@ class Preview:
     decisions: tuple[JobDecision, ...]
     remembered: bool
     deployed: bool = True  # the watcher function exists (else: `sched apply` deploys it)
+    last_pass: datetime | None = None
+    unsent: tuple[Unsent, ...] = ()  # what its last pass could not send, and why
 
 
 def _config(catalogue: Catalogue, aws: AwsContext) -> WatchConfig:
@@ -72,20 +89,26 @@ def preview(catalogue: Catalogue, connection: Connection, *, now: datetime) -> P
             config, aws.logs, previous, now=now, first_seen=deployed, deployments=aws.deployments
         )
         watcher = aws.deployments.deployed_at([naming.watcher_name(catalogue.name)])
-    return Preview(now, decisions, previous is not None, bool(watcher))
+    last = previous or WatchState()
+    return Preview(now, decisions, previous is not None, bool(watcher), last.at, last.unsent)
 
 
 @dataclass(frozen=True)
 class TestSent:
+    """Sent to `channel`: `topic` is its topic ARN, or its webhook's secret reference (`hook`
+    is then its kind); `message_id` SNS's id, or the webhook's `HTTP 200`."""
+
     channel: str
     topic: str
     message_id: str
+    hook: str | None = None
 
 
 def send_test(
     catalogue: Catalogue, connection: Connection, channel: str, *, now: datetime
 ) -> TestSent:
-    """Publish a test message to `channel`'s topic, as the watcher would publish an alert."""
+    """Send a test message to `channel` (its SNS topic, or its webhook's URL read from its
+    secret), as the watcher would send an alert."""
     alerts = catalogue.alerts
     names = [c.name for c in alerts.channels] if alerts else []
     if channel not in names:
@@ -95,10 +118,10 @@ def send_test(
         )
     with connect(connection, catalogue.path) as aws:
         config = config_for(catalogue, region=aws.region, account=aws.account)
-        topic = config.topic(channel) if config is not None else None
-        if topic is None or aws.publisher is None:
+        found = alerts.channel(channel) if alerts is not None else None
+        if config is None or aws.publisher is None:
             raise NoAlerts(
-                f"channel {channel!r} has no topic yet: no job alerts to it",
+                f"channel {channel!r}: no job alerts, so nothing sends to it",
                 "add it to a job's alert: to:, then sched apply",
             )
         message = (
@@ -106,17 +129,41 @@ def send_test(
             f"sent {now:%Y-%m-%d %H:%M} UTC.\nAlerts about the catalogue's jobs come like this.\n"
         )
         subject = TEST_SUBJECT.format(catalogue=catalogue.name)
+        fields = {"catalogue": catalogue.name, "job": None, "outcome": "test", "fire": None}
+        hooks = HookSender(aws.secrets) if aws.secrets is not None else None
         try:
-            message_id = aws.publisher.publish(topic, subject, message)
+            topic, message_id = deliver(
+                config, channel, subject, message, fields, aws.publisher, hooks
+            )
+        except (WebhookError, KeyError, ValueError) as error:  # KeyError: no such #key
+            raise WebhookFailed(
+                f"channel {channel!r}: {error}",
+                f"check the URL kept in {found.secret}" if found and found.secret else "",
+            ) from None
         except NotFound:
-            owned = alerts is not None and (found := alerts.channel(channel)) is not None
+            if found is not None and found.secret is not None:
+                raise NoSecret(
+                    f"channel {channel!r}: secret {found.secret} does not exist",
+                    f"create it: {_create_secret(found.secret)}",
+                ) from None
+            topic = config.topic(channel) or ""
+            owned = found is not None
             raise NoTopic(
                 f"channel {channel!r}: SNS topic {topic} does not exist",
                 "sched apply creates it"
                 if owned and found is not None and found.topic is None
                 else "check the topic ARN under alerts: channels:",
             ) from None
-    return TestSent(channel, topic, message_id)
+    hook = config.hook(channel)
+    return TestSent(channel, topic, message_id, hook.kind if hook is not None else None)
+
+
+def _create_secret(reference: str) -> str:
+    ref = SecretRef.parse(reference)
+    if ref.scheme == "ssm":
+        return f"aws ssm put-parameter --type SecureString --name {ref.name} --value 'https://...'"
+    value = f'\'{{"{ref.json_key}": "https://..."}}\'' if ref.json_key else "'https://...'"
+    return f"aws secretsmanager create-secret --name {ref.name} --secret-string {value}"
 
 
 def watch_locally(
@@ -147,6 +194,7 @@ def watch_locally(
         now=now,
         first_seen=first_seen,
         deployments=aws.deployments,
+        hooks=HookSender(aws.secrets) if aws.secrets is not None else None,
     )
 
 

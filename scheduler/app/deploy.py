@@ -124,16 +124,50 @@ class Planned:
     quotas: QuotaCheck | None = None
 
 
-def log_groups_left(planned: Planned) -> list[str]:
-    """The log groups of the functions `planned` deletes whose retention sched set: deleting a
-    function leaves its log group, and sched never deletes logs."""
-    return [
-        naming.log_group_name(change.before.name)
+@dataclass(frozen=True)
+class LogGroupLeft:
+    """A deleted function's log group, which deleting the function leaves with its logs: `ours`
+    when sched created it (apply does for `log_retention:`, tagged as the function), else
+    Lambda did on the function's first run; `deleted` when destroy --delete-logs removed it."""
+
+    name: str
+    ours: bool
+    deleted: bool = False
+
+
+def log_groups_left(
+    planned: Planned, aws: AwsContext, *, delete: bool = False
+) -> list[LogGroupLeft]:
+    """The log groups that exist of the functions `planned` deleted and of those the catalogue
+    deploys (a second destroy finds them too); with `delete`, the ones sched created (its tags,
+    its name) are deleted, and only those."""
+    from scheduler.state import owns_tagged
+
+    store = aws.log_groups
+    assert store is not None, "every AWS context reads log groups"
+    catalogue = planned.catalogue
+    functions = {
+        change.before.name
         for change in planned.plan.pending
-        if change.action is Action.DELETE
-        and isinstance(change.before, Function)
-        and change.before.log_retention_days is not None
-    ]
+        if change.action is Action.DELETE and isinstance(change.before, Function)
+    }
+    functions.update(
+        naming.function_name(catalogue.name, job.name)
+        for job in catalogue.jobs
+        if job.compute is Compute.LAMBDA and job.handler is not None and job.function is None
+    )
+    functions.add(naming.watcher_name(catalogue.name))
+    found = []
+    for function in sorted(functions):
+        group = naming.log_group_name(function)
+        tags = store.tags(group)
+        if tags is None:
+            continue  # it never ran and had no log_retention: no group
+        ours = owns_tagged(function, tags, catalogue.name)
+        if delete and ours:
+            store.delete(group)
+        found.append(LogGroupLeft(group, ours, deleted=delete and ours))
+    return found
 
 
 def resource_jobs(planned: Planned) -> dict[str, str]:

@@ -344,7 +344,7 @@ class TickResult:
     until: datetime
     ticked: Ticked | None
     watched: Pass | None = None  # the alert watcher's pass after the runs, when it is applied
-    next_fire: tuple[datetime, Job] | None = None  # when nothing was due: what fires next
+    next_fire: tuple[datetime, Job] | None = None  # when nothing ran: what fires next
 
 
 def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> TickResult:
@@ -377,4 +377,7 @@ def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> Tick
         )
         watched = watch_locally(catalogue, aws, now=end, deployed=deployed_at)
         local_tick.write_last_tick(marker, end)
-    return TickResult(since, end, ticked, watched)
+    upcoming = None
+    if not ticked.outcomes:
+        upcoming = local_tick.next_fire(catalogue, after=end, starts=deployed_at)
+    return TickResult(since, end, ticked, watched, next_fire=upcoming)

@@ -1,6 +1,6 @@
 """`sched versions` and `sched rollback`: a versioned job's published versions with the runs
-and failures each had, and moving its `live` alias back to one of them (or forward again:
-`apply` moves it to the newest, since the catalogue wants the newest)."""
+and failures each had, and moving its `live` alias back to one of them, pinned there (apply
+leaves a pinned alias where it is), or forward to the newest, unpinned (`--latest`)."""
 
 from __future__ import annotations
 
@@ -39,14 +39,19 @@ class JobVersions:
     live: str | None
     rows: tuple[VersionRow, ...]
     window: timedelta
+    pinned: bool = False  # a rollback pinned `live`: apply leaves it there
 
 
 @dataclass(frozen=True)
 class RolledBack:
+    """The alias moved from `before` to `after`; `pinned` there (apply leaves it) unless it is
+    the newest version again."""
+
     job: str
     function: str
     before: str | None
     after: str
+    pinned: bool = True
 
 
 def _function(catalogue: Catalogue, job: Job) -> str:
@@ -76,6 +81,7 @@ def job_versions(
         store = _store(aws.versions)
         kept = store.versions(function)
         live = store.alias(function, LIVE_ALIAS)
+        pinned = store.pinned(function, LIVE_ALIAS)
         found = job_deployments(catalogue, aws.deployments)
         history = history_for(
             catalogue,
@@ -90,18 +96,27 @@ def job_versions(
     runs = Counter(r.function_version for r in ran)
     failures = Counter(r.function_version for r in ran if r.status in _FAILED)
     rows = tuple(VersionRow(v, v == live, runs[v], failures[v]) for v in kept)
-    return JobVersions(job.name, function, live, rows, window)
+    return JobVersions(job.name, function, live, rows, window, pinned)
 
 
 def rollback(
-    catalogue: Catalogue, job: Job, connection: Connection, *, to: str | None
+    catalogue: Catalogue, job: Job, connection: Connection, *, to: str | None, latest: bool = False
 ) -> RolledBack:
-    """Point the job's `live` alias at `to` (default: the kept version before the live one)."""
+    """Point the job's `live` alias at `to` (default: the kept version before the live one)
+    and pin it there, so that apply leaves it; `latest`: at the newest version, unpinned."""
     function = _function(catalogue, job)
     with connect(connection, catalogue.path) as aws:
         store = _store(aws.versions)
         kept = store.versions(function)
         live = store.alias(function, LIVE_ALIAS)
+        if latest:
+            if not kept:
+                raise VersionNotKept(
+                    f'job "{job.name}": {function} has no published version yet',
+                    "apply the catalogue first",
+                )
+            store.point(function, LIVE_ALIAS, kept[-1], pinned=False)
+            return RolledBack(job.name, function, live, kept[-1], pinned=False)
         target = to if to is not None else _previous(kept, live)
         if target is None:
             raise VersionNotKept(
@@ -117,8 +132,9 @@ def rollback(
                 if kept
                 else "apply the catalogue first",
             )
-        store.point(function, LIVE_ALIAS, target)
-    return RolledBack(job.name, function, live, target)
+        pinned = target != kept[-1]  # rolled "back" to the newest: nothing to hold it there
+        store.point(function, LIVE_ALIAS, target, pinned=pinned)
+    return RolledBack(job.name, function, live, target, pinned)
 
 
 def _previous(kept: list[str], live: str | None) -> str | None:

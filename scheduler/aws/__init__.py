@@ -20,12 +20,14 @@ from scheduler.aws.calls import CallCounter
 from scheduler.aws.clients import Clients, client_config, new_session
 from scheduler.aws.deployments import AwsDeploymentSource
 from scheduler.aws.errors import connection_failure, translated
+from scheduler.aws.insights import AwsLogQueries
 from scheduler.aws.lock import SsmApplyLock
-from scheduler.aws.logs import AwsInvoker, AwsLogSink, AwsLogSource, AwsPublisher
+from scheduler.aws.logs import AwsInvoker, AwsLogGroups, AwsLogSink, AwsLogSource, AwsPublisher
 from scheduler.aws.quotas import AwsQuotaSource
 from scheduler.aws.rates import Rates, pacing_wanted
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import DELAYS, Pacing
+from scheduler.aws.secrets import AwsSecretSource
 from scheduler.aws.survey import AwsScopeSurvey, TagSearch
 from scheduler.aws.write_alias import AwsVersionStore
 from scheduler.aws.writer import AwsResourceWriter
@@ -34,12 +36,15 @@ from scheduler.ports import (
     DeploymentSource,
     FunctionTags,
     Invoker,
+    LogGroups,
+    LogQueries,
     LogSink,
     LogSource,
     Publisher,
     QuotaSource,
     ResourceWriter,
     ScopeSurvey,
+    SecretSource,
     StateReader,
     VersionStore,
 )
@@ -71,6 +76,9 @@ class AwsContext:
     versions: VersionStore | None = None
     survey: ScopeSurvey | None = None
     quotas: QuotaSource | None = None
+    queries: LogQueries | None = None  # Logs Insights, for `scheduler.insights`
+    secrets: SecretSource | None = None
+    log_groups: LogGroups | None = None
 
 
 @contextlib.contextmanager
@@ -113,6 +121,9 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
         versions=AwsVersionStore(clients, pacing=Pacing(() if local else DELAYS)),
         survey=AwsScopeSurvey(tags),
         quotas=AwsQuotaSource(clients),
+        queries=AwsLogQueries(clients),
+        secrets=AwsSecretSource(clients),
+        log_groups=AwsLogGroups(clients),
     )
 
 

@@ -118,6 +118,11 @@ class Clients:
         return client
 
     @property
+    def secretsmanager(self) -> Any:
+        # Typed stubs are a dev dependency only (local data uses them under TYPE_CHECKING).
+        return self._get("secretsmanager")
+
+    @property
     def sts(self) -> STSClient:
         client: STSClient = self._get("sts")
         return client

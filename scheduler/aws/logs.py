@@ -1,7 +1,7 @@
 """CloudWatch Logs and Lambda for run history: read a log group's events (LogSource), write
-events the way Lambda would (LogSink, for local runs), invoke a function asynchronously or
-synchronously with its log tail (Invoker), and publish the alert watcher's messages to SNS
-(Publisher).
+events the way Lambda would (LogSink, for local runs), read and delete the groups destroy
+leaves (LogGroups), invoke a function asynchronously or synchronously with its log tail
+(Invoker), and publish the alert watcher's messages to SNS (Publisher).
 """
 
 from __future__ import annotations
@@ -55,6 +55,30 @@ class AwsLogSource:
             return iter(())
         found.sort(key=lambda e: e.timestamp_ms)
         return iter(found)
+
+
+class AwsLogGroups:
+    """`LogGroups` over DescribeLogGroups, ListTagsForResource and DeleteLogGroup."""
+
+    def __init__(self, clients: Clients) -> None:
+        self.c = clients
+
+    def tags(self, log_group: str) -> dict[str, str] | None:
+        with translated("logs", log_group):
+            found = self.c.logs.describe_log_groups(logGroupNamePrefix=log_group)["logGroups"]
+            group = next((g for g in found if g.get("logGroupName") == log_group), None)
+            if group is None:
+                return None
+            # `arn` ends in `:*`; the tagging calls take the group's own ARN.
+            arn = group.get("logGroupArn") or str(group.get("arn", "")).removesuffix(":*")
+            return dict(self.c.logs.list_tags_for_resource(resourceArn=arn).get("tags", {}))
+
+    def delete(self, log_group: str) -> None:
+        try:
+            with translated("logs", log_group):
+                self.c.logs.delete_log_group(logGroupName=log_group)
+        except NotFound:  # already gone
+            return
 
 
 class AwsLogSink:

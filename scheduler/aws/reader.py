@@ -30,7 +30,7 @@ from scheduler.aws.convert import (
 from scheduler.aws.errors import translated
 from scheduler.aws.read_roles import RoleReader
 from scheduler.aws.survey import TagSearch
-from scheduler.aws.write_alias import LIVE_ALIAS, alias_version, published_versions
+from scheduler.aws.write_alias import LIVE_ALIAS, alias_state, published_versions
 from scheduler.aws.write_sns import email_subscriptions
 from scheduler.errors import NotFound
 from scheduler.ports import ReadScope
@@ -333,12 +333,16 @@ class _Read:
 
     def alias_of(self, function: Function) -> Alias | None:
         """The function's `live` alias, read as NEWEST_VERSION while it points at the newest
-        published version (what the catalogue wants), else at the version it points at."""
+        published version (what the catalogue wants), else at the version it points at
+        (`pinned` when a rollback put it there)."""
         if dict(function.tags).get(naming.ALIAS_TAG) != LIVE_ALIAS:
             return None  # not versioned: no call for it
-        version = alias_version(self.c, function.name, LIVE_ALIAS)
-        if version is None:
+        state = alias_state(self.c, function.name, LIVE_ALIAS)
+        if state is None:
             return None
+        version, pinned = state
+        if pinned:  # a rollback's: the plan leaves it there
+            return Alias(function.name, LIVE_ALIAS, version, pinned=True)
         versions = published_versions(self.c, function.name)
         newest = (
             bool(versions)

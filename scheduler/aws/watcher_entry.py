@@ -18,9 +18,11 @@ from botocore.exceptions import ClientError
 
 from scheduler.history.targets import parse_last_modified
 from scheduler.ports import Deployment, LogEvent
-from scheduler.runtime.contract import ENV_DEPLOY
+from scheduler.runtime.contract import ENV_DEPLOY, SecretRef
+from scheduler.runtime.wrapper import read_secret
 from scheduler.watch.config import CONFIG_FILE, from_json
 from scheduler.watch.watcher import run_pass
+from scheduler.watch.webhook import HookSender
 
 _NOT_FOUND = "ResourceNotFoundException"
 _LIVE_ALIAS = "live"  # scheduler.resources.LIVE_ALIAS: that module is not shipped
@@ -112,6 +114,14 @@ class Sns:
         return str(response.get("MessageId", ""))
 
 
+class Secrets:
+    """`SecretSource` with the watcher's own role, which may read its webhook channels'
+    secrets and nothing else of SSM or Secrets Manager."""
+
+    def value(self, reference: str) -> str:
+        return read_secret(SecretRef.parse(reference))
+
+
 def _emit(line: str) -> None:
     print(line, flush=True)  # the function's own log group holds its state lines
 
@@ -125,6 +135,7 @@ def handler(event: object, context: object) -> dict[str, Any]:
         _emit,
         now=datetime.now(UTC),
         deployments=Functions(boto3.client("lambda")),
+        hooks=HookSender(Secrets()),
     )
     if done.failed:  # the pass's own failure shows in Lambda's Errors metric and the logs
         for sent in done.failed:

@@ -1,7 +1,8 @@
 """Publishes versions of the functions sched deploys, moves their `live` alias and prunes old
 versions (`versions:`): each apply that changes a versioned function publishes a version and
-points the alias there; a rollback points it back. A version an alias points at (`live` or
-someone else's) is never deleted. The alias's own event invoke config mirrors the function's.
+points the alias there; a rollback points it back and pins it there (apply then leaves it). A
+version an alias points at (`live` or someone else's) is never deleted. The alias's own event
+invoke config mirrors the function's.
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ from scheduler.aws.retry import Pacing, retrying, update_in_progress
 from scheduler.errors import NotFound
 from scheduler.resources import LIVE_ALIAS, NEWEST_VERSION, Alias
 
+# How a rollback marks the alias it moved (its description), so that apply leaves it there.
+PINNED = "sched: pinned by rollback to version"
+
 __all__ = [
     "LIVE_ALIAS",
     "AliasWriter",
     "AwsVersionStore",
     "Versions",
+    "alias_state",
     "alias_version",
     "published_versions",
 ]
@@ -52,12 +57,19 @@ def aliased_versions(clients: Clients, function: str) -> set[str]:
 
 def alias_version(clients: Clients, function: str, alias: str) -> str | None:
     """The version `alias` points at; None when the function has no such alias."""
+    found = alias_state(clients, function, alias)
+    return found[0] if found is not None else None
+
+
+def alias_state(clients: Clients, function: str, alias: str) -> tuple[str, bool] | None:
+    """The version `alias` points at and whether a rollback pinned it there (its description
+    says so: AWS is the state); None when the function has no such alias."""
     try:
         with translated("lambda", function):
             found = clients.lambda_.get_alias(FunctionName=function, Name=alias)
     except NotFound:
         return None
-    return found["FunctionVersion"]
+    return found["FunctionVersion"], str(found.get("Description", "")).startswith(PINNED)
 
 
 class Versions:
@@ -82,11 +94,16 @@ class Versions:
         new one when $LATEST changed while the function was not versioned."""
         return self.publish(function)
 
-    def point(self, function: str, alias: str, version: str) -> None:
+    def point(self, function: str, alias: str, version: str, *, pinned: bool = False) -> None:
+        """Move `alias` to `version`; `pinned` (a rollback's) marks it to stay there."""
+        description = f"{PINNED} {version}: sched rollback JOB --latest unpins" if pinned else ""
         self.call(
             f"{function}:{alias}",
             lambda: self.c.lambda_.update_alias(
-                FunctionName=function, Name=alias, FunctionVersion=version
+                FunctionName=function,
+                Name=alias,
+                FunctionVersion=version,
+                Description=description,
             ),
         )
 
@@ -109,9 +126,11 @@ class Versions:
 
     def after_change(self, function: str, alias: str, keep: int) -> None:
         """What an apply does once a versioned function's code or configuration changed:
-        publish, move the alias (when it exists: a new one is created in its own phase)."""
+        publish, move the alias (when it exists: a new one is created in its own phase; and
+        not when a rollback pinned it: it stays until `sched rollback JOB --latest`)."""
         version = self.publish(function)
-        if alias_version(self.c, function, alias) is not None:
+        state = alias_state(self.c, function, alias)
+        if state is not None and not state[1]:
             self.point(function, alias, version)
         self.prune(function, alias, keep)
 
@@ -129,8 +148,12 @@ class AwsVersionStore:
     def alias(self, function: str, alias: str) -> str | None:
         return alias_version(self.c, function, alias)
 
-    def point(self, function: str, alias: str, version: str) -> None:
-        self._versions.point(function, alias, version)
+    def pinned(self, function: str, alias: str) -> bool:
+        found = alias_state(self.c, function, alias)
+        return found is not None and found[1]
+
+    def point(self, function: str, alias: str, version: str, *, pinned: bool = False) -> None:
+        self._versions.point(function, alias, version, pinned=pinned)
 
 
 class AliasWriter:
@@ -154,8 +177,8 @@ class AliasWriter:
         self.versions.prune(function, alias.name, alias.keep)
 
     def update(self, before: Alias, after: Alias) -> None:
-        # The catalogue wants the newest version: an alias rolled back is moved forward again.
-        self.versions.point(after.function, after.name, self._target(after))
+        # The catalogue wants the newest version; the plan leaves a pinned alias where it is.
+        self.versions.point(after.function, after.name, self._target(after), pinned=after.pinned)
         self.versions.prune(after.function, after.name, after.keep)
 
     def delete(self, alias: Alias) -> None:

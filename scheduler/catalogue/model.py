@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from scheduler import limits
+from scheduler import limits, naming
 
 # Fire times are strictly after `since`: a run at the start date itself is one of the job's.
 _JUST_BEFORE = timedelta(microseconds=1)
@@ -72,6 +72,7 @@ class Outcome(StrEnum):
     MISSED = "missed"
     LATE = "late"
     OVERRAN = "overran"
+    FAST = "fast"  # succeeded in under a tenth of its expected runtime: did it do its work?
     RECOVERED = "recovered"
 
 
@@ -91,13 +92,26 @@ class AlertRule:
     repeat: timedelta | None = None
 
 
+class HookKind(StrEnum):
+    """How a webhook channel's message is shaped: Slack's `{"text": ...}`, or sched's own JSON."""
+
+    SLACK = "slack"
+    WEBHOOK = "webhook"
+
+
 @dataclass(frozen=True)
 class Channel:
-    """A named alert channel: email addresses (an SNS topic sched owns) or an existing topic."""
+    """A named alert channel: email addresses (an SNS topic sched owns), an existing topic, or
+    a webhook (`hook`: Slack or generic) whose URL is the secret `secret` (`ssm:/...` or
+    `secretsmanager:...`), read by the watcher; `kms_key` is the customer managed key it is
+    encrypted with, if any."""
 
     name: str
     emails: tuple[str, ...] = ()
     topic: str | None = None
+    hook: HookKind | None = None
+    secret: str | None = None
+    kms_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,8 +209,19 @@ class Ignore:
 
 
 @dataclass(frozen=True)
+class Environment:
+    """One of the catalogue's `environments:`: the account and region it is deployed to."""
+
+    name: str
+    account: str
+    region: str
+
+
+@dataclass(frozen=True)
 class Catalogue:
-    """A loaded catalogue: its name, where it lives, its policy and its resolved jobs."""
+    """A loaded catalogue: its name, where it lives, its policy and its resolved jobs. With
+    environments declared, `environments` names them all, and `environment` is the one these
+    jobs were merged for (None: the shared part, which is never deployed)."""
 
     name: str
     path: Path
@@ -205,10 +230,21 @@ class Catalogue:
     alerts: Alerts | None = None
     ignores: tuple[Ignore, ...] = ()
     roles: RoleMode = RoleMode.PER_JOB
+    environment: Environment | None = None
+    environments: tuple[str, ...] = ()
 
     @property
     def base_dir(self) -> Path:
         return self.path.parent
+
+    @property
+    def prefix(self) -> str:
+        """What its resource names start from: the catalogue's name, and its environment's."""
+        return naming.scope_prefix(self.name, self.environment_name)
+
+    @property
+    def environment_name(self) -> str | None:
+        return self.environment.name if self.environment is not None else None
 
     def job(self, name: str) -> Job | None:
         return next((j for j in self.jobs if j.name == name), None)

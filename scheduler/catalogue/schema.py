@@ -31,6 +31,7 @@ from scheduler.catalogue.model import (
     Compute,
     Fargate,
     Grant,
+    HookKind,
     Ignore,
     Job,
     Policy,
@@ -169,18 +170,40 @@ class VpcSpec(_Strict):
 
 
 class ChannelSpec(_Strict):
-    """One alert channel: addresses to email (through an SNS topic sched creates and owns), or
-    an existing SNS topic sched only publishes to."""
+    """One alert channel: addresses to email (through an SNS topic sched creates and owns), an
+    existing SNS topic sched only publishes to, or a Slack or other webhook whose URL is a
+    secret in SSM Parameter Store or Secrets Manager (never the URL itself)."""
 
     email: list[str] | None = Field(
         None, min_length=1, description="addresses sched subscribes to a topic of its own"
     )
     topic: str | None = Field(None, description="ARN of an existing SNS topic (never changed)")
+    slack: str | None = Field(
+        None,
+        description="a Slack incoming webhook's URL, as a secret reference: ssm:/parameter/name"
+        " or secretsmanager:secret-name[#json-key]",
+    )
+    webhook: str | None = Field(
+        None,
+        description="a URL that receives each alert as JSON (POST), as a secret reference:"
+        " ssm:/parameter/name or secretsmanager:secret-name[#json-key]",
+    )
+    kms_key: str | None = Field(
+        None,
+        description="slack/webhook: the customer managed KMS key its secret is encrypted with"
+        " (the watcher may decrypt with it)",
+    )
 
     @model_validator(mode="after")
     def _one_kind(self) -> ChannelSpec:
-        if (self.email is None) == (self.topic is None):
-            raise ValueError("a channel is either email: [addresses] or topic: <SNS topic ARN>")
+        kinds = [k for k in (self.email, self.topic, self.slack, self.webhook) if k is not None]
+        if len(kinds) != 1:
+            raise ValueError(
+                "a channel is one of email: [addresses], topic: <SNS topic ARN>,"
+                " slack: <secret reference> or webhook: <secret reference>"
+            )
+        if self.kms_key is not None and self.slack is None and self.webhook is None:
+            raise ValueError("kms_key: belongs to a slack: or webhook: channel")
         return self
 
 
@@ -191,7 +214,7 @@ class AlertSpec(_Strict):
     to: list[str] | None = Field(None, description="channel names (default: every channel)")
     when: list[str] | None = Field(
         None,
-        description="failed, timed_out, missed, late, overran, recovered "
+        description="failed, timed_out, missed, late, overran, fast, recovered "
         "(default: failed, timed_out, missed, recovered)",
     )
     after: int | None = Field(None, ge=1, description="consecutive bad fires before alerting")
@@ -399,7 +422,30 @@ class JobSpec(_Strict):
     alert: AlertSpec | bool | None = Field(
         None, description="this job's alerts, over the defaults'; false: never alert"
     )
+    environments: list[str] | None = Field(
+        None, description="the environments the job is deployed to (default: every one)"
+    )
     ignore: IgnoreMap = Field(default_factory=dict)
+
+
+Overrides = dict[str, Any]
+
+
+class EnvironmentSpec(_Strict):
+    """One environment: where it is deployed, and what it changes. Its `defaults`, `policy`
+    and `alerts` merge over the catalogue's, its `jobs` over each job (mappings merge key by
+    key, lists append, other values replace)."""
+
+    account: str | int = Field(description="the 12-digit AWS account id it is deployed to")
+    region: str = Field(description="the AWS region it is deployed to, e.g. eu-west-1")
+    defaults: Overrides = Field(
+        default_factory=dict, description="over the catalogue's defaults, before each job's keys"
+    )
+    policy: Overrides = Field(default_factory=dict, description="over the catalogue's policy")
+    alerts: Overrides = Field(default_factory=dict, description="over the catalogue's alerts")
+    jobs: dict[str, Overrides] = Field(
+        default_factory=dict, description="over single jobs' keys, by job name (last word)"
+    )
 
 
 class CatalogueSpec(_Strict):
@@ -417,6 +463,10 @@ class CatalogueSpec(_Strict):
     )
     alerts: AlertsSpec | None = Field(
         None, description="alert channels and how often the watcher reads the jobs' logs"
+    )
+    environments: dict[str, EnvironmentSpec] = Field(
+        default_factory=dict,
+        description="where the catalogue is deployed (dev, prod, ...), each with its overrides",
     )
     ignore: IgnoreMap = Field(default_factory=dict)
 
@@ -456,12 +506,17 @@ def resolve_policy(spec: PolicySpec) -> Policy:
     )
 
 
+def _channel(name: str, spec: ChannelSpec) -> Channel:
+    if spec.slack is not None or spec.webhook is not None:
+        hook = HookKind.SLACK if spec.slack is not None else HookKind.WEBHOOK
+        return Channel(name, hook=hook, secret=spec.slack or spec.webhook, kms_key=spec.kms_key)
+    return Channel(name, tuple(spec.email or ()), spec.topic)
+
+
 def resolve_alerts(spec: AlertsSpec | None) -> Alerts | None:
     if spec is None:
         return None
-    channels = tuple(
-        Channel(name, tuple(c.email or ()), c.topic) for name, c in spec.channels.items()
-    )
+    channels = tuple(_channel(name, c) for name, c in spec.channels.items())
     return Alerts(channels=channels, every=spec.every)
 
 

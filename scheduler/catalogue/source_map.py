@@ -8,7 +8,7 @@ limits that stop alias bombs (SCH008). Pure: text and nodes in, data and diagnos
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from yaml.constructor import SafeConstructor
@@ -74,6 +74,17 @@ class SourceMap:
         """The key of the mapping entry at `path`; `span(path)` when it is no mapping entry."""
         region = self._keys.get(path)
         return _span(self.file, region) if region is not None else self.span(path)
+
+    def moved(self, moves: Iterable[tuple[DataPath, DataPath]]) -> SourceMap:
+        """This map, with the spans written at each pair's first path found at its second (an
+        environment's override, at the place in the merged data it overrides)."""
+        values, keys = dict(self._values), dict(self._keys)
+        for source, target in moves:
+            if (value := self._values.get(source)) is not None:
+                values[target] = value
+            if (key := self._keys.get(source)) is not None:
+                keys[target] = key
+        return SourceMap(self.file, values, keys)
 
 
 def _span(file: str, region: Region) -> Span:

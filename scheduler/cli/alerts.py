@@ -47,7 +47,11 @@ def alerts(
     )
     name = checked.catalogue.name
     if fmt == "json":
-        click.echo(report.preview_json(name, found.decisions, remembered=found.remembered))
+        click.echo(
+            report.preview_json(
+                name, found.decisions, remembered=found.remembered, unsent=found.unsent
+            )
+        )
     else:
         click.echo(
             report.preview_text(
@@ -56,6 +60,8 @@ def alerts(
                 remembered=found.remembered,
                 deployed=found.deployed,
                 width=terminal_width(),
+                unsent=found.unsent,
+                last_pass=found.last_pass,
             )
         )
 
@@ -67,14 +73,22 @@ def alerts(
 def test(
     channel: str, catalogue: Path, local: bool, profile: str | None, region: str | None
 ) -> None:
-    """Publish a test message to CHANNEL's SNS topic."""
+    """Send a test message to CHANNEL: its SNS topic, or its Slack or other webhook."""
     from scheduler.app import alerts as app
 
     checked = checked_catalogue(catalogue, READ_ONLY)
     sent = app.send_test(
         checked.catalogue, connection(local, profile, region), channel, now=datetime.now(UTC)
     )
-    click.echo(f"test message sent to {sent.channel} ({sent.topic}): SNS message {sent.message_id}")
+    if sent.hook is not None:
+        click.echo(
+            f"test message sent to {sent.channel} ({sent.hook}, URL from {sent.topic}): "
+            f"it answered {sent.message_id}"
+        )
+    else:
+        click.echo(
+            f"test message sent to {sent.channel} ({sent.topic}): SNS message {sent.message_id}"
+        )
 
 
 COMMANDS = (alerts,)

@@ -209,6 +209,14 @@ def complete_jobs(
     ]
 
 
+def shown_path(path: Path) -> Path:
+    """`path` as a user reads it: relative to the working folder when it is under it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
 def use_colour() -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")

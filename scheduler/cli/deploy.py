@@ -21,6 +21,7 @@ from scheduler.cli.common import (
     WholeHelpGroup,
     format_option,
     settle,
+    shown_path,
     terminal_width,
     use_colour,
 )
@@ -29,7 +30,7 @@ from scheduler.errors import UsageError
 if TYPE_CHECKING:
     from scheduler.app.check import Checked
     from scheduler.app.connect import Connection
-    from scheduler.app.deploy import HeldLock, Planned
+    from scheduler.app.deploy import HeldLock, LogGroupLeft, Planned
     from scheduler.aws import AwsContext
     from scheduler.cli.rename import Notice
     from scheduler.package import PackageRef
@@ -360,6 +361,12 @@ def apply(
 @CATALOGUE
 @aws_options
 @click.option("--yes", "-y", is_flag=True, help="Do not ask to type the catalogue's name (for CI).")
+@click.option(
+    "--delete-logs",
+    is_flag=True,
+    help="Also delete the jobs' log groups sched created (log_retention:), with their logs; "
+    "those Lambda created are left.",
+)
 @FORCE_UNLOCK
 def destroy(
     catalogue: Path,
@@ -367,9 +374,11 @@ def destroy(
     profile: str | None,
     region: str | None,
     yes: bool,
+    delete_logs: bool,
     force_unlock: bool,
 ) -> None:
-    """Delete everything CATALOGUE owns in AWS (only resources sched created)."""
+    """Delete everything CATALOGUE owns in AWS (only resources sched created), and say which
+    log groups are left."""
     from scheduler.app import connect, deploy
 
     checked = checked_catalogue(catalogue)
@@ -379,23 +388,37 @@ def destroy(
     ):
         planned = deploy.plan(checked.catalogue, aws, destroy=True)
         code = _carry_out(planned, aws, lock, yes=yes, what="Destroy")
-    if code == EXIT_OK:
-        _say_what_is_left(deploy.log_groups_left(planned))
+        if code == EXIT_OK:
+            _say_what_is_left(deploy.log_groups_left(planned, aws, delete=delete_logs))
     raise SystemExit(code)
 
 
-def _say_what_is_left(groups: list[str]) -> None:
+def _say_what_is_left(groups: list[LogGroupLeft]) -> None:
     from scheduler.report.style import wrap
 
-    if not groups:
-        return
-    noun = "log group" if len(groups) == 1 else "log groups"
-    text = (
-        f"left: {noun} {', '.join(groups)}, with its logs (log_retention: sched sets their "
-        "retention and never deletes them; aws logs delete-log-group removes one)"
-    )
-    for line in wrap(text, terminal_width(), hang="  "):
-        click.echo(line)
+    def named(names: list[str]) -> str:
+        noun = "log group" if len(names) == 1 else "log groups"
+        return f"{noun} {', '.join(names)}, with {'its' if len(names) == 1 else 'their'} logs"
+
+    deleted = [g.name for g in groups if g.deleted]
+    ours = [g.name for g in groups if g.ours and not g.deleted]
+    lambdas = [g.name for g in groups if not g.ours]
+    texts = []
+    if deleted:
+        texts.append(f"deleted: {named(deleted)} (created by sched for log_retention:)")
+    if ours:
+        texts.append(
+            f"left: {named(ours)} (created by sched for log_retention:; sched destroy"
+            " --delete-logs deletes those)"
+        )
+    if lambdas:
+        texts.append(
+            f"left: {named(lambdas)} (created by Lambda on a first run, not by sched, which"
+            " never deletes those; aws logs delete-log-group --log-group-name NAME does)"
+        )
+    for text in texts:
+        for line in wrap(text, terminal_width(), hang="  "):
+            click.echo(line)
 
 
 @click.group(cls=WholeHelpGroup)
@@ -405,14 +428,29 @@ def local() -> None:
 
 @local.command()
 @CATALOGUE
-def reset(catalogue: Path) -> None:
-    """Wipe the local AWS state of CATALOGUE's folder; start again from local-data.yaml."""
-    from scheduler.app.connect import reset_local
+@click.option("--yes", "-y", is_flag=True, help="Do not ask before wiping (for scripts).")
+def reset(catalogue: Path, yes: bool) -> None:
+    """Wipe the local AWS state of CATALOGUE's folder; start again from local-data.yaml.
 
+    Everything applied, run and logged locally goes; it asks first, unless --yes.
+    """
+    from scheduler.app.connect import local_dir, reset_local
+
+    directory = shown_path(local_dir(catalogue))
+    if not yes:
+        what = f"wipe the local AWS in {directory} (what was applied, runs, logs and data)"
+        if not sys.stdin.isatty():
+            raise UsageError(
+                f"sched local reset would {what}; refusing without --yes in a non-interactive run",
+                "run again with --yes",
+            )
+        if not click.confirm(f"{what[0].upper()}{what[1:]}?", default=False):
+            click.echo("Nothing was wiped.")
+            raise SystemExit(EXIT_FINDINGS)
     done = reset_local(catalogue)
-    click.echo(f"local AWS state wiped ({done.directory})")
+    click.echo(f"local AWS state wiped ({directory})")
     if done.loaded is not None:
-        click.echo(f"local AWS created from {done.data_file}: {done.loaded.summary()}")
+        click.echo(f"local AWS created from {shown_path(done.data_file)}: {done.loaded.summary()}")
 
 
 COMMANDS = (compile_, plan, apply, destroy, local)

@@ -3,10 +3,11 @@ also makes the alert watcher's pass and says what it sent)."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -23,6 +24,9 @@ from scheduler.cli.common import (
 from scheduler.cli.deploy import aws_options, checked_catalogue, connection, local
 from scheduler.errors import UsageError
 from scheduler.history.read import STATUS_FILTERS
+
+if TYPE_CHECKING:
+    from scheduler.catalogue.model import Job
 
 READ_ONLY = "fix the catalogue first"
 
@@ -173,6 +177,7 @@ def run(
     when = parse_instant(scheduled_time, "--scheduled-time") if scheduled_time else None
     checked = checked_catalogue(catalogue, READ_ONLY)
     target = operate.find_job(checked.catalogue, job)
+    _note_local_python(local, target)
     outcome = operate.run(
         checked.catalogue,
         target,
@@ -182,6 +187,18 @@ def run(
     )
     click.echo(outcome_line(outcome, target))
     raise SystemExit(EXIT_OK if outcome.ok else EXIT_FINDINGS)
+
+
+def _note_local_python(local: bool, job: Job) -> None:
+    """Before a handler runs here (--local), say when this Python is not the job's runtime."""
+    from scheduler.catalogue.model import Compute
+    from scheduler.report.runs import python_note
+
+    if not local or job.handler is None or job.compute is not Compute.LAMBDA:
+        return
+    note = python_note(job, (sys.version_info.major, sys.version_info.minor))
+    if note is not None:
+        click.echo(note, err=True)
 
 
 @click.command()
@@ -201,6 +218,7 @@ def trigger(
 
     checked = checked_catalogue(catalogue, READ_ONLY)
     target = operate.find_job(checked.catalogue, job)
+    _note_local_python(local, target)
     sent = operate.trigger(
         checked.catalogue, target, connection(local, profile, region), now=datetime.now(UTC)
     )
@@ -267,7 +285,13 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
     logged to the local AWS as Lambda would log it.
     """
     from scheduler.app import operate
-    from scheduler.report.runs import nothing_due, outcome_line, tick_summary
+    from scheduler.report.runs import (
+        nothing_due,
+        nothing_fired,
+        outcome_line,
+        skipped_line,
+        tick_summary,
+    )
 
     now = datetime.now(UTC)
     until = parse_instant(until_text, "--until") if until_text else None
@@ -288,7 +312,12 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
             assert job is not None
             when = f"{outcome.scheduled_time:%Y-%m-%d %H:%M}" if outcome.scheduled_time else "-"
             click.echo(f"[{when} UTC] {outcome_line(outcome, job)}")
-    click.echo(tick_summary(ticked.outcomes, ticked.skipped))
+    if ticked.outcomes:
+        click.echo(tick_summary(ticked.outcomes, ticked.skipped))
+    else:
+        for name in sorted(ticked.skipped):
+            click.echo(skipped_line(name))
+        click.echo(nothing_fired(done.since, done.until, done.next_fire))
     if ticked.outcomes:
         click.echo("see them with: sched status --local")
     if done.watched is not None and done.watched.sent:

@@ -52,13 +52,23 @@ def versions(
 @with_catalogue(legacy=False)
 @aws_options
 @click.option("--to", "to", help="The version to roll back to (default: the one before live).")
+@click.option(
+    "--latest", is_flag=True, help="Move the live alias to the newest version and unpin it."
+)
 def rollback(
-    job: str, catalogue: Path, local: bool, profile: str | None, region: str | None, to: str | None
+    job: str,
+    catalogue: Path,
+    local: bool,
+    profile: str | None,
+    region: str | None,
+    to: str | None,
+    latest: bool,
 ) -> None:
-    """Point JOB's live alias back at an older kept version; the schedule runs it from now.
+    """Point JOB's live alias back at an older kept version and pin it there; the schedule
+    runs it from now.
 
-    The catalogue still wants the newest version: the next plan shows the alias as drift and
-    apply moves it forward again (roll forward by fixing the code and applying).
+    apply leaves a pinned alias where it is (the plan says so), also when it publishes a new
+    version; `--latest` moves it to the newest version and unpins it.
     """
     from scheduler.app import operate
     from scheduler.app import versions as app_versions
@@ -66,8 +76,10 @@ def rollback(
 
     checked = checked_catalogue(catalogue, READ_ONLY)
     target = operate.find_job(checked.catalogue, job)
+    if latest and to is not None:
+        raise click.UsageError("give --to VERSION or --latest, not both")
     done = app_versions.rollback(
-        checked.catalogue, target, connection(local, profile, region), to=to
+        checked.catalogue, target, connection(local, profile, region), to=to, latest=latest
     )
     click.echo(rollback_text(done))
 

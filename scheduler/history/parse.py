@@ -199,9 +199,9 @@ def _name(value: object, field: str) -> str | None:
 def _one_of(value: object, field: str, allowed: frozenset[str]) -> str | None:
     if value is None:
         return None
-    if value not in allowed:
+    # A list or an object is unhashable: `in` a frozenset would raise TypeError, not refuse.
+    if not isinstance(value, str) or value not in allowed:
         raise _Invalid(f"{field} is not one of {', '.join(sorted(allowed))}")
-    assert isinstance(value, str)
     return value
 
 

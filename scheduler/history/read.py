@@ -2,14 +2,16 @@
 fire times its schedule predicted (missed and late runs included). A job sched deployed after the
 window began expects no fire from before its deployment (the caller passes deployment times).
 
-Log groups are read concurrently (it is I/O); everything after the read is pure. `now` is passed in.
+Every job's log group is read first, in one hand-over (`fetch`: a `LogBatchSource` such as Logs
+Insights takes all the reads at once; a `LogSource` is read group by group, concurrently, as it
+is I/O); everything after the read is pure and does not know which path read. `now` is passed in.
 """
 
 from __future__ import annotations
 
 import gc
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -22,7 +24,7 @@ from scheduler.history.match import EARLY_TOLERANCE, expected_vs_observed
 from scheduler.history.model import Run, RunStatus, Skipped, timeline_key
 from scheduler.history.reconstruct import Binding, reconstruct
 from scheduler.history.targets import deployed_function, log_group_for, untracked_reason
-from scheduler.ports import LogSource
+from scheduler.ports import LogBatchSource, LogEvent, LogRead, LogSource
 from scheduler.schedule import Schedule, ScheduleError, parse
 
 DEFAULT_GRACE = timedelta(minutes=5)
@@ -144,8 +146,72 @@ def _lookback(schedule: Schedule | None) -> timedelta:
     return EARLY_READ + min(interval, MAX_RATE_LOOKBACK)
 
 
+def _span(
+    job: Job, schedule: Schedule | None, *, now: datetime, since: datetime, until: datetime,
+    grace: timedelta,
+) -> tuple[datetime, datetime]:  # fmt: skip
+    """The instants a job's log group is read between, for its runs in (since, until]."""
+    # A fire at `until` may start up to `grace` late and run for its whole timeout.
+    return since - _lookback(schedule), min(now, until + grace + job.timeout + LOG_DELIVERY)
+
+
+def _log_read(group: str, start: datetime, end: datetime) -> LogRead:
+    return LogRead(group, _to_ms(start), _to_ms(end) + 1)
+
+
+def job_read(
+    catalogue: Catalogue,
+    job: Job,
+    *,
+    now: datetime,
+    since: datetime,
+    until: datetime | None = None,
+    grace: timedelta = DEFAULT_GRACE,
+) -> LogRead | None:
+    """What `job_histories` reads of `job`'s log group for its runs in (since, until], or
+    None when it reads nothing (the job is not tracked, or the span is empty)."""
+    group = log_group_for(catalogue, job)
+    if untracked_reason(job) is not None or group is None:
+        return None
+    schedule, _ = _schedule(job)
+    start, end = _span(job, schedule, now=now, since=since, until=until or now, grace=grace)
+    return _log_read(group, start, end) if end > start else None
+
+
+class Prefetched:
+    """The events of reads done already, as a `LogBatchSource` (and a `LogSource` for exactly
+    those reads): a caller that reads for many histories at once hands them over this way."""
+
+    def __init__(self, fetched: Mapping[LogRead, Sequence[LogEvent]]) -> None:
+        self.fetched = fetched
+
+    def read_all(self, reads: Sequence[LogRead]) -> dict[LogRead, list[LogEvent]]:
+        return {read: list(self.fetched.get(read, ())) for read in reads}
+
+    def events(self, log_group: str, start_ms: int, end_ms: int) -> Iterator[LogEvent]:
+        return iter(self.fetched.get(LogRead(log_group, start_ms, end_ms), ()))
+
+
+def fetch(
+    source: LogSource | LogBatchSource, reads: Iterable[LogRead | None], *, workers: int
+) -> dict[LogRead, list[LogEvent]]:
+    """Every read's events: in one call of a `LogBatchSource`, else group by group (I/O, so
+    `workers` at a time)."""
+    wanted = list(dict.fromkeys(r for r in reads if r is not None))
+    if isinstance(source, LogBatchSource):
+        return source.read_all(wanted)
+
+    def one(read: LogRead) -> list[LogEvent]:
+        return list(source.events(read.log_group, read.start_ms, read.end_ms))
+
+    if len(wanted) <= 1 or workers <= 1:
+        return {read: one(read) for read in wanted}
+    with ThreadPoolExecutor(max_workers=min(workers, len(wanted))) as pool:
+        return dict(zip(wanted, pool.map(one, wanted), strict=True))
+
+
 def _read(
-    source: LogSource,
+    fetched: Mapping[LogRead, Sequence[LogEvent]],
     group: str,
     job: Job,
     *,
@@ -157,7 +223,7 @@ def _read(
 ) -> tuple[list[Run], Skipped]:
     if end <= start:
         return [], Skipped()
-    events = source.events(group, _to_ms(start), _to_ms(end) + 1)
+    events = fetched.get(_log_read(group, start, end), ())
     found = reconstruct(
         events, job.name, now=now, shared=shared, binding=binding, window=(start, end)
     )
@@ -195,7 +261,7 @@ def _joined(*notes: str | None) -> str | None:
 def _job_history(
     catalogue: Catalogue,
     job: Job,
-    source: LogSource,
+    fetched: Mapping[LogRead, Sequence[LogEvent]],
     *,
     now: datetime,
     since: datetime,
@@ -212,13 +278,12 @@ def _job_history(
     group = log_group_for(catalogue, job)
     if reason is not None or group is None:
         return JobHistory(job, (), False, reason, schedule)
-    # A fire at `until` may start up to `grace` late and run for its whole timeout.
-    end = min(now, until + grace + job.timeout + LOG_DELIVERY)
+    start, end = _span(job, schedule, now=now, since=since, until=until, grace=grace)
     observed, skipped = _read(
-        source,
+        fetched,
         group,
         job,
-        start=since - _lookback(schedule),
+        start=start,
         end=end,
         now=now,
         shared=shared,
@@ -282,7 +347,7 @@ def _within(runs: Iterable[Run], since: datetime, until: datetime) -> tuple[Run,
 
 def job_histories(
     catalogue: Catalogue,
-    source: LogSource,
+    source: LogSource | LogBatchSource,
     *,
     now: datetime,
     since: datetime,
@@ -309,12 +374,14 @@ def job_histories(
     deployments = deployed or {}
     bindings = bindings or {}
     groups = Counter(log_group_for(catalogue, job) for job in catalogue.jobs)
+    reads = (job_read(catalogue, j, now=now, since=since, until=end, grace=grace) for j in selected)
+    fetched = fetch(source, reads, workers=workers)
 
     def one(job: Job) -> JobHistory:
         return _job_history(
             catalogue,
             job,
-            source,
+            fetched,
             now=now,
             since=since,
             until=end,
@@ -327,10 +394,7 @@ def job_histories(
         )
 
     with _gc_paused():
-        if len(selected) <= 1 or workers <= 1:
-            return [one(job) for job in selected]
-        with ThreadPoolExecutor(max_workers=min(workers, len(selected))) as pool:
-            return list(pool.map(one, selected))
+        return [one(job) for job in selected]
 
 
 @contextmanager
@@ -348,7 +412,7 @@ def _gc_paused() -> Iterator[None]:
 
 def history_for(
     catalogue: Catalogue,
-    source: LogSource,
+    source: LogSource | LogBatchSource,
     *,
     now: datetime,
     since: datetime,

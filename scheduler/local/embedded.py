@@ -26,6 +26,7 @@ import botocore.session
 
 from scheduler.aws.clients import new_session
 from scheduler.errors import LocalAwsNotInstalled, LocalStateError, NetworkBlocked
+from scheduler.local import deferred
 from scheduler.local.state_file import STATE_FILE, check_folder, restore, save
 
 if TYPE_CHECKING:
@@ -104,6 +105,7 @@ def running(
                 if changes.seen:
                     save(directory / STATE_FILE)
             finally:
+                deferred.forget()
                 mock.stop()
 
 

@@ -25,13 +25,16 @@ import weakref
 from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from scheduler.errors import LocalStateError
 from scheduler.files import write_atomically
+from scheduler.local import deferred
 
 STATE_FILE = "state.pickle"
-FORMAT = 2  # 2: the file starts with the HMAC-SHA256 of the rest
+FORMAT = 3  # 3: each service pickled apart; 2 (still read): all in one pickle
+_FORMAT_ALL_AT_ONCE = 2
 KEY_FILE_ENV = "SCHED_LOCAL_STATE_KEY_FILE"
 KEY_SIZE = 32
 MAC_SIZE = hashlib.sha256().digest_size
@@ -57,11 +60,12 @@ Entries = dict[str, list[tuple[str, str, Any]]]
 
 
 def save(path: Path) -> None:
-    """Write moto's state of the kept services to `path`, atomically."""
-    entries: Entries = {}
+    """Write moto's state of the kept services to `path`, atomically: each service's backends
+    pickled apart, so that the next command loads only those it uses (`deferred.py`)."""
+    parts: dict[str, bytes] = deferred.pending()
     for key, (module_name, attribute) in BACKENDS.items():
         module = sys.modules.get(module_name)
-        if module is None:
+        if module is None or key in parts:
             continue
         backends = getattr(module, attribute)
         found = [
@@ -70,17 +74,20 @@ def save(path: Path) -> None:
             for region, backend in per_region.items()
         ]
         if found:
-            entries[key] = found
-    buffer = io.BytesIO()
-    pickle.dump(_header(), buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(entries)
-    body = buffer.getvalue()
+            buffer = io.BytesIO()
+            _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(found)
+            parts[key] = buffer.getvalue()
+    body = pickle.dumps(_header(), protocol=pickle.HIGHEST_PROTOCOL)
+    body += pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)
     write_atomically(path, _mac(_signing_key(), body) + body)
 
 
 def restore(path: Path) -> bool:
     """Load the state `save` wrote into the running moto; False when there is none. Nothing is
-    unpickled before the file's signature is found to be this user's."""
+    unpickled before the file's signature is found to be this user's. The backends of a
+    service whose moto module is not imported yet are loaded when it is (`deferred.py`),
+    unless the state was written with another moto: then all at once, to report it now."""
+    deferred.forget()
     body = _read_signed(path)
     if body is None:
         return False
@@ -89,21 +96,42 @@ def restore(path: Path) -> bool:
         header = pickle.load(stream)
     except Exception as error:
         raise _unreadable(path, f"it is damaged ({error})") from error
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
+    if not isinstance(header, dict) or header.get("format") not in (FORMAT, _FORMAT_ALL_AT_ONCE):
         raise _unreadable(path, "it was written by another version of sched")
+    written = header.get("moto", "?")
+    at_once = written != _moto_version()
     try:
-        entries: Entries = pickle.load(stream)
+        if header["format"] == _FORMAT_ALL_AT_ONCE:
+            for key, found in pickle.load(stream).items():
+                _install(importlib.import_module(BACKENDS[key][0]), key, found)
+            return True
+        parts: dict[str, bytes] = pickle.load(stream)
+        for key, data in parts.items():
+            module_name = BACKENDS[key][0]
+            if at_once or module_name in sys.modules:
+                _install(importlib.import_module(module_name), key, pickle.loads(data))
+            else:
+                deferred.defer(key, module_name, data, functools.partial(_load, path, key, data))
     except Exception as error:
-        written = header.get("moto", "?")
         raise _unreadable(
             path, f"it was written with moto {written} (this is {_moto_version()}): {error}"
         ) from error
-    for key, found in entries.items():
-        module_name, attribute = BACKENDS[key]
-        backends = getattr(importlib.import_module(module_name), attribute)
-        for account, region, backend in found:
-            backends[account][region] = backend
     return True
+
+
+def _install(module: ModuleType, key: str, found: list[tuple[str, str, Any]]) -> None:
+    backends = getattr(module, BACKENDS[key][1])
+    for account, region, backend in found:
+        backends[account][region] = backend
+
+
+def _load(path: Path, key: str, data: bytes, module: ModuleType) -> None:
+    """Install a deferred service's backends into its just-imported `module`."""
+    try:
+        found = pickle.loads(data)
+    except Exception as error:
+        raise _unreadable(path, f"its {key} part cannot be loaded ({error})") from error
+    _install(module, key, found)
 
 
 def _header() -> dict[str, object]:

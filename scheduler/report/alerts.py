@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from scheduler.report.style import GAP, WIDTH, clip, safe
 from scheduler.watch.decide import Alert, JobDecision
+from scheduler.watch.state import Unsent
 from scheduler.watch.watcher import Sent
 
 
@@ -18,6 +20,20 @@ def _what(alert: Alert | None) -> str:
     return f"{again}{alert.outcome} → {', '.join(alert.channels)}"
 
 
+def _unsent_lines(unsent: Sequence[Unsent], at: datetime | None, width: int) -> list[str]:
+    """What the last pass could not send: logged text, so shown through `safe`."""
+    if not unsent:
+        return []
+    when = f" ({at.astimezone(UTC):%Y-%m-%d %H:%M} UTC)" if at is not None else ""
+    lines = ["", f"note: the watcher's last pass{when} could not send {len(unsent)} alert(s);"]
+    lines.append("      it tries again on its next pass:")
+    for u in unsent:
+        lines.append(
+            clip(f"  {safe(u.job)} {safe(u.outcome)} → {safe(u.channel)}: {safe(u.error)}", width)
+        )
+    return lines
+
+
 def preview_text(
     catalogue: str,
     decisions: Sequence[JobDecision],
@@ -25,6 +41,8 @@ def preview_text(
     remembered: bool,
     deployed: bool = True,
     width: int = WIDTH,
+    unsent: Sequence[Unsent] = (),
+    last_pass: datetime | None = None,
 ) -> str:
     """One line per watched job: `! JOB  SENDS  WHY`, the ones that would alert first."""
     head = f"Alert watcher of {catalogue}: what it would send now (dry run: nothing is sent)"
@@ -45,12 +63,19 @@ def preview_text(
             "note: the watcher has logged no state yet (it has not run since apply); jobs are",
             "      judged from their deployment",
         ]
+    lines += _unsent_lines(unsent, last_pass, width)
     would = sum(1 for d in rows if d.alert is not None)
     lines += ["", f"{would} alert(s) would be sent." if would else "No alert would be sent."]
     return "\n".join(lines)
 
 
-def preview_json(catalogue: str, decisions: Sequence[JobDecision], *, remembered: bool) -> str:
+def preview_json(
+    catalogue: str,
+    decisions: Sequence[JobDecision],
+    *,
+    remembered: bool,
+    unsent: Sequence[Unsent] = (),
+) -> str:
     jobs = [
         {
             "job": d.job,
@@ -66,7 +91,11 @@ def preview_json(catalogue: str, decisions: Sequence[JobDecision], *, remembered
         }
         for d in decisions
     ]
-    return json.dumps({"catalogue": catalogue, "remembered": remembered, "jobs": jobs}, indent=2)
+    failed = [
+        {"job": u.job, "outcome": u.outcome, "channel": u.channel, "error": u.error} for u in unsent
+    ]
+    document = {"catalogue": catalogue, "remembered": remembered, "jobs": jobs, "unsent": failed}
+    return json.dumps(document, indent=2)
 
 
 def sent_lines(sent: Sequence[Sent]) -> list[str]:
@@ -76,6 +105,8 @@ def sent_lines(sent: Sequence[Sent]) -> list[str]:
         what = f"{s.alert.job} {'still ' if s.alert.repeat else ''}{s.alert.outcome} → {s.channel}"
         if s.error is not None:
             lines.append(f"alert NOT sent: {what}: {s.error}")
-        else:
+        elif s.topic.startswith("arn:"):
             lines.append(f"alert sent: {what} (SNS message {s.message_id})")
+        else:
+            lines.append(f"alert sent: {what} (webhook answered {s.message_id})")
     return lines

@@ -339,6 +339,21 @@ def _found_lines(plan: Plan, width: int) -> list[str]:
     ]
 
 
+def _pinned_lines(plan: Plan, width: int, jobs: Mapping[str, str] | None) -> list[str]:
+    """Aliases a rollback pinned: the plan leaves them on their version until unpinned."""
+    if not plan.pinned:
+        return []
+    lines = ["", "Pinned by sched rollback (apply leaves them on their version):"]
+    for alias in plan.pinned:
+        job = (jobs or {}).get(alias.function, "JOB")
+        line = (
+            f"= alias {alias.key_name}{GAP}on version {alias.version}, not the newest;"
+            f" sched rollback {job} --latest moves it there"
+        )
+        lines += wrap(line, width, indent="  ", hang="      ")
+    return lines
+
+
 def _finished_lines(plan: Plan, width: int) -> list[str]:
     """One-off schedules that ran and deleted themselves: not created again."""
     if not plan.finished:
@@ -399,6 +414,7 @@ def to_text(
     if not plan.has_changes:
         total = len(plan.changes)
         lines = [header, "", f"No changes: {total} resource{'s' * (total != 1)} up to date."]
+        lines += _pinned_lines(plan, width, jobs)
         return "\n".join([*lines, *_finished_lines(plan, width), *_found_lines(plan, width)])
     lines = [*wrap(header, width)]
     facts = {id(change): summary(change.resource) for change in plan.pending}
@@ -421,6 +437,7 @@ def to_text(
     attention = attention_line(plan)
     if attention is not None:
         lines += [paint(line, RED, colour) for line in wrap(attention, width)]
+    lines += _pinned_lines(plan, width, jobs)
     lines += _finished_lines(plan, width)
     lines += _found_lines(plan, width)
     return "\n".join(lines)
@@ -461,6 +478,14 @@ def to_json(
         "collisions": [found(u) for u in plan.collisions],
         "not_created_by_sched": [found(u) for u in plan.drift],
         "finished": [{"name": s.key_name, "ran_at": s.fires_at} for s in plan.finished],
+        "pinned": [
+            {
+                "name": a.key_name,
+                "version": a.version,
+                **({} if jobs is None else {"job": jobs.get(a.function)}),
+            }
+            for a in plan.pinned
+        ],
         **(extra or {}),
     }
     return json.dumps(document, indent=2, default=str)

@@ -60,14 +60,24 @@ def triggered_text(job: str, function: str, request_id: str | None, *, endpoint:
 def nothing_due(since: datetime, upcoming: tuple[datetime, Job] | None) -> str:
     """`sched local tick` with nothing due: up to when it ran, and the next fire."""
     text = f"nothing due: the last tick ran fires up to {since.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    return f"{text}; {_next_fire(upcoming)}"
+
+
+def nothing_fired(since: datetime, until: datetime, upcoming: tuple[datetime, Job] | None) -> str:
+    """`sched local tick` over a span in which no deployed job fired, and the next fire."""
+    span = f"{since.astimezone(UTC):%Y-%m-%d %H:%M} and {until.astimezone(UTC):%Y-%m-%d %H:%M}"
+    return f"nothing due between {span} UTC; {_next_fire(upcoming)}"
+
+
+def _next_fire(upcoming: tuple[datetime, Job] | None) -> str:
     if upcoming is None:
-        return f"{text}; no deployed job fires in the next year"
+        return "no deployed job fires in the next year"
     when, job = upcoming
     local = when.astimezone(ZoneInfo(job.timezone))
     shown = f"{local:%a %Y-%m-%d %H:%M %Z}"
     if local.utcoffset() != timedelta(0):
         shown += f" ({when.astimezone(UTC):%H:%M} UTC)"
-    return f"{text}; next: {job.name} at {shown}"
+    return f"next: {job.name} at {shown}"
 
 
 def _plural(count: int, noun: str) -> str:
@@ -89,6 +99,22 @@ def _job_line(job: str, outcomes: Sequence[RunOutcome]) -> str:
     return f"{job}: {runs}, {', '.join(parts)}"
 
 
+def python_note(job: Job, here: tuple[int, int]) -> str | None:
+    """A local run's note when this Python (`here`, major and minor) is not the job's runtime,
+    whose behaviour (and wheels) may differ; None when they match or the runtime is not Python."""
+    version = job.runtime.removeprefix("python")
+    if version == job.runtime or version == f"{here[0]}.{here[1]}":
+        return None
+    return (
+        f"note: {job.name} runs on {job.runtime} on Lambda; here it runs on Python "
+        f"{here[0]}.{here[1]}"
+    )
+
+
+def skipped_line(job: str) -> str:
+    return f"{job}: skipped, not deployed to the local AWS"
+
+
 def tick_summary(outcomes: Iterable[RunOutcome], skipped: Iterable[str] = ()) -> str:
     """One line per job that ran (by name: `tmp-cleanup: 24 runs, 24 failed (NoSuchBucket)`,
     `role-canary: 96 runs, all succeeded`), one per job skipped as not deployed, then a total
@@ -99,7 +125,7 @@ def tick_summary(outcomes: Iterable[RunOutcome], skipped: Iterable[str] = ()) ->
         by_job.setdefault(outcome.job, []).append(outcome)
     lines = [_job_line(job, by_job[job]) for job in sorted(by_job)]
     passed = sorted(skipped)
-    lines += [f"{job}: skipped, not deployed to the local AWS" for job in passed]
+    lines += [skipped_line(job) for job in passed]
     failed = sum(not o.ok for o in runs)
     total = f"{_plural(len(runs), 'run')}, {failed} failed"
     if passed:

@@ -16,8 +16,9 @@ HEADERS = ("VERSION", "RUNS", "FAILED")
 def versions_text(found: JobVersions) -> str:
     if not found.rows:
         return f"{found.job}: {found.function} has no published versions yet; apply publishes one"
+    live = " live (pinned)" if found.pinned else " live"
     rows = [
-        (f"{row.version}{' live' if row.live else ''}", str(row.runs), str(row.failures))
+        (f"{row.version}{live if row.live else ''}", str(row.runs), str(row.failures))
         for row in found.rows
     ]
     sizes = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(HEADERS)]
@@ -26,6 +27,11 @@ def versions_text(found: JobVersions) -> str:
     lines.append(
         f"runs in the last {human_duration(found.window)}; live: the version the schedule invokes"
     )
+    if found.pinned:
+        lines.append(
+            f"pinned by sched rollback: apply leaves it there; sched rollback {found.job} --latest"
+            " moves it to the newest"
+        )
     return "\n".join(lines)
 
 
@@ -42,6 +48,9 @@ def rollback_text(done: RolledBack) -> str:
         (
             f"{done.job}: live alias of {done.function} moved from version "
             f"{done.before or '-'} to {done.after}",
-            "  the next plan shows it as drift; apply moves it to the newest version again",
+            f"  pinned: apply leaves it there (the plan says so); sched rollback {done.job}"
+            " --latest moves it to the newest"
+            if done.pinned
+            else "  not pinned: apply keeps it on the newest version",
         )
     )

@@ -214,6 +214,52 @@ LOADER_DOCS: tuple[RuleDoc, ...] = (
         "# local-data.yaml\nbuckets:\n  Acme_Scratch: {}",
         "# local-data.yaml\nbuckets:\n  acme-scratch: {}",
     ),
+    RuleDoc(
+        "SCH011",
+        _E,
+        "job lists an environment the catalogue does not declare",
+        "A job's `environments:` names where it is deployed, from those declared under the "
+        "catalogue's `environments:`; an unknown name is usually a typo, and the job would "
+        "silently be left out of the environment meant.",
+        'environments:\n  prod: {account: "123456789012", region: eu-west-1}\njobs:\n'
+        "  report:\n    environments: [production]",
+        'environments:\n  prod: {account: "123456789012", region: eu-west-1}\njobs:\n'
+        "  report:\n    environments: [prod]",
+    ),
+    RuleDoc(
+        "SCH012",
+        _E,
+        "environment account, region or name malformed",
+        "Each environment names the AWS account (12 digits: quote it, so that YAML keeps it as "
+        "text) and region it is deployed to; plan and apply refuse any other account. Its name "
+        "is part of every resource name, so it holds only letters, digits, - and _.",
+        "environments:\n  prod: {account: 12345, region: eu-west}",
+        'environments:\n  prod: {account: "123456789012", region: eu-west-1}',
+    ),
+    RuleDoc(
+        "SCH013",
+        _E,
+        "environment overrides something the catalogue does not have",
+        "An environment's `defaults`, `policy`, `alerts` and `jobs` merge over the catalogue's: "
+        "an override of a job the catalogue does not have (or does not deploy to that "
+        "environment) or of a key that does not exist would change nothing, so it is a mistake.",
+        'environments:\n  prod:\n    account: "123456789012"\n    region: eu-west-1\n'
+        "    jobs:\n      log-bakup: {memory: 1024}",
+        'environments:\n  prod:\n    account: "123456789012"\n    region: eu-west-1\n'
+        "    jobs:\n      log-backup: {memory: 1024}",
+    ),
+    RuleDoc(
+        "SCH014",
+        _E,
+        "two environments make the same names in one account",
+        "Every name of an environment is `<catalogue>-<environment>-<job>`: two environments "
+        "in one account whose names meet (environment a with job b-c, environment a-b with job "
+        "c) would fight over the same resources.",
+        'environments:\n  a: {account: "123456789012", region: eu-west-1}\n'
+        '  a-b: {account: "123456789012", region: eu-west-1}\njobs:\n  b-c: {...}\n  c: {...}',
+        'environments:\n  dev: {account: "123456789012", region: eu-west-1}\n'
+        '  prod: {account: "210987654321", region: eu-west-1}',
+    ),
     *SUPPRESSION_DOCS,
     SUB_MINUTE,
     RuleDoc(

@@ -1,6 +1,6 @@
 """Rules on `alerts:` and the jobs' `alert:`: channels that exist, addresses and topic ARNs that
-are what they say, outcome names sched knows, and a grace a fire can be late by and still be
-told in time (shorter than the schedule's period).
+are what they say, webhook URLs kept as secrets, outcome names sched knows, and a grace a fire
+can be late by and still be told in time (shorter than the schedule's period).
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from scheduler import limits
 from scheduler.catalogue.durations import format_duration
 from scheduler.catalogue.model import Compute, Job, Outcome
 from scheduler.diagnostics import Diagnostic, Severity, Span, echo
+from scheduler.kms_keys import KmsKey
 from scheduler.rules.base import Context, Rule, RuleDoc
+from scheduler.runtime.contract import SecretRef
 
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+$")
 _TOPIC_ARN = re.compile(
@@ -210,6 +212,57 @@ class AlertNeverWatched(Rule):
             )
 
 
+class PlainWebhook(Rule):
+    doc = RuleDoc(
+        "SCH507",
+        Severity.ERROR,
+        "webhook channel URL that is not a secret reference",
+        "A `slack:` or `webhook:` channel's URL is a secret (whoever has it can post to the "
+        "channel), so the catalogue names where it is kept, never the URL: ssm:/parameter/name "
+        "(a SecureString, decrypted) or secretsmanager:secret-name (#key for a key of a JSON "
+        "secret). The watcher reads it with its own role, allowed to read exactly that; "
+        "`kms_key:` names the customer managed key it is encrypted with, if any.",
+        "alerts: {channels: {chat: {slack: https://hooks.slack.com/services/T0/B0/XXXX}}}",
+        "alerts: {channels: {chat: {slack: ssm:/acme-ops/alerts/slack-url}}}",
+    )
+
+    def check(self, context: Context) -> Iterator[Diagnostic]:
+        alerts = context.catalogue.alerts
+        for channel in alerts.channels if alerts else ():
+            if channel.hook is None or channel.secret is None:
+                continue
+            key = channel.hook.value
+            where = ("alerts", "channels", channel.name, key)
+            parameter = f"/{context.catalogue.name}/alerts/{channel.name}"
+            # The URL itself is the secret: the message never repeats what was written.
+            if "://" in channel.secret:
+                yield self.report(
+                    context.source_map.span(where),
+                    f"channel {echo(channel.name)}: the {key} URL is written in plain text",
+                    f"keep it in SSM: aws ssm put-parameter --type SecureString --name "
+                    f"{parameter} --value 'https://...', then write {key}: ssm:{parameter}",
+                )
+                continue
+            try:
+                SecretRef.parse(channel.secret)
+            except ValueError:
+                yield self.report(
+                    context.source_map.span(where),
+                    f"channel {echo(channel.name)}: {key} is not a secret reference",
+                    f"write {key}: ssm:{parameter} or {key}: secretsmanager:NAME[#key]",
+                )
+            if channel.kms_key is None:
+                continue
+            try:
+                KmsKey.parse(channel.kms_key)
+            except ValueError as error:
+                yield self.report(
+                    context.source_map.span(("alerts", "channels", channel.name, "kms_key")),
+                    f"channel {echo(channel.name)}: kms_key {error}",
+                    f"e.g. kms_key: alias/{context.catalogue.name}-secrets",
+                )
+
+
 ALERT_RULES: tuple[Rule, ...] = (
     UnknownChannel(),
     NotAnEmail(),
@@ -217,4 +270,5 @@ ALERT_RULES: tuple[Rule, ...] = (
     GraceOverPeriod(),
     UnknownOutcome(),
     AlertNeverWatched(),
+    PlainWebhook(),
 )

@@ -130,6 +130,16 @@ class SecretRef:
             raise ValueError(f"{text!r} names no {'key' if name else 'parameter or secret'}")
         return cls(scheme, name, key or None)
 
+    def pick(self, value: str) -> str:
+        """The referenced value in `value`, the secret's text: itself, or its JSON key's value.
+        Raises KeyError when the key is not there, ValueError when the text is not JSON."""
+        if self.json_key is None:
+            return value
+        document = json.loads(value)
+        if not isinstance(document, dict) or self.json_key not in document:
+            raise KeyError(f"the secret holds no key {self.json_key!r}")
+        return str(document[self.json_key])
+
     def __str__(self) -> str:
         key = f"#{self.json_key}" if self.json_key else ""
         return f"{self.scheme}:{self.name}{key}"

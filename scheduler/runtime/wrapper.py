@@ -221,20 +221,18 @@ class SecretUnavailable(Exception):
 _secret_values: dict[str, str] = {}
 
 
-def _read_secret(ref: SecretRef) -> str:
+def read_secret(ref: SecretRef) -> str:
+    """The value `ref` names, read with the function's own role (the alert watcher reads its
+    webhook channels' URLs with it too)."""
     # boto3 is part of Lambda's Python runtime; the wrapper imports nothing else outside the
     # standard library, and only when a job has secrets.
     boto3 = importlib.import_module("boto3")
     if ref.scheme == "ssm":
         parameter = boto3.client("ssm").get_parameter(Name=ref.name, WithDecryption=True)
         return str(parameter["Parameter"]["Value"])
-    value = str(boto3.client("secretsmanager").get_secret_value(SecretId=ref.name)["SecretString"])
-    if ref.json_key is None:
-        return value
-    document = json.loads(value)
-    if not isinstance(document, dict) or ref.json_key not in document:
-        raise KeyError(f"the secret holds no key {ref.json_key!r}")
-    return str(document[ref.json_key])
+    return ref.pick(
+        str(boto3.client("secretsmanager").get_secret_value(SecretId=ref.name)["SecretString"])
+    )
 
 
 def load_secrets(
@@ -249,7 +247,7 @@ def load_secrets(
     for name, reference in sorted(json.loads(text).items()):
         if reference not in values:
             try:
-                values[reference] = _read_secret(SecretRef.parse(reference))
+                values[reference] = read_secret(SecretRef.parse(reference))
             except Exception as error:  # any failure to read it is the run's failure
                 code = getattr(error, "response", {}).get("Error", {}).get("Code")
                 why = f"{code}: {error}" if code else f"{type(error).__name__}: {error}"

@@ -1,6 +1,7 @@
 """What the watcher watches, as plain data and the JSON file shipped in its zip: each alerting
-job's schedule and alert rule, and each channel's SNS topic ARN. Built from a catalogue by
-`config_for`; read back in the function by `from_json`, which rebuilds the jobs history needs.
+job's schedule and alert rule, each SNS channel's topic ARN and each webhook channel's secret
+reference. Built from a catalogue by `config_for`; read back in the function by `from_json`,
+which rebuilds the jobs history needs.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from scheduler.catalogue.model import (
     Compute,
     Job,
 )
+from scheduler.watch.webhook import Webhook
 
 CONFIG_FILE = "sched_watch.json"
 SCHEMA = 1
@@ -33,11 +35,16 @@ def channel_topic(channel: Channel, catalogue: str, *, region: str, account: str
 
 @dataclass(frozen=True)
 class WatchConfig:
-    """The catalogue as the watcher needs it: the alerting jobs and channel → topic ARN."""
+    """The catalogue as the watcher needs it: the alerting jobs, channel → topic ARN of the SNS
+    channels, and the webhook channels (their URLs' secret references, never the URLs)."""
 
     catalogue: Catalogue
     topics: tuple[tuple[str, str], ...]
     every: timedelta
+    hooks: tuple[Webhook, ...] = ()
+
+    def hook(self, channel: str) -> Webhook | None:
+        return next((h for h in self.hooks if h.channel == channel), None)
 
     @property
     def jobs(self) -> tuple[Job, ...]:
@@ -68,9 +75,15 @@ def config_for(catalogue: Catalogue, *, region: str, account: str) -> WatchConfi
     topics = tuple(
         (c.name, channel_topic(c, catalogue.name, region=region, account=account))
         for c in alerts.channels
+        if c.hook is None
+    )
+    hooks = tuple(
+        Webhook(c.name, c.hook.value, c.secret)
+        for c in alerts.channels
+        if c.hook is not None and c.secret is not None
     )
     watched = Catalogue(catalogue.name, catalogue.path, catalogue.policy, jobs, alerts)
-    return WatchConfig(watched, topics, alerts.every)
+    return WatchConfig(watched, topics, alerts.every, hooks)
 
 
 def _ms(value: timedelta | None) -> int | None:
@@ -110,6 +123,7 @@ def to_json(config: WatchConfig) -> str:
         "catalogue": config.catalogue.name,
         "every_ms": _ms(config.every),
         "topics": dict(config.topics),
+        "hooks": {h.channel: {"kind": h.kind, "secret": h.secret} for h in config.hooks},
         "jobs": jobs,
     }
     return json.dumps(document, indent=1, sort_keys=True) + "\n"
@@ -144,5 +158,9 @@ def from_json(text: str, path: Path = Path("jobs.yaml")) -> WatchConfig:
             )
         )
     topics = tuple(sorted((str(k), str(v)) for k, v in data["topics"].items()))
+    hooks = tuple(
+        Webhook(str(name), str(h["kind"]), str(h["secret"]))
+        for name, h in sorted(data.get("hooks", {}).items())
+    )
     catalogue = Catalogue(str(data["catalogue"]), path, jobs=tuple(jobs))
-    return WatchConfig(catalogue, topics, _td(data["every_ms"]) or timedelta(minutes=5))
+    return WatchConfig(catalogue, topics, _td(data["every_ms"]) or timedelta(minutes=5), hooks)

@@ -23,6 +23,8 @@ from scheduler.untrusted import safe
 from scheduler.watch.state import JobState
 
 GOOD = "ok"
+# A run that succeeded this much faster than expected (a backup of nothing) is suspicious.
+FAST_RATIO = 0.1
 _BAD_STATUS = {
     RunStatus.FAILED: Outcome.FAILED,
     RunStatus.UNKNOWN: Outcome.FAILED,  # started, never ended: Lambda killed it unlogged
@@ -85,6 +87,13 @@ def outcome_of(run: Run, job: Job, rule: AlertRule) -> str | None:
         and Outcome.OVERRAN.value in rule.when
     ):
         return Outcome.OVERRAN.value
+    if (
+        run.status is RunStatus.SUCCEEDED
+        and run.duration is not None
+        and run.duration < job.expected_runtime * FAST_RATIO
+        and Outcome.FAST.value in rule.when
+    ):
+        return Outcome.FAST.value
     return GOOD
 
 
@@ -106,6 +115,9 @@ def _detail(run: Run, outcome: str, job: Job) -> str:
         case Outcome.OVERRAN:
             took, expected = _duration(run.duration), _duration(job.expected_runtime)
             return f"{fire} ran {took}, over its expected {expected}"
+        case Outcome.FAST:
+            took, expected = _duration(run.duration), _duration(job.expected_runtime)
+            return f"{fire} succeeded in {took}, under a tenth of its expected {expected}"
         case _:
             # Logged text, anyone's who can write to the log group: it reaches a terminal
             # (`sched alerts`) and people's mail.

@@ -31,8 +31,23 @@ class JobState:
 
 
 @dataclass(frozen=True)
+class Unsent:
+    """An alert a pass could not send to a channel, and why (as the pass logged it)."""
+
+    job: str
+    outcome: str
+    channel: str
+    error: str
+
+
+@dataclass(frozen=True)
 class WatchState:
+    """Every job's state; read back, also when the pass was (`at`) and what it could not send
+    (`unsent`), for `sched alerts` to show."""
+
     jobs: Mapping[str, JobState] = field(default_factory=dict)
+    at: datetime | None = None
+    unsent: tuple[Unsent, ...] = ()
 
 
 def _time(value: datetime | None) -> str | None:
@@ -89,7 +104,20 @@ def parse_state_line(message: str) -> WatchState | None:
     if not isinstance(jobs, dict):
         return None
     parsed = {str(k): j for k, v in jobs.items() if (j := _job(v)) is not None}
-    return WatchState(parsed)
+    sent = data.get("sent")
+    unsent = (
+        tuple(u for r in sent if (u := _unsent(r)) is not None) if isinstance(sent, list) else ()
+    )
+    return WatchState(parsed, parse_time(data.get("at")), unsent)
+
+
+def _unsent(record: object) -> Unsent | None:
+    if not isinstance(record, dict):
+        return None
+    fields = [record.get(k) for k in ("job", "outcome", "channel", "error")]
+    if not all(isinstance(f, str) for f in fields):
+        return None  # sent, or not a record a pass writes
+    return Unsent(*(str(f) for f in fields))
 
 
 def latest_state(events: Iterable[LogEvent]) -> WatchState | None:

@@ -1,7 +1,7 @@
 """One pass of the watcher through the ports: read its last state from its own log group, read
 each alerting job's runs as `sched status` does (history/: believing only the lines its deployed
-function's SCHED_DEPLOY wrote, read from `deployments`), decide (`decide`), publish each alert
-to its channels' topics, and emit the new state line. The same pass runs in the deployed
+function's SCHED_DEPLOY wrote, read from `deployments`), decide (`decide`), send each alert to
+its channels (SNS topics, webhooks), and emit the new state line. The same pass runs in the deployed
 function, in `sched local tick` and, without publishing or emitting, in `sched alerts`.
 """
 
@@ -10,15 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from scheduler.catalogue.model import Job
 from scheduler.history.read import job_histories
 from scheduler.history.targets import bindings, job_deployments
 from scheduler.ports import DeploymentSource, LogSource, Publisher
+from scheduler.runtime.contract import iso_ms
 from scheduler.schedule import ScheduleError, parse
 from scheduler.watch.config import WatchConfig
 from scheduler.watch.decide import Alert, JobDecision, decide_job, message, subject
 from scheduler.watch.state import JobState, WatchState, latest_state, state_line
+from scheduler.watch.webhook import HookSender
 
 # How far back the watcher looks for its own last state line: a few of its periods, and, when
 # that finds none (a pass that failed, a pause), up to a day before starting afresh.
@@ -34,11 +37,58 @@ Emit = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Sent:
+    """One alert to one channel: `topic` is its SNS topic ARN, or for a webhook the reference
+    of its URL's secret; `message_id` SNS's id, or the webhook's `HTTP 200`."""
+
     alert: Alert
     channel: str
     topic: str
     message_id: str | None
     error: str | None = None
+
+
+def deliver(
+    config: WatchConfig,
+    channel: str,
+    subject: str,
+    text: str,
+    fields: Mapping[str, Any],
+    publisher: Publisher,
+    hooks: HookSender | None,
+) -> tuple[str, str]:
+    """Send one message to `channel`: (where: topic ARN or secret reference, receipt). Raises
+    what the channel's service raised; NoChannel when the channel has no way to send."""
+    topic = config.topic(channel)
+    if topic is not None:
+        return topic, publisher.publish(topic, subject, text)
+    hook = config.hook(channel)
+    if hook is None:
+        raise NoChannel(f"no channel {channel!r}")
+    if hooks is None:
+        raise NoChannel(f"channel {channel!r} is a webhook, and nothing here can send to one")
+    return hook.secret, hooks.send(hook, subject, text, fields)
+
+
+def _where(config: WatchConfig, channel: str) -> str:
+    hook = config.hook(channel)
+    return config.topic(channel) or (hook.secret if hook is not None else "")
+
+
+class NoChannel(LookupError):
+    """The configuration names no way to send to a channel."""
+
+
+def alert_fields(alert: Alert, catalogue: str) -> dict[str, Any]:
+    """An alert as a generic webhook's JSON document holds it."""
+    return {
+        "catalogue": catalogue,
+        "job": alert.job,
+        "outcome": alert.outcome,
+        "fire": None if alert.fire is None else iso_ms(alert.fire),
+        "streak": alert.streak,
+        "repeat": alert.repeat,
+        "detail": alert.detail,
+    }
 
 
 @dataclass(frozen=True)
@@ -129,26 +179,28 @@ def run_pass(
     now: datetime,
     first_seen: Mapping[str, datetime] | None = None,
     deployments: DeploymentSource | None = None,
+    hooks: HookSender | None = None,
 ) -> Pass:
-    """One full pass: decide, publish, and emit the state line the next pass starts from."""
+    """One full pass: decide, publish (SNS channels through `publisher`, webhooks through
+    `hooks`), and emit the state line the next pass starts from."""
     previous = read_state(config, logs, now=now)
     decisions = decide(
         config, logs, previous, now=now, first_seen=first_seen, deployments=deployments
     )
     sent: list[Sent] = []
+    name = config.catalogue.name
     for alert in (d.alert for d in decisions if d.alert is not None):
+        head, text, fields = subject(alert, name), message(alert, name), alert_fields(alert, name)
         for channel in alert.channels:
-            topic = config.topic(channel)
-            if topic is None:
-                sent.append(Sent(alert, channel, "", None, f"no channel {channel!r}"))
-                continue
             try:
-                name = config.catalogue.name
-                message_id = publisher.publish(topic, subject(alert, name), message(alert, name))
+                where, receipt = deliver(config, channel, head, text, fields, publisher, hooks)
+            except NoChannel as error:
+                sent.append(Sent(alert, channel, "", None, str(error)))
             except Exception as error:  # one channel failing must not silence the others
-                sent.append(Sent(alert, channel, topic, None, f"{type(error).__name__}: {error}"))
-                continue
-            sent.append(Sent(alert, channel, topic, message_id))
+                failed = f"{type(error).__name__}: {error}"
+                sent.append(Sent(alert, channel, _where(config, channel), None, failed))
+            else:
+                sent.append(Sent(alert, channel, where, receipt))
     # An alert no channel took is not told: the job keeps its old state, so the next pass retries.
     told = {s.alert.job for s in sent if s.error is None}
     untold = {s.alert.job for s in sent} - told

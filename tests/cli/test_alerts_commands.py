@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hook_server import hook_server
 
 from scheduler.cli import cli
 
@@ -98,3 +99,79 @@ def test_alerts_as_json_lists_each_watched_job_with_its_decision(catalogue: Path
     [backup] = found["jobs"]
     assert (backup["job"], backup["alert"]) == ("log-backup", None)
     assert backup["why"].startswith("no fire to judge since ")
+
+
+CHAT = "    chat:\n      slack: ssm:/acme-ops/alerts/chat\n"
+
+
+def _with_slack(catalogue: Path, url: str | None) -> None:
+    """The example with a Slack channel whose URL is in the local SSM (None: no parameter)."""
+    text = catalogue.read_text()
+    anchor = (
+        "      email: [ops@acme.example]   # an SNS topic sched creates and subscribes these to\n"
+    )
+    assert anchor in text
+    catalogue.write_text(text.replace(anchor, anchor + CHAT))
+    if url is not None:
+        (catalogue.parent / "local-data.yaml").write_text(
+            f"parameters:\n  /acme-ops/alerts/chat: {{value: '{url}', type: SecureString}}\n"
+        )
+
+
+def test_alerts_test_posts_to_a_slack_channel_whose_url_is_in_ssm(catalogue: Path) -> None:
+    with hook_server() as server:
+        _with_slack(catalogue, server.url)
+        code, out = run("alerts", "test", "chat", "--local", str(catalogue))
+    assert (code, out) == (
+        0,
+        "test message sent to chat (slack, URL from ssm:/acme-ops/alerts/chat): it answered"
+        " HTTP 200\n",
+    )
+    [received] = server.received
+    assert received.path == "/services/T0/B0/secret"
+    assert re.fullmatch(
+        r"\*sched: test alert \(acme-ops\)\*\nA test message from sched, catalogue acme-ops, "
+        r"channel chat, sent \d{4}-\d\d-\d\d \d\d:\d\d UTC\.\nAlerts about the catalogue's jobs "
+        r"come like this\.",
+        received.body["text"],
+    )
+
+
+def test_alerts_test_to_a_refusing_or_missing_webhook_is_one_line_and_exit_3(
+    catalogue: Path,
+) -> None:
+    with hook_server() as server:
+        server.status = 404
+        _with_slack(catalogue, server.url)
+        code, out = run("alerts", "test", "chat", "--local", str(catalogue))
+    assert (code, out) == (
+        3,
+        "error: channel 'chat': the webhook answered HTTP 404 Not Found\n"
+        "  hint: check the URL kept in ssm:/acme-ops/alerts/chat\n",
+    )
+    catalogue.write_text(catalogue.read_text().replace("/alerts/chat", "/alerts/missing"))
+    code, out = run("alerts", "test", "chat", "--local", str(catalogue))
+    assert (code, out) == (
+        3,
+        "error: channel 'chat': secret ssm:/acme-ops/alerts/missing does not exist\n"
+        "  hint: create it: aws ssm put-parameter --type SecureString --name"
+        " /acme-ops/alerts/missing --value 'https://...'\n",
+    )
+
+
+def test_a_plain_text_webhook_url_fails_validate_without_repeating_it(catalogue: Path) -> None:
+    text = catalogue.read_text().replace(
+        "      email: [ops@acme.example]",
+        "      email: [ops@acme.example]\n    chat:\n"
+        "      slack: https://hooks.slack.com/services/T0/B0/XXXX",
+    )
+    catalogue.write_text(text)
+    code, out = run("validate", str(catalogue))
+    assert (code, out) == (
+        1,
+        f'{catalogue}:21:14: error SCH507 channel "chat": the slack URL is written in plain text\n'
+        "  hint: keep it in SSM: aws ssm put-parameter --type SecureString --name"
+        " /acme-ops/alerts/chat --value 'https://...', then write slack:"
+        " ssm:/acme-ops/alerts/chat\n"
+        f"{catalogue}: 1 error\n",
+    )

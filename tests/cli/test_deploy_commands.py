@@ -280,6 +280,7 @@ def test_plan_json_of_a_new_catalogue_lists_every_create_with_its_resource(hello
         "collisions": [],
         "not_created_by_sched": [],
         "finished": [],
+        "pinned": [],
     }
 
 
@@ -337,6 +338,7 @@ def test_plan_json_shows_an_update_field_by_field_beside_what_is_unchanged(hello
         "collisions": [],
         "not_created_by_sched": [],
         "finished": [],
+        "pinned": [],
     }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from terminal import at_a_terminal
 
 from scheduler.app.check import check
 from scheduler.cli import cli
@@ -53,13 +54,57 @@ def test_the_fargate_job_is_no_handler_to_run_here(catalogue: Path) -> None:
 
 
 def test_reset_says_what_the_new_local_aws_holds(catalogue: Path) -> None:
-    code, out = run("local", "reset", str(catalogue))
+    code, out = run("local", "reset", "--yes", str(catalogue))
 
     assert code == 0
     assert out == (
         f"local AWS state wiped ({catalogue.parent / '.sched' / 'local'})\n"
         f"local AWS created from {catalogue.parent / 'local-data.yaml'}: "
         "4 buckets (4 objects), 1 table (3 items)\n"
+    )
+
+
+def test_reset_shows_paths_relative_to_the_working_folder(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(catalogue.parent)
+    code, out = run("local", "reset", "--yes")
+
+    assert code == 0
+    assert out == (
+        "local AWS state wiped (.sched/local)\n"
+        "local AWS created from local-data.yaml: 4 buckets (4 objects), 1 table (3 items)\n"
+    )
+
+
+def test_reset_without_yes_off_a_terminal_refuses_and_wipes_nothing(
+    catalogue: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(catalogue.parent)
+    assert run("apply", "--local")[0] == 0
+    code, out = run("local", "reset")
+
+    assert code == 2
+    assert out == (
+        "error: sched local reset would wipe the local AWS in .sched/local (what was applied, "
+        "runs, logs and data); refusing without --yes in a non-interactive run\n"
+        "  hint: run again with --yes\n"
+    )
+    assert run("plan", "--local")[1].splitlines()[-1] == "No changes: 32 resources up to date."
+
+
+def _reset_at_a_terminal(folder: Path, answer: str) -> tuple[int, str]:
+    """`sched local reset` with a terminal as its standard input, answering `answer`."""
+    return at_a_terminal(["local", "reset"], answer, cwd=folder)
+
+
+def test_reset_at_a_terminal_asks_first(catalogue: Path) -> None:
+    question = "Wipe the local AWS in .sched/local (what was applied, runs, logs and data)? [y/N]: "
+    assert _reset_at_a_terminal(catalogue.parent, "n") == (1, f"{question}Nothing was wiped.\n")
+    assert _reset_at_a_terminal(catalogue.parent, "y") == (
+        0,
+        f"{question}local AWS state wiped (.sched/local)\n"
+        "local AWS created from local-data.yaml: 4 buckets (4 objects), 1 table (3 items)\n",
     )
 
 

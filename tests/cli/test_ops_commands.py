@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import shutil
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,10 +30,36 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def test_run_reports_duration_against_expected_and_the_limit(catalogue: Path) -> None:
+HERE = f"{sys.version_info.major}.{sys.version_info.minor}"
+
+
+def without_python_note(out: str) -> list[str]:
+    """The lines of a local run's output but its note on this Python, which depends on it."""
+    return [line for line in out.splitlines() if not line.startswith("note: ")]
+
+
+def test_a_local_run_notes_a_python_that_is_not_the_jobs_runtime(catalogue: Path) -> None:
+    other = "python3.13" if HERE != "3.13" else "python3.12"
+    text = catalogue.read_text()
+    catalogue.write_text(text.replace("runtime: python3.12", f"runtime: {other}"))
+    code, out = run("run", "role-canary", "--local", str(catalogue))
+    assert code == 0, out
+    assert out.splitlines()[0] == (
+        f"note: role-canary runs on {other} on Lambda; here it runs on Python {HERE}"
+    )
+    assert out.splitlines()[1].startswith("role-canary: succeeded in ")
+
+    catalogue.write_text(text.replace("runtime: python3.12", f"runtime: python{HERE}"))
     code, out = run("run", "role-canary", "--local", str(catalogue))
     assert code == 0, out
     [line] = out.splitlines()
+    assert line.startswith("role-canary: succeeded in ")
+
+
+def test_run_reports_duration_against_expected_and_the_limit(catalogue: Path) -> None:
+    code, out = run("run", "role-canary", "--local", str(catalogue))
+    assert code == 0, out
+    [line] = without_python_note(out)
     assert line.startswith("role-canary: succeeded in ")
     assert line.endswith("% of Lambda's 15m)")
     assert "of expected 5s, " in line
@@ -41,7 +68,7 @@ def test_run_reports_duration_against_expected_and_the_limit(catalogue: Path) ->
 def test_a_failing_handler_exits_1_with_its_error(catalogue: Path) -> None:
     code, out = run("run", "tmp-cleanup", "--local", str(catalogue))
     assert code == 1
-    first, second, *frames = out.splitlines()
+    first, second, *frames = without_python_note(out)
     assert first.startswith("tmp-cleanup: failed in ")
     assert second.startswith("  error: NoSuchBucket: ")
     # The handler's own frames only: none of sched's wrapper, none of boto3's.
@@ -120,6 +147,28 @@ def test_tick_skips_what_is_not_deployed_and_refuses_the_future(catalogue: Path)
     code, out = run("local", "tick", str(catalogue), "--until", ahead)
     assert code == 2
     assert "is in the future" in out
+
+
+def test_a_tick_over_a_span_where_nothing_fired_names_the_next_fire(catalogue: Path) -> None:
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    before = datetime.now(UTC).replace(second=0, microsecond=0)
+    # Just applied: every job's first fire is still ahead (a rate counts from its creation).
+    code, out = run("local", "tick", str(catalogue))
+    after = datetime.now(UTC)
+    assert code == 0
+    [line] = out.splitlines()
+    span, _, upcoming = line.partition(" UTC; next: ")
+    since, _, until = span.removeprefix("nothing due between ").partition(" and ")
+    assert before - timedelta(days=1) <= _minute(since) <= after - timedelta(days=1)
+    assert before <= _minute(until) <= after
+    name, _, when = upcoming.partition(" at ")
+    assert name == "role-canary"
+    fire = datetime.strptime(when, "%a %Y-%m-%d %H:%M UTC").replace(tzinfo=UTC)
+    assert before + timedelta(minutes=14) <= fire <= after + timedelta(minutes=15)
+
+
+def _minute(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
 
 
 def test_a_failed_trigger_puts_its_job_first_in_status(catalogue: Path) -> None:

@@ -62,17 +62,39 @@ def test_versions_rollback_and_the_plan_that_follows(tmp_path: Path) -> None:
     assert run("rollback", "nightly", "--local", path) == (
         0,
         "nightly: live alias of acme-ver-nightly moved from version 3 to 2\n"
-        "  the next plan shows it as drift; apply moves it to the newest version again\n",
+        "  pinned: apply leaves it there (the plan says so); sched rollback nightly --latest"
+        " moves it to the newest\n",
     )
     code, out = run("plan", "--local", path)
-    assert (code, out.splitlines()[2:5]) == (
+    assert (code, out.splitlines()[2:]) == (
         0,
         [
-            "job nightly",
-            "  ~ alias           acme-ver-nightly:live  → the newest published version",
-            "        version: 2 → newest",
+            "No changes: 6 resources up to date.",
+            "",
+            "Pinned by sched rollback (apply leaves them on their version):",
+            "  = alias acme-ver-nightly:live  on version 2, not the newest; sched rollback nightly"
+            " --latest moves",
+            "      it there",
         ],
     )
+    assert run("versions", "nightly", "--local", path)[1].splitlines()[:6] == [
+        "VERSION          RUNS  FAILED",
+        "2 live (pinned)     0       0",
+        "3                   0       0",
+        "",
+        "runs in the last 7d; live: the version the schedule invokes",
+        "pinned by sched rollback: apply leaves it there; sched rollback nightly --latest moves it"
+        " to the newest",
+    ]
+    code, out = run("rollback", "nightly", "--local", path, "--latest", "--to", "3")
+    assert (code, out.splitlines()[-1]) == (2, "Error: give --to VERSION or --latest, not both")
+    assert run("rollback", "nightly", "--local", path, "--latest") == (
+        0,
+        "nightly: live alias of acme-ver-nightly moved from version 2 to 3\n"
+        "  not pinned: apply keeps it on the newest version\n",
+    )
+    code, out = run("plan", "--local", path)
+    assert (code, out.splitlines()[2:]) == (0, ["No changes: 6 resources up to date."])
 
 
 def test_a_job_without_versions_is_refused_with_a_hint(tmp_path: Path) -> None:

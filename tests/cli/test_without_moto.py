@@ -38,7 +38,7 @@ def test_local_says_to_install_the_local_extra_and_wipes_nothing(tmp_path: Path)
     kept = tmp_path / ".sched" / "local" / "state.pickle"
     kept.parent.mkdir(parents=True)
     kept.write_bytes(b"state")
-    done = sched("local", "reset", "jobs.yaml", cwd=tmp_path)
+    done = sched("local", "reset", "--yes", "jobs.yaml", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stderr.splitlines()[0] == (
         "error: --local needs the local AWS (moto), which is not installed"

@@ -1,6 +1,7 @@
 """versions: each apply that changes a function publishes a version and moves the `live` alias
-the rule invokes; the newest N are kept, never the aliased one; an alias moved back (a rollback)
-is drift the next plan shows. Through the boto3 adapters against moto."""
+the rule invokes; the newest N are kept, never the aliased one; an alias moved back by hand is
+drift the next plan shows and reverts, one `sched rollback` moved is pinned: the plan shows it
+and apply leaves it. Through the boto3 adapters against moto."""
 
 from __future__ import annotations
 
@@ -117,6 +118,32 @@ def test_an_alias_moved_back_is_drift_and_apply_moves_it_forward(
     assert _plan(aws, tmp_path) == [(Action.UPDATE, f"alias {FUNCTION}:live")]
     _apply(aws, tmp_path, handler=second)
     assert (_versions(), _live()) == (["1", "2"], "2")
+
+
+def test_a_rolled_back_alias_is_pinned_apply_leaves_it_and_latest_unpins(
+    aws: AwsContext, tmp_path: Path
+) -> None:
+    _apply(aws, tmp_path)
+    _apply(aws, tmp_path, handler="def main(event, context):\n    return 2\n")
+    store = aws.versions
+    assert store is not None
+    store.point(FUNCTION, "live", "1", pinned=True)  # what sched rollback does
+    assert store.pinned(FUNCTION, "live")
+
+    desired = compile_for(load_catalogue(tmp_path / "jobs.yaml"), aws, tmp_path / "build")
+    plan = make_plan(desired, read_back(aws, "acme", desired))
+    assert plan.pending == ()
+    assert plan.pinned == (Alias(FUNCTION, "live", "1", pinned=True),)
+    # A code change publishes version 3; the pinned alias stays on 1.
+    _apply(aws, tmp_path, handler="def main(event, context):\n    return 3\n")
+    assert (_versions(), _live()) == (["1", "2", "3"], "1")
+    assert _plan(aws, tmp_path) == []
+
+    store.point(FUNCTION, "live", "3")  # sched rollback --latest
+    assert not store.pinned(FUNCTION, "live")
+    assert _plan(aws, tmp_path) == []
+    _apply(aws, tmp_path, handler="def main(event, context):\n    return 4\n")
+    assert (_versions(), _live()) == (["3", "4"], "4")
 
 
 def test_pruning_never_deletes_the_version_the_alias_points_at(

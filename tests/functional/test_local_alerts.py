@@ -11,6 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from hook_server import hook_server
+
 from scheduler.app import deploy
 from scheduler.app.alerts import watch_locally
 from scheduler.app.connect import Connection, connect
@@ -125,3 +127,41 @@ def test_missed_recovered_and_failed_reach_the_local_topic(tmp_path: Path) -> No
     assert "NoSuchBucket" in failed["Message"]
     assert _watch(catalogue, failing + timedelta(minutes=10)) == []
     assert _received(catalogue, queue) == []
+
+
+def test_a_failed_fire_reaches_a_slack_channel_whose_url_is_in_the_local_ssm(
+    tmp_path: Path,
+) -> None:
+    """The same pass, to a Slack channel: its URL read from the local SSM, the message posted
+    to a real HTTP server on 127.0.0.1 (the queue of the email channel gets it too)."""
+    text = (ROOT / "jobs.yaml").read_text().replace(WEEKLY, DAILY)
+    text = text.replace("      to: [ops]\n", "      to: [ops, chat]\n")
+    text = text.replace(
+        "  channels:\n", "  channels:\n    chat:\n      slack: ssm:/acme-ops/alerts/chat\n"
+    )
+    (tmp_path / "jobs.yaml").write_text(text)
+    shutil.copytree(ROOT / "jobs", tmp_path / "jobs")
+    loaded = load(tmp_path / "jobs.yaml")
+    assert loaded.catalogue is not None and not loaded.diagnostics
+    catalogue = loaded.catalogue
+    queue = _apply_and_subscribe(catalogue)
+    with hook_server() as server:
+        with connect(Connection(local=True), catalogue.path) as aws:
+            aws.session.client("ssm").put_parameter(
+                Name="/acme-ops/alerts/chat", Value=server.url, Type="SecureString"
+            )
+        assert _tick(catalogue, FIRE, at=FIRE + timedelta(minutes=1)) == ["log-backup failed"]
+        assert _watch(catalogue, FIRE + timedelta(minutes=5)) == [
+            "log-backup failed → ops",
+            "log-backup failed → chat",
+        ]
+    [posted] = server.received
+    first, second = posted.body["text"].split("\n", 1)
+    assert first == "*sched: log-backup failed (acme-ops)*"
+    assert second.startswith(
+        f"Job log-backup of catalogue acme-ops: the fire of {FIRE:%Y-%m-%d %H:%M} UTC failed: "
+    )
+    assert "NoSuchBucket" in second
+    assert [m["Subject"] for m in _received(catalogue, queue)] == [
+        "sched: log-backup failed (acme-ops)"
+    ]

@@ -11,13 +11,15 @@ import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
+from hook_server import hook_server
 from moto import mock_aws
 from run_support import catalogue, job, run_events
 
-from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel
+from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel, HookKind
 from scheduler.package import build_watcher_package
 from scheduler.watch.config import config_for, to_json
 from scheduler.watch.state import parse_state_line
@@ -28,8 +30,15 @@ REGION, ACCOUNT = "eu-west-1", "123456789012"
 FIRE = (datetime.now(UTC) - timedelta(minutes=30)).replace(second=0, microsecond=0)
 
 
-@pytest.fixture
-def unzipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+EMAIL = Channel("ops", emails=("ops@example.com",))
+SLACK = Channel("ops", hook=HookKind.SLACK, secret="secretsmanager:acme-ops/alerts#slack")
+
+
+@pytest.fixture(params=[EMAIL])
+def unzipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> Iterator[Path]:
+    """The watcher's zip, unpacked and importable, for one channel `ops` (email by default)."""
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
         monkeypatch.delenv(name, raising=False)
@@ -38,7 +47,7 @@ def unzipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
             "backup", f"cron({FIRE.minute} {FIRE.hour} * * ? *)", alert=AlertRule(channels=("ops",))
         )
     )
-    alerts = Alerts(channels=(Channel("ops", emails=("ops@example.com",)),))
+    alerts = Alerts(channels=(request.param,))
     cat = Catalogue(base.name, base.path, base.policy, base.jobs, alerts)
     config = config_for(cat, region=REGION, account=ACCOUNT)
     assert config is not None
@@ -50,39 +59,44 @@ def unzipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     sys.modules.pop("sched_watcher", None)
 
 
+def _failed_fire_and_state(logs: Any, fire: datetime) -> None:
+    """The job's failed run of `fire` in its log group, and the watcher's last state line
+    (watching it from an hour before the fire) in its own."""
+    group, stream = "/aws/lambda/acme-ops-backup", "s"
+    logs.create_log_group(logGroupName=group)
+    logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    events = run_events("backup", fire, request_id="r1", status="failed", error=("E", "boom"))
+    logs.put_log_events(
+        logGroupName=group,
+        logStreamName=stream,
+        logEvents=[{"timestamp": e.timestamp_ms, "message": e.message} for e in events],
+    )
+    # Its first pass: it has no state yet, so it watches from an hour before the fire.
+    logs.create_log_group(logGroupName="/aws/lambda/acme-ops-sched-watcher")
+    logs.create_log_stream(logGroupName="/aws/lambda/acme-ops-sched-watcher", logStreamName="w")
+    since = json.dumps(
+        {"sched_watch": 1, "at": "x", "sent": [],
+         "jobs": {"backup": {"since": (fire - timedelta(hours=1)).isoformat()}}}
+    )  # fmt: skip
+    logs.put_log_events(
+        logGroupName="/aws/lambda/acme-ops-sched-watcher",
+        logStreamName="w",
+        logEvents=[
+            {"timestamp": int(datetime.now(UTC).timestamp() * 1000) - 1000, "message": since}
+        ],
+    )
+
+
 def test_the_function_alerts_a_failed_fire_and_logs_its_state(
     unzipped: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    fire = FIRE
     with mock_aws():
         sns, sqs, logs = (boto3.client(s) for s in ("sns", "sqs", "logs"))
         topic = sns.create_topic(Name="acme-ops-alerts-ops")["TopicArn"]
         queue = sqs.create_queue(QueueName="q")["QueueUrl"]
         queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])
         sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn["Attributes"]["QueueArn"])
-        group, stream = "/aws/lambda/acme-ops-backup", "s"
-        logs.create_log_group(logGroupName=group)
-        logs.create_log_stream(logGroupName=group, logStreamName=stream)
-        events = run_events("backup", fire, request_id="r1", status="failed", error=("E", "boom"))
-        logs.put_log_events(
-            logGroupName=group,
-            logStreamName=stream,
-            logEvents=[{"timestamp": e.timestamp_ms, "message": e.message} for e in events],
-        )
-        # Its first pass: it has no state yet, so it watches from an hour before the fire.
-        logs.create_log_group(logGroupName="/aws/lambda/acme-ops-sched-watcher")
-        logs.create_log_stream(logGroupName="/aws/lambda/acme-ops-sched-watcher", logStreamName="w")
-        since = json.dumps(
-            {"sched_watch": 1, "at": "x", "sent": [],
-             "jobs": {"backup": {"since": (fire - timedelta(hours=1)).isoformat()}}}
-        )  # fmt: skip
-        logs.put_log_events(
-            logGroupName="/aws/lambda/acme-ops-sched-watcher",
-            logStreamName="w",
-            logEvents=[
-                {"timestamp": int(datetime.now(UTC).timestamp() * 1000) - 1000, "message": since}
-            ],
-        )
+        _failed_fire_and_state(logs, FIRE)
 
         entry = importlib.import_module("sched_watcher")
         assert Path(entry.__file__).parent == unzipped
@@ -146,3 +160,43 @@ def test_a_versioned_function_s_live_alias_value_counts_after_a_rollback(unzippe
 
     assert found["acme-ops-backup"].deploy == "d2"
     assert found["acme-ops-backup"].versions == {"d1"}
+
+
+@pytest.mark.parametrize("unzipped", [SLACK], indirect=True)
+def test_the_function_posts_to_a_slack_channel_with_the_url_its_secret_holds(
+    unzipped: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A webhook channel: its URL read from Secrets Manager (a JSON secret's key) with the
+    function's own role, the alert posted to a real HTTP server on 127.0.0.1."""
+    with hook_server() as server, mock_aws():
+        boto3.client("secretsmanager").create_secret(
+            Name="acme-ops/alerts", SecretString=json.dumps({"slack": server.url})
+        )
+        _failed_fire_and_state(boto3.client("logs"), FIRE)
+        entry = importlib.import_module("sched_watcher")
+        assert entry.handler({}, None) == {"alerts": 1, "sent": 1}
+    [posted] = server.received
+    assert posted.body["text"].startswith("*sched: backup failed (acme-ops)*\nJob backup of ")
+    assert '"message_id":"HTTP 200"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("unzipped", [SLACK], indirect=True)
+def test_a_webhook_that_refuses_fails_the_pass_visibly_and_names_no_url(
+    unzipped: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with hook_server() as server, mock_aws():
+        server.status = 403
+        boto3.client("secretsmanager").create_secret(
+            Name="acme-ops/alerts", SecretString=json.dumps({"slack": server.url})
+        )
+        _failed_fire_and_state(boto3.client("logs"), FIRE)
+        entry = importlib.import_module("sched_watcher")
+        with pytest.raises(RuntimeError, match=r"^1 alert\(s\) could not be published$"):
+            entry.handler({}, None)
+    out, err = capsys.readouterr()
+    assert err == (
+        "could not alert ops about backup: WebhookError: the webhook answered HTTP 403 Forbidden\n"
+    )
+    assert "127.0.0.1" not in out + err and "/services/" not in out + err
+    state = parse_state_line(out.strip().splitlines()[-1])
+    assert state is not None and not state.jobs["backup"].open  # not told: the next pass retries

@@ -11,12 +11,20 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from run_support import catalogue, job
 
 from scheduler import naming
-from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel
+from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel, HookKind
 from scheduler.compile import compile_catalogue
-from scheduler.package import WATCHER_PACKAGE, PackageRef, build_watcher_package
+from scheduler.errors import PackageError
+from scheduler.package import (
+    PACKAGE_ROOT,
+    WATCHER_PACKAGE,
+    PackageRef,
+    build_watcher_package,
+    watcher_sources,
+)
 from scheduler.resources import Function, Role, Rule, Topic
 from scheduler.watch.config import config_for, to_json
 
@@ -173,3 +181,88 @@ def test_the_watcher_may_read_the_versions_of_a_versioned_job_only() -> None:
         f"{arn}backup:*",
         f"{arn}other",
     ]
+
+
+def test_webhook_channels_let_the_watcher_read_only_their_secrets_and_keys() -> None:
+    hooks = Alerts(
+        channels=(
+            Channel("chat", hook=HookKind.SLACK, secret="ssm:/acme-ops/alerts/chat"),
+            Channel(
+                "pager",
+                hook=HookKind.WEBHOOK,
+                secret="secretsmanager:acme-ops/pager#url",
+                kms_key="alias/acme-secrets",
+            ),
+        )
+    )
+    base = catalogue(job("backup", "rate(1 hour)", alert=AlertRule(channels=("chat", "pager"))))
+    cat = Catalogue(base.name, base.path, base.policy, base.jobs, hooks)
+    state = compile_catalogue(cat, account=ACCOUNT, region=REGION, packages=_packages(cat))
+    assert not [r for r in state if isinstance(r, Topic)]
+    [role] = [r for r in state if isinstance(r, Role) and r.name == "acme-ops-sched-watcher"]
+    assert role.inline_policy is not None
+    statements = {s["Sid"]: s for s in json.loads(role.inline_policy)["Statement"]}
+    assert "PublishAlerts" not in statements  # no topic to publish to
+    assert statements["ReadSecretParametersHook1"] == {
+        "Sid": "ReadSecretParametersHook1",
+        "Effect": "Allow",
+        "Action": ["ssm:GetParameter"],
+        "Resource": [f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/acme-ops/alerts/chat"],
+    }
+    assert statements["ReadSecretsHook2"] == {
+        "Sid": "ReadSecretsHook2",
+        "Effect": "Allow",
+        "Action": ["secretsmanager:GetSecretValue"],
+        "Resource": [f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:acme-ops/pager-??????"],
+    }
+    assert statements["DecryptSecretsHook2"] == {
+        "Sid": "DecryptSecretsHook2",
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt"],
+        "Resource": [f"arn:aws:kms:{REGION}:{ACCOUNT}:key/*"],
+        "Condition": {
+            "StringEquals": {"kms:ViaService": [f"secretsmanager.{REGION}.amazonaws.com"]},
+            "ForAnyValue:StringEquals": {"kms:ResourceAliases": ["alias/acme-secrets"]},
+        },
+    }
+    assert sorted(statements) == [
+        "CreateOwnLogGroup",
+        "DecryptSecretsHook2",
+        "ReadJobDeployments",
+        "ReadJobLogs",
+        "ReadSecretParametersHook1",
+        "ReadSecretsHook2",
+        "WriteOwnLogs",
+    ]
+
+
+def test_the_imports_found_in_a_module_are_reused_while_the_file_is_unchanged(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "imports.json"
+    first = watcher_sources(cache)
+    decide = PACKAGE_ROOT / "watch" / "decide.py"
+    stamp = [decide.stat().st_size, decide.stat().st_mtime_ns]
+    document = json.loads(cache.read_text())
+    assert document["files"][str(decide)][:2] == stamp
+    assert watcher_sources(cache) == first
+
+    # An entry holds only for the file as it was read: a stale one is read again.
+    document["files"][str(decide)] = [stamp[0] + 1, stamp[1], ["requests"]]
+    cache.write_text(json.dumps(document))
+    assert watcher_sources(cache) == first
+
+    # A current one is believed (it is what saves parsing the module again).
+    document["files"][str(decide)] = [*stamp, ["requests"]]
+    cache.write_text(json.dumps(document))
+    with pytest.raises(PackageError) as raised:
+        watcher_sources(cache)
+    assert str(raised.value) == "decide.py imports requests, which Lambda does not provide"
+
+
+def test_an_unreadable_imports_cache_is_rebuilt(tmp_path: Path) -> None:
+    cache = tmp_path / "imports.json"
+    cache.write_text("{not json")
+
+    assert watcher_sources(cache) == watcher_sources()
+    assert json.loads(cache.read_text())["version"] == 1

@@ -239,3 +239,19 @@ def test_a_removed_email_still_pending_is_not_a_change_but_drift() -> None:
         "email gone@x.com awaits confirmation, which SNS offers no way to cancel (it lapses"
         " after 3 days)"
     ]
+
+
+def test_an_alias_a_rollback_pinned_stays_on_its_version_and_is_listed_apart() -> None:
+    from scheduler.resources import NEWEST_VERSION, Alias
+
+    wanted = Alias("acme-a-job", "live", NEWEST_VERSION)
+    pinned = Alias("acme-a-job", "live", "4", pinned=True)
+    moved_by_hand = Alias("acme-a-job", "live", "4")
+
+    plan = make_plan(ResourceState.of([wanted]), ResourceState.of([pinned]))
+    assert (plan.pending, plan.pinned, plan.drift) == ((), (pinned,), ())
+    again = make_plan(ResourceState.of([wanted]), ResourceState.of([moved_by_hand]))
+    assert [(c.action, [str(f) for f in c.fields]) for c in again.pending] == [
+        (Action.UPDATE, ["version: 4 → newest"])
+    ]
+    assert again.pinned == ()

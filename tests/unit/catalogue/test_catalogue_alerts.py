@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from scheduler.catalogue.loader import load_text
-from scheduler.catalogue.model import AlertRule, Alerts, Channel
+from scheduler.catalogue.model import AlertRule, Alerts, Channel, HookKind
 
 TEXT = """\
 catalogue: t
@@ -80,3 +80,30 @@ def test_a_channel_that_is_both_email_and_topic_is_refused_where_it_stands() -> 
     )
     found = [(d.code, d.span.line) for d in load_text(text, "jobs.yaml").diagnostics]
     assert found == [("SCH006", 5)]
+
+
+def test_slack_and_webhook_channels_resolve_to_their_secret_references() -> None:
+    text = TEXT.replace(
+        "    ops: {email: [ops@example.com]}\n",
+        "    ops: {email: [ops@example.com]}\n"
+        "    chat: {slack: ssm:/t/alerts/chat}\n"
+        "    hook: {webhook: 'secretsmanager:t/hook#url', kms_key: alias/t}\n",
+    )
+    result = load_text(text, "jobs.yaml")
+    assert result.catalogue is not None and result.catalogue.alerts is not None
+    assert result.catalogue.alerts.channels[1:3] == (
+        Channel("chat", hook=HookKind.SLACK, secret="ssm:/t/alerts/chat"),
+        Channel(
+            "hook", hook=HookKind.WEBHOOK, secret="secretsmanager:t/hook#url", kms_key="alias/t"
+        ),
+    )
+
+
+def test_a_kms_key_on_an_email_channel_or_two_kinds_in_one_are_refused() -> None:
+    for channel in (
+        "ops: {email: [ops@example.com], kms_key: alias/t}",
+        "ops: {slack: ssm:/a, webhook: ssm:/b}",
+    ):
+        text = TEXT.replace("ops: {email: [ops@example.com]}", channel)
+        found = [(d.code, d.span.line) for d in load_text(text, "jobs.yaml").diagnostics]
+        assert found == [("SCH006", 5)]

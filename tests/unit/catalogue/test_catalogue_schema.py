@@ -38,7 +38,7 @@ def test_unknown_key_without_a_close_match_lists_the_valid_keys() -> None:
     code, line, column, message, hint = _one("catalogue: a\nfavourite_colour: blue\n")
     assert (code, line, column) == ("SCH005", 2, 1)
     assert message == 'unknown key "favourite_colour" in the top level'
-    assert hint == "valid keys: catalogue, defaults, policy, jobs, alerts, ignore"
+    assert hint == "valid keys: catalogue, defaults, policy, jobs, alerts, environments, ignore"
 
 
 def test_unknown_key_in_a_nested_model_suggests_from_that_model() -> None:

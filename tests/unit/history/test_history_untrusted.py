@@ -92,6 +92,8 @@ BAD_LINES = {
     ),
     "an attempt as huge float": json.dumps(run_line(attempt=1e308)),
     "a status sched never writes": json.dumps(run_line(status="great")),
+    "a status that is a list": json.dumps(run_line(status=[])),
+    "a trigger that is an object": json.dumps(run_line(trigger={"rule": 1})),
     "a job that is not text": json.dumps(run_line(job=["log-backup"])),
     "nesting deep enough to exhaust the parser": '{"sched": "run", "job": '
     + "[" * 100_000

@@ -124,6 +124,23 @@ def test_late_and_overran_alert_only_when_asked_for() -> None:
     assert decided.alert.detail == "the fire of 2026-12-01 02:00 UTC ran 9m, over its expected 5m"
 
 
+def test_a_run_under_a_tenth_of_its_expected_runtime_alerts_as_fast_when_asked_for() -> None:
+    quick = _run(2, duration=timedelta(seconds=12))  # expected 5m: a tenth is 30s
+    fair = _run(3, duration=timedelta(seconds=31))
+    assert decide_job(BACKUP, [quick], JobState(since=SINCE), now=NOW).alert is None
+    fast = replace(BACKUP, alert=replace(RULE, when=("fast", "recovered")))
+    decided = decide_job(fast, [quick], JobState(since=SINCE), now=NOW)
+    assert decided.alert is not None
+    assert (decided.alert.outcome, decided.alert.detail) == (
+        "fast",
+        "the fire of 2026-12-01 02:00 UTC succeeded in 12s, under a tenth of its expected 5m",
+    )
+    again = decide_job(fast, [quick, fair], decided.state, now=NOW)
+    assert again.alert is not None and again.alert.outcome == "recovered"
+    failed = _run(2, RunStatus.FAILED, duration=timedelta(seconds=1))
+    assert decide_job(fast, [failed], JobState(since=SINCE), now=NOW).alert is None
+
+
 def test_a_long_subject_is_cut_to_what_sns_takes_in_ascii() -> None:
     alert = Alert("j" * 90, "timed_out", ("ops",), None, 1, "")
     text = subject(alert, "acme-ops")

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from run_support import at
 
 from scheduler.ports import LogEvent
-from scheduler.watch.state import JobState, WatchState, latest_state, parse_state_line, state_line
+from scheduler.report.alerts import preview_text
+from scheduler.watch.state import (
+    JobState,
+    Unsent,
+    WatchState,
+    latest_state,
+    parse_state_line,
+    state_line,
+)
 
 STATE = WatchState(
     {
@@ -22,10 +31,37 @@ STATE = WatchState(
 )
 
 
+AT = at("2026-12-01T01:05:00")
+
+
 def test_a_state_line_reads_back_as_written_even_wrapped_by_lambdas_json_format() -> None:
-    line = state_line(STATE, now=at("2026-12-01T01:05:00"), sent=[])
-    assert parse_state_line(line) == STATE
-    assert parse_state_line(json.dumps({"level": "INFO", "message": line})) == STATE
+    line = state_line(STATE, now=AT, sent=[])
+    assert parse_state_line(line) == replace(STATE, at=AT)
+    assert parse_state_line(json.dumps({"level": "INFO", "message": line})) == replace(STATE, at=AT)
+
+
+def test_what_a_pass_could_not_send_reads_back_for_sched_alerts() -> None:
+    sent = [
+        {"job": "a", "outcome": "failed", "channel": "ops", "message_id": "m1"},
+        {"job": "a", "outcome": "failed", "channel": "chat", "message_id": None,
+         "error": "WebhookError: the webhook answered HTTP 404 Not Found"},
+        {"job": "a", "error": ["not", "text"]},
+        "junk",
+    ]  # fmt: skip
+    found = parse_state_line(state_line(STATE, now=AT, sent=sent))
+    assert found is not None
+    assert found.unsent == (
+        Unsent("a", "failed", "chat", "WebhookError: the webhook answered HTTP 404 Not Found"),
+    )
+    shown = preview_text("acme", [], remembered=True, unsent=found.unsent, last_pass=found.at)
+    assert shown.splitlines()[-6:] == [
+        "",
+        "note: the watcher's last pass (2026-12-01 01:05 UTC) could not send 1 alert(s);",
+        "      it tries again on its next pass:",
+        "  a failed → chat: WebhookError: the webhook answered HTTP 404 Not Found",
+        "",
+        "No alert would be sent.",
+    ]
 
 
 def test_the_newest_state_wins_and_damaged_or_foreign_lines_are_passed_over() -> None:
@@ -37,7 +73,7 @@ def test_the_newest_state_wins_and_damaged_or_foreign_lines_are_passed_over() ->
         LogEvent(4, '{"sched_watch": 2, "jobs": {}}', "s"),
         LogEvent(5, "START RequestId: x", "s"),
     ]
-    assert latest_state(events) == STATE
+    assert latest_state(events) == replace(STATE, at=AT)
     assert latest_state(events[2:]) is None
     assert parse_state_line('{"sched_watch": 1, "jobs": {"a": {"since": "never"}}}') == (
         WatchState({})

@@ -1,0 +1,235 @@
+"""Many log groups read through CloudWatch Logs Insights (`LogBatchSource` over `LogQueries`):
+groups in queries of at most 50, a bounded number of queries at once, each polled with backoff,
+the service keeping only the lines history can read, pages of 10,000 rows followed by time.
+Standard library only: the CLI runs it over boto3 (`aws/insights.py`), the watcher ships it.
+
+The query keeps every line `history.parse.parse_message` can make a record of (a superset:
+history drops the rest, as it does when reading a whole group), so both paths give the same runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from scheduler import limits
+from scheduler.errors import AwsError, NotFound
+from scheduler.ports import LogEvent, LogQueries, LogRead
+
+# Substrings of every line history reads (see `history.parse._parse`): "RequestId: " is in
+# START, END, REPORT and runtime-exit lines; "platform." in Lambda's JSON platform records;
+# "sched" in the wrapper's lines, raw or wrapped; "errorType" and "[ERROR]" in runtime errors.
+KEPT = ("RequestId: ", "platform.", "sched", "errorType", "[ERROR]", "Task timed out after ")
+FIELDS = ("@timestamp", "@message", "@logStream", "@log", "@ptr")
+_LIKE = " or ".join('@message like "' + term + '"' for term in KEPT)
+
+
+def query(row_limit: int = limits.INSIGHTS_MAX_ROWS) -> str:
+    """The query sent: the lines history reads, oldest first, `row_limit` a page."""
+    return f"fields {', '.join(FIELDS)} | filter {_LIKE} | sort @timestamp asc | limit {row_limit}"
+
+
+# A query's results are polled after these waits (seconds), then every last one, until DEADLINE.
+BACKOFF = (0.5, 1.0, 2.0, 4.0, 5.0)
+DEADLINE_S = 600.0
+# Below the account's 30 concurrent queries, leaving room for people's own and dashboards.
+DEFAULT_CONCURRENCY = 10
+_DONE = "Complete"
+_TIMED_OUT = "Timeout"
+_ACTION = "logs:StartQuery"
+
+
+class QueryFailed(AwsError):
+    default_hint = "read the logs group by group with --logs filter, or try again later"
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    timestamp_ms: int
+    message: str
+    log_stream: str
+    log_group: str
+    ptr: str
+
+
+def _timestamp_ms(value: str) -> int:
+    """`2026-11-25 08:00:00.123` (AWS, UTC) or epoch milliseconds (moto)."""
+    if value.isdigit():
+        return int(value)
+    when = datetime.fromisoformat(value.replace(" ", "T"))
+    return round(when.replace(tzinfo=when.tzinfo or UTC).timestamp() * 1000)
+
+
+def _group(value: str) -> str:
+    """`@log` is `<account>:<group>` on AWS (a group name has no colon), the name on moto."""
+    return value.split(":", 1)[1] if ":" in value else value
+
+
+def _row(fields: dict[str, str]) -> _Row:
+    return _Row(
+        _timestamp_ms(fields.get("@timestamp", "0")),
+        fields.get("@message", ""),
+        fields.get("@logStream", ""),
+        _group(fields.get("@log", "")),
+        fields.get("@ptr", ""),
+    )
+
+
+def _seconds(start_ms: int, end_ms: int) -> tuple[int, int]:
+    """The whole seconds StartQuery takes, covering [start_ms, end_ms)."""
+    return start_ms // 1000, (end_ms - 1) // 1000 + 1
+
+
+class InsightsReads:
+    """`LogBatchSource` over Logs Insights; `sleep` and `clock` are injected for the tests.
+    `calls` counts the requests made (StartQuery, GetQueryResults, StopQuery)."""
+
+    def __init__(
+        self,
+        queries: LogQueries,
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        group_limit: int = limits.INSIGHTS_MAX_LOG_GROUPS,
+        row_limit: int = limits.INSIGHTS_MAX_ROWS,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        deadline_s: float = DEADLINE_S,
+    ) -> None:
+        self.queries = queries
+        self.concurrency = max(1, min(concurrency, limits.INSIGHTS_MAX_CONCURRENT_QUERIES))
+        self.group_limit = group_limit
+        self.row_limit = row_limit
+        self.query = query(row_limit)
+        self.sleep = sleep
+        self.clock = clock
+        self.deadline_s = deadline_s
+
+    def read_all(self, reads: Sequence[LogRead]) -> dict[LogRead, list[LogEvent]]:
+        spans: dict[str, tuple[int, int]] = {}
+        for read in reads:
+            if read.end_ms <= read.start_ms:
+                continue
+            low, high = spans.get(read.log_group, (read.start_ms, read.end_ms))
+            spans[read.log_group] = (min(low, read.start_ms), max(high, read.end_ms))
+        found: dict[str, list[LogEvent]] = {group: [] for group in spans}
+        batches = self._batches(spans)
+        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(batches) or 1)) as pool:
+            for rows in pool.map(lambda b: self._batch(*b), batches):
+                for row in rows:
+                    if row.log_group in found:
+                        found[row.log_group].append(
+                            LogEvent(row.timestamp_ms, row.message, row.log_stream)
+                        )
+        for events in found.values():
+            events.sort(key=lambda e: e.timestamp_ms)  # stable: the service's order of ties
+        return {
+            read: [
+                e
+                for e in found.get(read.log_group, ())
+                if read.start_ms <= e.timestamp_ms < read.end_ms
+            ]
+            for read in reads
+        }
+
+    def _batches(self, spans: dict[str, tuple[int, int]]) -> list[tuple[list[str], int, int]]:
+        """Groups of like spans together (most are the same window), `group_limit` a query."""
+        ordered = sorted(spans, key=lambda g: (spans[g], g))
+        batches = []
+        for i in range(0, len(ordered), self.group_limit):
+            chunk = ordered[i : i + self.group_limit]
+            batches.append(
+                (chunk, min(spans[g][0] for g in chunk), max(spans[g][1] for g in chunk))
+            )
+        return batches
+
+    def _batch(
+        self, groups: list[str], start_ms: int, end_ms: int, seen: set[str] | None = None
+    ) -> list[_Row]:
+        """Every kept row of `groups` in [start_ms, end_ms) not `seen` yet (by @ptr), page after
+        page. A group that does not exist (a job that never ran) is found by halving the batch
+        and yields nothing."""
+        rows: list[_Row] = []
+        seen = set() if seen is None else seen
+        cursor = start_ms
+        while True:
+            try:
+                page = self._query(groups, cursor, end_ms)
+            except NotFound:
+                if len(groups) == 1:
+                    return rows
+                half = len(groups) // 2
+                return (
+                    rows
+                    + self._batch(groups[:half], cursor, end_ms, seen)
+                    + self._batch(groups[half:], cursor, end_ms, seen)
+                )
+            if page is None:  # the service timed out: halve the time range
+                if end_ms - cursor <= 1000:
+                    raise QueryFailed(
+                        _ACTION,
+                        f"a Logs Insights query of {len(groups)} log group(s) timed out",
+                        code=_TIMED_OUT,
+                    )
+                middle = cursor + (end_ms - cursor) // 2
+                return (
+                    rows
+                    + self._batch(groups, cursor, middle, seen)
+                    + self._batch(groups, middle, end_ms, seen)
+                )
+            fresh = [r for r in page if r.ptr not in seen and cursor <= r.timestamp_ms < end_ms]
+            seen.update(r.ptr for r in fresh)
+            rows += fresh
+            if len(page) < self.row_limit:
+                return rows
+            if not fresh:
+                if len(groups) > 1:
+                    half = len(groups) // 2
+                    return (
+                        rows
+                        + self._batch(groups[:half], cursor, end_ms, seen)
+                        + self._batch(groups[half:], cursor, end_ms, seen)
+                    )
+                raise QueryFailed(
+                    _ACTION,
+                    f"log group {groups[0]} holds more than {self.row_limit} lines"
+                    " history reads within one second",
+                    resource=groups[0],
+                )
+            # The page ends mid-way: the next starts at its last line's second (StartQuery takes
+            # seconds); lines seen already are dropped by their @ptr.
+            cursor = max(r.timestamp_ms for r in page)
+
+    def _query(self, groups: Sequence[str], start_ms: int, end_ms: int) -> list[_Row] | None:
+        """One query's rows, or None when the service timed it out."""
+        start_s, end_s = _seconds(start_ms, end_ms)
+        query_id = self.queries.start_query(groups, start_s, end_s, self.query)
+        began = self.clock()
+        for wait in _waits():
+            if self.clock() - began + wait > self.deadline_s:
+                self.queries.stop_query(query_id)
+                raise QueryFailed(
+                    _ACTION,
+                    f"a Logs Insights query of {len(groups)} log group(s) did not finish"
+                    f" within {self.deadline_s:.0f} s",
+                    code="Deadline",
+                )
+            self.sleep(wait)
+            page = self.queries.query_results(query_id)
+            if page.status == _DONE:
+                return [_row(fields) for fields in page.rows]
+            if page.status == _TIMED_OUT:
+                return None
+            if page.status not in ("Scheduled", "Running"):
+                raise QueryFailed(
+                    _ACTION, f"a Logs Insights query ended {page.status}", code=page.status
+                )
+        raise AssertionError("unreachable")  # pragma: no cover - _waits never ends
+
+
+def _waits() -> Iterable[float]:
+    yield from BACKOFF
+    while True:
+        yield BACKOFF[-1]

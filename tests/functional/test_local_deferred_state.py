@@ -1,0 +1,78 @@
+"""The saved local AWS is loaded service by service: a command that never calls a service does
+not import moto's models for it (SSM's pull in EC2), and saves its state back untouched. Each
+step runs in a fresh process, since a service already imported is loaded at once."""
+
+from __future__ import annotations
+
+import io
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+from scheduler.local import embedded as local
+from scheduler.local import state_file
+
+STEP = """\
+import json, sys
+from pathlib import Path
+from scheduler.local import embedded
+
+step, state = sys.argv[1], Path(sys.argv[2])
+with embedded.running(state) as env:
+    s3, ssm = env.session.client("s3"), env.session.client("ssm")
+    if step == "create":
+        s3.create_bucket(Bucket="first")
+        ssm.put_parameter(Name="/app/host", Value="db.local", Type="String")
+    elif step == "s3 only":
+        s3.create_bucket(Bucket="second")
+    buckets = sorted(b["Name"] for b in s3.list_buckets()["Buckets"])
+    value = ssm.get_parameter(Name="/app/host")["Parameter"]["Value"] if step == "read" else None
+    ssm_loaded = "moto.ssm.models" in sys.modules
+print(json.dumps([buckets, ssm_loaded, value]))
+"""
+
+
+def _step(step: str, state: Path) -> str:
+    done = subprocess.run(
+        [sys.executable, "-c", STEP, step, str(state)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_service_left_uncalled_is_not_loaded_and_is_saved_back_as_it_was(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "local"
+
+    assert _step("create", state) == '[["first"], true, null]'
+    assert _step("s3 only", state) == '[["first", "second"], false, null]'
+    assert _step("read", state) == '[["first", "second"], true, "db.local"]'
+
+
+def test_a_state_saved_all_in_one_pickle_is_still_read(tmp_path: Path) -> None:
+    state = tmp_path / "local"
+    with local.running(state) as env:
+        env.session.client("s3").create_bucket(Bucket="kept")
+        from moto.s3.models import s3_backends
+
+        # What sched wrote before services were saved apart (format 2).
+        found = [(a, r, b) for a, regions in s3_backends.items() for r, b in regions.items()]
+        entries = {"s3": found}
+        buffer = io.BytesIO()
+        pickle.dump({"format": 2, "moto": state_file._moto_version()}, buffer)
+        state_file._Pickler(buffer).dump(entries)
+    body = buffer.getvalue()
+    (state / state_file.STATE_FILE).write_bytes(
+        state_file._mac(state_file._signing_key(), body) + body
+    )
+
+    with local.running(state) as env:
+        buckets = env.session.client("s3").list_buckets()["Buckets"]
+
+    assert [b["Name"] for b in buckets] == ["kept"]

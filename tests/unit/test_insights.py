@@ -1,0 +1,174 @@
+"""`InsightsReads`: log groups in queries of at most 50, a missing group found by halving, polls
+with backoff up to a deadline, a timed-out query split in time, pages of rows followed, and
+the query keeping every line history reads (over the fake service in tests/support)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from insights_fake import FakeInsights
+
+from scheduler.errors import AwsFailure
+from scheduler.history.parse import parse_message
+from scheduler.insights import KEPT, InsightsReads, QueryFailed
+from scheduler.ports import LogEvent, LogRead
+
+LOGS = Path(__file__).parents[1] / "fixtures" / "logs"
+T0 = 1_795_399_200_000  # 2026-11-23 02:00:00 UTC
+
+
+def _start(group: int, at: int = 0) -> LogEvent:
+    return LogEvent(T0 + at, f"START RequestId: r-{group}-{at} Version: $LATEST\n", "s")
+
+
+def _reads(fake: FakeInsights, **options: object) -> InsightsReads:
+    return InsightsReads(fake, sleep=lambda _: None, **options)  # type: ignore[arg-type]
+
+
+def test_a_hundred_and_twenty_groups_take_three_queries_of_at_most_fifty() -> None:
+    groups = {f"/aws/lambda/acme-{i:03d}": [_start(i)] for i in range(120)}
+    fake = FakeInsights(groups)
+    reads = [LogRead(g, T0 - 1000, T0 + 1000) for g in groups]
+
+    found = _reads(fake).read_all(reads)
+
+    assert found == {r: groups[r.log_group] for r in reads}
+    assert [len(g) for g, _, _ in fake.started] == [50, 50, 20]
+    assert fake.calls.count("StartQuery") == 3 and fake.calls.count("GetQueryResults") == 3
+
+
+def test_the_query_covers_the_seconds_of_the_reads_and_leaves_out_what_is_outside() -> None:
+    events = [_start(0, -1), _start(0, 0), _start(0, 1999), _start(0, 2000)]
+    fake = FakeInsights({"/g": events})
+
+    found = _reads(fake).read_all([LogRead("/g", T0, T0 + 2000)])
+
+    assert found == {LogRead("/g", T0, T0 + 2000): events[1:3]}
+    assert fake.started == [(("/g",), T0 // 1000, T0 // 1000 + 2)]
+
+
+def test_a_group_that_does_not_exist_is_found_by_halving_and_reads_as_nothing() -> None:
+    groups = {f"/g{i}": [_start(i)] for i in range(8) if i != 5}
+    fake = FakeInsights(groups)
+    reads = [LogRead(f"/g{i}", T0, T0 + 1) for i in range(8)]
+
+    found = _reads(fake).read_all(reads)
+
+    assert found[reads[5]] == [] and found[reads[4]] == groups["/g4"]
+    # 8 → 4 + 4 → (2 + 2) → (1 + 1): the missing group costs 2 × 3 failed starts, no listing.
+    assert fake.calls.count("StartQuery") == 7
+
+
+def test_results_are_polled_with_backoff() -> None:
+    waits: list[float] = []
+    fake = FakeInsights({"/g": [_start(0)]}, running=6)
+
+    InsightsReads(fake, sleep=waits.append).read_all([LogRead("/g", T0, T0 + 1)])
+
+    assert waits == [0.5, 1.0, 2.0, 4.0, 5.0, 5.0, 5.0]
+    assert fake.calls.count("GetQueryResults") == 7
+
+
+def test_a_query_past_the_deadline_is_stopped_and_is_an_aws_failure() -> None:
+    now = [0.0]
+    fake = FakeInsights({"/g": [_start(0)]}, running=1000)
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    reads = InsightsReads(fake, sleep=sleep, clock=lambda: now[0], deadline_s=60)
+    with pytest.raises(QueryFailed) as raised:
+        reads.read_all([LogRead("/g", T0, T0 + 1)])
+
+    assert isinstance(raised.value, AwsFailure) and raised.value.exit_code == 3
+    assert str(raised.value) == (
+        "logs:StartQuery: a Logs Insights query of 1 log group(s) did not finish within 60 s"
+    )
+    assert fake.calls[-1] == "StopQuery"
+
+
+def test_a_query_the_service_timed_out_is_split_in_time() -> None:
+    hour = 3600 * 1000
+    events = [_start(0, at) for at in (0, hour, 2 * hour, 3 * hour)]
+    fake = FakeInsights({"/g": events}, timeout_over_s=3600)
+
+    found = _reads(fake).read_all([LogRead("/g", T0, T0 + 4 * hour)])
+
+    assert found == {LogRead("/g", T0, T0 + 4 * hour): events}
+    assert [end - start for _, start, end in fake.started] == [
+        14400,
+        7200,
+        3600,
+        3600,
+        7200,
+        3600,
+        3600,
+    ]
+
+
+def test_a_failed_query_is_an_error_naming_its_status() -> None:
+    class Failing(FakeInsights):
+        def query_results(self, query_id: str):  # type: ignore[no-untyped-def]
+            from scheduler.ports import QueryPage
+
+            return QueryPage("Failed")
+
+    with pytest.raises(QueryFailed) as raised:
+        _reads(Failing({"/g": []})).read_all([LogRead("/g", T0, T0 + 1)])
+
+    assert str(raised.value) == "logs:StartQuery: a Logs Insights query ended Failed"
+    assert (
+        raised.value.hint == "read the logs group by group with --logs filter, or try again later"
+    )
+
+
+def test_full_pages_are_followed_from_their_last_second_without_repeating_a_line() -> None:
+    events = [_start(0, 500 * i) for i in range(25)]  # two a second
+    fake = FakeInsights({"/g": events})
+    read = LogRead("/g", T0, T0 + 13_000)
+
+    found = _reads(fake, row_limit=10).read_all([read])
+
+    assert found == {read: events}
+    assert [start - T0 // 1000 for _, start, _ in fake.started] == [0, 4, 8]
+
+
+def test_a_second_holding_more_than_a_page_splits_the_groups_then_fails() -> None:
+    crowded = {f"/g{i}": [_start(i, j) for j in range(4)] for i in range(3)}
+    read_all = [LogRead(g, T0, T0 + 1000) for g in crowded]
+    assert _reads(FakeInsights(crowded), row_limit=5).read_all(read_all) == {
+        r: crowded[r.log_group] for r in read_all
+    }
+    with pytest.raises(QueryFailed, match="holds more than 3 lines history reads within one"):
+        _reads(FakeInsights(crowded), row_limit=3).read_all(read_all)
+
+
+def test_lines_no_run_wrote_are_left_to_the_service_to_drop() -> None:
+    kept = _start(0)
+    fake = FakeInsights({"/g": [kept, LogEvent(T0 + 1, "copied 3 objects\n", "s")]})
+    assert _reads(fake).read_all([LogRead("/g", T0, T0 + 2)]) == {LogRead("/g", T0, T0 + 2): [kept]}
+
+
+def test_the_query_keeps_every_line_history_can_read() -> None:
+    """Every message of the log fixtures, and lines of sched's shapes that do not validate:
+    each one `parse_message` makes anything of contains one of the kept terms."""
+    messages = [
+        e["message"]
+        for f in sorted(LOGS.glob("*.json"))
+        for e in json.loads(f.read_text())["events"]
+    ]
+    messages += [
+        '{"sched": "run", "attempt": 0}',
+        '  {"sched": "start", "v": "x"}',
+        "REPORT RequestId: r\tDuration: NaN ms",
+        '{"type": "platform.report", "record": {"requestId": "r", "metrics": {"durationMs": -1}}}',
+        '{"level": "ERROR", "message": {"errorType": "E", "requestId": "r"}}',
+        "[INFO]\t2026-11-23T02:00:00Z\tr\t" + json.dumps({"sched": "run", "attempt": 99}),
+        "2026-11-23T02:00:03.123Z r Task timed out after 3.00 seconds",
+        "RequestId: r Error: Runtime exited with error: signal: killed",
+    ]
+    read = [m for m in messages if parse_message(m) is not None]
+    assert len(read) > 60
+    assert [m for m in read if not any(term in m for term in KEPT)] == []
