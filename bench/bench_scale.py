@@ -19,8 +19,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import aws_bench as ab
 import boto3
-from aws_bench import REGION, Timed, load, machine, moto_server, pointed_at, timed_apply, timed_plan
 from minimal_reader import read as minimal_read
 
 from scheduler import aws, naming
@@ -28,27 +28,6 @@ from scheduler.app.deploy import desired_state
 from scheduler.aws.rates import rate_of
 
 CATALOGUE = "bench"
-
-
-def write_catalogue(folder: Path, jobs: int) -> Path:
-    """`jobs` jobs sharing one handler and one role, even ones on rules, odd ones on Scheduler."""
-    lines = ["catalogue: bench", "defaults:", "  tags: {team: bench}", "  roles: shared", "jobs:"]
-    for i in range(jobs):
-        lines += [
-            f"  job-{i:05d}:",
-            f"    schedule: rate({i % 50 + 2} hours)",
-            "    expected_runtime: 1m",
-            "    handler: jobs/bench/handler.py:main",
-        ]
-        if i % 2:
-            lines += ["    backend: scheduler"]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "jobs.yaml"
-    path.write_text("\n".join(lines) + "\n")
-    handler = folder / "jobs" / "bench" / "handler.py"
-    handler.parent.mkdir(parents=True, exist_ok=True)
-    handler.write_text("def main(event, context):\n    return None\n")
-    return path
 
 
 def projected_seconds(calls: dict[str, int]) -> tuple[float, str]:
@@ -85,7 +64,7 @@ def _row(stage: str, jobs: int, seconds: float, calls: int | None, note: str = "
 def run(jobs: int) -> None:
     rows: list[str] = []
     with tempfile.TemporaryDirectory(prefix="sched-scale-") as tmp:
-        path = write_catalogue(Path(tmp) / "project", jobs)
+        path = ab.write_catalogue(Path(tmp) / "project", jobs, shared_roles=True)
         start = time.perf_counter()
         done = subprocess.run(
             [sys.executable, "-m", "scheduler", "validate", str(path)],
@@ -96,15 +75,19 @@ def run(jobs: int) -> None:
         rows.append(
             _row("validate (whole process)", jobs, time.perf_counter() - start, None, done.stdout)
         )
-        catalogue = load(path)
-        with moto_server() as server, pointed_at(server.url), aws.connect(region=REGION) as ctx:
+        catalogue = ab.load(path)
+        with (
+            ab.moto_server() as server,
+            ab.pointed_at(server.url),
+            aws.connect(region=ab.REGION) as ctx,
+        ):
             for label in ("compile + package (first)", "compile + package (zips reused)"):
                 start = time.perf_counter()
                 desired_state(catalogue, account=ctx.account, region=ctx.region)
                 rows.append(_row(label, jobs, time.perf_counter() - start, None))
-            first, read = timed_plan(catalogue, ctx)
+            first, read = ab.timed_plan(catalogue, ctx)
             rows.append(_row("first plan (nothing deployed)", jobs, read.seconds, read.total))
-            result, applied = timed_apply(first, ctx, concurrency=8)
+            result, applied = ab.timed_apply(first, ctx, concurrency=8)
             if not result.ok:
                 raise SystemExit(f"apply failed: {result.failed[:1]}")
             aws_s, bound = projected_seconds(applied.calls)
@@ -117,7 +100,7 @@ def run(jobs: int) -> None:
                     f"on AWS at least {aws_s:,.0f} s ({bound})",
                 )
             )
-            second, plan = timed_plan(catalogue, ctx)
+            second, plan = ab.timed_plan(catalogue, ctx)
             if second.plan.has_changes:
                 raise SystemExit(f"second plan not empty: {second.plan.pending[:3]}")
             aws_s, bound = projected_seconds(plan.calls)
@@ -130,7 +113,7 @@ def run(jobs: int) -> None:
                     f"on AWS at least {aws_s:,.0f} s ({bound})",
                 )
             )
-            session = boto3.Session(region_name=REGION)
+            session = boto3.Session(region_name=ab.REGION)
             start = time.perf_counter()
             floor = minimal_read(session, CATALOGUE, naming.schedule_group_name(CATALOGUE))
             floor_s = time.perf_counter() - start
@@ -146,7 +129,7 @@ def run(jobs: int) -> None:
             )
             memory = f"sched {_rss_mb():.0f} MB peak RSS, moto_server {_rss_mb(server.pid):.0f} MB"
             breakdown = _breakdown(plan)
-    print(f"\n## {jobs:,} jobs — {machine()}\n")
+    print(f"\n## {jobs:,} jobs — {ab.machine()}\n")
     print("| stage | wall | per job | calls | calls/job | note |")
     print("| --- | ---: | ---: | ---: | ---: | --- |")
     for row in rows:
@@ -154,7 +137,7 @@ def run(jobs: int) -> None:
     print(f"\nMemory: {memory}\n\nNo-change plan, calls by operation: {breakdown}")
 
 
-def _breakdown(plan: Timed) -> str:
+def _breakdown(plan: ab.Timed) -> str:
     return ", ".join(f"{op} {n}" for op, n in sorted(plan.calls.items(), key=lambda i: -i[1]))
 
 

@@ -5,27 +5,38 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from aws_support import RecordingWriter, compile_for, load_catalogue, read_back, write_catalogue
+from aws_support import (
+    RecordingWriter,
+    compile_for,
+    load_catalogue,
+    mixed_catalogue,
+    read_back,
+    write_catalogue,
+)
 
-from scheduler.apply import Progress, apply_plan
+from scheduler.apply import ApplyResult, Progress, apply_plan
 from scheduler.aws import AwsContext
 from scheduler.errors import AccessDenied
-from scheduler.plan import Change, make_plan
+from scheduler.plan import Change, Plan, make_plan
 from scheduler.ports import ResourceWriter
-from scheduler.resources import Resource, Schedule
+from scheduler.resources import DesiredState, Resource, Schedule
 
 
-def _catalogue(jobs: int) -> str:
-    lines = ["catalogue: acme", "jobs:"]
-    for i in range(jobs):
-        lines += [
-            f"  job-{i}:",
-            f"    schedule: rate({i + 2} hours)",
-            "    expected_runtime: 1m",
-            "    handler: jobs/backup/handler.py:main",
-            f"    backend: {'rules' if i % 2 == 0 else 'scheduler'}",
-        ]
-    return "\n".join(lines) + "\n"
+def _desired(aws: AwsContext, tmp_path: Path) -> DesiredState:
+    return compile_for(load_catalogue(write_catalogue(tmp_path, mixed_catalogue(6))), aws, tmp_path)
+
+
+def _rerun_writes_only_the_rest(
+    aws: AwsContext, desired: DesiredState, plan: Plan, first: ApplyResult
+) -> None:
+    """The next plan holds exactly what `first` did not do, and its apply writes only that."""
+    rest = make_plan(desired, read_back(aws, "acme", desired))
+    done = {_key(c) for c in first.done}
+    assert [_key(c) for c in rest.pending] == [_key(c) for c in plan.pending if _key(c) not in done]
+    recording = RecordingWriter(aws.writer)
+    assert apply_plan(rest, recording, concurrency=1).ok
+    assert sorted(recording.calls) == sorted(map(_key, rest.pending))  # creates, all of them
+    assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
 
 
 def _key(change: Change) -> tuple[str, str, str]:
@@ -36,7 +47,7 @@ def _key(change: Change) -> tuple[str, str, str]:
 def test_a_rerun_after_ctrl_c_writes_only_what_the_first_run_did_not(
     aws: AwsContext, tmp_path: Path
 ) -> None:
-    desired = compile_for(load_catalogue(write_catalogue(tmp_path, _catalogue(6))), aws, tmp_path)
+    desired = _desired(aws, tmp_path)
     plan = make_plan(desired, read_back(aws, "acme", desired))
     finished = []
 
@@ -49,13 +60,7 @@ def test_a_rerun_after_ctrl_c_writes_only_what_the_first_run_did_not(
     first = apply_plan(plan, aws.writer, on_progress=ctrl_c_after_ten, concurrency=1)
 
     assert first.interrupted and len(first.done) == 10 and first.skipped
-    rest = make_plan(desired, read_back(aws, "acme", desired))
-    done = {_key(c) for c in first.done}
-    assert [_key(c) for c in rest.pending] == [_key(c) for c in plan.pending if _key(c) not in done]
-    recording = RecordingWriter(aws.writer)
-    assert apply_plan(rest, recording, concurrency=1).ok
-    assert sorted(recording.calls) == sorted(map(_key, rest.pending))  # all creates
-    assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
+    _rerun_writes_only_the_rest(aws, desired, plan, first)
 
 
 class FailingOnce(RecordingWriter):
@@ -75,17 +80,11 @@ class FailingOnce(RecordingWriter):
 def test_a_rerun_after_a_failure_writes_only_what_the_first_run_did_not(
     aws: AwsContext, tmp_path: Path
 ) -> None:
-    desired = compile_for(load_catalogue(write_catalogue(tmp_path, _catalogue(6))), aws, tmp_path)
+    desired = _desired(aws, tmp_path)
     plan = make_plan(desired, read_back(aws, "acme", desired))
     failing = FailingOnce(aws.writer)
 
     first = apply_plan(plan, failing, concurrency=1)
 
     assert len(first.failed) == 1 and first.skipped and first.done
-    rest = make_plan(desired, read_back(aws, "acme", desired))
-    done = {_key(c) for c in first.done}
-    assert [_key(c) for c in rest.pending] == [_key(c) for c in plan.pending if _key(c) not in done]
-    recording = RecordingWriter(aws.writer)
-    assert apply_plan(rest, recording, concurrency=1).ok
-    assert sorted(recording.calls) == sorted(map(_key, rest.pending))
-    assert make_plan(desired, read_back(aws, "acme", desired)).pending == ()
+    _rerun_writes_only_the_rest(aws, desired, plan, first)
