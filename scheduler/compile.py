@@ -59,7 +59,7 @@ from scheduler.runtime.contract import (
     job_event,
 )
 from scheduler.schedule import ScheduleError, parse
-from scheduler.watch.config import WatchConfig, config_for
+from scheduler.watch.config import SHARD_ENV, WatchConfig, config_for, shards
 
 LAMBDA_HANDLER = f"{RUNTIME_MODULE}.handler"
 LOG_FORMAT = "JSON"
@@ -92,16 +92,17 @@ def compile_catalogue(
 ) -> DesiredState:
     """The resources `catalogue` needs in `account`/`region`; `packages` maps job → built zip."""
     deployed = frozenset(
-        naming.function_name(catalogue.name, job.name)
+        naming.function_name(catalogue.prefix, job.name)
         for job in catalogue.jobs
         if job.compute is Compute.LAMBDA and job.handler is not None
     )
     build = _Build(
-        catalogue.name,
+        catalogue.prefix,
         account,
         region,
         deployed_functions=deployed,
         shared=catalogue.roles is RoleMode.SHARED,
+        owner=(catalogue.name, catalogue.environment_name),
     )
     resources: list[Resource] = []
     for job in sorted(catalogue.jobs, key=lambda j: j.name):
@@ -115,7 +116,9 @@ def compile_catalogue(
     resources.extend(build.shared_resources())
     watch = config_for(catalogue, region=region, account=account)
     if watch is not None:
-        resources.extend(build.watcher(watch, packages.get(WATCHER_PACKAGE)))
+        resources.extend(build.watch_topics(watch))
+        for part in shards(watch):  # one watcher, or several when one pass cannot cover all
+            resources.extend(build.watcher(part, packages.get(WATCHER_PACKAGE)))
     return ResourceState.of(_with_policy_mark(r) for r in resources)
 
 
@@ -168,7 +171,7 @@ def desired_state_to_json(state: DesiredState) -> str:
 class _Build:
     """What compiling one catalogue accumulates across jobs for its shared resources."""
 
-    catalogue: str
+    catalogue: str  # what names start from: the catalogue's name, and its environment's
     account: str
     region: str
     scheduler_targets: set[str] = field(default_factory=set)
@@ -182,6 +185,11 @@ class _Build:
     # defaults: {roles: shared}: one role per distinct permission set, by name, and its jobs.
     shared: bool = False
     shared_roles: dict[str, Role] = field(default_factory=dict)
+    owner: tuple[str, str | None] = ("", None)  # the ownership tags' catalogue and environment
+
+    def ownership(self, job: str | None = None) -> dict[str, str]:
+        catalogue, environment = self.owner
+        return naming.ownership_tags(catalogue or self.catalogue, job, environment)
 
     def lambda_job(self, job: Job, package: PackageRef | None) -> Iterator[Resource]:
         if job.function is not None:
@@ -333,9 +341,7 @@ class _Build:
             ),
             inline_policy=canonical_json(policy.document),
             managed_policy_arns=policy.managed_policy_arns,
-            tags=_marked_tags(
-                {}, {**naming.ownership_tags(self.catalogue), naming.SHARED_TAG: "role"}
-            ),
+            tags=_marked_tags({}, {**self.ownership(), naming.SHARED_TAG: "role"}),
         )
 
     def job_role(self, job: Job) -> Role:
@@ -455,7 +461,7 @@ class _Build:
 
     def shared_resources(self) -> Iterator[Resource]:
         yield from self.shared_roles.values()
-        tags = _marked_tags({}, naming.ownership_tags(self.catalogue))
+        tags = _marked_tags({}, self.ownership())
         if self.scheduler_targets or self.scheduler_task_definitions:
             statements = []
             if self.scheduler_targets:
@@ -490,18 +496,25 @@ class _Build:
                 tags=tags,
             )
 
-    def watcher(self, config: WatchConfig, package: PackageRef | None) -> Iterator[Resource]:
-        """The alert watcher: the topics of email channels, and a function of its own on its
-        own rule, under a role that reads the watched jobs' logs and publishes to the topics."""
-        if package is None:
-            raise CompileError("the alert watcher has no built package", "build it first")
-        tags = _marked_tags({}, naming.ownership_tags(self.catalogue))
+    def watch_topics(self, config: WatchConfig) -> Iterator[Resource]:
+        """The topics of the alerts' email channels."""
+        tags = _marked_tags({}, self.ownership())
         alerts = config.catalogue.alerts
         for channel in alerts.channels if alerts else ():
             if channel.emails:
                 name = naming.topic_name(self.catalogue, channel.name)
                 yield Topic(name=name, emails=tuple(sorted(set(channel.emails))), tags=tags)
-        name = naming.watcher_name(self.catalogue)
+
+    def watcher(self, config: WatchConfig, package: PackageRef | None) -> Iterator[Resource]:
+        """An alert watcher: a function of its own on its own rule, under a role that reads
+        its watched jobs' logs and publishes to the topics. Each of several watchers (shards)
+        ships the whole configuration and is told its part by its environment."""
+        if package is None:
+            raise CompileError("the alert watcher has no built package", "build it first")
+        tags = _marked_tags({}, self.ownership())
+        alerts = config.catalogue.alerts
+        name = config.function
+        shard = ((SHARD_ENV, f"{config.shard}/{config.shards}"),) if config.shards > 1 else ()
         groups = [g for j in config.jobs if (g := log_group_for(config.catalogue, j)) is not None]
         policy = watcher_policy(
             function=name,
@@ -520,6 +533,7 @@ class _Build:
                 for c in (alerts.channels if alerts else ())
                 if c.secret is not None
             ],
+            catalogue=self.catalogue,
         )
         yield Role(
             name=name,
@@ -542,6 +556,7 @@ class _Build:
             tags=tags,
             retry_attempts=0,
             code_path=package.path,
+            environment=shard,
         )
         rule = Rule(
             name=name,
@@ -567,7 +582,7 @@ class _Build:
         )
 
     def job_tags(self, job: Job) -> tuple[tuple[str, str], ...]:
-        return _marked_tags(dict(job.tags), naming.ownership_tags(self.catalogue, job.name))
+        return _marked_tags(dict(job.tags), self.ownership(job.name))
 
     def role_arn(self, name: str) -> str:
         return naming.role_arn(self.region, self.account, name)

@@ -171,6 +171,10 @@ class NamesTaken(AwsFailure):
 _TAKEN_HINT = "rename the job (or the catalogue), or delete or rename that {kind}"
 
 
+class WrongAccount(AwsFailure):
+    """The credentials are for another account than the environment's: nothing is touched."""
+
+
 class OldScopeRuns(AwsFailure):
     """An older name of the catalogue (or of its environment) still runs its jobs: apply
     refuses before its first write, since both would fire (`scheduler.scopes`)."""

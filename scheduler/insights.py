@@ -35,6 +35,9 @@ def query(row_limit: int = limits.INSIGHTS_MAX_ROWS) -> str:
 # A query's results are polled after these waits (seconds), then every last one, until DEADLINE.
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 5.0)
 DEADLINE_S = 600.0
+# `--logs auto` and the watcher read through Insights from this many log groups on (see
+# `scheduler.app.log_path` for why).
+AUTO_FROM_GROUPS = 100
 # Below the account's 30 concurrent queries, leaving room for people's own and dashboards.
 DEFAULT_CONCURRENCY = 10
 _DONE = "Complete"

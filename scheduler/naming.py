@@ -275,6 +275,14 @@ def watcher_name(catalogue: str) -> str:
     return bounded(f"{catalogue}-sched-watcher", limits.LAMBDA_FUNCTION_NAME_MAX)
 
 
+def watcher_shard_name(catalogue: str, shard: int, shards: int) -> str:
+    """The function, role and rule of one of `shards` watchers (numbered from 1); a single
+    watcher keeps `watcher_name`."""
+    if shards <= 1:
+        return watcher_name(catalogue)
+    return bounded(f"{catalogue}-sched-watcher-{shard + 1}", limits.LAMBDA_FUNCTION_NAME_MAX)
+
+
 def log_group_name(function: str) -> str:
     """The log group Lambda writes a function's logs to by default, for a name or an ARN."""
     return f"/aws/lambda/{function_name_in_arn(function) or function}"

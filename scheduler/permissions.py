@@ -19,10 +19,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from scheduler import naming
+from scheduler import limits, naming
 from scheduler.catalogue.model import Catalogue, Compute, Grant, Job, RoleMode
+from scheduler.insights import AUTO_FROM_GROUPS
 from scheduler.kms_keys import KmsKey, decrypt_statement
 from scheduler.policy_templates import TEMPLATES, TemplateError, closest, expand
+from scheduler.resources import canonical_json
 from scheduler.runtime.contract import SecretRef
 
 Origin = tuple[str | int, ...]
@@ -428,11 +430,11 @@ def role_mates(catalogue: Catalogue) -> dict[str, tuple[str, ...]]:
             continue
         try:
             policy = shared_policy(
-                job, catalogue=catalogue.name, region=_ANY_REGION, account=_ANY_ACCOUNT
+                job, catalogue=catalogue.prefix, region=_ANY_REGION, account=_ANY_ACCOUNT
             )
         except GrantProblem:
             continue
-        by_role.setdefault(shared_role_name(policy, catalogue.name), []).append(job.name)
+        by_role.setdefault(shared_role_name(policy, catalogue.prefix), []).append(job.name)
     return {
         name: tuple(other for other in names if other != name)
         for names in by_role.values()
@@ -472,25 +474,63 @@ def watcher_policy(
     account: str,
     job_functions: Iterable[str] = (),
     hook_secrets: Iterable[tuple[str, str | None]] = (),
+    catalogue: str | None = None,
 ) -> dict[str, Any]:
     """The alert watcher's own role: writing its logs, reading the watched jobs' log groups and
     its own (where its state is), reading the configuration of the jobs' functions sched
     deploys (`job_functions`, ARNs: their SCHED_DEPLOY, which their genuine lines carry),
     publishing to the channels' topics, reading the webhook channels' secrets (`hook_secrets`:
-    reference and KMS key), decrypting them with their keys only; nothing else."""
+    reference and KMS key), decrypting them with their keys only; nothing else.
+
+    Listed one by one, a few dozen jobs fill IAM's 10,240 characters of inline policy; past
+    that (given the `catalogue`) the groups and functions named with the catalogue's prefix are
+    allowed by that prefix, the functions only when tagged as the catalogue's."""
+    groups, functions, hooks = set(job_log_groups), set(job_functions), list(hook_secrets)
+    explicit = _watcher_policy(function, groups, topics, region, account, functions, hooks, None)
+    if (
+        catalogue is None
+        or len(canonical_json(explicit)) <= limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS
+    ):
+        return explicit
+    return _watcher_policy(function, groups, topics, region, account, functions, hooks, catalogue)
+
+
+_CATALOGUE_TAG = naming.CATALOGUE_TAG
+
+
+def _watcher_policy(
+    function: str,
+    job_log_groups: set[str],
+    topics: Iterable[str],
+    region: str,
+    account: str,
+    job_functions: set[str],
+    hook_secrets: list[tuple[str, str | None]],
+    prefix_of: str | None,
+) -> dict[str, Any]:
     partition = naming.partition(region)
+    group_prefix = naming.log_group_name(f"{prefix_of}-") if prefix_of else None
+    function_prefix = f"arn:{partition}:lambda:{region}:{account}:function:{prefix_of}-"
 
     def group_arns(name: str) -> list[str]:
         arn = f"arn:{partition}:logs:{region}:{account}:log-group:{name}"
         return [arn, f"{arn}:*"]
 
-    groups = sorted(
-        {a for g in {*job_log_groups, naming.log_group_name(function)} for a in group_arns(g)}
-    )
+    listed = {g for g in job_log_groups if group_prefix is None or not g.startswith(group_prefix)}
+    groups = sorted({a for g in {*listed, naming.log_group_name(function)} for a in group_arns(g)})
+    if group_prefix is not None and listed != job_log_groups:
+        groups.append(f"arn:{partition}:logs:{region}:{account}:log-group:{group_prefix}*")
+    # From AUTO_FROM_GROUPS groups on the watcher reads through Logs Insights, whose
+    # GetQueryResults and StopQuery take no resource:
+    # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+    insights = len(job_log_groups) >= AUTO_FROM_GROUPS
+    reads = ["logs:FilterLogEvents", *(["logs:StartQuery"] if insights else [])]
     statements: list[Statement] = [
         *log_statements(partition=partition, region=region, account=account, function=function),
-        {"Sid": "ReadJobLogs", "Effect": "Allow", "Action": ["logs:FilterLogEvents"],
-         "Resource": groups},
+        {"Sid": "ReadJobLogs", "Effect": "Allow", "Action": reads, "Resource": groups},
+        *([{"Sid": "ReadQueryResults", "Effect": "Allow",
+            "Action": ["logs:GetQueryResults", "logs:StopQuery"], "Resource": "*"}]
+          if insights else []),
     ]  # fmt: skip
     if published := set(topics):  # webhook channels alone publish to no topic
         statements.append(_allow("PublishAlerts", "sns:Publish", published))
@@ -508,9 +548,19 @@ def watcher_policy(
                 sid=f"Hook{index + 1}" if len(by_key) > 1 else "Hooks",
             )
         )
-    functions = set(job_functions)
-    if functions:
+    ours = {f for f in job_functions if prefix_of and f.startswith(function_prefix)}
+    if job_functions - ours:
         statements.append(
-            _allow("ReadJobDeployments", "lambda:GetFunctionConfiguration", functions)
+            _allow("ReadJobDeployments", "lambda:GetFunctionConfiguration", job_functions - ours)
+        )
+    if ours:
+        statements.append(
+            {
+                "Sid": "ReadCatalogueDeployments",
+                "Effect": "Allow",
+                "Action": ["lambda:GetFunctionConfiguration"],
+                "Resource": [f"{function_prefix}*"],
+                "Condition": {"StringEquals": {f"aws:ResourceTag/{_CATALOGUE_TAG}": prefix_of}},
+            }
         )
     return {"Version": "2012-10-17", "Statement": statements}

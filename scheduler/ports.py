@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
+from scheduler import naming
 from scheduler.resources import (
     DeployedState,
     DesiredState,
@@ -43,10 +44,23 @@ class ReadScope:
     external_functions: tuple[str, ...] = ()
     dead_letter_queues: tuple[str, ...] = ()
     invoked_functions: tuple[str, ...] | None = None
+    # The catalogue's environment: a scope of its own (its names and `sched:environment` tag).
+    environment: str | None = None
+
+    @property
+    def names(self) -> str:
+        """What the scope's resource names start from (`naming.scope_prefix`)."""
+        return naming.scope_prefix(self.catalogue, self.environment)
 
     @classmethod
     def for_desired(
-        cls, catalogue: str, desired: DesiredState, *, account: str, region: str
+        cls,
+        catalogue: str,
+        desired: DesiredState,
+        *,
+        account: str,
+        region: str,
+        environment: str | None = None,
     ) -> ReadScope:
         ours = {r.name for r in desired.of_kind(ResourceKind.FUNCTION) if isinstance(r, Function)}
         external = {
@@ -67,6 +81,7 @@ class ReadScope:
             tuple(sorted(external)),
             tuple(sorted(queues)),
             tuple(sorted(invoked)),
+            environment=environment,
         )
 
 

@@ -93,7 +93,7 @@ def queue_statement_taken(
     an apply stopped between the statement and its rule leaves; a rule someone else holds is a
     collision of its own): writing it again changes nothing, so the writer takes it as done
     (`QueueStatementWriter.create`)."""
-    prefix = naming.owned_prefix(scope.catalogue)
+    prefix = naming.owned_prefix(scope.names)
     if not statement.sid.startswith(prefix) or statement.source_arn in owned_rules:
         return None
     _, marker, rule = statement.source_arn.partition(":rule/")
@@ -105,9 +105,11 @@ def queue_statement_taken(
     return Unowned(key_of(statement), f"exists, {NOT_OURS}")
 
 
-def owns_tagged(name: str, tags: Mapping[str, str], catalogue: str) -> bool:
-    """A taggable resource is the catalogue's when its name and both tags say so."""
-    return naming.owns(name, tags, catalogue)
+def owns_tagged(
+    name: str, tags: Mapping[str, str], catalogue: str, environment: str | None = None
+) -> bool:
+    """A taggable resource is the scope's when its name and its tags say so."""
+    return naming.owns(name, tags, catalogue, environment)
 
 
 def owns_target(target: Target) -> bool:
@@ -116,13 +118,13 @@ def owns_target(target: Target) -> bool:
 
 
 def scheduler_role_arn(scope: ReadScope) -> str:
-    return naming.role_arn(scope.region, scope.account, naming.scheduler_role_name(scope.catalogue))
+    return naming.role_arn(scope.region, scope.account, naming.scheduler_role_name(scope.names))
 
 
 def owns_schedule(schedule: Schedule, scope: ReadScope) -> bool:
     """In the owned group, a schedule is sched's when its name is one sched makes and it runs
     as the catalogue's scheduler role, as every schedule sched makes does."""
-    return naming.has_owned_name(schedule.name, scope.catalogue) and (
+    return naming.has_owned_name(schedule.name, scope.names) and (
         schedule.role_arn == scheduler_role_arn(scope)
     )
 
@@ -133,6 +135,9 @@ NOT_OURS = "not created by sched"
 def taken_by(tags: Mapping[str, str]) -> str:
     """Why a resource with one of the catalogue's names is not the catalogue's, for people."""
     other = tags.get(naming.CATALOGUE_TAG)
+    environment = tags.get(naming.ENVIRONMENT_TAG)
+    if tags.get(naming.MANAGED_BY_KEY) == naming.MANAGED_BY_VALUE and other and environment:
+        return f'exists, made by sched for catalogue "{other}", environment "{environment}"'
     if tags.get(naming.MANAGED_BY_KEY) == naming.MANAGED_BY_VALUE and other:
         return f'exists, made by sched for catalogue "{other}"'
     return f"exists, {NOT_OURS}"
@@ -204,14 +209,16 @@ def owned_state(listed: Iterable[Resource], scope: ReadScope) -> DeployedState:
     """What the catalogue of `scope` owns among `listed` (everything found in its account), and
     what it found with its names or inside what it owns and does not own."""
     resources = list(listed)
-    catalogue = scope.catalogue
+    catalogue = scope.names
     taggable = [
         r
         for r in resources
         if isinstance(r, Role | Function | Rule | ScheduleGroup | Topic)
         and naming.has_owned_name(r.name, catalogue)
     ]
-    tagged = [r for r in taggable if owns_tagged(r.name, dict(r.tags), catalogue)]
+    tagged = [
+        r for r in taggable if owns_tagged(r.name, dict(r.tags), scope.catalogue, scope.environment)
+    ]
     unowned = [beside(r, dict(r.tags)) for r in taggable if r not in tagged]
     owned_rules = {r.name for r in tagged if isinstance(r, Rule)}
     owned_groups = {r.name for r in tagged if isinstance(r, ScheduleGroup)}

@@ -10,17 +10,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from scheduler import naming
 from scheduler.app.connect import Connection, connect
 from scheduler.catalogue.model import Catalogue
 from scheduler.errors import NotFound, UsageError, UserError
 from scheduler.history.targets import deployment_times
 from scheduler.ports import LogEvent
 from scheduler.runtime.contract import SecretRef
-from scheduler.watch.config import WatchConfig, config_for
+from scheduler.watch.config import WatchConfig, config_for, shards
 from scheduler.watch.decide import JobDecision
 from scheduler.watch.state import Unsent, WatchState
-from scheduler.watch.watcher import Pass, decide, deliver, read_state, run_pass
+from scheduler.watch.watcher import Pass, decide, deliver, merged, read_state, run_pass
 from scheduler.watch.webhook import HookSender, WebhookError
 
 if TYPE_CHECKING:
@@ -81,16 +80,32 @@ def _config(catalogue: Catalogue, aws: AwsContext) -> WatchConfig:
 def preview(catalogue: Catalogue, connection: Connection, *, now: datetime) -> Preview:
     """What the deployed watcher would send if it ran now, read from its own state and the
     jobs' logs; a job it does not know yet is judged from its deployment."""
+    decisions: list[JobDecision] = []
+    remembered = True
     with connect(connection, catalogue.path) as aws:
         config = _config(catalogue, aws)
-        previous = read_state(config, aws.logs, now=now)
         deployed = deployment_times(config.catalogue, aws.deployments)
-        decisions = decide(
-            config, aws.logs, previous, now=now, first_seen=deployed, deployments=aws.deployments
-        )
-        watcher = aws.deployments.deployed_at([naming.watcher_name(catalogue.name)])
-    last = previous or WatchState()
-    return Preview(now, decisions, previous is not None, bool(watcher), last.at, last.unsent)
+        parts = shards(config)  # each watcher remembers its own jobs in its own log group
+        states = []
+        for part in parts:
+            previous = read_state(part, aws.logs, now=now)
+            remembered = remembered and previous is not None
+            states.append(previous or WatchState())
+            decisions += decide(
+                part, aws.logs, previous, now=now, first_seen=deployed, deployments=aws.deployments
+            )
+        watchers = aws.deployments.deployed_at([part.function for part in parts])
+    order = {job.name: i for i, job in enumerate(config.jobs)}
+    decisions.sort(key=lambda d: order[d.job])
+    times = [st.at for st in states if st.at is not None]
+    return Preview(
+        now,
+        tuple(decisions),
+        remembered,
+        len(watchers) == len(parts),
+        min(times) if times else None,  # the least recent of the watchers' passes
+        tuple(u for st in states for u in st.unsent),
+    )
 
 
 @dataclass(frozen=True)
@@ -177,25 +192,33 @@ def watch_locally(
     would make it: its state lines go to its log group, its alerts to the local SNS. None when
     the catalogue has no watcher, or it is not applied."""
     config = config_for(catalogue, region=aws.region, account=aws.account)
-    watcher = naming.watcher_name(catalogue.name)
-    if config is None or aws.publisher is None or not aws.deployments.deployed_at([watcher]):
+    if config is None or aws.publisher is None:
+        return None
+    parts = shards(config)
+    if len(aws.deployments.deployed_at([part.function for part in parts])) < len(parts):
         return None
     stream = f"{now:%Y/%m/%d}/[$LATEST]sched-watcher"
-
-    def emit(line: str) -> None:
-        aws.sink.write(config.log_group, stream, [LogEvent(_ms(now), line, stream)])
-
     first_seen = deployed if deployed is not None else deployment_times(catalogue, aws.deployments)
-    return run_pass(
-        config,
-        aws.logs,
-        aws.publisher,
-        emit,
-        now=now,
-        first_seen=first_seen,
-        deployments=aws.deployments,
-        hooks=HookSender(aws.secrets) if aws.secrets is not None else None,
-    )
+    hooks = HookSender(aws.secrets) if aws.secrets is not None else None
+    passes = []
+    for part in parts:  # as each deployed watcher would pass over its own jobs
+
+        def emit(line: str, group: str = part.log_group) -> None:
+            aws.sink.write(group, stream, [LogEvent(_ms(now), line, stream)])
+
+        passes.append(
+            run_pass(
+                part,
+                aws.logs,
+                aws.publisher,
+                emit,
+                now=now,
+                first_seen=first_seen,
+                deployments=aws.deployments,
+                hooks=hooks,
+            )
+        )
+    return passes[0] if len(passes) == 1 else merged(passes)
 
 
 def _ms(when: datetime) -> int:

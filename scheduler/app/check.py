@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scheduler.diagnostics import Diagnostic, Severity, Span, active
-from scheduler.errors import CatalogueHasErrors
+from scheduler.errors import CatalogueHasErrors, UsageError
 
 if TYPE_CHECKING:
     from scheduler.catalogue.loader import LoadResult
@@ -37,18 +37,59 @@ def validate(path: Path, *, now: datetime) -> list[Diagnostic]:
     return run(path, now=now)[1]
 
 
-def check(path: Path, *, now: datetime, consequence: str = "nothing was sent to AWS") -> Checked:
+def check(
+    path: Path,
+    *,
+    now: datetime,
+    consequence: str = "nothing was sent to AWS",
+    environment: str | None = None,
+    choose: bool = False,
+) -> Checked:
     """Validate; raise `CatalogueHasErrors` (saying `consequence`) when anything is an error.
     The local data file is not this gate's: AWS never reads it, and `--local` checks it where
-    it creates the local AWS (exit 2, with every problem)."""
+    it creates the local AWS (exit 2, with every problem). With `environment`, the catalogue of
+    that environment; with `choose`, one must be named when the catalogue declares any, and it
+    must be one of them (`UsageError`)."""
     from scheduler.validate import validate as run
 
-    loaded, everything = run(path, now=now, local_data=False)
+    loaded, everything = run(path, now=now, local_data=False, environment=environment)
+    if loaded.catalogue is not None and (choose or environment is not None):
+        _chosen(path, loaded.catalogue.environments, environment)
     found = active(everything)  # what `ignore:` silences is not shown before a plan either
     errors = sum(1 for d in found if d.severity is Severity.ERROR)
     if loaded.catalogue is None or errors:
         raise CatalogueHasErrors(path, found, consequence, errors=errors)
     return Checked(loaded.catalogue, loaded, tuple(found))
+
+
+def require_environment(path: Path, environment: str | None) -> None:
+    """`_chosen` for a command that needs no valid catalogue, only its environments (a local
+    reset): nothing when the file does not load."""
+    from scheduler.catalogue.loader import load
+
+    catalogue = load(path).catalogue
+    if catalogue is not None:
+        _chosen(path, catalogue.environments, environment)
+
+
+def _chosen(path: Path, declared: Sequence[str], environment: str | None) -> None:
+    """Refuse a missing, unknown or needless environment: never guess one (prod least)."""
+    names = ", ".join(declared)
+    if environment is None and declared:
+        raise UsageError(
+            f"{path} declares environments ({names}): say which with --env NAME (or SCHED_ENV)",
+            f"e.g. --env {declared[0]}; sched never picks one itself",
+        )
+    if environment is not None and not declared:
+        raise UsageError(
+            f"{path} declares no environments, so --env {environment} names none",
+            "leave out --env (and SCHED_ENV), or declare it under environments:",
+        )
+    if environment is not None and environment not in declared:
+        raise UsageError(
+            f'no environment "{environment}" in {path}; it declares {names}',
+            "give one of them to --env (or SCHED_ENV)",
+        )
 
 
 def rule_docs() -> dict[str, RuleDoc]:
@@ -128,8 +169,8 @@ def permissions(checked: Checked, job_name: str, *, account: str, region: str) -
             f'job "{job.name}" runs with {owner}: sched makes no role for it',
             "leave out role: (and use handler:) to have sched manage the job's permissions",
         )
-    policy = job_policy(job, catalogue=checked.catalogue.name, region=region, account=account)
+    policy = job_policy(job, catalogue=checked.catalogue.prefix, region=region, account=account)
     source_map = checked.loaded.source_map
     sources = {g.origin: source_map.span(g.origin) for g in job.permissions}
-    role = naming.job_role_name(checked.catalogue.name, job.name)
+    role = naming.job_role_name(checked.catalogue.prefix, job.name)
     return JobPermissions(job, role, policy, sources)

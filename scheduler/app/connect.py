@@ -1,5 +1,6 @@
 """Where AWS is: the embedded local one (moto, state under `.sched/local/` beside the catalogue,
-created with the data of `local-data.yaml` beside it) or a real account through boto3's chain.
+or `.sched/local-<environment>/`, created with the data of `local-data.yaml` beside it) or a
+real account through boto3's chain, which an environment's account guards (`WrongAccount`).
 `connect` yields the adapters of `scheduler.aws` for either; boto3 and moto are imported only
 when a command connects.
 """
@@ -14,8 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from scheduler.errors import UsageError, WrongAccount
+
 if TYPE_CHECKING:
     from scheduler.aws import AwsContext
+    from scheduler.catalogue.model import Environment
     from scheduler.local_data.model import LocalData
 
 STATE_DIR = ".sched"
@@ -28,11 +32,38 @@ class Connection:
     local: bool = False
     profile: str | None = None
     region: str | None = None
+    # The catalogue's environment: its own local state, and on AWS its account, which the
+    # credentials must be for (None: any account).
+    environment: str | None = None
+    account: str | None = None
 
     @classmethod
-    def from_options(cls, local: bool, profile: str | None, region: str | None) -> Connection:
+    def from_options(
+        cls,
+        local: bool,
+        profile: str | None,
+        region: str | None,
+        environment: Environment | str | None = None,
+    ) -> Connection:
+        """The connection the options ask for; an environment (as declared) brings its account
+        and its region, which a different --region may not override on AWS."""
         env_local = os.environ.get("SCHED_LOCAL", "").lower() in ("1", "true", "yes")
-        return cls(local=local or env_local, profile=profile, region=region)
+        local = local or env_local
+        if environment is None or isinstance(environment, str):
+            return cls(local=local, profile=profile, region=region, environment=environment)
+        if not local and region and region != environment.region:
+            raise UsageError(
+                f'environment "{environment.name}" is deployed to {environment.region}, '
+                f"not {region}",
+                "leave out --region (and AWS_REGION): the environment's region is used",
+            )
+        return cls(
+            local=local,
+            profile=profile,
+            region=region if local and region else environment.region,
+            environment=environment.name,
+            account=None if local else environment.account,
+        )
 
 
 def lambda_endpoint() -> str | None:
@@ -48,8 +79,9 @@ def state_dir(catalogue_path: Path) -> Path:
     return catalogue_path.resolve().parent / STATE_DIR
 
 
-def local_dir(catalogue_path: Path) -> Path:
-    return state_dir(catalogue_path) / "local"
+def local_dir(catalogue_path: Path, environment: str | None = None) -> Path:
+    """The local AWS of the catalogue's folder; each environment has one of its own."""
+    return state_dir(catalogue_path) / ("local" if environment is None else f"local-{environment}")
 
 
 def local_data_file(catalogue_path: Path) -> Path:
@@ -68,13 +100,21 @@ def connect(connection: Connection, catalogue_path: Path) -> Iterator[AwsContext
 
     if connection.local:
         with connect_local(
-            local_dir(catalogue_path),
+            local_dir(catalogue_path, connection.environment),
             region=connection.region,
             data_file=local_data_file(catalogue_path),
         ) as ctx:
             yield ctx
         return
     with aws.connect(profile=connection.profile, region=connection.region) as ctx:
+        if connection.account is not None and ctx.account != connection.account:
+            raise WrongAccount(
+                f'environment "{connection.environment}" is deployed to account '
+                f"{connection.account}, but these credentials are for account {ctx.account}; "
+                "nothing was read or changed",
+                f"use credentials of account {connection.account} (--profile, AWS_PROFILE), or "
+                "the environment of this account with --env",
+            )
         yield ctx
 
 
@@ -103,13 +143,14 @@ class LocalReset:
     loaded: LocalData | None
 
 
-def reset_local(catalogue_path: Path) -> LocalReset:
-    """Wipe the local AWS state of the catalogue's folder and create it anew with the local
-    data. The data file is checked first: when it is bad, nothing is wiped."""
+def reset_local(catalogue_path: Path, environment: str | None = None) -> LocalReset:
+    """Wipe the local AWS state of the catalogue's folder (of its `environment`) and create it
+    anew with the local data. The data file is checked first: when it is bad, nothing is wiped."""
     from scheduler.local import data, embedded
     from scheduler.local_data.read import read_local_data
 
-    target, data_file = local_dir(catalogue_path), local_data_file(catalogue_path)
+    target = local_dir(catalogue_path, environment)
+    data_file = local_data_file(catalogue_path)
     loaded = read_local_data(data_file)
     embedded.require_moto()  # before wiping: a reset that cannot start again must not start
     embedded.reset(target)

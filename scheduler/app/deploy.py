@@ -97,7 +97,7 @@ def locked(
 ) -> Iterator[HeldLock]:
     """Hold the catalogue's apply lock (in AWS) from before the read to after the last write:
     a second apply fails at once naming the holder, instead of half-way with a conflict."""
-    with locked_name(catalogue.name, aws, now=now, force=force) as held:
+    with locked_name(catalogue.prefix, aws, now=now, force=force) as held:
         yield held
 
 
@@ -152,18 +152,18 @@ def log_groups_left(
         if change.action is Action.DELETE and isinstance(change.before, Function)
     }
     functions.update(
-        naming.function_name(catalogue.name, job.name)
+        naming.function_name(catalogue.prefix, job.name)
         for job in catalogue.jobs
         if job.compute is Compute.LAMBDA and job.handler is not None and job.function is None
     )
-    functions.add(naming.watcher_name(catalogue.name))
+    functions.add(naming.watcher_name(catalogue.prefix))
     found = []
     for function in sorted(functions):
         group = naming.log_group_name(function)
         tags = store.tags(group)
         if tags is None:
             continue  # it never ran and had no log_retention: no group
-        ours = owns_tagged(function, tags, catalogue.name)
+        ours = owns_tagged(function, tags, catalogue.name, catalogue.environment_name)
         if delete and ours:
             store.delete(group)
         found.append(LogGroupLeft(group, ours, deleted=delete and ours))
@@ -186,7 +186,9 @@ def resource_jobs(planned: Planned) -> dict[str, str]:
         naming.schedule_name,
         naming.statement_id,
     )
-    found = {make(catalogue.name, job.name): job.name for job in catalogue.jobs for make in makers}
+    found = {
+        make(catalogue.prefix, job.name): job.name for job in catalogue.jobs for make in makers
+    }
     for resource in planned.deployed.resources:
         if isinstance(resource, Function | Role):
             job = dict(resource.tags).get(naming.JOB_TAG)
@@ -224,7 +226,13 @@ def plan(
 
     compiled = desired_state(catalogue, account=aws.account, region=aws.region)
     # Even to destroy, the compiled state says which existing functions hold our statements.
-    scope = ReadScope.for_desired(catalogue.name, compiled, account=aws.account, region=aws.region)
+    scope = ReadScope.for_desired(
+        catalogue.name,
+        compiled,
+        account=aws.account,
+        region=aws.region,
+        environment=catalogue.environment_name,
+    )
     deployed = aws.reader.read(scope)
     desired = ResourceState() if destroy else compiled
     when = now if now is not None else datetime.now(UTC)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from scheduler import naming
 from scheduler.app.alerts import watch_locally
 from scheduler.app.connect import Connection, connect, lambda_endpoint, local_dir
+from scheduler.app.log_path import LogPath, log_groups, log_source
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import CannotRun
 from scheduler.history.logs import Attributor, LogLine, attribute
@@ -48,9 +49,9 @@ FOLLOW_INTERVAL_S = 2.0
 FIRST_TICK_LOOKBACK = timedelta(days=1)
 
 
-def last_tick_path(catalogue_path: Path) -> Path:
+def last_tick_path(catalogue_path: Path, environment: str | None = None) -> Path:
     """Where the local tick keeps the time it last ran fires up to."""
-    return local_dir(catalogue_path) / LAST_TICK_FILE
+    return local_dir(catalogue_path, environment) / LAST_TICK_FILE
 
 
 def find_job(catalogue: Catalogue, name: str) -> Job:
@@ -69,17 +70,18 @@ def history(
     jobs: Collection[str] | None,
     statuses: Collection[str] | None,
     grace: timedelta,
+    logs: LogPath = LogPath.AUTO,
 ) -> History:
-    """Each selected job's runs in (since, until], read from AWS (or the local AWS)."""
+    """Each selected job's runs in (since, until], read from AWS (or the local AWS) by the
+    `logs` path."""
     if statuses is not None:
         parse_status_filter(statuses)  # a bad --status is a usage error before any AWS call
-    if jobs:
-        select_jobs(catalogue, jobs)
+    selected = select_jobs(catalogue, jobs or None)
     with connect(connection, catalogue.path) as aws:
         found = job_deployments(catalogue, aws.deployments)
         read = history_for(
             catalogue,
-            aws.logs,
+            log_source(aws, logs, len(log_groups(catalogue, selected))),
             now=now,
             since=since,
             until=until,
@@ -98,13 +100,14 @@ def status(
     *,
     now: datetime,
     window: timedelta = DEFAULT_WINDOW,
+    logs: LogPath = LogPath.AUTO,
 ) -> list[StatusRow]:
-    """Every job's status over (now - window, now], most urgent first."""
+    """Every job's status over (now - window, now], most urgent first, read by the `logs` path."""
     with connect(connection, catalogue.path) as aws:
         found = job_deployments(catalogue, aws.deployments)
         return status_for(
             catalogue,
-            aws.logs,
+            log_source(aws, logs, len(log_groups(catalogue, catalogue.jobs))),
             now=now,
             window=window,
             deployed={job: d.at for job, d in found.items()},
@@ -157,7 +160,9 @@ def refuse_unowned(catalogue: Catalogue, job: Job, deployments: FunctionTags) ->
     if function is None:
         return
     tags = deployments.tags_of(function)
-    if tags is not None and not naming.owns(function, tags, catalogue.name):
+    if tags is not None and not naming.owns(
+        function, tags, catalogue.name, catalogue.environment_name
+    ):
         raise CannotRun(
             f"function {function} exists but was not created by sched for catalogue "
             f'"{catalogue.name}": sched does not invoke it for job "{job.name}"',
@@ -355,14 +360,15 @@ def tick(catalogue: Catalogue, *, now: datetime, until: datetime | None) -> Tick
     end = until or now
     if end > now:
         raise ValueError("a tick runs only the fires whose time has come")
-    marker = last_tick_path(catalogue.path)
+    marker = last_tick_path(catalogue.path, catalogue.environment_name)
     since = local_tick.read_last_tick(marker) or now - FIRST_TICK_LOOKBACK
+    local = Connection(local=True, environment=catalogue.environment_name)
     if end <= since:
-        with connect(Connection(local=True), catalogue.path) as aws:
+        with connect(local, catalogue.path) as aws:
             starts = {job: d.at for job, d in job_deployments(catalogue, aws.deployments).items()}
         upcoming = local_tick.next_fire(catalogue, after=since, starts=starts)
         return TickResult(since, end, None, next_fire=upcoming)
-    with connect(Connection(local=True), catalogue.path) as aws:
+    with connect(local, catalogue.path) as aws:
         deployed = job_deployments(catalogue, aws.deployments)
         deployed_at = {job: d.at for job, d in deployed.items()}
         ticked = local_tick.tick(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scheduler.app.deploy import Planned
-from scheduler.catalogue.model import Catalogue
+from scheduler.catalogue.model import Catalogue, Environment
 from scheduler.plan import make_plan
 from scheduler.ports import ReadScope
 from scheduler.resources import ResourceState
@@ -56,19 +56,37 @@ def plan_prune(
     owned by the catalogue's name and tags, as every read is, and within that, by the scope's
     environment (`scheduler.scopes.within`). The catalogue is known by its name alone (`path`
     is where its local AWS is kept, for `--local`)."""
-    read = aws.reader.read(ReadScope(scope.catalogue, aws.account, aws.region))
+    read = aws.reader.read(
+        ReadScope(scope.catalogue, aws.account, aws.region, environment=scope.environment)
+    )
     deployed = within(read, scope.environment)
     empty = ResourceState()
     plan = make_plan(empty, deployed, now=now or datetime.now(UTC))
     return Planned(Catalogue(name=scope.catalogue, path=path), empty, deployed, plan)
 
 
-def live_name(path: Path) -> str | None:
-    """The name of the catalogue at `path`, when it is there and loads: a prune of that name
-    would be a destroy of the live catalogue, which `sched destroy` does with the file."""
+def live_scopes(path: Path) -> frozenset[Scope]:
+    """The scopes the catalogue at `path` deploys, when it is there and loads: its name, or its
+    name in each of its environments (then the name alone is an old scope: the catalogue before
+    it had environments). A prune of one would be a destroy of the live catalogue, which `sched
+    destroy` does with the file."""
+    return _live(path, None)[0]
+
+
+def _live(path: Path, environment: str | None) -> tuple[frozenset[Scope], Environment | None]:
     from scheduler.catalogue.loader import load
 
     if not path.is_file():
-        return None
-    loaded = load(path)
-    return loaded.catalogue.name if loaded.catalogue is not None else None
+        return frozenset(), None
+    catalogue = load(path, environment).catalogue
+    if catalogue is None:
+        return frozenset(), None
+    if not catalogue.environments:
+        return frozenset({Scope(catalogue.name)}), None
+    scopes = frozenset(Scope(catalogue.name, name) for name in catalogue.environments)
+    return scopes, catalogue.environment
+
+
+def declared_environment(path: Path, environment: str) -> Environment | None:
+    """The account and region the catalogue at `path` declares for `environment`, if it does."""
+    return _live(path, environment)[1]

@@ -60,7 +60,7 @@ def _function(catalogue: Catalogue, job: Job) -> str:
             f'job "{job.name}" is not versioned: its schedule invokes $LATEST',
             "set versions: 3 on the job (or under defaults:) and apply, to keep versions",
         )
-    return naming.function_name(catalogue.name, job.name)
+    return naming.function_name(catalogue.prefix, job.name)
 
 
 def _store(store: VersionStore | None) -> VersionStore:

@@ -19,6 +19,7 @@ def made_by_this_catalogue(found: Mapping[str, str], wanted: Pairs) -> bool:
         catalogue is not None
         and found.get(naming.MANAGED_BY_KEY) == naming.MANAGED_BY_VALUE
         and found.get(naming.CATALOGUE_TAG) == catalogue
+        and found.get(naming.ENVIRONMENT_TAG) == dict(wanted).get(naming.ENVIRONMENT_TAG)
     )
 
 

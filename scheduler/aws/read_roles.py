@@ -19,20 +19,24 @@ from scheduler.state import owns_tagged, taken_by
 
 
 class RoleReader:
-    """Reads the roles of `catalogue`; `map` runs one call per item on the reader's pool."""
+    """Reads the roles of `catalogue` (in `environment`); `map` runs one call per item on the
+    reader's pool."""
 
     def __init__(
         self,
         clients: Clients,
         catalogue: str,
         map: Callable[[Callable[[Any], Any], Iterable[Any]], list[Any]],
+        environment: str | None = None,
     ) -> None:
         self.c = clients
         self.catalogue = catalogue
+        self.environment = environment
+        self.names = naming.scope_prefix(catalogue, environment)
         self.map = map
 
     def owns(self, name: str, tags: dict[str, str]) -> bool:
-        return owns_tagged(name, tags, self.catalogue)
+        return owns_tagged(name, tags, self.catalogue, self.environment)
 
     def read(self) -> tuple[list[Role], list[Unowned]]:
         """The owned roles; the roles with its names it does not own."""
@@ -43,7 +47,7 @@ class RoleReader:
                     PaginationConfig={"PageSize": limits.IAM_PAGE_SIZE_MAX}
                 )
                 for role in page["Roles"]
-                if naming.has_owned_name(role["RoleName"], self.catalogue)
+                if naming.has_owned_name(role["RoleName"], self.names)
             ]
         if not candidates:
             return [], []
@@ -84,7 +88,7 @@ class RoleReader:
                     d["RoleName"]: d
                     for page in pages
                     for d in page.get("RoleDetailList", [])
-                    if naming.has_owned_name(d["RoleName"], self.catalogue)
+                    if naming.has_owned_name(d["RoleName"], self.names)
                 }
         except AccessDenied:
             return None

@@ -127,7 +127,8 @@ class _Read:
         self.tags = tags
         self.scope = scope
         self.catalogue = scope.catalogue
-        self.prefix = naming.owned_prefix(scope.catalogue)
+        self.names = scope.names
+        self.prefix = naming.owned_prefix(scope.names)
         self.pool = pool
 
     def run(self) -> DeployedState:
@@ -175,7 +176,7 @@ class _Read:
         return [f.result() for f in futures]
 
     def owns(self, name: str, tags: Mapping[str, str]) -> bool:
-        return owns_tagged(name, tags, self.catalogue)
+        return owns_tagged(name, tags, self.catalogue, self.scope.environment)
 
     # ---- tags ---------------------------------------------------------------------------
 
@@ -217,7 +218,7 @@ class _Read:
                 for t in page.get("Topics", [])
             ]
         named = [(arn.rsplit(":", 1)[-1], arn) for arn in arns]
-        candidates = [(n, a) for n, a in named if naming.has_owned_name(n, self.catalogue)]
+        candidates = [(n, a) for n, a in named if naming.has_owned_name(n, self.names)]
         found: list[Topic] = []
         unowned: list[Unowned] = []
         for topic in self.map(self.topic, candidates):
@@ -249,7 +250,7 @@ class _Read:
                 config
                 for page in self.c.lambda_.get_paginator("list_functions").paginate()
                 for config in page.get("Functions", [])
-                if naming.has_owned_name(config["FunctionName"], self.catalogue)
+                if naming.has_owned_name(config["FunctionName"], self.names)
             ]
 
     def list_rules(self) -> list[Response]:
@@ -260,7 +261,7 @@ class _Read:
                     NamePrefix=self.prefix
                 )
                 for rule in page.get("Rules", [])
-                if not rule.get("ManagedBy") and naming.has_owned_name(rule["Name"], self.catalogue)
+                if not rule.get("ManagedBy") and naming.has_owned_name(rule["Name"], self.names)
             ]
 
     def owned_functions_and_rules(
@@ -459,14 +460,14 @@ class _Read:
     # ---- roles --------------------------------------------------------------------------
 
     def roles(self) -> tuple[list[Role], list[Unowned]]:
-        return RoleReader(self.c, self.catalogue, self.map).read()
+        return RoleReader(self.c, self.catalogue, self.map, self.scope.environment).read()
 
     # ---- EventBridge Scheduler ----------------------------------------------------------
 
     def scheduler(self) -> tuple[list[Resource], list[Unowned]]:
         """The owned schedule groups and sched's schedules in them (`owns_schedule`); the
         groups with the catalogue's names it does not own, and the schedules a person added."""
-        group_name = naming.schedule_group_name(self.catalogue)
+        group_name = naming.schedule_group_name(self.names)
         name_prefix = _common_prefix(group_name, self.prefix)
         with translated("scheduler"):
             paginator = self.c.scheduler.get_paginator("list_schedule_groups")
@@ -477,7 +478,7 @@ class _Read:
                 g
                 for page in pages
                 for g in page["ScheduleGroups"]
-                if g.get("State") != _DELETING and naming.has_owned_name(g["Name"], self.catalogue)
+                if g.get("State") != _DELETING and naming.has_owned_name(g["Name"], self.names)
             ]
         tags = self.map(self.group_tags, [g["Arn"] for g in groups])
         owned = [
@@ -494,11 +495,11 @@ class _Read:
             s for names in self.map(self.schedules_in, [g.name for g in owned]) for s in names
         ]
         # A name sched never makes is someone's without reading it; the rest are read.
-        named = [s for s in listed if naming.has_owned_name(s[1], self.catalogue)]
+        named = [s for s in listed if naming.has_owned_name(s[1], self.names)]
         unowned.extend(
             Unowned((ResourceKind.SCHEDULE, f"{group}/{name}"), NOT_OURS, inside=True)
             for group, name in listed
-            if not naming.has_owned_name(name, self.catalogue)
+            if not naming.has_owned_name(name, self.names)
         )
         schedules = [s for s in self.map(self.schedule, named) if s is not None]
         ours = [s for s in schedules if owns_schedule(s, self.scope)]

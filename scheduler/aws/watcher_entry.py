@@ -6,9 +6,12 @@ the standard library: it imports nothing of `scheduler.aws`, whose package is no
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import sys
 from collections.abc import Collection, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,15 +19,18 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from scheduler.history.targets import parse_last_modified
-from scheduler.ports import Deployment, LogEvent
+from scheduler.errors import NotFound
+from scheduler.history.targets import log_group_for, parse_last_modified
+from scheduler.insights import AUTO_FROM_GROUPS, InsightsReads
+from scheduler.ports import Deployment, LogEvent, QueryPage
 from scheduler.runtime.contract import ENV_DEPLOY, SecretRef
 from scheduler.runtime.wrapper import read_secret
-from scheduler.watch.config import CONFIG_FILE, from_json
+from scheduler.watch.config import CONFIG_FILE, SHARD_ENV, WatchConfig, from_json, shard_from_env
 from scheduler.watch.watcher import run_pass
 from scheduler.watch.webhook import HookSender
 
 _NOT_FOUND = "ResourceNotFoundException"
+_CONCURRENT_READS = 8
 _LIVE_ALIAS = "live"  # scheduler.resources.LIVE_ALIAS: that module is not shipped
 
 
@@ -56,6 +62,42 @@ class Logs:
         return iter(found)
 
 
+class Queries:
+    """Logs Insights (`LogQueries`): a group that does not exist raises NotFound."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+
+    def start_query(self, log_groups: Sequence[str], start_s: int, end_s: int, query: str) -> str:
+        try:
+            response = self.client.start_query(
+                logGroupNames=list(log_groups), startTime=start_s, endTime=end_s, queryString=query
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != _NOT_FOUND:
+                raise
+            raise NotFound("logs:StartQuery", str(error)) from error
+        return str(response["queryId"])
+
+    def query_results(self, query_id: str) -> QueryPage:
+        response = self.client.get_query_results(queryId=query_id)
+        rows = tuple(
+            {str(f.get("field", "")): str(f.get("value", "")) for f in row}
+            for row in response.get("results", [])
+        )
+        return QueryPage(str(response.get("status", "Unknown")), rows)
+
+    def stop_query(self, query_id: str) -> None:
+        with contextlib.suppress(ClientError):  # it finished meanwhile
+            self.client.stop_query(queryId=query_id)
+
+
+def job_reads(config: WatchConfig, client: Any) -> InsightsReads | None:
+    """Logs Insights for many watched groups (as `sched status --logs auto`), else None."""
+    groups = {log_group_for(config.catalogue, job) for job in config.jobs} - {None}
+    return InsightsReads(Queries(client)) if len(groups) >= AUTO_FROM_GROUPS else None
+
+
 class Functions:
     """The watched jobs' functions as deployed (`DeploymentSource`), so that only the lines their
     SCHED_DEPLOY wrote count: one GetFunctionConfiguration each, which its role may call on
@@ -67,21 +109,25 @@ class Functions:
     def deployments(
         self, function_names: Sequence[str], versioned: Collection[str] = ()
     ) -> dict[str, Deployment]:
-        found: dict[str, Deployment] = {}
-        for name in function_names:
+        def one(name: str) -> Deployment | None:
             config = self._configuration(name)
             if config is None:
-                continue  # not deployed (yet): no binding, as `sched status` reads it
+                return None  # not deployed (yet): no binding, as `sched status` reads it
             when = parse_last_modified(config.get("LastModified", ""))
             if when is None:
-                continue
+                return None
             deploy = _deploy(config)
             # After a rollback the schedule runs the version `live` points at, whose lines carry
             # that version's SCHED_DEPLOY: believed too, as `sched status` and `alerts` do.
             live = _deploy(self._configuration(name, _LIVE_ALIAS)) if name in versioned else None
             kept = frozenset({live} - {deploy, None}) if live is not None else frozenset()
-            found[name] = Deployment(when, deploy, versions=kept)
-        return found
+            return Deployment(when, deploy, versions=kept)
+
+        # One call a function, so a pass of a thousand jobs makes them a few at a time (I/O).
+        names = list(function_names)
+        with ThreadPoolExecutor(max_workers=_CONCURRENT_READS) as pool:
+            found = dict(zip(names, pool.map(one, names), strict=True))
+        return {name: d for name, d in found.items() if d is not None}
 
     def _configuration(self, name: str, qualifier: str | None = None) -> dict[str, Any] | None:
         extra = {"Qualifier": qualifier} if qualifier is not None else {}
@@ -127,15 +173,18 @@ def _emit(line: str) -> None:
 
 
 def handler(event: object, context: object) -> dict[str, Any]:
-    config = from_json(Path(__file__).with_name(CONFIG_FILE).read_text(encoding="utf-8"))
+    whole = from_json(Path(__file__).with_name(CONFIG_FILE).read_text(encoding="utf-8"))
+    config = shard_from_env(whole, os.environ.get(SHARD_ENV))
+    logs = boto3.client("logs")
     done = run_pass(
         config,
-        Logs(boto3.client("logs")),
+        Logs(logs),
         Sns(boto3.client("sns")),
         _emit,
         now=datetime.now(UTC),
         deployments=Functions(boto3.client("lambda")),
         hooks=HookSender(Secrets()),
+        reads=job_reads(config, logs),
     )
     if done.failed:  # the pass's own failure shows in Lambda's Errors metric and the logs
         for sent in done.failed:

@@ -179,6 +179,46 @@ def resolve_catalogue(given: Path | None, legacy: Path | None, *, must_exist: bo
     return path
 
 
+ENV_VAR = "SCHED_ENV"
+_CHOSEN = "sched.environment"  # click's context meta: the --env of the running command
+_DECLARED = "sched.declared-environment"  # ... and the environment as the catalogue declares it
+
+
+def env_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--env NAME (default $SCHED_ENV): which of the catalogue's environments the command works
+    on. A command with it refuses a catalogue with environments when none is given: sched never
+    guesses one (`scheduler.app.check.check`)."""
+
+    @functools.wraps(command)
+    def chosen(*args: Any, **kwargs: Any) -> Any:
+        click.get_current_context().meta[_CHOSEN] = kwargs.pop("env") or None
+        return command(*args, **kwargs)
+
+    return click.option(
+        "--env",
+        "env",
+        envvar=ENV_VAR,
+        metavar="NAME",
+        help=f"The catalogue's environment to work on (or {ENV_VAR}); required when it declares "
+        "environments.",
+    )(chosen)
+
+
+def chosen_environment() -> tuple[bool, str | None]:
+    """Whether the running command takes --env, and the environment it was given."""
+    meta = click.get_current_context().meta
+    return _CHOSEN in meta, meta.get(_CHOSEN)
+
+
+def remember_environment(environment: object) -> None:
+    """The environment the checked catalogue declares (account, region), for `connection`."""
+    click.get_current_context().meta[_DECLARED] = environment
+
+
+def declared_environment() -> object:
+    return click.get_current_context().meta.get(_DECLARED)
+
+
 def format_option(*choices: str, default: Any = "text", help: str = "") -> Decorator:
     """--format, with its choices in its help (`help` says anything more)."""
     text = f"Output format: {', '.join(choices)}." + (f" {help}" if help else "")

@@ -19,7 +19,11 @@ from scheduler.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     WholeHelpGroup,
+    chosen_environment,
+    declared_environment,
+    env_option,
     format_option,
+    remember_environment,
     settle,
     shown_path,
     terminal_width,
@@ -32,12 +36,14 @@ if TYPE_CHECKING:
     from scheduler.app.connect import Connection
     from scheduler.app.deploy import HeldLock, LogGroupLeft, Planned
     from scheduler.aws import AwsContext
+    from scheduler.catalogue.model import Catalogue
     from scheduler.cli.rename import Notice
     from scheduler.package import PackageRef
 
 
 def aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """--local / --profile / --region, shared by every command that talks to AWS."""
+    """--local / --profile / --region / --env, shared by every command that talks to AWS."""
+    command = env_option(command)
     command = click.option(
         "--region", envvar="AWS_REGION", help="AWS region (default: the profile's)."
     )(command)
@@ -50,24 +56,37 @@ def aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def connection(local: bool, profile: str | None, region: str | None) -> Connection:
+    """Where the command's AWS is: with an environment, the one the checked catalogue declares
+    (its account and region), or at least its name (its own local AWS)."""
     from scheduler.app.connect import Connection
+    from scheduler.catalogue.model import Environment
 
-    return Connection.from_options(local, profile, region)
+    declared = declared_environment()
+    if isinstance(declared, Environment):
+        return Connection.from_options(local, profile, region, declared)
+    return Connection.from_options(local, profile, region, chosen_environment()[1])
 
 
 def checked_catalogue(path: Path, consequence: str = "nothing was sent to AWS") -> Checked:
-    """Validate before anything reaches AWS; errors are printed, then the command stops."""
+    """Validate before anything reaches AWS; errors are printed, then the command stops. A
+    command with --env gets the catalogue of that environment (one must be chosen when the
+    catalogue declares any); one without, the catalogue as written."""
     from scheduler.app.check import check
     from scheduler.errors import CatalogueHasErrors
     from scheduler.report.diagnostics import to_text
 
+    takes, environment = chosen_environment()
     try:
-        checked = check(path, now=datetime.now(UTC), consequence=consequence)
+        checked = check(
+            path, now=datetime.now(UTC), consequence=consequence, environment=environment,
+            choose=takes,
+        )  # fmt: skip
     except CatalogueHasErrors as failed:
         click.echo(to_text(failed.diagnostics, colour=use_colour()), err=True)
         raise
     if checked.diagnostics:
         click.echo(to_text(checked.diagnostics, colour=use_colour()), err=True)
+    remember_environment(checked.catalogue.environment)
     return checked
 
 
@@ -90,7 +109,7 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str, notice: Notice | None
         click.echo(document if notice is None else notice.json(document))
         return
 
-    header = f"Catalogue {planned.catalogue.name} → {where(aws)}"
+    header = f"Catalogue {planned.catalogue.name}{_of(planned.catalogue)} → {where(aws)}"
     text = report.to_text(
         planned.plan,
         header=header,
@@ -108,10 +127,16 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str, notice: Notice | None
         click.echo(line)
 
 
+def _of(catalogue: Catalogue) -> str:
+    name = catalogue.environment_name
+    return "" if name is None else f", environment {name}"
+
+
 @click.command(name="compile")
 @CATALOGUE
-@click.option("--account", default="123456789012", show_default=True, help="Account for ARNs.")
-@click.option("--region", default="us-east-1", show_default=True, help="Region for ARNs.")
+@env_option
+@click.option("--account", help="Account for ARNs (default: the environment's, else 123456789012).")
+@click.option("--region", help="Region for ARNs (default: the environment's, else us-east-1).")
 @click.option(
     "--format",
     "fmt",
@@ -125,8 +150,11 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str, notice: Notice | None
     is_flag=True,
     help="Instead, list the files in each job's zip and the credential-looking ones left out.",
 )
-def compile_(catalogue: Path, account: str, region: str, fmt: str, list_packages: bool) -> None:
-    """Print the AWS resources CATALOGUE compiles to (offline; packages the job code)."""
+def compile_(
+    catalogue: Path, account: str | None, region: str | None, fmt: str, list_packages: bool
+) -> None:
+    """Print the AWS resources CATALOGUE compiles to (offline; packages the job code); with
+    --env, the environment's merged catalogue."""
     from scheduler.app.deploy import build_packages, desired_state
     from scheduler.compile import desired_state_to_json
 
@@ -134,6 +162,9 @@ def compile_(catalogue: Path, account: str, region: str, fmt: str, list_packages
     if list_packages:
         _list_packages(build_packages(checked.catalogue))
         return
+    environment = checked.catalogue.environment
+    account = account or (environment.account if environment else "123456789012")
+    region = region or (environment.region if environment else "us-east-1")
     state = desired_state(checked.catalogue, account=account, region=region)
     click.echo(desired_state_to_json(state))
 
@@ -428,15 +459,19 @@ def local() -> None:
 
 @local.command()
 @CATALOGUE
+@env_option
 @click.option("--yes", "-y", is_flag=True, help="Do not ask before wiping (for scripts).")
 def reset(catalogue: Path, yes: bool) -> None:
     """Wipe the local AWS state of CATALOGUE's folder; start again from local-data.yaml.
 
     Everything applied, run and logged locally goes; it asks first, unless --yes.
     """
+    from scheduler.app.check import require_environment
     from scheduler.app.connect import local_dir, reset_local
 
-    directory = shown_path(local_dir(catalogue))
+    environment = chosen_environment()[1]
+    require_environment(catalogue, environment)
+    directory = shown_path(local_dir(catalogue, environment))
     if not yes:
         what = f"wipe the local AWS in {directory} (what was applied, runs, logs and data)"
         if not sys.stdin.isatty():
@@ -447,7 +482,7 @@ def reset(catalogue: Path, yes: bool) -> None:
         if not click.confirm(f"{what[0].upper()}{what[1:]}?", default=False):
             click.echo("Nothing was wiped.")
             raise SystemExit(EXIT_FINDINGS)
-    done = reset_local(catalogue)
+    done = reset_local(catalogue, environment)
     click.echo(f"local AWS state wiped ({directory})")
     if done.loaded is not None:
         click.echo(f"local AWS created from {shown_path(done.data_file)}: {done.loaded.summary()}")

@@ -15,6 +15,7 @@ from scheduler.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     complete_jobs,
+    env_option,
     format_option,
     parse_instant,
     terminal_width,
@@ -56,6 +57,19 @@ def since_option(default: str) -> Callable[..., Any]:
     )
 
 
+def logs_option() -> Callable[..., Any]:
+    """--logs: how run history is read (see `scheduler.app.log_path`)."""
+    return click.option(
+        "--logs",
+        "logs",
+        type=click.Choice(["auto", "filter", "insights"]),
+        default="auto",
+        show_default=True,
+        help="Read runs group by group (filter), through Logs Insights (insights), or "
+        "insights from 100 log groups on (auto).",
+    )
+
+
 @click.command()
 @click.argument("jobs", nargs=-1, metavar="[JOB]... [CATALOGUE]", shell_complete=complete_jobs)
 @with_catalogue(among="jobs")
@@ -71,6 +85,7 @@ def since_option(default: str) -> Callable[..., Any]:
 @click.option(
     "--grace", default="5m", show_default=True, help="How long after a fire a run counts as missed."
 )
+@logs_option()
 @format_option("text", "json", "csv")
 def history(
     jobs: tuple[str, ...],
@@ -82,6 +97,7 @@ def history(
     until_text: str | None,
     statuses: str | None,
     grace: str,
+    logs: str,
     fmt: str,
 ) -> None:
     """Each run of JOBS (default: all) in a window: status, duration, errors, missed fires.
@@ -90,6 +106,7 @@ def history(
     sched history log-backup ops/jobs.yaml.
     """
     from scheduler.app import operate
+    from scheduler.app.log_path import LogPath
     from scheduler.report import history as report
 
     now = datetime.now(UTC)
@@ -107,6 +124,7 @@ def history(
         jobs=jobs or None,
         statuses=wanted,
         grace=patience,
+        logs=LogPath(logs),
     )
     match fmt:
         case "json":
@@ -121,6 +139,7 @@ def history(
 @with_catalogue
 @aws_options
 @since_option("7d")
+@logs_option()
 @format_option("text", "json")
 def status(
     catalogue: Path,
@@ -128,18 +147,24 @@ def status(
     profile: str | None,
     region: str | None,
     since: str,
+    logs: str,
     fmt: str,
 ) -> None:
     """Every job of CATALOGUE (default jobs.yaml) at a glance, failing and missing ones first.
     Exit 1 when any needs attention."""
     from scheduler.app import operate
+    from scheduler.app.log_path import LogPath
     from scheduler.history.status import needs_attention
     from scheduler.report import status as report
 
     span = _duration(since, "--since")
     checked = checked_catalogue(catalogue, READ_ONLY)
     rows = operate.status(
-        checked.catalogue, connection(local, profile, region), now=datetime.now(UTC), window=span
+        checked.catalogue,
+        connection(local, profile, region),
+        now=datetime.now(UTC),
+        window=span,
+        logs=LogPath(logs),
     )
     click.echo(
         report.to_json(rows)
@@ -276,6 +301,7 @@ def logs(
 
 @local.command()
 @with_catalogue
+@env_option
 @click.option("--until", "until_text", help="Run fires up to this past ISO time (default: now).")
 @click.option("--verbose", "-v", is_flag=True, help="One line per run instead of per job.")
 def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
@@ -319,7 +345,9 @@ def tick(catalogue: Path, until_text: str | None, verbose: bool) -> None:
             click.echo(skipped_line(name))
         click.echo(nothing_fired(done.since, done.until, done.next_fire))
     if ticked.outcomes:
-        click.echo("see them with: sched status --local")
+        environment = checked.catalogue.environment_name
+        also = f" --env {environment}" if environment else ""
+        click.echo(f"see them with: sched status --local{also}")
     if done.watched is not None and done.watched.sent:
         from scheduler.report.alerts import sent_lines
 

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from scheduler.cli.common import EXIT_OK, terminal_width, use_colour, with_catalogue
+from scheduler.cli.common import (
+    EXIT_OK,
+    chosen_environment,
+    remember_environment,
+    terminal_width,
+    use_colour,
+    with_catalogue,
+)
 from scheduler.cli.deploy import FORCE_UNLOCK, aws_options, confirm_typed_name, connection
 from scheduler.errors import OldScopeRuns, UsageError
 
@@ -33,8 +40,10 @@ def _where(connection: Connection, catalogue: Path, *, always: bool) -> list[str
         words.append("--local")
     if connection.profile and not connection.local:
         words += ["--profile", connection.profile]
-    if connection.region:
+    if connection.region and connection.environment is None:
         words += ["--region", connection.region]
+    if connection.environment is not None:
+        words += ["--env", connection.environment]
     return words
 
 
@@ -105,7 +114,11 @@ def notice(
     """Look for old scopes of the planned catalogue (one tag search) and word the notice."""
     from scheduler.app.rename import find_old_scopes
 
-    return Notice.of(find_old_scopes(planned.catalogue, aws), connection, catalogue_path)
+    catalogue = planned.catalogue
+    environment = catalogue.environment_name
+    siblings = [name for name in catalogue.environments if name != environment]
+    olds = find_old_scopes(catalogue, aws, environment=environment, siblings=siblings)
+    return Notice.of(olds, connection, catalogue_path)
 
 
 def _confirm(planned: Planned, scope: Scope, yes: bool) -> None:
@@ -142,6 +155,11 @@ def prune(
     Only resources sched created with NAME's tags (and, with --environment, that environment's
     tag) are deleted; CATALOGUE only says whose local AWS --local means.
     """
+    from scheduler.app.rename import declared_environment
+
+    chosen = chosen_environment()[1]
+    if chosen is not None:
+        remember_environment(declared_environment(catalogue, chosen))
     code = _prune(
         name,
         catalogue,
@@ -163,20 +181,26 @@ def _prune(
     force_unlock: bool,
 ) -> int:
     from scheduler.app import connect, deploy
-    from scheduler.app.rename import live_name, plan_prune
+    from scheduler.app.rename import live_scopes, plan_prune
     from scheduler.cli.deploy import _execute, where
+    from scheduler.naming import scope_prefix
     from scheduler.report import plan as report
     from scheduler.scopes import Scope
 
     scope = Scope(name, environment)
-    if environment is None and live_name(catalogue) == name:
+    if scope in live_scopes(catalogue):
+        words, also = "the catalogue", ""
+        if environment is not None:
+            words, also = f"environment {environment} of the catalogue", f" --env {environment}"
         raise UsageError(
-            f"{name} is the catalogue in {catalogue}, not an old name",
-            f"to delete what it owns, run sched destroy {catalogue}",
+            f"{name} is {words} in {catalogue}, not an old name",
+            f"to delete what it owns, run sched destroy {catalogue}{also}",
         )
     with (
         connect.connect(connection, catalogue) as aws,
-        deploy.locked_name(name, aws, now=datetime.now(UTC), force=force_unlock) as lock,
+        deploy.locked_name(
+            scope_prefix(name, environment), aws, now=datetime.now(UTC), force=force_unlock
+        ) as lock,
     ):
         planned = plan_prune(scope, aws, catalogue)
         header = f"Old {scope.label} → {where(aws)}"

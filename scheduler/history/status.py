@@ -21,7 +21,7 @@ from scheduler.history.read import (
 )
 from scheduler.history.reconstruct import Binding
 from scheduler.history.summary import summarise
-from scheduler.ports import LogSource
+from scheduler.ports import LogBatchSource, LogSource
 
 DEFAULT_WINDOW = timedelta(days=7)
 URGENT = frozenset({Attention.FAILING, Attention.MISSING})
@@ -114,7 +114,7 @@ def _row(
 
 def status_for(
     catalogue: Catalogue,
-    source: LogSource,
+    source: LogSource | LogBatchSource,
     *,
     now: datetime,
     window: timedelta = DEFAULT_WINDOW,

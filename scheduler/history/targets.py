@@ -25,7 +25,7 @@ def function_name_of(catalogue: Catalogue, job: Job) -> str | None:
         case Compute.FARGATE:
             return None
         case Compute.LAMBDA:
-            return job.function or naming.function_name(catalogue.name, job.name)
+            return job.function or naming.function_name(catalogue.prefix, job.name)
         case _:
             assert_never(job.compute)
 

@@ -85,9 +85,9 @@ def own_permissions(
 ) -> Iterator[Access]:
     """An IAM user holding the job's role policy, for one run; removed when the run is done."""
     iam = session.client("iam")
-    policy = job_policy(job, catalogue=catalogue.name, region=region, account=account)
+    policy = job_policy(job, catalogue=catalogue.prefix, region=region, account=account)
     document = {**policy.document, "Statement": _as_moto_checks(policy.document["Statement"])}
-    name = naming.bounded(f"{catalogue.name}-{job.name}-{uuid.uuid4().hex[:8]}", 64)
+    name = naming.bounded(f"{catalogue.prefix}-{job.name}-{uuid.uuid4().hex[:8]}", 64)
     iam.create_user(UserName=name, Path=STAND_IN_PATH)
     try:
         iam.put_user_policy(UserName=name, PolicyName="sched", PolicyDocument=json.dumps(document))

@@ -106,11 +106,11 @@ def _handler_file(catalogue: Catalogue, job: Job) -> Path:
 def _environment(
     catalogue: Catalogue, job: Job, module: str, group: str, stream: str
 ) -> dict[str, str]:
-    function = naming.function_name(catalogue.name, job.name)
+    function = naming.function_name(catalogue.prefix, job.name)
     return {
         **dict(job.environment),
         ENV_JOB: job.name,
-        ENV_CATALOGUE: catalogue.name,
+        ENV_CATALOGUE: catalogue.prefix,
         ENV_HANDLER: f"{module}.{job.handler_function}",
         ENV_EXPECTED_RUNTIME_MS: str(_ms(job.expected_runtime)),
         **({ENV_SECRETS: json.dumps(dict(job.secrets))} if job.secrets else {}),
@@ -159,7 +159,7 @@ def run_locally(
     path = _handler_file(catalogue, job)
     module, function_attr = path.stem, job.handler_function or "main"
     rid = request_id or str(uuid.uuid4())
-    function = naming.function_name(catalogue.name, job.name)
+    function = naming.function_name(catalogue.prefix, job.name)
     group, stream = naming.log_group_name(function), log_stream_name(rid, now)
     event = job_event(
         job.backend,
@@ -203,7 +203,7 @@ def run_locally(
             lambda: _with_secrets(lambda: resolver(module, function_attr)),
             event,
             job=job.name,
-            catalogue=catalogue.name,
+            catalogue=catalogue.prefix,
             expected_runtime_ms=_ms(job.expected_runtime),
             request_id=rid,
             clock=wall,

@@ -144,7 +144,8 @@ class InvalidTag(Rule):
 
     def _counts(self, context: Context) -> Iterator[Diagnostic]:
         for job in context.catalogue.jobs:
-            ours = len(naming.ownership_tags(context.catalogue.name, job.name))
+            catalogue = context.catalogue
+            ours = len(naming.ownership_tags(catalogue.name, job.name, catalogue.environment_name))
             room = limits.TAGS_PER_RESOURCE_MAX - ours
             if len(job.tags) > room:
                 own = context.source_map.has(("jobs", job.name, "tags"))

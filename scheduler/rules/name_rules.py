@@ -54,7 +54,7 @@ class NameTooLong(Rule):
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
         limit = limits.LAMBDA_FUNCTION_NAME_MAX
-        prefix = context.catalogue.name
+        prefix = context.catalogue.prefix
         for job in context.catalogue.jobs:
             full = f"{prefix}-{job.name}"
             if len(full) > limit:

@@ -57,7 +57,7 @@ def _checkable_policy(context: Context, job: Job) -> RolePolicy | None:
     """The job's role policy with placeholder account and region, or None while an entry or a
     secret reference is wrong (SCH401-SCH403 and SCH410 say what first). Computed once per job
     for every rule that asks."""
-    return context.memo(("policy", job.name), partial(_policy, context.catalogue.name, job))
+    return context.memo(("policy", job.name), partial(_policy, context.catalogue.prefix, job))
 
 
 def _policy(catalogue: str, job: Job) -> RolePolicy | None:

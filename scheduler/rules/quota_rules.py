@@ -69,8 +69,10 @@ def _job_roles(catalogue: Catalogue) -> list[int]:
             found.append(0)
             continue
         try:
-            policy = shared_policy(job, catalogue=catalogue.name, region=_REGION, account=_ACCOUNT)
-            key = shared_role_name(policy, catalogue.name)
+            policy = shared_policy(
+                job, catalogue=catalogue.prefix, region=_REGION, account=_ACCOUNT
+            )
+            key = shared_role_name(policy, catalogue.prefix)
         except GrantProblem:  # SCH3xx reports it; counted as a set of its own
             key = f"job {job.name}"
         found.append(int(key not in seen))

@@ -286,7 +286,7 @@ class EnvironmentTooLarge(Rule):
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
-        catalogue = context.catalogue.name
+        catalogue = context.catalogue.prefix
         for job in _lambda_jobs(context):
             if _environment_bound(job, catalogue) <= limits.LAMBDA_ENVIRONMENT_MAX_BYTES:
                 continue  # the common case, without building the environment

@@ -61,7 +61,7 @@ class TakenName(Rule):
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
-        catalogue = context.catalogue.name
+        catalogue = context.catalogue.prefix
         own = _own_names(catalogue)
         seen: dict[tuple[str, str], Job] = {}
         for job in context.catalogue.jobs:

@@ -7,7 +7,9 @@ which rebuilds the jobs history needs.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import math
+import zlib
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -36,12 +38,16 @@ def channel_topic(channel: Channel, catalogue: str, *, region: str, account: str
 @dataclass(frozen=True)
 class WatchConfig:
     """The catalogue as the watcher needs it: the alerting jobs, channel → topic ARN of the SNS
-    channels, and the webhook channels (their URLs' secret references, never the URLs)."""
+    channels, and the webhook channels (their URLs' secret references, never the URLs). A
+    catalogue too large for one watcher's pass is watched by `shards` watchers, each of the
+    jobs `shard_of` deals it (see `sharded`); `shard` is this one's number, from 0."""
 
     catalogue: Catalogue
     topics: tuple[tuple[str, str], ...]
     every: timedelta
     hooks: tuple[Webhook, ...] = ()
+    shard: int = 0
+    shards: int = 1
 
     def hook(self, channel: str) -> Webhook | None:
         return next((h for h in self.hooks if h.channel == channel), None)
@@ -54,9 +60,52 @@ class WatchConfig:
         return dict(self.topics).get(channel)
 
     @property
+    def function(self) -> str:
+        """The watcher's function (and role, and rule)."""
+        return naming.watcher_shard_name(self.catalogue.prefix, self.shard, self.shards)
+
+    @property
     def log_group(self) -> str:
         """The watcher's own log group, where its state lines are."""
-        return naming.log_group_name(naming.watcher_name(self.catalogue.name))
+        return naming.log_group_name(self.function)
+
+
+# A pass reads each watched job's deployment (one GetFunctionConfiguration a job, ~50 ms) and
+# its logs: past this many jobs it would not fit in half of the watcher's 120 s timeout, so the
+# jobs are dealt out to several watchers, each a function of its own on its own rule.
+JOBS_PER_WATCHER = 1000
+# Tells a deployed watcher which of the shards it is: "<shard>/<shards>", from 0.
+SHARD_ENV = "SCHED_WATCH_SHARD"
+
+
+def shard_of(job: str, shards: int) -> int:
+    """Which watcher watches `job`: a hash of its name, so that adding a job moves no other."""
+    return zlib.crc32(job.encode()) % shards if shards > 1 else 0
+
+
+def shard_count(config: WatchConfig) -> int:
+    return max(1, math.ceil(len(config.jobs) / JOBS_PER_WATCHER))
+
+
+def sharded(config: WatchConfig, shard: int, shards: int) -> WatchConfig:
+    """The part of `config` watcher `shard` of `shards` watches."""
+    cat = config.catalogue
+    jobs = tuple(j for j in cat.jobs if shard_of(j.name, shards) == shard)
+    return replace(config, catalogue=replace(cat, jobs=jobs), shard=shard, shards=shards)
+
+
+def shards(config: WatchConfig) -> list[WatchConfig]:
+    """Every watcher of the catalogue: one, or `shard_count` of them."""
+    count = shard_count(config)
+    return [sharded(config, k, count) for k in range(count)] if count > 1 else [config]
+
+
+def shard_from_env(config: WatchConfig, value: str | None) -> WatchConfig:
+    """The part of `config` a deployed watcher watches, from its SHARD_ENV (None: all)."""
+    if not value:
+        return config
+    shard, _, count = value.partition("/")
+    return sharded(config, int(shard), int(count))
 
 
 def config_for(catalogue: Catalogue, *, region: str, account: str) -> WatchConfig | None:
@@ -73,7 +122,7 @@ def config_for(catalogue: Catalogue, *, region: str, account: str) -> WatchConfi
     if alerts is None or not alerts.channels or not jobs:
         return None
     topics = tuple(
-        (c.name, channel_topic(c, catalogue.name, region=region, account=account))
+        (c.name, channel_topic(c, catalogue.prefix, region=region, account=account))
         for c in alerts.channels
         if c.hook is None
     )
@@ -82,7 +131,7 @@ def config_for(catalogue: Catalogue, *, region: str, account: str) -> WatchConfi
         for c in alerts.channels
         if c.hook is not None and c.secret is not None
     )
-    watched = Catalogue(catalogue.name, catalogue.path, catalogue.policy, jobs, alerts)
+    watched = Catalogue(catalogue.prefix, catalogue.path, catalogue.policy, jobs, alerts)
     return WatchConfig(watched, topics, alerts.every, hooks)
 
 

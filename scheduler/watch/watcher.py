@@ -7,15 +7,15 @@ function, in `sched local tick` and, without publishing or emitting, in `sched a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from scheduler.catalogue.model import Job
-from scheduler.history.read import job_histories
+from scheduler.history.read import DEFAULT_WORKERS, Prefetched, fetch, job_histories, job_read
 from scheduler.history.targets import bindings, job_deployments
-from scheduler.ports import DeploymentSource, LogSource, Publisher
+from scheduler.ports import DeploymentSource, LogBatchSource, LogSource, Publisher
 from scheduler.runtime.contract import iso_ms
 from scheduler.schedule import ScheduleError, parse
 from scheduler.watch.config import WatchConfig
@@ -136,7 +136,7 @@ def _window(job: Job) -> timedelta:
 
 def decide(
     config: WatchConfig,
-    logs: LogSource,
+    logs: LogSource | LogBatchSource,
     previous: WatchState | None,
     *,
     now: datetime,
@@ -151,14 +151,25 @@ def decide(
     bound = (
         bindings(job_deployments(config.catalogue, deployments)) if deployments is not None else {}
     )
+    spans: dict[str, tuple[datetime, timedelta]] = {}
+    for job in config.jobs:
+        assert job.alert is not None
+        state = known.get(job.name) or JobState(since=(first_seen or {}).get(job.name, now))
+        spans[job.name] = (max(state.since, now - _window(job)), job.alert.grace)
+    # Every job's logs in one hand-over (Logs Insights covers 50 groups a query), then each job.
+    reads = (
+        job_read(config.catalogue, j, now=now, since=spans[j.name][0], grace=spans[j.name][1])
+        for j in config.jobs
+    )
+    fetched = Prefetched(fetch(logs, reads, workers=DEFAULT_WORKERS))
     decisions = []
     for job in config.jobs:
         assert job.alert is not None
         state = known.get(job.name) or JobState(since=(first_seen or {}).get(job.name, now))
-        since = max(state.since, now - _window(job))
+        since = spans[job.name][0]
         [history] = job_histories(
             config.catalogue,
-            logs,
+            fetched,
             now=now,
             since=since,
             jobs=[job.name],
@@ -180,12 +191,19 @@ def run_pass(
     first_seen: Mapping[str, datetime] | None = None,
     deployments: DeploymentSource | None = None,
     hooks: HookSender | None = None,
+    reads: LogBatchSource | None = None,
 ) -> Pass:
     """One full pass: decide, publish (SNS channels through `publisher`, webhooks through
-    `hooks`), and emit the state line the next pass starts from."""
+    `hooks`), and emit the state line the next pass starts from. The jobs' logs are read
+    through `reads` when given (Logs Insights), else through `logs`."""
     previous = read_state(config, logs, now=now)
     decisions = decide(
-        config, logs, previous, now=now, first_seen=first_seen, deployments=deployments
+        config,
+        reads or logs,
+        previous,
+        now=now,
+        first_seen=first_seen,
+        deployments=deployments,
     )
     sent: list[Sent] = []
     name = config.catalogue.name
@@ -223,3 +241,18 @@ def run_pass(
     ]
     emit(state_line(state, now=now, sent=records))
     return Pass(now, decisions, tuple(sent), state, previous is None)
+
+
+def merged(passes: Sequence[Pass]) -> Pass:
+    """The passes of several watchers (shards) at one time, as one."""
+    return Pass(
+        passes[0].now,
+        tuple(d for p in passes for d in p.decisions),
+        tuple(s for p in passes for s in p.sent),
+        WatchState(
+            {job: st for p in passes for job, st in p.state.jobs.items()},
+            passes[0].state.at,
+            tuple(u for p in passes for u in p.state.unsent),
+        ),
+        any(p.fresh for p in passes),
+    )

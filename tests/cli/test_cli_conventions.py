@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
 import pytest
 from click.testing import CliRunner
+from example import copy_example
 from terminal import at_a_terminal
 
 from scheduler.cli import cli
@@ -21,9 +21,7 @@ MISSING_HINT = (
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "jobs.yaml", tmp_path / "jobs.yaml")
-    shutil.copytree(ROOT / "jobs", tmp_path / "jobs")
-    return tmp_path / "jobs.yaml"
+    return copy_example(tmp_path)
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from example import copy_example
 
 from scheduler.cli import cli
 
@@ -18,9 +18,7 @@ ROOT = Path(__file__).parent.parent.parent
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "jobs.yaml", tmp_path / "jobs.yaml")
-    shutil.copytree(ROOT / "jobs", tmp_path / "jobs")
-    return tmp_path / "jobs.yaml"
+    return copy_example(tmp_path)
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -4,12 +4,12 @@ with every problem at its line (exit 2) before anything reaches the local AWS.""
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from example import copy_example
 from terminal import at_a_terminal
 
 from scheduler.app.check import check
@@ -20,11 +20,7 @@ ROOT = Path(__file__).parent.parent.parent
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Path:
-    for name in ("jobs.yaml", "local-data.yaml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    for name in ("jobs", "local-data"):
-        shutil.copytree(ROOT / name, tmp_path / name)
-    return tmp_path / "jobs.yaml"
+    return copy_example(tmp_path, local_data=True)
 
 
 def run(*args: str) -> tuple[int, str]:

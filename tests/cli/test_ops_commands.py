@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from example import copy_example
 
 from scheduler.cli import cli
 
@@ -20,9 +20,7 @@ ROOT = Path(__file__).parent.parent.parent
 
 @pytest.fixture
 def catalogue(tmp_path: Path) -> Path:
-    shutil.copy(ROOT / "jobs.yaml", tmp_path / "jobs.yaml")
-    shutil.copytree(ROOT / "jobs", tmp_path / "jobs")
-    return tmp_path / "jobs.yaml"
+    return copy_example(tmp_path)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -233,3 +231,32 @@ def test_a_tick_with_nothing_due_names_the_next_fire(catalogue: Path) -> None:
     fire = datetime.strptime(when, "%a %Y-%m-%d %H:%M UTC").replace(tzinfo=UTC)
     assert name == "role-canary"
     assert applied < fire + timedelta(minutes=1) <= applied + timedelta(minutes=16)
+
+
+def test_status_and_history_read_the_same_through_insights_as_group_by_group(
+    catalogue: Path,
+) -> None:
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    assert run("trigger", "role-canary", "--local", str(catalogue))[0] == 0
+    assert run("trigger", "tmp-cleanup", "--local", str(catalogue))[0] == 1
+
+    def read(*args: str) -> tuple[int, str]:
+        return run(*args, "--local", str(catalogue), "--format", "csv")
+
+    by_group = read("history", "--logs", "filter")
+    assert by_group[0] == 0 and "tmp-cleanup" in by_group[1]
+    assert read("history", "--logs", "insights") == by_group
+    assert read("history") == by_group  # auto: 6 log groups, so group by group
+
+    def status(path: str) -> tuple[int, list[object]]:
+        code, out = run("status", "--local", str(catalogue), "--format", "json", "--logs", path)
+        return code, json.loads(out)["jobs"]
+
+    assert status("insights") == status("filter")
+    assert status("filter")[0] == 1
+
+
+def test_logs_takes_only_its_three_paths(catalogue: Path) -> None:
+    code, out = run("status", "--local", str(catalogue), "--logs", "fast")
+    assert code == 2
+    assert "'fast' is not one of 'auto', 'filter', 'insights'" in out

@@ -18,11 +18,6 @@ from scheduler.cli import cli
 README = Path(__file__).parent.parent.parent / "README.md"
 HEADING = "### Deploying from GitHub Actions"
 
-# Options of the `env` branch (issue 12, items 1-3: `--env NAME` on every command that touches
-# AWS), which the recipe is written with. Until that branch is merged they are dropped from a
-# command that does not have them, and only from it; once merged, the commands have `--env` and
-# this list is never used (then delete it).
-AWAITED_FROM_ENV_BRANCH = {"--env"}
 SHELL_OPERATORS = {"||", "&&", "|", ";", ">", ">>", "2>&1"}
 
 
@@ -64,19 +59,8 @@ def parse(args: list[str]) -> click.Context:
     while isinstance(command, click.Group):
         name, sub, rest = command.resolve_command(ctx, rest)
         assert sub is not None and name is not None
-        known = {o for p in sub.params for o in getattr(p, "opts", [])}
-        awaited = AWAITED_FROM_ENV_BRANCH - known
-        kept: list[str] = []
-        skip = False
-        for word in rest:
-            if skip:
-                skip = False
-            elif word in awaited:
-                skip = True  # and its value
-            else:
-                kept.append(word)
-        ctx = sub.make_context(name, kept, parent=ctx, resilient_parsing=False)
-        command, rest = sub, kept
+        ctx = sub.make_context(name, rest, parent=ctx, resilient_parsing=False)
+        command = sub
         if not isinstance(sub, click.Group):
             break
     return ctx
@@ -106,6 +90,8 @@ def test_every_sched_command_of_the_recipe_parses(args: list[str]) -> None:
     ctx = parse(args)
 
     assert ctx.params["catalogue"] == Path("jobs.yaml")
+    if "--env" in args:
+        assert ctx.params["env"] == args[args.index("--env") + 1]
 
 
 @pytest.mark.parametrize(

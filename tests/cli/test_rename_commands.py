@@ -4,11 +4,11 @@ to fire the jobs twice, `sched prune` removes the old name, and then apply deplo
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from example import copy_example
 
 from scheduler.cli import cli
 
@@ -19,9 +19,7 @@ SHARED = "log-backup, monthly-report, nightly-export, role-canary, tmp-cleanup"
 @pytest.fixture
 def renamed(tmp_path: Path) -> Path:
     """The example catalogue applied as acme-ops, then renamed acme-platform in the file."""
-    shutil.copy(ROOT / "jobs.yaml", tmp_path / "jobs.yaml")
-    shutil.copytree(ROOT / "jobs", tmp_path / "jobs")
-    catalogue = tmp_path / "jobs.yaml"
+    catalogue = copy_example(tmp_path)
     assert run("apply", "--local", str(catalogue))[0] == 0
     text = catalogue.read_text()
     catalogue.write_text(text.replace("catalogue: acme-ops\n", "catalogue: acme-platform\n", 1))

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from example import without_environments
+
 ROOT = Path(__file__).parent.parent.parent
 # `sys.modules["moto"] = None` makes every `import moto` fail, as on a machine without it.
 WITHOUT_MOTO = (
@@ -34,7 +36,7 @@ def test_validate_needs_no_moto(tmp_path: Path) -> None:
 
 
 def test_local_says_to_install_the_local_extra_and_wipes_nothing(tmp_path: Path) -> None:
-    shutil.copy(ROOT / "jobs.yaml", tmp_path / "jobs.yaml")
+    (tmp_path / "jobs.yaml").write_text(without_environments((ROOT / "jobs.yaml").read_text()))
     kept = tmp_path / ".sched" / "local" / "state.pickle"
     kept.parent.mkdir(parents=True)
     kept.write_bytes(b"state")

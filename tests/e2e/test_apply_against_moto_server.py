@@ -5,7 +5,6 @@ each test starts from an empty one and its own copy of the example, so any runs 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +16,7 @@ from typing import Any
 
 import boto3
 import pytest
+from example import copy_example
 
 ROOT = Path(__file__).parent.parent.parent
 REGION = "us-east-1"
@@ -65,8 +65,7 @@ def project(endpoint: str, tmp_path: Path) -> Path:
     urllib.request.urlopen(reset, timeout=30).close()
     folder = tmp_path / "project"
     folder.mkdir()
-    shutil.copy(ROOT / "jobs.yaml", folder / "jobs.yaml")
-    shutil.copytree(ROOT / "jobs", folder / "jobs")
+    copy_example(folder)
     return folder
 
 
@@ -207,3 +206,39 @@ def test_the_alert_watcher_is_created_planned_empty_and_pruned_with_alerts(
     assert watcher not in names
     functions = client(endpoint, "lambda").list_functions()["Functions"]
     assert watcher not in {f["FunctionName"] for f in functions}
+
+
+GUARDED = """\
+catalogue: acme
+environments:
+  dev: {account: "123456789012", region: us-east-1}
+  prod: {account: "210987654321", region: us-east-1}
+jobs:
+  canary:
+    schedule: rate(1 hour)
+    expected_runtime: 5s
+    handler: jobs/role_canary/handler.py:main
+"""
+
+
+def test_an_environment_refuses_credentials_of_another_account(
+    endpoint: str, project: Path
+) -> None:
+    (project / "jobs.yaml").write_text(GUARDED)
+    # moto's account is 123456789012: dev's, never prod's
+    validated = "jobs.yaml: no problems found\n\n"  # what apply says before it connects
+    for command, said in ((["plan"], ""), (["apply", "--yes"], validated)):
+        refused = sched(project, endpoint, *command, "jobs.yaml", "--env", "prod")
+        assert (refused.returncode, refused.stdout) == (3, said)
+        assert refused.stderr.splitlines() == [
+            'error: environment "prod" is deployed to account 210987654321, but these '
+            "credentials are for account 123456789012; nothing was read or changed",
+            "  hint: use credentials of account 210987654321 (--profile, AWS_PROFILE), or the "
+            "environment of this account with --env",
+        ]
+    assert client(endpoint, "lambda").list_functions()["Functions"] == []
+
+    applied = sched(project, endpoint, "apply", "jobs.yaml", "--env", "dev", "--yes")
+    assert applied.returncode == 0, applied.stdout + applied.stderr
+    names = [f["FunctionName"] for f in client(endpoint, "lambda").list_functions()["Functions"]]
+    assert names == ["acme-dev-canary"]

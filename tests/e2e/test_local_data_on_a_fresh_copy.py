@@ -1,6 +1,7 @@
 """End to end on the embedded local AWS: in a fresh copy of the repository (catalogue, jobs and
-local data, no saved state), the real `sched` process applies the example and runs the Monday
-log backup, which finds the logs local-data.yaml declares and copies them to the backup bucket."""
+local data, no saved state), the real `sched` process applies the example's dev environment and
+runs the Monday log backup (the README's first command), which finds the logs local-data.yaml
+declares and copies them to the backup bucket; prod then deploys beside it."""
 
 from __future__ import annotations
 
@@ -43,15 +44,21 @@ def sched(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_apply_then_the_log_backup_copies_the_declared_logs(tmp_path: Path) -> None:
     project = _fresh_copy(tmp_path / "project")
 
-    applied = sched(project, "apply", "--local", "jobs.yaml")
+    applied = sched(project, "apply", "--local", "--env", "dev", "jobs.yaml")
     assert applied.returncode == 0, applied.stdout + applied.stderr
-    assert "Apply complete: 32 change(s)" in applied.stdout
+    assert "Apply complete: 29 change(s)" in applied.stdout  # monthly-report is prod's only
 
-    ran = sched(project, "run", "log-backup", "--local")
+    ran = sched(project, "run", "log-backup", "--local", "--env", "dev")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     assert ran.stdout.startswith("log-backup: succeeded in ")
 
-    with embedded.running(project / ".sched" / "local") as env:
+    prod = sched(project, "apply", "--local", "--env", "prod", "jobs.yaml")
+    assert prod.returncode == 0, prod.stdout + prod.stderr
+    assert "Apply complete: 32 change(s)" in prod.stdout
+    dev = sched(project, "plan", "--local", "--env", "dev", "jobs.yaml")
+    assert dev.stdout.splitlines()[-1] == "No changes: 29 resources up to date."
+
+    with embedded.running(project / ".sched" / "local-dev") as env:
         s3 = env.session.client("s3")
         copied = {
             o["Key"]: s3.get_object(Bucket="acme-app-logs-backup", Key=o["Key"])["Body"].read()

@@ -31,3 +31,18 @@ def test_insights_reads_what_filter_log_events_reads_group_by_group(aws: AwsCont
     ]
     assert found[reads[-1]] == []
     assert aws.calls.counts()["logs:StartQuery"] >= 3
+
+
+def test_the_watcher_functions_own_adapter_reads_the_same(aws: AwsContext) -> None:
+    """The shipped watcher cannot import scheduler.aws: its boto3 adapter of the port is its own."""
+    import boto3
+
+    from scheduler.aws.watcher_entry import Queries
+
+    now = int(time.time() * 1000)
+    aws.sink.write("/aws/lambda/acme-a", "s", [LogEvent(now - 10, "START RequestId: r1", "s")])
+    reads = [LogRead("/aws/lambda/acme-a", now - 100, now), LogRead("/aws/lambda/acme-b", 0, now)]
+
+    found = InsightsReads(Queries(boto3.client("logs")), sleep=lambda _: None).read_all(reads)
+
+    assert found == {reads[0]: [LogEvent(now - 10, "START RequestId: r1", "s")], reads[1]: []}

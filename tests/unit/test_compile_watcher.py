@@ -183,6 +183,25 @@ def test_the_watcher_may_read_the_versions_of_a_versioned_job_only() -> None:
     ]
 
 
+def test_a_watcher_of_a_hundred_groups_may_query_them_through_logs_insights() -> None:
+    from scheduler.permissions import watcher_policy
+
+    def statements(groups: int) -> dict[str, list[str]]:
+        policy = watcher_policy(
+            function="acme-sched-watcher",
+            job_log_groups=[f"/aws/lambda/acme-job-{i}" for i in range(groups)],
+            topics=["arn:aws:sns:us-east-1:123456789012:t"],
+            region="us-east-1",
+            account="123456789012",
+        )
+        return {s["Sid"]: s["Action"] for s in policy["Statement"]}
+
+    few, many = statements(99), statements(100)
+    assert few["ReadJobLogs"] == ["logs:FilterLogEvents"] and "ReadQueryResults" not in few
+    assert many["ReadJobLogs"] == ["logs:FilterLogEvents", "logs:StartQuery"]
+    assert many["ReadQueryResults"] == ["logs:GetQueryResults", "logs:StopQuery"]
+
+
 def test_webhook_channels_let_the_watcher_read_only_their_secrets_and_keys() -> None:
     hooks = Alerts(
         channels=(

@@ -6,13 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from insights_fake import FakeInsights
 from run_fakes import FakeDeployments, FakeLogs
 from run_support import at, catalogue, group, job, ms, run_events
 
 from scheduler.catalogue.model import AlertRule, Alerts, Channel
+from scheduler.insights import InsightsReads
 from scheduler.ports import LogEvent
 from scheduler.watch.config import WatchConfig, config_for, from_json, to_json
-from scheduler.watch.watcher import run_pass
+from scheduler.watch.watcher import Pass, run_pass
 
 TOPIC = "arn:aws:sns:us-east-1:123456789012:acme-ops-alerts-ops"
 RULE = AlertRule(channels=("ops",), grace=timedelta(minutes=10))
@@ -140,3 +142,32 @@ def test_a_line_the_job_s_deployment_did_not_write_raises_no_alert() -> None:
         told.append([subject for _, subject, _ in sns.messages])
 
     assert told == [[], ["sched: canary failed (acme-ops)"]]
+
+
+def test_a_pass_through_logs_insights_decides_as_one_group_by_group() -> None:
+    """The same fail, missed and good runs, read by the jobs' groups or through the fake Logs
+    Insights (over the same stored groups): the same decisions, alerts and state each pass."""
+
+    def passes(insights: bool) -> list[Pass]:
+        config, logs, sns = _config(), FakeLogs(), FakeSns()
+        reads = InsightsReads(FakeInsights(logs.groups), sleep=lambda _: None) if insights else None
+        done = []
+        for when, runs in (
+            ("00:30", []),
+            ("01:05", run_events("canary", at("2026-12-01T01:00:00"), request_id="r1",
+                                 status="failed", error=("KeyError", "'missing'"))),
+            ("02:15", []),
+            ("03:05", run_events("canary", at("2026-12-01T03:00:00"), request_id="r3")),
+        ):  # fmt: skip
+            now = at(f"2026-12-01T{when}:00")
+            logs.groups.setdefault(group("canary"), []).extend(runs)
+
+            def emit(line: str, now: datetime = now) -> None:
+                logs.write(config.log_group, "w", [LogEvent(ms(now), line, "w")])
+
+            done.append(run_pass(config, logs, sns, emit, now=now, reads=reads))
+        return done
+
+    by_group = passes(insights=False)
+    assert [len(p.alerts) for p in by_group] == [0, 1, 0, 1]
+    assert passes(insights=True) == by_group

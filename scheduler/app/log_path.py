@@ -1,0 +1,74 @@
+"""Which path `sched status` and `sched history` read run history by: `filter` (FilterLogEvents,
+one log group at a time), `insights` (Logs Insights, 50 groups a query), or `auto`: Insights from
+INSIGHTS_FROM_GROUPS log groups on. Both give the same runs (tests prove it on the same logs).
+
+Why 100: below it, the group-by-group reads take about as many calls as there are jobs, eight
+at a time, in a second or two, and scan nothing that is billed; an Insights query waits seconds
+before it answers and is billed per GB it scans. From about 100 groups the calls dominate:
+10,000 jobs are 10,000+ FilterLogEvents calls, or 200 queries of 50 groups.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from scheduler.catalogue.model import Catalogue, Job
+from scheduler.errors import AccessDenied
+from scheduler.history.read import DEFAULT_WORKERS, fetch
+from scheduler.history.targets import log_group_for, untracked_reason
+from scheduler.insights import AUTO_FROM_GROUPS, InsightsReads
+from scheduler.ports import LogBatchSource, LogEvent, LogRead, LogSource
+
+if TYPE_CHECKING:
+    from scheduler.aws import AwsContext
+
+INSIGHTS_FROM_GROUPS = AUTO_FROM_GROUPS
+
+
+class LogPath(StrEnum):
+    AUTO = "auto"
+    FILTER = "filter"
+    INSIGHTS = "insights"
+
+
+def log_groups(catalogue: Catalogue, jobs: Iterable[Job]) -> set[str]:
+    """The log groups history reads for `jobs` (Fargate jobs have none)."""
+    groups = (log_group_for(catalogue, j) for j in jobs if untracked_reason(j) is None)
+    return {g for g in groups if g is not None}
+
+
+def resolved(path: LogPath, groups: int) -> LogPath:
+    """`auto` made `filter` or `insights` for this many log groups."""
+    if path is LogPath.AUTO:
+        return LogPath.INSIGHTS if groups >= INSIGHTS_FROM_GROUPS else LogPath.FILTER
+    return path
+
+
+def _no_wait(_: float) -> None:
+    """The local AWS (moto) completes a query as it starts it."""
+
+
+class InsightsOrFilter:
+    """`auto`'s Insights reader: an identity that may not start queries (no logs:StartQuery)
+    reads group by group instead, as it did before Insights."""
+
+    def __init__(self, insights: LogBatchSource, logs: LogSource) -> None:
+        self.insights = insights
+        self.logs = logs
+
+    def read_all(self, reads: Sequence[LogRead]) -> dict[LogRead, list[LogEvent]]:
+        try:
+            return self.insights.read_all(reads)
+        except AccessDenied:
+            return fetch(self.logs, reads, workers=DEFAULT_WORKERS)
+
+
+def log_source(aws: AwsContext, path: LogPath, groups: int) -> LogSource | LogBatchSource:
+    """The reader of `path` over `aws`."""
+    if resolved(path, groups) is LogPath.FILTER or aws.queries is None:
+        return aws.logs
+    reads = InsightsReads(aws.queries, sleep=_no_wait if aws.local else time.sleep)
+    return InsightsOrFilter(reads, aws.logs) if path is LogPath.AUTO else reads
