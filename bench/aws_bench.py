@@ -104,14 +104,22 @@ def pointed_at(endpoint: str) -> Iterator[None]:
 
 
 def write_catalogue(
-    folder: Path, jobs: int, *, name: str = "bench", versions: int | None = None
+    folder: Path,
+    jobs: int,
+    *,
+    name: str = "bench",
+    versions: int | None = None,
+    shared_roles: bool = False,
 ) -> Path:
     """`jobs.yaml` with `jobs` Lambda jobs sharing one handler: even ones on EventBridge rules,
     odd ones on EventBridge Scheduler (Europe/Paris), with gen_catalogue's schedules;
-    `versions` sets `versions:` under defaults (each job's live alias)."""
+    `versions` sets `versions:` under defaults (each job's live alias), `shared_roles` sets
+    `roles: shared` (one role for all)."""
     lines = [f"catalogue: {name}", "defaults:", "  tags: {team: bench}"]
     if versions is not None:
         lines.append(f"  versions: {versions}")
+    if shared_roles:
+        lines.append("  roles: shared")
     lines.append("jobs:")
     for i in range(jobs):
         lines += [

@@ -39,18 +39,20 @@ from scheduler.app.connect import connect_local
 # Operations made once per listing page, whatever the number of jobs.
 PAGED = {
     "events:ListRules",
+    "iam:GetAccountAuthorizationDetails",
     "iam:ListRoles",
     "lambda:ListFunctions",
     "scheduler:ListScheduleGroups",
     "scheduler:ListSchedules",
     "tag:GetResources",
 }
-# Once per catalogue: its two roles (execution, scheduler) and its schedule group.
+# Once per catalogue: its schedule group's tags, and the account's quotas (roles come in bulk).
 PER_CATALOGUE = {
-    "iam:ListRoleTags",
-    "iam:GetRolePolicy",
-    "iam:ListAttachedRolePolicies",
+    "iam:GetAccountSummary",
+    "lambda:GetAccountSettings",
     "scheduler:ListTagsForResource",
+    "servicequotas:GetServiceQuota",
+    "sns:ListTopics",
 }
 
 

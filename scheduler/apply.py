@@ -17,7 +17,7 @@ from typing import Protocol, assert_never, runtime_checkable
 
 from scheduler.plan import Action, Change, Plan
 from scheduler.ports import ResourceWriter
-from scheduler.resources import ResourceKey
+from scheduler.resources import Resource, ResourceKey
 
 
 class Progress(StrEnum):
@@ -42,6 +42,14 @@ class Interruptible(Protocol):
     def interrupt(self) -> None: ...
 
     def resume(self) -> None: ...
+
+
+@runtime_checkable
+class Laned(Protocol):
+    """A writer whose changes go to services with rates of their own: `lane` names the one a
+    resource's change goes to and how many of that lane's changes may run at once."""
+
+    def lane(self, resource: Resource) -> tuple[str, int]: ...
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,47 @@ def apply_plan(
     )
 
 
+class _Lanes:
+    """A phase's waiting changes by lane, each lane in plan order; `next` is the first waiting
+    change, in plan order, of a lane with room (so plan order holds while no lane is full; all
+    one lane, limited only by the apply's concurrency, for a writer that is not `Laned`)."""
+
+    def __init__(self, writer: ResourceWriter, changes: tuple[Change, ...]) -> None:
+        self.queues: dict[str, deque[Change]] = {}
+        self.limits: dict[str, int] = {}
+        self.running: dict[str, int] = {}
+        self.lane_of: dict[ResourceKey, str] = {}
+        self.order = {change.key: i for i, change in enumerate(changes)}
+        for change in changes:
+            resource = change.after or change.before
+            assert resource is not None
+            name, limit = writer.lane(resource) if isinstance(writer, Laned) else ("", len(changes))
+            self.queues.setdefault(name, deque()).append(change)
+            self.limits[name] = max(1, limit)
+            self.running.setdefault(name, 0)
+            self.lane_of[change.key] = name
+        self.waiting = len(changes)
+
+    def next(self) -> Change | None:
+        ready = [
+            name
+            for name, queue in self.queues.items()
+            if queue and self.running[name] < self.limits[name]
+        ]
+        if not ready:
+            return None
+        return min((self.queues[name][0] for name in ready), key=lambda c: self.order[c.key])
+
+    def start(self, change: Change) -> None:
+        name = self.lane_of[change.key]
+        self.queues[name].popleft()
+        self.running[name] += 1
+        self.waiting -= 1
+
+    def end(self, change: Change) -> None:
+        self.running[self.lane_of[change.key]] -= 1
+
+
 def _ignore(change: Change, status: str) -> None:
     return None
 
@@ -148,22 +197,26 @@ class _Run:
         self.interrupted = False
 
     def phase(self, pool: ThreadPoolExecutor, changes: tuple[Change, ...]) -> None:
-        waiting = deque(changes)
+        lanes = _Lanes(self.writer, changes)
         running: dict[Future[None], Change] = {}
         try:
-            while waiting or running:
-                while waiting and not self.stopped and len(running) < self.concurrency:
-                    change = waiting[0]
+            while lanes.waiting or running:
+                while not self.stopped and len(running) < self.concurrency:
+                    change = lanes.next()
+                    if change is None:
+                        break
                     # Told first: a Ctrl-C inside the callback leaves the change skipped.
                     self.notify(change, Progress.STARTED)
-                    waiting.popleft()
+                    lanes.start(change)
                     self.started.add(change.key)
                     running[pool.submit(execute, change, self.writer)] = change
                 if not running:
                     return
                 finished, _ = wait(running, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    self.finish(running.pop(future), future)
+                    change = running.pop(future)
+                    lanes.end(change)
+                    self.finish(change, future)
         except KeyboardInterrupt:
             self.stopped = self.interrupted = True
             if isinstance(self.writer, Interruptible):

@@ -194,6 +194,25 @@ TAGGING_RESOURCES_PER_PAGE_MAX = 100
 # and API_ListRoles.html (MaxItems: at most 1,000 a page)
 IAM_PAGE_SIZE_MAX = 1000
 
+# API request rates (requests per second; the documented defaults, the lowest Region's where
+# they differ), which `scheduler.aws.rates` paces calls at.
+# https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html#api-requests
+# (GetFunction 100, GetPolicy 15, every other control-plane call 15 together; not adjustable)
+LAMBDA_GET_FUNCTION_PER_SECOND = 100
+LAMBDA_GET_POLICY_PER_SECOND = 15
+LAMBDA_CONTROL_PLANE_PER_SECOND = 15
+# https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-quota.html (every API but PutEvents)
+EVENTBRIDGE_API_PER_SECOND = 50
+# https://docs.aws.amazon.com/scheduler/latest/UserGuide/scheduler-quotas.html
+# (Create/Update/Delete/GetSchedule 250 outside the primary Regions, 1,000 or more in them;
+# ListSchedules 50; the schedule group and tag calls 10)
+SCHEDULER_SCHEDULES_PER_SECOND = 250
+SCHEDULER_LIST_SCHEDULES_PER_SECOND = 50
+SCHEDULER_GROUPS_PER_SECOND = 10
+# https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html documents no request
+# rate (only entity counts); IAM's writes throttle early, so a modest rate is assumed.
+IAM_ASSUMED_PER_SECOND = 10
+
 # https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutLogEvents.html
 # (log events older than 14 days are rejected)
 LOGS_EVENT_MAX_AGE_SECONDS = 14 * 24 * 60 * 60

@@ -9,6 +9,7 @@ for emulators) with one session and shared clients.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,6 +24,7 @@ from scheduler.aws.insights import AwsLogQueries
 from scheduler.aws.lock import SsmApplyLock
 from scheduler.aws.logs import AwsInvoker, AwsLogGroups, AwsLogSink, AwsLogSource, AwsPublisher
 from scheduler.aws.quotas import AwsQuotaSource
+from scheduler.aws.rates import Rates, pacing_wanted
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import DELAYS, Pacing
 from scheduler.aws.secrets import AwsSecretSource
@@ -96,6 +98,8 @@ def context(session: boto3.Session, account: str, *, local: bool) -> AwsContext:
     deployments = AwsDeploymentSource(clients)  # answers both ports from one Lambda client
     tags = TagSearch(clients)  # one search serves the read and the old-name survey
     session.events.register("before-call.*.*", tags.on_call)
+    if not local and pacing_wanted(os.environ):
+        session.events.register("before-call.*.*", Rates())
     return AwsContext(
         account=account,
         region=region,

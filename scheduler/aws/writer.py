@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar, assert_never
 
 from scheduler.aws.clients import Clients
+from scheduler.aws.rates import lane_limit
 from scheduler.aws.retry import DELAYS, Pacing, Sleep
 from scheduler.aws.write_alias import AliasWriter
 from scheduler.aws.write_events import RuleWriter, TargetWriter
@@ -128,6 +129,12 @@ class AwsResourceWriter:
     def delete(self, resource: Resource) -> None:
         self._route(resource).delete()
 
+    def lane(self, resource: Resource) -> tuple[str, int]:
+        """The service a change of `resource` calls, and how many may run at once
+        (`apply.Laned`; `rates.lane_limit`)."""
+        service = _service(resource)
+        return service, lane_limit(service)
+
     def _route(self, resource: Resource) -> _Change:
         """The resource with the writer of its kind (mypy checks that the two agree)."""
         match resource:
@@ -153,3 +160,21 @@ class AwsResourceWriter:
                 return _Routed(self.topics, resource)
             case _:
                 assert_never(resource)
+
+
+def _service(resource: Resource) -> str:
+    match resource:
+        case Role():
+            return "iam"
+        case Function() | Alias() | Permission():
+            return "lambda"
+        case Rule() | Target():
+            return "events"
+        case ScheduleGroup() | Schedule():
+            return "scheduler"
+        case Topic():
+            return "sns"
+        case QueueStatement():
+            return "sqs"
+        case _:
+            assert_never(resource)

@@ -275,10 +275,22 @@ def _execute(planned: Planned, aws: AwsContext, lock: HeldLock, verb: str = "App
     from scheduler.report import plan as report
 
     started = time.monotonic()
+    total = len(planned.plan.pending)
+    finished = 0
+    # Only at a terminal: a status line rewritten in place would garble a log or a pipe.
+    status_line = sys.stderr.isatty()
 
     def on_progress(change: Any, status: str) -> None:
-        if status != "started":
-            click.echo(report.progress_line(change, status))
+        nonlocal finished
+        if status == "started":
+            return
+        finished += 1
+        if status_line:
+            click.echo("\r\x1b[K", nl=False, err=True)
+        click.echo(report.progress_line(change, status))
+        if status_line:
+            line = report.eta_line(finished, total, time.monotonic() - started)
+            click.echo(line, nl=False, err=True)
 
     click.echo("")
     result = deploy.apply(
@@ -288,6 +300,8 @@ def _execute(planned: Planned, aws: AwsContext, lock: HeldLock, verb: str = "App
         on_interrupt=lambda running: click.echo(report.interrupted_line(running), err=True),
         lock=lock,
     )
+    if status_line:
+        click.echo("\r\x1b[K", nl=False, err=True)
     click.echo("")
     summary = report.result_summary(result, seconds=time.monotonic() - started, verb=verb)
     settle()

@@ -535,6 +535,18 @@ def progress_line(change: Change, status: str) -> str:
     return f"{status:>8}  {change}"
 
 
+def eta_line(finished: int, total: int, seconds: float) -> str:
+    """Apply's status line at a terminal: how far it is, how fast, and when it should end (from
+    the rate so far; none before the first change ends)."""
+    share = finished * 100 // total if total else 100
+    head = f"{finished}/{total} changes ({share}%)"
+    if finished == 0 or seconds <= 0:
+        return f"{head} · ETA unknown"
+    rate = finished / seconds
+    left = round((total - finished) / rate)
+    return f"{head} · {rate:.1f}/s · ETA {left // 60}:{left % 60:02d}"
+
+
 def interrupted_line(running: int) -> str:
     """What apply's `on_interrupt` says: Ctrl-C was seen, and what apply still waits for."""
     if running == 0:

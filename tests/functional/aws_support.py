@@ -93,6 +93,20 @@ def write_catalogue(root: Path, text: str = CATALOGUE) -> Path:
     return path
 
 
+def mixed_catalogue(jobs: int, name: str = "acme") -> str:
+    """A catalogue of `jobs` jobs on one handler, even ones on rules, odd ones on Scheduler."""
+    lines = [f"catalogue: {name}", "jobs:"]
+    for i in range(jobs):
+        lines += [
+            f"  job-{i}:",
+            f"    schedule: rate({i + 2} hours)",
+            "    expected_runtime: 1m",
+            "    handler: jobs/backup/handler.py:main",
+            f"    backend: {'rules' if i % 2 == 0 else 'scheduler'}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def load_catalogue(path: Path) -> Catalogue:
     loaded = load(path)
     assert loaded.catalogue is not None, loaded.diagnostics

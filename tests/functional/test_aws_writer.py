@@ -585,3 +585,19 @@ def test_a_schedule_group_update_changes_its_tags(
     writer.update(group, after)
 
     assert _deployed(clients, after) == after
+
+
+def test_apply_runs_fewer_lambda_and_iam_changes_at_once_than_eventbridge_ones(
+    writer: AwsResourceWriter, tmp_path: Path
+) -> None:
+    role, function, permission, rule, group, schedule = _every_kind(tmp_path)
+    assert [writer.lane(r) for r in (role, function, permission)] == [
+        ("iam", 4),
+        ("lambda", 4),
+        ("lambda", 4),
+    ]
+    assert [writer.lane(r) for r in (rule, group, schedule)] == [
+        ("events", 8),
+        ("scheduler", 8),
+        ("scheduler", 8),
+    ]

@@ -311,3 +311,45 @@ def test_an_empty_plan_does_nothing() -> None:
 def test_concurrency_must_be_positive() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         apply_plan(make_plan(DESIRED, ResourceState.of([])), FakeCloud(), concurrency=0)
+
+
+LANE_LIMITS = {"function": 2, "other": 8}
+
+
+class LanedCloud(FakeCloud):
+    """A cloud whose functions may be changed two at a time, the rest eight at a time; it
+    records the most changes of each lane it saw running at once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.running = {"function": 0, "other": 0}
+        self.most = {"function": 0, "other": 0}
+        self.guard = threading.Lock()
+
+    def lane(self, resource: Resource) -> tuple[str, int]:
+        name = "function" if isinstance(resource, Function) else "other"
+        return name, LANE_LIMITS[name]
+
+    def create(self, resource: Resource) -> None:
+        name, _ = self.lane(resource)
+        with self.guard:
+            self.running[name] += 1
+            self.most[name] = max(self.most[name], self.running[name])
+        threading.Event().wait(0.005)  # let others start meanwhile, if they may
+        super().create(resource)
+        with self.guard:
+            self.running[name] -= 1
+
+
+def test_a_laned_writer_never_runs_more_of_a_lane_at_once_than_its_limit() -> None:
+    cloud = LanedCloud()
+    desired = ResourceState.of(
+        [execution_role(), *(r for job in "abcdefgh" for r in job_resources(job))]
+    )
+
+    result = _apply(cloud, desired, concurrency=8)
+
+    assert result.ok and len(result.done) == 1 + 8 * 4
+    assert cloud.most["function"] <= 2
+    assert cloud.most["other"] <= 8
+    assert make_plan(desired, cloud.read(SCOPE)).pending == ()

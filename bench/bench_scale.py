@@ -1,0 +1,152 @@
+"""Scale benchmark (issue 15): N jobs (half on EventBridge rules, half on EventBridge Scheduler,
+one shared role) against a fresh `moto_server` on 127.0.0.1: validate, compile, first apply,
+no-change plan beside a minimal boto3 reader doing only the reads a diff needs; calls per job,
+time per job, memory, and the time the same calls would take on AWS at each API's documented
+rate (moto has no quotas and never throttles: that part is computed, not measured).
+
+Run by hand:  python bench/bench_scale.py [N ...]     (default 1000)
+Targets: a no-change plan under 3 calls a job, within 1.1x the minimal reader's calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import aws_bench as ab
+import boto3
+from minimal_reader import read as minimal_read
+
+from scheduler import aws, naming
+from scheduler.app.deploy import desired_state
+from scheduler.aws.rates import rate_of
+
+CATALOGUE = "bench"
+
+
+def projected_seconds(calls: dict[str, int]) -> tuple[float, str]:
+    """The least time `calls` take on AWS paced at the documented rates (each quota's calls at
+    its rate, the quotas in parallel), and the quota that bounds it."""
+    per_quota: Counter[str] = Counter()
+    rates: dict[str, float] = {}
+    for action, n in calls.items():
+        service, operation = action.split(":", 1)
+        rate = rate_of(service, operation)
+        if rate is not None:
+            per_quota[rate.name] += n
+            rates[rate.name] = rate.per_second
+    if not per_quota:
+        return 0.0, "-"
+    name = max(per_quota, key=lambda q: per_quota[q] / rates[q])
+    return per_quota[name] / rates[name], f"{name}: {per_quota[name]} calls at {rates[name]:g}/s"
+
+
+def _rss_mb(pid: int | None = None) -> float:
+    if pid is None:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _row(stage: str, jobs: int, seconds: float, calls: int | None, note: str = "") -> str:
+    per_call = f"{calls:,} | {calls / jobs:.2f}" if calls is not None else "- | -"
+    return f"| {stage} | {seconds:.2f} s | {seconds / jobs * 1000:.2f} ms | {per_call} | {note} |"
+
+
+def run(jobs: int) -> None:
+    rows: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="sched-scale-") as tmp:
+        path = ab.write_catalogue(Path(tmp) / "project", jobs, shared_roles=True)
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "scheduler", "validate", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        rows.append(
+            _row("validate (whole process)", jobs, time.perf_counter() - start, None, done.stdout)
+        )
+        catalogue = ab.load(path)
+        with (
+            ab.moto_server() as server,
+            ab.pointed_at(server.url),
+            aws.connect(region=ab.REGION) as ctx,
+        ):
+            for label in ("compile + package (first)", "compile + package (zips reused)"):
+                start = time.perf_counter()
+                desired_state(catalogue, account=ctx.account, region=ctx.region)
+                rows.append(_row(label, jobs, time.perf_counter() - start, None))
+            first, read = ab.timed_plan(catalogue, ctx)
+            rows.append(_row("first plan (nothing deployed)", jobs, read.seconds, read.total))
+            result, applied = ab.timed_apply(first, ctx, concurrency=8)
+            if not result.ok:
+                raise SystemExit(f"apply failed: {result.failed[:1]}")
+            aws_s, bound = projected_seconds(applied.calls)
+            rows.append(
+                _row(
+                    f"first apply ({len(result.done):,} changes)",
+                    jobs,
+                    applied.seconds,
+                    applied.total,
+                    f"on AWS at least {aws_s:,.0f} s ({bound})",
+                )
+            )
+            second, plan = ab.timed_plan(catalogue, ctx)
+            if second.plan.has_changes:
+                raise SystemExit(f"second plan not empty: {second.plan.pending[:3]}")
+            aws_s, bound = projected_seconds(plan.calls)
+            rows.append(
+                _row(
+                    "no-change plan",
+                    jobs,
+                    plan.seconds,
+                    plan.total,
+                    f"on AWS at least {aws_s:,.0f} s ({bound})",
+                )
+            )
+            session = boto3.Session(region_name=ab.REGION)
+            start = time.perf_counter()
+            floor = minimal_read(session, CATALOGUE, naming.schedule_group_name(CATALOGUE))
+            floor_s = time.perf_counter() - start
+            rows.append(
+                _row(
+                    "minimal boto3 reader",
+                    jobs,
+                    floor_s,
+                    floor,
+                    f"plan / reader: {plan.total / floor:.3f}x in calls, "
+                    f"{plan.seconds / floor_s:.2f}x in time (plan includes compile)",
+                )
+            )
+            memory = f"sched {_rss_mb():.0f} MB peak RSS, moto_server {_rss_mb(server.pid):.0f} MB"
+            breakdown = _breakdown(plan)
+    print(f"\n## {jobs:,} jobs — {ab.machine()}\n")
+    print("| stage | wall | per job | calls | calls/job | note |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    for row in rows:
+        print(row.replace("\n", " "))
+    print(f"\nMemory: {memory}\n\nNo-change plan, calls by operation: {breakdown}")
+
+
+def _breakdown(plan: ab.Timed) -> str:
+    return ", ".join(f"{op} {n}" for op, n in sorted(plan.calls.items(), key=lambda i: -i[1]))
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("jobs", nargs="*", type=int, default=[1000])
+    for jobs in parser.parse_args(argv).jobs:
+        run(jobs)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
