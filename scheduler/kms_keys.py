@@ -31,8 +31,8 @@ class KmsKey:
     account: str | None = None
 
     @classmethod
-    def parse(cls, text: str) -> KmsKey:
-        """Raises ValueError saying what is wrong with `text`."""
+    def parse(cls, text: str, *, setting: str = "secrets_kms_key") -> KmsKey:
+        """Raises ValueError saying what is wrong with `text` (the value of `setting`)."""
         match = _ARN.match(text) or _BARE_KEY.match(text) or _ALIAS.match(text)
         if text == "alias/":
             raise ValueError(f"{text!r} names no alias; {_HINT}")
@@ -46,7 +46,7 @@ class KmsKey:
             # https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html#aws-managed-key
             raise ValueError(
                 f"{text!r} is an AWS managed key, which the role may already use through its"
-                " service; leave secrets_kms_key out"
+                f" service; leave {setting} out"
             )
         key_id = groups.get("key") if "key" in groups else text if alias is None else None
         return cls(key_id, alias, groups.get("region"), groups.get("account"))

@@ -161,16 +161,16 @@ def status(
     checked = checked_catalogue(catalogue, READ_ONLY)
     where, now = connection(local, profile, region), datetime.now(UTC)
     rows = operate.status(checked.catalogue, where, now=now, window=span, logs=LogPath(logs))
-    if fmt == "json":
-        click.echo(report.to_json(rows))
-    else:
-        from scheduler.app.alerts import watcher_health
-        from scheduler.report.alerts import health_lines
+    from scheduler.app.alerts import watcher_health
+    from scheduler.report.alerts import health_json, health_lines
 
+    # The watcher is a job of sched's own: one that stopped, or whose channel refuses,
+    # would otherwise tell nobody.
+    health = watcher_health(checked.catalogue, where, now=now)
+    if fmt == "json":
+        click.echo(report.to_json(rows, health_json(health)))
+    else:
         text = report.to_text(rows, colour=use_colour(), width=terminal_width())
-        # The watcher is a job of sched's own: one that stopped, or whose channel refuses,
-        # would otherwise tell nobody.
-        health = watcher_health(checked.catalogue, where, now=now)
         click.echo("\n".join([text, *health_lines(health, terminal_width())]))
     raise SystemExit(EXIT_FINDINGS if needs_attention(rows) else EXIT_OK)
 

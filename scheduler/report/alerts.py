@@ -108,12 +108,31 @@ def preview_json(
         }
         for d in decisions
     ]
-    failed = [
+    failed = _unsent_json(health)
+    document = {"catalogue": catalogue, "remembered": remembered, "jobs": jobs, "unsent": failed}
+    return json.dumps(document, indent=2)
+
+
+def _unsent_json(health: Health | None) -> list[dict[str, str]]:
+    return [
         {"job": u.job, "outcome": u.outcome, "channel": u.channel, "error": u.error}
         for u in (health.unsent if health is not None else ())
     ]
-    document = {"catalogue": catalogue, "remembered": remembered, "jobs": jobs, "unsent": failed}
-    return json.dumps(document, indent=2)
+
+
+def health_json(health: Health | None) -> dict[str, object] | None:
+    """The watcher's own health as `status --format json` gives it: None when no watcher is
+    deployed; `overdue_after_s` is its period when its last pass is long past, else null."""
+    if health is None:
+        return None
+    at = health.last_pass
+    return {
+        "log_group": health.log_group,
+        "last_pass": None if at is None else at.astimezone(UTC).isoformat(),
+        "overdue_after_s": None if health.overdue is None else health.overdue.total_seconds(),
+        "unsent": _unsent_json(health),
+        "troubled": health.troubled,
+    }
 
 
 def sent_lines(sent: Sequence[Sent]) -> list[str]:

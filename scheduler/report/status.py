@@ -253,9 +253,11 @@ def _row_json(row: StatusRow) -> dict[str, Any]:
     }
 
 
-def to_json(rows: Sequence[StatusRow]) -> str:
+def to_json(rows: Sequence[StatusRow], watcher: dict[str, object] | None = None) -> str:
+    """`watcher` is the watcher's own health (report.alerts.health_json), null without one."""
     document = {
         "needs_attention": needs_attention(rows),
         "jobs": [_row_json(row) for row in rows],
+        "watcher": watcher,
     }
     return json.dumps(document, indent=2)

@@ -254,7 +254,7 @@ class PlainWebhook(Rule):
             if channel.kms_key is None:
                 continue
             try:
-                KmsKey.parse(channel.kms_key)
+                KmsKey.parse(channel.kms_key, setting="kms_key")
             except ValueError as error:
                 yield self.report(
                     context.source_map.span(("alerts", "channels", channel.name, "kms_key")),

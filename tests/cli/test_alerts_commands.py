@@ -227,3 +227,61 @@ def test_status_says_what_the_watcher_s_last_pass_could_not_send(catalogue: Path
         "      it tries again on its next pass:",
         "  log-backup failed → ops: NotFound: SNS topic gone",
     ]
+
+
+def test_an_aws_managed_kms_key_on_a_channel_names_the_channel_s_own_key(catalogue: Path) -> None:
+    text = catalogue.read_text().replace(
+        "      email: [ops@acme.example]",
+        "      email: [ops@acme.example]\n    chat:\n"
+        "      slack: ssm:/acme-ops/alerts/chat\n"
+        "      kms_key: alias/aws/ssm",
+    )
+    catalogue.write_text(text)
+    code, out = run("validate", str(catalogue))
+    assert code == 1
+    assert "an AWS managed key, which the role may already use through its service;" in out
+    assert "leave kms_key out" in out
+    assert "secrets_kms_key" not in out
+
+
+def test_status_json_carries_the_watcher_s_health(catalogue: Path) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from scheduler.app.connect import Connection, connect
+    from scheduler.ports import LogEvent
+    from scheduler.watch.state import WatchState, state_line
+
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    last = (datetime.now(UTC) - timedelta(minutes=20)).replace(second=0, microsecond=0)
+    failed = {
+        "job": "log-backup",
+        "outcome": "failed",
+        "channel": "ops",
+        "message_id": None,
+        "error": "NotFound: SNS topic gone",
+    }
+    group = "/aws/lambda/acme-ops-sched-watcher"
+    with connect(Connection(local=True), catalogue) as aws:
+        line = state_line(WatchState(), now=last, sent=[failed])
+        aws.sink.write(group, "w", [LogEvent(int(last.timestamp() * 1000), line, "w")])
+    out = run("status", "--local", "--format", "json", str(catalogue))[1]
+    assert json.loads(out)["watcher"] == {
+        "log_group": group,
+        "last_pass": last.isoformat(),
+        "overdue_after_s": 300.0,
+        "unsent": [
+            {
+                "job": "log-backup",
+                "outcome": "failed",
+                "channel": "ops",
+                "error": "NotFound: SNS topic gone",
+            }
+        ],
+        "troubled": True,
+    }
+
+
+def test_status_json_before_the_watcher_s_first_pass_says_no_pass_yet(catalogue: Path) -> None:
+    out = run("status", "--local", "--format", "json", str(catalogue))[1]
+    watcher = json.loads(out)["watcher"]
+    assert (watcher["last_pass"], watcher["unsent"], watcher["troubled"]) == (None, [], False)
