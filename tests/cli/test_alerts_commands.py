@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,33 @@ def catalogue(tmp_path: Path) -> Path:
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(cli, list(args), env={"NO_COLOR": "1", "SCHED_LOCAL": ""})
     return result.exit_code, result.output
+
+
+WATCHER_GROUP = "/aws/lambda/acme-ops-sched-watcher"
+UNSENT: dict[str, str | None] = {
+    "job": "log-backup",
+    "outcome": "failed",
+    "channel": "ops",
+    "message_id": None,
+    "error": "NotFound: SNS topic gone",
+}
+
+
+def applied_with_watcher_pass(
+    catalogue: Path, minutes_ago: int, sent: list[dict[str, str | None]]
+) -> datetime:
+    """Apply the catalogue locally, then log a watcher state line `minutes_ago` (minute-aligned)
+    that remembers `sent`; returns that pass's time."""
+    from scheduler.app.connect import Connection, connect
+    from scheduler.ports import LogEvent
+    from scheduler.watch.state import WatchState, state_line
+
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    last = (datetime.now(UTC) - timedelta(minutes=minutes_ago)).replace(second=0, microsecond=0)
+    with connect(Connection(local=True), catalogue) as aws:
+        line = state_line(WatchState(), now=last, sent=sent)
+        aws.sink.write(WATCHER_GROUP, "w", [LogEvent(int(last.timestamp() * 1000), line, "w")])
+    return last
 
 
 def test_alerts_after_apply_says_what_the_watcher_would_send_and_why(catalogue: Path) -> None:
@@ -176,18 +204,7 @@ def test_a_plain_text_webhook_url_fails_validate_without_repeating_it(catalogue:
 
 
 def test_alerts_says_when_the_watcher_s_last_pass_is_long_past(catalogue: Path) -> None:
-    from datetime import UTC, datetime, timedelta
-
-    from scheduler.app.connect import Connection, connect
-    from scheduler.ports import LogEvent
-    from scheduler.watch.state import WatchState, state_line
-
-    assert run("apply", "--local", str(catalogue))[0] == 0
-    last = (datetime.now(UTC) - timedelta(minutes=20)).replace(second=0, microsecond=0)
-    group = "/aws/lambda/acme-ops-sched-watcher"
-    with connect(Connection(local=True), catalogue) as aws:
-        line = state_line(WatchState(), now=last, sent=[])
-        aws.sink.write(group, "w", [LogEvent(int(last.timestamp() * 1000), line, "w")])
+    last = applied_with_watcher_pass(catalogue, 20, [])
     code, out = run("alerts", "--local", str(catalogue))
     assert code == 0, out
     note = out.split("\n\n")[-2]
@@ -198,28 +215,7 @@ def test_alerts_says_when_the_watcher_s_last_pass_is_long_past(catalogue: Path) 
 
 
 def test_status_says_what_the_watcher_s_last_pass_could_not_send(catalogue: Path) -> None:
-    from datetime import UTC, datetime, timedelta
-
-    from scheduler.app.connect import Connection, connect
-    from scheduler.ports import LogEvent
-    from scheduler.watch.state import WatchState, state_line
-
-    assert run("apply", "--local", str(catalogue))[0] == 0
-    last = (datetime.now(UTC) - timedelta(minutes=1)).replace(second=0, microsecond=0)
-    failed = {
-        "job": "log-backup",
-        "outcome": "failed",
-        "channel": "ops",
-        "message_id": None,
-        "error": "NotFound: SNS topic gone",
-    }
-    with connect(Connection(local=True), catalogue) as aws:
-        line = state_line(WatchState(), now=last, sent=[failed])
-        aws.sink.write(
-            "/aws/lambda/acme-ops-sched-watcher",
-            "w",
-            [LogEvent(int(last.timestamp() * 1000), line, "w")],
-        )
+    last = applied_with_watcher_pass(catalogue, 1, [UNSENT])
     out = run("status", "--local", str(catalogue))[1]
     assert out.splitlines()[-4:] == [
         "",
@@ -245,28 +241,10 @@ def test_an_aws_managed_kms_key_on_a_channel_names_the_channel_s_own_key(catalog
 
 
 def test_status_json_carries_the_watcher_s_health(catalogue: Path) -> None:
-    from datetime import UTC, datetime, timedelta
-
-    from scheduler.app.connect import Connection, connect
-    from scheduler.ports import LogEvent
-    from scheduler.watch.state import WatchState, state_line
-
-    assert run("apply", "--local", str(catalogue))[0] == 0
-    last = (datetime.now(UTC) - timedelta(minutes=20)).replace(second=0, microsecond=0)
-    failed = {
-        "job": "log-backup",
-        "outcome": "failed",
-        "channel": "ops",
-        "message_id": None,
-        "error": "NotFound: SNS topic gone",
-    }
-    group = "/aws/lambda/acme-ops-sched-watcher"
-    with connect(Connection(local=True), catalogue) as aws:
-        line = state_line(WatchState(), now=last, sent=[failed])
-        aws.sink.write(group, "w", [LogEvent(int(last.timestamp() * 1000), line, "w")])
+    last = applied_with_watcher_pass(catalogue, 20, [UNSENT])
     out = run("status", "--local", "--format", "json", str(catalogue))[1]
     assert json.loads(out)["watcher"] == {
-        "log_group": group,
+        "log_group": WATCHER_GROUP,
         "last_pass": last.isoformat(),
         "overdue_after_s": 300.0,
         "unsent": [
