@@ -38,11 +38,19 @@ DEADLINE_S = 600.0
 # `--logs auto` and the watcher read through Insights from this many log groups on (see
 # `scheduler.app.log_path` for why).
 AUTO_FROM_GROUPS = 100
+
+
 # Below the account's 30 concurrent queries, leaving room for people's own and dashboards.
 DEFAULT_CONCURRENCY = 10
 _DONE = "Complete"
 _TIMED_OUT = "Timeout"
 _ACTION = "logs:StartQuery"
+
+
+def pays_for(groups: int) -> bool:
+    """Whether `auto` (and the watcher, and so its role) reads this many log groups through
+    Insights: one answer, so the watcher's reader and its permissions never disagree."""
+    return groups >= AUTO_FROM_GROUPS
 
 
 class QueryFailed(AwsError):

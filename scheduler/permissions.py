@@ -21,7 +21,7 @@ from typing import Any
 
 from scheduler import limits, naming
 from scheduler.catalogue.model import Catalogue, Compute, Grant, Job, RoleMode
-from scheduler.insights import AUTO_FROM_GROUPS
+from scheduler.insights import pays_for
 from scheduler.kms_keys import KmsKey, decrypt_statement
 from scheduler.policy_templates import TEMPLATES, TemplateError, closest, expand
 from scheduler.resources import canonical_json
@@ -520,10 +520,10 @@ def _watcher_policy(
     groups = sorted({a for g in {*listed, naming.log_group_name(function)} for a in group_arns(g)})
     if group_prefix is not None and listed != job_log_groups:
         groups.append(f"arn:{partition}:logs:{region}:{account}:log-group:{group_prefix}*")
-    # From AUTO_FROM_GROUPS groups on the watcher reads through Logs Insights, whose
+    # For as many groups as Insights pays for, the watcher reads through Logs Insights, whose
     # GetQueryResults and StopQuery take no resource:
     # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
-    insights = len(job_log_groups) >= AUTO_FROM_GROUPS
+    insights = pays_for(len(job_log_groups))
     reads = ["logs:FilterLogEvents", *(["logs:StartQuery"] if insights else [])]
     statements: list[Statement] = [
         *log_statements(partition=partition, region=region, account=account, function=function),

@@ -1,6 +1,6 @@
 """Which path `sched status` and `sched history` read run history by: `filter` (FilterLogEvents,
 one log group at a time), `insights` (Logs Insights, 50 groups a query), or `auto`: Insights from
-INSIGHTS_FROM_GROUPS log groups on. Both give the same runs (tests prove it on the same logs).
+AUTO_FROM_GROUPS (scheduler.insights) log groups on. Both give the same runs (tests prove it).
 
 Why 100: below it, the group-by-group reads take about as many calls as there are jobs, eight
 at a time, in a second or two, and scan nothing that is billed; an Insights query waits seconds
@@ -19,13 +19,11 @@ from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import AccessDenied
 from scheduler.history.read import DEFAULT_WORKERS, fetch
 from scheduler.history.targets import log_group_for, untracked_reason
-from scheduler.insights import AUTO_FROM_GROUPS, InsightsReads
+from scheduler.insights import InsightsReads, pays_for
 from scheduler.ports import LogBatchSource, LogEvent, LogRead, LogSource
 
 if TYPE_CHECKING:
     from scheduler.aws import AwsContext
-
-INSIGHTS_FROM_GROUPS = AUTO_FROM_GROUPS
 
 
 class LogPath(StrEnum):
@@ -43,7 +41,7 @@ def log_groups(catalogue: Catalogue, jobs: Iterable[Job]) -> set[str]:
 def resolved(path: LogPath, groups: int) -> LogPath:
     """`auto` made `filter` or `insights` for this many log groups."""
     if path is LogPath.AUTO:
-        return LogPath.INSIGHTS if groups >= INSIGHTS_FROM_GROUPS else LogPath.FILTER
+        return LogPath.INSIGHTS if pays_for(groups) else LogPath.FILTER
     return path
 
 

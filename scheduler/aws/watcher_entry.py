@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 
 from scheduler.errors import NotFound
 from scheduler.history.targets import log_group_for, parse_last_modified
-from scheduler.insights import AUTO_FROM_GROUPS, InsightsReads
+from scheduler.insights import InsightsReads, pays_for
 from scheduler.ports import Deployment, LogEvent, QueryPage
 from scheduler.runtime.contract import ENV_DEPLOY, SecretRef
 from scheduler.runtime.wrapper import read_secret
@@ -95,7 +95,7 @@ class Queries:
 def job_reads(config: WatchConfig, client: Any) -> InsightsReads | None:
     """Logs Insights for many watched groups (as `sched status --logs auto`), else None."""
     groups = {log_group_for(config.catalogue, job) for job in config.jobs} - {None}
-    return InsightsReads(Queries(client)) if len(groups) >= AUTO_FROM_GROUPS else None
+    return InsightsReads(Queries(client)) if pays_for(len(groups)) else None
 
 
 class Functions:
