@@ -286,3 +286,9 @@ def watcher_shard_name(catalogue: str, shard: int, shards: int) -> str:
 def log_group_name(function: str) -> str:
     """The log group Lambda writes a function's logs to by default, for a name or an ARN."""
     return f"/aws/lambda/{function_name_in_arn(function) or function}"
+
+
+def log_group_prefix(scope: str) -> str:
+    """What the log groups of every function named under `scope` (a catalogue's names, see
+    `scope_prefix`) start with. Other names may start so too: readers match groups exactly."""
+    return log_group_name(owned_prefix(scope))

@@ -509,7 +509,7 @@ def _watcher_policy(
     prefix_of: str | None,
 ) -> dict[str, Any]:
     partition = naming.partition(region)
-    group_prefix = naming.log_group_name(f"{prefix_of}-") if prefix_of else None
+    group_prefix = naming.log_group_prefix(prefix_of) if prefix_of else None
     function_prefix = f"arn:{partition}:lambda:{region}:{account}:function:{prefix_of}-"
 
     def group_arns(name: str) -> list[str]:
