@@ -234,8 +234,9 @@ class QueryPage:
 class LogQueries(Protocol):
     """CloudWatch Logs Insights. `start_query` runs `query` over at most 50 log groups between
     two instants in epoch seconds (both included) and returns the query id; it raises `NotFound`
-    when one of the groups does not exist. `query_results` polls a query; `stop_query` gives up
-    on one."""
+    when one of the groups does not exist. With no log groups, the query selects its own with a
+    `SOURCE` command (StartQuery then takes no logGroupNames); a service that cannot run that
+    raises an `AwsError`. `query_results` polls a query; `stop_query` gives up on one."""
 
     def start_query(
         self, log_groups: Sequence[str], start_s: int, end_s: int, query: str

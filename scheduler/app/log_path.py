@@ -1,5 +1,6 @@
 """Which path `sched status` and `sched history` read run history by: `filter` (FilterLogEvents,
-one log group at a time), `insights` (Logs Insights, 50 groups a query), or `auto`: Insights from
+one log group at a time), `insights` (Logs Insights: the catalogue's groups selected by their
+name prefix, others 50 a query), or `auto`: Insights from
 AUTO_FROM_GROUPS (scheduler.insights) log groups on. Both give the same runs (tests prove it).
 
 Why 100: below it, the group-by-group reads take about as many calls as there are jobs, eight
@@ -15,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from scheduler import naming
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import AccessDenied
 from scheduler.history.read import DEFAULT_WORKERS, fetch
@@ -64,9 +66,16 @@ class InsightsOrFilter:
             return fetch(self.logs, reads, workers=DEFAULT_WORKERS)
 
 
-def log_source(aws: AwsContext, path: LogPath, groups: int) -> LogSource | LogBatchSource:
-    """The reader of `path` over `aws`."""
+def log_source(
+    aws: AwsContext, path: LogPath, catalogue: Catalogue, groups: int
+) -> LogSource | LogBatchSource:
+    """The reader of `path` over `aws` for `groups` log groups of `catalogue`. Through Insights,
+    the groups under the catalogue's prefix are selected by it (`SOURCE`), except on the local
+    AWS: moto cannot run a query that names no log group."""
     if resolved(path, groups) is LogPath.FILTER or aws.queries is None:
         return aws.logs
-    reads = InsightsReads(aws.queries, sleep=_no_wait if aws.local else time.sleep)
+    prefixes = () if aws.local else (naming.log_group_prefix(catalogue.prefix),)
+    reads = InsightsReads(
+        aws.queries, prefixes=prefixes, sleep=_no_wait if aws.local else time.sleep
+    )
     return InsightsOrFilter(reads, aws.logs) if path is LogPath.AUTO else reads

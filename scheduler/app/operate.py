@@ -81,7 +81,7 @@ def history(
         found = job_deployments(catalogue, aws.deployments)
         read = history_for(
             catalogue,
-            log_source(aws, logs, len(log_groups(catalogue, selected))),
+            log_source(aws, logs, catalogue, len(log_groups(catalogue, selected))),
             now=now,
             since=since,
             until=until,
@@ -118,7 +118,7 @@ def status(
         found = job_deployments(catalogue, aws.deployments)
         rows = status_for(
             catalogue,
-            log_source(aws, logs, len(log_groups(catalogue, catalogue.jobs))),
+            log_source(aws, logs, catalogue, len(log_groups(catalogue, catalogue.jobs))),
             now=now,
             window=window,
             deployed={job: d.at for job, d in found.items()},
