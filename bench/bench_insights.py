@@ -1,6 +1,7 @@
 """Benchmark `sched status` at scale through both log paths (issue 15, item 4): N daily jobs over
-a week of synthetic logs (JSON log format, three handler lines a run, one run in ten failing,
-one fire in 25 missed), read group by group (FilterLogEvents) or through Logs Insights.
+a week of synthetic logs (JSON log format, sched's start and run lines and three handler lines a
+run, one run in ten failing, one fire in 25 missed), read group by group (FilterLogEvents) or
+through Logs Insights.
 
 Simulated, and said so: moto runs StartQuery but ignores `filter` and answers every query at
 once, so the Insights side is `tests/support/insights_fake.py` (which executes the query sched
@@ -34,7 +35,8 @@ from scheduler.history.status import status_for
 from scheduler.insights import KEPT, InsightsReads
 from scheduler.local.lambda_logs import Invocation, invocation_events, log_stream_name
 from scheduler.ports import LogEvent
-from scheduler.runtime.contract import event_time
+from scheduler.runtime.contract import Invocation as Trigger
+from scheduler.runtime.contract import event_time, start_line
 from scheduler.schedule import parse
 
 NOW = datetime(2026, 11, 25, 8, 0, tzinfo=UTC)
@@ -114,7 +116,10 @@ def logs(cat: Catalogue, now: datetime = NOW) -> tuple[dict[str, list[LogEvent]]
             call = Invocation(request_id, start_ms, start_ms + int(ms), status, ms, 256, 80)
             chatter = [f"copied {n * 97} objects of batch {n}" for n in range(3)]
             output = [*chatter, _run_line(job.name, fire, request_id, call)]
-            events += invocation_events(call, output, log_stream_name(request_id, fire))
+            trigger = Trigger("rule", job.name, fire, event_time(fire), None, 0)
+            started = [start_line(job.name, cat.name, trigger, request_id)]
+            stream = log_stream_name(request_id, fire)
+            events += invocation_events(call, output, stream, started=started)
             runs += 1
         groups[f"/aws/lambda/bench-{job.name}"] = events
     return groups, runs

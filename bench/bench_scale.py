@@ -4,8 +4,19 @@ no-change plan beside a minimal boto3 reader doing only the reads a diff needs; 
 time per job, memory, and the time the same calls would take on AWS at each API's documented
 rate (moto has no quotas and never throttles: that part is computed, not measured).
 
-Run by hand:  python bench/bench_scale.py [N ...]     (default 1000)
-Targets: a no-change plan under 3 calls a job, within 1.1x the minimal reader's calls.
+The status stage (`--status`) reads a week of synthetic logs of N daily jobs (bench_insights'
+logs, beside another catalogue's groups under the same prefix, 1% as many) by each path:
+FilterLogEvents group by group, Logs Insights with the groups listed (50 a query), and Logs
+Insights selecting them by prefix (`SOURCE`). **Simulated, and said so**: moto ignores an
+Insights `filter` and fails on a query without logGroupNames, and a moto server holding
+500,000 events answers too slowly, so the FilterLogEvents side is a counting in-memory source
+(one call per page of 10,000 events or 1 MB) and the Insights sides the fake service of
+tests/support (which executes the queries), each query taking QUERY_S of a simulated clock.
+
+Run by hand:  python bench/bench_scale.py [N ...]            (default 1000)
+              python bench/bench_scale.py --status [N ...]   (the status stage only)
+Targets: a no-change plan under 3 calls a job, within 1.1x the minimal reader's calls; status
+of 10,000 jobs in under 100 calls.
 """
 
 from __future__ import annotations
@@ -15,6 +26,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -137,6 +149,78 @@ def run(jobs: int) -> None:
     print(f"\nMemory: {memory}\n\nNo-change plan, calls by operation: {breakdown}")
 
 
+# How long a Logs Insights query is assumed to take (AWS publishes no figure; a query of a
+# page of rows over a week of a catalogue's groups takes seconds): the polls follow from it.
+QUERY_S = 3.0
+STRANGERS = 0.01  # another catalogue's groups under the prefix, as a share of the jobs
+
+
+class _Clocks:
+    """A simulated clock for each reader thread: `sleep` advances the calling thread's own."""
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+        self.spent: dict[int, float] = {}
+
+    def now(self) -> float:
+        return float(getattr(self.local, "now", 0.0))
+
+    def sleep(self, seconds: float) -> None:
+        self.local.now = self.now() + seconds
+        self.spent[threading.get_ident()] = self.local.now
+
+
+def status_stage(jobs: int) -> None:
+    """`status` of `jobs` daily jobs over a week by each log path (module doc: simulated)."""
+    from bench_insights import NOW, WINDOW, CountingLogs, TimedInsights
+    from bench_insights import catalogue as daily
+    from bench_insights import logs as week_of_logs
+
+    from scheduler.history.status import status_for
+    from scheduler.insights import InsightsReads
+
+    cat = daily(jobs)
+    groups, runs = week_of_logs(cat)
+    prefix = naming.log_group_prefix(cat.prefix)
+    others, _ = week_of_logs(daily(max(1, int(jobs * STRANGERS))))
+    strangers = {g.replace(prefix, f"{prefix}ops-"): e for g, e in others.items()}
+    events = sum(len(e) for e in groups.values())
+    print(f"\n## status, {jobs:,} jobs, {runs:,} runs, {events:,} log events — {ab.machine()}\n")
+    print(f"Beside {len(strangers)} groups of another catalogue under {prefix}.\n")
+    print("| path | log calls | calls/job | sched CPU | CPU/job | service wait | peak RSS |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    results = []
+    for path in ("FilterLogEvents", "Insights, listed", "Insights, by prefix"):
+        clocks = _Clocks()
+        service = TimedInsights({**groups, **strangers}, takes_s=QUERY_S, clock=clocks.now)
+        if path == "FilterLogEvents":
+            source: object = CountingLogs(groups)
+        else:
+            source = InsightsReads(
+                service,
+                prefixes=[prefix] if path.endswith("prefix") else (),
+                sleep=clocks.sleep,
+                clock=clocks.now,
+            )
+        started = time.process_time()
+        results.append(status_for(cat, source, now=NOW, window=WINDOW))  # type: ignore[arg-type]
+        cpu = time.process_time() - started - service.service_cpu
+        if isinstance(source, CountingLogs):
+            calls, detail, wait = source.calls, "", "-"
+        else:
+            calls = len(service.calls)
+            starts = service.calls.count("StartQuery")
+            detail = f" ({starts} StartQuery + {calls - starts} GetQueryResults)"
+            wait = f"{max(clocks.spent.values(), default=0.0):.0f} s"
+        print(
+            f"| {path} | {calls:,}{detail} | {calls / jobs:.4f} | {cpu:.1f} s"
+            f" | {cpu / jobs * 1000:.2f} ms | {wait} | {_rss_mb():.0f} MB |"
+        )
+    same = all(r == results[0] for r in results)
+    print(f"\nStatuses equal through the three paths: {same}")
+    print(f"Service wait: the longest reader thread's simulated time, each query {QUERY_S:g} s.")
+
+
 def _breakdown(plan: ab.Timed) -> str:
     return ", ".join(f"{op} {n}" for op, n in sorted(plan.calls.items(), key=lambda i: -i[1]))
 
@@ -144,8 +228,12 @@ def _breakdown(plan: ab.Timed) -> str:
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("jobs", nargs="*", type=int, default=[1000])
-    for jobs in parser.parse_args(argv).jobs:
-        run(jobs)
+    parser.add_argument("--status", action="store_true", help="the status stage only")
+    args = parser.parse_args(argv)
+    for jobs in args.jobs:
+        if not args.status:
+            run(jobs)
+        status_stage(jobs)
 
 
 if __name__ == "__main__":

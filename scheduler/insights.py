@@ -157,7 +157,6 @@ class InsightsReads:
         self.group_limit = group_limit
         self.row_limit = row_limit
         self.query = query(row_limit)
-        self.sourced_query = query(row_limit, self.prefixes)
         self.sleep = sleep
         self.clock = clock
         self.deadline_s = deadline_s
@@ -166,6 +165,9 @@ class InsightsReads:
         self._scouting = False
         self._learned = threading.Event()
         self._took: list[float] = []
+        # The first selection's query is started alone: the others wait to know it is accepted.
+        self._probing = False
+        self._probed = threading.Event()
 
     def read_all(self, reads: Sequence[LogRead]) -> dict[LogRead, list[LogEvent]]:
         spans: dict[str, tuple[int, int]] = {}
@@ -178,20 +180,22 @@ class InsightsReads:
         of_group: dict[str, list[LogRead]] = {}
         for read in reads:
             of_group.setdefault(read.log_group, []).append(read)
-        batches = [
-            (target, low, high)
-            for target, start, end in self._targets(spans)
-            for low, high in windows(
-                [r for g in _names(target) for r in of_group[g]], start, end, self.row_limit
-            )
-        ]
-        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(batches) or 1)) as pool:
-            for rows in pool.map(lambda b: self._batch(*b), batches):
-                for row in rows:
-                    if row.log_group in found:  # not a stranger's group under the prefix
-                        found[row.log_group].append(
-                            LogEvent(row.timestamp_ms, row.message, row.log_stream)
-                        )
+        planned = self._planned(self._targets(spans), of_group)
+        fetched = self._run(planned)
+        refused = {t for (t, _, _), rows in zip(planned, fetched, strict=True) if rows is None}
+        if refused:  # read every refused selection's groups listed, over its whole span
+            listed = {g: spans[g] for t in refused for g in _names(t)}
+            again = self._planned(self._batches(listed), of_group)
+            fetched = [
+                rows for (t, _, _), rows in zip(planned, fetched, strict=True) if t not in refused
+            ]
+            fetched += self._run(again)
+        for rows in fetched:
+            for row in rows or ():
+                if row.log_group in found:  # not a stranger's group under the prefix
+                    found[row.log_group].append(
+                        LogEvent(row.timestamp_ms, row.message, row.log_stream)
+                    )
         for events in found.values():
             events.sort(key=lambda e: e.timestamp_ms)  # stable: the service's order of ties
         return {
@@ -203,22 +207,48 @@ class InsightsReads:
             for read in reads
         }
 
+    def _planned(
+        self, targets: Sequence[tuple[_Target, int, int]], of_group: dict[str, list[LogRead]]
+    ) -> list[tuple[_Target, int, int]]:
+        """Each target's span cut into the windows its jobs' expected rows call for."""
+        return [
+            (target, low, high)
+            for target, start, end in targets
+            for low, high in windows(
+                [r for g in _names(target) for r in of_group[g]], start, end, self.row_limit
+            )
+        ]
+
+    def _run(self, batches: Sequence[tuple[_Target, int, int]]) -> list[list[_Row] | None]:
+        """Each batch's rows, a few at once; None for a selection the service refused."""
+
+        def one(batch: tuple[_Target, int, int]) -> list[_Row] | None:
+            try:
+                return self._batch(*batch)
+            except _Refused:
+                return None
+
+        with ThreadPoolExecutor(max_workers=min(self.concurrency, len(batches) or 1)) as pool:
+            return list(pool.map(one, batches))
+
     def _targets(self, spans: dict[str, tuple[int, int]]) -> list[tuple[_Target, int, int]]:
-        """The groups under the prefixes in one selection, when that saves queries (more than
+        """The groups under the prefixes in selections, when that saves queries (more than
         one listed query's worth), the others listed."""
         under = sorted(g for g in spans if self.prefixes and g.startswith(self.prefixes))
         if len(under) <= self.group_limit or self.refused:
             return [*self._batches(spans)]
-        sourced = _Sourced(self.prefixes, tuple(under))
-        low = min(spans[g][0] for g in under)
-        high = max(spans[g][1] for g in under)
         rest = {g: span for g, span in spans.items() if g not in set(under)}
-        return [(sourced, low, high), *self._batches(rest)]
+        chosen: list[tuple[_Target, int, int]] = []
+        for sourced in selections(self.prefixes, under):
+            low = min(spans[g][0] for g in sourced.groups)
+            high = max(spans[g][1] for g in sourced.groups)
+            chosen.append((sourced, low, high))
+        return [*chosen, *self._batches(rest)]
 
     def _listed(
         self, groups: Sequence[str], start_ms: int, end_ms: int, seen: set[str]
     ) -> list[_Row]:
-        """What a refused or overfull selection holds, read by listed groups."""
+        """What an overfull second of a selection holds, read by listed groups."""
         rows: list[_Row] = []
         for i in range(0, len(groups), self.group_limit):
             rows += self._batch(list(groups[i : i + self.group_limit]), start_ms, end_ms, seen)
@@ -240,17 +270,14 @@ class InsightsReads:
     ) -> list[_Row]:
         """Every kept row of `groups` in [start_ms, end_ms) not `seen` yet (by @ptr), page after
         page. A group that does not exist (a job that never ran) is found by halving the batch
-        and yields nothing. A selection the service refuses, or one holding more than a page
-        within one second, is read by listed groups instead (they can be halved)."""
+        and yields nothing. A selection holding more than a page within one second is read by
+        listed groups there (they can be halved); one the service refuses raises `_Refused`."""
         rows: list[_Row] = []
         seen = set() if seen is None else seen
         cursor = start_ms
         while True:
             try:
                 page = self._query(groups, cursor, end_ms)
-            except _Refused:
-                assert isinstance(groups, _Sourced)
-                return rows + self._listed(groups.groups, cursor, end_ms, seen)
             except NotFound:
                 if isinstance(groups, _Sourced):  # no group has the prefix
                     return rows
@@ -305,16 +332,8 @@ class InsightsReads:
         start_s, end_s = _seconds(start_ms, end_ms)
         if not isinstance(groups, _Sourced):
             query_id = self.queries.start_query(groups, start_s, end_s, self.query)
-        elif self.refused:
-            raise _Refused
         else:
-            try:
-                query_id = self.queries.start_query((), start_s, end_s, self.sourced_query)
-            except NotFound:
-                raise
-            except AwsError as error:  # no SOURCE here, or not allowed by prefix
-                self.refused = True
-                raise _Refused from error
+            query_id = self._start_sourced(groups, start_s, end_s)
         began = self.clock()
         with self._lock:
             scout = not self._scouting
@@ -326,6 +345,29 @@ class InsightsReads:
         finally:
             if scout:
                 self._learned.set()
+
+    def _start_sourced(self, groups: _Sourced, start_s: int, end_s: int) -> str:
+        """A selection's query started; `_Refused` when the service will not run SOURCE (the
+        first one is asked alone, so that a refusal costs one call)."""
+        with self._lock:
+            probe = not self._probing
+            self._probing = True
+        if not probe:
+            self._probed.wait(self.deadline_s)
+        try:
+            if self.refused:
+                raise _Refused
+            text = query(self.row_limit, groups.prefixes)
+            try:
+                return self.queries.start_query((), start_s, end_s, text)
+            except NotFound:
+                raise
+            except AwsError as error:  # no SOURCE here, or not allowed by prefix
+                self.refused = True
+                raise _Refused from error
+        finally:
+            if probe:
+                self._probed.set()
 
     def _poll(self, query_id: str, groups: _Target, began: float) -> list[_Row] | None:
         sourced = isinstance(groups, _Sourced)
@@ -365,6 +407,56 @@ class InsightsReads:
         yield from BACKOFF
         while True:
             yield BACKOFF[-1]
+
+
+# A selection covers at most this many of the groups asked for: half what SOURCE may select,
+# leaving room for the groups under the prefix sched does not read (other catalogues', the
+# watcher's own).
+SELECTION_GROUPS = limits.INSIGHTS_MAX_SOURCE_GROUPS // 2
+
+
+def selections(
+    prefixes: Sequence[str], groups: Sequence[str], most: int = SELECTION_GROUPS
+) -> list[_Sourced]:
+    """`groups` (each under one of `prefixes`) in selections of at most `most` of them and at
+    most five prefixes each: a prefix covering too many is lengthened by a character at a time
+    (which also leaves out strangers' names that part no longer matches)."""
+    parts: list[tuple[str, list[str]]] = []
+
+    def split(prefix: str, members: list[str]) -> None:
+        if len(members) <= most or any(len(m) <= len(prefix) for m in members):
+            parts.append((prefix, members))
+            return
+        by_next: dict[str, list[str]] = {}
+        for member in members:
+            by_next.setdefault(member[: len(prefix) + 1], []).append(member)
+        if len(by_next) == 1:  # one shared character more: no split yet
+            [(longer, same)] = by_next.items()
+            split(longer, same)
+            return
+        for longer, some in sorted(by_next.items()):
+            split(longer, some)
+
+    remaining = sorted(set(groups))
+    for prefix in prefixes:
+        mine = [g for g in remaining if g.startswith(prefix)]
+        remaining = [g for g in remaining if not g.startswith(prefix)]
+        if mine:
+            split(prefix, mine)
+    chosen: list[_Sourced] = []
+    names: list[str] = []
+    members: list[str] = []
+    for prefix, some in parts:
+        if names and (
+            len(names) == limits.INSIGHTS_MAX_SOURCE_PREFIXES or len(members) + len(some) > most
+        ):
+            chosen.append(_Sourced(tuple(names), tuple(members)))
+            names, members = [], []
+        names.append(prefix)
+        members += some
+    if names:
+        chosen.append(_Sourced(tuple(names), tuple(members)))
+    return chosen
 
 
 def _names(target: _Target) -> Sequence[str]:

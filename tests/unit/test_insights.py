@@ -14,7 +14,7 @@ from insights_fake import FakeInsights
 
 from scheduler.errors import AwsFailure
 from scheduler.history.parse import parse_message
-from scheduler.insights import KEPT, InsightsReads, QueryFailed, query
+from scheduler.insights import KEPT, InsightsReads, QueryFailed, _Sourced, query, selections
 from scheduler.insights_plan import windows
 from scheduler.ports import LogEvent, LogRead
 
@@ -315,3 +315,46 @@ def test_a_week_of_two_thousand_jobs_is_read_in_planned_windows_polled_once_each
     assert len(planned) == 9  # 80,000 lines, at most 9,000 planned a page
     assert sorted(start for _, start, _ in fake.started) == [low // 1000 for low, _ in planned]
     assert fake.calls.count("GetQueryResults") == len(planned) + 2  # the first: 0.5, 1.5, 3.5 s
+
+
+def test_more_groups_than_a_selection_covers_are_split_by_longer_prefixes() -> None:
+    ours = [f"{PREFIX}job-{i:04d}" for i in range(10_000)]
+
+    chosen = selections([PREFIX], ours)
+
+    assert [s.prefixes for s in chosen] == [
+        tuple(f"{PREFIX}job-{d}" for d in range(5)),
+        tuple(f"{PREFIX}job-{d}" for d in range(5, 10)),
+    ]
+    assert [len(s.groups) for s in chosen] == [5000, 5000]
+    assert sorted(g for s in chosen for g in s.groups) == ours
+    assert selections([PREFIX], ours[:40]) == [_Sourced((PREFIX,), tuple(ours[:40]))]
+
+
+def test_ten_thousand_groups_beside_strangers_are_read_without_a_refusal() -> None:
+    """SOURCE selects at most 10,000 groups: 10,000 jobs and another catalogue's under the
+    prefix would be refused as one selection."""
+    ours = {f"{PREFIX}job-{i:04d}": [_start(i, i % 1000)] for i in range(10_000)}
+    strangers = {f"{PREFIX}ops-{i:03d}": [_start(i, 1)] for i in range(200)}
+    fake = FakeInsights({**ours, **strangers})
+    reads = [LogRead(g, T0, T0 + 1000) for g in ours]
+
+    found = _reads(fake, prefixes=[PREFIX]).read_all(reads)
+
+    assert found == {r: ours[r.log_group] for r in reads}
+    assert [groups for groups, _, _ in fake.started] == [(), ()]
+    assert all(q.count("'/aws/lambda/acme-job-") == 5 for q in fake.queries)
+
+
+def test_a_refused_selection_costs_one_call_more_than_listing_from_the_start() -> None:
+    """Planned in many windows, the refused selection is re-read listed once, not per window."""
+    ours = _catalogue_groups(120)
+    reads = [LogRead(g, T0, T0 + 3600_000, fires_ms=(T0 + 60_000 * (i % 60),))
+             for i, g in enumerate(ours)]  # fmt: skip
+    refusing, listing = FakeInsights(ours, source=False), FakeInsights(ours)
+
+    found = _reads(refusing, prefixes=[PREFIX], row_limit=100).read_all(reads)
+
+    assert found == _reads(listing, row_limit=100).read_all(reads)
+    assert sum(q.startswith("SOURCE") for q in refusing.queries) == 1
+    assert len(refusing.calls) == len(listing.calls) + 1
