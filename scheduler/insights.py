@@ -17,6 +17,7 @@ is read by listed groups instead, without a word.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,7 @@ from datetime import UTC, datetime
 
 from scheduler import limits
 from scheduler.errors import AwsError, NotFound
+from scheduler.insights_plan import windows
 from scheduler.ports import LogEvent, LogQueries, LogRead
 
 # Substrings of every line history reads (see `history.parse._parse`): "RequestId: " is in
@@ -48,11 +50,13 @@ def query(row_limit: int = limits.INSIGHTS_MAX_ROWS, prefixes: Sequence[str] = (
 
 
 # A query's results are polled after these waits (seconds), then every last one, until DEADLINE.
+# Once one query has completed, the others are first polled after the time it took: queries
+# of a read are alike (a page of rows each), and each poll is a call.
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 5.0)
 DEADLINE_S = 600.0
 # `--logs auto` and the watcher read through Insights from this many log groups on (see
 # `scheduler.app.log_path` for why).
-AUTO_FROM_GROUPS = 100
+AUTO_FROM_GROUPS = 50
 
 
 # Below the account's 30 concurrent queries, leaving room for people's own and dashboards.
@@ -157,6 +161,11 @@ class InsightsReads:
         self.sleep = sleep
         self.clock = clock
         self.deadline_s = deadline_s
+        # The first query polls with backoff; the others wait to learn how long one takes.
+        self._lock = threading.Lock()
+        self._scouting = False
+        self._learned = threading.Event()
+        self._took: list[float] = []
 
     def read_all(self, reads: Sequence[LogRead]) -> dict[LogRead, list[LogEvent]]:
         spans: dict[str, tuple[int, int]] = {}
@@ -166,7 +175,16 @@ class InsightsReads:
             low, high = spans.get(read.log_group, (read.start_ms, read.end_ms))
             spans[read.log_group] = (min(low, read.start_ms), max(high, read.end_ms))
         found: dict[str, list[LogEvent]] = {group: [] for group in spans}
-        batches = self._targets(spans)
+        of_group: dict[str, list[LogRead]] = {}
+        for read in reads:
+            of_group.setdefault(read.log_group, []).append(read)
+        batches = [
+            (target, low, high)
+            for target, start, end in self._targets(spans)
+            for low, high in windows(
+                [r for g in _names(target) for r in of_group[g]], start, end, self.row_limit
+            )
+        ]
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(batches) or 1)) as pool:
             for rows in pool.map(lambda b: self._batch(*b), batches):
                 for row in rows:
@@ -285,7 +303,6 @@ class InsightsReads:
     def _query(self, groups: _Target, start_ms: int, end_ms: int) -> list[_Row] | None:
         """One query's rows, or None when the service timed it out."""
         start_s, end_s = _seconds(start_ms, end_ms)
-        sourced = isinstance(groups, _Sourced)
         if not isinstance(groups, _Sourced):
             query_id = self.queries.start_query(groups, start_s, end_s, self.query)
         elif self.refused:
@@ -299,7 +316,20 @@ class InsightsReads:
                 self.refused = True
                 raise _Refused from error
         began = self.clock()
-        for wait in _waits():
+        with self._lock:
+            scout = not self._scouting
+            self._scouting = True
+        if not scout:
+            self._learned.wait(self.deadline_s)
+        try:
+            return self._poll(query_id, groups, began)
+        finally:
+            if scout:
+                self._learned.set()
+
+    def _poll(self, query_id: str, groups: _Target, began: float) -> list[_Row] | None:
+        sourced = isinstance(groups, _Sourced)
+        for wait in self._waits(began):
             if self.clock() - began + wait > self.deadline_s:
                 self.queries.stop_query(query_id)
                 raise QueryFailed(
@@ -311,6 +341,8 @@ class InsightsReads:
             self.sleep(wait)
             page = self.queries.query_results(query_id)
             if page.status == _DONE:
+                with self._lock:
+                    self._took.append(self.clock() - began)
                 return [_row(fields) for fields in page.rows]
             if page.status == _TIMED_OUT:
                 return None
@@ -323,8 +355,17 @@ class InsightsReads:
                 )
         raise AssertionError("unreachable")  # pragma: no cover - _waits never ends
 
+    def _waits(self, began: float) -> Iterable[float]:
+        """Before each poll: the time queries have taken so far, less what this one waited
+        already (when known), then the backoff."""
+        with self._lock:
+            took = sorted(self._took)
+        if took:
+            yield max(0.0, took[len(took) // 2] - (self.clock() - began))
+        yield from BACKOFF
+        while True:
+            yield BACKOFF[-1]
 
-def _waits() -> Iterable[float]:
-    yield from BACKOFF
-    while True:
-        yield BACKOFF[-1]
+
+def _names(target: _Target) -> Sequence[str]:
+    return target.groups if isinstance(target, _Sourced) else target

@@ -8,7 +8,7 @@ raise are in `scheduler/errors.py` (the `AwsError` family).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
@@ -206,11 +206,16 @@ class LogSource(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class LogRead:
-    """One log group's events wanted between two instants (epoch milliseconds, end exclusive)."""
+    """One log group's events wanted between two instants (epoch milliseconds, end exclusive).
+    A reader may plan by what the job is expected to have logged, which is not part of what is
+    read: the instants its schedule fired at (`fires_ms`), or for a job firing too often to
+    list, the mean time between fires (`every_ms`)."""
 
     log_group: str
     start_ms: int
     end_ms: int
+    fires_ms: tuple[int, ...] = field(default=(), compare=False)
+    every_ms: int = field(default=0, compare=False)
 
 
 @runtime_checkable

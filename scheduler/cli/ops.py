@@ -66,7 +66,7 @@ def logs_option() -> Callable[..., Any]:
         default="auto",
         show_default=True,
         help="Read runs group by group (filter), through Logs Insights (insights), or "
-        "insights from 100 log groups on (auto).",
+        "insights from 50 log groups on (auto).",
     )
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -31,19 +32,24 @@ class _Query:
     rows: tuple[dict[str, str], ...]
     status: str
     polls_left: int
+    started_at: float = 0.0
 
 
 @dataclass
 class FakeInsights:
     """Log groups in memory (name → events, in the order they were written). `running` polls
     answer Running before a query completes; a query spanning more than `timeout_over_s`
-    seconds ends Timeout; with `source` False, a query with a SOURCE command is refused.
+    seconds ends Timeout; with `takes_s`, a query is Running until that long after its start
+    by `clock` (the reader's own, simulated); with `source` False, a query with a SOURCE
+    command is refused.
     `calls` records every request by API name, `queries` every query string started."""
 
     groups: dict[str, list[LogEvent]] = field(default_factory=dict)
     running: int = 0
     timeout_over_s: int | None = None
     source: bool = True
+    takes_s: float | None = None
+    clock: Callable[[], float] = time.monotonic
     calls: list[str] = field(default_factory=list)
     queries: list[str] = field(default_factory=list)
     started: list[tuple[tuple[str, ...], int, int]] = field(default_factory=list)
@@ -72,7 +78,7 @@ class FakeInsights:
             rows, status = self._execute(log_groups, start_s, end_s, query), "Complete"
         with self._lock:
             query_id = f"q-{next(self._ids)}"
-            self._queries[query_id] = _Query(rows, status, self.running)
+            self._queries[query_id] = _Query(rows, status, self.running, self.clock())
         return query_id
 
     def _source(self, log_groups: Sequence[str], command: str) -> list[str]:
@@ -96,6 +102,8 @@ class FakeInsights:
             query = self._queries[query_id]
             if query.polls_left > 0:
                 query.polls_left -= 1
+                return QueryPage("Running")
+            if self.takes_s is not None and self.clock() - query.started_at < self.takes_s:
                 return QueryPage("Running")
         return QueryPage(query.status, query.rows if query.status == "Complete" else ())
 

@@ -6,6 +6,7 @@ the query keeping every line history reads (over the fake service in tests/suppo
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from insights_fake import FakeInsights
 from scheduler.errors import AwsFailure
 from scheduler.history.parse import parse_message
 from scheduler.insights import KEPT, InsightsReads, QueryFailed, query
+from scheduler.insights_plan import windows
 from scheduler.ports import LogEvent, LogRead
 
 LOGS = Path(__file__).parents[1] / "fixtures" / "logs"
@@ -271,3 +273,45 @@ def test_a_selection_holding_more_than_a_page_in_one_second_is_read_by_listed_gr
     assert found == {r: crowded[r.log_group] for r in reads}
     # A first page, a second from the same second with nothing new, then the groups listed.
     assert [len(groups) for groups, _, _ in fake.started] == [0, 0, 2, 2, 2]
+
+
+class _Clocks:
+    """A simulated clock for each thread: `sleep` advances the calling thread's own."""
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+
+    def now(self) -> float:
+        return float(getattr(self.local, "now", 0.0))
+
+    def sleep(self, seconds: float) -> None:
+        self.local.now = self.now() + seconds
+
+
+def test_a_week_of_two_thousand_jobs_is_read_in_planned_windows_polled_once_each() -> None:
+    """Pages planned from the fires: none overflows, the queries run at once, and once the first
+    has shown how long a query takes (3 s here), every other is polled once."""
+    day, minute = 24 * 3600 * 1000, 60_000
+    groups: dict[str, list[LogEvent]] = {}
+    reads = []
+    for i in range(2000):
+        group = f"{PREFIX}{i:04d}"
+        fires = tuple(T0 + d * day + (i % 1440) * minute for d in range(8))
+        groups[group] = [
+            LogEvent(fire + 350 + line * 7000, f"START RequestId: {i}-{k}-{line}\n", "s")
+            for k, fire in enumerate(fires)
+            for line in range(5)
+        ]
+        reads.append(LogRead(group, T0, T0 + 8 * day, fires_ms=fires))
+    clocks = _Clocks()
+    fake = FakeInsights(groups, takes_s=3.0, clock=clocks.now)
+
+    found = InsightsReads(
+        fake, prefixes=[PREFIX], sleep=clocks.sleep, clock=clocks.now, concurrency=4
+    ).read_all(reads)
+
+    assert found == {r: groups[r.log_group] for r in reads}
+    planned = windows(reads, T0, T0 + 8 * day, 10_000)
+    assert len(planned) == 9  # 80,000 lines, at most 9,000 planned a page
+    assert sorted(start for _, start, _ in fake.started) == [low // 1000 for low, _ in planned]
+    assert fake.calls.count("GetQueryResults") == len(planned) + 2  # the first: 0.5, 1.5, 3.5 s
