@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from run_support import catalogue, job
 
-from scheduler import naming
+from scheduler import naming, package
 from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel, HookKind
 from scheduler.compile import compile_catalogue
 from scheduler.errors import PackageError
@@ -316,3 +316,24 @@ def test_a_watcher_reading_by_prefix_may_start_queries_on_the_catalogues_prefix(
         "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/acme-*"
         in many["ReadJobLogs"]["Resource"]
     )  # type: ignore[index]
+
+
+def test_a_process_parses_an_unchanged_module_once_whatever_the_build_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watcher_sources(tmp_path / "a.json")
+    decide = PACKAGE_ROOT / "watch" / "decide.py"
+    info = decide.stat()
+    key = (str(decide), info.st_size, info.st_mtime_ns)
+    assert key in package._PARSED
+
+    # What the process found is believed by a new build folder (it is what saves the parse)...
+    monkeypatch.setitem(package._PARSED, key, frozenset({"requests"}))
+    with pytest.raises(PackageError) as raised:
+        watcher_sources(tmp_path / "b.json")
+    assert str(raised.value) == "decide.py imports requests, which Lambda does not provide"
+
+    # ...but only for the file as it was read: another size or time is parsed again.
+    monkeypatch.delitem(package._PARSED, key)
+    monkeypatch.setitem(package._PARSED, (key[0], key[1] + 1, key[2]), frozenset({"requests"}))
+    assert "scheduler/watch/decide.py" in watcher_sources(tmp_path / "c.json")
