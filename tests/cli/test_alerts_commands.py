@@ -54,8 +54,8 @@ def applied_with_watcher_pass(
     return last
 
 
-def test_alerts_after_apply_says_what_the_watcher_would_send_and_why(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_alerts_after_apply_says_what_the_watcher_would_send_and_why(applied_example: Path) -> None:
+    catalogue = applied_example
     code, out = run("alerts", "--local", str(catalogue))
     assert code == 0, out
     lines = out.splitlines()
@@ -70,8 +70,8 @@ def test_alerts_after_apply_says_what_the_watcher_would_send_and_why(catalogue: 
     assert lines[-1] == "No alert would be sent."
 
 
-def test_alerts_test_publishes_to_the_channels_topic(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_alerts_test_publishes_to_the_channels_topic(applied_example: Path) -> None:
+    catalogue = applied_example
     code, out = run("alerts", "test", "ops", "--local", str(catalogue))
     assert code == 0, out
     assert re.fullmatch(
@@ -116,8 +116,8 @@ def test_before_apply_alerts_says_the_watcher_is_not_deployed_and_test_names_the
     )
 
 
-def test_alerts_as_json_lists_each_watched_job_with_its_decision(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_alerts_as_json_lists_each_watched_job_with_its_decision(applied_example: Path) -> None:
+    catalogue = applied_example
     code, out = run("alerts", "--local", str(catalogue), "--format", "json")
     assert code == 0, out
     found = json.loads(out)

@@ -240,8 +240,8 @@ def test_apply_says_what_validate_says(catalogue: Path) -> None:
     assert applied.splitlines()[0] == f"{catalogue}: no problems found"
 
 
-def test_destroy_ends_with_destroy_complete_and_refuses_without_yes(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_destroy_ends_with_destroy_complete_and_refuses_without_yes(applied_example: Path) -> None:
+    catalogue = applied_example
     code, out = run("destroy", "--local", str(catalogue))
     assert code == 2
     assert out.splitlines()[-2:] == [
@@ -259,8 +259,8 @@ def _destroy_at_a_terminal(catalogue: Path, typed: str) -> tuple[int, str]:
     return at_a_terminal(["destroy", "--local", str(catalogue)], typed)
 
 
-def test_destroy_at_a_terminal_asks_for_the_catalogue_name(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_destroy_at_a_terminal_asks_for_the_catalogue_name(applied_example: Path) -> None:
+    catalogue = applied_example
     code, out = _destroy_at_a_terminal(catalogue, "yes")
     prompt = "Destroy deletes 32 resource(s). Type the catalogue's name (acme-ops) to go ahead: "
     assert (code, out.splitlines()[-1]) == (1, f"{prompt}Nothing was changed.")
@@ -281,9 +281,9 @@ CANARY = """  role-canary:
 
 
 def test_a_removed_job_is_planned_under_its_name_with_its_deletions_counted(
-    catalogue: Path,
+    applied_example: Path,
 ) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+    catalogue = applied_example
     text = catalogue.read_text()
     assert CANARY in text
     catalogue.write_text(text.replace(CANARY, ""))

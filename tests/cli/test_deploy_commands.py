@@ -47,9 +47,9 @@ def test_apply_then_plan_shows_no_changes(catalogue: Path) -> None:
 
 
 def test_a_changed_schedule_is_one_update_and_exit_4_with_detailed_exitcode(
-    catalogue: Path,
+    applied_example: Path,
 ) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+    catalogue = applied_example
     text = catalogue.read_text().replace("schedule: rate(1 hour)", "schedule: rate(2 hours)")
     catalogue.write_text(text)
     code, out = run("plan", "--local", "--detailed-exitcode", str(catalogue))
@@ -60,8 +60,8 @@ def test_a_changed_schedule_is_one_update_and_exit_4_with_detailed_exitcode(
     assert lines[-1] == "Plan: 0 to create, 1 to update, 0 to replace, 0 to delete, 31 unchanged."
 
 
-def test_pruning_needs_yes_when_not_interactive(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_pruning_needs_yes_when_not_interactive(applied_example: Path) -> None:
+    catalogue = applied_example
     text = catalogue.read_text()
     start, end = text.index("  tmp-cleanup:"), text.index("  role-canary:")
     catalogue.write_text(text[:start] + text[end:])
@@ -89,8 +89,8 @@ def test_invalid_catalogue_stops_apply_before_any_aws_call(catalogue: Path) -> N
     assert not (catalogue.parent / ".sched" / "local").exists()
 
 
-def test_destroy_removes_everything_the_catalogue_owns(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_destroy_removes_everything_the_catalogue_owns(applied_example: Path) -> None:
+    catalogue = applied_example
     code, out = run("destroy", "--local", str(catalogue))
     assert code == 2
     assert "refusing without --yes" in out
