@@ -1,10 +1,13 @@
 """Every test: local mode's state key lives in a folder of the test run, never the user's, and
 calls to moto are not paced at AWS's rates (tests of the pacing use their own clock). Shared
-set-ups built once per test process: the example applied in local mode (`applied_example`)."""
+set-ups: the example applied in local mode (`applied_example`), one apply per test process
+reused for a few minutes."""
 
 from __future__ import annotations
 
 import os
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -25,10 +28,29 @@ def _no_pacing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SCHED_PACE", "0")
 
 
+# A rate's fires count from the rule's creation: a copy older than this could have a fire due
+# (or a next fire nearer) that a test applying itself would not see. Tests that read times to
+# the minute after an apply (local tick) apply themselves.
+TEMPLATE_MAX_AGE_S = 180
+
+
+@dataclass(frozen=True)
+class Applied:
+    folder: Path
+    key: bytes
+    at: float
+
+
 @pytest.fixture(scope="session")
-def _applied_example_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+def _applied_example_templates(tmp_path_factory: pytest.TempPathFactory) -> list[Applied]:
+    """Copies of the example after `sched apply --local`, newest last: a new one is made when
+    the newest is older than TEMPLATE_MAX_AGE_S."""
+    return []
+
+
+def _apply_example(tmp_path_factory: pytest.TempPathFactory) -> Applied:
     """The example (`copy_example`) after `sched apply --local`, and the key its state is
-    signed with: applied once per test process (~1 s of CPU per test that needs it)."""
+    signed with (~1 s of CPU)."""
     from click.testing import CliRunner
     from example import copy_example
 
@@ -41,16 +63,24 @@ def _applied_example_template(tmp_path_factory: pytest.TempPathFactory) -> tuple
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(KEY_FILE_ENV, str(key))
         patch.setenv("SCHED_PACE", "0")
+        at = time.time()
         result = CliRunner().invoke(cli, ["apply", "--local", str(catalogue)], env=env)
     assert result.exit_code == 0, result.output
-    return folder, key.read_bytes()
+    return Applied(folder, key.read_bytes(), at)
 
 
 @pytest.fixture
-def applied_example(tmp_path: Path, _applied_example_template: tuple[Path, bytes]) -> Path:
-    """`copy_example(tmp_path)` then `sched apply --local` on it, as a copy of the one apply
+def applied_example(
+    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    _applied_example_templates: list[Applied],
+) -> Path:
+    """`copy_example(tmp_path)` then `sched apply --local` on it, as a copy of a recent apply
     of this test process: the catalogue's path, its local state readable with this test's key."""
     from example import copy_applied
 
-    template, key = _applied_example_template
-    return copy_applied(template, tmp_path, key, Path(os.environ[KEY_FILE_ENV]))
+    templates = _applied_example_templates
+    if not templates or time.time() - templates[-1].at > TEMPLATE_MAX_AGE_S:
+        templates.append(_apply_example(tmp_path_factory))
+    newest = templates[-1]
+    return copy_applied(newest.folder, tmp_path, newest.key, Path(os.environ[KEY_FILE_ENV]))

@@ -147,8 +147,8 @@ def test_tick_skips_what_is_not_deployed_and_refuses_the_future(catalogue: Path)
     assert "is in the future" in out
 
 
-def test_a_tick_over_a_span_where_nothing_fired_names_the_next_fire(applied_example: Path) -> None:
-    catalogue = applied_example
+def test_a_tick_over_a_span_where_nothing_fired_names_the_next_fire(catalogue: Path) -> None:
+    assert run("apply", "--local", str(catalogue))[0] == 0
     before = datetime.now(UTC).replace(second=0, microsecond=0)
     # Just applied: every job's first fire is still ahead (a rate counts from its creation).
     code, out = run("local", "tick", str(catalogue))
@@ -218,8 +218,8 @@ def test_logs_of_a_run_that_is_not_there_is_a_usage_error(catalogue: Path) -> No
     assert 'error: --run nope names no run of job "tmp-cleanup" in the window' in out
 
 
-def test_a_tick_with_nothing_due_names_the_next_fire(applied_example: Path) -> None:
-    catalogue = applied_example
+def test_a_tick_with_nothing_due_names_the_next_fire(catalogue: Path) -> None:
+    assert run("apply", "--local", str(catalogue))[0] == 0
     applied = datetime.now(UTC)
     # A span ending before the first tick's look-back start (a day ago) has nothing due.
     code, out = run("local", "tick", str(catalogue), "--until", "2026-01-01T00:00:00Z")
