@@ -170,10 +170,9 @@ def _reject_constant(name: str) -> float:
 
 # One decoder for every line (json.loads with options builds a new one per call).
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
-# Its scanner (C), called straight: `decode` wraps it in two Python frames and a whitespace
-# regex per line: a third as much again as the decoding itself in the profile of
-# bench/bench_history.py. typeshed
-# does not declare the attribute.
+# Its scanner (C), called straight: `decode` wraps each line in two Python frames and a
+# whitespace regex, a third of the decoding's own time in bench/bench_history.py's profile.
+# (typeshed does not declare `scan_once`.)
 _SCAN: Callable[[str, int], tuple[Any, int]] = _DECODER.scan_once  # type: ignore[attr-defined]
 
 
