@@ -94,7 +94,7 @@ def test_the_watcher_and_the_email_topic_are_compiled_beside_the_jobs() -> None:
         "Resource": [f"arn:aws:sns:{REGION}:{ACCOUNT}:acme-ops-alerts-ops", PAGER],
     }
     logs = statements["ReadJobLogs"]["Resource"]
-    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/acme-ops-"
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/sched/acme-ops/"
     assert logs == [
         f"{group}backup",
         f"{group}backup:*",
@@ -188,8 +188,8 @@ def test_a_watcher_of_a_hundred_groups_may_query_them_through_logs_insights() ->
 
     def statements(groups: int) -> dict[str, list[str]]:
         policy = watcher_policy(
-            function="acme-sched-watcher",
-            job_log_groups=[f"/aws/lambda/acme-job-{i}" for i in range(groups)],
+            log_group="/sched/acme/sched-watcher",
+            job_log_groups=[f"/sched/acme/job-{i}" for i in range(groups)],
             topics=["arn:aws:sns:us-east-1:123456789012:t"],
             region="us-east-1",
             account="123456789012",
