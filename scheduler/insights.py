@@ -1,14 +1,23 @@
 """Many log groups read through CloudWatch Logs Insights (`LogBatchSource` over `LogQueries`):
-groups in queries of at most 50, a bounded number of queries at once, each polled with backoff,
+the groups under the catalogue's name prefix selected by the query itself (`SOURCE`), the others
+listed in queries of at most 50, a bounded number of queries at once, each polled with backoff,
 the service keeping only the lines history can read, pages of 10,000 rows followed by time.
 Standard library only: the CLI runs it over boto3 (`aws/insights.py`), the watcher ships it.
 
 The query keeps every line `history.parse.parse_message` can make a record of (a superset:
 history drops the rest, as it does when reading a whole group), so both paths give the same runs.
+
+`SOURCE logGroups(namePrefix: [...])` (at most five prefixes, at most 10,000 groups selected:
+https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax-Source.html; StartQuery
+then takes no logGroupNames: https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_StartQuery.html)
+selects every group of the prefix, strangers' too (other names may start the same): only rows
+whose `@log` is a group asked for are kept. An endpoint that refuses it (an older one, moto)
+is read by listed groups instead, without a word.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -17,6 +26,7 @@ from datetime import UTC, datetime
 
 from scheduler import limits
 from scheduler.errors import AwsError, NotFound
+from scheduler.insights_plan import windows
 from scheduler.ports import LogEvent, LogQueries, LogRead
 
 # Substrings of every line history reads (see `history.parse._parse`): "RequestId: " is in
@@ -27,17 +37,26 @@ FIELDS = ("@timestamp", "@message", "@logStream", "@log", "@ptr")
 _LIKE = " or ".join('@message like "' + term + '"' for term in KEPT)
 
 
-def query(row_limit: int = limits.INSIGHTS_MAX_ROWS) -> str:
-    """The query sent: the lines history reads, oldest first, `row_limit` a page."""
-    return f"fields {', '.join(FIELDS)} | filter {_LIKE} | sort @timestamp asc | limit {row_limit}"
+def query(row_limit: int = limits.INSIGHTS_MAX_ROWS, prefixes: Sequence[str] = ()) -> str:
+    """The query sent: the lines history reads, oldest first, `row_limit` a page; of the log
+    groups whose names start with one of `prefixes` when given (else of those StartQuery lists).
+    """
+    body = f"fields {', '.join(FIELDS)} | filter {_LIKE} | sort @timestamp asc | limit {row_limit}"
+    if not prefixes:
+        return body
+    # Log group names hold no quote ([.-_/#A-Za-z0-9]+), so they need no escaping.
+    named = ", ".join(f"'{p}'" for p in prefixes)
+    return f"SOURCE logGroups(namePrefix: [{named}]) | {body}"
 
 
 # A query's results are polled after these waits (seconds), then every last one, until DEADLINE.
+# Once one query has completed, the others are first polled after the time it took: queries
+# of a read are alike (a page of rows each), and each poll is a call.
 BACKOFF = (0.5, 1.0, 2.0, 4.0, 5.0)
 DEADLINE_S = 600.0
 # `--logs auto` and the watcher read through Insights from this many log groups on (see
 # `scheduler.app.log_path` for why).
-AUTO_FROM_GROUPS = 100
+AUTO_FROM_GROUPS = 50
 
 
 # Below the account's 30 concurrent queries, leaving room for people's own and dashboards.
@@ -55,6 +74,24 @@ def pays_for(groups: int) -> bool:
 
 class QueryFailed(AwsError):
     default_hint = "read the logs group by group with --logs filter, or try again later"
+
+
+class _Refused(Exception):
+    """The service would not run a `SOURCE` query: read its groups listed instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Sourced:
+    """Log groups the query selects by name prefix; `groups` those asked for among them."""
+
+    prefixes: tuple[str, ...]
+    groups: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+
+_Target = list[str] | _Sourced
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +133,14 @@ def _seconds(start_ms: int, end_ms: int) -> tuple[int, int]:
 
 class InsightsReads:
     """`LogBatchSource` over Logs Insights; `sleep` and `clock` are injected for the tests.
-    `calls` counts the requests made (StartQuery, GetQueryResults, StopQuery)."""
+    Groups whose names start with one of `prefixes` (at most five) are selected by the query
+    itself when there are more of them than one listed query takes."""
 
     def __init__(
         self,
         queries: LogQueries,
         *,
+        prefixes: Sequence[str] = (),
         concurrency: int = DEFAULT_CONCURRENCY,
         group_limit: int = limits.INSIGHTS_MAX_LOG_GROUPS,
         row_limit: int = limits.INSIGHTS_MAX_ROWS,
@@ -109,14 +148,24 @@ class InsightsReads:
         clock: Callable[[], float] = time.monotonic,
         deadline_s: float = DEADLINE_S,
     ) -> None:
+        if len(prefixes) > limits.INSIGHTS_MAX_SOURCE_PREFIXES:
+            raise ValueError(f"at most {limits.INSIGHTS_MAX_SOURCE_PREFIXES} prefixes a query")
         self.queries = queries
+        self.prefixes = tuple(prefixes)
+        self.refused = False  # the service refused SOURCE once: it will again
         self.concurrency = max(1, min(concurrency, limits.INSIGHTS_MAX_CONCURRENT_QUERIES))
         self.group_limit = group_limit
         self.row_limit = row_limit
         self.query = query(row_limit)
+        self.sourced_query = query(row_limit, self.prefixes)
         self.sleep = sleep
         self.clock = clock
         self.deadline_s = deadline_s
+        # The first query polls with backoff; the others wait to learn how long one takes.
+        self._lock = threading.Lock()
+        self._scouting = False
+        self._learned = threading.Event()
+        self._took: list[float] = []
 
     def read_all(self, reads: Sequence[LogRead]) -> dict[LogRead, list[LogEvent]]:
         spans: dict[str, tuple[int, int]] = {}
@@ -126,11 +175,20 @@ class InsightsReads:
             low, high = spans.get(read.log_group, (read.start_ms, read.end_ms))
             spans[read.log_group] = (min(low, read.start_ms), max(high, read.end_ms))
         found: dict[str, list[LogEvent]] = {group: [] for group in spans}
-        batches = self._batches(spans)
+        of_group: dict[str, list[LogRead]] = {}
+        for read in reads:
+            of_group.setdefault(read.log_group, []).append(read)
+        batches = [
+            (target, low, high)
+            for target, start, end in self._targets(spans)
+            for low, high in windows(
+                [r for g in _names(target) for r in of_group[g]], start, end, self.row_limit
+            )
+        ]
         with ThreadPoolExecutor(max_workers=min(self.concurrency, len(batches) or 1)) as pool:
             for rows in pool.map(lambda b: self._batch(*b), batches):
                 for row in rows:
-                    if row.log_group in found:
+                    if row.log_group in found:  # not a stranger's group under the prefix
                         found[row.log_group].append(
                             LogEvent(row.timestamp_ms, row.message, row.log_stream)
                         )
@@ -145,6 +203,27 @@ class InsightsReads:
             for read in reads
         }
 
+    def _targets(self, spans: dict[str, tuple[int, int]]) -> list[tuple[_Target, int, int]]:
+        """The groups under the prefixes in one selection, when that saves queries (more than
+        one listed query's worth), the others listed."""
+        under = sorted(g for g in spans if self.prefixes and g.startswith(self.prefixes))
+        if len(under) <= self.group_limit or self.refused:
+            return [*self._batches(spans)]
+        sourced = _Sourced(self.prefixes, tuple(under))
+        low = min(spans[g][0] for g in under)
+        high = max(spans[g][1] for g in under)
+        rest = {g: span for g, span in spans.items() if g not in set(under)}
+        return [(sourced, low, high), *self._batches(rest)]
+
+    def _listed(
+        self, groups: Sequence[str], start_ms: int, end_ms: int, seen: set[str]
+    ) -> list[_Row]:
+        """What a refused or overfull selection holds, read by listed groups."""
+        rows: list[_Row] = []
+        for i in range(0, len(groups), self.group_limit):
+            rows += self._batch(list(groups[i : i + self.group_limit]), start_ms, end_ms, seen)
+        return rows
+
     def _batches(self, spans: dict[str, tuple[int, int]]) -> list[tuple[list[str], int, int]]:
         """Groups of like spans together (most are the same window), `group_limit` a query."""
         ordered = sorted(spans, key=lambda g: (spans[g], g))
@@ -157,18 +236,24 @@ class InsightsReads:
         return batches
 
     def _batch(
-        self, groups: list[str], start_ms: int, end_ms: int, seen: set[str] | None = None
+        self, groups: _Target, start_ms: int, end_ms: int, seen: set[str] | None = None
     ) -> list[_Row]:
         """Every kept row of `groups` in [start_ms, end_ms) not `seen` yet (by @ptr), page after
         page. A group that does not exist (a job that never ran) is found by halving the batch
-        and yields nothing."""
+        and yields nothing. A selection the service refuses, or one holding more than a page
+        within one second, is read by listed groups instead (they can be halved)."""
         rows: list[_Row] = []
         seen = set() if seen is None else seen
         cursor = start_ms
         while True:
             try:
                 page = self._query(groups, cursor, end_ms)
+            except _Refused:
+                assert isinstance(groups, _Sourced)
+                return rows + self._listed(groups.groups, cursor, end_ms, seen)
             except NotFound:
+                if isinstance(groups, _Sourced):  # no group has the prefix
+                    return rows
                 if len(groups) == 1:
                     return rows
                 half = len(groups) // 2
@@ -196,6 +281,8 @@ class InsightsReads:
             if len(page) < self.row_limit:
                 return rows
             if not fresh:
+                if isinstance(groups, _Sourced):
+                    return rows + self._listed(groups.groups, cursor, end_ms, seen)
                 if len(groups) > 1:
                     half = len(groups) // 2
                     return (
@@ -213,12 +300,36 @@ class InsightsReads:
             # seconds); lines seen already are dropped by their @ptr.
             cursor = max(r.timestamp_ms for r in page)
 
-    def _query(self, groups: Sequence[str], start_ms: int, end_ms: int) -> list[_Row] | None:
+    def _query(self, groups: _Target, start_ms: int, end_ms: int) -> list[_Row] | None:
         """One query's rows, or None when the service timed it out."""
         start_s, end_s = _seconds(start_ms, end_ms)
-        query_id = self.queries.start_query(groups, start_s, end_s, self.query)
+        if not isinstance(groups, _Sourced):
+            query_id = self.queries.start_query(groups, start_s, end_s, self.query)
+        elif self.refused:
+            raise _Refused
+        else:
+            try:
+                query_id = self.queries.start_query((), start_s, end_s, self.sourced_query)
+            except NotFound:
+                raise
+            except AwsError as error:  # no SOURCE here, or not allowed by prefix
+                self.refused = True
+                raise _Refused from error
         began = self.clock()
-        for wait in _waits():
+        with self._lock:
+            scout = not self._scouting
+            self._scouting = True
+        if not scout:
+            self._learned.wait(self.deadline_s)
+        try:
+            return self._poll(query_id, groups, began)
+        finally:
+            if scout:
+                self._learned.set()
+
+    def _poll(self, query_id: str, groups: _Target, began: float) -> list[_Row] | None:
+        sourced = isinstance(groups, _Sourced)
+        for wait in self._waits(began):
             if self.clock() - began + wait > self.deadline_s:
                 self.queries.stop_query(query_id)
                 raise QueryFailed(
@@ -230,17 +341,31 @@ class InsightsReads:
             self.sleep(wait)
             page = self.queries.query_results(query_id)
             if page.status == _DONE:
+                with self._lock:
+                    self._took.append(self.clock() - began)
                 return [_row(fields) for fields in page.rows]
             if page.status == _TIMED_OUT:
                 return None
+            if page.status == "Failed" and sourced:
+                self.refused = True
+                raise _Refused
             if page.status not in ("Scheduled", "Running"):
                 raise QueryFailed(
                     _ACTION, f"a Logs Insights query ended {page.status}", code=page.status
                 )
         raise AssertionError("unreachable")  # pragma: no cover - _waits never ends
 
+    def _waits(self, began: float) -> Iterable[float]:
+        """Before each poll: the time queries have taken so far, less what this one waited
+        already (when known), then the backoff."""
+        with self._lock:
+            took = sorted(self._took)
+        if took:
+            yield max(0.0, took[len(took) // 2] - (self.clock() - began))
+        yield from BACKOFF
+        while True:
+            yield BACKOFF[-1]
 
-def _waits() -> Iterable[float]:
-    yield from BACKOFF
-    while True:
-        yield BACKOFF[-1]
+
+def _names(target: _Target) -> Sequence[str]:
+    return target.groups if isinstance(target, _Sourced) else target

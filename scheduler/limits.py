@@ -185,6 +185,11 @@ LOGS_BATCH_MAX_SPAN_MS = 24 * 60 * 60 * 1000
 INSIGHTS_MAX_LOG_GROUPS = 50
 INSIGHTS_MAX_ROWS = 10_000
 INSIGHTS_MAX_CONCURRENT_QUERIES = 30
+# https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CWL_QuerySyntax-Source.html
+# (`SOURCE logGroups(namePrefix: [...])`: at most five prefixes; a selection of more than
+# 10,000 log groups is refused)
+INSIGHTS_MAX_SOURCE_PREFIXES = 5
+INSIGHTS_MAX_SOURCE_GROUPS = 10_000
 
 # https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html
 # (ResourcesPerPage: at most 100 resources a page)

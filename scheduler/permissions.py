@@ -489,13 +489,17 @@ def watcher_policy(
     its exact prefix (`/sched/<scope>/*`, no other scope's), and the functions named with the
     scope's prefix by that prefix, only when tagged as the catalogue's."""
     groups, functions, hooks = set(job_log_groups), set(job_functions), list(hook_secrets)
-    explicit = _watcher_policy(log_group, groups, topics, region, account, functions, hooks, None)
+    explicit = _watcher_policy(
+        log_group, groups, topics, region, account, functions, hooks, None, scope=catalogue
+    )
     if (
         catalogue is None
         or len(canonical_json(explicit)) <= limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS
     ):
         return explicit
-    return _watcher_policy(log_group, groups, topics, region, account, functions, hooks, catalogue)
+    return _watcher_policy(
+        log_group, groups, topics, region, account, functions, hooks, catalogue, scope=catalogue
+    )
 
 
 _CATALOGUE_TAG = naming.CATALOGUE_TAG
@@ -510,6 +514,8 @@ def _watcher_policy(
     job_functions: set[str],
     hook_secrets: list[tuple[str, str | None]],
     prefix_of: str | None,
+    *,
+    scope: str | None,
 ) -> dict[str, Any]:
     partition = naming.partition(region)
     group_prefix = naming.log_group_prefix(prefix_of) if prefix_of else None
@@ -528,9 +534,19 @@ def _watcher_policy(
     # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
     insights = pays_for(len(job_log_groups))
     reads = ["logs:FilterLogEvents", *(["logs:StartQuery"] if insights else [])]
+    # Its query selects the groups under the catalogue's prefix (scheduler.insights); the IAM
+    # reference does not say what such a query is authorized against, so StartQuery covers
+    # that prefix (were it refused, the watcher lists its groups instead).
+    by_prefix = (
+        f"arn:{partition}:logs:{region}:{account}:log-group:{naming.log_group_prefix(scope)}*"
+        if insights and scope is not None
+        else None
+    )
     statements: list[Statement] = [
         *log_statements(partition=partition, region=region, account=account, group=own_group),
         {"Sid": "ReadJobLogs", "Effect": "Allow", "Action": reads, "Resource": groups},
+        *([{"Sid": "QueryJobLogs", "Effect": "Allow", "Action": "logs:StartQuery",
+            "Resource": by_prefix}] if by_prefix is not None and by_prefix not in groups else []),
         *([{"Sid": "ReadQueryResults", "Effect": "Allow",
             "Action": ["logs:GetQueryResults", "logs:StopQuery"], "Resource": "*"}]
           if insights else []),

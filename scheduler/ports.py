@@ -8,7 +8,7 @@ raise are in `scheduler/errors.py` (the `AwsError` family).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
@@ -206,11 +206,16 @@ class LogSource(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class LogRead:
-    """One log group's events wanted between two instants (epoch milliseconds, end exclusive)."""
+    """One log group's events wanted between two instants (epoch milliseconds, end exclusive).
+    A reader may plan by what the job is expected to have logged, which is not part of what is
+    read: the instants its schedule fired at (`fires_ms`), or for a job firing too often to
+    list, the mean time between fires (`every_ms`)."""
 
     log_group: str
     start_ms: int
     end_ms: int
+    fires_ms: tuple[int, ...] = field(default=(), compare=False)
+    every_ms: int = field(default=0, compare=False)
 
 
 @runtime_checkable
@@ -234,8 +239,9 @@ class QueryPage:
 class LogQueries(Protocol):
     """CloudWatch Logs Insights. `start_query` runs `query` over at most 50 log groups between
     two instants in epoch seconds (both included) and returns the query id; it raises `NotFound`
-    when one of the groups does not exist. `query_results` polls a query; `stop_query` gives up
-    on one."""
+    when one of the groups does not exist. With no log groups, the query selects its own with a
+    `SOURCE` command (StartQuery then takes no logGroupNames); a service that cannot run that
+    raises an `AwsError`. `query_results` polls a query; `stop_query` gives up on one."""
 
     def start_query(
         self, log_groups: Sequence[str], start_s: int, end_s: int, query: str

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from scheduler.catalogue.loader import LoadResult, load, load_every
+from scheduler.catalogue.loader import LoadResult, collector_paused, load, load_every
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.local_data.model import data_file_beside
 from scheduler.local_data.read import local_data_diagnostics
@@ -53,6 +53,15 @@ def validate(
     included and marked (`Diagnostic.suppressed`). With `local_data`, the local data file beside
     it too, when there is one (offline: no boto3, no moto). With `environment`, the catalogue
     merged for it; without, every environment it declares (`_every`)."""
+    # The rules make no reference cycles worth collecting, while the loaded catalogue is
+    # hundreds of thousands of live objects that each full collection would walk again.
+    with collector_paused():
+        return _validate(path, now, local_data, environment)
+
+
+def _validate(
+    path: str | Path, now: datetime, local_data: bool, environment: str | None
+) -> tuple[LoadResult, list[Diagnostic]]:
     extra = local_data_diagnostics(data_file_beside(Path(path))) if local_data else []
     if environment is not None:
         loaded = load(path, environment)

@@ -102,14 +102,14 @@ def _health(parts: list[WatchConfig], states: list[WatchState], now: datetime) -
     return Health(groups, last, unsent, every if late else None)
 
 
-def watcher_health(catalogue: Catalogue, connection: Connection, *, now: datetime) -> Health | None:
-    """The watchers' health for `sched status`; None when the catalogue has no watcher."""
-    with connect(connection, catalogue.path) as aws:
-        config = config_for(catalogue, region=aws.region, account=aws.account)
-        if config is None:
-            return None
-        parts = shards(config)
-        states = [read_state(part, aws.logs, now=now) or WatchState() for part in parts]
+def watcher_health(catalogue: Catalogue, aws: AwsContext, *, now: datetime) -> Health | None:
+    """The watchers' health for `sched status`, read through the connection `aws` that status
+    already holds; None when the catalogue has no watcher."""
+    config = config_for(catalogue, region=aws.region, account=aws.account)
+    if config is None:
+        return None
+    parts = shards(config)
+    states = [read_state(part, aws.logs, now=now) or WatchState() for part in parts]
     return _health(parts, states, now)
 
 

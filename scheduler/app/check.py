@@ -120,11 +120,27 @@ def job_names(path: Path) -> list[tuple[str, str]]:
     return [(job.name, job.description) for job in catalogue.jobs] if catalogue else []
 
 
+@dataclass(frozen=True)
+class Fires:
+    """`sched next`: each query's next fire times, and the catalogue its jobs came from (None
+    when there is none, or it does not load)."""
+
+    items: list[Upcoming]
+    catalogue: Catalogue | None
+
+
 def upcoming(
-    queries: Sequence[str], catalogue: Path, *, after: datetime, count: int, tz: str | None
-) -> list[Upcoming] | None:
+    queries: Sequence[str],
+    catalogue: Path,
+    *,
+    after: datetime,
+    count: int,
+    tz: str | None,
+    environment: str | None = None,
+) -> Fires | None:
     """Next fire times of each query (a job of the catalogue, if it loads, or an expression);
-    None when there is no query and no catalogue to take the jobs from."""
+    None when there is no query and no catalogue to take the jobs from. With `environment`
+    (one the catalogue declares), its jobs as merged for that environment."""
     from scheduler.upcoming import upcoming as compute
 
     known = None
@@ -132,10 +148,13 @@ def upcoming(
         # Only here: the loader brings pydantic and YAML, which bare expressions never need.
         from scheduler.catalogue.loader import load
 
-        known = load(catalogue).catalogue
+        known = load(catalogue, environment).catalogue
+        if known is not None and environment is not None:
+            _chosen(catalogue, known.environments, environment)
     if not queries and known is None:
         return None
-    return compute(queries, known, after=after, count=count, tz=tz, source=str(catalogue))
+    items = compute(queries, known, after=after, count=count, tz=tz, source=str(catalogue))
+    return Fires(items, known)
 
 
 @dataclass(frozen=True)

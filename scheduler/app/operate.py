@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scheduler import naming
-from scheduler.app.alerts import watch_locally
+from scheduler.app.alerts import Health, watch_locally, watcher_health
 from scheduler.app.connect import Connection, connect, lambda_endpoint, local_dir
 from scheduler.app.log_path import LogPath, log_groups, log_source
 from scheduler.catalogue.model import Catalogue, Job
@@ -81,7 +81,7 @@ def history(
         found = job_deployments(catalogue, aws.deployments)
         read = history_for(
             catalogue,
-            log_source(aws, logs, len(log_groups(catalogue, selected))),
+            log_source(aws, logs, catalogue, len(log_groups(catalogue, selected))),
             now=now,
             since=since,
             until=until,
@@ -94,6 +94,15 @@ def history(
         return replace(read, role_mates=role_mates(catalogue))
 
 
+@dataclass(frozen=True)
+class Status:
+    """`sched status`: every job's row, most urgent first, and the alert watcher's own health
+    (None when the catalogue has no watcher)."""
+
+    rows: list[StatusRow]
+    watcher: Health | None
+
+
 def status(
     catalogue: Catalogue,
     connection: Connection,
@@ -101,19 +110,22 @@ def status(
     now: datetime,
     window: timedelta = DEFAULT_WINDOW,
     logs: LogPath = LogPath.AUTO,
-) -> list[StatusRow]:
-    """Every job's status over (now - window, now], most urgent first, read by the `logs` path."""
+) -> Status:
+    """Every job's status over (now - window, now], most urgent first, read by the `logs` path,
+    and the watcher's health, all through one connection. The watcher is a job of sched's own:
+    one that stopped, or whose channel refuses, would otherwise tell nobody."""
     with connect(connection, catalogue.path) as aws:
         found = job_deployments(catalogue, aws.deployments)
-        return status_for(
+        rows = status_for(
             catalogue,
-            log_source(aws, logs, len(log_groups(catalogue, catalogue.jobs))),
+            log_source(aws, logs, catalogue, len(log_groups(catalogue, catalogue.jobs))),
             now=now,
             window=window,
             deployed={job: d.at for job, d in found.items()},
             bindings=bindings(found),
             role_mates=role_mates(catalogue),
         )
+        return Status(rows, watcher_health(catalogue, aws, now=now))
 
 
 def run(

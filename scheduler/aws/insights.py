@@ -12,16 +12,25 @@ from scheduler.ports import QueryPage
 
 
 class AwsLogQueries:
-    """`LogQueries` over the logs client. A log group that does not exist raises `NotFound`."""
+    """`LogQueries` over the logs client. A log group that does not exist raises `NotFound`;
+    a `SOURCE` query the endpoint refuses raises the typed error of its refusal."""
 
     def __init__(self, clients: Clients) -> None:
         self.c = clients
 
     def start_query(self, log_groups: Sequence[str], start_s: int, end_s: int, query: str) -> str:
         with translated("logs", ", ".join(log_groups[:3])):
-            response = self.c.logs.start_query(
-                logGroupNames=list(log_groups), startTime=start_s, endTime=end_s, queryString=query
-            )
+            if log_groups:
+                response = self.c.logs.start_query(
+                    logGroupNames=list(log_groups),
+                    startTime=start_s,
+                    endTime=end_s,
+                    queryString=query,
+                )
+            else:  # the query's SOURCE command selects the groups: StartQuery takes none
+                response = self.c.logs.start_query(
+                    startTime=start_s, endTime=end_s, queryString=query
+                )
         return str(response["queryId"])
 
     def query_results(self, query_id: str) -> QueryPage:

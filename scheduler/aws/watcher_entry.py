@@ -19,7 +19,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from scheduler.errors import NotFound
+from scheduler import naming
+from scheduler.errors import AwsError, NotFound
 from scheduler.history.targets import log_group_for, parse_last_modified
 from scheduler.insights import InsightsReads, pays_for
 from scheduler.ports import Deployment, LogEvent, QueryPage
@@ -63,20 +64,25 @@ class Logs:
 
 
 class Queries:
-    """Logs Insights (`LogQueries`): a group that does not exist raises NotFound."""
+    """Logs Insights (`LogQueries`): a group that does not exist raises NotFound; a query that
+    selects its groups (`SOURCE`, no logGroupNames) the service refuses raises AwsError."""
 
     def __init__(self, client: Any) -> None:
         self.client = client
 
     def start_query(self, log_groups: Sequence[str], start_s: int, end_s: int, query: str) -> str:
+        named = {"logGroupNames": list(log_groups)} if log_groups else {}
         try:
             response = self.client.start_query(
-                logGroupNames=list(log_groups), startTime=start_s, endTime=end_s, queryString=query
+                **named, startTime=start_s, endTime=end_s, queryString=query
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != _NOT_FOUND:
-                raise
-            raise NotFound("logs:StartQuery", str(error)) from error
+            code = str(error.response.get("Error", {}).get("Code", ""))
+            if code == _NOT_FOUND:
+                raise NotFound("logs:StartQuery", str(error)) from error
+            if not log_groups:
+                raise AwsError("logs:StartQuery", str(error), code=code) from error
+            raise
         return str(response["queryId"])
 
     def query_results(self, query_id: str) -> QueryPage:
@@ -93,9 +99,13 @@ class Queries:
 
 
 def job_reads(config: WatchConfig, client: Any) -> InsightsReads | None:
-    """Logs Insights for many watched groups (as `sched status --logs auto`), else None."""
+    """Logs Insights for many watched groups (as `sched status --logs auto`: those under the
+    catalogue's prefix selected by it), else None."""
     groups = {log_group_for(config.catalogue, job) for job in config.jobs} - {None}
-    return InsightsReads(Queries(client)) if pays_for(len(groups)) else None
+    if not pays_for(len(groups)):
+        return None
+    prefix = naming.log_group_prefix(config.catalogue.prefix)
+    return InsightsReads(Queries(client), prefixes=[prefix])
 
 
 class Functions:

@@ -23,7 +23,15 @@ from scheduler.catalogue.source_map import SourceMap, build
 from scheduler.catalogue.yaml_tree import COMPOSER, ComposerFactory, compose
 from scheduler.diagnostics import Diagnostic
 
-__all__ = ["MAX_FILE_BYTES", "LoadResult", "SourceMap", "load", "load_every", "load_text"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "LoadResult",
+    "SourceMap",
+    "collector_paused",
+    "load",
+    "load_every",
+    "load_text",
+]
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,8 @@ def _load(data: str | bytes, file: str, path: Path, composer: ComposerFactory) -
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off while the block runs, back as it was after it."""
     # The node tree is hundreds of thousands of small containers without cycles; left on, the
     # cyclic collector runs over and over while they are created and loading is 3-4x slower.
     enabled = gc.isenabled()
@@ -80,7 +89,7 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-@_gc_paused()
+@collector_paused()
 def _load_all(
     data: str | bytes,
     file: str,

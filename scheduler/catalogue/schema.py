@@ -7,6 +7,8 @@ every later stage uses; pydantic does not travel past this module and the loader
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -585,6 +587,44 @@ def _alert(
     )
 
 
+@dataclass(frozen=True)
+class _Inherited:
+    """What every job takes from `defaults:` unless it sets its own, resolved once."""
+
+    environment: tuple[tuple[str, str], ...]
+    tags: tuple[tuple[str, str], ...]
+    permissions: tuple[Grant, ...]
+    fargate: Fargate | None
+    vpc: Vpc | None
+    shared_code: tuple[SharedFolder, ...]
+
+
+def _inherited(defaults: DefaultsSpec) -> _Inherited:
+    return _Inherited(
+        environment=tuple(sorted(defaults.environment.items())),
+        tags=tuple(sorted(defaults.tags.items())),
+        permissions=tuple(
+            Grant(e, ("defaults", "permissions", i)) for i, e in enumerate(defaults.permissions)
+        ),
+        fargate=_fargate(defaults.fargate),
+        vpc=_vpc(defaults.vpc),
+        shared_code=_shared_code("", CodeSpec(), defaults.code),
+    )
+
+
+def resolve_jobs(
+    specs: Iterable[tuple[str, JobSpec]],
+    defaults: DefaultsSpec,
+    policy: Policy,
+    channels: tuple[str, ...] = (),
+) -> tuple[Job, ...]:
+    """`resolve_job` of each (name, spec), what the defaults give resolved once for all."""
+    inherited = _inherited(defaults)
+    return tuple(
+        _resolve(name, spec, defaults, inherited, policy, channels) for name, spec in specs
+    )
+
+
 def resolve_job(
     name: str,
     spec: JobSpec,
@@ -594,7 +634,28 @@ def resolve_job(
 ) -> Job:
     """Apply `defaults:` to one job. Tags and environment merge, the job's keys winning.
     `channels` are the catalogue's alert channels, where an alert goes unless it says."""
+    return _resolve(name, spec, defaults, _inherited(defaults), policy, channels)
+
+
+def _merged(
+    inherited: tuple[tuple[str, str], ...], defaults: dict[str, str], own: dict[str, str]
+) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted({**defaults, **own}.items())) if own else inherited
+
+
+def _resolve(
+    name: str,
+    spec: JobSpec,
+    defaults: DefaultsSpec,
+    inherited: _Inherited,
+    policy: Policy,
+    channels: tuple[str, ...],
+) -> Job:
     timeout = spec.timeout if spec.timeout is not None else defaults.timeout
+    timezone = spec.timezone or defaults.timezone
+    own_grants = tuple(
+        Grant(e, ("jobs", name, "permissions", i)) for i, e in enumerate(spec.permissions)
+    )
     return Job(
         name=name,
         schedule=spec.schedule.strip(),
@@ -609,7 +670,7 @@ def resolve_job(
         handler=spec.handler,
         function=spec.function,
         input=spec.input,
-        environment=tuple(sorted({**defaults.environment, **spec.environment}.items())),
+        environment=_merged(inherited.environment, defaults.environment, spec.environment),
         memory=spec.memory if spec.memory is not None else defaults.memory,
         retries=spec.retries if spec.retries is not None else defaults.retries,
         max_event_age=spec.max_event_age,
@@ -620,25 +681,26 @@ def resolve_job(
         ),
         delivery_max_event_age=spec.delivery_max_event_age,
         dead_letter_queue=spec.dead_letter_queue or defaults.dead_letter_queue,
-        tags=tuple(sorted({**defaults.tags, **spec.tags}.items())),
+        tags=_merged(inherited.tags, defaults.tags, spec.tags),
         compute=spec.compute or defaults.compute,
         backend=spec.backend or defaults.backend,
-        timezone=spec.timezone or defaults.timezone,
+        timezone=timezone,
         flexible_window=spec.flexible_window,
-        start=as_instant(spec.start, spec.timezone or defaults.timezone),
-        end=as_instant(spec.end, spec.timezone or defaults.timezone),
+        start=as_instant(spec.start, timezone),
+        end=as_instant(spec.end, timezone),
         enabled=spec.enabled,
         role=spec.role or defaults.role,
-        secrets=tuple(sorted(spec.secrets.items())),
+        secrets=tuple(sorted(spec.secrets.items())) if spec.secrets else (),
         secrets_kms_key=spec.secrets_kms_key or defaults.secrets_kms_key,
-        permissions=(
-            *(Grant(e, ("defaults", "permissions", i)) for i, e in enumerate(defaults.permissions)),
-            *(Grant(e, ("jobs", name, "permissions", i)) for i, e in enumerate(spec.permissions)),
-        ),
+        permissions=(*inherited.permissions, *own_grants) if own_grants else inherited.permissions,
         runtime=spec.runtime or defaults.runtime,
-        fargate=_fargate(spec.fargate or defaults.fargate),
-        vpc=_vpc(spec.vpc or defaults.vpc),
-        shared_code=_shared_code(name, spec.code, defaults.code),
+        fargate=_fargate(spec.fargate) if spec.fargate is not None else inherited.fargate,
+        vpc=_vpc(spec.vpc) if spec.vpc is not None else inherited.vpc,
+        shared_code=(
+            _shared_code(name, spec.code, defaults.code)
+            if spec.code.shared
+            else inherited.shared_code
+        ),
         architecture=spec.architecture or defaults.architecture,
         alert=_alert(spec.alert, defaults.alert, channels),
         versions=spec.versions if spec.versions is not None else defaults.versions,

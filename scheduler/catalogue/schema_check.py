@@ -20,7 +20,7 @@ from scheduler.catalogue.schema import (
     JobSpec,
     resolve_alerts,
     resolve_ignores,
-    resolve_job,
+    resolve_jobs,
     resolve_policy,
 )
 from scheduler.catalogue.source_map import DataPath, SourceMap
@@ -63,7 +63,7 @@ class Checker:
         policy = resolve_policy(spec.policy)
         alerts = resolve_alerts(spec.alerts)
         channels = tuple(c.name for c in alerts.channels) if alerts else ()
-        jobs = tuple(resolve_job(name, job, spec.defaults, policy, channels) for name, job in specs)
+        jobs = resolve_jobs(specs, spec.defaults, policy, channels)
         ignores = resolve_ignores(spec, specs)
         catalogue = Catalogue(
             spec.catalogue, self.path, policy, jobs, alerts, ignores, roles=spec.defaults.roles

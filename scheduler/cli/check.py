@@ -14,10 +14,14 @@ from scheduler.cli.common import (
     EXIT_FINDINGS,
     EXIT_OK,
     EXIT_USAGE,
+    as_written_note,
+    chosen_environment,
     complete_jobs,
     format_option,
     parse_instant,
+    scope_header,
     use_colour,
+    view_env_option,
     with_catalogue,
 )
 from scheduler.diagnostics import Diagnostic, Severity
@@ -120,6 +124,7 @@ def schema() -> None:
     "queries", nargs=-1, metavar="[JOB|EXPRESSION]... [CATALOGUE]", shell_complete=complete_jobs
 )
 @with_catalogue(among="queries", must_exist=False)
+@view_env_option
 @click.option("--from", "start", help="ISO time to start from (default: now).")
 @click.option("--count", "-n", default=5, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--tz", help="Show times in this IANA zone instead of the job's.")
@@ -135,37 +140,58 @@ def next_(
     """When do JOBs or EXPRESSIONs fire next? e.g. sched next 'cron(0 2 ? * MON *)'.
 
     JOBs are those of the catalogue, the argument that ends in .yaml or .yml (default
-    jobs.yaml): sched next log-backup ops/jobs.yaml.
+    jobs.yaml): sched next log-backup ops/jobs.yaml; with --env, as the environment's merged
+    catalogue schedules them.
     """
     from scheduler.app.check import upcoming
     from scheduler.report import upcoming as report
 
     after = parse_instant(start, "--from") if start else datetime.now(UTC)
-    items = upcoming(queries, catalogue, after=after, count=count, tz=tz)
-    if items is None:
+    environment = chosen_environment()[1]
+    found = upcoming(queries, catalogue, after=after, count=count, tz=tz, environment=environment)
+    if found is None:
         raise UsageError(
             f"no expression given and no catalogue at {catalogue}",
             "pass an expression, e.g. sched next 'rate(1 hour)', or the catalogue's path",
         )
-    click.echo(report.to_json(items) if fmt == "json" else report.to_text(items))
+    items = found.items
+    # Bare expressions owe nothing to the catalogue: no note, no header for them alone.
+    known = found.catalogue if any(item.job is not None for item in items) else None
+    if known is not None:
+        as_written_note(known.environments)
+    if fmt == "json":
+        click.echo(report.to_json(items))
+    else:
+        header = scope_header(known) if known is not None else []
+        click.echo("\n".join([*header, report.to_text(items)]))
     raise SystemExit(EXIT_USAGE if any(i.error for i in items) else EXIT_OK)
 
 
 @click.command()
 @click.argument("job", shell_complete=complete_jobs)
 @CATALOGUE
-@click.option("--account", default="123456789012", show_default=True, help="Account for ARNs.")
-@click.option("--region", default="us-east-1", show_default=True, help="Region for ARNs.")
+@view_env_option
+@click.option("--account", help="Account for ARNs (default: the environment's, else 123456789012).")
+@click.option("--region", help="Region for ARNs (default: the environment's, else us-east-1).")
 @format_option("text", "json")
-def permissions(job: str, catalogue: Path, account: str, region: str, fmt: str) -> None:
-    """What JOB's own role may do (offline), each statement with the line it came from."""
+def permissions(
+    job: str, catalogue: Path, account: str | None, region: str | None, fmt: str
+) -> None:
+    """What JOB's own role may do (offline), each statement with the line it came from; with
+    --env, the role of the environment's merged catalogue, in its account and region."""
     from scheduler.app.check import permissions as compute
     from scheduler.cli.deploy import checked_catalogue
     from scheduler.report import permissions as report
 
     checked = checked_catalogue(catalogue, "no role was computed")
+    environment = checked.catalogue.environment
+    account = account or (environment.account if environment else "123456789012")
+    region = region or (environment.region if environment else "us-east-1")
     found = compute(checked, job, account=account, region=region)
-    click.echo(report.to_json(found) if fmt == "json" else report.to_text(found))
+    if fmt == "json":
+        click.echo(report.to_json(found))
+    else:
+        click.echo("\n".join([*scope_header(checked.catalogue), report.to_text(found)]))
 
 
 COMMANDS = (validate, rules, schema, next_, permissions)

@@ -17,13 +17,16 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO, overload
+from typing import TYPE_CHECKING, Any, TextIO, overload
 
 import click
 import click.shell_completion
 
 from scheduler.errors import UsageError, UserError
 from scheduler.report.style import WIDTH
+
+if TYPE_CHECKING:
+    from scheduler.catalogue.model import Catalogue
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -180,16 +183,30 @@ def resolve_catalogue(given: Path | None, legacy: Path | None, *, must_exist: bo
 ENV_VAR = "SCHED_ENV"
 _CHOSEN = "sched.environment"  # click's context meta: the --env of the running command
 _DECLARED = "sched.declared-environment"  # ... and the environment as the catalogue declares it
+_OPTIONAL = "sched.optional-environment"  # ... which it may go without (`view_env_option`)
 
 
 def env_option(command: Callable[..., Any]) -> Callable[..., Any]:
     """--env NAME (default $SCHED_ENV): which of the catalogue's environments the command works
     on. A command with it refuses a catalogue with environments when none is given: sched never
     guesses one (`scheduler.app.check.check`)."""
+    return _env_option(command, "required when it declares environments.", optional=False)
 
+
+def view_env_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--env NAME (default $SCHED_ENV) of an offline command that only shows the catalogue
+    (cost, peaks, next, permissions): with one, the environment's merged catalogue; without,
+    the catalogue as written, which reads fine for a catalogue with environments too (a note
+    says so: `as_written_note`)."""
+    return _env_option(command, "default: the catalogue as written.", optional=True)
+
+
+def _env_option(command: Callable[..., Any], default: str, *, optional: bool) -> Callable[..., Any]:
     @functools.wraps(command)
     def chosen(*args: Any, **kwargs: Any) -> Any:
-        click.get_current_context().meta[_CHOSEN] = kwargs.pop("env") or None
+        meta = click.get_current_context().meta
+        meta[_CHOSEN] = kwargs.pop("env") or None
+        meta[_OPTIONAL] = optional
         return command(*args, **kwargs)
 
     return click.option(
@@ -197,15 +214,27 @@ def env_option(command: Callable[..., Any]) -> Callable[..., Any]:
         "env",
         envvar=ENV_VAR,
         metavar="NAME",
-        help=f"The catalogue's environment to work on (or {ENV_VAR}); required when it declares "
-        "environments.",
+        help=f"The catalogue's environment to work on (or {ENV_VAR}); {default}",
     )(chosen)
 
 
 def chosen_environment() -> tuple[bool, str | None]:
-    """Whether the running command takes --env, and the environment it was given."""
+    """Whether the running command needs an environment when the catalogue declares any (it
+    takes --env, and not as `view_env_option`), and the environment it was given."""
     meta = click.get_current_context().meta
-    return _CHOSEN in meta, meta.get(_CHOSEN)
+    return _CHOSEN in meta and not meta.get(_OPTIONAL, False), meta.get(_CHOSEN)
+
+
+def as_written_note(declared: tuple[str, ...]) -> None:
+    """Under `view_env_option` with no --env, on a catalogue that declares environments: one
+    line (on stderr, so JSON output stays JSON) saying what is shown and how to see one."""
+    meta = click.get_current_context().meta
+    if declared and meta.get(_OPTIONAL) and meta.get(_CHOSEN) is None:
+        click.echo(
+            f"note: showing the catalogue as written; --env {'|'.join(declared)} for an "
+            "environment",
+            err=True,
+        )
 
 
 def remember_environment(environment: object) -> None:
@@ -215,6 +244,14 @@ def remember_environment(environment: object) -> None:
 
 def declared_environment() -> object:
     return click.get_current_context().meta.get(_DECLARED)
+
+
+def scope_header(catalogue: Catalogue) -> list[str]:
+    """The lines an offline command's text starts with when it shows an environment's merged
+    catalogue (none for the catalogue as written, whose output stays as it was)."""
+    if catalogue.environment_name is None:
+        return []
+    return [f"Catalogue {catalogue.name}, environment {catalogue.environment_name}", ""]
 
 
 def format_option(*choices: str, default: Any = "text", help: str = "") -> Decorator:

@@ -7,7 +7,14 @@ from pathlib import Path
 
 import click
 
-from scheduler.cli.common import complete_jobs, parse_instant, terminal_width, with_catalogue
+from scheduler.cli.common import (
+    complete_jobs,
+    parse_instant,
+    scope_header,
+    terminal_width,
+    view_env_option,
+    with_catalogue,
+)
 from scheduler.cli.deploy import checked_catalogue
 from scheduler.cli.ops import READ_ONLY
 from scheduler.errors import UsageError
@@ -16,9 +23,11 @@ from scheduler.errors import UsageError
 @click.command()
 @click.argument("jobs", nargs=-1, metavar="[JOB] [CATALOGUE]", shell_complete=complete_jobs)
 @with_catalogue(among="jobs", legacy=False)
+@view_env_option
 @click.option("--from", "from_text", help="Count fires in the 30 days from this ISO time.")
 def cost(jobs: tuple[str, ...], catalogue: Path, from_text: str | None) -> None:
-    """Estimate what JOB (default: every job and the alert watcher) costs a month, offline."""
+    """Estimate what JOB (default: every job and the alert watcher) costs a month, offline;
+    with --env, as the environment's merged catalogue runs it."""
     from scheduler.app import operate
     from scheduler.app.cost import cost as estimate
     from scheduler.report.cost import to_text
@@ -30,7 +39,8 @@ def cost(jobs: tuple[str, ...], catalogue: Path, from_text: str | None) -> None:
     target = operate.find_job(checked.catalogue, job) if job else None
     now = parse_instant(from_text, "--from") if from_text else datetime.now(UTC)
     report = estimate(checked.catalogue, now=now, job=target)
-    click.echo(to_text(report, width=terminal_width()))
+    text = to_text(report, width=terminal_width())
+    click.echo("\n".join([*scope_header(checked.catalogue), text]))
 
 
 COMMANDS = (cost,)

@@ -19,6 +19,7 @@ from scheduler.cli.common import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     WholeHelpGroup,
+    as_written_note,
     chosen_environment,
     declared_environment,
     env_option,
@@ -87,6 +88,7 @@ def checked_catalogue(path: Path, consequence: str = "nothing was sent to AWS") 
     if checked.diagnostics:
         click.echo(to_text(checked.diagnostics, colour=use_colour()), err=True)
     remember_environment(checked.catalogue.environment)
+    as_written_note(checked.catalogue.environments)
     return checked
 
 

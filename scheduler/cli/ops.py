@@ -66,7 +66,7 @@ def logs_option() -> Callable[..., Any]:
         default="auto",
         show_default=True,
         help="Read runs group by group (filter), through Logs Insights (insights), or "
-        "insights from 100 log groups on (auto).",
+        "insights from 50 log groups on (auto).",
     )
 
 
@@ -156,23 +156,18 @@ def status(
     from scheduler.app.log_path import LogPath
     from scheduler.history.status import needs_attention
     from scheduler.report import status as report
+    from scheduler.report.alerts import health_json, health_lines
 
     span = _duration(since, "--since")
     checked = checked_catalogue(catalogue, READ_ONLY)
     where, now = connection(local, profile, region), datetime.now(UTC)
-    rows = operate.status(checked.catalogue, where, now=now, window=span, logs=LogPath(logs))
-    from scheduler.app.alerts import watcher_health
-    from scheduler.report.alerts import health_json, health_lines
-
-    # The watcher is a job of sched's own: one that stopped, or whose channel refuses,
-    # would otherwise tell nobody.
-    health = watcher_health(checked.catalogue, where, now=now)
+    found = operate.status(checked.catalogue, where, now=now, window=span, logs=LogPath(logs))
     if fmt == "json":
-        click.echo(report.to_json(rows, health_json(health)))
+        click.echo(report.to_json(found.rows, health_json(found.watcher)))
     else:
-        text = report.to_text(rows, colour=use_colour(), width=terminal_width())
-        click.echo("\n".join([text, *health_lines(health, terminal_width())]))
-    raise SystemExit(EXIT_FINDINGS if needs_attention(rows) else EXIT_OK)
+        text = report.to_text(found.rows, colour=use_colour(), width=terminal_width())
+        click.echo("\n".join([text, *health_lines(found.watcher, terminal_width())]))
+    raise SystemExit(EXIT_FINDINGS if needs_attention(found.rows) else EXIT_OK)
 
 
 @click.command()

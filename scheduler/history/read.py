@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import UnknownJob, UsageError
@@ -159,6 +160,27 @@ def _log_read(group: str, start: datetime, end: datetime) -> LogRead:
     return LogRead(group, _to_ms(start), _to_ms(end) + 1)
 
 
+# A read lists at most this many fire instants for the reader to plan its pages by; a job
+# firing more often in the span is described by its mean interval.
+PLANNED_FIRES = 64
+
+
+def _planned(read: LogRead, job: Job, schedule: Schedule | None) -> LogRead:
+    """`read` with what `job` is expected to have logged in it (a hint: see `LogRead`)."""
+    if schedule is None or not job.enabled:
+        return read
+    start = datetime.fromtimestamp(read.start_ms / 1000, UTC)
+    end = datetime.fromtimestamp(read.end_ms / 1000, UTC)
+    if schedule.kind == "rate":
+        every = schedule.min_interval()
+        return replace(read, every_ms=int(every.total_seconds() * 1000)) if every else read
+    fired = schedule.fire_times(start, end, tz=job.timezone)
+    fires = [_to_ms(f) for f in islice(fired, PLANNED_FIRES + 1)]
+    if len(fires) <= PLANNED_FIRES:
+        return replace(read, fires_ms=tuple(fires))
+    return replace(read, every_ms=max(1, (fires[-1] - fires[0]) // (len(fires) - 1)))
+
+
 def job_read(
     catalogue: Catalogue,
     job: Job,
@@ -175,7 +197,7 @@ def job_read(
         return None
     schedule, _ = _schedule(job)
     start, end = _span(job, schedule, now=now, since=since, until=until or now, grace=grace)
-    return _log_read(group, start, end) if end > start else None
+    return _planned(_log_read(group, start, end), job, schedule) if end > start else None
 
 
 class Prefetched:

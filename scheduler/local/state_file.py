@@ -82,6 +82,15 @@ def save(path: Path) -> None:
     write_atomically(path, _mac(_signing_key(), body) + body)
 
 
+_restored = [0]  # states this process has read; one command should read its state once
+
+
+def restores() -> int:
+    """How many saved states `restore` has read in this process (a command that connects twice
+    pays for the state twice)."""
+    return _restored[0]
+
+
 def restore(path: Path) -> bool:
     """Load the state `save` wrote into the running moto; False when there is none. Nothing is
     unpickled before the file's signature is found to be this user's. The backends of a
@@ -91,6 +100,7 @@ def restore(path: Path) -> bool:
     body = _read_signed(path)
     if body is None:
         return False
+    _restored[0] += 1
     stream = io.BytesIO(body)
     try:
         header = pickle.load(stream)

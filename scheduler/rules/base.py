@@ -21,6 +21,7 @@ from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.schedule import Schedule, ScheduleError, parse
 
 T = TypeVar("T")
+_MISSING: Any = object()
 
 IGNORE_CODES = frozenset({"SCH020", "SCH021", "SCH022", "SCH023"})
 """The codes about `ignore:` entries themselves, which no entry may silence."""
@@ -64,9 +65,9 @@ class Context:
 
     def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
         """Compute once per validation run (many jobs often share one handler file)."""
-        if key not in self._memo:
-            self._memo[key] = compute()
-        result: T = self._memo[key]
+        result: T = self._memo.get(key, _MISSING)
+        if result is _MISSING:
+            result = self._memo[key] = compute()
         return result
 
     def schedule(self, job: Job) -> Schedule | ScheduleError:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from enum import Enum, auto
+from functools import partial
 from typing import ClassVar, assert_never
 
 from scheduler import limits
@@ -63,9 +64,18 @@ def _either(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
-def _checked(context: Context) -> Iterator[Job]:
+def _checked(context: Context) -> list[Job]:
     """Jobs whose runtime means something: sched builds their function from a handler, or the
-    job names a runtime itself. An inherited default on a `function:` job has no effect."""
+    job names a runtime itself. An inherited default on a `function:` job has no effect.
+    Found once per validation for the five rules that ask."""
+    return context.memo("runtime jobs", partial(_runtime_jobs, context))
+
+
+def _runtime_jobs(context: Context) -> list[Job]:
+    return list(_with_runtime(context))
+
+
+def _with_runtime(context: Context) -> Iterator[Job]:
     for job in context.catalogue.jobs:
         if job.compute is not Compute.LAMBDA:
             continue
@@ -73,9 +83,17 @@ def _checked(context: Context) -> Iterator[Job]:
             yield job
 
 
-def _known(context: Context) -> Iterator[tuple[Job, LambdaRuntime]]:
+def _known(context: Context) -> list[tuple[Job, LambdaRuntime]]:
     """Checked jobs on a runtime Lambda knows, leaving out handlers on another language (a
     handler that must move to Python anyway gets SCH211, not also a deprecation)."""
+    return context.memo("known runtimes", partial(_known_runtimes, context))
+
+
+def _known_runtimes(context: Context) -> list[tuple[Job, LambdaRuntime]]:
+    return list(_on_known(context))
+
+
+def _on_known(context: Context) -> Iterator[tuple[Job, LambdaRuntime]]:
     for job in _checked(context):
         runtime = limits.LAMBDA_RUNTIMES.get(job.runtime)
         if runtime is None:

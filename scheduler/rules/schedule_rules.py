@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Literal
 
 from scheduler import limits, naming
@@ -123,7 +124,11 @@ class NeverFires(Rule):
                 continue
             if schedule.kind == "at":  # a one-off that has run: SCH115
                 continue
-            if schedule.next_fire_times(context.now, 1, tz=job.timezone):
+            fires = context.memo(
+                ("fires", job.schedule, job.timezone),
+                partial(schedule.next_fire_times, context.now, 1, tz=job.timezone),
+            )
+            if fires:
                 continue
             yield self.report(
                 context.span(job, "schedule"),

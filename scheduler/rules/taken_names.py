@@ -65,28 +65,34 @@ class TakenName(Rule):
         own = _own_names(catalogue)
         seen: dict[tuple[str, str], Job] = {}
         for job in context.catalogue.jobs:
-            taken = _taken(job, catalogue, own, seen)
+            names = _names(catalogue, job.name)
+            taken = _taken(job, names, own, seen)
             if taken is not None:
                 yield self.report(context.key_span(job), *taken)
-            for key in _names(catalogue, job.name):
+            for key in names:
                 seen.setdefault(key, job)
 
 
-def _names(catalogue: str, job: str) -> Iterator[tuple[str, str]]:
+def _names(catalogue: str, job: str) -> tuple[tuple[str, str], ...]:
     """(kind, name) of each of the job's names. A name AWS takes as it is stays whole in every
     kind, so it is built once, not shortened five times."""
     full = f"{catalogue}-{job}"
     if len(full) <= _SHORTEST and _VALID.fullmatch(full):
-        yield from ((kind, full) for kind, _ in _JOB_NAMES)
-    else:
-        yield from ((kind, derive(catalogue, job)) for kind, derive in _JOB_NAMES)
+        return tuple((kind, full) for kind in _KINDS)
+    return tuple((kind, derive(catalogue, job)) for kind, derive in _JOB_NAMES)
+
+
+_KINDS = tuple(kind for kind, _ in _JOB_NAMES)
 
 
 def _taken(
-    job: Job, catalogue: str, own: dict[tuple[str, str], str], seen: dict[tuple[str, str], Job]
+    job: Job,
+    names: tuple[tuple[str, str], ...],
+    own: dict[tuple[str, str], str],
+    seen: dict[tuple[str, str], Job],
 ) -> tuple[str, str] | None:
     """The message and hint for the first of the job's names that is taken, if one is."""
-    for key in _names(catalogue, job.name):
+    for key in names:
         other = seen.get(key)
         if key not in own and (other is None or other.name == job.name):
             continue

@@ -7,7 +7,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 
 from scheduler import limits
@@ -26,9 +26,12 @@ _FUNCTION_ARN = re.compile(
 
 def handler_parts(job: Job) -> tuple[str, str] | None:
     """`path/file.py:function` split in two; None when it is not written that way."""
-    if job.handler is None:
-        return None
-    path, _, function = job.handler.partition(":")
+    return None if job.handler is None else _split_handler(job.handler)
+
+
+@lru_cache(maxsize=4096)  # every rule about handlers asks, and catalogues share a few
+def _split_handler(handler: str) -> tuple[str, str] | None:
+    path, _, function = handler.partition(":")
     if not path.endswith(".py") or not function.isidentifier():
         return None
     return path, function
@@ -50,10 +53,9 @@ class HandlerFileMissing(Rule):
             if job.handler is None:
                 continue
             parts = handler_parts(job)
-            span = context.span(job, "handler")
             if parts is None:
                 yield self.report(
-                    span,
+                    context.span(job, "handler"),
                     f'job "{job.name}": handler "{job.handler}" is not path/to/file.py:function',
                     "write it like jobs/log_backup/handler.py:main",
                 )
@@ -63,13 +65,13 @@ class HandlerFileMissing(Rule):
             inside, exists = context.memo(("locate", parts[0]), partial(_locate, base, parts[0]))
             if not inside:
                 yield self.report(
-                    span,
+                    context.span(job, "handler"),
                     f'job "{job.name}": handler "{parts[0]}" is outside the catalogue folder',
                     "keep job code under jobs/ next to the catalogue",
                 )
             elif not exists:
                 yield self.report(
-                    span,
+                    context.span(job, "handler"),
                     f'job "{job.name}": handler file {parts[0]} does not exist',
                     _nearby_hint(base, parts[0]),
                 )
@@ -81,8 +83,10 @@ def _locate(base: Path, relative: str) -> tuple[bool, bool]:
     return file.is_relative_to(base), file.is_file()
 
 
-def _resolved(base: Path, relative: str) -> Path:
-    return (base / relative).resolve()
+def _folder_holding(base: Path, relative: str, catalogue_file: Path) -> Path | None:
+    """The handler's folder, when it holds the catalogue file."""
+    folder = (base / relative).resolve().parent
+    return folder if catalogue_file.is_relative_to(folder) else None
 
 
 def _parse(base: Path, relative: str) -> ast.Module | SyntaxError | None:
@@ -124,12 +128,16 @@ def read_handler_module(context: Context, job: Job) -> tuple[ast.Module | Syntax
     parts = handler_parts(job)
     if parts is None or not context.check_files:
         return None
+    module = context.memo(("module", parts[0]), partial(_module_at, context, parts[0]))
+    return None if module is None else (module, parts[1])
+
+
+def _module_at(context: Context, relative: str) -> ast.Module | SyntaxError | None:
     base = context.base
-    inside, exists = context.memo(("locate", parts[0]), partial(_locate, base, parts[0]))
+    inside, exists = context.memo(("locate", relative), partial(_locate, base, relative))
     if not (inside and exists):
         return None
-    module = context.memo(("parse", parts[0]), partial(_parse, base, parts[0]))
-    return None if module is None else (module, parts[1])
+    return context.memo(("parse", relative), partial(_parse, base, relative))
 
 
 class HandlerFunctionMissing(Rule):
@@ -200,11 +208,11 @@ class HandlerFolderHoldsCatalogue(Rule):
             parts = handler_parts(job)
             if parts is None:
                 continue
-            handler = context.memo(
-                ("resolved", parts[0]), partial(_resolved, context.base, parts[0])
+            folder = context.memo(
+                ("folder holding", parts[0]),
+                partial(_folder_holding, context.base, parts[0], catalogue_file),
             )
-            folder = handler.parent
-            if catalogue_file.is_relative_to(folder):
+            if folder is not None:
                 yield self.report(
                     context.span(job, "handler"),
                     f'job "{job.name}": the handler\'s folder {folder.name or folder}/ also holds '
@@ -226,7 +234,12 @@ class HandlerFolder:
 def handler_folder(context: Context, handler_file: str) -> HandlerFolder | None:
     """The folder of `handler_file` as packaging reads it, once per validation; None when there
     is none to read (no folder, or a link out of the catalogue, which packaging refuses)."""
-    return code_folder(context, Path(handler_file).parent.as_posix())
+    return code_folder(context, _folder_of(handler_file))
+
+
+@lru_cache(maxsize=4096)
+def _folder_of(handler_file: str) -> str:
+    return Path(handler_file).parent.as_posix()
 
 
 def code_folder(context: Context, folder: str) -> HandlerFolder | None:

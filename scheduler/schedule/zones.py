@@ -33,7 +33,12 @@ def closest_timezones(name: str, n: int = 1) -> list[str]:
 @lru_cache(maxsize=1024)
 def is_known_timezone(name: str) -> bool:
     """True when `name` is an IANA zone name such as "Europe/London" or "UTC"."""
-    if not isinstance(name, str) or not _NAME.fullmatch(name) or name in _NOT_ZONES:
+    return isinstance(name, str) and _known(name)
+
+
+@lru_cache(maxsize=512)  # every job's zone is checked by several rules
+def _known(name: str) -> bool:
+    if not _NAME.fullmatch(name) or name in _NOT_ZONES:
         return False
     try:
         ZoneInfo(name)

@@ -263,3 +263,20 @@ def test_status_json_before_the_watcher_s_first_pass_says_no_pass_yet(catalogue:
     out = run("status", "--local", "--format", "json", str(catalogue))[1]
     watcher = json.loads(out)["watcher"]
     assert (watcher["last_pass"], watcher["unsent"], watcher["troubled"]) == (None, [], False)
+
+
+def test_status_reads_jobs_and_watcher_through_one_restore_of_the_local_state(
+    catalogue: Path,
+) -> None:
+    from scheduler.local import state_file
+
+    applied_with_watcher_pass(catalogue, 1, [UNSENT])
+    before = state_file.restores()
+    out = run("status", "--local", "--format", "json", str(catalogue))[1]
+    assert state_file.restores() - before == 1
+    report = json.loads(out)
+    assert sorted(job["job"] for job in report["jobs"]) == [
+        "log-backup", "monthly-report", "nightly-export", "role-canary", "search-reindex",
+        "tmp-cleanup",
+    ]  # fmt: skip
+    assert report["watcher"]["unsent"][0]["channel"] == "ops"

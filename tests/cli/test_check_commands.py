@@ -21,6 +21,10 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+# The example declares environments: an offline command without --env says what it shows.
+AS_WRITTEN = "note: showing the catalogue as written; --env dev|prod for an environment"
+
+
 def test_validate_the_example_is_clean() -> None:
     code, out = run("validate", str(ROOT / "jobs.yaml"))
     assert (code, out) == (0, f"{ROOT / 'jobs.yaml'}: no problems found\n")
@@ -175,6 +179,7 @@ def test_next_for_a_job_of_the_catalogue_uses_its_time_zone() -> None:
     )  # fmt: skip
     assert code == 0
     assert out == (
+        f"{AS_WRITTEN}\n"
         "monthly-report: cron(0 8 1 * ? *)\n"
         "  at 08:00 on day 1 of the month (America/New_York)\n"
         "  Tue 2026-12-01 08:00 EST   (2026-12-01 13:00 UTC)\n"
@@ -199,6 +204,7 @@ def test_permissions_shows_each_statement_under_the_line_it_came_from() -> None:
     assert (code, out.splitlines()) == (
         0,
         [
+            AS_WRITTEN,
             "tmp-cleanup: role acme-ops-tmp-cleanup",
             "  sched: write the job's own logs",
             "    Allow logs:CreateLogGroup",

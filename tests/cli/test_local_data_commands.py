@@ -150,3 +150,33 @@ def test_validate_checks_the_local_data_offline_and_apply_on_aws_does_not(
     ]
     # AWS never reads the local data: the gate before a plan on AWS leaves it to --local.
     assert check(catalogue, now=datetime.now(UTC)).diagnostics == ()
+
+
+def _ssm_parameters(catalogue: Path) -> list[str]:
+    from scheduler.app.connect import Connection, connect
+
+    with connect(Connection(local=True), catalogue) as aws:
+        found = aws.session.client("ssm").describe_parameters()["Parameters"]
+    return sorted(p["Name"] for p in found)
+
+
+@pytest.mark.parametrize("parameters", [False, True], ids=["no-ssm-data", "ssm-data"])
+def test_two_resets_and_an_apply_in_one_process_leave_no_apply_lock(
+    catalogue: Path, parameters: bool
+) -> None:
+    from scheduler.naming import lock_parameter_name
+
+    if parameters:  # then the resets' seed writes SSM's backends into the saved state too
+        data = catalogue.parent / "local-data.yaml"
+        data.write_text(data.read_text() + "parameters:\n  /acme-ops/db-host: db.local\n")
+    assert run("apply", "--local", str(catalogue))[0] == 0
+    for _ in range(2):
+        code, out = run("local", "reset", "--yes", str(catalogue))
+        assert code == 0, out
+    code, out = run("apply", "--local", str(catalogue))
+    assert code == 0, out
+
+    assert lock_parameter_name("acme-ops") not in _ssm_parameters(catalogue)
+    assert _ssm_parameters(catalogue) == (["/acme-ops/db-host"] if parameters else [])
+    code, out = run("apply", "--local", str(catalogue))
+    assert (code, out.splitlines()[-1]) == (0, "No changes: 32 resources up to date.")

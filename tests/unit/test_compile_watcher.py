@@ -183,7 +183,7 @@ def test_the_watcher_may_read_the_versions_of_a_versioned_job_only() -> None:
     ]
 
 
-def test_a_watcher_of_a_hundred_groups_may_query_them_through_logs_insights() -> None:
+def test_a_watcher_of_fifty_groups_may_query_them_through_logs_insights() -> None:
     from scheduler.permissions import watcher_policy
 
     def statements(groups: int) -> dict[str, list[str]]:
@@ -196,7 +196,7 @@ def test_a_watcher_of_a_hundred_groups_may_query_them_through_logs_insights() ->
         )
         return {s["Sid"]: s["Action"] for s in policy["Statement"]}
 
-    few, many = statements(99), statements(100)
+    few, many = statements(49), statements(50)
     assert few["ReadJobLogs"] == ["logs:FilterLogEvents"] and "ReadQueryResults" not in few
     assert many["ReadJobLogs"] == ["logs:FilterLogEvents", "logs:StartQuery"]
     assert many["ReadQueryResults"] == ["logs:GetQueryResults", "logs:StopQuery"]
@@ -285,3 +285,34 @@ def test_an_unreadable_imports_cache_is_rebuilt(tmp_path: Path) -> None:
 
     assert watcher_sources(cache) == watcher_sources()
     assert json.loads(cache.read_text())["version"] == 1
+
+
+def test_a_watcher_reading_by_prefix_may_start_queries_on_the_catalogues_prefix() -> None:
+    """Its query selects the groups under the catalogue's prefix (`SOURCE`)."""
+    from scheduler.permissions import watcher_policy
+
+    def statements(groups: int) -> dict[str, object]:
+        policy = watcher_policy(
+            log_group="/sched/acme/sched-watcher",
+            job_log_groups=[f"/sched/acme/job-{i}" for i in range(groups)],
+            topics=["arn:aws:sns:us-east-1:123456789012:t"],
+            region="us-east-1",
+            account="123456789012",
+            catalogue="acme",
+        )
+        return {s["Sid"]: s for s in policy["Statement"]}
+
+    assert "QueryJobLogs" not in statements(49)
+    assert statements(50)["QueryJobLogs"] == {
+        "Sid": "QueryJobLogs",
+        "Effect": "Allow",
+        "Action": "logs:StartQuery",
+        "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/sched/acme/*",
+    }
+    # Past the inline policy's size the groups are allowed by that prefix already.
+    many = statements(400)
+    assert "QueryJobLogs" not in many
+    assert (
+        "arn:aws:logs:us-east-1:123456789012:log-group:/sched/acme/*"
+        in many["ReadJobLogs"]["Resource"]
+    )  # type: ignore[index]

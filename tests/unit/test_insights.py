@@ -1,10 +1,12 @@
-"""`InsightsReads`: log groups in queries of at most 50, a missing group found by halving, polls
+"""`InsightsReads`: log groups in queries of at most 50, or selected by name prefix (`SOURCE`)
+with strangers' groups under the prefix left out, a missing group found by halving, polls
 with backoff up to a deadline, a timed-out query split in time, pages of rows followed, and
 the query keeping every line history reads (over the fake service in tests/support)."""
 
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,8 @@ from insights_fake import FakeInsights
 
 from scheduler.errors import AwsFailure
 from scheduler.history.parse import parse_message
-from scheduler.insights import KEPT, InsightsReads, QueryFailed
+from scheduler.insights import KEPT, InsightsReads, QueryFailed, query
+from scheduler.insights_plan import windows
 from scheduler.ports import LogEvent, LogRead
 
 LOGS = Path(__file__).parents[1] / "fixtures" / "logs"
@@ -172,3 +175,143 @@ def test_the_query_keeps_every_line_history_can_read() -> None:
     read = [m for m in messages if parse_message(m) is not None]
     assert len(read) > 60
     assert [m for m in read if not any(term in m for term in KEPT)] == []
+
+
+PREFIX = "/aws/lambda/acme-"
+
+
+def _catalogue_groups(count: int) -> dict[str, list[LogEvent]]:
+    return {f"{PREFIX}{i:03d}": [_start(i, i)] for i in range(count)}
+
+
+def test_the_source_query_selects_the_groups_by_prefix_and_names_none() -> None:
+    assert query(10, ["/aws/lambda/acme-", "/aws/lambda/b-"]) == (
+        "SOURCE logGroups(namePrefix: ['/aws/lambda/acme-', '/aws/lambda/b-']) | " + query(10)
+    )
+    with pytest.raises(ValueError, match="at most 5 prefixes"):
+        InsightsReads(FakeInsights(), prefixes=[f"/p{i}" for i in range(6)])
+
+
+def test_many_groups_under_the_prefix_take_one_query_without_a_strangers_rows() -> None:
+    ours = _catalogue_groups(120)
+    # Another team's group under the same prefix, and one of ours elsewhere (function: <ARN>).
+    stranger = {"/aws/lambda/acme-ops-billing": [_start(900, 1), _start(901, 2)]}
+    elsewhere = {"/aws/lambda/legacy-export": [_start(902, 3)]}
+    fake = FakeInsights({**ours, **stranger, **elsewhere})
+    reads = [LogRead(g, T0 - 1000, T0 + 1000) for g in [*ours, *elsewhere]]
+
+    found = _reads(fake, prefixes=[PREFIX]).read_all(reads)
+
+    assert found == {r: fake.groups[r.log_group] for r in reads}
+    assert fake.started == [
+        ((), T0 // 1000 - 1, T0 // 1000 + 1),
+        (("/aws/lambda/legacy-export",), T0 // 1000 - 1, T0 // 1000 + 1),
+    ]
+    assert fake.calls.count("StartQuery") == 2 and fake.calls.count("GetQueryResults") == 2
+
+
+def test_groups_one_listed_query_covers_are_listed_even_under_the_prefix() -> None:
+    ours = _catalogue_groups(50)
+    fake = FakeInsights(ours)
+
+    _reads(fake, prefixes=[PREFIX]).read_all([LogRead(g, T0, T0 + 1000) for g in ours])
+
+    assert [len(groups) for groups, _, _ in fake.started] == [50]
+    assert not any(q.startswith("SOURCE") for q in fake.queries)
+
+
+def test_a_selection_is_paged_by_time_and_a_strangers_lines_only_take_room() -> None:
+    ours = {f"{PREFIX}{i:03d}": [_start(i, 500 * i)] for i in range(60)}  # two a second
+    stranger = {f"{PREFIX}ops-x": [_start(999, 500 * i + 250) for i in range(60)]}
+    fake = FakeInsights({**ours, **stranger})
+    reads = [LogRead(g, T0, T0 + 30_000) for g in ours]
+
+    found = _reads(fake, prefixes=[PREFIX], row_limit=25).read_all(reads)
+
+    assert found == {r: ours[r.log_group] for r in reads}
+    # 120 lines, 25 a page, each page from its last line's second (which it repeats).
+    assert [start - T0 // 1000 for _, start, _ in fake.started] == [0, 6, 12, 18, 24]
+
+
+def test_an_endpoint_that_refuses_source_is_read_by_listed_groups_quietly() -> None:
+    ours = _catalogue_groups(120)
+    fake = FakeInsights(ours, source=False)
+    reads = [LogRead(g, T0 - 1000, T0 + 1000) for g in ours]
+    insights = _reads(fake, prefixes=[PREFIX])
+
+    assert insights.read_all(reads) == {r: ours[r.log_group] for r in reads}
+    assert [len(groups) for groups, _, _ in fake.started] == [0, 50, 50, 20]
+    # Refused once, it is not asked again.
+    assert insights.read_all(reads) == {r: ours[r.log_group] for r in reads}
+    assert [len(groups) for groups, _, _ in fake.started[4:]] == [50, 50, 20]
+
+
+def test_a_source_query_that_fails_is_read_by_listed_groups() -> None:
+    class FailingSource(FakeInsights):
+        def query_results(self, query_id: str):  # type: ignore[no-untyped-def]
+            from scheduler.ports import QueryPage
+
+            if self.queries[int(query_id.removeprefix("q-"))].startswith("SOURCE"):
+                return QueryPage("Failed")
+            return super().query_results(query_id)
+
+    ours = _catalogue_groups(60)
+    reads = [LogRead(g, T0 - 1000, T0 + 1000) for g in ours]
+    fake = FailingSource(ours)
+
+    assert _reads(fake, prefixes=[PREFIX]).read_all(reads) == {r: ours[r.log_group] for r in reads}
+    assert [len(groups) for groups, _, _ in fake.started] == [0, 50, 10]
+
+
+def test_a_selection_holding_more_than_a_page_in_one_second_is_read_by_listed_groups() -> None:
+    crowded = {f"{PREFIX}{i:03d}": [_start(i, j) for j in range(4)] for i in range(6)}
+    reads = [LogRead(g, T0, T0 + 1000) for g in crowded]
+    fake = FakeInsights(crowded)
+
+    found = _reads(fake, prefixes=[PREFIX], group_limit=2, row_limit=10).read_all(reads)
+
+    assert found == {r: crowded[r.log_group] for r in reads}
+    # A first page, a second from the same second with nothing new, then the groups listed.
+    assert [len(groups) for groups, _, _ in fake.started] == [0, 0, 2, 2, 2]
+
+
+class _Clocks:
+    """A simulated clock for each thread: `sleep` advances the calling thread's own."""
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+
+    def now(self) -> float:
+        return float(getattr(self.local, "now", 0.0))
+
+    def sleep(self, seconds: float) -> None:
+        self.local.now = self.now() + seconds
+
+
+def test_a_week_of_two_thousand_jobs_is_read_in_planned_windows_polled_once_each() -> None:
+    """Pages planned from the fires: none overflows, the queries run at once, and once the first
+    has shown how long a query takes (3 s here), every other is polled once."""
+    day, minute = 24 * 3600 * 1000, 60_000
+    groups: dict[str, list[LogEvent]] = {}
+    reads = []
+    for i in range(2000):
+        group = f"{PREFIX}{i:04d}"
+        fires = tuple(T0 + d * day + (i % 1440) * minute for d in range(8))
+        groups[group] = [
+            LogEvent(fire + 350 + line * 7000, f"START RequestId: {i}-{k}-{line}\n", "s")
+            for k, fire in enumerate(fires)
+            for line in range(5)
+        ]
+        reads.append(LogRead(group, T0, T0 + 8 * day, fires_ms=fires))
+    clocks = _Clocks()
+    fake = FakeInsights(groups, takes_s=3.0, clock=clocks.now)
+
+    found = InsightsReads(
+        fake, prefixes=[PREFIX], sleep=clocks.sleep, clock=clocks.now, concurrency=4
+    ).read_all(reads)
+
+    assert found == {r: groups[r.log_group] for r in reads}
+    planned = windows(reads, T0, T0 + 8 * day, 10_000)
+    assert len(planned) == 9  # 80,000 lines, at most 9,000 planned a page
+    assert sorted(start for _, start, _ in fake.started) == [low // 1000 for low, _ in planned]
+    assert fake.calls.count("GetQueryResults") == len(planned) + 2  # the first: 0.5, 1.5, 3.5 s

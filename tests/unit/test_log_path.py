@@ -1,4 +1,4 @@
-"""`--logs auto`: Insights from 100 log groups on; an identity that may not start queries
+"""`--logs auto`: Insights from 50 log groups on; an identity that may not start queries
 reads group by group instead, while `--logs insights` says what was denied."""
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ class Denied(FakeInsights):
         raise AccessDenied("logs:StartQuery", "not authorized to perform: logs:StartQuery")
 
 
-def test_auto_reads_through_insights_from_a_hundred_log_groups() -> None:
-    assert [resolved(LogPath.AUTO, n) for n in (1, 99, 100)] == [
+def test_auto_reads_through_insights_from_fifty_log_groups() -> None:
+    assert [resolved(LogPath.AUTO, n) for n in (1, 49, 50)] == [
         LogPath.FILTER,
         LogPath.FILTER,
         LogPath.INSIGHTS,

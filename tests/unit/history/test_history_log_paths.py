@@ -1,8 +1,10 @@
-"""Both log paths give the same history and status: each job's group read by FilterLogEvents
+"""The log paths give the same history and status: each job's group read by FilterLogEvents
 (`FakeLogs`), or every group through Logs Insights (`InsightsReads` over `FakeInsights`, which
-executes the query sched sends). The logs hold Lambda's retries under one request id, timeouts,
-out-of-memory REPORT lines, a manual run, missed fires, lines no run wrote, malformed ones, and
-a job that never ran (no log group); the Insights side pages, splits and waits on the way."""
+executes the query sched sends), the groups listed or selected by the catalogue's prefix
+(`SOURCE`, beside a stranger's group under the same prefix). The logs hold Lambda's retries
+under one request id, timeouts, out-of-memory REPORT lines, a manual run, missed fires, lines
+no run wrote, malformed ones, and a job that never ran (no log group); the Insights side
+pages, splits and waits on the way."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from run_scenario import WINDOW as SCENARIO_WINDOW
 from run_scenario import scenario_catalogue, scenario_logs
 from run_support import catalogue, group, job
 
+from scheduler import naming
 from scheduler.catalogue.model import Catalogue
 from scheduler.history import RunStatus
 from scheduler.history.model import Trigger
@@ -81,16 +84,38 @@ def _groups() -> dict[str, list[LogEvent]]:
     return {group(_name(f)): _events(f) for f in FIXTURES}
 
 
-def _insights(groups: dict[str, list[LogEvent]], **service: int) -> InsightsReads:
-    fake = FakeInsights({k: list(v) for k, v in groups.items()}, **service)
+PREFIX = naming.log_group_prefix(_catalogue().prefix)
+
+
+def _stranger(groups: dict[str, list[LogEvent]]) -> dict[str, list[LogEvent]]:
+    """Another catalogue's group under the same prefix, holding a copy of one job's lines."""
+    first = next(iter(groups.values()))
+    return {f"{PREFIX}ops-{FIXTURES[0]}": list(first)}
+
+
+def _insights(
+    groups: dict[str, list[LogEvent]], source: bool = False, row_limit: int = 10, **service: int
+) -> InsightsReads:
+    stored = {k: list(v) for k, v in groups.items()}
+    fake = FakeInsights({**stored, **_stranger(groups)} if source else stored, **service)
     # Small pages and batches, so that paging, halving and the missing group are exercised.
-    return InsightsReads(fake, group_limit=4, row_limit=10, sleep=lambda _: None, concurrency=3)
+    return InsightsReads(
+        fake,
+        prefixes=[PREFIX] if source else (),
+        group_limit=4,
+        row_limit=row_limit,
+        sleep=lambda _: None,
+        concurrency=3,
+    )
 
 
 SERVICES = {
     "prompt": {},
     "slow": {"running": 2},
     "timing out over two days": {"timeout_over_s": 2 * 24 * 3600},
+    "by prefix": {"source": True},
+    "by prefix, slow": {"source": True, "running": 2},
+    "by prefix, timing out over two days": {"source": True, "timeout_over_s": 2 * 24 * 3600},
 }
 
 
@@ -116,13 +141,26 @@ def test_status_is_the_same_through_both_paths(service: dict[str, int]) -> None:
     assert found == expected
 
 
-def test_the_status_scenario_is_the_same_through_both_paths() -> None:
+@pytest.mark.parametrize("source", [False, True], ids=["listed", "by prefix"])
+def test_the_status_scenario_is_the_same_through_both_paths(source: bool) -> None:
     """Rate, weekly, monthly and Scheduler jobs in their own zones, a Fargate and a disabled job."""
     groups = scenario_logs().groups
     expected = status_for(
         scenario_catalogue(), FakeLogs(groups), now=SCENARIO_NOW, window=SCENARIO_WINDOW
     )
-    found = status_for(
-        scenario_catalogue(), _insights(groups), now=SCENARIO_NOW, window=SCENARIO_WINDOW
-    )
+    reads = _insights(groups, source)
+    found = status_for(scenario_catalogue(), reads, now=SCENARIO_NOW, window=SCENARIO_WINDOW)
     assert found == expected
+    assert any(q.startswith("SOURCE") for q in reads.queries.queries) is source  # type: ignore[attr-defined]
+
+
+def test_the_prefix_path_reads_by_prefix_and_leaves_the_strangers_lines_out() -> None:
+    """With pages of 10, the fixtures' crowded second is read by listed groups; with pages of
+    1,000, every line comes through the selection."""
+    reads = _insights(_groups(), source=True, row_limit=1000)
+    found = history_for(_catalogue(), reads, now=NOW, since=SINCE)
+    assert found == history_for(_catalogue(), FakeLogs(_groups()), now=NOW, since=SINCE)
+    fake = reads.queries
+    assert isinstance(fake, FakeInsights)
+    assert fake.queries[0].startswith(f"SOURCE logGroups(namePrefix: ['{PREFIX}'])")
+    assert all(groups == () for groups, _, _ in fake.started)
