@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "support"))
 from bench_history import catalogue as hourly_catalogue
 from insights_fake import FakeInsights
 
+from scheduler import naming
 from scheduler.catalogue.model import Catalogue
 from scheduler.history.status import status_for
 from scheduler.insights import KEPT, InsightsReads
@@ -114,9 +115,10 @@ def logs(cat: Catalogue, now: datetime = NOW) -> tuple[dict[str, list[LogEvent]]
             call = Invocation(request_id, start_ms, start_ms + int(ms), status, ms, 256, 80)
             chatter = [f"copied {n * 97} objects of batch {n}" for n in range(3)]
             output = [*chatter, _run_line(job.name, fire, request_id, call)]
-            events += invocation_events(call, output, log_stream_name(request_id, fire))
+            stream = log_stream_name(request_id, fire, f"bench-{job.name}")
+            events += invocation_events(call, output, stream)
             runs += 1
-        groups[f"/aws/lambda/bench-{job.name}"] = events
+        groups[naming.log_group_name("bench", job.name)] = events
     return groups, runs
 
 

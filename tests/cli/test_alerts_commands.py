@@ -27,7 +27,7 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-WATCHER_GROUP = "/aws/lambda/acme-ops-sched-watcher"
+WATCHER_GROUP = "/sched/acme-ops/sched-watcher"
 UNSENT: dict[str, str | None] = {
     "job": "log-backup",
     "outcome": "failed",
@@ -210,7 +210,7 @@ def test_alerts_says_when_the_watcher_s_last_pass_is_long_past(applied_example: 
     note = out.split("\n\n")[-2]
     assert note == (
         f"note: the watcher's last pass was at {last:%Y-%m-%d %H:%M} UTC, though it runs every 5m:"
-        " it may be\n      failing (its own log group: /aws/lambda/acme-ops-sched-watcher)"
+        " it may be\n      failing (its own log group: /sched/acme-ops/sched-watcher)"
     )
 
 

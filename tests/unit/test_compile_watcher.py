@@ -94,7 +94,7 @@ def test_the_watcher_and_the_email_topic_are_compiled_beside_the_jobs() -> None:
         "Resource": [f"arn:aws:sns:{REGION}:{ACCOUNT}:acme-ops-alerts-ops", PAGER],
     }
     logs = statements["ReadJobLogs"]["Resource"]
-    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/acme-ops-"
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/sched/acme-ops/"
     assert logs == [
         f"{group}backup",
         f"{group}backup:*",
@@ -188,8 +188,8 @@ def test_a_watcher_of_fifty_groups_may_query_them_through_logs_insights() -> Non
 
     def statements(groups: int) -> dict[str, list[str]]:
         policy = watcher_policy(
-            function="acme-sched-watcher",
-            job_log_groups=[f"/aws/lambda/acme-job-{i}" for i in range(groups)],
+            log_group="/sched/acme/sched-watcher",
+            job_log_groups=[f"/sched/acme/job-{i}" for i in range(groups)],
             topics=["arn:aws:sns:us-east-1:123456789012:t"],
             region="us-east-1",
             account="123456789012",
@@ -293,8 +293,8 @@ def test_a_watcher_reading_by_prefix_may_start_queries_on_the_catalogues_prefix(
 
     def statements(groups: int) -> dict[str, object]:
         policy = watcher_policy(
-            function="acme-sched-watcher",
-            job_log_groups=[f"/aws/lambda/acme-job-{i}" for i in range(groups)],
+            log_group="/sched/acme/sched-watcher",
+            job_log_groups=[f"/sched/acme/job-{i}" for i in range(groups)],
             topics=["arn:aws:sns:us-east-1:123456789012:t"],
             region="us-east-1",
             account="123456789012",
@@ -307,13 +307,13 @@ def test_a_watcher_reading_by_prefix_may_start_queries_on_the_catalogues_prefix(
         "Sid": "QueryJobLogs",
         "Effect": "Allow",
         "Action": "logs:StartQuery",
-        "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/acme-*",
+        "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/sched/acme/*",
     }
     # Past the inline policy's size the groups are allowed by that prefix already.
     many = statements(400)
     assert "QueryJobLogs" not in many
     assert (
-        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/acme-*"
+        "arn:aws:logs:us-east-1:123456789012:log-group:/sched/acme/*"
         in many["ReadJobLogs"]["Resource"]
     )  # type: ignore[index]
 
