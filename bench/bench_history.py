@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from scheduler import naming
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.history.read import history_for
 from scheduler.history.status import status_for
@@ -87,10 +88,10 @@ def logs(cat: Catalogue) -> tuple[MemoryLogs, int]:
             ms = 30_000.0 + (k % 17) * 1_000
             call = Invocation(request_id, start_ms, start_ms + int(ms), "success", ms, 256, 80)
             line = _wrapper_line(job.name, fire, request_id, start_ms, ms)
-            stream = log_stream_name(request_id, fire)
+            stream = log_stream_name(request_id, fire, f"bench-{job.name}")
             events += invocation_events(call, [line], stream)
             runs += 1
-        groups[f"/aws/lambda/bench-{job.name}"] = events
+        groups[naming.log_group_name("bench", job.name)] = events
     return MemoryLogs(groups), runs
 
 

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "support"))
 from bench_history import catalogue as hourly_catalogue
 from insights_fake import FakeInsights
 
+from scheduler import naming
 from scheduler.catalogue.model import Catalogue
 from scheduler.history.status import status_for
 from scheduler.insights import KEPT, InsightsReads
@@ -118,10 +119,10 @@ def logs(cat: Catalogue, now: datetime = NOW) -> tuple[dict[str, list[LogEvent]]
             output = [*chatter, _run_line(job.name, fire, request_id, call)]
             trigger = Trigger("rule", job.name, fire, event_time(fire), None, 0)
             started = [start_line(job.name, cat.name, trigger, request_id)]
-            stream = log_stream_name(request_id, fire)
+            stream = log_stream_name(request_id, fire, f"bench-{job.name}")
             events += invocation_events(call, output, stream, started=started)
             runs += 1
-        groups[f"/aws/lambda/bench-{job.name}"] = events
+        groups[naming.log_group_name("bench", job.name)] = events
     return groups, runs
 
 

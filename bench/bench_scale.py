@@ -5,7 +5,8 @@ time per job, memory, and the time the same calls would take on AWS at each API'
 rate (moto has no quotas and never throttles: that part is computed, not measured).
 
 The status stage (`--status`) reads a week of synthetic logs of N daily jobs (bench_insights'
-logs, beside another catalogue's groups under the same prefix, 1% as many) by each path:
+logs, beside groups under the scope's prefix sched does not read, 1% as many: those of jobs
+no longer in the catalogue, which outlive them) by each path:
 FilterLogEvents group by group, Logs Insights with the groups listed (50 a query), and Logs
 Insights selecting them by prefix (`SOURCE`). **Simulated, and said so**: moto ignores an
 Insights `filter` and fails on a query without logGroupNames, and a moto server holding
@@ -152,7 +153,7 @@ def run(jobs: int) -> None:
 # How long a Logs Insights query is assumed to take (AWS publishes no figure; a query of a
 # page of rows over a week of a catalogue's groups takes seconds): the polls follow from it.
 QUERY_S = 3.0
-STRANGERS = 0.01  # another catalogue's groups under the prefix, as a share of the jobs
+STRANGERS = 0.01  # groups under the prefix sched does not read, as a share of the jobs
 
 
 class _Clocks:
@@ -183,10 +184,10 @@ def status_stage(jobs: int) -> None:
     groups, runs = week_of_logs(cat)
     prefix = naming.log_group_prefix(cat.prefix)
     others, _ = week_of_logs(daily(max(1, int(jobs * STRANGERS))))
-    strangers = {g.replace(prefix, f"{prefix}ops-"): e for g, e in others.items()}
+    strangers = {g.replace(prefix, f"{prefix}old-"): e for g, e in others.items()}
     events = sum(len(e) for e in groups.values())
     print(f"\n## status, {jobs:,} jobs, {runs:,} runs, {events:,} log events — {ab.machine()}\n")
-    print(f"Beside {len(strangers)} groups of another catalogue under {prefix}.\n")
+    print(f"Beside {len(strangers)} groups of removed jobs under {prefix}.\n")
     print("| path | log calls | calls/job | sched CPU | CPU/job | service wait | peak RSS |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     results = []

@@ -286,6 +286,7 @@ class _Build:
             environment=pairs(environment),
             description=job.description,
             log_format=LOG_FORMAT,
+            log_group=naming.log_group_name(self.catalogue, job.name),
             tags=self.job_tags(job),
             retry_attempts=job.retries,
             max_event_age_seconds=(
@@ -518,7 +519,7 @@ class _Build:
         shard = ((SHARD_ENV, f"{config.shard}/{config.shards}"),) if config.shards > 1 else ()
         groups = [g for j in config.jobs if (g := log_group_for(config.catalogue, j)) is not None]
         policy = watcher_policy(
-            function=name,
+            log_group=config.log_group,
             job_log_groups=groups,
             topics=[arn for _, arn in config.topics],
             region=self.region,
@@ -554,6 +555,7 @@ class _Build:
             code=package.digest,
             description=f"Watches the runs of sched catalogue {self.catalogue} and alerts",
             log_format=LOG_FORMAT,
+            log_group=config.log_group,
             tags=tags,
             retry_attempts=0,
             code_path=package.path,

@@ -388,3 +388,7 @@ CLOUDWATCH_LOG_RETENTION_DAYS = (
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
     1096, 1827, 2192, 2557, 2922, 3288, 3653,
 )  # fmt: skip
+
+# https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+# (logGroupName: 1 to 512 characters of [\.\-_/#A-Za-z0-9])
+LOG_GROUP_NAME_MAX = 512

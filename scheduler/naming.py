@@ -275,20 +275,52 @@ def watcher_name(catalogue: str) -> str:
     return bounded(f"{catalogue}-sched-watcher", limits.LAMBDA_FUNCTION_NAME_MAX)
 
 
+WATCHER = "sched-watcher"
+
+
+def watcher_key(shard: int = 0, shards: int = 1) -> str:
+    """What one of `shards` watchers (numbered from 1) is named for after its scope, as a job is
+    for its name: `sched-watcher`, or `sched-watcher-<n>`."""
+    return WATCHER if shards <= 1 else f"{WATCHER}-{shard + 1}"
+
+
 def watcher_shard_name(catalogue: str, shard: int, shards: int) -> str:
     """The function, role and rule of one of `shards` watchers (numbered from 1); a single
     watcher keeps `watcher_name`."""
     if shards <= 1:
         return watcher_name(catalogue)
-    return bounded(f"{catalogue}-sched-watcher-{shard + 1}", limits.LAMBDA_FUNCTION_NAME_MAX)
+    return bounded(f"{catalogue}-{watcher_key(shard, shards)}", limits.LAMBDA_FUNCTION_NAME_MAX)
 
 
-def log_group_name(function: str) -> str:
-    """The log group Lambda writes a function's logs to by default, for a name or an ARN."""
-    return f"/aws/lambda/{function_name_in_arn(function) or function}"
+# The log groups of the functions sched deploys: `/sched/<scope>/<job>` (LoggingConfig.LogGroup),
+# one namespace per scope. Neither part can hold a `/`, so `/sched/acme/` is the exact start of
+# the groups of scope `acme` and of no other scope's (`acme-ops`'s start `/sched/acme-ops/`);
+# the watcher's role reads the scope's groups by that prefix. Lambda's own groups
+# (`/aws/lambda/<function>`, every name prefix shared) are where functions logged before.
+# https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html
+LOG_NAMESPACE = "/sched"
+_LOG_PART_MAX = (limits.LOG_GROUP_NAME_MAX - len(LOG_NAMESPACE) - 2) // 2
+
+
+def log_group_name(scope: str, job: str) -> str:
+    """The log group of the function sched deploys for `job` (or `watcher_key`) in `scope`
+    (see `scope_prefix`): every reader and writer of its logs asks here."""
+    return f"{log_group_prefix(scope)}{bounded(job, _LOG_PART_MAX)}"
 
 
 def log_group_prefix(scope: str) -> str:
-    """What the log groups of every function named under `scope` (a catalogue's names, see
-    `scope_prefix`) start with. Other names may start so too: readers match groups exactly."""
-    return log_group_name(owned_prefix(scope))
+    """What the log groups of `scope`'s functions start with, and no other scope's do."""
+    return f"{LOG_NAMESPACE}/{bounded(scope, _LOG_PART_MAX)}/"
+
+
+def lambda_log_group(function: str) -> str:
+    """The group Lambda writes a function's logs to by default, for a name or an ARN: where a
+    `function:` job's function logs, and where sched's own logged before they had a group of
+    their own (`log_group_name`)."""
+    return f"/aws/lambda/{function_name_in_arn(function) or function}"
+
+
+def lambda_log_group_prefix(scope: str) -> str:
+    """What Lambda's default groups of the functions named under `scope` start with. Other
+    names may start so too: readers match groups exactly."""
+    return lambda_log_group(owned_prefix(scope))

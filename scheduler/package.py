@@ -596,6 +596,10 @@ def _imported_modules(path: Path) -> set[str]:
     return found
 
 
+# `_imported_modules` by (file, size, mtime ns), for this process's life.
+_PARSED: dict[tuple[str, int, int], frozenset[str]] = {}
+
+
 class _ImportsCache:
     """`_imported_modules` of each file, kept in a JSON file between commands: parsing the
     watcher's ~50 modules costs 0.2 s of CPU on every plan. An entry holds while the file's
@@ -617,10 +621,15 @@ class _ImportsCache:
         entry = self.entries.get(str(path))
         if isinstance(entry, list) and len(entry) == 3 and entry[:2] == stamp:
             return set(entry[2])
-        found = _imported_modules(path)
+        # A process that builds the watcher for several catalogues or environments (or a
+        # test run: a fresh build folder per test) parses each unchanged file once.
+        key = (str(path), info.st_size, info.st_mtime_ns)
+        found = _PARSED.get(key)
+        if found is None:
+            found = _PARSED[key] = frozenset(_imported_modules(path))
         self.entries[str(path)] = [*stamp, sorted(found)]
         self.changed = True
-        return found
+        return set(found)
 
     def save(self) -> None:
         if self.path is not None and self.changed:

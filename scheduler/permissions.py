@@ -263,10 +263,11 @@ class RolePolicy:
         return tuple(sorted({arn for arn, _ in self.managed_policies}))
 
 
-def log_statements(*, partition: str, region: str, account: str, function: str) -> list[Statement]:
-    """Writing to the function's own log group, and nothing else of CloudWatch Logs: what AWS's
-    AWSLambdaBasicExecutionRole grants, scoped to one group."""
-    group = f"arn:{partition}:logs:{region}:{account}:log-group:{naming.log_group_name(function)}"
+def log_statements(*, partition: str, region: str, account: str, group: str) -> list[Statement]:
+    """Writing to the function's own log group (`group`, or a pattern of several), and nothing
+    else of CloudWatch Logs: what AWS's AWSLambdaBasicExecutionRole grants, scoped to the group.
+    Apply creates the group; Lambda creates it again if it is deleted."""
+    group = f"arn:{partition}:logs:{region}:{account}:log-group:{group}"
     return [
         {"Sid": "CreateOwnLogGroup", "Effect": "Allow", "Action": ["logs:CreateLogGroup"],
          "Resource": [group]},
@@ -359,14 +360,15 @@ def _allow(sid: str, action: str, resources: set[str]) -> Statement:
 
 
 def job_policy(
-    job: Job, *, catalogue: str, region: str, account: str, function: str | None = None
+    job: Job, *, catalogue: str, region: str, account: str, log_group: str | None = None
 ) -> RolePolicy:
     """The own role of `job`: its log statements, then each entry's statements in the order
     written (the defaults' first). The catalogue must have validated: a bad entry raises
-    `GrantProblem`. `function` names whose logs it writes (default: the job's function's)."""
+    `GrantProblem`. `log_group` is the group (or pattern) it writes its logs to (default: its
+    function's)."""
     partition = naming.partition(region)
-    function = function or naming.function_name(catalogue, job.name)
-    own = log_statements(partition=partition, region=region, account=account, function=function)
+    group = log_group or naming.log_group_name(catalogue, job.name)
+    own = log_statements(partition=partition, region=region, account=account, group=group)
     if job.dead_letter_queue is not None:
         # Lambda sends a run that failed for good to its on-failure destination with the
         # function's own role: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html
@@ -400,9 +402,9 @@ def job_policy(
 def shared_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePolicy:
     """The policy of the role `job` shares with every job of the same permissions (defaults:
     {roles: shared}): `job_policy`, but writing to the log groups of the catalogue's functions
-    (its prefix), since one role serves several functions; everything else is the job's own."""
-    every = naming.owned_prefix(catalogue) + "*"
-    return job_policy(job, catalogue=catalogue, region=region, account=account, function=every)
+    (its namespace), since one role serves several functions; everything else is the job's own."""
+    every = naming.log_group_prefix(catalogue) + "*"
+    return job_policy(job, catalogue=catalogue, region=region, account=account, log_group=every)
 
 
 def shared_role_name(policy: RolePolicy, catalogue: str) -> str:
@@ -467,7 +469,7 @@ def arn_partition(text: str) -> str | None:
 
 def watcher_policy(
     *,
-    function: str,
+    log_group: str,
     job_log_groups: Iterable[str],
     topics: Iterable[str],
     region: str,
@@ -476,18 +478,19 @@ def watcher_policy(
     hook_secrets: Iterable[tuple[str, str | None]] = (),
     catalogue: str | None = None,
 ) -> dict[str, Any]:
-    """The alert watcher's own role: writing its logs, reading the watched jobs' log groups and
-    its own (where its state is), reading the configuration of the jobs' functions sched
-    deploys (`job_functions`, ARNs: their SCHED_DEPLOY, which their genuine lines carry),
-    publishing to the channels' topics, reading the webhook channels' secrets (`hook_secrets`:
-    reference and KMS key), decrypting them with their keys only; nothing else.
+    """The alert watcher's own role: writing its logs (to `log_group`), reading the watched
+    jobs' log groups and its own (where its state is), reading the configuration of the jobs'
+    functions sched deploys (`job_functions`, ARNs: their SCHED_DEPLOY, which their genuine
+    lines carry), publishing to the channels' topics, reading the webhook channels' secrets
+    (`hook_secrets`: reference and KMS key), decrypting them with their keys only; nothing else.
 
     Listed one by one, a few dozen jobs fill IAM's 10,240 characters of inline policy; past
-    that (given the `catalogue`) the groups and functions named with the catalogue's prefix are
-    allowed by that prefix, the functions only when tagged as the catalogue's."""
+    that (given the `catalogue`, the scope) the groups in the scope's namespace are allowed by
+    its exact prefix (`/sched/<scope>/*`, no other scope's), and the functions named with the
+    scope's prefix by that prefix, only when tagged as the catalogue's."""
     groups, functions, hooks = set(job_log_groups), set(job_functions), list(hook_secrets)
     explicit = _watcher_policy(
-        function, groups, topics, region, account, functions, hooks, None, scope=catalogue
+        log_group, groups, topics, region, account, functions, hooks, None, scope=catalogue
     )
     if (
         catalogue is None
@@ -495,7 +498,7 @@ def watcher_policy(
     ):
         return explicit
     return _watcher_policy(
-        function, groups, topics, region, account, functions, hooks, catalogue, scope=catalogue
+        log_group, groups, topics, region, account, functions, hooks, catalogue, scope=catalogue
     )
 
 
@@ -503,7 +506,7 @@ _CATALOGUE_TAG = naming.CATALOGUE_TAG
 
 
 def _watcher_policy(
-    function: str,
+    own_group: str,
     job_log_groups: set[str],
     topics: Iterable[str],
     region: str,
@@ -523,7 +526,7 @@ def _watcher_policy(
         return [arn, f"{arn}:*"]
 
     listed = {g for g in job_log_groups if group_prefix is None or not g.startswith(group_prefix)}
-    groups = sorted({a for g in {*listed, naming.log_group_name(function)} for a in group_arns(g)})
+    groups = sorted({a for g in {*listed, own_group} for a in group_arns(g)})
     if group_prefix is not None and listed != job_log_groups:
         groups.append(f"arn:{partition}:logs:{region}:{account}:log-group:{group_prefix}*")
     # For as many groups as Insights pays for, the watcher reads through Logs Insights, whose
@@ -540,7 +543,7 @@ def _watcher_policy(
         else None
     )
     statements: list[Statement] = [
-        *log_statements(partition=partition, region=region, account=account, function=function),
+        *log_statements(partition=partition, region=region, account=account, group=own_group),
         {"Sid": "ReadJobLogs", "Effect": "Allow", "Action": reads, "Resource": groups},
         *([{"Sid": "QueryJobLogs", "Effect": "Allow", "Action": "logs:StartQuery",
             "Resource": by_prefix}] if by_prefix is not None and by_prefix not in groups else []),

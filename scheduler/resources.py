@@ -167,9 +167,11 @@ class Function:
     # keeping the newest N. None: not versioned (the schedule invokes $LATEST). Never compared:
     # AWS does not store it; the alias shows what is deployed.
     versions: int | None = field(default=None, compare=False)
-    # `log_retention:` of the job, in days: apply creates its log group (Lambda would create it
-    # on the first run, keeping logs forever) and sets the retention. None: left to Lambda.
+    # `log_retention:` of the job, in days, set on its log group. None: its logs are kept forever.
     log_retention_days: int | None = field(default=None, metadata={OPTIONAL: True})
+    # LoggingConfig.LogGroup: the group its logs go to (`naming.log_group_name`; apply creates
+    # it). None: Lambda's default, `/aws/lambda/<name>`, which a deployed function reports as is.
+    log_group: str | None = field(default=None, metadata={OPTIONAL: True})
 
     @property
     def key_name(self) -> str:

@@ -126,47 +126,60 @@ class Planned:
 
 @dataclass(frozen=True)
 class LogGroupLeft:
-    """A deleted function's log group, which deleting the function leaves with its logs: `ours`
-    when sched created it (apply does for `log_retention:`, tagged as the function), else
-    Lambda did on the function's first run; `deleted` when destroy --delete-logs removed it."""
+    """A log group of the catalogue's functions, which deleting a function leaves with its
+    logs: `ours` when sched created it (apply does, tagged as the function) or when it is
+    Lambda's default group of a function of sched's this destroy deleted (`legacy`: where the
+    function logged before it had a group of its own); neither: Lambda created it for a
+    function sched cannot tell is its own. `deleted` when destroy --delete-logs removed it."""
 
     name: str
     ours: bool
     deleted: bool = False
+    legacy: bool = False
 
 
 def log_groups_left(
     planned: Planned, aws: AwsContext, *, delete: bool = False
 ) -> list[LogGroupLeft]:
     """The log groups that exist of the functions `planned` deleted and of those the catalogue
-    deploys (a second destroy finds them too); with `delete`, the ones sched created (its tags,
-    its name) are deleted, and only those."""
+    deploys (a second destroy finds them too), and Lambda's default groups of the same
+    functions; with `delete`, sched's are deleted (its tags and its name, or the default group
+    of a function of its own this destroy deleted), and only those."""
     from scheduler.state import owns_tagged
 
     store = aws.log_groups
     assert store is not None, "every AWS context reads log groups"
     catalogue = planned.catalogue
-    functions = {
-        change.before.name
+    scope = catalogue.prefix
+    deleted = {
+        change.before.name: change.before
         for change in planned.plan.pending
         if change.action is Action.DELETE and isinstance(change.before, Function)
     }
-    functions.update(
-        naming.function_name(catalogue.prefix, job.name)
+    # Function → its group; a deleted function's as read from AWS.
+    groups = {
+        naming.function_name(scope, job.name): naming.log_group_name(scope, job.name)
         for job in catalogue.jobs
         if job.compute is Compute.LAMBDA and job.handler is not None and job.function is None
-    )
-    functions.add(naming.watcher_name(catalogue.prefix))
+    }
+    groups[naming.watcher_name(scope)] = naming.log_group_name(scope, naming.watcher_key())
+    groups.update({name: f.log_group for name, f in deleted.items() if f.log_group})
     found = []
-    for function in sorted(functions):
-        group = naming.log_group_name(function)
-        tags = store.tags(group)
-        if tags is None:
-            continue  # it never ran and had no log_retention: no group
-        ours = owns_tagged(function, tags, catalogue.name, catalogue.environment_name)
-        if delete and ours:
-            store.delete(group)
-        found.append(LogGroupLeft(group, ours, deleted=delete and ours))
+    for function in sorted(groups.keys() | deleted.keys()):
+        for group in dict.fromkeys([groups.get(function), naming.lambda_log_group(function)]):
+            if group is None or (tags := store.tags(group)) is None:
+                continue  # never created (a function that never ran had none)
+            mine = owns_tagged(function, tags, catalogue.name, catalogue.environment_name)
+            legacy = (
+                not mine
+                and group == naming.lambda_log_group(function)
+                and function in deleted
+                and naming.MANAGED_BY_KEY not in tags  # Lambda's, untagged: not another's
+            )
+            ours = mine or legacy
+            if delete and ours:
+                store.delete(group)
+            found.append(LogGroupLeft(group, ours, deleted=delete and ours, legacy=legacy))
     return found
 
 

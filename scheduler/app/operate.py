@@ -230,7 +230,7 @@ def run_deployed(
     invoked = invoker.invoke_sync(
         _invoked(job, function), _manual_event(job, scheduled_time or now, None)
     )
-    group = naming.log_group_name(function)
+    group = log_group_for(catalogue, job) or naming.lambda_log_group(function)
     return invocation_outcome(invoked, job.name, function=function, log_group=group, now=now)
 
 

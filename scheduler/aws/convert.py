@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from scheduler import limits
+from scheduler import limits, naming
 from scheduler.aws.code_record import deployed_code
 from scheduler.compile import LOG_FORMAT
 from scheduler.resources import (
@@ -72,8 +72,12 @@ def role_from_aws(
     )
 
 
-def function_from_aws(config: Response, tags: Mapping[str, str]) -> Function:
-    """A function from its configuration (ListFunctions / GetFunctionConfiguration)."""
+def function_from_aws(
+    config: Response, tags: Mapping[str, str], log_group: str | None = None
+) -> Function:
+    """A function from its configuration (ListFunctions / GetFunctionConfiguration).
+    `log_group` is the group sched gives it, what it reads as where the endpoint reports no
+    LoggingConfig."""
     logging = config.get("LoggingConfig")
     code_sha256 = config.get("CodeSha256") or ""
     code, environment = deployed_code(
@@ -93,6 +97,12 @@ def function_from_aws(config: Response, tags: Mapping[str, str]) -> Function:
         # Lambda always reports LoggingConfig (Text by default); an endpoint that leaves it out
         # (moto 5) cannot store a log format, so it reads as the one sched sets, not as a change.
         log_format=logging.get("LogFormat", "Text") if logging else LOG_FORMAT,
+        # Likewise its log group (Lambda reports its default, /aws/lambda/<name>, as such).
+        log_group=(
+            logging.get("LogGroup") or naming.lambda_log_group(config["FunctionName"])
+            if logging
+            else log_group
+        ),
         tags=pairs(tags),
         vpc=_vpc(config.get("VpcConfig")),
         architecture=(config.get("Architectures") or ["x86_64"])[0],

@@ -287,13 +287,24 @@ class _Read:
             if c.arn not in owned_arns
         ]
         return _Owned(
-            functions=[function_from_aws(c.item, c.tags or {}) for c in owned if _is_function(c)],
+            functions=[
+                function_from_aws(c.item, c.tags or {}, self.log_group_of(c.name, c.tags or {}))
+                for c in owned
+                if _is_function(c)
+            ],
             rules=[rule_from_aws(c.item, c.tags or {}) for c in owned if not _is_function(c)],
             rule_arns=frozenset(c.arn for c in owned if not _is_function(c)),
             other_rule_arns=frozenset(
                 c.arn for c in tagged if not _is_function(c) and c.arn not in owned_arns
             ),
             unowned=unowned,
+        )
+
+    def log_group_of(self, name: str, tags: Mapping[str, str]) -> str:
+        """The group sched gives an owned function: a job's (its `sched:job` tag) or, untagged,
+        the watcher's, named for what follows the scope's prefix."""
+        return naming.log_group_name(
+            self.names, tags.get(naming.JOB_TAG) or name.removeprefix(self.prefix)
         )
 
     def with_invoke_config(self, function: Function) -> Function:
@@ -310,7 +321,7 @@ class _Read:
     def with_log_retention(self, function: Function) -> Function:
         if naming.LOGS_TAG not in dict(function.tags):
             return function  # not set by sched: no call for it
-        group = naming.log_group_name(function.name)
+        group = function.log_group or naming.lambda_log_group(function.name)
         with translated("logs", group):
             found = self.c.logs.describe_log_groups(logGroupNamePrefix=group).get("logGroups", [])
         days = next((g.get("retentionInDays") for g in found if g["logGroupName"] == group), None)

@@ -1,6 +1,7 @@
-"""Creates, updates and deletes Lambda functions (zip upload, JSON logging, tags; waits until the
-function is active or its update done) and the permission statements that let a rule invoke them.
-Waits and retries pause through `Pacing`, so an interrupted apply stops them at once.
+"""Creates, updates and deletes Lambda functions (zip upload, JSON logging to a log group it
+creates, tags; waits until the function is active or its update done) and the permission
+statements that let a rule invoke them. Waits and retries pause through `Pacing`, so an
+interrupted apply stops them at once.
 """
 
 from __future__ import annotations
@@ -110,12 +111,12 @@ class FunctionWriter:
             if not made_by_this_catalogue(found, function.tags):
                 raise taken(error, "function", name, found) from error
             state = _STATE.pending  # ours, from a lost response: wait until it is active
+        # Before its rule or schedule exists: nothing runs it yet, so Lambda makes no group.
+        self._ensure_log_group(function)
         if state == _STATE.pending:
             self._wait(name, _STATE)
         if _invoke_config(function) != _invoke_config(_LAMBDA_DEFAULTS):
             self._put_invoke_config(function)
-        if function.log_retention_days is not None:
-            self._set_log_retention(function)
 
     def update(self, before: Function, after: Function) -> None:
         name = after.name
@@ -143,6 +144,9 @@ class FunctionWriter:
             )
         else:  # the zip deployed stays, and so does its CodeSha256 in the record
             after = replace(after, code_sha256=before.code_sha256)
+        moved = _log_group(before) != _log_group(after)
+        if moved:  # to a group of its own, made before the function writes to it
+            self._ensure_log_group(after)
         if _configuration(before) != _configuration(after):
             self._wait_updated(
                 name,
@@ -159,7 +163,7 @@ class FunctionWriter:
             self._put_invoke_config(after)
             if after.versions is not None and alias_version(self.c, name, LIVE_ALIAS):
                 self._put_invoke_config(after, qualifier=LIVE_ALIAS)
-        if before.log_retention_days != after.log_retention_days:
+        if before.log_retention_days != after.log_retention_days and not moved:
             self._set_log_retention(after)
         if changed and after.versions is not None:
             self.versions.after_change(name, LIVE_ALIAS, after.versions)
@@ -182,16 +186,35 @@ class FunctionWriter:
         except NotFound:  # already gone
             return
 
+    def _ensure_log_group(self, function: Function) -> None:
+        """Create the function's log group, tagged as the function is, so that its ownership is
+        known (Lambda would create it untagged on the first run), and set its retention. One
+        that exists is used when it is this catalogue's (an apply that stopped made it), and
+        refused when it is not. The group outlives the function: destroy leaves it, with the
+        logs, unless told to delete them."""
+        group = _log_group(function)
+        try:
+            with translated("logs", group):
+                self.c.logs.create_log_group(logGroupName=group, tags=dict(function.tags))
+        except Conflict as error:
+            arn = f"arn:{naming.partition(self.region)}:logs:{self.region}:{self.account}"
+            with translated("logs", group):
+                found = self.c.logs.list_tags_for_resource(
+                    resourceArn=f"{arn}:log-group:{group}"
+                ).get("tags", {})
+            if not made_by_this_catalogue(found, function.tags):
+                raise taken(error, "log group", group, found) from error
+        if function.log_retention_days is not None:
+            self._set_log_retention(function)
+
     def _set_log_retention(self, function: Function) -> None:
-        """Create the function's log group if Lambda has not yet (it would on the first run,
-        keeping logs forever), then set how long it keeps them; None: forever again. The group
-        outlives the function: destroy leaves it, with the logs."""
-        group = naming.log_group_name(function.name)
+        """Set how long the function's log group keeps its logs; None: forever again. A group
+        Lambda made (a function from before groups of their own) is created here if missing."""
+        group = _log_group(function)
         if function.log_retention_days is None:
             with contextlib.suppress(NotFound), translated("logs", group):
                 self.c.logs.delete_retention_policy(logGroupName=group)
             return
-        # Lambda (or an earlier apply) may have made it.
         with contextlib.suppress(Conflict), translated("logs", group):
             self.c.logs.create_log_group(logGroupName=group, tags=dict(function.tags))
         with translated("logs", group):
@@ -427,7 +450,10 @@ def _configuration(function: Function, *, leave_vpc: bool = False) -> dict[str, 
         "Timeout": function.timeout_seconds,
         "MemorySize": function.memory_mb,
         "Environment": {"Variables": {**dict(function.environment), ENV_CODE: record(function)}},
-        "LoggingConfig": {"LogFormat": _log_format(function.log_format)},
+        "LoggingConfig": {
+            "LogFormat": _log_format(function.log_format),
+            "LogGroup": _log_group(function),
+        },
     }
     if function.vpc is not None:
         configuration["VpcConfig"] = {
@@ -437,6 +463,10 @@ def _configuration(function: Function, *, leave_vpc: bool = False) -> dict[str, 
     elif leave_vpc:
         configuration["VpcConfig"] = {"SubnetIds": [], "SecurityGroupIds": []}
     return configuration
+
+
+def _log_group(function: Function) -> str:
+    return function.log_group or naming.lambda_log_group(function.name)
 
 
 def _invoke_config(function: Function) -> dict[str, Any]:

@@ -398,8 +398,8 @@ def apply(
 @click.option(
     "--delete-logs",
     is_flag=True,
-    help="Also delete the jobs' log groups sched created (log_retention:), with their logs; "
-    "those Lambda created are left.",
+    help="Also delete the jobs' log groups sched created, and the default groups the deleted "
+    "functions logged to before, with their logs; others are left.",
 )
 @FORCE_UNLOCK
 def destroy(
@@ -435,20 +435,18 @@ def _say_what_is_left(groups: list[LogGroupLeft]) -> None:
         return f"{noun} {', '.join(names)}, with {'its' if len(names) == 1 else 'their'} logs"
 
     deleted = [g.name for g in groups if g.deleted]
-    ours = [g.name for g in groups if g.ours and not g.deleted]
-    lambdas = [g.name for g in groups if not g.ours]
+    ours = [g.name for g in groups if g.ours and not g.legacy and not g.deleted]
+    lambdas = [g.name for g in groups if not g.ours or (g.legacy and not g.deleted)]
     texts = []
     if deleted:
-        texts.append(f"deleted: {named(deleted)} (created by sched for log_retention:)")
+        texts.append(f"deleted: {named(deleted)}")
     if ours:
-        texts.append(
-            f"left: {named(ours)} (created by sched for log_retention:; sched destroy"
-            " --delete-logs deletes those)"
-        )
+        texts.append(f"left: {named(ours)} (sched destroy --delete-logs deletes those)")
     if lambdas:
         texts.append(
             f"left: {named(lambdas)} (created by Lambda on a first run, not by sched, which"
-            " never deletes those; aws logs delete-log-group --log-group-name NAME does)"
+            " deletes those only with the function they belong to, in destroy --delete-logs;"
+            " aws logs delete-log-group --log-group-name NAME does)"
         )
     for text in texts:
         for line in wrap(text, terminal_width(), hang="  "):

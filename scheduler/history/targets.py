@@ -36,8 +36,12 @@ def deployed_function(catalogue: Catalogue, job: Job) -> str | None:
 
 
 def log_group_for(catalogue: Catalogue, job: Job) -> str | None:
+    """Where `job`'s runs log: the group of the function sched deploys for it, Lambda's default
+    group of a `function:` job's function; None on Fargate."""
+    if deployed_function(catalogue, job) is not None:
+        return naming.log_group_name(catalogue.prefix, job.name)
     function = function_name_of(catalogue, job)
-    return naming.log_group_name(function) if function is not None else None
+    return naming.lambda_log_group(function) if function is not None else None
 
 
 def untracked_reason(job: Job) -> str | None:

@@ -161,7 +161,8 @@ def run_locally(
     module, function_attr = path.stem, job.handler_function or "main"
     rid = request_id or str(uuid.uuid4())
     function = naming.function_name(catalogue.prefix, job.name)
-    group, stream = naming.log_group_name(function), log_stream_name(rid, now)
+    group = naming.log_group_name(catalogue.prefix, job.name)
+    stream = log_stream_name(rid, now, function)
     event = job_event(
         job.backend,
         job=job.name,

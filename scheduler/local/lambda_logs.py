@@ -36,11 +36,13 @@ class Invocation:
     stack_trace: tuple[str, ...] = ()
 
 
-def log_stream_name(request_id: str, start: datetime) -> str:
-    """`2026/11/25/[$LATEST]<32 hex>`; Lambda names a stream per execution environment, local
-    mode one per run, derived from its request id so that it is reproducible."""
+def log_stream_name(request_id: str, start: datetime, function: str) -> str:
+    """`2026/11/25/<function>[$LATEST]<32 hex>`, as Lambda names a stream in a group of the
+    function's own choosing (LoggingConfig.LogGroup); Lambda names one per execution
+    environment, local mode one per run, derived from its request id so that it is reproducible.
+    https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html"""
     digest = hashlib.sha256(request_id.encode()).hexdigest()[:32]
-    return f"{start.astimezone(UTC):%Y/%m/%d}/[{VERSION}]{digest}"
+    return f"{start.astimezone(UTC):%Y/%m/%d}/{function}[{VERSION}]{digest}"
 
 
 def _iso(ms: int) -> str:

@@ -67,7 +67,8 @@ class WatchConfig:
     @property
     def log_group(self) -> str:
         """The watcher's own log group, where its state lines are."""
-        return naming.log_group_name(self.function)
+        key = naming.watcher_key(self.shard, self.shards)
+        return naming.log_group_name(self.catalogue.prefix, key)
 
 
 # A pass reads each watched job's deployment (one GetFunctionConfiguration a job, ~50 ms) and

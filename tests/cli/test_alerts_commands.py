@@ -27,7 +27,7 @@ def run(*args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-WATCHER_GROUP = "/aws/lambda/acme-ops-sched-watcher"
+WATCHER_GROUP = "/sched/acme-ops/sched-watcher"
 UNSENT: dict[str, str | None] = {
     "job": "log-backup",
     "outcome": "failed",
@@ -40,13 +40,12 @@ UNSENT: dict[str, str | None] = {
 def applied_with_watcher_pass(
     catalogue: Path, minutes_ago: int, sent: list[dict[str, str | None]]
 ) -> datetime:
-    """Apply the catalogue locally, then log a watcher state line `minutes_ago` (minute-aligned)
-    that remembers `sent`; returns that pass's time."""
+    """Log, in the local AWS of `catalogue` (applied), a watcher state line `minutes_ago`
+    (minute-aligned) that remembers `sent`; returns that pass's time."""
     from scheduler.app.connect import Connection, connect
     from scheduler.ports import LogEvent
     from scheduler.watch.state import WatchState, state_line
 
-    assert run("apply", "--local", str(catalogue))[0] == 0
     last = (datetime.now(UTC) - timedelta(minutes=minutes_ago)).replace(second=0, microsecond=0)
     with connect(Connection(local=True), catalogue) as aws:
         line = state_line(WatchState(), now=last, sent=sent)
@@ -54,8 +53,8 @@ def applied_with_watcher_pass(
     return last
 
 
-def test_alerts_after_apply_says_what_the_watcher_would_send_and_why(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_alerts_after_apply_says_what_the_watcher_would_send_and_why(applied_example: Path) -> None:
+    catalogue = applied_example
     code, out = run("alerts", "--local", str(catalogue))
     assert code == 0, out
     lines = out.splitlines()
@@ -70,8 +69,8 @@ def test_alerts_after_apply_says_what_the_watcher_would_send_and_why(catalogue: 
     assert lines[-1] == "No alert would be sent."
 
 
-def test_alerts_test_publishes_to_the_channels_topic(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_alerts_test_publishes_to_the_channels_topic(applied_example: Path) -> None:
+    catalogue = applied_example
     code, out = run("alerts", "test", "ops", "--local", str(catalogue))
     assert code == 0, out
     assert re.fullmatch(
@@ -116,8 +115,8 @@ def test_before_apply_alerts_says_the_watcher_is_not_deployed_and_test_names_the
     )
 
 
-def test_alerts_as_json_lists_each_watched_job_with_its_decision(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_alerts_as_json_lists_each_watched_job_with_its_decision(applied_example: Path) -> None:
+    catalogue = applied_example
     code, out = run("alerts", "--local", str(catalogue), "--format", "json")
     assert code == 0, out
     found = json.loads(out)
@@ -203,18 +202,20 @@ def test_a_plain_text_webhook_url_fails_validate_without_repeating_it(catalogue:
     )
 
 
-def test_alerts_says_when_the_watcher_s_last_pass_is_long_past(catalogue: Path) -> None:
+def test_alerts_says_when_the_watcher_s_last_pass_is_long_past(applied_example: Path) -> None:
+    catalogue = applied_example
     last = applied_with_watcher_pass(catalogue, 20, [])
     code, out = run("alerts", "--local", str(catalogue))
     assert code == 0, out
     note = out.split("\n\n")[-2]
     assert note == (
         f"note: the watcher's last pass was at {last:%Y-%m-%d %H:%M} UTC, though it runs every 5m:"
-        " it may be\n      failing (its own log group: /aws/lambda/acme-ops-sched-watcher)"
+        " it may be\n      failing (its own log group: /sched/acme-ops/sched-watcher)"
     )
 
 
-def test_status_says_what_the_watcher_s_last_pass_could_not_send(catalogue: Path) -> None:
+def test_status_says_what_the_watcher_s_last_pass_could_not_send(applied_example: Path) -> None:
+    catalogue = applied_example
     last = applied_with_watcher_pass(catalogue, 1, [UNSENT])
     out = run("status", "--local", str(catalogue))[1]
     assert out.splitlines()[-4:] == [
@@ -240,7 +241,8 @@ def test_an_aws_managed_kms_key_on_a_channel_names_the_channel_s_own_key(catalog
     assert "secrets_kms_key" not in out
 
 
-def test_status_json_carries_the_watcher_s_health(catalogue: Path) -> None:
+def test_status_json_carries_the_watcher_s_health(applied_example: Path) -> None:
+    catalogue = applied_example
     last = applied_with_watcher_pass(catalogue, 20, [UNSENT])
     out = run("status", "--local", "--format", "json", str(catalogue))[1]
     assert json.loads(out)["watcher"] == {
@@ -266,10 +268,11 @@ def test_status_json_before_the_watcher_s_first_pass_says_no_pass_yet(catalogue:
 
 
 def test_status_reads_jobs_and_watcher_through_one_restore_of_the_local_state(
-    catalogue: Path,
+    applied_example: Path,
 ) -> None:
     from scheduler.local import state_file
 
+    catalogue = applied_example
     applied_with_watcher_pass(catalogue, 1, [UNSENT])
     before = state_file.restores()
     out = run("status", "--local", "--format", "json", str(catalogue))[1]

@@ -195,7 +195,7 @@ def test_next_rejects_a_bad_from(bad: str) -> None:
 
 def test_permissions_shows_each_statement_under_the_line_it_came_from() -> None:
     code, out = run("permissions", "tmp-cleanup", str(ROOT / "jobs.yaml"), "--region", "eu-west-1")
-    group = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/acme-ops-tmp-cleanup"
+    group = "arn:aws:logs:eu-west-1:123456789012:log-group:/sched/acme-ops/tmp-cleanup"
     line = next(
         n
         for n, text in enumerate((ROOT / "jobs.yaml").read_text().splitlines(), 1)

@@ -47,9 +47,9 @@ def test_apply_then_plan_shows_no_changes(catalogue: Path) -> None:
 
 
 def test_a_changed_schedule_is_one_update_and_exit_4_with_detailed_exitcode(
-    catalogue: Path,
+    applied_example: Path,
 ) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+    catalogue = applied_example
     text = catalogue.read_text().replace("schedule: rate(1 hour)", "schedule: rate(2 hours)")
     catalogue.write_text(text)
     code, out = run("plan", "--local", "--detailed-exitcode", str(catalogue))
@@ -60,8 +60,8 @@ def test_a_changed_schedule_is_one_update_and_exit_4_with_detailed_exitcode(
     assert lines[-1] == "Plan: 0 to create, 1 to update, 0 to replace, 0 to delete, 31 unchanged."
 
 
-def test_pruning_needs_yes_when_not_interactive(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_pruning_needs_yes_when_not_interactive(applied_example: Path) -> None:
+    catalogue = applied_example
     text = catalogue.read_text()
     start, end = text.index("  tmp-cleanup:"), text.index("  role-canary:")
     catalogue.write_text(text[:start] + text[end:])
@@ -89,8 +89,8 @@ def test_invalid_catalogue_stops_apply_before_any_aws_call(catalogue: Path) -> N
     assert not (catalogue.parent / ".sched" / "local").exists()
 
 
-def test_destroy_removes_everything_the_catalogue_owns(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_destroy_removes_everything_the_catalogue_owns(applied_example: Path) -> None:
+    catalogue = applied_example
     code, out = run("destroy", "--local", str(catalogue))
     assert code == 2
     assert "refusing without --yes" in out
@@ -98,7 +98,8 @@ def test_destroy_removes_everything_the_catalogue_owns(catalogue: Path) -> None:
     assert code == 0, out
     assert "Plan: 0 to create, 0 to update, 0 to replace, 32 to delete, 0 unchanged." in out
     code, out = run("destroy", "--local", "--yes", str(catalogue))
-    assert (code, out.splitlines()[-1]) == (0, "No changes: 0 resources up to date.")
+    assert code == 0, out
+    assert "No changes: 0 resources up to date." in out.splitlines()
 
 
 def test_compile_prints_the_desired_state_as_json(catalogue: Path) -> None:
@@ -160,17 +161,13 @@ HELLO_ROLE = {
             {
                 "Action": ["logs:CreateLogGroup"],
                 "Effect": "Allow",
-                "Resource": [
-                    "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/demo-hello"
-                ],
+                "Resource": ["arn:aws:logs:us-east-1:123456789012:log-group:/sched/demo/hello"],
                 "Sid": "CreateOwnLogGroup",
             },
             {
                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                 "Effect": "Allow",
-                "Resource": [
-                    "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/demo-hello:*"
-                ],
+                "Resource": ["arn:aws:logs:us-east-1:123456789012:log-group:/sched/demo/hello:*"],
                 "Sid": "WriteOwnLogs",
             },
         ],
@@ -201,6 +198,7 @@ HELLO_FUNCTION = {
     "on_failure": None,
     "vpc": None,
     "architecture": "x86_64",
+    "log_group": "/sched/demo/hello",
 }
 HELLO_PERMISSION = {
     "kind": "permission",

@@ -105,8 +105,8 @@ def test_trigger_refuses_a_job_that_was_never_applied(catalogue: Path) -> None:
     assert "not deployed" in out
 
 
-def test_apply_trigger_then_history_and_status_show_the_runs(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_apply_trigger_then_history_and_status_show_the_runs(applied_example: Path) -> None:
+    catalogue = applied_example
     assert run("trigger", "role-canary", "--local", str(catalogue))[0] == 0
     assert run("trigger", "tmp-cleanup", "--local", str(catalogue))[0] == 1
 
@@ -169,8 +169,8 @@ def _minute(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
 
 
-def test_a_failed_trigger_puts_its_job_first_in_status(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_a_failed_trigger_puts_its_job_first_in_status(applied_example: Path) -> None:
+    catalogue = applied_example
     assert run("trigger", "tmp-cleanup", "--local", str(catalogue))[0] == 1
     code, out = run("status", "--local", str(catalogue))
     assert code == 1
@@ -183,8 +183,8 @@ def test_history_rejects_a_bad_window(catalogue: Path) -> None:
     assert "error: --since" in out
 
 
-def test_status_takes_the_catalogue_as_an_argument_too(catalogue: Path) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+def test_status_takes_the_catalogue_as_an_argument_too(applied_example: Path) -> None:
+    catalogue = applied_example
     by_option = run("status", "--local", str(catalogue), "--format", "json")
     by_argument = run("status", "--local", str(catalogue), "--format", "json")
     assert by_option[0] == by_argument[0] == 0
@@ -234,9 +234,9 @@ def test_a_tick_with_nothing_due_names_the_next_fire(catalogue: Path) -> None:
 
 
 def test_status_and_history_read_the_same_through_insights_as_group_by_group(
-    catalogue: Path,
+    applied_example: Path,
 ) -> None:
-    assert run("apply", "--local", str(catalogue))[0] == 0
+    catalogue = applied_example
     assert run("trigger", "role-canary", "--local", str(catalogue))[0] == 0
     assert run("trigger", "tmp-cleanup", "--local", str(catalogue))[0] == 1
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from example import copy_example
 
 from scheduler.cli import cli
 
@@ -17,10 +16,9 @@ SHARED = "log-backup, monthly-report, nightly-export, role-canary, tmp-cleanup"
 
 
 @pytest.fixture
-def renamed(tmp_path: Path) -> Path:
+def renamed(applied_example: Path) -> Path:
     """The example catalogue applied as acme-ops, then renamed acme-platform in the file."""
-    catalogue = copy_example(tmp_path)
-    assert run("apply", "--local", str(catalogue))[0] == 0
+    catalogue = applied_example
     text = catalogue.read_text()
     catalogue.write_text(text.replace("catalogue: acme-ops\n", "catalogue: acme-platform\n", 1))
     return catalogue

@@ -133,7 +133,7 @@ def test_apply_creates_the_example_then_plan_is_empty(endpoint: str, project: Pa
     iam = client(endpoint, "iam")
     document = iam.get_role_policy(RoleName="acme-ops-log-backup", PolicyName="sched")
     statements = document["PolicyDocument"]["Statement"]
-    group = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/acme-ops-log-backup"
+    group = "arn:aws:logs:us-east-1:123456789012:log-group:/sched/acme-ops/log-backup"
     assert sorted({r for s in statements for r in s["Resource"]}) == sorted(
         [
             "arn:aws:s3:::acme-app-logs",

@@ -56,7 +56,9 @@ def test_the_watcher_is_applied_read_back_unchanged_and_pruned(
     statements = {s["Sid"]: s for s in policy["PolicyDocument"]["Statement"]}
     assert sorted(statements["PublishAlerts"]["Resource"]) == sorted([ops, pager])
     assert statements["ReadJobLogs"]["Action"] == ["logs:FilterLogEvents"]
-    assert all("acme-backup" in r or WATCHER in r for r in statements["ReadJobLogs"]["Resource"])
+    groups = ("/sched/acme/backup", "/sched/acme/sched-watcher")
+    assert all(r.split(":log-group:")[1].removesuffix(":*") in groups
+               for r in statements["ReadJobLogs"]["Resource"])  # fmt: skip
     rule = aws.session.client("events").describe_rule(Name=WATCHER)
     assert rule["ScheduleExpression"] == "rate(5 minutes)"
 

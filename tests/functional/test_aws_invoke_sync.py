@@ -73,7 +73,7 @@ def test_sched_run_on_aws_sends_the_deployed_function_a_manual_event(tmp_path: P
     assert outcome.status is RunStatus.SUCCEEDED
     assert outcome.result["sched"]["manual"] is True
     assert outcome.result["sched"]["scheduled_time"] == "2026-11-25T09:11:00Z"
-    assert outcome.log_group == "/aws/lambda/acme-daily"
+    assert outcome.log_group == "/sched/acme/daily"
 
 
 def test_sched_run_and_trigger_never_invoke_a_function_of_the_jobs_name_sched_did_not_make(

@@ -24,7 +24,7 @@ jobs:
     expected_runtime: 5m
     handler: jobs/backup/handler.py:main
 """
-GROUP = "/aws/lambda/acme-backup"
+GROUP = "/sched/acme/backup"
 
 
 def _plan(aws: AwsContext, root: Path, text: str) -> Plan:

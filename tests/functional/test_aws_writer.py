@@ -137,6 +137,7 @@ def _function(tmp_path: Path, body: str = "def main(e, c): return 1\n") -> Funct
         description="a job",
         tags=pairs({**dict(TAGS), "sched:job": "job"}),
         code_path=path,
+        log_group=naming.log_group_name("acme", "job"),
     )
 
 
@@ -323,6 +324,34 @@ def test_deleting_what_is_gone_succeeds(writer: AwsResourceWriter, tmp_path: Pat
     # ResourceNotFoundException, which the writer treats as done.)
     for resource in gone:
         writer.delete(resource)
+
+
+def test_a_function_is_created_with_its_own_log_group_tagged_as_it_is(
+    writer: AwsResourceWriter, clients: Clients, tmp_path: Path
+) -> None:
+    writer.create(ROLE)
+    function = _function(tmp_path)
+
+    writer.create(function)
+
+    group = "/sched/acme/job"
+    found = clients.logs.describe_log_groups(logGroupNamePrefix=group)["logGroups"]
+    assert [g["logGroupName"] for g in found] == [group]
+    assert clients.logs.list_tags_log_group(logGroupName=group)["tags"] == dict(function.tags)
+
+
+def test_a_log_group_of_its_name_someone_else_made_is_refused(
+    writer: AwsResourceWriter, clients: Clients, tmp_path: Path
+) -> None:
+    writer.create(ROLE)
+    clients.logs.create_log_group(logGroupName="/sched/acme/job", tags=dict(OTHERS))
+
+    with pytest.raises(Conflict) as raised:
+        writer.create(_function(tmp_path))
+
+    assert raised.value.detail == (
+        'a log group named /sched/acme/job exists, made by sched for catalogue "acme-two"'
+    )
 
 
 def test_a_role_iam_has_not_propagated_is_retried(clients: Clients, tmp_path: Path) -> None:

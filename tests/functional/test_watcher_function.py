@@ -62,7 +62,7 @@ def unzipped(
 def _failed_fire_and_state(logs: Any, fire: datetime) -> None:
     """The job's failed run of `fire` in its log group, and the watcher's last state line
     (watching it from an hour before the fire) in its own."""
-    group, stream = "/aws/lambda/acme-ops-backup", "s"
+    group, stream = "/sched/acme-ops/backup", "s"
     logs.create_log_group(logGroupName=group)
     logs.create_log_stream(logGroupName=group, logStreamName=stream)
     events = run_events("backup", fire, request_id="r1", status="failed", error=("E", "boom"))
@@ -72,14 +72,14 @@ def _failed_fire_and_state(logs: Any, fire: datetime) -> None:
         logEvents=[{"timestamp": e.timestamp_ms, "message": e.message} for e in events],
     )
     # Its first pass: it has no state yet, so it watches from an hour before the fire.
-    logs.create_log_group(logGroupName="/aws/lambda/acme-ops-sched-watcher")
-    logs.create_log_stream(logGroupName="/aws/lambda/acme-ops-sched-watcher", logStreamName="w")
+    logs.create_log_group(logGroupName="/sched/acme-ops/sched-watcher")
+    logs.create_log_stream(logGroupName="/sched/acme-ops/sched-watcher", logStreamName="w")
     since = json.dumps(
         {"sched_watch": 1, "at": "x", "sent": [],
          "jobs": {"backup": {"since": (fire - timedelta(hours=1)).isoformat()}}}
     )  # fmt: skip
     logs.put_log_events(
-        logGroupName="/aws/lambda/acme-ops-sched-watcher",
+        logGroupName="/sched/acme-ops/sched-watcher",
         logStreamName="w",
         logEvents=[
             {"timestamp": int(datetime.now(UTC).timestamp() * 1000) - 1000, "message": since}

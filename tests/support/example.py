@@ -4,6 +4,7 @@ and its commands need no --env (tests/e2e/test_local_data_on_a_fresh_copy.py run
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -37,3 +38,15 @@ def copy_example(folder: Path, *, local_data: bool = False) -> Path:
         shutil.copy(ROOT / "local-data.yaml", folder / "local-data.yaml")
         shutil.copytree(ROOT / "local-data", folder / "local-data")
     return path
+
+
+def copy_applied(template: Path, folder: Path, key: bytes, key_file: Path) -> Path:
+    """A copy of `template` (an example applied with `apply --local`: its files and its
+    `.sched` folder) in `folder`, readable under `key_file`, which gets the key `key` it was
+    signed with. Returns the catalogue's path."""
+    shutil.copytree(template, folder, symlinks=True, dirs_exist_ok=True)
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as stream:
+        stream.write(key)
+    return folder / "jobs.yaml"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from scheduler import naming
 from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Job
 from scheduler.ports import LogEvent
 
@@ -53,6 +54,12 @@ def catalogue(*jobs: Job, base: Path = Path("/catalogue")) -> Catalogue:
 
 
 def group(name: str) -> str:
+    """The log group of the function sched deploys for job `name`."""
+    return naming.log_group_name(CATALOGUE, name)
+
+
+def legacy_group(name: str) -> str:
+    """Lambda's default log group of that function, where it logged before it had its own."""
     return f"/aws/lambda/{CATALOGUE}-{name}"
 
 

@@ -185,8 +185,8 @@ TASK_DEFINITION = f"arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/search-reinde
 CLUSTER = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/acme-batch"
 
 
-def _log_statements(function: str) -> list[dict[str, object]]:
-    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{function}"
+def _log_statements(job: str) -> list[dict[str, object]]:
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/sched/acme-ops/{job}"
     return [
         {
             "Sid": "CreateOwnLogGroup",
@@ -218,7 +218,7 @@ EXPECTED: list[Resource] = [
             {
                 "Version": "2012-10-17",
                 "Statement": [
-                    *_log_statements("acme-ops-log-backup"),
+                    *_log_statements("log-backup"),
                     {
                         "Effect": "Allow",
                         "Action": ["s3:GetObject"],
@@ -238,7 +238,7 @@ EXPECTED: list[Resource] = [
             {
                 "Version": "2012-10-17",
                 "Statement": [
-                    *_log_statements("acme-ops-nightly-export"),
+                    *_log_statements("nightly-export"),
                     {
                         "Sid": "SendFailedRuns",
                         "Effect": "Allow",
@@ -325,6 +325,7 @@ EXPECTED: list[Resource] = [
             description="Back up logs",
             tags=_tags("log-backup", team="platform"),
             code_path=Path("/build/log-backup.zip"),
+            log_group="/sched/acme-ops/log-backup",
         )
     ),
     _deployed(
@@ -347,6 +348,7 @@ EXPECTED: list[Resource] = [
             max_event_age_seconds=1800,
             on_failure=DLQ,
             code_path=Path("/build/nightly-export.zip"),
+            log_group="/sched/acme-ops/nightly-export",
         )
     ),
     _deployed(
@@ -366,6 +368,7 @@ EXPECTED: list[Resource] = [
             ),
             tags=_tags(LONG),
             code_path=Path(f"/build/{LONG}.zip"),
+            log_group=f"/sched/acme-ops/{LONG}",
         )
     ),
     Permission(

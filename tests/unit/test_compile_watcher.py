@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from run_support import catalogue, job
 
-from scheduler import naming
+from scheduler import naming, package
 from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel, HookKind
 from scheduler.compile import compile_catalogue
 from scheduler.errors import PackageError
@@ -94,7 +94,7 @@ def test_the_watcher_and_the_email_topic_are_compiled_beside_the_jobs() -> None:
         "Resource": [f"arn:aws:sns:{REGION}:{ACCOUNT}:acme-ops-alerts-ops", PAGER],
     }
     logs = statements["ReadJobLogs"]["Resource"]
-    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/acme-ops-"
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/sched/acme-ops/"
     assert logs == [
         f"{group}backup",
         f"{group}backup:*",
@@ -188,8 +188,8 @@ def test_a_watcher_of_fifty_groups_may_query_them_through_logs_insights() -> Non
 
     def statements(groups: int) -> dict[str, list[str]]:
         policy = watcher_policy(
-            function="acme-sched-watcher",
-            job_log_groups=[f"/aws/lambda/acme-job-{i}" for i in range(groups)],
+            log_group="/sched/acme/sched-watcher",
+            job_log_groups=[f"/sched/acme/job-{i}" for i in range(groups)],
             topics=["arn:aws:sns:us-east-1:123456789012:t"],
             region="us-east-1",
             account="123456789012",
@@ -293,8 +293,8 @@ def test_a_watcher_reading_by_prefix_may_start_queries_on_the_catalogues_prefix(
 
     def statements(groups: int) -> dict[str, object]:
         policy = watcher_policy(
-            function="acme-sched-watcher",
-            job_log_groups=[f"/aws/lambda/acme-job-{i}" for i in range(groups)],
+            log_group="/sched/acme/sched-watcher",
+            job_log_groups=[f"/sched/acme/job-{i}" for i in range(groups)],
             topics=["arn:aws:sns:us-east-1:123456789012:t"],
             region="us-east-1",
             account="123456789012",
@@ -307,12 +307,33 @@ def test_a_watcher_reading_by_prefix_may_start_queries_on_the_catalogues_prefix(
         "Sid": "QueryJobLogs",
         "Effect": "Allow",
         "Action": "logs:StartQuery",
-        "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/acme-*",
+        "Resource": "arn:aws:logs:us-east-1:123456789012:log-group:/sched/acme/*",
     }
     # Past the inline policy's size the groups are allowed by that prefix already.
     many = statements(400)
     assert "QueryJobLogs" not in many
     assert (
-        "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/acme-*"
+        "arn:aws:logs:us-east-1:123456789012:log-group:/sched/acme/*"
         in many["ReadJobLogs"]["Resource"]
     )  # type: ignore[index]
+
+
+def test_a_process_parses_an_unchanged_module_once_whatever_the_build_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watcher_sources(tmp_path / "a.json")
+    decide = PACKAGE_ROOT / "watch" / "decide.py"
+    info = decide.stat()
+    key = (str(decide), info.st_size, info.st_mtime_ns)
+    assert key in package._PARSED
+
+    # What the process found is believed by a new build folder (it is what saves the parse)...
+    monkeypatch.setitem(package._PARSED, key, frozenset({"requests"}))
+    with pytest.raises(PackageError) as raised:
+        watcher_sources(tmp_path / "b.json")
+    assert str(raised.value) == "decide.py imports requests, which Lambda does not provide"
+
+    # ...but only for the file as it was read: another size or time is parsed again.
+    monkeypatch.delitem(package._PARSED, key)
+    monkeypatch.setitem(package._PARSED, (key[0], key[1] + 1, key[2]), frozenset({"requests"}))
+    assert "scheduler/watch/decide.py" in watcher_sources(tmp_path / "c.json")

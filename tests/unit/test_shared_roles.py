@@ -90,7 +90,7 @@ def test_each_permission_set_has_one_role_holding_exactly_its_jobs_policy() -> N
         shared = json.loads(role.inline_policy)["Statement"]
         assert shared[2:] == own["Statement"][2:]
         assert shared[1]["Resource"] == [
-            f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/acme-*:*"
+            f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/sched/acme/*:*"
         ]
 
 

@@ -9,6 +9,7 @@ import pytest
 from run_fakes import FakeLogs
 from run_support import at, catalogue, job, run_events
 
+from scheduler import naming
 from scheduler.history.memory import suggested_memory
 from scheduler.history.status import status_for
 from scheduler.ports import LogEvent
@@ -46,7 +47,7 @@ def _status_line(memory: int, used: int) -> str:
         for day in (22, 23)
         for e in run_events("daily", at(f"2026-11-{day}T02:00:00"), request_id=f"d{day}")
     ]
-    logs = FakeLogs({"/aws/lambda/acme-ops-daily": events})
+    logs = FakeLogs({naming.log_group_name("acme-ops", "daily"): events})
     (row,) = status_for(catalogue(daily), logs, now=NOW, window=timedelta(days=3))
     # The detail line, its wrapped rest joined back.
     first, *rest = report.to_text([row]).splitlines()[2:4]

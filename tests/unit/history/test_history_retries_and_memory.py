@@ -9,6 +9,7 @@ from history_support import at, load_log_fixture
 from run_fakes import FakeLogs
 from run_support import catalogue, job, run_events
 
+from scheduler import naming
 from scheduler.history import RunStatus
 from scheduler.history.read import history_for
 from scheduler.history.reconstruct import reconstruct_runs
@@ -59,7 +60,7 @@ def test_out_of_memory_wins_over_the_runtimes_exit_line() -> None:
 
 def test_status_hints_at_more_memory_after_an_out_of_memory_kill() -> None:
     daily = job("log-backup", "cron(0 2 * * ? *)", memory=128)
-    group = "/aws/lambda/acme-ops-log-backup"
+    group = naming.log_group_name("acme-ops", "log-backup")
     earlier = run_events("log-backup", at("2026-11-22T02:00:00"), request_id="r0")
     logs = FakeLogs({group: earlier + load_log_fixture("text_oom")})
     (row,) = status_for(catalogue(daily), logs, now=NOW, window=timedelta(days=2))
@@ -83,7 +84,7 @@ def test_status_shows_the_most_memory_a_run_used_of_its_size() -> None:
         else e
         for e in events
     ]
-    logs = FakeLogs({"/aws/lambda/acme-ops-daily": events})
+    logs = FakeLogs({naming.log_group_name("acme-ops", "daily"): events})
     (row,) = status_for(catalogue(daily), logs, now=NOW, window=timedelta(days=3))
     assert row.status is not None
     assert (row.status.max_memory_used_mb, row.status.memory_size_mb) == (80, 256)

@@ -31,8 +31,9 @@ from scheduler.local.invoke import run_locally
 from scheduler.ports import LogEvent
 
 NOW = at("2026-11-25T02:00:00")
-STREAM = f"2026/11/25/[$LATEST]{hashlib.sha256(b'req-1').hexdigest()[:32]}"
-GROUP = "/aws/lambda/acme-ops-ok"
+# As Lambda names them for a function with a log group of its own (LoggingConfig.LogGroup).
+STREAM = f"2026/11/25/acme-ops-ok[$LATEST]{hashlib.sha256(b'req-1').hexdigest()[:32]}"
+GROUP = "/sched/acme-ops/ok"
 
 OK_HANDLER = """
 import os

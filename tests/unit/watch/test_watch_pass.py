@@ -57,7 +57,7 @@ def test_the_config_survives_its_json_and_names_only_enabled_alerting_jobs() -> 
     again = from_json(to_json(config))
     assert again.topics == config.topics
     assert again.jobs[0].alert == RULE
-    assert again.log_group == "/aws/lambda/acme-ops-sched-watcher"
+    assert again.log_group == "/sched/acme-ops/sched-watcher"
 
 
 def test_fail_then_missed_then_good_alerts_once_each_way() -> None:

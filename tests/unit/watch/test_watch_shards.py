@@ -4,11 +4,12 @@ applied and pruned like every resource) told its part by its environment."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from run_support import catalogue, job
 
-from scheduler import limits
+from scheduler import limits, naming
 from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel
 from scheduler.compile import compile_catalogue
 from scheduler.package import WATCHER_PACKAGE, PackageRef
@@ -48,7 +49,7 @@ def test_more_jobs_are_dealt_out_to_watchers_each_of_its_own_jobs() -> None:
     whole = _watch(2 * JOBS_PER_WATCHER + 1)
     parts = shards(whole)
     assert [p.function for p in parts] == [f"acme-ops-sched-watcher-{k}" for k in (1, 2, 3)]
-    assert parts[0].log_group == "/aws/lambda/acme-ops-sched-watcher-1"
+    assert parts[0].log_group == "/sched/acme-ops/sched-watcher-1"
     dealt = [j.name for p in parts for j in p.jobs]
     assert sorted(dealt) == sorted(j.name for j in whole.jobs)  # each job once
     assert all(shard_of(j.name, 3) == p.shard for p in parts for j in p.jobs)
@@ -80,8 +81,8 @@ def test_a_watcher_of_many_jobs_reads_by_the_catalogues_prefix_within_iams_polic
 
     def policy(jobs: int) -> dict[str, dict[str, object]]:
         document = watcher_policy(
-            function="acme-ops-sched-watcher",
-            job_log_groups=[f"/aws/lambda/acme-ops-job-{i}" for i in range(jobs)],
+            log_group="/sched/acme-ops/sched-watcher",
+            job_log_groups=[f"/sched/acme-ops/job-{i}" for i in range(jobs)],
             topics=["arn:aws:sns:us-east-1:123456789012:t"],
             region=REGION,
             account=ACCOUNT,
@@ -95,11 +96,12 @@ def test_a_watcher_of_many_jobs_reads_by_the_catalogues_prefix_within_iams_polic
 
     few, many = policy(40), policy(JOBS_PER_WATCHER)
     assert len(few["ReadJobLogs"]["Resource"]) == 2 * 41  # each group, and the watcher's own
-    logs = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/acme-ops"
+    logs = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/sched/acme-ops/"
+    # The scope's namespace: exact, no `acme-ops-eu`'s group starts so.
     assert many["ReadJobLogs"]["Resource"] == [
-        f"{logs}-sched-watcher",
-        f"{logs}-sched-watcher:*",
-        f"{logs}-*",
+        f"{logs}sched-watcher",
+        f"{logs}sched-watcher:*",
+        f"{logs}*",
     ]
     assert "ReadJobDeployments" not in many
     assert many["ReadCatalogueDeployments"] == {
@@ -109,3 +111,32 @@ def test_a_watcher_of_many_jobs_reads_by_the_catalogues_prefix_within_iams_polic
         "Resource": [f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:acme-ops-*"],
         "Condition": {"StringEquals": {"aws:ResourceTag/sched:catalogue": "acme-ops"}},
     }
+
+
+def test_a_watcher_reading_by_prefix_cannot_read_another_scope_whose_name_starts_alike() -> None:
+    """Past IAM's policy size, the watcher of `acme` reads `/sched/acme/*`: not `acme-ops`'s
+    groups (which `/aws/lambda/acme-*` allowed), nor a function someone named `acme-…`."""
+    from moto.iam.access_control import IAMPolicy, PermissionResult
+
+    from scheduler.permissions import watcher_policy
+
+    document = watcher_policy(
+        log_group=naming.log_group_name("acme", naming.watcher_key()),
+        job_log_groups=[naming.log_group_name("acme", f"job-{i}") for i in range(JOBS_PER_WATCHER)],
+        topics=[],
+        region=REGION,
+        account=ACCOUNT,
+        catalogue="acme",
+    )
+    policy = IAMPolicy(canonical_json(document))
+
+    def reads(group: str) -> bool:
+        arn = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{group}:*"
+        return policy.is_action_permitted("logs:FilterLogEvents", arn) is PermissionResult.PERMITTED
+
+    assert "/sched/acme/*" in json.dumps(document)  # read by the prefix, not group by group
+    assert reads(naming.log_group_name("acme", "job-7"))
+    assert not reads(naming.log_group_name("acme-ops", "job-7"))
+    assert not reads(naming.log_group_name("acme-ops", "sched-watcher"))
+    assert not reads("/aws/lambda/acme-ops-job-7")
+    assert not reads("/aws/lambda/acme-someone-elses")
