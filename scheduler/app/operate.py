@@ -6,7 +6,7 @@ checked before anything connects; the caller passes `now`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -28,6 +28,7 @@ from scheduler.history.targets import (
     deployed_function,
     function_name_of,
     job_deployments,
+    legacy_log_group_for,
     log_group_for,
 )
 from scheduler.permissions import role_mates
@@ -60,6 +61,22 @@ def find_job(catalogue: Catalogue, name: str) -> Job:
     return found
 
 
+def legacy_groups(
+    catalogue: Catalogue, aws: AwsContext, *, since: datetime, deployed: Mapping[str, datetime]
+) -> set[str]:
+    """Lambda's default groups of the catalogue's functions that exist, where their runs from
+    before they had groups of their own are: listed once, by the scope's prefix, and only when
+    the window reaches back before a function's last deployment (the move was one) or a
+    function is not deployed (its old runs still show)."""
+    functions = {j.name for j in catalogue.jobs if deployed_function(catalogue, j) is not None}
+    if all(job in deployed and deployed[job] <= since for job in functions):
+        return set()
+    store = aws.log_groups
+    assert store is not None, "every AWS context reads log groups"
+    ours = {g for j in catalogue.jobs if (g := legacy_log_group_for(catalogue, j)) is not None}
+    return store.names(naming.lambda_log_group_prefix(catalogue.prefix)) & ours
+
+
 def history(
     catalogue: Catalogue,
     connection: Connection,
@@ -79,6 +96,7 @@ def history(
     selected = select_jobs(catalogue, jobs or None)
     with connect(connection, catalogue.path) as aws:
         found = job_deployments(catalogue, aws.deployments)
+        deployed = {job: d.at for job, d in found.items()}
         read = history_for(
             catalogue,
             log_source(aws, logs, catalogue, len(log_groups(catalogue, selected))),
@@ -88,8 +106,9 @@ def history(
             jobs=jobs or None,
             statuses=statuses,
             grace=grace,
-            deployed={job: d.at for job, d in found.items()},
+            deployed=deployed,
             bindings=bindings(found),
+            legacy=legacy_groups(catalogue, aws, since=since, deployed=deployed),
         )
         return replace(read, role_mates=role_mates(catalogue))
 
@@ -116,14 +135,16 @@ def status(
     one that stopped, or whose channel refuses, would otherwise tell nobody."""
     with connect(connection, catalogue.path) as aws:
         found = job_deployments(catalogue, aws.deployments)
+        deployed = {job: d.at for job, d in found.items()}
         rows = status_for(
             catalogue,
             log_source(aws, logs, catalogue, len(log_groups(catalogue, catalogue.jobs))),
             now=now,
             window=window,
-            deployed={job: d.at for job, d in found.items()},
+            deployed=deployed,
             bindings=bindings(found),
             role_mates=role_mates(catalogue),
+            legacy=legacy_groups(catalogue, aws, since=now - window, deployed=deployed),
         )
         return Status(rows, watcher_health(catalogue, aws, now=now))
 
