@@ -272,10 +272,16 @@ def _ms(when: datetime) -> int:
 def job_logs(
     catalogue: Catalogue, job: Job, connection: Connection, *, since: datetime, until: datetime
 ) -> list[LogLine]:
-    """`sched logs`: the lines of `job`'s log group in [since, until], each with its run."""
+    """`sched logs`: the lines of `job`'s log group in [since, until], each with its run, and
+    those of the group its function logged to before it had its own, when that one exists."""
     group = _log_group(catalogue, job)
+    old = legacy_log_group_for(catalogue, job)
     with connect(connection, catalogue.path) as aws:
-        return attribute(aws.logs.events(group, _ms(since), _ms(until) + 1))
+        events = list(aws.logs.events(group, _ms(since), _ms(until) + 1))
+        if old is not None and aws.log_groups is not None and old in aws.log_groups.names(old):
+            events += aws.logs.events(old, _ms(since), _ms(until) + 1)
+            events.sort(key=lambda e: e.timestamp_ms)
+        return attribute(events)
 
 
 def follow_logs(
