@@ -7,6 +7,7 @@ and what it grants is worth a second look when it is broad (`Resource: "*"` writ
 from __future__ import annotations
 
 import ast
+import json
 from collections.abc import Iterator
 from functools import partial
 
@@ -36,8 +37,16 @@ PARTITIONS = ("aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e"
 _ACCOUNT, _REGION = "123456789012", "us-east-1"
 
 
-def _own_role_jobs(context: Context) -> Iterator[Job]:
+def _own_role_jobs(context: Context) -> list[Job]:
     """Lambda jobs that get a role of their own: their code is sched's, and `role:` is unset."""
+    return context.memo("own role jobs", partial(_own_role_list, context))
+
+
+def _own_role_list(context: Context) -> list[Job]:
+    return list(_with_own_role(context))
+
+
+def _with_own_role(context: Context) -> Iterator[Job]:
     for job in context.catalogue.jobs:
         if job.compute is Compute.LAMBDA and job.handler is not None and job.role is None:
             yield job
@@ -265,7 +274,7 @@ class RolePolicyTooLarge(Rule):
             policy = _checkable_policy(context, job)
             if policy is None:
                 continue
-            size = len(canonical_json(policy.document))
+            size = _document_size(context, policy)
             if size > limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS:
                 yield self.report(
                     context.setting_span(job, "permissions"),
@@ -274,6 +283,8 @@ class RolePolicyTooLarge(Rule):
                     "merge statements (several actions or resources in one), or use a managed "
                     "policy of your own for the common part",
                 )
+            if len(policy.managed_policies) <= limits.IAM_MANAGED_POLICIES_PER_ROLE:
+                continue  # the common case: fewer entries than the quota, however many repeat
             arns = policy.managed_policy_arns
             if len(arns) > limits.IAM_MANAGED_POLICIES_PER_ROLE:
                 yield self.report(
@@ -283,6 +294,34 @@ class RolePolicyTooLarge(Rule):
                     "combine them into fewer policies, or ask for a higher quota "
                     "(IAM: Managed policies per role)",
                 )
+
+
+# `{"Statement":[],"Version":"2012-10-17"}`: what a role's document is around its statements.
+_DOCUMENT_FRAME = len(canonical_json(RolePolicy((), ()).document))
+
+
+def _document_size(context: Context, policy: RolePolicy) -> int:
+    """`len(canonical_json(policy.document))`, without serialising again the statements an
+    entry gives every job alike: an entry's statements depend on the entry alone (and the
+    placeholder account and region), so each entry's are measured once per validation; sched's
+    own statements (logs, secrets, network), which name the job, are measured per job. A value
+    JSON cannot carry fails as serialising the whole document would, at the same statement."""
+    size, previous, nth = 0, None, 0
+    for sourced in policy.statements:
+        origin = sourced.origin
+        nth = nth + 1 if origin is not None and origin == previous else 0
+        previous = origin
+        if origin is None:
+            size += _json_size(sourced.statement)
+        else:  # an entry's statements are written one after the other: (entry, nth) is one
+            key = ("statement size", origin, nth)
+            size += context.memo(key, partial(_json_size, sourced.statement))
+    return _DOCUMENT_FRAME + size + max(len(policy.statements) - 1, 0)
+
+
+def _json_size(value: object) -> int:
+    """The length of `value` as `canonical_json` writes a value inside a document."""
+    return len(json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
 
 
 class EmptyPermissions(Rule):
@@ -335,7 +374,6 @@ class CallNotAllowed(Rule):
             policy = _checkable_policy(context, job)
             if policy is None:
                 continue
-            statements = [s.statement for s in policy.statements]
             module = read[0]
             job_input = job.input or {}
             reader = context.memo(("module calls", job.handler_file), partial(ModuleCalls, module))
@@ -343,6 +381,9 @@ class CallNotAllowed(Rule):
                 ("handler calls", job.handler_file, canonical_json(job_input)),
                 partial(reader.calls, job_input),
             )
+            if not calls:
+                continue
+            statements = [s.statement for s in policy.statements]
             for call in unique_calls(calls):
                 if (call.service, call.operation) in _NEEDS_NO_PERMISSION:
                     continue

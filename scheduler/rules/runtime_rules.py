@@ -10,7 +10,6 @@ from datetime import timedelta
 from scheduler import limits
 from scheduler.catalogue.durations import format_duration as fmt
 from scheduler.catalogue.model import Compute, Job
-from scheduler.compile import DEPLOY_VALUE_LENGTH, function_environment
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.runtime.contract import ENV_CODE, ENV_DEPLOY
@@ -257,6 +256,10 @@ def deployed_environment(job: Job, catalogue: str) -> dict[str, str]:
     """The handler job's environment as deployed: compile adds SCHED_DEPLOY, a digest of the
     rest, last, and the writer SCHED_CODE; their lengths are fixed, so placeholders measure the
     same."""
+    # Imported here: compile pulls in the history and the watcher's webhook client (http,
+    # ssl), which validate needs only for a job whose environment may be near the limit.
+    from scheduler.compile import DEPLOY_VALUE_LENGTH, function_environment
+
     return {
         **function_environment(job, catalogue),
         ENV_DEPLOY: "0" * DEPLOY_VALUE_LENGTH,

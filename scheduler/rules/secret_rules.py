@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from scheduler.diagnostics import Diagnostic, Severity
@@ -71,11 +72,13 @@ class PlainTextSecret(Rule):
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
         for job in context.catalogue.jobs:
-            found = [*_walk(dict(job.environment), ("environment",))]
-            found += _walk(job.input, ("input",)) if job.input else []
-            for path, value in found:
-                if not _looks_secret(path, value):
-                    continue
+            # Jobs that inherit their environment share it: it is searched once.
+            found = context.memo(
+                ("plain secrets", job.environment), partial(_environment_secrets, job.environment)
+            )
+            if job.input:
+                found = [*found, *_secrets_in(job.input, ("input",))]
+            for path in found:
                 yield self.report(
                     context.setting_span(job, *path),
                     f'job "{job.name}": {".".join(map(str, path))} looks like a secret in '
@@ -84,6 +87,15 @@ class PlainTextSecret(Rule):
                     f"secrets: {{{_env_name(path)}: ssm:/{context.catalogue.name}/{job.name}/"
                     f"{_env_name(path).lower()}}}",
                 )
+
+
+def _secrets_in(value: Any, path: tuple[str | int, ...]) -> list[tuple[str | int, ...]]:
+    """Where under `value` a secret seems written in plain text."""
+    return [at for at, text in _walk(value, path) if _looks_secret(at, text)]
+
+
+def _environment_secrets(environment: tuple[tuple[str, str], ...]) -> list[tuple[str | int, ...]]:
+    return _secrets_in(dict(environment), ("environment",))
 
 
 def _env_name(path: tuple[str | int, ...]) -> str:

@@ -245,10 +245,11 @@ def _folder_of(handler_file: str) -> str:
 def code_folder(context: Context, folder: str) -> HandlerFolder | None:
     """`folder` (a handler's or a shared one, relative to the catalogue) as packaging reads
     it, once per validation; None when there is none to read."""
-    return context.memo(("code folder", folder), partial(_read_folder, context, Path(folder)))
+    return context.memo(("code folder", folder), partial(_read_folder, context, folder))
 
 
-def _read_folder(context: Context, folder: Path) -> HandlerFolder | None:
+def _read_folder(context: Context, relative: str) -> HandlerFolder | None:
+    folder = Path(relative)
     path = context.base / folder
     if not path.is_dir():
         return None

@@ -313,3 +313,27 @@ def test_every_fixture_line_is_understood_or_deliberately_skipped() -> None:
         "copied 120 objects so far\n",
         *[e.message for e in load_log_fixture("json_success") if '"platform.init' in e.message],
     ]
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ('{"sched": "run", "v": 1} x', "JSONDecodeError: Extra data: line 1 column 26 (char 25)"),
+        ('{"type": "platform.start", "record": ', "JSONDecodeError: Expecting value: line 1 "
+         "column 37 (char 36)"),
+        ('{"sched": "run", "v": 1}{}', "JSONDecodeError: Extra data: line 1 column 25 (char 24)"),
+    ],
+)  # fmt: skip
+def test_json_that_is_not_one_whole_value_is_malformed_with_json_s_own_reason(
+    message: str, reason: str
+) -> None:
+    assert parse_message(message) == Malformed(reason)
+
+
+def test_a_wrapped_run_line_with_whitespace_after_it_reads_as_without() -> None:
+    inner = '{"sched": "run", "v": 1, "job": "j", "status": "succeeded"}'
+    wrapped = {"level": "INFO", "requestId": "r-1", "message": inner}
+    assert parse_message(json.dumps({**wrapped, "message": inner + "\n"})) == parse_message(
+        json.dumps(wrapped)
+    )
+    assert isinstance(parse_message(json.dumps(wrapped)), WrapperLine)
