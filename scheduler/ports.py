@@ -258,6 +258,10 @@ class LogGroups(Protocol):
 
     def tags(self, log_group: str) -> dict[str, str] | None: ...
 
+    def names(self, prefix: str) -> set[str]:
+        """The names of the groups that exist whose names start with `prefix`."""
+        ...
+
     def delete(self, log_group: str) -> None: ...
 
 

@@ -6,7 +6,7 @@ checked before anything connects; the caller passes `now`.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -28,6 +28,7 @@ from scheduler.history.targets import (
     deployed_function,
     function_name_of,
     job_deployments,
+    legacy_log_group_for,
     log_group_for,
 )
 from scheduler.permissions import role_mates
@@ -60,6 +61,22 @@ def find_job(catalogue: Catalogue, name: str) -> Job:
     return found
 
 
+def legacy_groups(
+    catalogue: Catalogue, aws: AwsContext, *, since: datetime, deployed: Mapping[str, datetime]
+) -> set[str]:
+    """Lambda's default groups of the catalogue's functions that exist, where their runs from
+    before they had groups of their own are: listed once, by the scope's prefix, and only when
+    the window reaches back before a function's last deployment (the move was one) or a
+    function is not deployed (its old runs still show)."""
+    functions = {j.name for j in catalogue.jobs if deployed_function(catalogue, j) is not None}
+    if all(job in deployed and deployed[job] <= since for job in functions):
+        return set()
+    store = aws.log_groups
+    assert store is not None, "every AWS context reads log groups"
+    ours = {g for j in catalogue.jobs if (g := legacy_log_group_for(catalogue, j)) is not None}
+    return store.names(naming.lambda_log_group_prefix(catalogue.prefix)) & ours
+
+
 def history(
     catalogue: Catalogue,
     connection: Connection,
@@ -79,6 +96,7 @@ def history(
     selected = select_jobs(catalogue, jobs or None)
     with connect(connection, catalogue.path) as aws:
         found = job_deployments(catalogue, aws.deployments)
+        deployed = {job: d.at for job, d in found.items()}
         read = history_for(
             catalogue,
             log_source(aws, logs, catalogue, len(log_groups(catalogue, selected))),
@@ -88,8 +106,9 @@ def history(
             jobs=jobs or None,
             statuses=statuses,
             grace=grace,
-            deployed={job: d.at for job, d in found.items()},
+            deployed=deployed,
             bindings=bindings(found),
+            legacy=legacy_groups(catalogue, aws, since=since, deployed=deployed),
         )
         return replace(read, role_mates=role_mates(catalogue))
 
@@ -116,14 +135,16 @@ def status(
     one that stopped, or whose channel refuses, would otherwise tell nobody."""
     with connect(connection, catalogue.path) as aws:
         found = job_deployments(catalogue, aws.deployments)
+        deployed = {job: d.at for job, d in found.items()}
         rows = status_for(
             catalogue,
             log_source(aws, logs, catalogue, len(log_groups(catalogue, catalogue.jobs))),
             now=now,
             window=window,
-            deployed={job: d.at for job, d in found.items()},
+            deployed=deployed,
             bindings=bindings(found),
             role_mates=role_mates(catalogue),
+            legacy=legacy_groups(catalogue, aws, since=now - window, deployed=deployed),
         )
         return Status(rows, watcher_health(catalogue, aws, now=now))
 
@@ -251,10 +272,16 @@ def _ms(when: datetime) -> int:
 def job_logs(
     catalogue: Catalogue, job: Job, connection: Connection, *, since: datetime, until: datetime
 ) -> list[LogLine]:
-    """`sched logs`: the lines of `job`'s log group in [since, until], each with its run."""
+    """`sched logs`: the lines of `job`'s log group in [since, until], each with its run, and
+    those of the group its function logged to before it had its own, when that one exists."""
     group = _log_group(catalogue, job)
+    old = legacy_log_group_for(catalogue, job)
     with connect(connection, catalogue.path) as aws:
-        return attribute(aws.logs.events(group, _ms(since), _ms(until) + 1))
+        events = list(aws.logs.events(group, _ms(since), _ms(until) + 1))
+        if old is not None and aws.log_groups is not None and old in aws.log_groups.names(old):
+            events += aws.logs.events(old, _ms(since), _ms(until) + 1)
+            events.sort(key=lambda e: e.timestamp_ms)
+        return attribute(events)
 
 
 def follow_logs(

@@ -73,6 +73,13 @@ class AwsLogGroups:
             arn = group.get("logGroupArn") or str(group.get("arn", "")).removesuffix(":*")
             return dict(self.c.logs.list_tags_for_resource(resourceArn=arn).get("tags", {}))
 
+    def names(self, prefix: str) -> set[str]:
+        with translated("logs", prefix):
+            pages = self.c.logs.get_paginator("describe_log_groups").paginate(
+                logGroupNamePrefix=prefix
+            )
+            return {g["logGroupName"] for page in pages for g in page.get("logGroups", [])}
+
     def delete(self, log_group: str) -> None:
         try:
             with translated("logs", log_group):

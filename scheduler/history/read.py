@@ -24,7 +24,12 @@ from scheduler.history.expected import expected_fires, logged_fires
 from scheduler.history.match import EARLY_TOLERANCE, expected_vs_observed
 from scheduler.history.model import Run, RunStatus, Skipped, timeline_key
 from scheduler.history.reconstruct import Binding, reconstruct
-from scheduler.history.targets import deployed_function, log_group_for, untracked_reason
+from scheduler.history.targets import (
+    deployed_function,
+    legacy_log_group_for,
+    log_group_for,
+    untracked_reason,
+)
 from scheduler.ports import LogBatchSource, LogEvent, LogRead, LogSource
 from scheduler.schedule import Schedule, ScheduleError, parse
 
@@ -200,6 +205,31 @@ def job_read(
     return _planned(_log_read(group, start, end), job, schedule) if end > start else None
 
 
+def job_reads(
+    catalogue: Catalogue,
+    job: Job,
+    *,
+    now: datetime,
+    since: datetime,
+    until: datetime | None = None,
+    grace: timedelta = DEFAULT_GRACE,
+    legacy: Collection[str] = (),
+    deployed: datetime | None = None,
+) -> list[LogRead]:
+    """`job_read`, and the same span of the group its function logged to before it had its
+    own, when that group is among the `legacy` groups that exist and the span reaches back
+    before the function's last deployment (`deployed`; the move was a deployment)."""
+    read = job_read(catalogue, job, now=now, since=since, until=until, grace=grace)
+    if read is None:
+        return []
+    old = legacy_log_group_for(catalogue, job)
+    if old is None or old not in legacy or old == read.log_group:
+        return [read]
+    if deployed is not None and _to_ms(deployed) <= read.start_ms:
+        return [read]
+    return [read, replace(read, log_group=old)]
+
+
 class Prefetched:
     """The events of reads done already, as a `LogBatchSource` (and a `LogSource` for exactly
     those reads): a caller that reads for many histories at once hands them over this way."""
@@ -234,7 +264,7 @@ def fetch(
 
 def _read(
     fetched: Mapping[LogRead, Sequence[LogEvent]],
-    group: str,
+    groups: Sequence[str],
     job: Job,
     *,
     start: datetime,
@@ -245,7 +275,14 @@ def _read(
 ) -> tuple[list[Run], Skipped]:
     if end <= start:
         return [], Skipped()
-    events = fetched.get(_log_read(group, start, end), ())
+    found_in = [e for g in groups if (e := fetched.get(_log_read(g, start, end)))]
+    # Each event is in one group (a run logs where its function's configuration said when it
+    # started), so the groups' events together are each run's once, in time order.
+    events: Sequence[LogEvent] = (
+        sorted((e for es in found_in for e in es), key=lambda e: e.timestamp_ms)
+        if len(found_in) > 1
+        else (found_in[0] if found_in else ())
+    )
     found = reconstruct(
         events, job.name, now=now, shared=shared, binding=binding, window=(start, end)
     )
@@ -294,6 +331,7 @@ def _job_history(
     shared: bool = False,
     binding: Binding | None = None,
     absent: bool = False,
+    legacy: Collection[str] = (),
 ) -> JobHistory:
     schedule, problem = _schedule(job)
     reason = untracked_reason(job)
@@ -301,9 +339,10 @@ def _job_history(
     if reason is not None or group is None:
         return JobHistory(job, (), False, reason, schedule)
     start, end = _span(job, schedule, now=now, since=since, until=until, grace=grace)
+    old = legacy_log_group_for(catalogue, job)
     observed, skipped = _read(
         fetched,
-        group,
+        [group, old] if old is not None and old in legacy and old != group else [group],
         job,
         start=start,
         end=end,
@@ -380,6 +419,7 @@ def job_histories(
     workers: int = DEFAULT_WORKERS,
     deployed: Mapping[str, datetime] | None = None,
     bindings: Mapping[str, Binding] | None = None,
+    legacy: Collection[str] = (),
 ) -> list[JobHistory]:
     """Each selected job's history in (since, until], in catalogue order (unfiltered).
 
@@ -389,14 +429,23 @@ def job_histories(
     deploys and which it does not name is not deployed: no fire of it is expected. Jobs on an
     existing function (`function:`) expect every fire in the window. `bindings` maps job names
     to their deployed function's deployment value (`targets.deployment_bindings`). Jobs that run
-    on one function (one log group) are told apart by sched's lines only.
+    on one function (one log group) are told apart by sched's lines only. `legacy` are the
+    Lambda default groups that exist (`legacy_groups`): a job's runs from before its function
+    had a group of its own are read there too.
     """
     end = now if until is None else until
     selected = select_jobs(catalogue, jobs)
     deployments = deployed or {}
     bindings = bindings or {}
     groups = Counter(log_group_for(catalogue, job) for job in catalogue.jobs)
-    reads = (job_read(catalogue, j, now=now, since=since, until=end, grace=grace) for j in selected)
+    reads = (
+        read
+        for j in selected
+        for read in job_reads(
+            catalogue, j, now=now, since=since, until=end, grace=grace, legacy=legacy,
+            deployed=deployments.get(j.name),
+        )
+    )  # fmt: skip
     fetched = fetch(source, reads, workers=workers)
 
     def one(job: Job) -> JobHistory:
@@ -413,6 +462,7 @@ def job_histories(
             shared=groups[log_group_for(catalogue, job)] > 1,
             binding=bindings.get(job.name),
             absent=deployed is not None and job.name not in deployments,
+            legacy=legacy,
         )
 
     with _gc_paused():
@@ -446,6 +496,7 @@ def history_for(
     workers: int = DEFAULT_WORKERS,
     deployed: Mapping[str, datetime] | None = None,
     bindings: Mapping[str, Binding] | None = None,
+    legacy: Collection[str] = (),
 ) -> History:
     """Runs of the catalogue's jobs (or `jobs`) anchored in (since, until], `until` default `now`.
 
@@ -466,6 +517,7 @@ def history_for(
         workers=workers,
         deployed=deployed,
         bindings=bindings,
+        legacy=legacy,
     )
     if statuses is not None:
         chosen = parse_status_filter(statuses)

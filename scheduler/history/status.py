@@ -5,7 +5,7 @@ needs attention. Rows come back most urgent first; `needs_attention` decides the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -124,6 +124,7 @@ def status_for(
     deployed: Mapping[str, datetime] | None = None,
     bindings: Mapping[str, Binding] | None = None,
     role_mates: Mapping[str, tuple[str, ...]] | None = None,
+    legacy: Collection[str] = (),
 ) -> list[StatusRow]:
     """Every job's status over (now - window, now], failing and missing jobs first.
     `role_mates` (job → the other jobs of its shared role) names them in a denial's hint.
@@ -142,6 +143,7 @@ def status_for(
         workers=workers,
         deployed=deployed,
         bindings=bindings,
+        legacy=legacy,
     )
     mates = role_mates or {}
     return sorted((_row(h, now, mates) for h in histories), key=lambda row: row.sort_key)

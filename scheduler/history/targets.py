@@ -44,6 +44,13 @@ def log_group_for(catalogue: Catalogue, job: Job) -> str | None:
     return naming.lambda_log_group(function) if function is not None else None
 
 
+def legacy_log_group_for(catalogue: Catalogue, job: Job) -> str | None:
+    """Where the function sched deploys for `job` logged before it had a group of its own:
+    Lambda's default group (None when sched deploys no function for it)."""
+    function = deployed_function(catalogue, job)
+    return naming.lambda_log_group(function) if function is not None else None
+
+
 def untracked_reason(job: Job) -> str | None:
     """Why sched cannot see the job's runs, or None when it can."""
     match job.compute:
