@@ -21,7 +21,6 @@ from typing import Any
 
 from scheduler import limits, naming
 from scheduler.catalogue.model import Catalogue, Compute, Grant, Job, RoleMode
-from scheduler.insights import pays_for
 from scheduler.kms_keys import KmsKey, decrypt_statement
 from scheduler.policy_templates import TEMPLATES, TemplateError, closest, expand
 from scheduler.resources import canonical_json
@@ -532,6 +531,10 @@ def _watcher_policy(
     # For as many groups as Insights pays for, the watcher reads through Logs Insights, whose
     # GetQueryResults and StopQuery take no resource:
     # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatchlogs.html
+    # Imported here: validate builds job policies, never the watcher's, and the reader's
+    # module (with the ports) would be most of what `permissions` costs it to import.
+    from scheduler.insights import pays_for
+
     insights = pays_for(len(job_log_groups))
     reads = ["logs:FilterLogEvents", *(["logs:StartQuery"] if insights else [])]
     # Its query selects the groups under the catalogue's prefix (scheduler.insights); the IAM
