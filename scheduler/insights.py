@@ -101,6 +101,7 @@ class _Row:
     log_stream: str
     log_group: str
     ptr: str
+    account: str | None  # None where `@log` names no account (moto)
 
 
 def _timestamp_ms(value: str) -> int:
@@ -111,18 +112,21 @@ def _timestamp_ms(value: str) -> int:
     return round(when.replace(tzinfo=when.tzinfo or UTC).timestamp() * 1000)
 
 
-def _group(value: str) -> str:
+def _group(value: str) -> tuple[str | None, str]:
     """`@log` is `<account>:<group>` on AWS (a group name has no colon), the name on moto."""
-    return value.split(":", 1)[1] if ":" in value else value
+    account, colon, group = value.partition(":")
+    return (account, group) if colon else (None, value)
 
 
 def _row(fields: dict[str, str]) -> _Row:
+    account, group = _group(fields.get("@log", ""))
     return _Row(
         _timestamp_ms(fields.get("@timestamp", "0")),
         fields.get("@message", ""),
         fields.get("@logStream", ""),
-        _group(fields.get("@log", "")),
+        group,
         fields.get("@ptr", ""),
+        account,
     )
 
 
@@ -134,13 +138,15 @@ def _seconds(start_ms: int, end_ms: int) -> tuple[int, int]:
 class InsightsReads:
     """`LogBatchSource` over Logs Insights; `sleep` and `clock` are injected for the tests.
     Groups whose names start with one of `prefixes` (at most five) are selected by the query
-    itself when there are more of them than one listed query takes."""
+    itself when there are more of them than one listed query takes; rows of another account
+    than `account` (when given) are dropped."""
 
     def __init__(
         self,
         queries: LogQueries,
         *,
         prefixes: Sequence[str] = (),
+        account: str | None = None,
         concurrency: int = DEFAULT_CONCURRENCY,
         group_limit: int = limits.INSIGHTS_MAX_LOG_GROUPS,
         row_limit: int = limits.INSIGHTS_MAX_ROWS,
@@ -152,6 +158,7 @@ class InsightsReads:
             raise ValueError(f"at most {limits.INSIGHTS_MAX_SOURCE_PREFIXES} prefixes a query")
         self.queries = queries
         self.prefixes = tuple(prefixes)
+        self.account = account
         self.refused = False  # the service refused SOURCE once: it will again
         self.concurrency = max(1, min(concurrency, limits.INSIGHTS_MAX_CONCURRENT_QUERIES))
         self.group_limit = group_limit
@@ -182,17 +189,18 @@ class InsightsReads:
             of_group.setdefault(read.log_group, []).append(read)
         planned = self._planned(self._targets(spans), of_group)
         fetched = self._run(planned)
-        refused = {t for (t, _, _), rows in zip(planned, fetched, strict=True) if rows is None}
+        # By position: a listed target (a list) cannot be hashed, and only selections refuse.
+        refused = [i for i, rows in enumerate(fetched) if rows is None]
         if refused:  # read every refused selection's groups listed, over its whole span
-            listed = {g: spans[g] for t in refused for g in _names(t)}
+            listed = {g: spans[g] for i in refused for g in _names(planned[i][0])}
             again = self._planned(self._batches(listed), of_group)
-            fetched = [
-                rows for (t, _, _), rows in zip(planned, fetched, strict=True) if t not in refused
-            ]
+            fetched = [rows for i, rows in enumerate(fetched) if rows is not None]
             fetched += self._run(again)
         for rows in fetched:
             for row in rows or ():
-                if row.log_group in found:  # not a stranger's group under the prefix
+                # Not a stranger's group under the prefix, nor (a SOURCE query run in a
+                # monitoring account also reads its linked accounts) another account's group.
+                if row.log_group in found and self._own(row):
                     found[row.log_group].append(
                         LogEvent(row.timestamp_ms, row.message, row.log_stream)
                     )
@@ -206,6 +214,9 @@ class InsightsReads:
             ]
             for read in reads
         }
+
+    def _own(self, row: _Row) -> bool:
+        return self.account is None or row.account is None or row.account == self.account
 
     def _planned(
         self, targets: Sequence[tuple[_Target, int, int]], of_group: dict[str, list[LogRead]]

@@ -79,6 +79,9 @@ def log_source(
         return aws.logs
     prefixes = () if aws.local else (naming.log_group_prefix(catalogue.prefix),)
     reads = InsightsReads(
-        aws.queries, prefixes=prefixes, sleep=_no_wait if aws.local else time.sleep
+        aws.queries,
+        prefixes=prefixes,
+        account=aws.account,
+        sleep=_no_wait if aws.local else time.sleep,
     )
     return InsightsOrFilter(reads, aws.logs) if path is LogPath.AUTO else reads

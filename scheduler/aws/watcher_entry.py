@@ -98,14 +98,14 @@ class Queries:
             self.client.stop_query(queryId=query_id)
 
 
-def job_reads(config: WatchConfig, client: Any) -> InsightsReads | None:
+def job_reads(config: WatchConfig, client: Any, account: str | None = None) -> InsightsReads | None:
     """Logs Insights for many watched groups (as `sched status --logs auto`: those under the
-    catalogue's prefix selected by it), else None."""
+    catalogue's prefix selected by it, in `account` only), else None."""
     groups = {log_group_for(config.catalogue, job) for job in config.jobs} - {None}
     if not pays_for(len(groups)):
         return None
     prefix = naming.log_group_prefix(config.catalogue.prefix)
-    return InsightsReads(Queries(client), prefixes=[prefix])
+    return InsightsReads(Queries(client), prefixes=[prefix], account=account)
 
 
 class Functions:
@@ -182,6 +182,12 @@ def _emit(line: str) -> None:
     print(line, flush=True)  # the function's own log group holds its state lines
 
 
+def _account(context: object) -> str | None:
+    """The watcher's own account, from its ARN (`arn:aws:lambda:<region>:<account>:...`)."""
+    parts = str(getattr(context, "invoked_function_arn", "")).split(":")
+    return parts[4] if len(parts) > 4 and parts[4] else None
+
+
 def handler(event: object, context: object) -> dict[str, Any]:
     whole = from_json(Path(__file__).with_name(CONFIG_FILE).read_text(encoding="utf-8"))
     config = shard_from_env(whole, os.environ.get(SHARD_ENV))
@@ -194,7 +200,7 @@ def handler(event: object, context: object) -> dict[str, Any]:
         now=datetime.now(UTC),
         deployments=Functions(boto3.client("lambda")),
         hooks=HookSender(Secrets()),
-        reads=job_reads(config, logs),
+        reads=job_reads(config, logs, _account(context)),
     )
     if done.failed:  # the pass's own failure shows in Lambda's Errors metric and the logs
         for sent in done.failed:

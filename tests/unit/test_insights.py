@@ -8,15 +8,16 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
-from insights_fake import FakeInsights
+from insights_fake import ACCOUNT, FakeInsights
 
 from scheduler.errors import AwsFailure
 from scheduler.history.parse import parse_message
 from scheduler.insights import KEPT, InsightsReads, QueryFailed, _Sourced, query, selections
 from scheduler.insights_plan import windows
-from scheduler.ports import LogEvent, LogRead
+from scheduler.ports import LogEvent, LogRead, QueryPage
 
 LOGS = Path(__file__).parents[1] / "fixtures" / "logs"
 T0 = 1_795_399_200_000  # 2026-11-23 02:00:00 UTC
@@ -358,3 +359,49 @@ def test_a_refused_selection_costs_one_call_more_than_listing_from_the_start() -
     assert found == _reads(listing, row_limit=100).read_all(reads)
     assert sum(q.startswith("SOURCE") for q in refusing.queries) == 1
     assert len(refusing.calls) == len(listing.calls) + 1
+
+
+def test_a_refused_selection_beside_listed_groups_reads_both_listed() -> None:
+    # A `function:` job's or a pre-move group outside the prefix is a listed target beside
+    # the selection; the selection's refusal must not trip over it.
+    ours = _catalogue_groups(60)
+    elsewhere = {"/aws/lambda/legacy-export": [_start(902, 3)]}
+    fake = FakeInsights({**ours, **elsewhere}, source=False)
+    reads = [LogRead(g, T0 - 1000, T0 + 1000) for g in [*ours, *elsewhere]]
+
+    found = _reads(fake, prefixes=[PREFIX]).read_all(reads)
+
+    assert found == {r: fake.groups[r.log_group] for r in reads}
+    assert sorted(len(groups) for groups, _, _ in fake.started) == [0, 1, 10, 50]
+
+
+class _LinkedAccount(FakeInsights):
+    """A monitoring account: a SOURCE query also returns a linked account's groups."""
+
+    linked: ClassVar[set[str]] = set()
+
+    def query_results(self, query_id: str) -> QueryPage:
+        page = super().query_results(query_id)
+        rows = tuple(
+            {**row, "@log": row["@log"].replace(f"{ACCOUNT}:", "210987654321:")}
+            if row.get("@log", "").split(":", 1)[-1] in self.linked
+            else row
+            for row in page.rows
+        )
+        return QueryPage(page.status, rows)
+
+
+def test_a_linked_accounts_rows_under_the_same_names_are_left_out() -> None:
+    ours = _catalogue_groups(60)
+    theirs = {f"{PREFIX}{i:03d}-staging": [_start(800 + i, 5)] for i in range(3)}
+    fake = _LinkedAccount({**ours, **theirs})
+    fake.linked = set(theirs)
+    # The other account's groups bear names this account also reads.
+    reads = [LogRead(g, T0 - 1000, T0 + 1000) for g in [*ours, *theirs]]
+
+    found = _reads(fake, prefixes=[PREFIX], account=ACCOUNT).read_all(reads)
+
+    assert found == {r: ours.get(r.log_group, []) for r in reads}
+    assert found[reads[-1]] == []
+    # Without an account to keep to (moto names none), every row is kept as before.
+    assert _reads(fake, prefixes=[PREFIX]).read_all(reads)[reads[-1]] == theirs[reads[-1].log_group]
