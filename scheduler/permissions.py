@@ -262,16 +262,23 @@ class RolePolicy:
         return tuple(sorted({arn for arn, _ in self.managed_policies}))
 
 
-def log_statements(*, partition: str, region: str, account: str, group: str) -> list[Statement]:
+def log_statements(
+    *, partition: str, region: str, account: str, group: str, before: str | None = None
+) -> list[Statement]:
     """Writing to the function's own log group (`group`, or a pattern of several), and nothing
     else of CloudWatch Logs: what AWS's AWSLambdaBasicExecutionRole grants, scoped to the group.
-    Apply creates the group; Lambda creates it again if it is deleted."""
-    group = f"arn:{partition}:logs:{region}:{account}:log-group:{group}"
+    Apply creates the group; Lambda creates it again if it is deleted. `before` is the group the
+    function logged to before it had its own (Lambda's default): a function that still does
+    (between its role's update and its own in the apply that moves it, or rolled back to a
+    version published before the move) keeps writing its runs where history reads them."""
+    arn = f"arn:{partition}:logs:{region}:{account}:log-group:"
+    groups = [f"{arn}{g}" for g in (group, before) if g]
     return [
         {"Sid": "CreateOwnLogGroup", "Effect": "Allow", "Action": ["logs:CreateLogGroup"],
-         "Resource": [group]},
+         "Resource": groups},
         {"Sid": "WriteOwnLogs", "Effect": "Allow",
-         "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": [f"{group}:*"]},
+         "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+         "Resource": [f"{g}:*" for g in groups]},
     ]  # fmt: skip
 
 
@@ -367,7 +374,16 @@ def job_policy(
     function's)."""
     partition = naming.partition(region)
     group = log_group or naming.log_group_name(catalogue, job.name)
-    own = log_statements(partition=partition, region=region, account=account, group=group)
+    # A shared role's pattern would be every default group of the scope's prefix, which other
+    # names share: only a job's own role keeps its function's default group.
+    before = (
+        naming.lambda_log_group(naming.function_name(catalogue, job.name))
+        if log_group is None
+        else None
+    )
+    own = log_statements(
+        partition=partition, region=region, account=account, group=group, before=before
+    )
     if job.dead_letter_queue is not None:
         # Lambda sends a run that failed for good to its on-failure destination with the
         # function's own role: https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html

@@ -196,6 +196,7 @@ def test_next_rejects_a_bad_from(bad: str) -> None:
 def test_permissions_shows_each_statement_under_the_line_it_came_from() -> None:
     code, out = run("permissions", "tmp-cleanup", str(ROOT / "jobs.yaml"), "--region", "eu-west-1")
     group = "arn:aws:logs:eu-west-1:123456789012:log-group:/sched/acme-ops/tmp-cleanup"
+    before = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/acme-ops-tmp-cleanup"
     line = next(
         n
         for n, text in enumerate((ROOT / "jobs.yaml").read_text().splitlines(), 1)
@@ -208,9 +209,9 @@ def test_permissions_shows_each_statement_under_the_line_it_came_from() -> None:
             "tmp-cleanup: role acme-ops-tmp-cleanup",
             "  sched: write the job's own logs",
             "    Allow logs:CreateLogGroup",
-            f"      on {group}",
+            f"      on {group}, {before}",
             "    Allow logs:CreateLogStream, logs:PutLogEvents",
-            f"      on {group}:*",
+            f"      on {group}:*, {before}:*",
             f"  {ROOT / 'jobs.yaml'}:{line}:9: S3CrudPolicy {{BucketName: acme-scratch}}",
             "    Allow s3:DeleteObject, s3:GetBucketLocation, s3:GetLifecycleConfiguration, "
             "s3:GetObject, s3:GetObjectVersion, s3:ListBucket, s3:PutLifecycleConfiguration, "

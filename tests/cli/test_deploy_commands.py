@@ -161,13 +161,19 @@ HELLO_ROLE = {
             {
                 "Action": ["logs:CreateLogGroup"],
                 "Effect": "Allow",
-                "Resource": ["arn:aws:logs:us-east-1:123456789012:log-group:/sched/demo/hello"],
+                "Resource": [
+                    "arn:aws:logs:us-east-1:123456789012:log-group:/sched/demo/hello",
+                    "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/demo-hello",
+                ],
                 "Sid": "CreateOwnLogGroup",
             },
             {
                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
                 "Effect": "Allow",
-                "Resource": ["arn:aws:logs:us-east-1:123456789012:log-group:/sched/demo/hello:*"],
+                "Resource": [
+                    "arn:aws:logs:us-east-1:123456789012:log-group:/sched/demo/hello:*",
+                    "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/demo-hello:*",
+                ],
                 "Sid": "WriteOwnLogs",
             },
         ],

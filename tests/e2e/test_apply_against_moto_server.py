@@ -134,6 +134,8 @@ def test_apply_creates_the_example_then_plan_is_empty(endpoint: str, project: Pa
     document = iam.get_role_policy(RoleName="acme-ops-log-backup", PolicyName="sched")
     statements = document["PolicyDocument"]["Statement"]
     group = "arn:aws:logs:us-east-1:123456789012:log-group:/sched/acme-ops/log-backup"
+    # and the group its function logged to before it had its own (Lambda's default)
+    before = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/acme-ops-log-backup"
     assert sorted({r for s in statements for r in s["Resource"]}) == sorted(
         [
             "arn:aws:s3:::acme-app-logs",
@@ -142,6 +144,8 @@ def test_apply_creates_the_example_then_plan_is_empty(endpoint: str, project: Pa
             "arn:aws:s3:::acme-app-logs/*",
             group,
             f"{group}:*",
+            before,
+            f"{before}:*",
         ]
     )
     functions = client(endpoint, "lambda").get_function(FunctionName="acme-ops-log-backup")

@@ -187,18 +187,19 @@ CLUSTER = f"arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/acme-batch"
 
 def _log_statements(job: str) -> list[dict[str, object]]:
     group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/sched/acme-ops/{job}"
+    before = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/acme-ops-{job}"
     return [
         {
             "Sid": "CreateOwnLogGroup",
             "Effect": "Allow",
             "Action": ["logs:CreateLogGroup"],
-            "Resource": [group],
+            "Resource": [group, before],
         },
         {
             "Sid": "WriteOwnLogs",
             "Effect": "Allow",
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": [f"{group}:*"],
+            "Resource": [f"{group}:*", f"{before}:*"],
         },
     ]
 

@@ -96,12 +96,13 @@ def test_a_job_policy_holds_its_logs_then_each_entry_in_order_with_its_origin() 
     )
     policy = job_policy(job, catalogue="acme", region="cn-north-1", account="111122223333")
     group = "arn:aws-cn:logs:cn-north-1:111122223333:log-group:/sched/acme/backup"
+    before = "arn:aws-cn:logs:cn-north-1:111122223333:log-group:/aws/lambda/acme-backup"
     assert [(s.origin, s.statement) for s in policy.statements] == [
         (None, {"Sid": "CreateOwnLogGroup", "Effect": "Allow",
-                "Action": ["logs:CreateLogGroup"], "Resource": [group]}),
+                "Action": ["logs:CreateLogGroup"], "Resource": [group, before]}),
         (None, {"Sid": "WriteOwnLogs", "Effect": "Allow",
                 "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": [f"{group}:*"]}),
+                "Resource": [f"{group}:*", f"{before}:*"]}),
         (("defaults", "permissions", 0), {
             "Effect": "Allow",
             "Action": ["sqs:SendMessage*"],  # SAM's SQSSendMessagePolicy
