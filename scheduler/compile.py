@@ -536,6 +536,8 @@ class _Build:
                 if c.secret is not None
             ],
             catalogue=self.catalogue,
+            # A function's tags name its catalogue and environment, not the scope they make.
+            owner={k: v for k, v in self.ownership().items() if k != naming.MANAGED_BY_KEY},
         )
         yield Role(
             name=name,

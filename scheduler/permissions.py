@@ -492,6 +492,7 @@ def watcher_policy(
     job_functions: Iterable[str] = (),
     hook_secrets: Iterable[tuple[str, str | None]] = (),
     catalogue: str | None = None,
+    owner: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """The alert watcher's own role: writing its logs (to `log_group`), reading the watched
     jobs' log groups and its own (where its state is), reading the configuration of the jobs'
@@ -502,7 +503,8 @@ def watcher_policy(
     Listed one by one, a few dozen jobs fill IAM's 10,240 characters of inline policy; past
     that (given the `catalogue`, the scope) the groups in the scope's namespace are allowed by
     its exact prefix (`/sched/<scope>/*`, no other scope's), and the functions named with the
-    scope's prefix by that prefix, only when tagged as the catalogue's."""
+    scope's prefix by that prefix, only when tagged as the catalogue's (`owner`: the ownership
+    tags that say so, the catalogue's and environment's names; by default the scope's name)."""
     groups, functions, hooks = set(job_log_groups), set(job_functions), list(hook_secrets)
     explicit = _watcher_policy(
         log_group, groups, topics, region, account, functions, hooks, None, scope=catalogue
@@ -513,7 +515,16 @@ def watcher_policy(
     ):
         return explicit
     return _watcher_policy(
-        log_group, groups, topics, region, account, functions, hooks, catalogue, scope=catalogue
+        log_group,
+        groups,
+        topics,
+        region,
+        account,
+        functions,
+        hooks,
+        catalogue,
+        scope=catalogue,
+        owner=owner,
     )
 
 
@@ -531,6 +542,7 @@ def _watcher_policy(
     prefix_of: str | None,
     *,
     scope: str | None,
+    owner: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     partition = naming.partition(region)
     group_prefix = naming.log_group_prefix(prefix_of) if prefix_of else None
@@ -598,7 +610,12 @@ def _watcher_policy(
                 "Effect": "Allow",
                 "Action": ["lambda:GetFunctionConfiguration"],
                 "Resource": [f"{function_prefix}*"],
-                "Condition": {"StringEquals": {f"aws:ResourceTag/{_CATALOGUE_TAG}": prefix_of}},
+                "Condition": {
+                    "StringEquals": {
+                        f"aws:ResourceTag/{key}": value
+                        for key, value in (owner or {_CATALOGUE_TAG: str(prefix_of)}).items()
+                    }
+                },
             }
         )
     return {"Version": "2012-10-17", "Statement": statements}

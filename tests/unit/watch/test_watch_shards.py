@@ -140,3 +140,34 @@ def test_a_watcher_reading_by_prefix_cannot_read_another_scope_whose_name_starts
     assert not reads(naming.log_group_name("acme-ops", "sched-watcher"))
     assert not reads("/aws/lambda/acme-ops-job-7")
     assert not reads("/aws/lambda/acme-someone-elses")
+
+
+def test_a_watcher_in_an_environment_reads_the_functions_its_tags_name() -> None:
+    """Functions are tagged with the catalogue's and the environment's names, not with the
+    scope they make (`acme-ops-dev`): the prefix policy's condition must name those."""
+    import dataclasses
+
+    from scheduler.catalogue.model import Environment
+
+    cat = dataclasses.replace(
+        _catalogue(JOBS_PER_WATCHER),
+        environment=Environment("dev", account=ACCOUNT, region=REGION),
+        environments=("dev",),
+    )
+    packages = {j.name: PackageRef(j.name, Path(f"/b/{j.name}.zip"), "sha", 1) for j in cat.jobs}
+    packages[WATCHER_PACKAGE] = PackageRef(WATCHER_PACKAGE, Path("/b/w.zip"), "wsha", 1)
+
+    state = compile_catalogue(cat, account=ACCOUNT, region=REGION, packages=packages)
+
+    [role] = [r for r in state if isinstance(r, Role) and r.name == "acme-ops-dev-sched-watcher"]
+    statements = {s["Sid"]: s for s in json.loads(role.inline_policy)["Statement"]}
+    condition = statements["ReadCatalogueDeployments"]["Condition"]["StringEquals"]
+    function = next(
+        r for r in state if isinstance(r, Function) and r.name == "acme-ops-dev-job-0000"
+    )
+    tags = dict(function.tags)
+    assert condition == {
+        "aws:ResourceTag/sched:catalogue": "acme-ops",
+        "aws:ResourceTag/sched:environment": "dev",
+    }
+    assert all(tags.get(key.split("/", 1)[1]) == value for key, value in condition.items())
