@@ -205,7 +205,7 @@ class FunctionWriter:
             if not made_by_this_catalogue(found, function.tags):
                 raise taken(error, "log group", group, found) from error
         if function.log_retention_days is not None:
-            self._set_log_retention(function)
+            self._put_retention(group, function.log_retention_days)
 
     def _set_log_retention(self, function: Function) -> None:
         """Set how long the function's log group keeps its logs; None: forever again. A group
@@ -217,10 +217,11 @@ class FunctionWriter:
             return
         with contextlib.suppress(Conflict), translated("logs", group):
             self.c.logs.create_log_group(logGroupName=group, tags=dict(function.tags))
+        self._put_retention(group, function.log_retention_days)
+
+    def _put_retention(self, group: str, days: int) -> None:
         with translated("logs", group):
-            self.c.logs.put_retention_policy(
-                logGroupName=group, retentionInDays=function.log_retention_days
-            )
+            self.c.logs.put_retention_policy(logGroupName=group, retentionInDays=days)
 
     def _drop_invoke_config(self, name: str) -> None:
         """moto 5 adds a put config beside the one there and reads back the first, so the local
