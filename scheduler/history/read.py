@@ -222,12 +222,17 @@ def job_reads(
     read = job_read(catalogue, job, now=now, since=since, until=until, grace=grace)
     if read is None:
         return []
+    groups = _groups_of(catalogue, job, read.log_group, legacy)
+    if len(groups) == 1 or (deployed is not None and _to_ms(deployed) <= read.start_ms):
+        return [read]
+    return [replace(read, log_group=g) for g in groups]
+
+
+def _groups_of(catalogue: Catalogue, job: Job, group: str, legacy: Collection[str]) -> list[str]:
+    """`job`'s log group, and the one its function logged to before it had its own when that
+    one is among the `legacy` groups that exist."""
     old = legacy_log_group_for(catalogue, job)
-    if old is None or old not in legacy or old == read.log_group:
-        return [read]
-    if deployed is not None and _to_ms(deployed) <= read.start_ms:
-        return [read]
-    return [read, replace(read, log_group=old)]
+    return [group, old] if old is not None and old in legacy and old != group else [group]
 
 
 class Prefetched:
@@ -339,10 +344,9 @@ def _job_history(
     if reason is not None or group is None:
         return JobHistory(job, (), False, reason, schedule)
     start, end = _span(job, schedule, now=now, since=since, until=until, grace=grace)
-    old = legacy_log_group_for(catalogue, job)
     observed, skipped = _read(
         fetched,
-        [group, old] if old is not None and old in legacy and old != group else [group],
+        _groups_of(catalogue, job, group, legacy),
         job,
         start=start,
         end=end,
