@@ -10,12 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scheduler.diagnostics import Diagnostic, Severity, Span, active
 from scheduler.errors import CatalogueHasErrors, UsageError
 
 if TYPE_CHECKING:
     from scheduler.catalogue.loader import LoadResult
     from scheduler.catalogue.model import Catalogue, Job
+    from scheduler.diagnostics import Diagnostic, Span
     from scheduler.permissions import Origin, RolePolicy
     from scheduler.rules import RuleDoc
     from scheduler.upcoming import Upcoming
@@ -50,6 +50,7 @@ def check(
     it creates the local AWS (exit 2, with every problem). With `environment`, the catalogue of
     that environment; with `choose`, one must be named when the catalogue declares any, and it
     must be one of them (`UsageError`)."""
+    from scheduler.diagnostics import Severity, active
     from scheduler.validate import validate as run
 
     loaded, everything = run(path, now=now, local_data=False, environment=environment)

@@ -6,6 +6,7 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -24,8 +25,10 @@ from scheduler.cli.common import (
     view_env_option,
     with_catalogue,
 )
-from scheduler.diagnostics import Diagnostic, Severity
 from scheduler.errors import UsageError
+
+if TYPE_CHECKING:
+    from scheduler.diagnostics import Diagnostic
 
 
 def _default_format() -> str:
@@ -77,6 +80,7 @@ def render_diagnostics(diagnostics: list[Diagnostic], fmt: str, file: str) -> st
 def validate(catalogue: Path, fmt: str, fail_on: str) -> None:
     """Check CATALOGUE (default jobs.yaml) offline: schema, schedules, limits, handlers."""
     from scheduler.app.check import validate as run
+    from scheduler.diagnostics import Severity
 
     found = run(catalogue, now=datetime.now(UTC))
     click.echo(render_diagnostics(found, fmt, str(catalogue)))

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from scheduler.upcoming import Upcoming
+
+# %a in the C locale, which sched never changes: a fixed table is several times faster than
+# strftime, and `sched next` prints up to a million lines.
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _minute(when: datetime) -> str:
+    """`when` as `Mon 2026-11-30 02:00`, its wall clock in its own zone."""
+    # str() of a datetime starts with its ISO date and time: "2026-11-30 02:00:00+01:00".
+    return f"{_WEEKDAYS[when.weekday()]} {str(when)[:16]}"
 
 
 def to_text(items: Sequence[Upcoming]) -> str:
@@ -36,15 +46,14 @@ def to_text(items: Sequence[Upcoming]) -> str:
             )
         if not item.fire_times:
             lines.append("  never fires again")
-        zone = ZoneInfo(item.shown_in)
-        in_utc = item.shown_in in ("UTC", "Etc/UTC")
-        for when in item.fire_times:
-            local = when.astimezone(zone)
-            if in_utc:
-                lines.append(f"  {local:%a %Y-%m-%d %H:%M} UTC")
-            else:
-                utc = when.strftime("%Y-%m-%d %H:%M UTC")
-                lines.append(f"  {local:%a %Y-%m-%d %H:%M %Z}   ({utc})")
+        # Fire times are UTC instants (the engine's), so their own wall clock is UTC's.
+        if item.shown_in in ("UTC", "Etc/UTC"):
+            lines += [f"  {_minute(when)} UTC" for when in item.fire_times]
+        else:
+            zone = ZoneInfo(item.shown_in)
+            for when in item.fire_times:
+                local = when.astimezone(zone)
+                lines.append(f"  {_minute(local)} {local.tzname()}   ({str(when)[:16]} UTC)")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
