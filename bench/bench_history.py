@@ -6,13 +6,23 @@ Run by hand:  python bench/bench_history.py      Budget (issue: run history): we
 Issue 11: the same at 1,000 jobs (100,000 runs, 400,000 events): history in at most 4 s of CPU
 time, and linear (CPU time per run at 100,000 runs about that at 10,000). `--profile` prints
 where the time of one 100,000-run history goes.
+
+Before/after on a shared machine: `--against TREE` (a checkout of the commit before, e.g.
+`git archive <commit> | tar -x -C TREE`) runs one process per tree in alternation (a, b, b, a,
+...; `--rounds N`, default 5; `--jobs N`, default 1,000), each timing history in-process by CPU
+time (`time.process_time`, three times, median) over the same generated logs, and prints every
+process's figure and the medians. For changes smaller than the noise, count instructions, which
+load does not move: `valgrind --tool=callgrind python bench/bench_history.py --child 20 1 1` minus
+the same with `--child 20 0 1` (building the logs alone) is one history's instructions.
 """
 
 from __future__ import annotations
 
 import cProfile
+import json
 import pstats
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -151,5 +161,65 @@ def profile() -> None:
     pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
+def child(count: int, repeat: int, workers: int) -> None:
+    """One process's figure for `--against`: CPU seconds of each of `repeat` histories, as JSON."""
+    import scheduler
+
+    cat = catalogue(count)
+    source, runs = logs(cat)
+    since = NOW - timedelta(days=DAYS)
+    times = []
+    for _ in range(repeat):
+        started = time.process_time()
+        history_for(cat, source, now=NOW, since=since, workers=workers)
+        times.append(time.process_time() - started)
+    print(json.dumps({"cpu": times, "runs": runs, "package": scheduler.__file__}))
+
+
+def _child_of(tree: Path, count: int, repeat: int, workers: int) -> list[float]:
+    """Run `child` with the scheduler package of `tree` (this file's log generator)."""
+    code = (
+        f"import sys; sys.path[:0] = [{str(tree)!r}, {str(Path(__file__).parent)!r}]; "
+        f"import bench_history; bench_history.child({count}, {repeat}, {workers})"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tree
+    )
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    if not answer["package"].startswith(str(tree)):
+        raise SystemExit(f"{tree}: imported {answer['package']}")
+    return [float(t) for t in answer["cpu"]]
+
+
+def _arg(name: str, default: int) -> int:
+    return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
+
+
+def against(other: Path) -> None:
+    """This tree and `other` in alternation, one process each per round (see module doc)."""
+    trees = {"before": other.resolve(), "after": Path(__file__).parent.parent.resolve()}
+    count, rounds, workers = _arg("--jobs", JOBS * 10), _arg("--rounds", 5), _arg("--workers", 8)
+    samples: dict[str, list[float]] = {name: [] for name in trees}
+    print(f"{count} jobs, {workers} workers; history CPU s, median of 3 in each process")
+    for round_ in range(rounds):
+        # before, after; then after, before: a drift of the load falls on both alike.
+        order = list(trees.items()) if round_ % 2 == 0 else list(reversed(trees.items()))
+        for name, tree in order:
+            samples[name].append(statistics.median(_child_of(tree, count, 3, workers)))
+        print(f"round {round_ + 1}: " + "  ".join(f"{n} {s[-1]:.3f}" for n, s in samples.items()))
+    medians = {name: statistics.median(values) for name, values in samples.items()}
+    change = medians["after"] / medians["before"] - 1
+    shown = "  ".join(f"{n} {m:.3f} s" for n, m in medians.items())
+    print(f"medians: {shown} ({change:+.1%})")
+
+
 if __name__ == "__main__":
-    profile() if "--profile" in sys.argv else main()
+    if "--profile" in sys.argv:
+        profile()
+    elif "--child" in sys.argv:
+        at = sys.argv.index("--child")
+        child(*(int(a) for a in sys.argv[at + 1 : at + 4]))
+    elif "--against" in sys.argv:
+        against(Path(sys.argv[sys.argv.index("--against") + 1]))
+    else:
+        main()
