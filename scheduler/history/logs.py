@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler.errors import UsageError
-from scheduler.history.parse import PlatformReport, PlatformStart, parse_message
+from scheduler.history.parse import parse_message
+from scheduler.history.records import PlatformReport, PlatformStart
 from scheduler.ports import LogEvent
 
 

@@ -20,10 +20,11 @@ from itertools import islice
 
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import UnknownJob, UsageError
+from scheduler.history.collect import Binding
 from scheduler.history.expected import expected_fires, logged_fires
 from scheduler.history.match import EARLY_TOLERANCE, expected_vs_observed
 from scheduler.history.model import Run, RunStatus, Skipped, timeline_key
-from scheduler.history.reconstruct import Binding, reconstruct
+from scheduler.history.reconstruct import reconstruct
 from scheduler.history.targets import (
     deployed_function,
     legacy_log_group_for,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from scheduler.catalogue.model import Catalogue
+from scheduler.history.collect import Binding
 from scheduler.history.expected import next_rate_fire
 from scheduler.history.model import Attention, JobStatus, Skipped
 from scheduler.history.read import (
@@ -19,7 +20,6 @@ from scheduler.history.read import (
     JobHistory,
     job_histories,
 )
-from scheduler.history.reconstruct import Binding
 from scheduler.history.summary import summarise
 from scheduler.ports import LogBatchSource, LogSource
 

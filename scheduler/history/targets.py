@@ -15,7 +15,8 @@ from typing import assert_never
 
 from scheduler import naming
 from scheduler.catalogue.model import Catalogue, Compute, Job
-from scheduler.history.reconstruct import DEFAULT_RUNNING_HORIZON, Binding
+from scheduler.history.collect import Binding
+from scheduler.history.reconstruct import DEFAULT_RUNNING_HORIZON
 from scheduler.ports import Deployment, DeploymentSource
 
 

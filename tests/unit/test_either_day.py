@@ -13,8 +13,9 @@ import pytest
 
 from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Job
 from scheduler.compile import CompileError, compile_catalogue
+from scheduler.history.collect import Binding
 from scheduler.history.expected import expected_fires
-from scheduler.history.reconstruct import Binding, reconstruct
+from scheduler.history.reconstruct import reconstruct
 from scheduler.package import PackageRef
 from scheduler.ports import LogEvent
 from scheduler.resources import Permission, Rule, Schedule, Target

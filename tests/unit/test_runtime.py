@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from scheduler.history.parse import WrapperLine, WrapperStart, parse_message
+from scheduler.history.parse import parse_message
+from scheduler.history.records import WrapperLine, WrapperStart
 from scheduler.runtime import contract as runtime
 from scheduler.runtime.contract import Invocation, read_event
 from scheduler.runtime.wrapper import JobContext, invoke, load_function, run_job

@@ -7,7 +7,8 @@ import json
 import pytest
 from history_support import at, load_log_fixture
 
-from scheduler.history.parse import (
+from scheduler.history.parse import parse_message
+from scheduler.history.records import (
     AppError,
     Malformed,
     PlatformEnd,
@@ -17,7 +18,6 @@ from scheduler.history.parse import (
     RuntimeDone,
     TimedOut,
     WrapperLine,
-    parse_message,
 )
 
 RID = "8f507cfc-xmpl-4697-b07a-ac58fc914c95"

@@ -17,7 +17,8 @@ from scheduler.history import (
     expected_vs_observed,
     reconstruct_runs,
 )
-from scheduler.history.parse import WrapperStart, parse_message
+from scheduler.history.parse import parse_message
+from scheduler.history.records import WrapperStart
 from scheduler.ports import LogEvent
 
 NOW = at("2026-11-25T02:05:00")

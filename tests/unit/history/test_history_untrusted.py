@@ -15,8 +15,9 @@ from run_support import at, catalogue, group, job, ms, run_events
 
 from scheduler.history import RunStatus
 from scheduler.history.expected import rate_grid
-from scheduler.history.parse import Malformed, parse_message
+from scheduler.history.parse import parse_message
 from scheduler.history.read import History, history_for
+from scheduler.history.records import Malformed
 from scheduler.history.targets import bindings
 from scheduler.ports import Deployment, LogEvent
 

@@ -9,8 +9,9 @@ from history_support import at
 from run_fakes import FakeLogs
 from run_support import catalogue, group, job, run_events
 
+from scheduler.history.collect import Binding
 from scheduler.history.read import history_for
-from scheduler.history.reconstruct import Binding, reconstruct
+from scheduler.history.reconstruct import reconstruct
 from scheduler.ports import LogEvent
 from scheduler.report import history as history_report
 
