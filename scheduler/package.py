@@ -24,7 +24,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import zipfile
@@ -126,6 +125,8 @@ def pip_install(
         "--python-version",
         python_version,
     ]
+    import subprocess  # only a build installs requirements; `sched validate` never does
+
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         last = (done.stderr.strip() or done.stdout.strip()).splitlines()[-1:] or ["(no output)"]

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from scheduler import limits, naming
+from scheduler.canonical import canonical_json
 from scheduler.catalogue.model import Catalogue, Compute, Grant, Job, RoleMode
 from scheduler.kms_keys import KmsKey, decrypt_statement
 from scheduler.policy_templates import TEMPLATES, TemplateError, closest, expand
-from scheduler.resources import canonical_json
 from scheduler.runtime.contract import SecretRef
 
 Origin = tuple[str | int, ...]
@@ -425,8 +425,6 @@ def shared_policy(job: Job, *, catalogue: str, region: str, account: str) -> Rol
 def shared_role_name(policy: RolePolicy, catalogue: str) -> str:
     """The name of the role of every job whose shared policy is `policy`: the same permission
     set, the same role."""
-    from scheduler.resources import canonical_json
-
     text = canonical_json(policy.document) + "\n" + "\n".join(policy.managed_policy_arns)
     return naming.shared_role_name(catalogue, naming.short_hash(text))
 

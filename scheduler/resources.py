@@ -14,7 +14,7 @@ from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
-from scheduler import limits
+from scheduler import canonical, limits
 
 Pairs = tuple[tuple[str, str], ...]
 
@@ -26,17 +26,13 @@ JSON = "json"
 # resources that do not use it stays as it was.
 OPTIONAL = "optional"
 
+canonical_json = canonical.canonical_json
+
 
 def pairs(mapping: Mapping[str, str] | Iterable[tuple[str, str]]) -> Pairs:
     """Sorted key/value pairs: the one form tags and environments take in a resource."""
     items = mapping.items() if isinstance(mapping, Mapping) else mapping
     return tuple(sorted((str(k), str(v)) for k, v in items))
-
-
-def canonical_json(document: object) -> str:
-    """One text per JSON value: sorted keys, no spaces. Accepts a JSON string or a value."""
-    value = json.loads(document) if isinstance(document, str) else document
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 class ResourceKind(StrEnum):

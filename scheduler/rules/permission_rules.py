@@ -13,6 +13,7 @@ from functools import partial
 
 from scheduler import limits
 from scheduler.access import Refusal, iam_actions, suggested_entry
+from scheduler.canonical import canonical_json
 from scheduler.catalogue.model import Compute, Grant, Job
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.handler_calls import ModuleCalls, action_allowed, unique_calls
@@ -28,7 +29,6 @@ from scheduler.permissions import (
     job_policy,
     meanings,
 )
-from scheduler.resources import canonical_json
 from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.rules.target_rules import read_handler_module
 

@@ -11,7 +11,8 @@ ROOT = Path(__file__).parent.parent.parent
 
 def test_sched_validate_on_the_example_imports_neither_compile_nor_history_nor_http() -> None:
     """compile (and with it the history, the watcher's webhook client, http and ssl) is only
-    needed by SCH208 for a job whose environment might be near Lambda's limit."""
+    needed by SCH208 for a job whose environment might be near Lambda's limit; the resource
+    classes (`resources.py`) only by compile, plan and apply."""
     probe = (
         "import runpy, sys\n"
         "sys.argv = ['sched', 'validate', 'jobs.yaml']\n"
@@ -19,7 +20,8 @@ def test_sched_validate_on_the_example_imports_neither_compile_nor_history_nor_h
         "    runpy.run_module('scheduler', run_name='__main__')\n"
         "except SystemExit:\n"
         "    pass\n"
-        "unused = ('scheduler.compile', 'scheduler.history', 'scheduler.watch', 'http.client')\n"
+        "unused = ('scheduler.compile', 'scheduler.history', 'scheduler.watch', 'http.client',"
+        " 'scheduler.resources')\n"
         "print(sorted(m for m in sys.modules if m.startswith(unused)))\n"
     )
     done = subprocess.run(
