@@ -374,3 +374,53 @@ def test_pure_python_parser_reports_the_same_positions(text: str) -> None:
     pure = _load_with(yaml.SafeLoader, text)
     assert found(pure) == found(with_libyaml)
     assert found(pure) != []
+
+
+_EVERY_KIND_OF_SCALAR = """\
+plain: text
+quoted: "yes"
+single: '3'
+empty:
+tilde: ~
+null_word: Null
+bools: [yes, No, on, OFF, true, False, y, n]
+numbers: [3, -7, +4, 0x1F, 0o17, 1_000, 1.5, .5, -.inf, .NaN, 6.02e23, 190:20:30]
+stamp: 2026-12-02 10:00:00
+day: 2026-12-02
+merge: {<<: {a: 1}}
+equals: =
+block: |
+  true
+folded: >
+  3
+list: [a, "", '']
+"""
+
+
+@pytest.mark.parametrize("reference", [yaml.SafeLoader, yaml.CSafeLoader])
+def test_the_composer_resolves_every_tag_as_the_safe_loader_does(
+    reference: ComposerFactory,
+) -> None:
+    """The composer's quicker tag resolution gives each node PyYAML's own tag."""
+
+    def tags(factory: ComposerFactory) -> list[tuple[str, object]]:
+        loader = factory(_EVERY_KIND_OF_SCALAR)
+        try:
+            assert loader.check_node()
+            root = loader.get_node()
+        finally:
+            loader.dispose()
+        found: list[tuple[str, object]] = []
+        pending = [root]
+        while pending:
+            node = pending.pop()
+            found.append((node.tag, node.value if isinstance(node.value, str) else None))
+            if isinstance(node, yaml.MappingNode):
+                pending.extend(n for pair in node.value for n in pair)
+            elif isinstance(node, yaml.SequenceNode):
+                pending.extend(node.value)
+        return found
+
+    expected = tags(reference)
+    assert "tag:yaml.org,2002:timestamp" in {tag for tag, _ in expected}
+    assert tags(loader.COMPOSER) == expected
