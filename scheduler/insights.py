@@ -29,7 +29,7 @@ from scheduler.errors import AwsError, NotFound
 from scheduler.insights_plan import windows
 from scheduler.ports import LogEvent, LogQueries, LogRead
 
-# Substrings of every line history reads (see `history.parse._parse`): "RequestId: " is in
+# Substrings of every line history reads (see `history.parse`): "RequestId: " is in
 # START, END, REPORT and runtime-exit lines; "platform." in Lambda's JSON platform records;
 # "sched" in the wrapper's lines, raw or wrapped; "errorType" and "[ERROR]" in runtime errors.
 KEPT = ("RequestId: ", "platform.", "sched", "errorType", "[ERROR]", "Task timed out after ")

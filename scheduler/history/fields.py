@@ -75,7 +75,7 @@ def name(value: object, field: str) -> str | None:
     return clean(value)
 
 
-def request_id(value: str) -> str:
+def checked_id(value: str) -> str:
     if len(value) > MAX_NAME_CHARS:
         raise Invalid("a request id too long to be Lambda's")
     return clean(value)
@@ -128,7 +128,7 @@ def whole(value: object, *, top: float) -> int | None:
     return int(number) if number is not None else None
 
 
-def attempt(value: object) -> int | None:
+def checked_attempt(value: object) -> int | None:
     found = whole(value, top=MAX_ATTEMPT)
     if found == 0:
         raise Invalid("attempt 0")

@@ -6,8 +6,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from scheduler.history import fields as f
-from scheduler.history.fields import Invalid
+from scheduler.history.fields import (
+    MAX_DURATION_MS,
+    MAX_MEMORY_MB,
+    MAX_NAME_CHARS,
+    Invalid,
+    checked_attempt,
+    checked_id,
+    clean,
+    loads,
+    message,
+    name,
+    num,
+    one_of,
+    text,
+    time,
+    whole,
+)
 from scheduler.history.records import (
     AppError,
     PlatformReport,
@@ -45,14 +60,30 @@ def wrapper(
     version = obj.get("v")
     if version is not None and (isinstance(version, bool) or not isinstance(version, int)):
         raise Invalid("v is not a schema version")
-    request_id = f.name(obj.get("request_id"), "request_id") or fallback_request_id
-    job = f.name(obj.get("job"), "job")
-    trigger = f.one_of(obj.get("trigger"), "trigger", _TRIGGER_KINDS)
-    scheduled = f.time(obj.get("scheduled_time"), "scheduled_time")
-    attempt = f.attempt(obj.get("attempt"))
-    deploy = f.name(obj.get("deploy"), "deploy")
-    function_version = f.name(obj.get("function_version"), "function_version")
-    if kind in (LINE_START, LINE_SKIP):
+    # One run line per run: its short texts are checked inline when they are as the wrapper writes
+    # them (None, or short ASCII), by `fields` otherwise; in the same order, for the same error.
+    get = obj.get
+    v = get("request_id")
+    if not (v is None or (type(v) is str and len(v) <= MAX_NAME_CHARS and v.isascii())):
+        v = name(v, "request_id")
+    request_id = v or fallback_request_id
+    job = get("job")
+    if not (job is None or (type(job) is str and len(job) <= MAX_NAME_CHARS and job.isascii())):
+        job = name(job, "job")
+    trigger = get("trigger")
+    if trigger is not None:
+        trigger = one_of(trigger, "trigger", _TRIGGER_KINDS)
+    scheduled = time(get("scheduled_time"), "scheduled_time")
+    attempt = get("attempt")
+    if attempt is not None:
+        attempt = checked_attempt(attempt)
+    deploy = get("deploy")
+    if deploy is not None:
+        deploy = name(deploy, "deploy")
+    function_version = get("function_version")
+    if function_version is not None:
+        function_version = name(function_version, "function_version")
+    if kind != LINE_RUN:
         return WrapperStart(
             request_id,
             job,
@@ -60,78 +91,117 @@ def wrapper(
             scheduled,
             attempt,
             deploy,
-            skipped=kind == LINE_SKIP,
-            function_version=function_version,
+            kind == LINE_SKIP,
+            function_version,
         )
+    start = time(get("start"), "start")
+    end = time(get("end"), "end")
+    duration = get("duration_ms")
+    if not (type(duration) is float and 0 <= duration <= MAX_DURATION_MS):
+        duration = num(duration)
+    status = get("status")
+    if status is not None:
+        status = one_of(status, "status", _STATUSES)
+    error_type = get("error_type")
+    if error_type is not None:
+        error_type = name(error_type, "error_type")
+    error_message = get("error_message")
+    if error_message is not None:
+        error_message = message(error_message)
     return WrapperLine(
-        request_id=request_id,
-        job=job,
-        trigger=trigger,
-        scheduled_time=scheduled,
-        attempt=attempt,
-        start=f.time(obj.get("start"), "start"),
-        end=f.time(obj.get("end"), "end"),
-        duration_ms=f.num(obj.get("duration_ms")),
-        status=f.one_of(obj.get("status"), "status", _STATUSES),
-        error_type=f.name(obj.get("error_type"), "error_type"),
-        error_message=f.message(obj.get("error_message")),
-        deploy=deploy,
-        function_version=function_version,
+        request_id,
+        job,
+        trigger,
+        scheduled,
+        attempt,
+        start,
+        end,
+        duration,
+        status,
+        error_type,
+        error_message,
+        deploy,
+        function_version,
     )
 
 
 def _platform(obj: dict[str, Any]) -> Record | None:
     # https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html
+    # Three lines in four of a history are these: the checks of `fields` are inlined where a
+    # value is as Lambda writes it (ASCII text, a float or int in range), and called otherwise.
     record = obj.get("record")
     if not isinstance(record, dict):
         return None
     request_id = record.get("requestId")
     if not request_id or not isinstance(request_id, str):
         return None
-    request_id = f.request_id(request_id)
+    if len(request_id) > MAX_NAME_CHARS or not request_id.isascii():
+        request_id = checked_id(request_id)
     kind = obj.get("type")
     if kind == "platform.start":  # a quarter of all lines: nothing more to read
         return PlatformStart(request_id)
-    raw_metrics = record.get("metrics")
-    metrics: dict[str, Any] = raw_metrics if isinstance(raw_metrics, dict) else {}
-    status = f.text(record.get("status"))
-    match kind:
-        case "platform.runtimeDone":
-            return RuntimeDone(
-                request_id=request_id,
-                status=(status or "").lower(),
-                error_type=f.name(record.get("errorType"), "errorType"),
-                duration_ms=f.num(metrics.get("durationMs")),
-            )
-        case "platform.report":
-            return PlatformReport(
-                request_id=request_id,
-                duration_ms=f.num(metrics.get("durationMs")),
-                billed_duration_ms=f.num(metrics.get("billedDurationMs")),
-                memory_size_mb=f.whole(metrics.get("memorySizeMB"), top=f.MAX_MEMORY_MB),
-                max_memory_used_mb=f.whole(metrics.get("maxMemoryUsedMB"), top=f.MAX_MEMORY_MB),
-                init_duration_ms=f.num(metrics.get("initDurationMs")),
-                status=status.lower() if status else None,
-                error_type=f.name(record.get("errorType"), "errorType"),
-            )
-        case _:
-            return None
+    if kind not in ("platform.runtimeDone", "platform.report"):
+        return None
+    metrics = record.get("metrics")
+    if not isinstance(metrics, dict):
+        metrics = {}
+    status = record.get("status")
+    if not isinstance(status, str):
+        status = None
+    elif not status.isascii():
+        status = clean(status)
+    error_type = record.get("errorType")
+    if kind == "platform.runtimeDone":
+        if error_type is not None:
+            error_type = name(error_type, "errorType")
+        duration = metrics.get("durationMs")
+        if not (type(duration) is float and 0 <= duration <= MAX_DURATION_MS):
+            duration = num(duration)
+        return RuntimeDone(request_id, (status or "").lower(), error_type, duration)
+    get = metrics.get
+    duration = get("durationMs")
+    if not (type(duration) is float and 0 <= duration <= MAX_DURATION_MS):
+        duration = num(duration)
+    billed = get("billedDurationMs")  # an int in Lambda's records
+    if type(billed) is int and 0 <= billed <= MAX_DURATION_MS:
+        billed = float(billed)
+    else:
+        billed = num(billed)
+    size = get("memorySizeMB")
+    if not (type(size) is int and 0 <= size <= MAX_MEMORY_MB):
+        size = whole(size, top=MAX_MEMORY_MB)
+    used = get("maxMemoryUsedMB")
+    if not (type(used) is int and 0 <= used <= MAX_MEMORY_MB):
+        used = whole(used, top=MAX_MEMORY_MB)
+    init = get("initDurationMs")
+    if init is not None:
+        init = num(init)
+    return PlatformReport(
+        request_id,
+        duration,
+        billed,
+        size,
+        used,
+        init,
+        status.lower() if status else None,
+        None if error_type is None else name(error_type, "errorType"),
+    )
 
 
 def _app_json(obj: dict[str, Any]) -> Record | None:
     """A line in Lambda's JSON application-log format: the payload sits in "message"."""
-    envelope_id = f.text(obj.get("requestId"))
+    envelope_id = text(obj.get("requestId"))
     inner = obj.get("message")
     if isinstance(inner, str) and inner.startswith(LINE_PREFIX):
-        inner = f.loads(inner)
+        inner = loads(inner)
     if not isinstance(inner, dict):
         return None
     if "sched" in inner:
         return wrapper(inner, envelope_id)
-    error_type = f.text(inner.get("errorType"))
+    error_type = text(inner.get("errorType"))
     if error_type and obj.get("level") in ("ERROR", "FATAL"):
-        request_id = f.text(inner.get("requestId")) or envelope_id
-        return AppError(request_id, error_type, f.text(inner.get("errorMessage")))
+        request_id = text(inner.get("requestId")) or envelope_id
+        return AppError(request_id, error_type, text(inner.get("errorMessage")))
     return None
 
 
@@ -143,7 +213,7 @@ def json_line(message: str) -> Record | None:
     if not (is_wrapper or platform or app):
         return None
     try:
-        obj = f.loads(message)
+        obj = loads(message)
     except ValueError:
         if app:  # any JSON-looking line that merely mentions sched: not one of the known shapes
             return None

@@ -22,20 +22,19 @@ def parse_message(message: str) -> Record | Malformed | None:
     """The record a log message carries, `Malformed` for a line of a known shape that does not
     validate, or None for any other line. Never raises."""
     try:
-        return _parse(message)
+        text = message.strip()
+        # JSON first: in Lambda's JSON log format every line is an object.
+        return json_line(text) if text.startswith("{") else _text(text)
     except Invalid as invalid:
         return Malformed(str(invalid))
     except (ValueError, OverflowError, RecursionError) as error:  # json's own, or its depth limit
         return Malformed(f"{type(error).__name__}: {str(error)[:80]}")
 
 
-def _parse(message: str) -> Record | None:
-    text = message.strip()
+def _text(text: str) -> Record | None:
     if not text:
         return None
     first = text[0]
-    if first == "{":
-        return json_line(text)
     if first == "S" and text.startswith("START RequestId: "):
         return text_lines.start(text)
     if first == "E" and text.startswith("END RequestId: "):

@@ -8,17 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlatformStart:
     request_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlatformEnd:
     request_id: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlatformReport:
     """REPORT line / platform.report; `status` is success|failure|error|timeout when logged."""
 
@@ -32,7 +32,7 @@ class PlatformReport:
     error_type: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RuntimeDone:
     """platform.runtimeDone (JSON log format only)."""
 
@@ -42,13 +42,13 @@ class RuntimeDone:
     duration_ms: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class TimedOut:
     request_id: str
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AppError:
     """An unhandled error the Lambda runtime logged; text-format lines carry no request id."""
 
@@ -57,14 +57,14 @@ class AppError:
     message: str | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Malformed:
     """A line of a shape sched reads that does not validate; `reason` says what is wrong."""
 
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class WrapperLine:
     """The runtime wrapper's `{"sched": "run", ...}` line (see scheduler/runtime/contract.py).
 
@@ -85,7 +85,7 @@ class WrapperLine:
     function_version: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class WrapperStart:
     """The runtime wrapper's `{"sched": "start", ...}` line, logged before the job runs."""
 

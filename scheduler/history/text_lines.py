@@ -49,7 +49,7 @@ def report(message: str) -> PlatformReport | None:
     fields = dict(_REPORT_FIELD.findall(rest))
     status = fields.get("Status")
     return PlatformReport(
-        request_id=f.request_id(request_id),
+        request_id=f.checked_id(request_id),
         duration_ms=f.num(fields.get("Duration")),
         billed_duration_ms=f.num(fields.get("Billed Duration")),
         memory_size_mb=f.whole(fields.get("Memory Size"), top=f.MAX_MEMORY_MB),
