@@ -18,16 +18,8 @@ _TRIGGERS = {t.value: t for t in Trigger}
 _MAX_VERSION_DIGITS = 10
 
 
-def _time(ms: int | None) -> datetime | None:
-    return utc_from_ms(ms) if ms is not None else None
-
-
 def _ms(value: float | None) -> timedelta | None:
-    return timedelta(milliseconds=value) if value is not None else None
-
-
-def _first(*values: float | None) -> float | None:
-    return next((v for v in values if v is not None), None)
+    return timedelta(0, 0, 0, value) if value is not None else None  # milliseconds
 
 
 def _status(a: Attempt, start: datetime | None, now: datetime, horizon: timedelta) -> RunStatus:
@@ -47,18 +39,26 @@ def _status(a: Attempt, start: datetime | None, now: datetime, horizon: timedelt
 
 
 def run_of(a: Attempt, job: str, now: datetime, horizon: timedelta) -> Run:
+    """The run `a`'s records make (see the module doc)."""
+    # Once per run of a history: each field is taken in line rather than through helpers.
     w, report, done, error = a.wrapper, a.report, a.runtime_done, a.app_error
-    duration = _ms(
-        _first(
-            report.duration_ms if report else None,
-            done.duration_ms if done else None,
-            w.duration_ms if w else None,
-        )
-    )
-    start = _time(a.start_ms) or (w.start if w else None) or _time(a.start_line_ms)
+    if report is not None and report.duration_ms is not None:
+        ms: float | None = report.duration_ms
+    elif done is not None and done.duration_ms is not None:
+        ms = done.duration_ms
+    else:
+        ms = w.duration_ms if w else None
+    duration = timedelta(0, 0, 0, ms) if ms is not None else None  # milliseconds
+    if a.start_ms is not None:
+        start: datetime | None = utc_from_ms(a.start_ms)
+    elif w is not None and w.start is not None:
+        start = w.start
+    else:
+        start = utc_from_ms(a.start_line_ms) if a.start_line_ms is not None else None
     end: datetime | None = None
     if a.finished or w is not None:
-        end = _time(a.end_ms or a.report_ms or a.timed_out_ms) or (w.end if w else None)
+        end_ms = a.end_ms or a.report_ms or a.timed_out_ms
+        end = utc_from_ms(end_ms) if end_ms is not None else (w.end if w else None)
     if start is None and end is not None and duration is not None:
         start = end - duration
     if duration is None and start is not None and end is not None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from scheduler.history.frozen import quick_init
 from scheduler.ports import LogEvent
 
 # The error type Lambda's REPORT line (text) or platform.report record (JSON) gives a run it
@@ -44,6 +45,7 @@ class Trigger(enum.StrEnum):
     MANUAL = "manual"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Run:
     """One invocation attempt of a job (or one expected fire with no run: status `missed`).
