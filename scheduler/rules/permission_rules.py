@@ -7,13 +7,12 @@ and what it grants is worth a second look when it is broad (`Resource: "*"` writ
 from __future__ import annotations
 
 import ast
-import json
 from collections.abc import Iterator
 from functools import partial
 
 from scheduler import limits
 from scheduler.access import Refusal, iam_actions, suggested_entry
-from scheduler.canonical import canonical_json
+from scheduler.canonical import canonical_json, canonical_value
 from scheduler.catalogue.model import Compute, Grant, Job
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.handler_calls import ModuleCalls, action_allowed, unique_calls
@@ -321,7 +320,7 @@ def _document_size(context: Context, policy: RolePolicy) -> int:
 
 def _json_size(value: object) -> int:
     """The length of `value` as `canonical_json` writes a value inside a document."""
-    return len(json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+    return len(canonical_value(value))
 
 
 class EmptyPermissions(Rule):
