@@ -305,14 +305,17 @@ def _document_size(context: Context, policy: RolePolicy) -> int:
     placeholder account and region), so each entry's are measured once per validation; sched's
     own statements (logs, secrets, network), which name the job, are measured per job. A value
     JSON cannot carry fails as serialising the whole document would, at the same statement."""
-    size, previous, nth = 0, None, 0
+    own = [s.statement for s in policy.statements if s.origin is None]
+    # Measured as one list, `[a,b,...]`: its brackets and commas are not the statements'.
+    size = len(canonical_value(own)) - len(own) - 1 if own else 0
+    previous, nth = None, 0
     for sourced in policy.statements:
         origin = sourced.origin
         nth = nth + 1 if origin is not None and origin == previous else 0
         previous = origin
-        if origin is None:
-            size += _json_size(sourced.statement)
-        else:  # an entry's statements are written one after the other: (entry, nth) is one
+        if (
+            origin is not None
+        ):  # an entry's statements are written one after the other: (entry, nth) is one
             key = ("statement size", origin, nth)
             size += context.memo(key, partial(_json_size, sourced.statement))
     return _DOCUMENT_FRAME + size + max(len(policy.statements) - 1, 0)
