@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from itertools import islice
 
 from scheduler.catalogue.model import Catalogue, Job
@@ -295,9 +296,14 @@ def _read(
     return found.runs, found.skipped
 
 
+# A history reads each job's schedule twice (its read's span, then its expected fires), and many
+# jobs share one expression; a Schedule is frozen, so one parse serves them all.
+_parsed = lru_cache(maxsize=4096)(parse)
+
+
 def _schedule(job: Job) -> tuple[Schedule | None, str | None]:
     try:
-        return parse(job.schedule), None
+        return _parsed(job.schedule), None
     except ScheduleError as error:
         return None, f"schedule {job.schedule!r} cannot be read ({error}): no runs expected"
 
