@@ -43,8 +43,9 @@ class LazyGroup(SchedGroup):
                     self.add_command(command)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands:
-            self._load(COMMAND_MODULES.get(cmd_name, ()))
+        # Always: a group another module adds subcommands to (`local`) may be known already
+        # from its first module, by an earlier command of the same process (tests, CliRunner).
+        self._load(COMMAND_MODULES.get(cmd_name, ()))
         if cmd_name not in self.commands:
             self._load(MODULES)
         return self.commands.get(cmd_name)

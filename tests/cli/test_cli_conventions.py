@@ -73,6 +73,26 @@ def test_each_group_loaded_alone_has_all_its_subcommands() -> None:
         assert done.stdout.split() == [name, *subcommands]
 
 
+# The same group looked up after a command of its first module, in one process (as tests do
+# with CliRunner): `apply` loads deploy.py, which defines `local`, and not ops.py.
+AFTER_APPLY = """
+import sys
+import click
+from scheduler.cli import cli
+cli.get_command(click.Context(cli), "apply")
+print(*sorted(cli.get_command(click.Context(cli), "local").commands))
+"""
+
+
+def test_a_group_found_after_a_command_of_its_first_module_has_all_its_subcommands() -> None:
+    local = cli.get_command(click.Context(cli), "local")
+    assert isinstance(local, click.Group) and "tick" in local.commands
+    done = subprocess.run(
+        [sys.executable, "-c", AFTER_APPLY], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == sorted(local.commands)
+
+
 def test_every_command_names_its_modules() -> None:
     assert sorted(COMMAND_MODULES) == sorted(cli.list_commands(click.Context(cli)))
 
