@@ -4,6 +4,8 @@ Run by hand:  python bench/bench_next.py      Budget (issue 2): under 1 s.
 Issue 11: `sched next` on the same 1,000 expressions with 10 fire times each, as a whole process
 in a folder without a catalogue, printing text (the default), within 1.3x of the engine alone
 in a bare script (CPU time, run in alternation). `--tree PATH` runs another checkout's sched.
+`--instructions` also counts both processes' instructions under valgrind (load-independent;
+see `timing.instructions`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from timing import alternate
+from timing import alternate, instructions
 
 from scheduler.schedule import parse
 
@@ -83,6 +85,16 @@ def against_engine(items: list[str], runs: int = 11) -> None:
         print(f"  {name:<28} {seconds * 1000:6.0f} ms")
     ratio = cpu["sched next (whole process)"] / cpu["engine alone (bare script)"]
     print(f"  ratio: {ratio:.2f}x")
+    if "--instructions" in sys.argv:
+        with tempfile.TemporaryDirectory() as tmp:
+            counts = instructions({"sched": sched, "engine": engine}, Path(tmp))
+        if counts is None:
+            print("instructions: valgrind is not installed")
+            return
+        print(
+            f"instructions (callgrind): sched next {counts['sched'] / 1e6:.0f} M, engine alone "
+            f"{counts['engine'] / 1e6:.0f} M, ratio {counts['sched'] / counts['engine']:.3f}x"
+        )
 
 
 def against_croniter(items: list[str], runs: int = 7) -> None:

@@ -20,12 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, overload
 
 import click
-import click.shell_completion
 
 from scheduler.errors import UsageError, UserError
 from scheduler.report.style import WIDTH
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from scheduler.catalogue.model import Catalogue
 
 EXIT_OK = 0
@@ -264,10 +265,12 @@ def format_option(*choices: str, default: Any = "text", help: str = "") -> Decor
 
 def complete_jobs(
     ctx: click.Context, param: click.Parameter, incomplete: str
-) -> list[click.shell_completion.CompletionItem]:
+) -> list[CompletionItem]:
     """Shell completion of a JOB argument: the names in the catalogue given so far (else
     $SCHED_CATALOGUE, else jobs.yaml here), with each one's description as help (zsh and fish
     show it). Never fails: a catalogue that does not load completes nothing."""
+    from click.shell_completion import CompletionItem
+
     from scheduler.app.check import job_names
 
     among = (v for values in ctx.params.values() if isinstance(values, tuple) for v in values)
@@ -278,7 +281,7 @@ def complete_jobs(
     )
     catalogue = given or os.environ.get(CATALOGUE_ENV) or DEFAULT_CATALOGUE
     return [
-        click.shell_completion.CompletionItem(name, help=description or None)
+        CompletionItem(name, help=description or None)
         for name, description in job_names(Path(catalogue))
         if name.startswith(incomplete)
     ]
