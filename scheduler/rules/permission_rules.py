@@ -313,9 +313,8 @@ def _document_size(context: Context, policy: RolePolicy) -> int:
         origin = sourced.origin
         nth = nth + 1 if origin is not None and origin == previous else 0
         previous = origin
-        if (
-            origin is not None
-        ):  # an entry's statements are written one after the other: (entry, nth) is one
+        # An entry's statements are written one after the other: (entry, nth) is one.
+        if origin is not None:
             key = ("statement size", origin, nth)
             size += context.memo(key, partial(_json_size, sourced.statement))
     return _DOCUMENT_FRAME + size + max(len(policy.statements) - 1, 0)
