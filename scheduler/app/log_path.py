@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from scheduler import naming
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import AccessDenied
-from scheduler.history.read import DEFAULT_WORKERS, fetch
+from scheduler.history.fetch import DEFAULT_WORKERS, fetch
 from scheduler.history.targets import log_group_for, untracked_reason
 from scheduler.insights import InsightsReads, pays_for
 from scheduler.ports import LogBatchSource, LogEvent, LogRead, LogSource

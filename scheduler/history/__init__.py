@@ -1,8 +1,9 @@
 """Run history, the run wing's pure core: log events → runs (parse, reconstruct) → the fires the
 schedule expected (expected) → matched, missed and late (match) → per-job summaries (summary,
-status) → JSON (serialize). `read` ties them together for a catalogue, reading through the
-`LogSource` port; `targets` says which log group holds a job's runs. Standard library only, so a
-deployed function can ship it as-is; the caller passes `now`.
+status) → JSON (serialize). `read` ties them together for a catalogue: `window` says what to
+read of each job's log group, `fetch` reads it all through the `LogSource` port, `job` makes each
+job's history from the events; `targets` says which log group holds a job's runs. Standard library
+only, so a deployed function can ship it as-is; the caller passes `now`.
 """
 
 from __future__ import annotations

@@ -12,15 +12,12 @@ from datetime import UTC, datetime, timedelta
 from scheduler.catalogue.model import Catalogue
 from scheduler.history.collect import Binding
 from scheduler.history.expected import next_rate_fire
+from scheduler.history.fetch import DEFAULT_WORKERS
+from scheduler.history.job import JobHistory
 from scheduler.history.model import Attention, JobStatus, Skipped
-from scheduler.history.read import (
-    DEFAULT_GRACE,
-    DEFAULT_LATE_AFTER,
-    DEFAULT_WORKERS,
-    JobHistory,
-    job_histories,
-)
+from scheduler.history.read import DEFAULT_LATE_AFTER, job_histories
 from scheduler.history.summary import summarise
+from scheduler.history.window import DEFAULT_GRACE
 from scheduler.ports import LogBatchSource, LogSource
 
 DEFAULT_WINDOW = timedelta(days=7)

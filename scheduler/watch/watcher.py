@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from scheduler.catalogue.model import Job
-from scheduler.history.read import DEFAULT_WORKERS, Prefetched, fetch, job_histories, job_read
+from scheduler.history.fetch import DEFAULT_WORKERS, Prefetched, fetch
+from scheduler.history.read import job_histories
 from scheduler.history.targets import bindings, job_deployments
+from scheduler.history.window import job_read
 from scheduler.ports import DeploymentSource, LogBatchSource, LogSource, Publisher
 from scheduler.runtime.contract import iso_ms
 from scheduler.schedule import ScheduleError, parse

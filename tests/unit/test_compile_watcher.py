@@ -140,7 +140,8 @@ def test_the_watcher_zip_ships_its_code_stdlib_only_and_runs_without_site_packag
         names = archive.namelist()
         archive.extractall(tmp_path / "unzipped")
     assert "sched_watcher.py" in names and "sched_watch.json" in names
-    assert "scheduler/history/read.py" in names and "scheduler/watch/decide.py" in names
+    assert "scheduler/watch/decide.py" in names
+    assert {f"scheduler/history/{m}.py" for m in ("read", "window", "fetch", "job")} <= set(names)
     assert not [n for n in names if n.startswith(("scheduler/aws/", "scheduler/catalogue/schema"))]
     probe = (
         "import sys; sys.path[:0] = ['.']\n"

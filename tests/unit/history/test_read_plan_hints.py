@@ -10,7 +10,7 @@ from datetime import timedelta
 from history_support import at
 from run_support import catalogue, job
 
-from scheduler.history.read import job_read
+from scheduler.history.window import job_read
 from scheduler.ports import LogRead
 
 NOW = at("2026-11-25T06:00:00")
