@@ -295,10 +295,8 @@ NETWORK_INTERFACE_ACTIONS = (
 )
 
 
-def vpc_statements(job: Job) -> list[Statement]:
-    """Managing the network interfaces of a function in a VPC; nothing without `vpc:`."""
-    if job.vpc is None:
-        return []
+def network_statements() -> list[Statement]:
+    """Managing the network interfaces of a function in a VPC (`vpc_statements`)."""
     return [
         {
             "Sid": "ManageNetworkInterfaces",
@@ -307,6 +305,11 @@ def vpc_statements(job: Job) -> list[Statement]:
             "Resource": ["*"],
         }
     ]
+
+
+def vpc_statements(job: Job) -> list[Statement]:
+    """Managing the network interfaces of a function in a VPC; nothing without `vpc:`."""
+    return network_statements() if job.vpc is not None else []
 
 
 def secret_statements(job: Job, *, partition: str, region: str, account: str) -> list[Statement]:
@@ -401,17 +404,27 @@ def job_policy(
     statements = [SourcedStatement(s, None) for s in own]
     managed: list[tuple[str, Origin]] = []
     for grant in job.permissions:
-        match interpret(grant.entry):
-            case ManagedPolicy(arn):
-                managed.append((arn, grant.origin))
-            case RawStatement(statement):
-                statements.append(SourcedStatement(statement, grant.origin))
-            case TemplateUse(name, parameters):
-                for statement in expand(
-                    name, parameters, partition=partition, region=region, account=account
-                ):
-                    statements.append(SourcedStatement(statement, grant.origin))
+        meaning = interpret(grant.entry)
+        if isinstance(meaning, ManagedPolicy):
+            managed.append((meaning.arn, grant.origin))
+        for statement in entry_statements(
+            meaning, partition=partition, region=region, account=account
+        ):
+            statements.append(SourcedStatement(statement, grant.origin))
     return RolePolicy(tuple(statements), tuple(managed))
+
+
+def entry_statements(
+    meaning: Meaning, *, partition: str, region: str, account: str
+) -> list[Statement]:
+    """The statements one entry adds to a role's inline policy: they depend on the entry, the
+    partition, region and account alone (a managed policy is attached, and adds none)."""
+    match meaning:
+        case RawStatement(statement):
+            return [statement]
+        case TemplateUse(name, parameters):
+            return expand(name, parameters, partition=partition, region=region, account=account)
+    return []
 
 
 def shared_policy(job: Job, *, catalogue: str, region: str, account: str) -> RolePolicy:

@@ -10,7 +10,7 @@ import ast
 from collections.abc import Iterator
 from functools import partial
 
-from scheduler import limits
+from scheduler import limits, naming
 from scheduler.access import Refusal, iam_actions, suggested_entry
 from scheduler.canonical import canonical_json, canonical_value
 from scheduler.catalogue.model import Compute, Grant, Job
@@ -23,10 +23,14 @@ from scheduler.permissions import (
     Problem,
     RawStatement,
     RolePolicy,
+    Statement,
     arn_partition,
+    entry_statements,
+    interpret,
     is_write,
     job_policy,
-    meanings,
+    log_statements,
+    network_statements,
 )
 from scheduler.rules.base import Context, Rule, RuleDoc
 from scheduler.rules.target_rules import read_handler_module
@@ -51,30 +55,57 @@ def _with_own_role(context: Context) -> Iterator[Job]:
             yield job
 
 
-def _grants(context: Context) -> Iterator[tuple[Grant, Meaning | GrantProblem]]:
+def _grants(context: Context) -> list[tuple[Grant, Meaning | GrantProblem]]:
     """Every entry once, with its meaning: defaults' entries are shared by many jobs."""
-    seen: set[tuple[str | int, ...]] = set()
+    return context.memo("grants", partial(_every_grant, context))
+
+
+def _every_grant(context: Context) -> list[tuple[Grant, Meaning | GrantProblem]]:
+    found: dict[tuple[str | int, ...], tuple[Grant, Meaning | GrantProblem]] = {}
     for job in context.catalogue.jobs:
-        for grant, meaning in meanings(job):
-            if grant.origin not in seen:
-                seen.add(grant.origin)
-                yield grant, meaning
+        for grant in job.permissions:
+            if grant.origin not in found:
+                found[grant.origin] = (grant, _meaning(context, grant))
+    return list(found.values())
+
+
+def _meaning(context: Context, grant: Grant) -> Meaning | GrantProblem:
+    """What the entry means, read once per validation: an entry means the same in every job."""
+    return context.memo(("meaning", grant.origin), partial(_interpret, grant.entry))
+
+
+def _interpret(entry: object) -> Meaning | GrantProblem:
+    try:
+        return interpret(entry)
+    except GrantProblem as problem:
+        return problem
+
+
+def _entries_valid(context: Context, job: Job) -> bool:
+    """Whether each of the job's entries means something (SCH401-SCH403 report the others)."""
+    return not any(isinstance(_meaning(context, g), GrantProblem) for g in job.permissions)
 
 
 def _checkable_policy(context: Context, job: Job) -> RolePolicy | None:
     """The job's role policy with placeholder account and region, or None while an entry or a
     secret reference is wrong (SCH401-SCH403 and SCH410 say what first). Computed once per job
     for every rule that asks."""
-    return context.memo(("policy", job.name), partial(_policy, context.catalogue.prefix, job))
+    return context.memo(("policy", job.name), partial(_policy, context, job))
 
 
-def _policy(catalogue: str, job: Job) -> RolePolicy | None:
-    if any(isinstance(m, GrantProblem) for _, m in meanings(job)):
+def _policy(context: Context, job: Job) -> RolePolicy | None:
+    if not _entries_valid(context, job):
         return None
     try:
-        return job_policy(job, catalogue=catalogue, region=_REGION, account=_ACCOUNT)
+        return job_policy(job, catalogue=context.catalogue.prefix, region=_REGION, account=_ACCOUNT)
     except ValueError:
         return None
+
+
+def _may_lack_policy(job: Job) -> bool:
+    """Whether a job whose entries are valid may still have no policy: only a wrong secret
+    reference (SCH410) stops `job_policy` then."""
+    return bool(job.secrets)
 
 
 def _span(context: Context, grant: Grant, *below: str | int) -> Span:
@@ -269,22 +300,30 @@ class RolePolicyTooLarge(Rule):
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
+        most = limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS
         for job in _own_role_jobs(context):
-            policy = _checkable_policy(context, job)
-            if policy is None:
+            if not _entries_valid(context, job):
                 continue
-            size = _document_size(context, policy)
-            if size > limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS:
-                yield self.report(
-                    context.setting_span(job, "permissions"),
-                    f'job "{job.name}": its role\'s policy is about {size:,} characters; IAM '
-                    f"allows {limits.IAM_ROLE_INLINE_POLICY_MAX_CHARS:,}",
-                    "merge statements (several actions or resources in one), or use a managed "
-                    "policy of your own for the common part",
-                )
-            if len(policy.managed_policies) <= limits.IAM_MANAGED_POLICIES_PER_ROLE:
+            bound = _size_bound(context, job)
+            if bound is None or bound > most:
+                policy = _checkable_policy(context, job)
+                if policy is None:
+                    continue
+                size = _document_size(context, job, policy)
+                if size > most:
+                    yield self.report(
+                        context.setting_span(job, "permissions"),
+                        f'job "{job.name}": its role\'s policy is about {size:,} characters; '
+                        f"IAM allows {most:,}",
+                        "merge statements (several actions or resources in one), or use a "
+                        "managed policy of your own for the common part",
+                    )
+            managed = [
+                m for g in job.permissions if isinstance(m := _meaning(context, g), ManagedPolicy)
+            ]
+            if len(managed) <= limits.IAM_MANAGED_POLICIES_PER_ROLE:
                 continue  # the common case: fewer entries than the quota, however many repeat
-            arns = policy.managed_policy_arns
+            arns = sorted({m.arn for m in managed})
             if len(arns) > limits.IAM_MANAGED_POLICIES_PER_ROLE:
                 yield self.report(
                     context.setting_span(job, "permissions"),
@@ -295,34 +334,63 @@ class RolePolicyTooLarge(Rule):
                 )
 
 
+def _entry_sizes(context: Context, grant: Grant) -> tuple[int, ...]:
+    """The length of each statement the entry adds, as `canonical_json` writes it inside a
+    document: an entry's statements depend on the entry alone (and the placeholder account
+    and region), so each entry's are measured once per validation."""
+    return context.memo(("entry sizes", grant.origin), partial(_measured, context, grant))
+
+
+def _measured(context: Context, grant: Grant) -> tuple[int, ...]:
+    meaning = _meaning(context, grant)
+    assert not isinstance(meaning, GrantProblem)  # only asked for jobs whose entries are valid
+    return _sizes(entry_statements(meaning, partition="aws", region=_REGION, account=_ACCOUNT))
+
+
 # `{"Statement":[],"Version":"2012-10-17"}`: what a role's document is around its statements.
 _DOCUMENT_FRAME = len(canonical_json(RolePolicy((), ()).document))
 
 
-def _document_size(context: Context, policy: RolePolicy) -> int:
-    """`len(canonical_json(policy.document))`, without serialising again the statements an
-    entry gives every job alike: an entry's statements depend on the entry alone (and the
-    placeholder account and region), so each entry's are measured once per validation; sched's
-    own statements (logs, secrets, network), which name the job, are measured per job. A value
-    JSON cannot carry fails as serialising the whole document would, at the same statement."""
+def _document_size(context: Context, job: Job, policy: RolePolicy) -> int:
+    """`len(canonical_json(policy.document))` of the job's policy, without serialising again
+    the statements an entry gives every job alike (`_entry_sizes`); sched's own statements
+    (logs, secrets, network), which name the job, are measured per job. A value JSON cannot
+    carry fails as serialising the whole document would, at the same statement."""
     own = [s.statement for s in policy.statements if s.origin is None]
     # Measured as one list, `[a,b,...]`: its brackets and commas are not the statements'.
     size = len(canonical_value(own)) - len(own) - 1 if own else 0
-    previous, nth = None, 0
-    for sourced in policy.statements:
-        origin = sourced.origin
-        nth = nth + 1 if origin is not None and origin == previous else 0
-        previous = origin
-        # An entry's statements are written one after the other: (entry, nth) is one.
-        if origin is not None:
-            key = ("statement size", origin, nth)
-            size += context.memo(key, partial(_json_size, sourced.statement))
+    size += sum(sum(_entry_sizes(context, grant)) for grant in job.permissions)
     return _DOCUMENT_FRAME + size + max(len(policy.statements) - 1, 0)
 
 
-def _json_size(value: object) -> int:
-    """The length of `value` as `canonical_json` writes a value inside a document."""
-    return len(canonical_value(value))
+def _size_bound(context: Context, job: Job) -> int | None:
+    """At least `_document_size` of the job's policy, without building it: its entries'
+    statements as measured, sched's log statements as long as the longest names AWS allows
+    make them (sched's names are of characters JSON writes as they are), and the network
+    statement. None for a job with secrets or a dead-letter queue, whose statements hold
+    the user's own text: those are measured."""
+    if job.secrets or job.dead_letter_queue is not None:
+        return None
+    sizes = [*_LONGEST_LOG_STATEMENTS, *(_NETWORK_STATEMENTS if job.vpc is not None else ())]
+    sizes += [size for grant in job.permissions for size in _entry_sizes(context, grant)]
+    return _DOCUMENT_FRAME + sum(sizes) + len(sizes) - 1
+
+
+def _sizes(statements: list[Statement]) -> tuple[int, ...]:
+    return tuple(len(canonical_value(s)) for s in statements)
+
+
+# The log statements of a job whose log group and function have the longest names AWS allows.
+_LONGEST_LOG_STATEMENTS = _sizes(
+    log_statements(
+        partition="aws",
+        region=_REGION,
+        account=_ACCOUNT,
+        group="/" * limits.LOG_GROUP_NAME_MAX,
+        before="/" * len(naming.lambda_log_group("x" * limits.LAMBDA_FUNCTION_NAME_MAX)),
+    )
+)
+_NETWORK_STATEMENTS = _sizes(network_statements())
 
 
 class EmptyPermissions(Rule):
@@ -372,8 +440,11 @@ class CallNotAllowed(Rule):
             read = read_handler_module(context, job)
             if read is None or not isinstance(read[0], ast.Module):
                 continue  # no file here, or SCH306 reports its syntax error
-            policy = _checkable_policy(context, job)
-            if policy is None:
+            # Jobs without a policy are skipped before their calls are read (as an input JSON
+            # cannot carry fails there); the policy itself is built only for calls to check.
+            if not _entries_valid(context, job):
+                continue
+            if _may_lack_policy(job) and _checkable_policy(context, job) is None:
                 continue
             module = read[0]
             job_input = job.input or {}
@@ -384,6 +455,8 @@ class CallNotAllowed(Rule):
             )
             if not calls:
                 continue
+            policy = _checkable_policy(context, job)
+            assert policy is not None  # its entries are valid and its secrets well written
             statements = [s.statement for s in policy.statements]
             for call in unique_calls(calls):
                 if (call.service, call.operation) in _NEEDS_NO_PERMISSION:
