@@ -447,12 +447,9 @@ class CallNotAllowed(Rule):
             if _may_lack_policy(job) and _checkable_policy(context, job) is None:
                 continue
             module = read[0]
-            job_input = job.input or {}
             reader = context.memo(("module calls", job.handler_file), partial(ModuleCalls, module))
-            calls = context.memo(
-                ("handler calls", job.handler_file, canonical_json(job_input)),
-                partial(reader.calls, job_input),
-            )
+            # One reading per distinct value of the input keys the handler looks up.
+            calls = reader.calls(job.input or {})
             if not calls:
                 continue
             policy = _checkable_policy(context, job)

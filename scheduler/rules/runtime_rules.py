@@ -177,7 +177,10 @@ class InputTooLarge(Rule):
         for job in context.catalogue.jobs:
             if job.input is None:
                 continue
-            size = len(json.dumps(job.input, separators=(",", ":")))
+            try:
+                size = len(_COMPACT.encode(job.input))
+            except TypeError:
+                continue  # binary data (YAML's !!binary), which SCH209 says JSON cannot carry
             if size > budget:
                 yield self.report(
                     context.span(job, "input"),
@@ -186,10 +189,19 @@ class InputTooLarge(Rule):
                 )
 
 
+# How an input is sent, as compact as JSON writes it; one encoder for every job.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
+
+_BINARY = "binary data (!!binary)"
+
+
 def _not_json(value: object) -> str | None:
-    """What in `value` JSON cannot carry: NaN or infinite numbers (YAML's .nan, .inf)."""
+    """What in `value` JSON cannot carry: NaN or infinite numbers (YAML's .nan, .inf), binary
+    data (YAML's !!binary)."""
     if isinstance(value, float) and not math.isfinite(value):
         return str(value)
+    if isinstance(value, bytes):
+        return _BINARY
     if isinstance(value, dict):
         return next((bad for item in value.values() if (bad := _not_json(item))), None)
     if isinstance(value, list):
@@ -202,7 +214,8 @@ class InputNotJson(Rule):
         "SCH209",
         Severity.ERROR,
         "input that JSON cannot carry",
-        "A job's input is sent as JSON, which has no NaN or infinite numbers (YAML's .nan, .inf).",
+        "A job's input is sent as JSON, which has no NaN or infinite numbers (YAML's .nan, .inf) "
+        "and no binary data (YAML's !!binary).",
         "input: {threshold: .inf}",
         "input: {threshold: 1000000}",
     )
@@ -214,7 +227,9 @@ class InputNotJson(Rule):
                 yield self.report(
                     context.span(job, "input"),
                     f'job "{job.name}" input holds {bad}, which JSON cannot represent',
-                    'use a finite number, or a string such as "inf" that the handler reads',
+                    "write the data as text (base64, say) that the handler decodes"
+                    if bad == _BINARY
+                    else 'use a finite number, or a string such as "inf" that the handler reads',
                 )
 
 

@@ -128,3 +128,11 @@ def test_sch105_without_a_close_zone_gives_examples() -> None:
     assert [d.hint for d in found] == [
         "use an IANA name such as Europe/Paris, America/New_York or UTC"
     ]
+
+
+def test_binary_input_is_reported_by_sch209_and_crashes_no_rule() -> None:
+    """SCH206 measures, and SCH409 reads the handler for, every other input: not this one."""
+    found = _found(RULE_FIXTURES / "SCH209.binary.fail.yaml")
+    assert [d.code for d in found if d.code in ("SCH209", "SCH901")] == ["SCH209"]
+    [sch209] = [d for d in found if d.code == "SCH209"]
+    assert "binary data (!!binary)" in sch209.message
