@@ -198,15 +198,19 @@ _BINARY = "binary data (!!binary)"
 def _not_json(value: object) -> str | None:
     """What in `value` JSON cannot carry: NaN or infinite numbers (YAML's .nan, .inf), binary
     data (YAML's !!binary)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
+    if isinstance(value, float):
+        return None if math.isfinite(value) else str(value)
     if isinstance(value, bytes):
         return _BINARY
-    if isinstance(value, dict):
-        return next((bad for item in value.values() if (bad := _not_json(item))), None)
-    if isinstance(value, list):
-        return next((bad for item in value if (bad := _not_json(item))), None)
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    for item in items:
+        # Text, numbers and booleans, most of an input, need no call of their own.
+        if isinstance(item, _NOT_PLAIN) and (bad := _not_json(item)) is not None:
+            return bad
     return None
+
+
+_NOT_PLAIN = (float, bytes, dict, list)
 
 
 class InputNotJson(Rule):
