@@ -446,7 +446,10 @@ class OverlappingRuns(Rule):
             schedule = _schedule(context, job)
             if schedule is None or not is_known_timezone(job.timezone):
                 continue
-            gap = schedule.min_interval(tz=job.timezone)
+            gap = context.memo(
+                ("min interval", job.schedule, job.timezone),
+                partial(schedule.min_interval, tz=job.timezone),
+            )
             if gap is not None and gap < job.expected_runtime:
                 yield self.report(
                     context.span(job, "schedule"),
