@@ -5,6 +5,7 @@ the catalogue's `ignore:` entries silence (SCH020-SCH023 are about those entries
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
@@ -13,8 +14,7 @@ from pathlib import Path
 
 from scheduler.catalogue.loader import LoadResult, collector_paused, load, load_every
 from scheduler.diagnostics import Diagnostic, Severity, Span
-from scheduler.local_data.model import data_file_beside
-from scheduler.local_data.read import local_data_diagnostics
+from scheduler.local_data.place import data_file_beside
 from scheduler.rules import RULES, Context, Rule, all_docs
 from scheduler.rules.suppression import STALE, suppress
 
@@ -62,7 +62,7 @@ def validate(
 def _validate(
     path: str | Path, now: datetime, local_data: bool, environment: str | None
 ) -> tuple[LoadResult, list[Diagnostic]]:
-    extra = local_data_diagnostics(data_file_beside(Path(path))) if local_data else []
+    extra = _local_data_findings(data_file_beside(Path(path))) if local_data else []
     if environment is not None:
         loaded = load(path, environment)
         return loaded, _checked(loaded, now, extra)
@@ -70,6 +70,16 @@ def _validate(
     if not merged:
         return loaded, _checked(loaded, now, extra)
     return loaded, _every(loaded, merged, now, extra)
+
+
+def _local_data_findings(data_file: Path) -> list[Diagnostic]:
+    """The local data file's problems; its reader is imported only for a catalogue that has one
+    (a link or anything else at that name is the reader's to judge)."""
+    if not os.path.lexists(data_file):
+        return []
+    from scheduler.local_data.read import local_data_diagnostics
+
+    return local_data_diagnostics(data_file)
 
 
 def _checked(loaded: LoadResult, now: datetime, extra: Sequence[Diagnostic]) -> list[Diagnostic]:

@@ -86,7 +86,7 @@ def local_dir(catalogue_path: Path, environment: str | None = None) -> Path:
 
 def local_data_file(catalogue_path: Path) -> Path:
     """The file declaring the data a new local AWS starts with (it need not exist)."""
-    from scheduler.local_data.model import data_file_beside
+    from scheduler.local_data.place import data_file_beside
 
     return data_file_beside(catalogue_path)
 

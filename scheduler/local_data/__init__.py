@@ -2,6 +2,7 @@
 Read and checked without boto3 or moto, so `sched validate` checks it offline; `local/data.py`
 creates it in the local AWS.
 
+  place.py          where the file is (beside the catalogue) and its objects' folder
   model.py          the declared buckets, tables, parameters and secrets, as frozen data
   read.py           the file read (as the catalogue is), parsed and checked whole
   check_base.py     the one pass that collects every problem at its line (SCH010)

@@ -10,8 +10,9 @@ from scheduler import limits
 from scheduler.catalogue.source_map import DataPath
 from scheduler.diagnostics import echo
 from scheduler.local_data.check_base import CheckerBase
-from scheduler.local_data.model import LOCAL_DATA_FOLDER, Bucket, S3Object
+from scheduler.local_data.model import Bucket, S3Object
 from scheduler.local_data.names import bucket_hint, bucket_name_problem
+from scheduler.local_data.place import LOCAL_DATA_FOLDER
 from scheduler.local_data.values import kind_of, path_key, show
 
 

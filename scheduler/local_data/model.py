@@ -7,14 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 from scheduler.diagnostics import Span
-
-LOCAL_DATA_FILE = "local-data.yaml"
-LOCAL_DATA_FOLDER = "local-data"
-"""The folder beside the file that `{file: PATH}` objects are read from."""
 
 KeyType = Literal["S", "N", "B"]
 # The one code of a local data problem (`sched validate`, and `--local` before it creates the
@@ -116,8 +111,3 @@ class LocalData:
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
-
-
-def data_file_beside(catalogue_path: Path) -> Path:
-    """Where the local data of the catalogue at `catalogue_path` is declared."""
-    return catalogue_path.parent / LOCAL_DATA_FILE

@@ -18,7 +18,8 @@ from scheduler.local_data.check_base import FORMAT_HINT, SECTIONS
 from scheduler.local_data.check_buckets import BucketChecks
 from scheduler.local_data.check_stores import StoreChecks
 from scheduler.local_data.check_tables import TableChecks
-from scheduler.local_data.model import LOCAL_DATA_CODE, LOCAL_DATA_FOLDER, LocalData
+from scheduler.local_data.model import LOCAL_DATA_CODE, LocalData
+from scheduler.local_data.place import LOCAL_DATA_FOLDER
 
 
 class _Checker(BucketChecks, TableChecks, StoreChecks):

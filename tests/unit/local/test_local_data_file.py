@@ -22,8 +22,8 @@ from scheduler.local_data.model import (
     S3Object,
     Secret,
     Table,
-    data_file_beside,
 )
+from scheduler.local_data.place import data_file_beside
 from scheduler.local_data.read import parse_local_data, read_local_data
 
 FILE = "local-data.yaml"
