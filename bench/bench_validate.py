@@ -5,6 +5,9 @@ Budgets (issue 2): example < 0.25 s median whole process, without importing boto
 10,000 jobs < 2 s. Issue 11: the example within 1.8x of its floor, the libraries sched uses
 imported by a bare interpreter (PyYAML, click, pydantic), in CPU time, run in alternation;
 the CPU time per job of the 10,000-job catalogue 40% under its 2026-12-02 figure.
+`--instructions` counts, instead, the example, its floors and the 10,000-job catalogue in
+instructions (callgrind, ~3 minutes a 10,000-job count; with `--against`, both trees): a
+figure the machine's load and speed do not move.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from gen_catalogue import write
-from timing import alternate
+from timing import alternate, instructions
 
 # `--tree PATH` runs another checkout's sched (e.g. a worktree of the commit before a change).
 ROOT = (
@@ -114,7 +117,36 @@ def per_job(runs: int = 5) -> None:
         )
 
 
+def counted() -> None:
+    """Instructions of the example, its floors and 10,000 jobs (with `--against`, both trees)."""
+    trees = {"": SCHED} | ({f" {AGAINST}": sched_of(AGAINST)} if AGAINST is not None else {})
+    with tempfile.TemporaryDirectory() as tmp:
+        big = write(Path(tmp) / "c10000" / "jobs.yaml", 10_000)
+        commands = dict(FLOORS)
+        for tree, sched in trees.items():
+            commands[f"example{tree}"] = [*sched, "validate", str(ROOT / "jobs.yaml")]
+            commands[f"10,000 jobs{tree}"] = [*sched, "validate", str(big)]
+        counts = instructions(commands, ROOT)
+    if counts is None:
+        print("instructions: valgrind is not installed")
+        return
+    print("\ninstructions (callgrind), whole process:")
+    for name, count in counts.items():
+        print(f"  {name:<46} {count / 1e6:8,.0f} M")
+    floor = counts["floor: import yaml, click, pydantic"]
+    for tree in trees:
+        example, big_count = counts[f"example{tree}"], counts[f"10,000 jobs{tree}"]
+        print(
+            f"  {tree.strip() or 'this tree'}: example / floor {example / floor:.2f}x; "
+            f"10,000 jobs {big_count / 10_000 / 1e3:.0f} k per job, "
+            f"{(big_count - example) / 10_000 / 1e3:.0f} k per job above the example"
+        )
+
+
 def main() -> None:
+    if "--instructions" in sys.argv:
+        counted()
+        return
     against_floor()
     example = _median_wall([*SCHED, "validate", "jobs.yaml"], 21, ROOT)
     print(f"\nexample jobs.yaml, whole process, wall median of 21: {example * 1000:.0f} ms")
