@@ -102,12 +102,6 @@ def _policy(context: Context, job: Job) -> RolePolicy | None:
         return None
 
 
-def _may_lack_policy(job: Job) -> bool:
-    """Whether a job whose entries are valid may still have no policy: only a wrong secret
-    reference (SCH410) stops `job_policy` then."""
-    return bool(job.secrets)
-
-
 def _span(context: Context, grant: Grant, *below: str | int) -> Span:
     """The entry, or the key below it that is wrong (`span` falls back to the nearest parent)."""
     return context.source_map.span((*grant.origin, *below))
@@ -440,20 +434,15 @@ class CallNotAllowed(Rule):
             read = read_handler_module(context, job)
             if read is None or not isinstance(read[0], ast.Module):
                 continue  # no file here, or SCH306 reports its syntax error
-            # Jobs without a policy are skipped before their calls are read (as an input JSON
-            # cannot carry fails there); the policy itself is built only for calls to check.
-            if not _entries_valid(context, job):
-                continue
-            if _may_lack_policy(job) and _checkable_policy(context, job) is None:
-                continue
             module = read[0]
             reader = context.memo(("module calls", job.handler_file), partial(ModuleCalls, module))
             # One reading per distinct value of the input keys the handler looks up.
             calls = reader.calls(job.input or {})
             if not calls:
                 continue
-            policy = _checkable_policy(context, job)
-            assert policy is not None  # its entries are valid and its secrets well written
+            policy = _checkable_policy(context, job)  # built only for calls to check
+            if policy is None:
+                continue
             statements = [s.statement for s in policy.statements]
             for call in unique_calls(calls):
                 if (call.service, call.operation) in _NEEDS_NO_PERMISSION:
