@@ -80,20 +80,21 @@ def busiest(
     width = days * 24 * 60
     groups = _groups(loads, origin, width)
     delta = [0] * (width + 1)
-    started = bytearray(width + 1)
-    started[0] = 1  # runs begun before the window are going on at its first minute
+    started = {0}  # runs begun before the window are going on at its first minute
     for group in groups:
-        weight = len(group.names)
+        weight, length = len(group.names), group.length
         fires = range(group.first, width, group.step) if group.step else group.starts
         for at in fires:
-            if at + group.length <= 0:
+            end = at + length
+            if end <= 0:
                 continue
-            delta[max(at, 0)] += weight
-            started[max(at, 0)] = 1
-            delta[min(at + group.length, width)] -= weight
+            begin = at if at > 0 else 0
+            delta[begin] += weight
+            started.add(begin)
+            delta[end if end < width else width] -= weight
     counts = list(accumulate(delta[:width]))
     # The count rises only where runs start, so the busiest minutes are among those.
-    candidates = [m for m in range(width) if started[m] and counts[m] > 0]
+    candidates = [m for m in started if counts[m] > 0]
     candidates.sort(key=lambda m: (-counts[m], m))
     return [_peak(groups, origin, m, counts[m]) for m in candidates[:top]]
 
