@@ -384,16 +384,82 @@ def _show_key(key: object) -> str:
     return echo(key) if isinstance(key, str) else echo(repr(key), str)
 
 
+class _Irregular(Exception):
+    """A mapping `_PlainBuilder` leaves to `_Builder`: a duplicate, merge or non-text key."""
+
+
+class _PlainBuilder(_Builder):
+    """The walk of a text without `&`. An alias needs an anchor, and only an alias reaches a node
+    twice, so the alias bookkeeping goes. Mappings are walked in one pass, which is right only
+    when every key is distinct text: a mapping that is not, or a limit reached (a duplicate
+    written earlier could have hidden it), raises `_Irregular` and `build` walks it all again."""
+
+    def build(self, node: Node, path: _Key, depth: int) -> object:
+        if type(node) is ScalarNode:
+            start, end = node.start_mark, node.end_mark
+            if node.style in _BLOCK_STYLES:
+                self.values[path] = region(node, self.text)
+            else:
+                self.values[path] = (start.line, start.column, end.line, end.column)
+            return node.value if node.tag == _STR else self.scalar(node)
+        assert isinstance(node, CollectionNode)
+        if depth >= MAX_DEPTH:
+            raise _Irregular
+        if node.tag not in (_MAP, _SEQ):
+            self.unsupported_tag(node)
+        if isinstance(node, MappingNode):
+            data: object = self.mapping(node, path, depth)
+        else:
+            data = [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if node.flow_style or not node.value:
+            self.values[path] = region(node, self.text)
+        else:  # a block collection ends where its last entry does (`_end`), known by now
+            last = node.value[-1][0].value if isinstance(node, MappingNode) else len(node.value) - 1
+            start = node.start_mark
+            self.values[path] = (start.line, start.column, *self.values[(*path, last)][2:])
+        return data
+
+    def mapping(self, node: MappingNode, path: _Key, depth: int) -> dict[Hashable, object]:
+        result: dict[Hashable, object] = {}
+        values, keys = self.values, self.keys
+        for key_node, value_node in node.value:
+            if type(key_node) is not ScalarNode or key_node.tag != _STR:
+                raise _Irregular
+            key = key_node.value
+            entry = (*path, key)
+            start, end = key_node.start_mark, key_node.end_mark
+            keys[entry] = (start.line, start.column, end.line, end.column)
+            if type(value_node) is ScalarNode and value_node.style not in _BLOCK_STYLES:
+                start, end = value_node.start_mark, value_node.end_mark
+                values[entry] = (start.line, start.column, end.line, end.column)
+                tag = value_node.tag
+                result[key] = value_node.value if tag == _STR else self.scalar(value_node)
+            else:
+                result[key] = self.build(value_node, entry, depth + 1)
+        if len(result) != len(node.value):
+            raise _Irregular
+        return result
+
+
 def build(root: Node | None, text: str, file: str) -> Tree:
     """Build plain data from `root` (None for an empty document), recording every span."""
+    if root is not None and "&" not in text:
+        plain = _PlainBuilder(file, text)
+        try:
+            return _tree(plain, plain.build(root, (), 0), ())
+        except _Irregular:
+            pass
     builder = _Builder(file, text)
     data: object = None
-    stopped: list[Diagnostic] = []
+    stopped: tuple[Diagnostic, ...] = ()
     if root is not None:
         try:
             data = builder.build(root, (), 0)
         except _Stop as stop:
-            data = None
-            stopped.append(stop.diagnostic)
-    source_map = SourceMap(file, builder.values, builder.keys)
+            stopped = (stop.diagnostic,)
+    return _tree(builder, data, stopped)
+
+
+def _tree(builder: _Builder, data: object, stopped: tuple[Diagnostic, ...]) -> Tree:
+    source_map = SourceMap(builder.file, builder.values, builder.keys)
     return Tree(data, source_map, (*builder.diagnostics.values(), *stopped))
