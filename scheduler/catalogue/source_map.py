@@ -33,10 +33,19 @@ _TAG = "tag:yaml.org,2002:"
 _MAP, _SEQ, _MERGE = _TAG + "map", _TAG + "seq", _TAG + "merge"
 _STR = _TAG + "str"
 _SAFE = SafeConstructor()
+
+
+def _int(node: ScalarNode) -> object:
+    value = node.value
+    if value.isascii() and value.isdecimal() and value[0] != "0":  # the usual; 0... is octal
+        return int(value)
+    return _SAFE.construct_yaml_int(node)
+
+
 _SCALARS: dict[str, Callable[[ScalarNode], object]] = {
     _TAG + "null": lambda node: None,
     _TAG + "bool": _SAFE.construct_yaml_bool,
-    _TAG + "int": _SAFE.construct_yaml_int,
+    _TAG + "int": _int,
     _TAG + "float": _SAFE.construct_yaml_float,
     _TAG + "binary": _SAFE.construct_yaml_binary,
     # Kept as written: a catalogue has no timestamp fields, and text is what a user means.

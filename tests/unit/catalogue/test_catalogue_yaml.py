@@ -270,6 +270,12 @@ def test_scalars_resolve_to_yaml_1_1_safe_types() -> None:
     }
 
 
+def test_integers_are_read_as_the_safe_loader_reads_them() -> None:
+    spellings = ["123", "0", "-7", "+7", "1_000", "017", "0b11", "0x1F", "1:30", "!!int '٣'"]
+    text = "{" + ", ".join(f"k{i}: {s}" for i, s in enumerate(spellings)) + "}"
+    assert _input(text) == yaml.safe_load(text)
+
+
 def test_unsupported_tags_are_reported_and_the_value_kept_as_written() -> None:
     result = loaded("catalogue: !secret acme\njobs: !!omap {}\n")
     assert found(result) == [("SCH006", 1, 12), ("SCH006", 2, 7)]
