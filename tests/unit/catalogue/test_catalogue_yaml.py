@@ -9,7 +9,7 @@ import pytest
 import yaml
 from catalogue_support import VALID_JOB, billion_laughs, found, loaded
 
-from scheduler.catalogue import loader
+from scheduler.catalogue import loader, yaml_tree
 from scheduler.catalogue.loader import LoadResult
 from scheduler.catalogue.yaml_tree import ComposerFactory
 
@@ -430,3 +430,4 @@ def test_the_composer_resolves_every_tag_as_the_safe_loader_does(
     expected = tags(reference)
     assert "tag:yaml.org,2002:timestamp" in {tag for tag, _ in expected}
     assert tags(loader.COMPOSER) == expected
+    assert tags(yaml_tree._quick(yaml.SafeLoader)) == expected  # without libyaml
