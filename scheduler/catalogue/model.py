@@ -214,6 +214,16 @@ class Job:
         return self.handler.rsplit(":", 1)[1] if ":" in self.handler else "main"
 
 
+def job_of(fields: dict[str, Any]) -> Job:
+    """The `Job` that `Job(**fields)` makes, without its `__init__`: a frozen dataclass stores
+    each of its 36 fields through `object.__setattr__`, after matching 36 keyword arguments,
+    which was half of resolving a job (10,000 of them in a large catalogue). `fields` become the
+    job's attributes as they are; a field left out has its default (a class attribute)."""
+    job = object.__new__(Job)
+    object.__setattr__(job, "__dict__", fields)
+    return job
+
+
 @dataclass(frozen=True)
 class Policy:
     max_runtime: timedelta = limits.LAMBDA_MAX_TIMEOUT

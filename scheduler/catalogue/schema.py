@@ -42,6 +42,7 @@ from scheduler.catalogue.model import (
     SharedFolder,
     Vpc,
     default_timeout,
+    job_of,
 )
 from scheduler.diagnostics import echo
 
@@ -656,55 +657,59 @@ def _resolve(
     own_grants = tuple(
         Grant(e, ("jobs", name, "permissions", i)) for i, e in enumerate(spec.permissions)
     )
-    return Job(
-        name=name,
-        schedule=spec.schedule.strip(),
-        expected_runtime=spec.expected_runtime,
-        timeout=(
-            timeout
-            if timeout is not None
-            else default_timeout(spec.expected_runtime, policy.max_runtime)
-        ),
-        timeout_is_explicit=timeout is not None,
-        description=spec.description,
-        handler=spec.handler,
-        function=spec.function,
-        input=spec.input,
-        environment=_merged(inherited.environment, defaults.environment, spec.environment),
-        memory=spec.memory if spec.memory is not None else defaults.memory,
-        retries=spec.retries if spec.retries is not None else defaults.retries,
-        max_event_age=spec.max_event_age,
-        delivery_retries=(
-            spec.delivery_retries
-            if spec.delivery_retries is not None
-            else defaults.delivery_retries
-        ),
-        delivery_max_event_age=spec.delivery_max_event_age,
-        dead_letter_queue=spec.dead_letter_queue or defaults.dead_letter_queue,
-        tags=_merged(inherited.tags, defaults.tags, spec.tags),
-        compute=spec.compute or defaults.compute,
-        backend=spec.backend or defaults.backend,
-        timezone=timezone,
-        flexible_window=spec.flexible_window,
-        start=as_instant(spec.start, timezone),
-        end=as_instant(spec.end, timezone),
-        enabled=spec.enabled,
-        role=spec.role or defaults.role,
-        secrets=tuple(sorted(spec.secrets.items())) if spec.secrets else (),
-        secrets_kms_key=spec.secrets_kms_key or defaults.secrets_kms_key,
-        permissions=(*inherited.permissions, *own_grants) if own_grants else inherited.permissions,
-        runtime=spec.runtime or defaults.runtime,
-        fargate=_fargate(spec.fargate) if spec.fargate is not None else inherited.fargate,
-        vpc=_vpc(spec.vpc) if spec.vpc is not None else inherited.vpc,
-        shared_code=(
-            _shared_code(name, spec.code, defaults.code)
-            if spec.code.shared
-            else inherited.shared_code
-        ),
-        architecture=spec.architecture or defaults.architecture,
-        alert=_alert(spec.alert, defaults.alert, channels),
-        versions=spec.versions if spec.versions is not None else defaults.versions,
-        log_retention=(
-            spec.log_retention if spec.log_retention is not None else defaults.log_retention
-        ),
+    return job_of(
+        {
+            "name": name,
+            "schedule": spec.schedule.strip(),
+            "expected_runtime": spec.expected_runtime,
+            "timeout": (
+                timeout
+                if timeout is not None
+                else default_timeout(spec.expected_runtime, policy.max_runtime)
+            ),
+            "timeout_is_explicit": timeout is not None,
+            "description": spec.description,
+            "handler": spec.handler,
+            "function": spec.function,
+            "input": spec.input,
+            "environment": _merged(inherited.environment, defaults.environment, spec.environment),
+            "memory": spec.memory if spec.memory is not None else defaults.memory,
+            "retries": spec.retries if spec.retries is not None else defaults.retries,
+            "max_event_age": spec.max_event_age,
+            "delivery_retries": (
+                spec.delivery_retries
+                if spec.delivery_retries is not None
+                else defaults.delivery_retries
+            ),
+            "delivery_max_event_age": spec.delivery_max_event_age,
+            "dead_letter_queue": spec.dead_letter_queue or defaults.dead_letter_queue,
+            "tags": _merged(inherited.tags, defaults.tags, spec.tags),
+            "compute": spec.compute or defaults.compute,
+            "backend": spec.backend or defaults.backend,
+            "timezone": timezone,
+            "flexible_window": spec.flexible_window,
+            "start": as_instant(spec.start, timezone),
+            "end": as_instant(spec.end, timezone),
+            "enabled": spec.enabled,
+            "role": spec.role or defaults.role,
+            "permissions": (
+                (*inherited.permissions, *own_grants) if own_grants else inherited.permissions
+            ),
+            "secrets": tuple(sorted(spec.secrets.items())) if spec.secrets else (),
+            "secrets_kms_key": spec.secrets_kms_key or defaults.secrets_kms_key,
+            "runtime": spec.runtime or defaults.runtime,
+            "fargate": _fargate(spec.fargate) if spec.fargate is not None else inherited.fargate,
+            "vpc": _vpc(spec.vpc) if spec.vpc is not None else inherited.vpc,
+            "shared_code": (
+                _shared_code(name, spec.code, defaults.code)
+                if spec.code.shared
+                else inherited.shared_code
+            ),
+            "architecture": spec.architecture or defaults.architecture,
+            "alert": _alert(spec.alert, defaults.alert, channels),
+            "versions": spec.versions if spec.versions is not None else defaults.versions,
+            "log_retention": (
+                spec.log_retention if spec.log_retention is not None else defaults.log_retention
+            ),
+        }
     )

@@ -3,12 +3,13 @@ validated on its own, and how valid jobs are resolved into the `Catalogue`."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 import pytest
 from catalogue_support import VALID_JOB, found, loaded
 
-from scheduler.catalogue.model import Backend, Compute
+from scheduler.catalogue.model import Backend, Compute, Job
 
 HEAD = "catalogue: acme-ops\njobs:\n  log-backup:\n"
 
@@ -340,3 +341,24 @@ def test_a_zero_duration_is_refused_and_an_explicit_timeout_is_never_replaced() 
     assert result.catalogue is not None
     [own] = result.catalogue.jobs
     assert (own.name, own.timeout.seconds, own.timeout_is_explicit) == ("own", 90, True)
+
+
+def test_a_resolved_job_is_the_job_its_fields_make() -> None:
+    text = (
+        "catalogue: acme\ndefaults:\n  tags: {team: a}\n  permissions: [AWSLambdaBasic]\n"
+        "jobs:\n"
+        "  plain:\n" + VALID_JOB + "  full:\n" + VALID_JOB + "    handler: jobs/b/handler.py:main\n"
+        "    timeout: 2m\n    memory: 512\n    tags: {cost: x}\n    environment: {A: b}\n"
+        "    secrets: {TOKEN: 'ssm:/t'}\n    permissions: [{S3ReadPolicy: {BucketName: b}}]\n"
+        "    backend: scheduler\n    timezone: Europe/Paris\n    start: 2027-01-01\n"
+        "    code: {shared: [jobs/lib]}\n    alert: {after: 2}\n    versions: 3\n"
+    )
+    result = loaded(text)
+    assert result.catalogue is not None
+    fields = [f.name for f in dataclasses.fields(Job)]
+    for job in result.catalogue.jobs:
+        assert list(vars(job)) == fields
+        same = Job(**vars(job))
+        assert (job, repr(job)) == (same, repr(same))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            job.memory = 1  # type: ignore[misc]
