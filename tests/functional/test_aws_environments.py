@@ -60,7 +60,8 @@ def _catalogue(path: Path, environment: str | None) -> Catalogue:
 
 def _apply(aws: AwsContext, catalogue: Catalogue, *, destroy: bool = False) -> None:
     planned = deploy.plan(catalogue, aws, destroy=destroy, now=NOW)
-    assert apply_plan(planned.plan, aws.writer).ok
+    result = apply_plan(planned.plan, aws.writer)
+    assert result.ok, [(f.change.key, repr(f.error)) for f in result.failed] or result
 
 
 def _pending(aws: AwsContext, catalogue: Catalogue) -> list[tuple[str, str, str]]:
