@@ -14,6 +14,8 @@ import pytest
 from catalogue_support import FIXTURES, found
 
 from scheduler.catalogue.loader import MAX_FILE_BYTES, load, load_text
+from scheduler.catalogue.read import decode
+from scheduler.diagnostics import Diagnostic
 
 GOOD = "catalogue: acme-ops\njobs:\n  j:\n    schedule: rate(1 day)\n    expected_runtime: 5m\n"
 
@@ -109,6 +111,17 @@ def test_control_character_is_refused_with_its_position() -> None:
     assert result.diagnostics[0].message == (
         "j.yaml contains a control character (U+001B) at line 3, column 4"
     )
+
+
+@pytest.mark.parametrize("tail", ["", "é"], ids=["ascii", "not-ascii"])
+def test_each_character_below_128_is_refused_exactly_when_it_is_a_control(tail: str) -> None:
+    controls = {*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F}
+    for code in range(128):
+        text = f"catalogue: a{chr(code)}{tail}\n"
+        refused = isinstance(decode(text, "j.yaml"), Diagnostic)
+        assert refused == (code in controls), hex(code)
+        at_byte = isinstance(decode(text.encode(), "j.yaml"), Diagnostic)
+        assert at_byte == (code in controls), hex(code)
 
 
 def test_nul_in_text_is_refused() -> None:
