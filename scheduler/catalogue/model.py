@@ -287,4 +287,7 @@ def default_timeout(expected_runtime: timedelta, max_runtime: timedelta) -> time
     """Twice the expected runtime, at least a minute, at most the policy's max runtime."""
     cap = min(max_runtime, limits.LAMBDA_MAX_TIMEOUT)
     doubled = cap if expected_runtime >= cap else min(expected_runtime * 2, cap)  # no overflow
-    return max(timedelta(minutes=1), doubled)
+    return max(_MINUTE, doubled)
+
+
+_MINUTE = timedelta(minutes=1)

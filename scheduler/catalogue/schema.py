@@ -188,6 +188,15 @@ class CodeSpec(_Strict):
     )
 
 
+_NO_SHARED_CODE = CodeSpec()
+
+
+def _no_shared_code() -> CodeSpec:
+    # One instance for every job without `code:` (nothing changes a spec): a new one was a
+    # second model validation for each job.
+    return _NO_SHARED_CODE
+
+
 class ChannelSpec(_Strict):
     """One alert channel: addresses to email (through an SNS topic sched creates and owns), an
     existing SNS topic sched only publishes to, or a Slack or other webhook whose URL is a
@@ -303,7 +312,7 @@ class DefaultsSpec(_Strict):
     )
     vpc: VpcSpec | None = Field(None, description="the VPC every Lambda job's function runs in")
     code: CodeSpec = Field(
-        default_factory=CodeSpec, description="shared code folders every handler job ships"
+        default_factory=_no_shared_code, description="shared code folders every handler job ships"
     )
     architecture: ArchitectureName = Field(
         Architecture.X86_64,
@@ -455,7 +464,7 @@ class JobSpec(_Strict):
         None, description="x86_64 or arm64 (Graviton); its requirements are installed for it"
     )
     code: CodeSpec = Field(
-        default_factory=CodeSpec,
+        default_factory=_no_shared_code,
         description="shared code folders the job's package holds too, added to the defaults'",
     )
     ignore: IgnoreMap = Field(default_factory=dict)
