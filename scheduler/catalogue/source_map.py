@@ -230,12 +230,7 @@ class _Builder:
         else:
             self.seen.add(identity)
         if type(node) is ScalarNode:
-            start, end = node.start_mark, node.end_mark
-            if node.style in _BLOCK_STYLES:
-                self.values[path] = region(node, self.text)
-            else:
-                self.values[path] = (start.line, start.column, end.line, end.column)
-            return node.value if node.tag == _STR else self.scalar(node)
+            return self.scalar_at(node, path)
         assert isinstance(node, CollectionNode)
         self.values[path] = region(node, self.text)
         if depth >= MAX_DEPTH:
@@ -264,6 +259,15 @@ class _Builder:
         finally:
             self.expanding -= repeated
             self.active.discard(identity)
+
+    def scalar_at(self, node: ScalarNode, path: _Key) -> object:
+        """A scalar's value, its span recorded at `path`."""
+        if node.style in _BLOCK_STYLES:
+            self.values[path] = region(node, self.text)
+        else:
+            start, end = node.start_mark, node.end_mark
+            self.values[path] = (start.line, start.column, end.line, end.column)
+        return node.value if node.tag == _STR else self.scalar(node)
 
     def scalar(self, node: ScalarNode) -> object:
         convert = _SCALARS.get(node.tag)
@@ -405,12 +409,7 @@ class _PlainBuilder(_Builder):
 
     def build(self, node: Node, path: _Key, depth: int) -> object:
         if type(node) is ScalarNode:
-            start, end = node.start_mark, node.end_mark
-            if node.style in _BLOCK_STYLES:
-                self.values[path] = region(node, self.text)
-            else:
-                self.values[path] = (start.line, start.column, end.line, end.column)
-            return node.value if node.tag == _STR else self.scalar(node)
+            return self.scalar_at(node, path)
         assert isinstance(node, CollectionNode)
         if depth >= MAX_DEPTH:
             raise _Irregular
