@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from scheduler.diagnostics import Diagnostic, Severity
@@ -52,6 +51,7 @@ def looks_secret(name: str, value: str) -> bool:
     return _looks_secret((name,), value)
 
 
+@cache  # a catalogue's inputs and environments repeat a few names many times
 def secret_name(name: str) -> bool:
     """Whether a variable called `name` holds a secret, whatever its value looks like."""
     return bool(_SECRET_KEY.search(name))
@@ -75,13 +75,7 @@ def _looks_secret(path: tuple[str | int, ...], value: str) -> bool:
         return False
     if _may_match_secret_value(value) and _SECRET_VALUE.search(value):
         return True
-    return len(value) >= 8 and " " not in value and _secret_key(str(path[-1]))
-
-
-@functools.cache
-def _secret_key(name: str) -> bool:
-    """`secret_name`, kept per name: a catalogue's inputs repeat a few keys many times."""
-    return bool(_SECRET_KEY.search(name))
+    return len(value) >= 8 and " " not in value and secret_name(str(path[-1]))
 
 
 class PlainTextSecret(Rule):
