@@ -12,7 +12,8 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from scheduler.catalogue.loader import LoadResult, collector_paused, load, load_every
+from scheduler.catalogue.loader import LoadResult, load, load_every
+from scheduler.collector import collector_paused
 from scheduler.diagnostics import Diagnostic, Severity, Span
 from scheduler.local_data.place import data_file_beside
 from scheduler.rules import RULES, Context, Rule, all_docs

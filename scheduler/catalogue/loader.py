@@ -7,10 +7,7 @@ Never raises on bad input: every problem becomes a diagnostic with an exact posi
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -21,13 +18,13 @@ from scheduler.catalogue.read import MAX_FILE_BYTES, decode, read
 from scheduler.catalogue.schema_check import Checker
 from scheduler.catalogue.source_map import SourceMap, build
 from scheduler.catalogue.yaml_tree import COMPOSER, ComposerFactory, compose
+from scheduler.collector import collector_paused
 from scheduler.diagnostics import Diagnostic
 
 __all__ = [
     "MAX_FILE_BYTES",
     "LoadResult",
     "SourceMap",
-    "collector_paused",
     "load",
     "load_every",
     "load_text",
@@ -73,20 +70,6 @@ def load_text(
 
 def _load(data: str | bytes, file: str, path: Path, composer: ComposerFactory) -> LoadResult:
     return _load_all(data, file, path, composer, ())[0]
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while the block runs, back as it was after it."""
-    # The node tree is hundreds of thousands of small containers without cycles; left on, the
-    # cyclic collector runs over and over while they are created and loading is 3-4x slower.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 @collector_paused()

@@ -10,14 +10,13 @@ applies the `--status` filter. `now` is passed in.
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from scheduler.catalogue.model import Catalogue, Job
+from scheduler.collector import collector_paused
 from scheduler.errors import UnknownJob, UsageError
 from scheduler.history.collect import Binding
 from scheduler.history.fetch import DEFAULT_WORKERS, fetch
@@ -170,21 +169,8 @@ def job_histories(
             legacy=legacy,
         )
 
-    with _gc_paused():
+    with collector_paused():
         return [one(job) for job in selected]
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # Reading creates a few small objects per log event, none in cycles; left on, the cyclic
-    # collector keeps rescanning the growing set of records (7% of a 100,000-run history).
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def history_for(
