@@ -17,7 +17,8 @@ from typing import Protocol, assert_never, runtime_checkable
 
 from scheduler.plan import Action, Change, Plan
 from scheduler.ports import ResourceWriter
-from scheduler.resources import Resource, ResourceKey
+from scheduler.resource_state import ResourceKey
+from scheduler.resources import Resource
 
 
 class Progress(StrEnum):

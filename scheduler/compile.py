@@ -15,16 +15,18 @@ from pathlib import PurePosixPath
 from typing import Any, assert_never
 
 from scheduler import limits, naming
+from scheduler.canonical import canonical_json
 from scheduler.catalogue.model import Architecture, Backend, Catalogue, Compute, Job, RoleMode
 from scheduler.errors import CompileError
 from scheduler.history.targets import deployed_function, log_group_for
 from scheduler.input_template import Placeholder, input_template
 from scheduler.package import RUNTIME_MODULE, WATCHER_MODULE, WATCHER_PACKAGE, PackageRef
 from scheduler.permissions import job_policy, shared_policy, shared_role_name, watcher_policy
+from scheduler.resource_dict import as_dict
+from scheduler.resource_state import DesiredState, ResourceState
 from scheduler.resources import (
     LIVE_ALIAS,
     Alias,
-    DesiredState,
     EcsParameters,
     Function,
     InputTransformer,
@@ -32,7 +34,6 @@ from scheduler.resources import (
     Permission,
     QueueStatement,
     Resource,
-    ResourceState,
     RetryPolicy,
     Role,
     Rule,
@@ -42,8 +43,6 @@ from scheduler.resources import (
     Toggle,
     Topic,
     VpcConfig,
-    as_dict,
-    canonical_json,
     pairs,
 )
 from scheduler.runtime.contract import (

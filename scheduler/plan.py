@@ -14,19 +14,8 @@ from datetime import datetime
 from enum import Enum, StrEnum
 from typing import Any
 
-from scheduler.resources import (
-    MAPPING,
-    Alias,
-    DeployedState,
-    DesiredState,
-    Resource,
-    ResourceKey,
-    ResourceKind,
-    Schedule,
-    Topic,
-    Unowned,
-    key_of,
-)
+from scheduler.resource_state import DeployedState, DesiredState, ResourceKey, Unowned, key_of
+from scheduler.resources import MAPPING, Alias, Resource, ResourceKind, Schedule, Topic
 
 # Kinds applied together; each phase starts when the one before has finished.
 PHASES: tuple[frozenset[ResourceKind], ...] = (

@@ -13,15 +13,8 @@ from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
 
 from scheduler import naming
-from scheduler.resources import (
-    DeployedState,
-    DesiredState,
-    Function,
-    Permission,
-    QueueStatement,
-    Resource,
-    ResourceKind,
-)
+from scheduler.resource_state import DeployedState, DesiredState
+from scheduler.resources import Function, Permission, QueueStatement, Resource, ResourceKind
 
 
 @dataclass(frozen=True)

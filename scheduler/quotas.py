@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from scheduler import limits
 from scheduler.ports import AccountQuotas, Quota
-from scheduler.resources import ResourceKind, ResourceState
+from scheduler.resource_state import ResourceState
+from scheduler.resources import ResourceKind
 
 SHOWN_JOBS = 5
 

@@ -1,20 +1,21 @@
-"""The AWS resources sched manages, as plain frozen values, and the state that collects them.
+"""The AWS resources sched manages, as plain frozen values.
 
 Compile produces them (desired state), the AWS adapters read them back (deployed state) and
 plan compares the two field by field, so a field means the same on both sides: JSON documents
-are canonical (`canonical_json`), tags and environments are sorted pairs, order never matters.
+are canonical (`canonical.canonical_json`), tags and environments are sorted pairs, order never
+matters. `resource_state.py` collects them; `resource_dict.py` writes one as plain data.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
-from enum import Enum, StrEnum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
-from scheduler import canonical, limits
+from scheduler import limits
 
 Pairs = tuple[tuple[str, str], ...]
 
@@ -25,8 +26,6 @@ JSON = "json"
 # OPTIONAL marks a field added later that `as_dict` leaves out while it is None, so the JSON of
 # resources that do not use it stays as it was.
 OPTIONAL = "optional"
-
-canonical_json = canonical.canonical_json
 
 
 def pairs(mapping: Mapping[str, str] | Iterable[tuple[str, str]]) -> Pairs:
@@ -388,116 +387,3 @@ Resource = (
     | Schedule
     | Topic
 )
-ResourceKey = tuple[ResourceKind, str]
-
-
-def key_of(resource: Resource) -> ResourceKey:
-    return (resource.kind, resource.key_name)
-
-
-def sort_key(resource: Resource) -> tuple[int, str]:
-    return (resource.kind.order, resource.key_name)
-
-
-@dataclass(frozen=True)
-class Unowned:
-    """Something in AWS that sched did not create, found under a name sched uses or inside a
-    resource it owns. `key` is the key sched would give it; `inside` marks one inside an owned
-    resource (a target, a statement, a schedule a person added), drift to show and never revert;
-    `why` is what tells it apart, for people."""
-
-    key: ResourceKey
-    why: str
-    inside: bool = False
-
-
-@dataclass(frozen=True)
-class ResourceState:
-    """A set of resources keyed by (kind, name), kept in apply order (kind, then name).
-
-    The same type serves as desired state (compiled) and deployed state (read from AWS). A
-    deployed state also lists what it found and does not own (`unowned`), never compared.
-    """
-
-    resources: tuple[Resource, ...] = ()
-    unowned: tuple[Unowned, ...] = field(default=(), compare=False)
-    _index: dict[ResourceKey, Resource] = field(
-        default_factory=dict, init=False, repr=False, compare=False, hash=False
-    )
-
-    def __post_init__(self) -> None:
-        ordered = tuple(sorted(self.resources, key=sort_key))
-        index: dict[ResourceKey, Resource] = {}
-        for resource in ordered:
-            key = key_of(resource)
-            if key in index:
-                raise ValueError(f"two resources share the key {key[0]} {key[1]}")
-            index[key] = resource
-        object.__setattr__(self, "resources", ordered)
-        object.__setattr__(self, "_index", index)
-
-    @classmethod
-    def of(cls, resources: Iterable[Resource], unowned: Iterable[Unowned] = ()) -> ResourceState:
-        return cls(tuple(resources), tuple(sorted(set(unowned), key=_unowned_order)))
-
-    def get(self, key: ResourceKey) -> Resource | None:
-        return self._index.get(key)
-
-    def keys(self) -> tuple[ResourceKey, ...]:
-        return tuple(self._index)
-
-    def of_kind(self, kind: ResourceKind) -> tuple[Resource, ...]:
-        return tuple(r for r in self.resources if r.kind is kind)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._index
-
-    def __iter__(self) -> Iterator[Resource]:
-        return iter(self.resources)
-
-    def __len__(self) -> int:
-        return len(self.resources)
-
-
-def _unowned_order(item: Unowned) -> tuple[int, str, str]:
-    return (item.key[0].order, item.key[1], item.why)
-
-
-DesiredState = ResourceState
-DeployedState = ResourceState
-
-
-def as_dict(resource: Resource) -> dict[str, Any]:
-    """A resource as plain JSON-ready data: `kind` first, then the compared fields."""
-    out: dict[str, Any] = {"kind": resource.kind.value}
-    out.update(_fields_as_dict(resource))
-    return out
-
-
-def _fields_as_dict(value: Any) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for f in fields(value):
-        if not f.compare:
-            continue
-        item = getattr(value, f.name)
-        if item is None and f.metadata.get(OPTIONAL):
-            continue
-        if f.metadata.get(MAPPING):
-            out[f.name] = dict(item)
-        elif f.metadata.get(JSON) and isinstance(item, str):
-            out[f.name] = json.loads(item)
-        else:
-            out[f.name] = _plain(item)
-    return out
-
-
-def _plain(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return _fields_as_dict(value)
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, tuple):
-        return [_plain(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    return value

@@ -12,14 +12,13 @@ from dataclasses import dataclass
 
 from scheduler import naming
 from scheduler.ports import TaggedResource
+from scheduler.resource_state import DeployedState, ResourceState
 from scheduler.resources import (
     Alias,
-    DeployedState,
     Function,
     Permission,
     QueueStatement,
     Resource,
-    ResourceState,
     Role,
     Rule,
     Schedule,

@@ -23,22 +23,19 @@ from dataclasses import dataclass, replace
 
 from scheduler import naming
 from scheduler.ports import ReadScope
+from scheduler.resource_state import DeployedState, ResourceState, Unowned, key_of
 from scheduler.resources import (
     Alias,
-    DeployedState,
     Function,
     Permission,
     QueueStatement,
     Resource,
-    ResourceState,
     Role,
     Rule,
     Schedule,
     ScheduleGroup,
     Target,
     Topic,
-    Unowned,
-    key_of,
     pairs,
 )
 

@@ -17,7 +17,8 @@ from scheduler import naming
 from scheduler.app.connect import state_dir
 from scheduler.catalogue.model import Catalogue, Compute
 from scheduler.plan import Action, Plan, make_plan
-from scheduler.resources import DesiredState, Function, ResourceState
+from scheduler.resource_state import DesiredState, ResourceState
+from scheduler.resources import Function
 
 if TYPE_CHECKING:
     from scheduler.apply import ApplyResult, InterruptCallback, ProgressCallback

@@ -17,6 +17,7 @@ from scheduler import naming
 from scheduler.app.alerts import Health, watch_locally, watcher_health
 from scheduler.app.connect import Connection, connect, lambda_endpoint, local_dir
 from scheduler.app.log_path import LogPath, log_groups, log_source
+from scheduler.canonical import canonical_json
 from scheduler.catalogue.model import Catalogue, Job
 from scheduler.errors import CannotRun
 from scheduler.history.logs import Attributor, LogLine, attribute
@@ -33,7 +34,7 @@ from scheduler.history.targets import (
 )
 from scheduler.permissions import role_mates
 from scheduler.ports import FunctionTags, Invoker
-from scheduler.resources import LIVE_ALIAS, canonical_json
+from scheduler.resources import LIVE_ALIAS
 from scheduler.runtime.contract import event_time, job_event
 
 if TYPE_CHECKING:

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from scheduler.catalogue.model import Catalogue, RoleMode
 from scheduler.plan import Action, Plan
 from scheduler.quotas import BusiestMinute, QuotaCheck, check_quotas
-from scheduler.resources import Function, ResourceState
+from scheduler.resource_state import ResourceState
+from scheduler.resources import Function
 
 if TYPE_CHECKING:
     from scheduler.ports import QuotaSource

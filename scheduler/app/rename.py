@@ -16,7 +16,7 @@ from scheduler.app.deploy import Planned
 from scheduler.catalogue.model import Catalogue, Environment
 from scheduler.plan import make_plan
 from scheduler.ports import ReadScope
-from scheduler.resources import ResourceState
+from scheduler.resource_state import ResourceState
 from scheduler.scopes import OldScope, Scope, old_scopes, within
 
 if TYPE_CHECKING:

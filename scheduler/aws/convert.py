@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from scheduler import limits, naming
 from scheduler.aws.code_record import deployed_code
+from scheduler.canonical import canonical_json
 from scheduler.compile import LOG_FORMAT
 from scheduler.resources import (
     EcsParameters,
@@ -28,7 +29,6 @@ from scheduler.resources import (
     Target,
     Toggle,
     VpcConfig,
-    canonical_json,
     pairs,
 )
 

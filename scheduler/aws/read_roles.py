@@ -14,7 +14,8 @@ from scheduler.aws.clients import Clients
 from scheduler.aws.convert import Response, role_from_aws, tags_from_list
 from scheduler.aws.errors import translated
 from scheduler.errors import AccessDenied, NotFound
-from scheduler.resources import ResourceKind, Role, Unowned
+from scheduler.resource_state import Unowned
+from scheduler.resources import ResourceKind, Role
 from scheduler.state import owns_tagged, taken_by
 
 

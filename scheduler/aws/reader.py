@@ -34,23 +34,21 @@ from scheduler.aws.write_alias import LIVE_ALIAS, alias_state, published_version
 from scheduler.aws.write_sns import email_subscriptions
 from scheduler.errors import NotFound
 from scheduler.ports import ReadScope
+from scheduler.resource_state import DeployedState, ResourceState, Unowned
 from scheduler.resources import (
     NEWEST_VERSION,
     Alias,
-    DeployedState,
     Function,
     Permission,
     QueueStatement,
     Resource,
     ResourceKind,
-    ResourceState,
     Role,
     Rule,
     Schedule,
     ScheduleGroup,
     Target,
     Topic,
-    Unowned,
     pairs,
 )
 from scheduler.runtime.contract import ENV_DEPLOY

@@ -11,6 +11,8 @@ from scheduler.apply import ApplyResult
 from scheduler.package import RUNTIME_MODULE, CodeDiff
 from scheduler.plan import Action, Change, FieldChange, Plan
 from scheduler.report.style import GAP, GREEN, MAGENTA, RED, WIDTH, YELLOW, clip, paint, wrap
+from scheduler.resource_dict import as_dict
+from scheduler.resource_state import Unowned
 from scheduler.resources import (
     NEWEST_VERSION,
     Alias,
@@ -25,8 +27,6 @@ from scheduler.resources import (
     Target,
     Toggle,
     Topic,
-    Unowned,
-    as_dict,
 )
 from scheduler.rules.secret_rules import looks_secret, secret_name
 

@@ -12,7 +12,8 @@ from scheduler.catalogue.model import Catalogue, Compute
 from scheduler.compile import compile_catalogue
 from scheduler.package import RUNTIME_SOURCE, build_package
 from scheduler.ports import ReadScope, ResourceWriter
-from scheduler.resources import DeployedState, DesiredState, Resource, key_of
+from scheduler.resource_state import DeployedState, DesiredState, key_of
+from scheduler.resources import Resource
 
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"

@@ -12,7 +12,7 @@ from scheduler.app.deploy import desired_state
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
 from scheduler.plan import Action, make_plan
-from scheduler.resources import DesiredState
+from scheduler.resource_state import DesiredState
 
 TEXT = """\
 catalogue: acme

@@ -11,7 +11,8 @@ from aws_support import compile_for, load_catalogue, read_back, write_catalogue
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
 from scheduler.plan import Action, FieldChange, make_plan
-from scheduler.resources import DesiredState, Function, ResourceKind
+from scheduler.resource_state import DesiredState
+from scheduler.resources import Function, ResourceKind
 
 ARM = """\
 catalogue: acme

@@ -17,7 +17,8 @@ from scheduler.catalogue.model import Catalogue, Compute
 from scheduler.compile import compile_catalogue
 from scheduler.package import RUNTIME_SOURCE, build_package
 from scheduler.plan import Action, make_plan
-from scheduler.resources import DesiredState, Function, ResourceKind
+from scheduler.resource_state import DesiredState
+from scheduler.resources import Function, ResourceKind
 
 
 def _compiled_at_level(

@@ -23,7 +23,8 @@ from scheduler.app.connect import connect_local, local_data_file, local_dir
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
 from scheduler.plan import Action, Plan, make_plan
-from scheduler.resources import QueueStatement, ResourceKind, ResourceState
+from scheduler.resource_state import ResourceState
+from scheduler.resources import QueueStatement, ResourceKind
 
 RULE_ARN = f"arn:aws:events:{REGION}:{ACCOUNT}:rule/acme-backup"
 SCHED_STATEMENT = {

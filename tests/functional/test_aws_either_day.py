@@ -10,7 +10,7 @@ from aws_support import compile_for, load_catalogue, read_back, write_catalogue
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
 from scheduler.plan import make_plan
-from scheduler.resources import ResourceState
+from scheduler.resource_state import ResourceState
 
 CATALOGUE = """\
 catalogue: acme

@@ -12,7 +12,7 @@ from aws_support import REGION, compile_for, load_catalogue, read_back, write_ca
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
 from scheduler.plan import Action, Plan, make_plan
-from scheduler.resources import ResourceState
+from scheduler.resource_state import ResourceState
 
 CATALOGUE = """\
 catalogue: acme

@@ -294,7 +294,7 @@ def test_destroy_leaves_a_hand_made_inline_policy_and_says_why_the_role_stays(
     aws: AwsContext, tmp_path: Path
 ) -> None:
     from scheduler.errors import Conflict
-    from scheduler.resources import ResourceState
+    from scheduler.resource_state import ResourceState
 
     _, desired = _applied(aws, tmp_path, ONE_JOB)
     document = (

@@ -14,7 +14,8 @@ from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
 from scheduler.errors import Conflict
 from scheduler.plan import make_plan
-from scheduler.resources import ResourceState, Rule
+from scheduler.resource_state import ResourceState
+from scheduler.resources import Rule
 
 TRUST = json.dumps(
     {

@@ -19,7 +19,8 @@ from scheduler.aws import AwsContext
 from scheduler.errors import AccessDenied
 from scheduler.plan import Change, Plan, make_plan
 from scheduler.ports import ResourceWriter
-from scheduler.resources import DesiredState, Resource, Schedule
+from scheduler.resource_state import DesiredState
+from scheduler.resources import Resource, Schedule
 
 
 def _desired(aws: AwsContext, tmp_path: Path) -> DesiredState:

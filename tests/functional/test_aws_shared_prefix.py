@@ -23,7 +23,8 @@ from scheduler import naming
 from scheduler.apply import apply_plan
 from scheduler.aws import AwsContext
 from scheduler.plan import Action, make_plan
-from scheduler.resources import DesiredState, Permission, ResourceKind, ResourceState
+from scheduler.resource_state import DesiredState, ResourceState
+from scheduler.resources import Permission, ResourceKind
 from scheduler.state import StatementOwnership
 
 SHARED = naming.function_arn(REGION, ACCOUNT, "acme-ops-log-backup")

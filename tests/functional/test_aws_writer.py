@@ -26,10 +26,11 @@ from scheduler.aws.clients import Clients, client_config, new_session
 from scheduler.aws.reader import AwsStateReader
 from scheduler.aws.retry import Interrupted
 from scheduler.aws.writer import AwsResourceWriter
+from scheduler.canonical import canonical_json
 from scheduler.errors import AwsError, Conflict, InvalidRequest
 from scheduler.ports import ReadScope
+from scheduler.resource_state import DeployedState, key_of
 from scheduler.resources import (
-    DeployedState,
     Function,
     InputTransformer,
     Permission,
@@ -40,8 +41,6 @@ from scheduler.resources import (
     Schedule,
     ScheduleGroup,
     Target,
-    canonical_json,
-    key_of,
     pairs,
 )
 

@@ -15,20 +15,18 @@ from collections.abc import Callable, Iterable, Mapping
 from scheduler import naming
 from scheduler.errors import Conflict, InvalidRequest
 from scheduler.ports import AccountQuotas, ReadScope
+from scheduler.resource_state import DeployedState, ResourceKey, key_of
 from scheduler.resources import (
-    DeployedState,
     Function,
     InputTransformer,
     Permission,
     Resource,
-    ResourceKey,
     RetryPolicy,
     Role,
     Rule,
     Schedule,
     ScheduleGroup,
     Target,
-    key_of,
 )
 from scheduler.state import owned_state
 

@@ -13,14 +13,8 @@ from scheduler.apply import ApplyResult, Progress, apply_plan
 from scheduler.errors import AccessDenied, AwsError
 from scheduler.plan import Action, Change, make_plan
 from scheduler.ports import ReadScope
-from scheduler.resources import (
-    DesiredState,
-    Function,
-    Permission,
-    Resource,
-    ResourceKind,
-    ResourceState,
-)
+from scheduler.resource_state import DesiredState, ResourceState
+from scheduler.resources import Function, Permission, Resource, ResourceKind
 
 SCOPE = ReadScope("acme", ACCOUNT, REGION)
 DESIRED = ResourceState.of([execution_role(), *job_resources("a"), *job_resources("b")])

@@ -117,6 +117,13 @@ RULES = (
         allowed=("scheduler.limits", "scheduler.canonical"),
     ),
     Rule(
+        "the collected resource state and a resource's plain-dict form import nothing of the"
+        " package but the resource values (resources.py)",
+        ("scheduler/resource_state.py", "scheduler/resource_dict.py"),
+        ("scheduler",),
+        allowed=("scheduler.resources",),
+    ),
+    Rule(
         "runtime/ is standard library only and imports nothing else of sched",
         ("scheduler/runtime",),
         (THIRD_PARTY, "scheduler"),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.canonical import canonical_json
 from scheduler.catalogue.model import Backend, Catalogue, Compute, Fargate, Grant, Job, Vpc
 from scheduler.compile import (
     CompileError,
@@ -19,6 +20,7 @@ from scheduler.compile import (
 )
 from scheduler.package import PackageRef
 from scheduler.ports import ReadScope
+from scheduler.resource_state import ResourceState
 from scheduler.resources import (
     EcsParameters,
     Function,
@@ -26,7 +28,6 @@ from scheduler.resources import (
     Permission,
     QueueStatement,
     Resource,
-    ResourceState,
     RetryPolicy,
     Role,
     Rule,
@@ -35,7 +36,6 @@ from scheduler.resources import (
     Target,
     Toggle,
     VpcConfig,
-    canonical_json,
 )
 from scheduler.runtime import contract as runtime
 

@@ -10,7 +10,8 @@ from scheduler import naming
 from scheduler.aws.convert import function_from_aws
 from scheduler.plan import Action, make_plan
 from scheduler.report import plan as report
-from scheduler.resources import DesiredState, Function, ResourceState
+from scheduler.resource_state import DesiredState, ResourceState
+from scheduler.resources import Function
 
 DESIRED = Function(
     name="acme-job",

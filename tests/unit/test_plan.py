@@ -8,12 +8,12 @@ from pathlib import Path
 from fakes import execution_role, job_resources
 
 from scheduler.plan import Action, Change, FieldChange, Plan, make_plan
+from scheduler.resource_state import ResourceState
 from scheduler.resources import (
     Function,
     Permission,
     Resource,
     ResourceKind,
-    ResourceState,
     RetryPolicy,
     Rule,
     Schedule,

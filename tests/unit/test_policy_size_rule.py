@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from scheduler import limits
+from scheduler.canonical import canonical_json
 from scheduler.catalogue.loader import load
 from scheduler.permissions import job_policy
-from scheduler.resources import canonical_json
 from scheduler.rules.base import Context
 from scheduler.rules.permission_rules import _document_size, _size_bound
 from scheduler.validate import run_rules

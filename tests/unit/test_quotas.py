@@ -7,7 +7,8 @@ from fakes import FakeQuotaSource, job_resources
 
 from scheduler.ports import AccountQuotas, Quota
 from scheduler.quotas import BusiestMinute, check_quotas
-from scheduler.resources import Resource, ResourceState, Role
+from scheduler.resource_state import ResourceState
+from scheduler.resources import Resource, Role
 
 
 def _quotas(

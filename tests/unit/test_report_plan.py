@@ -10,7 +10,8 @@ from scheduler.errors import AccessDenied
 from scheduler.plan import make_plan
 from scheduler.ports import ReadScope
 from scheduler.report.plan import result_summary
-from scheduler.resources import ResourceKind, ResourceState
+from scheduler.resource_state import ResourceState
+from scheduler.resources import ResourceKind
 
 SCOPE = ReadScope("acme", ACCOUNT, REGION)
 DESIRED = ResourceState.of([execution_role(), *job_resources("a"), *job_resources("b")])

@@ -7,10 +7,12 @@ from dataclasses import replace
 
 from fakes import execution_role, job_resources
 
+from scheduler.canonical import canonical_json
 from scheduler.package import CodeDiff
 from scheduler.plan import Plan, make_plan
 from scheduler.report import plan as report
-from scheduler.resources import Function, Resource, ResourceState, Role, canonical_json
+from scheduler.resource_state import ResourceState
+from scheduler.resources import Function, Resource, Role
 
 HEADER = "Catalogue acme-ops → AWS account 123456789012 in eu-west-1"
 

@@ -13,7 +13,8 @@ from scheduler.history.expected import expected_fires
 from scheduler.package import PackageRef
 from scheduler.plan import make_plan
 from scheduler.report import plan as plan_report
-from scheduler.resources import ResourceState, Schedule, key_of
+from scheduler.resource_state import ResourceState, key_of
+from scheduler.resources import Schedule
 from scheduler.schedule import parse
 from scheduler.upcoming import upcoming
 

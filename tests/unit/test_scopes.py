@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from scheduler import naming
 from scheduler.ports import TaggedResource
+from scheduler.resource_state import ResourceState
 from scheduler.resources import (
     Function,
     Permission,
-    ResourceState,
     RetryPolicy,
     Role,
     Rule,

@@ -11,13 +11,15 @@ from pathlib import Path
 from fakes import ACCOUNT, REGION, FakeCloud
 
 from scheduler.apply import apply_plan
+from scheduler.canonical import canonical_json
 from scheduler.catalogue.model import Catalogue, Grant, Job, RoleMode
 from scheduler.compile import compile_catalogue
 from scheduler.package import PackageRef
 from scheduler.permissions import job_policy, role_mates, shared_policy
 from scheduler.plan import Action, make_plan
 from scheduler.ports import ReadScope
-from scheduler.resources import Function, ResourceKind, ResourceState, Role, canonical_json
+from scheduler.resource_state import ResourceState
+from scheduler.resources import Function, ResourceKind, Role
 
 NOW = datetime(2026, 12, 2, tzinfo=UTC)
 READ = Grant({"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::a/*"}, ())

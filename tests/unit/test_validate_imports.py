@@ -33,14 +33,16 @@ def _validate_imports(cwd: Path, prefixes: tuple[str, ...]) -> tuple[int, list[s
 def test_sched_validate_on_the_example_imports_neither_compile_nor_history_nor_http() -> None:
     """compile (and with it the history, the watcher's webhook client, http and ssl) is only
     needed by SCH208 for a job whose environment might be near Lambda's limit; the resource
-    classes (`resources.py`) only by compile, plan and apply; the Lambda wrapper only by Lambda
-    (its package gives `handler` on first use)."""
+    classes (`resources.py`, `resource_state.py`, `resource_dict.py`) only by compile, plan
+    and apply; the Lambda wrapper only by Lambda (its package gives `handler` on first use)."""
     unused = (
         "scheduler.compile",
         "scheduler.history",
         "scheduler.watch",
         "http.client",
         "scheduler.resources",
+        "scheduler.resource_state",
+        "scheduler.resource_dict",
         "scheduler.runtime.wrapper",
     )
     assert _validate_imports(ROOT, unused) == (0, [])

@@ -10,10 +10,11 @@ from pathlib import Path
 from run_support import catalogue, job
 
 from scheduler import limits, naming
+from scheduler.canonical import canonical_json
 from scheduler.catalogue.model import AlertRule, Alerts, Catalogue, Channel
 from scheduler.compile import compile_catalogue
 from scheduler.package import WATCHER_PACKAGE, PackageRef
-from scheduler.resources import Function, Role, Topic, canonical_json
+from scheduler.resources import Function, Role, Topic
 from scheduler.watch.config import (
     JOBS_PER_WATCHER,
     SHARD_ENV,
