@@ -1,7 +1,7 @@
 """Creates, updates and deletes Lambda functions (zip upload, JSON logging to a log group it
-creates, tags; waits until the function is active or its update done) and the permission
-statements that let a rule invoke them. Waits and retries pause through `Pacing`, so an
-interrupted apply stops them at once.
+creates, tags; waits until the function is active or its update done). Waits and retries pause
+through `Pacing`, so an interrupted apply stops them at once. The permission statements that let
+a rule invoke a function are `write_permissions.py`'s.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from scheduler import limits, naming
 from scheduler.aws.clients import Clients
 from scheduler.aws.code_record import record
-from scheduler.aws.convert import permissions_from_policy, tag_changes
+from scheduler.aws.convert import tag_changes
 from scheduler.aws.errors import translated
 from scheduler.aws.existing import made_by_this_catalogue, taken
 from scheduler.aws.retry import (
@@ -28,7 +28,7 @@ from scheduler.aws.retry import (
 )
 from scheduler.aws.write_alias import LIVE_ALIAS, Versions, alias_version
 from scheduler.errors import AwsError, Conflict, Interrupted, InvalidRequest, NotFound
-from scheduler.resources import Function, Permission
+from scheduler.resources import Function
 from scheduler.runtime.contract import ENV_CODE
 
 if TYPE_CHECKING:
@@ -310,131 +310,6 @@ class FunctionWriter:
                 resource=function.name,
             )
         return data
-
-
-class PermissionWriter:
-    def __init__(self, clients: Clients, *, region: str, account: str, pacing: Pacing) -> None:
-        self.c = clients
-        self.region = region
-        self.account = account
-        self.pacing = pacing
-
-    def _elsewhere(self, function: str) -> tuple[str, str] | None:
-        """Why this apply's rules cannot invoke a function whose ARN is of another region or
-        account (what the message says, and the hint); None for one of here."""
-        parts = function.split(":")
-        region, account = (parts[3], parts[4]) if len(parts) > 4 else ("", "")
-        if region and region != self.region:
-            return (
-                f"function {function} is in {region}, and this apply is in {self.region}: a "
-                "rule invokes functions of its own region only",
-                f"apply the catalogue in {region} (--region), or name a function in {self.region}",
-            )
-        if account and account != self.account:
-            return (
-                f"function {function} is in account {account}, and this apply is in account "
-                f"{self.account}: sched can only grant its rules access to a function here",
-                "name a function of this account in the job's function:",
-            )
-        return None
-
-    def _not_here(self, permission: Permission, code: str = "") -> NotFound:
-        """What is the case when the function to grant access to is not found here. Another
-        region's or account's is refused before any call: an endpoint may find it by name."""
-        reason = self._elsewhere(permission.function)
-        detail, hint = reason or (
-            f"function {permission.function} does not exist",
-            "sched does not create a function named by ARN: create it, or fix the job's "
-            "function: (or give it a handler:)",
-        )
-        return NotFound(
-            "lambda:AddPermission", detail, hint, code=code, resource=permission.key_name
-        )
-
-    def create(self, permission: Permission) -> None:
-        def add() -> object:
-            if permission.source_arn:
-                return self.c.lambda_.add_permission(
-                    FunctionName=permission.function,
-                    **_qualified(permission),
-                    StatementId=permission.statement_id,
-                    Action=permission.action,
-                    Principal=permission.principal,
-                    SourceArn=permission.source_arn,
-                )
-            return self.c.lambda_.add_permission(
-                FunctionName=permission.function,
-                **_qualified(permission),
-                StatementId=permission.statement_id,
-                Action=permission.action,
-                Principal=permission.principal,
-            )
-
-        if self._elsewhere(permission.function) is not None:
-            raise self._not_here(permission)
-        try:
-            retrying(
-                add,
-                update_in_progress,
-                self.pacing,
-                service="lambda",
-                resource=permission.key_name,
-            )
-        except NotFound as error:
-            raise self._not_here(permission, error.code) from error
-        except Conflict as error:
-            if "already exist" not in str(error).lower():
-                raise
-            # The reader does not own a statement on a function the catalogue does not own
-            # until the rule it names exists, so an apply that stopped between the two phases
-            # leaves one to create again: exactly the one wanted is done, anything else is not
-            # sched's to replace.
-            if permission in self._statements(permission):
-                return
-            raise Conflict(
-                error.action,
-                error.detail,
-                f"statement {permission.statement_id} of {permission.function} is not one "
-                "this catalogue made; remove it, or rename the job",
-                code=error.code,
-                resource=error.resource,
-            ) from error
-
-    def _statements(self, permission: Permission) -> list[Permission]:
-        try:
-            with translated("lambda", permission.key_name):
-                policy = self.c.lambda_.get_policy(
-                    FunctionName=permission.function, **_qualified(permission)
-                )["Policy"]
-        except NotFound:
-            return []
-        return permissions_from_policy(policy, permission.function)
-
-    def update(self, before: Permission, after: Permission) -> None:
-        # No API changes a statement (every field is in `Permission.replace_on`).
-        self.delete(before)
-        self.create(after)
-
-    def delete(self, permission: Permission) -> None:
-        try:
-            retrying(
-                lambda: self.c.lambda_.remove_permission(
-                    FunctionName=permission.function,
-                    StatementId=permission.statement_id,
-                    **_qualified(permission),
-                ),
-                update_in_progress,
-                self.pacing,
-                service="lambda",
-                resource=permission.key_name,
-            )
-        except NotFound:  # the statement or the function is already gone
-            return
-
-
-def _qualified(permission: Permission) -> dict[str, Any]:
-    """A statement on an alias is in the alias's own policy, addressed by its qualifier."""
-    return {"Qualifier": permission.qualifier} if permission.qualifier else {}
 
 
 def _configuration(function: Function, *, leave_vpc: bool = False) -> dict[str, Any]:

@@ -15,7 +15,8 @@ from scheduler.aws.retry import DELAYS, Pacing, Sleep
 from scheduler.aws.write_alias import AliasWriter
 from scheduler.aws.write_events import RuleWriter, TargetWriter
 from scheduler.aws.write_iam import RoleWriter
-from scheduler.aws.write_lambda import FunctionWriter, PermissionWriter
+from scheduler.aws.write_lambda import FunctionWriter
+from scheduler.aws.write_permissions import PermissionWriter
 from scheduler.aws.write_scheduler import ScheduleGroupWriter, ScheduleWriter
 from scheduler.aws.write_sns import TopicWriter
 from scheduler.aws.write_sqs import QueueStatementWriter
