@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # SDK operations whose IAM action has another name:
 # https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazons3.html
@@ -58,6 +59,80 @@ class Refusal:
 def iam_actions(service: str, operation: str) -> tuple[str, ...]:
     """The IAM actions an SDK operation needs (`s3`, `ListObjectsV2` → `s3:ListBucket`)."""
     return _RENAMED.get((service, operation), (f"{service}:{operation}",))
+
+
+# S3 actions on a bucket rather than on its objects.
+_S3_BUCKET_ACTIONS = frozenset({"s3:ListBucket", "s3:ListBucketVersions"})
+
+
+def not_allowed(refusal: Refusal, statements: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
+    """The refusal's actions that `statements` (the role's policy) do not clearly allow on what
+    the call was about: a copy's s3:GetObject of its source may be allowed when only its
+    s3:PutObject is not. An action is dropped only when an unconditional Allow names it and the
+    resource and no Deny could apply; when that is unsure, or the call's resource is not known,
+    every action stays (the hint never names fewer than were refused)."""
+    actions = refusal.actions
+    kept = tuple(a for a in actions if not _clearly_allowed(a, _resource(refusal, a), statements))
+    return kept or actions
+
+
+def _resource(refusal: Refusal, action: str) -> str | None:
+    """The ARN the call needs `action` on, for S3 (the only service whose local and IAM checks
+    name both bucket and key); None when the call does not say."""
+    if refusal.service != "s3":
+        return None
+    params = refusal.params
+    bucket, key = params.get("Bucket"), params.get("Key")
+    if refusal.operation == "CopyObject" and action == "s3:GetObject":
+        bucket, key = _copy_source(params.get("CopySource"))
+    if not isinstance(bucket, str) or not bucket:
+        return None
+    if action in _S3_BUCKET_ACTIONS:
+        return f"arn:aws:s3:::{bucket}"
+    return f"arn:aws:s3:::{bucket}/{key}" if isinstance(key, str) and key else None
+
+
+def _copy_source(source: object) -> tuple[object, object]:
+    # boto3 takes "bucket/key" (optionally "?versionId=") or {"Bucket": ..., "Key": ...}.
+    if isinstance(source, Mapping):
+        return source.get("Bucket"), source.get("Key")
+    if isinstance(source, str):
+        bucket, _, key = source.removeprefix("/").partition("?")[0].partition("/")
+        return bucket, key
+    return None, None
+
+
+def _clearly_allowed(
+    action: str, resource: str | None, statements: Sequence[Mapping[str, Any]]
+) -> bool:
+    if resource is None:
+        return False
+    allowed = False
+    for statement in statements:
+        if any(k in statement for k in ("NotAction", "NotResource", "NotPrincipal")):
+            return False  # not worth judging here: keep the action in the hint
+        matches = _matches(statement.get("Action"), action, fold=True) and _matches(
+            statement.get("Resource"), resource, fold=False
+        )
+        if statement.get("Effect") == "Deny" and matches:
+            return False
+        if statement.get("Effect") == "Allow" and matches and "Condition" not in statement:
+            allowed = True
+    return allowed
+
+
+def _matches(patterns: object, value: str, *, fold: bool) -> bool:
+    """IAM's wildcards (* and ?) over one pattern or a list; actions match case-insensitively."""
+    listed = [patterns] if isinstance(patterns, str) else patterns
+    if not isinstance(listed, list):
+        return False
+    for pattern in listed:
+        if not isinstance(pattern, str):
+            continue
+        regex = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+        if re.fullmatch(regex, value, re.IGNORECASE if fold else 0):
+            return True
+    return False
 
 
 def _resource_name(service: str, value: object) -> str | None:

@@ -39,6 +39,8 @@ class Access:
 
     environment: dict[str, str]
     refusals: list[Refusal] = field(default_factory=list)
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    """The role policy's statements, which say which of a refused call's actions it lacks."""
 
     @contextmanager
     def enforced(self) -> Iterator[None]:
@@ -101,7 +103,8 @@ def own_permissions(
             {
                 "AWS_ACCESS_KEY_ID": key["AccessKeyId"],
                 "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"],
-            }
+            },
+            statements=list(policy.document["Statement"]),
         )
     finally:
         _remove_user(iam, name)

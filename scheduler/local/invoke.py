@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler import naming
-from scheduler.access import suggested_entry, whose_role
+from scheduler.access import not_allowed, suggested_entry, whose_role
 from scheduler.catalogue.model import Catalogue, Compute, Job
 from scheduler.errors import CannotRun
 from scheduler.history.model import RunOutcome, RunStatus
@@ -288,7 +288,7 @@ def _permission_hint(catalogue: Catalogue, job: Job, access: Access | None) -> s
     refusal = access.refusals[0]
     role, after = whose_role(role_mates(catalogue).get(job.name, ()))
     return (
-        f"{role} does not allow {' and '.join(refusal.actions)}; add to job"
+        f"{role} does not allow {' and '.join(not_allowed(refusal, access.statements))}; add to job"
         f' "{job.name}" in {catalogue.path.name}, under permissions: {suggested_entry(refusal)}'
         f"{after}"
     )

@@ -65,8 +65,8 @@ def test_without_its_write_permission_the_backup_is_refused_and_told_what_to_add
     outcome = run(catalogue, job, Connection(local=True), now=datetime.now(UTC))
     assert (outcome.status, outcome.error_type) == (RunStatus.FAILED, "AccessDenied")
     assert outcome.hint == (
-        'its role does not allow s3:GetObject and s3:PutObject; add to job "log-backup" in '
-        "jobs.yaml, under permissions: - S3WritePolicy: {BucketName: acme-app-logs-backup}"
+        'its role does not allow s3:PutObject; add to job "log-backup" in jobs.yaml, under '
+        "permissions: - S3WritePolicy: {BucketName: acme-app-logs-backup}"
     )
     with connect_local(local_dir(tmp_path / "jobs.yaml")) as aws:
         assert (

@@ -42,7 +42,7 @@ def test_the_hint_names_the_jobs_sharing_the_role(tmp_path: Path) -> None:
 
     assert (outcome.status, outcome.error_type) == (RunStatus.FAILED, "AccessDenied")
     assert outcome.hint == (
-        "its role, shared with jobs backup-eu, backup-us, does not allow s3:GetObject and "
-        's3:PutObject; add to job "backup" in jobs.yaml, under permissions: - S3WritePolicy: '
+        "its role, shared with jobs backup-eu, backup-us, does not allow s3:PutObject; add to "
+        'job "backup" in jobs.yaml, under permissions: - S3WritePolicy: '
         "{BucketName: acme-app-logs-backup} (it then gets a role of its own; theirs is unchanged)"
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.access import Refusal, iam_actions, refusal_in, suggested_entry
+from scheduler.access import Refusal, iam_actions, not_allowed, refusal_in, suggested_entry
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,65 @@ def test_a_refusal_is_read_from_awss_error_message() -> None:
     assert table == Refusal("dynamodb", "Scan", {"TableName": "orders"})
     assert refusal_in("Access Denied") is None
     assert refusal_in(None) is None
+
+
+READ_LOGS = {
+    "Effect": "Allow",
+    "Action": ["s3:GetObject", "s3:ListBucket"],
+    "Resource": ["arn:aws:s3:::logs", "arn:aws:s3:::logs/*"],
+}
+COPY = Refusal(
+    "s3", "CopyObject", {"Bucket": "bak", "Key": "a/web.log", "CopySource": "logs/app/web.log"}
+)
+
+
+def test_a_copy_whose_source_may_be_read_lacks_only_the_write() -> None:
+    assert not_allowed(COPY, [READ_LOGS]) == ("s3:PutObject",)
+
+
+def test_a_copy_source_given_as_a_mapping_is_read_alike() -> None:
+    source = {"Bucket": "logs", "Key": "app/web.log"}
+    copy = Refusal("s3", "CopyObject", {"Bucket": "bak", "Key": "k", "CopySource": source})
+    assert not_allowed(copy, [READ_LOGS]) == ("s3:PutObject",)
+
+
+def test_a_copy_from_a_bucket_the_role_may_not_read_lacks_both() -> None:
+    other = Refusal("s3", "CopyObject", {"Bucket": "bak", "Key": "k", "CopySource": "other/k"})
+    assert not_allowed(other, [READ_LOGS]) == ("s3:GetObject", "s3:PutObject")
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        {**READ_LOGS, "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+        {"Effect": "Allow", "NotAction": "s3:DeleteObject", "Resource": "*"},
+        {"Effect": "Allow", "Action": "s3:getobject", "NotResource": "arn:aws:s3:::x/*"},
+    ],
+)
+def test_an_allow_it_cannot_judge_leaves_every_action_in_the_hint(
+    statement: dict[str, object],
+) -> None:
+    assert not_allowed(COPY, [statement]) == ("s3:GetObject", "s3:PutObject")
+
+
+def test_a_deny_on_the_source_keeps_the_read_in_the_hint() -> None:
+    deny = {"Effect": "Deny", "Action": "s3:Get*", "Resource": "arn:aws:s3:::logs/app/*"}
+    assert not_allowed(COPY, [READ_LOGS, deny]) == ("s3:GetObject", "s3:PutObject")
+
+
+def test_actions_match_without_case_and_resources_with_it() -> None:
+    lower = {"Effect": "Allow", "Action": "S3:get*", "Resource": "arn:aws:s3:::logs/app/web.lo?"}
+    assert not_allowed(COPY, [lower]) == ("s3:PutObject",)
+    upper = {**lower, "Resource": "arn:aws:s3:::LOGS/*"}
+    assert not_allowed(COPY, [upper]) == ("s3:GetObject", "s3:PutObject")
+
+
+def test_a_call_whose_every_action_is_allowed_still_names_them_all() -> None:
+    # AWS refused it for a reason this policy does not show (a bucket policy, say).
+    everything = {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+    assert not_allowed(COPY, [everything]) == ("s3:GetObject", "s3:PutObject")
+
+
+def test_other_services_keep_their_actions() -> None:
+    allow = {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": "*"}
+    assert not_allowed(Refusal("sqs", "SendMessage", {}), [allow]) == ("sqs:SendMessage",)
