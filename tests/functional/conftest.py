@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from aws_support import LEGACY, REGION, USER_QUEUE_STATEMENT
 from moto import mock_aws
+from moto.core.botocore_stubber import BotocoreStubber
 
 from scheduler.aws import AwsContext, connect
 from scheduler.aws.clients import new_session
@@ -20,6 +23,22 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+
+
+@pytest.fixture(autouse=True)
+def _moto_answers_one_request_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto's backends are not thread-safe, and sched reads and applies from several threads:
+    two CreateRole calls at once once failed a test with moto's "dictionary changed size during
+    iteration". AWS has no such limit, so here moto answers in turn, as local mode makes it
+    (`scheduler.local.embedded`). Reentrant: moto may call itself while answering."""
+    answer = BotocoreStubber.__call__
+    turn = threading.RLock()
+
+    def in_turn(self: BotocoreStubber, event_name: str, request: Any, **kwargs: Any) -> Any:
+        with turn:
+            return answer(self, event_name, request, **kwargs)
+
+    monkeypatch.setattr(BotocoreStubber, "__call__", in_turn)
 
 
 @pytest.fixture
