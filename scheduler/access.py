@@ -50,6 +50,8 @@ class Refusal:
     service: str
     operation: str
     params: Mapping[str, object]
+    # False when AWS named only the operation: any of its actions may be the one refused.
+    named: bool = True
 
     @property
     def actions(self) -> tuple[str, ...]:
@@ -169,6 +171,11 @@ _DENIAL = re.compile(
     r"not authorized to perform: (?P<action>[\w-]+:[\w*]+)"
     r"(?: on resource: \"?(?P<resource>arn:[^\"\s]+?)\"?(?=[\s,.;]|$))?"
 )
+# S3 names neither action nor resource ("Access Denied"), but botocore's message names the
+# operation: "An error occurred (AccessDenied) when calling the CopyObject operation: ...".
+_S3_DENIAL = re.compile(
+    r"\(AccessDenied\) when calling the (?P<operation>\w+) operation: Access Denied"
+)
 _CALL_PARAMETER_OF_ARN: dict[str, tuple[str, Callable[[str], str]]] = {
     # service → (the call's parameter, how to read it from the resource's ARN)
     "s3": ("Bucket", lambda arn: arn.split(":::", 1)[-1].split("/", 1)[0]),
@@ -181,10 +188,12 @@ _CALL_PARAMETER_OF_ARN: dict[str, tuple[str, Callable[[str], str]]] = {
 
 
 def refusal_in(message: str | None) -> Refusal | None:
-    """The refusal an AWS error message reports, when it names the action."""
+    """The refusal an AWS error message reports, when it names the action (or, for S3's bare
+    "Access Denied", the operation: its parameters are then unknown)."""
     found = _DENIAL.search(message or "")
     if found is None:
-        return None
+        bare = _S3_DENIAL.search(message or "")
+        return None if bare is None else Refusal("s3", bare["operation"], {}, named=False)
     service, _, operation = found["action"].partition(":")
     params: dict[str, object] = {}
     resource = found["resource"]
@@ -214,7 +223,10 @@ def denial_hint(message: str | None, role_mates: Sequence[str] = ()) -> str | No
     if refusal is None:
         return None
     role, after = whose_role(role_mates)
-    return (
-        f"{role} does not allow {' and '.join(refusal.actions)}; add to its"
-        f" permissions: {suggested_entry(refusal)}{after}"
+    actions = " and ".join(refusal.actions)
+    refused = (
+        f"does not allow {actions}"
+        if refusal.named
+        else f"was refused {refusal.service} {refusal.operation}, which needs {actions}"
     )
+    return f"{role} {refused}; add to its permissions: {suggested_entry(refusal)}{after}"

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from scheduler.access import denial_hint
 from scheduler.app.connect import Connection, connect_local, local_dir
 from scheduler.app.operate import run
 from scheduler.catalogue.loader import load
@@ -67,6 +68,12 @@ def test_without_its_write_permission_the_backup_is_refused_and_told_what_to_add
     assert outcome.hint == (
         'its role does not allow s3:PutObject; add to job "log-backup" in jobs.yaml, under '
         "permissions: - S3WritePolicy: {BucketName: acme-app-logs-backup}"
+    )
+    # What history and status read back: S3's "Access Denied" names the operation only.
+    assert denial_hint(outcome.error_message) == (
+        "its role was refused s3 CopyObject, which needs s3:GetObject and s3:PutObject; add to"
+        " its permissions: - {Effect: Allow, Action: [s3:GetObject, s3:PutObject], Resource:"
+        ' "<the ARN it needs>"}'
     )
     with connect_local(local_dir(tmp_path / "jobs.yaml")) as aws:
         assert (

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from scheduler.access import Refusal, iam_actions, not_allowed, refusal_in, suggested_entry
+from scheduler.access import (
+    Refusal,
+    denial_hint,
+    iam_actions,
+    not_allowed,
+    refusal_in,
+    suggested_entry,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,6 +73,28 @@ def test_a_refusal_is_read_from_awss_error_message() -> None:
     assert table == Refusal("dynamodb", "Scan", {"TableName": "orders"})
     assert refusal_in("Access Denied") is None
     assert refusal_in(None) is None
+
+
+def test_s3s_bare_access_denied_is_read_by_the_operation_botocore_names() -> None:
+    message = (
+        "An error occurred (AccessDenied) when calling the CopyObject operation: Access Denied"
+    )
+    assert refusal_in(message) == Refusal("s3", "CopyObject", {}, named=False)
+    assert denial_hint(message) == (
+        "its role was refused s3 CopyObject, which needs s3:GetObject and s3:PutObject; add to"
+        " its permissions: - {Effect: Allow, Action: [s3:GetObject, s3:PutObject], Resource:"
+        ' "<the ARN it needs>"}'
+    )
+    # Another service's own code for a refusal is not taken for S3's.
+    other = (
+        "An error occurred (AccessDeniedException) when calling the Scan operation: Access Denied"
+    )
+    assert refusal_in(other) is None
+
+
+def test_a_refusal_that_names_its_action_is_said_as_not_allowed() -> None:
+    hint = denial_hint("User: x is not authorized to perform: sqs:SendMessage")
+    assert hint is not None and hint.startswith("its role does not allow sqs:SendMessage;")
 
 
 READ_LOGS = {
