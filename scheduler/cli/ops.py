@@ -256,6 +256,7 @@ def trigger(
 @click.option("--run", "run_id", help="The run's request id (or its first characters).")
 @click.option("--since", default="1d", show_default=True, help="How far back: 7d, 12h, 30m.")
 @click.option("--follow", "-f", is_flag=True, help="Keep printing new lines as they come.")
+@click.option("--raw", is_flag=True, help="Each line as CloudWatch Logs holds it (JSON as is).")
 def logs(
     job: str,
     catalogue: Path,
@@ -265,6 +266,7 @@ def logs(
     run_id: str | None,
     since: str,
     follow: bool,
+    raw: bool,
 ) -> None:
     """JOB's log lines from CloudWatch Logs: the latest run's (or --run's), traceback included;
     with --follow, every run's lines as they are written (Ctrl-C stops)."""
@@ -281,7 +283,7 @@ def logs(
     where = connection(local, profile, region)
     if not follow:
         found = operate.job_logs(checked.catalogue, target, where, since=start, until=now)
-        click.echo(to_text(lines_of_run(found, run_id, job=target.name)))
+        click.echo(to_text(lines_of_run(found, run_id, job=target.name), raw=raw))
         return
     polls = operate.follow_logs(
         checked.catalogue, target, where, since=start, clock=lambda: datetime.now(UTC),
@@ -292,7 +294,7 @@ def logs(
             line for line in batch if run_id is None or (line.request_id or "").startswith(run_id)
         ]
         if shown:
-            click.echo(to_text(shown))
+            click.echo(to_text(shown, raw=raw))
 
 
 @local.command()

@@ -13,7 +13,7 @@ from typing import Any
 
 from scheduler.errors import UsageError
 from scheduler.history.parse import parse_message
-from scheduler.history.records import PlatformReport, PlatformStart
+from scheduler.history.records import Malformed, PlatformReport, PlatformStart, Record
 from scheduler.ports import LogEvent
 
 
@@ -27,6 +27,8 @@ class LogLine:
     request_id: str | None
     log_stream: str
     lines: tuple[str, ...]
+    # What the line is to history (a platform line, the wrapper's, an error), when anything.
+    record: Record | Malformed | None = None
 
 
 def _json_lines(message: str) -> tuple[str, ...] | None:
@@ -69,7 +71,7 @@ class Attributor:
                 self._running[event.log_stream] = record.request_id
             request = named if isinstance(named, str) else self._running.get(event.log_stream)
             lines = _lines(event.message)
-            out.append(LogLine(event.timestamp_ms, request, event.log_stream, lines))
+            out.append(LogLine(event.timestamp_ms, request, event.log_stream, lines, record))
             if isinstance(record, PlatformReport):
                 self._running.pop(event.log_stream, None)  # REPORT is an invocation's last
         return out

@@ -202,13 +202,25 @@ def test_logs_shows_the_latest_runs_lines_with_its_traceback(catalogue: Path) ->
     # Every line: its UTC time to the millisecond, the run's first 8 characters, the text.
     assert all(line[:35] == " " * 35 or line[23:35] == f"  {request}  " for line in lines)
     texts = [line[35:] for line in lines]
-    assert texts[0].startswith('{"time": ')
+    # Lambda's JSON platform lines in words, as its text log format writes them.
+    assert texts[0] == "START"
+    assert texts[1].startswith("sched: manual run of tmp-cleanup, due ")
+    assert texts[-2].startswith("END failure after ")
+    assert texts[-1].startswith("REPORT Duration: ")
     error = texts.index(
         "[ERROR] NoSuchBucket: An error occurred (NoSuchBucket) when calling the ListObjectsV2"
         " operation: The specified bucket does not exist"
     )
     assert texts[error + 1] == "Traceback (most recent call last):"
     assert f'  File "{catalogue.parent}/jobs/tmp_cleanup/handler.py", line 15, in main' in texts
+
+
+def test_logs_raw_shows_the_lines_as_cloudwatch_logs_holds_them(catalogue: Path) -> None:
+    run("run", "tmp-cleanup", "--local", str(catalogue))
+    code, out = run("logs", "tmp-cleanup", "--local", "--raw", str(catalogue))
+    assert code == 0, out
+    first = json.loads(out.splitlines()[0][35:])
+    assert first["type"] == "platform.start"
 
 
 def test_logs_of_a_run_that_is_not_there_is_a_usage_error(catalogue: Path) -> None:

@@ -3,6 +3,8 @@ default), tracebacks a frame a line, and no control character from the logs show
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from run_support import at, ms, run_events
 
@@ -75,3 +77,52 @@ def test_a_run_id_that_names_no_run_says_which_there_are() -> None:
 def test_no_run_in_the_window_is_said_with_what_to_do() -> None:
     with pytest.raises(UsageError, match='no run of job "daily" logged in the window'):
         lines_of_run([], None, job="daily")
+
+
+def _json_run() -> list[LogEvent]:
+    """One failed run as Lambda's JSON log format writes it (the telemetry schema), with a
+    record of the function's logger."""
+    stream, rid, base = "2026/11/26/f[$LATEST]0", "cccc3333-run", ms(FIRE)
+    record = {"requestId": rid}
+    lines = [
+        {"time": "t", "type": "platform.start", "record": {**record, "version": "$LATEST"}},
+        {
+            "timestamp": "t",
+            "level": "WARNING",
+            "message": "slow bucket\nretrying",
+            "requestId": rid,
+        },
+        {
+            "time": "t",
+            "type": "platform.runtimeDone",
+            "record": {**record, "status": "failure", "metrics": {"durationMs": 12.5}},
+        },
+        {
+            "time": "t",
+            "type": "platform.report",
+            "record": {
+                **record,
+                "status": "failure",
+                "metrics": {"durationMs": 12.5, "billedDurationMs": 13, "memorySizeMB": 128},
+            },
+        },
+    ]
+    return [LogEvent(base + i, json.dumps(line), stream) for i, line in enumerate(lines)]
+
+
+def test_json_lines_are_shown_in_words_and_raw_as_they_are() -> None:
+    lines = attribute(_json_run())
+    assert [line[35:] for line in to_text(lines).splitlines()] == [
+        "START",
+        "[WARNING] slow bucket",
+        "retrying",
+        "END failure after 12.5 ms",
+        "REPORT Duration: 12.5 ms  Billed Duration: 13 ms  Memory Size: 128 MB  Status: failure",
+    ]
+    raw = [json.loads(line[35:]) for line in to_text(lines, raw=True).splitlines()]
+    assert [line.get("type", line.get("level")) for line in raw] == [
+        "platform.start",
+        "WARNING",
+        "platform.runtimeDone",
+        "platform.report",
+    ]
