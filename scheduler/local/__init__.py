@@ -8,6 +8,7 @@ package that imports moto.
   enforce.py         a run with exactly the job's own permissions (an IAM stand-in for its role)
   invoke.py          one run of a job's handler here: context, environment, log events written
   handler_import.py  importing a handler from its folder as the zip would, and undoing it
+  handler_output.py  what the handler prints and logs, captured as Lambda logs it
   lambda_logs.py     the log events Lambda writes for an invocation (JSON log format)
   tick.py            the fires due since the last tick, run in time order
   data.py            local-data.yaml (read and checked by scheduler/local_data/, no boto3)
