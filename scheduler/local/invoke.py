@@ -27,6 +27,7 @@ from scheduler.history.model import RunOutcome, RunStatus
 from scheduler.history.targets import deployed_function
 from scheduler.local.enforce import Access, AccessFor, has_own_role
 from scheduler.local.handler_import import handler_root, resolver
+from scheduler.local.handler_output import LOG_LEVEL_VARIABLE, captured_output
 from scheduler.local.lambda_logs import Invocation, invocation_events, log_stream_name
 from scheduler.package import shared_folders
 from scheduler.permissions import role_mates
@@ -137,6 +138,7 @@ def run_locally(
     request_id: str | None = None,
     enforce_timeout: bool = True,
     clock: Clock = time.perf_counter,
+    output_clock: Clock = time.perf_counter,
     memory_probe: MemoryProbe = no_memory_reading,
     manual: bool = True,
     access_for: AccessFor | None = None,
@@ -156,6 +158,10 @@ def run_locally(
 
     `deploy` is the SCHED_DEPLOY of the job's function in the local AWS: the wrapper writes it
     into its lines as the deployed function's would, and history believes only such lines.
+
+    What the handler prints and logs goes to the run's log stream, as in Lambda, never to
+    sched's own output; `output_clock` (the same clock as `clock`, but for its own readings)
+    says when each line was written.
     """
     path = _handler_file(catalogue, job)
     module, function_attr = path.stem, job.handler_function or "main"
@@ -178,6 +184,9 @@ def run_locally(
     def wall() -> float:
         readings.append(base + (clock() - origin))
         return readings[-1]
+
+    def written() -> float:
+        return base + (output_clock() - origin)
 
     context = LocalContext(
         function_name=function,
@@ -202,6 +211,11 @@ def run_locally(
         stack.enter_context(handler_root(path.parent, module, environment, shared))
         if access is not None:
             stack.enter_context(access.enforced())
+        output = stack.enter_context(
+            captured_output(
+                request_id=rid, log_level=environment.get(LOG_LEVEL_VARIABLE), wall=written
+            )
+        )
         executed = execute(
             lambda: _with_secrets(lambda: resolver(module, function_attr)),
             event,
@@ -221,7 +235,12 @@ def run_locally(
         job, request_id=rid, record=record, error=error, readings=readings, memory=memory_probe
     )
     timed_out = record.status == TIMED_OUT
-    events = tuple(invocation_events(call, [] if timed_out else lines, stream, started=started))
+    printed = [(line.timestamp_ms, line.text) for line in output.lines]
+    events = tuple(
+        invocation_events(
+            call, [] if timed_out else lines, stream, started=started, printed=printed
+        )
+    )
     if sink is not None:
         sink.write(group, stream, events)
     if isinstance(error, KeyboardInterrupt):

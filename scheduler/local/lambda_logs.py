@@ -1,6 +1,7 @@
 """The log events a Lambda function with the JSON log format writes for one invocation:
-`platform.start`, the wrapper's start line, the function's output lines, the runtime's ERROR
-line for an unhandled error, `platform.runtimeDone` and `platform.report`. Local mode writes
+`platform.start`, the wrapper's start line, what the handler printed and logged (each at its
+time), the wrapper's run line, the runtime's ERROR line for an unhandled error,
+`platform.runtimeDone` and `platform.report`. Local mode writes
 them so that history reads a local run exactly as it reads one in AWS.
 https://docs.aws.amazon.com/lambda/latest/dg/telemetry-schema-reference.html
 """
@@ -70,15 +71,27 @@ def _error_line(call: Invocation, ms: int) -> str:
 
 
 def invocation_events(
-    call: Invocation, output: Sequence[str], log_stream: str, *, started: Sequence[str] = ()
+    call: Invocation,
+    output: Sequence[str],
+    log_stream: str,
+    *,
+    started: Sequence[str] = (),
+    printed: Sequence[tuple[int, str]] = (),
 ) -> list[LogEvent]:
     """The events of `call`: `started` (lines printed as it began) logged at its start, right
-    after `platform.start`, and `output` (the function's other printed lines) at its end."""
+    after `platform.start`; `printed` ((epoch ms, line) as the handler wrote them, in order),
+    each at its time within the invocation; and `output` (the wrapper's last lines) at its end."""
     end = call.end_ms
     duration = round(call.duration_ms, 2)
     start = {"requestId": call.request_id, "version": VERSION}
     lines: list[tuple[int, str]] = [(call.start_ms, _platform("start", call.start_ms, start))]
     lines += [(call.start_ms, line) for line in started]
+    # Within START..END, so that each line belongs to its run, and never earlier than the line
+    # written before it (threads of the handler's may read the clock out of turn).
+    floor = call.start_ms
+    for ms, line in printed:
+        floor = max(floor, min(ms, end))
+        lines.append((floor, line))
     lines += [(end, line) for line in output]
     if call.status == "failure" and call.error_type:
         lines.append((end + 1, _error_line(call, end + 1)))
