@@ -47,8 +47,8 @@ def run(*args: str) -> tuple[int, str]:
 
 
 def logged(catalogue: Path, job: str) -> list[str]:
-    """The text of each line `sched logs JOB --local` shows, a JSON line by its kind."""
-    code, out = run("logs", job, "--local", str(catalogue))
+    """The text of each line `sched logs JOB --local --raw` shows, a JSON line by its kind."""
+    code, out = run("logs", job, "--local", "--raw", str(catalogue))
     assert code == 0, out
     texts = [line[35:] for line in out.splitlines()]
     return [_kind(text) for text in texts]
@@ -85,6 +85,9 @@ def test_logs_shows_what_the_handler_printed_and_logged_between_its_start_and_en
         "platform.runtimeDone",
         "platform.report",
     ]
+    # Without --raw, the logger's record in words.
+    code, out = run("logs", "role-canary", "--local", str(catalogue))
+    assert "[WARNING] the role is checked" in [line[35:] for line in out.splitlines()]
 
 
 def test_a_triggered_run_that_fails_logs_its_output_then_its_traceback(
