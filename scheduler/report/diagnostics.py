@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +34,10 @@ def summary_line(diagnostics: Sequence[Diagnostic], file: str) -> str:
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         if counts[s]
     ]
+    # Findings of another file (the local data beside the catalogue) are said to be there.
+    elsewhere = Counter(d.span.file for d in shown if d.span.file != file)
+    if elsewhere:
+        tail = f" ({', '.join(f'{n} in {other}' for other, n in elsewhere.items())}){tail}"
     return f"{file}: " + ", ".join(parts) + tail
 
 

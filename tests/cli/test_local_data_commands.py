@@ -146,7 +146,7 @@ def test_validate_checks_the_local_data_offline_and_apply_on_aws_does_not(
         f'{data}:4:3: error SCH010 table "orders" has no key',
         "  hint: write key: {id: S}: the partition key, then an optional sort key, each with its "
         "type: S (text), N (number) or B (binary)",
-        f"{catalogue}: 2 errors",
+        f"{catalogue}: 2 errors (2 in {data})",  # not the catalogue's own
     ]
     # AWS never reads the local data: the gate before a plan on AWS leaves it to --local.
     assert check(catalogue, now=datetime.now(UTC)).diagnostics == ()
