@@ -99,6 +99,8 @@ def with_catalogue(
             given = None if among is not None else kwargs.pop("catalogue")
             if among is not None:
                 kwargs[among], given = split_catalogue(kwargs[among])
+            elif _swapped(kwargs.get("job"), given):
+                kwargs["job"], given = str(given), Path(kwargs["job"])
             kwargs["catalogue"] = resolve_catalogue(given, old, must_exist=must_exist)
             return callback(*args, **kwargs)
 
@@ -144,6 +146,17 @@ CATALOGUE = with_catalogue(legacy=False)
 
 def names_catalogue(value: str) -> bool:
     return value.lower().endswith(CATALOGUE_SUFFIXES)
+
+
+def _swapped(job: object, given: Path | None) -> bool:
+    """`sched logs jobs.yaml log-backup`: the catalogue came first. A job name holds no dot,
+    so a JOB ending in .yaml is the catalogue, and the other argument the job."""
+    return (
+        isinstance(job, str)
+        and names_catalogue(job)
+        and given is not None
+        and not names_catalogue(given.name)
+    )
 
 
 def split_catalogue(values: tuple[str, ...]) -> tuple[tuple[str, ...], Path | None]:
