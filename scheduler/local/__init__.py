@@ -5,6 +5,8 @@ package that imports moto.
 
   embedded.py        moto started, its state restored and saved, nothing sent to the network
   state_file.py      that state on disk: pickled, signed with the user's key, checked first
+  deferred.py        a saved service loaded only when first called
+  tag_search.py      ...but a tag search loads the saved services it covers first
   enforce.py         a run with exactly the job's own permissions (an IAM stand-in for its role)
   invoke.py          one run of a job's handler here: context, environment, log events written
   handler_import.py  importing a handler from its folder as the zip would, and undoing it

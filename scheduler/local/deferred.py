@@ -8,6 +8,7 @@ an import hook loads them right after moto's module for it runs, before any requ
 
 from __future__ import annotations
 
+import importlib
 import importlib.abc
 import importlib.machinery
 import sys
@@ -34,6 +35,15 @@ def pending() -> dict[str, bytes]:
     """key → pickled data of every deferred service not imported yet (saved back as it was)."""
     with _lock:
         return {key: data for key, data, _ in _pending.values()}
+
+
+def load_now(wanted: Callable[[str], bool]) -> None:
+    """Load at once the deferred services whose key `wanted` accepts, by importing their moto
+    modules (the import hook then installs their backends)."""
+    with _lock:
+        names = [name for name, (key, _, _) in _pending.items() if wanted(key)]
+    for name in names:
+        importlib.import_module(name)
 
 
 def forget() -> None:

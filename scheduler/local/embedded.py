@@ -26,7 +26,7 @@ import botocore.session
 
 from scheduler.aws.clients import new_session
 from scheduler.errors import LocalAwsNotInstalled, LocalStateError, NetworkBlocked
-from scheduler.local import deferred
+from scheduler.local import deferred, tag_search
 from scheduler.local.state_file import STATE_FILE, check_folder, restore, save
 
 if TYPE_CHECKING:
@@ -180,6 +180,8 @@ def _answer_with_moto(request: Any, event_name: str = "", **_: Any) -> Any:
     from moto.core.models import botocore_stubber
 
     with _MOTO_LOCK:
+        if tag_search.is_tag_search(request):
+            tag_search.load_what_it_covers(request)
         response = botocore_stubber(event_name, request)
     if response is None:
         raise NetworkBlocked(

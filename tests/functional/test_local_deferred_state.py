@@ -76,3 +76,51 @@ def test_a_state_saved_all_in_one_pickle_is_still_read(tmp_path: Path) -> None:
         buckets = env.session.client("s3").list_buckets()["Buckets"]
 
     assert [b["Name"] for b in buckets] == ["kept"]
+
+
+TAGS = """\
+import io, json, sys, zipfile
+from pathlib import Path
+from scheduler.local import embedded
+
+step, state = sys.argv[1], Path(sys.argv[2])
+with embedded.running(state) as env:
+    if step == "create":
+        iam, ssm = env.session.client("iam"), env.session.client("ssm")
+        role = iam.create_role(RoleName="r", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
+        code = io.BytesIO()
+        with zipfile.ZipFile(code, "w") as archive:
+            archive.writestr("handler.py", "def main(event, context): pass")
+        env.session.client("lambda").create_function(
+            FunctionName="f", Runtime="python3.12", Role=role, Handler="handler.main",
+            Code={"ZipFile": code.getvalue()}, Tags={"managed-by": "sched"},
+        )
+        ssm.put_parameter(Name="/p", Value="v", Type="String", Tags=[{"Key": "k", "Value": "v"}])
+    pages = env.session.client("resourcegroupstaggingapi").get_resources(
+        TagFilters=[{"Key": "managed-by", "Values": ["sched"]}],
+        ResourceTypeFilters=["lambda:function"],
+    )
+    found = [m["ResourceARN"].rpartition(":")[2] for m in pages["ResourceTagMappingList"]]
+print(json.dumps([found, "moto.ssm.models" in sys.modules]))
+"""
+
+
+def test_a_tag_search_in_a_new_process_sees_the_saved_services_it_covers_only(
+    tmp_path: Path,
+) -> None:
+    state = tmp_path / "local"
+
+    def step(name: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", TAGS, name, str(state)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    assert step("create") == '[["f"], true]'
+    # Lambda was never called in this process: the search loads it, and leaves SSM unloaded.
+    assert step("search") == '[["f"], false]'

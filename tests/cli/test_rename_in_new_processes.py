@@ -1,0 +1,94 @@
+"""A rename on the local AWS as a user meets it: every command a process of its own, on a copy of
+the repository's example as it is (`--env dev`). One process already holds moto's models of every
+service it called, and the saved state loads a service only when it is first called, so a rename
+found by the in-process tests (test_rename_commands.py) could still be missed here."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+NEW = "catalogue: acme-platform\n"
+SHARED = "log-backup, nightly-export, role-canary, tmp-cleanup"
+
+
+def example(folder: Path) -> Path:
+    """The example as a user copies it: catalogue, jobs' code, local data."""
+    shutil.copy(ROOT / "jobs.yaml", folder / "jobs.yaml")
+    shutil.copy(ROOT / "local-data.yaml", folder / "local-data.yaml")
+    shutil.copytree(ROOT / "jobs", folder / "jobs")
+    shutil.copytree(ROOT / "local-data", folder / "local-data")
+    return folder / "jobs.yaml"
+
+
+def sched(folder: Path, *args: str) -> tuple[int, list[str]]:
+    """`sched ARGS` run in `folder` in a new process: its exit code and its output's lines."""
+    env = {**os.environ, "NO_COLOR": "1", "SCHED_LOCAL": "", "SCHED_ENV": "", "COLUMNS": "100"}
+    done = subprocess.run(
+        [sys.executable, "-m", "scheduler", *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return done.returncode, (done.stdout + done.stderr).splitlines()
+
+
+def rename(catalogue: Path, old: str, new: str) -> None:
+    text = catalogue.read_text()
+    assert old in text
+    catalogue.write_text(text.replace(old, new, 1))
+
+
+def test_a_catalogue_renamed_is_found_refused_kept_and_pruned_locally(tmp_path: Path) -> None:
+    catalogue = example(tmp_path)
+    assert sched(tmp_path, "apply", "--local", "--env", "dev", "--yes", "jobs.yaml")[0] == 0
+    rename(catalogue, "catalogue: acme-ops\n", NEW)
+
+    code, lines = sched(tmp_path, "plan", "--local", "--env", "dev", "jobs.yaml")
+    assert code == 0
+    assert "Plan: 29 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged." in lines
+    assert lines[-8:] == [
+        "",
+        "Old name still deployed: catalogue acme-ops, environment dev",
+        f"  it runs 4 jobs of this catalogue ({SHARED}); 5",
+        "    functions of it found",
+        "  they keep firing until it is pruned: while both are deployed, each of these jobs fires "
+        "twice",
+        "  to move them here, prune it first, then apply:",
+        "    sched prune acme-ops --environment dev jobs.yaml --local --env dev",
+        "    sched apply jobs.yaml --local --env dev",
+    ]
+
+    code, lines = sched(tmp_path, "apply", "--local", "--env", "dev", "--yes", "jobs.yaml")
+    assert code == 3
+    assert lines[-2:] == [
+        "error: catalogue acme-ops, environment dev, an older name of this catalogue, still runs "
+        "4 of its jobs; applying now would fire them twice, so nothing was changed",
+        "  hint: prune it first (sched prune acme-ops --environment dev jobs.yaml --local --env "
+        "dev), then apply again; or, if it is not an old name of this catalogue, apply with "
+        "--keep-old-scopes",
+    ]
+
+    keep = ("apply", "--local", "--env", "dev", "--yes", "--keep-old-scopes", "jobs.yaml")
+    code, lines = sched(tmp_path, *keep)
+    assert code == 0, lines
+    assert lines[-1].startswith("Apply complete: 29 change(s) in ")
+
+    prune = ("prune", "acme-ops", "--environment", "dev", "--local", "--env", "dev", "--yes")
+    code, lines = sched(tmp_path, *prune)
+    assert code == 0, lines
+    assert lines[0] == (
+        "Old catalogue acme-ops, environment dev → local AWS (moto; account 123456789012, "
+        "us-east-1)"
+    )
+    assert lines[-1].startswith("Prune complete: 29 change(s) in ")
+
+    code, lines = sched(tmp_path, "plan", "--local", "--env", "dev", "jobs.yaml")
+    assert (code, lines[-1]) == (0, "No changes: 29 resources up to date.")
