@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scheduler.errors import UsageError, WrongAccount
+from scheduler.files import write_atomically
+from scheduler.local.state_file import STATE_FILE
 
 if TYPE_CHECKING:
     from scheduler.aws import AwsContext
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from scheduler.local_data.model import LocalData
 
 STATE_DIR = ".sched"
+LOCAL_PREFIX = "local-"
+ACCOUNT_FILE = "account"  # beside an environment's local AWS: the account it declares
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,9 @@ class Connection:
     # credentials must be for (None: any account).
     environment: str | None = None
     account: str | None = None
+    # Locally, the account the environment declares: noted in its local AWS's folder, so that
+    # after a rename of the environment its old folder is known for the same account's.
+    local_account: str | None = None
 
     @classmethod
     def from_options(
@@ -63,6 +70,7 @@ class Connection:
             region=region if local and region else environment.region,
             environment=environment.name,
             account=None if local else environment.account,
+            local_account=environment.account if local else None,
         )
 
 
@@ -81,7 +89,8 @@ def state_dir(catalogue_path: Path) -> Path:
 
 def local_dir(catalogue_path: Path, environment: str | None = None) -> Path:
     """The local AWS of the catalogue's folder; each environment has one of its own."""
-    return state_dir(catalogue_path) / ("local" if environment is None else f"local-{environment}")
+    name = "local" if environment is None else f"{LOCAL_PREFIX}{environment}"
+    return state_dir(catalogue_path) / name
 
 
 def local_data_file(catalogue_path: Path) -> Path:
@@ -99,11 +108,11 @@ def connect(connection: Connection, catalogue_path: Path) -> Iterator[AwsContext
     from scheduler import aws
 
     if connection.local:
+        directory = local_dir(catalogue_path, connection.environment)
         with connect_local(
-            local_dir(catalogue_path, connection.environment),
-            region=connection.region,
-            data_file=local_data_file(catalogue_path),
+            directory, region=connection.region, data_file=local_data_file(catalogue_path)
         ) as ctx:
+            _note_account(directory, connection.local_account)
             yield ctx
         return
     with aws.connect(profile=connection.profile, region=connection.region) as ctx:
@@ -116,6 +125,46 @@ def connect(connection: Connection, catalogue_path: Path) -> Iterator[AwsContext
                 "the environment of this account with --env",
             )
         yield ctx
+
+
+def _note_account(directory: Path, account: str | None) -> None:
+    path = directory / ACCOUNT_FILE
+    if account is not None and noted_account(directory) != account:
+        write_atomically(path, f"{account}\n".encode())
+
+
+def noted_account(directory: Path) -> str | None:
+    """The account the environment of the local AWS in `directory` declared when last used
+    (None: not noted, by a sched before it noted it, or without an environment)."""
+    try:
+        return (directory / ACCOUNT_FILE).read_text().strip() or None
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def older_local_dirs(
+    catalogue_path: Path, connection: Connection, declared: Collection[str]
+) -> list[tuple[str | None, Path]]:
+    """Locally, the other local AWSs of the catalogue's folder that may hold an older name of
+    the connection's environment, each with its environment's name: the folder's before the
+    catalogue had environments (`.sched/local/`), and that of each environment the catalogue no
+    longer `declared`s (renamed) that was for the same account, or did not say. Only those
+    with a saved state; none without an environment."""
+    if not connection.local or connection.environment is None:
+        return []
+    found: list[tuple[str | None, Path]] = []
+    base = state_dir(catalogue_path)
+    if (local_dir(catalogue_path) / STATE_FILE).is_file():
+        found.append((None, local_dir(catalogue_path)))
+    for folder in sorted(base.glob(f"{LOCAL_PREFIX}*")) if base.is_dir() else ():
+        name = folder.name.removeprefix(LOCAL_PREFIX)
+        if name in declared or name == connection.environment:
+            continue
+        noted = noted_account(folder)
+        if noted not in (None, connection.local_account) or not (folder / STATE_FILE).is_file():
+            continue
+        found.append((name, folder))
+    return found
 
 
 @contextmanager

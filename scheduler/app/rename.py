@@ -6,8 +6,8 @@ the account (`find_old_scopes`: one tag search beside the plan's read, judged by
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,16 +20,28 @@ from scheduler.resource_state import ResourceState
 from scheduler.scopes import OldScope, Scope, old_scopes, within
 
 if TYPE_CHECKING:
+    from scheduler.app.connect import Connection
     from scheduler.aws import AwsContext
 
 
 @dataclass(frozen=True)
 class OldScopes:
     """The old scopes found (`scheduler.scopes.old_scopes`); `searched` False when the tag
-    search was not allowed, so nothing could be found."""
+    search was not allowed, so nothing could be found. Locally, `elsewhere` says which of them
+    were found in another local AWS of the folder, by the name of its environment (None: the
+    folder's before it had environments)."""
 
     found: tuple[OldScope, ...] = ()
     searched: bool = True
+    elsewhere: Mapping[Scope, str | None] = field(default_factory=dict)
+
+    def beside(self, other: OldScopes) -> OldScopes:
+        """These, and those of `other` (found elsewhere) that are not among them."""
+        here = {old.scope for old in self.found}
+        more = tuple(old for old in other.found if old.scope not in here)
+        found = tuple(sorted((*self.found, *more), key=lambda o: o.scope.sort_key()))
+        elsewhere = {**{o.scope: other.elsewhere[o.scope] for o in more}, **self.elsewhere}
+        return OldScopes(found, self.searched, elsewhere)
 
 
 def find_old_scopes(
@@ -47,6 +59,25 @@ def find_old_scopes(
     current = Scope(catalogue.name, environment)
     jobs = [job.name for job in catalogue.jobs]
     return OldScopes(old_scopes(listed, current, jobs, siblings=siblings))
+
+
+def find_old_scopes_elsewhere(
+    catalogue: Catalogue, path: Path, connection: Connection
+) -> OldScopes:
+    """Locally, the older names of `catalogue`'s environment kept in the folder's other local
+    AWSs (`connect.older_local_dirs`): an environment renamed leaves its old one behind, as the
+    catalogue before it had environments did. Each is opened in turn, read only; call it before
+    connecting, as one local AWS runs at a time."""
+    from scheduler.app.connect import connect_local, older_local_dirs
+
+    environment = catalogue.environment_name
+    siblings = [name for name in catalogue.environments if name != environment]
+    olds = OldScopes()
+    for name, directory in older_local_dirs(path, connection, catalogue.environments):
+        with connect_local(directory, region=connection.region) as aws:
+            found = find_old_scopes(catalogue, aws, environment=environment, siblings=siblings)
+        olds = olds.beside(OldScopes(found.found, elsewhere={o.scope: name for o in found.found}))
+    return olds
 
 
 def plan_prune(

@@ -202,13 +202,14 @@ def plan(
 ) -> None:
     """Show what `apply` would change in AWS for CATALOGUE (default jobs.yaml)."""
     from scheduler.app import connect, deploy
-    from scheduler.cli.rename import notice
+    from scheduler.cli.rename import elsewhere, notice
 
     checked = checked_catalogue(catalogue)
     where = connection(local, profile, region)
+    older = elsewhere(catalogue, checked.catalogue, where)
     with connect.connect(where, catalogue) as aws:
         planned = deploy.plan(checked.catalogue, aws)
-        found = notice(catalogue, planned, aws, where)
+        found = notice(catalogue, planned, aws, where, older)
     show_plan(planned, aws, fmt, found)
     if detailed_exitcode and planned.plan.has_changes:
         raise SystemExit(EXIT_CHANGES)
@@ -373,18 +374,19 @@ def apply(
 ) -> None:
     """Validate, plan and apply CATALOGUE: create, update and prune what it owns."""
     from scheduler.app import connect, deploy
-    from scheduler.cli.rename import notice
+    from scheduler.cli.rename import elsewhere, notice
     from scheduler.report.diagnostics import summary_line
 
     checked = checked_catalogue(catalogue)
     click.echo(summary_line(checked.diagnostics, str(catalogue)) + "\n")
     where = connection(local, profile, region)
+    older = elsewhere(catalogue, checked.catalogue, where)
     with (
         connect.connect(where, catalogue) as aws,
         deploy.locked(checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock) as lock,
     ):
         planned = deploy.plan(checked.catalogue, aws)
-        found = notice(catalogue, planned, aws, where)
+        found = notice(catalogue, planned, aws, where, older)
         if keep_old_scopes:
             found = found.kept()
         code = _carry_out(planned, aws, lock, yes=yes, what="This plan", notice=found)

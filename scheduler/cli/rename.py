@@ -5,7 +5,7 @@ old scope without its catalogue file."""
 from __future__ import annotations
 
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from scheduler.app.deploy import Planned
     from scheduler.app.rename import OldScopes
     from scheduler.aws import AwsContext
+    from scheduler.catalogue.model import Catalogue
     from scheduler.scopes import Scope
 
 KEEP_OLD = "--keep-old-scopes"
@@ -69,7 +70,13 @@ class Notice:
 
     @classmethod
     def of(cls, olds: OldScopes, connection: Connection, catalogue: Path) -> Notice:
-        prune = {o.scope: prune_command(o.scope, connection, catalogue) for o in olds.found}
+        def there(scope: Scope) -> Connection:
+            # Found in another local AWS of the folder: its prune is pointed at that one.
+            if scope not in olds.elsewhere:
+                return connection
+            return replace(connection, environment=olds.elsewhere[scope])
+
+        prune = {o.scope: prune_command(o.scope, there(o.scope), catalogue) for o in olds.found}
         apply = shlex.join(["sched", "apply", *_where(connection, catalogue, always=True)])
         return cls(olds, prune, apply)
 
@@ -108,16 +115,31 @@ class Notice:
         )
 
 
+def elsewhere(catalogue_path: Path, catalogue: Catalogue, connection: Connection) -> OldScopes:
+    """Locally, the old scopes in the folder's other local AWSs (an environment renamed): to
+    be looked for before connecting (`scheduler.app.rename.find_old_scopes_elsewhere`)."""
+    from scheduler.app.rename import find_old_scopes_elsewhere
+
+    return find_old_scopes_elsewhere(catalogue, catalogue_path, connection)
+
+
 def notice(
-    catalogue_path: Path, planned: Planned, aws: AwsContext, connection: Connection
+    catalogue_path: Path,
+    planned: Planned,
+    aws: AwsContext,
+    connection: Connection,
+    found_elsewhere: OldScopes | None = None,
 ) -> Notice:
-    """Look for old scopes of the planned catalogue (one tag search) and word the notice."""
+    """Look for old scopes of the planned catalogue (one tag search) and word the notice, with
+    those `found_elsewhere` (`elsewhere`)."""
     from scheduler.app.rename import find_old_scopes
 
     catalogue = planned.catalogue
     environment = catalogue.environment_name
     siblings = [name for name in catalogue.environments if name != environment]
     olds = find_old_scopes(catalogue, aws, environment=environment, siblings=siblings)
+    if found_elsewhere is not None:
+        olds = olds.beside(found_elsewhere)
     return Notice.of(olds, connection, catalogue_path)
 
 

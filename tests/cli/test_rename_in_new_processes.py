@@ -92,3 +92,51 @@ def test_a_catalogue_renamed_is_found_refused_kept_and_pruned_locally(tmp_path: 
 
     code, lines = sched(tmp_path, "plan", "--local", "--env", "dev", "jobs.yaml")
     assert (code, lines[-1]) == (0, "No changes: 29 resources up to date.")
+
+
+def test_an_environment_renamed_is_found_in_its_old_local_aws_and_pruned_there(
+    tmp_path: Path,
+) -> None:
+    catalogue = example(tmp_path)
+    assert sched(tmp_path, "apply", "--local", "--env", "dev", "--yes", "jobs.yaml")[0] == 0
+    rename(catalogue, "\n  dev:\n", "\n  development:\n")
+    development = ("--local", "--env", "development", "jobs.yaml")
+
+    code, lines = sched(tmp_path, "plan", *development)
+    assert code == 0
+    assert lines[-8:] == [
+        "",
+        "Old name still deployed: catalogue acme-ops, environment dev",
+        f"  it runs 4 jobs of this catalogue ({SHARED}); 5",
+        "    functions of it found",
+        "  they keep firing until it is pruned: while both are deployed, each of these jobs fires "
+        "twice",
+        "  to move them here, prune it first, then apply:",
+        "    sched prune acme-ops --environment dev jobs.yaml --local --env dev",
+        "    sched apply jobs.yaml --local --env development",
+    ]
+    # prod's local AWS stands for another account: dev's old one is not prod's old name.
+    code, lines = sched(tmp_path, "plan", "--local", "--env", "prod", "jobs.yaml")
+    assert (code, lines[-1]) == (
+        0,
+        "Plan: 32 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged.",
+    )
+
+    code, lines = sched(tmp_path, "apply", "--yes", *development)
+    assert code == 3
+    assert lines[-1].startswith(
+        "  hint: prune it first (sched prune acme-ops --environment dev jobs.yaml --local --env "
+        "dev), then apply again"
+    )
+    code, lines = sched(tmp_path, "apply", "--yes", "--keep-old-scopes", *development)
+    assert code == 0, lines
+    assert lines[-1].startswith("Apply complete: 29 change(s) in ")
+    assert "Old name still deployed: catalogue acme-ops, environment dev" in lines
+
+    prune = ("prune", "acme-ops", "--environment", "dev", "--local", "--env", "dev", "--yes")
+    code, lines = sched(tmp_path, *prune)
+    assert code == 0, lines
+    assert lines[-1].startswith("Prune complete: 29 change(s) in ")
+
+    code, lines = sched(tmp_path, "plan", *development)
+    assert (code, lines[-1]) == (0, "No changes: 29 resources up to date.")
