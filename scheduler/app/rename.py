@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from scheduler.app.deploy import Planned
 from scheduler.catalogue.model import Catalogue, Environment
+from scheduler.errors import LocalStateError
 from scheduler.plan import make_plan
 from scheduler.ports import ReadScope
 from scheduler.resource_state import ResourceState
@@ -74,8 +75,13 @@ def find_old_scopes_elsewhere(
     siblings = [name for name in catalogue.environments if name != environment]
     olds = OldScopes()
     for name, directory in older_local_dirs(path, connection, catalogue.environments):
-        with connect_local(directory, region=connection.region) as aws:
-            found = find_old_scopes(catalogue, aws, environment=environment, siblings=siblings)
+        try:
+            with connect_local(directory, region=connection.region) as aws:
+                found = find_old_scopes(catalogue, aws, environment=environment, siblings=siblings)
+        except LocalStateError:
+            # Another environment's folder that cannot be read (a link, another moto's or
+            # user's state) must not stop this one's plan; a command aimed at it says why.
+            continue
         olds = olds.beside(OldScopes(found.found, elsewhere={o.scope: name for o in found.found}))
     return olds
 
