@@ -140,3 +140,32 @@ def test_an_environment_renamed_is_found_in_its_old_local_aws_and_pruned_there(
 
     code, lines = sched(tmp_path, "plan", *development)
     assert (code, lines[-1]) == (0, "No changes: 29 resources up to date.")
+
+
+def test_the_catalogue_before_it_had_environments_is_found_in_the_first_local_aws(
+    tmp_path: Path,
+) -> None:
+    from example import without_environments
+
+    catalogue = example(tmp_path)
+    full = catalogue.read_text()
+    catalogue.write_text(without_environments(full))
+    assert sched(tmp_path, "apply", "--local", "--yes", "jobs.yaml")[0] == 0
+    catalogue.write_text(full)
+
+    code, lines = sched(tmp_path, "plan", "--local", "--env", "dev", "jobs.yaml")
+    assert code == 0
+    assert lines[-3:] == [
+        "  to move them here, prune it first, then apply:",
+        "    sched prune acme-ops jobs.yaml --local --region us-east-1",
+        "    sched apply jobs.yaml --local --env dev",
+    ]
+    assert "Old name still deployed: catalogue acme-ops" in lines
+
+    assert sched(tmp_path, "apply", "--local", "--env", "dev", "--yes", "jobs.yaml")[0] == 3
+    prune = ("prune", "acme-ops", "jobs.yaml", "--local", "--region", "us-east-1", "--yes")
+    code, lines = sched(tmp_path, *prune)
+    assert code == 0, lines
+    code, lines = sched(tmp_path, "apply", "--local", "--env", "dev", "--yes", "jobs.yaml")
+    assert code == 0, lines
+    assert lines[-1].startswith("Apply complete: 29 change(s) in ")
