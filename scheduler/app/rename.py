@@ -86,6 +86,16 @@ def find_old_scopes_elsewhere(
     return olds
 
 
+def environments_here(name: str, aws: AwsContext) -> tuple[str, ...]:
+    """The environments of the catalogue `name` that own functions or rules in `aws` (by the
+    tag search; none when it is not allowed): what a prune of `name` alone leaves."""
+    listed = aws.survey.sched_resources() if aws.survey is not None else None
+    scopes = {Scope.of(dict(r.tags)) for r in listed or ()}
+    return tuple(
+        sorted(s.environment for s in scopes if s and s.catalogue == name and s.environment)
+    )
+
+
 def plan_prune(
     scope: Scope, aws: AwsContext, path: Path, *, now: datetime | None = None
 ) -> Planned:

@@ -227,7 +227,7 @@ def _prune(
         planned = plan_prune(scope, aws, catalogue)
         header = f"Old {scope.label} → {where(aws)}"
         if not planned.deployed.resources:
-            click.echo(f"{header}\n\nNothing to prune: {scope.label} owns nothing here.")
+            _nothing(header, scope, aws, connection, catalogue)
             return EXIT_OK
         text = report.to_text(
             planned.plan,
@@ -241,6 +241,22 @@ def _prune(
             return EXIT_OK
         _confirm(planned, scope, yes)
         return _execute(planned, aws, lock, verb="Prune")
+
+
+def _nothing(
+    header: str, scope: Scope, aws: AwsContext, connection: Connection, catalogue: Path
+) -> None:
+    """Nothing to prune; with no --environment, the prune of each of the name's environments
+    that owns something here (a prune of the name alone leaves them)."""
+    from scheduler.app.rename import environments_here
+    from scheduler.scopes import Scope
+
+    names = environments_here(scope.catalogue, aws) if scope.environment is None else ()
+    outside = " outside its environments" if names else ""
+    click.echo(f"{header}\n\nNothing to prune: {scope.label} owns nothing here{outside}.")
+    for name in names:
+        command = prune_command(Scope(scope.catalogue, name), connection, catalogue)
+        click.echo(f"  hint: to prune its environment {name}: {command}")
 
 
 COMMANDS = (prune,)

@@ -81,6 +81,16 @@ def test_a_catalogue_renamed_is_found_refused_kept_and_pruned_locally(tmp_path: 
     assert code == 0, lines
     assert lines[-1].startswith("Apply complete: 29 change(s) in ")
 
+    # Without --environment, a prune means the name before it had environments: it says so.
+    code, lines = sched(tmp_path, "prune", "acme-ops", "--local", "--env", "dev", "--yes")
+    assert (code, lines[-2:]) == (
+        0,
+        [
+            "Nothing to prune: catalogue acme-ops owns nothing here outside its environments.",
+            "  hint: to prune its environment dev: sched prune acme-ops --environment dev "
+            "jobs.yaml --local --env dev",
+        ],
+    )
     prune = ("prune", "acme-ops", "--environment", "dev", "--local", "--env", "dev", "--yes")
     code, lines = sched(tmp_path, *prune)
     assert code == 0, lines
