@@ -72,6 +72,10 @@ def upcoming(
 
 
 def _unknown_job(item: Upcoming, catalogue: Catalogue, source: str) -> Upcoming:
+    not_here = catalogue.not_here([item.query])
+    if not_here is not None:  # the name was right: say where it is, guess at no other job
+        error, hint = not_here
+        return replace(item, error_code=None, error=error, hint=hint)
     names = [job.name for job in catalogue.jobs]
     close = difflib.get_close_matches(item.query, names, n=3)
     if close:

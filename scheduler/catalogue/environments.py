@@ -56,6 +56,19 @@ def deployed_to(job: object, environment: str) -> bool:
     return not isinstance(listed, list) or environment in listed
 
 
+def elsewhere(data: dict[Any, Any], environment: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The jobs of the data not deployed to `environment`, each with the environments it lists,
+    so that asking for one there is told where it is rather than that it does not exist."""
+    jobs = data.get("jobs")
+    if not isinstance(jobs, dict):
+        return ()
+    return tuple(
+        (name, tuple(str(e) for e in job[KEY]))
+        for name, job in jobs.items()
+        if isinstance(name, str) and not deployed_to(job, environment)
+    )
+
+
 def merge(data: dict[Any, Any], environment: str) -> Merged:
     """The catalogue data of `environment` (one of `declared(data)`), by the merge rule."""
     declaration = _mapping(_mapping(data.get(KEY)).get(environment))

@@ -122,7 +122,8 @@ def _merged(
         declared = data[environments.KEY][name]
         where = Environment(name, str(declared.get("account")), str(declared.get("region")))
         names = shared.catalogue.environments
-        catalogue = replace(catalogue, environment=where, environments=names)
+        away = environments.elsewhere(data, name)
+        catalogue = replace(catalogue, environment=where, environments=names, elsewhere=away)
     found = [*shared.diagnostics, *checked.diagnostics]
     return _result(catalogue, moved, found, invalid | shared.invalid_jobs)
 

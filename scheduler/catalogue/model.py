@@ -254,7 +254,8 @@ class Environment:
 class Catalogue:
     """A loaded catalogue: its name, where it lives, its policy and its resolved jobs. With
     environments declared, `environments` names them all, and `environment` is the one these
-    jobs were merged for (None: the shared part, which is never deployed)."""
+    jobs were merged for (None: the shared part, which is never deployed); `elsewhere` holds
+    the jobs left out of that environment, each with the environments it is deployed to."""
 
     name: str
     path: Path
@@ -265,6 +266,7 @@ class Catalogue:
     roles: RoleMode = RoleMode.PER_JOB
     environment: Environment | None = None
     environments: tuple[str, ...] = ()
+    elsewhere: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def base_dir(self) -> Path:
@@ -281,6 +283,30 @@ class Catalogue:
 
     def job(self, name: str) -> Job | None:
         return next((j for j in self.jobs if j.name == name), None)
+
+    def not_here(self, names: list[str]) -> tuple[str, str] | None:
+        """(message, hint) when every one of `names` is a job of another environment: where
+        each is deployed and the --env that reaches it; None when any is not such a job."""
+        away = dict(self.elsewhere)
+        if not names or any(n not in away for n in names):
+            return None
+        here = self.environment_name
+        if len(names) == 1:
+            envs = away[names[0]]
+            what = f"job {names[0]!r} is not deployed to environment {here}"
+            found = f"it is in: {', '.join(envs)}" if envs else "it lists no environment"
+        else:
+            listed = ", ".join(repr(n) for n in names)
+            what = f"jobs {listed} are not deployed to environment {here}"
+            found = "; ".join(f"{n} is in: {', '.join(away[n]) or 'none'}" for n in names)
+        where = sorted({e for n in names for e in away[n]})
+        if len(where) == 1:
+            hint = f"use --env {where[0]}"
+        elif where:
+            hint = f"use --env with one of {', '.join(where)}"
+        else:
+            hint = "list an environment under the job's environments: to deploy it"
+        return f"{what} ({found})", hint
 
 
 def default_timeout(expected_runtime: timedelta, max_runtime: timedelta) -> timedelta:

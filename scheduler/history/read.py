@@ -101,12 +101,16 @@ def select_jobs(catalogue: Catalogue, names: Collection[str] | None) -> list[Job
     if names is None:
         return list(catalogue.jobs)
     known = {job.name for job in catalogue.jobs}
-    unknown = sorted(set(names) - known)
+    away = {name for name, _ in catalogue.elsewhere}
+    unknown = sorted(set(names) - known - away)
     if unknown:
         raise UnknownJob(
             f"no job named {', '.join(repr(n) for n in unknown)} in catalogue {catalogue.name!r}",
             f"jobs: {', '.join(sorted(known)) or '(none)'}",
         )
+    not_here = catalogue.not_here(sorted(set(names) - known))
+    if not_here is not None:
+        raise UnknownJob(*not_here)
     return [job for job in catalogue.jobs if job.name in names]
 
 

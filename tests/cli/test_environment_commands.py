@@ -173,3 +173,53 @@ def test_a_renamed_catalogues_notice_points_its_commands_at_the_environment(
     code, out = run(*prune, "--yes")
     assert code == 0, out
     assert run("plan", "--local", "--env", "dev", str(project))[1].count("Old name") == 0
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "report"],
+        ["trigger", "report"],
+        ["logs", "report"],
+        ["history", "report"],
+        ["versions", "report"],
+    ],
+)
+def test_a_job_of_another_environment_is_not_deployed_here_rather_than_unknown(
+    project: Path, command: list[str]
+) -> None:
+    assert run(*command, str(project), "--local", "--env", "dev") == (
+        2,
+        "error: job 'report' is not deployed to environment dev (it is in: prod)\n"
+        "  hint: use --env prod\n",
+    )
+
+
+def test_an_unknown_job_in_an_environment_still_lists_the_environments_jobs(
+    project: Path,
+) -> None:
+    assert run("run", "nope", str(project), "--local", "--env", "dev") == (
+        2,
+        "error: no job named 'nope' in catalogue 'acme'\n  hint: jobs: canary\n",
+    )
+
+
+def test_next_says_where_a_job_of_another_environment_is_with_no_guess(project: Path) -> None:
+    code, out = run("next", "report", str(project), "--env", "dev")
+    assert (code, out) == (
+        2,
+        "report\n"
+        "  error job 'report' is not deployed to environment dev (it is in: prod)\n"
+        "  hint: use --env prod\n",
+    )
+
+
+def test_two_jobs_of_other_environments_name_each_ones_environments(project: Path) -> None:
+    only_prod = CATALOGUE.replace("    input: {name: canary}\n", "    environments: [prod]\n")
+    project.write_text(only_prod)
+    assert run("history", "report", "canary", str(project), "--local", "--env", "dev") == (
+        2,
+        "error: jobs 'canary', 'report' are not deployed to environment dev "
+        "(canary is in: prod; report is in: prod)\n"
+        "  hint: use --env prod\n",
+    )
