@@ -28,6 +28,25 @@ def _timed_jobs(context: Context) -> Iterator[Job]:
     )
 
 
+def _cap(context: Context) -> timedelta:
+    """The longest a Lambda run may take here: Lambda's limit, or the policy's if lower."""
+    return min(context.catalogue.policy.max_runtime, limits.LAMBDA_MAX_TIMEOUT)
+
+
+def _too_long(context: Context, job: Job) -> bool:
+    """SCH201's case: no Lambda timeout can cover the job's runtime. Then that is the advice
+    every timeout finding gives, rather than a timeout Lambda would refuse."""
+    return job.compute is Compute.LAMBDA and job.expected_runtime > _cap(context)
+
+
+_OFF_LAMBDA = "run it on Fargate (compute: fargate) or EC2, or split the work"
+
+
+def _uncovered(context: Context, job: Job) -> str:
+    cover = f"no timeout up to {fmt(_cap(context))} can cover {fmt(job.expected_runtime)}"
+    return f"{cover}: {_OFF_LAMBDA}"
+
+
 def _timeout_span(context: Context, job: Job) -> Span:
     """The timeout where it was written (job or defaults), else the job: it was derived."""
     if job.timeout_is_explicit:
@@ -48,7 +67,7 @@ class RuntimeOverLimit(Rule):
     )
 
     def check(self, context: Context) -> Iterator[Diagnostic]:
-        cap = min(context.catalogue.policy.max_runtime, limits.LAMBDA_MAX_TIMEOUT)
+        cap = _cap(context)
         for job in _lambda_jobs(context):
             if job.expected_runtime > cap:
                 limit = (
@@ -59,7 +78,7 @@ class RuntimeOverLimit(Rule):
                 yield self.report(
                     context.span(job, "expected_runtime"),
                     f'job "{job.name}" expects {fmt(job.expected_runtime)}; {limit}',
-                    "run it on Fargate (compute: fargate) or EC2, or split the work",
+                    _OFF_LAMBDA,
                 )
 
 
@@ -87,7 +106,9 @@ class TimeoutOverLimit(Rule):
                 yield self.report(
                     _timeout_span(context, job),
                     f'job "{job.name}" sets timeout {fmt(job.timeout)}; Lambda allows at most 15m',
-                    "lower the timeout to 15m or less, or move the job to Fargate "
+                    _uncovered(context, job)
+                    if _too_long(context, job)
+                    else "lower the timeout to 15m or less, or move the job to Fargate "
                     "(compute: fargate)",
                 )
 
@@ -110,8 +131,19 @@ class TimeoutBelowRuntime(Rule):
                     context.span(job, "timeout"),
                     f'job "{job.name}" times out after {fmt(job.timeout)} but expects to run '
                     f"for {fmt(job.expected_runtime)}",
-                    "raise the timeout above the expected runtime, with some headroom",
+                    self._advice(context, job),
                 )
+
+    @staticmethod
+    def _advice(context: Context, job: Job) -> str:
+        if _too_long(context, job):
+            return _uncovered(context, job)
+        if job.compute is Compute.LAMBDA:
+            return (
+                f"raise the timeout above {fmt(job.expected_runtime)}, with some headroom, "
+                f"up to {fmt(_cap(context))}"
+            )
+        return "raise the timeout above the expected runtime, with some headroom"
 
 
 class RuntimeCloseToTimeout(Rule):
