@@ -52,7 +52,8 @@ def aws_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--local",
         is_flag=True,
-        help="Use the embedded local AWS (moto), kept under .sched/local/ (or SCHED_LOCAL=1).",
+        help="Use the embedded local AWS (moto; or SCHED_LOCAL=1), kept under "
+        ".sched/local-ENV/ for --env ENV, else .sched/local/.",
     )(command)
 
 
@@ -457,7 +458,7 @@ def _say_what_is_left(groups: list[LogGroupLeft]) -> None:
 
 @click.group(cls=WholeHelpGroup)
 def local() -> None:
-    """Manage the embedded local AWS (moto) kept under .sched/local/."""
+    """Manage the embedded local AWS (moto) kept under .sched/local-ENV/ (for --env ENV)."""
 
 
 @local.command()

@@ -223,3 +223,17 @@ def test_two_jobs_of_other_environments_name_each_ones_environments(project: Pat
         "(canary is in: prod; report is in: prod)\n"
         "  hint: use --env prod\n",
     )
+
+
+def test_the_local_help_names_the_folder_each_environment_is_kept_in() -> None:
+    code, out = run("plan", "--help")
+    assert code == 0
+    assert (
+        "--local Use the embedded local AWS (moto; or SCHED_LOCAL=1), kept under "
+        ".sched/local-ENV/ for --env ENV, else .sched/local/."
+    ) in " ".join(out.split())
+    code, out = run("local", "--help")
+    assert code == 0
+    assert (
+        "Manage the embedded local AWS (moto) kept under .sched/local-ENV/ (for --env ENV)."
+    ) in " ".join(out.split())
