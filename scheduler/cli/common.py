@@ -27,7 +27,9 @@ from scheduler.report.style import WIDTH
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
+    from scheduler.app.connect import Connection
     from scheduler.catalogue.model import Catalogue
+    from scheduler.report.commands import Commands
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -192,6 +194,20 @@ def resolve_catalogue(given: Path | None, legacy: Path | None, *, must_exist: bo
             f"CATALOGUE argument, or set {CATALOGUE_ENV}",
         )
     return path
+
+
+def hint_commands(catalogue: Path, where: Connection) -> Commands:
+    """The commands a hint prints, pointed where this one is (see `report.commands`)."""
+    from scheduler.report.commands import Commands
+
+    default = Path(os.environ.get(CATALOGUE_ENV) or DEFAULT_CATALOGUE)
+    return Commands(
+        catalogue=None if catalogue == default else str(catalogue),
+        local=where.local,
+        profile=where.profile,
+        region=where.region,
+        environment=where.environment,
+    )
 
 
 ENV_VAR = "SCHED_ENV"

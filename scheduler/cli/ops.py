@@ -17,6 +17,7 @@ from scheduler.cli.common import (
     complete_jobs,
     env_option,
     format_option,
+    hint_commands,
     parse_instant,
     terminal_width,
     use_colour,
@@ -115,9 +116,10 @@ def history(
     start = (until or now) - _duration(since, "--since")
     patience = _duration(grace, "--grace")
     checked = checked_catalogue(catalogue, READ_ONLY)
+    where = connection(local, profile, region)
     found = operate.history(
         checked.catalogue,
-        connection(local, profile, region),
+        where,
         now=now,
         since=start,
         until=until,
@@ -132,7 +134,9 @@ def history(
         case "csv":
             click.echo(report.to_csv(found), nl=False)
         case _:
-            click.echo(report.to_text(found, colour=use_colour(), width=terminal_width()))
+            commands = hint_commands(catalogue, where)
+            width = terminal_width()
+            click.echo(report.to_text(found, colour=use_colour(), width=width, commands=commands))
 
 
 @click.command()
@@ -165,7 +169,9 @@ def status(
     if fmt == "json":
         click.echo(report.to_json(found.rows, health_json(found.watcher)))
     else:
-        text = report.to_text(found.rows, colour=use_colour(), width=terminal_width())
+        commands = hint_commands(catalogue, where)
+        width = terminal_width()
+        text = report.to_text(found.rows, colour=use_colour(), width=width, commands=commands)
         click.echo("\n".join([text, *health_lines(found.watcher, terminal_width())]))
     raise SystemExit(EXIT_FINDINGS if needs_attention(found.rows) else EXIT_OK)
 

@@ -74,7 +74,8 @@ def _deployed_within(
 
 
 def not_deployed_note(function: str) -> str:
-    return f"not deployed: no function {function}; `sched apply` schedules it"
+    # The report adds the apply command, pointed where the user is (`report.commands`).
+    return f"not deployed: no function {function}"
 
 
 def _deployment_note(deployed: datetime) -> str:

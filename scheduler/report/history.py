@@ -19,6 +19,7 @@ from scheduler.access import denial_hint
 from scheduler.history import Run, RunStatus, Trigger, run_to_json
 from scheduler.history.model import Skipped
 from scheduler.history.read import History
+from scheduler.report.commands import Commands, apply_hint, missed_hint
 from scheduler.report.style import (
     CYAN,
     DIM,
@@ -188,9 +189,17 @@ def _summary(runs: Sequence[Run]) -> str:
     return f"{len(runs)} {noun}: " + ", ".join(parts)
 
 
-def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> str:
+def to_text(
+    history: History,
+    *,
+    colour: bool = False,
+    width: int = WIDTH,
+    commands: Commands | None = None,
+) -> str:
     """One line per run, oldest first, columns padded to fit `width`: the error gets what is
-    left (clipped), and STARTED is left out when that is less than MIN_ERROR_WIDTH."""
+    left (clipped), and STARTED is left out when that is less than MIN_ERROR_WIDTH. The
+    commands hints name are pointed by `commands`."""
+    commands = commands or Commands()
     runs = history.runs
     lines: list[str] = []
     if not runs:
@@ -216,11 +225,16 @@ def to_text(history: History, *, colour: bool = False, width: int = WIDTH) -> st
                 lines += wrap(f"  hint: {safe(hint)}", width, hang="    ")
         lines.append("")
         lines.append(_summary(runs))
+    undeployed = {jh.job.name for jh in history.shown if not jh.deployed}
     for jobs, note in history.grouped_notes:
-        lines += wrap(f"note: {', '.join(jobs)}: {note}", width, hang="  ")
+        then = f"; {apply_hint(commands)}" if undeployed.issuperset(jobs) else ""
+        lines += wrap(f"note: {', '.join(jobs)}: {note}{then}", width, hang="  ")
     skipped = skipped_text(history.skipped)
     if skipped is not None:
         lines += wrap(skipped, width, hang="  ")
+    hint = missed_hint(commands)
+    if hint is not None and any(run.status is RunStatus.MISSED for run in runs):
+        lines += wrap(f"hint: {hint}", width, hang="  ")
     return "\n".join(lines)
 
 

@@ -14,6 +14,7 @@ from scheduler.history import Attention, JobStatus, RunStatus, status_to_json
 from scheduler.history.memory import suggested_memory
 from scheduler.history.model import Skipped
 from scheduler.history.status import StatusRow, needs_attention
+from scheduler.report.commands import Commands, apply_hint, missed_hint
 from scheduler.report.history import human_duration, skipped_json, skipped_text
 from scheduler.report.style import (
     DIM,
@@ -120,11 +121,12 @@ def _cells(row: StatusRow) -> tuple[str, ...]:
     )
 
 
-def next_run_text(row: StatusRow) -> str:
-    """`next Tue 2026-11-24 01:30 CET (00:30 UTC)`, or why there is no next run."""
+def next_run_text(row: StatusRow, commands: Commands | None = None) -> str:
+    """`next Tue 2026-11-24 01:30 CET (00:30 UTC)`, or why there is no next run (with the
+    command that deploys a job that is not)."""
     if row.next_run is None:
         if not row.deployed:
-            return row.note or "not deployed"
+            return f"{row.note or 'not deployed'}; {apply_hint(commands or Commands())}"
         if not row.enabled:
             return "disabled"
         if row.schedule.startswith("rate("):
@@ -156,11 +158,11 @@ def memory_text(status: JobStatus | None) -> str | None:
     )
 
 
-def _details(row: StatusRow) -> list[str]:
+def _details(row: StatusRow, commands: Commands) -> list[str]:
     words = row.description or row.schedule
     status = row.status
     memory = memory_text(status)
-    lines = [f"{next_run_text(row)} · {words}" + (f" · {memory}" if memory else "")]
+    lines = [f"{next_run_text(row, commands)} · {words}" + (f" · {memory}" if memory else "")]
     if status is not None and status.attention in (
         Attention.FAILING,
         Attention.MISSING,
@@ -179,10 +181,17 @@ def _mark(row: StatusRow) -> tuple[str, str]:
     return _MARKS[row.status.attention], _COLOURS[row.status.attention]
 
 
-def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = WIDTH) -> str:
+def to_text(
+    rows: Sequence[StatusRow],
+    *,
+    colour: bool = False,
+    width: int = WIDTH,
+    commands: Commands | None = None,
+) -> str:
     """Rows in the order given (status_for sorts them), each with an indented detail block,
     within `width`: the table leaves out P50, SUCCESS, EXPECTED and P95, in that order, until it
-    fits, and the details wrap."""
+    fits, and the details wrap. The commands hints name are pointed by `commands`."""
+    commands = commands or Commands()
     if not rows:
         return "no jobs in the catalogue"
     cells = [_cells(row) for row in rows]
@@ -193,7 +202,7 @@ def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = WID
         mark, tint = _mark(row)
         padded = _pad(row_cells, sizes, shown, tint=tint, colour=colour)
         lines.append(_join(f"{paint(mark, tint, colour)} ", padded))
-        for detail in _details(row):
+        for detail in _details(row, commands):
             lines += wrap(detail, width, indent="    ", hang="      ")
     lines.append("")
     lines += wrap(
@@ -202,6 +211,9 @@ def to_text(rows: Sequence[StatusRow], *, colour: bool = False, width: int = WID
     skipped = skipped_text(sum((row.skipped for row in rows), Skipped()))
     if skipped is not None:
         lines += wrap(skipped, width, hang="  ")
+    hint = missed_hint(commands)
+    if hint is not None and any(row.status is not None and row.status.missed for row in rows):
+        lines += wrap(f"hint: {hint}", width, hang="  ")
     return "\n".join(lines)
 
 

@@ -237,3 +237,18 @@ def test_the_local_help_names_the_folder_each_environment_is_kept_in() -> None:
     assert (
         "Manage the embedded local AWS (moto) kept under .sched/local-ENV/ (for --env ENV)."
     ) in " ".join(out.split())
+
+
+def test_status_and_history_hints_run_as_printed_in_local_mode(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project.parent)
+    code, out = run("status", "--local", "--env", "dev")
+    assert code == 0, out
+    apply = "`sched apply --local --env dev` schedules it"
+    words = " ".join(out.split())  # as the terminal shows it, wrapped or not
+    assert f"not deployed: no function acme-dev-canary; {apply} · every hour" in words
+    code, out = run("history", "--local", "--env", "dev")
+    assert code == 0, out
+    words = " ".join(out.split())
+    assert f"note: canary: not deployed: no function acme-dev-canary; {apply}" in words

@@ -11,7 +11,9 @@ from run_support import at, catalogue, group, job, run_events
 from scheduler.history import Attention, RunStatus
 from scheduler.history.read import history_for
 from scheduler.history.status import needs_attention, status_for
+from scheduler.report import history as history_report
 from scheduler.report import status as report
+from scheduler.report.commands import Commands
 
 NOW = at("2026-11-25T08:00:00")
 
@@ -57,9 +59,28 @@ def test_history_of_a_job_not_deployed_has_no_missed_fires() -> None:
         catalogue(daily), FakeLogs(), now=NOW, since=NOW - timedelta(days=7), deployed={}
     )
     assert found.runs == []
-    assert found.notes == [
-        ("daily", "not deployed: no function acme-ops-daily; `sched apply` schedules it")
-    ]
+    assert found.notes == [("daily", "not deployed: no function acme-ops-daily")]
+    assert history_report.to_text(found).splitlines()[-1] == (
+        "note: daily: not deployed: no function acme-ops-daily; `sched apply` schedules it"
+    )
+
+
+def test_the_apply_a_not_deployed_job_is_told_to_run_is_pointed_where_the_user_is() -> None:
+    daily = job("daily", "cron(0 2 * * ? *)")
+    rows = status_for(catalogue(daily), FakeLogs(), now=NOW, deployed={})
+    local = Commands(catalogue="ops/jobs.yaml", local=True, environment="dev")
+    assert report.to_text(rows, width=200, commands=local).splitlines()[2] == (
+        "    not deployed: no function acme-ops-daily; "
+        "`sched apply ops/jobs.yaml --local --env dev` schedules it · at 02:00 every day"
+    )
+    found = history_for(
+        catalogue(daily), FakeLogs(), now=NOW, since=NOW - timedelta(days=7), deployed={}
+    )
+    on_aws = Commands(profile="ops", region="eu-west-1")
+    assert history_report.to_text(found, width=200, commands=on_aws).splitlines()[-1] == (
+        "note: daily: not deployed: no function acme-ops-daily; "
+        "`sched apply --profile ops --region eu-west-1` schedules it"
+    )
 
 
 def test_without_deployments_known_every_job_is_taken_as_deployed() -> None:
