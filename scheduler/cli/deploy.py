@@ -99,8 +99,16 @@ def where(aws: AwsContext) -> str:
     return f"AWS account {aws.account} in {aws.region}"
 
 
-def show_plan(planned: Planned, aws: AwsContext, fmt: str, notice: Notice | None = None) -> None:
-    """The plan; with `notice`, what it found of the catalogue's old names after it."""
+def show_plan(
+    planned: Planned,
+    aws: AwsContext,
+    fmt: str,
+    notice: Notice | None = None,
+    *,
+    destroy: bool = False,
+) -> None:
+    """The plan; with `notice`, what it found of the catalogue's old names after it. A
+    `destroy` with nothing to delete says that nothing sched owns is left there."""
     from scheduler.app.deploy import changed_packages, code_diffs, resource_jobs
     from scheduler.report import plan as report
     from scheduler.report import quotas
@@ -121,6 +129,7 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str, notice: Notice | None
         jobs=resource_jobs(planned),
         packages=changed_packages(planned),
         diffs=code_diffs(planned),
+        unchanged=_nothing_left(planned.catalogue) if destroy else None,
     )
     click.echo(text)
     if planned.quotas is not None:
@@ -129,6 +138,12 @@ def show_plan(planned: Planned, aws: AwsContext, fmt: str, notice: Notice | None
             click.echo("\n" + found)
     for line in notice.lines() if notice is not None else ():
         click.echo(line)
+
+
+def _nothing_left(catalogue: Catalogue) -> str:
+    name = catalogue.environment_name
+    where = "" if name is None else f" in environment {name}"
+    return f"Nothing to destroy: nothing sched owns is left of catalogue {catalogue.name}{where}."
 
 
 def _of(catalogue: Catalogue) -> str:
@@ -328,7 +343,7 @@ def _carry_out(
     name of the catalogue still deployed refuses it (`Notice.refuse`)."""
     from scheduler.app.deploy import refuse_collisions, refuse_quotas
 
-    show_plan(planned, aws, "text", notice)
+    show_plan(planned, aws, "text", notice, destroy=what == "Destroy")
     if not planned.plan.has_changes:
         return EXIT_OK
     refuse_collisions(planned)

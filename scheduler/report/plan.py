@@ -425,6 +425,7 @@ def to_text(
     jobs: Mapping[str, str] | None = None,
     packages: Mapping[str, Sequence[str]] | None = None,
     diffs: Mapping[str, CodeDiff] | None = None,
+    unchanged: str | None = None,
 ) -> str:
     """The header, then the pending changes grouped by job (`jobs`: resource name → job, see
     `job_of`; None: not grouped), the shared resources apart: one line per change (two when a
@@ -432,10 +433,12 @@ def to_text(
     deletions and replacements on a line of their own; lines kept within `width`. `packages`:
     function name → the files of its new package, for code changes; `diffs`: function name →
     the files that changed, where both packages were built here. Below them
-    the names others hold and what sched found and did not create."""
+    the names others hold and what sched found and did not create. `unchanged`: what to say
+    instead of "No changes" when nothing is pending (a destroy with nothing left)."""
     if not plan.has_changes:
         total = len(plan.changes)
-        lines = [header, "", f"No changes: {total} resource{'s' * (total != 1)} up to date."]
+        same = unchanged or f"No changes: {total} resource{'s' * (total != 1)} up to date."
+        lines = [header, "", same]
         lines += _pinned_lines(plan, width, jobs)
         return "\n".join([*lines, *_finished_lines(plan, width), *_found_lines(plan, width)])
     lines = [*wrap(header, width)]

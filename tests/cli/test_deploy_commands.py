@@ -99,7 +99,10 @@ def test_destroy_removes_everything_the_catalogue_owns(applied_example: Path) ->
     assert "Plan: 0 to create, 0 to update, 0 to replace, 32 to delete, 0 unchanged." in out
     code, out = run("destroy", "--local", "--yes", str(catalogue))
     assert code == 0, out
-    assert "No changes: 0 resources up to date." in out.splitlines()
+    assert "Nothing to destroy: nothing sched owns is left of catalogue acme-ops." in (
+        out.splitlines()
+    )
+    assert "No changes" not in out
 
 
 def test_compile_prints_the_desired_state_as_json(catalogue: Path) -> None:

@@ -252,3 +252,13 @@ def test_status_and_history_hints_run_as_printed_in_local_mode(
     assert code == 0, out
     words = " ".join(out.split())
     assert f"note: canary: not deployed: no function acme-dev-canary; {apply}" in words
+
+
+def test_destroy_with_nothing_left_says_so_of_the_environment(project: Path) -> None:
+    code, out = run("destroy", "--local", "--env", "dev", "--yes", str(project))
+    assert code == 0, out
+    assert out.splitlines()[:3] == [
+        "Catalogue acme, environment dev → local AWS (moto; account 123456789012, us-east-1)",
+        "",
+        "Nothing to destroy: nothing sched owns is left of catalogue acme in environment dev.",
+    ]
