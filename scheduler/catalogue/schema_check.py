@@ -14,6 +14,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from scheduler import limits
 from scheduler.catalogue.model import Catalogue
 from scheduler.catalogue.schema import (
     CatalogueSpec,
@@ -160,7 +161,7 @@ class Checker:
                 "put the key in quotes",
             )
         else:
-            message, hint = _value_error(detail, _dotted(loc), value)
+            message, hint = _value_error(detail, loc, value)
             self.report("SCH006", message, self.map.span((*base, *loc)), hint)
 
     def report(self, code: str, message: str, span: Span, hint: str) -> None:
@@ -172,12 +173,32 @@ _EXPECTED = {
         "text",
         "put it in quotes; unquoted 3, 1.5, yes, no, on, off and null are not text",
     ),
-    "int_type": ("an integer", "write a whole number without quotes, e.g. 256"),
+    "int_type": ("an integer", "write a whole number without quotes"),
     "float_type": ("a number", "write a number without quotes, e.g. 0.8"),
     "bool_type": ("true or false", "write true or false without quotes"),
     "dict_type": ("a mapping", "write `key: value` pairs indented below it, or {key: value}"),
     "model_type": ("a mapping", "write `key: value` pairs indented below it, or {key: value}"),
     "list_type": ("a list", "write [a, b], or one `- item` per line below it"),
+}
+# An example of each whole-number setting, with the values it takes: the example a hint gives
+# must be one the setting accepts (256 is memory's, not retries').
+_WHOLE_NUMBERS = {
+    "memory": (256, f"MB, {limits.LAMBDA_MIN_MEMORY_MB}-{limits.LAMBDA_MAX_MEMORY_MB}"),
+    "retries": (
+        limits.LAMBDA_MAX_RETRY_ATTEMPTS,
+        f"0-{limits.LAMBDA_MAX_RETRY_ATTEMPTS}: Lambda re-runs a failed run at most twice",
+    ),
+    "delivery_retries": (
+        2,
+        f"0-{limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS}: EventBridge's retries of a refused delivery",
+    ),
+    "versions": (3, "published versions kept"),
+    "log_retention": (
+        14,
+        f"days: {', '.join(str(d) for d in limits.CLOUDWATCH_LOG_RETENTION_DAYS[:8])}, ...",
+    ),
+    "max_concurrent_jobs": (100, "at least 1"),
+    "after": (2, "consecutive bad fires, at least 1"),
 }
 _BOUNDS = {
     "greater_than_equal": ("ge", "at least"),
@@ -187,10 +208,14 @@ _BOUNDS = {
 }
 
 
-def _value_error(detail: ErrorDetails, name: str, value: object) -> tuple[str, str]:
-    kind, ctx = detail["type"], detail.get("ctx", {})
+def _value_error(
+    detail: ErrorDetails, loc: tuple[int | str, ...], value: object
+) -> tuple[str, str]:
+    kind, ctx, name = detail["type"], detail.get("ctx", {}), _dotted(loc)
     if kind in _EXPECTED:
         expected, hint = _EXPECTED[kind]
+        if kind == "int_type":
+            hint += _whole_number_example(loc)
         return f"{name} must be {expected}, got {_show(value)}", hint
     if kind == "enum":
         expected = str(ctx.get("expected", "")).replace("'", '"')
@@ -214,6 +239,14 @@ def _value_error(detail: ErrorDetails, name: str, value: object) -> tuple[str, s
             )
         return f"{name}: {reason}", "fix the value"
     return f"{name}: {detail['msg']}", "fix the value"
+
+
+def _whole_number_example(loc: tuple[int | str, ...]) -> str:
+    known = _WHOLE_NUMBERS.get(str(loc[-1])) if loc else None
+    if known is None:
+        return ""
+    example, values = known
+    return f", e.g. {loc[-1]}: {example} ({values})"
 
 
 def _model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel]:

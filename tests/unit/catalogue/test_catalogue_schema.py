@@ -91,7 +91,39 @@ def test_number_in_quotes_points_at_the_value() -> None:
         6,
         13,
         'memory must be an integer, got "256"',
-        "write a whole number without quotes, e.g. 256",
+        "write a whole number without quotes, e.g. memory: 256 (MB, 128-10240)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        ('retries: "2"', "retries: 2 (0-2: Lambda re-runs a failed run at most twice)"),
+        (
+            'delivery_retries: "x"',
+            "delivery_retries: 2 (0-185: EventBridge's retries of a refused delivery)",
+        ),
+        ('versions: "three"', "versions: 3 (published versions kept)"),
+        ('log_retention: "2w"', "log_retention: 14 (days: 1, 3, 5, 7, 14, 30, 60, 90, ...)"),
+    ],
+)
+def test_an_integer_settings_hint_gives_an_example_that_fits_it(line: str, hint: str) -> None:
+    found = _one(HEAD + VALID_JOB + f"    {line}\n")[4]
+    assert found == f"write a whole number without quotes, e.g. {hint}"
+
+
+def test_an_alerts_after_gets_an_example_of_its_own() -> None:
+    text = 'catalogue: a\ndefaults:\n  alert: {after: "two"}\njobs:\n  j:\n' + VALID_JOB
+    assert _one(text)[3:] == (
+        'defaults.alert.after must be an integer, got "two"',
+        "write a whole number without quotes, e.g. after: 2 (consecutive bad fires, at least 1)",
+    )
+
+
+def test_max_concurrent_jobs_gets_an_example_of_its_own() -> None:
+    text = "catalogue: a\npolicy:\n  max_concurrent_jobs: lots\njobs:\n  j:\n" + VALID_JOB
+    assert _one(text)[4] == (
+        "write a whole number without quotes, e.g. max_concurrent_jobs: 100 (at least 1)"
     )
 
 
