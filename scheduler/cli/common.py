@@ -173,7 +173,8 @@ def split_catalogue(values: tuple[str, ...]) -> tuple[tuple[str, ...], Path | No
 
 
 def resolve_catalogue(given: Path | None, legacy: Path | None, *, must_exist: bool) -> Path:
-    """The catalogue to use; a missing file is bad input (exit 2), said once, before any AWS."""
+    """The catalogue to use; a missing file or a folder is bad input (exit 2), said once,
+    before any AWS."""
     if legacy is not None:
         if given is not None and given != legacy:
             raise UsageError(
@@ -187,6 +188,15 @@ def resolve_catalogue(given: Path | None, legacy: Path | None, *, must_exist: bo
             err=True,
         )
     path = given or legacy or Path(os.environ.get(CATALOGUE_ENV) or DEFAULT_CATALOGUE)
+    if path.is_dir():  # as wrong a path as a missing file: the same exit, before any reading
+        inside = path / DEFAULT_CATALOGUE
+        raise UsageError(
+            f"{path} is a folder, not a catalogue file",
+            f"give the catalogue's YAML file itself: {inside}"
+            if inside.is_file()
+            else "give the catalogue's YAML file itself; without a CATALOGUE argument sched "
+            f"reads {DEFAULT_CATALOGUE} in the current folder",
+        )
     if must_exist and not path.exists():
         raise UsageError(
             f"no catalogue at {path}",

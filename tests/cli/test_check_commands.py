@@ -251,3 +251,26 @@ def test_permissions_of_a_job_without_a_role_of_its_own_says_why() -> None:
     code, out = run("permissions", "search-reindex", str(ROOT / "jobs.yaml"))
     assert code == 2
     assert 'error: job "search-reindex" runs on Fargate: sched makes no role for it' in out
+
+
+def test_a_folder_for_the_catalogue_is_bad_input_like_a_missing_file(tmp_path: Path) -> None:
+    (tmp_path / "jobs").mkdir()
+    code, out = run("validate", str(tmp_path / "jobs"))
+    assert (code, out) == (
+        2,
+        f"error: {tmp_path / 'jobs'} is a folder, not a catalogue file\n"
+        f"  hint: give the catalogue's YAML file itself; without a CATALOGUE argument sched reads "
+        f"jobs.yaml in the current folder\n",
+    )
+
+
+def test_a_folder_that_holds_a_catalogue_is_pointed_at_it(tmp_path: Path) -> None:
+    (tmp_path / "ops").mkdir()
+    (tmp_path / "ops" / "jobs.yaml").write_text("catalogue: a\njobs: {}\n")
+    for command in (["validate"], ["plan", "--local"]):
+        code, out = run(*command, str(tmp_path / "ops"))
+        assert (code, out) == (
+            2,
+            f"error: {tmp_path / 'ops'} is a folder, not a catalogue file\n"
+            f"  hint: give the catalogue's YAML file itself: {tmp_path / 'ops' / 'jobs.yaml'}\n",
+        )
