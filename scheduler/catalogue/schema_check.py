@@ -25,6 +25,7 @@ from scheduler.catalogue.schema import (
     resolve_policy,
 )
 from scheduler.catalogue.source_map import DataPath, SourceMap
+from scheduler.catalogue.union_errors import NO_FORM, untagged
 from scheduler.diagnostics import ECHO_LIMIT, Diagnostic, Severity, Span, echo
 
 
@@ -75,7 +76,7 @@ class Checker:
         try:
             return CatalogueSpec.model_validate(data)
         except ValidationError as error:
-            errors = error.errors(include_url=False)
+            errors = untagged(error.errors(include_url=False), CatalogueSpec)
         for detail in errors:
             self.schema_error(detail, CatalogueSpec, (), None)
         # Unknown keys are reported, but need not keep the rest of the catalogue from loading.
@@ -117,7 +118,7 @@ class Checker:
                 specs.append((name, validate(value)))
             except ValidationError as error:
                 invalid.add(name)
-                for detail in error.errors(include_url=False):
+                for detail in untagged(error.errors(include_url=False), JobSpec):
                     self.schema_error(detail, JobSpec, ("jobs", name), name)
         return specs, frozenset(invalid)
 
@@ -212,6 +213,10 @@ def _value_error(
     detail: ErrorDetails, loc: tuple[int | str, ...], value: object
 ) -> tuple[str, str]:
     kind, ctx, name = detail["type"], detail.get("ctx", {}), _dotted(loc)
+    if kind == NO_FORM:
+        forms = [_EXPECTED[k] for k in ctx.get("kinds", ()) if k in _EXPECTED]
+        expected = " or ".join(e for e, _ in forms)
+        return f"{name} must be {expected}, got {_show(value)}", "; or ".join(h for _, h in forms)
     if kind in _EXPECTED:
         expected, hint = _EXPECTED[kind]
         if kind == "int_type":

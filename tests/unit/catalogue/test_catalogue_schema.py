@@ -394,3 +394,41 @@ def test_a_resolved_job_is_the_job_its_fields_make() -> None:
         assert (job, repr(job)) == (same, repr(same))
         with pytest.raises(dataclasses.FrozenInstanceError):
             job.memory = 1  # type: ignore[misc]
+
+
+# --- settings of more than one form (pydantic's union tags) -------------------------------------
+
+
+def test_a_mapping_alert_is_checked_as_the_mapping_it_is_at_the_key_it_gets_wrong() -> None:
+    assert _one(HEAD + VALID_JOB + '    alert: {after: "two"}\n') == (
+        "SCH006",
+        6,
+        20,
+        'alert.after must be an integer, got "two"',
+        "write a whole number without quotes, e.g. after: 2 (consecutive bad fires, at least 1)",
+    )
+
+
+def test_an_unknown_key_of_a_mapping_alert_names_no_type() -> None:
+    code, line, column, message, hint = _one(HEAD + VALID_JOB + "    alert: {aftr: 2}\n")
+    assert (code, line, column, message, hint) == (
+        "SCH005",
+        6,
+        13,
+        'unknown key "aftr" in job "log-backup" (alert)',
+        'did you mean "after"?',
+    )
+
+
+def test_a_value_of_no_form_gets_one_error_naming_every_form() -> None:
+    assert _one(HEAD + VALID_JOB + "    alert: 5\n") == (
+        "SCH006",
+        6,
+        12,
+        "alert must be a mapping or true or false, got 5",
+        "write `key: value` pairs indented below it, or {key: value}; or write true or false "
+        "without quotes",
+    )
+    assert _one(HEAD + VALID_JOB + "    permissions: [5]\n")[3] == (
+        "permissions[0] must be text or a mapping, got 5"
+    )
