@@ -167,10 +167,11 @@ def run(
         if not aws.local:
             known = job_deployments(catalogue, aws.deployments)
             if deployed_function(catalogue, job) is not None and job.name not in known:
+                env = f" --env {catalogue.environment_name}" if catalogue.environment_name else ""
                 raise CannotRun(
                     f'job "{job.name}" is not deployed: it has no function to run',
-                    f"deploy it with `sched apply {catalogue.path.name}`,"
-                    " or run its handler locally with `sched run --local`",
+                    f"deploy it with `sched apply {catalogue.path.name}{env}`,"
+                    f" or run its handler locally with `sched run {job.name} --local{env}`",
                 )
             refuse_unowned(catalogue, job, aws.function_tags)
             return run_deployed(catalogue, job, aws.invoker, now=now, scheduled_time=scheduled_time)

@@ -367,9 +367,12 @@ def trigger_locally(
     trigger), and as `run_locally` does when the job has no handler here.
     """
     if deployed_function(catalogue, job) is not None and job.name not in deployed:
+        # The commands run as printed: in an environment's local AWS, with its --env.
+        env = f" --env {catalogue.environment_name}" if catalogue.environment_name else ""
         raise CannotRun(
             f'job "{job.name}" is not deployed to the local AWS: it has no function to trigger',
-            "deploy it with `sched apply --local`, or run its handler with `sched run --local`",
+            f"deploy it with `sched apply --local{env}`, or run its handler with "
+            f"`sched run {job.name} --local{env}`",
         )
     return run_locally(
         catalogue,

@@ -262,3 +262,16 @@ def test_destroy_with_nothing_left_says_so_of_the_environment(project: Path) -> 
         "",
         "Nothing to destroy: nothing sched owns is left of catalogue acme in environment dev.",
     ]
+
+
+def test_trigger_before_apply_names_commands_that_reach_the_environment(project: Path) -> None:
+    code, out = run("trigger", "canary", str(project), "--local", "--env", "dev")
+    # (after the note on this Python, when it is not the job's python3.12)
+    assert (code, out.splitlines()[-2:]) == (
+        2,
+        [
+            'error: job "canary" is not deployed to the local AWS: it has no function to trigger',
+            "  hint: deploy it with `sched apply --local --env dev`, or run its handler with "
+            "`sched run canary --local --env dev`",
+        ],
+    )

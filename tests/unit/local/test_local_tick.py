@@ -405,7 +405,7 @@ def test_trigger_locally_refuses_a_job_whose_function_is_not_deployed(tmp_path: 
         'job "ok" is not deployed to the local AWS: it has no function to trigger'
     )
     assert caught.value.hint == (
-        "deploy it with `sched apply --local`, or run its handler with `sched run --local`"
+        "deploy it with `sched apply --local`, or run its handler with `sched run ok --local`"
     )
     assert sink.writes == []
 
