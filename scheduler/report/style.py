@@ -44,8 +44,11 @@ def clip(text: str, width: int) -> str:
 
 def wrap(text: str, width: int, *, indent: str = "", hang: str = "") -> list[str]:
     """`text` as lines of at most `width` characters: the first after `indent`, the rest after
-    `hang`. Words longer than a line are broken."""
-    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=hang)
+    `hang`. Words longer than a line are broken, but never at a hyphen of a shorter one: the
+    names and commands hints print (`acme-ops-dev-log-backup`, `--env`) must copy whole."""
+    return textwrap.wrap(
+        text, width, initial_indent=indent, subsequent_indent=hang, break_on_hyphens=False
+    )
 
 
 def table_width(sizes: Sequence[int], *, lead: int = 0, rest: int = 0) -> int:

@@ -40,3 +40,19 @@ def test_columns_are_left_out_in_the_given_order_until_the_line_fits() -> None:
     assert columns_that_fit(sizes, 22, droppable=[2, 1]) == [0, 3]
     assert columns_that_fit(sizes, 10, droppable=[2, 1]) == [0, 3]
     assert columns_that_fit(sizes, 46, droppable=[2], lead=2) == [0, 1, 3]
+
+
+def test_wrap_never_breaks_a_name_or_a_command_at_its_hyphens() -> None:
+    text = (
+        "left: log groups /sched/acme-ops-dev/log-backup, /sched/acme-ops-dev/nightly-export, "
+        "/sched/acme-ops-dev/role-canary"
+    )
+    assert wrap(text, 100, hang="  ") == [
+        "left: log groups /sched/acme-ops-dev/log-backup, /sched/acme-ops-dev/nightly-export,",
+        "  /sched/acme-ops-dev/role-canary",
+    ]
+    apply = "note: the watcher is not deployed: sched apply /tmp/pytest-of-root/jobs.yaml --local"
+    assert wrap(apply, 60, hang="  ") == [
+        "note: the watcher is not deployed: sched apply",
+        "  /tmp/pytest-of-root/jobs.yaml --local",
+    ]
