@@ -11,6 +11,7 @@ from scheduler.cli.common import (
     CatalogueGroup,
     format_option,
     group_catalogue,
+    hint_commands,
     resolve_catalogue,
     terminal_width,
     with_catalogue,
@@ -42,9 +43,8 @@ def alerts(
 
     path = resolve_catalogue(catalogue, legacy_catalogue, must_exist=True)
     checked = checked_catalogue(path, READ_ONLY)
-    found = app.preview(
-        checked.catalogue, connection(local, profile, region), now=datetime.now(UTC)
-    )
+    where = connection(local, profile, region)
+    found = app.preview(checked.catalogue, where, now=datetime.now(UTC))
     name = checked.catalogue.name
     if fmt == "json":
         click.echo(
@@ -61,6 +61,7 @@ def alerts(
                 deployed=found.deployed,
                 width=terminal_width(),
                 health=found.health,
+                commands=hint_commands(path, where),
             )
         )
 

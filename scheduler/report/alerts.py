@@ -9,6 +9,7 @@ from datetime import UTC
 from typing import TYPE_CHECKING
 
 from scheduler.catalogue.durations import format_duration
+from scheduler.report.commands import Commands
 from scheduler.report.style import GAP, WIDTH, clip, safe, wrap
 from scheduler.watch.decide import Alert, JobDecision
 from scheduler.watch.watcher import Sent
@@ -59,9 +60,11 @@ def preview_text(
     deployed: bool = True,
     width: int = WIDTH,
     health: Health | None = None,
+    commands: Commands | None = None,
 ) -> str:
     """One line per watched job: `! JOB  SENDS  WHY`, the ones that would alert first. Then
-    notes: not deployed, no state yet, and the watcher's own `health`."""
+    notes: not deployed (with the apply `commands` points), no state yet, and the watcher's
+    own `health`."""
     head = f"Alert watcher of {catalogue}: what it would send now (dry run: nothing is sent)"
     rows = sorted(decisions, key=lambda d: (d.alert is None, d.job))
     name = max([len("JOB"), *(len(d.job) for d in rows)])
@@ -73,7 +76,8 @@ def preview_text(
             clip(f"{mark} {d.job:<{name}}{GAP}{_what(d.alert):<{sends}}{GAP}{safe(d.why)}", width)
         )
     if not deployed:
-        lines += ["", "note: the watcher is not deployed: sched apply deploys it"]
+        apply = (commands or Commands()).aws("apply")
+        lines += ["", *wrap(f"note: the watcher is not deployed: {apply} deploys it", width)]
     elif not remembered:
         lines += [
             "",
