@@ -1,8 +1,9 @@
 """Execute a Plan through a ResourceWriter: phase by phase, concurrently within a phase.
 
 The first failure stops new work (changes already running finish), the rest is skipped. A
-Ctrl-C does the same and returns with `interrupted` set rather than raising, so the caller can
-report what was done; an `Interruptible` writer is told, so running changes stop waiting on AWS.
+Ctrl-C (a KeyboardInterrupt, or a `StopRequest`) does the same and returns with `interrupted`
+set rather than raising, so the caller can report exactly what was done, however often it is
+pressed; an `Interruptible` writer is told, so running changes stop waiting on AWS.
 Re-running plan + apply afterwards finishes the job: plan is a diff.
 """
 
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Protocol, assert_never, runtime_checkable
 
 from scheduler.plan import Action, Change, Plan
@@ -102,30 +104,48 @@ def apply_plan(
     on_progress: ProgressCallback | None = None,
     concurrency: int = 8,
     on_interrupt: InterruptCallback | None = None,
+    stop: StopRequest | None = None,
 ) -> ApplyResult:
     """Apply `plan`'s pending changes. The callbacks are called on the calling thread only:
     `on_progress` for each change, `on_interrupt` once on Ctrl-C with the number of changes
-    still running, before waiting for them."""
+    still running, before waiting for them. A Ctrl-C is a KeyboardInterrupt on the calling
+    thread (a second one while apply winds down changes nothing), or `stop` requested."""
     if concurrency < 1:
         raise ValueError("concurrency must be at least 1")
     if isinstance(writer, Interruptible):
         writer.resume()
-    run = _Run(writer, on_progress or _ignore, on_interrupt or _ignore_interrupt, concurrency)
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="sched-apply") as pool:
-        for phase in plan.phases():
-            if run.stopped:
-                break
-            run.phase(pool, phase)
-    order = {change.key: i for i, change in enumerate(plan.pending)}
-    skipped = [c for c in plan.pending if c.key not in run.started]
-    for change in skipped:
-        run.notify(change, Progress.SKIPPED)
-    return ApplyResult(
-        done=tuple(sorted(run.done, key=lambda c: order[c.key])),
-        failed=tuple(sorted(run.failed, key=lambda f: order[f.change.key])),
-        skipped=tuple(skipped),
-        interrupted=run.interrupted,
+    run = _Run(
+        writer,
+        on_progress or _ignore,
+        on_interrupt or _ignore_interrupt,
+        concurrency,
+        stop or StopRequest(),
     )
+    pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="sched-apply")
+    try:
+        try:
+            for phase in plan.phases():
+                run.check(0)
+                if run.stopped:
+                    break
+                run.phase(pool, phase)
+        except KeyboardInterrupt:
+            run.stop.request()
+        run.wind_down(pool, plan.pending)
+    finally:
+        pool.shutdown(wait=True)  # done already, unless a callback raised something else
+    return run.result(plan.pending)
+
+
+class StopRequest:
+    """A Ctrl-C that the CLI's SIGINT handler turned into a request: a plain flag, set from
+    anywhere at any time, that apply reads only between its own steps."""
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def request(self) -> None:
+        self.requested = True
 
 
 class _Lanes:
@@ -169,6 +189,9 @@ class _Lanes:
         self.running[self.lane_of[change.key]] -= 1
 
 
+_POLL = 0.1  # seconds
+
+
 def _ignore(change: Change, status: str) -> None:
     return None
 
@@ -178,7 +201,9 @@ def _ignore_interrupt(running: int) -> None:
 
 
 class _Run:
-    """The bookkeeping of one apply, touched only by the calling thread."""
+    """The bookkeeping of one apply. What each change ended as is written by the worker that
+    made it, so a Ctrl-C landing anywhere on the calling thread loses no change; everything
+    else is touched by the calling thread only."""
 
     def __init__(
         self,
@@ -186,55 +211,114 @@ class _Run:
         notify: ProgressCallback,
         on_interrupt: InterruptCallback,
         concurrency: int,
+        stop: StopRequest,
     ) -> None:
         self.writer = writer
         self.notify = notify
         self.on_interrupt = on_interrupt
         self.concurrency = concurrency
-        self.started: set[ResourceKey] = set()
-        self.done: list[Change] = []
-        self.failed: list[Failure] = []
+        self.stop = stop
+        self.ended: dict[ResourceKey, BaseException | None] = {}  # by the workers
+        self.reported: set[ResourceKey] = set()
         self.stopped = False
         self.interrupted = False
+
+    def work(self, change: Change) -> None:
+        """On a worker: make the change and record how it ended (never raises)."""
+        try:
+            execute(change, self.writer)
+        except BaseException as error:  # whatever a change raises is that change's failure
+            self.ended[change.key] = error
+        else:
+            self.ended[change.key] = None
+
+    def check(self, running: int) -> None:
+        """Act on a Ctrl-C requested since the last check: stop, once."""
+        if not self.stop.requested or self.interrupted:
+            return
+        self.stopped = self.interrupted = True
+        if isinstance(self.writer, Interruptible):
+            self.writer.interrupt()
+        self.on_interrupt(running)
 
     def phase(self, pool: ThreadPoolExecutor, changes: tuple[Change, ...]) -> None:
         lanes = _Lanes(self.writer, changes)
         running: dict[Future[None], Change] = {}
-        try:
-            while lanes.waiting or running:
-                while not self.stopped and len(running) < self.concurrency:
-                    change = lanes.next()
-                    if change is None:
-                        break
-                    # Told first: a Ctrl-C inside the callback leaves the change skipped.
-                    self.notify(change, Progress.STARTED)
-                    lanes.start(change)
-                    self.started.add(change.key)
-                    running[pool.submit(execute, change, self.writer)] = change
-                if not running:
+        while True:
+            try:
+                if not self.step(pool, lanes, running):
                     return
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    change = running.pop(future)
-                    lanes.end(change)
-                    self.finish(change, future)
-        except KeyboardInterrupt:
-            self.stopped = self.interrupted = True
-            if isinstance(self.writer, Interruptible):
-                self.writer.interrupt()
-            self.on_interrupt(len(running))
-            # What is already running ends (a second Ctrl-C here is not caught), so the result
-            # says exactly what was changed; an interrupted writer keeps that wait short.
-            for future, change in running.items():
-                wait([future])
-                self.finish(change, future)
+            except KeyboardInterrupt:
+                # Here or at the next step alike: what already runs ends and is reported.
+                self.stop.request()
 
-    def finish(self, change: Change, future: Future[None]) -> None:
-        error = future.exception()
-        if error is None:
-            self.done.append(change)
+    def step(
+        self, pool: ThreadPoolExecutor, lanes: _Lanes, running: dict[Future[None], Change]
+    ) -> bool:
+        """Start what may start, wait for one change to end and report it; False when the
+        phase has nothing left to wait for."""
+        self.check(len(running))
+        while not self.stopped and len(running) < self.concurrency:
+            change = lanes.next()
+            if change is None:
+                break
+            # Told first: a Ctrl-C inside the callback leaves the change skipped.
+            self.notify(change, Progress.STARTED)
+            lanes.start(change)
+            running[pool.submit(self.work, change)] = change
+        if not running:
+            return False
+        # Woken now and then to see a requested stop while AWS is slow to answer.
+        finished, _ = wait(running, timeout=_POLL, return_when=FIRST_COMPLETED)
+        for future in finished:
+            change = running.pop(future)
+            lanes.end(change)
+            self.report(change)
+        return True
+
+    def report(self, change: Change) -> None:
+        if change.key in self.reported:
+            return
+        self.reported.add(change.key)
+        if self.ended[change.key] is None:
             self.notify(change, Progress.DONE)
         else:
-            self.failed.append(Failure(change, error))
             self.stopped = True
             self.notify(change, Progress.FAILED)
+
+    def wind_down(self, pool: ThreadPoolExecutor, pending: tuple[Change, ...]) -> None:
+        """Wait for every change started to end, report those not reported yet, then tell the
+        skipped ones. This is stopping: a Ctrl-C meanwhile only asks for what already happens."""
+        self.calmly(partial(self.check, 0))
+        while True:
+            try:
+                pool.shutdown(wait=True)
+                break
+            except KeyboardInterrupt:
+                self.stop.request()
+                self.calmly(partial(self.check, 0))
+        for change in pending:
+            if change.key in self.ended:
+                self.calmly(partial(self.report, change))
+        for change in pending:
+            if change.key not in self.ended:
+                self.calmly(partial(self.notify, change, Progress.SKIPPED))
+        self.calmly(partial(self.check, 0))
+
+    def calmly(self, action: Callable[[], None]) -> None:
+        """Do `action` once; a Ctrl-C inside it asks to stop rather than leaving the apply."""
+        try:
+            action()
+        except KeyboardInterrupt:
+            self.stop.request()
+
+    def result(self, pending: tuple[Change, ...]) -> ApplyResult:
+        """Every pending change by how its worker said it ended; never started: skipped."""
+        return ApplyResult(
+            done=tuple(c for c in pending if c.key in self.ended and self.ended[c.key] is None),
+            failed=tuple(
+                Failure(c, error) for c in pending if (error := self.ended.get(c.key)) is not None
+            ),
+            skipped=tuple(c for c in pending if c.key not in self.ended),
+            interrupted=self.interrupted,
+        )

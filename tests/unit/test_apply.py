@@ -5,16 +5,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from fakes import ACCOUNT, REGION, FakeCloud, InterruptibleCloud, execution_role, job_resources
 
-from scheduler.apply import ApplyResult, Progress, apply_plan
+from scheduler.apply import ApplyResult, Progress, StopRequest, apply_plan
 from scheduler.errors import AccessDenied, AwsError
-from scheduler.plan import Action, Change, make_plan
+from scheduler.plan import Action, Change, Plan, make_plan
 from scheduler.ports import ReadScope
 from scheduler.resource_state import DesiredState, ResourceState
-from scheduler.resources import Function, Permission, Resource, ResourceKind
+from scheduler.resources import Function, Permission, Resource, ResourceKind, Role
 
 SCOPE = ReadScope("acme", ACCOUNT, REGION)
 DESIRED = ResourceState.of([execution_role(), *job_resources("a"), *job_resources("b")])
@@ -347,3 +348,136 @@ def test_a_laned_writer_never_runs_more_of_a_lane_at_once_than_its_limit() -> No
     assert cloud.most["function"] <= 2
     assert cloud.most["other"] <= 8
     assert make_plan(desired, cloud.read(SCOPE)).pending == ()
+
+
+def _adds_up(result: ApplyResult, plan_size: int) -> bool:
+    return len(result.done) + len(result.failed) + len(result.skipped) == plan_size
+
+
+def _pressed(plan: Plan, cloud: FakeCloud, **options: Any) -> ApplyResult:
+    """apply_plan, where a Ctrl-C leaving it fails the test (rather than stopping pytest)."""
+    try:
+        return apply_plan(plan, cloud, **options)
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl-C left apply_plan: its caller has no result to report")
+
+
+class PressedAsAPhaseIsSetUp(FakeCloud):
+    """A Laned cloud whose lane of the first function is asked for on the calling thread just
+    as Ctrl-C is pressed: the role of the phase before has been created."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pressed = False
+
+    def lane(self, resource: Resource) -> tuple[str, int]:
+        if isinstance(resource, Function) and not self.pressed:
+            self.pressed = True
+            raise KeyboardInterrupt
+        return "all", 8
+
+
+def test_ctrl_c_between_two_phases_reports_the_role_created_before_it_as_done() -> None:
+    cloud = PressedAsAPhaseIsSetUp()
+    plan = make_plan(DESIRED, cloud.read(SCOPE))
+    told: list[int] = []
+
+    result = _pressed(plan, cloud, on_interrupt=told.append)
+
+    assert result.interrupted and told == [0]
+    assert _names(result.done) == ["create role acme-sched-exec"]
+    assert result.failed == ()
+    assert _names(result.skipped) == _names(plan.pending[1:])
+    assert _adds_up(result, len(plan.pending))
+
+
+def test_a_stop_requested_while_a_change_runs_lets_it_end_and_skips_the_rest() -> None:
+    # As the CLI's SIGINT handler does: it only asks, whatever the calling thread is doing.
+    # The role then waits, as the AWS writer's retries do, until apply interrupts the writer.
+    stop = StopRequest()
+
+    def pressed_during_the_role(operation: str, resource: Resource) -> None:
+        if isinstance(resource, Role):
+            stop.request()
+            assert cloud.stop.wait(10)
+
+    cloud = InterruptibleCloud(before_call=pressed_during_the_role)
+    plan = make_plan(DESIRED, cloud.read(SCOPE))
+    seen: list[tuple[str, str]] = []
+    told: list[int] = []
+
+    result = apply_plan(
+        plan,
+        cloud,
+        on_progress=lambda change, status: seen.append((str(change), status)),
+        on_interrupt=told.append,
+        stop=stop,
+    )
+
+    assert result.interrupted and cloud.stop.is_set()
+    assert told == [1]
+    assert _names(result.done) == ["create role acme-sched-exec"]
+    assert _names(result.skipped) == _names(plan.pending[1:])
+    assert seen[:2] == [
+        ("create role acme-sched-exec", Progress.STARTED),
+        ("create role acme-sched-exec", Progress.DONE),
+    ]
+    assert [status for _, status in seen[2:]] == [Progress.SKIPPED] * 8
+
+
+def test_a_second_ctrl_c_while_running_changes_end_still_returns_the_whole_result() -> None:
+    # Both functions run together; Ctrl-C after function a ends, again while the message about
+    # the one still running is printed, and again when that one is reported done.
+    release = threading.Event()
+
+    def hold_b(operation: str, resource: Resource) -> None:
+        if isinstance(resource, Function) and resource.name == "acme-b":
+            assert release.wait(10)
+
+    cloud = FakeCloud(before_call=hold_b)
+    plan = make_plan(DESIRED, cloud.read(SCOPE))
+    pressed: list[str] = []
+
+    def press(change: Change, status: str) -> None:
+        if status == Progress.DONE and str(change) == "create function acme-a":
+            pressed.append("first")
+            raise KeyboardInterrupt
+        if status == Progress.DONE and str(change) == "create function acme-b":
+            pressed.append("third")
+            raise KeyboardInterrupt
+
+    def again(running: int) -> None:
+        pressed.append(f"second, {running} running")
+        release.set()
+        raise KeyboardInterrupt
+
+    result = _pressed(plan, cloud, on_progress=press, on_interrupt=again, concurrency=8)
+
+    assert pressed == ["first", "second, 1 running", "third"]
+    assert result.interrupted
+    assert _names(result.done) == [
+        "create role acme-sched-exec",
+        "create function acme-a",
+        "create function acme-b",
+    ]
+    assert _names(result.skipped) == _names(plan.pending[3:])
+    assert _adds_up(result, len(plan.pending))
+
+
+def test_a_ctrl_c_while_the_skipped_changes_are_told_tells_every_one_once() -> None:
+    cloud = FakeCloud(fail={("create", FUNCTION_B): AccessDenied("lambda:CreateFunction", "no")})
+    plan = make_plan(DESIRED, cloud.read(SCOPE))
+    skipped: list[str] = []
+
+    def press(change: Change, status: str) -> None:
+        if status == Progress.SKIPPED:
+            skipped.append(str(change))
+            if len(skipped) == 1:
+                raise KeyboardInterrupt
+
+    result = _pressed(plan, cloud, on_progress=press, concurrency=1)
+
+    assert skipped == _names(result.skipped) == _names(plan.pending[3:])
+    assert [str(f.change) for f in result.failed] == ["create function acme-b"]
+    assert result.interrupted
+    assert _adds_up(result, len(plan.pending))
