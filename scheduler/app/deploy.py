@@ -21,7 +21,7 @@ from scheduler.resource_state import DesiredState, ResourceState
 from scheduler.resources import Function
 
 if TYPE_CHECKING:
-    from scheduler.apply import ApplyResult, InterruptCallback, ProgressCallback
+    from scheduler.apply import ApplyResult, InterruptCallback, ProgressCallback, StopRequest
     from scheduler.aws import AwsContext
     from scheduler.package import CodeDiff, PackageRef
     from scheduler.quotas import QuotaCheck
@@ -307,14 +307,18 @@ def apply(
     on_interrupt: InterruptCallback,
     lock: HeldLock | None = None,
     now: datetime | None = None,
+    stop: StopRequest | None = None,
 ) -> ApplyResult:
-    """Carry out the plan through the AWS writer; see `scheduler.apply.apply_plan`. A plan
-    with collisions is refused whole (`refuse_collisions`); with `lock`, one whose lock was
-    taken over meanwhile too (`HeldLock.refresh`, at `now`, by default the clock's)."""
+    """Carry out the plan through the AWS writer; see `scheduler.apply.apply_plan` (and its
+    `stop`). A plan with collisions is refused whole (`refuse_collisions`); with `lock`, one
+    whose lock was taken over meanwhile too (`HeldLock.refresh`, at `now`, by default the
+    clock's)."""
     from scheduler.apply import apply_plan
 
     refuse_collisions(planned)
     refuse_quotas(planned)
     if lock is not None:
         lock.refresh(now or datetime.now(UTC))
-    return apply_plan(planned.plan, aws.writer, on_progress=on_progress, on_interrupt=on_interrupt)
+    return apply_plan(
+        planned.plan, aws.writer, on_progress=on_progress, on_interrupt=on_interrupt, stop=stop
+    )

@@ -9,12 +9,13 @@ Exit codes (the one table):
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, overload
@@ -56,6 +57,27 @@ def settle() -> None:
     now on, while the local AWS's state is saved or the lock released, must not change it."""
     if _Settled.own_process and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def ctrl_c_asks(stop: Callable[[], None]) -> Iterator[None]:
+    """While an apply writes, in the `sched` process itself: a Ctrl-C calls `stop` instead of
+    raising KeyboardInterrupt wherever the main thread happens to be (which could lose a change
+    being recorded), and a second Ctrl-C only asks again, so the apply still ends with its
+    summary. The handler before is put back on the way out, unless `settle` replaced it."""
+    if not (_Settled.own_process and threading.current_thread() is threading.main_thread()):
+        yield
+        return
+
+    def asked(signum: int, frame: object) -> None:
+        stop()
+
+    before = signal.signal(signal.SIGINT, asked)
+    try:
+        yield
+    finally:
+        if signal.getsignal(signal.SIGINT) is asked:
+            signal.signal(signal.SIGINT, before)
 
 
 CATALOGUE_ENV = "SCHED_CATALOGUE"

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -21,6 +21,7 @@ from scheduler.cli.common import (
     WholeHelpGroup,
     as_written_note,
     chosen_environment,
+    ctrl_c_asks,
     declared_environment,
     env_option,
     format_option,
@@ -291,6 +292,7 @@ def confirm_typed_name(
 
 def _execute(planned: Planned, aws: AwsContext, lock: HeldLock, verb: str = "Apply") -> int:
     from scheduler.app import deploy
+    from scheduler.apply import StopRequest
     from scheduler.report import plan as report
 
     started = time.monotonic()
@@ -301,7 +303,8 @@ def _execute(planned: Planned, aws: AwsContext, lock: HeldLock, verb: str = "App
 
     def on_progress(change: Any, status: str) -> None:
         nonlocal finished
-        if status == "started":
+        # What was skipped is listed once, in the summary: it is not something that happened.
+        if status in ("started", "skipped"):
             return
         finished += 1
         if status_line:
@@ -312,22 +315,41 @@ def _execute(planned: Planned, aws: AwsContext, lock: HeldLock, verb: str = "App
             click.echo(line, nl=False, err=True)
 
     click.echo("")
-    result = deploy.apply(
-        planned,
-        aws,
-        on_progress=on_progress,
-        on_interrupt=lambda running: click.echo(report.interrupted_line(running), err=True),
-        lock=lock,
-    )
-    if status_line:
-        click.echo("\r\x1b[K", nl=False, err=True)
-    click.echo("")
-    summary = report.result_summary(result, seconds=time.monotonic() - started, verb=verb)
-    settle()
-    click.echo(summary, err=not result.ok)
+    stop = StopRequest()
+    with ctrl_c_asks(stop.request):
+        result = deploy.apply(
+            planned,
+            aws,
+            on_progress=on_progress,
+            on_interrupt=lambda running: click.echo(report.interrupted_line(running), err=True),
+            lock=lock,
+            stop=stop,
+        )
+        settle()
+    try:
+        if status_line:
+            click.echo("\r\x1b[K", nl=False, err=True)
+        click.echo("")
+        summary = report.result_summary(result, seconds=time.monotonic() - started, verb=verb)
+        click.echo(summary, err=not result.ok)
+    except KeyboardInterrupt:
+        # Only where sched is not its own process (`settle`): the changes were made, so this
+        # must not read as an interrupt before any change.
+        raise SystemExit(EXIT_INTERRUPTED) from None
     if result.interrupted:
         return EXIT_INTERRUPTED
     return EXIT_OK if result.ok else EXIT_AWS
+
+
+def _before_any_change(verb: str, code: int | None) -> NoReturn:
+    """A Ctrl-C that stopped the command before its apply wrote anything (while it read,
+    planned or asked) says so. `code` is the apply's, when it had already ended: then only
+    where sched is not its own process (`settle`), and nothing is said of what was changed."""
+    from scheduler.report.plan import nothing_changed_line
+
+    if code is None:
+        click.echo(nothing_changed_line(verb), err=True)
+    raise SystemExit(EXIT_INTERRUPTED)
 
 
 def _carry_out(
@@ -393,19 +415,25 @@ def apply(
     from scheduler.cli.rename import elsewhere, notice
     from scheduler.report.diagnostics import summary_line
 
-    checked = checked_catalogue(catalogue)
-    click.echo(summary_line(checked.diagnostics, str(catalogue)) + "\n")
-    where = connection(local, profile, region)
-    older = elsewhere(catalogue, checked.catalogue, where)
-    with (
-        connect.connect(where, catalogue) as aws,
-        deploy.locked(checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock) as lock,
-    ):
-        planned = deploy.plan(checked.catalogue, aws)
-        found = notice(catalogue, planned, aws, where, older)
-        if keep_old_scopes:
-            found = found.kept()
-        code = _carry_out(planned, aws, lock, yes=yes, what="This plan", notice=found)
+    code: int | None = None
+    try:
+        checked = checked_catalogue(catalogue)
+        click.echo(summary_line(checked.diagnostics, str(catalogue)) + "\n")
+        where = connection(local, profile, region)
+        older = elsewhere(catalogue, checked.catalogue, where)
+        with (
+            connect.connect(where, catalogue) as aws,
+            deploy.locked(
+                checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock
+            ) as lock,
+        ):
+            planned = deploy.plan(checked.catalogue, aws)
+            found = notice(catalogue, planned, aws, where, older)
+            if keep_old_scopes:
+                found = found.kept()
+            code = _carry_out(planned, aws, lock, yes=yes, what="This plan", notice=found)
+    except KeyboardInterrupt:
+        _before_any_change("Apply", code)
     raise SystemExit(code)
 
 
@@ -433,15 +461,21 @@ def destroy(
     log groups are left."""
     from scheduler.app import connect, deploy
 
-    checked = checked_catalogue(catalogue)
-    with (
-        connect.connect(connection(local, profile, region), catalogue) as aws,
-        deploy.locked(checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock) as lock,
-    ):
-        planned = deploy.plan(checked.catalogue, aws, destroy=True)
-        code = _carry_out(planned, aws, lock, yes=yes, what="Destroy")
-        if code == EXIT_OK:
-            _say_what_is_left(deploy.log_groups_left(planned, aws, delete=delete_logs))
+    code: int | None = None
+    try:
+        checked = checked_catalogue(catalogue)
+        with (
+            connect.connect(connection(local, profile, region), catalogue) as aws,
+            deploy.locked(
+                checked.catalogue, aws, now=datetime.now(UTC), force=force_unlock
+            ) as lock,
+        ):
+            planned = deploy.plan(checked.catalogue, aws, destroy=True)
+            code = _carry_out(planned, aws, lock, yes=yes, what="Destroy")
+            if code == EXIT_OK:
+                _say_what_is_left(deploy.log_groups_left(planned, aws, delete=delete_logs))
+    except KeyboardInterrupt:
+        _before_any_change("Destroy", code)
     raise SystemExit(code)
 
 

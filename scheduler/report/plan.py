@@ -557,10 +557,18 @@ def interrupted_line(running: int) -> str:
     return f"interrupted; waiting for {running} running change(s)"
 
 
+def nothing_changed_line(verb: str = "Apply") -> str:
+    """What a Ctrl-C before the first change says, whether it stopped the reading, the plan or
+    the apply itself."""
+    return f"{verb} interrupted before any change was made: nothing was changed."
+
+
 def result_summary(result: ApplyResult, *, seconds: float, verb: str = "Apply") -> str:
     """What was done, what failed (and why) and what was skipped: the user's next step. `verb`
     names the command (Apply, Destroy)."""
     lines = []
+    if result.interrupted and not result.done and not result.failed:
+        return nothing_changed_line(verb)
     if result.ok:
         lines.append(f"{verb} complete: {len(result.done)} change(s) in {seconds:.1f}s.")
         return "\n".join(lines)

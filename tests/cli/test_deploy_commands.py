@@ -385,6 +385,21 @@ def test_a_failed_apply_exits_3_and_says_what_failed_and_what_to_do(hello: Path)
     ]
 
 
+def test_a_stopped_apply_lists_each_skipped_change_once_in_its_summary(hello: Path) -> None:
+    hello.write_text(
+        HELLO
+        + "  legacy:\n    schedule: rate(1 hour)\n    expected_runtime: 1m\n"
+        + f"    function: {MISSING_ARN}\n"
+    )
+    code, out, err = run_split("apply", "--local", str(hello))
+    assert code == 3, out + err
+    lines = (out + err).splitlines()
+    for change in ("rule demo-hello", "rule demo-legacy", "target demo-hello/sched"):
+        assert [line for line in lines if line.endswith(f"create {change}")] == [
+            f"  skipped  create {change}"
+        ]
+
+
 def test_compile_list_packages_prints_each_zips_files_and_what_it_left_out(hello: Path) -> None:
     from scheduler.package import RUNTIME_SOURCE
 

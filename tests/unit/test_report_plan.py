@@ -79,6 +79,17 @@ def test_an_interrupted_apply_says_so_and_lists_what_it_did_not_start() -> None:
     )
 
 
+def test_an_apply_interrupted_before_any_change_says_plainly_that_nothing_was_changed() -> None:
+    plan = make_plan(DESIRED, FakeCloud().read(SCOPE))
+    result = ApplyResult(skipped=plan.pending, interrupted=True)
+    assert result_summary(result, seconds=0.2) == (
+        "Apply interrupted before any change was made: nothing was changed."
+    )
+    assert result_summary(result, seconds=0.2, verb="Destroy") == (
+        "Destroy interrupted before any change was made: nothing was changed."
+    )
+
+
 def test_only_a_failure_a_rerun_can_overcome_promises_that_it_finishes() -> None:
     from scheduler.errors import ThrottledError
 
