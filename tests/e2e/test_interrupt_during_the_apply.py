@@ -5,12 +5,14 @@ exactly what was skipped."""
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from scheduler.app.connect import local_dir
@@ -92,6 +94,20 @@ def _is_change(line: str) -> bool:
     return re.match(r"\s*(done|failed|skipped)  (create|update|replace|delete) ", line) is not None
 
 
+def _wait_until_it_opens(process: subprocess.Popen[str], path: Path) -> None:
+    """Until `process` holds `path` open (it waits for the lock on it), read from /proc: its
+    output says nothing of the wait, and a fixed sleep would race a loaded machine."""
+    deadline = time.monotonic() + 60
+    fds = Path(f"/proc/{process.pid}/fd")
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        with contextlib.suppress(OSError):
+            if any(os.path.realpath(fd) == str(path.resolve()) for fd in fds.iterdir()):
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"sched never opened {path}")
+
+
 def test_ctrl_c_before_any_change_says_nothing_was_changed(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     total = _planned(folder)
@@ -100,11 +116,8 @@ def test_ctrl_c_before_any_change_says_nothing_was_changed(tmp_path: Path) -> No
     with open(directory / LOCK_FILE, "a+b") as held:
         fcntl.flock(held.fileno(), fcntl.LOCK_EX)
         process = _sched(folder, "apply")
-        assert process.stdout is not None
-        for line in process.stdout:
-            if "no problems found" in line:
-                process.send_signal(signal.SIGINT)
-                break
+        _wait_until_it_opens(process, directory / LOCK_FILE)
+        process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=120)
 
     assert process.returncode == 130, out + err
