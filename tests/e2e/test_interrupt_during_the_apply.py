@@ -35,11 +35,20 @@ def _folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
+# `python -m scheduler`, Ctrl-C raising KeyboardInterrupt as when sched is started from a shell
+# prompt, even when this test runs under a shell's background job (`.ci/run &`), which starts
+# with SIGINT ignored: Python then keeps it ignored, and nothing would interrupt the wait.
+_AS_AT_A_TERMINAL = (
+    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "runpy.run_module('scheduler', run_name='__main__', alter_sys=True)"
+)
+
+
 def _sched(folder: Path, *args: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SCHED_"))}
     env[state_file.KEY_FILE_ENV] = os.environ[state_file.KEY_FILE_ENV]
     return subprocess.Popen(
-        [sys.executable, "-m", "scheduler", *args, "--local", "jobs.yaml"],
+        [sys.executable, "-c", _AS_AT_A_TERMINAL, *args, "--local", "jobs.yaml"],
         cwd=folder,
         env={**env, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
