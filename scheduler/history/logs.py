@@ -42,9 +42,14 @@ def _json_lines(message: str) -> tuple[str, ...] | None:
     error = inner if isinstance(inner, dict) else body
     if not isinstance(error, dict) or not isinstance(error.get("stackTrace"), list):
         return None
-    head = f"[ERROR] {error.get('errorType')}: {error.get('errorMessage')}"
     frames = [line for f in error["stackTrace"] if isinstance(f, str) for line in f.splitlines()]
-    return (head, "Traceback (most recent call last):", *frames)
+    failure = f"{error.get('errorType')}: {error.get('errorMessage')}"
+    head: tuple[str, ...]
+    if isinstance(inner, str):  # a logger's record with the exception: its own words first
+        head = (f"[{body.get('level')}] {inner}", failure)
+    else:
+        head = (f"[ERROR] {failure}",)
+    return (*head, "Traceback (most recent call last):", *frames)
 
 
 def _lines(message: str) -> tuple[str, ...]:

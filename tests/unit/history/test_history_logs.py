@@ -126,3 +126,24 @@ def test_json_lines_are_shown_in_words_and_raw_as_they_are() -> None:
         "platform.runtimeDone",
         "platform.report",
     ]
+
+
+def test_a_logged_exception_keeps_the_loggers_words_and_level() -> None:
+    record = {
+        "timestamp": "t",
+        "level": "WARNING",
+        "message": "could not copy app/web.log",
+        "logger": "handler",
+        "stackTrace": ['  File "/var/task/handler.py", line 9, in main\n    copy()\n'],
+        "errorType": "ClientError",
+        "errorMessage": "Access Denied",
+        "requestId": "dddd4444-run",
+    }
+    [line] = attribute([LogEvent(ms(FIRE), json.dumps(record), "s")])
+    assert line.lines == (
+        "[WARNING] could not copy app/web.log",
+        "ClientError: Access Denied",
+        "Traceback (most recent call last):",
+        '  File "/var/task/handler.py", line 9, in main',
+        "    copy()",
+    )
