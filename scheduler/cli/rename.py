@@ -35,17 +35,15 @@ KEEP_OLD = "--keep-old-scopes"
 
 
 def _where(connection: Connection, catalogue: Path, *, always: bool) -> list[str]:
-    """The arguments that point a command at the same AWS (and, locally, the same folder)."""
-    words = [str(catalogue)] if always or connection.local else []
-    if connection.local:
-        words.append("--local")
-    if connection.profile and not connection.local:
-        words += ["--profile", connection.profile]
-    if connection.region and connection.environment is None:
-        words += ["--region", connection.region]
-    if connection.environment is not None:
-        words += ["--env", connection.environment]
-    return words
+    """The arguments that point a command at the same AWS (and, locally, the same folder,
+    which the catalogue's path names)."""
+    from scheduler.report.commands import Commands
+
+    shown = str(catalogue) if always or connection.local else None
+    where = Commands(
+        shown, connection.local, connection.profile, connection.region, connection.environment
+    )
+    return where.pointing()
 
 
 def prune_command(scope: Scope, connection: Connection, catalogue: Path) -> str:

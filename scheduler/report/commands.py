@@ -20,12 +20,16 @@ class Commands:
 
     def aws(self, *args: str) -> str:
         """`sched ARGS` for a command with the AWS options (apply, status, history, ...)."""
-        words = ["sched", *args, *self._catalogue()]
+        return shlex.join(["sched", *args, *self.pointing()])
+
+    def pointing(self) -> list[str]:
+        """The arguments that point a command with the AWS options where this one was."""
+        words = self._catalogue()
         words += ["--local"] if self.local else []
         words += ["--profile", self.profile] if self.profile and not self.local else []
         # An environment brings its own region (on AWS a different --region is refused).
         words += ["--region", self.region] if self.region and self.environment is None else []
-        return shlex.join([*words, *self._environment()])
+        return [*words, *self._environment()]
 
     def local_aws(self, *args: str) -> str:
         """`sched local ARGS` (tick, reset): local by name, they take no --local."""
