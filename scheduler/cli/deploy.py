@@ -31,6 +31,7 @@ from scheduler.cli.common import (
     terminal_width,
     use_colour,
 )
+from scheduler.cli.questions import confirmed, typed
 from scheduler.errors import UsageError
 
 if TYPE_CHECKING:
@@ -245,7 +246,7 @@ def _confirm_deletions(planned: Planned, yes: bool, what: str) -> None:
             "non-interactive run",
             "review the plan, then run again with --yes",
         )
-    if not click.confirm(question, default=False):
+    if not confirmed(question):
         click.echo("Nothing was changed.")
         raise SystemExit(EXIT_FINDINGS)
 
@@ -280,12 +281,10 @@ def confirm_typed_name(
             "in a non-interactive run",
             "review the plan, then run again with --yes",
         )
-    typed = click.prompt(
-        f"{verb.capitalize()} deletes {count} resource(s). Type {asked} ({name}) to go ahead",
-        default="",
-        show_default=False,
+    answer = typed(
+        f"{verb.capitalize()} deletes {count} resource(s). Type {asked} ({name}) to go ahead"
     )
-    if typed.strip() != name:
+    if answer.strip() != name:
         click.echo("Nothing was changed.")
         raise SystemExit(EXIT_FINDINGS)
 
@@ -532,7 +531,7 @@ def reset(catalogue: Path, yes: bool) -> None:
                 f"sched local reset would {what}; refusing without --yes in a non-interactive run",
                 "run again with --yes",
             )
-        if not click.confirm(f"{what[0].upper()}{what[1:]}?", default=False):
+        if not confirmed(f"{what[0].upper()}{what[1:]}?"):
             click.echo("Nothing was wiped.")
             raise SystemExit(EXIT_FINDINGS)
     done = reset_local(catalogue, environment)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from example import copy_example
-from terminal import at_a_terminal
+from terminal import at_a_terminal, ctrl_c_at_the_question, typing_at_a_terminal
 
 from scheduler.app.check import check
 from scheduler.cli import cli
@@ -102,6 +102,42 @@ def test_reset_at_a_terminal_asks_first(catalogue: Path) -> None:
         f"{question}local AWS state wiped (.sched/local)\n"
         "local AWS created from local-data.yaml: 4 buckets (4 objects), 1 table (3 items)\n",
     )
+
+
+def test_ctrl_c_at_the_reset_question_exits_130_and_wipes_nothing(catalogue: Path) -> None:
+    kept = catalogue.parent / ".sched" / "local" / "kept"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("applied before")
+
+    code, out, err = ctrl_c_at_the_question(["local", "reset"], "[y/N]: ", cwd=catalogue.parent)
+
+    assert (code, out.splitlines()[-1], err) == (
+        130,
+        "Wipe the local AWS in .sched/local (what was applied, runs, logs and data)? [y/N]: ",
+        "error: interrupted at the question: nothing was changed\n",
+    )
+    assert "Aborted!" not in out + err
+    assert kept.read_text() == "applied before"
+
+
+def test_the_input_ending_at_the_reset_question_says_so_and_wipes_nothing(
+    catalogue: Path,
+) -> None:
+    kept = catalogue.parent / ".sched" / "local" / "kept"
+    kept.parent.mkdir(parents=True)
+    kept.write_text("applied before")
+
+    done = typing_at_a_terminal(["local", "reset"], "\x04", cwd=catalogue.parent)  # Ctrl-D
+
+    assert (done.returncode, done.stderr.splitlines()) == (
+        1,
+        [
+            "error: the input ended before the question was answered: nothing was changed",
+            "  hint: answer it at a terminal, or run again with --yes",
+        ],
+    )
+    assert "Aborted!" not in done.stdout + done.stderr
+    assert kept.read_text() == "applied before"
 
 
 def test_a_bad_local_data_file_stops_the_command_with_exit_2(catalogue: Path) -> None:
