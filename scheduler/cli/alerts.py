@@ -42,7 +42,7 @@ def alerts(
     from scheduler.report import alerts as report
 
     path = resolve_catalogue(catalogue, legacy_catalogue, must_exist=True)
-    checked = checked_catalogue(path, READ_ONLY)
+    checked = checked_catalogue(path, READ_ONLY, findings_in_full=False)
     where = connection(local, profile, region)
     found = app.preview(checked.catalogue, where, now=datetime.now(UTC))
     name = checked.catalogue.name

@@ -35,7 +35,7 @@ def cost(jobs: tuple[str, ...], catalogue: Path, from_text: str | None) -> None:
     if len(jobs) > 1:
         raise UsageError(f"one job at a time: {', '.join(jobs)}", "name one JOB, or none for all")
     job = jobs[0] if jobs else None
-    checked = checked_catalogue(catalogue, READ_ONLY)
+    checked = checked_catalogue(catalogue, READ_ONLY, findings_in_full=False)
     target = operate.find_job(checked.catalogue, job) if job else None
     now = parse_instant(from_text, "--from") if from_text else datetime.now(UTC)
     report = estimate(checked.catalogue, now=now, job=target)

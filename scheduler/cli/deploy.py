@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 import time
 from collections.abc import Callable, Mapping
@@ -71,13 +72,17 @@ def connection(local: bool, profile: str | None, region: str | None) -> Connecti
     return Connection.from_options(local, profile, region, chosen_environment()[1])
 
 
-def checked_catalogue(path: Path, consequence: str = "nothing was sent to AWS") -> Checked:
+def checked_catalogue(
+    path: Path, consequence: str = "nothing was sent to AWS", *, findings_in_full: bool = True
+) -> Checked:
     """Validate before anything reaches AWS; errors are printed, then the command stops. A
     command with --env gets the catalogue of that environment (one must be chosen when the
-    catalogue declares any); one without, the catalogue as written."""
+    catalogue declares any); one without, the catalogue as written. Without `findings_in_full`
+    (commands that only read what ran) warnings are counted in one line, not listed again."""
     from scheduler.app.check import check
+    from scheduler.diagnostics import active
     from scheduler.errors import CatalogueHasErrors
-    from scheduler.report.diagnostics import to_text
+    from scheduler.report.diagnostics import summary_line, to_text
 
     takes, environment = chosen_environment()
     try:
@@ -88,8 +93,12 @@ def checked_catalogue(path: Path, consequence: str = "nothing was sent to AWS") 
     except CatalogueHasErrors as failed:
         click.echo(to_text(failed.diagnostics, colour=use_colour()), err=True)
         raise
-    if checked.diagnostics:
-        click.echo(to_text(checked.diagnostics, colour=use_colour()), err=True)
+    shown = active(checked.diagnostics)
+    if shown and findings_in_full:
+        click.echo(to_text(shown, colour=use_colour()), err=True)
+    elif shown:
+        validate = shlex.join(["sched", "validate", str(path)])
+        click.echo(f"{summary_line(shown, str(path))}; `{validate}` lists them", err=True)
     remember_environment(checked.catalogue.environment)
     as_written_note(checked.catalogue.environments)
     return checked

@@ -115,7 +115,7 @@ def history(
     wanted = [s.strip() for s in statuses.split(",") if s.strip()] if statuses else None
     start = (until or now) - _duration(since, "--since")
     patience = _duration(grace, "--grace")
-    checked = checked_catalogue(catalogue, READ_ONLY)
+    checked = checked_catalogue(catalogue, READ_ONLY, findings_in_full=False)
     where = connection(local, profile, region)
     found = operate.history(
         checked.catalogue,
@@ -163,7 +163,7 @@ def status(
     from scheduler.report.alerts import health_json, health_lines
 
     span = _duration(since, "--since")
-    checked = checked_catalogue(catalogue, READ_ONLY)
+    checked = checked_catalogue(catalogue, READ_ONLY, findings_in_full=False)
     where, now = connection(local, profile, region), datetime.now(UTC)
     found = operate.status(checked.catalogue, where, now=now, window=span, logs=LogPath(logs))
     if fmt == "json":
@@ -284,7 +284,7 @@ def logs(
 
     now = datetime.now(UTC)
     start = now - _duration(since, "--since")
-    checked = checked_catalogue(catalogue, READ_ONLY)
+    checked = checked_catalogue(catalogue, READ_ONLY, findings_in_full=False)
     target = operate.find_job(checked.catalogue, job)
     where = connection(local, profile, region)
     if not follow:

@@ -33,7 +33,7 @@ def versions(
     from scheduler.app import versions as app_versions
     from scheduler.report.versions import versions_text
 
-    checked = checked_catalogue(catalogue, READ_ONLY)
+    checked = checked_catalogue(catalogue, READ_ONLY, findings_in_full=False)
     target = operate.find_job(checked.catalogue, job)
     found = app_versions.job_versions(
         checked.catalogue,

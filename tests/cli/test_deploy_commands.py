@@ -453,3 +453,23 @@ def test_a_taken_name_is_shown_in_the_plan_and_apply_refuses_before_any_write(
         assert local.session.client("lambda").list_functions()["Functions"] == []
         roles = local.session.client("iam").list_roles()["Roles"]
         assert "demo-hello" not in {r["RoleName"] for r in roles}
+
+
+def test_commands_that_read_runs_count_the_catalogue_s_warnings_where_plan_lists_them(
+    hello: Path,
+) -> None:
+    (hello.parent / "jobs" / "hello" / "secrets.json").write_text("{}\n")
+    counted = [f"{hello}: 1 warning; `sched validate {hello}` lists them"]
+
+    code, _, err = run_split("plan", "--local", str(hello))
+    assert code == 0, err
+    assert 'warning SCH312 job "hello": credential-looking files' in err
+
+    for command in ("status", "history"):
+        code, _, err = run_split(command, "--local", str(hello))
+        assert (command, code, err.splitlines()) == (command, 0, counted)
+    code, _, err = run_split("logs", "hello", "--local", str(hello))
+    assert (code, err.splitlines()[:2]) == (
+        2,
+        [*counted, 'error: no run of job "hello" logged in the window'],
+    )
