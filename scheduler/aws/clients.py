@@ -5,19 +5,21 @@ boto3 clients are thread-safe, sessions are not: creation happens under a lock, 
 Every client gets the same config: adaptive retries (client-side rate limiting on throttles)
 and a connection pool large enough for the reader's and apply's worker threads. Every session
 made by `new_session` shares one botocore data loader, so each service model (the IAM one alone
-is a megabyte of JSON) is parsed once per process, not once per session.
+is a megabyte of JSON) is parsed once per process, not once per session, and each kind of model
+is looked for once.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import threading
 from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.session
 from botocore.config import Config
-from botocore.loaders import Loader, create_loader
+from botocore.loaders import Loader
 
 if TYPE_CHECKING:
     from botocore.client import BaseClient
@@ -34,9 +36,28 @@ MAX_ATTEMPTS = 10
 POOL_SIZE = 32
 
 
+class _OneListingAtATime(Loader):
+    """botocore's loader, listing the services that have a kind of model (a walk of ~400
+    folders, ~50 ms) once even when threads ask at the same moment: its cache is filled
+    without a lock, and the reader's threads, each making its first paginator, walked the
+    folders for paginators six times over in every plan."""
+
+    def __init__(self, extra_search_paths: list[str] | None = None) -> None:
+        super().__init__(extra_search_paths=extra_search_paths)
+        self._listing = threading.Lock()
+
+    def list_available_services(self, type_name: str) -> list[str]:
+        with self._listing:
+            return super().list_available_services(type_name)
+
+
 @functools.cache
 def _shared_loader(data_path: str | None) -> Loader:
-    return create_loader(data_path)
+    """As botocore's `create_loader(data_path)` (AWS_DATA_PATH: folders searched first)."""
+    if data_path is None:
+        return _OneListingAtATime()
+    paths = [os.path.expanduser(os.path.expandvars(path)) for path in data_path.split(os.pathsep)]
+    return _OneListingAtATime(extra_search_paths=paths)
 
 
 def new_session(core: botocore.session.Session | None = None, **options: Any) -> boto3.Session:

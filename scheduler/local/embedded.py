@@ -11,6 +11,7 @@ directory. Only local mode imports moto.
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import os
 import shutil
@@ -87,6 +88,7 @@ def running(
     with _locked(directory), _environment(region):
         from moto import mock_aws
 
+        _one_moto_loader()
         mock = mock_aws(config=MOTO_CONFIG)
         mock.start()
         changes = _ChangeTracker()
@@ -107,6 +109,16 @@ def running(
             finally:
                 deferred.forget()
                 mock.stop()
+
+
+def _one_moto_loader() -> None:
+    """moto reads the model of each service it answers with a loader of its own, made for that
+    service (`moto.core.utils.create_loader`), and each new loader walks botocore's ~400 service
+    folders again (~50 ms): one loader serves them all."""
+    from moto.core import loaders, utils
+
+    if utils.create_loader is loaders.create_loader:  # type: ignore[attr-defined]
+        utils.create_loader = functools.cache(loaders.create_loader)  # type: ignore[attr-defined]
 
 
 @contextlib.contextmanager
