@@ -23,6 +23,8 @@ from timing import alternate, bench_env
 
 ROOT = Path(__file__).parent.parent
 EXAMPLE = ("jobs.yaml", "local-data.yaml", "jobs", "local-data")
+# The example declares environments: a plan without one is refused before it reads anything.
+ENV = ("--env", "dev")
 # What any local plan imports beyond validate: boto3, moto, and moto's models of the services
 # the plan reads (IAM, Lambda, EventBridge, Scheduler, SNS, Logs; S3, SQS, DynamoDB come with
 # Lambda's). Timed alone, it shows how near the floor of a local plan is.
@@ -58,7 +60,10 @@ def measure(folders: dict[str, Path], runs: int) -> dict[str, float]:
         tree = Path(label.strip(" ()")) if label else ROOT
         in_folder = f"import os; os.chdir({str(folder)!r}); "
         run = [sys.executable, "-c", in_folder + sched_of(tree)[2]]
-        commands[f"sched plan --local{label}"] = [*run, "plan", "--local"]
+        plan = [*run, "plan", "--local", *ENV]
+        # Untimed, and it must succeed: a refused plan would time only its refusal.
+        subprocess.run(plan, env=bench_env(), capture_output=True, check=True)
+        commands[f"sched plan --local{label}"] = plan
         commands[f"sched validate{label}"] = [*run, "validate", "jobs.yaml"]
     commands["floor: local mode's imports alone"] = [sys.executable, "-c", LOCAL_IMPORTS]
     return alternate(commands, runs, ROOT)
@@ -78,10 +83,10 @@ def report(title: str, cpu: dict[str, float], against: Path | None) -> None:
 
 def profile(folder: Path) -> None:
     """One plan in this process, after a plan that created the local AWS."""
-    run = [*sched_of(ROOT), "plan", "--local"]
+    run = [*sched_of(ROOT), "plan", "--local", *ENV]
     subprocess.run(run, cwd=folder, env=bench_env(), capture_output=True, check=True)
     code = (
-        "import cProfile, pstats, sys, runpy; sys.argv = ['sched', 'plan', '--local']\n"
+        f"import cProfile, pstats, sys, runpy; sys.argv = {['sched', *run[3:]]!r}\n"
         f"sys.path.insert(0, {str(ROOT)!r})\n"
         "p = cProfile.Profile(); p.enable()\n"
         "try:\n    runpy.run_module('scheduler', run_name='__main__')\n"
@@ -115,7 +120,7 @@ def main() -> None:
         report("nothing applied", measure(folders, args.runs), args.against)
         for label, folder in folders.items():
             tree = Path(label.strip(" ()")) if label else ROOT
-            apply = [*sched_of(tree), "apply", "--local", "--yes"]
+            apply = [*sched_of(tree), "apply", "--local", *ENV, "--yes"]
             subprocess.run(apply, cwd=folder, env=bench_env(), capture_output=True, check=True)
         report("\nafter apply --local", measure(folders, args.runs), args.against)
 
