@@ -15,6 +15,8 @@ import sys
 import time
 from pathlib import Path
 
+from terminal import AS_AT_A_SHELL_PROMPT
+
 from scheduler.app.connect import local_dir
 from scheduler.local import state_file
 from scheduler.local.embedded import LOCK_FILE
@@ -35,20 +37,11 @@ def _folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-# `python -m scheduler`, Ctrl-C raising KeyboardInterrupt as when sched is started from a shell
-# prompt, even when this test runs under a shell's background job (`.ci/run &`), which starts
-# with SIGINT ignored: Python then keeps it ignored, and nothing would interrupt the wait.
-_AS_AT_A_TERMINAL = (
-    "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
-    "runpy.run_module('scheduler', run_name='__main__', alter_sys=True)"
-)
-
-
 def _sched(folder: Path, *args: str) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SCHED_"))}
     env[state_file.KEY_FILE_ENV] = os.environ[state_file.KEY_FILE_ENV]
     return subprocess.Popen(
-        [sys.executable, "-c", _AS_AT_A_TERMINAL, *args, "--local", "jobs.yaml"],
+        [sys.executable, "-c", AS_AT_A_SHELL_PROMPT, *args, "--local", "jobs.yaml"],
         cwd=folder,
         env={**env, "NO_COLOR": "1", "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,

@@ -16,7 +16,7 @@ _ENV = {"NO_COLOR": "1", "SCHED_LOCAL": "", "PYTHONUNBUFFERED": "1"}
 
 # `python -m scheduler` with Ctrl-C raising KeyboardInterrupt as when started from a shell prompt,
 # even under a shell's background job, which starts with SIGINT ignored (Python keeps it so).
-_AS_AT_A_SHELL_PROMPT = (
+AS_AT_A_SHELL_PROMPT = (
     "import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
     "runpy.run_module('scheduler', run_name='__main__', alter_sys=True)"
 )
@@ -57,7 +57,7 @@ def ctrl_c_at_the_question(
     waits for the answer: (exit code, stdout, stderr)."""
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-c", _AS_AT_A_SHELL_PROMPT, *args],
+        [sys.executable, "-c", AS_AT_A_SHELL_PROMPT, *args],
         cwd=cwd,
         stdin=terminal,
         stdout=subprocess.PIPE,
