@@ -73,6 +73,22 @@ def _pending(state: Path, catalogue: Path) -> int:
         return len(make_plan(desired, read_back(aws, "acme", desired)).pending)
 
 
+def test_moto_lists_each_service_s_regions_through_sched_s_loader(tmp_path: Path) -> None:
+    import boto3
+    from moto.core.base_backend import AccountSpecificBackend
+
+    with connect_local(tmp_path / "local") as aws:
+        aws.session.client("events").list_rules()  # moto makes the backends, with their regions
+        regions_session = AccountSpecificBackend.get_session()
+        ours = aws.session._session.get_component("data_loader")
+
+        assert regions_session._session.get_component("data_loader") is ours
+        for service in ("events", "lambda", "iam", "scheduler", "ssm"):
+            assert regions_session.get_available_regions(
+                service
+            ) == boto3.Session().get_available_regions(service)
+
+
 def test_the_state_persists_between_connections(tmp_path: Path) -> None:
     catalogue = write_catalogue(tmp_path, LOCAL_CATALOGUE)
     state = tmp_path / ".sched" / "local"
