@@ -27,7 +27,7 @@ import botocore.session
 
 from scheduler.aws.clients import new_session
 from scheduler.errors import LocalAwsNotInstalled, LocalStateError, NetworkBlocked
-from scheduler.local import deferred, tag_search
+from scheduler.local import deferred, lean_ssm, tag_search
 from scheduler.local.state_file import STATE_FILE, check_folder, restore, save
 
 if TYPE_CHECKING:
@@ -90,6 +90,7 @@ def running(
 
         _one_moto_loader()
         _moto_regions_from_our_loader()
+        lean_ssm.install()
         mock = mock_aws(config=MOTO_CONFIG)
         mock.start()
         changes = _ChangeTracker()
@@ -109,6 +110,7 @@ def running(
                     save(directory / STATE_FILE)
             finally:
                 deferred.forget()
+                lean_ssm.remove()
                 mock.stop()
 
 

@@ -1,6 +1,7 @@
 """The saved local AWS is loaded service by service: a command that never calls a service does
-not import moto's models for it (SSM's pull in EC2), and saves its state back untouched. Each
-step runs in a fresh process, since a service already imported is loaded at once."""
+not import moto's models for it, and saves its state back untouched; SSM's load without EC2's
+until EC2 is used. Each step runs in a fresh process, since a service already imported is
+loaded at once."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ with embedded.running(state) as env:
         s3.create_bucket(Bucket="second")
     buckets = sorted(b["Name"] for b in s3.list_buckets()["Buckets"])
     value = ssm.get_parameter(Name="/app/host")["Parameter"]["Value"] if step == "read" else None
-    ssm_loaded = "moto.ssm.models" in sys.modules
-print(json.dumps([buckets, ssm_loaded, value]))
+    ssm_loaded, ec2_loaded = "moto.ssm.models" in sys.modules, "moto.ec2" in sys.modules
+print(json.dumps([buckets, ssm_loaded, ec2_loaded, value]))
 """
 
 
@@ -50,9 +51,47 @@ def test_a_service_left_uncalled_is_not_loaded_and_is_saved_back_as_it_was(
 ) -> None:
     state = tmp_path / "local"
 
-    assert _step("create", state) == '[["first"], true, null]'
-    assert _step("s3 only", state) == '[["first", "second"], false, null]'
-    assert _step("read", state) == '[["first", "second"], true, "db.local"]'
+    assert _step("create", state) == '[["first"], true, false, null]'
+    assert _step("s3 only", state) == '[["first", "second"], false, false, null]'
+    assert _step("read", state) == '[["first", "second"], true, false, "db.local"]'
+
+
+COMMAND = """\
+import json, sys
+from pathlib import Path
+from scheduler.local import embedded
+
+with embedded.running(Path(sys.argv[1])) as env:
+    ssm, ec2 = env.session.client("ssm"), env.session.client("ec2")
+    ssm.put_parameter(Name="/app/host", Value="db.local", Type="String")
+    before = "moto.ec2" in sys.modules
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(
+        ImageId=image, MinCount=1, MaxCount=1,
+        TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "role", "Value": "web"}]}],
+    )["Instances"][0]["InstanceId"]
+    sent = ssm.send_command(
+        DocumentName="AWS-RunShellScript", Parameters={"commands": ["true"]},
+        Targets=[{"Key": "tag:role", "Values": ["web"]}],
+    )["Command"]
+print(json.dumps([before, sent["InstanceIds"] == [instance]]))
+"""
+
+
+def test_ssm_loaded_without_ec2_still_sends_a_command_to_the_instances_ec2_holds(
+    tmp_path: Path,
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", COMMAND, str(tmp_path / "local")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    # EC2 was not loaded with SSM; SendCommand's targets were looked up in the EC2 since used.
+    assert done.stdout.strip() == "[false, true]"
 
 
 def test_a_state_saved_all_in_one_pickle_is_still_read(tmp_path: Path) -> None:
