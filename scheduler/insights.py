@@ -248,7 +248,8 @@ class InsightsReads:
         under = sorted(g for g in spans if self.prefixes and g.startswith(self.prefixes))
         if len(under) <= self.group_limit or self.refused:
             return [*self._batches(spans)]
-        rest = {g: span for g, span in spans.items() if g not in set(under)}
+        selected = set(under)
+        rest = {g: span for g, span in spans.items() if g not in selected}
         chosen: list[tuple[_Target, int, int]] = []
         for sourced in selections(self.prefixes, under):
             low = min(spans[g][0] for g in sourced.groups)
