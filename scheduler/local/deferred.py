@@ -16,6 +16,8 @@ import threading
 from collections.abc import Callable, Sequence
 from types import ModuleType
 
+from scheduler.local.import_hooks import WrappedLoader, wrapped_spec
+
 Load = Callable[[ModuleType], None]
 """What restores a service's backends into its just-imported moto module."""
 
@@ -62,14 +64,8 @@ def _take(module_name: str) -> Load | None:
     return None if found is None else found[2]
 
 
-class _Loader(importlib.abc.Loader):
+class _Loader(WrappedLoader):
     """The module's own loader, then the deferred backends."""
-
-    def __init__(self, inner: importlib.abc.Loader) -> None:
-        self.inner = inner
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
-        return self.inner.create_module(spec)
 
     def exec_module(self, module: ModuleType) -> None:
         self.inner.exec_module(module)
@@ -85,15 +81,8 @@ class _Finder(importlib.abc.MetaPathFinder):
         with _lock:
             if fullname not in _pending:
                 return None
-        for finder in sys.meta_path:
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(fullname, path, target)
-            if spec is not None:
-                if spec.loader is not None:
-                    spec.loader = _Loader(spec.loader)
-                return spec
-        return None
+        others = [finder for finder in sys.meta_path if finder is not self]
+        return wrapped_spec(others, fullname, path, target, _Loader)
 
 
 _FINDER = _Finder()

@@ -21,6 +21,8 @@ import types
 from collections.abc import Sequence
 from typing import Any
 
+from scheduler.local.import_hooks import WrappedLoader, wrapped_spec
+
 SSM_MODELS = "moto.ssm.models"
 EC2 = "moto.ec2"
 
@@ -73,14 +75,8 @@ class _StandIn(types.ModuleType):
         return getattr(_real_ec2(), name)
 
 
-class _Loader(importlib.abc.Loader):
+class _Loader(WrappedLoader):
     """The SSM models' own loader, run with the stand-in in place of an unimported EC2."""
-
-    def __init__(self, inner: importlib.abc.Loader) -> None:
-        self.inner = inner
-
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
-        return self.inner.create_module(spec)
 
     def exec_module(self, module: types.ModuleType) -> None:
         with _swap:
@@ -109,16 +105,9 @@ class _Finder(importlib.abc.MetaPathFinder):
             return None
         # Only the finders after this one: the deferred state's, before it, asks them all.
         after = sys.meta_path[sys.meta_path.index(self) + 1 :] if self in sys.meta_path else []
-        for finder in after or [importlib.machinery.PathFinder]:
-            find = getattr(finder, "find_spec", None)
-            spec: importlib.machinery.ModuleSpec | None = (
-                None if find is None else find(fullname, path, target)
-            )
-            if spec is not None:
-                if spec.loader is not None:
-                    spec.loader = _Loader(spec.loader)
-                return spec
-        return None
+        return wrapped_spec(
+            after or [importlib.machinery.PathFinder], fullname, path, target, _Loader
+        )
 
 
 _FINDER = _Finder()
