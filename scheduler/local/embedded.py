@@ -127,7 +127,7 @@ def _one_moto_loader() -> None:
 def _moto_regions_from_our_loader() -> None:
     """moto lists the regions of each service's backends through a boto3 session of its own
     (`AccountSpecificBackend.get_session`), whose loader would read botocore's endpoints and
-    every model a second time (~0.4 s of a local plan): it gets a session on sched's loader."""
+    every model a second time (~0.2 s of a local plan): it gets a session on sched's loader."""
     from moto.core.base_backend import AccountSpecificBackend
 
     AccountSpecificBackend.get_session = staticmethod(_regions_session)  # type: ignore[method-assign,assignment]
